@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Spectre.Console;
+using WattBit.Formats;
+using WattBit.Time;
+
+namespace WattBit.Cli;
+
+/// <summary>Runs the command line and turns every expected failure into one clear line and a non-zero exit code.</summary>
+internal static class CliApp
+{
+    /// <summary>Exit code for bad input (a malformed file, an invalid option value).</summary>
+    public const int InputError = 2;
+
+    /// <summary>Exit code for a failure while running (I/O, solver).</summary>
+    public const int RunError = 3;
+
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    {
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(config).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Describe(ex) is { } message)
+        {
+            AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message.Message)}");
+            return message.Code;
+        }
+    }
+
+    /// <summary>Maps an exception to a one-line message and exit code; null for bugs, which keep their stack trace.</summary>
+    internal static (string Message, int Code)? Describe(Exception ex) => ex switch
+    {
+        InputFormatException e => (e.Message, InputError),
+        SeriesAlignmentException e => (e.Message, InputError),
+        FileNotFoundException e => ($"file not found: {e.FileName ?? e.Message}", InputError),
+        DirectoryNotFoundException e => (e.Message, InputError),
+        UnauthorizedAccessException e => (e.Message, RunError),
+        IOException e => (e.Message, RunError),
+        ArgumentException e => (e.Message, InputError),
+        FormatException e => (e.Message, InputError),
+        CliException e => (e.Message, e.ExitCode),
+        OperationCanceledException => ("cancelled.", RunError),
+        _ => null,
+    };
+}
+
+/// <summary>An expected failure of a command, reported as one line.</summary>
+internal sealed class CliException(string message, int exitCode = CliApp.InputError) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+using System.Text;
+using WattBit.Cli;
+using WattBit.Cli.Commands;
+
+Console.OutputEncoding = Encoding.UTF8;
+
+var root = new RootCommand("WattBit: plan and operate the grid (watt) and compute (bit) together — headroom, workload shifting, siting.");
+foreach (var command in CommandCatalog.All(TimeProvider.System))
+{
+    root.Subcommands.Add(command);
+}
+
+return await CliApp.InvokeAsync(root, args);
