@@ -7,8 +7,8 @@ namespace WattBit.Data.Storage;
 
 /// <summary>
 /// The one storage contract of WattBit: time series, import records, sites, batch jobs and plans. Implemented by
-/// <c>SqliteStore</c> (embedded default, one file) and <c>PostgresStore</c>; both pass the same conformance
-/// suite. Open one with <c>WattBitStore.OpenAsync</c>; the schema is created or migrated on open.
+/// <see cref="SqliteStore"/> (embedded default, one file) and <see cref="PostgresStore"/>; both pass the same conformance
+/// suite. Open one with <see cref="WattBitStore.OpenAsync"/>; the schema is created or migrated on open.
 /// <para>
 /// Every write is one transaction: it either lands whole or not at all (an exception, including cancellation, leaves
 /// the store as it was). Series writes are upserts, so writing the same values again changes nothing. Instants are

@@ -1,0 +1,140 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+using WattBit.Time;
+
+namespace WattBit.Data.Storage;
+
+/// <summary>
+/// The PostgreSQL store (Npgsql). Points are written with binary COPY into a temporary table and merged with one
+/// <c>INSERT ... ON CONFLICT</c>, all in the caller's transaction. Migrations take an advisory lock, so several
+/// processes may open the same database at once. Create with <see cref="OpenAsync"/>. Thread-safe.
+/// </summary>
+public sealed class PostgresStore : RelationalStore
+{
+    private const long MigrationLockKey = 0x5761747442697431; // "WattBit1"
+
+    private static readonly string[][] Schema =
+    [
+        [
+            """
+            CREATE TABLE series (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, location TEXT NOT NULL, metric TEXT NOT NULL,
+              source TEXT NOT NULL, unit_symbol TEXT NOT NULL, unit_aggregation BIGINT NOT NULL, step_seconds BIGINT NOT NULL,
+              UNIQUE (location, metric, source))
+            """,
+            """
+            CREATE TABLE points (series_id BIGINT NOT NULL REFERENCES series (id), ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,
+              PRIMARY KEY (series_id, ts))
+            """,
+            """
+            CREATE TABLE imports (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL,
+              file_format TEXT NOT NULL, row_count BIGINT NOT NULL, warnings TEXT NOT NULL, imported_at_utc BIGINT NOT NULL,
+              imported_at_offset BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE sites (id TEXT PRIMARY KEY, version BIGINT NOT NULL, name TEXT NOT NULL, area TEXT NOT NULL,
+              it_capacity_kw DOUBLE PRECISION NOT NULL, pue DOUBLE PRECISION NOT NULL, latitude DOUBLE PRECISION, longitude DOUBLE PRECISION)
+            """,
+            """
+            CREATE TABLE jobs (id TEXT PRIMARY KEY, version BIGINT NOT NULL, release_utc BIGINT NOT NULL, release_offset BIGINT NOT NULL,
+              deadline_utc BIGINT NOT NULL, deadline_offset BIGINT NOT NULL, duration_ticks BIGINT NOT NULL, power_kw DOUBLE PRECISION NOT NULL,
+              interruptible BIGINT NOT NULL, locations TEXT NOT NULL)
+            """,
+            "CREATE INDEX jobs_release ON jobs (release_utc)",
+            "CREATE TABLE plans (id TEXT PRIMARY KEY, version BIGINT NOT NULL, body TEXT NOT NULL)",
+        ],
+    ];
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresStore(NpgsqlDataSource dataSource, string description)
+    {
+        _dataSource = dataSource;
+        Description = description;
+    }
+
+    /// <inheritdoc />
+    public override string Description { get; }
+
+    private protected override string DistinctFrom => "IS DISTINCT FROM";
+
+    private protected override IReadOnlyList<string[]> Migrations => Schema;
+
+    /// <summary>Connects to the database named by an Npgsql connection string and brings its schema up to date.</summary>
+    /// <exception cref="NpgsqlException">The server cannot be reached or refuses the login.</exception>
+    /// <exception cref="ArgumentException">The connection string is malformed.</exception>
+    public static async Task<PostgresStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var dataSource = NpgsqlDataSource.Create(builder);
+        var store = new PostgresStore(dataSource, $"postgres:{builder.Host}:{builder.Port}/{builder.Database}");
+        try
+        {
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    private protected override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        ExecAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@k)", cancellationToken, ("k", MigrationLockKey));
+
+    private protected override async Task<long> WritePointsAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<(long SeriesId, TimeSeries Series)> writes, CancellationToken cancellationToken)
+    {
+        var c = (NpgsqlConnection)connection;
+        await ExecAsync(c, transaction,
+            "CREATE TEMP TABLE IF NOT EXISTS wattbit_points_in (seq BIGINT NOT NULL, series_id BIGINT NOT NULL, ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL) ON COMMIT DELETE ROWS",
+            cancellationToken).ConfigureAwait(false);
+        await ExecAsync(c, transaction, "TRUNCATE wattbit_points_in", cancellationToken).ConfigureAwait(false);
+        long seq = 0;
+        await using (var writer = await c.BeginBinaryImportAsync("COPY wattbit_points_in (seq, series_id, ts, value) FROM STDIN (FORMAT BINARY)", cancellationToken)
+                         .ConfigureAwait(false))
+        {
+            foreach (var (id, series) in writes)
+            {
+                var start = StoreMapping.ToUnixSeconds(series.Start, series.Name);
+                var step = (long)series.Step.TotalSeconds;
+                var values = series.Values.ToArray();
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (double.IsNaN(values[i]))
+                    {
+                        continue;
+                    }
+
+                    await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(seq++, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(start + (i * step), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(values[i], NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (seq == 0)
+        {
+            return 0;
+        }
+
+        // A later write of the same slot in one batch wins (DISTINCT ON keeps the highest seq); unchanged values are not rewritten.
+        return await ExecAsync(c, transaction,
+            """
+            INSERT INTO points (series_id, ts, value)
+            SELECT DISTINCT ON (series_id, ts) series_id, ts, value FROM wattbit_points_in ORDER BY series_id, ts, seq DESC
+            ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value WHERE points.value IS DISTINCT FROM excluded.value
+            """, cancellationToken).ConfigureAwait(false);
+    }
+
+    private protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
+}
