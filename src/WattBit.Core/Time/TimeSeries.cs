@@ -179,11 +179,11 @@ public sealed class TimeSeries
                     continue;
                 }
 
-                var fraction = (double)(hi - lo) / (sum ? inStep : outStep);
-                acc += _values[i] * fraction;
+                acc += _values[i] * (hi - lo);
             }
 
-            result[k] = acc;
+            // One division per output step keeps exact values exact (no 1/6 + 1/6 + ... drift).
+            result[k] = sum ? acc / inStep : acc / outStep;
         }
 
         return new TimeSeries(Start, newStep, result, Unit, Name, owned: true);

@@ -58,5 +58,6 @@ public readonly record struct TimeWindow
     /// <summary>Formats as "[2025-04-01T00:00:00+09:00, 2025-04-02T00:00:00+09:00)".</summary>
     public override string ToString() => $"[{Format(Start)}, {Format(End)})";
 
-    internal static string Format(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+    /// <summary>Formats an instant as ISO 8601 with its offset, e.g. 2025-04-01T00:00:00+09:00 (same as <c>Iso8601.Format</c>).</summary>
+    public static string Format(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
 }
