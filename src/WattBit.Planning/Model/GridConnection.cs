@@ -1,0 +1,145 @@
+using WattBit.Time;
+using WattBit.Units;
+
+namespace WattBit.Planning.Model;
+
+/// <summary>The kind of a site's grid connection.</summary>
+public enum ConnectionKind
+{
+    /// <summary>A fixed contracted MW at every hour.</summary>
+    Firm,
+
+    /// <summary>A daily profile of 24 hourly MW values (provisional operation, 暫定運用).</summary>
+    ProvisionalProfile,
+
+    /// <summary>An hourly headroom series with optional forecast quantiles (dynamic headroom, 空き容量②).</summary>
+    Flexible,
+}
+
+/// <summary>
+/// Extra capacity usable under N-1 curtailment (空き容量③): <see cref="Extra"/> MW above the base connection that the
+/// TSO may cut on a single-equipment fault with <see cref="Notice"/> warning.
+/// </summary>
+/// <param name="Extra">Additional MW usable in normal operation.</param>
+/// <param name="Notice">Warning before a cut; zero means a trip without notice.</param>
+public sealed record N1Curtailable(Power Extra, TimeSpan Notice);
+
+/// <summary>
+/// A site's grid connection. The limit it imposes at an hour, at a required probability of staying within it, is
+/// <see cref="LimitAt"/>. Immutable.
+/// </summary>
+public sealed record GridConnection
+{
+    private GridConnection(ConnectionKind kind, Power firm, double[]? profile, QuantileSeries? headroom, N1Curtailable? n1)
+    {
+        Kind = kind;
+        Firm = firm;
+        Profile = profile;
+        Headroom = headroom;
+        N1 = n1;
+        if (n1 is not null)
+        {
+            Check.NonNegative(n1.Extra.Megawatts, "connection.n1_extra_mw");
+            if (n1.Notice < TimeSpan.Zero)
+            {
+                throw new ModelValidationException("connection.n1_notice", "connection.n1_notice must not be negative.");
+            }
+        }
+    }
+
+    /// <summary>The kind of connection.</summary>
+    public ConnectionKind Kind { get; }
+
+    /// <summary>The fixed MW of a firm connection (zero otherwise).</summary>
+    public Power Firm { get; }
+
+    /// <summary>The 24 hourly MW values of a provisional profile, indexed by local hour of day (null otherwise).</summary>
+    public IReadOnlyList<double>? Profile { get; }
+
+    /// <summary>The headroom forecast (MW) of a flexible connection (null otherwise).</summary>
+    public QuantileSeries? Headroom { get; }
+
+    /// <summary>Optional N-1 curtailable extra capacity.</summary>
+    public N1Curtailable? N1 { get; }
+
+    /// <summary>A firm connection of <paramref name="limit"/>.</summary>
+    /// <exception cref="ModelValidationException">The limit is negative.</exception>
+    public static GridConnection FirmOf(Power limit, N1Curtailable? n1 = null)
+    {
+        Check.NonNegative(limit.Megawatts, "connection.mw");
+        return new(ConnectionKind.Firm, limit, null, null, n1);
+    }
+
+    /// <summary>A provisional daily profile: 24 MW values for local hours 0-23 (JST in scenarios).</summary>
+    /// <exception cref="ModelValidationException">Not 24 values, or a value is negative.</exception>
+    public static GridConnection ProvisionalOf(IReadOnlyList<double> hourlyMegawatts, N1Curtailable? n1 = null)
+    {
+        ArgumentNullException.ThrowIfNull(hourlyMegawatts);
+        if (hourlyMegawatts.Count != 24)
+        {
+            throw new ModelValidationException("connection.profile_mw", $"connection.profile_mw needs 24 hourly values (got {hourlyMegawatts.Count}).");
+        }
+
+        foreach (var v in hourlyMegawatts)
+        {
+            Check.NonNegative(v, "connection.profile_mw");
+        }
+
+        return new(ConnectionKind.ProvisionalProfile, Power.Zero, [.. hourlyMegawatts], null, n1);
+    }
+
+    /// <summary>A flexible connection following a headroom forecast in MW (central value and quantiles).</summary>
+    /// <exception cref="ModelValidationException">A central headroom value is negative.</exception>
+    public static GridConnection FlexibleOf(QuantileSeries headroomMegawatts, N1Curtailable? n1 = null)
+    {
+        ArgumentNullException.ThrowIfNull(headroomMegawatts);
+        foreach (var v in headroomMegawatts.Central.Values)
+        {
+            if (!double.IsNaN(v))
+            {
+                Check.NonNegative(v, "connection.headroom_mw");
+            }
+        }
+
+        return new(ConnectionKind.Flexible, Power.Zero, null, headroomMegawatts, n1);
+    }
+
+    /// <summary>
+    /// The grid limit for the hour starting at <paramref name="hourStart"/>. For a flexible connection the limit is the
+    /// (1 - <paramref name="confidence"/>) quantile of the headroom forecast, so that the headroom exceeds the limit with
+    /// probability <paramref name="confidence"/> (chance constraint met by its deterministic equivalent); a confidence of
+    /// 0.5 or a forecast without quantiles uses the central value. N-1 extra capacity is added when
+    /// <paramref name="includeN1"/> is true. Missing (NaN) headroom counts as zero.
+    /// </summary>
+    /// <param name="hourStart">Start of the hour.</param>
+    /// <param name="confidence">Required probability of staying within headroom, in [0.5, 1).</param>
+    /// <param name="includeN1">Whether to count N-1 curtailable extra capacity.</param>
+    /// <param name="utcOffset">Offset of the local day used by a provisional profile (JST: +9 h).</param>
+    /// <exception cref="SeriesAlignmentException">The flexible headroom series does not cover the hour.</exception>
+    public Power LimitAt(DateTimeOffset hourStart, double confidence, bool includeN1, TimeSpan utcOffset)
+    {
+        double mw;
+        switch (Kind)
+        {
+            case ConnectionKind.Firm:
+                mw = Firm.Megawatts;
+                break;
+            case ConnectionKind.ProvisionalProfile:
+                mw = Profile![hourStart.ToOffset(utcOffset).Hour];
+                break;
+            default:
+                var h = Headroom!;
+                var i = h.Central.IndexOf(hourStart);
+                var v = confidence <= 0.5 ? h.Central[i] : h.AtLevel(i, 1 - confidence);
+                mw = double.IsNaN(v) ? 0 : Math.Max(0, v);
+                break;
+        }
+
+        if (includeN1 && N1 is not null)
+        {
+            mw += N1.Extra.Megawatts;
+        }
+
+        return Power.FromMegawatts(mw);
+    }
+}

@@ -1,0 +1,81 @@
+using WattBit.Planning.Model;
+using WattBit.Sites;
+using WattBit.Time;
+using WattBit.Units;
+
+namespace WattBit.Planning.Planner;
+
+/// <summary>
+/// One site's hourly schedule (all series in MW except <see cref="BatterySocMwh"/>): the connection limit the plan
+/// respects (risk-adjusted), the power cap handed to the site (the planned grid draw, a virtual capacity curve), IT
+/// load, battery charge and discharge at the grid side, on-site generation used, and state of charge at the end of
+/// each step.
+/// </summary>
+/// <param name="Site">The site.</param>
+/// <param name="LimitMw">Connection limit used by the plan.</param>
+/// <param name="CapMw">Power cap: planned grid draw.</param>
+/// <param name="ItLoadMw">IT load (base, inference and jobs).</param>
+/// <param name="ChargeMw">Battery charging power.</param>
+/// <param name="DischargeMw">Battery discharging power.</param>
+/// <param name="GenerationUsedMw">On-site generation used.</param>
+/// <param name="BatterySocMwh">Stored energy at the end of each step (zeros without a battery).</param>
+public sealed record SiteSchedule(SiteId Site, TimeSeries LimitMw, TimeSeries CapMw, TimeSeries ItLoadMw, TimeSeries ChargeMw,
+    TimeSeries DischargeMw, TimeSeries GenerationUsedMw, TimeSeries BatterySocMwh);
+
+/// <summary>Where and when one job runs.</summary>
+/// <param name="JobId">Job id.</param>
+/// <param name="Kind">Job kind.</param>
+/// <param name="Owner">Operator.</param>
+/// <param name="Site">Site it runs at, or null when it does not run in this horizon.</param>
+/// <param name="Start">Start of its first run, or null.</param>
+/// <param name="Runs">Runs as half-open windows (several when it pauses).</param>
+/// <param name="Energy">IT energy planned.</param>
+/// <param name="Late">IT energy run after the deadline.</param>
+/// <param name="Unserved">IT energy due within the horizon but not planned.</param>
+/// <param name="Reason">Why it runs where it does, in a few words.</param>
+public sealed record JobPlacement(string JobId, WorkloadKind Kind, string Owner, SiteId? Site, DateTimeOffset? Start,
+    IReadOnlyList<TimeWindow> Runs, Energy Energy, Energy Late, Energy Unserved, string Reason);
+
+/// <summary>Replicas of an inference service at one site, per step.</summary>
+/// <param name="ServiceId">Service id.</param>
+/// <param name="Site">Site.</param>
+/// <param name="Replicas">Replica count per step (whole numbers).</param>
+public sealed record InferencePlacement(string ServiceId, SiteId Site, TimeSeries Replicas);
+
+/// <summary>Totals of a plan, and how close it is to the best bound known.</summary>
+/// <param name="EnergyCost">Cost of grid energy.</param>
+/// <param name="Emissions">Emissions of grid energy.</param>
+/// <param name="GridEnergy">Energy drawn from the grid.</param>
+/// <param name="SurplusAbsorbed">Curtailed renewable energy absorbed: per area and hour, the smaller of the sites' grid draw and the surplus.</param>
+/// <param name="LateWork">Job energy run after deadlines.</param>
+/// <param name="UnservedWork">Job energy due but not planned.</param>
+/// <param name="UnservedInference">Inference demand not served, as replica energy it would have needed.</param>
+/// <param name="Objective">Energy cost + carbon price x emissions + penalties + battery wear.</param>
+/// <param name="BestBound">Best lower bound on the objective known (LP relaxation), or null.</param>
+/// <param name="Gap">(objective - bound) / objective, or null without a bound.</param>
+/// <param name="Elapsed">Planning time.</param>
+/// <param name="Status">Solver status and method, in words.</param>
+public sealed record PlanSummary(Money EnergyCost, Emissions Emissions, Energy GridEnergy, Energy SurplusAbsorbed, Energy LateWork,
+    Energy UnservedWork, Energy UnservedInference, Money Objective, Money? BestBound, double? Gap, TimeSpan Elapsed, string Status);
+
+/// <summary>A day-ahead plan: per-site hourly power caps and battery schedules, job placements, inference replicas.</summary>
+/// <param name="Method">Which planner made it (optimiser, greedy-carbon, no-shift).</param>
+/// <param name="Horizon">Planned window.</param>
+/// <param name="Sites">Per-site schedules, in problem order.</param>
+/// <param name="Jobs">Job placements, in problem order.</param>
+/// <param name="Inference">Inference placements (sites with replicas only).</param>
+/// <param name="Summary">Totals.</param>
+/// <param name="Notes">Anything the reader should know (fallbacks, clamped quantiles, overloads).</param>
+public sealed record Plan(string Method, TimeWindow Horizon, IReadOnlyList<SiteSchedule> Sites, IReadOnlyList<JobPlacement> Jobs,
+    IReadOnlyList<InferencePlacement> Inference, PlanSummary Summary, IReadOnlyList<string> Notes);
+
+/// <summary>Makes a plan for a problem. Implementations are thread-safe and keep no state between calls.</summary>
+public interface IPlanner
+{
+    /// <summary>Short name of the method.</summary>
+    string Name { get; }
+
+    /// <summary>Plans the problem.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    Plan Plan(PlanningProblem problem, CancellationToken cancellationToken = default);
+}

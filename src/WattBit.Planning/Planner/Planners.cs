@@ -1,0 +1,125 @@
+using WattBit.Planning.Model;
+
+namespace WattBit.Planning.Planner;
+
+/// <summary>
+/// The optimiser: solves the aggregated planning LP (OR-Tools, HiGHS by default) for per-site budgets, a battery plan
+/// and a lower bound, then packs whole jobs and replicas into those budgets and re-optimises each battery for the
+/// packed load. The gap to the LP bound is reported. When the LP fails or runs out of time it falls back to cost-greedy
+/// packing and reports the gap to a simple energy bound instead (docs/decisions/0041).
+/// </summary>
+/// <param name="time">Clock used to measure planning time.</param>
+/// <param name="lpTimeLimit">Time limit of the LP; default 20 s.</param>
+public sealed class OptimisingPlanner(TimeProvider time, TimeSpan? lpTimeLimit = null) : IPlanner
+{
+    /// <inheritdoc/>
+    public string Name => "optimiser";
+
+    /// <inheritdoc/>
+    public Plan Plan(PlanningProblem problem, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var started = time.GetTimestamp();
+        var d = new ProblemData(problem);
+        LpResult? lp;
+        string? failure = null;
+        try
+        {
+            lp = LpRelaxation.Solve(d, lpTimeLimit ?? TimeSpan.FromSeconds(20), cancellationToken);
+            if (!lp.Optimal)
+            {
+                failure = $"LP {lp.Status} ({lp.Backend})";
+                lp = null;
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            failure = ex.Message;
+            lp = null;
+        }
+
+        var x = new Packer(d, PackMode.Optimiser, lp).Run(cancellationToken);
+        BatteryScheduler.Run(d, x, useBatteries: true);
+        double? bound = lp?.Objective ?? EnergyBound(d);
+        var status = lp is not null
+            ? $"LP optimal ({lp.Backend}, {lp.Elapsed.TotalSeconds:0.00} s), jobs packed into LP budgets"
+            : $"fallback: cost-greedy packing ({failure}); bound from energy alone";
+        if (failure is not null)
+        {
+            x.Notes.Add("optimiser fell back to the cost-greedy heuristic: " + failure);
+        }
+
+        return PlanBuilder.Build(d, x, Name, bound, time.GetElapsedTime(started), status);
+    }
+
+    /// <summary>
+    /// A bound that needs no LP: all energy that must be drawn (base and job load at the lowest PUE, less all on-site
+    /// generation and the batteries' initial usable energy) priced at the cheapest site-hour. Null when a price is
+    /// negative (the bound would not hold).
+    /// </summary>
+    internal static double? EnergyBound(ProblemData d)
+    {
+        double minCost = double.MaxValue, need = 0;
+        for (var s = 0; s < d.S; s++)
+        {
+            var bat = d.Problem.Sites[s].Battery;
+            need -= bat is null ? 0 : Math.Max(0, bat.InitialEnergy.MegawattHours - (bat.MinSoc * bat.EnergyCapacity.MegawattHours));
+            for (var t = 0; t < d.T; t++)
+            {
+                minCost = Math.Min(minCost, d.CostPerMwh[s][t]);
+                need += (d.Pue[s][t] * d.BaseMw[s]) - d.GenMw[s][t];
+            }
+        }
+
+        foreach (var j in d.Jobs)
+        {
+            need += j.WorkMwh; // PUE >= 1
+        }
+
+        return minCost < 0 ? null : minCost * Math.Max(0, need);
+    }
+}
+
+/// <summary>
+/// Baseline without workload shifting: every job at its home site as soon as it is released (queued when the site is
+/// full), inference at its home site (or the nearest site in reach), batteries idle.
+/// </summary>
+/// <param name="time">Clock used to measure planning time.</param>
+public sealed class NoShiftPlanner(TimeProvider time) : IPlanner
+{
+    /// <inheritdoc/>
+    public string Name => "no-shift";
+
+    /// <inheritdoc/>
+    public Plan Plan(PlanningProblem problem, CancellationToken cancellationToken = default) =>
+        HeuristicPlanner.Run(problem, PackMode.NoShift, Name, time, cancellationToken);
+}
+
+/// <summary>
+/// Baseline greedy carbon-aware shifting: jobs in earliest-deadline order, each at the allowed site and hours with the
+/// lowest carbon intensity (times PUE) that still have room; inference at the lowest-carbon site in reach; batteries idle.
+/// </summary>
+/// <param name="time">Clock used to measure planning time.</param>
+public sealed class GreedyCarbonPlanner(TimeProvider time) : IPlanner
+{
+    /// <inheritdoc/>
+    public string Name => "greedy-carbon";
+
+    /// <inheritdoc/>
+    public Plan Plan(PlanningProblem problem, CancellationToken cancellationToken = default) =>
+        HeuristicPlanner.Run(problem, PackMode.GreedyCarbon, Name, time, cancellationToken);
+}
+
+/// <summary>Shared body of the heuristic planners.</summary>
+internal static class HeuristicPlanner
+{
+    public static Plan Run(PlanningProblem problem, PackMode mode, string name, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var started = time.GetTimestamp();
+        var d = new ProblemData(problem);
+        var x = new Packer(d, mode, null).Run(ct);
+        BatteryScheduler.Run(d, x, useBatteries: false);
+        return PlanBuilder.Build(d, x, name, null, time.GetElapsedTime(started), "heuristic");
+    }
+}
