@@ -151,8 +151,8 @@ internal static class LpRelaxation
                 var done = solver.MakeConstraint(c.Work, c.Work);
                 var unserved = solver.MakeNumVar(0, inf, string.Empty);
                 done.SetCoefficient(unserved, 1);
-                obj.SetCoefficient(unserved, costs.LateYenPerMwh);
-                for (var t = r; t < dl; t++)
+                obj.SetCoefficient(unserved, costs.UnservedYenPerMwh);
+                for (var t = r; t < T; t++)
                 {
                     if (balance[t] is null)
                     {
@@ -173,6 +173,11 @@ internal static class LpRelaxation
                     }
 
                     var z = solver.MakeNumVar(0, c.Rate, string.Empty);
+                    if (t >= dl)
+                    {
+                        obj.SetCoefficient(z, costs.LateYenPerMwh); // late work, as the packer may plan it
+                    }
+
                     balance[t]!.SetCoefficient(z, 1);
                     done.SetCoefficient(z, 1);
                 }
