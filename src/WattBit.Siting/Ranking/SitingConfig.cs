@@ -1,0 +1,99 @@
+using WattBit.Siting.Facts;
+using WattBit.Siting.Layers;
+
+namespace WattBit.Siting.Ranking;
+
+/// <summary>Which candidates a study ranks.</summary>
+/// <param name="Kind">prefectures, substations or sites (user GeoJSON).</param>
+/// <param name="File">The GeoJSON file for substations or sites (absolute path), else null.</param>
+/// <param name="MinVoltageKv">For substations: the lowest voltage kept, kV (default 275).</param>
+public sealed record CandidateSpec(Candidates.CandidateKind Kind, string? File, double MinVoltageKv = 275);
+
+/// <summary>Which headroom the power screen uses.</summary>
+public enum HeadroomBasis
+{
+    /// <summary>Headroom available now (空き容量, N-1 secure).</summary>
+    Now,
+
+    /// <summary>Potential: now plus the N-1 reserve usable with curtailment (③) or planned reinforcement.</summary>
+    Potential,
+}
+
+/// <summary>Parameters of the default substation power proxy (see <see cref="SubstationPowerProxy"/>).</summary>
+/// <param name="Substations">GeoJSON of substations (absolute path), or null.</param>
+/// <param name="NowMwPer275Kv">Nominal MW now at a 275 kV substation.</param>
+/// <param name="NowMwPer500Kv">Nominal MW now at a 500 kV-or-more substation.</param>
+/// <param name="N1Share">N-1 reserve as a share of now.</param>
+/// <param name="RadiusKm">Radius for point candidates, km.</param>
+public sealed record PowerDefaultSpec(string? Substations, double NowMwPer275Kv = 30, double NowMwPer500Kv = 100, double N1Share = 1.0, double RadiusKm = 30);
+
+/// <summary>
+/// A siting study as read from a YAML (or JSON) file: candidates, the power screen, weights, hard constraints, layer
+/// files that replace the defaults, model parameters and the sensitivity analysis. All paths are absolute (resolved
+/// against the config file's folder). Immutable.
+/// </summary>
+public sealed record SitingConfig
+{
+    /// <summary>The config file (for messages).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Name of the study.</summary>
+    public string Name { get; init; } = "siting study";
+
+    /// <summary>The candidates.</summary>
+    public CandidateSpec Candidates { get; init; } = new(Siting.Candidates.CandidateKind.Prefecture, null);
+
+    /// <summary>The DC or cluster size the study is for, MW (default 300).</summary>
+    public double DemandMw { get; init; } = 300;
+
+    /// <summary>Prefecture boundaries (TopoJSON, absolute path) or null (nearest capital is used).</summary>
+    public string? PrefectureMap { get; init; }
+
+    /// <summary>TSO area boundaries (GeoJSON, absolute path) or null (the prefecture's area is used).</summary>
+    public string? AreaMap { get; init; }
+
+    /// <summary>Headroom used by the screen and the headroom criterion (default potential).</summary>
+    public HeadroomBasis ScreenBasis { get; init; } = HeadroomBasis.Potential;
+
+    /// <summary>Minimum headroom to pass the screen, MW (default: <see cref="DemandMw"/>).</summary>
+    public double? ScreenMinMw { get; init; }
+
+    /// <summary>The effective screen threshold, MW.</summary>
+    public double EffectiveScreenMinMw => ScreenMinMw ?? DemandMw;
+
+    /// <summary>Weights per criterion, indexed by (int)<see cref="Criterion"/>.</summary>
+    public double[] Weights { get; init; } = DefaultWeights();
+
+    /// <summary>Hard constraints.</summary>
+    public IReadOnlyList<HardConstraint> Constraints { get; init; } = [];
+
+    /// <summary>User layer files by layer key (criterion keys, plus headroom_now and headroom_potential), absolute paths.</summary>
+    public IReadOnlyDictionary<string, string> LayerFiles { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The default power proxy's parameters.</summary>
+    public PowerDefaultSpec PowerDefault { get; init; } = new(null);
+
+    /// <summary>Cable landing points (default: embedded table).</summary>
+    public IReadOnlyList<NamedPoint> Landings { get; init; } = TelecomFacts.DefaultLandings;
+
+    /// <summary>IX locations (default: embedded table).</summary>
+    public IReadOnlyList<NamedPoint> InternetExchanges { get; init; } = TelecomFacts.DefaultInternetExchanges;
+
+    /// <summary>The latency model.</summary>
+    public LatencyModel Latency { get; init; } = LatencyModel.Default;
+
+    /// <summary>The free-cooling model.</summary>
+    public FreeCoolingModel Cooling { get; init; } = new();
+
+    /// <summary>Existing clusters whose distance is rewarded.</summary>
+    public IReadOnlyList<NamedPoint> Clusters { get; init; } = LatencyModel.DefaultClusters;
+
+    /// <summary>The sensitivity analysis.</summary>
+    public SensitivitySpec Sensitivity { get; init; } = new();
+
+    /// <summary>
+    /// Default weights: headroom 2, renewable surplus 2, carbon 2, IX distance 1, landing distance 1, latency 1,
+    /// seismic 2, free cooling 1, land 0, transport 0, cluster distance 2.
+    /// </summary>
+    public static double[] DefaultWeights() => [2, 2, 2, 1, 1, 1, 2, 1, 0, 0, 2];
+}

@@ -1,0 +1,439 @@
+using System.Globalization;
+using WattBit.Formats;
+using WattBit.Siting.Candidates;
+using WattBit.Siting.Facts;
+using WattBit.Siting.Layers;
+using WattBit.Sites;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace WattBit.Siting.Ranking;
+
+/// <summary>
+/// Reads a siting study from YAML or JSON (JSON is read as YAML). Every error names the file, line and column and
+/// the field path (for example <c>weights.carbon</c>). Unknown fields are errors, so a typo never passes silently.
+/// The schema is documented in docs/siting.md. Stateless and thread-safe.
+/// </summary>
+public static class SitingConfigReader
+{
+    private static readonly string[] s_layerKeys =
+        [.. CriterionInfo.All.Where(i => i.Criterion != Criterion.Headroom).Select(i => i.Key), "headroom_now", "headroom_potential"];
+
+    /// <summary>Reads a config file; relative paths inside it are resolved against its folder.</summary>
+    /// <exception cref="InputFormatException">The YAML is malformed or a field is missing, unknown or invalid (file:line:column).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static SitingConfig ReadFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return Parse(File.ReadAllText(full), full, Path.GetDirectoryName(full)!);
+    }
+
+    /// <summary>Parses config text; <paramref name="source"/> names it in messages and <paramref name="baseDirectory"/> anchors relative paths.</summary>
+    /// <exception cref="InputFormatException">The YAML is malformed or a field is missing, unknown or invalid (file:line:column).</exception>
+    public static SitingConfig Parse(string text, string source, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new InputFormatException(source, (int)ex.Start.Line, (int)ex.Start.Column, "malformed YAML: " + ex.Message);
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            throw new InputFormatException(source, 0, 0, "the config is empty.");
+        }
+
+        var r = new Reader(source, baseDirectory);
+        return r.Config(stream.Documents[0].RootNode);
+    }
+
+    private sealed class Reader(string source, string baseDirectory)
+    {
+        public SitingConfig Config(YamlNode root)
+        {
+            var map = Mapping(root, "(root)");
+            Known(map, "(root)", "name", "candidates", "demand_mw", "maps", "screen", "weights", "constraints", "layers",
+                "power_default", "telecom", "latency", "cooling", "clusters", "sensitivity");
+            var demand = OptionalNumber(map, "demand_mw", "demand_mw", positive: true) ?? 300;
+            var config = new SitingConfig
+            {
+                Source = source,
+                Name = OptionalText(map, "name") ?? Path.GetFileNameWithoutExtension(source),
+                DemandMw = demand,
+                Candidates = CandidatesSpec(Child(map, "candidates")),
+                Weights = Weights(Child(map, "weights")),
+                Constraints = Constraints(Child(map, "constraints")),
+                LayerFiles = Layers(Child(map, "layers")),
+                Sensitivity = SensitivitySpec(Child(map, "sensitivity")),
+                Latency = Latency(Child(map, "latency")),
+                Cooling = Cooling(Child(map, "cooling")),
+                Clusters = Clusters(Child(map, "clusters")),
+                PowerDefault = Power(Child(map, "power_default")),
+            };
+
+            if (Child(map, "maps") is { } maps)
+            {
+                var m = Mapping(maps, "maps");
+                Known(m, "maps", "prefectures", "areas");
+                config = config with { PrefectureMap = OptionalPath(m, "prefectures", "maps"), AreaMap = OptionalPath(m, "areas", "maps") };
+            }
+
+            if (Child(map, "screen") is { } screen)
+            {
+                var s = Mapping(screen, "screen");
+                Known(s, "screen", "basis", "min_mw");
+                var basis = HeadroomBasis.Potential;
+                if (Child(s, "basis") is { } b)
+                {
+                    basis = Scalar(b, "screen.basis").ToLowerInvariant() switch
+                    {
+                        "now" => HeadroomBasis.Now,
+                        "potential" => HeadroomBasis.Potential,
+                        var other => throw Error(b, $"screen.basis: '{other}' must be 'now' or 'potential'."),
+                    };
+                }
+
+                config = config with { ScreenBasis = basis, ScreenMinMw = OptionalNumber(s, "min_mw", "screen.min_mw", nonNegative: true) };
+            }
+
+            if (Child(map, "telecom") is { } telecom)
+            {
+                var t = Mapping(telecom, "telecom");
+                Known(t, "telecom", "landings", "ix");
+                if (OptionalPath(t, "landings", "telecom") is { } landings)
+                {
+                    config = config with { Landings = TelecomFacts.ReadFile(landings) };
+                }
+
+                if (OptionalPath(t, "ix", "telecom") is { } ix)
+                {
+                    config = config with { InternetExchanges = TelecomFacts.ReadFile(ix) };
+                }
+            }
+
+            if (config.Weights.All(w => w == 0))
+            {
+                throw Error(Child(map, "weights") ?? root, "weights: at least one weight must be positive.");
+            }
+
+            return config;
+        }
+
+        private CandidateSpec CandidatesSpec(YamlNode? node)
+        {
+            if (node is null)
+            {
+                return new CandidateSpec(CandidateKind.Prefecture, null);
+            }
+
+            if (node is YamlScalarNode scalar)
+            {
+                return scalar.Value?.Trim().ToLowerInvariant() switch
+                {
+                    "prefectures" => new CandidateSpec(CandidateKind.Prefecture, null),
+                    _ => throw Error(node, $"candidates: '{scalar.Value}' — write 'prefectures', or a mapping with kind (prefectures | substations | sites) and file."),
+                };
+            }
+
+            var m = Mapping(node, "candidates");
+            Known(m, "candidates", "kind", "file", "min_voltage_kv");
+            var kindNode = Child(m, "kind") ?? throw Error(node, "candidates.kind is required (prefectures | substations | sites).");
+            var kind = Scalar(kindNode, "candidates.kind").ToLowerInvariant() switch
+            {
+                "prefectures" => CandidateKind.Prefecture,
+                "substations" => CandidateKind.Substation,
+                "sites" => CandidateKind.UserSite,
+                var other => throw Error(kindNode, $"candidates.kind: '{other}' must be prefectures, substations or sites."),
+            };
+            var file = OptionalPath(m, "file", "candidates");
+            if (kind != CandidateKind.Prefecture && file is null)
+            {
+                throw Error(node, $"candidates.file is required for kind {Scalar(kindNode, "candidates.kind")}.");
+            }
+
+            return new CandidateSpec(kind, file, OptionalNumber(m, "min_voltage_kv", "candidates.min_voltage_kv", positive: true) ?? 275);
+        }
+
+        private double[] Weights(YamlNode? node)
+        {
+            var weights = SitingConfig.DefaultWeights();
+            if (node is null)
+            {
+                return weights;
+            }
+
+            var m = Mapping(node, "weights");
+            foreach (var (k, v) in m.Children)
+            {
+                var key = Scalar(k, "weights");
+                if (!CriterionInfo.TryParse(key, out var criterion))
+                {
+                    throw Error(k, $"weights: unknown criterion '{key}' (known: {CriterionInfo.KeyList}).");
+                }
+
+                weights[(int)criterion] = Number(v, "weights." + key, nonNegative: true);
+            }
+
+            return weights;
+        }
+
+        private List<HardConstraint> Constraints(YamlNode? node)
+        {
+            var list = new List<HardConstraint>();
+            if (node is null)
+            {
+                return list;
+            }
+
+            if (node is not YamlSequenceNode seq)
+            {
+                throw Error(node, "constraints: expected a list of {criterion, min, max}.");
+            }
+
+            var i = 0;
+            foreach (var item in seq.Children)
+            {
+                var field = $"constraints[{i++}]";
+                var m = Mapping(item, field);
+                Known(m, field, "criterion", "min", "max");
+                var cNode = Child(m, "criterion") ?? throw Error(item, $"{field}.criterion is required.");
+                var key = Scalar(cNode, field + ".criterion");
+                if (!CriterionInfo.TryParse(key, out var criterion))
+                {
+                    throw Error(cNode, $"{field}.criterion: unknown criterion '{key}' (known: {CriterionInfo.KeyList}).");
+                }
+
+                var min = OptionalNumber(m, "min", field + ".min");
+                var max = OptionalNumber(m, "max", field + ".max");
+                if (min is null && max is null)
+                {
+                    throw Error(item, $"{field}: give min, max or both.");
+                }
+
+                if (min > max)
+                {
+                    throw Error(item, $"{field}: min {min} is above max {max}.");
+                }
+
+                list.Add(new HardConstraint(criterion, min, max));
+            }
+
+            return list;
+        }
+
+        private Dictionary<string, string> Layers(YamlNode? node)
+        {
+            var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (node is null)
+            {
+                return files;
+            }
+
+            var m = Mapping(node, "layers");
+            Known(m, "layers", s_layerKeys);
+            foreach (var (k, v) in m.Children)
+            {
+                var key = Scalar(k, "layers");
+                files[key] = ResolvePath(v, "layers." + key);
+            }
+
+            return files;
+        }
+
+        private SensitivitySpec SensitivitySpec(YamlNode? node)
+        {
+            if (node is null)
+            {
+                return new SensitivitySpec();
+            }
+
+            var m = Mapping(node, "sensitivity");
+            Known(m, "sensitivity", "samples", "spread", "seed", "top_n");
+            var d = new SensitivitySpec();
+            var spread = OptionalNumber(m, "spread", "sensitivity.spread", nonNegative: true) ?? d.Spread;
+            if (spread >= 1)
+            {
+                throw Error(Child(m, "spread")!, $"sensitivity.spread: {spread} must be below 1 (a weight may not vanish or flip).");
+            }
+
+            return new SensitivitySpec(
+                OptionalInt(m, "samples", "sensitivity.samples", 1) ?? d.Samples,
+                spread,
+                OptionalInt(m, "seed", "sensitivity.seed", int.MinValue) ?? d.Seed,
+                OptionalInt(m, "top_n", "sensitivity.top_n", 1) ?? d.TopN);
+        }
+
+        private LatencyModel Latency(YamlNode? node)
+        {
+            if (node is null)
+            {
+                return LatencyModel.Default;
+            }
+
+            var m = Mapping(node, "latency");
+            Known(m, "latency", "route_factor", "us_per_km", "regions");
+            var regions = LatencyModel.DefaultRegions;
+            if (Child(m, "regions") is { } r)
+            {
+                regions = [.. Places(r, "latency.regions", withWeight: true).Select(p => new UserRegion(p.Name, p.Location, p.Weight))];
+            }
+
+            return new LatencyModel(regions,
+                OptionalNumber(m, "route_factor", "latency.route_factor", positive: true) ?? 1.5,
+                OptionalNumber(m, "us_per_km", "latency.us_per_km", positive: true) ?? 5);
+        }
+
+        private FreeCoolingModel Cooling(YamlNode? node)
+        {
+            if (node is null)
+            {
+                return new FreeCoolingModel();
+            }
+
+            var m = Mapping(node, "cooling");
+            Known(m, "cooling", "threshold_c", "daily_amplitude_c");
+            return new FreeCoolingModel(
+                OptionalNumber(m, "threshold_c", "cooling.threshold_c") ?? 18,
+                OptionalNumber(m, "daily_amplitude_c", "cooling.daily_amplitude_c", nonNegative: true) ?? 4);
+        }
+
+        private IReadOnlyList<NamedPoint> Clusters(YamlNode? node) => node is null
+            ? LatencyModel.DefaultClusters
+            : [.. Places(node, "clusters", withWeight: false).Select(p => new NamedPoint(p.Name, p.Name, p.Location, ""))];
+
+        private PowerDefaultSpec Power(YamlNode? node)
+        {
+            if (node is null)
+            {
+                return new PowerDefaultSpec(null);
+            }
+
+            var m = Mapping(node, "power_default");
+            Known(m, "power_default", "substations", "now_mw_per_275kv", "now_mw_per_500kv", "n1_share", "radius_km");
+            var d = new PowerDefaultSpec(null);
+            return new PowerDefaultSpec(
+                OptionalPath(m, "substations", "power_default"),
+                OptionalNumber(m, "now_mw_per_275kv", "power_default.now_mw_per_275kv", nonNegative: true) ?? d.NowMwPer275Kv,
+                OptionalNumber(m, "now_mw_per_500kv", "power_default.now_mw_per_500kv", nonNegative: true) ?? d.NowMwPer500Kv,
+                OptionalNumber(m, "n1_share", "power_default.n1_share", nonNegative: true) ?? d.N1Share,
+                OptionalNumber(m, "radius_km", "power_default.radius_km", positive: true) ?? d.RadiusKm);
+        }
+
+        private List<(string Name, GeoPoint Location, double Weight)> Places(YamlNode node, string field, bool withWeight)
+        {
+            if (node is not YamlSequenceNode seq || seq.Children.Count == 0)
+            {
+                throw Error(node, $"{field}: expected a non-empty list of {{name, lat, lon{(withWeight ? ", weight" : "")}}}.");
+            }
+
+            var list = new List<(string, GeoPoint, double)>();
+            var i = 0;
+            foreach (var item in seq.Children)
+            {
+                var f = $"{field}[{i++}]";
+                var m = Mapping(item, f);
+                if (withWeight)
+                {
+                    Known(m, f, "name", "lat", "lon", "weight");
+                }
+                else
+                {
+                    Known(m, f, "name", "lat", "lon");
+                }
+
+                var name = OptionalText(m, "name") ?? throw Error(item, $"{f}.name is required.");
+                var lat = OptionalNumber(m, "lat", f + ".lat") ?? throw Error(item, $"{f}.lat is required.");
+                var lon = OptionalNumber(m, "lon", f + ".lon") ?? throw Error(item, $"{f}.lon is required.");
+                if (lat is < -90 or > 90 || lon is < -180 or > 180)
+                {
+                    throw Error(item, $"{f}: ({lat}, {lon}) is not a valid latitude/longitude.");
+                }
+
+                var weight = withWeight ? OptionalNumber(m, "weight", f + ".weight", positive: true) ?? 1 : 1;
+                list.Add((name, new GeoPoint(lat, lon), weight));
+            }
+
+            return list;
+        }
+
+        private static YamlNode? Child(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
+
+        private YamlMappingNode Mapping(YamlNode node, string field) => node as YamlMappingNode
+            ?? throw Error(node, $"{field}: expected a mapping of fields (key: value).");
+
+        private string Scalar(YamlNode node, string field) => node is YamlScalarNode { Value: { } v }
+            ? v.Trim()
+            : throw Error(node, $"{field}: expected a single value.");
+
+        private void Known(YamlMappingNode map, string field, params string[] keys)
+        {
+            foreach (var k in map.Children.Keys)
+            {
+                var key = Scalar(k, field);
+                if (!keys.Contains(key, StringComparer.Ordinal))
+                {
+                    throw Error(k, $"{field}: unknown field '{key}' (known: {string.Join(", ", keys)}).");
+                }
+            }
+        }
+
+        private string? OptionalText(YamlMappingNode map, string key) =>
+            Child(map, key) is { } n ? Scalar(n, key) : null;
+
+        private string? OptionalPath(YamlMappingNode map, string key, string parent) =>
+            Child(map, key) is { } n ? ResolvePath(n, parent + "." + key) : null;
+
+        private string ResolvePath(YamlNode node, string field)
+        {
+            var text = Scalar(node, field);
+            var full = Path.GetFullPath(Path.Combine(baseDirectory, text));
+            return File.Exists(full) ? full : throw Error(node, $"{field}: file '{text}' not found (looked at {full}).");
+        }
+
+        private double? OptionalNumber(YamlMappingNode map, string key, string field, bool positive = false, bool nonNegative = false) =>
+            Child(map, key) is { } n ? Number(n, field, positive, nonNegative) : null;
+
+        private int? OptionalInt(YamlMappingNode map, string key, string field, int min)
+        {
+            if (Child(map, key) is not { } n)
+            {
+                return null;
+            }
+
+            var text = Scalar(n, field);
+            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
+                ? v
+                : throw Error(n, $"{field}: '{text}' is not an integer >= {min}.");
+        }
+
+        private double Number(YamlNode node, string field, bool positive = false, bool nonNegative = false)
+        {
+            var text = Scalar(node, field);
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            {
+                throw Error(node, $"{field}: '{text}' is not a number.");
+            }
+
+            if (positive && v <= 0)
+            {
+                throw Error(node, $"{field}: {text} must be > 0.");
+            }
+
+            if (nonNegative && v < 0)
+            {
+                throw Error(node, $"{field}: {text} must be >= 0.");
+            }
+
+            return v;
+        }
+
+        private InputFormatException Error(YamlNode node, string problem) =>
+            new(source, (int)node.Start.Line, (int)node.Start.Column, problem);
+    }
+}
