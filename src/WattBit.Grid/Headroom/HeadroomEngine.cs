@@ -1,0 +1,471 @@
+using System.Numerics;
+using WattBit.Grid.PowerFlow;
+using WattBit.Grid.TimeSeries;
+
+namespace WattBit.Grid.Headroom;
+
+/// <summary>
+/// Exact N-0 and N-1 headroom per bus and step (formats.md §3) with pruning that provably keeps the minimum.
+/// <para>
+/// Every flow is affine in the profile point p(t) = (demand_scale, solar_pu), and every sensitivity is constant in
+/// time, so each (contingency, branch) limit g(t) = (rating − s·f(t)) / |β| is bounded over the whole period by
+/// evaluating f at the corners of the profile's bounding box. IEEE rounding is monotone, so the bounds computed with
+/// the same expressions bound every evaluated g(t) exactly. A limit whose lower bound exceeds an upper bound of the
+/// headroom at every step (the largest N-0 headroom of the period, tightened by every limit's upper bound) can never
+/// be the minimum and is skipped; the rest are evaluated at every step in a fixed order (base case, then contingencies,
+/// then branches, ascending), so ties resolve to the lowest index exactly as in <see cref="ComputeNaive"/>.
+/// </para>
+/// Thread-safe: <see cref="Compute"/> may run for different buses in parallel, each with its own result object.
+/// </summary>
+public sealed class HeadroomEngine
+{
+    private readonly int _m;
+    private readonly int _mPad;
+    private readonly int _steps;
+    private readonly int _stepsPad;
+    private readonly double[] _a;
+    private readonly double[] _b;
+    private readonly double[] _c;
+    private readonly double[] _rateN0;
+    private readonly double[] _rateN1;
+    private readonly double[] _ds;
+    private readonly double[] _pv;
+    private readonly double[][] _islandSlack;
+    private readonly int[] _contingencies;
+    private readonly double _d0, _d1, _s0, _s1;
+
+    /// <summary>Prepares the engine for a series.</summary>
+    /// <exception cref="ArgumentException">The sensitivities and the series belong to different models.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Invalid options.</exception>
+    public HeadroomEngine(Sensitivities sensitivities, NetworkTimeSeries series, HeadroomOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sensitivities);
+        ArgumentNullException.ThrowIfNull(series);
+        if (!ReferenceEquals(sensitivities.Model, series.Model))
+        {
+            throw new ArgumentException("the sensitivities and the series must come from the same DcModel.", nameof(series));
+        }
+
+        Sensitivities = sensitivities;
+        Series = series;
+        Options = (options ?? new HeadroomOptions()).Validate();
+        var model = sensitivities.Model;
+        _m = model.BranchCount;
+        var w = Vector<double>.Count;
+        _mPad = (_m + w - 1) / w * w;
+        _steps = series.Count;
+        _stepsPad = (_steps + w - 1) / w * w;
+        _a = Padded(series.FlowConstant, _mPad, 0);
+        _b = Padded(series.FlowPerDemandScale, _mPad, 0);
+        _c = Padded(series.FlowPerSolar, _mPad, 0);
+        _rateN0 = new double[_mPad];
+        _rateN1 = new double[_mPad];
+        Array.Fill(_rateN0, double.PositiveInfinity);
+        Array.Fill(_rateN1, double.PositiveInfinity);
+        for (var l = 0; l < _m; l++)
+        {
+            var br = model.Network.Branches[l];
+            if (model.IsActive(l) && br.RateA > 0)
+            {
+                _rateN0[l] = br.RateA;
+            }
+
+            if (model.IsActive(l) && br.EmergencyRating > 0)
+            {
+                _rateN1[l] = br.EmergencyRating;
+            }
+        }
+
+        _ds = Padded(series.Profile.DemandScale.AsSpan(), _stepsPad, series.Profile.DemandScale[0]);
+        _pv = Padded(series.Profile.SolarPu.AsSpan(), _stepsPad, series.Profile.SolarPu[0]);
+        (_d0, _d1, _s0, _s1) = (series.DemandScaleMin, series.DemandScaleMax, series.SolarMin, series.SolarMax);
+        _islandSlack = BuildSlack(sensitivities, Options.Balance);
+        var list = new List<int>();
+        for (var c = 0; c < _m; c++)
+        {
+            if (sensitivities.IsContingency(c))
+            {
+                list.Add(c);
+            }
+        }
+
+        _contingencies = [.. list];
+    }
+
+    /// <summary>The sensitivities.</summary>
+    public Sensitivities Sensitivities { get; }
+
+    /// <summary>The series.</summary>
+    public NetworkTimeSeries Series { get; }
+
+    /// <summary>The options.</summary>
+    public HeadroomOptions Options { get; }
+
+    /// <summary>0-based indexes of the contingencies considered for N-1 (in service, not bridges).</summary>
+    public ReadOnlySpan<int> Contingencies => _contingencies;
+
+    /// <summary>Number of steps.</summary>
+    public int Steps => _steps;
+
+    /// <summary>
+    /// β_k: flow change on each branch (MW) per MW of extra load at bus k under the chosen balancing (length = branches;
+    /// all zeros for a bus in a dead island).
+    /// </summary>
+    public double[] Sensitivity(int bus)
+    {
+        var beta = new double[_mPad];
+        FillSensitivity(bus, beta);
+        return beta[.._m];
+    }
+
+    /// <summary>Computes the headroom of one bus at every step, exactly, with pruning.</summary>
+    /// <param name="bus">0-based bus index.</param>
+    /// <param name="result">Receives the result (its arrays must have <see cref="Steps"/> entries).</param>
+    public void Compute(int bus, BusHeadroom result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        result.Bus = bus;
+        if (!Sensitivities.Model.IsEnergised(bus))
+        {
+            FillMissing(result);
+            return;
+        }
+
+        var beta = new double[_mPad];
+        FillSensitivity(bus, beta);
+        var cand = new Candidates();
+        var cap = Options.CapMw;
+
+        // N-0: bound every branch, keep those that can be the minimum, evaluate them at every step.
+        var ub = cap;
+        BoundBranches(beta, _a, _b, _c, _rateN0, -1, 0, cand, ref ub);
+        cand.Filter(ub);
+        result.N0Candidates = cand.Count;
+        var h0 = result.N0Mw;
+        var id0 = new double[_stepsPad];
+        var work = new double[_stepsPad];
+        Array.Fill(work, cap);
+        Array.Fill(id0, -1);
+        cand.Evaluate(_ds, _pv, work, id0, 0);
+        CopyOut(work, id0, h0, result.N0Branch, cand, branchOf: true);
+        if (Options.Criterion == ContingencyCriterion.N0)
+        {
+            Array.Fill(result.N1Mw, double.NaN);
+            Array.Fill(result.N1Branch, -1);
+            Array.Fill(result.N1Contingency, -1);
+            result.N1Candidates = 0;
+            return;
+        }
+
+        // N-1: the largest N-0 headroom of the period bounds the N-1 headroom at every step.
+        var ub1 = 0.0;
+        for (var t = 0; t < _steps; t++)
+        {
+            ub1 = Math.Max(ub1, h0[t]);
+        }
+
+        var c1 = new Candidates();
+        var aPost = new double[_mPad];
+        var bPost = new double[_mPad];
+        var cPost = new double[_mPad];
+        var betaPost = new double[_mPad];
+        foreach (var c in _contingencies)
+        {
+            var lodf = Sensitivities.LodfColumn(c);
+            PostContingency(lodf, beta, c, betaPost, aPost, bPost, cPost);
+            BoundBranches(betaPost, aPost, bPost, cPost, _rateN1, c, c, c1, ref ub1);
+        }
+
+        c1.Filter(ub1);
+        result.N1Candidates = c1.Count;
+        // Start from the N-0 result so that a tie keeps the base case, then contingencies in ascending order.
+        var id1 = new double[_stepsPad];
+        for (var t = 0; t < _stepsPad; t++)
+        {
+            id1[t] = -1;
+        }
+
+        c1.Evaluate(_ds, _pv, work, id1, 0);
+        for (var t = 0; t < _steps; t++)
+        {
+            result.N1Mw[t] = work[t];
+            var k = (int)id1[t];
+            if (k < 0)
+            {
+                result.N1Branch[t] = result.N0Branch[t];
+                result.N1Contingency[t] = -1;
+            }
+            else
+            {
+                result.N1Branch[t] = c1.Branch[k];
+                result.N1Contingency[t] = c1.Contingency[k];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The naive method (the benchmark baseline and the tests' reference): every monitored branch, every contingency,
+    /// every step, no pruning. Writes steps [<paramref name="firstStep"/>, firstStep + count) of the result.
+    /// </summary>
+    public void ComputeNaive(int bus, BusHeadroom result, int firstStep = 0, int count = -1)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        result.Bus = bus;
+        if (count < 0)
+        {
+            count = _steps - firstStep;
+        }
+
+        if (!Sensitivities.Model.IsEnergised(bus))
+        {
+            FillMissing(result);
+            return;
+        }
+
+        var beta = new double[_mPad];
+        FillSensitivity(bus, beta);
+        var eps = Options.Epsilon;
+        var cap = Options.CapMw;
+        var n1 = Options.Criterion == ContingencyCriterion.N1;
+        for (var t = firstStep; t < firstStep + count; t++)
+        {
+            double ds = _ds[t], pv = _pv[t];
+            double h = cap;
+            var hb = -1;
+            for (var l = 0; l < _m; l++)
+            {
+                var g = Limit(_rateN0[l], (_a[l] + (ds * _b[l])) + (pv * _c[l]), beta[l], eps);
+                if (g < h)
+                {
+                    h = g;
+                    hb = l;
+                }
+            }
+
+            result.N0Mw[t] = h;
+            result.N0Branch[t] = hb;
+            if (!n1)
+            {
+                result.N1Mw[t] = double.NaN;
+                result.N1Branch[t] = -1;
+                result.N1Contingency[t] = -1;
+                continue;
+            }
+
+            int h1b = hb, h1c = -1;
+            foreach (var c in _contingencies)
+            {
+                var lodf = Sensitivities.LodfColumn(c);
+                double ac = _a[c], bc = _b[c], cc = _c[c], betac = beta[c];
+                for (var l = 0; l < _m; l++)
+                {
+                    var lf = lodf[l];
+                    var f = ((_a[l] + (lf * ac)) + (ds * (_b[l] + (lf * bc)))) + (pv * (_c[l] + (lf * cc)));
+                    var g = Limit(_rateN1[l], f, beta[l] + (lf * betac), eps);
+                    if (g < h)
+                    {
+                        h = g;
+                        h1b = l;
+                        h1c = c;
+                    }
+                }
+            }
+
+            result.N1Mw[t] = h;
+            result.N1Branch[t] = h1b;
+            result.N1Contingency[t] = h1c;
+        }
+    }
+
+    /// <summary>One limit of formats.md §3: (rate ∓ f)/|β| in the direction the load pushes, at least 0; +∞ if |β| ≤ ε.</summary>
+    internal static double Limit(double rate, double flow, double beta, double eps)
+    {
+        if (beta > eps)
+        {
+            return Math.Max(0, (rate - flow) / beta);
+        }
+
+        if (beta < -eps)
+        {
+            return Math.Max(0, (rate + flow) / -beta);
+        }
+
+        return double.PositiveInfinity;
+    }
+
+    /// <summary>Post-contingency A, B, C and β of every branch for contingency c (same expressions as the naive method).</summary>
+    internal void PostContingency(ReadOnlySpan<double> lodf, double[] beta, int c, double[] betaPost, double[] aPost, double[] bPost, double[] cPost)
+    {
+        double ac = _a[c], bc = _b[c], cc = _c[c], betac = beta[c];
+        for (var l = 0; l < _m; l++)
+        {
+            var lf = lodf[l];
+            aPost[l] = _a[l] + (lf * ac);
+            bPost[l] = _b[l] + (lf * bc);
+            cPost[l] = _c[l] + (lf * cc);
+            betaPost[l] = beta[l] + (lf * betac);
+        }
+    }
+
+    internal double[] RatingsN0 => _rateN0;
+
+    internal double[] RatingsN1 => _rateN1;
+
+    internal int PaddedBranches => _mPad;
+
+    internal double[] DemandScale => _ds;
+
+    internal double[] Solar => _pv;
+
+    internal void FillSensitivity(int bus, double[] beta)
+    {
+        var col = Sensitivities.PtdfColumn(bus);
+        var slack = _islandSlack[Sensitivities.Model.Topology.IslandOf(bus)];
+        for (var l = 0; l < _m; l++)
+        {
+            beta[l] = slack[l] - col[l];
+        }
+    }
+
+    /// <summary>
+    /// Bounds every branch limit over the period; keeps those whose lower bound may be ≤ the running upper bound and
+    /// tightens that bound with each limit's own upper bound. Vectorised; no division in the loop (a relaxed
+    /// multiplication test keeps a superset, filtered exactly later).
+    /// </summary>
+    internal void BoundBranches(double[] beta, double[] a, double[] b, double[] c, double[] rate, int contingency, int skip,
+        Candidates cand, ref double ub)
+    {
+        var w = Vector<double>.Count;
+        var eps = new Vector<double>(Options.Epsilon);
+        var negEps = -eps;
+        var zero = Vector<double>.Zero;
+        var relax = new Vector<double>(1 + 1e-9);
+        double d0 = _d0, d1 = _d1, s0 = _s0, s1 = _s1;
+        var vd0 = new Vector<double>(d0);
+        var vd1 = new Vector<double>(d1);
+        var vs0 = new Vector<double>(s0);
+        var vs1 = new Vector<double>(s1);
+        var vub = new Vector<double>(ub);
+        for (var l = 0; l < _mPad; l += w)
+        {
+            var bc = new Vector<double>(beta, l);
+            var pos = Vector.GreaterThan(bc, eps);
+            var neg = Vector.LessThan(bc, negEps);
+            var active = pos | neg;
+            if (active == Vector<long>.Zero)
+            {
+                continue;
+            }
+
+            var va = new Vector<double>(a, l);
+            var vb = new Vector<double>(b, l);
+            var vc = new Vector<double>(c, l);
+            var r = new Vector<double>(rate, l);
+            var bd0 = vd0 * vb;
+            var bd1 = vd1 * vb;
+            var cs0 = vs0 * vc;
+            var cs1 = vs1 * vc;
+            var fHi = (va + Vector.Max(bd1, bd0)) + Vector.Max(cs1, cs0);
+            var fLo = (va + Vector.Min(bd1, bd0)) + Vector.Min(cs1, cs0);
+            var numLb = Vector.ConditionalSelect(pos, r - fHi, r + fLo);
+            var numUb = Vector.ConditionalSelect(pos, r - fLo, r + fHi);
+            var absb = Vector.Abs(bc);
+            var scaled = vub * absb;
+            // Keep: active and LB ≤ ub (relaxed). Improve: active and UB < ub.
+            var keep = active & Vector.LessThanOrEqual(numLb, scaled * relax);
+            var improve = active & Vector.LessThan(numUb, scaled);
+            if (keep == Vector<long>.Zero && improve == Vector<long>.Zero)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < w; j++)
+            {
+                var i = l + j;
+                if (i >= _m || i == skip && contingency >= 0 || (keep[j] == 0 && improve[j] == 0))
+                {
+                    continue;
+                }
+
+                var s = pos[j] != 0;
+                var absbj = Math.Abs(beta[i]);
+                var lb = Math.Max(0, (s ? rate[i] - fHi[j] : rate[i] + fLo[j]) / absbj);
+                var ubj = Math.Max(0, (s ? rate[i] - fLo[j] : rate[i] + fHi[j]) / absbj);
+                if (ubj < ub)
+                {
+                    ub = ubj;
+                    vub = new Vector<double>(ub);
+                }
+
+                if (lb <= ub)
+                {
+                    cand.Add(contingency, i, a[i], b[i], c[i], rate[i], s, absbj, lb);
+                }
+            }
+        }
+    }
+
+    private static void CopyOut(double[] h, double[] id, double[] outH, int[] outBranch, Candidates cand, bool branchOf)
+    {
+        for (var t = 0; t < outH.Length; t++)
+        {
+            outH[t] = h[t];
+            var k = (int)id[t];
+            outBranch[t] = k < 0 ? -1 : branchOf ? cand.Branch[k] : cand.Contingency[k];
+        }
+    }
+
+    private static void FillMissing(BusHeadroom result)
+    {
+        Array.Fill(result.N0Mw, double.NaN);
+        Array.Fill(result.N1Mw, double.NaN);
+        Array.Fill(result.N0Branch, -1);
+        Array.Fill(result.N1Branch, -1);
+        Array.Fill(result.N1Contingency, -1);
+    }
+
+    private static double[] Padded(ReadOnlySpan<double> source, int length, double pad)
+    {
+        var result = new double[length];
+        source.CopyTo(result);
+        for (var i = source.Length; i < length; i++)
+        {
+            result[i] = pad;
+        }
+
+        return result;
+    }
+
+    private static double[][] BuildSlack(Sensitivities s, Balancing balance)
+    {
+        var model = s.Model;
+        var islands = model.Topology.Islands;
+        var result = new double[islands.Length][];
+        for (var i = 0; i < islands.Length; i++)
+        {
+            result[i] = new double[model.BranchCount];
+            if (balance == Balancing.Reference || !islands[i].IsEnergised)
+            {
+                continue; // reference balancing: the PTDF columns already withdraw at the island's reference
+            }
+
+            var weights = new double[model.BusCount];
+            var any = false;
+            foreach (var g in model.Network.Generators)
+            {
+                if (g.InService && g.Pg > 0 && model.Topology.IslandOf(g.BusIndex) == i)
+                {
+                    weights[g.BusIndex] += g.Pg;
+                    any = true;
+                }
+            }
+
+            if (any)
+            {
+                result[i] = s.SlackColumn(weights);
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,130 @@
+using WattBit.Grid.Headroom;
+using WattBit.Grid.Network;
+using WattBit.Grid.PowerFlow;
+using WattBit.Grid.TimeSeries;
+
+namespace WattBit.Grid.Tests;
+
+public sealed class HeadroomTests
+{
+    private static readonly DateTimeOffset s_start = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+
+    internal static HeadroomEngine Engine(PowerNetwork net, int steps, HeadroomOptions options, int seed = 3)
+    {
+        var model = new DcModel(net);
+        var s = Sensitivities.Build(model);
+        var profile = SyntheticProfile.Create(s_start.AddDays(seed * 37), steps, seed: seed);
+        var series = new NetworkTimeSeries(model, profile, SyntheticProfile.SolarAtLoadBuses(net));
+        return new HeadroomEngine(s, series, options);
+    }
+
+    internal static PowerNetwork WithEmergencyRatings(PowerNetwork net, double factor) =>
+        new(net.Name, net.BaseMva, net.Buses, net.Generators, net.Branches.Select(b => b with { RateB = factor * b.RateA }));
+
+    [Theory]
+    [InlineData("pglib_opf_case30_ieee.m", Balancing.Distributed, 1.0)]
+    [InlineData("pglib_opf_case30_ieee.m", Balancing.Reference, 1.6)]
+    [InlineData("pglib_opf_case118_ieee.m", Balancing.Distributed, 1.6)]
+    [InlineData("pglib_opf_case118_ieee.m", Balancing.Reference, 1.0)]
+    public void Compute_PrunedN1_EqualsNaiveExactlyAtEveryBusAndStep(string file, Balancing balance, double emergencyFactor)
+    {
+        var engine = Engine(WithEmergencyRatings(TestCases.Pglib(file), emergencyFactor), 48, new HeadroomOptions(balance));
+        var pruned = new BusHeadroom(engine.Steps);
+        var naive = new BusHeadroom(engine.Steps);
+        var n = engine.Sensitivities.Model.BusCount;
+        for (var k = 0; k < n; k++)
+        {
+            engine.Compute(k, pruned);
+            engine.ComputeNaive(k, naive);
+            Assert.Equal(naive.N0Mw, pruned.N0Mw);
+            Assert.Equal(naive.N0Branch, pruned.N0Branch);
+            Assert.Equal(naive.N1Mw, pruned.N1Mw);
+            Assert.Equal(naive.N1Branch, pruned.N1Branch);
+            Assert.Equal(naive.N1Contingency, pruned.N1Contingency);
+        }
+    }
+
+    [Fact]
+    public void Compute_Pruning_KeepsFewCandidatesOnCase118()
+    {
+        var engine = Engine(WithEmergencyRatings(TestCases.Pglib("pglib_opf_case118_ieee.m"), 1.6), 48, new HeadroomOptions());
+        var r = new BusHeadroom(engine.Steps);
+        engine.Compute(40, r);
+        var pairs = engine.Contingencies.Length * engine.Sensitivities.Model.BranchCount;
+        Assert.InRange(r.N1Candidates, 1, pairs / 10);
+    }
+
+    [Fact]
+    public void Headroom_BranchAtLimit_IsZero()
+    {
+        // Bus 2 load 100 MW fed by one 100 MW line from the reference: adding load at 2 pushes the line past its rating.
+        var text = TestCases.Text(
+            "1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n2 1 100 0 0 0 1 1 0 345 1 1.1 0.9;",
+            "1 100 0 300 -300 1 100 1 250 10;",
+            "1 2 0 0.1 0 100 0 0 0 0 1;");
+        var net = MatpowerCase.Parse(text, "atlimit.m");
+        var model = new DcModel(net);
+        var series = new NetworkTimeSeries(model, GridProfile.Snapshot(s_start));
+        var engine = new HeadroomEngine(Sensitivities.Build(model), series, new HeadroomOptions());
+        var r = new BusHeadroom(1);
+        engine.Compute(1, r);
+        Assert.Equal(0, r.N0Mw[0]);
+        Assert.Equal(0, r.N0Branch[0]);
+        // At the reference bus the load is met locally: no branch limits, so the headroom is the cap.
+        engine.Compute(0, r);
+        Assert.Equal(10_000, r.N0Mw[0]);
+        Assert.Equal(-1, r.N0Branch[0]);
+    }
+
+    [Fact]
+    public void Headroom_TwoParallelLines_N1UsesEmergencyRating()
+    {
+        // Two identical lines 1-2 (rateA 100, rateB 120), 60 MW load at bus 2: N-0 = 2·100 − 60 = 140;
+        // N-1 (one line out) = 120 − 60 = 60, limited by the other line.
+        var text = TestCases.Text(
+            "1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n2 1 60 0 0 0 1 1 0 345 1 1.1 0.9;",
+            "1 60 0 300 -300 1 100 1 250 10;",
+            "1 2 0 0.1 0 100 120 0 0 0 1;\n1 2 0 0.1 0 100 120 0 0 0 1;");
+        var model = new DcModel(MatpowerCase.Parse(text, "parallel.m"));
+        var engine = new HeadroomEngine(Sensitivities.Build(model), new NetworkTimeSeries(model, GridProfile.Snapshot(s_start)));
+        var r = new BusHeadroom(1);
+        engine.Compute(1, r);
+        Assert.Equal(140, r.N0Mw[0], 9);
+        Assert.Equal(0, r.N0Branch[0]);
+        Assert.Equal(60, r.N1Mw[0], 9);
+        Assert.Equal(1, r.N1Branch[0]);
+        Assert.Equal(0, r.N1Contingency[0]);
+    }
+
+    [Fact]
+    public void Headroom_Cap_IsReportedAsCapWithoutBranch()
+    {
+        var text = TestCases.Text(
+            "1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n2 1 60 0 0 0 1 1 0 345 1 1.1 0.9;",
+            "1 60 0 300 -300 1 100 1 250 10;",
+            "1 2 0 0.1 0 100 120 0 0 0 1;\n1 2 0 0.1 0 100 120 0 0 0 1;");
+        var model = new DcModel(MatpowerCase.Parse(text, "parallel.m"));
+        var engine = new HeadroomEngine(Sensitivities.Build(model), new NetworkTimeSeries(model, GridProfile.Snapshot(s_start)), new HeadroomOptions(CapMw: 50));
+        var r = new BusHeadroom(1);
+        engine.Compute(1, r);
+        Assert.Equal(50, r.N0Mw[0]);
+        Assert.Equal(-1, r.N0Branch[0]);
+        Assert.Equal(50, r.N1Mw[0]);
+        Assert.Equal(-1, r.N1Branch[0]);
+    }
+
+    [Fact]
+    public void Headroom_DeadIslandBus_IsMissing()
+    {
+        var text = TestCases.Text(
+            "1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n2 1 60 0 0 0 1 1 0 345 1 1.1 0.9;\n3 1 10 0 0 0 1 1 0 345 1 1.1 0.9;",
+            "1 70 0 300 -300 1 100 1 250 10;",
+            "1 2 0 0.1 0 100 120 0 0 0 1;");
+        var model = new DcModel(MatpowerCase.Parse(text, "dead.m"));
+        var engine = new HeadroomEngine(Sensitivities.Build(model), new NetworkTimeSeries(model, GridProfile.Snapshot(s_start)));
+        var r = new BusHeadroom(1);
+        engine.Compute(2, r);
+        Assert.True(double.IsNaN(r.N0Mw[0]));
+        Assert.True(double.IsNaN(r.N1Mw[0]));
+    }
+}
