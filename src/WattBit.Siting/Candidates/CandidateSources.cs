@@ -21,11 +21,11 @@ public static class CandidateSources
         [.. Facts.Prefectures.All.Select(p => new Candidate(p.CodeText, p.NameJa, CandidateKind.Prefecture, p.Capital, p, p.Area))];
 
     /// <summary>
-    /// Substations from a GeoJSON of points with <c>_display_name</c> (or <c>name</c>), <c>_voltage_kv</c> and
+    /// Substations from a GeoJSON of points (or outlines, taken at their centroid) with <c>_display_name</c> (or <c>name</c>), <c>_voltage_kv</c> and
     /// <c>_region</c> (TSO area, English); keeps those at or above <paramref name="minVoltageKv"/>. Ids are the names,
     /// suffixed "#n" when a name repeats.
     /// </summary>
-    /// <exception cref="InputFormatException">The file is malformed, a feature is not a point, or a voltage does not parse.</exception>
+    /// <exception cref="InputFormatException">The file is malformed or a voltage does not parse.</exception>
     public static IReadOnlyList<Candidate> Substations(string path, JapanLocator locator, double minVoltageKv = 275)
     {
         ArgumentNullException.ThrowIfNull(locator);
@@ -33,11 +33,7 @@ public static class CandidateSources
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var f in GeoJsonReader.ReadFile(path))
         {
-            if (f.Point is not { } point)
-            {
-                throw new InputFormatException(path, 0, 0, $"feature {f.Index}: a substation must be a Point.");
-            }
-
+            var point = f.Location; // a substation drawn as an outline is taken at its centroid
             var kvText = f.Property("_voltage_kv") ?? f.Property("voltage_kv");
             if (!double.TryParse(kvText, NumberStyles.Float, CultureInfo.InvariantCulture, out var kv))
             {

@@ -61,7 +61,7 @@ public sealed record SitingConfig
     /// <summary>The effective screen threshold, MW.</summary>
     public double EffectiveScreenMinMw => ScreenMinMw ?? DemandMw;
 
-    /// <summary>Weights per criterion, indexed by (int)<see cref="Criterion"/>.</summary>
+    /// <summary>Weights per criterion (>= 0), indexed by (int)<see cref="Criterion"/>; a config's weights section replaces all defaults (unlisted = 0).</summary>
     public double[] Weights { get; init; } = DefaultWeights();
 
     /// <summary>Hard constraints.</summary>

@@ -161,12 +161,13 @@ public static class SitingConfigReader
 
         private double[] Weights(YamlNode? node)
         {
-            var weights = SitingConfig.DefaultWeights();
             if (node is null)
             {
-                return weights;
+                return SitingConfig.DefaultWeights();
             }
 
+            // A weights section replaces the defaults entirely: a criterion not listed has weight 0.
+            var weights = new double[CriterionInfo.Count];
             var m = Mapping(node, "weights");
             foreach (var (k, v) in m.Children)
             {
