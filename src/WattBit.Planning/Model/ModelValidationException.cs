@@ -11,6 +11,12 @@ public sealed class ModelValidationException : ArgumentException
     /// <param name="message">What is wrong, as a sentence that names the field.</param>
     public ModelValidationException(string field, string message) : base(message, field) => Field = field;
 
+    /// <summary>Creates the exception for a field of a named site or workload.</summary>
+    /// <param name="subject">Id of the site or workload the field belongs to.</param>
+    /// <param name="field">The field name, snake_case as in scenario files.</param>
+    /// <param name="message">What is wrong.</param>
+    public ModelValidationException(string subject, string field, string message) : this(field, message) => Subject = subject;
+
     /// <summary>Creates the exception with a message only.</summary>
     public ModelValidationException(string message) : this("model", message)
     {
@@ -26,6 +32,9 @@ public sealed class ModelValidationException : ArgumentException
 
     /// <summary>The offending field, snake_case as in scenario files.</summary>
     public string Field { get; }
+
+    /// <summary>Id of the site or workload the field belongs to, when known.</summary>
+    public string? Subject { get; }
 
     /// <summary>The message without the parameter suffix that <see cref="ArgumentException"/> appends.</summary>
     public override string Message => base.Message.Replace($" (Parameter '{ParamName}')", string.Empty, StringComparison.Ordinal);

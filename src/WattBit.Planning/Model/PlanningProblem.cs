@@ -69,7 +69,7 @@ public sealed class PlanningProblem
         {
             if (!_siteIndex.TryAdd(sites[i].Id.Value, i))
             {
-                throw new ModelValidationException("sites.id", $"site id '{sites[i].Id}' appears twice.");
+                throw new ModelValidationException(sites[i].Id.Value, "id", $"site id '{sites[i].Id}' appears twice.");
             }
         }
 
@@ -170,7 +170,7 @@ public sealed class PlanningProblem
             {
                 if (!set.Contains(s.Site.Area.Code))
                 {
-                    throw new ModelValidationException(name, $"site '{s.Id}': no {name} signal for area {s.Site.Area.Code}.");
+                    throw new ModelValidationException(s.Id.Value, name, $"site '{s.Id}': no {name} signal for area {s.Site.Area.Code}.");
                 }
 
                 if (!set.Window.Contains(horizon) || set.Step != Step)
@@ -181,7 +181,7 @@ public sealed class PlanningProblem
 
             if (s.Connection.Headroom is { } h && !h.Central.Window.Contains(horizon))
             {
-                throw new ModelValidationException("connection.headroom_mw", $"site '{s.Id}': the headroom series {h.Central.Window} does not cover the horizon {horizon}.");
+                throw new ModelValidationException(s.Id.Value, "connection.headroom_mw", $"site '{s.Id}': the headroom series {h.Central.Window} does not cover the horizon {horizon}.");
             }
         }
 
@@ -190,7 +190,7 @@ public sealed class PlanningProblem
         {
             if (!ids.Add(w.Id))
             {
-                throw new ModelValidationException("workloads.id", $"workload id '{w.Id}' appears twice.");
+                throw new ModelValidationException(w.Id, "id", $"workload id '{w.Id}' appears twice.");
             }
 
             switch (w)
@@ -202,7 +202,7 @@ public sealed class PlanningProblem
                     ValidateService(svc);
                     break;
                 default:
-                    throw new ModelValidationException("kind", $"workload '{w.Id}': unsupported kind {w.Kind}.");
+                    throw new ModelValidationException(w.Id, "kind", $"workload '{w.Id}': unsupported kind {w.Kind}.");
             }
         }
     }
@@ -214,7 +214,7 @@ public sealed class PlanningProblem
             if (EligibleSites([l]).Length == 0)
             {
                 var hint = JapanAreas.TryFind(l, out _) ? " (an area with no site)" : string.Empty;
-                throw new ModelValidationException("locations", $"workload '{id}': location '{l}' matches no site, area or region{hint}.");
+                throw new ModelValidationException(id, "locations", $"workload '{id}': location '{l}' matches no site, area or region{hint}.");
             }
         }
 
@@ -223,12 +223,12 @@ public sealed class PlanningProblem
             var hi = SiteIndex(home);
             if (hi < 0)
             {
-                throw new ModelValidationException("home", $"workload '{id}': home site '{home}' does not exist.");
+                throw new ModelValidationException(id, "home", $"workload '{id}': home site '{home}' does not exist.");
             }
 
             if (Array.IndexOf(EligibleSites(locations), hi) < 0)
             {
-                throw new ModelValidationException("home", $"workload '{id}': home site '{home}' is not among its allowed locations.");
+                throw new ModelValidationException(id, "home", $"workload '{id}': home site '{home}' is not among its allowed locations.");
             }
         }
     }
@@ -238,7 +238,7 @@ public sealed class PlanningProblem
         ValidateLocations(j.Id, j.Locations, j.Home);
         if (j is BackupTransfer b && SiteIndex(b.Destination) < 0)
         {
-            throw new ModelValidationException("destination", $"backup '{j.Id}': destination site '{b.Destination}' does not exist.");
+            throw new ModelValidationException(j.Id, "destination", $"backup '{j.Id}': destination site '{b.Destination}' does not exist.");
         }
 
         var fits = false;
@@ -249,7 +249,7 @@ public sealed class PlanningProblem
 
         if (!fits)
         {
-            throw new ModelValidationException(j.Gpus > 0 ? "gpus" : "power_kw",
+            throw new ModelValidationException(j.Id, j.Gpus > 0 ? "gpus" : "power_kw",
                 $"job '{j.Id}': no allowed site has room for {j.Gpus} GPUs and {j.Power.Megawatts:0.###} MW at once (a gang runs at one site).");
         }
     }
@@ -262,7 +262,7 @@ public sealed class PlanningProblem
         {
             if (!d.RequestsPerSecond.Window.Contains(Horizon) || d.RequestsPerSecond.Step != Step)
             {
-                throw new ModelValidationException("demand_rps", $"service '{svc.Id}': demand of region '{d.Region.Name}' must be hourly and cover the horizon {Horizon}.");
+                throw new ModelValidationException(svc.Id, "demand", $"service '{svc.Id}': demand of region '{d.Region.Name}' must be hourly and cover the horizon {Horizon}.");
             }
 
             var best = TimeSpan.MaxValue;
@@ -274,7 +274,7 @@ public sealed class PlanningProblem
 
             if (best > svc.LatencyBound)
             {
-                throw new ModelValidationException("latency_ms",
+                throw new ModelValidationException(svc.Id, "latency_ms",
                     $"service '{svc.Id}': latency_ms {svc.LatencyBound.TotalMilliseconds:0.###} cannot be met for region '{d.Region.Name}' by any allowed site (nearest: {best.TotalMilliseconds:0.###} ms).");
             }
         }
