@@ -57,7 +57,7 @@ public sealed class HeadroomBruteForceTests
     }
 
     /// <summary>The largest extra load at the bus such that no branch exceeds its rating in the direction the load pushes.</summary>
-    private static double Bisect(DcModel model, double[] p, int bus, Balancing balance, bool emergency, double cap)
+    internal static double Bisect(DcModel model, double[] p, int bus, Balancing balance, bool emergency, double cap)
     {
         var net = model.Network;
         var f0 = Flows(model, p, bus, balance, 0);
