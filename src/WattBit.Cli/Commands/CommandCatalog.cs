@@ -13,6 +13,7 @@ internal static class CommandCatalog
         ArgumentNullException.ThrowIfNull(time);
         return
         [
+            SiteCommands.Create(time),
         ];
     }
 }

@@ -50,19 +50,7 @@ public sealed record NamedPoint(string Id, string Name, GeoPoint Location, strin
             throw new ArgumentException("No places to search.", nameof(places));
         }
 
-        var best = places[0];
-        var bestKm = double.PositiveInfinity;
-        foreach (var p in places)
-        {
-            var d = p.Location.DistanceKm(point);
-            if (d < bestKm)
-            {
-                bestKm = d;
-                best = p;
-            }
-        }
-
-        return (best, bestKm);
+        return Geo.Nearest.Find(places, p => p.Location, point)!.Value;
     }
 
     internal static double Number(CsvTable table, CsvRow row, int column)

@@ -43,22 +43,7 @@ public static class Prefectures
         : throw new ArgumentException($"Unknown prefecture '{key}' (use a JIS code 1-47, an English or a Japanese name).", nameof(key));
 
     /// <summary>The prefecture whose capital is nearest to a point (a coarse fallback when no boundary map is available).</summary>
-    public static Prefecture NearestCapital(GeoPoint point)
-    {
-        var best = All[0];
-        var bestKm = double.PositiveInfinity;
-        foreach (var p in All)
-        {
-            var d = p.Capital.DistanceKm(point);
-            if (d < bestKm)
-            {
-                bestKm = d;
-                best = p;
-            }
-        }
-
-        return best;
-    }
+    public static Prefecture NearestCapital(GeoPoint point) => Geo.Nearest.Find(All, p => p.Capital, point)!.Value.Item;
 
     private static (IReadOnlyList<Prefecture>, FrozenDictionary<string, Prefecture>) Load()
     {

@@ -48,18 +48,5 @@ public sealed record SubstationPowerProxy(
     public double PotentialMw(Candidate candidate) => NowMw(candidate).Mw * (1 + N1Share);
 
     /// <summary>The nearest substation to a point and its distance in km, or null when there are none.</summary>
-    public (Candidate Substation, double Km)? Nearest(GeoPoint point)
-    {
-        (Candidate, double)? best = null;
-        foreach (var s in Substations)
-        {
-            var d = s.Location.DistanceKm(point);
-            if (best is null || d < best.Value.Item2)
-            {
-                best = (s, d);
-            }
-        }
-
-        return best;
-    }
+    public (Candidate Substation, double Km)? Nearest(GeoPoint point) => Geo.Nearest.Find(Substations, s => s.Location, point);
 }
