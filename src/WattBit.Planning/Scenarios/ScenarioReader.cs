@@ -1,0 +1,369 @@
+using WattBit.Areas;
+using WattBit.Formats;
+using WattBit.Planning.Dispatch;
+using WattBit.Planning.Model;
+using WattBit.Signals;
+using WattBit.Sites;
+using WattBit.Time;
+using WattBit.Units;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace WattBit.Planning.Scenarios;
+
+/// <summary>
+/// Reads a planning scenario (YAML; see samples/planning/ and docs/planning.md). Every problem is reported as an
+/// <see cref="InputFormatException"/> naming the file, line and column of the offending value and the field.
+/// </summary>
+public static class ScenarioReader
+{
+    private static readonly string[] TopKeys = ["start", "horizon_hours", "confidence", "use_n1", "costs", "network", "signals", "sites", "workloads", "events"];
+    private static readonly string[] SiteKeys = ["id", "name", "area", "lat", "lon", "it_capacity_mw", "gpus", "pue", "pue_per_degree", "pue_threshold_c", "outside_c", "base_load_mw", "ups_minutes", "region", "battery", "generation_mw", "connection"];
+    private static readonly string[] BatteryKeys = ["energy_mwh", "power_mw", "charge_efficiency", "discharge_efficiency", "min_soc", "max_soc", "initial_soc"];
+    private static readonly string[] ConnectionKeys = ["kind", "mw", "profile_mw", "headroom_mw", "headroom_quantiles", "n1_extra_mw", "n1_notice_minutes"];
+    private static readonly string[] WorkloadKeys = ["id", "kind", "owner", "gpus", "kw_per_gpu", "power_kw", "release_h", "deadline_h", "duration_h", "state_gb", "checkpoint_minutes", "checkpointable", "interruptible", "locations", "home", "source", "destination", "size_gb", "rate_gbps", "replica_kw", "replica_gpus", "requests_per_replica", "latency_ms", "startup_minutes", "demand"];
+
+    /// <summary>Reads a scenario file.</summary>
+    /// <exception cref="InputFormatException">The file is malformed or describes an invalid problem.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static Scenario Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses scenario text; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InputFormatException">The text is malformed or describes an invalid problem.</exception>
+    public static Scenario Parse(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new InputFormatException(source, (int)ex.Start.Line, (int)ex.Start.Column, "not valid YAML: " + ex.Message);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some unterminated flow collections at the end of the text.
+            var lines = text.Split('\n').Length;
+            throw new InputFormatException(source, lines, 0, "not valid YAML: an unterminated [list] or {mapping} runs to the end of the file.");
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            throw new InputFormatException(source, 0, 0, "the scenario is empty.");
+        }
+
+        return new Builder(source, new YamlMap(source, stream.Documents[0].RootNode, "the scenario", TopKeys)).Build();
+    }
+
+    private sealed class Builder(string source, YamlMap root)
+    {
+        private readonly Dictionary<string, YamlMap> _subjects = new(StringComparer.Ordinal);
+        private int _steps;
+        private DateTimeOffset _start;
+
+        public Scenario Build()
+        {
+            _start = root.Instant("start");
+            _steps = root.Integer("horizon_hours", 24);
+            if (_steps is < 1 or > 168)
+            {
+                throw root.ErrorAt("horizon_hours", $"horizon_hours must be between 1 and 168 (got {_steps}).");
+            }
+
+            var costs = Guarded(root.Has("costs") ? new YamlMap(source, root.Require("costs"), "costs",
+                "carbon_price_yen_per_t", "unserved_yen_per_mwh", "late_yen_per_mwh", "unserved_inference_yen_per_mwh", "battery_cycle_yen_per_mwh") : null, c =>
+            {
+                var d = new PlanningCosts();
+                var result = c is null ? d : new PlanningCosts(
+                    c.Number("carbon_price_yen_per_t", d.CarbonPriceYenPerTonne), c.Number("unserved_yen_per_mwh", d.UnservedYenPerMwh),
+                    c.Number("late_yen_per_mwh", d.LateYenPerMwh), c.Number("unserved_inference_yen_per_mwh", d.UnservedInferenceYenPerMwh),
+                    c.Number("battery_cycle_yen_per_mwh", d.BatteryCycleYenPerMwh));
+                result.Validate();
+                return result;
+            });
+            var (carbon, price, surplus) = Signals();
+            var sites = root.Items("sites").Select(Site).ToList();
+            var net = root.Has("network") ? new YamlMap(source, root.Require("network"), "network", "default_bandwidth_gbps", "region_radius_km", "links") : null;
+            var network = Guarded(net, n => new Network(sites,
+                n?.Items("links").Select(Link).ToList(), n?.Number("default_bandwidth_gbps", 100) ?? 100, null, n?.Number("region_radius_km", 50) ?? 50));
+            var workloads = root.Items("workloads").Select(Workload).ToList();
+            PlanningProblem problem;
+            try
+            {
+                problem = new PlanningProblem(_start, _steps, sites, network, workloads, carbon, price, surplus, costs,
+                    root.Number("confidence", 0.9), root.Boolean("use_n1", true));
+            }
+            catch (ModelValidationException ex)
+            {
+                throw Locate(ex, ex.Subject is { } s && _subjects.TryGetValue(s, out var m) ? m : root);
+            }
+
+            var events = root.Items("events").Select(n => Event(n, problem)).ToList();
+            return new Scenario(source, problem, events);
+        }
+
+        private T Guarded<T>(YamlMap? map, Func<YamlMap?, T> build)
+        {
+            try
+            {
+                return build(map);
+            }
+            catch (ModelValidationException ex)
+            {
+                throw Locate(ex, map ?? root);
+            }
+        }
+
+        private InputFormatException Locate(ModelValidationException ex, YamlMap map)
+        {
+            // Walk the dotted field (battery.charge_efficiency) down the mapping; point at the deepest node found.
+            YamlNode node = map.Node;
+            foreach (var part in ex.Field.Split('.'))
+            {
+                if (node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(part), out var child))
+                {
+                    node = child;
+                }
+                else if (node is YamlMappingNode m2 && m2.Children.TryGetValue(new YamlScalarNode(ex.Field.Replace('.', '_')), out var flat))
+                {
+                    node = flat;
+                }
+            }
+
+            return YamlMap.Error(source, node, $"{ex.Field}: {ex.Message}");
+        }
+
+        private TimeSeries Hourly(double[] values, SeriesUnit unit, string name) =>
+            TimeSeries.Wrap(_start, TimeSpan.FromHours(1), values, unit, name);
+
+        private (SignalSet Carbon, SignalSet Price, SignalSet? Surplus) Signals()
+        {
+            var map = new YamlMap(source, root.Require("signals"), "signals");
+            var carbon = new List<KeyValuePair<string, TimeSeries>>();
+            var price = new List<KeyValuePair<string, TimeSeries>>();
+            var surplus = new List<KeyValuePair<string, TimeSeries>>();
+            foreach (var (key, value) in ((YamlMappingNode)map.Node).Children)
+            {
+                var name = ((YamlScalarNode)key).Value ?? string.Empty;
+                if (!JapanAreas.TryFind(name, out var area))
+                {
+                    throw YamlMap.Error(source, key, $"signals: unknown area '{name}' (use a TSO area code: {string.Join(" ", JapanAreas.All.Select(a => a.Code))}).");
+                }
+
+                var m = new YamlMap(source, value, $"signals of {area.Code}", "carbon_g_per_kwh", "price_yen_per_kwh", "surplus_mw");
+                carbon.Add(new(area.Code, Hourly(m.Series("carbon_g_per_kwh", _steps), SeriesUnit.GramsPerKilowattHour, "carbon " + area.Code)));
+                price.Add(new(area.Code, Hourly(m.Series("price_yen_per_kwh", _steps), SeriesUnit.YenPerKilowattHour, "price " + area.Code)));
+                if (m.Has("surplus_mw"))
+                {
+                    surplus.Add(new(area.Code, Hourly(m.Series("surplus_mw", _steps), SeriesUnit.Megawatts, "surplus " + area.Code)));
+                }
+            }
+
+            if (carbon.Count == 0)
+            {
+                throw YamlMap.Error(source, map.Node, "signals: give at least one area.");
+            }
+
+            return (new SignalSet(SignalKind.Carbon, carbon), new SignalSet(SignalKind.Price, price),
+                surplus.Count > 0 ? new SignalSet(SignalKind.Curtailment, surplus) : null);
+        }
+
+        private DcSite Site(YamlNode node)
+        {
+            var m = new YamlMap(source, node, "a site", SiteKeys);
+            var id = m.String("id");
+            _subjects[id] = m;
+            var areaCode = m.String("area");
+            if (!JapanAreas.TryFind(areaCode, out var area))
+            {
+                throw m.ErrorAt("area", $"site '{id}': unknown area '{areaCode}' (use a TSO area code: {string.Join(" ", JapanAreas.All.Select(a => a.Code))}).");
+            }
+
+            try
+            {
+                var it = m.Number("it_capacity_mw");
+                if (it <= 0)
+                {
+                    throw new ModelValidationException("it_capacity_mw", $"site '{id}': it_capacity_mw must be positive (got {it}).");
+                }
+
+                var pue = new PueModel(m.Number("pue", 1.3), m.Number("pue_per_degree", 0), m.Number("pue_threshold_c", 20));
+                GeoPoint? location = m.Has("lat") || m.Has("lon") ? new GeoPoint(m.Number("lat"), m.Number("lon")) : null;
+                var site = new Site(new SiteId(id), m.OptionalString("name") ?? id, area, Power.FromMegawatts(it), pue.BasePue, location);
+                Battery? battery = null;
+                if (m.Has("battery"))
+                {
+                    var b = new YamlMap(source, m.Require("battery"), "battery", BatteryKeys);
+                    battery = new Battery(Energy.FromMegawattHours(b.Number("energy_mwh")), Power.FromMegawatts(b.Number("power_mw")),
+                        b.Number("charge_efficiency", 0.95), b.Number("discharge_efficiency", 0.95), b.Number("min_soc", 0.1),
+                        b.Number("max_soc", 0.9), b.Number("initial_soc", 0.5));
+                }
+
+                return new DcSite(site, m.Integer("gpus", 0), Connection(m, id), pue, battery,
+                    m.Has("generation_mw") ? Hourly(m.Series("generation_mw", _steps), SeriesUnit.Megawatts, "generation") : null,
+                    TimeSpan.FromMinutes(m.Number("ups_minutes", 10)), Power.FromMegawatts(m.Number("base_load_mw", 0)), m.OptionalString("region"),
+                    m.Has("outside_c") ? Hourly(m.Series("outside_c", _steps), SeriesUnit.PerUnit, "outside") : null);
+            }
+            catch (ModelValidationException ex)
+            {
+                throw Locate(ex, m);
+            }
+            catch (ArgumentException ex)
+            {
+                throw m.ErrorAt(ex.ParamName switch { "latitude" => "lat", "longitude" => "lon", "pue" => "pue", _ => "id" }, $"site '{id}': {ex.Message}");
+            }
+        }
+
+        private GridConnection Connection(YamlMap site, string id)
+        {
+            var m = new YamlMap(source, site.Require("connection"), "connection", ConnectionKeys);
+            N1Curtailable? n1 = m.Has("n1_extra_mw")
+                ? new N1Curtailable(Power.FromMegawatts(m.Number("n1_extra_mw")), TimeSpan.FromMinutes(m.Number("n1_notice_minutes", 0)))
+                : null;
+            var kind = m.String("kind");
+            return kind switch
+            {
+                "firm" => GridConnection.FirmOf(Power.FromMegawatts(m.Number("mw")), n1),
+                "provisional" => GridConnection.ProvisionalOf(ProfileOf(m), n1),
+                "flexible" => GridConnection.FlexibleOf(Headroom(m), n1),
+                _ => throw m.ErrorAt("kind", $"site '{id}': connection kind must be firm, provisional or flexible (got '{kind}')."),
+            };
+        }
+
+        private double[] ProfileOf(YamlMap m)
+        {
+            var n = m.Require("profile_mw");
+            if (n is not YamlSequenceNode seq || seq.Children.Count != 24)
+            {
+                throw YamlMap.Error(source, n, "connection.profile_mw needs exactly 24 hourly values (local hours 0-23).");
+            }
+
+            return m.ParseSeries(n, "profile_mw", 24);
+        }
+
+        private QuantileSeries Headroom(YamlMap m)
+        {
+            var central = Hourly(m.Series("headroom_mw", _steps), SeriesUnit.Megawatts, "headroom");
+            var quantiles = new List<KeyValuePair<double, TimeSeries>>();
+            if (m.Find("headroom_quantiles") is { } qn)
+            {
+                var q = new YamlMap(source, qn, "headroom_quantiles");
+                foreach (var (key, value) in ((YamlMappingNode)q.Node).Children)
+                {
+                    var text = ((YamlScalarNode)key).Value ?? string.Empty;
+                    if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var level) || level is <= 0 or >= 1)
+                    {
+                        throw YamlMap.Error(source, key, $"headroom_quantiles: '{text}' is not a quantile level strictly between 0 and 1.");
+                    }
+
+                    quantiles.Add(new(level, Hourly(q.ParseSeries(value, "headroom_quantiles", _steps), SeriesUnit.Megawatts, $"headroom q{level}")));
+                }
+            }
+
+            return new QuantileSeries(central, quantiles);
+        }
+
+        private NetworkLink Link(YamlNode node)
+        {
+            var m = new YamlMap(source, node, "a link", "a", "b", "km", "bandwidth_gbps", "equipment_us");
+            try
+            {
+                return new NetworkLink(new SiteId(m.String("a")), new SiteId(m.String("b")), m.Number("km"), m.Number("bandwidth_gbps", 100),
+                    TimeSpan.FromMicroseconds(m.Number("equipment_us", 50)));
+            }
+            catch (ModelValidationException ex)
+            {
+                throw Locate(ex, m);
+            }
+        }
+
+        private DateTimeOffset Hours(YamlMap m, string key, double fallback) => _start.AddHours(m.Number(key, fallback));
+
+        private Workload Workload(YamlNode node)
+        {
+            var m = new YamlMap(source, node, "a workload", WorkloadKeys);
+            var id = m.String("id");
+            _subjects[id] = m;
+            var owner = m.OptionalString("owner") ?? "default";
+            var kind = m.String("kind");
+            try
+            {
+                return kind switch
+                {
+                    "training" => new TrainingJob(id, owner, m.Integer("gpus", 0), Power.FromKilowatts(m.Number("kw_per_gpu", 1.0)),
+                        Hours(m, "release_h", 0), Hours(m, "deadline_h", _steps), TimeSpan.FromHours(m.Number("duration_h")), m.Number("state_gb", 0),
+                        m.Boolean("checkpointable", true), TimeSpan.FromMinutes(m.Number("checkpoint_minutes", 10)), m.Strings("locations"), m.OptionalString("home")),
+                    "batch" => new BatchWork(id, owner, Hours(m, "release_h", 0), Hours(m, "deadline_h", _steps), TimeSpan.FromHours(m.Number("duration_h")),
+                        Power.FromKilowatts(m.Number("power_kw")), m.Boolean("interruptible", true), m.Integer("gpus", 0), m.Strings("locations"),
+                        m.OptionalString("home"), m.Number("state_gb", 0)),
+                    "backup" => new BackupTransfer(id, owner, m.String("source"), m.String("destination"), m.Number("size_gb"), m.Number("rate_gbps", 10),
+                        Power.FromKilowatts(m.Number("power_kw", 50)), Hours(m, "release_h", 0), Hours(m, "deadline_h", _steps)),
+                    "inference" => new InferenceService(id, owner, Power.FromKilowatts(m.Number("replica_kw")), m.Integer("replica_gpus", 0),
+                        m.Number("requests_per_replica"), TimeSpan.FromMilliseconds(m.Number("latency_ms")), m.Items("demand").Select(Demand).ToList(),
+                        m.Strings("locations"), m.OptionalString("home"), TimeSpan.FromMinutes(m.Number("startup_minutes", 5))),
+                    _ => throw m.ErrorAt("kind", $"workload '{id}': kind must be training, inference, batch or backup (got '{kind}')."),
+                };
+            }
+            catch (ModelValidationException ex)
+            {
+                throw Locate(ex, m);
+            }
+        }
+
+        private RegionDemand Demand(YamlNode node)
+        {
+            var m = new YamlMap(source, node, "a demand region", "region", "lat", "lon", "rps");
+            try
+            {
+                return new RegionDemand(new UserRegion(m.String("region"), new GeoPoint(m.Number("lat"), m.Number("lon"))),
+                    Hourly(m.Series("rps", _steps), SeriesUnit.PerUnit, "demand"));
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw m.ErrorAt(ex.ParamName == "latitude" ? "lat" : "lon", ex.Message);
+            }
+        }
+
+        private DispatchEvent Event(YamlNode node, PlanningProblem problem)
+        {
+            var m = new YamlMap(source, node, "an event", "kind", "at_h", "site", "shed_mw", "notice_minutes", "duration_h", "limit_mw", "service", "extra_rps");
+            var at = _start.AddHours(m.Number("at_h"));
+            if (!problem.Horizon.Contains(at))
+            {
+                throw m.ErrorAt("at_h", $"event time {at:O} is outside the horizon {problem.Horizon}.");
+            }
+
+            SiteId Site()
+            {
+                var s = m.String("site");
+                return problem.SiteIndex(s) >= 0 ? new SiteId(s) : throw m.ErrorAt("site", $"event names unknown site '{s}'.");
+            }
+
+            var kind = m.String("kind");
+            return kind switch
+            {
+                "curtailment" => new CurtailmentOrder(at, Site(), Power.FromMegawatts(NonNegative(m, "shed_mw")),
+                    TimeSpan.FromMinutes(NonNegative(m, "notice_minutes")), TimeSpan.FromHours(m.Number("duration_h", 1))),
+                "headroom" => new HeadroomChange(at, Site(), Power.FromMegawatts(NonNegative(m, "limit_mw")),
+                    TimeSpan.FromMinutes(NonNegative(m, "notice_minutes")), TimeSpan.FromHours(m.Number("duration_h", 1))),
+                "failure" => new SiteFailure(at, Site()),
+                "surge" => problem.Workloads.Any(w => w.Id == m.String("service") && w is InferenceService)
+                    ? new InferenceSurge(at, m.String("service"), NonNegative(m, "extra_rps"), TimeSpan.FromHours(m.Number("duration_h", 1)))
+                    : throw m.ErrorAt("service", $"event names unknown inference service '{m.String("service")}'."),
+                _ => throw m.ErrorAt("kind", $"event kind must be curtailment, headroom, failure or surge (got '{kind}')."),
+            };
+        }
+
+        private static double NonNegative(YamlMap m, string key)
+        {
+            var v = m.Number(key);
+            return v >= 0 ? v : throw m.ErrorAt(key, $"'{key}' must not be negative (got {v}).");
+        }
+    }
+}
