@@ -146,6 +146,8 @@ public sealed class SitingStudyTests
         }
 
         Assert.All(r.Ranked, c => Assert.True(c.HeadroomPotentialMw >= 300));
+        Assert.All(r.Candidates, c => Assert.Equal(
+            c.Candidate.Prefecture.Code is 11 or 12 or 13 or 14 or 26 or 27 or 28 ? 0 : 0.5, c.Raw[(int)Criterion.Subsidy]));
         Assert.All(r.Ranked, c => Assert.InRange(c.Range!.Value.MinRank, 1, c.Rank));
         var csv = CsvTable.Parse(RankingWriter.Csv(r), "ranking.csv");
         Assert.Equal(47, csv.Rows.Count);

@@ -55,7 +55,7 @@ internal static class SiteCommands
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/]: {r.Candidates.Count} candidates, {ranked.Count} ranked, {r.Candidates.Count - ranked.Count} excluded " +
                                $"(power screen: {config.ScreenBasis.ToString().ToLowerInvariant()} headroom >= {config.EffectiveScreenMinMw:0.##} MW).");
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var h in new[] { "rank", "candidate", "area", "score", $"rank range ({config.Sensitivity.Samples} draws, ±{config.Sensitivity.Spread:0%})", $"in top {config.Sensitivity.TopN}", "headroom now/pot. MW" })
+        foreach (var h in new[] { "rank", "candidate", "area", "score", $"rank range ({config.Sensitivity.Samples} draws, ±{config.Sensitivity.Spread:0%})", $"in top {config.Sensitivity.TopN}", "headroom now/pot. MW", "DC subsidy" })
         {
             table.AddColumn(new TableColumn(h));
         }
@@ -65,7 +65,8 @@ internal static class SiteCommands
             var range = c.Range is { } g ? $"{g.MinRank}-{g.MaxRank} (median {g.MedianRank})" : "";
             var share = c.Range is { } s ? s.TopShare.ToString("0%", CultureInfo.InvariantCulture) : "";
             table.AddRow(c.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(Name(c)), c.Candidate.Area.Code,
-                c.Score.ToString("0.000", CultureInfo.InvariantCulture), range, share, $"{c.HeadroomNowMw:0} / {c.HeadroomPotentialMw:0}");
+                c.Score.ToString("0.000", CultureInfo.InvariantCulture), range, share, $"{c.HeadroomNowMw:0} / {c.HeadroomPotentialMw:0}",
+                c.Raw[(int)Criterion.Subsidy] switch { 0.5 => "1/2", 0 => "0", var x => x.ToString("0.##", CultureInfo.InvariantCulture) });
         }
 
         AnsiConsole.Write(table);
@@ -86,8 +87,12 @@ internal static class SiteCommands
         AnsiConsole.MarkupLine("[grey]Layers:[/]");
         foreach (var (key, source) in r.LayerSources.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            var w = CriterionInfo.TryParse(key, out var cr) ? config.Weights[(int)cr].ToString("0.##", CultureInfo.InvariantCulture) : "screen";
-            AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(key)} (weight {w}):[/] {Markup.Escape(source)}");
+            var use = CriterionInfo.TryParse(key, out var cr)
+                ? "weight " + config.Weights[(int)cr].ToString("0.##", CultureInfo.InvariantCulture)
+                : key.EndsWith(config.ScreenBasis.ToString(), StringComparison.OrdinalIgnoreCase)
+                    ? "screen; headroom weight " + config.Weights[(int)Criterion.Headroom].ToString("0.##", CultureInfo.InvariantCulture)
+                    : "reported";
+            AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(key)} ({use}):[/] {Markup.Escape(source)}");
         }
 
         if (csvPath is not null)

@@ -35,6 +35,9 @@ public enum Criterion
 
     /// <summary>Distance to the nearest existing DC cluster (Tokyo, Osaka), km; higher is better (step 3: resilience).</summary>
     ClusterDistance,
+
+    /// <summary>The resilience fund's DC subsidy rate at the candidate (0 or 0.5); higher is better. Default weight 0: shown, not scored.</summary>
+    Subsidy,
 }
 
 /// <summary>Names, units and direction of a criterion.</summary>
@@ -58,6 +61,7 @@ public sealed record CriterionInfo(Criterion Criterion, string Key, string Unit,
         new(Criterion.Land, "land", "user", true),
         new(Criterion.Transport, "transport", "user", true),
         new(Criterion.ClusterDistance, "cluster_distance", "km", true),
+        new(Criterion.Subsidy, "subsidy", "rate", true),
     ];
 
     /// <summary>Number of criteria.</summary>

@@ -1,5 +1,6 @@
 using WattBit.Formats;
 using WattBit.Siting.Candidates;
+using WattBit.Siting.Connection;
 using WattBit.Siting.Facts;
 using WattBit.Siting.Geo;
 using WattBit.Siting.Layers;
@@ -94,6 +95,8 @@ internal static class LayerBuilder
         Criterion.FreeCooling => ($"latitude model, hours <= {config.Cooling.ThresholdCelsius} degC", c => config.Cooling.Hours(c.Location.Latitude)),
         Criterion.ClusterDistance => ($"great-circle km to the nearest existing cluster ({string.Join(", ", config.Clusters.Select(p => p.Name))})",
             c => NamedPoint.Nearest(config.Clusters, c.Location).DistanceKm),
+        Criterion.Subsidy => ("resilience fund DC rate by prefecture (1/2 outside the Tokyo and Osaka areas)",
+            c => SubsidyRules.Assess(FacilityKind.DataCentre, c.Prefecture, c.Location).Rate),
         _ => ("", null),
     };
 

@@ -93,7 +93,7 @@ public sealed record SitingConfig
 
     /// <summary>
     /// Default weights: headroom 2, renewable surplus 2, carbon 2, IX distance 1, landing distance 1, latency 1,
-    /// seismic 2, free cooling 1, land 0, transport 0, cluster distance 2.
+    /// seismic 2, free cooling 1, land 0, transport 0, cluster distance 2, subsidy 0.
     /// </summary>
-    public static double[] DefaultWeights() => [2, 2, 2, 1, 1, 1, 2, 1, 0, 0, 2];
+    public static double[] DefaultWeights() => [2, 2, 2, 1, 1, 1, 2, 1, 0, 0, 2, 0];
 }
