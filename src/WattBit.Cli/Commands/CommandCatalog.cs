@@ -13,6 +13,7 @@ internal static class CommandCatalog
         ArgumentNullException.ThrowIfNull(time);
         return
         [
+            PlanCommands.Create(time),
             SiteCommands.Create(time),
         ];
     }

@@ -141,8 +141,12 @@ public sealed class FleetState
             var site = problem.Sites[s];
             var sch = plan.Sites[s];
             var stored = site.Battery is null ? 0 : t == 0 ? site.Battery.InitialEnergy.MegawattHours : sch.BatterySocMwh[t - 1];
+            var area = site.Site.Area.Code;
+            var at0 = problem.TimeAt(t);
+            var cost = (problem.Price[area][problem.Price[area].IndexOf(at0)] * 1000) +
+                       (problem.Carbon[area][problem.Carbon[area].IndexOf(at0)] / 1000 * problem.Costs.CarbonPriceYenPerTonne);
             sites.Add(new SiteState(site, Power.FromMegawatts(sch.LimitMw[t]), Energy.FromMegawattHours(stored),
-                Power.FromMegawatts(sch.DischargeMw[t] - sch.ChargeMw[t])));
+                Power.FromMegawatts(sch.DischargeMw[t] - sch.ChargeMw[t]), double.IsFinite(cost) ? cost : 0));
         }
 
         var byId = problem.Workloads.ToDictionary(w => w.Id, StringComparer.Ordinal);

@@ -118,6 +118,11 @@ public sealed class PlanningProblem
     /// <summary>Offset of the local day for provisional profiles.</summary>
     public TimeSpan UtcOffset { get; }
 
+    /// <summary>The same problem planned at another confidence level.</summary>
+    /// <exception cref="ModelValidationException">The confidence is outside [0.5, 1).</exception>
+    public PlanningProblem WithConfidence(double confidence) =>
+        new(Start, Steps, Sites, Network, Workloads, Carbon, Price, Surplus, Costs, confidence, UseN1Capacity, UtcOffset);
+
     /// <summary>Start of step <paramref name="t"/>.</summary>
     public DateTimeOffset TimeAt(int t) => Start + (Step * t);
 
