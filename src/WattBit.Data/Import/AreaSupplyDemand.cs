@@ -93,6 +93,30 @@ public sealed class AreaSupplyDemand
     /// <summary>True when the data has a column <paramref name="key"/>.</summary>
     public bool Has(string key) => Series.ContainsKey(key);
 
+    /// <summary>The part of the data inside <paramref name="window"/> (clipped to the data's own period).</summary>
+    /// <exception cref="ArgumentException">The window does not overlap the data.</exception>
+    public AreaSupplyDemand Slice(TimeWindow window)
+    {
+        var w = Window.Intersect(window) ?? throw new ArgumentException($"{Area.Code}: {window} does not overlap the data ({Window}).", nameof(window));
+        var from = (int)((w.Start - Start).Ticks / Step.Ticks);
+        var to = (int)Math.Ceiling((double)(w.End - Start).Ticks / Step.Ticks);
+        var clipped = new TimeWindow(Start + (Step * from), Start + (Step * to));
+        var series = new Dictionary<string, TimeSeries>(StringComparer.Ordinal);
+        foreach (var (k, s) in Series)
+        {
+            series[k] = s.Slice(clipped);
+        }
+
+        var present = 0;
+        foreach (var v in series[SupplyDemandKeys.Demand].Values)
+        {
+            present += double.IsNaN(v) ? 0 : 1;
+        }
+
+        return new AreaSupplyDemand(Area, Sources, Format, Encoding, SourceStep, EndLabelled, InterconnectionFlipped,
+            present / (int)(SourceStep.Ticks / Step.Ticks), series, Warnings);
+    }
+
     /// <summary>
     /// Merges several imports of one area (e.g. a year of monthly files) into one contiguous series per key; slots no
     /// file covers are NaN and reported. A slot present in two files with different values is an error.
