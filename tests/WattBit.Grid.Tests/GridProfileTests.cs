@@ -36,6 +36,15 @@ public sealed class GridProfileTests
     }
 
     [Fact]
+    public void Parse_GapBetweenFirstTwoRows_IsAnError()
+    {
+        var ex = Assert.Throws<InputFormatException>(() => Parse(
+            "timestamp,demand_scale,solar_pu\n2025-04-01T00:00:00+09:00,0.8,0\n2025-04-01T02:00:00+09:00,0.8,0\n"));
+        Assert.Equal(3, ex.Line);
+        Assert.Contains("one row per hour or per half hour", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_Duplicate_IsAnError()
     {
         var ex = Assert.Throws<InputFormatException>(() => Parse(

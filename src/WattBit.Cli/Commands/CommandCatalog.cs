@@ -14,6 +14,7 @@ internal static class CommandCatalog
         return
         [
             PlanCommands.Create(time),
+            GridCommands.Create(time),
             SiteCommands.Create(time),
         ];
     }

@@ -64,8 +64,9 @@ public sealed class GridProfile
     public static GridProfile Snapshot(DateTimeOffset timestamp) => new([timestamp], [1.0], [0.0]);
 
     /// <summary>Reads a profile file.</summary>
-    /// <exception cref="InputFormatException">A missing column, an unparsable or missing value, a timestamp that is not
-    /// one step after the previous (a gap, a duplicate, a step change), or an empty file; names line and column.</exception>
+    /// <exception cref="InputFormatException">A missing column, an unparsable or missing value, a step other than one
+    /// hour or half an hour, a timestamp that is not one step after the previous (a gap, a duplicate, a step change),
+    /// or an empty file; names line and column.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static GridProfile Load(string path) => Parse(CsvTable.ReadFile(path));
 
@@ -95,9 +96,11 @@ public sealed class GridProfile
             if (times.Count == 1)
             {
                 step = t - times[0];
-                if (step <= TimeSpan.Zero)
+                if (step != TimeSpan.FromHours(1) && step != TimeSpan.FromMinutes(30))
                 {
-                    throw table.Error(row, ts, $"timestamp {text} is not after the previous one.");
+                    throw table.Error(row, ts, step <= TimeSpan.Zero
+                        ? $"timestamp {text} is not after the previous one."
+                        : $"the first two rows are {step} apart; a profile has one row per hour or per half hour (a gap at the start?).");
                 }
             }
             else if (times.Count > 1 && t - times[^1] != step)

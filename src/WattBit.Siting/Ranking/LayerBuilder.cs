@@ -13,7 +13,7 @@ internal sealed record LayerValues(double[][] Raw, double[] NowMw, double[] Pote
 /// <summary>Fills every layer for every candidate: a user file where the config names one, else the documented default.</summary>
 internal static class LayerBuilder
 {
-    public static LayerValues Build(SitingConfig config, IReadOnlyList<Candidate> candidates, JapanLocator locator)
+    public static LayerValues Build(SitingConfig config, IReadOnlyList<Candidate> candidates, JapanLocator locator, IReadOnlyDictionary<string, ValueTable>? supplied)
     {
         var n = candidates.Count;
         var k = CriterionInfo.Count;
@@ -45,9 +45,11 @@ internal static class LayerBuilder
             }
 
             var j = (int)info.Criterion;
-            if (config.LayerFiles.TryGetValue(info.Key, out var file))
+            var table = config.LayerFiles.TryGetValue(info.Key, out var file) ? ReadLayer(file, info.Criterion)
+                : supplied is not null && supplied.TryGetValue(info.Key, out var given) ? given
+                : null;
+            if (table is not null)
             {
-                var table = ValueTable.ReadFile(file);
                 var values = Resolve(table, candidates, info.Key);
                 for (var c = 0; c < n; c++)
                 {
@@ -99,6 +101,24 @@ internal static class LayerBuilder
             c => SubsidyRules.Assess(FacilityKind.DataCentre, c.Prefecture, c.Location).Rate),
         _ => ("", null),
     };
+
+    /// <summary>A layer file: a value table, or for carbon and renewable surplus a signal file (timestamp,location,value).</summary>
+    private static ValueTable ReadLayer(string file, Criterion criterion)
+    {
+        var csv = CsvTable.ReadFile(file);
+        if (!string.Equals(csv.Header[0].Trim(), "timestamp", StringComparison.OrdinalIgnoreCase))
+        {
+            return ValueTable.Read(csv);
+        }
+
+        return criterion switch
+        {
+            Criterion.Carbon => SignalLayers.ReadFile(file, Signals.SignalKind.Carbon),
+            Criterion.RenewableSurplus => SignalLayers.ReadFile(file, Signals.SignalKind.Curtailment),
+            _ => throw new InputFormatException(file, 1, 1,
+                $"a signal file (timestamp,location,value) can fill carbon or renewable_surplus, not '{CriterionInfo.Of(criterion).Key}': give a candidate|prefecture|area table."),
+        };
+    }
 
     private static double Require(ValueTable table, Candidate c) =>
         table.ValueFor(c) ?? throw new InputFormatException(table.Source, 0, 0, $"no value for {c} ({c.Prefecture.NameJa}, area {c.Area.Code}).");

@@ -64,10 +64,14 @@ public static class SitingStudy
     /// <summary>Runs a study from its config.</summary>
     /// <param name="config">The study.</param>
     /// <param name="progress">Optional progress messages (stage names).</param>
+    /// <param name="supplied">
+    /// Layer tables by layer key supplied by the caller (for example area carbon and curtailment from the Data engine's
+    /// reference year); a file named in the config's <c>layers</c> still wins, and the embedded defaults fill the rest.
+    /// </param>
     /// <exception cref="InputFormatException">A file is malformed or a layer lacks values for some candidates (the message lists them).</exception>
     /// <exception cref="ArgumentException">A site is outside Japan, or the config is inconsistent.</exception>
     /// <exception cref="IOException">A file cannot be read.</exception>
-    public static SitingResult Run(SitingConfig config, IProgress<string>? progress = null)
+    public static SitingResult Run(SitingConfig config, IProgress<string>? progress = null, IReadOnlyDictionary<string, ValueTable>? supplied = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         progress?.Report("loading maps");
@@ -87,7 +91,7 @@ public static class SitingStudy
         }
 
         progress?.Report("filling layers");
-        var layers = LayerBuilder.Build(config, candidates, locator);
+        var layers = LayerBuilder.Build(config, candidates, locator, supplied);
         progress?.Report("scoring");
         var scores = MultiCriteriaMethod.Run(layers.Raw, config.Weights, config.EffectiveScreenMinMw, config.Constraints);
         progress?.Report("sensitivity");
