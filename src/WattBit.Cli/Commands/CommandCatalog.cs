@@ -16,6 +16,8 @@ internal static class CommandCatalog
             PlanCommands.Create(time),
             GridCommands.Create(time),
             SiteCommands.Create(time),
+            DataCommands.Create(time),
+            SignalsCommands.Create(time),
         ];
     }
 }

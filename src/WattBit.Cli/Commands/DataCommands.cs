@@ -1,0 +1,267 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using Spectre.Console;
+using WattBit.Data.Import;
+using WattBit.Data.Reference;
+using WattBit.Data.Storage;
+using WattBit.Formats;
+using WattBit.Time;
+
+namespace WattBit.Cli.Commands;
+
+/// <summary><c>wattbit data</c>: import public grid data into the store; calibrate the reference year.</summary>
+internal static class DataCommands
+{
+    /// <summary>The source name of imported TSO area actuals in the store.</summary>
+    public const string TsoSource = "tso";
+
+    /// <summary>The source name of imported JEPX prices in the store.</summary>
+    public const string JepxSource = "jepx";
+
+    /// <summary>The source name of imported OCCTO snapshots in the store.</summary>
+    public const string OcctoSource = "occto";
+
+    public static Command Create(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var data = new Command("data", "Import Japan's public grid data (TSO area actuals, JEPX, OCCTO, workload traces) and calibrate the reference year.");
+        data.Subcommands.Add(ImportCommand(time));
+        data.Subcommands.Add(CalibrateCommand());
+        return data;
+    }
+
+    private static Command ImportCommand(TimeProvider time)
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively for .csv and .json).", Arity = ArgumentArity.OneOrMore };
+        var area = new Option<string?>("--area") { Description = "Area of legacy area files whose name does not say it (e.g. TK)." };
+        var store = new Option<string?>("--store") { Description = $"Store: a SQLite file or postgres:<connection string>. Default ${WattBitStore.EnvironmentVariable} or {WattBitStore.DefaultFile}." };
+        var command = new Command("import", "Import files into the store: each file whole or not at all; a file already imported (same content) is skipped.")
+        {
+            paths, area, store,
+        };
+        command.SetAction((parse, ct) => ImportAsync(parse.GetValue(paths)!, parse.GetValue(area), parse.GetValue(store), time, ct));
+        return command;
+    }
+
+    private sealed record FileOutcome(string File, string Kind, string Area, string Period, long Rows, IReadOnlyList<string> Warnings, string Outcome, bool Failed);
+
+    private static async Task<int> ImportAsync(string[] inputs, string? areaCode, string? storeOption, TimeProvider time, CancellationToken ct)
+    {
+        var area = areaCode is null ? null : Areas.JapanAreas.Get(areaCode);
+        var files = Expand(inputs);
+        var location = WattBitStore.ResolveLocation(storeOption);
+        await using var store = await WattBitStore.OpenAsync(location, ct).ConfigureAwait(false);
+        var outcomes = new List<FileOutcome>();
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"Importing {files.Count} file(s)", maxValue: Math.Max(1, files.Count));
+                foreach (var file in files)
+                {
+                    task.Description = Markup.Escape("Importing " + Path.GetFileName(file));
+                    outcomes.Add(await ImportOneAsync(file, area, store, time, ct).ConfigureAwait(false));
+                    task.Increment(1);
+                }
+            }).ConfigureAwait(false);
+
+        var table = new Table().Border(TableBorder.Rounded).Title($"Imported into {Markup.Escape(store.Description)}");
+        foreach (var h in new[] { "file", "kind", "area", "period", "rows", "warnings", "result" })
+        {
+            table.AddColumn(h);
+        }
+
+        foreach (var o in outcomes)
+        {
+            table.AddRow(Markup.Escape(Path.GetFileName(o.File)), o.Kind, o.Area, Markup.Escape(o.Period), o.Rows.ToString("N0", CultureInfo.InvariantCulture),
+                o.Warnings.Count.ToString(CultureInfo.InvariantCulture), o.Failed ? $"[red]{Markup.Escape(o.Outcome)}[/]" : Markup.Escape(o.Outcome));
+        }
+
+        AnsiConsole.Write(table);
+        foreach (var o in outcomes.Where(o => o.Warnings.Count > 0))
+        {
+            foreach (var w in o.Warnings.Take(5))
+            {
+                AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
+            }
+
+            if (o.Warnings.Count > 5)
+            {
+                AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(Path.GetFileName(o.File))}: {o.Warnings.Count - 5} more warning(s).");
+            }
+        }
+
+        var failed = outcomes.Where(o => o.Failed).ToList();
+        foreach (var o in failed)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(o.Outcome)}");
+        }
+
+        return failed.Count == 0 ? 0 : CliApp.InputError;
+    }
+
+    private static async Task<FileOutcome> ImportOneAsync(string file, Areas.GridArea? area, IWattBitStore store, TimeProvider time, CancellationToken ct)
+    {
+        var name = Path.GetFileName(file);
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
+            var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            var (kind, areaText, period, rows, warnings, series) = Parse(file, bytes, area);
+            var record = new ImportRecord(sha, name, kind, rows, warnings, time.GetUtcNow());
+            var result = await store.ImportAsync(record, series, ct).ConfigureAwait(false);
+            var outcome = result.Outcome == ImportOutcome.AlreadyImported
+                ? $"already imported ({result.Previous?.ImportedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}); unchanged"
+                : $"stored ({result.PointsWritten:N0} points)";
+            return new FileOutcome(file, kind, areaText, period, rows, warnings, outcome, false);
+        }
+        catch (Exception e) when (e is InputFormatException or IOException or ArgumentException or SeriesAlignmentException or UnauthorizedAccessException)
+        {
+            return new FileOutcome(file, "?", "", "", 0, [], e is InputFormatException ? e.Message : $"{name}: {e.Message}", true);
+        }
+    }
+
+    private static (string Kind, string Area, string Period, long Rows, IReadOnlyList<string> Warnings, IReadOnlyList<SeriesWrite> Series)
+        Parse(string file, byte[] bytes, Areas.GridArea? area)
+    {
+        var name = Path.GetFileName(file).ToLowerInvariant();
+        if (name.EndsWith(".json", StringComparison.Ordinal))
+        {
+            var snap = OcctoSnapshotImporter.Parse(bytes, file);
+            var series = new List<SeriesWrite>();
+            foreach (var (code, s) in snap.AreaDemand)
+            {
+                series.Add(new SeriesWrite(new SeriesKey(code, "demand", OcctoSource), s));
+                series.Add(new SeriesWrite(new SeriesKey(code, "supply_capacity", OcctoSource), snap.AreaSupply[code]));
+            }
+
+            foreach (var tie in snap.Interties.Where(t => t.From is not null && t.To is not null))
+            {
+                series.Add(new SeriesWrite(new SeriesKey($"{tie.From!.Code}-{tie.To!.Code}", "flow:" + tie.Name, OcctoSource), tie.Flow));
+            }
+
+            return ("OCCTO snapshot", "all", Period(series[0].Series.Window), 48, [], series);
+        }
+
+        if (name.StartsWith("spot_summary", StringComparison.Ordinal))
+        {
+            var spot = JepxSpotImporter.Parse([(file, bytes)]);
+            var series = new List<SeriesWrite> { new(new SeriesKey("JP", "price_system", JepxSource), spot.SystemPrice) };
+            foreach (var code in spot.AreaPrices.Locations)
+            {
+                series.Add(new SeriesWrite(new SeriesKey(code, "price", JepxSource), spot.AreaPrices[code]));
+            }
+
+            return ("JEPX spot", "9 areas", Period(spot.Window), spot.Rows, [.. spot.Warnings.Select(w => w.ToString())], series);
+        }
+
+        if (AreaSupplyDemandImporter.LooksLikeAreaFile(name) || area is not null)
+        {
+            var d = AreaSupplyDemandImporter.Parse(bytes, file, area);
+            var series = d.Series.Select(kv => new SeriesWrite(new SeriesKey(d.Area.Code, kv.Key, TsoSource), kv.Value)).ToList();
+            return ($"area actuals ({d.Format}, {d.Encoding})", d.Area.Code, Period(d.Window), d.Rows, [.. d.Warnings.Select(w => w.ToString())], series);
+        }
+
+        throw new InputFormatException(file, 0, 0,
+            "not a file WattBit imports: expected eria_jukyu_*/realtime_jukyu_*/legacy area actuals, spot_summary_*.csv (JEPX) or an OCCTO dashboard-*.json. (Workload traces are read by the planning commands, not stored as series.)");
+    }
+
+    private static string Period(TimeWindow w) =>
+        $"{w.Start.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd} .. {w.End.ToOffset(TimeSpan.FromHours(9)).AddTicks(-1):yyyy-MM-dd}";
+
+    private static List<string> Expand(IEnumerable<string> inputs)
+    {
+        var files = new List<string>();
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(input))
+            {
+                files.Add(input);
+            }
+            else
+            {
+                throw new FileNotFoundException($"No such file or folder: {input}", input);
+            }
+        }
+
+        return files;
+    }
+
+    private static Command CalibrateCommand()
+    {
+        var dataDir = new Option<string>("--data") { Description = "The shared data folder (with japan/area-supply-demand and japan/jepx).", Required = true };
+        var output = new Option<string>("--out") { Description = "The page to write.", DefaultValueFactory = _ => "docs/calibration.md" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic years compared.", DefaultValueFactory = _ => 1 };
+        var tables = new Option<string?>("--write-tables") { Description = "Also re-derive the model's shape and price tables (reference_shapes.csv, reference_price_quantiles.csv) into this folder." };
+        var command = new Command("calibrate", "Compare the synthetic reference year with the real Tokyo, Chubu and JEPX data and write docs/calibration.md.")
+        {
+            dataDir, output, seed, tables,
+        };
+        command.SetAction(parse => Calibrate(parse.GetValue(dataDir)!, parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(tables)));
+        return command;
+    }
+
+    private static int Calibrate(string dataDir, string output, int seed, string? tablesDir)
+    {
+        var asd = Path.Combine(dataDir, "japan", "area-supply-demand");
+        var actuals = new List<AreaSupplyDemand>();
+        JepxSpot? spot = null;
+        string? report = null;
+        AnsiConsole.Status().Start("Calibrating", ctx =>
+        {
+            foreach (var folder in new[] { "tokyo", "chubu" })
+            {
+                ctx.Status($"Importing {folder}");
+                var dir = Path.Combine(asd, folder);
+                if (Directory.Exists(dir))
+                {
+                    actuals.Add(AreaSupplyDemand.Merge(Directory.GetFiles(dir, "*.csv").Order(StringComparer.Ordinal).Select(f => AreaSupplyDemandImporter.ReadFile(f))));
+                }
+            }
+
+            var fy2025 = Path.Combine(dataDir, "japan", "jepx", "spot_summary_2025.csv");
+            if (File.Exists(fy2025))
+            {
+                ctx.Status("Importing JEPX FY2025");
+                spot = JepxSpotImporter.ReadFile(fy2025);
+            }
+
+            if (tablesDir is not null)
+            {
+                Directory.CreateDirectory(tablesDir);
+                var tokyo = actuals.FirstOrDefault(a => a.Area.Code == "TK") ?? throw new CliException("--write-tables needs the Tokyo year (japan/area-supply-demand/tokyo).");
+                var fy = new TimeWindow(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)));
+                using (var w = new StreamWriter(Path.Combine(tablesDir, "reference_shapes.csv")))
+                {
+                    ReferenceCalibration.WriteShapes(tokyo.Slice(fy), w);
+                }
+
+                if (spot is not null)
+                {
+                    using var w = new StreamWriter(Path.Combine(tablesDir, "reference_price_quantiles.csv"));
+                    ReferenceCalibration.WritePriceQuantiles(spot, w);
+                }
+
+                AnsiConsole.MarkupLine($"Wrote the model tables to [bold]{Markup.Escape(tablesDir)}[/].");
+                return;
+            }
+
+            report = ReferenceCalibration.Report(new CalibrationData(actuals, spot), seed, progress: s => ctx.Status(s));
+        });
+
+        if (report is not null)
+        {
+            File.WriteAllText(output, report);
+            AnsiConsole.MarkupLine($"Wrote [bold]{Markup.Escape(output)}[/] ({actuals.Count} area(s) with actuals{(spot is null ? "" : ", JEPX prices")}).");
+        }
+
+        return 0;
+    }
+}
