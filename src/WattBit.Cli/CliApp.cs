@@ -24,7 +24,17 @@ internal static class CliApp
         }
         catch (Exception ex) when (Describe(ex) is { } message)
         {
-            AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message.Message)}");
+            // One line on standard error, never wrapped, so scripts and people can read it.
+            var line = message.Message.ReplaceLineEndings(" ");
+            if (Console.IsErrorRedirected)
+            {
+                await Console.Error.WriteLineAsync("error: " + line).ConfigureAwait(false);
+            }
+            else
+            {
+                Ui.Error.MarkupLine($"[red]error:[/] {Markup.Escape(line)}");
+            }
+
             return message.Code;
         }
     }

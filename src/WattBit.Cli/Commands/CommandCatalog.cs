@@ -16,6 +16,9 @@ internal static class CommandCatalog
             PlanCommands.Create(time),
             GridCommands.Create(time),
             SiteCommands.Create(time),
+            DemoCommand.Create(),
+            ShiftCommand.Create(),
+            BestCommand.Create(),
             DataCommands.Create(time),
             SignalsCommands.Create(time),
         ];

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Reflection;
+using Spectre.Console;
+using WattBit.Formats;
+using WattBit.Planning.Shifting;
+using WattBit.Signals;
+
+namespace WattBit.Cli.Commands;
+
+/// <summary><c>wattbit demo</c>: the built-in example — shifts the sample jobs against the sample carbon and price signals.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the schedules.", DefaultValueFactory = _ => new DirectoryInfo("wattbit-demo") };
+        var command = new Command("demo", "Run the built-in example: shift sample jobs against sample carbon and price signals for three areas.") { output };
+        command.SetAction(parse => Run(parse.GetValue(output)!));
+        return command;
+    }
+
+    private static int Run(DirectoryInfo output)
+    {
+        output.Create();
+        var jobs = JobsCsv.Parse(Resource("jobs.csv"), "samples/shift/jobs.csv");
+        Ui.Out.Write(new Rule("[bold]WattBit demo[/]: workload shifting on built-in sample data").LeftJustified());
+        Ui.Out.MarkupLine($"{jobs.Jobs.Count} jobs (batch, AI training, backups) over one week in Hokkaido (HKD), Tokyo (TK) and Kyushu (KY).");
+        foreach (var (objective, file, kind) in new[]
+                 {
+                     (ShiftObjective.Carbon, "signal-carbon.csv", SignalKind.Carbon),
+                     (ShiftObjective.Cost, "signal-price.csv", SignalKind.Price),
+                 })
+        {
+            var signal = SignalCsv.Parse(Resource(file), "samples/shift/" + file, kind);
+            var result = Ui.WithProgress(Ui.Out, $"Shifting for {objective.ToString().ToLowerInvariant()}", jobs.Jobs.Count,
+                p => Shifter.Shift(new ShiftRequest(jobs.Jobs, signal, objective), p));
+            var path = Path.Combine(output.FullName, $"schedule-{objective.ToString().ToLowerInvariant()}.csv");
+            using (var writer = new StreamWriter(path))
+            {
+                ScheduleCsv.Write(writer, result.Placements.ToScheduleRows());
+            }
+
+            ShiftCommand.Report(Ui.Out, result, path);
+        }
+
+        Ui.Out.MarkupLine("Try it on your own data: [blue]wattbit shift --signal S.csv --jobs J.csv --objective carbon[/] (see samples/shift).");
+        return 0;
+    }
+
+    private static string Resource(string name)
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        using var stream = assembly.GetManifestResourceStream("samples.shift." + name)
+            ?? throw new InvalidOperationException($"The built-in sample '{name}' is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
