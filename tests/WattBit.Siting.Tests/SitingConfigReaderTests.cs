@@ -84,6 +84,17 @@ public sealed class SitingConfigReaderTests
     }
 
     [Fact]
+    public void AreaSignals_ReferenceYear_IsReadAndNeedsTablesFromTheHost()
+    {
+        var c = Parse("area_signals: { reference_year: 2025, seed: 3 }\n");
+        Assert.Equal(new ReferenceYearSpec(2025, 3), c.AreaSignals);
+        var ex = Assert.Throws<ArgumentException>(() => SitingStudy.Run(c));
+        Assert.Contains("reference_year 2025", ex.Message, StringComparison.Ordinal);
+        var bad = Assert.Throws<InputFormatException>(() => Parse("area_signals: { seed: 3 }\n"));
+        Assert.Contains("area_signals.reference_year is required", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void JsonConfig_IsAccepted()
     {
         var c = Parse("""{"name": "j", "demand_mw": 50, "weights": {"latency": 4}}""");

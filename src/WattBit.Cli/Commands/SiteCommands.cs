@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
+using WattBit.Data.Reference;
+using WattBit.Signals;
 using WattBit.Siting.Connection;
 using WattBit.Siting.Geo;
 using WattBit.Siting.Layers;
@@ -48,7 +50,20 @@ internal static class SiteCommands
         SitingResult? result = null;
         AnsiConsole.Status().Start("Ranking", ctx =>
         {
-            result = SitingStudy.Run(config, new Progress<string>(stage => ctx.Status($"Ranking: {stage}")));
+            Dictionary<string, ValueTable>? supplied = null;
+            if (config.AreaSignals is { } spec)
+            {
+                ctx.Status($"Generating the reference year FY{spec.FiscalYear} (seed {spec.Seed})");
+                var year = ReferenceYear.Generate(spec.FiscalYear, spec.Seed);
+                var source = $"reference year FY{spec.FiscalYear} seed {spec.Seed}";
+                supplied = new Dictionary<string, ValueTable>(StringComparer.Ordinal)
+                {
+                    ["carbon"] = SignalLayers.Summarise(year.Signal(SignalKind.Carbon), source),
+                    ["renewable_surplus"] = SignalLayers.Summarise(year.Signal(SignalKind.Curtailment), source),
+                };
+            }
+
+            result = SitingStudy.Run(config, new Progress<string>(stage => ctx.Status($"Ranking: {stage}")), supplied);
         });
         var r = result!;
         var ranked = r.Ranked.ToList();

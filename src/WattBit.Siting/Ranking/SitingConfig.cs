@@ -27,6 +27,11 @@ public enum HeadroomBasis
 /// <param name="RadiusKm">Radius for point candidates, km.</param>
 public sealed record PowerDefaultSpec(string? Substations, double NowMwPer275Kv = 30, double NowMwPer500Kv = 100, double N1Share = 1.0, double RadiusKm = 30);
 
+/// <summary>Area signals to take from the Data engine's synthetic reference year (carbon intensity and curtailment per area).</summary>
+/// <param name="FiscalYear">Fiscal year generated (April to March).</param>
+/// <param name="Seed">Seed of the generator (same seed, same year).</param>
+public sealed record ReferenceYearSpec(int FiscalYear, int Seed);
+
 /// <summary>
 /// A siting study as read from a YAML (or JSON) file: candidates, the power screen, weights, hard constraints, layer
 /// files that replace the defaults, model parameters and the sensitivity analysis. All paths are absolute (resolved
@@ -87,6 +92,12 @@ public sealed record SitingConfig
 
     /// <summary>Existing clusters whose distance is rewarded.</summary>
     public IReadOnlyList<NamedPoint> Clusters { get; init; } = LatencyModel.DefaultClusters;
+
+    /// <summary>
+    /// When set, the area layers carbon and renewable_surplus come from the Data engine's reference year (filled by the
+    /// host, which passes them to <see cref="SitingStudy.Run"/>) instead of the embedded defaults; null by default.
+    /// </summary>
+    public ReferenceYearSpec? AreaSignals { get; init; }
 
     /// <summary>The sensitivity analysis.</summary>
     public SensitivitySpec Sensitivity { get; init; } = new();

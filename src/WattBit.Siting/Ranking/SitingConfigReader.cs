@@ -58,7 +58,7 @@ public static class SitingConfigReader
         {
             var map = Mapping(root, "(root)");
             Known(map, "(root)", "name", "candidates", "demand_mw", "maps", "screen", "weights", "constraints", "layers",
-                "power_default", "telecom", "latency", "cooling", "clusters", "sensitivity");
+                "power_default", "telecom", "latency", "cooling", "clusters", "sensitivity", "area_signals");
             var demand = OptionalNumber(map, "demand_mw", "demand_mw", positive: true) ?? 300;
             var config = new SitingConfig
             {
@@ -99,6 +99,15 @@ public static class SitingConfigReader
                 }
 
                 config = config with { ScreenBasis = basis, ScreenMinMw = OptionalNumber(s, "min_mw", "screen.min_mw", nonNegative: true) };
+            }
+
+            if (Child(map, "area_signals") is { } signals)
+            {
+                var a = Mapping(signals, "area_signals");
+                Known(a, "area_signals", "reference_year", "seed");
+                var year = OptionalInt(a, "reference_year", "area_signals.reference_year", 2000)
+                    ?? throw Error(signals, "area_signals.reference_year is required (a fiscal year, e.g. 2025).");
+                config = config with { AreaSignals = new ReferenceYearSpec(year, OptionalInt(a, "seed", "area_signals.seed", int.MinValue) ?? 1) };
             }
 
             if (Child(map, "telecom") is { } telecom)

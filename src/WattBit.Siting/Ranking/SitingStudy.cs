@@ -90,6 +90,12 @@ public static class SitingStudy
             throw new InputFormatException(config.Source, 0, 0, "no candidates to rank.");
         }
 
+        if (config.AreaSignals is { } spec && (supplied is null || !supplied.ContainsKey("carbon") || !supplied.ContainsKey("renewable_surplus")))
+        {
+            throw new ArgumentException(
+                $"{config.Source}: area_signals.reference_year {spec.FiscalYear} needs the carbon and renewable_surplus tables from the Data engine (the wattbit CLI supplies them).");
+        }
+
         progress?.Report("filling layers");
         var layers = LayerBuilder.Build(config, candidates, locator, supplied);
         progress?.Report("scoring");
