@@ -38,7 +38,6 @@ internal static class CapacityPlacer
     {
         var greedy = GreedyPlacer.Place(jobs, integrals, allowed, capacity, cancellationToken);
         var solverName = solverId;
-        var trace = Environment.GetEnvironmentVariable("WATTBIT_TRACE_MIP") == "1";
         var half = Math.Max(1000, (long)timeLimit.TotalMilliseconds / 2);
 
         // Phase 1: serve as much energy as the limits allow.
@@ -58,10 +57,6 @@ internal static class CapacityPlacer
         first.SetTimeLimit(half);
         var status1 = first.Solve();
         var phase1Ok = status1 is Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE;
-        if (trace)
-        {
-            Console.Error.WriteLine($"phase 1: {status1}, {first.NumVariables()} variables, {first.NumConstraints()} constraints, {first.WallTime()} ms, unserved {(phase1Ok ? objective.Value() : double.NaN)}");
-        }
 
         PlacementOption?[]? mip = null;
         var proven = false;
@@ -93,10 +88,6 @@ internal static class CapacityPlacer
             Hint(second, m2, greedy);
             second.SetTimeLimit(half);
             var status2 = second.Solve();
-            if (trace)
-            {
-                Console.Error.WriteLine($"phase 2: {status2}, {second.WallTime()} ms, score {(status2 is Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE ? objective2.Value() : double.NaN)} bound {objective2.BestBound()}");
-            }
 
             if (status2 is Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)
             {
