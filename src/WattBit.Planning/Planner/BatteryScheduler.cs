@@ -36,6 +36,7 @@ internal static class BatteryScheduler
     {
         var bat = d.Problem.Sites[s].Battery!;
         using var solver = SolverFactory.CreateLinear(out _);
+        solver.SuppressOutput();
         var obj = solver.Objective();
         obj.SetMinimization();
         var e = bat.EnergyCapacity.MegawattHours;

@@ -40,11 +40,12 @@ internal static class LpRelaxation
 {
     private const double OverloadPenalty = 1e8;
 
-    public static LpResult Solve(ProblemData d, TimeSpan timeLimit, CancellationToken ct)
+    public static LpResult Solve(ProblemData d, TimeSpan timeLimit, string? backendId, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         ct.ThrowIfCancellationRequested();
-        using var solver = SolverFactory.CreateLinear(out var backend);
+        using var solver = SolverFactory.CreateLinear(backendId, out var backend);
+        solver.SuppressOutput();
         solver.SetTimeLimit((long)Math.Max(1, timeLimit.TotalMilliseconds));
         var obj = solver.Objective();
         obj.SetMinimization();
@@ -152,7 +153,16 @@ internal static class LpRelaxation
                 var unserved = solver.MakeNumVar(0, inf, string.Empty);
                 done.SetCoefficient(unserved, 1);
                 obj.SetCoefficient(unserved, costs.UnservedYenPerMwh);
-                for (var t = r; t < T; t++)
+                if (dl < T)
+                {
+                    // Late work, relaxed: it uses no capacity but pays the late penalty plus the cheapest energy it could
+                    // find after the deadline, so the LP stays a lower bound without a variable per late hour.
+                    var late = solver.MakeNumVar(0, c.Rate * (T - dl), string.Empty);
+                    done.SetCoefficient(late, 1);
+                    obj.SetCoefficient(late, costs.LateYenPerMwh + CheapestEnergy(d, pool.Sites, dl, T));
+                }
+
+                for (var t = r; t < dl; t++)
                 {
                     if (balance[t] is null)
                     {
@@ -173,11 +183,6 @@ internal static class LpRelaxation
                     }
 
                     var z = solver.MakeNumVar(0, c.Rate, string.Empty);
-                    if (t >= dl)
-                    {
-                        obj.SetCoefficient(z, costs.LateYenPerMwh); // late work, as the packer may plan it
-                    }
-
                     balance[t]!.SetCoefficient(z, 1);
                     done.SetCoefficient(z, 1);
                 }
@@ -225,12 +230,13 @@ internal static class LpRelaxation
         }
 
         ct.ThrowIfCancellationRequested();
+        var built = watch.Elapsed;
         var status = solver.Solve();
         var optimal = status == Solver.ResultStatus.OPTIMAL;
         var result = new LpResult
         {
             Optimal = optimal,
-            Status = status.ToString(),
+            Status = $"{status}: {solver.NumVariables():N0} variables, {solver.NumConstraints():N0} rows, built in {built.TotalSeconds:0.00} s",
             Backend = backend,
             Objective = optimal ? obj.Value() : double.NaN,
             JobItMw = Jagged(S, T),
@@ -277,6 +283,21 @@ internal static class LpRelaxation
         }
 
         return result;
+    }
+
+    /// <summary>Lowest grid cost of one MWh of IT work at the given sites and steps (PUE included; zero when on-site generation could cover it).</summary>
+    private static double CheapestEnergy(ProblemData d, int[] sites, int from, int to)
+    {
+        var best = double.MaxValue;
+        foreach (var s in sites)
+        {
+            for (var t = from; t < to; t++)
+            {
+                best = Math.Min(best, d.GenMw[s][t] > 0 || d.Problem.Sites[s].Battery is not null ? 0 : d.Pue[s][t] * d.CostPerMwh[s][t]);
+            }
+        }
+
+        return best == double.MaxValue ? 0 : Math.Max(0, best);
     }
 
     internal static double[][] Jagged(int a, int b)

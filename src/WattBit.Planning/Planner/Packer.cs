@@ -30,7 +30,7 @@ internal sealed class Packer
     private readonly double[][] _budgetMw;
     private readonly double _overBudget;
 
-    public Packer(ProblemData d, PackMode mode, LpResult? lp)
+    public Packer(ProblemData d, PackMode mode, LpResult? lp, bool countLpCharging = true)
     {
         _d = d;
         _mode = mode;
@@ -49,7 +49,7 @@ internal sealed class Packer
                 hi = Math.Max(hi, _score[s][t]);
                 // Room for IT load: the IT rating, and the grid limit plus on-site generation plus (optimiser only) the
                 // LP's net battery discharge, divided by PUE.
-                var net = lp is not null && mode == PackMode.Optimiser ? lp.DischargeMw[s][t] - lp.ChargeMw[s][t] : 0;
+                var net = lp is not null && mode == PackMode.Optimiser ? lp.DischargeMw[s][t] - (countLpCharging ? lp.ChargeMw[s][t] : 0) : 0;
                 var grid = ((d.LimitMw[s][t] + d.GenMw[s][t] + net) / d.Pue[s][t]) - d.BaseMw[s];
                 _roomMw[s][t] = Math.Max(0, Math.Min(d.ItCapMw[s] - d.BaseMw[s], grid));
                 _budgetMw[s][t] = lp?.JobItMw[s][t] ?? 0;
@@ -68,9 +68,13 @@ internal sealed class Packer
             order[j] = j;
         }
 
+        // Jobs that cannot pause first (they need contiguous room), then least flexible first (fewest spare steps in the
+        // window), then larger first: jobs that fit in few places get them before flexible jobs take their cheap hours.
+        var slack = Array.ConvertAll(_d.Jobs, j => j.Deadline - j.Release - j.Steps);
         Array.Sort(order, (a, b) =>
         {
-            var c = _d.Jobs[a].Deadline.CompareTo(_d.Jobs[b].Deadline);
+            var c = _d.Jobs[a].Interruptible.CompareTo(_d.Jobs[b].Interruptible);
+            c = c != 0 ? c : slack[a].CompareTo(slack[b]);
             return c != 0 ? c : _d.Jobs[b].PowerMw.CompareTo(_d.Jobs[a].PowerMw);
         });
         var n = 0;

@@ -12,9 +12,13 @@ public static class SolverFactory
     /// <paramref name="backend"/>. The caller disposes the solver.
     /// </summary>
     /// <exception cref="InvalidOperationException">No back end could be created (the native library did not load).</exception>
-    public static Solver CreateLinear(out string backend)
+    public static Solver CreateLinear(out string backend) => CreateLinear(null, out backend);
+
+    /// <summary>Like <see cref="CreateLinear(out string)"/>, trying <paramref name="preferred"/> (an OR-Tools solver id) first.</summary>
+    /// <exception cref="InvalidOperationException">No back end could be created.</exception>
+    public static Solver CreateLinear(string? preferred, out string backend)
     {
-        foreach (var id in Preference)
+        foreach (var id in preferred is null ? Preference : [preferred, .. Preference])
         {
             var solver = Solver.CreateSolver(id);
             if (solver is not null)
