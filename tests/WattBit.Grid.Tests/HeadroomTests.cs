@@ -44,6 +44,37 @@ public sealed class HeadroomTests
         }
     }
 
+    [Theory]
+    [InlineData("t_auction_case.m")]
+    [InlineData("t_case9_pf.m")]
+    public void Compute_ReferenceCasesWithBridgesAndNegativeGenerators_EqualsNaive(string file)
+    {
+        var engine = Engine(WithEmergencyRatings(TestCases.Reference(file), 1.3), 30, new HeadroomOptions(CapMw: 500));
+        AssertEqualsNaive(engine);
+    }
+
+    [Fact]
+    public void Compute_Case300WithTapsShiftersAndNegativeReactances_EqualsNaive()
+    {
+        var engine = Engine(TestCases.Matpower("case300.m"), 6, new HeadroomOptions(Balancing.Reference));
+        AssertEqualsNaive(engine);
+    }
+
+    private static void AssertEqualsNaive(HeadroomEngine engine)
+    {
+        var pruned = new BusHeadroom(engine.Steps);
+        var naive = new BusHeadroom(engine.Steps);
+        for (var k = 0; k < engine.Sensitivities.Model.BusCount; k++)
+        {
+            engine.Compute(k, pruned);
+            engine.ComputeNaive(k, naive);
+            Assert.Equal(naive.N0Mw, pruned.N0Mw);
+            Assert.Equal(naive.N1Mw, pruned.N1Mw);
+            Assert.Equal(naive.N1Branch, pruned.N1Branch);
+            Assert.Equal(naive.N1Contingency, pruned.N1Contingency);
+        }
+    }
+
     [Fact]
     public void Compute_Pruning_KeepsFewCandidatesOnCase118()
     {

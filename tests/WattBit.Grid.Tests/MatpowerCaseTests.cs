@@ -186,4 +186,36 @@ public sealed class MatpowerCaseTests
         var ex = Assert.Throws<InputFormatException>(() => MatpowerCase.Parse(text, "tiny.m"));
         Assert.Contains("bus 20 appears twice", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_CommentsContinuationsCommasAndInf_AreUnderstood()
+    {
+        var text = """
+            function [baseMVA, bus, gen, branch] = v1case
+            baseMVA = 100; % system base
+            bus = [
+                1, 3, 0, 0, 0, 0, 1, 1, 0, 345, 1, 1.1, 0.9; % reference
+                2  1  1.5e1 0 0 0 1 1 0 345 1 ...
+                   1.1 0.9
+            ];
+            gen = [ 1 15 0 Inf -Inf 1 100 1 Inf 0 ];
+            branch = [ 1 2 0 0.1 0 0 0 0 0 0 1 ];
+            """;
+        var net = MatpowerCase.Parse(text, "v1.m");
+        Assert.Equal(15, net.Buses[1].Pd);
+        Assert.True(double.IsPositiveInfinity(net.Generators[0].Pmax));
+        Assert.Equal(0, net.Branches[0].RateA);
+    }
+
+    [Fact]
+    public void Topology_SecondReferenceBusInOwnIsland_IsThatIslandsReference()
+    {
+        var text = TestCases.Text(Bus3 + "\n9 3 10 0 0 0 1 1 0 345 1 1.1 0.9;", Gen2 + "\n9 10 0 300 -300 1 100 1 250 10;", Branch3);
+        var net = MatpowerCase.Parse(text, "tworefs.m");
+        var topo = Topology.Analyse(net);
+        Assert.Equal(0, net.ReferenceBus);
+        Assert.Equal(2, topo.Islands.Length);
+        Assert.Equal(3, topo.Islands[1].ReferenceBus);
+        Assert.False(topo.Islands[1].ReferenceChosen);
+    }
 }
