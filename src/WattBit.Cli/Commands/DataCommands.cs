@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using Spectre.Console;
 using WattBit.Data.Import;
 using WattBit.Data.Reference;
@@ -13,15 +12,6 @@ namespace WattBit.Cli.Commands;
 /// <summary><c>wattbit data</c>: import public grid data into the store; calibrate the reference year.</summary>
 internal static class DataCommands
 {
-    /// <summary>The source name of imported TSO area actuals in the store.</summary>
-    public const string TsoSource = "tso";
-
-    /// <summary>The source name of imported JEPX prices in the store.</summary>
-    public const string JepxSource = "jepx";
-
-    /// <summary>The source name of imported OCCTO snapshots in the store.</summary>
-    public const string OcctoSource = "occto";
-
     public static Command Create(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -106,65 +96,16 @@ internal static class DataCommands
         var name = Path.GetFileName(file);
         try
         {
-            var bytes = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
-            var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            var (kind, areaText, period, rows, warnings, series) = Parse(file, bytes, area);
-            var record = new ImportRecord(sha, name, kind, rows, warnings, time.GetUtcNow());
-            var result = await store.ImportAsync(record, series, ct).ConfigureAwait(false);
+            var (parsed, result) = await DataFileImporter.ImportAsync(store, file, time, area, ct).ConfigureAwait(false);
             var outcome = result.Outcome == ImportOutcome.AlreadyImported
                 ? $"already imported ({result.Previous?.ImportedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}); unchanged"
                 : $"stored ({result.PointsWritten:N0} points)";
-            return new FileOutcome(file, kind, areaText, period, rows, warnings, outcome, false);
+            return new FileOutcome(file, parsed.Kind, parsed.Area, Period(parsed.Window), parsed.Rows, parsed.Warnings, outcome, false);
         }
         catch (Exception e) when (e is InputFormatException or IOException or ArgumentException or SeriesAlignmentException or UnauthorizedAccessException)
         {
             return new FileOutcome(file, "?", "", "", 0, [], e is InputFormatException ? e.Message : $"{name}: {e.Message}", true);
         }
-    }
-
-    private static (string Kind, string Area, string Period, long Rows, IReadOnlyList<string> Warnings, IReadOnlyList<SeriesWrite> Series)
-        Parse(string file, byte[] bytes, Areas.GridArea? area)
-    {
-        var name = Path.GetFileName(file).ToLowerInvariant();
-        if (name.EndsWith(".json", StringComparison.Ordinal))
-        {
-            var snap = OcctoSnapshotImporter.Parse(bytes, file);
-            var series = new List<SeriesWrite>();
-            foreach (var (code, s) in snap.AreaDemand)
-            {
-                series.Add(new SeriesWrite(new SeriesKey(code, "demand", OcctoSource), s));
-                series.Add(new SeriesWrite(new SeriesKey(code, "supply_capacity", OcctoSource), snap.AreaSupply[code]));
-            }
-
-            foreach (var tie in snap.Interties.Where(t => t.From is not null && t.To is not null))
-            {
-                series.Add(new SeriesWrite(new SeriesKey($"{tie.From!.Code}-{tie.To!.Code}", "flow:" + tie.Name, OcctoSource), tie.Flow));
-            }
-
-            return ("OCCTO snapshot", "all", Period(series[0].Series.Window), 48, [], series);
-        }
-
-        if (name.StartsWith("spot_summary", StringComparison.Ordinal))
-        {
-            var spot = JepxSpotImporter.Parse([(file, bytes)]);
-            var series = new List<SeriesWrite> { new(new SeriesKey("JP", "price_system", JepxSource), spot.SystemPrice) };
-            foreach (var code in spot.AreaPrices.Locations)
-            {
-                series.Add(new SeriesWrite(new SeriesKey(code, "price", JepxSource), spot.AreaPrices[code]));
-            }
-
-            return ("JEPX spot", "9 areas", Period(spot.Window), spot.Rows, [.. spot.Warnings.Select(w => w.ToString())], series);
-        }
-
-        if (AreaSupplyDemandImporter.LooksLikeAreaFile(name) || area is not null)
-        {
-            var d = AreaSupplyDemandImporter.Parse(bytes, file, area);
-            var series = d.Series.Select(kv => new SeriesWrite(new SeriesKey(d.Area.Code, kv.Key, TsoSource), kv.Value)).ToList();
-            return ($"area actuals ({d.Format}, {d.Encoding})", d.Area.Code, Period(d.Window), d.Rows, [.. d.Warnings.Select(w => w.ToString())], series);
-        }
-
-        throw new InputFormatException(file, 0, 0,
-            "not a file WattBit imports: expected eria_jukyu_*/realtime_jukyu_*/legacy area actuals, spot_summary_*.csv (JEPX) or an OCCTO dashboard-*.json. (Workload traces are read by the planning commands, not stored as series.)");
     }
 
     private static string Period(TimeWindow w) =>

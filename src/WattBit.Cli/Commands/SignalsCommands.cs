@@ -161,13 +161,13 @@ internal static class SignalsCommands
         {
             if (r.Metric == "price")
             {
-                var info = infos.FirstOrDefault(i => i.Key.Location == area.Code && i.Key.Metric == "price" && i.Key.Source == DataCommands.JepxSource)
+                var info = infos.FirstOrDefault(i => i.Key.Location == area.Code && i.Key.Metric == "price" && i.Key.Source == DataFileImporter.JepxSource)
                     ?? throw new CliException($"The store ({store.Description}) has no JEPX price for {area.Code}; import spot_summary_*.csv with `wattbit data import` or use --source reference.");
                 prices[area.Code] = await ReadCoveringAsync(store, info.Key, window, ct).ConfigureAwait(false);
                 continue;
             }
 
-            var keys = infos.Where(i => i.Key.Location == area.Code && i.Key.Source == DataCommands.TsoSource).Select(i => i.Key).ToList();
+            var keys = infos.Where(i => i.Key.Location == area.Code && i.Key.Source == DataFileImporter.TsoSource).Select(i => i.Key).ToList();
             if (keys.Count == 0)
             {
                 throw new CliException($"The store ({store.Description}) has no area actuals for {area.Code}{(r.Consumption ? " (consumption-based intensity needs every area)" : "")}; import eria_jukyu_*.csv with `wattbit data import` or use --source reference.");
