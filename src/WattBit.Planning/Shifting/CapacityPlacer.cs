@@ -524,42 +524,6 @@ internal static class CapacityPlacer
             residual -= delta;
         }
 
-        var starts = new List<long>();
-        var ends = new List<long>();
-        double score = 0;
-        for (var k = 0; k < n; k++)
-        {
-            if (take[k] == 0)
-            {
-                continue;
-            }
-
-            long s = segStart[k], e = segEnd[k];
-            if (take[k] < e - s)
-            {
-                var nextTaken = k + 1 < n && take[k + 1] > 0;
-                if (nextTaken)
-                {
-                    s = e - take[k];
-                }
-                else
-                {
-                    e = s + take[k];
-                }
-            }
-
-            score += sig.Over(s, e);
-            if (ends.Count > 0 && ends[^1] == s)
-            {
-                ends[^1] = e;
-            }
-            else
-            {
-                starts.Add(s);
-                ends.Add(e);
-            }
-        }
-
-        return new PlacementOption(location, [.. starts], [.. ends], score * job.Power.Kilowatts);
+        return JobPlacer.FromPieces(job, sig, location, segStart, segEnd, take);
     }
 }

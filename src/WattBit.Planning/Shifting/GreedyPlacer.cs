@@ -103,6 +103,14 @@ internal static class GreedyPlacer
         var n = last - first + 1;
         var order = Enumerable.Range(0, n).OrderBy(k => sig.Value(first + k)).ThenBy(k => k).ToArray();
         var take = new long[n];
+        var segStart = new long[n];
+        var segEnd = new long[n];
+        for (var k = 0; k < n; k++)
+        {
+            segStart[k] = Math.Max(r, sig.Boundary(first + k));
+            segEnd[k] = Math.Min(d, sig.Boundary(first + k + 1));
+        }
+
         var remaining = job.Duration.Ticks;
         foreach (var k in order)
         {
@@ -111,11 +119,9 @@ internal static class GreedyPlacer
                 break;
             }
 
-            var segStart = Math.Max(r, sig.Boundary(first + k));
-            var segEnd = Math.Min(d, sig.Boundary(first + k + 1));
             // Average-power room in this step, as whole seconds of running at the job's power.
             var room = (long)Math.Floor(Math.Max(0, residual[first + k]) / job.Power.Kilowatts * sig.Step / TimeSpan.TicksPerSecond) * TimeSpan.TicksPerSecond;
-            take[k] = Math.Min(Math.Min(segEnd - segStart, room), remaining);
+            take[k] = Math.Min(Math.Min(segEnd[k] - segStart[k], room), remaining);
             remaining -= take[k];
         }
 
@@ -124,30 +130,6 @@ internal static class GreedyPlacer
             return null;
         }
 
-        var starts = new List<long>();
-        var ends = new List<long>();
-        double score = 0;
-        for (var k = 0; k < n; k++)
-        {
-            if (take[k] == 0)
-            {
-                continue;
-            }
-
-            var s = Math.Max(r, sig.Boundary(first + k));
-            var e = s + take[k];
-            score += sig.Over(s, e);
-            if (ends.Count > 0 && ends[^1] == s)
-            {
-                ends[^1] = e;
-            }
-            else
-            {
-                starts.Add(s);
-                ends.Add(e);
-            }
-        }
-
-        return new PlacementOption(location, [.. starts], [.. ends], score * job.Power.Kilowatts);
+        return JobPlacer.FromPieces(job, sig, location, segStart, segEnd, take);
     }
 }

@@ -111,7 +111,6 @@ internal static class JobPlacer
         Array.Sort(order, (x, y) => rate[x] != rate[y] ? rate[x].CompareTo(rate[y]) : x.CompareTo(y));
         var take = new long[n];
         var remaining = job.Duration.Ticks;
-        var partial = -1;
         foreach (var k in order)
         {
             if (remaining == 0)
@@ -128,11 +127,21 @@ internal static class JobPlacer
             else
             {
                 take[k] = remaining;
-                partial = k;
                 remaining = 0;
             }
         }
 
+        return FromPieces(job, signal, location, segStart, segEnd, take);
+    }
+
+    /// <summary>
+    /// Turns the time taken from each piece of a window (pieces in time order) into runs and their score. A partial
+    /// piece is put next to a taken neighbour (at its end when only the next piece is taken) so the job is interrupted
+    /// as little as possible; touching pieces become one run.
+    /// </summary>
+    public static PlacementOption FromPieces(BatchJob job, PrefixIntegral signal, int location, long[] segStart, long[] segEnd, long[] take)
+    {
+        var n = take.Length;
         double score = 0;
         var runStarts = new List<long>();
         var runEnds = new List<long>();
@@ -143,11 +152,9 @@ internal static class JobPlacer
                 continue;
             }
 
-            score += rate[k] * take[k] / TimeSpan.TicksPerHour;
             long s = segStart[k], e = segEnd[k];
-            if (k == partial)
+            if (take[k] < e - s)
             {
-                // Put the partial piece next to a chosen neighbour so the job is interrupted as little as possible.
                 var nextTaken = k + 1 < n && take[k + 1] > 0;
                 var prevTaken = k > 0 && take[k - 1] > 0;
                 if (nextTaken && !prevTaken)
@@ -160,6 +167,7 @@ internal static class JobPlacer
                 }
             }
 
+            score += signal.Over(s, e);
             if (runEnds.Count > 0 && runEnds[^1] == s)
             {
                 runEnds[^1] = e;
@@ -173,4 +181,5 @@ internal static class JobPlacer
 
         return new PlacementOption(location, [.. runStarts], [.. runEnds], score * job.Power.Kilowatts);
     }
+
 }
