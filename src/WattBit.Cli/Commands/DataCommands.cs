@@ -18,6 +18,7 @@ internal static class DataCommands
         var data = new Command("data", "Import Japan's public grid data (TSO area actuals, JEPX, OCCTO, workload traces) and calibrate the reference year.");
         data.Subcommands.Add(ImportCommand(time));
         data.Subcommands.Add(CalibrateCommand());
+        data.Subcommands.Add(JobsCommand());
         return data;
     }
 
@@ -133,6 +134,46 @@ internal static class DataCommands
         }
 
         return files;
+    }
+
+    private static Command JobsCommand()
+    {
+        var trace = new Argument<string>("trace") { Description = "An arrival_time,length,cpus job trace (e.g. gaia_pai_1k.csv)." };
+        var output = new Option<string>("--out") { Description = "The jobs file to write (formats.md §6).", Required = true };
+        var unit = new Option<string>("--unit") { Description = "Time unit of the trace: auto, hours or seconds.", DefaultValueFactory = _ => "auto" };
+        unit.AcceptOnlyFromAmong("auto", "hours", "seconds");
+        var watts = new Option<double>("--watts-per-cpu") { Description = "IT power per CPU, W.", DefaultValueFactory = _ => new JobTraceOptions().WattsPerCpu };
+        var slack = new Option<double>("--slack-hours") { Description = "Hours a job may wait beyond its run time.", DefaultValueFactory = _ => 24 };
+        var origin = new Option<string?>("--origin") { Description = "ISO 8601 time of arrival 0 (default 2025-04-01T00:00:00+09:00)." };
+        var interruptible = new Option<bool>("--interruptible") { Description = "Mark the jobs interruptible." };
+        var command = new Command("jobs", "Turn a (arrival, length, cpus) trace into WattBit batch jobs with the power-per-CPU model.")
+        {
+            trace, output, unit, watts, slack, origin, interruptible,
+        };
+        command.SetAction(parse =>
+        {
+            var defaults = new JobTraceOptions();
+            var o = parse.GetValue(origin);
+            var options = defaults with
+            {
+                Unit = parse.GetValue(unit) switch { "hours" => TraceTimeUnit.Hours, "seconds" => TraceTimeUnit.Seconds, _ => TraceTimeUnit.Auto },
+                WattsPerCpu = parse.GetValue(watts) > 0 ? parse.GetValue(watts) : throw new CliException("--watts-per-cpu must be positive."),
+                ExtraSlack = parse.GetValue(slack) >= 0 ? TimeSpan.FromHours(parse.GetValue(slack)) : throw new CliException("--slack-hours must not be negative."),
+                Origin = o is null ? defaults.Origin : Iso8601.Parse(o),
+                Interruptible = parse.GetValue(interruptible),
+                IdPrefix = Path.GetFileNameWithoutExtension(parse.GetValue(trace)!),
+            };
+            var jobs = WorkloadTraceImporter.ReadJobs(parse.GetValue(trace)!, options);
+            using (var w = new StreamWriter(parse.GetValue(output)!))
+            {
+                JobTraceCsv.Write(w, jobs.Jobs);
+            }
+
+            var energy = jobs.Jobs.Sum(j => j.Energy.KilowattHours);
+            AnsiConsole.MarkupLine($"Wrote {jobs.Jobs.Count:N0} jobs (times read in {jobs.Unit.ToString().ToLowerInvariant()}, {energy:N0} kWh in all) to [bold]{Markup.Escape(parse.GetValue(output)!)}[/].");
+            return 0;
+        });
+        return command;
     }
 
     private static Command CalibrateCommand()

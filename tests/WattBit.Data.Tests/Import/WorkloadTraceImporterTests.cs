@@ -61,3 +61,23 @@ public sealed class WorkloadTraceImporterTests
         Assert.Equal(joules / 3.6e6, kwh, 9);
     }
 }
+
+public sealed class JobTraceCsvTests
+{
+    [Fact]
+    public void Write_Pai1k_ReadsBackWithTheJobsReader()
+    {
+        var trace = WorkloadTraceImporter.ReadJobs(SharedData.Path("workloads", "gaia_pai_1k.csv"), new JobTraceOptions { Interruptible = true, IdPrefix = "pai" });
+        using var w = new StringWriter();
+        JobTraceCsv.Write(w, trace.Jobs);
+        var back = JobsCsv.Parse(w.ToString(), "jobs.csv");
+        Assert.Equal(trace.Jobs.Count, back.Jobs.Count);
+        for (var i = 0; i < back.Jobs.Count; i += 97)
+        {
+            var (a, b) = (trace.Jobs[i], back.Jobs[i]);
+            Assert.Equal((a.Id, a.Release, a.Deadline, a.Interruptible), (b.Id, b.Release, b.Deadline, b.Interruptible));
+            Assert.Equal(a.Duration.TotalSeconds, b.Duration.TotalSeconds, 3); // the jobs reader takes minutes as a double
+            Assert.Equal(a.Power.Kilowatts, b.Power.Kilowatts, 12);
+        }
+    }
+}
