@@ -94,10 +94,12 @@ internal static class JobPlacer
         var first = (int)((r - signal.Start) / signal.Step);
         var last = (int)((d - 1 - signal.Start) / signal.Step);
         var n = last - first + 1;
-        var segStart = new long[n];
-        var segEnd = new long[n];
-        var rate = new double[n];
-        var order = new int[n];
+        // Windows of a few days fit on the stack; this runs once per job and location.
+        Span<long> segStart = n <= 256 ? stackalloc long[n] : new long[n];
+        Span<long> segEnd = n <= 256 ? stackalloc long[n] : new long[n];
+        Span<long> take = n <= 256 ? stackalloc long[n] : new long[n];
+        Span<double> rate = n <= 256 ? stackalloc double[n] : new double[n];
+        Span<int> order = n <= 256 ? stackalloc int[n] : new int[n];
         for (var k = 0; k < n; k++)
         {
             var i = first + k;
@@ -107,28 +109,26 @@ internal static class JobPlacer
             order[k] = k;
         }
 
-        // Cheapest first; among equals, earliest first (stable order by index).
-        Array.Sort(order, (x, y) => rate[x] != rate[y] ? rate[x].CompareTo(rate[y]) : x.CompareTo(y));
-        var take = new long[n];
-        var remaining = job.Duration.Ticks;
-        foreach (var k in order)
+        // Cheapest first (a primitive key sort), then equal rates put back in time order so ties go to the earliest.
+        rate.Sort(order);
+        for (int lo = 0, hi; lo < n; lo = hi)
         {
-            if (remaining == 0)
+            for (hi = lo + 1; hi < n && rate[hi] == rate[lo]; hi++)
             {
-                break;
             }
 
-            var len = segEnd[k] - segStart[k];
-            if (len <= remaining)
+            if (hi - lo > 1)
             {
-                take[k] = len;
-                remaining -= len;
+                order[lo..hi].Sort();
             }
-            else
-            {
-                take[k] = remaining;
-                remaining = 0;
-            }
+        }
+
+        var remaining = job.Duration.Ticks;
+        for (var o = 0; o < n && remaining > 0; o++)
+        {
+            var k = order[o];
+            take[k] = Math.Min(segEnd[k] - segStart[k], remaining);
+            remaining -= take[k];
         }
 
         return FromPieces(job, signal, location, segStart, segEnd, take);
@@ -139,7 +139,7 @@ internal static class JobPlacer
     /// piece is put next to a taken neighbour (at its end when only the next piece is taken) so the job is interrupted
     /// as little as possible; touching pieces become one run.
     /// </summary>
-    public static PlacementOption FromPieces(BatchJob job, PrefixIntegral signal, int location, long[] segStart, long[] segEnd, long[] take)
+    public static PlacementOption FromPieces(BatchJob job, PrefixIntegral signal, int location, ReadOnlySpan<long> segStart, ReadOnlySpan<long> segEnd, ReadOnlySpan<long> take)
     {
         var n = take.Length;
         double score = 0;

@@ -82,12 +82,13 @@ public static class Shifter
         var signal = request.Signal;
         var window = signal.Window;
         var allowed = new int[request.Jobs.Count][];
+        var everywhere = Enumerable.Range(0, signal.Locations.Count).ToArray();
         for (var j = 0; j < request.Jobs.Count; j++)
         {
             var job = request.Jobs[j];
             if (job.Locations.Count == 0)
             {
-                allowed[j] = Enumerable.Range(0, signal.Locations.Count).ToArray();
+                allowed[j] = everywhere;
             }
             else
             {
