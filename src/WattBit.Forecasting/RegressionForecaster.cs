@@ -26,14 +26,19 @@ public sealed record RegressionOptions(int TrainingDays = 56, int ProfileDays = 
 /// day-type and special-period (Golden Week, Obon, year end) indicators, and any exogenous inputs at the target and
 /// their change since the lag day. The ridge fit uses the previous <see cref="RegressionOptions.TrainingDays"/> daily
 /// origins. Quantiles come from the fit's leave-one-out residuals at that horizon and its neighbours, so they are
-/// out-of-sample errors, not in-sample ones. Forecasts of a series that was never negative are never negative.
+/// out-of-sample errors, not in-sample ones; their spread comes from a model fitted
+/// <see cref="RegressionOptions.ValidationDays"/> days earlier and scored since (forward errors, which include drift).
+/// For an intermittent series (all-zero on at least half of the training days, like curtailment) each step instead
+/// takes whichever of the regression, the latest same-slot value, the last value or the profile had the lowest recent
+/// error. Forecasts of a series that was never negative are never negative.
 /// Stateless and thread-safe.
 /// </para>
 /// </summary>
 /// <param name="options">Settings; null = <see cref="RegressionOptions.Default"/>.</param>
 public sealed class RegressionForecaster(RegressionOptions? options = null) : IForecaster
 {
-    private const int BaseFeatures = 10;
+    private const int BaseFeatures = 12;
+    private const int Candidates = 4;
 
     /// <summary>The settings in use.</summary>
     public RegressionOptions Options { get; } = options ?? RegressionOptions.Default;
@@ -55,14 +60,18 @@ public sealed class RegressionForecaster(RegressionOptions? options = null) : IF
         }
 
         var featureCount = BaseFeatures + (2 * view.Exogenous.Length);
-        var point = new double[request.Steps];
-        var residuals = new List<double>[request.Steps];
+        var steps = request.Steps;
         var training = Options.TrainingDays;
         var validation = Options.ValidationDays;
+        // Per step and candidate (0 = the regression, then the rules): the forecast now, its errors, its recent error.
+        var candidates = new double[steps, Candidates];
+        var errors = new List<double>[steps, Candidates];
+        var recentError = new double[steps, Candidates];
+        var recentCount = new int[steps, Candidates];
         var rows = new List<double[]>(training + validation);
         var targets = new List<double>(training + validation);
         var ages = new List<int>(training + validation);
-        for (var k = 0; k < request.Steps; k++)
+        for (var k = 0; k < steps; k++)
         {
             rows.Clear();
             targets.Clear();
@@ -86,25 +95,139 @@ public sealed class RegressionForecaster(RegressionOptions? options = null) : IF
                 }
             }
 
-            var now = Features(view, view.Origin, k, featureCount) ?? Fallback(view, k, featureCount);
+            for (var c = 0; c < Candidates; c++)
+            {
+                candidates[k, c] = double.NaN;
+                errors[k, c] = [];
+            }
+
+            var now = Features(view, view.Origin, k, featureCount);
+            if (now is null)
+            {
+                candidates[k, 0] = Fallback(view, k);
+                continue;
+            }
+
             var recent = ages.FindLastIndex(a => a < training) + 1; // samples are newest first
-            if (recent >= featureCount + 3 && now is not null)
+            if (recent >= featureCount + 3)
             {
                 var (model, loo) = Ridge.Fit(rows[..recent], targets[..recent], Options.Lambda);
-                point[k] = model.Predict(now);
-                residuals[k] = Recentre(ForwardResiduals(rows, targets, ages, featureCount), loo);
+                candidates[k, 0] = model.Predict(now);
+                var forward = ForwardResiduals(rows, targets, ages, featureCount);
+                errors[k, 0] = Recentre(forward, loo);
+                foreach (var e in forward ?? [])
+                {
+                    recentError[k, 0] += Math.Abs(e);
+                    recentCount[k, 0]++;
+                }
             }
-            else
+
+            for (var c = 1; c < Candidates; c++)
             {
-                point[k] = now is null ? double.NaN : now[0];
-                residuals[k] = [];
+                candidates[k, c] = Rule(now, c);
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var e = targets[i] - Rule(rows[i], c);
+                    errors[k, c].Add(e);
+                    recentError[k, c] += Math.Abs(e); // a rule has no fit, so every sample is an honest test of it
+                    recentCount[k, c]++;
+                }
+
+                errors[k, c].Sort();
             }
+        }
+
+        // On a continuous series the regression is used throughout: its forward errors come from a model some weeks
+        // older than the one that forecasts, so comparing them with the rules' errors would wrongly favour the rules.
+        // On an intermittent one (zero all day on at least half the days, like curtailment) a few events dominate the fit and a
+        // rule is often better, so each step takes the candidate with the lowest recent error.
+        var intermittent = ZeroDayShare(view, training) >= 0.5;
+        var point = new double[steps];
+        var residuals = new List<double>[steps];
+        for (var k = 0; k < steps; k++)
+        {
+            var best = intermittent ? Choose(recentError, recentCount, k, steps) : 0;
+            if (double.IsNaN(candidates[k, best]))
+            {
+                best = 0;
+            }
+
+            point[k] = candidates[k, best];
+            residuals[k] = errors[k, best];
         }
 
         var nonNegative = ResidualQuantiles.LooksNonNegative(view, Options.TrainingDays * s);
         return new ProbabilisticForecast(Name, request.Origin, request.History.Step, request.Levels,
             ResidualQuantiles.Build(point, residuals, request.Levels, nonNegative), request.History.Unit, request.History.Name);
     }
+
+    /// <summary>The share of the last <paramref name="days"/> whole days before the origin on which every known value is zero.</summary>
+    private static double ZeroDayShare(SeriesView view, int days)
+    {
+        int zeroDays = 0, counted = 0;
+        for (var d = 1; d <= days; d++)
+        {
+            var from = view.Origin - (d * view.SlotsPerDay);
+            if (from < 0)
+            {
+                break;
+            }
+
+            var allZero = true;
+            for (var i = from; i < from + view.SlotsPerDay && allZero; i++)
+            {
+                allZero = double.IsNaN(view.Y[i]) || view.Y[i] == 0;
+            }
+
+            counted++;
+            zeroDays += allZero ? 1 : 0;
+        }
+
+        return counted == 0 ? 0 : zeroDays / (double)counted;
+    }
+
+    /// <summary>
+    /// The candidate for step k with the lowest mean absolute error, pooled over neighbouring steps: the regression's forward
+    /// errors over the latest <see cref="RegressionOptions.ValidationDays"/> origins, the rules' errors over all training
+    /// origins; the regression when it has no forward errors to compare.
+    /// </summary>
+    private static int Choose(double[,] error, int[,] count, int k, int steps)
+    {
+        var best = 0;
+        var bestMean = double.PositiveInfinity;
+        for (var c = 0; c < Candidates; c++)
+        {
+            double sum = 0;
+            var n = 0;
+            for (var j = Math.Max(0, k - ResidualQuantiles.Pool); j <= Math.Min(steps - 1, k + ResidualQuantiles.Pool); j++)
+            {
+                sum += error[j, c];
+                n += count[j, c];
+            }
+
+            if (c == 0 && n == 0)
+            {
+                return 0;
+            }
+
+            var mean = sum / n;
+            if (n > 0 && mean < bestMean)
+            {
+                best = c;
+                bestMean = mean;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The rule candidates, read off the features: 1 = same slot on the latest known day, 2 = last value, 3 = profile.</summary>
+    private static double Rule(double[] x, int candidate) => candidate switch
+    {
+        1 => x[10],
+        2 => x[11],
+        _ => x[0],
+    };
 
     /// <summary>
     /// The errors behind the quantiles: the spread of the forward errors (how much worse a model does a few weeks after
@@ -191,6 +314,8 @@ public sealed class RegressionForecaster(RegressionOptions? options = null) : IF
         x[7] = type == DayType.Saturday ? 1 : 0;
         x[8] = type == DayType.SundayOrHoliday ? 1 : 0;
         x[9] = view.PeriodAt(target) == SpecialPeriod.None ? 0 : 1;
+        x[10] = lagValue;
+        x[11] = last;
         for (var e = 0; e < view.Exogenous.Length; e++)
         {
             var at = view.Exogenous[e][target];
@@ -207,25 +332,13 @@ public sealed class RegressionForecaster(RegressionOptions? options = null) : IF
         return x;
     }
 
-    /// <summary>When the current features are incomplete: the profile alone, or the lag value, with no corrections.</summary>
-    private double[]? Fallback(SeriesView view, int k, int count)
+    /// <summary>When the current features are incomplete: the profile alone, or the latest known same-slot value.</summary>
+    private double Fallback(SeriesView view, int k)
     {
         var s = view.SlotsPerDay;
         var target = view.Origin + k;
         var profile = Profile(view, view.Origin, target, sameType: true);
-        if (double.IsNaN(profile))
-        {
-            profile = view.Known(target - (((k / s) + 1) * s));
-        }
-
-        if (double.IsNaN(profile))
-        {
-            return null;
-        }
-
-        var x = new double[count];
-        x[0] = profile;
-        return x;
+        return double.IsNaN(profile) ? view.Known(target - (((k / s) + 1) * s)) : profile;
     }
 
     /// <summary>

@@ -65,4 +65,23 @@ internal static class SyntheticSeries
 
         return new TimeSeries(Start, Step, y, SeriesUnit.Megawatts, "TK/solar");
     }
+
+    /// <summary>Curtailment-like: zero on most days; on a random quarter of days a midday block that often repeats the next day.</summary>
+    public static TimeSeries Curtailment(int days, int seed = 5)
+    {
+        var rng = new Random(seed);
+        var y = new double[days * 48];
+        var active = false;
+        for (var d = 0; d < days; d++)
+        {
+            active = active ? rng.NextDouble() < 0.6 : rng.NextDouble() < 0.15;
+            var size = 200 + (800 * rng.NextDouble());
+            for (var h = 20; active && h < 30; h++)
+            {
+                y[(d * 48) + h] = size * Math.Sin(Math.PI * (h - 19) / 11);
+            }
+        }
+
+        return new TimeSeries(Start, Step, y, SeriesUnit.Megawatts, "KY/curtailment");
+    }
 }

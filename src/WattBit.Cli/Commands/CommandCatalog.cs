@@ -21,6 +21,7 @@ internal static class CommandCatalog
             BestCommand.Create(),
             DataCommands.Create(time),
             SignalsCommands.Create(time),
+            ForecastCommands.Create(time),
         ];
     }
 }
