@@ -35,7 +35,7 @@ internal static class BatteryScheduler
     private static bool SolveSite(ProblemData d, Schedule x, int s)
     {
         var bat = d.Problem.Sites[s].Battery!;
-        using var solver = SolverFactory.CreateLinear(out _);
+        using var solver = SolverFactory.CreateLinear("GLOP", out _); // small LP; GLOP prints no banner
         solver.SuppressOutput();
         var obj = solver.Objective();
         obj.SetMinimization();
