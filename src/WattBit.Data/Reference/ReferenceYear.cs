@@ -26,13 +26,16 @@ public sealed record ReferenceArea(GridArea Area, IReadOnlyDictionary<string, Ti
 /// day-to-day weather anomaly. Solar follows the shipped month × half-hour shape with a daily clearness drawn per
 /// area around a Japan-wide weather factor; wind is an autocorrelated log-normal process. Nuclear, hydro, geothermal
 /// and biomass run flat; the rest is met by thermal in merit order (coal, gas, oil) above a must-run share of demand;
-/// a surplus below must-run is pumped, then curtailed (solar first, then wind). Price maps each slot's scarcity
+/// a surplus below must-run is pumped (up to the reservoirs' daily limit), then curtailed (solar first, then wind). Price maps each slot's scarcity
 /// (thermal share of demand plus noise) through the area's JEPX FY2025 price quantiles, so the distribution matches
 /// the market and the timing follows the residual load. See docs/calibration.md.
 /// </remarks>
 public sealed class ReferenceYear
 {
     private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
+
+    /// <summary>Hours of full-power pumping a pumped-storage fleet can absorb per day before its upper reservoirs are full.</summary>
+    public const double PumpedStorageHours = 4;
 
     private ReferenceYear(int fiscalYear, int seed, IReadOnlyDictionary<string, ReferenceArea> areas, TimeWindow window)
     {
@@ -137,7 +140,7 @@ public sealed class ReferenceYear
         var scarcity = new double[n];
         var meanDemand = p.AnnualDemandTwh * 1e6 / 8760.0;
         var meanSolar = p.SolarMw * p.SolarCapacityFactor;
-        double windState = 0, noise = 0, areaCloud = 0;
+        double windState = 0, noise = 0, areaCloud = 0, pumpBudgetMwh = 0;
         var demandShape = model.DemandShape;
         var solarShape = model.SolarShape;
         for (var i = 0; i < n; i++)
@@ -150,6 +153,7 @@ public sealed class ReferenceYear
             if (slot == 0)
             {
                 areaCloud = (0.5 * areaCloud) + (0.6 * Gaussian(rng));
+                pumpBudgetMwh = p.PumpedStorageMw * PumpedStorageHours;
             }
 
             // Demand: shape x (1 + weather anomaly, stronger in summer and winter) x small slot noise.
@@ -179,7 +183,10 @@ public sealed class ReferenceYear
             if (net < must)
             {
                 var surplus = must - net;
-                pumped = -Math.Min(p.PumpedStorageMw, surplus);
+
+                // Reservoirs fill: pumping absorbs at most PumpedStorageHours of full-power pumping a day.
+                pumped = -Math.Min(Math.Min(p.PumpedStorageMw, surplus), pumpBudgetMwh / Step.TotalHours);
+                pumpBudgetMwh += pumped * Step.TotalHours;
                 surplus += pumped;
                 solarCut = Math.Min(solar, surplus);
                 windCut = Math.Min(wind, surplus - solarCut);
