@@ -66,6 +66,35 @@ public sealed class JepxSpotImporterTests
         Assert.Contains("JEPX", ex.Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Import_TruncatedRow_FailsNamingTheLine()
+    {
+        var text = Encoding.UTF8.GetBytes(Header + "2025/04/01,1,1,1,1,5,1,1,1,1,1,1,1,1,1,1,1,1,1\n2025/04/01,2,1,1,1,5,1,1\n");
+        var ex = Assert.Throws<InputFormatException>(() => JepxSpotImporter.Parse([("cut.csv", text)]));
+        Assert.Equal(3, ex.Line);
+        Assert.Contains("truncated", ex.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_WrongEncoding_FailsAtTheHeader()
+    {
+        var utf16 = Encoding.Unicode.GetBytes(Header + "2025/04/01,1,1,1,1,5,1,1,1,1,1,1,1,1,1,1,1,1,1\n");
+        var ex = Assert.Throws<InputFormatException>(() => JepxSpotImporter.Parse([("utf16.csv", utf16)]));
+        Assert.Equal(1, ex.Line);
+        Assert.Contains("encoding", ex.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_ShuffledAreaColumns_AreFoundByName()
+    {
+        var cols = Header.TrimEnd('\n').Split(',');
+        (cols[8], cols[14]) = (cols[14], cols[8]); // 東京 <-> 九州
+        var text = Encoding.UTF8.GetBytes(string.Join(',', cols) + "\n2025/04/01,1,1,1,1,5,1,1,33,1,1,1,1,1,44,1,1,1,1\n");
+        var spot = JepxSpotImporter.Parse([("shuffled.csv", text)]);
+        Assert.Equal(44, spot.AreaPrices["TK"][0]);
+        Assert.Equal(33, spot.AreaPrices["KY"][0]);
+    }
+
     private const string Header =
         "受渡日,時刻コード,売り入札量(kWh),買い入札量(kWh),約定総量(kWh),システムプライス(円/kWh),エリアプライス北海道(円/kWh),エリアプライス東北(円/kWh),エリアプライス東京(円/kWh),エリアプライス中部(円/kWh),エリアプライス北陸(円/kWh),エリアプライス関西(円/kWh),エリアプライス中国(円/kWh),エリアプライス四国(円/kWh),エリアプライス九州(円/kWh),a,b,c,d\n";
 }
