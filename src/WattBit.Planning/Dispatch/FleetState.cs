@@ -158,7 +158,7 @@ public sealed class FleetState
                 continue;
             }
 
-            var done = job.Runs.Where(r => r.End <= at).Sum(r => r.Duration.TotalHours);
+            var done = job.Runs.Where(r => r.Start < at).Sum(r => ((r.End < at ? r.End : at) - r.Start).TotalHours);
             var allowed = Array.ConvertAll(problem.EligibleSites(dj.Locations), i => problem.Sites[i].Id);
             running.Add(new RunningWorkload(dj.Id, dj.Kind, dj.Owner, site, dj.Power, dj.Gpus, 1, dj.Interruptible, dj.CheckpointTime,
                 dj.StateGigabytes, TimeSpan.FromMinutes(1), allowed, dj.Deadline, dj.Duration - TimeSpan.FromHours(done)));
