@@ -86,7 +86,8 @@ public sealed class PolygonSet
     {
         var x = point.Longitude;
         var y = point.Latitude;
-        var crossings = new int[PolygonCount];
+        // Per-polygon crossing parity; most shapes have few parts, so avoid a heap allocation per test.
+        Span<int> crossings = PolygonCount <= 256 ? stackalloc int[PolygonCount] : new int[PolygonCount];
         for (var r = 0; r < _rings.Length; r++)
         {
             var ring = _rings[r];

@@ -43,6 +43,20 @@ public sealed class RegionIndex<T>
     /// <summary>Number of regions.</summary>
     public int Count => _regions.Length;
 
+    /// <summary>The region containing the point (bounding box first, then the polygons), or default when none does.</summary>
+    public T? LocateInside(GeoPoint point)
+    {
+        foreach (var (value, shape) in _regions)
+        {
+            if (shape.Contains(point))
+            {
+                return value;
+            }
+        }
+
+        return default;
+    }
+
     /// <summary>The region containing the point, else the nearest one within <see cref="CoastToleranceKm"/>, else null.</summary>
     public RegionHit<T>? Locate(GeoPoint point)
     {

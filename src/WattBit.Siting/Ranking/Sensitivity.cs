@@ -50,58 +50,72 @@ public static class Sensitivity
             return result;
         }
 
-        var m = live.Count;
-        var k = weights.Length;
-        var matrix = new double[m * k]; // flat, row per live candidate
-        for (var i = 0; i < m; i++)
+        // Only criteria with a positive weight move the scores: keep those columns, as a flat row-major matrix.
+        var active = new List<int>();
+        for (var j = 0; j < weights.Length; j++)
         {
-            var row = scores[live[i]].Normalised;
-            for (var j = 0; j < k; j++)
+            if (weights[j] > 0)
             {
-                matrix[(i * k) + j] = double.IsNaN(row[j]) ? 0 : row[j];
+                active.Add(j);
             }
         }
 
-        var ranks = new int[spec.Samples * m];
+        var m = live.Count;
+        var k = active.Count;
+        var matrix = new double[m * k];
+        for (var i = 0; i < m; i++)
+        {
+            var row = scores[live[i]].Normalised;
+            for (var a = 0; a < k; a++)
+            {
+                var v = row[active[a]];
+                matrix[(i * k) + a] = double.IsNaN(v) ? 0 : v;
+            }
+        }
+
+        var ranks = new int[spec.Samples * m]; // ranks[s * m + i]: rank of live candidate i in draw s
         var random = new Random(spec.Seed);
         var w = new double[k];
         var order = new int[m];
         var keys = new double[m];
         for (var s = 0; s < spec.Samples; s++)
         {
-            for (var j = 0; j < k; j++)
+            for (var a = 0; a < k; a++)
             {
-                w[j] = weights[j] > 0 ? weights[j] * (1 - spec.Spread + (2 * spec.Spread * random.NextDouble())) : 0;
+                w[a] = weights[active[a]] * (1 - spec.Spread + (2 * spec.Spread * random.NextDouble()));
             }
 
             for (var i = 0; i < m; i++)
             {
                 double acc = 0;
-                for (var j = 0; j < k; j++)
+                var offset = i * k;
+                for (var a = 0; a < k; a++)
                 {
-                    acc += w[j] * matrix[(i * k) + j];
+                    acc += w[a] * matrix[offset + a];
                 }
 
                 order[i] = i;
-                // Sort key: descending score, then input order for ties (scores are non-negative and bounded).
-                keys[i] = -acc;
+                keys[i] = -acc; // ascending sort of -score = descending score
             }
 
             Array.Sort(keys, order);
+            var rowStart = s * m;
             for (var r = 0; r < m; r++)
             {
-                ranks[(s * m) + order[r]] = r + 1;
+                ranks[rowStart + order[r]] = r + 1;
             }
         }
 
-        var column = new int[spec.Samples];
+        // Ranks are 1..m, so a histogram gives min, max, median and the top-N share without sorting each column.
+        var histogram = new int[m + 1];
+        var half = (spec.Samples / 2) + 1; // the median is the (samples/2 + 1)-th smallest rank
         for (var i = 0; i < m; i++)
         {
             int min = int.MaxValue, max = 0, top = 0;
             for (var s = 0; s < spec.Samples; s++)
             {
                 var r = ranks[(s * m) + i];
-                column[s] = r;
+                histogram[r]++;
                 min = Math.Min(min, r);
                 max = Math.Max(max, r);
                 if (r <= spec.TopN)
@@ -110,8 +124,19 @@ public static class Sensitivity
                 }
             }
 
-            Array.Sort(column);
-            result[live[i]] = new RankRange(min, max, column[spec.Samples / 2], (double)top / spec.Samples);
+            int median = max, seen = 0;
+            for (var r = min; r <= max; r++)
+            {
+                seen += histogram[r];
+                if (seen >= half)
+                {
+                    median = r;
+                    break;
+                }
+            }
+
+            Array.Clear(histogram, min, max - min + 1);
+            result[live[i]] = new RankRange(min, max, median, (double)top / spec.Samples);
         }
 
         return result;
