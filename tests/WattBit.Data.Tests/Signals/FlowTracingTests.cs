@@ -55,6 +55,44 @@ public sealed class FlowTracingTests
         return Math.Abs(c[0] - g[0]) < 1e-9 && c[1] >= Math.Min(g[0], g[1]) - 1e-9 && c[1] <= Math.Max(g[0], g[1]) + 1e-9;
     }
 
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public bool Solve_AnyFlows_ConservesTotalEmissions(int seed)
+    {
+        // Emissions produced = emissions consumed: sum_i c_i (P_i + in_i - out_i) = sum_i g_i P_i.
+        var rng = new Random(seed);
+        const int n = 5;
+        var p = Enumerable.Range(0, n).Select(_ => 100 + (rng.NextDouble() * 900)).ToArray();
+        var g = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 900).ToArray();
+        var f = new double[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                if (i != j && rng.NextDouble() < 0.5)
+                {
+                    f[i, j] = rng.NextDouble() * p[i] / n;
+                }
+            }
+        }
+
+        var c = FlowTracing.Solve(p, g, f);
+        double produced = 0, consumed = 0;
+        for (var i = 0; i < n; i++)
+        {
+            double inflow = 0, outflow = 0;
+            for (var j = 0; j < n; j++)
+            {
+                inflow += f[j, i];
+                outflow += f[i, j];
+            }
+
+            produced += g[i] * p[i];
+            consumed += c[i] * (p[i] + inflow - outflow);
+        }
+
+        return Math.Abs(produced - consumed) <= 1e-6 * produced;
+    }
+
     [Fact]
     public void ConsumptionCarbon_NoFlows_EqualsProductionCarbon()
     {
