@@ -372,7 +372,7 @@ internal static class ForecastCommands
     private static string Cell(BacktestReport r, ForecasterScore s, HorizonBand b, bool bold)
     {
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{s.Mae(b.From, b.To):N0} / {s.MeanPinball(b.From, b.To):N0} / {s.ShareBelow(0, b.From, b.To):0.00} / {s.ShareBelow(r.Levels.Count - 1, b.From, b.To):0.00}");
+            $"{Num(s.Mae(b.From, b.To))} / {Num(s.MeanPinball(b.From, b.To))} / {s.ShareBelow(0, b.From, b.To):0.00} / {s.ShareBelow(r.Levels.Count - 1, b.From, b.To):0.00}");
         return bold ? $"[bold]{text}[/]" : text;
     }
 
@@ -393,7 +393,7 @@ internal static class ForecastCommands
             md.Append(inv, $"| {b.Label} |");
             foreach (var s in r.Scores)
             {
-                md.Append(inv, $" {s.Mae(b.From, b.To):N0} | {s.MeanPinball(b.From, b.To):N0} | {s.ShareBelow(0, b.From, b.To):0.00} / {s.ShareBelow(r.Levels.Count - 1, b.From, b.To):0.00} |");
+                md.Append(inv, $" {Num(s.Mae(b.From, b.To))} | {Num(s.MeanPinball(b.From, b.To))} | {s.ShareBelow(0, b.From, b.To):0.00} / {s.ShareBelow(r.Levels.Count - 1, b.From, b.To):0.00} |");
             }
 
             md.Append('\n');
@@ -417,6 +417,9 @@ internal static class ForecastCommands
         }
     }
 
+    /// <summary>Errors in MW read best as whole numbers, prices in JPY/kWh with two decimals.</summary>
+    private static string Num(double v) => v.ToString(Math.Abs(v) >= 100 ? "N0" : "N2", CultureInfo.InvariantCulture);
+
     private static void PrintForecast(ProbabilisticForecast f)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{f.Name} ({f.Unit.Symbol}) from {Iso8601.Format(f.Origin)}"));
@@ -433,6 +436,6 @@ internal static class ForecastCommands
 
         AnsiConsole.Write(table);
 
-        static string F(double v) => double.IsNaN(v) ? "missing" : v.ToString("N0", CultureInfo.InvariantCulture);
+        static string F(double v) => double.IsNaN(v) ? "missing" : Num(v);
     }
 }
