@@ -75,6 +75,8 @@ public sealed class SitingConfigReaderTests
     [InlineData("sensitivity: { samples: 0 }\n", 1, "sensitivity.samples")]
     [InlineData("latency: { regions: [ { name: X, lat: 95, lon: 10 } ] }\n", 1, "not a valid latitude")]
     [InlineData("weights: [1, 2]\n", 1, "weights: expected a mapping")]
+    [InlineData("layers:\n  carbon: { key: area }\n", 2, "layers.carbon.file is required")]
+    [InlineData("layers:\n  karbon: x.csv\n", 2, "unknown field 'karbon'")]
     [InlineData("name: x\n  bad: [\n", 2, "malformed YAML")]
     public void BadConfig_NamesLineAndProblem(string yaml, int line, string problem)
     {

@@ -89,6 +89,34 @@ public sealed class SitingStudyTests
     }
 
     [Fact]
+    public void WelcomeZoneStyleTable_KeyAndSummedColumns_FeedTheScreen()
+    {
+        // The grid engine's welcome-zone CSV: potential = firm + dynamic extra + curtailable (③) extra.
+        using var dir = new TempFolder();
+        dir.Write("sites.geojson", Sites);
+        dir.Write("welcome.csv", """
+            bus,name,zone,firm_mw,dynamic_extra_mw,curtailable_extra_mw
+            1,sapporo,dynamic,20,40,50
+            2,sendai,firm,150,0,0
+            3,fukuoka,none,10,10,10
+            """);
+        var config = SitingConfigReader.ReadFile(dir.Write("s.yaml", """
+            candidates: { kind: sites, file: sites.geojson }
+            demand_mw: 100
+            layers:
+              headroom_now: { file: welcome.csv, key: name, value: firm_mw }
+              headroom_potential: { file: welcome.csv, key: name, value: firm_mw + dynamic_extra_mw + curtailable_extra_mw }
+            weights: { cluster_distance: 1 }
+            """));
+        var r = SitingStudy.Run(config);
+        Assert.Equal(["sapporo", "sendai"], Order(r)); // fukuoka's 30 MW potential fails the 100 MW screen
+        var sapporo = r.Candidates.Single(c => c.Candidate.Id == "sapporo");
+        Assert.Equal((20, 110), (sapporo.HeadroomNowMw, sapporo.HeadroomPotentialMw));
+        Assert.Contains("firm_mw + dynamic_extra_mw + curtailable_extra_mw", r.LayerSources["headroom_potential"], StringComparison.Ordinal);
+        Assert.Contains("power screen", r.Candidates.Single(c => c.Candidate.Id == "fukuoka").Excluded, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LayerMissingACandidate_ErrorListsIt()
     {
         using var dir = new TempFolder();

@@ -77,7 +77,15 @@ public sealed class ValueTable
 
     /// <summary>Reads a parsed layer CSV (see the class summary); <paramref name="valueColumn"/> picks the value column by name.</summary>
     /// <exception cref="InputFormatException">Bad header, an unknown prefecture/area, a repeated key, or a value that is not a number.</exception>
-    public static ValueTable Read(CsvTable table, string? valueColumn = null)
+    public static ValueTable Read(CsvTable table, string? valueColumn = null) =>
+        Read(table, null, valueColumn is null ? null : [valueColumn]);
+
+    /// <summary>
+    /// Reads a parsed layer CSV with a chosen key column (its name decides the key kind when it is candidate, prefecture
+    /// or area; any other name means candidate ids) and value columns (summed). Null picks the first / second column.
+    /// </summary>
+    /// <exception cref="InputFormatException">A column is missing, an unknown prefecture/area, a repeated key, or a value that is not a number.</exception>
+    public static ValueTable Read(CsvTable table, string? keyColumn, IReadOnlyList<string>? valueColumns)
     {
         ArgumentNullException.ThrowIfNull(table);
         if (table.Header.Count < 2)
@@ -85,41 +93,49 @@ public sealed class ValueTable
             throw new InputFormatException(table.Source, 1, 1, "a layer needs two columns: candidate|prefecture|area, then the value.");
         }
 
-        var keyName = table.Header[0].Trim().ToLowerInvariant();
+        var keyIndex = keyColumn is null ? 0 : table.Require(keyColumn);
+        var keyName = table.Header[keyIndex].Trim().ToLowerInvariant();
         var key = keyName switch
         {
             "candidate" or "id" => ValueKey.Candidate,
             "prefecture" or "pref" or "jis" => ValueKey.Prefecture,
             "area" => ValueKey.Area,
+            _ when keyColumn is not null => ValueKey.Candidate,
             _ => throw new InputFormatException(table.Source, 1, 1,
-                $"the first column is '{table.Header[0]}'; it must be 'candidate', 'prefecture' or 'area'."),
+                $"the first column is '{table.Header[0]}'; it must be 'candidate', 'prefecture' or 'area' (or name the key column in the study file)."),
         };
-        var valueIndex = valueColumn is null ? 1 : table.Require(valueColumn);
+        int[] valueIndexes = valueColumns is null ? [1] : [.. valueColumns.Select(table.Require)];
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var row in table.Rows)
         {
-            var raw = table.Field(row, 0);
+            var raw = table.Field(row, keyIndex);
             var normalised = key switch
             {
                 ValueKey.Prefecture => Prefectures.TryFind(raw, out var p) ? p.CodeText
-                    : throw table.Error(row, 0, $"'{raw}' is not a prefecture (use a JIS code 1-47, an English or a Japanese name)."),
+                    : throw table.Error(row, keyIndex, $"'{raw}' is not a prefecture (use a JIS code 1-47, an English or a Japanese name)."),
                 ValueKey.Area => JapanAreas.TryFind(raw, out var a) ? a.Code
-                    : throw table.Error(row, 0, $"'{raw}' is not a TSO area (HKD TH TK CB HR KN CG SK KY ON)."),
+                    : throw table.Error(row, keyIndex, $"'{raw}' is not a TSO area (HKD TH TK CB HR KN CG SK KY ON)."),
                 _ => raw,
             };
-            var text = table.Field(row, valueIndex);
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            double v = 0;
+            foreach (var valueIndex in valueIndexes)
             {
-                throw table.Error(row, valueIndex, $"'{text}' is not a number (column '{table.Header[valueIndex]}').");
+                var text = table.Field(row, valueIndex);
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var part) || !double.IsFinite(part))
+                {
+                    throw table.Error(row, valueIndex, $"'{text}' is not a number (column '{table.Header[valueIndex]}').");
+                }
+
+                v += part;
             }
 
             if (!values.TryAdd(normalised, v))
             {
-                throw table.Error(row, 0, $"'{raw}' appears twice.");
+                throw table.Error(row, keyIndex, $"'{raw}' appears twice.");
             }
         }
 
-        return new ValueTable(table.Source, key, table.Header[valueIndex], values);
+        return new ValueTable(table.Source, key, string.Join(" + ", valueIndexes.Select(i => table.Header[i])), values);
     }
 
     /// <summary>The value for a candidate through its id, prefecture or area (whichever this table is keyed by), or null when absent.</summary>

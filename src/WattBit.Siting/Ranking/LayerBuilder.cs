@@ -103,12 +103,13 @@ internal static class LayerBuilder
     };
 
     /// <summary>A layer file: a value table, or for carbon and renewable surplus a signal file (timestamp,location,value).</summary>
-    private static ValueTable ReadLayer(string file, Criterion criterion)
+    private static ValueTable ReadLayer(LayerSource source, Criterion? criterion)
     {
+        var file = source.File;
         var csv = CsvTable.ReadFile(file);
         if (!string.Equals(csv.Header[0].Trim(), "timestamp", StringComparison.OrdinalIgnoreCase))
         {
-            return ValueTable.Read(csv);
+            return ValueTable.Read(csv, source.KeyColumn, source.ValueColumns);
         }
 
         return criterion switch
@@ -116,7 +117,7 @@ internal static class LayerBuilder
             Criterion.Carbon => SignalLayers.ReadFile(file, Signals.SignalKind.Carbon),
             Criterion.RenewableSurplus => SignalLayers.ReadFile(file, Signals.SignalKind.Curtailment),
             _ => throw new InputFormatException(file, 1, 1,
-                $"a signal file (timestamp,location,value) can fill carbon or renewable_surplus, not '{CriterionInfo.Of(criterion).Key}': give a candidate|prefecture|area table."),
+                $"a signal file (timestamp,location,value) can fill carbon or renewable_surplus, not '{(criterion is { } c ? CriterionInfo.Of(c).Key : "headroom")}': give a candidate|prefecture|area table."),
         };
     }
 
@@ -131,14 +132,14 @@ internal static class LayerBuilder
         double[]? now = null, potential = null;
         if (nowFile is not null)
         {
-            var t = ValueTable.ReadFile(nowFile);
+            var t = ReadLayer(nowFile, null);
             now = Resolve(t, candidates, "headroom_now");
             sources["headroom_now"] = t.Describe();
         }
 
         if (potentialFile is not null)
         {
-            var t = ValueTable.ReadFile(potentialFile);
+            var t = ReadLayer(potentialFile, null);
             potential = Resolve(t, candidates, "headroom_potential");
             sources["headroom_potential"] = t.Describe();
         }

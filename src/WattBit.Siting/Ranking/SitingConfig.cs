@@ -19,6 +19,17 @@ public enum HeadroomBasis
     Potential,
 }
 
+/// <summary>
+/// A layer file and, optionally, which columns to use: <see cref="KeyColumn"/> names the key column (its name decides
+/// the key kind when it is candidate/prefecture/area; any other name means candidate ids, e.g. <c>name</c> or
+/// <c>bus</c> of the grid engine's welcome-zone CSV), and <see cref="ValueColumns"/> the value column or columns
+/// (summed, e.g. firm_mw + dynamic_extra_mw + curtailable_extra_mw). Defaults: the first and second columns.
+/// </summary>
+/// <param name="File">Absolute path.</param>
+/// <param name="KeyColumn">Key column name, or null for the first column.</param>
+/// <param name="ValueColumns">Value column names (summed), or null for the second column.</param>
+public sealed record LayerSource(string File, string? KeyColumn = null, IReadOnlyList<string>? ValueColumns = null);
+
 /// <summary>Parameters of the default substation power proxy (see <see cref="SubstationPowerProxy"/>).</summary>
 /// <param name="Substations">GeoJSON of substations (absolute path), or null.</param>
 /// <param name="NowMwPer275Kv">Nominal MW now at a 275 kV substation.</param>
@@ -72,8 +83,8 @@ public sealed record SitingConfig
     /// <summary>Hard constraints.</summary>
     public IReadOnlyList<HardConstraint> Constraints { get; init; } = [];
 
-    /// <summary>User layer files by layer key (criterion keys, plus headroom_now and headroom_potential), absolute paths.</summary>
-    public IReadOnlyDictionary<string, string> LayerFiles { get; init; } = new Dictionary<string, string>();
+    /// <summary>User layer files by layer key (criterion keys, plus headroom_now and headroom_potential).</summary>
+    public IReadOnlyDictionary<string, LayerSource> LayerFiles { get; init; } = new Dictionary<string, LayerSource>();
 
     /// <summary>The default power proxy's parameters.</summary>
     public PowerDefaultSpec PowerDefault { get; init; } = new(null);

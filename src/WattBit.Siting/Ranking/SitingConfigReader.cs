@@ -236,9 +236,9 @@ public static class SitingConfigReader
             return list;
         }
 
-        private Dictionary<string, string> Layers(YamlNode? node)
+        private Dictionary<string, LayerSource> Layers(YamlNode? node)
         {
-            var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var files = new Dictionary<string, LayerSource>(StringComparer.OrdinalIgnoreCase);
             if (node is null)
             {
                 return files;
@@ -249,7 +249,23 @@ public static class SitingConfigReader
             foreach (var (k, v) in m.Children)
             {
                 var key = Scalar(k, "layers");
-                files[key] = ResolvePath(v, "layers." + key);
+                var field = "layers." + key;
+                if (v is YamlMappingNode spec)
+                {
+                    Known(spec, field, "file", "key", "value");
+                    var file = OptionalPath(spec, "file", field) ?? throw Error(v, $"{field}.file is required.");
+                    var value = OptionalText(spec, "value")?.Split('+', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    if (value is { Length: 0 })
+                    {
+                        throw Error(v, $"{field}.value: name one column, or several joined by '+'.");
+                    }
+
+                    files[key] = new LayerSource(file, OptionalText(spec, "key"), value);
+                }
+                else
+                {
+                    files[key] = new LayerSource(ResolvePath(v, field));
+                }
             }
 
             return files;
