@@ -9,6 +9,14 @@ public sealed class CurtailmentTests
     private static HeadroomEngine Case30() =>
         HeadroomTests.Engine(HeadroomTests.WithEmergencyRatings(TestCases.Pglib("pglib_opf_case30_ieee.m"), 1.6), 72, new HeadroomOptions(CapMw: 2000), seed: 5);
 
+    /// <summary>A load halfway between the smallest N-1 and N-0 headroom of the bus: curtailed under some contingencies.</summary>
+    private static double Between(HeadroomEngine engine, int bus)
+    {
+        var h = new BusHeadroom(engine.Steps);
+        engine.Compute(bus, h);
+        return 0.5 * (h.N0Mw.Min() + h.N1Mw.Min());
+    }
+
     private static DcModel Without(PowerNetwork net, int branch) =>
         new(new PowerNetwork("out", net.BaseMva, net.Buses, net.Generators, net.Branches.Select((b, i) => i == branch ? b with { InService = false } : b)));
 
@@ -18,9 +26,7 @@ public sealed class CurtailmentTests
         var engine = Case30();
         var net = engine.Sensitivities.Model.Network;
         const int bus = 29;
-        var h = new BusHeadroom(engine.Steps);
-        engine.Compute(bus, h);
-        var p = 0.5 * (h.N0Mw.Min() + h.N1Mw.Min());
+        var p = Between(engine, bus);
         var report = Curtailment.Analyse(engine, bus, p);
         Assert.NotEmpty(report.Contingencies);
         var listed = report.Contingencies.ToDictionary(c => c.Contingency);
@@ -66,9 +72,7 @@ public sealed class CurtailmentTests
     public void Analyse_OutageOverrides_ScaleExpectedEnergy()
     {
         var engine = Case30();
-        var h = new BusHeadroom(engine.Steps);
-        engine.Compute(29, h);
-        var p = 0.5 * (h.N0Mw.Min() + h.N1Mw.Min());
+        var p = Between(engine, 29);
         var a = Curtailment.Analyse(engine, 29, p, new OutageModel(1, 8));
         var b = Curtailment.Analyse(engine, 29, p, new OutageModel(2, 12));
         Assert.Equal(3 * a.ExpectedMwhPerYear, b.ExpectedMwhPerYear, 6);
@@ -80,9 +84,7 @@ public sealed class CurtailmentTests
         var engine = Case30();
         var net = engine.Sensitivities.Model.Network;
         const int bus = 29;
-        var h = new BusHeadroom(engine.Steps);
-        engine.Compute(bus, h);
-        var p = 0.5 * (h.N0Mw.Min() + h.N1Mw.Min());
+        var p = Between(engine, bus);
         var report = Curtailment.Analyse(engine, bus, p);
         var c = report.Contingencies[0].Contingency;
         var times = engine.Series.Profile.Timestamps;

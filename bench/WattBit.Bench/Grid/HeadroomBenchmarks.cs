@@ -70,7 +70,7 @@ public class HeadroomYearBenchmarks
             candidates += r.N0Candidates + r.N1Candidates;
         });
         Console.WriteLine($"// {engine.Options.Criterion}: {candidates / (double)_buses.Length:F1} limits evaluated per bus after pruning " +
-            $"(of {(long)(engine.Contingencies.Length + 1) * _net.Branches.Length:N0})");
+            $"(of {(engine.Options.Criterion == ContingencyCriterion.N1 ? (long)(engine.Contingencies.Length + 1) : 1) * _net.Branches.Length:N0})");
         return total;
     }
 }
