@@ -1,0 +1,42 @@
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.Engine;
+
+/// <summary>Totals of one policy over one area or the whole fleet. Energy at the grid (IT × PUE) unless named IT.</summary>
+/// <param name="EnergyMwh">Energy drawn from the grid, MWh.</param>
+/// <param name="CostYen">Energy cost at the area's day-ahead price, JPY.</param>
+/// <param name="LifecycleTonnes">Lifecycle emissions, tCO2.</param>
+/// <param name="DirectTonnes">Direct (combustion) emissions, tCO2.</param>
+/// <param name="CurtailmentAbsorbedMwh">Curtailed solar and wind the DCs could absorb: per area and step, the smaller of the DCs' draw and the curtailed power, MWh.</param>
+public readonly record struct AreaTotals(double EnergyMwh, double CostYen, double LifecycleTonnes, double DirectTonnes, double CurtailmentAbsorbedMwh)
+{
+    /// <summary>Adds two totals.</summary>
+    /// <param name="a">First.</param>
+    /// <param name="b">Second.</param>
+    public static AreaTotals operator +(AreaTotals a, AreaTotals b) => new(a.EnergyMwh + b.EnergyMwh, a.CostYen + b.CostYen,
+        a.LifecycleTonnes + b.LifecycleTonnes, a.DirectTonnes + b.DirectTonnes, a.CurtailmentAbsorbedMwh + b.CurtailmentAbsorbedMwh);
+}
+
+/// <summary>Everything measured for one policy over the period. Arrays are owned by the result; do not modify.</summary>
+/// <param name="Policy">The policy.</param>
+/// <param name="Overall">Fleet totals.</param>
+/// <param name="ByArea">Totals per area, in <see cref="SimulationWorld.AreaCodes"/> order.</param>
+/// <param name="CurtailmentAbsorbedByMonthMwh">Curtailment absorbed per calendar month (index 0 = January), MWh.</param>
+/// <param name="SiteStepsOverLimit">Site-steps whose draw exceeded the site's grid limit.</param>
+/// <param name="StepsAnySiteOverLimit">Steps in which at least one site exceeded its grid limit.</param>
+/// <param name="EnergyByConnectionMwh">Grid energy by connection kind (firm, provisional, flexible), MWh.</param>
+/// <param name="LateJobs">Jobs that finished after their deadline.</param>
+/// <param name="LateItMwh">IT energy of those jobs, MWh.</param>
+/// <param name="UnservedJobs">Jobs never run.</param>
+/// <param name="UnservedJobItMwh">IT energy of jobs never run, MWh.</param>
+/// <param name="InferenceUnservedItMwh">Inference demand not served (SLO miss), IT MWh.</param>
+/// <param name="InferenceMissSteps">Site-steps with unserved inference.</param>
+/// <param name="ServedItMwh">IT energy served (jobs and inference), MWh.</param>
+/// <param name="JobsMovedAway">Jobs run at a site other than their home.</param>
+/// <param name="SiteEnergyMwh">Grid energy per site, MWh.</param>
+/// <param name="WatchSite">Index of the site whose load is kept step by step.</param>
+/// <param name="WatchStack">IT load of the watch site by class [batch, training, backup, inference][step], MW.</param>
+public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTotals[] ByArea, double[] CurtailmentAbsorbedByMonthMwh,
+    long SiteStepsOverLimit, int StepsAnySiteOverLimit, double[] EnergyByConnectionMwh, int LateJobs, double LateItMwh, int UnservedJobs,
+    double UnservedJobItMwh, double InferenceUnservedItMwh, long InferenceMissSteps, double ServedItMwh, int JobsMovedAway,
+    double[] SiteEnergyMwh, int WatchSite, double[][] WatchStack);

@@ -1,0 +1,173 @@
+using WattBit.Areas;
+using WattBit.Data.Import;
+using WattBit.Data.Reference;
+using WattBit.Data.Signals;
+using WattBit.Planning.Model;
+using WattBit.Signals;
+using WattBit.Simulation.Scenarios;
+using WattBit.Time;
+
+namespace WattBit.Simulation.Engine;
+
+/// <summary>
+/// Everything a simulation runs on, as plain arrays over the period's steps: per area the actual carbon intensity
+/// (direct and lifecycle, gCO2/kWh), price (JPY/kWh) and curtailed renewable power (MW); per site its grid limit (MW at
+/// the grid, from the planner's <see cref="GridConnection"/> model). Immutable after construction; shared by all policies.
+/// </summary>
+public sealed class SimulationWorld
+{
+    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
+
+    private SimulationWorld(SimulationScenario scenario, string[] areaCodes, int[] siteArea, double[][] carbonLifecycle, double[][] carbonDirect,
+        double[][] price, double[][] curtailedMw, double[][] limitMw, GridConnection[] connections)
+    {
+        Scenario = scenario;
+        AreaCodes = areaCodes;
+        SiteArea = siteArea;
+        CarbonLifecycle = carbonLifecycle;
+        CarbonDirect = carbonDirect;
+        Price = price;
+        CurtailedMw = curtailedMw;
+        LimitMw = limitMw;
+        Connections = connections;
+    }
+
+    /// <summary>The scenario.</summary>
+    public SimulationScenario Scenario { get; }
+
+    /// <summary>Number of steps.</summary>
+    public int Steps => Scenario.Steps;
+
+    /// <summary>Hours per step (0.5 or 1).</summary>
+    public double StepHours => Scenario.Step.TotalHours;
+
+    /// <summary>The ten area codes, in <see cref="JapanAreas.All"/> order; area indices refer to this list.</summary>
+    public IReadOnlyList<string> AreaCodes { get; }
+
+    /// <summary>Area index of every site.</summary>
+    public IReadOnlyList<int> SiteArea { get; }
+
+    /// <summary>Lifecycle carbon intensity [area][step], gCO2/kWh.</summary>
+    public IReadOnlyList<double[]> CarbonLifecycle { get; }
+
+    /// <summary>Direct (combustion) carbon intensity [area][step], gCO2/kWh.</summary>
+    public IReadOnlyList<double[]> CarbonDirect { get; }
+
+    /// <summary>Day-ahead price [area][step], JPY/kWh.</summary>
+    public IReadOnlyList<double[]> Price { get; }
+
+    /// <summary>Curtailed solar and wind [area][step], MW (average over the step).</summary>
+    public IReadOnlyList<double[]> CurtailedMw { get; }
+
+    /// <summary>Grid limit of every site [site][step], MW at the grid.</summary>
+    public IReadOnlyList<double[]> LimitMw { get; }
+
+    /// <summary>The grid connection of every site, in the planner's model.</summary>
+    public IReadOnlyList<GridConnection> Connections { get; }
+
+    /// <summary>Start of step <paramref name="t"/>.</summary>
+    /// <param name="t">Step index.</param>
+    public DateTimeOffset TimeAt(int t) => Scenario.Start + (Scenario.Step * t);
+
+    /// <summary>Builds the world of <paramref name="scenario"/> from the calibrated synthetic reference year.</summary>
+    /// <param name="scenario">The scenario (validated).</param>
+    /// <exception cref="ArgumentException">The period is outside the scenario's fiscal year.</exception>
+    public static SimulationWorld Build(SimulationScenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var year = ReferenceYear.Generate(scenario.FiscalYear, scenario.Seed);
+        var period = new TimeWindow(scenario.Start, scenario.End);
+        if (scenario.Start < year.Window.Start || scenario.End > year.Window.End)
+        {
+            throw new ArgumentException($"The period {period} is outside fiscal year {scenario.FiscalYear} ({year.Window}).");
+        }
+
+        var areas = JapanAreas.All;
+        var codes = areas.Select(a => a.Code).ToArray();
+        var life = year.Signal(SignalKind.Carbon, EmissionBasis.Lifecycle);
+        var direct = year.Signal(SignalKind.Carbon, EmissionBasis.Direct);
+        var n = areas.Count;
+        var carbonLife = new double[n][];
+        var carbonDirect = new double[n][];
+        var price = new double[n][];
+        var curtailed = new double[n][];
+        var headroomShape = new TimeSeries[n];
+        for (var a = 0; a < n; a++)
+        {
+            var ra = year.Areas[codes[a]];
+            carbonLife[a] = At(life[codes[a]], period, scenario.Step);
+            carbonDirect[a] = At(direct[codes[a]], period, scenario.Step);
+            price[a] = At(ra.Price, period, scenario.Step);
+            var cut = ra.Mix[SupplyDemandKeys.SolarCurtailed].Zip(ra.Mix[SupplyDemandKeys.WindCurtailed], (x, y) => x + y);
+            curtailed[a] = At(cut, period, scenario.Step);
+            headroomShape[a] = HeadroomShape(ra).Resample(scenario.Step);
+        }
+
+        var siteArea = new int[scenario.Sites.Count];
+        var limits = new double[scenario.Sites.Count][];
+        var connections = new GridConnection[scenario.Sites.Count];
+        for (var s = 0; s < scenario.Sites.Count; s++)
+        {
+            var site = scenario.Sites[s];
+            siteArea[s] = Array.IndexOf(codes, site.Area.Code);
+            connections[s] = Connection(site.Connection, headroomShape[siteArea[s]]);
+            var limit = new double[scenario.Steps];
+            for (var t = 0; t < limit.Length; t++)
+            {
+                limit[t] = connections[s].LimitAt(scenario.Start + (scenario.Step * t), 0.5, includeN1: false, s_jst).Megawatts;
+            }
+
+            limits[s] = limit;
+        }
+
+        return new SimulationWorld(scenario, codes, siteArea, carbonLife, carbonDirect, price, curtailed, limits, connections);
+    }
+
+    /// <summary>
+    /// The share (0.3-1) of a flexible connection's peak that is free at each step: a substation's free capacity falls as
+    /// the area's net load (demand less solar and wind) rises, so the limit is 30 % of the peak at the year's highest net
+    /// load and the whole peak at its lowest (docs/decisions/0061).
+    /// </summary>
+    /// <param name="area">The area of the reference year.</param>
+    public static TimeSeries HeadroomShape(ReferenceArea area)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        var net = area.Demand.Zip(area.Mix[SupplyDemandKeys.Solar], (d, s) => d - s).Zip(area.Mix[SupplyDemandKeys.Wind], (d, w) => d - w);
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        foreach (var v in net.Values)
+        {
+            lo = Math.Min(lo, v);
+            hi = Math.Max(hi, v);
+        }
+
+        var span = Math.Max(1e-9, hi - lo);
+        return net.Map(v => 0.3 + (0.7 * (hi - v) / span), SeriesUnit.PerUnit);
+    }
+
+    /// <summary>The provisional profile of a flexible connection: for each JST hour, the lowest limit over the whole year.</summary>
+    /// <param name="shape">The headroom share series (from <see cref="HeadroomShape"/>).</param>
+    /// <param name="peakMw">The flexible connection's peak, MW.</param>
+    public static double[] ProvisionalProfile(TimeSeries shape, double peakMw)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var profile = new double[24];
+        Array.Fill(profile, double.PositiveInfinity);
+        for (var i = 0; i < shape.Count; i++)
+        {
+            var h = shape.TimeAt(i).ToOffset(s_jst).Hour;
+            profile[h] = Math.Min(profile[h], shape[i] * peakMw);
+        }
+
+        return profile;
+    }
+
+    private static GridConnection Connection(ConnectionSpec spec, TimeSeries shape) => spec.Kind switch
+    {
+        ConnectionKind.Firm => GridConnection.FirmOf(WattBit.Units.Power.FromMegawatts(spec.Megawatts)),
+        ConnectionKind.ProvisionalProfile => GridConnection.ProvisionalOf(spec.ProfileMw ?? ProvisionalProfile(shape, spec.Megawatts)),
+        _ => GridConnection.FlexibleOf(new QuantileSeries(shape.Map(v => v * spec.Megawatts, SeriesUnit.Megawatts))),
+    };
+
+    private static double[] At(TimeSeries series, TimeWindow period, TimeSpan step) =>
+        series.Resample(step).Slice(period).Values.ToArray();
+}

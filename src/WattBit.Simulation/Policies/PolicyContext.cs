@@ -1,0 +1,124 @@
+using WattBit.Simulation.Engine;
+
+namespace WattBit.Simulation.Policies;
+
+/// <summary>
+/// What a policy sees while planning: the forecast score per area (what it minimises, as forecast, per MWh), its prefix
+/// sums for O(1) window totals, the sites, and the IT load already committed at every site and step (which the policy
+/// adds its placements to through <see cref="Commit"/>). One per simulated policy; not thread-safe.
+/// </summary>
+public sealed class PolicyContext
+{
+    internal PolicyContext(SimulationWorld world, Workload workload, double[][] forecast)
+    {
+        World = world;
+        Workload = workload;
+        Forecast = forecast;
+        var n = world.Steps;
+        Prefix = new double[forecast.Length][];
+        for (var a = 0; a < forecast.Length; a++)
+        {
+            var p = new double[n + 1];
+            for (var t = 0; t < n; t++)
+            {
+                p[t + 1] = p[t] + forecast[a][t];
+            }
+
+            Prefix[a] = p;
+        }
+
+        var sites = world.Scenario.Sites;
+        Pue = sites.Select(s => s.Pue).ToArray();
+        ItMw = sites.Select(s => s.ItMw).ToArray();
+        Load = new double[sites.Count][];
+        for (var s = 0; s < sites.Count; s++)
+        {
+            Load[s] = new double[n];
+        }
+
+        SitesByArea = new int[forecast.Length][];
+        for (var a = 0; a < forecast.Length; a++)
+        {
+            SitesByArea[a] = Enumerable.Range(0, sites.Count).Where(s => world.SiteArea[s] == a).OrderBy(s => Pue[s]).ThenBy(s => s).ToArray();
+        }
+    }
+
+    /// <summary>The world.</summary>
+    public SimulationWorld World { get; }
+
+    /// <summary>The workload.</summary>
+    public Workload Workload { get; }
+
+    /// <summary>Forecast score [area][step] (gCO2/kWh or JPY/kWh).</summary>
+    public double[][] Forecast { get; }
+
+    /// <summary>Prefix sums of <see cref="Forecast"/> [area][step + 1].</summary>
+    public double[][] Prefix { get; }
+
+    /// <summary>PUE of every site.</summary>
+    public double[] Pue { get; }
+
+    /// <summary>IT capacity of every site, MW.</summary>
+    public double[] ItMw { get; }
+
+    /// <summary>Committed job IT load [site][step], MW.</summary>
+    public double[][] Load { get; }
+
+    /// <summary>Site indices of every area, lowest PUE first.</summary>
+    public int[][] SitesByArea { get; }
+
+    /// <summary>Forecast score of running from <paramref name="start"/> for <paramref name="duration"/> steps in area <paramref name="area"/> (sum over steps).</summary>
+    /// <param name="area">Area index.</param>
+    /// <param name="start">First step.</param>
+    /// <param name="duration">Steps.</param>
+    public double WindowScore(int area, int start, int duration) => Prefix[area][start + duration] - Prefix[area][start];
+
+    /// <summary>Adds job <paramref name="job"/> running at <paramref name="site"/> from <paramref name="start"/> to the committed load.</summary>
+    /// <param name="job">Job index.</param>
+    /// <param name="site">Site index.</param>
+    /// <param name="start">First step.</param>
+    public void Commit(int job, int site, int start)
+    {
+        var p = Workload.Jobs.PowerMw[job];
+        var load = Load[site];
+        var end = start + Workload.Jobs.Duration[job];
+        for (var t = start; t < end; t++)
+        {
+            load[t] += p;
+        }
+    }
+}
+
+/// <summary>Where and when a policy runs a job; <see cref="Site"/> −1 means it is not run at all.</summary>
+/// <param name="Site">Site index, or −1.</param>
+/// <param name="Start">First step.</param>
+public readonly record struct JobPlacement(int Site, int Start)
+{
+    /// <summary>The job is not run.</summary>
+    public static JobPlacement Unserved { get; } = new(-1, -1);
+}
+
+/// <summary>A workload-shifting policy: places each job as it is released (jobs of a day are planned together at the start of the day).</summary>
+public abstract class SimulationPolicy
+{
+    /// <summary>Whether the policy honours site grid limits (its dispatcher also redirects or sheds inference to stay within them).</summary>
+    public virtual bool HonoursLimits => false;
+
+    /// <summary>Called once before the first day.</summary>
+    /// <param name="context">The planning context.</param>
+    public virtual void Initialise(PolicyContext context)
+    {
+    }
+
+    /// <summary>Places job <paramref name="job"/>; the engine commits the placement.</summary>
+    /// <param name="context">The planning context.</param>
+    /// <param name="job">Job index.</param>
+    public abstract JobPlacement Place(PolicyContext context, int job);
+
+    /// <summary>The order in which the jobs released in one day are placed (default: by release, then index).</summary>
+    /// <param name="context">The planning context.</param>
+    /// <param name="jobs">The jobs of the day, sorted in place.</param>
+    public virtual void Order(PolicyContext context, Span<int> jobs)
+    {
+    }
+}

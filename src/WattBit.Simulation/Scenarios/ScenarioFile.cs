@@ -1,0 +1,348 @@
+using System.Globalization;
+using WattBit.Areas;
+using WattBit.Formats;
+using WattBit.Planning.Model;
+using WattBit.Simulation.Policies;
+using WattBit.Siting.Facts;
+using WattBit.Sites;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace WattBit.Simulation.Scenarios;
+
+/// <summary>
+/// Reads simulation scenario files (YAML; see samples/simulation/national.yaml and docs/simulation.md). Every error —
+/// unknown key, unknown area, overlapping sites, unknown policy, bad period — names the file, line and column and is
+/// raised before anything runs. Generators expand "distributed" fleets (N small DCs spread over areas around the
+/// prefectural capitals) and "cluster" sites (one GW-class campus split into buildings). Stateless and thread-safe.
+/// </summary>
+public static class ScenarioFile
+{
+    /// <summary>Sites closer than this are the same plot of land and rejected as overlapping, km.</summary>
+    public const double OverlapKm = 0.05;
+
+    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
+    private static readonly ConnectionKind[] s_kinds = [ConnectionKind.Firm, ConnectionKind.ProvisionalProfile, ConnectionKind.Flexible];
+
+    /// <summary>Reads a scenario file.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="InputFormatException">The file is not a valid scenario (with file, line and column).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static SimulationScenario Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Parses scenario text.</summary>
+    /// <param name="yaml">The YAML text.</param>
+    /// <param name="source">Name used in error messages.</param>
+    /// <exception cref="InputFormatException">The text is not a valid scenario.</exception>
+    public static SimulationScenario Parse(string yaml, string source)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new InputFormatException(source, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {e.Message}");
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            throw new InputFormatException(source, 1, 1, "the scenario file is empty.");
+        }
+
+        var r = new YamlNodeReader(source);
+        var root = r.Mapping(stream.Documents[0].RootNode, "the scenario",
+            "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "policies");
+        var name = YamlNodeReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
+        var seed = r.Integer(root, "seed", 42);
+        var fiscalYear = 2025;
+        if (YamlNodeReader.Get(root, "data") is { } dataNode)
+        {
+            var data = r.Mapping(dataNode, "data", "synthetic");
+            fiscalYear = r.Integer(data, "synthetic", 2025, 2000, 2100);
+        }
+
+        var yearStart = new DateTimeOffset(fiscalYear, 4, 1, 0, 0, 0, s_jst);
+        var yearEnd = yearStart.AddYears(1);
+        var (start, end) = (yearStart, yearEnd);
+        if (YamlNodeReader.Get(root, "period") is { } periodNode)
+        {
+            var period = r.Mapping(periodNode, "period", "start", "end");
+            start = Date(r, r.Need(period, "start", "period"), "start");
+            end = Date(r, r.Need(period, "end", "period"), "end");
+            if (start < yearStart || end > yearEnd || end <= start)
+            {
+                throw r.Fail(periodNode, $"the period must be a non-empty part of fiscal year {fiscalYear} ({yearStart:yyyy-MM-dd} to {yearEnd:yyyy-MM-dd}, end exclusive).");
+            }
+        }
+
+        var step = TimeSpan.FromHours(1);
+        if (YamlNodeReader.Get(root, "step") is { } stepNode)
+        {
+            step = r.Text(stepNode, "step").Trim().ToLowerInvariant() switch
+            {
+                "1h" or "60min" or "1 h" or "hourly" => TimeSpan.FromHours(1),
+                "30min" or "30 min" or "0.5h" => TimeSpan.FromMinutes(30),
+                var other => throw r.Fail(stepNode, $"step must be 30min or 1h (got '{other}')."),
+            };
+        }
+
+        if ((end - start).Ticks % TimeSpan.TicksPerDay != 0)
+        {
+            throw r.Fail(root, "the period must be whole days.");
+        }
+
+        var objective = SimulationObjective.Carbon;
+        if (YamlNodeReader.Get(root, "objective") is { } objNode)
+        {
+            objective = r.Text(objNode, "objective").ToLowerInvariant() switch
+            {
+                "carbon" => SimulationObjective.Carbon,
+                "cost" => SimulationObjective.Cost,
+                var other => throw r.Fail(objNode, $"objective must be carbon or cost (got '{other}')."),
+            };
+        }
+
+        var forecastError = r.Number(root, "forecast_error", 0, 0, 1);
+        var sites = Sites(r, r.Sequence(r.Need(root, "sites", "the scenario"), "sites"), seed);
+        var workload = Workload(r, r.Need(root, "workload", "the scenario"));
+        var policies = new List<PolicyKind>();
+        foreach (var p in r.Sequence(r.Need(root, "policies", "the scenario"), "policies").Children)
+        {
+            var text = r.Text(p, "policies");
+            if (!PolicyFactory.TryParse(text, out var kind))
+            {
+                throw r.Fail(p, $"unknown policy '{text}' (known: {string.Join(", ", Enum.GetValues<PolicyKind>().Select(PolicyFactory.Name))}).");
+            }
+
+            if (policies.Contains(kind))
+            {
+                throw r.Fail(p, $"policy '{text}' is listed twice.");
+            }
+
+            policies.Add(kind);
+        }
+
+        if (policies.Count == 0)
+        {
+            throw r.Fail(root, "list at least one policy.");
+        }
+
+        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError);
+    }
+
+    private static DateTimeOffset Date(YamlNodeReader r, YamlNode node, string key)
+    {
+        var text = r.Text(node, key);
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), s_jst);
+        }
+
+        throw r.Fail(node, $"'{key}' must be a date yyyy-MM-dd (JST; got '{text}').");
+    }
+
+    private static WorkloadSpec Workload(YamlNodeReader r, YamlNode node)
+    {
+        var map = r.Mapping(node, "workload", "target_mw", "mix", "jobs", "batch_slack_h", "training_slack_h", "inference_reach_km");
+        var target = r.Number(r.Need(map, "target_mw", "workload"), "target_mw", 0);
+        var w = new WorkloadSpec(target,
+            Jobs: r.Integer(map, "jobs", 0, 0, 20_000_000),
+            BatchSlackHours: r.Number(map, "batch_slack_h", 24, 0, 720),
+            TrainingSlackHours: r.Number(map, "training_slack_h", 48, 0, 720),
+            InferenceReachKm: r.Number(map, "inference_reach_km", 500, 0));
+        if (YamlNodeReader.Get(map, "mix") is { } mixNode)
+        {
+            var mix = r.Mapping(mixNode, "workload.mix", "inference", "batch", "training", "backup");
+            w = w with
+            {
+                Inference = r.Number(mix, "inference", 0, 0),
+                Batch = r.Number(mix, "batch", 0, 0),
+                Training = r.Number(mix, "training", 0, 0),
+                Backup = r.Number(mix, "backup", 0, 0),
+            };
+            if (w.Inference + w.Batch + w.Training + w.Backup <= 0)
+            {
+                throw r.Fail(mixNode, "the workload mix needs at least one positive share.");
+            }
+        }
+
+        return w;
+    }
+
+    private static List<SiteSpec> Sites(YamlNodeReader r, YamlSequenceNode list, int seed)
+    {
+        var sites = new List<SiteSpec>();
+        var rng = new Random(unchecked((seed * 7) + 3));
+        foreach (var item in list.Children)
+        {
+            var map = item as YamlMappingNode ?? throw r.Fail(item, "each site must be a mapping.");
+            var generator = YamlNodeReader.Get(map, "generate");
+            var added = generator is null ? [ExplicitSite(r, map)]
+                : r.Text(generator, "generate") switch
+                {
+                    "distributed" => Distributed(r, map, rng, sites),
+                    "cluster" => Cluster(r, map),
+                    var other => throw r.Fail(generator, $"unknown site generator '{other}' (known: distributed, cluster)."),
+                };
+            foreach (var site in added)
+            {
+                foreach (var other in sites)
+                {
+                    if (other.Id == site.Id)
+                    {
+                        throw r.Fail(item, $"site id '{site.Id}' is used twice (first on line {other.Line}).");
+                    }
+
+                    if (other.Location.DistanceKm(site.Location) < OverlapKm)
+                    {
+                        throw r.Fail(item, $"site '{site.Id}' overlaps site '{other.Id}' (line {other.Line}): they are {other.Location.DistanceKm(site.Location) * 1000:0} m apart.");
+                    }
+                }
+
+                sites.Add(site);
+            }
+        }
+
+        if (sites.Count == 0)
+        {
+            throw r.Fail(list, "list at least one site.");
+        }
+
+        return sites;
+    }
+
+    private static GridArea Area(YamlNodeReader r, YamlNode node) =>
+        JapanAreas.TryFind(r.Text(node, "area"), out var area) ? area
+            : throw r.Fail(node, $"unknown area '{r.Text(node, "area")}' (known: {string.Join(", ", JapanAreas.All.Select(a => a.Code))}).");
+
+    private static SiteSpec ExplicitSite(YamlNodeReader r, YamlMappingNode map)
+    {
+        var m = r.Mapping(map, "a site", "id", "area", "lat", "lon", "it_mw", "pue", "connection");
+        var id = r.Text(r.Need(m, "id", "a site"), "id");
+        var area = Area(r, r.Need(m, "area", "a site"));
+        var location = new GeoPoint(r.Number(r.Need(m, "lat", "a site"), "lat", 20, 46), r.Number(r.Need(m, "lon", "a site"), "lon", 122, 154));
+        var it = r.Number(r.Need(m, "it_mw", "a site"), "it_mw", 0.001);
+        var pue = r.Number(m, "pue", 1.3, 1, 3);
+        var connection = Connection(r, r.Need(m, "connection", "a site"), it * pue);
+        return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line);
+    }
+
+    private static ConnectionSpec Connection(YamlNodeReader r, YamlNode node, double defaultMw)
+    {
+        var m = r.Mapping(node, "connection", "kind", "mw", "profile_mw");
+        var kindNode = r.Need(m, "kind", "connection");
+        var kind = r.Text(kindNode, "kind") switch
+        {
+            "firm" => ConnectionKind.Firm,
+            "provisional" => ConnectionKind.ProvisionalProfile,
+            "flexible" => ConnectionKind.Flexible,
+            var other => throw r.Fail(kindNode, $"unknown connection kind '{other}' (known: firm, provisional, flexible)."),
+        };
+        var mw = r.Number(m, "mw", defaultMw, 0);
+        double[]? profile = null;
+        if (YamlNodeReader.Get(m, "profile_mw") is { } p)
+        {
+            if (kind != ConnectionKind.ProvisionalProfile)
+            {
+                throw r.Fail(p, "profile_mw belongs to a provisional connection.");
+            }
+
+            profile = r.Numbers(p, "profile_mw", 24, 0);
+        }
+
+        return new ConnectionSpec(kind, mw, profile);
+    }
+
+    private static List<SiteSpec> Distributed(YamlNodeReader r, YamlMappingNode map, Random rng, List<SiteSpec> existing)
+    {
+        var m = r.Mapping(map, "a distributed fleet", "generate", "prefix", "count", "areas", "it_mw", "pue", "connections", "grid_factor");
+        var prefix = YamlNodeReader.Get(m, "prefix") is { } pn ? r.Text(pn, "prefix") : "dc";
+        var count = r.Integer(m, "count", 50, 1, 100_000);
+        var areas = YamlNodeReader.Get(m, "areas") is { } an ? r.Sequence(an, "areas").Children.Select(c => Area(r, c)).ToArray() : [.. JapanAreas.All];
+        double lo = 0.5, hi = 1.9;
+        if (YamlNodeReader.Get(m, "it_mw") is { } itNode)
+        {
+            var range = r.Numbers(itNode, "it_mw", 2, 0.001);
+            (lo, hi) = (Math.Min(range[0], range[1]), Math.Max(range[0], range[1]));
+        }
+
+        var pue = r.Number(m, "pue", 1.3, 1, 3);
+        var factor = r.Number(m, "grid_factor", 1.0, 0.01, 10);
+        double firm = 1, provisional = 0, flexible = 0;
+        if (YamlNodeReader.Get(m, "connections") is { } cn)
+        {
+            var c = r.Mapping(cn, "connections", "firm", "provisional", "flexible");
+            firm = r.Number(c, "firm", 0, 0);
+            provisional = r.Number(c, "provisional", 0, 0);
+            flexible = r.Number(c, "flexible", 0, 0);
+            if (firm + provisional + flexible <= 0)
+            {
+                throw r.Fail(cn, "connections needs at least one positive share.");
+            }
+        }
+
+        var capitals = areas.Select(a => Prefectures.All.Where(p => p.Area == a).Select(p => p.Capital).ToArray()).ToArray();
+        var result = new List<SiteSpec>(count);
+        var line = (int)map.Start.Line;
+        var shares = firm + provisional + flexible;
+        double[] quota = [firm / shares, provisional / shares, flexible / shares];
+        var given = new int[3];
+        for (var i = 0; i < count; i++)
+        {
+            var ai = i % areas.Length;
+            var anchors = capitals[ai];
+            GeoPoint location;
+            do
+            {
+                var anchor = anchors[rng.Next(anchors.Length)];
+                location = new GeoPoint(anchor.Latitude + ((rng.NextDouble() - 0.5) * 0.5), anchor.Longitude + ((rng.NextDouble() - 0.5) * 0.5));
+            }
+            while (existing.Concat(result).Any(s => s.Location.DistanceKm(location) < OverlapKm));
+
+            var it = Math.Round(lo + (rng.NextDouble() * (hi - lo)), 3);
+            var mw = it * pue * factor;
+
+            // Kinds in proportion, interleaved: each site takes the kind furthest behind its quota.
+            var kind = 0;
+            for (var k = 1; k < 3; k++)
+            {
+                if (((i + 1) * quota[k]) - given[k] > ((i + 1) * quota[kind]) - given[kind] + 1e-12)
+                {
+                    kind = k;
+                }
+            }
+
+            given[kind]++;
+            result.Add(new SiteSpec($"{prefix}-{areas[ai].Code.ToLowerInvariant()}-{i + 1:000}", areas[ai], location, it, pue, new ConnectionSpec(s_kinds[kind], mw), line));
+        }
+
+        return result;
+    }
+
+    private static List<SiteSpec> Cluster(YamlNodeReader r, YamlMappingNode map)
+    {
+        var m = r.Mapping(map, "a cluster", "generate", "id", "area", "lat", "lon", "it_mw", "pue", "buildings", "connection");
+        var id = r.Text(r.Need(m, "id", "a cluster"), "id");
+        var area = Area(r, r.Need(m, "area", "a cluster"));
+        var lat = r.Number(r.Need(m, "lat", "a cluster"), "lat", 20, 46);
+        var lon = r.Number(r.Need(m, "lon", "a cluster"), "lon", 122, 154);
+        var it = r.Number(r.Need(m, "it_mw", "a cluster"), "it_mw", 0.001);
+        var pue = r.Number(m, "pue", 1.2, 1, 3);
+        var buildings = r.Integer(m, "buildings", 1, 1, 1000);
+        var connection = Connection(r, r.Need(m, "connection", "a cluster"), it * pue);
+        var per = connection with { Megawatts = connection.Megawatts / buildings, ProfileMw = connection.ProfileMw?.Select(v => v / buildings).ToArray() };
+        var side = (int)Math.Ceiling(Math.Sqrt(buildings));
+        var result = new List<SiteSpec>(buildings);
+        for (var b = 0; b < buildings; b++)
+        {
+            // Buildings on a grid about 300 m apart.
+            var location = new GeoPoint(lat + ((b / side) * 0.003), lon + ((b % side) * 0.0035));
+            result.Add(new SiteSpec(buildings == 1 ? id : $"{id}-{b + 1:00}", area, location, it / buildings, pue, per, (int)map.Start.Line));
+        }
+
+        return result;
+    }
+}

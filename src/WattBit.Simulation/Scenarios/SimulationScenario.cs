@@ -1,0 +1,86 @@
+using WattBit.Areas;
+using WattBit.Planning.Model;
+using WattBit.Sites;
+
+namespace WattBit.Simulation.Scenarios;
+
+/// <summary>A policy the simulator can compare.</summary>
+public enum PolicyKind
+{
+    /// <summary>No shifting: every job runs at its home site as soon as it is released.</summary>
+    Baseline,
+
+    /// <summary>Time-only shifting within each job's window at its home site (Let's-Wait-Awhile style).</summary>
+    TimeShift,
+
+    /// <summary>Each movable job starts at release at the site whose area has the lowest forecast score over its run.</summary>
+    GreenestSite,
+
+    /// <summary>Hourly virtual capacity caps per site shaped by the forecast (Google CICS style), time-only.</summary>
+    CapacityCaps,
+
+    /// <summary>Shifting in time and space that honours every site's grid limit at every step (the WattBit policy).</summary>
+    WattBit,
+}
+
+/// <summary>What the shifting policies minimise.</summary>
+public enum SimulationObjective
+{
+    /// <summary>Lifecycle emissions (gCO2/kWh of the area).</summary>
+    Carbon,
+
+    /// <summary>Energy cost (JPY/kWh day-ahead price of the area).</summary>
+    Cost,
+}
+
+/// <summary>A site's grid connection as the scenario states it.</summary>
+/// <param name="Kind">Firm, provisional 24-hour profile, or flexible hourly limit.</param>
+/// <param name="Megawatts">Firm: the limit; provisional without a profile and flexible: the peak limit, MW at the grid.</param>
+/// <param name="ProfileMw">Provisional: 24 MW values for JST hours 0-23, or null to derive the profile from the flexible headroom (annual minimum per hour).</param>
+public sealed record ConnectionSpec(ConnectionKind Kind, double Megawatts, IReadOnlyList<double>? ProfileMw = null);
+
+/// <summary>One data-centre site of a scenario.</summary>
+/// <param name="Id">Unique id.</param>
+/// <param name="Area">Its grid area.</param>
+/// <param name="Location">Where it is.</param>
+/// <param name="ItMw">IT capacity, MW.</param>
+/// <param name="Pue">Power usage effectiveness (grid draw = IT load × PUE), ≥ 1.</param>
+/// <param name="Connection">Its grid connection.</param>
+/// <param name="Line">Line of the scenario file that defined it (0 when built in code).</param>
+public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, double ItMw, double Pue, ConnectionSpec Connection, int Line = 0);
+
+/// <summary>
+/// The workload of a scenario, generated from calibrated statistics of public traces (see <see cref="Engine.WorkloadGenerator"/>)
+/// and scaled so the fleet's average IT load is <see cref="TargetMw"/>.
+/// </summary>
+/// <param name="TargetMw">Average IT load of the whole fleet, MW.</param>
+/// <param name="Inference">Share of the energy that is inference (not deferrable; may move only within <see cref="InferenceReachKm"/>).</param>
+/// <param name="Batch">Share that is batch jobs (trace durations, slack <see cref="BatchSlackHours"/>).</param>
+/// <param name="Training">Share that is AI training (1-7 days, slack <see cref="TrainingSlackHours"/>).</param>
+/// <param name="Backup">Share that is backup/replication (1-4 h, slack 12 h).</param>
+/// <param name="Jobs">Number of deferrable jobs, or 0 to derive it from the mean job power (default).</param>
+/// <param name="BatchSlackHours">How long a batch job may wait beyond its run time, h (default 24).</param>
+/// <param name="TrainingSlackHours">How long a training job may wait, h (default 48).</param>
+/// <param name="InferenceReachKm">How far inference may be served from its home site, km (default 500).</param>
+public sealed record WorkloadSpec(double TargetMw, double Inference = 0.3, double Batch = 0.4, double Training = 0.2, double Backup = 0.1,
+    int Jobs = 0, double BatchSlackHours = 24, double TrainingSlackHours = 48, double InferenceReachKm = 500);
+
+/// <summary>A whole simulation scenario. Immutable; build one with <see cref="ScenarioFile"/> or <see cref="NationalScenario"/>.</summary>
+/// <param name="Name">Title shown in the report.</param>
+/// <param name="FiscalYear">Fiscal year of the calibrated synthetic reference year the signals come from.</param>
+/// <param name="Start">First instant simulated (inside the fiscal year).</param>
+/// <param name="End">End of the period (exclusive).</param>
+/// <param name="Step">Simulation step: 30 minutes or 1 hour.</param>
+/// <param name="Seed">Seed of the reference year, the fleet generator, the workload and forecast errors.</param>
+/// <param name="Sites">The sites (generated ones expanded).</param>
+/// <param name="Workload">The workload mix.</param>
+/// <param name="Policies">Policies to compare, in report order.</param>
+/// <param name="Objective">What the shifting policies minimise (default carbon).</param>
+/// <param name="ForecastError">Relative standard deviation of the carbon/price forecast error the policies plan on (0 = perfect foresight); judged on actuals.</param>
+public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOffset Start, DateTimeOffset End, TimeSpan Step, int Seed,
+    IReadOnlyList<SiteSpec> Sites, WorkloadSpec Workload, IReadOnlyList<PolicyKind> Policies,
+    SimulationObjective Objective = SimulationObjective.Carbon, double ForecastError = 0)
+{
+    /// <summary>Number of steps in the period.</summary>
+    public int Steps => (int)((End - Start).Ticks / Step.Ticks);
+}

@@ -1,0 +1,143 @@
+using WattBit.Formats;
+using WattBit.Planning.Model;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.Tests;
+
+public sealed class ScenarioFileTests
+{
+    [Fact]
+    public void NationalScenario_HasTenAreasAndAllPolicies()
+    {
+        var s = NationalScenario.Load();
+        Assert.Equal(10, s.Sites.Select(x => x.Area.Code).Distinct().Count());
+        Assert.Equal(161, s.Sites.Count);
+        Assert.Equal(5, s.Policies.Count);
+        Assert.Equal(TimeSpan.FromHours(1), s.Step);
+        Assert.Equal(8760, s.Steps);
+        Assert.All(s.Sites.Where(x => x.Id.StartsWith("dc-", StringComparison.Ordinal)), x => Assert.True(x.ItMw < 2));
+    }
+
+    [Fact]
+    public void DistributedGenerator_AssignsConnectionKindsInProportion()
+    {
+        var s = TestScenarios.Parse(TestScenarios.Yaml(sites: 20, firm: 0.5, provisional: 0.25, flexible: 0.25));
+        Assert.Equal(10, s.Sites.Count(x => x.Connection.Kind == ConnectionKind.Firm));
+        Assert.Equal(5, s.Sites.Count(x => x.Connection.Kind == ConnectionKind.ProvisionalProfile));
+        Assert.Equal(5, s.Sites.Count(x => x.Connection.Kind == ConnectionKind.Flexible));
+    }
+
+    [Fact]
+    public void Cluster_SplitsCapacityAndConnectionOverBuildings()
+    {
+        var yaml = TestScenarios.Yaml().Replace("sites:\n", """
+        sites:
+          - generate: cluster
+            id: gw
+            area: HKD
+            lat: 42.63
+            lon: 141.6
+            it_mw: 1000
+            buildings: 4
+            connection: {kind: firm, mw: 1200}
+
+        """, StringComparison.Ordinal);
+        var s = TestScenarios.Parse(yaml);
+        var cluster = s.Sites.Where(x => x.Id.StartsWith("gw-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, cluster.Count);
+        Assert.All(cluster, x => Assert.Equal(250, x.ItMw, 9));
+        Assert.All(cluster, x => Assert.Equal(300, x.Connection.Megawatts, 9));
+    }
+
+    [Fact]
+    public void UnknownArea_FailsWithItsLine()
+    {
+        var yaml = TestScenarios.Yaml().Replace("sites:\n", "sites:\n  - {id: x, area: Narnia, lat: 35, lon: 139, it_mw: 1, connection: {kind: firm, mw: 1}}\n", StringComparison.Ordinal);
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Equal(LineOf(yaml, "Narnia"), e.Line);
+        Assert.Contains("unknown area 'Narnia'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OverlappingSites_FailWithTheLineOfTheSecond()
+    {
+        var yaml = TestScenarios.Yaml().Replace("sites:\n", """
+        sites:
+          - {id: a, area: TK, lat: 35.8, lon: 140.1, it_mw: 1, connection: {kind: firm, mw: 1}}
+          - {id: b, area: TK, lat: 35.8001, lon: 140.1, it_mw: 1, connection: {kind: firm, mw: 1}}
+
+        """, StringComparison.Ordinal);
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Equal(LineOf(yaml, "id: b"), e.Line);
+        Assert.Contains("overlaps site 'a'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DuplicateSiteId_Fails()
+    {
+        var yaml = TestScenarios.Yaml().Replace("sites:\n", """
+        sites:
+          - {id: a, area: TK, lat: 35.8, lon: 140.1, it_mw: 1, connection: {kind: firm, mw: 1}}
+          - {id: a, area: KY, lat: 33.6, lon: 130.4, it_mw: 1, connection: {kind: firm, mw: 1}}
+
+        """, StringComparison.Ordinal);
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Equal(LineOf(yaml, "area: KY"), e.Line);
+    }
+
+    [Fact]
+    public void UnknownPolicy_FailsWithItsLine()
+    {
+        var yaml = TestScenarios.Yaml().Replace("policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]",
+            "policies:\n  - baseline\n  - teleport", StringComparison.Ordinal);
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Equal(LineOf(yaml, "teleport"), e.Line);
+        Assert.Contains("unknown policy 'teleport'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("step: 1h", "step: 15min", "step must be 30min or 1h")]
+    [InlineData("seed: 7", "seed: seven", "'seed' must be a whole number")]
+    [InlineData("name: test", "name: test\ncolour: red", "unknown key 'colour'")]
+    [InlineData("kind: firm", "kind: firmest", "unknown connection kind")]
+    public void BadValues_FailWithTheLine(string from, string to, string message)
+    {
+        var yaml = TestScenarios.Yaml().Replace("connections: {firm: 0.4, provisional: 0.3, flexible: 0.3}",
+            "connections: {firm: 0.4, provisional: 0.3, flexible: 0.3}\n  - {id: z, area: ON, lat: 26.2, lon: 127.7, it_mw: 1, connection: {kind: firm, mw: 1}}", StringComparison.Ordinal)
+            .Replace(from, to, StringComparison.Ordinal);
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.Equal(LineOf(yaml, to.Split('\n')[^1].Split(':')[0]), e.Line);
+    }
+
+    [Fact]
+    public void PeriodOutsideTheFiscalYear_Fails()
+    {
+        var yaml = TestScenarios.Yaml(start: "2026-03-25");
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Contains("fiscal year 2025", e.Message, StringComparison.Ordinal);
+        Assert.Equal(LineOf(yaml, "start:"), e.Line);
+    }
+
+    [Fact]
+    public void ProvisionalProfile_NeedsTwentyFourValues()
+    {
+        var yaml = TestScenarios.Yaml().Replace("sites:\n", "sites:\n  - {id: p, area: TK, lat: 35.8, lon: 140.1, it_mw: 1, connection: {kind: provisional, profile_mw: [1, 2]}}\n", StringComparison.Ordinal);
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Contains("needs 24 values", e.Message, StringComparison.Ordinal);
+    }
+
+    private static int LineOf(string text, string fragment)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Contains(fragment, StringComparison.Ordinal))
+            {
+                return i + 1;
+            }
+        }
+
+        throw new InvalidOperationException($"'{fragment}' not in the text");
+    }
+}

@@ -1,0 +1,125 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.Tests;
+
+public sealed class SimulatorTests
+{
+    private static SimulationResult Run(string yaml) => Simulator.Run(TestScenarios.Parse(yaml), TimeProvider.System);
+
+    [Fact]
+    public void EveryPolicy_ConservesEnergy()
+    {
+        var result = Run(TestScenarios.Yaml());
+        var demanded = result.Workload.TotalItMwh(result.World.StepHours);
+        foreach (var p in result.Policies)
+        {
+            Assert.Equal(demanded, p.ServedItMwh + p.UnservedJobItMwh + p.InferenceUnservedItMwh, 6);
+            Assert.Equal(p.Overall.EnergyMwh, p.SiteEnergyMwh.Sum(), 6);
+            Assert.Equal(p.Overall.EnergyMwh, p.EnergyByConnectionMwh.Sum(), 6);
+            Assert.Equal(p.Overall.CurtailmentAbsorbedMwh, p.CurtailmentAbsorbedByMonthMwh.Sum(), 6);
+        }
+    }
+
+    [Fact]
+    public void GridEnergy_IsItEnergyTimesPue()
+    {
+        var result = Run(TestScenarios.Yaml());
+        foreach (var p in result.Policies)
+        {
+            // Every generated site has PUE 1.3.
+            Assert.Equal(p.ServedItMwh * 1.3, p.Overall.EnergyMwh, 6);
+        }
+    }
+
+    [Fact]
+    public void TightGrid_BaselineExceedsLimitsAndWattBitNever()
+    {
+        var result = Run(TestScenarios.Yaml(gridFactor: 0.5, targetMw: 8));
+        var baseline = result.Policies.Single(p => p.Policy == PolicyKind.Baseline);
+        var wattbit = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
+        Assert.True(baseline.SiteStepsOverLimit > 0);
+        Assert.Equal(0, wattbit.SiteStepsOverLimit);
+        Assert.Equal(0, wattbit.StepsAnySiteOverLimit);
+    }
+
+    [Fact]
+    public void TimeShift_WithPerfectForecasts_NeverEmitsMoreThanBaseline()
+    {
+        // Each job takes its lowest-carbon start at its home site and inference is the same, so the total cannot rise.
+        var result = Run(TestScenarios.Yaml());
+        var baseline = result.Policies.Single(p => p.Policy == PolicyKind.Baseline);
+        var shifted = result.Policies.Single(p => p.Policy == PolicyKind.TimeShift);
+        Assert.True(shifted.Overall.LifecycleTonnes <= baseline.Overall.LifecycleTonnes + 1e-9);
+        Assert.Equal(baseline.Overall.EnergyMwh, shifted.Overall.EnergyMwh, 6);
+        Assert.Equal(0, shifted.LateJobs);
+    }
+
+    [Fact]
+    public void GreenestSite_WithPerfectForecasts_NeverEmitsMoreThanBaseline()
+    {
+        var result = Run(TestScenarios.Yaml());
+        var baseline = result.Policies.Single(p => p.Policy == PolicyKind.Baseline);
+        var greenest = result.Policies.Single(p => p.Policy == PolicyKind.GreenestSite);
+        Assert.True(greenest.Overall.LifecycleTonnes <= baseline.Overall.LifecycleTonnes + 1e-9);
+        Assert.True(greenest.JobsMovedAway > 0);
+    }
+
+    [Fact]
+    public void SameSeed_GivesIdenticalResults_AndAnotherSeedDiffers()
+    {
+        var a = Run(TestScenarios.Yaml(seed: 3, forecastError: 0.2));
+        var b = Run(TestScenarios.Yaml(seed: 3, forecastError: 0.2));
+        var c = Run(TestScenarios.Yaml(seed: 4, forecastError: 0.2));
+        for (var i = 0; i < a.Policies.Count; i++)
+        {
+            Assert.Equal(a.Policies[i].Overall, b.Policies[i].Overall);
+            Assert.Equal(a.Policies[i].SiteEnergyMwh, b.Policies[i].SiteEnergyMwh);
+            Assert.Equal(a.Policies[i].SiteStepsOverLimit, b.Policies[i].SiteStepsOverLimit);
+        }
+
+        Assert.NotEqual(a.Policies[0].Overall, c.Policies[0].Overall);
+    }
+
+    [Fact]
+    public void HalfHourSteps_GiveTheSameEnergyAsHourly()
+    {
+        var hourly = Run(TestScenarios.Yaml(step: "1h", jobs: 0, targetMw: 3));
+        var halfHourly = Run(TestScenarios.Yaml(step: "30min", jobs: 0, targetMw: 3));
+        var demandedHourly = hourly.Workload.TotalItMwh(1.0);
+        var demandedHalf = halfHourly.Workload.TotalItMwh(0.5);
+        Assert.InRange(demandedHalf / demandedHourly, 0.97, 1.03);
+        Assert.InRange(demandedHourly / (3 * 14 * 24), 0.97, 1.03);
+    }
+
+    [Fact]
+    public void ForecastError_ChangesPlansButNotEnergy()
+    {
+        var exact = Run(TestScenarios.Yaml(forecastError: 0));
+        var noisy = Run(TestScenarios.Yaml(forecastError: 0.3));
+        var e = exact.Policies.Single(p => p.Policy == PolicyKind.TimeShift);
+        var n = noisy.Policies.Single(p => p.Policy == PolicyKind.TimeShift);
+        Assert.Equal(e.Overall.EnergyMwh, n.Overall.EnergyMwh, 6);
+        Assert.NotEqual(e.Overall.LifecycleTonnes, n.Overall.LifecycleTonnes);
+
+        // Planning on noisy forecasts cannot beat perfect foresight for an independent per-job optimum.
+        Assert.True(n.Overall.LifecycleTonnes >= e.Overall.LifecycleTonnes - 1e-9);
+    }
+
+    [Property(MaxTest = 12)]
+    public Property RandomScenarios_ConserveEnergy_AndWattBitRespectsEveryLimit(PositiveInt seed, byte sites, byte tightness, byte mix)
+    {
+        var factor = 0.4 + (tightness % 8 * 0.15);
+        var firm = mix % 3 / 2.0;
+        var yaml = TestScenarios.Yaml(seed: seed.Get % 10_000, sites: 3 + (sites % 12), gridFactor: factor, days: 5, targetMw: 2 + (sites % 5),
+            jobs: 300, firm: firm, provisional: 0.5, flexible: 1 - firm, forecastError: tightness % 3 * 0.1);
+        var result = Run(yaml);
+        var demanded = result.Workload.TotalItMwh(result.World.StepHours);
+        var conserved = result.Policies.All(p => Math.Abs(demanded - (p.ServedItMwh + p.UnservedJobItMwh + p.InferenceUnservedItMwh)) < 1e-6 * Math.Max(1, demanded));
+        var wattbit = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
+        return (conserved && wattbit.SiteStepsOverLimit == 0).ToProperty().Label($"factor {factor}, wattbit over {wattbit.SiteStepsOverLimit}");
+    }
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.Tests;
+
+/// <summary>Small scenarios written as scenario files, so the tests exercise the reader too.</summary>
+internal static class TestScenarios
+{
+    public static string Yaml(int seed = 7, int sites = 12, double gridFactor = 1.0, string step = "1h", int days = 14, double targetMw = 6,
+        int jobs = 1500, double forecastError = 0, string start = "2025-05-01", double firm = 0.4, double provisional = 0.3, double flexible = 0.3) =>
+        string.Create(CultureInfo.InvariantCulture, $"""
+        name: test
+        data:
+          synthetic: 2025
+        period:
+          start: {start}
+          end: {DateOnly.ParseExact(start, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(days):yyyy-MM-dd}
+        step: {step}
+        seed: {seed}
+        forecast_error: {forecastError}
+        sites:
+          - generate: distributed
+            count: {sites}
+            it_mw: [0.5, 1.9]
+            grid_factor: {gridFactor}
+            connections: {"{"}firm: {firm}, provisional: {provisional}, flexible: {flexible}{"}"}
+        workload:
+          target_mw: {targetMw}
+          jobs: {jobs}
+        policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]
+        """);
+
+    public static SimulationScenario Parse(string yaml) => ScenarioFile.Parse(yaml, "test.yaml");
+}
