@@ -29,6 +29,7 @@ internal sealed class Packer
     private readonly double[][] _roomMw;
     private readonly double[][] _budgetMw;
     private readonly double _overBudget;
+    private readonly int[] _fracStep;
 
     public Packer(ProblemData d, PackMode mode, LpResult? lp, bool countLpCharging = true)
     {
@@ -57,6 +58,8 @@ internal sealed class Packer
         }
 
         _overBudget = hi - lo + 1;
+        _fracStep = new int[d.Jobs.Length];
+        Array.Fill(_fracStep, -1);
     }
 
     public Schedule Run(CancellationToken ct)
@@ -88,7 +91,145 @@ internal sealed class Packer
             PlaceJob(j);
         }
 
+        if (_mode == PackMode.Optimiser)
+        {
+            Repair(ct);
+        }
+
         return _x;
+    }
+
+    /// <summary>Adds (<paramref name="sign"/> = 1) or removes (-1) job j's load at a site for the given sorted steps, and updates its late and unplanned energy.</summary>
+    private void Load(int j, int site, List<int> steps, int sign, int fracStep)
+    {
+        var job = _d.Jobs[j];
+        var full = steps.Count == job.Steps;
+        for (var k = 0; k < steps.Count; k++)
+        {
+            var t = steps[k];
+            // The partial step keeps its place when other steps move, so no other step's load ever grows unchecked.
+            var frac = full && t == fracStep ? job.LastFraction : 1.0;
+            _x.JobItMw[site][t] += sign * job.PowerMw * frac;
+            _x.GpusUsed[site][t] += sign * job.Gpus;
+            if (t >= job.Deadline)
+            {
+                _x.JobLateMwh[j] += sign * job.PowerMw * frac;
+            }
+        }
+
+        if (sign > 0)
+        {
+            _fracStep[j] = full ? fracStep : -1;
+            _x.JobSite[j] = site;
+            _x.JobSteps[j] = steps;
+            _x.JobUnservedMwh[j] = Math.Max(0, job.WorkMwh - (job.PowerMw * (full ? steps.Count - 1 + job.LastFraction : steps.Count)));
+        }
+    }
+
+    /// <summary>
+    /// Local repair for interruptible jobs left partly unplanned: free a step at their site by moving one step of
+    /// another interruptible job there to a free step of its own window (same site, before its deadline), then take it.
+    /// </summary>
+    private void Repair(CancellationToken ct)
+    {
+        var atStep = new List<int>[_d.S][];
+        for (var s = 0; s < _d.S; s++)
+        {
+            atStep[s] = new List<int>[_d.T];
+            for (var t = 0; t < _d.T; t++)
+            {
+                atStep[s][t] = [];
+            }
+        }
+
+        for (var j = 0; j < _d.Jobs.Length; j++)
+        {
+            if (_x.JobSite[j] >= 0)
+            {
+                foreach (var t in _x.JobSteps[j])
+                {
+                    atStep[_x.JobSite[j]][t].Add(j);
+                }
+            }
+        }
+
+        for (var j = 0; j < _d.Jobs.Length; j++)
+        {
+            var job = _d.Jobs[j];
+            var s = _x.JobSite[j];
+            if (s < 0 || !job.Interruptible || _x.JobSteps[j].Count >= job.Steps)
+            {
+                continue;
+            }
+
+            ct.ThrowIfCancellationRequested();
+            for (var t = job.ReleaseAt[s]; t < _d.T && _x.JobSteps[j].Count < job.Steps; t++)
+            {
+                if (_x.JobSteps[j].Contains(t))
+                {
+                    continue;
+                }
+
+                if (!Fits(s, t, job.PowerMw, job.Gpus) && !MakeRoom(s, t, j, atStep))
+                {
+                    continue;
+                }
+
+                var steps = new List<int>(_x.JobSteps[j]) { t };
+                steps.Sort();
+                Load(j, s, _x.JobSteps[j], -1, _fracStep[j]);
+                Load(j, s, steps, +1, t); // the step added last carries the partial hour
+                atStep[s][t].Add(j);
+                _x.JobReason[j] = _x.JobReason[j].Replace("; partly unplanned: not enough room", "; completed by moving other work's hours", StringComparison.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Moves steps of other interruptible jobs at (s, t) to free steps of their own windows until job j fits at t.</summary>
+    private bool MakeRoom(int s, int t, int j, List<int>[][] atStep)
+    {
+        var job = _d.Jobs[j];
+        foreach (var k in atStep[s][t].ToArray())
+        {
+            var other = _d.Jobs[k];
+            if (k == j || !other.Interruptible || t >= other.Deadline)
+            {
+                continue;
+            }
+
+            var steps = _x.JobSteps[k];
+            var frac = _fracStep[k];
+            Load(k, s, steps, -1, frac);
+            var moved = -1;
+            for (var u = other.ReleaseAt[s]; u < Math.Min(other.Deadline, _d.T); u++)
+            {
+                if (u != t && !steps.Contains(u) && Fits(s, u, other.PowerMw, other.Gpus))
+                {
+                    moved = u;
+                    break;
+                }
+            }
+
+            if (moved < 0)
+            {
+                Load(k, s, steps, +1, frac);
+                continue;
+            }
+
+            var next = new List<int>(steps);
+            next.Remove(t);
+            next.Add(moved);
+            next.Sort();
+            Load(k, s, next, +1, frac == t ? moved : frac);
+            atStep[s][t].Remove(k);
+            atStep[s][moved].Add(k);
+            if (Fits(s, t, job.PowerMw, job.Gpus))
+            {
+                return true;
+            }
+        }
+
+        return Fits(s, t, job.PowerMw, job.Gpus);
     }
 
     private bool Fits(int s, int t, double mw, int gpus) =>
@@ -186,22 +327,7 @@ internal sealed class Packer
         }
 
         best.Sort();
-        var fullSteps = best.Count;
-        for (var k = 0; k < fullSteps; k++)
-        {
-            var t = best[k];
-            var frac = k == fullSteps - 1 && fullSteps == job.Steps ? job.LastFraction : 1.0;
-            _x.JobItMw[bestSite][t] += job.PowerMw * frac;
-            _x.GpusUsed[bestSite][t] += job.Gpus;
-            if (t >= job.Deadline)
-            {
-                _x.JobLateMwh[j] += job.PowerMw * frac;
-            }
-        }
-
-        _x.JobSite[j] = bestSite;
-        _x.JobSteps[j] = best;
-        _x.JobUnservedMwh[j] = Math.Max(0, job.WorkMwh - (job.PowerMw * (fullSteps == job.Steps ? fullSteps - 1 + job.LastFraction : fullSteps)));
+        Load(j, bestSite, best, +1, best[^1]);
         var where = bestSite == job.Home ? "home site" : "moved from " + _d.Problem.Sites[job.Home].Id + " (lower " + (_mode == PackMode.GreedyCarbon ? "carbon" : "cost") + ")";
         _x.JobReason[j] = _mode switch
         {
