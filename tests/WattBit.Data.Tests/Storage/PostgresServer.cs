@@ -16,6 +16,7 @@ public sealed class PostgresServer : IAsyncLifetime
     private const string Superuser = "wattbit";
     private string? _dataDir;
     private string? _binDir;
+    private string _parent = Path.GetTempPath();
     private int _databases;
 
     public int Port { get; private set; }
@@ -24,7 +25,10 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         _binDir = FindBinDir();
         var asRoot = Environment.UserName == "root";
-        _dataDir = Path.Combine(Path.GetTempPath(), "wattbit-pg-" + Guid.NewGuid().ToString("N"));
+        // As root the server runs as 'postgres', which must be able to create the folder: /tmp is writable by all,
+        // a root-only TMPDIR may not be.
+        _parent = asRoot ? "/tmp" : Path.GetTempPath();
+        _dataDir = Path.Combine(_parent, "wattbit-pg-" + Guid.NewGuid().ToString("N"));
         Port = FreePort();
         await RunAsync(asRoot, "initdb", ["-D", _dataDir, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
         var options = $"-p {Port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
@@ -116,7 +120,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
-        psi.WorkingDirectory = Path.GetTempPath();
+        psi.WorkingDirectory = _parent;
         Process process;
         try
         {
