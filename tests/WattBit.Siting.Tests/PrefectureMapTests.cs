@@ -8,9 +8,6 @@ namespace WattBit.Siting.Tests;
 
 public sealed class PrefectureMapTests
 {
-    private static readonly Lazy<JapanLocator> s_locator = new(() =>
-        JapanLocator.Load(SharedData.Path("japan", "geo", "japan.topojson"), SharedData.Path("japan", "geo", "areas.geojson")));
-
     [Fact]
     public void TopoJson_DecodesAll47Prefectures()
     {
@@ -31,7 +28,7 @@ public sealed class PrefectureMapTests
         var wrong = new List<string>();
         foreach (var p in Prefectures.All)
         {
-            var hit = s_locator.Value.Locate(p.Capital);
+            var hit = TestMaps.Locator.Locate(p.Capital);
             if (hit.Prefecture.Code != p.Code)
             {
                 wrong.Add($"{p} -> {hit.Prefecture} ({hit.Basis})");
@@ -51,7 +48,7 @@ public sealed class PrefectureMapTests
     [InlineData(35.0970, 138.8600, 22, "TK")]  // Numazu: Shizuoka east of the Fuji River is served by TEPCO
     public void Locate_KnownPlaces_GivesPrefectureAndArea(double lat, double lon, int code, string area)
     {
-        var hit = s_locator.Value.Locate(new GeoPoint(lat, lon));
+        var hit = TestMaps.Locator.Locate(new GeoPoint(lat, lon));
         Assert.Equal(code, hit.Prefecture.Code);
         Assert.Equal(JapanAreas.Get(area), hit.Area);
     }
@@ -62,7 +59,7 @@ public sealed class PrefectureMapTests
     [InlineData(-33.87, 151.21)]      // Sydney
     public void Locate_OutsideJapan_Throws(double lat, double lon)
     {
-        var ex = Assert.Throws<ArgumentException>(() => s_locator.Value.Locate(new GeoPoint(lat, lon)));
+        var ex = Assert.Throws<ArgumentException>(() => TestMaps.Locator.Locate(new GeoPoint(lat, lon)));
         Assert.Contains("outside Japan", ex.Message, StringComparison.Ordinal);
     }
 

@@ -3,15 +3,11 @@ using WattBit.Siting.Connection;
 using WattBit.Siting.Facts;
 using WattBit.Siting.Geo;
 using WattBit.Sites;
-using WattBit.Testing;
 
 namespace WattBit.Siting.Tests;
 
 public sealed class SubsidyRulesTests
 {
-    private static readonly Lazy<JapanLocator> s_locator = new(() =>
-        JapanLocator.Load(SharedData.Path("japan", "geo", "japan.topojson"), SharedData.Path("japan", "geo", "areas.geojson")));
-
     [Theory]
     [InlineData("Tokyo", 0)]
     [InlineData("Saitama", 0)]
@@ -57,7 +53,7 @@ public sealed class SubsidyRulesTests
         Assert.Equal(24, TelecomFacts.DefaultLandings.Count);
         foreach (var landing in TelecomFacts.DefaultLandings)
         {
-            var where = s_locator.Value.Locate(landing.Location);
+            var where = TestMaps.Locator.Locate(landing.Location);
             foreach (var kind in new[] { FacilityKind.DomesticCable, FacilityKind.InternationalCableBranch })
             {
                 var a = SubsidyRules.Assess(kind, where.Prefecture, landing.Location);
@@ -72,7 +68,7 @@ public sealed class SubsidyRulesTests
     {
         // Miura (Kanagawa) is outside Boso/Shima (cable 4/5) but inside the Tokyo area (landing station 0).
         var miura = TelecomFacts.DefaultLandings.Single(l => l.Name == "Miura");
-        var pref = s_locator.Value.Locate(miura.Location).Prefecture;
+        var pref = TestMaps.Locator.Locate(miura.Location).Prefecture;
         Assert.Equal("Kanagawa", pref.NameEn);
         Assert.Equal("4/5", SubsidyRules.Assess(FacilityKind.DomesticCable, pref, miura.Location).RateText);
         Assert.Equal("0", SubsidyRules.Assess(FacilityKind.LandingStation, pref, miura.Location).RateText);
@@ -82,7 +78,7 @@ public sealed class SubsidyRulesTests
     public void Toyohashi_IsNotShima_AndMieOutsideShimaIsEligible()
     {
         var toyohashi = TelecomFacts.DefaultLandings.Single(l => l.Name == "Toyohashi");
-        Assert.Equal("4/5", SubsidyRules.Assess(FacilityKind.DomesticCable, s_locator.Value.Locate(toyohashi.Location).Prefecture, toyohashi.Location).RateText);
+        Assert.Equal("4/5", SubsidyRules.Assess(FacilityKind.DomesticCable, TestMaps.Locator.Locate(toyohashi.Location).Prefecture, toyohashi.Location).RateText);
         var yokkaichi = new GeoPoint(34.965, 136.624); // northern Mie, ~75 km from Shima
         Assert.Equal(0.8, SubsidyRules.Assess(FacilityKind.DomesticCable, Prefectures.Get("Mie"), yokkaichi).Rate);
     }
@@ -95,7 +91,7 @@ public sealed class SubsidyRulesTests
         JapanLocation where;
         try
         {
-            where = s_locator.Value.Locate(point);
+            where = TestMaps.Locator.Locate(point);
         }
         catch (ArgumentException)
         {
