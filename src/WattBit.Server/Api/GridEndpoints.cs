@@ -1,0 +1,149 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using WattBit.Data.Storage;
+using WattBit.Server.Events;
+using WattBit.Server.Infrastructure;
+using WattBit.Server.Orders;
+using WattBit.Server.Security;
+using WattBit.Sites;
+
+namespace WattBit.Server.Api;
+
+/// <summary>Curtailment orders (grid operator issues, DC operator acknowledges), planned maintenance and the live event stream.</summary>
+internal static class GridEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/api").WithTags("Curtailment").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
+        orders.MapPost("/areas/{area}/curtailment-orders", IssueAsync)
+            .WithSummary("Grid operator of the area: order a site to reduce its draw by reductionMw after noticeMinutes, for about expectedDurationMinutes.");
+        orders.MapGet("/curtailment-orders", List).WithSummary("Orders the caller may see: a DC operator its own, a grid operator its area's.");
+        orders.MapGet("/curtailment-orders/{id}", Get).WithSummary("One order.");
+        orders.MapPost("/curtailment-orders/{id}/acknowledgement", Acknowledge).WithSummary("DC operator: acknowledge an order for one of its sites.");
+        orders.MapPost("/areas/{area}/maintenance", PublishMaintenance).WithTags("Grid operators")
+            .WithSummary("Grid operator of the area: publish planned maintenance (a node's limit over a window).");
+        orders.MapGet("/areas/{area}/maintenance", (string area, OrderBook book) =>
+        {
+            var problems = new Problems();
+            var a = problems.Area(area, "area");
+            return problems.Any ? problems.Result() : TypedResults.Ok(book.MaintenanceOf(a!.Code));
+        }).WithTags("Grid operators").WithSummary("Planned maintenance in an area.");
+        app.MapGet("/api/events", Events).RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters().WithTags("Live events")
+            .WithSummary("Server-sent events: ready, curtailment-order, signal, headroom, site, workload (each caller sees only what it may).");
+    }
+
+    private static bool CanSee(Caller c, CurtailmentOrder o) => (c.IsDcOperator && c.Operator == o.Operator) || c.IsGridOperatorOf(o.Area);
+
+    private static async Task<IResult> IssueAsync(IWattBitStore store, OrderBook book, EventHub events, ClaimsPrincipal user, string area, CurtailmentRequest body, CancellationToken ct)
+    {
+        if (Problems.UnlessGridOperatorOf(user, area, "issues curtailment orders there", out var a, out var caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var problems = new Problems();
+
+        problems.Require(ApiKeyTable.IsValidOperatorId(body.Operator), "operator", "Unknown operator id format.");
+        problems.Require(OperatorEndpoints.IsValidId(body.SiteId), "siteId", "A site id has 1-64 letters, digits, '-', '_' or '.'.");
+        problems.Require(body.NoticeMinutes is >= 0 and <= 60 * 24 * 30, "noticeMinutes", "noticeMinutes must be between 0 and 43200.");
+        problems.Require(body.ExpectedDurationMinutes is >= 1 and <= 60 * 24 * 366, "expectedDurationMinutes", "expectedDurationMinutes must be between 1 and 527040.");
+        problems.Require(body.Reason is null || body.Reason.Length <= 500, "reason", "reason has at most 500 characters.");
+        if (problems.Any)
+        {
+            return problems.Result();
+        }
+
+        var site = await store.GetSiteAsync(new SiteId(OperatorEndpoints.Scoped(body.Operator, body.SiteId)), ct).ConfigureAwait(false);
+        if (site is not { } s || s.Value.Area.Code != a.Code)
+        {
+            return Problems.NotFound($"site in {a.Code}");
+        }
+
+        var maxMw = s.Value.GridDraw(s.Value.ItCapacity).Megawatts;
+        problems.Require(body.ReductionMw > 0 && body.ReductionMw <= maxMw + 1e-9, "reductionMw", $"reductionMw must be above 0 and at most the site's grid draw at full load ({maxMw:0.###} MW).");
+        if (problems.Any)
+        {
+            return problems.Result();
+        }
+
+        var order = book.Issue(caller.KeyId, a.Code, body.Operator, body.SiteId, body.ReductionMw, TimeSpan.FromMinutes(body.NoticeMinutes),
+            TimeSpan.FromMinutes(body.ExpectedDurationMinutes), body.Reason);
+        events.Publish("curtailment-order", order.Area, order.Operator, order);
+        return TypedResults.Created($"/api/curtailment-orders/{order.Id}", order);
+    }
+
+    private static IResult List(OrderBook book, ClaimsPrincipal user)
+    {
+        var c = Caller.From(user)!;
+        if (!c.IsDcOperator && c.Role != Roles.GridOperator)
+        {
+            return Problems.Forbidden("Curtailment orders are visible to the DC operator they address and the grid operator that issued them.");
+        }
+
+        return TypedResults.Ok(book.Orders(o => CanSee(c, o)));
+    }
+
+    private static IResult Get(OrderBook book, ClaimsPrincipal user, string id)
+    {
+        var c = Caller.From(user)!;
+        return book.Find(id) is { } o && CanSee(c, o) ? TypedResults.Ok(o) : Problems.NotFound("curtailment order");
+    }
+
+    private static IResult Acknowledge(OrderBook book, EventHub events, ClaimsPrincipal user, string id)
+    {
+        var c = Caller.From(user)!;
+        if (book.Find(id) is not { } o || !CanSee(c, o))
+        {
+            return Problems.NotFound("curtailment order");
+        }
+
+        if (!(c.IsDcOperator && c.Operator == o.Operator))
+        {
+            return Problems.Forbidden("Only the DC operator the order addresses acknowledges it.");
+        }
+
+        if (book.Acknowledge(c.KeyId, o) is not { } acked)
+        {
+            return Problems.Conflict("The order is already acknowledged.");
+        }
+
+        events.Publish("curtailment-order", acked.Area, acked.Operator, acked);
+        return TypedResults.Ok(acked);
+    }
+
+    private static IResult PublishMaintenance(OrderBook book, EventHub events, ClaimsPrincipal user, string area, MaintenanceRequest body)
+    {
+        if (Problems.UnlessGridOperatorOf(user, area, "publishes maintenance there", out var a, out var caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var problems = new Problems();
+
+        problems.Require(body.Node.Length is > 0 and <= 64, "node", "node has 1-64 characters.");
+        problems.Require(body.Start < body.End, "end", "end must be after start.");
+        problems.Require(body.End - body.Start <= TimeSpan.FromDays(366), "end", "Maintenance lasts at most 366 days.");
+        problems.Require(double.IsFinite(body.LimitMw) && body.LimitMw is >= 0 and <= 100_000, "limitMw", "limitMw must be between 0 and 100000.");
+        problems.Require(body.Description is null || body.Description.Length <= 500, "description", "description has at most 500 characters.");
+        if (problems.Any)
+        {
+            return problems.Result();
+        }
+
+        var m = book.PublishMaintenance(caller.KeyId, a.Code, body.Node, body.Start, body.End, body.LimitMw, body.Description);
+        events.Publish("maintenance", a.Code, null, m);
+        return TypedResults.Created($"/api/areas/{a.Code}/maintenance", m);
+    }
+
+    private static IResult Events(EventHub hub, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.ServerSentEvents(Stream(hub, Caller.From(user)!, ct));
+
+    private static async IAsyncEnumerable<SseItem<object>> Stream(EventHub hub, Caller caller, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in hub.SubscribeAsync(caller, ct).ConfigureAwait(false))
+        {
+            yield return new SseItem<object>(e.Data, e.Type) { EventId = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+    }
+}

@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using WattBit.Areas;
+using WattBit.Data.Storage;
+using WattBit.Server.Events;
+using WattBit.Server.Infrastructure;
+using WattBit.Server.Security;
+using WattBit.Server.Signals;
+using WattBit.Signals;
+using WattBit.Time;
+
+namespace WattBit.Server.Api;
+
+/// <summary>Areas, their signals (current, history, published), forecasts with quantiles, and per-node headroom.</summary>
+internal static class SignalEndpoints
+{
+    public const int MaxPoints = 366 * 48;
+    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var areas = app.MapGroup("/api/areas").WithTags("Areas and signals").RejectUnknownQueryParameters();
+        areas.MapGet("/", () => TypedResults.Ok(JapanAreas.All.Select(ToResponse).ToList())).RequireAuthorization(Roles.PublicRead)
+            .WithSummary("Japan's ten areas.");
+        areas.MapGet("/{area}/signals/{metric}/current", CurrentAsync).RequireAuthorization(Roles.PublicRead)
+            .WithSummary("The value of the 30-min slot that contains now (carbon gCO2/kWh, price JPY/kWh, curtailment MWh).");
+        areas.MapGet("/{area}/signals/{metric}", HistoryAsync).RequireAuthorization(Roles.PublicRead)
+            .WithSummary("The signal over [from, to) on the 30-min grid (default: the last 24 h).");
+        areas.MapPut("/{area}/signals/{metric}", PublishAsync).RequireAuthorization(Roles.AnyKey)
+            .WithSummary("Grid operator of the area: publish signal values (30-min grid) that replace the reference data.");
+        areas.MapGet("/{area}/forecasts/{metric}", ForecastAsync).RequireAuthorization(Roles.PublicRead)
+            .WithSummary("A forecast from now with quantiles (p10, p50, p90) for the next `hours` hours (1-48, default 24).");
+        areas.MapPut("/{area}/nodes/{node}/headroom", PublishHeadroomAsync).RequireAuthorization(Roles.AnyKey)
+            .WithSummary("Grid operator of the area: publish a node's headroom series (MW).");
+        areas.MapGet("/{area}/nodes/{node}/headroom", HeadroomAsync).RequireAuthorization(Roles.PublicRead)
+            .WithSummary("A node's published headroom (MW) over [from, to).");
+        areas.MapGet("/{area}/nodes/{node}/provisional-profile", ProfileAsync).RequireAuthorization(Roles.PublicRead)
+            .WithSummary("The provisional-operation profile: least headroom per JST hour of day over [from, to) (default: all published).");
+    }
+
+    internal static AreaResponse ToResponse(GridArea a) => new(a.Code, a.Number, a.NameEn, a.NameJa, a.FrequencyHz, a.Tso);
+
+    private static async Task<IResult> CurrentAsync(SignalCatalog catalog, string area, string metric, CancellationToken ct)
+    {
+        var problems = new Problems();
+        var a = problems.Area(area, "area");
+        var kind = Kind(problems, metric);
+        if (problems.Any)
+        {
+            return problems.Result();
+        }
+
+        var start = SignalCatalog.Floor(catalog.Now);
+        var s = await catalog.ReadAsync(a!, kind, new TimeWindow(start, start + SignalCatalog.Step), ct).ConfigureAwait(false);
+        return TypedResults.Ok(new SignalValue(a!.Code, metric, s.Unit.Symbol, start, s.End, double.IsNaN(s[0]) ? null : s[0]));
+    }
+
+    private static async Task<IResult> HistoryAsync(SignalCatalog catalog, string area, string metric, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to, CancellationToken ct)
+    {
+        var problems = new Problems();
+        var a = problems.Area(area, "area");
+        var kind = Kind(problems, metric);
+        var window = Window(problems, from, to, catalog.Now);
+        if (problems.Any)
+        {
+            return problems.Result();
+        }
+
+        var s = await catalog.ReadAsync(a!, kind, window, ct).ConfigureAwait(false);
+        return TypedResults.Ok(ToResponse(a!.Code, metric, s));
+    }
+
+    private static async Task<IResult> PublishAsync(SignalCatalog catalog, EventHub events, ClaimsPrincipal user, string area, string metric, SeriesBody body, CancellationToken ct)
+    {
+        if (Problems.UnlessGridOperatorOf(user, area, "publishes its signals", out var a, out var caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var problems = new Problems();
+        var kind = Kind(problems, metric);
+        if (problems.Any)
+        {
+            return problems.Result();
+        }
+
+        var series = ToSeries(problems, body, SignalCatalog.UnitOf(kind), requireStep: SignalCatalog.Step);
+        if (series is null)
+        {
+            return problems.Result();
+        }
+
+        var n = await catalog.PublishAsync(a, kind, series, ct).ConfigureAwait(false);
+        events.Publish("signal", a.Code, null, new { area = a.Code, metric, start = series.Start, end = series.End });
+        return TypedResults.Ok(new { stored = n });
+    }
+
+    private static async Task<IResult> ForecastAsync(SignalCatalog catalog, string area, string metric, [FromQuery] int? hours, CancellationToken ct)
+    {
+        var problems = new Problems();
+        var a = problems.Area(area, "area");
+        var kind = Kind(problems, metric);
+        problems.Require(hours is null or (>= 1 and <= 48), "hours", "hours must be between 1 and 48.");
+        if (problems.Any)
+        {
+            return problems.Result();
+        }
+
+        var steps = (hours ?? 24) * 2;
+        var f = await catalog.ForecastAsync(a!, kind, catalog.Now, steps, ct).ConfigureAwait(false);
+        var quantiles = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        for (var l = 0; l < f.Levels.Count; l++)
+        {
+            var values = new double[steps];
+            for (var i = 0; i < steps; i++)
+            {
+                values[i] = f.ValueAt(l, i);
+            }
+
+            quantiles["p" + (f.Levels[l] * 100).ToString("0.#", CultureInfo.InvariantCulture)] = values;
+        }
+
+        return TypedResults.Ok(new ForecastResponse(a!.Code, metric, f.Unit.Symbol, f.Model, f.Origin, (int)f.Step.TotalMinutes, f.Levels, quantiles));
+    }
+
+    private static async Task<IResult> PublishHeadroomAsync(IWattBitStore store, EventHub events, ClaimsPrincipal user, string area, string node, SeriesBody body, CancellationToken ct)
+    {
+        if (Problems.UnlessGridOperatorOf(user, area, "publishes headroom there", out var a, out _) is { } denied)
+        {
+            return denied;
+        }
+
+        var problems = new Problems();
+        CheckNode(problems, node);
+        var series = problems.Any ? null : ToSeries(problems, body, SeriesUnit.Megawatts, requireStep: null);
+        if (series is null)
+        {
+            return problems.Result();
+        }
+
+        var n = await store.UpsertSeriesAsync([new SeriesWrite(HeadroomKey(a, node), series)], ct).ConfigureAwait(false);
+        events.Publish("headroom", a.Code, null, new { area = a.Code, node, start = series.Start, end = series.End });
+        return TypedResults.Ok(new { stored = n });
+    }
+
+    private static async Task<IResult> HeadroomAsync(IWattBitStore store, SignalCatalog catalog, string area, string node, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
+        CancellationToken ct)
+    {
+        var (s, error) = await ReadHeadroomAsync(store, catalog, area, node, from, to, ct).ConfigureAwait(false);
+        return error ?? TypedResults.Ok(ToResponse(node, "headroom", s!));
+    }
+
+    /// <summary>A node's published headroom over [from, to) (default: all of it), or the problem to answer.</summary>
+    private static async Task<(TimeSeries? Series, IResult? Error)> ReadHeadroomAsync(IWattBitStore store, SignalCatalog catalog, string area, string node,
+        DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var problems = new Problems();
+        var a = problems.Area(area, "area");
+        CheckNode(problems, node);
+        if (problems.Any)
+        {
+            return (null, problems.Result());
+        }
+
+        var info = await store.GetSeriesInfoAsync(HeadroomKey(a!, node), ct).ConfigureAwait(false);
+        if (info is null)
+        {
+            return (null, Problems.NotFound($"published headroom for node '{node}' in {a!.Code}"));
+        }
+
+        var window = Window(problems, from ?? info.First, to ?? (from is null ? info.Window.End : null), catalog.Now, info.Step);
+        if (problems.Any)
+        {
+            return (null, problems.Result());
+        }
+
+        return (await store.ReadSeriesAsync(info.Key, window, ct).ConfigureAwait(false), null);
+    }
+
+    private static async Task<IResult> ProfileAsync(IWattBitStore store, SignalCatalog catalog, string area, string node, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
+        CancellationToken ct)
+    {
+        var (series, error) = await ReadHeadroomAsync(store, catalog, area, node, from, to, ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var s = series!;
+        var hourly = new double?[24];
+        for (var i = 0; i < s.Count; i++)
+        {
+            if (double.IsNaN(s[i]))
+            {
+                continue;
+            }
+
+            var hour = s.TimeAt(i).ToOffset(s_jst).Hour;
+            hourly[hour] = hourly[hour] is { } m ? Math.Min(m, s[i]) : s[i];
+        }
+
+        return TypedResults.Ok(new ProvisionalProfileResponse(JapanAreas.Get(area).Code, node, s.Start, s.End, hourly));
+    }
+
+    internal static SeriesKey HeadroomKey(GridArea area, string node) => new($"{area.Code}:{node}", "headroom", SignalCatalog.PublishedSource);
+
+    private static void CheckNode(Problems problems, string node) =>
+        problems.Require(node.Length is > 0 and <= 64 && node.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "node",
+            "A node id has 1-64 letters, digits, '-', '_' or '.'.");
+
+    private static SignalKind Kind(Problems problems, string metric)
+    {
+        if (!SignalCatalog.TryParseKind(metric, out var kind))
+        {
+            problems.Add("metric", $"Unknown metric '{metric}'; use carbon, price or curtailment.");
+        }
+
+        return kind;
+    }
+
+    internal static TimeSeries? ToSeries(Problems problems, SeriesBody body, SeriesUnit unit, TimeSpan? requireStep)
+    {
+        problems.Require(body.StepMinutes is >= 1 and <= 1440, "stepMinutes", "stepMinutes must be between 1 and 1440.");
+        problems.Require(requireStep is null || body.StepMinutes == requireStep.Value.TotalMinutes, "stepMinutes", $"This series has a fixed step of {requireStep?.TotalMinutes} minutes.");
+        problems.Require(body.Values.Length is > 0 and <= MaxPoints, "values", $"Send between 1 and {MaxPoints} values.");
+        if (requireStep is not null)
+        {
+            problems.Require(SignalCatalog.Floor(body.Start) == body.Start, "start", "start must be on the 30-min grid.");
+        }
+
+        if (problems.Any)
+        {
+            return null;
+        }
+
+        var values = new double[body.Values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = body.Values[i];
+            problems.Require(v is null || (double.IsFinite(v.Value) && Math.Abs(v.Value) <= 1e7), $"values[{i}]", "A value must be finite and at most 1e7 in size.");
+            values[i] = v ?? double.NaN;
+        }
+
+        return problems.Any ? null : TimeSeries.Wrap(body.Start.ToUniversalTime(), TimeSpan.FromMinutes(body.StepMinutes), values, unit);
+    }
+
+    internal static TimeWindow Window(Problems problems, DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset now, TimeSpan? step = null)
+    {
+        var s = step ?? SignalCatalog.Step;
+        var end = to ?? (from.HasValue ? from.Value + TimeSpan.FromDays(1) : SignalCatalog.Ceiling(now));
+        var start = from ?? end - TimeSpan.FromDays(1);
+        problems.Require(start < end, "from", "from must be before to.");
+        problems.Require((end - start).Ticks / s.Ticks <= MaxPoints, "to", $"At most {MaxPoints} points per request.");
+        if (step is { } st && start < end)
+        {
+            problems.Require((end - start).Ticks % st.Ticks == 0, "to", $"The window must be a whole number of {st.TotalMinutes}-min steps.");
+        }
+
+        return start < end ? new TimeWindow(start, end) : new TimeWindow(start, start);
+    }
+
+    private static SeriesResponse ToResponse(string location, string metric, TimeSeries s)
+    {
+        var values = new double?[s.Count];
+        for (var i = 0; i < s.Count; i++)
+        {
+            values[i] = double.IsNaN(s[i]) ? null : s[i];
+        }
+
+        return new SeriesResponse(location, metric, s.Unit.Symbol, s.Start, (int)s.Step.TotalMinutes, values);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using WattBit.Server.Security;
+
+namespace WattBit.Server.Events;
+
+/// <summary>
+/// A live event. <see cref="Operator"/> set: only that DC operator and the grid operator of <see cref="Area"/> see it;
+/// otherwise every authenticated caller does.
+/// </summary>
+internal sealed record ServerEvent(long Id, string Type, string? Area, string? Operator, object Data)
+{
+    public bool IsVisibleTo(Caller caller) =>
+        Operator is null
+        || (caller.IsDcOperator && caller.Operator == Operator)
+        || (Area is not null && caller.IsGridOperatorOf(Area));
+}
+
+/// <summary>Fans events out to subscribers; each has a bounded queue (the oldest events are dropped for a reader that stalls). Thread-safe.</summary>
+internal sealed class EventHub
+{
+    private readonly ConcurrentDictionary<long, (Caller Caller, Channel<ServerEvent> Channel)> _subscribers = new();
+    private long _nextSubscriber;
+    private long _nextEvent;
+
+    public int SubscriberCount => _subscribers.Count;
+
+    public void Publish(string type, string? area, string? op, object data)
+    {
+        var e = new ServerEvent(Interlocked.Increment(ref _nextEvent), type, area, op, data);
+        foreach (var (_, sub) in _subscribers)
+        {
+            if (e.IsVisibleTo(sub.Caller))
+            {
+                sub.Channel.Writer.TryWrite(e);
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<ServerEvent> SubscribeAsync(Caller caller, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var id = Interlocked.Increment(ref _nextSubscriber);
+        var channel = Channel.CreateBounded<ServerEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        _subscribers[id] = (caller, channel);
+        try
+        {
+            // The first event tells the client it is subscribed: anything published after it reaches this stream.
+            yield return new ServerEvent(0, "ready", null, null, new { subscriber = id });
+            while (await channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var e))
+                {
+                    yield return e;
+                }
+            }
+        }
+        finally
+        {
+            _subscribers.TryRemove(id, out _);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using WattBit.Data.Storage;
+using WattBit.Server.Api;
+using WattBit.Server.Compat;
+using WattBit.Server.Events;
+using WattBit.Server.Infrastructure;
+using WattBit.Server.Orders;
+using WattBit.Server.Security;
+using WattBit.Server.Signals;
+
+namespace WattBit.Server;
+
+/// <summary>Builds the WattBit web application: services, security, limits and every endpoint.</summary>
+internal static class ServerHost
+{
+    /// <summary>
+    /// Builds the application. <paramref name="configure"/> lets a test add configuration (keys, store, port) before the
+    /// options are read.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, TimeProvider time, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
+
+        var store = await WattBitStore.OpenAsync(WattBitStore.ResolveLocation(options.Store), ct).ConfigureAwait(false);
+        var catalog = await SignalCatalog.CreateAsync(store, time, options, ct).ConfigureAwait(false);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton<EventHub>();
+        builder.Services.AddSingleton<OrderBook>();
+        builder.Services.AddSingleton<ApiKeyTable>();
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBodyBytes);
+        builder.Services.Configure<RouteHandlerOptions>(r => r.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(j =>
+        {
+            j.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            j.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            j.SerializerOptions.MaxDepth = 16;
+            j.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+
+        builder.Services.AddAuthentication(ApiKeyHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.AnyKey, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Roles.PublicRead, p => p.RequireAssertion(c => options.AnonymousSignals || c.User.Identity?.IsAuthenticated == true));
+
+        builder.Services.AddRateLimiter(r =>
+        {
+            r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+                RateLimitPartition.GetTokenBucketLimiter(
+                    ctx.User.Identity?.IsAuthenticated == true ? "key:" + ctx.User.Identity.Name : "ip:" + ctx.Connection.RemoteIpAddress,
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = Math.Max(1, options.Burst),
+                        TokensPerPeriod = Math.Max(1, options.RequestsPerSecond),
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+            r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            r.OnRejected = async (context, token) =>
+            {
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = $"At most {options.RequestsPerSecond} requests per second per key." },
+                }).ConfigureAwait(false);
+            };
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", store = store.Description })).WithTags("Health").AllowAnonymous();
+        CarbonAwareEndpoints.Map(app);
+        SignalEndpoints.Map(app);
+        OperatorEndpoints.Map(app);
+        GridEndpoints.Map(app);
+
+        _ = app.Services.GetRequiredService<OrderBook>();
+        catalog.Warm();
+        app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+}

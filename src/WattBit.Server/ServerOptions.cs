@@ -1,0 +1,53 @@
+namespace WattBit.Server;
+
+/// <summary>Settings of the WattBit server, bound from the configuration section <c>WattBit</c>.</summary>
+internal sealed class ServerOptions
+{
+    public const string Section = "WattBit";
+
+    /// <summary>Store location (SQLite path or <c>postgres:...</c>); default <c>wattbit.db</c> in the working folder.</summary>
+    public string? Store { get; set; }
+
+    /// <summary>Append-only journal (audit log) of curtailment orders, acknowledgements and maintenance; default <c>wattbit-journal.jsonl</c>.</summary>
+    public string Journal { get; set; } = "wattbit-journal.jsonl";
+
+    /// <summary>Seed of the synthetic reference year.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Largest accepted request body in bytes (default 1 MiB).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1 << 20;
+
+    /// <summary>Requests per second granted to each API key (or each anonymous client address).</summary>
+    public int RequestsPerSecond { get; set; } = 2000;
+
+    /// <summary>Burst allowance (token-bucket size) per key.</summary>
+    public int Burst { get; set; } = 4000;
+
+    /// <summary>Whether public signal endpoints (Carbon Aware SDK routes, areas, signals, forecasts) can be read without a key.</summary>
+    public bool AnonymousSignals { get; set; } = true;
+
+    /// <summary>The API keys the server accepts.</summary>
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+}
+
+/// <summary>One API key: who it is, its role and scope. Give <see cref="Sha256"/> (hex of the key's SHA-256) rather than the key itself.</summary>
+internal sealed class ApiKeyOptions
+{
+    /// <summary>A name for the key holder, used in the audit log (never the key).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The key in clear (development only).</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the key.</summary>
+    public string? Sha256 { get; set; }
+
+    /// <summary>grid-operator, dc-operator, planner or viewer.</summary>
+    public string Role { get; set; } = "";
+
+    /// <summary>For grid-operator: the area code (TK, KN...).</summary>
+    public string? Area { get; set; }
+
+    /// <summary>For dc-operator: the operator id its sites and workloads belong to.</summary>
+    public string? Operator { get; set; }
+}
