@@ -182,7 +182,7 @@ internal static class DataCommands
         var output = new Option<string>("--out") { Description = "The page to write.", DefaultValueFactory = _ => "docs/calibration.md" };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic years compared.", DefaultValueFactory = _ => 1 };
         var tables = new Option<string?>("--write-tables") { Description = "Also re-derive the model's shape and price tables (reference_shapes.csv, reference_price_quantiles.csv) into this folder." };
-        var command = new Command("calibrate", "Compare the synthetic reference year with the real Tokyo, Chubu and JEPX data and write docs/calibration.md.")
+        var command = new Command("calibrate", "Compare the synthetic reference year with the real Tokyo, Chubu, sample-day and JEPX data and write docs/calibration.md.")
         {
             dataDir, output, seed, tables,
         };
@@ -194,6 +194,7 @@ internal static class DataCommands
     {
         var asd = Path.Combine(dataDir, "japan", "area-supply-demand");
         var actuals = new List<AreaSupplyDemand>();
+        var samples = new List<AreaSupplyDemand>();
         JepxSpot? spot = null;
         string? report = null;
         AnsiConsole.Status().Start("Calibrating", ctx =>
@@ -206,6 +207,15 @@ internal static class DataCommands
                 {
                     actuals.Add(AreaSupplyDemand.Merge(Directory.GetFiles(dir, "*.csv").Order(StringComparer.Ordinal).Select(f => AreaSupplyDemandImporter.ReadFile(f))));
                 }
+            }
+
+            var mocks = Path.Combine(asd, "mocks");
+            if (Directory.Exists(mocks))
+            {
+                ctx.Status("Importing sample days");
+                samples.AddRange(Directory.GetFiles(mocks, "*.csv").Order(StringComparer.Ordinal)
+                    .Where(f => Path.GetFileName(f).StartsWith("eria_jukyu_", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith("realtime_jukyu_", StringComparison.Ordinal))
+                    .Select(f => AreaSupplyDemandImporter.ReadFile(f)));
             }
 
             var fy2025 = Path.Combine(dataDir, "japan", "jepx", "spot_summary_2025.csv");
@@ -235,7 +245,7 @@ internal static class DataCommands
                 return;
             }
 
-            report = ReferenceCalibration.Report(new CalibrationData(actuals, spot), seed, progress: s => ctx.Status(s));
+            report = ReferenceCalibration.Report(new CalibrationData(actuals, spot, samples), seed, progress: s => ctx.Status(s));
         });
 
         if (report is not null)

@@ -12,7 +12,9 @@ public sealed class ReferenceCalibrationTests
         var files = Directory.GetFiles(SharedData.Path("japan", "area-supply-demand", "chubu"), "*.csv").Order(StringComparer.Ordinal);
         var chubu = AreaSupplyDemand.Merge(files.Select(f => AreaSupplyDemandImporter.ReadFile(f)));
         var spot = JepxSpotImporter.ReadFile(SharedData.Path("japan", "jepx", "spot_summary_2025.csv"));
-        var report = ReferenceCalibration.Report(new CalibrationData([chubu], spot), 1);
+        var sample = AreaSupplyDemandImporter.ReadFile(SharedData.Path("japan", "area-supply-demand", "mocks", "eria_jukyu_202604_09.csv"));
+        var report = ReferenceCalibration.Report(new CalibrationData([chubu], spot, [sample]), 1);
+        Assert.Contains("| KY | eria_jukyu_202604_09.csv | 100 |", report, StringComparison.Ordinal);
         Assert.Contains("## CB Chubu", report, StringComparison.Ordinal);
         Assert.Contains("peak demand (MW)", report, StringComparison.Ordinal);
         Assert.Contains("solar capacity factor", report, StringComparison.Ordinal);
