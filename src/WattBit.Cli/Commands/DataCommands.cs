@@ -39,7 +39,7 @@ internal static class DataCommands
 
     private static async Task<int> ImportAsync(string[] inputs, string? areaCode, string? storeOption, TimeProvider time, CancellationToken ct)
     {
-        var area = areaCode is null ? null : Areas.JapanAreas.Get(areaCode);
+        var area = areaCode is null ? null : SignalsCommands.AreaOption(areaCode);
         var files = Expand(inputs);
         var location = WattBitStore.ResolveLocation(storeOption);
         await using var store = await WattBitStore.OpenAsync(location, ct).ConfigureAwait(false);

@@ -53,7 +53,7 @@ internal static class SignalsCommands
     {
         var areas = r.Areas.Length == 0
             ? JapanAreas.All.ToList()
-            : r.Areas.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(JapanAreas.Get).Distinct().ToList();
+            : r.Areas.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(AreaOption).Distinct().ToList();
         var window = Window(r.From, r.To, time);
         if (r.Consumption && r.Metric != "carbon")
         {
@@ -97,6 +97,10 @@ internal static class SignalsCommands
         AnsiConsole.Write(table);
         return 0;
     }
+
+    internal static GridArea AreaOption(string code) => JapanAreas.TryFind(code, out var area)
+        ? area
+        : throw new CliException($"--area: unknown area '{code}'; known: {string.Join(", ", JapanAreas.All.Select(a => a.Code))}.");
 
     private static TimeWindow Window(string? from, string? to, TimeProvider time)
     {
