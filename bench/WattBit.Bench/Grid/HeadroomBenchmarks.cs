@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using WattBit.Grid.Headroom;
 using WattBit.Grid.Network;
 using WattBit.Grid.PowerFlow;
@@ -12,8 +11,7 @@ namespace WattBit.Bench.Grid;
 /// <see cref="HeadroomSampleBenchmarks"/> and its full-year time is extrapolated linearly (its cost is exactly
 /// buses × steps × contingencies × branches).
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1)]
+[Config(typeof(OneRun))]
 public class HeadroomYearBenchmarks
 {
     private PowerNetwork _net = null!;
@@ -76,8 +74,7 @@ public class HeadroomYearBenchmarks
 }
 
 /// <summary>N-1 naive (baseline) vs pruned on the same sample: 8 buses spread over the case, the first 24 hours.</summary>
-[MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
+[Config(typeof(TwoRuns))]
 public class HeadroomSampleBenchmarks
 {
     private HeadroomEngine _engine = null!;

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using WattBit.Grid.Network;
 using WattBit.Grid.PowerFlow;
 
@@ -9,8 +8,7 @@ namespace WattBit.Bench.Grid;
 /// PTDF + LODF build on case2383wp: sparse LDLᵀ with minimum-degree ordering vs the same without ordering vs a dense
 /// Cholesky of the reduced B matrix (baseline). All three produce the PTDF of every bus.
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[Config(typeof(ThreeRuns))]
 public class SensitivityBuildBenchmarks
 {
     private PowerNetwork _net = null!;
