@@ -17,7 +17,7 @@ internal static class Ui
         if (redirected)
         {
             // Files and pipes have no width: keep tables and messages on whole lines instead of 80 columns.
-            console.Profile.Width = 240;
+            console.Profile.Width = 120;
         }
 
         return console;

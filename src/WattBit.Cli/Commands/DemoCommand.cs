@@ -4,6 +4,7 @@ using Spectre.Console;
 using WattBit.Formats;
 using WattBit.Planning.Shifting;
 using WattBit.Signals;
+using WattBit.Units;
 
 namespace WattBit.Cli.Commands;
 
@@ -39,9 +40,23 @@ internal static class DemoCommand
                 ScheduleCsv.Write(writer, result.Placements.ToScheduleRows());
             }
 
-            ShiftCommand.Report(Ui.Out, result, path);
+            ShiftCommand.Report(Ui.Out, result, path, jobs.Jobs);
         }
 
+        // Unlimited, every job runs where the carbon is lowest (Kyushu's solar hours). Real sites have grid limits:
+        // the same jobs under a 4 MW limit per location, placed jointly.
+        var carbon = SignalCsv.Parse(Resource("signal-carbon.csv"), "samples/shift/signal-carbon.csv", SignalKind.Carbon);
+        var limits = carbon.Locations.ToDictionary(l => l, _ => Power.FromMegawatts(4), StringComparer.Ordinal);
+        Ui.Out.Write(new Rule("[bold]With a 4 MW grid limit per location[/] (joint MIP, 10 s limit)").LeftJustified());
+        var limited = Ui.WithProgress(Ui.Out, "Shifting under limits", jobs.Jobs.Count,
+            p => Shifter.Shift(new ShiftRequest(jobs.Jobs, carbon, ShiftObjective.Carbon) { Capacity = limits, TimeLimit = TimeSpan.FromSeconds(10) }, p));
+        var limitedPath = Path.Combine(output.FullName, "schedule-carbon-limited.csv");
+        using (var writer = new StreamWriter(limitedPath))
+        {
+            ScheduleCsv.Write(writer, limited.Placements.ToScheduleRows());
+        }
+
+        ShiftCommand.Report(Ui.Out, limited, limitedPath, jobs.Jobs);
         Ui.Out.MarkupLine("Try it on your own data: [blue]wattbit shift --signal S.csv --jobs J.csv --objective carbon[/] (see samples/shift).");
         return 0;
     }

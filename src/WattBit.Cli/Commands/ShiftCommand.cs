@@ -5,6 +5,7 @@ using WattBit.Formats;
 using WattBit.Planning.Shifting;
 using WattBit.Signals;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Cli.Commands;
 
@@ -68,7 +69,7 @@ internal static class ShiftCommand
             ScheduleCsv.Write(writer, result.Placements.ToScheduleRows());
         }
 
-        Report(ui, result, toStdout ? null : output);
+        Report(ui, result, toStdout ? null : output, jobFile.Jobs);
         return 0;
     }
 
@@ -108,7 +109,7 @@ internal static class ShiftCommand
         return result;
     }
 
-    internal static void Report(IAnsiConsole ui, ShiftResult result, string? schedulePath)
+    internal static void Report(IAnsiConsole ui, ShiftResult result, string? schedulePath, IReadOnlyList<BatchJob> jobs)
     {
         var carbon = result.Objective == ShiftObjective.Carbon;
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]Shift: baseline vs shifted[/]");
@@ -131,6 +132,7 @@ internal static class ShiftCommand
         }
 
         ui.Write(table);
+        ui.Write(ByLocation(result, jobs));
         var status = result.Status == OptimalityStatus.ProvenOptimal
             ? "[green]proven optimal[/]"
             : double.IsFinite(result.Gap)
@@ -158,6 +160,32 @@ internal static class ShiftCommand
         {
             ui.MarkupLine($"Schedule written to [blue]{Markup.Escape(schedulePath)}[/].");
         }
+    }
+
+    /// <summary>Where the energy and the score go, per location, before and after shifting.</summary>
+    private static Table ByLocation(ShiftResult result, IReadOnlyList<BatchJob> jobs)
+    {
+        var energy = jobs.ToDictionary(j => j.Id, j => j.Energy.KilowattHours, StringComparer.Ordinal);
+        var unit = result.Objective == ShiftObjective.Carbon ? "kg CO2" : "JPY";
+        var scale = result.Objective == ShiftObjective.Carbon ? 1e-3 : 1;
+        var rows = result.Placements
+            .SelectMany(p => new[] { (Location: p.BaselineLocation, Base: energy[p.JobId], Shifted: 0.0, BaseScore: p.BaselineScore, Score: 0.0),
+                                     (Location: p.Location, Base: 0.0, Shifted: energy[p.JobId], BaseScore: 0.0, Score: p.Score) })
+            .GroupBy(r => r.Location, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]By location[/]");
+        table.AddColumn("location");
+        table.AddColumn(new TableColumn("baseline kWh").RightAligned());
+        table.AddColumn(new TableColumn("shifted kWh").RightAligned());
+        table.AddColumn(new TableColumn($"baseline {unit}").RightAligned());
+        table.AddColumn(new TableColumn($"shifted {unit}").RightAligned());
+        foreach (var g in rows)
+        {
+            table.AddRow(Markup.Escape(g.Key), Num(g.Sum(r => r.Base)), Num(g.Sum(r => r.Shifted)),
+                Num(g.Sum(r => r.BaseScore) * scale), Num(g.Sum(r => r.Score) * scale));
+        }
+
+        return table;
     }
 
     private static string Num(double value, string format = "#,0.0") => value.ToString(format, CultureInfo.InvariantCulture);

@@ -255,11 +255,12 @@ internal static class CapacityPlacer
         }
 
         var score = chosen.Sum(o => o?.Score ?? 0);
-        if (double.IsNaN(bound) && Enumerable.Range(0, jobs.Count).All(j => chosen[j] is not null || tooBig[j]))
+        if (Enumerable.Range(0, jobs.Count).All(j => chosen[j] is not null || tooBig[j]))
         {
             // Every job that can run at all is served, so the served set is the best possible and each job's own
-            // unconstrained optimum bounds its score from below.
-            bound = Enumerable.Range(0, jobs.Count).Where(j => chosen[j] is not null).Sum(j => independent[j].Score);
+            // unconstrained optimum bounds its score from below; keep the better of that and the solver's bound.
+            var own = Enumerable.Range(0, jobs.Count).Where(j => chosen[j] is not null).Sum(j => independent[j].Score);
+            bound = double.IsNaN(bound) ? own : Math.Max(bound, own);
         }
 
         var gap = proven ? 0 : double.IsNaN(bound) ? double.PositiveInfinity : Math.Max(0, score - bound) / Math.Max(ScoreTolerance, Math.Abs(score));

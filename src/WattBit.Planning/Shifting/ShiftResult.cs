@@ -8,7 +8,9 @@ namespace WattBit.Planning.Shifting;
 /// <param name="Location">The location it runs at.</param>
 /// <param name="Runs">The time windows it runs in, in time order (one for a job run in one piece).</param>
 /// <param name="Score">Its total of signal x energy: gCO2 for a carbon signal, JPY for a price signal.</param>
-public sealed record Placement(string JobId, string Location, IReadOnlyList<TimeWindow> Runs, double Score);
+/// <param name="BaselineLocation">Where the baseline runs it (its first allowed location).</param>
+/// <param name="BaselineScore">Its score in the baseline: at its release, at <paramref name="BaselineLocation"/>, in one piece.</param>
+public sealed record Placement(string JobId, string Location, IReadOnlyList<TimeWindow> Runs, double Score, string BaselineLocation, double BaselineScore);
 
 /// <summary>A job that could not be placed, and why.</summary>
 /// <param name="JobId">The job.</param>

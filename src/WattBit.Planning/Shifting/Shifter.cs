@@ -204,10 +204,11 @@ public static class Shifter
                     new DateTimeOffset(o.RunEnds[r], TimeSpan.Zero).ToOffset(offset));
             }
 
-            placements.Add(new Placement(job.Id, locations[o.Location], runs, o.Score));
-            shiftedScore += o.Score;
             var first = integrals[allowed[j][0]];
-            baseScore += job.Power.Kilowatts * first.Over(job.Release.UtcTicks, job.Release.UtcTicks + job.Duration.Ticks);
+            var jobBaseline = job.Power.Kilowatts * first.Over(job.Release.UtcTicks, job.Release.UtcTicks + job.Duration.Ticks);
+            placements.Add(new Placement(job.Id, locations[o.Location], runs, o.Score, locations[allowed[j][0]], jobBaseline));
+            shiftedScore += o.Score;
+            baseScore += jobBaseline;
             energy += job.Energy;
         }
 
