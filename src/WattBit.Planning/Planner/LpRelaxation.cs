@@ -132,7 +132,9 @@ internal static class LpRelaxation
                 pools[key] = pool;
             }
 
-            var ck = (j.Release, Math.Max(j.Deadline, j.Release));
+            // Windows widen to whole buckets (release rounded down, deadline up): still a relaxation, far fewer classes.
+            var bucket = d.Jobs.Length > 2_000 ? 2 : 1;
+            var ck = (j.Release / bucket * bucket, Math.Min(T, (Math.Max(j.Deadline, j.Release) + bucket - 1) / bucket * bucket));
             if (!pool.Classes.TryGetValue(ck, out var c))
             {
                 c = new JobClass();
