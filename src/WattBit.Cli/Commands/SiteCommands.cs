@@ -237,7 +237,10 @@ internal static class SiteCommands
         var report = SiteCheck.Run(point, Power.FromMegawatts(mw), kind, locator, assumptions,
             flexible is { } f ? Power.FromMegawatts(f) : null, n1 is { } m ? Power.FromMegawatts(m) : null);
         var where = report.Location;
-        AnsiConsole.MarkupLine($"[bold]{mw:0.###} MW {Markup.Escape(KindName(kind))} at {Markup.Escape(point.ToString())}[/]");
+        var cable = kind is FacilityKind.DomesticCable or FacilityKind.InternationalCableBranch;
+        AnsiConsole.MarkupLine(cable
+            ? $"[bold]{Markup.Escape(KindName(kind))} at {Markup.Escape(point.ToString())}[/]"
+            : $"[bold]{mw:0.###} MW {Markup.Escape(KindName(kind))} at {Markup.Escape(point.ToString())}[/]");
         AnsiConsole.MarkupLine($"  Prefecture: [bold]{Markup.Escape(where.Prefecture.NameJa)}[/] ({Markup.Escape(where.Prefecture.NameEn)}, JIS {where.Prefecture.CodeText}) — {Markup.Escape(where.Basis)}");
         AnsiConsole.MarkupLine($"  TSO area:   {Markup.Escape(where.Area.ToString())}, {where.Area.FrequencyHz} Hz{(areaMap is null ? " (main area of the prefecture: no area map)" : "")}");
         var s = report.Subsidy;
@@ -245,16 +248,19 @@ internal static class SiteCommands
         AnsiConsole.MarkupLine($"  Subsidy:    [{colour}]{(s.Eligible ? "eligible" : "not eligible")}, rate {s.RateText}[/] — {Markup.Escape(s.Reason)}");
         AnsiConsole.MarkupLine("              [grey]rule: digital infrastructure resilience fund (council materials 2025), see docs/siting.md[/]");
 
-        AnsiConsole.MarkupLine("  [bold]Connection options[/]");
-        foreach (var o in report.Connection.Options)
+        if (!cable)
         {
-            var fits = o.Feasible switch { true => "fits the headroom given", false => "does NOT fit the headroom given", null => "headroom unknown" };
-            AnsiConsole.MarkupLine($"  - {Markup.Escape(o.Name)}, {Markup.Escape(o.Voltage)}: {o.LeadMonths.Format("0")} months, {o.CostMillionYen.Format("#,0")} million JPY; {fits}");
-            AnsiConsole.MarkupLine($"    [grey]{Markup.Escape(o.Note)}[/]");
-        }
+            AnsiConsole.MarkupLine("  [bold]Connection options[/]");
+            foreach (var o in report.Connection.Options)
+            {
+                var fits = o.Feasible switch { true => "fits the headroom given", false => "does NOT fit the headroom given", null => "headroom unknown" };
+                AnsiConsole.MarkupLine($"  - {Markup.Escape(o.Name)}, {Markup.Escape(o.Voltage)}: {o.LeadMonths.Format("0")} months, {o.CostMillionYen.Format("#,0")} million JPY; {fits}");
+                AnsiConsole.MarkupLine($"    [grey]{Markup.Escape(o.Note)}[/]");
+            }
 
-        AnsiConsole.MarkupLine($"  Verdict: {Markup.Escape(report.Connection.Verdict)}");
-        AnsiConsole.MarkupLine($"  [grey]Assumptions: threshold {assumptions.ThresholdMw:0.##} MW, split unit {assumptions.UnitMw:0.##} MW; override with --threshold-mw, --unit-mw, --small-lead-months, --small-cost-myen, --large-lead-months, --large-cost-myen.[/]");
+            AnsiConsole.MarkupLine($"  Verdict: {Markup.Escape(report.Connection.Verdict)}");
+            AnsiConsole.MarkupLine($"  [grey]Assumptions: threshold {assumptions.ThresholdMw:0.##} MW, split unit {assumptions.UnitMw:0.##} MW; override with --threshold-mw, --unit-mw, --small-lead-months, --small-cost-myen, --large-lead-months, --large-cost-myen.[/]");
+        }
 
         var (landing, landingKm) = report.NearestLanding;
         var (ix, ixKm) = report.NearestIx;

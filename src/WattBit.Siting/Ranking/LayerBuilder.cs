@@ -224,7 +224,7 @@ internal static class LayerBuilder
                 _ => "candidates",
             };
             throw new InputFormatException(table.Source, 0, 0,
-                $"layer '{layer}' has no value for {distinct.Count} {what}: {string.Join(", ", distinct.Take(12))}{(distinct.Count > 12 ? ", ..." : "")}.");
+                $"layer '{layer}' has no value for {distinct.Count} {what}: {string.Join(", ", distinct.Take(12))}{(distinct.Count > 12 ? $" and {distinct.Count - 12} more" : "")}.");
         }
 
         return values;
