@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using WattBit.Data.Import;
 using WattBit.Forecasting;
 using WattBit.Time;
@@ -12,7 +11,7 @@ namespace WattBit.Bench.Forecasting;
 /// Run: <c>dotnet run -c Release --project bench/WattBit.Bench -- --filter '*ForecastBenchmarks*'</c>.
 /// The whole backtest is timed by <c>wattbit forecast backtest</c> itself (it prints seconds per series).
 /// </summary>
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[Config(typeof(WattBit.Bench.Storage.InProcessThroughputConfig))]
 [MemoryDiagnoser]
 public class ForecastBenchmarks
 {

@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using WattBit.Data.Storage;
 using WattBit.Time;
 
@@ -14,7 +16,7 @@ namespace WattBit.Bench.Storage;
 /// for example one started as in docs/storage.md. Rows per second = points / mean time.
 /// Run: <c>dotnet run -c Release --project bench/WattBit.Bench -- --filter '*StorageBenchmarks*'</c>.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(InProcessConfig))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [MemoryDiagnoser]
 public class StorageBenchmarks
@@ -58,7 +60,7 @@ public class StorageBenchmarks
         DisposeStores();
         _round++;
         _sqlite = WattBitStore.OpenAsync(Path.Combine(_folder, $"r{_round}.db")).GetAwaiter().GetResult();
-        var name = $"wattbit_bench_{Environment.ProcessId}_{_round}";
+        var name = $"wattbit_bench_{Guid.NewGuid():N}";
         using (var c = new Npgsql.NpgsqlConnection(_postgresAdmin))
         {
             c.Open();
@@ -110,4 +112,21 @@ public class StorageBenchmarks
         _sqlite?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _postgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
+}
+
+/// <summary>
+/// Runs in the host process with few iterations: the shared 2-core machine cannot rebuild the whole bench project
+/// within BenchmarkDotNet's build timeout, and one storage iteration moves a year of data.
+/// </summary>
+public sealed class InProcessConfig : ManualConfig
+{
+    public InProcessConfig() => AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5)
+        .WithToolchain(InProcessEmitToolchain.Instance));
+}
+
+/// <summary>In-process, throughput measurement with enough iterations for a millisecond-scale method.</summary>
+public sealed class InProcessThroughputConfig : ManualConfig
+{
+    public InProcessThroughputConfig() => AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15)
+        .WithToolchain(InProcessEmitToolchain.Instance));
 }
