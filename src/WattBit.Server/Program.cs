@@ -1,5 +1,12 @@
 using WattBit.Server;
 
-// `dotnet run --project src/WattBit.Server` — embedded default: SQLite file wattbit.db + the synthetic reference year.
-var app = await ServerHost.BuildAsync(args, TimeProvider.System).ConfigureAwait(false);
+// `dotnet run --project src/WattBit.Server` — embedded default: SQLite file wattbit.db + the synthetic reference year,
+// listening on http://127.0.0.1:5080 unless --urls or ASPNETCORE_URLS say otherwise.
+var app = await ServerHost.BuildAsync(args, TimeProvider.System, builder =>
+{
+    if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    {
+        builder.WebHost.UseUrls("http://127.0.0.1:5080");
+    }
+}).ConfigureAwait(false);
 await app.RunAsync().ConfigureAwait(false);
