@@ -120,6 +120,7 @@ internal static class ForecastCommands
         input.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            CheckHorizon(parse.GetValue(horizon));
             var (series, exogenous) = await input.LoadAsync(parse, ct).ConfigureAwait(false);
             var options = new BacktestOptions(Steps(series[0], parse.GetValue(horizon)), OriginTime(parse.GetValue(originTime)!), parse.GetValue(warmup));
             if (options.WarmupDays < 1)
@@ -176,6 +177,7 @@ internal static class ForecastCommands
         input.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            CheckHorizon(parse.GetValue(horizon));
             var (series, exogenous) = await input.LoadAsync(parse, ct).ConfigureAwait(false);
             var csv = new StringBuilder("timestamp,location,metric,p10,p50,p90\n");
             var writes = new List<SeriesWrite>();
@@ -217,15 +219,15 @@ internal static class ForecastCommands
 
     private static IForecaster[] Forecasters() => [new RegressionForecaster(), new PersistenceForecaster(), new SeasonalNaiveForecaster()];
 
-    private static int Steps(TimeSeries series, int hours)
+    private static void CheckHorizon(int hours)
     {
         if (hours is < 1 or > 48)
         {
             throw new CliException($"--horizon must be 1 to 48 hours (got {hours}).");
         }
-
-        return (int)(TimeSpan.FromHours(hours) / series.Step);
     }
+
+    private static int Steps(TimeSeries series, int hours) => (int)(TimeSpan.FromHours(hours) / series.Step);
 
     private static TimeSpan OriginTime(string text) =>
         TimeSpan.TryParseExact(text, ["h\\:mm", "hh\\:mm"], CultureInfo.InvariantCulture, out var t) && t < TimeSpan.FromDays(1)
