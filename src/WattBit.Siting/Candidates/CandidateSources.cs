@@ -22,7 +22,7 @@ public static class CandidateSources
 
     /// <summary>
     /// Substations from a GeoJSON of points (or outlines, taken at their centroid) with <c>_display_name</c> (or <c>name</c>), <c>_voltage_kv</c> and
-    /// <c>_region</c> (TSO area, English); keeps those at or above <paramref name="minVoltageKv"/>. Ids are the names,
+    /// <c>_region</c> (used for the TSO area only when the locator has no area map); keeps those at or above <paramref name="minVoltageKv"/>. Ids are the names,
     /// suffixed "#n" when a name repeats.
     /// </summary>
     /// <exception cref="InputFormatException">The file is malformed or a voltage does not parse.</exception>
@@ -49,7 +49,8 @@ public static class CandidateSources
             var id = seen.TryGetValue(name, out var n) ? $"{name}#{n + 1}" : name;
             seen[name] = n + 1;
             var where = locator.Locate(point);
-            var area = s_regionNames.TryGetValue(f.Property("_region") ?? "", out var a) ? a : where.Area;
+            // The area polygons win; the file's _region (a regional label that does not always follow TSO borders) is the fallback.
+            var area = !locator.HasAreaMap && s_regionNames.TryGetValue(f.Property("_region") ?? "", out var a) ? a : where.Area;
             list.Add(new Candidate(id, name, CandidateKind.Substation, point, where.Prefecture, area, kv));
         }
 

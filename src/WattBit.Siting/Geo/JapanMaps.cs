@@ -31,6 +31,9 @@ public sealed class JapanLocator
     /// <summary>True when a prefecture boundary map is loaded.</summary>
     public bool HasPrefectureMap => _prefectures is not null;
 
+    /// <summary>True when a TSO area boundary map is loaded.</summary>
+    public bool HasAreaMap => _areas is not null;
+
     /// <summary>
     /// Loads the prefecture boundaries from a TopoJSON file whose geometries carry the JIS code in property <c>id</c>
     /// (dataofjapan/land japan.topojson) and, optionally, TSO areas from a GeoJSON file whose features carry
