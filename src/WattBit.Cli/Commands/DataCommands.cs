@@ -25,7 +25,7 @@ internal static class DataCommands
     private static Command ImportCommand(TimeProvider time)
     {
         var paths = new Argument<string[]>("paths") { Description = "Files or folders (searched recursively for .csv and .json).", Arity = ArgumentArity.OneOrMore };
-        var area = new Option<string?>("--area") { Description = "Area of legacy area files whose name does not say it (e.g. TK)." };
+        var area = new Option<string?>("--area") { Description = "Area of legacy area files whose name does not say it (e.g. TK); files named eria_jukyu_YYYYMM_NN keep their own area." };
         var store = new Option<string?>("--store") { Description = $"Store: a SQLite file or postgres:<connection string>. Default ${WattBitStore.EnvironmentVariable} or {WattBitStore.DefaultFile}." };
         var command = new Command("import", "Import files into the store: each file whole or not at all; a file already imported (same content) is skipped.")
         {

@@ -32,7 +32,7 @@ public static partial class AreaSupplyDemandImporter
 
     /// <summary>Reads one file.</summary>
     /// <param name="path">The CSV file.</param>
-    /// <param name="area">The area, when the file name does not say it (required for legacy files named without an area).</param>
+    /// <param name="area">The area of a file whose name does not say it (required for legacy files named without an area); ignored when the name says the area.</param>
     /// <exception cref="InputFormatException">The file is malformed; the message names file, line and column.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static AreaSupplyDemand ReadFile(string path, GridArea? area = null)
@@ -95,8 +95,9 @@ public static partial class AreaSupplyDemandImporter
 
     internal static AreaSupplyDemand ParseText(string text, string source, string encoding, GridArea? area)
     {
+        // A file name that says the area wins: the explicit area is for files named without one.
         var named = TryIdentify(source, out var fromName, out var format);
-        area ??= named ? fromName : null;
+        area = named ? fromName : area;
         if (area is null)
         {
             throw new InputFormatException(source, 0, 0,

@@ -156,6 +156,13 @@ public sealed class AreaSupplyDemandImporterTests
     }
 
     [Fact]
+    public void Import_FileNameSaysTheArea_ExplicitAreaDoesNotOverrideIt()
+    {
+        var d = AreaSupplyDemandImporter.ReadFile(Mock("eria_jukyu_202604_09.csv"), JapanAreas.Chubu);
+        Assert.Equal(JapanAreas.Kyushu, d.Area);
+    }
+
+    [Fact]
     public void Import_LegacyFileWithoutAreaInName_NeedsTheArea()
     {
         var ex = Assert.Throws<InputFormatException>(() => AreaSupplyDemandImporter.ReadFile(Mock("area_jyukyu_jisseki_2016.csv")));
