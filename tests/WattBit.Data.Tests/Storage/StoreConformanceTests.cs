@@ -84,6 +84,19 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpsertSeries_TwoWritesToOneKeyInABatch_LaterWins()
+    {
+        await Store.UpsertSeriesAsync(
+        [
+            new SeriesWrite(Demand, Series(T0, 1, 2, 3)),
+            new SeriesWrite(Solar, Series(T0, 9)),
+            new SeriesWrite(Demand, Series(T0 + HalfHour, 20, 30, 40)),
+        ]);
+        Assert.Equal(new double[] { 1, 20, 30, 40 }, await ReadAsync(Demand, T0, 4));
+        Assert.Equal(new double[] { 9 }, await ReadAsync(Solar, T0, 1));
+    }
+
+    [Fact]
     public async Task UpsertSeries_NaN_DoesNotEraseStoredValue()
     {
         await Store.UpsertSeriesAsync([new SeriesWrite(Demand, Series(T0, 1, 2, 3))]);
