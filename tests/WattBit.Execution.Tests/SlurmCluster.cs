@@ -148,9 +148,14 @@ public sealed class SlurmCluster : IAsyncLifetime
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>The daemons live in /usr/sbin, which a non-root PATH may lack.</summary>
+    private static string Resolve(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/usr/bin"]).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists) ?? program;
+
     private void Start(string program, params string[] args)
     {
-        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(Resolve(program)) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
@@ -239,7 +244,7 @@ public sealed class SlurmCluster : IAsyncLifetime
 
     private async Task<string> Run(string program, params string[] args)
     {
-        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(Resolve(program)) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
