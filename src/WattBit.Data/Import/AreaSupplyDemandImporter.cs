@@ -265,6 +265,13 @@ public static partial class AreaSupplyDemandImporter
             Array.Fill(arrays[k], double.NaN);
         }
 
+        // Columns a publisher leaves empty throughout (e.g. 地熱 where there is none) are reported once, not per row.
+        var emptyColumn = new bool[keyCount];
+        for (var k = 0; k < keyCount; k++)
+        {
+            emptyColumn[k] = rows.TrueForAll(r => double.IsNaN(r.Values[k]));
+        }
+
         // Interconnection sign: count rows that balance under each convention.
         var flip = DetectExportPositive(area, layout, rows);
         var covered = new string?[n];
@@ -307,15 +314,14 @@ public static partial class AreaSupplyDemandImporter
                 }
             }
 
-            CheckRow(r, layout, source, warnings);
+            CheckRow(r, layout, emptyColumn, source, warnings);
         }
 
         AreaSupplyDemand.ReportGaps(covered, start, source, warnings);
         var series = new Dictionary<string, TimeSeries>(StringComparer.Ordinal);
         for (var k = 0; k < keyCount; k++)
         {
-            var allMissing = Array.TrueForAll(arrays[k], double.IsNaN);
-            if (allMissing)
+            if (emptyColumn[k])
             {
                 warnings.Add(new ImportWarning(source, 0, $"column {layout.Names[k]} ({layout.Keys[k]}) is empty in every row; not imported."));
                 continue;
@@ -377,7 +383,7 @@ public static partial class AreaSupplyDemandImporter
         return (others, tie, target, 0.5 * (terms + 2));
     }
 
-    private static void CheckRow(RawRow r, Layout layout, string source, List<ImportWarning> warnings)
+    private static void CheckRow(RawRow r, Layout layout, bool[] emptyColumn, string source, List<ImportWarning> warnings)
     {
         var (others, tie, target, tolerance) = BalanceTerms(r, layout);
         if (double.IsNaN(target))
@@ -389,7 +395,7 @@ public static partial class AreaSupplyDemandImporter
         var missing = 0;
         for (var k = 0; k < layout.Keys.Count; k++)
         {
-            if (double.IsNaN(r.Values[k]))
+            if (double.IsNaN(r.Values[k]) && !emptyColumn[k])
             {
                 missing++;
             }
