@@ -10,6 +10,7 @@ using WattBit.Server.Compat;
 using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
 using WattBit.Server.Orders;
+using WattBit.Server.Plans;
 using WattBit.Server.Security;
 using WattBit.Server.Signals;
 
@@ -37,6 +38,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<EventHub>();
         builder.Services.AddSingleton<OrderBook>();
         builder.Services.AddSingleton<ApiKeyTable>();
+        builder.Services.AddSingleton<PlanService>();
 
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -7,9 +7,9 @@ namespace WattBit.Server.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class LiveEventsTests(TestServer server)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private sealed class EventStream(HttpResponseMessage response, StreamReader reader) : IAsyncDisposable
+    internal sealed class EventStream(HttpResponseMessage response, StreamReader reader) : IAsyncDisposable
     {
         public static async Task<EventStream> OpenAsync(HttpClient client)
         {

@@ -23,6 +23,7 @@ public sealed class TestServer : IAsyncLifetime
         ("tso-kn", "key-tso-kn-0123456789", "grid-operator", "KN", null),
         ("dc-alpha", "key-dc-alpha-0123456789", "dc-operator", null, "alpha"),
         ("dc-beta", "key-dc-beta-0123456789", "dc-operator", null, "beta"),
+        ("dc-gamma", "key-dc-gamma-0123456789", "dc-operator", null, "gamma"),
         ("planner", "key-planner-0123456789", "planner", null, null),
         ("viewer", "key-viewer-0123456789", "viewer", null, null),
     ];

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using WattBit.Data.Storage;
 using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
+using WattBit.Server.Plans;
 using WattBit.Server.Security;
 using WattBit.Sites;
 using WattBit.Units;
@@ -29,6 +30,15 @@ internal static class OperatorEndpoints
         jobs.MapGet("/{id}", GetJobAsync).WithSummary("One of the caller's workloads.");
         jobs.MapPost("/", SubmitJobAsync).WithSummary("Submit a batch workload (runs within [release, deadline) on the listed sites).");
         jobs.MapDelete("/{id}", CancelJobAsync).WithSummary("Cancel a workload.");
+
+        var plan = app.MapGroup("/api/plan").WithTags("DC operators").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
+        plan.MapGet("/", async (PlanService plans, ClaimsPrincipal user, CancellationToken ct) =>
+            DcOperator(user) is not { } me ? NotDcOperator()
+            : await plans.CurrentAsync(me.Operator!, ct).ConfigureAwait(false) is { } p ? TypedResults.Ok(p) : Problems.NotFound("plan yet"))
+            .WithSummary("The caller's current day-ahead plan: when and at which of its sites each workload runs (replanned after every change).");
+        plan.MapPost("/", async (PlanService plans, ClaimsPrincipal user, CancellationToken ct) =>
+            DcOperator(user) is not { } me ? NotDcOperator() : TypedResults.Ok(await plans.ReplanAsync(me.Operator!, ct).ConfigureAwait(false)))
+            .WithSummary("Replan now (for example after the signals changed) and return the new plan.");
 
         app.MapGet("/api/areas/{area}/sites", AreaSitesAsync).WithTags("Grid operators").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters()
             .WithSummary("Grid operator of the area: the DC sites connected in it (with their operators).");
@@ -81,7 +91,7 @@ internal static class OperatorEndpoints
             : Problems.NotFound("site");
     }
 
-    private static async Task<IResult> PutSiteAsync(IWattBitStore store, EventHub events, ClaimsPrincipal user, string id, SiteRequest body, CancellationToken ct)
+    private static async Task<IResult> PutSiteAsync(IWattBitStore store, EventHub events, PlanService plans, ClaimsPrincipal user, string id, SiteRequest body, CancellationToken ct)
     {
         if (DcOperator(user) is not { } me)
         {
@@ -109,6 +119,7 @@ internal static class OperatorEndpoints
         var expected = body.Version ?? existing?.Version ?? 0;
         var version = await store.SaveSiteAsync(site, expected, ct).ConfigureAwait(false);
         events.Publish("site", area!.Code, me.Operator, new { id, version });
+        plans.RequestReplan(me.Operator!);
         var response = ToResponse(new Versioned<Site>(site, version));
         return existing is null ? TypedResults.Created($"/api/sites/{id}", response) : TypedResults.Ok(response);
     }
@@ -157,7 +168,7 @@ internal static class OperatorEndpoints
             : Problems.NotFound("workload");
     }
 
-    private static async Task<IResult> SubmitJobAsync(IWattBitStore store, EventHub events, ClaimsPrincipal user, WorkloadRequest body, CancellationToken ct)
+    private static async Task<IResult> SubmitJobAsync(IWattBitStore store, EventHub events, PlanService plans, ClaimsPrincipal user, WorkloadRequest body, CancellationToken ct)
     {
         if (DcOperator(user) is not { } me)
         {
@@ -197,10 +208,11 @@ internal static class OperatorEndpoints
 
         var version = await store.SaveJobAsync(job, 0, ct).ConfigureAwait(false);
         events.Publish("workload", null, me.Operator, new { id = body.Id, state = "submitted" });
+        plans.RequestReplan(me.Operator!);
         return TypedResults.Created($"/api/workloads/{body.Id}", ToResponse(new Versioned<BatchJob>(job, version)));
     }
 
-    private static async Task<IResult> CancelJobAsync(IWattBitStore store, EventHub events, ClaimsPrincipal user, string id, CancellationToken ct)
+    private static async Task<IResult> CancelJobAsync(IWattBitStore store, EventHub events, PlanService plans, ClaimsPrincipal user, string id, CancellationToken ct)
     {
         if (DcOperator(user) is not { } me)
         {
@@ -214,6 +226,7 @@ internal static class OperatorEndpoints
 
         await store.DeleteJobAsync(v.Value.Id, v.Version, ct).ConfigureAwait(false);
         events.Publish("workload", null, me.Operator, new { id, state = "cancelled" });
+        plans.RequestReplan(me.Operator!);
         return TypedResults.NoContent();
     }
 }

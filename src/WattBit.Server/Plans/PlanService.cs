@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using WattBit.Data.Storage;
+using WattBit.Planning.Shifting;
+using WattBit.Plans;
+using WattBit.Server.Events;
+using WattBit.Server.Signals;
+using WattBit.Signals;
+using WattBit.Time;
+using WattBit.Workloads;
+
+namespace WattBit.Server.Plans;
+
+/// <summary>What a plan says beyond its placements (kept as JSON in the stored plan's note).</summary>
+internal sealed record PlanSummary(string Method, string Status, double EmissionsKg, double BaselineEmissionsKg, IReadOnlyList<UnplacedWorkload> Unplaced);
+
+/// <summary>A workload the plan could not place, with the reason.</summary>
+internal sealed record UnplacedWorkload(string Workload, string Reason);
+
+/// <summary>One run of a workload at a site.</summary>
+internal sealed record PlannedRun(string Workload, string Site, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>A DC operator's current plan.</summary>
+internal sealed record PlanResponse(long Version, DateTimeOffset CreatedAt, DateTimeOffset HorizonStart, DateTimeOffset HorizonEnd, IReadOnlyList<PlannedRun> Runs,
+    PlanSummary Summary);
+
+/// <summary>
+/// Day-ahead carbon plan per DC operator: its workloads that are released within the next two days and not past their
+/// deadline are placed in time and across its own sites by <see cref="Shifter"/> (exact per job, a joint MIP when the
+/// sites' IT capacities bind), against the area carbon signal (reference year plus published values). Replanned after
+/// every change to the operator's sites or workloads, one run per operator at a time; each new plan is stored
+/// (<c>{operator}/current</c>) and announced as a <c>plan</c> event to that operator.
+/// </summary>
+internal sealed partial class PlanService(IWattBitStore store, SignalCatalog catalog, EventHub events, ILogger<PlanService> logger)
+{
+    public static readonly TimeSpan Lookahead = TimeSpan.FromDays(2);
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    public static string PlanId(string op) => op + "/current";
+
+    /// <summary>Replans in the background; failures are logged (the previous plan stays current).</summary>
+    public void RequestReplan(string op) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await ReplanAsync(op, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReplanFailed(logger, e, op);
+        }
+    });
+
+    public async Task<PlanResponse> ReplanAsync(string op, CancellationToken ct)
+    {
+        var gate = _locks.GetOrAdd(op, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var plan = await BuildAsync(op, ct).ConfigureAwait(false);
+            var existing = await store.GetPlanAsync(plan.Id, ct).ConfigureAwait(false);
+            var version = await store.SavePlanAsync(plan, existing?.Version ?? 0, ct).ConfigureAwait(false);
+            var response = ToResponse(new Versioned<PlanRecord>(plan, version))!;
+            events.Publish("plan", null, op, new { version, runs = response.Runs.Count, unplaced = response.Summary.Unplaced.Count });
+            return response;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<PlanResponse?> CurrentAsync(string op, CancellationToken ct) =>
+        ToResponse(await store.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false));
+
+    private async Task<PlanRecord> BuildAsync(string op, CancellationToken ct)
+    {
+        var prefix = op + "/";
+        var now = SignalCatalog.Floor(catalog.Now);
+        var sites = (await store.ListSitesAsync(ct).ConfigureAwait(false)).Where(s => s.Value.Id.Value.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(s => s.Value).ToList();
+        var unplaced = new List<UnplacedWorkload>();
+        var jobs = new List<BatchJob>();
+        foreach (var v in await store.ListJobsAsync(new TimeWindow(now, now + Lookahead), ct).ConfigureAwait(false))
+        {
+            var j = v.Value;
+            if (!j.Id.StartsWith(prefix, StringComparison.Ordinal) || j.Release >= now + Lookahead)
+            {
+                continue;
+            }
+
+            // Work cannot start in the past: plan from the current slot on.
+            var release = j.Release < now ? now : j.Release;
+            if (j.Deadline - release < j.Duration)
+            {
+                unplaced.Add(new UnplacedWorkload(j.Id[prefix.Length..], "It no longer fits before its deadline."));
+                continue;
+            }
+
+            jobs.Add(new BatchJob(j.Id[prefix.Length..], release, j.Deadline, j.Duration, j.Power, j.Interruptible, [.. j.Locations.Select(l => l[prefix.Length..])]));
+        }
+
+        var horizon = new TimeWindow(now, now + Lookahead);
+        if (jobs.Count == 0 || sites.Count == 0)
+        {
+            unplaced.AddRange(jobs.Select(j => new UnplacedWorkload(j.Id, "The operator has no sites.")));
+            return Record(op, horizon, [], new PlanSummary("none", "empty", 0, 0, unplaced));
+        }
+
+        var start = jobs.Min(j => j.Release);
+        var end = SignalCatalog.Ceiling(jobs.Max(j => j.Deadline));
+        horizon = new TimeWindow(SignalCatalog.Floor(start), end);
+        var series = new List<KeyValuePair<string, TimeSeries>>(sites.Count);
+        foreach (var site in sites)
+        {
+            var s = await catalog.ReadAsync(site.Area, SignalKind.Carbon, horizon, ct).ConfigureAwait(false);
+            series.Add(new(site.Id.Value[prefix.Length..], s));
+        }
+
+        var request = new ShiftRequest(jobs, new SignalSet(SignalKind.Carbon, series), ShiftObjective.Carbon)
+        {
+            Capacity = sites.ToDictionary(s => s.Id.Value[prefix.Length..], s => s.ItCapacity, StringComparer.Ordinal),
+            TimeLimit = TimeSpan.FromSeconds(10),
+        };
+        var result = await Task.Run(() => Shifter.Shift(request, null, ct), ct).ConfigureAwait(false);
+        var placements = new List<JobPlacement>();
+        foreach (var p in result.Placements)
+        {
+            placements.AddRange(p.Runs.Select(r => new JobPlacement(p.JobId, p.Location, r.Start, r.End)));
+        }
+
+        unplaced.AddRange(result.Unplaced.Select(u => new UnplacedWorkload(u.JobId, u.Reason)));
+        return Record(op, horizon, placements, new PlanSummary(result.Method, result.Status.ToString(), result.ShiftedEmissions.Kilograms,
+            result.BaselineEmissions.Kilograms, unplaced));
+    }
+
+    private PlanRecord Record(string op, TimeWindow horizon, List<JobPlacement> placements, PlanSummary summary) =>
+        new(PlanId(op), catalog.Now, horizon, [], placements, JsonSerializer.Serialize(summary, s_json));
+
+    private static PlanResponse? ToResponse(Versioned<PlanRecord>? v)
+    {
+        if (v is not { } plan)
+        {
+            return null;
+        }
+
+        var p = plan.Value;
+        var summary = JsonSerializer.Deserialize<PlanSummary>(p.Note ?? "{}", s_json) ?? new PlanSummary("none", "empty", 0, 0, []);
+        return new PlanResponse(plan.Version, p.CreatedAt, p.Horizon.Start, p.Horizon.End,
+            [.. p.Placements.Select(x => new PlannedRun(x.JobId, x.Location, x.Start, x.End))], summary);
+    }
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "Replanning for operator {Operator} failed; the previous plan stays current")]
+    private static partial void LogReplanFailed(ILogger logger, Exception exception, string @operator);
+}
