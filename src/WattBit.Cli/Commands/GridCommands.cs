@@ -319,7 +319,7 @@ internal static class GridCommands
                         {
                             zones.Add(WelcomeZones.Classify(engine, h, zoneMw));
                         }
-                    }, new Progress<int>(done => task.Value = done));
+                    }, new SyncProgress(done => task.Value = done));
                     task.Value = buses.Count;
                 });
         }
@@ -482,4 +482,10 @@ internal static class GridCommands
         : new StreamWriter(path, false, new UTF8Encoding(false));
 
     private static string F(double v) => double.IsNaN(v) ? "—" : double.IsPositiveInfinity(v) ? "∞" : v.ToString("N2", CultureInfo.InvariantCulture);
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and lag behind).</summary>
+    private sealed class SyncProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
 }
