@@ -84,13 +84,20 @@ public static class DataFileImporter
         {
             var d = AreaSupplyDemandImporter.Parse(content, source, area);
             var series = d.Series.Select(kv => new SeriesWrite(new SeriesKey(d.Area.Code, kv.Key, TsoSource), kv.Value)).ToList();
-            return new ParsedDataFile(source, $"area actuals ({d.Format.ToString().ToLowerInvariant()}, {d.Encoding})", d.Area.Code, d.Window, d.Rows,
+            return new ParsedDataFile(source, $"area actuals ({Describe(d.Format)}, {d.Encoding})", d.Area.Code, d.Window, d.Rows,
                 [.. d.Warnings.Select(w => w.ToString())], series);
         }
 
         throw new InputFormatException(source, 0, 0,
             "not a file WattBit imports: expected eria_jukyu_* / realtime_jukyu_* / legacy area actuals, spot_summary_*.csv (JEPX) or an OCCTO dashboard-*.json. (Workload traces are read by the planning commands, not stored as series.)");
     }
+
+    private static string Describe(AreaFileFormat format) => format switch
+    {
+        AreaFileFormat.Current => "30-min",
+        AreaFileFormat.TohokuRealtime => "Tohoku real-time",
+        _ => "2016 hourly",
+    };
 
     /// <summary>Reads, parses and stores one file; nothing is written when parsing fails.</summary>
     /// <exception cref="InputFormatException">The file is malformed (the store is untouched).</exception>
