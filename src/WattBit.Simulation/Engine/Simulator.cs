@@ -1,4 +1,3 @@
-using WattBit.Planning.Model;
 using WattBit.Simulation.Policies;
 using WattBit.Simulation.Scenarios;
 
@@ -343,20 +342,23 @@ public static class Simulator
         // IT power a site may run at step t without exceeding its grid limit or IT capacity, MW.
         private double Room(int s, int t) => Math.Min(world.LimitMw[s][t] / _context.Pue[s], _context.ItMw[s]);
 
-        private static int WatchSite(IReadOnlyList<SiteSpec> sites)
+        // The site whose load the report shows: the largest flexible (else provisional, else any) site in the area with
+        // the most curtailment, so the sample week shows both the moving limit and absorbed surplus.
+        private int WatchSite(IReadOnlyList<SiteSpec> sites)
         {
+            var curtailment = world.CurtailedMw.Select(c => c.Sum()).ToArray();
             var best = 0;
             for (var s = 1; s < sites.Count; s++)
             {
-                var flexible = sites[s].Connection.Kind != ConnectionKind.Firm;
-                var bestFlexible = sites[best].Connection.Kind != ConnectionKind.Firm;
-                if ((flexible && !bestFlexible) || (flexible == bestFlexible && sites[s].ItMw > sites[best].ItMw))
+                if (Rank(s).CompareTo(Rank(best)) > 0)
                 {
                     best = s;
                 }
             }
 
             return best;
+
+            (int, double, double) Rank(int s) => ((int)sites[s].Connection.Kind, curtailment[world.SiteArea[s]], sites[s].ItMw);
         }
     }
 }

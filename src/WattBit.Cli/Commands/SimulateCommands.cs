@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Reporting;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Cli.Commands;
+
+/// <summary>
+/// <c>wattbit simulate [SCENARIO]</c>: the digital twin. Runs a year-long scenario (the built-in national scenario when
+/// no file is given), compares the workload-shifting policies and writes an HTML report with plots and CSVs.
+/// </summary>
+internal static class SimulateCommands
+{
+    private const int ProgressUnits = 1000;
+
+    public static Command Create(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var scenario = new Argument<FileInfo?>("SCENARIO") { Description = "Scenario file (YAML, see samples/simulation/national.yaml); omit for the built-in national scenario.", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Option<string>("--out") { Description = "Folder for report.html and the CSV files.", DefaultValueFactory = _ => "simulation-report" };
+        var seed = new Option<int?>("--seed") { Description = "Override the scenario's seed." };
+        var command = new Command("simulate", "Simulate a year of DCs on Japan's grid and compare workload-shifting policies; writes an HTML report with plots and CSVs.")
+        {
+            scenario, output, seed,
+        };
+        command.SetAction(parse => Run(time, parse.GetValue(scenario), parse.GetValue(output)!, parse.GetValue(seed)));
+        return command;
+    }
+
+    internal static int Run(TimeProvider time, FileInfo? file, string output, int? seed)
+    {
+        var ui = Ui.Out;
+        var scenario = file is null ? NationalScenario.Load() : ScenarioFile.Load(file.FullName);
+        if (seed is { } s)
+        {
+            scenario = scenario with { Seed = s };
+        }
+
+        ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
+            $"{scenario.Name}: {scenario.Sites.Count} sites, {scenario.Steps:N0} steps of {scenario.Step.TotalMinutes:0} min, {scenario.Policies.Count} policies, seed {scenario.Seed}.")));
+        var result = Ui.WithProgress(ui, "Simulating", ProgressUnits, progress =>
+        {
+            var monotonic = new MonotonicProgress(progress);
+            return Simulator.Run(scenario, time, monotonic);
+        });
+
+        Summary(ui, result);
+        var path = SimulationReport.Write(result, output);
+        ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric beside it).");
+        return 0;
+    }
+
+    private static void Summary(IAnsiConsole ui, SimulationResult result)
+    {
+        var rows = SimulationReport.Summary(result);
+        var table = new Table().Border(TableBorder.Rounded).Title(FormattableString.Invariant($"[bold]Policies compared ({result.Workload.Jobs.Count:N0} jobs, {result.Elapsed.TotalSeconds:0.0} s)[/]"));
+        table.AddColumn(new TableColumn("Policy").NoWrap());
+        foreach (var h in new[] { "Energy MWh", "Cost M JPY", "Lifecycle tCO2", "vs first", "Curtailment absorbed MWh", "Hours over limit", "Late jobs", "Unserved MWh" })
+        {
+            table.AddColumn(new TableColumn(h).RightAligned());
+        }
+
+        var first = rows[0].LifecycleTonnes;
+        foreach (var r in rows)
+        {
+            var change = first == 0 ? 0 : (r.LifecycleTonnes / first) - 1;
+            table.AddRow(r.Policy, N(r.EnergyMwh), N(r.CostMillionYen), N(r.LifecycleTonnes), change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture),
+                N(r.CurtailmentAbsorbedMwh), r.HoursOverLimit > 0 ? $"[red]{N(r.HoursOverLimit)}[/]" : "[green]0[/]", N(r.LateJobs), N(r.UnservedMwh));
+        }
+
+        ui.Write(table);
+    }
+
+    private static string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+    // The simulator reports from several threads; the bar only moves forward.
+    private sealed class MonotonicProgress(IProgress<int> inner) : IProgress<double>
+    {
+        private int _last;
+
+        public void Report(double value)
+        {
+            var units = (int)(Math.Clamp(value, 0, 1) * ProgressUnits);
+            int seen;
+            while (units > (seen = Volatile.Read(ref _last)))
+            {
+                if (Interlocked.CompareExchange(ref _last, units, seen) == seen)
+                {
+                    lock (this)
+                    {
+                        inner.Report(Math.Max(units, Volatile.Read(ref _last)));
+                    }
+
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using WattBit.Formats;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Policies;
+
+namespace WattBit.Simulation.Reporting;
+
+/// <summary>One row of the summary table: a policy's headline numbers.</summary>
+/// <param name="Policy">Policy name.</param>
+/// <param name="EnergyMwh">Grid energy, MWh.</param>
+/// <param name="CostMillionYen">Energy cost, million JPY.</param>
+/// <param name="LifecycleTonnes">Lifecycle emissions, tCO2.</param>
+/// <param name="DirectTonnes">Direct emissions, tCO2.</param>
+/// <param name="CurtailmentAbsorbedMwh">Curtailed renewables absorbed, MWh.</param>
+/// <param name="HoursOverLimit">Hours in which any site exceeded its grid limit.</param>
+/// <param name="LateJobs">Jobs finished after their deadline.</param>
+/// <param name="UnservedMwh">IT energy not served (jobs never run and inference shed), MWh.</param>
+public sealed record SummaryRow(string Policy, double EnergyMwh, double CostMillionYen, double LifecycleTonnes, double DirectTonnes,
+    double CurtailmentAbsorbedMwh, double HoursOverLimit, int LateJobs, double UnservedMwh);
+
+/// <summary>
+/// Writes a simulation's report: a self-contained HTML page (plots embedded as base64 PNG, opens offline) and CSV files
+/// of every metric. Stateless and thread-safe.
+/// </summary>
+public static class SimulationReport
+{
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
+    private static readonly string[] s_kinds = ["firm", "provisional", "flexible"];
+
+    /// <summary>The summary rows, one per policy in scenario order.</summary>
+    /// <param name="result">The simulation result.</param>
+    public static IReadOnlyList<SummaryRow> Summary(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Policies.Select(p => new SummaryRow(PolicyFactory.Name(p.Policy), p.Overall.EnergyMwh, p.Overall.CostYen / 1e6,
+            p.Overall.LifecycleTonnes, p.Overall.DirectTonnes, p.Overall.CurtailmentAbsorbedMwh, p.StepsAnySiteOverLimit * result.World.StepHours,
+            p.LateJobs, p.UnservedJobItMwh + p.InferenceUnservedItMwh)).ToList();
+    }
+
+    /// <summary>Writes report.html and the CSV files into <paramref name="directory"/> (created if needed) and returns the HTML path.</summary>
+    /// <param name="result">The simulation result.</param>
+    /// <param name="directory">Output folder.</param>
+    /// <exception cref="IOException">A file cannot be written.</exception>
+    public static string Write(SimulationResult result, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(directory);
+        WriteCsv(Path.Combine(directory, "summary.csv"), SummaryCsv(result));
+        WriteCsv(Path.Combine(directory, "areas.csv"), AreasCsv(result));
+        WriteCsv(Path.Combine(directory, "curtailment_by_month.csv"), MonthlyCsv(result));
+        WriteCsv(Path.Combine(directory, "sites.csv"), SitesCsv(result));
+        WriteCsv(Path.Combine(directory, "watch_site.csv"), WatchCsv(result));
+        var path = Path.Combine(directory, "report.html");
+        File.WriteAllText(path, Html(result), new UTF8Encoding(false));
+        return path;
+    }
+
+    /// <summary>The first step of the week with the most curtailment in the watch site's area (the report's sample week).</summary>
+    /// <param name="result">The simulation result.</param>
+    public static int SampleWeek(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var world = result.World;
+        var week = Math.Min(world.Steps, (int)Math.Round(24 * 7 / world.StepHours));
+        var curtailed = world.CurtailedMw[world.SiteArea[result.Policies[0].WatchSite]];
+        var perDay = (int)Math.Round(24 / world.StepHours);
+        double sum = 0, best = -1;
+        var bestStart = 0;
+        for (var t = 0; t < world.Steps; t++)
+        {
+            sum += curtailed[t];
+            if (t >= week)
+            {
+                sum -= curtailed[t - week];
+            }
+
+            var start = t - week + 1;
+            if (start >= 0 && start % perDay == 0 && sum > best)
+            {
+                best = sum;
+                bestStart = start;
+            }
+        }
+
+        return bestStart;
+    }
+
+    private static string Html(SimulationResult result)
+    {
+        var s = result.Scenario;
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>WattBit simulation: ").Append(Enc(s.Name)).Append("</title>")
+            .Append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:14px}")
+            .Append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}</style></head><body>");
+        html.Append("<h1>").Append(Enc(s.Name)).Append("</h1><p>")
+            .Append(Enc(FormattableString.Invariant($"{s.Start:yyyy-MM-dd} to {s.End:yyyy-MM-dd} (JST), step {s.Step.TotalMinutes:0} min, seed {s.Seed}, synthetic reference year FY{s.FiscalYear}; ")))
+            .Append(Enc(FormattableString.Invariant($"{s.Sites.Count} sites in {s.Sites.Select(x => x.Area.Code).Distinct().Count()} areas, {result.Workload.Jobs.Count:N0} deferrable jobs, target IT load {s.Workload.TargetMw:0.#} MW; ")))
+            .Append(Enc(FormattableString.Invariant($"policies minimise {s.Objective.ToString().ToLowerInvariant()} on forecasts with {s.ForecastError:P0} error, judged on actuals. Simulated in {result.Elapsed.TotalSeconds:0.0} s.")))
+            .Append("</p>");
+
+        html.Append("<h2>Comparison</h2><table><tr><th>policy</th><th>energy MWh</th><th>cost M JPY</th><th>lifecycle tCO2</th><th>direct tCO2</th><th>curtailment absorbed MWh</th><th>hours any site over limit</th><th>site-steps over limit</th><th>late jobs</th><th>unserved MWh (IT)</th><th>jobs moved</th>")
+            .Append("<th>firm MWh</th><th>provisional MWh</th><th>flexible MWh</th></tr>");
+        foreach (var p in result.Policies)
+        {
+            var o = p.Overall;
+            html.Append("<tr><td>").Append(PolicyFactory.Name(p.Policy)).Append("</td>");
+            foreach (var v in new[] { o.EnergyMwh, o.CostYen / 1e6, o.LifecycleTonnes, o.DirectTonnes, o.CurtailmentAbsorbedMwh, p.StepsAnySiteOverLimit * result.World.StepHours,
+                p.SiteStepsOverLimit, p.LateJobs, p.UnservedJobItMwh + p.InferenceUnservedItMwh, p.JobsMovedAway, p.EnergyByConnectionMwh[0], p.EnergyByConnectionMwh[1], p.EnergyByConnectionMwh[2] })
+            {
+                html.Append("<td>").Append(v.ToString("N0", s_inv)).Append("</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</table>");
+        Image(html, "Change against the first policy", ReportPlots.Comparison(result));
+        var week = SampleWeek(result);
+        var shown = new[] { 0, result.Policies.Count - 1 }.Distinct();
+        html.Append("<h2>Site power against its grid limit (the week with the most curtailment in its area)</h2>");
+        foreach (var i in shown)
+        {
+            Image(html, "site week", ReportPlots.SiteWeek(result, i, week));
+        }
+
+        html.Append("<h2>Curtailment absorbed by month</h2>");
+        Image(html, "curtailment by month", ReportPlots.CurtailmentByMonth(result));
+        html.Append("<h2>Carbon and cost</h2>");
+        Image(html, "carbon versus cost", ReportPlots.CarbonVersusCost(result));
+        html.Append("<h2>Sites</h2>");
+        Image(html, "map", ReportPlots.Map(result));
+
+        html.Append("<h2>By area (lifecycle tCO2 / curtailment absorbed MWh)</h2><table><tr><th>area</th>");
+        foreach (var p in result.Policies)
+        {
+            html.Append("<th>").Append(PolicyFactory.Name(p.Policy)).Append("</th>");
+        }
+
+        html.Append("</tr>");
+        for (var a = 0; a < result.World.AreaCodes.Count; a++)
+        {
+            html.Append("<tr><td>").Append(result.World.AreaCodes[a]).Append("</td>");
+            foreach (var p in result.Policies)
+            {
+                html.Append("<td>").Append(FormattableString.Invariant($"{p.ByArea[a].LifecycleTonnes:N0} / {p.ByArea[a].CurtailmentAbsorbedMwh:N0}")).Append("</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</table><p>Every metric is also in the CSV files next to this page: summary.csv, areas.csv, curtailment_by_month.csv, sites.csv, watch_site.csv. ")
+            .Append("See docs/simulation.md for what each policy does and how each metric is measured.</p></body></html>");
+        return html.ToString();
+    }
+
+    private static void Image(StringBuilder html, string alt, byte[] png) =>
+        html.Append("<p><img alt=\"").Append(Enc(alt)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\"></p>");
+
+    private static string Enc(string text) => WebUtility.HtmlEncode(text);
+
+    private static IEnumerable<string> SummaryCsv(SimulationResult result)
+    {
+        yield return "policy,energy_mwh,cost_jpy,lifecycle_t,direct_t,curtailment_absorbed_mwh,site_steps_over_limit,hours_any_site_over_limit,late_jobs,late_it_mwh,unserved_jobs,unserved_job_it_mwh,inference_unserved_it_mwh,inference_miss_site_steps,served_it_mwh,jobs_moved,firm_mwh,provisional_mwh,flexible_mwh";
+        foreach (var p in result.Policies)
+        {
+            var o = p.Overall;
+            yield return Row(PolicyFactory.Name(p.Policy), o.EnergyMwh, o.CostYen, o.LifecycleTonnes, o.DirectTonnes, o.CurtailmentAbsorbedMwh, p.SiteStepsOverLimit,
+                p.StepsAnySiteOverLimit * result.World.StepHours, p.LateJobs, p.LateItMwh, p.UnservedJobs, p.UnservedJobItMwh, p.InferenceUnservedItMwh,
+                p.InferenceMissSteps, p.ServedItMwh, p.JobsMovedAway, p.EnergyByConnectionMwh[0], p.EnergyByConnectionMwh[1], p.EnergyByConnectionMwh[2]);
+        }
+    }
+
+    private static IEnumerable<string> AreasCsv(SimulationResult result)
+    {
+        yield return "policy,area,energy_mwh,cost_jpy,lifecycle_t,direct_t,curtailment_absorbed_mwh";
+        foreach (var p in result.Policies)
+        {
+            for (var a = 0; a < p.ByArea.Length; a++)
+            {
+                var t = p.ByArea[a];
+                yield return Row(PolicyFactory.Name(p.Policy), result.World.AreaCodes[a], t.EnergyMwh, t.CostYen, t.LifecycleTonnes, t.DirectTonnes, t.CurtailmentAbsorbedMwh);
+            }
+        }
+    }
+
+    private static IEnumerable<string> MonthlyCsv(SimulationResult result)
+    {
+        yield return "policy,month,curtailment_absorbed_mwh";
+        foreach (var p in result.Policies)
+        {
+            for (var m = 0; m < 12; m++)
+            {
+                yield return Row(PolicyFactory.Name(p.Policy), m + 1, p.CurtailmentAbsorbedByMonthMwh[m]);
+            }
+        }
+    }
+
+    private static IEnumerable<string> SitesCsv(SimulationResult result)
+    {
+        yield return "policy,site,area,lat,lon,it_mw,pue,connection,energy_mwh";
+        foreach (var p in result.Policies)
+        {
+            for (var s = 0; s < p.SiteEnergyMwh.Length; s++)
+            {
+                var site = result.Scenario.Sites[s];
+                yield return Row(PolicyFactory.Name(p.Policy), site.Id, site.Area.Code, site.Location.Latitude, site.Location.Longitude, site.ItMw, site.Pue,
+                    s_kinds[(int)site.Connection.Kind], p.SiteEnergyMwh[s]);
+            }
+        }
+    }
+
+    private static IEnumerable<string> WatchCsv(SimulationResult result)
+    {
+        var world = result.World;
+        yield return "policy,site,time,limit_mw,batch_it_mw,training_it_mw,backup_it_mw,inference_it_mw";
+        foreach (var p in result.Policies)
+        {
+            var id = result.Scenario.Sites[p.WatchSite].Id;
+            for (var t = 0; t < world.Steps; t++)
+            {
+                yield return Row(PolicyFactory.Name(p.Policy), id, Iso8601.Format(world.TimeAt(t)), world.LimitMw[p.WatchSite][t],
+                    p.WatchStack[0][t], p.WatchStack[1][t], p.WatchStack[2][t], p.WatchStack[3][t]);
+            }
+        }
+    }
+
+    private static string Row(params object[] values) => string.Join(',', values.Select(v => v switch
+    {
+        string s => Csv.Escape(s),
+        double d => d.ToString("R", s_inv),
+        IFormattable f => f.ToString(null, s_inv),
+        _ => Csv.Escape(v.ToString() ?? string.Empty),
+    }));
+
+    private static void WriteCsv(string path, IEnumerable<string> lines) => File.WriteAllLines(path, lines, new UTF8Encoding(false));
+}

@@ -1,0 +1,64 @@
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Reporting;
+
+namespace WattBit.Simulation.Tests;
+
+public sealed class SimulationReportTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "wattbit-sim-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Report_IsSelfContainedHtmlWithPngPlots_AndCsvsOfEveryPolicy()
+    {
+        var result = Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7)), TimeProvider.System);
+        var path = SimulationReport.Write(result, _dir);
+        var html = File.ReadAllText(path);
+        Assert.Equal(6, CountOf(html, "src=\"data:image/png;base64,iVBOR"));
+        Assert.DoesNotContain("http", html, StringComparison.Ordinal);
+        var summary = File.ReadAllLines(Path.Combine(_dir, "summary.csv"));
+        Assert.Equal(1 + result.Policies.Count, summary.Length);
+        Assert.StartsWith("wattbit,", summary[^1], StringComparison.Ordinal);
+        Assert.Equal(1 + (result.Policies.Count * 10), File.ReadAllLines(Path.Combine(_dir, "areas.csv")).Length);
+        Assert.Equal(1 + (result.Policies.Count * 12), File.ReadAllLines(Path.Combine(_dir, "curtailment_by_month.csv")).Length);
+        Assert.Equal(1 + (result.Policies.Count * result.Scenario.Sites.Count), File.ReadAllLines(Path.Combine(_dir, "sites.csv")).Length);
+    }
+
+    [Fact]
+    public void SameSeed_WritesTheSameCsvs()
+    {
+        var a = SimulationReport.Write(Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7, forecastError: 0.1)), TimeProvider.System), Path.Combine(_dir, "a"));
+        var b = SimulationReport.Write(Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7, forecastError: 0.1)), TimeProvider.System), Path.Combine(_dir, "b"));
+        foreach (var file in new[] { "summary.csv", "areas.csv", "curtailment_by_month.csv", "sites.csv", "watch_site.csv" })
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(Path.GetDirectoryName(a)!, file)), File.ReadAllText(Path.Combine(Path.GetDirectoryName(b)!, file)));
+        }
+    }
+
+    [Fact]
+    public void Summary_HasOneRowPerPolicyInScenarioOrder()
+    {
+        var result = Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 3)), TimeProvider.System);
+        var rows = SimulationReport.Summary(result);
+        Assert.Equal(["baseline", "time-shift", "greenest-site", "capacity-caps", "wattbit"], rows.Select(r => r.Policy));
+        Assert.Equal(0, rows[^1].HoursOverLimit);
+    }
+
+    private static int CountOf(string text, string fragment)
+    {
+        var n = 0;
+        for (var i = text.IndexOf(fragment, StringComparison.Ordinal); i >= 0; i = text.IndexOf(fragment, i + 1, StringComparison.Ordinal))
+        {
+            n++;
+        }
+
+        return n;
+    }
+}
