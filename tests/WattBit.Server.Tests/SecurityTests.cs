@@ -150,6 +150,29 @@ public sealed class SecurityTests(TestServer server)
     }
 
     [Fact]
+    public async Task Keys_NeverAppearInTheLog()
+    {
+        const string Wrong = "wrong-key-nobody-has-42424242";
+        foreach (var (id, _, _, _, _) in TestServer.Keys)
+        {
+            await server.Client(id).GetAsync("/api/me");
+            await server.Client(id).PutAsync("/api/sites/log-1", new StringContent("{bad", System.Text.Encoding.UTF8, "application/json"));
+        }
+
+        var wrong = server.Client();
+        wrong.DefaultRequestHeaders.Add("X-Api-Key", Wrong);
+        await (await wrong.GetAsync("/api/me")).ProblemAsync(401);
+        wrong.DefaultRequestHeaders.Remove("X-Api-Key");
+        wrong.DefaultRequestHeaders.Add("Authorization", "ApiKey " + Wrong);
+        await (await wrong.GetAsync("/api/me")).ProblemAsync(401);
+
+        var log = string.Join("\n", server.Log.Lines);
+        Assert.NotEmpty(server.Log.Lines);
+        Assert.All(TestServer.Keys, k => Assert.DoesNotContain(k.Key, log, StringComparison.Ordinal));
+        Assert.DoesNotContain(Wrong, log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OrderBook_ReplaysItsJournal()
     {
         var folder = Directory.CreateTempSubdirectory("wattbit-journal-").FullName;

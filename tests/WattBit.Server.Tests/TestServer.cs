@@ -47,6 +47,9 @@ public sealed class TestServer : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>Everything the server logged (Debug and above).</summary>
+    public CapturingLoggerProvider Log { get; } = new();
+
     public static string KeyOf(string id) => Keys.First(k => k.Id == id).Key;
 
     public async Task InitializeAsync()
@@ -77,6 +80,8 @@ public sealed class TestServer : IAsyncLifetime
             b.Configuration.AddInMemoryCollection(settings);
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Logging.ClearProviders();
+            b.Logging.AddProvider(Log);
+            b.Logging.SetMinimumLevel(LogLevel.Debug);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -150,4 +155,28 @@ internal static class Http
 
     public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string url, string body) =>
         client.PostAsync(url, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+}
+
+/// <summary>Keeps every log line (with exception text) in memory, for tests that look at what the server logs.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
 }
