@@ -22,7 +22,6 @@ internal static class CommandCatalog
             DataCommands.Create(time),
             SignalsCommands.Create(time),
             ForecastCommands.Create(time),
-            ExecCommands.Create(time),
             SimulateCommands.Create(time),
         ];
     }
