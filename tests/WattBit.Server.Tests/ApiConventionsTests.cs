@@ -15,7 +15,7 @@ public sealed class ApiConventionsTests(TestServer server)
         foreach (var route in (string[])["/emissions/bylocation", "/emissions/bylocations", "/emissions/bylocations/best", "/emissions/forecasts/current",
                      "/emissions/forecasts/batch", "/emissions/average-carbon-intensity", "/emissions/average-carbon-intensity/batch", "/locations",
                      "/api/areas/{area}/signals/{metric}", "/api/areas/{area}/forecasts/{metric}", "/api/sites/{id}", "/api/workloads",
-                     "/api/areas/{area}/curtailment-orders", "/api/curtailment-orders/{id}/acknowledgement", "/api/events"])
+                     "/api/areas/{area}/curtailment-orders", "/api/curtailment-orders/{id}/acknowledgement", "/api/events", "/api/audit", "/api/plan"])
         {
             Assert.Contains(route, paths);
         }

@@ -115,6 +115,24 @@ public sealed class SecurityTests(TestServer server)
         Assert.Equal(["order-issued", "order-acknowledged"], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("action").GetString()));
         Assert.Equal(["tso-tk", "dc-alpha"], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("actor").GetString()));
         var journal = await File.ReadAllTextAsync(server.JournalPath);
+
+        // The same trail through the API, to the two parties only.
+        foreach (var key in (string[])["tso-tk", "dc-alpha"])
+        {
+            var audit = await (await server.Client(key).GetAsync("/api/audit?limit=1000")).OkJsonAsync();
+            Assert.Equal(["order-issued", "order-acknowledged"], audit.EnumerateArray()
+                .Where(e => e.TryGetProperty("order", out var o) && o.ValueKind == JsonValueKind.Object && o.GetProperty("id").GetString() == id)
+                .Select(e => e.GetProperty("action").GetString()));
+        }
+
+        foreach (var key in (string[])["tso-kn", "dc-beta"])
+        {
+            var audit = await (await server.Client(key).GetAsync("/api/audit?limit=1000")).OkJsonAsync();
+            Assert.DoesNotContain(id, audit.ToString(), StringComparison.Ordinal);
+        }
+
+        await (await server.Client("viewer").GetAsync("/api/audit")).ProblemAsync(403);
+        await (await server.Client("tso-tk").GetAsync("/api/audit?limit=0")).ProblemAsync(400);
         Assert.All(TestServer.Keys, k => Assert.DoesNotContain(k.Key, journal, StringComparison.Ordinal));
     }
 

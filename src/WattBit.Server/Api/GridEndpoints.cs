@@ -29,6 +29,8 @@ internal static class GridEndpoints
             var a = problems.Area(area, "area");
             return problems.Any ? problems.Result() : TypedResults.Ok(book.MaintenanceOf(a!.Code));
         }).WithTags("Grid operators").WithSummary("Planned maintenance in an area.");
+        orders.MapGet("/audit", Audit).WithTags("Curtailment")
+            .WithSummary("The audit log (who issued, acknowledged, published what, when): a grid operator's area, or the orders addressed to a DC operator; the last `limit` entries (1-1000, default 200).");
         app.MapGet("/api/events", Events).RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters().WithTags("Live events")
             .WithSummary("Server-sent events: ready, curtailment-order, signal, headroom, site, workload (each caller sees only what it may).");
     }
@@ -110,6 +112,26 @@ internal static class GridEndpoints
 
         events.Publish("curtailment-order", acked.Area, acked.Operator, acked);
         return TypedResults.Ok(acked);
+    }
+
+    private static IResult Audit(OrderBook book, ClaimsPrincipal user, [Microsoft.AspNetCore.Mvc.FromQuery] int? limit)
+    {
+        var c = Caller.From(user)!;
+        if (limit is < 1 or > 1000)
+        {
+            var problems = new Problems();
+            problems.Add("limit", "limit must be between 1 and 1000.");
+            return problems.Result();
+        }
+
+        if (c.Role == Roles.GridOperator)
+        {
+            return TypedResults.Ok(book.Audit(e => e.Order?.Area == c.Area || e.Maintenance?.Area == c.Area, limit ?? 200));
+        }
+
+        return c.IsDcOperator
+            ? TypedResults.Ok(book.Audit(e => e.Order is { } o && o.Operator == c.Operator, limit ?? 200))
+            : Problems.Forbidden("The audit log is for grid operators (their area) and DC operators (their orders).");
     }
 
     private static IResult PublishMaintenance(OrderBook book, EventHub events, ClaimsPrincipal user, string area, MaintenanceRequest body)

@@ -39,6 +39,7 @@ internal sealed class OrderBook : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, CurtailmentOrder> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Maintenance> _maintenance = new(StringComparer.Ordinal);
+    private readonly List<JournalEntry> _entries = [];
     private readonly FileStream _file;
     private readonly TimeProvider _time;
     private long _seq;
@@ -131,6 +132,16 @@ internal sealed class OrderBook : IDisposable
         }
     }
 
+    /// <summary>The journal entries the predicate admits, oldest first (at most the last <paramref name="limit"/>).</summary>
+    public List<JournalEntry> Audit(Func<JournalEntry, bool> visible, int limit)
+    {
+        lock (_lock)
+        {
+            var all = _entries.Where(visible).ToList();
+            return all.Count > limit ? all[^limit..] : all;
+        }
+    }
+
     public void Dispose() => _file.Dispose();
 
     private void Write(JournalEntry entry)
@@ -145,6 +156,7 @@ internal sealed class OrderBook : IDisposable
     private void Apply(JournalEntry entry)
     {
         _seq = entry.Seq;
+        _entries.Add(entry);
         if (entry.Order is { } o)
         {
             _orders[o.Id] = o;
