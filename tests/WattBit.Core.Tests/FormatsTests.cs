@@ -149,6 +149,14 @@ public sealed class FormatsTests
     }
 
     [Fact]
+    public void JobsCsv_FractionalMinutes_KeepTheExactDuration()
+    {
+        var text = "id,release,deadline,duration_minutes,power_kw,interruptible\n" +
+                   "a,2025-04-01T00:00:00+09:00,2025-04-01T12:00:00+09:00,599.5,10,false\n";
+        Assert.Equal(new TimeSpan(9, 59, 30), JobsCsv.Parse(text, "j.csv").Jobs[0].Duration);
+    }
+
+    [Fact]
     public void JobsCsv_DuplicateId_PointsAtTheFirst()
     {
         var text = "id,release,deadline,duration_minutes,power_kw,interruptible\n" +

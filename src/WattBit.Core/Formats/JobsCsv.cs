@@ -62,7 +62,8 @@ public static class JobsCsv
                 throw table.Error(row, cDuration, $"job '{id}': duration_minutes must be positive (got {minutes}).");
             }
 
-            var duration = TimeSpan.FromMinutes(minutes);
+            // Rounded to whole ticks: minutes like 599.9833 (9:59:59) must not come back a tick short.
+            var duration = TimeSpan.FromTicks((long)Math.Round(minutes * TimeSpan.TicksPerMinute));
             if (duration > deadline - release)
             {
                 throw table.Error(row, cDuration,
