@@ -30,7 +30,7 @@ public sealed class EngineCommandException : IOException
     /// <summary>Its exit code; -1 when it could not be started or its output was not understood.</summary>
     public int ExitCode { get; }
 
-    /// <summary>What it wrote to standard error.</summary>
+    /// <summary>What it wrote to standard error (or to standard output, where a tool reports refusals there and standard error was empty).</summary>
     public string StandardError { get; }
 
     private static string Clean(string stderr)

@@ -75,7 +75,7 @@ public sealed class QueueMap
     /// <summary>The queue of <paramref name="site"/>.</summary>
     /// <exception cref="ArgumentException">The site is not mapped.</exception>
     public string QueueOf(SiteId site) =>
-        _queues.TryGetValue(site.Value, out var q) ? q : throw new ArgumentException($"site {site} has no queue (partition) in the queue map.", nameof(site));
+        _queues.TryGetValue(site.Value, out var q) ? q : throw new ArgumentException($"site {site} has no queue (partition) in the queue map.");
 
     /// <summary>The queue of <paramref name="site"/>, or false when it is not mapped.</summary>
     public bool TryGetQueue(SiteId site, out string queue) => _queues.TryGetValue(site.Value, out queue!);

@@ -146,4 +146,21 @@ public sealed class SlurmJobEngineTests(SlurmCluster cluster) : SlurmTestBase(cl
 
         Assert.Contains("squeue", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task List_UnknownPartition_ThrowsInsteadOfAnEmptyList()
+    {
+        var ex = await Assert.ThrowsAsync<EngineCommandException>(() => Engine.ListAsync("nosuch"));
+
+        Assert.Equal("scontrol show partition nosuch", ex.CommandLine);
+        Assert.Contains("nosuch", ex.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_MissingConfigFile_ThrowsFileNotFound()
+    {
+        var ex = Assert.Throws<FileNotFoundException>(() => new Slurm.SlurmJobEngine(new Slurm.SlurmOptions { ConfigFile = "/nonexistent/slurm.conf" }, TimeProvider.System));
+
+        Assert.Contains("/nonexistent/slurm.conf", ex.Message, StringComparison.Ordinal);
+    }
 }

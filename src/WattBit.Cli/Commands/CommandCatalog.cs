@@ -22,6 +22,7 @@ internal static class CommandCatalog
             DataCommands.Create(time),
             SignalsCommands.Create(time),
             ForecastCommands.Create(time),
+            ExecCommands.Create(time),
             SimulateCommands.Create(time),
         ];
     }

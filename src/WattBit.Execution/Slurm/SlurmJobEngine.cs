@@ -21,10 +21,16 @@ public sealed class SlurmJobEngine : IJobEngine, IDisposable
     /// <param name="options">How to reach Slurm.</param>
     /// <param name="time">Clock for command timeouts.</param>
     /// <param name="runner">Runs the tools; default a <see cref="ProcessCommandRunner"/> with <c>SLURM_CONF</c> and <c>TZ=UTC</c> set.</param>
+    /// <exception cref="FileNotFoundException"><see cref="SlurmOptions.ConfigFile"/> is given but does not exist (the tools would retry for a minute).</exception>
     public SlurmJobEngine(SlurmOptions options, TimeProvider time, ICommandRunner? runner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
+        if (options.ConfigFile is not null && !File.Exists(options.ConfigFile))
+        {
+            throw new FileNotFoundException($"Slurm configuration {options.ConfigFile} does not exist.", options.ConfigFile);
+        }
+
         _options = options;
         var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["TZ"] = "UTC" };
         if (options.ConfigFile is not null)
@@ -108,8 +114,17 @@ public sealed class SlurmJobEngine : IJobEngine, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<EngineJob>> ListAsync(string? queue = null, CancellationToken cancellationToken = default) =>
-        SqueueAsync(queue is null ? ["--states=all"] : ["--states=all", $"--partition={queue}"], cancellationToken);
+    /// <remarks>A named partition must exist (checked with <c>scontrol show partition</c>), so a typo is an error, not an empty list.</remarks>
+    public async Task<IReadOnlyList<EngineJob>> ListAsync(string? queue = null, CancellationToken cancellationToken = default)
+    {
+        if (queue is null)
+        {
+            return await SqueueAsync(["--states=all"], cancellationToken).ConfigureAwait(false);
+        }
+
+        await RunAsync("scontrol", ["show", "partition", queue], cancellationToken).ConfigureAwait(false);
+        return await SqueueAsync(["--states=all", $"--partition={queue}"], cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public Task HoldAsync(string engineJobId, CancellationToken cancellationToken = default) => ScontrolAsync("hold", engineJobId, cancellationToken);
@@ -216,6 +231,13 @@ public sealed class SlurmJobEngine : IJobEngine, IDisposable
     {
         var program = _options.BinDirectory is null ? tool : Path.Combine(_options.BinDirectory, tool);
         var result = await _runner.RunAsync(program, args, cancellationToken).ConfigureAwait(false);
-        return result.ExitCode == 0 ? result.StandardOutput : throw new EngineCommandException(CommandLine.Format(tool, args), result.ExitCode, result.StandardError);
+        if (result.ExitCode == 0)
+        {
+            return result.StandardOutput;
+        }
+
+        // scontrol prints some refusals ("Partition x not found") on standard output.
+        var diagnostics = string.IsNullOrWhiteSpace(result.StandardError) ? result.StandardOutput : result.StandardError;
+        throw new EngineCommandException(CommandLine.Format(tool, args), result.ExitCode, diagnostics);
     }
 }
