@@ -13,6 +13,7 @@ using WattBit.Server.Orders;
 using WattBit.Server.Plans;
 using WattBit.Server.Security;
 using WattBit.Server.Signals;
+using WattBit.Server.Studies;
 
 namespace WattBit.Server;
 
@@ -39,6 +40,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<OrderBook>();
         builder.Services.AddSingleton<ApiKeyTable>();
         builder.Services.AddSingleton<PlanService>();
+        builder.Services.AddSingleton<SitingJobs>();
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -101,6 +103,7 @@ internal static class ServerHost
         SignalEndpoints.Map(app);
         OperatorEndpoints.Map(app);
         GridEndpoints.Map(app);
+        StudyEndpoints.Map(app);
 
         _ = app.Services.GetRequiredService<OrderBook>();
         catalog.Warm();

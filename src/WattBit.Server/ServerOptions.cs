@@ -26,6 +26,9 @@ internal sealed class ServerOptions
     /// <summary>Whether public signal endpoints (Carbon Aware SDK routes, areas, signals, forecasts) can be read without a key.</summary>
     public bool AnonymousSignals { get; set; } = true;
 
+    /// <summary>Folder of siting studies (*.yaml) planners may run by name; none when unset.</summary>
+    public string? SitingStudies { get; set; }
+
     /// <summary>The API keys the server accepts.</summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 }

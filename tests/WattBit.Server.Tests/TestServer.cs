@@ -59,6 +59,7 @@ public sealed class TestServer : IAsyncLifetime
             ["WattBit:Store"] = Path.Combine(Folder, "wattbit.db"),
             ["WattBit:Journal"] = JournalPath,
             ["WattBit:MaxRequestBodyBytes"] = "65536",
+            ["WattBit:SitingStudies"] = Path.Combine(Testing.SharedData.RepoRoot, "samples", "siting"),
         };
         for (var i = 0; i < Keys.Length; i++)
         {

@@ -5,13 +5,14 @@ using WattBit.Server.Security;
 namespace WattBit.Server.Events;
 
 /// <summary>
-/// A live event. <see cref="Operator"/> set: only that DC operator and the grid operator of <see cref="Area"/> see it;
-/// otherwise every authenticated caller does.
+/// A live event. <see cref="Key"/> set: only that key sees it; <see cref="Operator"/> set: only that DC operator and the
+/// grid operator of <see cref="Area"/> see it; otherwise every authenticated caller does.
 /// </summary>
-internal sealed record ServerEvent(long Id, string Type, string? Area, string? Operator, object Data)
+internal sealed record ServerEvent(long Id, string Type, string? Area, string? Operator, object Data, string? Key = null)
 {
     public bool IsVisibleTo(Caller caller) =>
-        Operator is null
+        Key is not null ? caller.KeyId == Key
+        : Operator is null
         || (caller.IsDcOperator && caller.Operator == Operator)
         || (Area is not null && caller.IsGridOperatorOf(Area));
 }
@@ -25,9 +26,9 @@ internal sealed class EventHub
 
     public int SubscriberCount => _subscribers.Count;
 
-    public void Publish(string type, string? area, string? op, object data)
+    public void Publish(string type, string? area, string? op, object data, string? key = null)
     {
-        var e = new ServerEvent(Interlocked.Increment(ref _nextEvent), type, area, op, data);
+        var e = new ServerEvent(Interlocked.Increment(ref _nextEvent), type, area, op, data, key);
         foreach (var (_, sub) in _subscribers)
         {
             if (e.IsVisibleTo(sub.Caller))
