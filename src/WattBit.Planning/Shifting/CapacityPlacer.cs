@@ -352,20 +352,8 @@ internal static class CapacityPlacer
 
     private static Solver NewSolver(ref string name)
     {
-        var solver = Solver.CreateSolver(name);
-        if (solver is null)
-        {
-            name = "SCIP";
-            solver = Solver.CreateSolver(name) ?? throw new InvalidOperationException("No MIP solver (HiGHS or SCIP) could be loaded from OR-Tools.");
-        }
-
-        solver.SuppressOutput();
-        if (name == "HIGHS")
-        {
-            // Keeps HiGHS's banner and log off standard output, where the schedule may be written.
-            _ = solver.SetSolverSpecificParametersAsString("output_flag=false");
-        }
-
+        var solver = Planner.SolverFactory.CreateMip(name, out var backend);
+        name = backend;
         return solver;
     }
 
