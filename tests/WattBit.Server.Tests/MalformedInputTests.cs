@@ -38,6 +38,7 @@ public sealed class MalformedInputTests(TestServer server)
         ("POST", "/api/workloads", "dc-alpha"),
         ("POST", "/api/areas/TK/curtailment-orders", "tso-tk"),
         ("POST", "/api/areas/TK/maintenance", "tso-tk"),
+        ("POST", "/api/siting/rankings", "planner"),
     ];
 
     private static readonly string[] BadQueries =
@@ -51,6 +52,7 @@ public sealed class MalformedInputTests(TestServer server)
         "/api/areas/TK/signals/carbon/current?x=1&area=KN", "/api/areas/%E6%9D%B1%E4%BA%AC%E4%BA%AC/signals/price",
         "/api/areas/TK/forecasts/carbon?hours=-1", "/api/areas/TK/nodes/a%20b/headroom", "/api/areas/TK/nodes/fz-none/provisional-profile?from=x",
         "/api/sites/" + new string('a', 300), "/api/workloads/%2e%2e", "/api/curtailment-orders/%00",
+        "/api/siting/rankings/sj-0/report?format=pdf", "/api/audit?limit=abc", "/api/plan?when=now",
     ];
 
     [Fact]
