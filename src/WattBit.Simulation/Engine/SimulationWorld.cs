@@ -132,10 +132,26 @@ public sealed class SimulationWorld
     public static TimeSeries HeadroomShape(ReferenceArea area)
     {
         ArgumentNullException.ThrowIfNull(area);
-        var net = area.Demand.Zip(area.Mix[SupplyDemandKeys.Solar], (d, s) => d - s).Zip(area.Mix[SupplyDemandKeys.Wind], (d, w) => d - w);
+        return HeadroomShape(area.Demand, area.Mix[SupplyDemandKeys.Solar], area.Mix[SupplyDemandKeys.Wind]);
+    }
+
+    /// <summary>The headroom share (0.3-1) from an area's demand, solar and wind series (MW, aligned); see <see cref="HeadroomShape(ReferenceArea)"/>.</summary>
+    /// <param name="demand">Area demand, MW.</param>
+    /// <param name="solar">Solar output, MW.</param>
+    /// <param name="wind">Wind output, MW.</param>
+    /// <exception cref="SeriesAlignmentException">The series are not aligned.</exception>
+    public static TimeSeries HeadroomShape(TimeSeries demand, TimeSeries solar, TimeSeries wind)
+    {
+        ArgumentNullException.ThrowIfNull(demand);
+        var net = demand.Zip(solar, (d, s) => d - s).Zip(wind, (d, w) => d - w);
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         foreach (var v in net.Values)
         {
+            if (double.IsNaN(v))
+            {
+                continue;
+            }
+
             lo = Math.Min(lo, v);
             hi = Math.Max(hi, v);
         }
@@ -145,7 +161,7 @@ public sealed class SimulationWorld
     }
 
     /// <summary>The provisional profile of a flexible connection: for each JST hour, the lowest limit over the whole year.</summary>
-    /// <param name="shape">The headroom share series (from <see cref="HeadroomShape"/>).</param>
+    /// <param name="shape">The headroom share series (from <see cref="HeadroomShape(ReferenceArea)"/>).</param>
     /// <param name="peakMw">The flexible connection's peak, MW.</param>
     public static double[] ProvisionalProfile(TimeSeries shape, double peakMw)
     {
@@ -155,7 +171,10 @@ public sealed class SimulationWorld
         for (var i = 0; i < shape.Count; i++)
         {
             var h = shape.TimeAt(i).ToOffset(s_jst).Hour;
-            profile[h] = Math.Min(profile[h], shape[i] * peakMw);
+            if (!double.IsNaN(shape[i]))
+            {
+                profile[h] = Math.Min(profile[h], shape[i] * peakMw);
+            }
         }
 
         return profile;
