@@ -35,9 +35,16 @@ public sealed class TestServer : IAsyncLifetime
     {
     }
 
-    internal TestServer(Dictionary<string, string> extra) => _extra = extra;
+    internal TestServer(Dictionary<string, string> extra, string? folder = null)
+    {
+        _extra = extra;
+        Folder = folder ?? Directory.CreateTempSubdirectory("wattbit-server-").FullName;
+        _ownsFolder = folder is null;
+    }
 
-    public string Folder { get; } = Directory.CreateTempSubdirectory("wattbit-server-").FullName;
+    private readonly bool _ownsFolder;
+
+    public string Folder { get; }
 
     public FakeTimeProvider Time { get; } = new(Now);
 
@@ -98,6 +105,11 @@ public sealed class TestServer : IAsyncLifetime
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Folder, recursive: true);
