@@ -10,7 +10,10 @@ public sealed class CurtailmentTests(SlurmCluster cluster) : SlurmTestBase(clust
     [Fact]
     public async Task Curtail_Site_SuspendsItsRunningJobsHoldsItsPendingOnes_OtherSiteRuns_LiftUndoes()
     {
-        var run1 = await WaitForState(await Submit("cur-tk-run-1", "tk"), EngineJobState.Running);
+        var pidFile = Path.Combine(Path.GetTempPath(), $"wattbit-cur-{Guid.NewGuid():N}.pid");
+        var run1 = await WaitForState(await Submit("cur-tk-run-1", "tk", $"echo $$ > {pidFile}; exec sleep 30"), EngineJobState.Running);
+        var pid = await SlurmCluster.Eventually(() => Task.FromResult(File.Exists(pidFile) ? File.ReadAllText(pidFile).Trim() : string.Empty),
+            p => p.Length > 0, TimeSpan.FromSeconds(30), "the job to write its process id");
         var run2 = await WaitForState(await Submit("cur-tk-run-2", "tk"), EngineJobState.Running);
         var waiting = await Submit("cur-tk-wait", "tk", begin: Now.AddSeconds(3));
         var other = await WaitForState(await Submit("cur-kn-run", "kn"), EngineJobState.Running);
@@ -25,6 +28,7 @@ public sealed class CurtailmentTests(SlurmCluster cluster) : SlurmTestBase(clust
         Assert.Equal(EngineJobState.Suspended, (await Engine.GetAsync(run1.EngineJobId)).State);
         Assert.Equal(EngineJobState.Suspended, (await Engine.GetAsync(run2.EngineJobId)).State);
         Assert.Equal(EngineJobState.Running, (await Engine.GetAsync(other.EngineJobId)).State);
+        Assert.Equal('T', ProcessState(pid)); // the job's process really is stopped (SIGSTOP), not only marked suspended
         var held = await Engine.GetAsync(waiting.EngineJobId);
         Assert.True(held.Held);
 
@@ -38,7 +42,16 @@ public sealed class CurtailmentTests(SlurmCluster cluster) : SlurmTestBase(clust
         Assert.True(lift.Released >= 1);
         Assert.Equal(EngineJobState.Running, (await Engine.GetAsync(run1.EngineJobId)).State);
         Assert.Equal(EngineJobState.Running, (await Engine.GetAsync(run2.EngineJobId)).State);
+        Assert.NotEqual('T', ProcessState(pid));
         await WaitForState(waiting, EngineJobState.Running);
+        File.Delete(pidFile);
+    }
+
+    /// <summary>The state letter of a process from /proc/PID/stat (R, S, T...).</summary>
+    private static char ProcessState(string pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[stat.LastIndexOf(')') + 2];
     }
 
     [Fact]
