@@ -11,10 +11,15 @@ public sealed class LiveEventsTests(TestServer server)
 
     internal sealed class EventStream(HttpResponseMessage response, StreamReader reader) : IAsyncDisposable
     {
-        public static async Task<EventStream> OpenAsync(HttpClient client)
+        public static async Task<EventStream> OpenAsync(HttpClient client, string? lastEventId = null)
         {
             var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
             request.Headers.Accept.ParseAdd("text/event-stream");
+            if (lastEventId is not null)
+            {
+                request.Headers.Add("Last-Event-ID", lastEventId);
+            }
+
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             response.EnsureSuccessStatusCode();
             Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
@@ -23,6 +28,9 @@ public sealed class LiveEventsTests(TestServer server)
             Assert.Equal("ready", ready.Type);
             return stream;
         }
+
+        /// <summary>The id of the last event read.</summary>
+        public string? LastId { get; private set; }
 
         /// <summary>The next event (type and JSON data), or a timeout failure.</summary>
         public async Task<(string Type, JsonElement Data)> NextAsync()
@@ -41,6 +49,10 @@ public sealed class LiveEventsTests(TestServer server)
                 if (line.StartsWith("event: ", StringComparison.Ordinal))
                 {
                     type = line["event: ".Length..];
+                }
+                else if (line.StartsWith("id: ", StringComparison.Ordinal))
+                {
+                    LastId = line["id: ".Length..];
                 }
                 else if (line.StartsWith("data: ", StringComparison.Ordinal))
                 {
@@ -104,6 +116,44 @@ public sealed class LiveEventsTests(TestServer server)
         Assert.Equal("signal", e.Type);
         Assert.Equal("KN", e.Data.GetProperty("area").GetString());
         Assert.Equal("curtailment", e.Data.GetProperty("metric").GetString());
+    }
+
+    [Fact]
+    public async Task Reconnecting_WithLastEventId_DeliversWhatWasMissed()
+    {
+        var alpha = server.Client("dc-alpha");
+        var tso = server.Client("tso-tk");
+        await (await alpha.PutJsonAsync("/api/sites/ev-s2", new { area = "TK", itCapacityMw = 20.0 })).OkJsonAsync(201);
+        var order = new { @operator = "alpha", siteId = "ev-s2", reductionMw = 1.0, noticeMinutes = 30, expectedDurationMinutes = 60 };
+
+        string lastId;
+        await using (var events = await EventStream.OpenAsync(server.Client("dc-alpha")))
+        {
+            var first = await (await tso.PostAsJsonAsync("/api/areas/TK/curtailment-orders", order)).OkJsonAsync(201);
+            (string Type, JsonElement Data) e;
+            do
+            {
+                e = await events.NextAsync();
+            }
+            while (e.Type != "curtailment-order");
+
+            Assert.Equal(first.GetProperty("id").GetString(), e.Data.GetProperty("id").GetString());
+            lastId = events.LastId!;
+        }
+
+        // Disconnected: an order is issued meanwhile.
+        var missed = await (await tso.PostAsJsonAsync("/api/areas/TK/curtailment-orders", order)).OkJsonAsync(201);
+        await using var again = await EventStream.OpenAsync(server.Client("dc-alpha"), lastId);
+        (string Type, JsonElement Data) next;
+        do
+        {
+            next = await again.NextAsync();
+        }
+        while (next.Type != "curtailment-order");
+
+        Assert.Equal(missed.GetProperty("id").GetString(), next.Data.GetProperty("id").GetString());
+        await (await server.Client("dc-alpha").SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/events") { Headers = { { "Last-Event-ID", "x1" } } }))
+            .ProblemAsync(400);
     }
 
     [Fact]

@@ -158,12 +158,27 @@ internal static class GridEndpoints
         return TypedResults.Created($"/api/areas/{a.Code}/maintenance", m);
     }
 
-    private static IResult Events(EventHub hub, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.ServerSentEvents(Stream(hub, Caller.From(user)!, ct));
-
-    private static async IAsyncEnumerable<SseItem<object>> Stream(EventHub hub, Caller caller, [EnumeratorCancellation] CancellationToken ct)
+    private static IResult Events(EventHub hub, ClaimsPrincipal user, [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken ct)
     {
-        await foreach (var e in hub.SubscribeAsync(caller, ct).ConfigureAwait(false))
+        long? last = null;
+        if (lastEventId is not null)
+        {
+            if (!long.TryParse(lastEventId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                var problems = new Problems();
+                problems.Add("Last-Event-ID", "Last-Event-ID must be the id of an event this server sent.");
+                return problems.Result();
+            }
+
+            last = parsed;
+        }
+
+        return TypedResults.ServerSentEvents(Stream(hub, Caller.From(user)!, last, ct));
+    }
+
+    private static async IAsyncEnumerable<SseItem<object>> Stream(EventHub hub, Caller caller, long? last, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var e in hub.SubscribeAsync(caller, last, ct).ConfigureAwait(false))
         {
             yield return new SseItem<object>(e.Data, e.Type) { EventId = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         }
