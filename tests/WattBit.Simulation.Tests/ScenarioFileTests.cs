@@ -127,6 +127,24 @@ public sealed class ScenarioFileTests
         Assert.Contains("needs 24 values", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EventInUnknownArea_FailsWithItsLine()
+    {
+        var yaml = TestScenarios.Yaml(events: "events:\n  - {kind: blackout, area: Atlantis, start: 2025-05-02, end: 2025-05-03}");
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Equal(LineOf(yaml, "Atlantis"), e.Line);
+    }
+
+    [Fact]
+    public void Events_AreRead()
+    {
+        var s = TestScenarios.Parse(TestScenarios.Yaml(events: "events:\n  - {kind: faults, rate_per_year: 2, hours: 8}\n  - {kind: maintenance, area: TK, start: 2025-05-02, end: 2025-05-09, limit_share: 0.5}"));
+        Assert.Equal(2, s.GridEvents.Count);
+        Assert.Equal(GridEventKind.Faults, s.GridEvents[0].Kind);
+        Assert.Equal(0.5, s.GridEvents[0].LimitShare);
+        Assert.Equal("TK", s.GridEvents[1].Area);
+    }
+
     private static int LineOf(string text, string fragment)
     {
         var lines = text.Split('\n');

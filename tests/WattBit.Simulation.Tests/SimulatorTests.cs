@@ -17,7 +17,7 @@ public sealed class SimulatorTests
         var demanded = result.Workload.TotalItMwh(result.World.StepHours);
         foreach (var p in result.Policies)
         {
-            Assert.Equal(demanded, p.ServedItMwh + p.UnservedJobItMwh + p.InferenceUnservedItMwh, 6);
+            Assert.Equal(demanded, p.ServedItMwh + p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh, 6);
             Assert.Equal(p.Overall.EnergyMwh, p.SiteEnergyMwh.Sum(), 6);
             Assert.Equal(p.Overall.EnergyMwh, p.EnergyByConnectionMwh.Sum(), 6);
             Assert.Equal(p.Overall.CurtailmentAbsorbedMwh, p.CurtailmentAbsorbedByMonthMwh.Sum(), 6);
@@ -115,11 +115,44 @@ public sealed class SimulatorTests
         var factor = 0.4 + (tightness % 8 * 0.15);
         var firm = mix % 3 / 2.0;
         var yaml = TestScenarios.Yaml(seed: seed.Get % 10_000, sites: 3 + (sites % 12), gridFactor: factor, days: 5, targetMw: 2 + (sites % 5),
-            jobs: 300, firm: firm, provisional: 0.5, flexible: 1 - firm, forecastError: tightness % 3 * 0.1);
+            jobs: 300, firm: firm, provisional: 0.5, flexible: 1 - firm, forecastError: tightness % 3 * 0.1,
+            events: tightness % 2 == 0 ? "events:\n  - {kind: faults, rate_per_year: 200, hours: 6, limit_share: 0.3}" : "");
         var result = Run(yaml);
         var demanded = result.Workload.TotalItMwh(result.World.StepHours);
-        var conserved = result.Policies.All(p => Math.Abs(demanded - (p.ServedItMwh + p.UnservedJobItMwh + p.InferenceUnservedItMwh)) < 1e-6 * Math.Max(1, demanded));
+        var conserved = result.Policies.All(p => Math.Abs(demanded - (p.ServedItMwh + p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh)) < 1e-6 * Math.Max(1, demanded));
         var wattbit = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
         return (conserved && wattbit.SiteStepsOverLimit == 0).ToProperty().Label($"factor {factor}, wattbit over {wattbit.SiteStepsOverLimit}");
+    }
+
+    [Fact]
+    public void UnforeseenBlackout_WattBitObeysEveryOrder_BaselineMissesThem()
+    {
+        var result = Run(TestScenarios.Yaml(events: "events:\n  - {kind: blackout, area: TK, start: 2025-05-05, end: 2025-05-07}"));
+        var baseline = result.Policies.Single(p => p.Policy == PolicyKind.Baseline);
+        var wattbit = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
+        Assert.True(baseline.OrderStepsMissed > 0);
+        Assert.Equal(0, wattbit.OrderStepsMissed);
+        Assert.True(wattbit.OrderStepsMet > 0);
+        Assert.Equal(0, wattbit.SiteStepsOverLimit);
+        var tk = result.World.AreaCodes.ToList().IndexOf("TK");
+        var day = (int)(24 / result.World.StepHours);
+        for (var s = 0; s < result.Scenario.Sites.Count; s++)
+        {
+            if (result.World.SiteArea[s] == tk)
+            {
+                Assert.All(result.World.LimitMw[s].AsSpan(4 * day, 2 * day).ToArray(), v => Assert.Equal(0, v));
+                Assert.NotEqual(0, result.World.PlannedLimitMw[s][4 * day]);
+            }
+        }
+    }
+
+    [Fact]
+    public void PlannedMaintenance_IsKnownToWattBit_SoNothingIsCurtailed()
+    {
+        var result = Run(TestScenarios.Yaml(events: "events:\n  - {kind: maintenance, area: KY, start: 2025-05-03, end: 2025-05-10, limit_share: 0.2}"));
+        var wattbit = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
+        Assert.Equal(0, wattbit.SiteStepsOverLimit);
+        Assert.Equal(0, wattbit.OrderStepsMet + wattbit.OrderStepsMissed);
+        Assert.Equal(result.World.LimitMw, result.World.PlannedLimitMw);
     }
 }

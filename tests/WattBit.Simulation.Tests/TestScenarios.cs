@@ -7,7 +7,7 @@ namespace WattBit.Simulation.Tests;
 internal static class TestScenarios
 {
     public static string Yaml(int seed = 7, int sites = 12, double gridFactor = 1.0, string step = "1h", int days = 14, double targetMw = 6,
-        int jobs = 1500, double forecastError = 0, string start = "2025-05-01", double firm = 0.4, double provisional = 0.3, double flexible = 0.3) =>
+        int jobs = 1500, double forecastError = 0, string start = "2025-05-01", double firm = 0.4, double provisional = 0.3, double flexible = 0.3, string events = "") =>
         string.Create(CultureInfo.InvariantCulture, $"""
         name: test
         data:
@@ -27,6 +27,7 @@ internal static class TestScenarios
         workload:
           target_mw: {targetMw}
           jobs: {jobs}
+        {events}
         policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]
         """);
 

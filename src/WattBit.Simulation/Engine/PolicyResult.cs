@@ -39,4 +39,14 @@ public readonly record struct AreaTotals(double EnergyMwh, double CostYen, doubl
 public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTotals[] ByArea, double[] CurtailmentAbsorbedByMonthMwh,
     long SiteStepsOverLimit, int StepsAnySiteOverLimit, double[] EnergyByConnectionMwh, int LateJobs, double LateItMwh, int UnservedJobs,
     double UnservedJobItMwh, double InferenceUnservedItMwh, long InferenceMissSteps, double ServedItMwh, int JobsMovedAway,
-    double[] SiteEnergyMwh, int WatchSite, double[][] WatchStack);
+    double[] SiteEnergyMwh, int WatchSite, double[][] WatchStack)
+{
+    /// <summary>Job IT energy stopped to obey grid cuts the policy did not foresee (faults, blackouts), MWh; counted as not served.</summary>
+    public double CurtailedJobItMwh { get; init; }
+
+    /// <summary>Site-steps under an unplanned cut (a curtailment order) in which the site stayed within its limit.</summary>
+    public long OrderStepsMet { get; init; }
+
+    /// <summary>Site-steps under an unplanned cut in which the site exceeded its limit (order missed).</summary>
+    public long OrderStepsMissed { get; init; }
+}

@@ -19,8 +19,9 @@ public sealed class SimulationWorld
     private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
 
     private SimulationWorld(SimulationScenario scenario, string[] areaCodes, int[] siteArea, double[][] carbonLifecycle, double[][] carbonDirect,
-        double[][] price, double[][] curtailedMw, double[][] limitMw, GridConnection[] connections)
+        double[][] price, double[][] curtailedMw, double[][] limitMw, double[][] plannedLimitMw, GridConnection[] connections)
     {
+        PlannedLimitMw = plannedLimitMw;
         Scenario = scenario;
         AreaCodes = areaCodes;
         SiteArea = siteArea;
@@ -59,8 +60,11 @@ public sealed class SimulationWorld
     /// <summary>Curtailed solar and wind [area][step], MW (average over the step).</summary>
     public IReadOnlyList<double[]> CurtailedMw { get; }
 
-    /// <summary>Grid limit of every site [site][step], MW at the grid.</summary>
+    /// <summary>Actual grid limit of every site [site][step], MW at the grid, after every grid event.</summary>
     public IReadOnlyList<double[]> LimitMw { get; }
+
+    /// <summary>The limit the policies know in advance [site][step], MW: the connection with planned maintenance only.</summary>
+    public IReadOnlyList<double[]> PlannedLimitMw { get; }
 
     /// <summary>The grid connection of every site, in the planner's model.</summary>
     public IReadOnlyList<GridConnection> Connections { get; }
@@ -105,6 +109,7 @@ public sealed class SimulationWorld
 
         var siteArea = new int[scenario.Sites.Count];
         var limits = new double[scenario.Sites.Count][];
+        var planned = new double[scenario.Sites.Count][];
         var connections = new GridConnection[scenario.Sites.Count];
         for (var s = 0; s < scenario.Sites.Count; s++)
         {
@@ -117,10 +122,11 @@ public sealed class SimulationWorld
                 limit[t] = connections[s].LimitAt(scenario.Start + (scenario.Step * t), 0.5, includeN1: false, s_jst).Megawatts;
             }
 
-            limits[s] = limit;
+            planned[s] = limit;
+            limits[s] = ApplyEvents(scenario, s, limit);
         }
 
-        return new SimulationWorld(scenario, codes, siteArea, carbonLife, carbonDirect, price, curtailed, limits, connections);
+        return new SimulationWorld(scenario, codes, siteArea, carbonLife, carbonDirect, price, curtailed, limits, planned, connections);
     }
 
     /// <summary>
@@ -178,6 +184,75 @@ public sealed class SimulationWorld
         }
 
         return profile;
+    }
+
+    // Cuts the planned limit in place for maintenance and returns a copy cut further by faults and blackouts.
+    private static double[] ApplyEvents(SimulationScenario scenario, int siteIndex, double[] planned)
+    {
+        var site = scenario.Sites[siteIndex];
+        var actual = planned;
+        var n = planned.Length;
+        var e = 0;
+        foreach (var ev in scenario.GridEvents)
+        {
+            e++;
+            if ((ev.Area is not null && ev.Area != site.Area.Code) || (ev.SiteId is not null && ev.SiteId != site.Id))
+            {
+                continue;
+            }
+
+            if (ev.Kind == GridEventKind.Maintenance)
+            {
+                Cut(planned, Index(scenario, ev.Start), Index(scenario, ev.End), ev.LimitShare);
+                continue;
+            }
+
+            if (ReferenceEquals(actual, planned))
+            {
+                actual = (double[])planned.Clone();
+            }
+
+            if (ev.Kind == GridEventKind.Blackout)
+            {
+                Cut(actual, Index(scenario, ev.Start), Index(scenario, ev.End), 0);
+                continue;
+            }
+
+            // Faults: a Poisson number over the period, uniform start, fixed length; seeded per site and event.
+            var rng = new Random(unchecked((scenario.Seed * 1_000_003) + (siteIndex * 131) + e));
+            var mean = ev.RatePerYear * (scenario.End - scenario.Start).TotalDays / 365.0;
+            var length = Math.Max(1, (int)Math.Round(ev.Hours / scenario.Step.TotalHours));
+            var limit = Math.Exp(-mean);
+            var p = rng.NextDouble();
+            while (p > limit)
+            {
+                var from = rng.Next(n);
+                Cut(actual, from, Math.Min(n, from + length), ev.LimitShare);
+                p *= rng.NextDouble();
+            }
+        }
+
+        // Maintenance also lowers the actual limit (it is the same array until a fault or blackout copied it).
+        if (!ReferenceEquals(actual, planned))
+        {
+            for (var t = 0; t < n; t++)
+            {
+                actual[t] = Math.Min(actual[t], planned[t]);
+            }
+        }
+
+        return actual;
+    }
+
+    private static int Index(SimulationScenario scenario, DateTimeOffset instant) =>
+        (int)Math.Clamp((instant - scenario.Start).Ticks / scenario.Step.Ticks, 0, scenario.Steps);
+
+    private static void Cut(double[] limit, int from, int to, double share)
+    {
+        for (var t = from; t < to; t++)
+        {
+            limit[t] *= share;
+        }
     }
 
     private static GridConnection Connection(ConnectionSpec spec, TimeSeries shape) => spec.Kind switch

@@ -183,6 +183,9 @@ public static class Simulator
             var siteEnergy = new double[siteCount];
             var servedInference = new double[siteCount];
             var excess = new double[siteCount];
+            var running = new double[siteCount];
+            long ordersMet = 0, ordersMissed = 0;
+            double curtailedJobs = 0;
             var areaDraw = new double[areaCount];
             long siteStepsOver = 0, inferenceMissSteps = 0;
             int stepsOver = 0;
@@ -237,23 +240,38 @@ public static class Simulator
                 for (var t = day; t < dayEnd; t++)
                 {
                     clock.AdvanceTo(world.TimeAt(t));
-                    ServeInference(t, servedInference, excess, ref inferenceUnserved, ref inferenceMissSteps);
+                    curtailedJobs += RunJobs(t, running) * h;
+                    ServeInference(t, running, servedInference, excess, ref inferenceUnserved, ref inferenceMissSteps);
                     stack[3][t] = servedInference[watch];
                     Array.Clear(areaDraw);
                     var anyOver = false;
                     for (var s = 0; s < siteCount; s++)
                     {
-                        var it = _context.Load[s][t] + servedInference[s];
+                        var it = running[s] + servedInference[s];
                         var draw = it * _context.Pue[s];
                         var a = world.SiteArea[s];
                         areaDraw[a] += draw;
                         servedIt += it * h;
                         siteEnergy[s] += draw * h;
                         byKind[(int)world.Connections[s].Kind] += draw * h;
-                        if (draw > world.LimitMw[s][t] + 1e-6)
+                        var over = draw > world.LimitMw[s][t] + 1e-6;
+                        if (over)
                         {
                             siteStepsOver++;
                             anyOver = true;
+                        }
+
+                        // An unplanned cut (fault, blackout) is a curtailment order to the site.
+                        if (world.LimitMw[s][t] < world.PlannedLimitMw[s][t] - 1e-9)
+                        {
+                            if (over)
+                            {
+                                ordersMissed++;
+                            }
+                            else
+                            {
+                                ordersMet++;
+                            }
                         }
                     }
 
@@ -283,10 +301,30 @@ public static class Simulator
             }
 
             return new PolicyResult(kind, overall, areaTotals, monthly, siteStepsOver, stepsOver, byKind, late, lateMwh, unservedJobs, unservedMwh,
-                inferenceUnserved, inferenceMissSteps, servedIt, moved, siteEnergy, watch, stack);
+                inferenceUnserved, inferenceMissSteps, servedIt, moved, siteEnergy, watch, stack)
+            {
+                CurtailedJobItMwh = curtailedJobs,
+                OrderStepsMet = ordersMet,
+                OrderStepsMissed = ordersMissed,
+            };
         }
 
-        private void ServeInference(int t, double[] served, double[] excess, ref double unserved, ref long missSteps)
+        // The job load each site runs at step t; a policy that honours limits obeys cuts it did not foresee by stopping
+        // job load above the site's actual room. Returns the IT power curtailed, MW.
+        private double RunJobs(int t, double[] running)
+        {
+            double curtailed = 0;
+            for (var s = 0; s < running.Length; s++)
+            {
+                var load = _context.Load[s][t];
+                running[s] = policy.HonoursLimits ? Math.Min(load, Math.Max(0, Room(s, t))) : load;
+                curtailed += load - running[s];
+            }
+
+            return curtailed;
+        }
+
+        private void ServeInference(int t, double[] running, double[] served, double[] excess, ref double unserved, ref long missSteps)
         {
             var demand = workload.InferenceMw;
             var count = served.Length;
@@ -302,7 +340,7 @@ public static class Simulator
 
             for (var s = 0; s < count; s++)
             {
-                var room = Math.Max(0, Room(s, t) - _context.Load[s][t]);
+                var room = Math.Max(0, Room(s, t) - running[s]);
                 served[s] = Math.Min(demand[s][t], room);
                 excess[s] = demand[s][t] - served[s];
             }
@@ -316,7 +354,7 @@ public static class Simulator
 
                 foreach (var q in reach[s])
                 {
-                    var room = Room(q, t) - _context.Load[q][t] - served[q];
+                    var room = Room(q, t) - running[q] - served[q];
                     if (room <= 1e-12)
                     {
                         continue;

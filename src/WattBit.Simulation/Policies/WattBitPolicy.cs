@@ -30,7 +30,7 @@ public sealed class WattBitPolicy : SimulationPolicy
         _room = new double[context.Pue.Length][];
         for (var s = 0; s < _room.Length; s++)
         {
-            var limit = world.LimitMw[s];
+            var limit = world.PlannedLimitMw[s];
             var inference = context.Workload.InferenceMw[s];
             var room = new double[n];
             for (var t = 0; t < n; t++)

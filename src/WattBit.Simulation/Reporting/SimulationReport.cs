@@ -36,7 +36,7 @@ public static class SimulationReport
         ArgumentNullException.ThrowIfNull(result);
         return result.Policies.Select(p => new SummaryRow(PolicyFactory.Name(p.Policy), p.Overall.EnergyMwh, p.Overall.CostYen / 1e6,
             p.Overall.LifecycleTonnes, p.Overall.DirectTonnes, p.Overall.CurtailmentAbsorbedMwh, p.StepsAnySiteOverLimit * result.World.StepHours,
-            p.LateJobs, p.UnservedJobItMwh + p.InferenceUnservedItMwh)).ToList();
+            p.LateJobs, p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh)).ToList();
     }
 
     /// <summary>Writes report.html and the CSV files into <paramref name="directory"/> (created if needed) and returns the HTML path.</summary>
@@ -101,18 +101,18 @@ public static class SimulationReport
             .Append("</p>");
 
         html.Append("<h2>Comparison</h2><table><tr><th>policy</th><th>energy MWh</th><th>cost M JPY</th><th>lifecycle tCO2</th><th>direct tCO2</th><th>curtailment absorbed MWh</th><th>hours any site over limit</th><th>site-steps over limit</th><th>late jobs</th><th>unserved MWh (IT)</th><th>jobs moved</th>")
-            .Append("<th>firm MWh</th><th>provisional MWh</th><th>flexible MWh</th></tr>");
+            .Append("<th>firm MWh</th><th>provisional MWh</th><th>flexible MWh</th><th>curtailment orders met / missed (site-steps)</th></tr>");
         foreach (var p in result.Policies)
         {
             var o = p.Overall;
             html.Append("<tr><td>").Append(PolicyFactory.Name(p.Policy)).Append("</td>");
             foreach (var v in new[] { o.EnergyMwh, o.CostYen / 1e6, o.LifecycleTonnes, o.DirectTonnes, o.CurtailmentAbsorbedMwh, p.StepsAnySiteOverLimit * result.World.StepHours,
-                p.SiteStepsOverLimit, p.LateJobs, p.UnservedJobItMwh + p.InferenceUnservedItMwh, p.JobsMovedAway, p.EnergyByConnectionMwh[0], p.EnergyByConnectionMwh[1], p.EnergyByConnectionMwh[2] })
+                p.SiteStepsOverLimit, p.LateJobs, p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh, p.JobsMovedAway, p.EnergyByConnectionMwh[0], p.EnergyByConnectionMwh[1], p.EnergyByConnectionMwh[2] })
             {
                 html.Append("<td>").Append(v.ToString("N0", s_inv)).Append("</td>");
             }
 
-            html.Append("</tr>");
+            html.Append("<td>").Append(FormattableString.Invariant($"{p.OrderStepsMet:N0} / {p.OrderStepsMissed:N0}")).Append("</td></tr>");
         }
 
         html.Append("</table>");
@@ -162,13 +162,14 @@ public static class SimulationReport
 
     private static IEnumerable<string> SummaryCsv(SimulationResult result)
     {
-        yield return "policy,energy_mwh,cost_jpy,lifecycle_t,direct_t,curtailment_absorbed_mwh,site_steps_over_limit,hours_any_site_over_limit,late_jobs,late_it_mwh,unserved_jobs,unserved_job_it_mwh,inference_unserved_it_mwh,inference_miss_site_steps,served_it_mwh,jobs_moved,firm_mwh,provisional_mwh,flexible_mwh";
+        yield return "policy,energy_mwh,cost_jpy,lifecycle_t,direct_t,curtailment_absorbed_mwh,site_steps_over_limit,hours_any_site_over_limit,late_jobs,late_it_mwh,unserved_jobs,unserved_job_it_mwh,inference_unserved_it_mwh,inference_miss_site_steps,served_it_mwh,jobs_moved,firm_mwh,provisional_mwh,flexible_mwh,curtailed_job_it_mwh,order_site_steps_met,order_site_steps_missed";
         foreach (var p in result.Policies)
         {
             var o = p.Overall;
             yield return Row(PolicyFactory.Name(p.Policy), o.EnergyMwh, o.CostYen, o.LifecycleTonnes, o.DirectTonnes, o.CurtailmentAbsorbedMwh, p.SiteStepsOverLimit,
                 p.StepsAnySiteOverLimit * result.World.StepHours, p.LateJobs, p.LateItMwh, p.UnservedJobs, p.UnservedJobItMwh, p.InferenceUnservedItMwh,
-                p.InferenceMissSteps, p.ServedItMwh, p.JobsMovedAway, p.EnergyByConnectionMwh[0], p.EnergyByConnectionMwh[1], p.EnergyByConnectionMwh[2]);
+                p.InferenceMissSteps, p.ServedItMwh, p.JobsMovedAway, p.EnergyByConnectionMwh[0], p.EnergyByConnectionMwh[1], p.EnergyByConnectionMwh[2],
+                p.CurtailedJobItMwh, p.OrderStepsMet, p.OrderStepsMissed);
         }
     }
 

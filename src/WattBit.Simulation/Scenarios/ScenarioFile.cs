@@ -54,7 +54,7 @@ public static class ScenarioFile
 
         var r = new YamlNodeReader(source);
         var root = r.Mapping(stream.Documents[0].RootNode, "the scenario",
-            "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "policies");
+            "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "events", "policies");
         var name = YamlNodeReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
@@ -130,7 +130,8 @@ public static class ScenarioFile
             throw r.Fail(root, "list at least one policy.");
         }
 
-        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError);
+        var events = YamlNodeReader.Get(root, "events") is { } eventsNode ? Events(r, r.Sequence(eventsNode, "events"), sites, start, end) : [];
+        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events);
     }
 
     private static DateTimeOffset Date(YamlNodeReader r, YamlNode node, string key)
@@ -142,6 +143,54 @@ public static class ScenarioFile
         }
 
         throw r.Fail(node, $"'{key}' must be a date yyyy-MM-dd (JST; got '{text}').");
+    }
+
+    private static List<GridEvent> Events(YamlNodeReader r, YamlSequenceNode list, List<SiteSpec> sites, DateTimeOffset start, DateTimeOffset end)
+    {
+        var events = new List<GridEvent>();
+        foreach (var item in list.Children)
+        {
+            var m = r.Mapping(item, "an event", "kind", "area", "site", "start", "end", "limit_share", "rate_per_year", "hours");
+            var kind = r.Choice(r.Need(m, "kind", "an event"), "event kind",
+                ("maintenance", GridEventKind.Maintenance), ("faults", GridEventKind.Faults), ("blackout", GridEventKind.Blackout));
+            string? area = null, site = null;
+            if (YamlNodeReader.Get(m, "area") is { } areaNode)
+            {
+                area = Area(r, areaNode).Code;
+            }
+
+            if (YamlNodeReader.Get(m, "site") is { } siteNode)
+            {
+                site = r.Text(siteNode, "site");
+                if (!sites.Exists(s => s.Id == site))
+                {
+                    throw r.Fail(siteNode, $"unknown site '{site}' in an event.");
+                }
+            }
+
+            if (kind == GridEventKind.Faults)
+            {
+                events.Add(new GridEvent(kind, area, site, start, end, r.Number(m, "limit_share", 0.5, 0, 1),
+                    r.Number(r.Need(m, "rate_per_year", "a faults event"), "rate_per_year", 0, 1000), r.Number(m, "hours", 8, 0.5, 24 * 90)));
+                continue;
+            }
+
+            if (kind == GridEventKind.Blackout && area is null)
+            {
+                throw r.Fail(item, "a blackout needs an area.");
+            }
+
+            var from = Date(r, r.Need(m, "start", "an event"), "start");
+            var to = Date(r, r.Need(m, "end", "an event"), "end");
+            if (to <= from || to <= start || from >= end)
+            {
+                throw r.Fail(item, "the event must end after it starts and overlap the period.");
+            }
+
+            events.Add(new GridEvent(kind, area, site, from, to, kind == GridEventKind.Blackout ? 0 : r.Number(m, "limit_share", 0.5, 0, 1)));
+        }
+
+        return events;
     }
 
     private static WorkloadSpec Workload(YamlNodeReader r, YamlNode node)
@@ -233,14 +282,8 @@ public static class ScenarioFile
     private static ConnectionSpec Connection(YamlNodeReader r, YamlNode node, double defaultMw)
     {
         var m = r.Mapping(node, "connection", "kind", "mw", "profile_mw");
-        var kindNode = r.Need(m, "kind", "connection");
-        var kind = r.Text(kindNode, "kind") switch
-        {
-            "firm" => ConnectionKind.Firm,
-            "provisional" => ConnectionKind.ProvisionalProfile,
-            "flexible" => ConnectionKind.Flexible,
-            var other => throw r.Fail(kindNode, $"unknown connection kind '{other}' (known: firm, provisional, flexible)."),
-        };
+        var kind = r.Choice(r.Need(m, "kind", "connection"), "connection kind",
+            ("firm", ConnectionKind.Firm), ("provisional", ConnectionKind.ProvisionalProfile), ("flexible", ConnectionKind.Flexible));
         var mw = r.Number(m, "mw", defaultMw, 0);
         double[]? profile = null;
         if (YamlNodeReader.Get(m, "profile_mw") is { } p)

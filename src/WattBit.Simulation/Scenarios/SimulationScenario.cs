@@ -77,10 +77,39 @@ public sealed record WorkloadSpec(double TargetMw, double Inference = 0.3, doubl
 /// <param name="Policies">Policies to compare, in report order.</param>
 /// <param name="Objective">What the shifting policies minimise (default carbon).</param>
 /// <param name="ForecastError">Relative standard deviation of the carbon/price forecast error the policies plan on (0 = perfect foresight); judged on actuals.</param>
+/// <param name="Events">Grid events (maintenance, faults, blackouts); null for none.</param>
 public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOffset Start, DateTimeOffset End, TimeSpan Step, int Seed,
     IReadOnlyList<SiteSpec> Sites, WorkloadSpec Workload, IReadOnlyList<PolicyKind> Policies,
-    SimulationObjective Objective = SimulationObjective.Carbon, double ForecastError = 0)
+    SimulationObjective Objective = SimulationObjective.Carbon, double ForecastError = 0, IReadOnlyList<GridEvent>? Events = null)
 {
+    /// <summary>The grid events (empty when none).</summary>
+    public IReadOnlyList<GridEvent> GridEvents => Events ?? [];
+
     /// <summary>Number of steps in the period.</summary>
     public int Steps => (int)((End - Start).Ticks / Step.Ticks);
 }
+
+/// <summary>The kind of a grid event.</summary>
+public enum GridEventKind
+{
+    /// <summary>Planned maintenance: the limit of the sites concerned is cut to a share; known to the policies in advance.</summary>
+    Maintenance,
+
+    /// <summary>N-1 faults: at every site, outages arrive at a yearly rate and cut the limit to a share for some hours; not known in advance.</summary>
+    Faults,
+
+    /// <summary>A regional blackout: every site of the area has no grid supply; not known in advance.</summary>
+    Blackout,
+}
+
+/// <summary>A grid event of a scenario. Which fields apply depends on the kind.</summary>
+/// <param name="Kind">The kind.</param>
+/// <param name="Area">Area code (maintenance, blackout), or null for all areas / the named site.</param>
+/// <param name="SiteId">Site id (maintenance), or null.</param>
+/// <param name="Start">Start (maintenance, blackout).</param>
+/// <param name="End">End, exclusive (maintenance, blackout).</param>
+/// <param name="LimitShare">Share of the normal limit left during the event (0 for a blackout).</param>
+/// <param name="RatePerYear">Faults per site per year (faults).</param>
+/// <param name="Hours">Length of one fault, hours (faults).</param>
+public sealed record GridEvent(GridEventKind Kind, string? Area, string? SiteId, DateTimeOffset Start, DateTimeOffset End, double LimitShare,
+    double RatePerYear = 0, double Hours = 0);

@@ -88,4 +88,18 @@ internal sealed class YamlNodeReader(string source)
 
         return list;
     }
+
+    public T Choice<T>(YamlNode node, string what, params (string Name, T Value)[] options)
+    {
+        var text = Text(node, what);
+        foreach (var (name, value) in options)
+        {
+            if (name == text)
+            {
+                return value;
+            }
+        }
+
+        throw Fail(node, $"unknown {what} '{text}' (known: {string.Join(", ", options.Select(o => o.Name))}).");
+    }
 }
