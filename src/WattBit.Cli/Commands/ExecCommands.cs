@@ -16,6 +16,7 @@ internal static class ExecCommands
         var exec = new Command("exec", "Execute on a job engine (Slurm): submit a schedule at its planned times, show job states, curtail and lift a site.");
         exec.Subcommands.Add(SubmitCommand(time));
         exec.Subcommands.Add(StatusCommand(time));
+        exec.Subcommands.Add(FollowCommand(time));
         exec.Subcommands.Add(CurtailCommand(time));
         exec.Subcommands.Add(LiftCommand(time));
         return exec;
@@ -82,6 +83,59 @@ internal static class ExecCommands
         {
             using var engine = Engine(parse, conf, time);
             Ui.Out.Write(Table(await engine.ListAsync(parse.GetValue(partition), ct).ConfigureAwait(false)));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command FollowCommand(TimeProvider time)
+    {
+        var schedule = new Option<FileInfo>("--schedule") { Description = "The schedule CSV that was submitted.", Required = true };
+        var interval = new Option<double>("--interval") { Description = "Seconds between passes.", DefaultValueFactory = _ => 5 };
+        var conf = SlurmConf();
+        var command = new Command("follow", "Until every scheduled job has ended: suspend jobs between their planned runs and resume them at the next run.")
+        {
+            schedule, interval, conf,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var seconds = parse.GetValue(interval);
+            if (seconds is <= 0 or > 3600)
+            {
+                throw new CliException("--interval must be in (0, 3600] seconds.");
+            }
+
+            var rows = ScheduleCsv.ReadFile(parse.GetValue(schedule)!.FullName);
+            var ids = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            using var engine = Engine(parse, conf, time);
+            var reconciler = new ScheduleReconciler(engine, time);
+            await Ui.Out.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask("Jobs ended", maxValue: ids.Count);
+                    while (true)
+                    {
+                        foreach (var a in await reconciler.ReconcileAsync(rows, ct).ConfigureAwait(false))
+                        {
+                            Ui.Out.MarkupLine($"{(a.Suspended ? "suspended" : "resumed")} {Markup.Escape(a.WorkloadId)} (job {a.EngineJobId})");
+                        }
+
+                        var jobs = (await engine.ListAsync(null, ct).ConfigureAwait(false)).Where(j => ids.Contains(j.WorkloadId)).ToList();
+                        if (ids.FirstOrDefault(id => !jobs.Exists(j => j.WorkloadId == id)) is { } missing)
+                        {
+                            throw new CliException($"job '{missing}' of the schedule is not on Slurm; run `wattbit exec submit` first.");
+                        }
+
+                        task.Value = jobs.Count(j => j.IsFinished);
+                        if (jobs.TrueForAll(j => j.IsFinished))
+                        {
+                            return;
+                        }
+
+                        await Task.Delay(TimeSpan.FromSeconds(seconds), time, ct).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
             return 0;
         });
         return command;
