@@ -8,8 +8,7 @@ public sealed class ScheduleReconcilerTests(SlurmCluster cluster) : SlurmTestBas
     [Fact]
     public async Task JobPlannedInTwoRuns_IsSuspendedBetweenThemAndFinishesInTheSecond()
     {
-        var now = Now;
-        var t0 = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(2);
+        var t0 = WholeSecondsFromNow(2);
         ScheduleRow[] rows = [new("two-runs", "TK", t0, t0.AddSeconds(2)), new("two-runs", "TK", t0.AddSeconds(5), t0.AddSeconds(8))];
         var submission = ScheduleSubmitter.Submissions(rows, SlurmCluster.Queues, "for i in $(seq 16); do sleep 0.25; done")[0];
         var job = await Submit(submission.WorkloadId, submission.Queue, submission.Command, submission.BeginAt);

@@ -13,8 +13,7 @@ public sealed class SlurmJobEngineTests(SlurmCluster cluster) : SlurmTestBase(cl
     public async Task ShiftedJob_StartsOnSlurmAtItsPlannedTime()
     {
         // A carbon signal in 2-second steps: the low-carbon slot is steps 4-5, so the shifter moves the job there.
-        var now = Now;
-        var t0 = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(3);
+        var t0 = WholeSecondsFromNow(3);
         var step = TimeSpan.FromSeconds(2);
         double[] carbon = [500, 480, 470, 460, 100, 100, 450, 500, 500, 500];
         var signal = new SignalSet(SignalKind.Carbon,

@@ -12,6 +12,13 @@ public abstract class SlurmTestBase(SlurmCluster cluster) : IAsyncLifetime
 
     protected static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
 
+    /// <summary>A whole second (Slurm's resolution) <paramref name="seconds"/> to one second more from now, in UTC.</summary>
+    protected static DateTimeOffset WholeSecondsFromNow(int seconds)
+    {
+        var now = Now;
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(seconds);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
