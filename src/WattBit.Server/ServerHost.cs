@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using WattBit.Data.Storage;
@@ -60,7 +59,7 @@ internal static class ServerHost
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
 
-        builder.Services.AddAuthentication(ApiKeyHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        builder.Services.AddWattBitAuthentication(options.Jwt is { SigningKey.Length: > 0 } jwt ? jwt : null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.AnyKey, p => p.RequireAuthenticatedUser())
             .AddPolicy(Roles.PublicRead, p => p.RequireAssertion(c => options.AnonymousSignals || c.User.Identity?.IsAuthenticated == true));

@@ -28,6 +28,9 @@ public sealed class TestServer : IAsyncLifetime
         ("viewer", "key-viewer-0123456789", "viewer", null, null),
     ];
 
+    /// <summary>The HMAC key bearer tokens are signed with in tests.</summary>
+    public static readonly byte[] JwtSigningKey = [.. Enumerable.Range(1, 32).Select(i => (byte)(i * 7))];
+
     private readonly Dictionary<string, string> _extra;
     private WebApplication? _app;
 
@@ -66,6 +69,9 @@ public sealed class TestServer : IAsyncLifetime
             ["WattBit:Store"] = Path.Combine(Folder, "wattbit.db"),
             ["WattBit:Journal"] = JournalPath,
             ["WattBit:MaxRequestBodyBytes"] = "65536",
+            ["WattBit:Jwt:Issuer"] = "https://idp.test",
+            ["WattBit:Jwt:Audience"] = "wattbit",
+            ["WattBit:Jwt:SigningKey"] = Convert.ToBase64String(JwtSigningKey),
             ["WattBit:SitingStudies"] = Path.Combine(Testing.SharedData.RepoRoot, "samples", "siting"),
         };
         for (var i = 0; i < Keys.Length; i++)
