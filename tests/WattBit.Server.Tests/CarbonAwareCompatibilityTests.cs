@@ -71,6 +71,7 @@ public sealed class CarbonAwareCompatibilityTests(TestServer server)
     [InlineData("/emissions/bylocations/best?location=TK&toTime=2025-10-01T00:00:00Z", "time")]
     [InlineData("/emissions/bylocation?location=TK&time=2025-10-02T00:00:00Z&toTime=2025-10-01T00:00:00Z", "time")]
     [InlineData("/emissions/bylocation?location=Atlantis", "location")]
+    [InlineData("/emissions/bylocations?location=TK&location=KN&location=KY&location=HKD&location=TH&location=CB&location=HR&location=CG&location=SK&location=ON&time=2025-04-01T00:00:00Z&toTime=2026-03-01T00:00:00Z", "toTime")]
     [InlineData("/emissions/bylocation", "location")]
     [InlineData("/emissions/bylocations/best", "location")]
     [InlineData("/emissions/bylocation?location=TK&durationMinutes=-5", "durationMinutes")]

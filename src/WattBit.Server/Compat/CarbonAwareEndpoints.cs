@@ -15,6 +15,7 @@ namespace WattBit.Server.Compat;
 internal static class CarbonAwareEndpoints
 {
     public const int MaxBatch = 100;
+    public const int MaxPoints = 100_000;
     private static readonly TimeSpan s_maxSpan = TimeSpan.FromDays(366);
 
     // Representative points (the main load centre of each area), for clients that place locations on a map.
@@ -61,6 +62,8 @@ internal static class CarbonAwareEndpoints
         {
             problems.Require(time < toTime, "time", "time must be before toTime");
             problems.Require(toTime - time <= s_maxSpan, "toTime", "At most 366 days per request.");
+            problems.Require(toTime <= time || (toTime - time).Value.Ticks / SignalCatalog.Step.Ticks * locations.Length <= MaxPoints, "toTime",
+                $"At most {MaxPoints} data points per answer (locations × 30-min slots); ask for a shorter span or fewer locations.");
         }
 
         if (problems.Any)
