@@ -8,5 +8,19 @@ var app = await ServerHost.BuildAsync(args, TimeProvider.System, builder =>
     {
         builder.WebHost.UseUrls("http://127.0.0.1:5080");
     }
+
+    // In a checkout, the sample siting studies are the default study folder.
+    if (string.IsNullOrEmpty(builder.Configuration["WattBit:SitingStudies"]))
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var samples = Path.Combine(dir.FullName, "samples", "siting");
+            if (Directory.Exists(samples))
+            {
+                builder.Configuration["WattBit:SitingStudies"] = samples;
+                break;
+            }
+        }
+    }
 }).ConfigureAwait(false);
 await app.RunAsync().ConfigureAwait(false);

@@ -25,7 +25,8 @@ internal static class ServerHost
     /// </summary>
     public static async Task<WebApplication> BuildAsync(string[] args, TimeProvider time, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings next to the binary (appsettings.json), whatever folder the server is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
