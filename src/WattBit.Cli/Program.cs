@@ -4,6 +4,11 @@ using WattBit.Cli;
 using WattBit.Cli.Commands;
 
 Console.OutputEncoding = Encoding.UTF8;
+if (Console.IsOutputRedirected)
+{
+    // Files and pipes have no width: keep every command's tables and messages on whole lines, not 80 columns.
+    Spectre.Console.AnsiConsole.Profile.Width = 120;
+}
 
 var root = new RootCommand("WattBit: plan and operate the grid (watt) and compute (bit) together — headroom, workload shifting, siting.");
 foreach (var command in CommandCatalog.All(TimeProvider.System))

@@ -1,0 +1,132 @@
+using WattBit.Testing;
+
+namespace WattBit.Cli.Tests;
+
+/// <summary>Every command group run as a user runs it: the real program, real files, checked outputs and error lines.</summary>
+public sealed class CommandGroupsEndToEndTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("wattbit-cli-groups-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Simulate_BuiltInNationalScenario_WritesTheReportAndKeepsWattbitWithinLimits()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "simulate", "--out", "report");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("Policies compared", r.Out, StringComparison.Ordinal);
+        Assert.Matches(@"│ wattbit\s+│[^\n]*│\s+0 │", r.Out);
+        var html = await File.ReadAllTextAsync(Path.Combine(_dir, "report", "report.html"));
+        Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_dir, "report", "summary.csv")));
+    }
+
+    [Fact]
+    public async Task Simulate_ScenarioWithUnknownArea_FailsBeforeRunningWithTheLine()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "bad.yaml"), """
+            name: bad
+            sites:
+              - { id: a, area: Narnia, it_mw: 1 }
+            """);
+        var r = await WattbitProcess.RunAsync(_dir, "simulate", "bad.yaml");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Matches(@"bad\.yaml:\d+(:\d+)?: ", r.Error);
+        Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GridInfo_Case9_ReportsSizesAndBridges()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "grid", "info", SharedData.Path("grid", "matpower", "case9.m"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Matches(@"buses\s+│\s+9", r.Out);
+        Assert.Contains("bridges (1-based branch index): 1 4 7", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GridInfo_MissingFile_IsOneLine()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "grid", "info", "nope.m");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task SiteCheck_Tomakomai_IsEligibleForHalfAndSmall()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "site", "check", "--lat", "42.63", "--lon", "141.6", "--mw", "1.9");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("北海道", r.Out, StringComparison.Ordinal);
+        Assert.Contains("rate 1/2", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SiteCheck_Chiba_IsNotEligible()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "site", "check", "--lat", "35.78", "--lon", "140.22", "--mw", "30");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("千葉", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("rate 1/2", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signals_CarbonCsv_IsTheSignalFormat()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "signals", "--area", "TK", "--metric", "carbon",
+            "--from", "2025-04-01T00:00:00+09:00", "--to", "2025-04-01T02:00:00+09:00", "--format", "csv");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("timestamp,location,value", lines[0]);
+        Assert.Equal(4, lines.Length - 1);
+        Assert.All(lines.Skip(1), l => Assert.Matches(@"^2025-04-01T0[01]:[03]0:00\+09:00,TK,\d+(\.\d+)?$", l));
+    }
+
+    [Fact]
+    public async Task SignalsThenShift_ChainThroughTheSignalFormat()
+    {
+        var signal = await WattbitProcess.RunAsync(_dir, "signals", "--area", "TK,KY", "--metric", "carbon",
+            "--from", "2025-05-01T00:00:00+09:00", "--to", "2025-05-03T00:00:00+09:00", "--format", "csv");
+        Assert.True(signal.ExitCode == 0, signal.Error);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "s.csv"), signal.Out);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "j.csv"), """
+            id,release,deadline,duration_minutes,power_kw,interruptible,locations
+            a,2025-05-01T00:00:00+09:00,2025-05-02T00:00:00+09:00,180,500,false,
+            b,2025-05-01T06:10:00+09:00,2025-05-02T20:00:00+09:00,95,200,true,TK
+            """);
+        var shift = await WattbitProcess.RunAsync(_dir, "shift", "--signal", "s.csv", "--jobs", "j.csv");
+        Assert.True(shift.ExitCode == 0, shift.Error);
+        Assert.Contains("2 of 2 jobs placed", shift.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_SampleDay_PrintsTheComparison()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "plan", "--scenario", Path.Combine(SharedData.RepoRoot, "samples", "planning", "watt-bit-day.yaml"),
+            "--compare", "--out", "plan");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.DoesNotContain("Running HiGHS", r.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_dir, "plan", "caps.csv")));
+    }
+
+    [Fact]
+    public async Task DataImport_TokyoMonth_IsIdempotent()
+    {
+        var file = Directory.GetFiles(SharedData.Path("japan", "area-supply-demand", "tokyo"), "*.csv").Order(StringComparer.Ordinal).First();
+        var first = await WattbitProcess.RunAsync(_dir, "data", "import", file, "--store", "store.db");
+        Assert.True(first.ExitCode == 0, first.Error + first.Out);
+        var again = await WattbitProcess.RunAsync(_dir, "data", "import", file, "--store", "store.db");
+        Assert.True(again.ExitCode == 0, again.Error + again.Out);
+        Assert.Contains("unchanged", again.Out, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryCommandGroup()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "--help");
+        foreach (var command in new[] { "simulate", "plan", "grid", "site", "data", "signals", "forecast", "exec", "demo", "shift", "best" })
+        {
+            Assert.Matches($@"(?m)^\s+{command}\s+\S.+$", r.Out);
+        }
+    }
+}
