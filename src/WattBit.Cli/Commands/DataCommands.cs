@@ -166,7 +166,7 @@ internal static class DataCommands
             var jobs = WorkloadTraceImporter.ReadJobs(parse.GetValue(trace)!, options);
             using (var w = new StreamWriter(parse.GetValue(output)!))
             {
-                JobTraceCsv.Write(w, jobs.Jobs);
+                JobsCsv.Write(w, jobs.Jobs);
             }
 
             var energy = jobs.Jobs.Sum(j => j.Energy.KilowattHours);

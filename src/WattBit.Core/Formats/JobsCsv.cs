@@ -14,7 +14,7 @@ public sealed record JobFile(string Source, IReadOnlyList<BatchJob> Jobs, IReadO
 /// <summary>
 /// Reads the workload format of formats.md section 6:
 /// <c>id,release,deadline,duration_minutes,power_kw,interruptible,locations</c>. Extra columns are ignored; a missing
-/// <c>locations</c> column means every job may run anywhere.
+/// <c>locations</c> column means every job may run anywhere. Also writes the format.
 /// </summary>
 public static class JobsCsv
 {
@@ -25,6 +25,30 @@ public static class JobsCsv
     /// <summary>Reads jobs CSV text; <paramref name="source"/> names it in messages.</summary>
     /// <exception cref="InputFormatException">See <see cref="ReadFile"/>.</exception>
     public static JobFile Parse(string text, string source) => Read(CsvTable.Parse(text, source));
+
+    /// <summary>Writes the header and one row per job; timestamps keep each job's offset, numbers round-trip exactly.</summary>
+    public static void Write(TextWriter writer, IEnumerable<BatchJob> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(jobs);
+        writer.WriteLine("id,release,deadline,duration_minutes,power_kw,interruptible,locations");
+        foreach (var j in jobs)
+        {
+            writer.Write(Csv.Escape(j.Id));
+            writer.Write(',');
+            writer.Write(Iso8601.Format(j.Release));
+            writer.Write(',');
+            writer.Write(Iso8601.Format(j.Deadline));
+            writer.Write(',');
+            writer.Write(j.Duration.TotalMinutes.ToString("R", CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(j.Power.Kilowatts.ToString("R", CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(j.Interruptible ? "true" : "false");
+            writer.Write(',');
+            writer.WriteLine(Csv.Escape(string.Join(';', j.Locations)));
+        }
+    }
 
     private static JobFile Read(CsvTable table)
     {

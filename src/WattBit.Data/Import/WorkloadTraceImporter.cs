@@ -207,31 +207,3 @@ public static class WorkloadTraceImporter
             : throw table.Error(row, column, $"'{text}' is not a number.");
     }
 }
-
-/// <summary>Writes batch jobs in the workload format of formats.md §6 (<c>id,release,deadline,duration_minutes,power_kw,interruptible,locations</c>).</summary>
-public static class JobTraceCsv
-{
-    /// <summary>Writes the header and one row per job; timestamps keep each job's offset.</summary>
-    public static void Write(TextWriter writer, IEnumerable<BatchJob> jobs)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(jobs);
-        writer.WriteLine("id,release,deadline,duration_minutes,power_kw,interruptible,locations");
-        foreach (var j in jobs)
-        {
-            writer.Write(Csv.Escape(j.Id));
-            writer.Write(',');
-            writer.Write(Iso8601.Format(j.Release));
-            writer.Write(',');
-            writer.Write(Iso8601.Format(j.Deadline));
-            writer.Write(',');
-            writer.Write(j.Duration.TotalMinutes.ToString("R", CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(j.Power.Kilowatts.ToString("R", CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(j.Interruptible ? "true" : "false");
-            writer.Write(',');
-            writer.WriteLine(Csv.Escape(string.Join(';', j.Locations)));
-        }
-    }
-}

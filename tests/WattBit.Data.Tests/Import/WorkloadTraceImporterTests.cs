@@ -62,14 +62,14 @@ public sealed class WorkloadTraceImporterTests
     }
 }
 
-public sealed class JobTraceCsvTests
+public sealed class JobsCsvWriteTests
 {
     [Fact]
     public void Write_Pai1k_ReadsBackWithTheJobsReader()
     {
         var trace = WorkloadTraceImporter.ReadJobs(SharedData.Path("workloads", "gaia_pai_1k.csv"), new JobTraceOptions { Interruptible = true, IdPrefix = "pai" });
         using var w = new StringWriter();
-        JobTraceCsv.Write(w, trace.Jobs);
+        JobsCsv.Write(w, trace.Jobs);
         var back = JobsCsv.Parse(w.ToString(), "jobs.csv");
         Assert.Equal(trace.Jobs.Count, back.Jobs.Count);
         for (var i = 0; i < back.Jobs.Count; i += 97)
