@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using WattBit.Data.Storage;
 using WattBit.Server.Api;
 using WattBit.Server.Compat;
+using WattBit.Server.Connections;
 using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
 using WattBit.Server.Orders;
@@ -41,6 +42,8 @@ internal static class ServerHost
         builder.Services.AddSingleton<ApiKeyTable>();
         builder.Services.AddSingleton<PlanService>();
         builder.Services.AddSingleton<SitingJobs>();
+        builder.Services.AddSingleton<SiteGrids>();
+        builder.Services.AddSingleton<SitePower>();
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -104,8 +107,10 @@ internal static class ServerHost
         OperatorEndpoints.Map(app);
         GridEndpoints.Map(app);
         StudyEndpoints.Map(app);
+        SitePowerEndpoints.Map(app);
 
         _ = app.Services.GetRequiredService<OrderBook>();
+        _ = app.Services.GetRequiredService<SiteGrids>();
         catalog.Warm();
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

@@ -15,7 +15,8 @@ public sealed class ApiConventionsTests(TestServer server)
         foreach (var route in (string[])["/emissions/bylocation", "/emissions/bylocations", "/emissions/bylocations/best", "/emissions/forecasts/current",
                      "/emissions/forecasts/batch", "/emissions/average-carbon-intensity", "/emissions/average-carbon-intensity/batch", "/locations",
                      "/api/areas/{area}/signals/{metric}", "/api/areas/{area}/forecasts/{metric}", "/api/sites/{id}", "/api/workloads",
-                     "/api/areas/{area}/curtailment-orders", "/api/curtailment-orders/{id}/acknowledgement", "/api/events", "/api/audit", "/api/plan"])
+                     "/api/areas/{area}/curtailment-orders", "/api/curtailment-orders/{id}/acknowledgement", "/api/events", "/api/audit", "/api/plan",
+                     "/api/sites/{id}/power"])
         {
             Assert.Contains(route, paths);
         }

@@ -26,6 +26,9 @@ public sealed class MalformedInputTests(TestServer server)
         new string('[', 200) + new string(']', 200),
         "{\"values\":[" + string.Join(',', Enumerable.Repeat("1", 3000)) + "]}",
         "\u0000\u0001\u0002", "{\"area\":\"東京\",\"itCapacityMw\":1e308}",
+        "{\"area\":\"TK\",\"itCapacityMw\":1,\"grid\":{\"kind\":\"nope\"}}", "{\"area\":\"TK\",\"itCapacityMw\":1,\"grid\":{\"limitMw\":3}}",
+        "{\"area\":\"TK\",\"itCapacityMw\":1,\"grid\":{\"kind\":\"provisionalProfile\",\"profileMw\":[1e999]}}",
+        "{\"area\":\"TK\",\"itCapacityMw\":1,\"grid\":{\"kind\":\"firm\",\"limitMw\":\"5\"}}",
     ];
 
     private static readonly (string Method, string Path, string Key)[] BodyEndpoints =
@@ -53,6 +56,8 @@ public sealed class MalformedInputTests(TestServer server)
         "/api/areas/TK/forecasts/carbon?hours=-1", "/api/areas/TK/nodes/a%20b/headroom", "/api/areas/TK/nodes/fz-none/provisional-profile?from=x",
         "/api/sites/" + new string('a', 300), "/api/workloads/%2e%2e", "/api/curtailment-orders/%00",
         "/api/siting/rankings/sj-0/report?format=pdf", "/api/audit?limit=abc", "/api/plan?when=now",
+        "/api/sites/fz-site/power?from=abc", "/api/sites/fz-site/power?to=0001-01-01T00:00:00Z", "/api/sites/fz-site/power?operator=%00",
+        "/api/sites/%2e%2e/power", "/api/sites/fz-site/power?step=5",
     ];
 
     [Fact]

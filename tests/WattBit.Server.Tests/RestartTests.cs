@@ -17,7 +17,8 @@ public sealed class RestartTests
             try
             {
                 var alpha = first.Client("dc-alpha");
-                await (await alpha.PutJsonAsync("/api/sites/r-s1", new { area = "KY", itCapacityMw = 4.0 })).OkJsonAsync(201);
+                await (await alpha.PutJsonAsync("/api/sites/r-s1", new { area = "KY", itCapacityMw = 4.0, grid = new { kind = "firm", limitMw = 3.5, node = "r-n" } }))
+                    .OkJsonAsync(201);
                 await (await alpha.PostAsJsonAsync("/api/workloads", new
                 {
                     id = "r-w1", release = "2025-11-12T00:00:00Z", deadline = "2025-11-13T00:00:00Z", durationMinutes = 60, powerKw = 100, sites = new[] { "r-s1" },
@@ -47,7 +48,9 @@ public sealed class RestartTests
                 var alpha = second.Client("dc-alpha");
                 var order = await (await alpha.GetAsync($"/api/curtailment-orders/{id}")).OkJsonAsync();
                 Assert.Equal("acknowledged", order.GetProperty("state").GetString());
-                await (await alpha.GetAsync("/api/sites/r-s1")).OkJsonAsync();
+                var site = await (await alpha.GetAsync("/api/sites/r-s1")).OkJsonAsync();
+                Assert.Equal(3.5, site.GetProperty("grid").GetProperty("limitMw").GetDouble());
+                Assert.Equal(3.5, (await (await alpha.GetAsync("/api/sites/r-s1/power")).OkJsonAsync()).GetProperty("limitMw")[0].GetDouble());
                 await (await alpha.GetAsync("/api/workloads/r-w1")).OkJsonAsync();
                 var price = await (await second.Client().GetAsync("/api/areas/TK/signals/price?from=2025-07-01T00:00:00Z&to=2025-07-01T00:30:00Z")).OkJsonAsync();
                 Assert.Equal(42.5, price.GetProperty("values")[0].GetDouble());

@@ -23,10 +23,11 @@ internal sealed record ProvisionalProfileResponse(string Area, string Node, Date
 
 /// <summary>Registration or update of a site.</summary>
 internal sealed record SiteRequest(string? Name, [property: JsonRequired] string Area, [property: JsonRequired] double ItCapacityMw, double? Pue,
-    double? Latitude, double? Longitude, long? Version);
+    double? Latitude, double? Longitude, long? Version, Connections.SiteGrid? Grid = null);
 
 /// <summary>A site as its operator (or its area's grid operator) sees it.</summary>
-internal sealed record SiteResponse(string Id, string Operator, string Name, string Area, double ItCapacityMw, double Pue, double? Latitude, double? Longitude, long Version);
+internal sealed record SiteResponse(string Id, string Operator, string Name, string Area, double ItCapacityMw, double Pue, double? Latitude, double? Longitude, long Version,
+    Connections.SiteGrid? Grid);
 
 /// <summary>Submission of a batch workload.</summary>
 internal sealed record WorkloadRequest([property: JsonRequired] string Id, [property: JsonRequired] DateTimeOffset Release, [property: JsonRequired] DateTimeOffset Deadline,

@@ -4,6 +4,7 @@ using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
 using WattBit.Server.Plans;
 using WattBit.Server.Security;
+using WattBit.Server.Connections;
 using WattBit.Sites;
 using WattBit.Units;
 using WattBit.Workloads;
@@ -50,14 +51,15 @@ internal static class OperatorEndpoints
 
     internal static bool IsValidId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
-    internal static SiteResponse ToResponse(Versioned<Site> v)
+    internal static SiteResponse ToResponse(Versioned<Site> v, SiteGrids grids)
     {
         var (op, id) = Split(v.Value.Id.Value);
         var s = v.Value;
-        return new SiteResponse(id, op, s.Name, s.Area.Code, s.ItCapacity.Megawatts, s.Pue, s.Location?.Latitude, s.Location?.Longitude, v.Version);
+        return new SiteResponse(id, op, s.Name, s.Area.Code, s.ItCapacity.Megawatts, s.Pue, s.Location?.Latitude, s.Location?.Longitude, v.Version,
+            grids.Get(s.Id.Value));
     }
 
-    private static (string Operator, string Id) Split(string scoped)
+    internal static (string Operator, string Id) Split(string scoped)
     {
         var slash = scoped.IndexOf('/', StringComparison.Ordinal);
         return (scoped[..slash], scoped[(slash + 1)..]);
@@ -67,7 +69,7 @@ internal static class OperatorEndpoints
 
     private static IResult NotDcOperator() => Problems.Forbidden("Only DC operator keys have sites and workloads.");
 
-    private static async Task<IResult> ListSitesAsync(IWattBitStore store, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> ListSitesAsync(IWattBitStore store, SiteGrids grids, ClaimsPrincipal user, CancellationToken ct)
     {
         if (DcOperator(user) is not { } me)
         {
@@ -76,10 +78,10 @@ internal static class OperatorEndpoints
 
         var prefix = me.Operator + "/";
         var all = await store.ListSitesAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(all.Where(v => v.Value.Id.Value.StartsWith(prefix, StringComparison.Ordinal)).Select(ToResponse).ToList());
+        return TypedResults.Ok(all.Where(v => v.Value.Id.Value.StartsWith(prefix, StringComparison.Ordinal)).Select(v => ToResponse(v, grids)).ToList());
     }
 
-    private static async Task<IResult> GetSiteAsync(IWattBitStore store, ClaimsPrincipal user, string id, CancellationToken ct)
+    private static async Task<IResult> GetSiteAsync(IWattBitStore store, SiteGrids grids, ClaimsPrincipal user, string id, CancellationToken ct)
     {
         if (DcOperator(user) is not { } me)
         {
@@ -87,11 +89,11 @@ internal static class OperatorEndpoints
         }
 
         return IsValidId(id) && await store.GetSiteAsync(new SiteId(Scoped(me.Operator!, id)), ct).ConfigureAwait(false) is { } v
-            ? TypedResults.Ok(ToResponse(v))
+            ? TypedResults.Ok(ToResponse(v, grids))
             : Problems.NotFound("site");
     }
 
-    private static async Task<IResult> PutSiteAsync(IWattBitStore store, EventHub events, PlanService plans, ClaimsPrincipal user, string id, SiteRequest body, CancellationToken ct)
+    private static async Task<IResult> PutSiteAsync(IWattBitStore store, SiteGrids grids, EventHub events, PlanService plans, ClaimsPrincipal user, string id, SiteRequest body, CancellationToken ct)
     {
         if (DcOperator(user) is not { } me)
         {
@@ -107,6 +109,7 @@ internal static class OperatorEndpoints
         problems.Require(body.Latitude.HasValue == body.Longitude.HasValue, "latitude", "Give both latitude and longitude, or neither.");
         problems.Require(body.Latitude is null or (>= 20 and <= 46), "latitude", "latitude must be within Japan (20-46).");
         problems.Require(body.Longitude is null or (>= 122 and <= 154), "longitude", "longitude must be within Japan (122-154).");
+        body.Grid?.Validate(problems);
         if (problems.Any)
         {
             return problems.Result();
@@ -118,13 +121,14 @@ internal static class OperatorEndpoints
         var existing = await store.GetSiteAsync(siteId, ct).ConfigureAwait(false);
         var expected = body.Version ?? existing?.Version ?? 0;
         var version = await store.SaveSiteAsync(site, expected, ct).ConfigureAwait(false);
+        grids.Set(siteId.Value, body.Grid);
         events.Publish("site", area!.Code, me.Operator, new { id, version });
         plans.RequestReplan(me.Operator!);
-        var response = ToResponse(new Versioned<Site>(site, version));
+        var response = ToResponse(new Versioned<Site>(site, version), grids);
         return existing is null ? TypedResults.Created($"/api/sites/{id}", response) : TypedResults.Ok(response);
     }
 
-    private static async Task<IResult> AreaSitesAsync(IWattBitStore store, ClaimsPrincipal user, string area, CancellationToken ct)
+    private static async Task<IResult> AreaSitesAsync(IWattBitStore store, SiteGrids grids, ClaimsPrincipal user, string area, CancellationToken ct)
     {
         if (Problems.UnlessGridOperatorOf(user, area, "lists the sites connected there", out var a, out var c) is { } denied)
         {
@@ -134,7 +138,7 @@ internal static class OperatorEndpoints
         var problems = new Problems();
 
         var all = await store.ListSitesAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(all.Where(v => v.Value.Area.Code == a.Code && v.Value.Id.Value.Contains('/', StringComparison.Ordinal)).Select(ToResponse).ToList());
+        return TypedResults.Ok(all.Where(v => v.Value.Area.Code == a.Code && v.Value.Id.Value.Contains('/', StringComparison.Ordinal)).Select(v => ToResponse(v, grids)).ToList());
     }
 
     private static WorkloadResponse ToResponse(Versioned<BatchJob> v)

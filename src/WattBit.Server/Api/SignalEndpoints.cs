@@ -206,8 +206,9 @@ internal static class SignalEndpoints
     internal static SeriesKey HeadroomKey(GridArea area, string node) => new($"{area.Code}:{node}", "headroom", SignalCatalog.PublishedSource);
 
     private static void CheckNode(Problems problems, string node) =>
-        problems.Require(node.Length is > 0 and <= 64 && node.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "node",
-            "A node id has 1-64 letters, digits, '-', '_' or '.'.");
+        problems.Require(IsValidNode(node), "node", "A node id has 1-64 letters, digits, '-', '_' or '.'.");
+
+    internal static bool IsValidNode(string node) => node.Length is > 0 and <= 64 && node.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static SignalKind Kind(Problems problems, string metric)
     {

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using WattBit.Server.Infrastructure;
 
 namespace WattBit.Server.Orders;
 
@@ -35,37 +35,18 @@ internal sealed record JournalEntry(long Seq, DateTimeOffset At, string Actor, s
 /// </summary>
 internal sealed class OrderBook : IDisposable
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private readonly Lock _lock = new();
     private readonly Dictionary<string, CurtailmentOrder> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Maintenance> _maintenance = new(StringComparer.Ordinal);
     private readonly List<JournalEntry> _entries = [];
-    private readonly FileStream _file;
+    private readonly JsonLinesJournal<JournalEntry> _journal;
     private readonly TimeProvider _time;
     private long _seq;
 
     public OrderBook(IOptions<ServerOptions> options, TimeProvider time)
     {
         _time = time;
-        var path = Path.GetFullPath(options.Value.Journal);
-        if (File.Exists(path))
-        {
-            var line = 0;
-            foreach (var text in File.ReadLines(path))
-            {
-                line++;
-                if (text.Length == 0)
-                {
-                    continue;
-                }
-
-                var entry = JsonSerializer.Deserialize<JournalEntry>(text, s_json)
-                    ?? throw new InvalidDataException($"{path}:{line}: empty journal entry.");
-                Apply(entry);
-            }
-        }
-
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _journal = new JsonLinesJournal<JournalEntry>(options.Value.Journal, Apply);
     }
 
     public CurtailmentOrder Issue(string actor, string area, string op, string siteId, double reductionMw, TimeSpan notice, TimeSpan duration, string? reason)
@@ -142,16 +123,9 @@ internal sealed class OrderBook : IDisposable
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _journal.Dispose();
 
-    private void Write(JournalEntry entry)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, s_json);
-        _file.Write(bytes);
-        _file.WriteByte((byte)'\n');
-        _file.Flush(flushToDisk: true);
-        Apply(entry);
-    }
+    private void Write(JournalEntry entry) => _journal.Append(entry);
 
     private void Apply(JournalEntry entry)
     {

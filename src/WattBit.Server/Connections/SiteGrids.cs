@@ -1,0 +1,128 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using WattBit.Planning.Model;
+using WattBit.Server.Api;
+using WattBit.Server.Infrastructure;
+using WattBit.Time;
+using WattBit.Units;
+
+namespace WattBit.Server.Connections;
+
+/// <summary>
+/// A site's grid connection as the API and the journal carry it: the planner's <see cref="ConnectionKind"/> with its
+/// parameters. <c>firm</c>: <see cref="LimitMw"/> at every hour; <c>provisionalProfile</c>: <see cref="ProfileMw"/>, 24
+/// MW values for JST hours 0-23 (暫定運用); <c>flexible</c>: the headroom series the area's grid operator publishes for
+/// <see cref="Node"/>. <see cref="Node"/> is also where maintenance on the site's connection is published.
+/// </summary>
+internal sealed record SiteGrid([property: JsonRequired] ConnectionKind Kind, string? Node, double? LimitMw, double[]? ProfileMw)
+{
+    /// <summary>The largest limit accepted, in MW.</summary>
+    public const double MaxMw = 100_000;
+
+    /// <summary>Checks the connection, adding errors under <c>grid.*</c>.</summary>
+    public void Validate(Problems problems)
+    {
+        problems.Require(Enum.IsDefined(Kind), "grid.kind", "grid.kind is firm, provisionalProfile or flexible.");
+        problems.Require(Node is null || SignalEndpoints.IsValidNode(Node), "grid.node", "A node id has 1-64 letters, digits, '-', '_' or '.'.");
+        switch (Kind)
+        {
+            case ConnectionKind.Firm:
+                problems.Require(LimitMw is { } mw && double.IsFinite(mw) && mw is >= 0 and <= MaxMw, "grid.limitMw", $"A firm connection needs limitMw between 0 and {MaxMw}.");
+                problems.Require(ProfileMw is null, "grid.profileMw", "profileMw is for provisionalProfile connections only.");
+                break;
+            case ConnectionKind.ProvisionalProfile:
+                problems.Require(LimitMw is null, "grid.limitMw", "limitMw is for firm connections only.");
+                if (ProfileMw is not { Length: 24 } profile)
+                {
+                    problems.Add("grid.profileMw", "A provisionalProfile connection needs profileMw: 24 MW values, for JST hours 0-23.");
+                    break;
+                }
+
+                for (var h = 0; h < 24; h++)
+                {
+                    problems.Require(double.IsFinite(profile[h]) && profile[h] is >= 0 and <= MaxMw, $"grid.profileMw[{h}]", $"A profile value is between 0 and {MaxMw} MW.");
+                }
+
+                break;
+            case ConnectionKind.Flexible:
+                problems.Require(Node is not null, "grid.node", "A flexible connection follows the headroom published for its node: give node.");
+                problems.Require(LimitMw is null && ProfileMw is null, "grid.kind", "A flexible connection takes only node (its limit is the node's published headroom).");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The planner's connection. A flexible one follows <paramref name="headroom"/> (the node's published headroom on the
+    /// caller's grid, NaN where none is published); firm and provisional connections ignore it.
+    /// </summary>
+    /// <exception cref="ModelValidationException">The values are out of range (validated requests never are).</exception>
+    public GridConnection ToConnection(TimeSeries? headroom) => Kind switch
+    {
+        ConnectionKind.Firm => GridConnection.FirmOf(Power.FromMegawatts(LimitMw ?? 0)),
+        ConnectionKind.ProvisionalProfile => GridConnection.ProvisionalOf(ProfileMw!),
+        _ => GridConnection.FlexibleOf(new QuantileSeries(headroom ?? throw new ArgumentNullException(nameof(headroom)))),
+    };
+}
+
+/// <summary>
+/// The grid connections of the DC operators' sites, keyed by scoped site id (<c>{operator}/{id}</c>), kept in memory
+/// and journaled (<c>{journal}.sites.jsonl</c> beside the main journal) so a restart keeps them. The store's site rows
+/// carry the facility (area, IT capacity, PUE); the connection is planning data the store's schema does not hold.
+/// Thread-safe.
+/// </summary>
+internal sealed class SiteGrids : IDisposable
+{
+    private readonly Dictionary<string, SiteGrid> _grids = new(StringComparer.Ordinal);
+    private readonly JsonLinesJournal<Entry> _journal;
+    private readonly Lock _lock = new();
+
+    public SiteGrids(IOptions<ServerOptions> options) =>
+        _journal = new JsonLinesJournal<Entry>(JsonLinesJournal<Entry>.Beside(options.Value.Journal, "sites"), Apply);
+
+    /// <summary>One journal record: the site's connection from now on (null: none).</summary>
+    internal sealed record Entry(string Site, SiteGrid? Grid);
+
+    /// <summary>The connection of a site (scoped id), or null.</summary>
+    public SiteGrid? Get(string scopedSite)
+    {
+        lock (_lock)
+        {
+            return _grids.GetValueOrDefault(scopedSite);
+        }
+    }
+
+    /// <summary>Sets (or, with null, removes) a site's connection; durable when this returns. Writes nothing when unchanged.</summary>
+    public void Set(string scopedSite, SiteGrid? grid)
+    {
+        var current = Get(scopedSite);
+        if (current is null && grid is null)
+        {
+            return;
+        }
+
+        if (current is not null && grid is not null && current.Kind == grid.Kind && current.Node == grid.Node && current.LimitMw == grid.LimitMw &&
+            (current.ProfileMw ?? []).SequenceEqual(grid.ProfileMw ?? []))
+        {
+            return;
+        }
+
+        _journal.Append(new Entry(scopedSite, grid));
+    }
+
+    public void Dispose() => _journal.Dispose();
+
+    private void Apply(Entry entry)
+    {
+        lock (_lock)
+        {
+            if (entry.Grid is null)
+            {
+                _grids.Remove(entry.Site);
+            }
+            else
+            {
+                _grids[entry.Site] = entry.Grid;
+            }
+        }
+    }
+}

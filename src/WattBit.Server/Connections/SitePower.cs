@@ -1,0 +1,145 @@
+using WattBit.Data.Storage;
+using WattBit.Planning.Model;
+using WattBit.Server.Api;
+using WattBit.Server.Orders;
+using WattBit.Server.Plans;
+using WattBit.Server.Signals;
+using WattBit.Sites;
+using WattBit.Time;
+
+namespace WattBit.Server.Connections;
+
+/// <summary>A site's planned grid draw against its grid limit, per 30-min step (MW; a null limit = unknown there).</summary>
+internal sealed record SitePowerResponse(string SiteId, string Operator, string Area, DateTimeOffset Start, int StepMinutes, double[] PlannedMw, double?[]? LimitMw);
+
+/// <summary>
+/// Computes a site's power against its limit: the planned draw is the current plan's runs at the site (workload IT
+/// power × PUE, weighted by how much of each step they cover); the limit is the site's grid connection
+/// (<see cref="GridConnection.LimitAt"/>: firm MW, the JST-hour profile, or the node's published headroom, least value
+/// within the step) less the reduction of every curtailment order for the site whose window
+/// [effectiveAt, expectedEndAt) touches the step, and at most the limit of any maintenance on the site's node in the
+/// step, never below 0. Where a flexible connection's node has no headroom published the limit is null, never a
+/// made-up value. Thread-safe (stateless).
+/// </summary>
+internal sealed class SitePower(IWattBitStore store, PlanService plans, OrderBook book, SiteGrids grids)
+{
+    /// <summary>The step of the answer: the plan's and the signals' 30 minutes.</summary>
+    public static readonly TimeSpan Step = SignalCatalog.Step;
+
+    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
+
+    public async Task<SitePowerResponse> ComputeAsync(Site site, TimeWindow window, CancellationToken ct)
+    {
+        var (op, id) = OperatorEndpoints.Split(site.Id.Value);
+        var start = window.Start.ToUniversalTime();
+        var n = (int)((window.End - window.Start).Ticks / Step.Ticks);
+        var planned = new double[n];
+        if (await plans.CurrentAsync(op, ct).ConfigureAwait(false) is { } plan)
+        {
+            var prefix = op + "/";
+            var power = (await store.ListJobsAsync(window, ct).ConfigureAwait(false))
+                .Where(j => j.Value.Id.StartsWith(prefix, StringComparison.Ordinal))
+                .ToDictionary(j => j.Value.Id[prefix.Length..], j => site.GridDraw(j.Value.Power).Megawatts, StringComparer.Ordinal);
+            foreach (var run in plan.Runs)
+            {
+                if (run.Site == id && power.TryGetValue(run.Workload, out var mw))
+                {
+                    Spread(planned, start, run.Start, run.End, mw);
+                }
+            }
+        }
+
+        var grid = grids.Get(site.Id.Value);
+        double?[]? limit = null;
+        if (grid is not null)
+        {
+            var headroom = grid.Kind == ConnectionKind.Flexible ? await HeadroomAsync(site, grid.Node!, start, n, ct).ConfigureAwait(false) : null;
+            var connection = grid.ToConnection(headroom);
+            var orders = book.Orders(o => o.Operator == op && o.SiteId == id && o.EffectiveAt < window.End && o.ExpectedEndAt > window.Start);
+            var maintenance = grid.Node is { } node ? book.MaintenanceOf(site.Area.Code).Where(m => m.Node == node && m.Start < window.End && m.End > window.Start).ToList() : [];
+            limit = new double?[n];
+            for (var i = 0; i < n; i++)
+            {
+                if (headroom is not null && double.IsNaN(headroom[i]))
+                {
+                    continue;
+                }
+
+                var from = start + (Step * i);
+                var to = from + Step;
+                var mw = connection.LimitAt(from, 0.5, includeN1: false, s_jst).Megawatts;
+                foreach (var o in orders)
+                {
+                    if (o.EffectiveAt < to && o.ExpectedEndAt > from)
+                    {
+                        mw -= o.ReductionMw;
+                    }
+                }
+
+                foreach (var m in maintenance)
+                {
+                    if (m.Start < to && m.End > from)
+                    {
+                        mw = Math.Min(mw, m.LimitMw);
+                    }
+                }
+
+                limit[i] = Math.Max(0, mw);
+            }
+        }
+
+        return new SitePowerResponse(id, op, site.Area.Code, start, (int)Step.TotalMinutes, planned, limit);
+    }
+
+    /// <summary>Adds <paramref name="mw"/> over [from, to) to 30-min steps from <paramref name="start"/>, weighted by the part of each step covered.</summary>
+    internal static void Spread(double[] steps, DateTimeOffset start, DateTimeOffset from, DateTimeOffset to, double mw)
+    {
+        var first = Math.Max(0, (int)Math.Floor((from - start) / Step));
+        var last = Math.Min(steps.Length, (int)Math.Ceiling((to - start) / Step));
+        for (var i = first; i < last; i++)
+        {
+            var s = start + (Step * i);
+            var e = s + Step;
+            var overlap = (to < e ? to : e) - (from > s ? from : s);
+            if (overlap > TimeSpan.Zero)
+            {
+                steps[i] += mw * (overlap / Step);
+            }
+        }
+    }
+
+    /// <summary>The node's published headroom as 30-min steps from <paramref name="start"/>: the least value within each step, NaN where none.</summary>
+    private async Task<TimeSeries> HeadroomAsync(Site site, string node, DateTimeOffset start, int n, CancellationToken ct)
+    {
+        var values = new double[n];
+        Array.Fill(values, double.NaN);
+        var end = start + (Step * n);
+        if (await store.GetSeriesInfoAsync(SignalEndpoints.HeadroomKey(site.Area, node), ct).ConfigureAwait(false) is { } info &&
+            info.First < end && info.Window.End > start)
+        {
+            // Read on the series' own grid, covering the window.
+            var step = info.Step;
+            var from = info.First + (step * Math.Floor((start - info.First) / step));
+            var to = info.First + (step * Math.Ceiling((end - info.First) / step));
+            var series = await store.ReadSeriesAsync(info.Key, new TimeWindow(from, to), ct).ConfigureAwait(false);
+            for (var k = 0; series is not null && k < series.Count; k++)
+            {
+                var v = series[k];
+                var s = series.TimeAt(k);
+                if (double.IsNaN(v) || s + step <= start || s >= end)
+                {
+                    continue;
+                }
+
+                var first = Math.Max(0, (int)Math.Floor((s - start) / Step));
+                var last = Math.Min(n, (int)Math.Ceiling((s + step - start) / Step));
+                for (var i = first; i < last; i++)
+                {
+                    values[i] = double.IsNaN(values[i]) ? v : Math.Min(values[i], v);
+                }
+            }
+        }
+
+        return TimeSeries.Wrap(start, Step, values, SeriesUnit.Megawatts, $"{site.Area.Code}:{node} headroom");
+    }
+}
