@@ -7,6 +7,7 @@ using WattBit.Data.Storage;
 using WattBit.Server.Api;
 using WattBit.Server.Compat;
 using WattBit.Server.Connections;
+using WattBit.Server.Dispatch;
 using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
 using WattBit.Server.Orders;
@@ -44,6 +45,8 @@ internal static class ServerHost
         builder.Services.AddSingleton<SitingJobs>();
         builder.Services.AddSingleton<SiteGrids>();
         builder.Services.AddSingleton<SitePower>();
+        builder.Services.AddSingleton<DispatchBook>();
+        builder.Services.AddSingleton<DispatchService>();
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -108,9 +111,11 @@ internal static class ServerHost
         GridEndpoints.Map(app);
         StudyEndpoints.Map(app);
         SitePowerEndpoints.Map(app);
+        DispatchEndpoints.Map(app);
 
         _ = app.Services.GetRequiredService<OrderBook>();
         _ = app.Services.GetRequiredService<SiteGrids>();
+        _ = app.Services.GetRequiredService<DispatchBook>();
         catalog.Warm();
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

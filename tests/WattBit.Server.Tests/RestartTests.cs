@@ -35,6 +35,8 @@ public sealed class RestartTests
                     new { @operator = "alpha", siteId = "r-s2", reductionMw = 2.0, noticeMinutes = 0, expectedDurationMinutes = 60 })).OkJsonAsync(201);
                 id = issued.GetProperty("id").GetString()!;
                 await (await alpha.PostAsync($"/api/curtailment-orders/{id}/acknowledgement", null)).OkJsonAsync();
+                var dispatch = Assert.Single((await (await alpha.GetAsync("/api/dispatch-orders")).OkJsonAsync()).EnumerateArray());
+                await (await alpha.PostAsync($"/api/dispatch-orders/{dispatch.GetProperty("id").GetString()}/acknowledgement", null)).OkJsonAsync();
             }
             finally
             {
@@ -57,6 +59,9 @@ public sealed class RestartTests
                 var maintenance = await (await second.Client("viewer").GetAsync("/api/areas/TK/maintenance")).OkJsonAsync();
                 Assert.Equal(1, maintenance.GetArrayLength());
                 await (await alpha.PostAsync($"/api/curtailment-orders/{id}/acknowledgement", null)).ProblemAsync(409);
+                var dispatch = Assert.Single((await (await alpha.GetAsync("/api/dispatch-orders")).OkJsonAsync()).EnumerateArray());
+                Assert.Equal(id, dispatch.GetProperty("curtailmentOrderId").GetString());
+                Assert.Equal("acknowledged", dispatch.GetProperty("state").GetString());
             }
             finally
             {

@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using WattBit.Data.Storage;
+using WattBit.Server.Dispatch;
 using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
 using WattBit.Server.Orders;
@@ -32,12 +33,13 @@ internal static class GridEndpoints
         orders.MapGet("/audit", Audit).WithTags("Curtailment")
             .WithSummary("The audit log (who issued, acknowledged, published what, when): a grid operator's area, or the orders addressed to a DC operator; the last `limit` entries (1-1000, default 200).");
         app.MapGet("/api/events", Events).RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters().WithTags("Live events")
-            .WithSummary("Server-sent events: ready, curtailment-order, signal, headroom, site, workload (each caller sees only what it may).");
+            .WithSummary("Server-sent events: ready, curtailment-order, dispatch-order, plan, signal, headroom, maintenance, site, workload, siting-job (each caller sees only what it may).");
     }
 
     private static bool CanSee(Caller c, CurtailmentOrder o) => (c.IsDcOperator && c.Operator == o.Operator) || c.IsGridOperatorOf(o.Area);
 
-    private static async Task<IResult> IssueAsync(IWattBitStore store, OrderBook book, EventHub events, ClaimsPrincipal user, string area, CurtailmentRequest body, CancellationToken ct)
+    private static async Task<IResult> IssueAsync(IWattBitStore store, OrderBook book, DispatchService dispatch, EventHub events, ClaimsPrincipal user, string area,
+        CurtailmentRequest body, CancellationToken ct)
     {
         if (Problems.UnlessGridOperatorOf(user, area, "issues curtailment orders there", out var a, out var caller) is { } denied)
         {
@@ -72,6 +74,9 @@ internal static class GridEndpoints
         var order = book.Issue(caller.KeyId, a.Code, body.Operator, body.SiteId, body.ReductionMw, TimeSpan.FromMinutes(body.NoticeMinutes),
             TimeSpan.FromMinutes(body.ExpectedDurationMinutes), body.Reason);
         events.Publish("curtailment-order", order.Area, order.Operator, order);
+
+        // The order is issued whatever happens next; its dispatch must not be cut short by the grid operator hanging up.
+        await dispatch.DispatchAsync(order, CancellationToken.None).ConfigureAwait(false);
         return TypedResults.Created($"/api/curtailment-orders/{order.Id}", order);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using WattBit.Data.Storage;
 using WattBit.Planning.Shifting;
 using WattBit.Plans;
+using WattBit.Server.Dispatch;
 using WattBit.Server.Events;
 using WattBit.Server.Signals;
 using WattBit.Signals;
@@ -31,7 +32,7 @@ internal sealed record PlanResponse(long Version, DateTimeOffset CreatedAt, Date
 /// every change to the operator's sites or workloads, one run per operator at a time; each new plan is stored
 /// (<c>{operator}/current</c>) and announced as a <c>plan</c> event to that operator.
 /// </summary>
-internal sealed partial class PlanService(IWattBitStore store, SignalCatalog catalog, EventHub events, ILogger<PlanService> logger)
+internal sealed partial class PlanService(IWattBitStore store, SignalCatalog catalog, EventHub events, DispatchBook dispatch, ILogger<PlanService> logger)
 {
     public static readonly TimeSpan Lookahead = TimeSpan.FromDays(2);
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
@@ -58,18 +59,59 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            // Dispatch orders still in force hold over a replan: their workloads stay out of the curtailment.
             var plan = await BuildAsync(op, ct).ConfigureAwait(false);
-            var existing = await store.GetPlanAsync(plan.Id, ct).ConfigureAwait(false);
-            var version = await store.SavePlanAsync(plan, existing?.Version ?? 0, ct).ConfigureAwait(false);
-            var response = ToResponse(new Versioned<PlanRecord>(plan, version))!;
-            events.Publish("plan", null, op, new { version, runs = response.Runs.Count, unplaced = response.Summary.Unplaced.Count });
-            return response;
+            foreach (var order in dispatch.InForce(op, catalog.Now))
+            {
+                plan = Applied(plan, order);
+            }
+
+            return await SaveAsync(op, plan, ct).ConfigureAwait(false);
         }
         finally
         {
             gate.Release();
         }
     }
+
+    /// <summary>Applies a new dispatch order to the operator's current plan (<see cref="DispatchService.Apply"/>), saves and announces it; null without a plan.</summary>
+    public async Task<PlanResponse?> ApplyDispatchAsync(string op, DispatchOrder order, CancellationToken ct)
+    {
+        var gate = _locks.GetOrAdd(op, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await store.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false) is { } current
+                ? await SaveAsync(op, Applied(current.Value, order), ct).ConfigureAwait(false)
+                : null;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<PlanResponse> SaveAsync(string op, PlanRecord plan, CancellationToken ct)
+    {
+        var existing = await store.GetPlanAsync(plan.Id, ct).ConfigureAwait(false);
+        var version = await store.SavePlanAsync(plan, existing?.Version ?? 0, ct).ConfigureAwait(false);
+        var response = ToResponse(new Versioned<PlanRecord>(plan, version))!;
+        events.Publish("plan", null, op, new { version, runs = response.Runs.Count, unplaced = response.Summary.Unplaced.Count });
+        return response;
+    }
+
+    private static PlanRecord Applied(PlanRecord plan, DispatchOrder order)
+    {
+        var summary = Summary(plan);
+        var unplaced = summary.Unplaced.ToList();
+        var placements = DispatchService.Apply(plan.Placements, order, unplaced);
+        var end = placements.Count == 0 ? plan.Horizon.End : placements.Max(p => p.End);
+        var horizon = end > plan.Horizon.End ? new TimeWindow(plan.Horizon.Start, SignalCatalog.Ceiling(end)) : plan.Horizon;
+        return new PlanRecord(plan.Id, plan.CreatedAt, horizon, plan.Caps, placements, JsonSerializer.Serialize(summary with { Unplaced = unplaced }, s_json));
+    }
+
+    private static PlanSummary Summary(PlanRecord p) =>
+        JsonSerializer.Deserialize<PlanSummary>(p.Note ?? "{}", s_json) ?? new PlanSummary("none", "empty", 0, 0, []);
 
     public async Task<PlanResponse?> CurrentAsync(string op, CancellationToken ct) =>
         ToResponse(await store.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false));
@@ -146,7 +188,7 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         }
 
         var p = plan.Value;
-        var summary = JsonSerializer.Deserialize<PlanSummary>(p.Note ?? "{}", s_json) ?? new PlanSummary("none", "empty", 0, 0, []);
+        var summary = Summary(p);
         return new PlanResponse(plan.Version, p.CreatedAt, p.Horizon.Start, p.Horizon.End,
             [.. p.Placements.Select(x => new PlannedRun(x.JobId, x.Location, x.Start, x.End))], summary);
     }

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+using WattBit.Planning.Dispatch;
+using WattBit.Server.Infrastructure;
+using WattBit.Server.Orders;
+
+namespace WattBit.Server.Dispatch;
+
+/// <summary>One step of a dispatch order: what to do to a workload (or the battery, or the whole site), when it is in place and why.</summary>
+/// <param name="Action">What is done (the dispatcher's <see cref="DispatchActionKind"/>: defer, pause, checkpointAndMove, stop, powerDownSite...).</param>
+/// <param name="Workload">The workload (null for the battery or the whole site).</param>
+/// <param name="Site">The site relieved.</param>
+/// <param name="To">The destination site when work moves.</param>
+/// <param name="Units">Jobs or replicas affected.</param>
+/// <param name="GridReliefMw">The reduction of the site's grid draw it gives (MW).</param>
+/// <param name="CompletesAt">When it is in place (checkpoint, transfer or start-up done).</param>
+/// <param name="Reason">Why, in words.</param>
+internal sealed record DispatchStep(DispatchActionKind Action, string? Workload, string Site, string? To, int Units, double GridReliefMw, DateTimeOffset CompletesAt,
+    string Reason);
+
+/// <summary>
+/// The real-time dispatcher's answer to a curtailment order, for the DC operator of the curtailed site: the steps to take,
+/// the reduction required (the order's <see cref="ReductionMw"/>, at most what the site is planned to draw when it takes
+/// effect) and achieved, and whether it is met within the notice. Immutable; acknowledging gives a new value.
+/// </summary>
+internal sealed record DispatchOrder(
+    string Id, string CurtailmentOrderId, string Area, string Operator, string SiteId, DateTimeOffset IssuedAt, DateTimeOffset EffectiveAt,
+    DateTimeOffset ExpectedEndAt, double ReductionMw, double RequiredMw, double AchievedMw, bool Met, bool UsedFallback, IReadOnlyList<DispatchStep> Actions,
+    IReadOnlyList<string> Refused, OrderState State, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy);
+
+/// <summary>
+/// Dispatch orders, kept in memory and journaled (<c>{journal}.dispatch.jsonl</c> beside the main journal: every issue
+/// and acknowledgement, flushed before the answer) so a restart keeps them. Thread-safe.
+/// </summary>
+internal sealed class DispatchBook : IDisposable
+{
+    private readonly Dictionary<string, DispatchOrder> _orders = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly JsonLinesJournal<DispatchOrder> _journal;
+
+    public DispatchBook(IOptions<ServerOptions> options) =>
+        _journal = new JsonLinesJournal<DispatchOrder>(JsonLinesJournal<DispatchOrder>.Beside(options.Value.Journal, "dispatch"), Apply);
+
+    /// <summary>Records a new order; durable when this returns.</summary>
+    public void Add(DispatchOrder order) => _journal.Append(order);
+
+    public DispatchOrder? Find(string id)
+    {
+        lock (_lock)
+        {
+            return _orders.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>An operator's orders, oldest first.</summary>
+    public List<DispatchOrder> Of(string op)
+    {
+        lock (_lock)
+        {
+            return [.. _orders.Values.Where(o => o.Operator == op).OrderBy(o => o.IssuedAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>An operator's orders whose curtailment has not ended by <paramref name="now"/>, oldest first.</summary>
+    public List<DispatchOrder> InForce(string op, DateTimeOffset now) => [.. Of(op).Where(o => o.ExpectedEndAt > now)];
+
+    /// <summary>Acknowledges an issued order; null when it was already acknowledged.</summary>
+    public DispatchOrder? Acknowledge(string actor, DispatchOrder order, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_orders[order.Id].State != OrderState.Issued)
+            {
+                return null;
+            }
+
+            var acked = _orders[order.Id] with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor };
+            _journal.Append(acked);
+            return acked;
+        }
+    }
+
+    public void Dispose() => _journal.Dispose();
+
+    private void Apply(DispatchOrder order)
+    {
+        lock (_lock)
+        {
+            _orders[order.Id] = order;
+        }
+    }
+}
