@@ -9,15 +9,20 @@ var app = await ServerHost.BuildAsync(args, TimeProvider.System, builder =>
         builder.WebHost.UseUrls("http://127.0.0.1:5080");
     }
 
-    // In a checkout, the sample siting studies are the default study folder.
-    if (string.IsNullOrEmpty(builder.Configuration["WattBit:SitingStudies"]))
+    // In a checkout, the sample siting studies and simulation scenarios are the default folders.
+    foreach (var (setting, folder) in (ReadOnlySpan<(string, string)>)[("WattBit:SitingStudies", "siting"), ("WattBit:SimulationScenarios", "simulation")])
     {
+        if (!string.IsNullOrEmpty(builder.Configuration[setting]))
+        {
+            continue;
+        }
+
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
-            var samples = Path.Combine(dir.FullName, "samples", "siting");
+            var samples = Path.Combine(dir.FullName, "samples", folder);
             if (Directory.Exists(samples))
             {
-                builder.Configuration["WattBit:SitingStudies"] = samples;
+                builder.Configuration[setting] = samples;
                 break;
             }
         }

@@ -43,6 +43,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<ApiKeyTable>();
         builder.Services.AddSingleton<PlanService>();
         builder.Services.AddSingleton<SitingJobs>();
+        builder.Services.AddSingleton<SimulationJobs>();
         builder.Services.AddSingleton<SiteGrids>();
         builder.Services.AddSingleton<SitePower>();
         builder.Services.AddSingleton<DispatchBook>();

@@ -29,6 +29,9 @@ internal sealed class ServerOptions
     /// <summary>Folder of siting studies (*.yaml) planners may run by name; none when unset.</summary>
     public string? SitingStudies { get; set; }
 
+    /// <summary>Folder of simulation scenarios (*.yaml) planners may run by name; none when unset.</summary>
+    public string? SimulationScenarios { get; set; }
+
     /// <summary>Bearer-token settings; null = only API keys are accepted.</summary>
     public Security.JwtOptions? Jwt { get; set; }
 

@@ -42,6 +42,7 @@ public sealed class MalformedInputTests(TestServer server)
         ("POST", "/api/areas/TK/curtailment-orders", "tso-tk"),
         ("POST", "/api/areas/TK/maintenance", "tso-tk"),
         ("POST", "/api/siting/rankings", "planner"),
+        ("POST", "/api/simulations", "planner"),
     ];
 
     private static readonly string[] BadQueries =
@@ -58,6 +59,7 @@ public sealed class MalformedInputTests(TestServer server)
         "/api/siting/rankings/sj-0/report?format=pdf", "/api/audit?limit=abc", "/api/plan?when=now",
         "/api/sites/fz-site/power?from=abc", "/api/sites/fz-site/power?to=0001-01-01T00:00:00Z", "/api/sites/fz-site/power?operator=%00",
         "/api/sites/%2e%2e/power", "/api/sites/fz-site/power?step=5",
+        "/api/simulations?state=done", "/api/simulations/sim-0/report/x.csv", "/api/simulations/%2e%2e/report", "/api/simulation/scenarios?dir=/etc",
         "/api/dispatch-orders?state=issued", "/api/dispatch-orders/%00", "/api/dispatch-orders/" + new string('d', 300),
     ];
 

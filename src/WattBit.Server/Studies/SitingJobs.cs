@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using WattBit.Data.Reference;
 using WattBit.Server.Events;
@@ -9,119 +7,65 @@ using WattBit.Siting.Ranking;
 
 namespace WattBit.Server.Studies;
 
-/// <summary>The state of a background job.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<JobState>))]
-internal enum JobState
-{
-    Running,
-    Done,
-    Failed,
-}
-
 /// <summary>A siting ranking run in the background, as its owner sees it.</summary>
 internal sealed record SitingJobStatus(string Id, string Study, JobState State, string Stage, int StagesDone, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
     int? Candidates, int? Ranked, string? Error);
 
 /// <summary>
-/// Siting rankings (<see cref="SitingStudy"/>) run as background jobs for planners. A job runs one of the studies in the
-/// server's study folder (<c>WattBit:SitingStudies</c>, *.yaml), chosen by name: clients never name files, so a request
-/// cannot make the server read a path of its choosing. Progress is the study's current stage; the report is the ranking
-/// as CSV or GeoJSON; every stage and the end are also sent as <c>siting-job</c> events to the key that started the job.
-/// Jobs are kept in memory (lost on restart). Thread-safe.
+/// Siting rankings (<see cref="SitingStudy"/>) run as background jobs for planners (<see cref="JobRunner{TResult}"/>). A
+/// job runs one of the studies in the server's study folder (<c>WattBit:SitingStudies</c>, *.yaml), chosen by name:
+/// clients never name files, so a request cannot make the server read a path of its choosing. Progress is the study's
+/// current stage; the report is the ranking as CSV or GeoJSON; every stage and the end are also sent as
+/// <c>siting-job</c> events to the key that started the job. Jobs are kept in memory (lost on restart). Thread-safe.
 /// </summary>
-internal sealed partial class SitingJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, ILogger<SitingJobs> logger)
+internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SitingJobs> logger)
 {
-    private readonly ConcurrentDictionary<string, Job> _jobs = new(StringComparer.Ordinal);
-
-    private sealed class Job(string id, string owner, string study, DateTimeOffset startedAt)
-    {
-        public string Id { get; } = id;
-        public string Owner { get; } = owner;
-        public string Study { get; } = study;
-        public DateTimeOffset StartedAt { get; } = startedAt;
-        public volatile string Stage = "queued";
-        public int StagesDone;
-        public volatile SitingResult? Result;
-        public volatile string? Error;
-        public DateTimeOffset? FinishedAt;
-
-        public SitingJobStatus Status() => new(Id, Study, Result is not null ? JobState.Done : Error is not null ? JobState.Failed : JobState.Running, Stage,
-            Volatile.Read(ref StagesDone), StartedAt, FinishedAt, Result?.Candidates.Count, Result?.Ranked.Count(), Error);
-    }
+    private readonly JobRunner<SitingResult> _runner = new("sj-", "siting-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping);
 
     private string? Folder => options.Value.SitingStudies is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 
     /// <summary>The study names available (file names without .yaml), sorted.</summary>
-    public IReadOnlyList<string> Studies() =>
-        Folder is { } f && Directory.Exists(f)
-            ? [.. Directory.EnumerateFiles(f, "*.yaml").Select(Path.GetFileNameWithoutExtension).Where(IsValidName).Order(StringComparer.Ordinal)!]
-            : [];
-
-    public static bool IsValidName(string? name) => name is { Length: > 0 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && name[0] != '.';
+    public IReadOnlyList<string> Studies() => YamlFolder.Names(Folder);
 
     /// <summary>Starts a job for <paramref name="study"/>; null when no such study exists.</summary>
     public SitingJobStatus? Start(string owner, string study)
     {
-        if (!IsValidName(study) || !Studies().Contains(study, StringComparer.Ordinal))
+        if (YamlFolder.PathOf(Folder, study) is not { } path)
         {
             return null;
         }
 
-        var job = new Job("sj-" + Guid.NewGuid().ToString("N"), owner, study, time.GetUtcNow());
-        _jobs[job.Id] = job;
-        var path = Path.Combine(Folder!, study + ".yaml");
-        _ = Task.Run(() => Run(job, path));
-        return job.Status();
+        return ToStatus(_runner.Start(owner, study, null, (progress, _) => Run(path, progress)));
     }
 
     /// <summary>The job if <paramref name="owner"/> started it.</summary>
-    public SitingJobStatus? Status(string owner, string id) => Find(owner, id)?.Status();
+    public SitingJobStatus? Status(string owner, string id) => _runner.Find(owner, id) is { } j ? ToStatus(j) : null;
 
-    public SitingResult? Result(string owner, string id) => Find(owner, id)?.Result;
+    public SitingResult? Result(string owner, string id) => _runner.Find(owner, id)?.Result;
 
-    public List<SitingJobStatus> List(string owner) => [.. _jobs.Values.Where(j => j.Owner == owner).OrderBy(j => j.StartedAt).Select(j => j.Status())];
+    public List<SitingJobStatus> List(string owner) => [.. _runner.List(owner).Select(ToStatus)];
 
-    private Job? Find(string owner, string id) => _jobs.TryGetValue(id, out var j) && j.Owner == owner ? j : null;
+    private static SitingJobStatus ToStatus(BackgroundJob<SitingResult> j) =>
+        new(j.Id, j.Name, j.State, j.Stage, j.StagesDone, j.StartedAt, j.FinishedAt, j.Result?.Candidates.Count, j.Result?.Ranked.Count(), j.Error);
 
-    private void Run(Job job, string path)
+    private static SitingResult Run(string path, IJobProgress progress)
     {
-        try
+        progress.Stage("reading the study");
+        var config = SitingConfigReader.ReadFile(path);
+        Dictionary<string, ValueTable>? supplied = null;
+        if (config.AreaSignals is { } spec)
         {
-            job.Stage = "reading the study";
-            var config = SitingConfigReader.ReadFile(path);
-            Dictionary<string, ValueTable>? supplied = null;
-            if (config.AreaSignals is { } spec)
+            progress.Stage($"generating the reference year FY{spec.FiscalYear}");
+            var year = ReferenceYear.Generate(spec.FiscalYear, spec.Seed);
+            var source = $"reference year FY{spec.FiscalYear} seed {spec.Seed}";
+            supplied = new(StringComparer.Ordinal)
             {
-                job.Stage = $"generating the reference year FY{spec.FiscalYear}";
-                var year = ReferenceYear.Generate(spec.FiscalYear, spec.Seed);
-                var source = $"reference year FY{spec.FiscalYear} seed {spec.Seed}";
-                supplied = new(StringComparer.Ordinal)
-                {
-                    ["carbon"] = SignalLayers.Summarise(year.Signal(SignalKind.Carbon), source),
-                    ["renewable_surplus"] = SignalLayers.Summarise(year.Signal(SignalKind.Curtailment), source),
-                };
-            }
+                ["carbon"] = SignalLayers.Summarise(year.Signal(SignalKind.Carbon), source),
+                ["renewable_surplus"] = SignalLayers.Summarise(year.Signal(SignalKind.Curtailment), source),
+            };
+        }
 
-            var result = SitingStudy.Run(config, new SyncProgress(stage =>
-            {
-                job.Stage = stage;
-                Interlocked.Increment(ref job.StagesDone);
-                events.Publish("siting-job", null, null, job.Status(), job.Owner);
-            }), supplied);
-            job.FinishedAt = time.GetUtcNow();
-            job.Stage = "done";
-            job.Result = result;
-            events.Publish("siting-job", null, null, job.Status(), job.Owner);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Study files are the server's own; their errors (file:line:column) are safe to show the planner.
-            job.FinishedAt = time.GetUtcNow();
-            job.Stage = "failed";
-            job.Error = e.Message;
-            LogFailed(logger, e, job.Study);
-            events.Publish("siting-job", null, null, job.Status(), job.Owner);
-        }
+        return SitingStudy.Run(config, new SyncProgress(progress.Stage), supplied);
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and could report out of order).</summary>
@@ -129,7 +73,21 @@ internal sealed partial class SitingJobs(IOptions<ServerOptions> options, TimePr
     {
         public void Report(string value) => report(value);
     }
+}
 
-    [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "Siting study {Study} failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string study);
+/// <summary>A server folder of YAML files (studies, scenarios) that clients pick by name, never by path.</summary>
+internal static class YamlFolder
+{
+    /// <summary>Whether <paramref name="name"/> can be a file name in the folder: 1-64 letters, digits, '-', '_' or '.', not starting with '.'.</summary>
+    public static bool IsValidName(string? name) => name is { Length: > 0 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && name[0] != '.';
+
+    /// <summary>The names (file names without .yaml) in <paramref name="folder"/>, sorted; none when it is unset or missing.</summary>
+    public static IReadOnlyList<string> Names(string? folder) =>
+        folder is { } f && Directory.Exists(f)
+            ? [.. Directory.EnumerateFiles(f, "*.yaml").Select(Path.GetFileNameWithoutExtension).Where(IsValidName).Order(StringComparer.Ordinal)!]
+            : [];
+
+    /// <summary>The file of <paramref name="name"/> when it is one of <see cref="Names"/>, else null.</summary>
+    public static string? PathOf(string? folder, string? name) =>
+        IsValidName(name) && Names(folder).Contains(name!, StringComparer.Ordinal) ? Path.Combine(folder!, name + ".yaml") : null;
 }

@@ -11,7 +11,10 @@ namespace WattBit.Server.Studies;
 /// <summary>A request to run a siting study.</summary>
 internal sealed record SitingJobRequest([property: JsonRequired] string Study);
 
-/// <summary>Planners: siting rankings as background jobs with progress, and their reports.</summary>
+/// <summary>A request to run a simulation scenario, optionally with another seed.</summary>
+internal sealed record SimulationJobRequest([property: JsonRequired] string Scenario, int? Seed);
+
+/// <summary>Planners: siting rankings and simulations as background jobs with progress, and their reports.</summary>
 internal static class StudyEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -61,8 +64,71 @@ internal static class StudyEndpoints
                     ? TypedResults.Text(RankingWriter.GeoJson(result), "application/geo+json")
                     : TypedResults.Text(RankingWriter.Csv(result), "text/csv");
         }).WithSummary("The finished ranking as CSV (default) or GeoJSON.");
+
+        var sims = app.MapGroup("/api").WithTags("Planners").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
+        sims.MapGet("/simulation/scenarios", (SimulationJobs jobs, ClaimsPrincipal user) => PlannerOnly(user) ?? TypedResults.Ok(jobs.Scenarios()))
+            .WithSummary("The simulation scenarios this server can run.");
+        sims.MapPost("/simulations", (SimulationJobs jobs, ClaimsPrincipal user, SimulationJobRequest body) =>
+        {
+            if (PlannerOnly(user) is { } denied)
+            {
+                return denied;
+            }
+
+            if (body.Seed is < 0)
+            {
+                var problems = new Problems();
+                problems.Add("seed", "seed must be 0 or more.");
+                return problems.Result();
+            }
+
+            return jobs.Start(Caller.From(user)!.KeyId, body.Scenario, body.Seed) is { } status
+                ? TypedResults.Accepted($"/api/simulations/{status.Id}", status)
+                : Problems.NotFound("simulation scenario");
+        }).WithSummary("Start simulating a scenario in the background (202 with the job; poll it or follow simulation-job events for progress).");
+        sims.MapGet("/simulations", (SimulationJobs jobs, ClaimsPrincipal user) => PlannerOnly(user) ?? TypedResults.Ok(jobs.List(Caller.From(user)!.KeyId)))
+            .WithSummary("The caller's simulation jobs.");
+        sims.MapGet("/simulations/{id}", (SimulationJobs jobs, ClaimsPrincipal user, string id) =>
+            PlannerOnly(user) ?? (jobs.Status(Caller.From(user)!.KeyId, id) is { } s ? TypedResults.Ok(s) : Problems.NotFound("simulation job")))
+            .WithSummary("A job's state and progress (steps done of the total, over all policies); when done, the summary per policy.");
+        sims.MapGet("/simulations/{id}/report", (SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id) =>
+            SimulationFile(jobs, http, user, id, "report.html", "text/html"))
+            .WithSummary("The finished report (HTML with plots).");
+        sims.MapGet("/simulations/{id}/report/{file}", (SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, string file) =>
+            file.EndsWith(".csv", StringComparison.Ordinal) ? SimulationFile(jobs, http, user, id, file, "text/csv") : Problems.NotFound("report file"))
+            .WithSummary("One CSV of the finished report (summary.csv, areas.csv, ...: the job's files list them).");
+    }
+
+    private static IResult SimulationFile(SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, string file, string contentType)
+    {
+        if (PlannerOnly(user) is { } denied)
+        {
+            return denied;
+        }
+
+        var owner = Caller.From(user)!.KeyId;
+        if (jobs.Status(owner, id) is not { } status)
+        {
+            return Problems.NotFound("simulation job");
+        }
+
+        if (jobs.Result(owner, id) is not { } result)
+        {
+            return Problems.Conflict(status.Error is { } error
+                ? $"The job failed ({error}); it has no report."
+                : $"The job is running ({status.Stage}, {status.StepsDone} of {status.StepsTotal} steps); the report exists once it is done.");
+        }
+
+        if (!result.Files.TryGetValue(file, out var bytes))
+        {
+            return Problems.NotFound("report file");
+        }
+
+        // The report is the server's own HTML (plots inline as data: images); it needs nothing else and runs no script.
+        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+        return TypedResults.Bytes(bytes, contentType + "; charset=utf-8");
     }
 
     private static IResult? PlannerOnly(ClaimsPrincipal user) =>
-        Caller.From(user)?.Role == Roles.Planner ? null : Problems.Forbidden("Siting studies are run by planner keys.");
+        Caller.From(user)?.Role == Roles.Planner ? null : Problems.Forbidden("Siting studies and simulations are run by planner keys.");
 }

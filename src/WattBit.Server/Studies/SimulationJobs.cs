@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+using WattBit.Server.Events;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Reporting;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Server.Studies;
+
+/// <summary>A simulation run in the background, as its owner sees it: progress is simulated steps (all policies together) done of the total.</summary>
+internal sealed record SimulationJobStatus(string Id, string Scenario, int? Seed, JobState State, string Stage, long StepsDone, long StepsTotal, DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt, IReadOnlyList<SummaryRow>? Summary, IReadOnlyList<string>? Files, string? Error);
+
+/// <summary>A finished simulation: its summary and its report files (report.html and one CSV per metric), kept in memory.</summary>
+internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, IReadOnlyDictionary<string, byte[]> Files);
+
+/// <summary>
+/// Simulations (<see cref="Simulator"/>, the digital twin of <c>wattbit simulate</c>) run as background jobs for planners
+/// (<see cref="JobRunner{TResult}"/>): a job runs one of the scenarios in the server's scenario folder
+/// (<c>WattBit:SimulationScenarios</c>, *.yaml), chosen by name, optionally with another seed. Progress is the steps the
+/// simulator has walked over all policies; the report (HTML with plots, and a CSV per metric) is written when it is
+/// done. Every stage, every 1 % and the end are sent as <c>simulation-job</c> events to the key that started the job.
+/// Jobs and reports are kept in memory (lost on restart). Thread-safe.
+/// </summary>
+internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SimulationJobs> logger)
+{
+    private readonly JobRunner<SimulationReportFiles> _runner = new("sim-", "simulation-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping);
+
+    private string? Folder => options.Value.SimulationScenarios is { Length: > 0 } f ? Path.GetFullPath(f) : null;
+
+    /// <summary>The scenario names available (file names without .yaml), sorted.</summary>
+    public IReadOnlyList<string> Scenarios() => YamlFolder.Names(Folder);
+
+    /// <summary>Starts a job for <paramref name="scenario"/> (with <paramref name="seed"/> instead of the scenario's own, when given); null when no such scenario exists.</summary>
+    public SimulationJobStatus? Start(string owner, string scenario, int? seed)
+    {
+        if (YamlFolder.PathOf(Folder, scenario) is not { } path)
+        {
+            return null;
+        }
+
+        return ToStatus(_runner.Start(owner, scenario, seed, (progress, ct) => Run(path, seed, progress, ct)));
+    }
+
+    public SimulationJobStatus? Status(string owner, string id) => _runner.Find(owner, id) is { } j ? ToStatus(j) : null;
+
+    public SimulationReportFiles? Result(string owner, string id) => _runner.Find(owner, id)?.Result;
+
+    public List<SimulationJobStatus> List(string owner) => [.. _runner.List(owner).Select(ToStatus)];
+
+    private static SimulationJobStatus ToStatus(BackgroundJob<SimulationReportFiles> j) =>
+        new(j.Id, j.Name, j.Seed, j.State, j.Stage, j.StepsDone, j.StepsTotal, j.StartedAt, j.FinishedAt, j.Result?.Summary,
+            j.Result is { } r ? [.. r.Files.Keys.Order(StringComparer.Ordinal)] : null, j.Error);
+
+    private SimulationReportFiles Run(string path, int? seed, IJobProgress progress, CancellationToken ct)
+    {
+        progress.Stage("reading the scenario");
+        var scenario = ScenarioFile.Load(path);
+        if (seed is { } s)
+        {
+            scenario = scenario with { Seed = s };
+        }
+
+        var total = (long)scenario.Steps * scenario.Policies.Count;
+        progress.Stage($"simulating {scenario.Sites.Count} sites × {scenario.Steps} steps × {scenario.Policies.Count} policies");
+        progress.Steps(0, total);
+        var result = Simulator.Run(scenario, time, new FractionProgress(f => progress.Steps((long)Math.Round(f * total), total)), ct);
+
+        progress.Stage("writing the report");
+        var folder = Directory.CreateTempSubdirectory("wattbit-simulation-").FullName;
+        try
+        {
+            SimulationReport.Write(result, folder);
+            var files = Directory.EnumerateFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal);
+            return new SimulationReportFiles(SimulationReport.Summary(result), files);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private sealed class FractionProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}

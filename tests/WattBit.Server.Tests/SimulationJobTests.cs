@@ -1,0 +1,163 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace WattBit.Server.Tests;
+
+/// <summary>A server whose scenario folder holds a tiny scenario and a broken one, and with a second planner key.</summary>
+public sealed class SimulationServer : IAsyncLifetime
+{
+    public const string OtherPlannerKey = "key-planner-2-0123456789";
+
+    private readonly string _scenarios = Directory.CreateTempSubdirectory("wattbit-scenarios-").FullName;
+
+    public TestServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // Two days of three sites, two policies: 48 hourly steps per policy.
+        await File.WriteAllTextAsync(Path.Combine(_scenarios, "tiny.yaml"), """
+            name: tiny
+            data:
+              synthetic: 2025
+            period:
+              start: 2025-05-01
+              end: 2025-05-03
+            step: 1h
+            seed: 5
+            sites:
+              - generate: distributed
+                count: 3
+                it_mw: [0.5, 1.9]
+                connections: {firm: 0.4, provisional: 0.3, flexible: 0.3}
+            workload:
+              target_mw: 2
+              jobs: 40
+            policies: [baseline, wattbit]
+            """);
+        await File.WriteAllTextAsync(Path.Combine(_scenarios, "broken.yaml"), "name: broken\nstep: 7 parsecs\n");
+        Server = new TestServer(new Dictionary<string, string>
+        {
+            ["WattBit:SimulationScenarios"] = _scenarios,
+            ["WattBit:ApiKeys:7:Id"] = "planner-2",
+            ["WattBit:ApiKeys:7:Sha256"] = Security.ApiKeyTable.Hash(OtherPlannerKey),
+            ["WattBit:ApiKeys:7:Role"] = "planner",
+        });
+        await Server.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Directory.Delete(_scenarios, recursive: true);
+    }
+}
+
+/// <summary>Simulations as background jobs for planners: progress in steps, events to the starting key, the HTML report and its CSVs.</summary>
+public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture<SimulationServer>
+{
+    private TestServer Server => fixture.Server;
+
+    private static async Task<JsonElement> UntilFinishedAsync(LiveEventsTests.EventStream events, string id, List<JsonElement> seen)
+    {
+        while (true)
+        {
+            var (type, data) = await events.NextAsync();
+            if (type != "simulation-job" || data.GetProperty("id").GetString() != id)
+            {
+                continue;
+            }
+
+            seen.Add(data);
+            if (data.GetProperty("state").GetString() != "running")
+            {
+                return data;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Simulation_RunsInTheBackground_WithStepProgressStreamedToItsKey_ThenServesTheReportAndItsCsvs()
+    {
+        var planner = Server.Client("planner");
+        Assert.Equal(["broken", "tiny"], (await (await planner.GetAsync("/api/simulation/scenarios")).OkJsonAsync()).EnumerateArray().Select(e => e.GetString()));
+
+        await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
+        var started = await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "tiny", seed = 9 })).OkJsonAsync(202);
+        var id = started.GetProperty("id").GetString()!;
+        Assert.StartsWith("sim-", id, StringComparison.Ordinal);
+        Assert.Equal(9, started.GetProperty("seed").GetInt32());
+
+        var seen = new List<JsonElement>();
+        var last = await UntilFinishedAsync(events, id, seen);
+        Assert.Equal("done", last.GetProperty("state").GetString());
+        Assert.Equal(96, last.GetProperty("stepsTotal").GetInt64());
+        Assert.Equal(96, last.GetProperty("stepsDone").GetInt64());
+        var steps = seen.Select(e => e.GetProperty("stepsDone").GetInt64()).ToList();
+        Assert.Equal(steps.Order(), steps);
+        Assert.Contains(seen, e => e.GetProperty("stage").GetString()!.StartsWith("simulating 3 sites", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s is > 0 and < 96);
+
+        var status = await (await planner.GetAsync($"/api/simulations/{id}")).OkJsonAsync();
+        Assert.Equal(["baseline", "wattbit"], status.GetProperty("summary").EnumerateArray().Select(r => r.GetProperty("policy").GetString()));
+        Assert.All(status.GetProperty("summary").EnumerateArray(), r => Assert.True(r.GetProperty("energyMwh").GetDouble() > 0));
+        Assert.Contains("summary.csv", status.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        Assert.Single((await (await planner.GetAsync("/api/simulations")).OkJsonAsync()).EnumerateArray(), j => j.GetProperty("id").GetString() == id);
+
+        var html = await planner.GetAsync($"/api/simulations/{id}/report");
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("default-src 'none'", html.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("data:image/png;base64,", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var csv = await planner.GetAsync($"/api/simulations/{id}/report/summary.csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("baseline", lines[1], StringComparison.Ordinal);
+
+        foreach (var file in (string[])["nope.csv", "report.html", "..%2Fsummary.csv", "summary.csv.bak"])
+        {
+            await (await planner.GetAsync($"/api/simulations/{id}/report/{file}")).ProblemAsync(404);
+        }
+
+        // Another planner sees nothing there; other roles may not run simulations.
+        var other = Server.Client();
+        other.DefaultRequestHeaders.Add("X-Api-Key", SimulationServer.OtherPlannerKey);
+        await (await other.GetAsync($"/api/simulations/{id}")).ProblemAsync(404);
+        await (await other.GetAsync($"/api/simulations/{id}/report")).ProblemAsync(404);
+        Assert.Equal(0, (await (await other.GetAsync("/api/simulations")).OkJsonAsync()).GetArrayLength());
+        foreach (var key in (string[])["viewer", "dc-alpha", "tso-tk"])
+        {
+            await (await Server.Client(key).GetAsync("/api/simulation/scenarios")).ProblemAsync(403);
+            await (await Server.Client(key).PostAsJsonAsync("/api/simulations", new { scenario = "tiny" })).ProblemAsync(403);
+            await (await Server.Client(key).GetAsync($"/api/simulations/{id}")).ProblemAsync(403);
+        }
+    }
+
+    [Fact]
+    public async Task Simulation_OfABrokenScenario_FailsNamingTheFile_AndHasNoReport()
+    {
+        var planner = Server.Client("planner");
+        await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
+        var id = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "broken" })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+        var last = await UntilFinishedAsync(events, id, []);
+        Assert.Equal("failed", last.GetProperty("state").GetString());
+        Assert.Contains("broken.yaml", last.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var problem = await (await planner.GetAsync($"/api/simulations/{id}/report")).ProblemAsync(409);
+        Assert.Contains("failed", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"scenario\":\"../tiny\"}", 404)]
+    [InlineData("{\"scenario\":\"nope\"}", 404)]
+    [InlineData("{\"scenario\":\"/etc/passwd\"}", 404)]
+    [InlineData("{\"scenario\":\"tiny\",\"seed\":-1}", 400)]
+    [InlineData("{\"scenario\":\"tiny\",\"seed\":\"1\"}", 400)]
+    [InlineData("{\"seed\":1}", 400)]
+    [InlineData("{\"scenario\":\"tiny\",\"path\":\"x\"}", 400)]
+    public async Task Simulation_BadRequests_AreProblems_AndStartNothing(string body, int status)
+    {
+        var planner = Server.Client("planner");
+        var before = (await (await planner.GetAsync("/api/simulations")).OkJsonAsync()).GetArrayLength();
+        await (await planner.PostRawAsync("/api/simulations", body)).ProblemAsync(status);
+        Assert.Equal(before, (await (await planner.GetAsync("/api/simulations")).OkJsonAsync()).GetArrayLength());
+    }
+}
