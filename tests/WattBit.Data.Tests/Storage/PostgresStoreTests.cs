@@ -1,3 +1,4 @@
+using WattBit.Testing;
 using WattBit.Data.Storage;
 
 namespace WattBit.Data.Tests.Storage;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace WattBit.Data.Tests.Storage;
+namespace WattBit.Testing;
 
 /// <summary>
 /// A real PostgreSQL server for the conformance suite: <c>initdb</c> into a temporary folder and <c>pg_ctl start</c> on a

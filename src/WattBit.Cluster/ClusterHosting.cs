@@ -1,0 +1,110 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+
+namespace WattBit.Cluster;
+
+/// <summary>
+/// Configures a silo or a client of the WattBit cluster from <see cref="ClusterSettings"/>: embedded (localhost
+/// clustering, memory state and reminders) or PostgreSQL (ADO.NET clustering, grain state and reminders). One code
+/// path; the mode is configuration.
+/// </summary>
+public static class ClusterHosting
+{
+    /// <summary>Name of the grain storage every WattBit grain uses.</summary>
+    public const string StorageName = "wattbit";
+
+    private const string Invariant = "Npgsql";
+
+    /// <summary>Configures a silo.</summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="settings">The settings (validated here).</param>
+    /// <exception cref="InvalidOperationException">The settings are invalid.</exception>
+    public static ISiloBuilder UseWattBitCluster(this ISiloBuilder silo, ClusterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings));
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = settings.ReminderPeriod);
+        if (settings.Mode == ClusterMode.Embedded)
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+            silo.AddMemoryGrainStorage(StorageName);
+            silo.UseInMemoryReminderService();
+            return silo;
+        }
+
+        var cs = settings.ConnectionString!;
+        silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = cs;
+        });
+        silo.AddAdoNetGrainStorage(StorageName, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = cs;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = cs;
+        });
+        if (settings.FastFailureDetection)
+        {
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+                o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
+            });
+        }
+
+        return silo;
+    }
+
+    /// <summary>Configures a client of the cluster (the server, a test, a sweep driver).</summary>
+    /// <param name="client">The client builder.</param>
+    /// <param name="settings">The settings (validated here).</param>
+    /// <exception cref="InvalidOperationException">The settings are invalid.</exception>
+    public static IClientBuilder UseWattBitCluster(this IClientBuilder client, ClusterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
+        if (settings.Mode == ClusterMode.Embedded)
+        {
+            client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+            return client;
+        }
+
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = settings.ConnectionString!;
+        });
+        if (settings.FastFailureDetection)
+        {
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        }
+
+        return client;
+    }
+}
