@@ -7,6 +7,7 @@ using WattBit.Data.Storage;
 using WattBit.Server.Api;
 using WattBit.Server.Compat;
 using WattBit.Server.Connections;
+using WattBit.Server.Dashboard;
 using WattBit.Server.Dispatch;
 using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
@@ -48,6 +49,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<SitePower>();
         builder.Services.AddSingleton<DispatchBook>();
         builder.Services.AddSingleton<DispatchService>();
+        builder.Services.AddSingleton<AreaMap>();
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -113,6 +115,7 @@ internal static class ServerHost
         StudyEndpoints.Map(app);
         SitePowerEndpoints.Map(app);
         DispatchEndpoints.Map(app);
+        DashboardEndpoints.Map(app);
 
         _ = app.Services.GetRequiredService<OrderBook>();
         _ = app.Services.GetRequiredService<SiteGrids>();

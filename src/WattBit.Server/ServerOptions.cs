@@ -32,6 +32,13 @@ internal sealed class ServerOptions
     /// <summary>Folder of simulation scenarios (*.yaml) planners may run by name; none when unset.</summary>
     public string? SimulationScenarios { get; set; }
 
+    /// <summary>
+    /// GeoJSON of the TSO areas for the dashboard map (Electricity Maps areas.geojson, features with <c>zoneName</c>
+    /// JP-XX); unset: <c>shared/data/japan/geo/areas.geojson</c> found upwards from the working folder or the binary,
+    /// else the coarse built-in shapes; <c>builtin</c>: always the built-in shapes.
+    /// </summary>
+    public string? AreaMap { get; set; }
+
     /// <summary>Bearer-token settings; null = only API keys are accepted.</summary>
     public Security.JwtOptions? Jwt { get; set; }
 

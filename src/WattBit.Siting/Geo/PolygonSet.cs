@@ -52,6 +52,26 @@ public sealed class PolygonSet
         MaxLatitude = maxLat;
     }
 
+    /// <summary>
+    /// The polygons as given to the constructor: per polygon its rings, each a flat [lon, lat, lon, lat, ...] array
+    /// (copies, so the set stays immutable). Used to write the shape back out, e.g. as GeoJSON.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<double[]>> ToPolygons()
+    {
+        var polygons = new List<double[]>[PolygonCount];
+        for (var p = 0; p < polygons.Length; p++)
+        {
+            polygons[p] = [];
+        }
+
+        for (var r = 0; r < _rings.Length; r++)
+        {
+            polygons[_polygonOfRing[r]].Add((double[])_rings[r].Clone());
+        }
+
+        return polygons;
+    }
+
     /// <summary>Number of polygons (parts).</summary>
     public int PolygonCount { get; }
 

@@ -1,0 +1,142 @@
+// The server's API as the dashboard uses it (docs/server.md). The key is kept in sessionStorage and sent as X-Api-Key.
+
+export type Metric = "carbon" | "price" | "curtailment";
+
+export interface Area { code: string; number: number; name: string; nameJa: string; frequencyHz: number; tso: string }
+export interface SignalValue { area: string; metric: string; unit: string; start: string; end: string; value: number | null }
+export interface Series { location: string; metric: string; unit: string; start: string; stepMinutes: number; values: Array<number | null> }
+export interface Forecast { area: string; metric: string; unit: string; origin: string; stepMinutes: number; levels: number[]; quantiles: Record<string, number[]> }
+export interface Me { id: string; role: string; area: string | null; operator: string | null }
+export interface Site { id: string; operator: string; name: string; area: string; itCapacityMw: number; pue: number; latitude: number | null; longitude: number | null; version: number }
+export interface Workload { id: string; release: string; deadline: string; durationMinutes: number; powerKw: number; interruptible: boolean; sites: string[]; version: number }
+export interface PlanRun { workload: string; site: string; start: string; end: string }
+export interface Plan { version: number; createdAt: string; horizonStart: string; horizonEnd: string; runs: PlanRun[] }
+export interface Order {
+  id: string; area: string; operator: string; siteId: string; reductionMw: number; issuedAt: string; effectiveAt: string;
+  expectedEndAt: string; reason: string | null; state: "issued" | "acknowledged"; issuedBy: string; acknowledgedAt: string | null; acknowledgedBy: string | null;
+}
+export interface SitingJob { id: string; study: string; state: "running" | "done" | "failed"; stage: string; stagesDone: number; candidates: number | null; ranked: number | null; error: string | null }
+export interface AreaFeature { type: "Feature"; id: string; properties: { code: string; name: string; nameJa: string }; geometry: unknown }
+export interface AreaMap { type: "FeatureCollection"; coarse: boolean; features: AreaFeature[] }
+export interface RankedFeature { geometry: { coordinates: [number, number] }; properties: Record<string, string | number> }
+
+/** An HTTP error with the server's ProblemDetails detail. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const keyName = "wattbit.apiKey";
+
+export function apiKey(): string | null {
+  return sessionStorage.getItem(keyName);
+}
+
+export function setApiKey(key: string | null): void {
+  if (key) sessionStorage.setItem(keyName, key);
+  else sessionStorage.removeItem(keyName);
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const key = apiKey();
+  return key ? { ...extra, "X-Api-Key": key } : extra;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: headers(body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    let detail = response.statusText;
+    try {
+      const problem = await response.json();
+      detail = problem.detail ?? problem.title ?? detail;
+    } catch {
+      // not a ProblemDetails body
+    }
+    throw new ApiError(response.status, `${method} ${path}: ${response.status} ${detail}`);
+  }
+  return (await response.json()) as T;
+}
+
+export const get = <T>(path: string): Promise<T> => request<T>("GET", path);
+export const post = <T>(path: string, body?: unknown): Promise<T> => request<T>("POST", path, body);
+
+/** One server-sent event. */
+export interface LiveEvent { type: string; id: string | null; data: unknown }
+
+/**
+ * Follows GET /api/events with the key in a header: EventSource cannot send headers, so this reads the stream with
+ * fetch() and parses it, reconnecting with Last-Event-ID after a drop (as EventSource would). Returns a stop function.
+ */
+export function follow(onEvent: (e: LiveEvent) => void, onState: (state: "live" | "reconnecting") => void): () => void {
+  const stop = new AbortController();
+  let lastId: string | null = null;
+
+  const run = async (): Promise<void> => {
+    let delay = 1000;
+    while (!stop.signal.aborted) {
+      try {
+        const h = headers({ Accept: "text/event-stream" });
+        if (lastId) h["Last-Event-ID"] = lastId;
+        const response = await fetch("/api/events", { headers: h, signal: stop.signal, cache: "no-store" });
+        if (!response.ok || !response.body) throw new ApiError(response.status, `GET /api/events: ${response.status}`);
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end: number;
+          while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + (buffer[end] === "\r" ? 4 : 2));
+            const e = parseBlock(block);
+            if (!e) continue;
+            if (e.id) lastId = e.id;
+            if (e.type === "ready") {
+              onState("live");
+              delay = 1000;
+            }
+            onEvent(e);
+          }
+        }
+      } catch (error) {
+        if (stop.signal.aborted) return;
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return;
+      }
+      onState("reconnecting");
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 30000);
+    }
+  };
+  void run();
+  return () => stop.abort();
+}
+
+function parseBlock(block: string): LiveEvent | null {
+  let type = "message";
+  let id: string | null = null;
+  const data: string[] = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (line.startsWith(":")) continue;
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+    if (field === "event") type = value;
+    else if (field === "id") id = value;
+    else if (field === "data") data.push(value);
+  }
+  if (data.length === 0 && type === "message") return null;
+  const text = data.join("\n");
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // leave as text
+  }
+  return { type, id, data: parsed };
+}

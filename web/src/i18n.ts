@@ -1,0 +1,130 @@
+// Every label of the dashboard in Japanese and English. Elements carry data-i18n="key"; setLanguage() rewrites them.
+
+export type Language = "ja" | "en";
+
+const labels = {
+  subtitle: ["ワット・ビット連携ダッシュボード", "Watt-Bit dashboard"],
+  "tab.map": ["地図", "Map"],
+  "tab.series": ["時系列", "Time series"],
+  "tab.sites": ["拠点と指令", "Sites and orders"],
+  "tab.siting": ["立地", "Siting"],
+  "key.label": ["APIキー", "API key"],
+  "key.use": ["使う", "Use"],
+  "key.clear": ["消去", "Clear"],
+  "key.none": ["キーなし（公開データのみ）", "no key (public data only)"],
+  "key.bad": ["キーが無効です", "key not accepted"],
+  "metric.label": ["指標", "Metric"],
+  "metric.carbon": ["CO2排出係数", "Carbon intensity"],
+  "metric.price": ["電力価格", "Price"],
+  "metric.curtailment": ["出力制御", "Curtailment"],
+  "legend.siteOk": ["計画 < 上限の80%", "plan < 80% of limit"],
+  "legend.siteNear": ["80〜100%", "80-100%"],
+  "legend.siteOver": ["上限超過", "over the limit"],
+  "map.hint": ["エリアをクリックすると時系列を表示します。", "Click an area to see its time series."],
+  "map.slot": ["対象コマ", "Slot"],
+  "map.coarse": ["（簡易境界）", "(coarse boundaries)"],
+  "col.area": ["エリア", "Area"],
+  "col.site": ["拠点", "Site"],
+  "col.it": ["IT容量 MW", "IT capacity MW"],
+  "col.pue": ["PUE", "PUE"],
+  "col.maxDraw": ["最大受電 MW", "Max draw MW"],
+  "col.plannedNow": ["現在の計画 MW", "Planned now MW"],
+  "col.plannedPeak": ["計画最大 MW", "Planned peak MW"],
+  "col.order": ["指令", "Order"],
+  "col.reduction": ["削減 MW", "Reduction MW"],
+  "col.effective": ["開始", "Effective"],
+  "col.until": ["終了見込み", "Expected end"],
+  "col.reason": ["理由", "Reason"],
+  "col.state": ["状態", "State"],
+  "col.rank": ["順位", "Rank"],
+  "col.candidate": ["候補地", "Candidate"],
+  "col.prefecture": ["都道府県", "Prefecture"],
+  "col.score": ["スコア", "Score"],
+  "col.headroom": ["空き容量 MW", "Headroom MW"],
+  "series.history": ["実績（24時間）", "Last 24 h"],
+  "series.p50": ["予測 P50", "Forecast P50"],
+  "series.band": ["予測 P10〜P90", "Forecast P10-P90"],
+  "series.summary": ["実績 {h} 点・予測 {f} 点", "{h} values, {f} forecast points"],
+  "series.noForecast": ["予測なし", "no forecast"],
+  "sites.needKey": ["DC事業者または送配電事業者のAPIキーを入力すると、拠点と受電制限指令を表示します。", "Enter a DC-operator or grid-operator API key to see sites and curtailment orders."],
+  "sites.title": ["拠点：計画電力と受電上限", "Sites: planned power vs grid limit"],
+  "sites.none": ["拠点はまだ登録されていません。", "No sites registered yet."],
+  "sites.limitNote": ["上限 = IT容量 × PUE（最大受電）。計画 = 日前計画の稼働ジョブの電力 × PUE。", "Limit = IT capacity × PUE (maximum draw). Plan = power of the day-ahead plan's running workloads × PUE."],
+  "sites.limit": ["上限", "limit"],
+  "sites.plan": ["計画", "plan"],
+  "orders.title": ["受電制限指令", "Curtailment orders"],
+  "orders.none": ["指令はありません。", "No orders."],
+  "orders.ack": ["確認する", "Acknowledge"],
+  "state.issued": ["発令", "issued"],
+  "state.acknowledged": ["確認済み", "acknowledged"],
+  "siting.needKey": ["立地検討にはプランナーのAPIキーが必要です。", "Siting studies need a planner API key."],
+  "siting.studies": ["立地検討", "Siting studies"],
+  "siting.run": ["順位付け", "Rank"],
+  "siting.running": ["実行中：{stage}（{done} 段階完了）", "running: {stage} ({done} stages done)"],
+  "siting.done": ["完了：{ranked} / {candidates} 候補を順位付け", "done: {ranked} of {candidates} candidates ranked"],
+  "siting.failed": ["失敗：{error}", "failed: {error}"],
+  "siting.none": ["検討はありません。", "No studies."],
+  "status.live": ["ライブ更新中", "live"],
+  "status.offline": ["ライブ更新なし（キーなし）", "not live (no key)"],
+  "status.reconnecting": ["再接続中…", "reconnecting..."],
+  "status.error": ["エラー", "error"],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type LabelKey = keyof typeof labels;
+
+let current: Language = initialLanguage();
+const listeners: Array<() => void> = [];
+
+function initialLanguage(): Language {
+  const saved = localStorage.getItem("wattbit.lang");
+  if (saved === "ja" || saved === "en") return saved;
+  return navigator.language.toLowerCase().startsWith("ja") ? "ja" : "en";
+}
+
+export function language(): Language {
+  return current;
+}
+
+/** The label in the current language, with {name} placeholders filled in. */
+export function t(key: LabelKey, values: Record<string, string | number> = {}): string {
+  const text = labels[key][current === "ja" ? 0 : 1];
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ""));
+}
+
+/** An area's name in the current language (東京 / Tokyo). */
+export function areaName(area: { name: string; nameJa: string }): string {
+  return current === "ja" ? area.nameJa : area.name;
+}
+
+export function onLanguageChange(listener: () => void): void {
+  listeners.push(listener);
+}
+
+export function setLanguage(lang: Language): void {
+  current = lang;
+  localStorage.setItem("wattbit.lang", lang);
+  applyLabels();
+  for (const l of listeners) l();
+}
+
+export function applyLabels(root: ParentNode = document): void {
+  document.documentElement.lang = current;
+  root.querySelectorAll<HTMLElement>("[data-i18n]").forEach((el) => {
+    el.textContent = t(el.dataset.i18n as LabelKey);
+  });
+  document.querySelectorAll<HTMLButtonElement>("[data-lang]").forEach((b) => {
+    b.setAttribute("aria-pressed", String(b.dataset.lang === current));
+  });
+}
+
+/** A number in the current locale. */
+export function num(value: number, digits = 0): string {
+  return value.toLocaleString(current === "ja" ? "ja-JP" : "en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** An instant as local Japan time, e.g. 11/10 12:30. */
+export function jst(iso: string): string {
+  return new Date(iso).toLocaleString(current === "ja" ? "ja-JP" : "en-GB", {
+    timeZone: "Asia/Tokyo", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  });
+}
