@@ -71,7 +71,7 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         using var dc = fixture.Server.Client("dc-alpha");
         using var tso = fixture.Server.Client("tso-tk");
         await ServerProcess.OkJsonAsync(await ServerProcess.PutJsonAsync(dc, "api/sites/inzai-1",
-            new { name = "Inzai 1", area = "TK", itCapacityMw = 20.0, pue = 1.3, latitude = 35.83, longitude = 140.15 }));
+            new { name = "Inzai 1", area = "TK", itCapacityMw = 20.0, pue = 1.3, latitude = 35.83, longitude = 140.15, grid = new { kind = "firm", limitMw = 12.0 } }));
         var release = TimeProvider.System.GetUtcNow(); // the server process runs on the real clock
         await ServerProcess.OkJsonAsync(await ServerProcess.PostJsonAsync(dc, "api/workloads", new
         {
@@ -91,9 +91,12 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await d.UseKeyAsync(ServerProcess.KeyOf("dc-alpha"), "dc-operator");
         var site = page.Locator("#sites-table tr[data-site=inzai-1]");
         await Expect(site).ToContainTextAsync("Inzai 1");
-        // Limit = IT capacity × PUE = 26 MW; the planned 8 MW workload draws 8 × 1.3 = 10.4 MW from the grid.
+        // Full load draws IT capacity × PUE = 26 MW; the firm connection allows 12 MW; the planned 8 MW workload
+        // draws 8 × 1.3 = 10.4 MW from the grid.
         await Expect(site.Locator("td").Nth(4)).ToHaveTextAsync("26.00");
+        await Expect(site).ToHaveAttributeAsync("data-connected", "true");
         await Expect(site).ToHaveAttributeAsync("data-planned-peak-mw", "10.40");
+        await Expect(site).ToHaveAttributeAsync("data-least-limit-mw", "12.00");
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-live", "live");
 
         // Issued through the API by the area's grid operator: the page has no polling, so only the live stream can show it.
@@ -101,6 +104,8 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         var row = page.Locator($"#orders-table tr[data-order-id='{first}']");
         await Expect(row).ToHaveAttributeAsync("data-state", "issued");
         await Expect(row.Locator("td.state")).ToHaveTextAsync("issued");
+        // The 5 MW order lowers the site's limit to 12 - 5 = 7 MW while it lasts.
+        await Expect(site).ToHaveAttributeAsync("data-least-limit-mw", "7.00");
         await d.ScreenshotAsync("sites-orders-issued");
 
         await row.Locator("button.ack").ClickAsync();

@@ -8,6 +8,7 @@ export interface Series { location: string; metric: string; unit: string; start:
 export interface Forecast { area: string; metric: string; unit: string; origin: string; stepMinutes: number; levels: number[]; quantiles: Record<string, number[]> }
 export interface Me { id: string; role: string; area: string | null; operator: string | null }
 export interface Site { id: string; operator: string; name: string; area: string; itCapacityMw: number; pue: number; latitude: number | null; longitude: number | null; version: number }
+export interface SitePower { siteId: string; operator: string; area: string; start: string; stepMinutes: number; plannedMw: number[]; limitMw: Array<number | null> | null }
 export interface Workload { id: string; release: string; deadline: string; durationMinutes: number; powerKw: number; interruptible: boolean; sites: string[]; version: number }
 export interface PlanRun { workload: string; site: string; start: string; end: string }
 export interface Plan { version: number; createdAt: string; horizonStart: string; horizonEnd: string; runs: PlanRun[] }

@@ -66,6 +66,7 @@ function onEvent(e: { type: string; data: unknown }): void {
     case "plan":
     case "site":
     case "workload":
+    case "dispatch-order":
       if (hasSites()) void refreshSites();
       break;
     case "siting-job":

@@ -1,17 +1,16 @@
-// Sites and orders view: the key's sites with planned power vs grid limit, and the curtailment orders addressed to
-// them (a DC operator) or issued in the area (a grid operator), kept live from the event stream.
-import { ApiError, get, post, type Order, type Plan, type Site, type Workload } from "./api";
+// Sites and orders view: the key's sites with their planned grid draw against their grid limit for the next 24 h
+// (GET /api/sites/{id}/power), and the curtailment orders addressed to them (a DC operator) or issued in the area
+// (a grid operator), kept live from the event stream.
+import { get, post, type Order, type Site, type SitePower } from "./api";
 import { chartIn, loadColour, type Chart } from "./charts";
 import { areaName, jst, num, t, type LabelKey } from "./i18n";
 import { announce, areaByCode, cell, on, showError, state, type SiteLoad } from "./state";
 
 let chart: Chart;
 let sites: Site[] = [];
-let plan: Plan | null = null;
-let workloads: Workload[] = [];
+const power = new Map<string, SitePower>();
 const orders = new Map<string, Order>();
-
-const stepMs = 30 * 60000;
+let generation = 0;
 
 export function initSites(): void {
   chart = chartIn(document.getElementById("power")!);
@@ -23,85 +22,77 @@ function role(): string | null {
   return state.me?.role ?? null;
 }
 
-/** Reads sites, plan, workloads and orders for the key, as its role allows. */
+export function hasSites(): boolean {
+  return role() === "dc-operator" || role() === "grid-operator";
+}
+
+/** Reads the key's sites, their power vs limit and the orders, as its role allows; an older answer is dropped. */
 export async function refreshSites(): Promise<void> {
-  const r = role();
-  const usable = r === "dc-operator" || r === "grid-operator";
+  const mine = ++generation;
+  const usable = hasSites();
   document.getElementById("sites-need-key")!.hidden = usable;
   document.getElementById("sites-body")!.hidden = !usable;
   if (!usable) {
-    sites = []; plan = null; workloads = []; orders.clear();
+    sites = [];
+    power.clear();
+    orders.clear();
     publishLoads();
     return;
   }
   try {
-    if (r === "dc-operator") {
-      const [s, w, p] = await Promise.all([
-        get<Site[]>("/api/sites"),
-        get<Workload[]>("/api/workloads"),
-        get<Plan>("/api/plan").catch((e: unknown) => { if (e instanceof ApiError && e.status === 404) return null; throw e; }),
-      ]);
-      sites = s; workloads = w; plan = p;
-    } else {
-      sites = await get<Site[]>(`/api/areas/${state.me!.area}/sites`);
-      workloads = []; plan = null;
-    }
-    drawSites();
+    const list = role() === "dc-operator" ? await get<Site[]>("/api/sites") : await get<Site[]>(`/api/areas/${state.me!.area}/sites`);
+    if (mine !== generation) return;
+    sites = list;
+    await refreshPower();
     await refreshOrders();
   } catch (error) {
     showError(error);
   }
 }
 
-export async function refreshOrders(): Promise<void> {
+/** Planned draw and limit of every site for the next 24 h (limits change with orders, maintenance and headroom). */
+export async function refreshPower(): Promise<void> {
+  const answers = await Promise.all(sites.map((s) =>
+    get<SitePower>(`/api/sites/${encodeURIComponent(s.id)}/power${role() === "grid-operator" ? `?operator=${encodeURIComponent(s.operator)}` : ""}`)));
+  power.clear();
+  for (const p of answers) power.set(p.siteId, p);
+  drawSites();
+}
+
+async function refreshOrders(): Promise<void> {
   const list = await get<Order[]>("/api/curtailment-orders");
   orders.clear();
   for (const o of list) orders.set(o.id, o);
   drawOrders();
 }
 
-/** Applies a curtailment-order event (issued or acknowledged) without a round trip. */
+/** Applies a curtailment-order event (issued or acknowledged) at once, then rereads the limits it changes. */
 export function applyOrder(order: Order): void {
   orders.set(order.id, order);
   drawOrders();
+  if (hasSites()) void refreshPower().catch(showError);
 }
 
-export function hasSites(): boolean {
-  return role() === "dc-operator" || role() === "grid-operator";
+/** The site's maximum draw (IT capacity × PUE): its limit where it has no grid connection. */
+function maxDraw(s: Site): number {
+  return s.itCapacityMw * s.pue;
 }
 
-/** Grid draw (MW) of a site's planned workloads at each 30-min slot of the plan's horizon. */
-function plannedDraw(site: Site): Array<[number, number]> {
-  if (!plan) return [];
-  const power = new Map(workloads.map((w) => [w.id, w.powerKw]));
-  const start = Date.parse(plan.horizonStart);
-  const end = Date.parse(plan.horizonEnd);
-  const slots = Math.max(0, Math.min(4 * 48, Math.ceil((end - start) / stepMs)));
-  const draw = new Array<number>(slots).fill(0);
-  for (const run of plan.runs) {
-    if (run.site !== site.id) continue;
-    const kw = power.get(run.workload) ?? 0;
-    const from = Math.max(0, Math.floor((Date.parse(run.start) - start) / stepMs));
-    const to = Math.min(slots, Math.ceil((Date.parse(run.end) - start) / stepMs));
-    for (let i = from; i < to; i++) draw[i]! += (kw / 1000) * site.pue;
-  }
-  return draw.map((mw, i) => [start + i * stepMs, mw]);
-}
-
-function plannedNow(series: Array<[number, number]>): number | null {
-  if (!plan) return null;
-  const now = Date.now();
-  const hit = series.find(([x]) => now >= x && now < x + stepMs);
-  return hit ? hit[1] : 0;
+function limits(s: Site, p: SitePower | undefined): number[] {
+  const fallback = maxDraw(s);
+  return (p?.plannedMw ?? []).map((_, i) => p?.limitMw?.[i] ?? fallback);
 }
 
 function publishLoads(): void {
   state.siteLoads = sites
     .filter((s) => s.latitude !== null && s.longitude !== null)
-    .map((s): SiteLoad => ({
-      id: s.id, name: s.name || s.id, latitude: s.latitude!, longitude: s.longitude!,
-      plannedMw: plannedNow(plannedDraw(s)), limitMw: s.itCapacityMw * s.pue,
-    }));
+    .map((s): SiteLoad => {
+      const p = power.get(s.id);
+      return {
+        id: s.id, name: s.name || s.id, latitude: s.latitude!, longitude: s.longitude!,
+        plannedMw: p?.plannedMw[0] ?? null, limitMw: limits(s, p)[0] ?? maxDraw(s),
+      };
+    });
   announce("sites");
 }
 
@@ -109,15 +100,14 @@ function drawSites(): void {
   const body = document.querySelector("#sites-table tbody") as HTMLTableSectionElement;
   body.replaceChildren();
   if (sites.length === 0) {
-    const row = body.insertRow();
-    const td = cell(row, t("sites.none"), "muted");
-    td.colSpan = 7;
+    cell(body.insertRow(), t("sites.none"), "muted").colSpan = 8;
   }
-  const lines: unknown[] = [];
+  const series: unknown[] = [];
+  const palette = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
   for (const s of sites) {
-    const limit = s.itCapacityMw * s.pue;
-    const series = plannedDraw(s);
-    const now = plannedNow(series);
+    const p = power.get(s.id);
+    const limit = limits(s, p);
+    const planned = p?.plannedMw ?? [];
     const row = body.insertRow();
     row.dataset.site = s.id;
     cell(row, s.name && s.name !== s.id ? `${s.name} (${s.id})` : s.id);
@@ -125,27 +115,37 @@ function drawSites(): void {
     cell(row, area ? areaName(area) : s.area);
     cell(row, num(s.itCapacityMw, 1), "num");
     cell(row, num(s.pue, 2), "num");
-    cell(row, num(limit, 2), "num");
-    const td = cell(row, now === null ? "-" : num(now, 2), "num");
-    td.style.color = loadColour(now === null ? null : now / limit);
-    const peak = plan ? Math.max(0, ...series.map(([, mw]) => mw)) : null;
+    cell(row, num(maxDraw(s), 2), "num");
+    const now = planned[0] ?? null;
+    const nowCell = cell(row, now === null ? "-" : num(now, 2), "num");
+    nowCell.style.color = loadColour(now === null || !limit[0] ? null : now / limit[0]);
+    const peak = planned.length ? Math.max(...planned) : null;
     cell(row, peak === null ? "-" : num(peak, 2), "num");
+    const least = limit.length ? Math.min(...limit) : null;
+    cell(row, least === null ? "-" : num(least, 2), "num");
     row.dataset.plannedPeakMw = peak === null ? "" : peak.toFixed(2);
-    if (lines.length < 16) {
-      lines.push({
-        name: s.id, type: "line", step: "end", showSymbol: false, data: series,
-        markLine: { symbol: "none", silent: true, label: { formatter: `${s.id} ${t("sites.limit")}` }, lineStyle: { type: "dashed" }, data: [{ yAxis: limit }] },
-      });
+    row.dataset.leastLimitMw = least === null ? "" : least.toFixed(2);
+    row.dataset.connected = String(p?.limitMw !== null && p?.limitMw !== undefined);
+
+    if (p && series.length < 2 * palette.length) {
+      const colour = palette[(series.length / 2) % palette.length]!;
+      const t0 = Date.parse(p.start);
+      const at = (i: number) => t0 + i * p.stepMinutes * 60000;
+      // One extra point at the end so the last step is drawn as wide as the others.
+      const steps = (values: number[]) => [...values.map((v, i) => [at(i), v]), [at(values.length), values[values.length - 1] ?? null]];
+      series.push(
+        { name: `${s.id} ${t("sites.plan")}`, type: "line", step: "end", showSymbol: false, data: steps(planned), lineStyle: { color: colour, width: 2 }, itemStyle: { color: colour }, areaStyle: { color: colour, opacity: 0.12 } },
+        { name: `${s.id} ${t("sites.limit")}`, type: "line", step: "end", showSymbol: false, data: steps(limit), lineStyle: { color: colour, type: "dashed", width: 1.5 }, itemStyle: { color: colour } },
+      );
     }
   }
-  const maxLimit = Math.max(0, ...sites.map((s) => s.itCapacityMw * s.pue));
   chart.setOption({
     tooltip: { trigger: "axis", valueFormatter: (v: unknown) => (typeof v === "number" ? `${num(v, 2)} MW` : "-") },
     legend: { top: 0, type: "scroll" },
-    grid: { left: 60, right: 90, top: 36, bottom: 30 },
-    xAxis: { type: "time" },
-    yAxis: { type: "value", name: "MW", max: maxLimit > 0 ? Math.ceil(maxLimit * 1.1 * 10) / 10 : undefined },
-    series: lines,
+    grid: { left: 60, right: 30, top: 40, bottom: 30 },
+    xAxis: { type: "time", axisLabel: { formatter: (v: number) => new Date(v).toLocaleTimeString("ja-JP", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit" }) } },
+    yAxis: { type: "value", name: "MW", min: 0 },
+    series,
   }, { replaceMerge: ["series"] });
   document.getElementById("power")!.hidden = sites.length === 0;
   document.getElementById("power-note")!.textContent = t("sites.limitNote");
