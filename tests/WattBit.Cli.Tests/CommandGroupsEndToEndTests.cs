@@ -19,6 +19,7 @@ public sealed class CommandGroupsEndToEndTests : IDisposable
         var html = await File.ReadAllTextAsync(Path.Combine(_dir, "report", "report.html"));
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_dir, "report", "summary.csv")));
+        Assert.Contains("<svg", await File.ReadAllTextAsync(Path.Combine(_dir, "report", "plots", "map.svg")), StringComparison.Ordinal);
     }
 
     [Fact]

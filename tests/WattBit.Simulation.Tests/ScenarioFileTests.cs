@@ -88,7 +88,7 @@ public sealed class ScenarioFileTests
     [Fact]
     public void UnknownPolicy_FailsWithItsLine()
     {
-        var yaml = TestScenarios.Yaml().Replace("policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]",
+        var yaml = TestScenarios.Yaml().Replace("policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit, wattbit-planner]",
             "policies:\n  - baseline\n  - teleport", StringComparison.Ordinal);
         var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
         Assert.Equal(LineOf(yaml, "teleport"), e.Line);

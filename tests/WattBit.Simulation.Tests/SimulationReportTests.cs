@@ -16,16 +16,19 @@ public sealed class SimulationReportTests : IDisposable
     }
 
     [Fact]
-    public void Report_IsSelfContainedHtmlWithPngPlots_AndCsvsOfEveryPolicy()
+    public void Report_IsSelfContainedHtmlWithPngPlots_SvgsBeside_AndCsvsOfEveryPolicy()
     {
         var result = Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7)), TimeProvider.System);
         var path = SimulationReport.Write(result, _dir);
         var html = File.ReadAllText(path);
         Assert.Equal(6, CountOf(html, "src=\"data:image/png;base64,iVBOR"));
         Assert.DoesNotContain("http", html, StringComparison.Ordinal);
+        var svgs = Directory.GetFiles(Path.Combine(_dir, "plots"), "*.svg");
+        Assert.Equal(6, svgs.Length);
+        Assert.All(svgs, f => Assert.Contains("<svg", File.ReadAllText(f), StringComparison.Ordinal));
         var summary = File.ReadAllLines(Path.Combine(_dir, "summary.csv"));
         Assert.Equal(1 + result.Policies.Count, summary.Length);
-        Assert.StartsWith("wattbit,", summary[^1], StringComparison.Ordinal);
+        Assert.StartsWith("wattbit-planner,", summary[^1], StringComparison.Ordinal);
         Assert.Equal(1 + (result.Policies.Count * 10), File.ReadAllLines(Path.Combine(_dir, "areas.csv")).Length);
         Assert.Equal(1 + (result.Policies.Count * 12), File.ReadAllLines(Path.Combine(_dir, "curtailment_by_month.csv")).Length);
         Assert.Equal(1 + (result.Policies.Count * result.Scenario.Sites.Count), File.ReadAllLines(Path.Combine(_dir, "sites.csv")).Length);
@@ -47,7 +50,7 @@ public sealed class SimulationReportTests : IDisposable
     {
         var result = Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 3)), TimeProvider.System);
         var rows = SimulationReport.Summary(result);
-        Assert.Equal(["baseline", "time-shift", "greenest-site", "capacity-caps", "wattbit"], rows.Select(r => r.Policy));
+        Assert.Equal(["baseline", "time-shift", "greenest-site", "capacity-caps", "wattbit", "wattbit-planner"], rows.Select(r => r.Policy));
         Assert.Equal(0, rows[^1].HoursOverLimit);
     }
 

@@ -44,6 +44,29 @@ public sealed class SimulatorTests
         Assert.True(baseline.SiteStepsOverLimit > 0);
         Assert.Equal(0, wattbit.SiteStepsOverLimit);
         Assert.Equal(0, wattbit.StepsAnySiteOverLimit);
+        var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
+        Assert.Equal(0, planner.SiteStepsOverLimit);
+    }
+
+    [Fact]
+    public void PlannerPolicy_PlacesMostJobsWhereTheOptimiserPlannedThem_AndBeatsBaseline()
+    {
+        var result = Run(TestScenarios.Yaml());
+        var baseline = result.Policies.Single(p => p.Policy == PolicyKind.Baseline);
+        var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
+        Assert.True(planner.JobsAsPlanned > result.Workload.Jobs.Count / 2, $"{planner.JobsAsPlanned} of {result.Workload.Jobs.Count} jobs as planned");
+        Assert.True(planner.PlanningTime > TimeSpan.Zero);
+        Assert.True(planner.Overall.LifecycleTonnes < baseline.Overall.LifecycleTonnes);
+        Assert.Equal(0, planner.SiteStepsOverLimit);
+    }
+
+    [Fact]
+    public void PlannerPolicy_OnALargeFleet_PlansPerAreaAndStillRespectsEveryLimit()
+    {
+        var result = Run(TestScenarios.Yaml(sites: 40, days: 4, targetMw: 20, jobs: 800, gridFactor: 0.6));
+        var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
+        Assert.True(planner.JobsAsPlanned > 0);
+        Assert.Equal(0, planner.SiteStepsOverLimit);
     }
 
     [Fact]
@@ -110,7 +133,7 @@ public sealed class SimulatorTests
     }
 
     [Property(MaxTest = 12)]
-    public Property RandomScenarios_ConserveEnergy_AndWattBitRespectsEveryLimit(PositiveInt seed, byte sites, byte tightness, byte mix)
+    public Property RandomScenarios_ConserveEnergy_AndBothWattBitPoliciesRespectEveryLimit(PositiveInt seed, byte sites, byte tightness, byte mix)
     {
         var factor = 0.4 + (tightness % 8 * 0.15);
         var firm = mix % 3 / 2.0;
@@ -121,7 +144,9 @@ public sealed class SimulatorTests
         var demanded = result.Workload.TotalItMwh(result.World.StepHours);
         var conserved = result.Policies.All(p => Math.Abs(demanded - (p.ServedItMwh + p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh)) < 1e-6 * Math.Max(1, demanded));
         var wattbit = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
-        return (conserved && wattbit.SiteStepsOverLimit == 0).ToProperty().Label($"factor {factor}, wattbit over {wattbit.SiteStepsOverLimit}");
+        var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
+        return (conserved && wattbit.SiteStepsOverLimit == 0 && planner.SiteStepsOverLimit == 0).ToProperty()
+            .Label($"factor {factor}, wattbit over {wattbit.SiteStepsOverLimit}, planner over {planner.SiteStepsOverLimit}");
     }
 
     [Fact]

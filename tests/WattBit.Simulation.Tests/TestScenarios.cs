@@ -28,7 +28,7 @@ internal static class TestScenarios
           target_mw: {targetMw}
           jobs: {jobs}
         {events}
-        policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]
+        policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit, wattbit-planner]
         """);
 
     public static SimulationScenario Parse(string yaml) => ScenarioFile.Parse(yaml, "test.yaml");

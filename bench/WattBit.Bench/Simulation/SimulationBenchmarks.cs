@@ -11,8 +11,8 @@ namespace WattBit.Bench.Simulation;
 /// deferrable jobs (plus inference at every site and step). Measured in the same run: a straightforward time-shift
 /// simulator (one object per job, every candidate start evaluated by summing its window step by step, per-step totals
 /// accumulated job by job) as the baseline; the engine's time-shift policy alone; the four non-optimising policies
-/// together (baseline, time-shift, greenest-site, capacity caps, run in parallel); and the WattBit policy (grid limits at
-/// every step). The world (reference year, limits) and the workload are built once in the setup.
+/// together (baseline, time-shift, greenest-site, capacity caps, run in parallel); the WattBit policy (grid limits at
+/// every step); and the planner-driven WattBit policy (the optimiser on a rolling horizon). The world (reference year, limits) and the workload are built once in the setup.
 /// Run: <c>dotnet run -c Release --project bench/WattBit.Bench -- --filter '*SimulationBenchmarks*'</c>.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
@@ -21,6 +21,7 @@ public class SimulationBenchmarks
     private SimulationWorld _timeShift = null!;
     private SimulationWorld _fourPolicies = null!;
     private SimulationWorld _wattbit = null!;
+    private SimulationWorld _planner = null!;
     private Workload _workload = null!;
 
     /// <summary>Number of deferrable jobs.</summary>
@@ -35,6 +36,7 @@ public class SimulationBenchmarks
         _timeShift = SimulationWorld.Build(scenario with { Policies = [PolicyKind.TimeShift] });
         _fourPolicies = SimulationWorld.Build(scenario with { Policies = [PolicyKind.Baseline, PolicyKind.TimeShift, PolicyKind.GreenestSite, PolicyKind.CapacityCaps] });
         _wattbit = SimulationWorld.Build(scenario with { Policies = [PolicyKind.WattBit] });
+        _planner = SimulationWorld.Build(scenario with { Policies = [PolicyKind.WattBitPlanner] });
     }
 
     [Benchmark(Baseline = true)]
@@ -48,6 +50,10 @@ public class SimulationBenchmarks
 
     [Benchmark]
     public double EngineWattBit() => Simulator.Run(_wattbit, _workload, TimeProvider.System).Policies[0].Overall.LifecycleTonnes;
+
+    /// <summary>The planner-driven policy: the day-ahead optimiser each day on a 48 h horizon, sites aggregated per area.</summary>
+    [Benchmark]
+    public double EngineWattBitPlanner() => Simulator.Run(_planner, _workload, TimeProvider.System).Policies[0].Overall.LifecycleTonnes;
 
     /// <summary>The national benchmark scenario: FY2025 hourly, 200 sites over the ten areas, the given number of jobs.</summary>
     /// <param name="jobs">Deferrable jobs.</param>

@@ -48,7 +48,7 @@ internal static class SimulateCommands
 
         Summary(ui, result);
         var path = SimulationReport.Write(result, output);
-        ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric beside it).");
+        ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric and SVG plots beside it).");
         return 0;
     }
 

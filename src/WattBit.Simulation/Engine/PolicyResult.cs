@@ -49,4 +49,13 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
 
     /// <summary>Site-steps under an unplanned cut in which the site exceeded its limit (order missed).</summary>
     public long OrderStepsMissed { get; init; }
+
+    /// <summary>Wall time of this policy's run (planning and stepping), as measured by the injected time provider.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Planner-driven policy only: jobs placed where and when the optimiser planned them (the rest by its greedy fallback).</summary>
+    public int JobsAsPlanned { get; init; }
+
+    /// <summary>Planner-driven policy only: wall time spent in the optimiser, summed over its daily runs.</summary>
+    public TimeSpan PlanningTime { get; init; }
 }

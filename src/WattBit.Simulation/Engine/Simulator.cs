@@ -65,12 +65,17 @@ public static class Simulator
         var options = new ParallelOptions { CancellationToken = cancellationToken };
         Parallel.For(0, policies.Count, options, i =>
         {
-            var run = new PolicyRun(world, workload, forecast, PolicyFactory.Create(policies[i]), policies[i], reach);
-            results[i] = run.Execute(byRelease, releaseOffsets, steps =>
+            var policyStarted = time.GetTimestamp();
+            var policy = PolicyFactory.Create(policies[i], time);
+            var run = new PolicyRun(world, workload, forecast, policy, policies[i], reach);
+            var result = run.Execute(byRelease, releaseOffsets, steps =>
             {
                 var d = Interlocked.Add(ref done, steps);
                 progress?.Report(d / total);
             }, cancellationToken);
+            results[i] = policy is PlannerPolicy planner
+                ? result with { Elapsed = time.GetElapsedTime(policyStarted), JobsAsPlanned = planner.PlannedJobs, PlanningTime = planner.PlanningTime }
+                : result with { Elapsed = time.GetElapsedTime(policyStarted) };
         });
 
         return new SimulationResult(world, workload, results, time.GetElapsedTime(started));

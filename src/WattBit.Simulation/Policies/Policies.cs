@@ -7,8 +7,10 @@ public static class PolicyFactory
 {
     /// <summary>A new policy of <paramref name="kind"/>.</summary>
     /// <param name="kind">The policy.</param>
-    public static SimulationPolicy Create(PolicyKind kind) => kind switch
+    /// <param name="time">Clock the planner-driven policy times its plans with (default: the system clock).</param>
+    public static SimulationPolicy Create(PolicyKind kind, TimeProvider? time = null) => kind switch
     {
+        PolicyKind.WattBitPlanner => new PlannerPolicy(time ?? TimeProvider.System),
         PolicyKind.Baseline => new BaselinePolicy(),
         PolicyKind.TimeShift => new TimeShiftPolicy(),
         PolicyKind.GreenestSite => new GreenestSitePolicy(),
@@ -16,7 +18,7 @@ public static class PolicyFactory
         _ => new WattBitPolicy(),
     };
 
-    /// <summary>The scenario-file name of a policy (baseline, time-shift, greenest-site, capacity-caps, wattbit).</summary>
+    /// <summary>The scenario-file name of a policy (baseline, time-shift, greenest-site, capacity-caps, wattbit, wattbit-planner).</summary>
     /// <param name="kind">The policy.</param>
     public static string Name(PolicyKind kind) => kind switch
     {
@@ -24,6 +26,7 @@ public static class PolicyFactory
         PolicyKind.TimeShift => "time-shift",
         PolicyKind.GreenestSite => "greenest-site",
         PolicyKind.CapacityCaps => "capacity-caps",
+        PolicyKind.WattBitPlanner => "wattbit-planner",
         _ => "wattbit",
     };
 

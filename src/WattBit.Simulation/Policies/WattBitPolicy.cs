@@ -19,6 +19,9 @@ public sealed class WattBitPolicy : SimulationPolicy
     /// <inheritdoc/>
     public override bool HonoursLimits => true;
 
+    /// <summary>Planned IT room of every site [site][step], MW: grid limit ÷ PUE and IT capacity, less the inference forecast.</summary>
+    internal double[][] Room => _room;
+
     /// <inheritdoc/>
     public override void Initialise(PolicyContext context)
     {
@@ -124,7 +127,8 @@ public sealed class WattBitPolicy : SimulationPolicy
         return JobPlacement.Unserved;
     }
 
-    private bool Fits(PolicyContext context, int site, int start, int duration, double power)
+    /// <summary>Whether a job of <paramref name="power"/> MW fits at <paramref name="site"/> for <paramref name="duration"/> steps from <paramref name="start"/> under the planned room.</summary>
+    internal bool Fits(PolicyContext context, int site, int start, int duration, double power)
     {
         var room = _room[site];
         var load = context.Load[site];

@@ -5,7 +5,7 @@ using WattBit.Siting.Facts;
 
 namespace WattBit.Simulation.Reporting;
 
-/// <summary>The report's plots (ScottPlot, rendered to PNG bytes). Stateless and thread-safe.</summary>
+/// <summary>The report's plots (ScottPlot, each rendered to PNG and SVG). Stateless and thread-safe.</summary>
 public static class ReportPlots
 {
     private const int Width = 900;
@@ -13,7 +13,7 @@ public static class ReportPlots
 
     /// <summary>Lifecycle emissions and cost of every policy relative to the first (the baseline), %.</summary>
     /// <param name="result">The simulation result.</param>
-    public static byte[] Comparison(SimulationResult result)
+    public static ReportFigure Comparison(SimulationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var plot = new Plot();
@@ -34,14 +34,14 @@ public static class ReportPlots
         plot.ShowLegend();
         plot.Title($"Change against {names[0]}");
         plot.YLabel("%");
-        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        return ReportFigure.Render(plot, Width, Height);
     }
 
     /// <summary>The watch site's grid draw by workload class, stacked, against its grid limit, over one week.</summary>
     /// <param name="result">The simulation result.</param>
     /// <param name="policy">Index of the policy.</param>
     /// <param name="firstStep">First step of the week.</param>
-    public static byte[] SiteWeek(SimulationResult result, int policy, int firstStep)
+    public static ReportFigure SiteWeek(SimulationResult result, int policy, int firstStep)
     {
         ArgumentNullException.ThrowIfNull(result);
         var p = result.Policies[policy];
@@ -87,12 +87,12 @@ public static class ReportPlots
         plot.Title($"{site.Id} ({site.Area.Code}), {PolicyFactory.Name(p.Policy)}: week from {world.TimeAt(firstStep).ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd}");
         plot.XLabel("hours");
         plot.YLabel("MW at the grid");
-        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        return ReportFigure.Render(plot, Width, Height);
     }
 
     /// <summary>Curtailed renewable energy absorbed per month (fiscal order, April first), one line per policy.</summary>
     /// <param name="result">The simulation result.</param>
-    public static byte[] CurtailmentByMonth(SimulationResult result)
+    public static ReportFigure CurtailmentByMonth(SimulationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var plot = new Plot();
@@ -108,12 +108,12 @@ public static class ReportPlots
         plot.ShowLegend();
         plot.Title("Curtailed solar and wind absorbed by the DCs");
         plot.YLabel("MWh");
-        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        return ReportFigure.Render(plot, Width, Height);
     }
 
     /// <summary>Lifecycle emissions against cost, one point per policy.</summary>
     /// <param name="result">The simulation result.</param>
-    public static byte[] CarbonVersusCost(SimulationResult result)
+    public static ReportFigure CarbonVersusCost(SimulationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var plot = new Plot();
@@ -131,12 +131,12 @@ public static class ReportPlots
         plot.Title("Carbon against cost");
         plot.XLabel("cost, million JPY");
         plot.YLabel("lifecycle tCO2");
-        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        return ReportFigure.Render(plot, Width, Height);
     }
 
     /// <summary>A map of Japan: the prefectural capitals (grey) sketch the country, sites coloured by area, sized by IT capacity.</summary>
     /// <param name="result">The simulation result.</param>
-    public static byte[] Map(SimulationResult result)
+    public static ReportFigure Map(SimulationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var plot = new Plot();
@@ -170,8 +170,24 @@ public static class ReportPlots
         plot.Title("Sites by grid area");
         plot.XLabel("longitude");
         plot.YLabel("latitude");
-        return plot.GetImageBytes(700, 700, ImageFormat.Png);
+        return ReportFigure.Render(plot, 700, 700);
     }
 
     private static double Relative(double value, double reference) => reference == 0 ? 0 : 100 * ((value / reference) - 1);
+}
+
+/// <summary>One plot of the report, rendered twice from the same ScottPlot figure: PNG (embedded in the HTML) and SVG (written beside it).</summary>
+/// <param name="Png">The PNG image.</param>
+/// <param name="Svg">The SVG document (vector, for print and slides).</param>
+public sealed record ReportFigure(byte[] Png, string Svg)
+{
+    /// <summary>Renders <paramref name="plot"/> at <paramref name="width"/> × <paramref name="height"/> pixels in both formats.</summary>
+    /// <param name="plot">The plot.</param>
+    /// <param name="width">Width, px.</param>
+    /// <param name="height">Height, px.</param>
+    public static ReportFigure Render(Plot plot, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        return new(plot.GetImageBytes(width, height, ImageFormat.Png), plot.GetSvgXml(width, height));
+    }
 }

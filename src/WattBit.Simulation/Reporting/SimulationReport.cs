@@ -39,7 +39,7 @@ public static class SimulationReport
             p.LateJobs, p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh)).ToList();
     }
 
-    /// <summary>Writes report.html and the CSV files into <paramref name="directory"/> (created if needed) and returns the HTML path.</summary>
+    /// <summary>Writes report.html, the CSV files and plots/*.svg into <paramref name="directory"/> (created if needed) and returns the HTML path.</summary>
     /// <param name="result">The simulation result.</param>
     /// <param name="directory">Output folder.</param>
     /// <exception cref="IOException">A file cannot be written.</exception>
@@ -53,7 +53,9 @@ public static class SimulationReport
         WriteCsv(Path.Combine(directory, "sites.csv"), SitesCsv(result));
         WriteCsv(Path.Combine(directory, "watch_site.csv"), WatchCsv(result));
         var path = Path.Combine(directory, "report.html");
-        File.WriteAllText(path, Html(result), new UTF8Encoding(false));
+        var plots = Path.Combine(directory, "plots");
+        Directory.CreateDirectory(plots);
+        File.WriteAllText(path, Html(result, plots), new UTF8Encoding(false));
         return path;
     }
 
@@ -87,7 +89,7 @@ public static class SimulationReport
         return bestStart;
     }
 
-    private static string Html(SimulationResult result)
+    private static string Html(SimulationResult result, string plots)
     {
         var s = result.Scenario;
         var html = new StringBuilder();
@@ -97,8 +99,10 @@ public static class SimulationReport
         html.Append("<h1>").Append(Enc(s.Name)).Append("</h1><p>")
             .Append(Enc(FormattableString.Invariant($"{s.Start:yyyy-MM-dd} to {s.End:yyyy-MM-dd} (JST), step {s.Step.TotalMinutes:0} min, seed {s.Seed}, synthetic reference year FY{s.FiscalYear}; ")))
             .Append(Enc(FormattableString.Invariant($"{s.Sites.Count} sites in {s.Sites.Select(x => x.Area.Code).Distinct().Count()} areas, {result.Workload.Jobs.Count:N0} deferrable jobs, target IT load {s.Workload.TargetMw:0.#} MW; ")))
-            .Append(Enc(FormattableString.Invariant($"policies minimise {s.Objective.ToString().ToLowerInvariant()} on forecasts with {s.ForecastError:P0} error, judged on actuals. Simulated in {result.Elapsed.TotalSeconds:0.0} s.")))
-            .Append("</p>");
+            .Append(Enc(FormattableString.Invariant($"policies minimise {s.Objective.ToString().ToLowerInvariant()} on forecasts with {s.ForecastError:P0} error, judged on actuals. Simulated in {result.Elapsed.TotalSeconds:0.0} s")))
+            .Append(Enc(string.Concat(result.Policies.Select(p => FormattableString.Invariant($"; {PolicyFactory.Name(p.Policy)} {p.Elapsed.TotalSeconds:0.0} s")
+                + (p.PlanningTime > TimeSpan.Zero ? FormattableString.Invariant($" ({p.PlanningTime.TotalSeconds:0.0} s in the optimiser, {p.JobsAsPlanned:N0} jobs as planned)") : string.Empty)))))
+            .Append(".</p>");
 
         html.Append("<h2>Comparison</h2><table><tr><th>policy</th><th>energy MWh</th><th>cost M JPY</th><th>lifecycle tCO2</th><th>direct tCO2</th><th>curtailment absorbed MWh</th><th>hours any site over limit</th><th>site-steps over limit</th><th>late jobs</th><th>unserved MWh (IT)</th><th>jobs moved</th>")
             .Append("<th>firm MWh</th><th>provisional MWh</th><th>flexible MWh</th><th>curtailment orders met / missed (site-steps)</th></tr>");
@@ -116,21 +120,21 @@ public static class SimulationReport
         }
 
         html.Append("</table>");
-        Image(html, "Change against the first policy", ReportPlots.Comparison(result));
+        Image(html, plots, "comparison", "Change against the first policy", ReportPlots.Comparison(result));
         var week = SampleWeek(result);
         var shown = new[] { 0, result.Policies.Count - 1 }.Distinct();
         html.Append("<h2>Site power against its grid limit (the week with the most curtailment in its area)</h2>");
         foreach (var i in shown)
         {
-            Image(html, "site week", ReportPlots.SiteWeek(result, i, week));
+            Image(html, plots, "site-week-" + PolicyFactory.Name(result.Policies[i].Policy), "site week", ReportPlots.SiteWeek(result, i, week));
         }
 
         html.Append("<h2>Curtailment absorbed by month</h2>");
-        Image(html, "curtailment by month", ReportPlots.CurtailmentByMonth(result));
+        Image(html, plots, "curtailment-by-month", "curtailment by month", ReportPlots.CurtailmentByMonth(result));
         html.Append("<h2>Carbon and cost</h2>");
-        Image(html, "carbon versus cost", ReportPlots.CarbonVersusCost(result));
+        Image(html, plots, "carbon-versus-cost", "carbon versus cost", ReportPlots.CarbonVersusCost(result));
         html.Append("<h2>Sites</h2>");
-        Image(html, "map", ReportPlots.Map(result));
+        Image(html, plots, "map", "map", ReportPlots.Map(result));
 
         html.Append("<h2>By area (lifecycle tCO2 / curtailment absorbed MWh)</h2><table><tr><th>area</th>");
         foreach (var p in result.Policies)
@@ -150,13 +154,17 @@ public static class SimulationReport
             html.Append("</tr>");
         }
 
-        html.Append("</table><p>Every metric is also in the CSV files next to this page: summary.csv, areas.csv, curtailment_by_month.csv, sites.csv, watch_site.csv. ")
+        html.Append("</table><p>Every metric is also in the CSV files next to this page: summary.csv, areas.csv, curtailment_by_month.csv, sites.csv, watch_site.csv; every plot is also in plots/ as SVG. ")
             .Append("See docs/simulation.md for what each policy does and how each metric is measured.</p></body></html>");
         return html.ToString();
     }
 
-    private static void Image(StringBuilder html, string alt, byte[] png) =>
-        html.Append("<p><img alt=\"").Append(Enc(alt)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\"></p>");
+    // Embeds the PNG (the page stays self-contained) and writes the SVG to plots/NAME.svg beside it.
+    private static void Image(StringBuilder html, string plots, string name, string alt, ReportFigure figure)
+    {
+        File.WriteAllText(Path.Combine(plots, name + ".svg"), figure.Svg, new UTF8Encoding(false));
+        html.Append("<p><img alt=\"").Append(Enc(alt)).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(figure.Png)).Append("\"></p>");
+    }
 
     private static string Enc(string text) => WebUtility.HtmlEncode(text);
 

@@ -21,6 +21,12 @@ public enum PolicyKind
 
     /// <summary>Shifting in time and space that honours every site's grid limit at every step (the WattBit policy).</summary>
     WattBit,
+
+    /// <summary>
+    /// The WattBit day-ahead optimiser (<c>OptimisingPlanner</c>) on a rolling 48-hour horizon, sites aggregated per
+    /// area for large fleets, honouring every site's grid limit like <see cref="WattBit"/>.
+    /// </summary>
+    WattBitPlanner,
 }
 
 /// <summary>What the shifting policies minimise.</summary>
