@@ -197,9 +197,10 @@ internal static class PlanCommands
                 placements.Append(CultureInfo.InvariantCulture, $"{Csv.Escape(j.JobId)},{j.Kind},{Csv.Escape(j.Owner)},,,,{F(j.Late.MegawattHours, "0.####")},{F(j.Unserved.MegawattHours, "0.####")},{Csv.Escape(j.Reason)}\n");
             }
 
-            foreach (var r in j.Runs)
+            for (var k = 0; k < j.Runs.Count; k++)
             {
-                placements.Append(CultureInfo.InvariantCulture, $"{Csv.Escape(j.JobId)},{j.Kind},{Csv.Escape(j.Owner)},{Csv.Escape(j.Site?.Value ?? string.Empty)},{Iso8601.Format(r.Start)},{Iso8601.Format(r.End)},{F(j.Late.MegawattHours, "0.####")},{F(j.Unserved.MegawattHours, "0.####")},{Csv.Escape(j.Reason)}\n");
+                var r = j.Runs[k];
+                placements.Append(CultureInfo.InvariantCulture, $"{Csv.Escape(j.JobId)},{j.Kind},{Csv.Escape(j.Owner)},{Csv.Escape(j.SiteOf(k).Value)},{Iso8601.Format(r.Start)},{Iso8601.Format(r.End)},{F(j.Late.MegawattHours, "0.####")},{F(j.Unserved.MegawattHours, "0.####")},{Csv.Escape(j.Reason)}\n");
             }
         }
 

@@ -1,6 +1,7 @@
 using WattBit.Planning.Model;
 using WattBit.Planning.Planner;
 using WattBit.Sites;
+using WattBit.Time;
 using WattBit.Units;
 
 namespace WattBit.Planning.Dispatch;
@@ -153,10 +154,13 @@ public sealed class FleetState
         var running = new List<RunningWorkload>();
         foreach (var job in plan.Jobs)
         {
-            if (job.Site is not { } site || !job.Runs.Any(r => r.Contains(at)) || byId[job.JobId] is not DeferrableJob dj)
+            var run = IndexOfRun(job.Runs, at);
+            if (job.Site is null || run < 0 || byId[job.JobId] is not DeferrableJob dj)
             {
                 continue;
             }
+
+            var site = job.SiteOf(run); // where it runs then: a job the plan moves runs at several sites
 
             var done = job.Runs.Where(r => r.Start < at).Sum(r => ((r.End < at ? r.End : at) - r.Start).TotalHours);
             var allowed = Array.ConvertAll(problem.EligibleSites(dj.Locations), i => problem.Sites[i].Id);
@@ -177,6 +181,19 @@ public sealed class FleetState
         }
 
         return new FleetState(at, sites, running, problem.Network);
+    }
+
+    private static int IndexOfRun(IReadOnlyList<TimeWindow> runs, DateTimeOffset at)
+    {
+        for (var i = 0; i < runs.Count; i++)
+        {
+            if (runs[i].Contains(at))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Sites within the service's latency bound of every one of its user regions.</summary>

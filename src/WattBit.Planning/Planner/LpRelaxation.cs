@@ -28,6 +28,12 @@ internal sealed class LpResult
     public required double[][] GenUsedMw { get; init; }
 
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Job work the LP leaves undone within the horizon (MWh).</summary>
+    public double UnservedMwh { get; init; }
+
+    /// <summary>Job work the LP does after its deadline (MWh).</summary>
+    public double LateMwh { get; init; }
 }
 
 /// <summary>
@@ -39,6 +45,9 @@ internal sealed class LpResult
 internal static class LpRelaxation
 {
     private const double OverloadPenalty = 1e8;
+
+    /// <summary>Above this many jobs, windows widen to two-hour buckets (a weaker bound, a much smaller LP).</summary>
+    internal const int BucketAboveJobs = 2_000;
 
     public static LpResult Solve(ProblemData d, TimeSpan timeLimit, string? backendId, CancellationToken ct)
     {
@@ -128,24 +137,32 @@ internal static class LpRelaxation
             var key = string.Join(',', j.Eligible) + "|" + gpm.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
             if (!pools.TryGetValue(key, out var pool))
             {
-                pool = new Pool(j.Eligible, gpm, T);
+                pool = new Pool(j.Eligible, gpm);
                 pools[key] = pool;
             }
 
             // Windows widen to whole buckets (release rounded down, deadline up): still a relaxation, far fewer classes.
-            var bucket = d.Jobs.Length > 2_000 ? 2 : 1;
+            // Each step of a class is capped by the power of its jobs whose own window holds that step, so the widened
+            // edges add no room that no job has.
+            var bucket = d.Jobs.Length > BucketAboveJobs ? 2 : 1;
             var ck = (j.Release / bucket * bucket, Math.Min(T, (Math.Max(j.Deadline, j.Release) + bucket - 1) / bucket * bucket));
             if (!pool.Classes.TryGetValue(ck, out var c))
             {
-                c = new JobClass();
+                c = new JobClass(T);
                 pool.Classes[ck] = c;
             }
 
             c.Work += j.WorkMwh;
             c.Rate += j.PowerMw;
+            for (var t = j.Release; t < Math.Min(T, Math.Max(j.Deadline, j.Release)); t++)
+            {
+                c.RateAt[t] += j.PowerMw;
+            }
         }
 
         var u = new List<(int Site, int Step, Variable Var)>();
+        var unservedVars = new List<Variable>();
+        var lateVars = new List<Variable>();
         foreach (var pool in pools.Values)
         {
             var balance = new Constraint?[T];
@@ -155,6 +172,7 @@ internal static class LpRelaxation
                 var unserved = solver.MakeNumVar(0, inf, string.Empty);
                 done.SetCoefficient(unserved, 1);
                 obj.SetCoefficient(unserved, costs.UnservedYenPerMwh);
+                unservedVars.Add(unserved);
                 if (dl < T)
                 {
                     // Late work, relaxed: it uses no capacity but pays the late penalty plus the cheapest energy it could
@@ -162,10 +180,16 @@ internal static class LpRelaxation
                     var late = solver.MakeNumVar(0, c.Rate * (T - dl), string.Empty);
                     done.SetCoefficient(late, 1);
                     obj.SetCoefficient(late, costs.LateYenPerMwh + CheapestEnergy(d, pool.Sites, dl, T));
+                    lateVars.Add(late);
                 }
 
                 for (var t = r; t < dl; t++)
                 {
+                    if (c.RateAt[t] <= 0)
+                    {
+                        continue;
+                    }
+
                     if (balance[t] is null)
                     {
                         balance[t] = solver.MakeConstraint(0, 0);
@@ -184,7 +208,7 @@ internal static class LpRelaxation
                         }
                     }
 
-                    var z = solver.MakeNumVar(0, c.Rate, string.Empty);
+                    var z = solver.MakeNumVar(0, c.RateAt[t], string.Empty);
                     balance[t]!.SetCoefficient(z, 1);
                     done.SetCoefficient(z, 1);
                 }
@@ -235,6 +259,7 @@ internal static class LpRelaxation
         var built = watch.Elapsed;
         var status = solver.Solve();
         var optimal = status == Solver.ResultStatus.OPTIMAL;
+        var solved = optimal || status == Solver.ResultStatus.FEASIBLE;
         var result = new LpResult
         {
             Optimal = optimal,
@@ -247,11 +272,14 @@ internal static class LpRelaxation
             DischargeMw = Jagged(S, T),
             GenUsedMw = Jagged(S, T),
             Elapsed = watch.Elapsed,
+            UnservedMwh = solved ? unservedVars.Sum(v => v.SolutionValue()) : 0,
+            LateMwh = solved ? lateVars.Sum(v => v.SolutionValue()) : 0,
         };
-        if (!optimal && status != Solver.ResultStatus.FEASIBLE)
+        if (!solved)
         {
             return result;
         }
+
 
         foreach (var (s, t, v) in u)
         {
@@ -313,21 +341,22 @@ internal static class LpRelaxation
         return x;
     }
 
-    private sealed class Pool(int[] sites, double gpusPerMw, int steps)
+    private sealed class Pool(int[] sites, double gpusPerMw)
     {
         public int[] Sites { get; } = sites;
 
         public double GpusPerMw { get; } = gpusPerMw;
 
-        public int Steps { get; } = steps;
-
         public Dictionary<(int, int), JobClass> Classes { get; } = [];
     }
 
-    private sealed class JobClass
+    private sealed class JobClass(int steps)
     {
         public double Work { get; set; }
 
         public double Rate { get; set; }
+
+        /// <summary>Per step: power of the class's jobs whose own window holds the step.</summary>
+        public double[] RateAt { get; } = new double[steps];
     }
 }

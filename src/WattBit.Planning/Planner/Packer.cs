@@ -1,3 +1,5 @@
+using WattBit.Planning.Model;
+
 namespace WattBit.Planning.Planner;
 
 /// <summary>How the packer ranks site-hours.</summary>
@@ -15,8 +17,10 @@ internal enum PackMode
 
 /// <summary>
 /// Turns a ranking of site-hours (and, for the optimiser, the LP's budgets) into a feasible integer plan: inference
-/// replicas first (whole replicas within latency bounds), then jobs in earliest-deadline order, each at one site,
-/// gangs whole, non-interruptible jobs contiguous, never above a site's IT, GPU or grid room.
+/// replicas first (whole replicas within latency bounds), then jobs least flexible first, gangs whole, non-interruptible
+/// jobs contiguous at one site, never above a site's IT, GPU or grid room. In optimiser mode an interruptible job may
+/// also move between sites between its hours when that is cheaper (each move waits for its checkpoint and state
+/// transfer), and a local search then re-places each job at its cheapest room while that lowers the objective.
 /// </summary>
 internal sealed class Packer
 {
@@ -30,6 +34,9 @@ internal sealed class Packer
     private readonly double[][] _budgetMw;
     private readonly double _overBudget;
     private readonly int[] _fracStep;
+    private readonly List<(double Key, int Site, int Step)> _candidates = [];
+    private readonly int[] _siteAt;
+    private bool _trueCost;
 
     public Packer(ProblemData d, PackMode mode, LpResult? lp, bool countLpCharging = true)
     {
@@ -60,7 +67,11 @@ internal sealed class Packer
         _overBudget = hi - lo + 1;
         _fracStep = new int[d.Jobs.Length];
         Array.Fill(_fracStep, -1);
+        _siteAt = new int[d.T];
     }
+
+    /// <summary>Passes of the local search over all jobs (each stops early once a pass improves nothing).</summary>
+    internal const int ImprovePasses = 2;
 
     public Schedule Run(CancellationToken ct)
     {
@@ -94,6 +105,8 @@ internal sealed class Packer
         if (_mode == PackMode.Optimiser)
         {
             Repair(ct);
+            Improve(order, ct);
+            Eject(ct);
         }
 
         return _x;
@@ -144,7 +157,7 @@ internal sealed class Packer
 
         for (var j = 0; j < _d.Jobs.Length; j++)
         {
-            if (_x.JobSite[j] >= 0)
+            if (_x.JobSite[j] >= 0 && _x.JobStepSites[j] is null)
             {
                 foreach (var t in _x.JobSteps[j])
                 {
@@ -157,7 +170,7 @@ internal sealed class Packer
         {
             var job = _d.Jobs[j];
             var s = _x.JobSite[j];
-            if (s < 0 || !job.Interruptible || _x.JobSteps[j].Count >= job.Steps)
+            if (s < 0 || !job.Interruptible || _x.JobStepSites[j] is not null || _x.JobSteps[j].Count >= job.Steps)
             {
                 continue;
             }
@@ -192,7 +205,7 @@ internal sealed class Packer
         foreach (var k in atStep[s][t].ToArray())
         {
             var other = _d.Jobs[k];
-            if (k == j || !other.Interruptible || t >= other.Deadline)
+            if (k == j || !other.Interruptible || _x.JobStepSites[k] is not null || t >= other.Deadline)
             {
                 continue;
             }
@@ -243,7 +256,7 @@ internal sealed class Packer
         }
 
         var score = _score[s][t];
-        if (_mode == PackMode.Optimiser && _x.JobItMw[s][t] + mw > _budgetMw[s][t] + 1e-6)
+        if (_mode == PackMode.Optimiser && !_trueCost && _x.JobItMw[s][t] + mw > _budgetMw[s][t] + 1e-6)
         {
             score += _overBudget;
         }
@@ -318,6 +331,33 @@ internal sealed class Packer
             }
         }
 
+        List<int>? moveSteps = null, moveSites = null;
+        if (_mode == PackMode.Optimiser && job.Interruptible && job.Eligible.Length > 1 && _trueCost)
+        {
+            moveSteps = [];
+            moveSites = [];
+            var cost = MovingPlacement(j, moveSteps, moveSites);
+            if (cost < bestCost - 1e-6 && moveSites.Exists(x => x != moveSites[0]))
+            {
+                best = null;
+                bestCost = cost;
+            }
+            else
+            {
+                moveSteps = null;
+            }
+        }
+
+        if (moveSteps is not null)
+        {
+            var at = moveSites!;
+            LoadMoving(j, moveSteps, at, +1);
+            var n = at.Distinct().Count();
+            _x.JobReason[j] = $"moves between {n} sites ({string.Join(", ", at.Distinct().Select(x => _d.Problem.Sites[x].Id.Value))}) for cheaper hours" +
+                (_x.JobLateMwh[j] > 0 ? "; late: not enough room before the deadline" : _x.JobUnservedMwh[j] > 0 ? "; partly unplanned: not enough room" : string.Empty);
+            return;
+        }
+
         if (best is null)
         {
             _x.JobUnservedMwh[j] = job.WorkMwh;
@@ -336,6 +376,291 @@ internal sealed class Packer
             _ when _x.JobUnservedMwh[j] > 0 => where + "; partly unplanned: not enough room",
             _ => where + (_mode == PackMode.GreedyCarbon ? ", lowest-carbon hours" : ", cheapest hours within the LP budget"),
         };
+    }
+
+    /// <summary>
+    /// The cheapest hours for interruptible job j at any of its sites, one site per hour, each move between sites
+    /// leaving the hours its checkpoint and state transfer take; fills the steps (in time order) and their sites and
+    /// returns the cost (step scores, late and unplanned penalties).
+    /// </summary>
+    private double MovingPlacement(int j, List<int> steps, List<int> sites)
+    {
+        var job = _d.Jobs[j];
+        var late = _d.Problem.Costs.LateYenPerMwh * job.PowerMw;
+        _candidates.Clear();
+        foreach (var s in job.Eligible)
+        {
+            for (var t = Math.Max(0, job.ReleaseAt[s]); t < _d.T; t++)
+            {
+                if (Fits(s, t, job.PowerMw, job.Gpus))
+                {
+                    _candidates.Add(((StepScore(s, t, job.PowerMw) * job.PowerMw) + (t >= job.Deadline ? late * (1 + (t * 1e-6)) : 0), s, t));
+                }
+            }
+        }
+
+        _candidates.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Site != b.Site ? (a.Site == job.Home ? -1 : b.Site == job.Home ? 1 : a.Site.CompareTo(b.Site)) : a.Step.CompareTo(b.Step));
+        Array.Fill(_siteAt, -1);
+        var taken = 0;
+        var cost = 0.0;
+        foreach (var (key, s, t) in _candidates)
+        {
+            if (taken == job.Steps)
+            {
+                break;
+            }
+
+            if (_siteAt[t] < 0 && MoveFits(job, s, t))
+            {
+                _siteAt[t] = s;
+                cost += key;
+                taken++;
+            }
+        }
+
+        for (var t = 0; t < _d.T; t++)
+        {
+            if (_siteAt[t] >= 0)
+            {
+                steps.Add(t);
+                sites.Add(_siteAt[t]);
+            }
+        }
+
+        return taken == 0 ? double.MaxValue : cost + ((job.Steps - taken) * _d.Problem.Costs.UnservedYenPerMwh * job.PowerMw);
+    }
+
+    /// <summary>Whether running at site s in step t leaves time for the moves from the job's previous step and to its next one (in <see cref="_siteAt"/>).</summary>
+    private bool MoveFits(JobData job, int s, int t)
+    {
+        var prev = t - 1;
+        while (prev >= 0 && _siteAt[prev] < 0)
+        {
+            prev--;
+        }
+
+        var next = t + 1;
+        while (next < _d.T && _siteAt[next] < 0)
+        {
+            next++;
+        }
+
+        return (prev < 0 || _siteAt[prev] == s || t >= prev + 1 + MoveSteps(job, _siteAt[prev], s)) &&
+               (next >= _d.T || _siteAt[next] == s || next >= t + 1 + MoveSteps(job, s, _siteAt[next]));
+    }
+
+    /// <summary>Whole steps a move of the job from site a to site b takes: its checkpoint and the transfer of its state, rounded up.</summary>
+    private int MoveSteps(JobData job, int a, int b)
+    {
+        var p = _d.Problem;
+        var time = job.Job.CheckpointTime + p.Network.TransferTime(p.Sites[a].Id, p.Sites[b].Id, job.Job.StateGigabytes);
+        return (int)Math.Ceiling((time / PlanningProblem.Step) - 1e-9);
+    }
+
+    /// <summary>Adds (1) or removes (-1) a moving job's load: step k at sites[k]; the last step carries the partial hour.</summary>
+    private void LoadMoving(int j, List<int> steps, List<int> sites, int sign)
+    {
+        var job = _d.Jobs[j];
+        var full = steps.Count == job.Steps;
+        for (var k = 0; k < steps.Count; k++)
+        {
+            var (s, t) = (sites[k], steps[k]);
+            var frac = full && k == steps.Count - 1 ? job.LastFraction : 1.0;
+            _x.JobItMw[s][t] += sign * job.PowerMw * frac;
+            _x.GpusUsed[s][t] += sign * job.Gpus;
+            if (t >= job.Deadline)
+            {
+                _x.JobLateMwh[j] += sign * job.PowerMw * frac;
+            }
+        }
+
+        if (sign > 0)
+        {
+            _fracStep[j] = -1;
+            _x.JobSite[j] = sites[0];
+            _x.JobSteps[j] = steps;
+            _x.JobStepSites[j] = sites;
+            _x.JobUnservedMwh[j] = Math.Max(0, job.WorkMwh - (job.PowerMw * (full ? steps.Count - 1 + job.LastFraction : steps.Count)));
+        }
+    }
+
+    /// <summary>Takes job j out of the schedule; returns what restores it.</summary>
+    private (int Site, List<int> Steps, List<int>? Sites, int Frac, string Reason) Unload(int j)
+    {
+        var saved = (_x.JobSite[j], _x.JobSteps[j], _x.JobStepSites[j], _fracStep[j], _x.JobReason[j]);
+        if (_x.JobStepSites[j] is { } sites)
+        {
+            LoadMoving(j, _x.JobSteps[j], sites, -1);
+        }
+        else if (_x.JobSite[j] >= 0)
+        {
+            Load(j, _x.JobSite[j], _x.JobSteps[j], -1, _fracStep[j]);
+        }
+
+        _x.JobSite[j] = -1;
+        _x.JobSteps[j] = [];
+        _x.JobStepSites[j] = null;
+        _x.JobLateMwh[j] = 0;
+        _x.JobUnservedMwh[j] = _d.Jobs[j].WorkMwh;
+        _fracStep[j] = -1;
+        return saved;
+    }
+
+    private void Restore(int j, (int Site, List<int> Steps, List<int>? Sites, int Frac, string Reason) saved)
+    {
+        Unload(j);
+        if (saved.Sites is not null)
+        {
+            LoadMoving(j, saved.Steps, saved.Sites, +1);
+        }
+        else if (saved.Site >= 0)
+        {
+            Load(j, saved.Site, saved.Steps, +1, saved.Frac);
+        }
+
+        _x.JobReason[j] = saved.Reason;
+    }
+
+    /// <summary>Objective cost of job j as placed: energy at the step scores (PUE, price, carbon), late and unplanned penalties.</summary>
+    private double JobCost(int j)
+    {
+        var job = _d.Jobs[j];
+        var cost = (_x.JobLateMwh[j] * _d.Problem.Costs.LateYenPerMwh) + (_x.JobUnservedMwh[j] * _d.Problem.Costs.UnservedYenPerMwh);
+        var steps = _x.JobSteps[j];
+        var full = steps.Count == job.Steps;
+        for (var k = 0; k < steps.Count; k++)
+        {
+            var s = _x.JobStepSites[j]?[k] ?? _x.JobSite[j];
+            var t = steps[k];
+            var last = _x.JobStepSites[j] is null ? t == _fracStep[j] : k == steps.Count - 1;
+            cost += _score[s][t] * job.PowerMw * (full && last ? job.LastFraction : 1.0);
+        }
+
+        return cost;
+    }
+
+    /// <summary>
+    /// Local search: jobs late or partly unplanned first, then every job in packing order, is taken out and placed again
+    /// at its cheapest room (true costs, LP budgets no longer binding), kept only when its cost falls.
+    /// </summary>
+    private void Improve(int[] order, CancellationToken ct)
+    {
+        _trueCost = true;
+        var first = Array.FindAll(order, j => _x.JobLateMwh[j] > Eps || _x.JobUnservedMwh[j] > Eps);
+        for (var pass = 0; pass <= ImprovePasses; pass++)
+        {
+            var gained = 0.0;
+            var n = 0;
+            foreach (var j in pass == 0 ? first : order)
+            {
+                if ((++n & 255) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+
+                var before = JobCost(j);
+                var saved = Unload(j);
+                PlaceJob(j);
+                var after = JobCost(j);
+                if (after < before - 1e-6)
+                {
+                    gained += before - after;
+                }
+                else
+                {
+                    Restore(j, saved);
+                }
+            }
+
+            if (pass > 0 && gained < 1e-6)
+            {
+                break;
+            }
+        }
+
+        _trueCost = false;
+    }
+
+    /// <summary>Other jobs tried per late or partly unplanned job by <see cref="Eject"/>.</summary>
+    internal const int EjectTries = 40;
+
+    /// <summary>
+    /// For each job still late or partly unplanned, worst first: take out another job that runs at one of its sites
+    /// inside its window (the most flexible first), place the late job, then the other one, both at their cheapest
+    /// room; kept when the two together cost less, otherwise both go back.
+    /// </summary>
+    private void Eject(CancellationToken ct)
+    {
+        _trueCost = true;
+        var penalty = new double[_d.Jobs.Length];
+        var late = new List<int>();
+        for (var j = 0; j < _d.Jobs.Length; j++)
+        {
+            penalty[j] = (_x.JobLateMwh[j] * _d.Problem.Costs.LateYenPerMwh) + (_x.JobUnservedMwh[j] * _d.Problem.Costs.UnservedYenPerMwh);
+            if (penalty[j] > Eps && _x.JobSite[j] >= 0)
+            {
+                late.Add(j);
+            }
+        }
+
+        if (late.Count == 0)
+        {
+            _trueCost = false;
+            return;
+        }
+
+        late.Sort((a, b) => penalty[b].CompareTo(penalty[a]));
+        var slack = Array.ConvertAll(_d.Jobs, j => j.Deadline - j.Release - j.Steps);
+        var others = new List<int>();
+        foreach (var j in late)
+        {
+            ct.ThrowIfCancellationRequested();
+            var job = _d.Jobs[j];
+            others.Clear();
+            for (var k = 0; k < _d.Jobs.Length; k++)
+            {
+                if (k != j && penalty[k] <= Eps && Overlaps(k, job))
+                {
+                    others.Add(k);
+                }
+            }
+
+            others.Sort((a, b) => slack[b].CompareTo(slack[a]));
+            for (var i = 0; i < Math.Min(EjectTries, others.Count) && (_x.JobLateMwh[j] > Eps || _x.JobUnservedMwh[j] > Eps); i++)
+            {
+                var k = others[i];
+                var before = JobCost(j) + JobCost(k);
+                var savedJ = Unload(j);
+                var savedK = Unload(k);
+                PlaceJob(j);
+                PlaceJob(k);
+                if (JobCost(j) + JobCost(k) >= before - 1e-6)
+                {
+                    Unload(k);
+                    Unload(j);
+                    Restore(j, savedJ);
+                    Restore(k, savedK);
+                }
+            }
+        }
+
+        _trueCost = false;
+    }
+
+    /// <summary>Whether job k runs at one of <paramref name="job"/>'s sites in a step where that job could run before its deadline.</summary>
+    private bool Overlaps(int k, JobData job)
+    {
+        var steps = _x.JobSteps[k];
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var s = _x.JobStepSites[k]?[i] ?? _x.JobSite[k];
+            if (s >= 0 && job.ReleaseAt[s] >= 0 && steps[i] >= job.ReleaseAt[s] && steps[i] < job.Deadline)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private double BestBlock(JobData job, int s, int rel, double late, List<int> steps)

@@ -26,7 +26,7 @@ public sealed record SiteSchedule(SiteId Site, TimeSeries LimitMw, TimeSeries Ca
 /// <param name="JobId">Job id.</param>
 /// <param name="Kind">Job kind.</param>
 /// <param name="Owner">Operator.</param>
-/// <param name="Site">Site it runs at, or null when it does not run in this horizon.</param>
+/// <param name="Site">Site it runs at (its first run's site when it moves between runs), or null when it does not run in this horizon.</param>
 /// <param name="Start">Start of its first run, or null.</param>
 /// <param name="Runs">Runs as half-open windows (several when it pauses).</param>
 /// <param name="Energy">IT energy planned.</param>
@@ -34,7 +34,26 @@ public sealed record SiteSchedule(SiteId Site, TimeSeries LimitMw, TimeSeries Ca
 /// <param name="Unserved">IT energy due within the horizon but not planned.</param>
 /// <param name="Reason">Why it runs where it does, in a few words.</param>
 public sealed record JobPlacement(string JobId, WorkloadKind Kind, string Owner, SiteId? Site, DateTimeOffset? Start,
-    IReadOnlyList<TimeWindow> Runs, Energy Energy, Energy Late, Energy Unserved, string Reason);
+    IReadOnlyList<TimeWindow> Runs, Energy Energy, Energy Late, Energy Unserved, string Reason)
+{
+    /// <summary>
+    /// The site of each run, parallel to <see cref="Runs"/>, for an interruptible job the plan moves between sites
+    /// (checkpoint, transfer its state, resume); empty when every run is at <see cref="Site"/>.
+    /// </summary>
+    public IReadOnlyList<SiteId> RunSites { get; init; } = [];
+
+    /// <summary>Whether the job runs at more than one site in this plan.</summary>
+    public bool Moves => RunSites.Count > 0;
+
+    /// <summary>The site of run <paramref name="run"/> (an index into <see cref="Runs"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no such run.</exception>
+    public SiteId SiteOf(int run)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(run);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(run, Runs.Count);
+        return RunSites.Count > 0 ? RunSites[run] : Site!.Value;
+    }
+}
 
 /// <summary>Replicas of an inference service at one site, per step.</summary>
 /// <param name="ServiceId">Service id.</param>

@@ -59,12 +59,12 @@ internal static class PlanBuilder
             var jd = d.Jobs[j];
             late += x.JobLateMwh[j];
             unserved += x.JobUnservedMwh[j];
-            var runs = Runs(p, x.JobSteps[j]);
+            var (runs, runSites) = Runs(p, x.JobSteps[j], x.JobStepSites[j]);
             var site = x.JobSite[j] >= 0 ? p.Sites[x.JobSite[j]].Id : (Sites.SiteId?)null;
             var energy = jd.WorkMwh - x.JobUnservedMwh[j];
             jobs.Add(new JobPlacement(jd.Job.Id, jd.Job.Kind, jd.Job.Owner, site, runs.Count > 0 ? runs[0].Start : null, runs,
                 Energy.FromMegawattHours(energy), Energy.FromMegawattHours(x.JobLateMwh[j]), Energy.FromMegawattHours(x.JobUnservedMwh[j]),
-                x.JobReason[j] ?? string.Empty));
+                x.JobReason[j] ?? string.Empty) { RunSites = runSites });
         }
 
         var inference = new List<InferencePlacement>();
@@ -108,25 +108,31 @@ internal static class PlanBuilder
     private static TimeSeries Series(PlanningProblem p, double[] values, string name) =>
         TimeSeries.Wrap(p.Start, PlanningProblem.Step, (double[])values.Clone(), SeriesUnit.Megawatts, name);
 
-    private static List<TimeWindow> Runs(PlanningProblem p, List<int>? steps)
+    /// <summary>Consecutive steps at the same site as runs; the site of each run when the job moves (else empty).</summary>
+    private static (List<TimeWindow> Runs, Sites.SiteId[] Sites) Runs(PlanningProblem p, List<int>? steps, List<int>? sites)
     {
         var runs = new List<TimeWindow>();
+        var runSites = new List<Sites.SiteId>();
         if (steps is null)
         {
-            return runs;
+            return (runs, []);
         }
 
         for (var k = 0; k < steps.Count; k++)
         {
             var first = steps[k];
-            while (k + 1 < steps.Count && steps[k + 1] == steps[k] + 1)
+            while (k + 1 < steps.Count && steps[k + 1] == steps[k] + 1 && (sites is null || sites[k + 1] == sites[k]))
             {
                 k++;
             }
 
             runs.Add(new TimeWindow(p.TimeAt(first), p.TimeAt(steps[k] + 1)));
+            if (sites is not null)
+            {
+                runSites.Add(p.Sites[sites[k]].Id);
+            }
         }
 
-        return runs;
+        return (runs, sites is null ? [] : [.. runSites]);
     }
 }

@@ -23,6 +23,10 @@ public sealed class OptimisingPlanner(TimeProvider time, TimeSpan? lpTimeLimit =
         ArgumentNullException.ThrowIfNull(problem);
         var started = time.GetTimestamp();
         var d = new ProblemData(problem);
+
+        // The cost-greedy packing needs no LP, so it runs beside it. It is kept when it beats the LP-guided packings
+        // and is the fallback when the LP fails.
+        var greedyTask = Task.Run(() => Pack(d, null, countLpCharging: true, cancellationToken), cancellationToken);
         LpResult? lp;
         string? failure = null;
         try
@@ -41,35 +45,29 @@ public sealed class OptimisingPlanner(TimeProvider time, TimeSpan? lpTimeLimit =
         }
 
         double? bound = lp?.Objective ?? EnergyBound(d);
-
-        // Two packings, keep the better: into the LP's budgets (using its battery plan for room), and cost-greedy with
-        // batteries idle while packing. Both are feasible; the second is also the fallback when the LP fails.
-        var greedy = new Packer(d, PackMode.Optimiser, null).Run(cancellationToken);
-        BatteryScheduler.Run(d, greedy, useBatteries: true);
         if (failure is not null)
         {
-            greedy.Notes.Add("optimiser fell back to the cost-greedy heuristic: " + failure);
-            return PlanBuilder.Build(d, greedy, Name, bound, time.GetElapsedTime(started),
+            var fallback = greedyTask.GetAwaiter().GetResult();
+            fallback.Notes.Add("optimiser fell back to the cost-greedy heuristic: " + failure);
+            return PlanBuilder.Build(d, fallback, Name, bound, time.GetElapsedTime(started),
                 $"fallback: cost-greedy packing ({failure}); bound from energy alone");
         }
 
+        // Two packings into the LP's budgets, in parallel: with room as the LP's batteries leave it, and with room as if
+        // they did not charge (more room for jobs; each battery is re-planned for the packed load, and a plan that would
+        // overload a site carries the overload penalty, so it is never the one kept).
         var lpText = $"LP optimal ({lp!.Backend}, {lp.Status}, {lp.Elapsed.TotalSeconds:0.00} s)";
+        var guided = Task.Run(() => Pack(d, lp, countLpCharging: true, cancellationToken), cancellationToken);
+        var roomier = Pack(d, lp, countLpCharging: false, cancellationToken);
         var candidates = new List<(Schedule X, string How)>
         {
-            (greedy, "cost-greedy packing (better than the LP-guided ones)"),
-            (new Packer(d, PackMode.Optimiser, lp).Run(cancellationToken), "jobs packed into LP budgets"),
-            // Room as if the LP's batteries did not charge: more room for jobs; the battery is re-planned for the load,
-            // and a plan that would overload a site carries the overload penalty, so it is never the one kept.
-            (new Packer(d, PackMode.Optimiser, lp, countLpCharging: false).Run(cancellationToken), "jobs packed into LP budgets, batteries re-planned"),
+            (greedyTask.GetAwaiter().GetResult(), "cost-greedy packing (better than the LP-guided ones)"),
+            (guided.GetAwaiter().GetResult(), "jobs packed into LP budgets"),
+            (roomier, "jobs packed into LP budgets, batteries re-planned"),
         };
         Plan? best = null;
         foreach (var (x, how) in candidates)
         {
-            if (!ReferenceEquals(x, greedy))
-            {
-                BatteryScheduler.Run(d, x, useBatteries: true);
-            }
-
             var plan = PlanBuilder.Build(d, x, Name, bound, time.GetElapsedTime(started), lpText + ", " + how);
             if (best is null || plan.Summary.Objective < best.Summary.Objective)
             {
@@ -78,6 +76,14 @@ public sealed class OptimisingPlanner(TimeProvider time, TimeSpan? lpTimeLimit =
         }
 
         return best! with { Summary = best.Summary with { Elapsed = time.GetElapsedTime(started) } };
+    }
+
+    /// <summary>A packing (cost-greedy without an LP, else into its budgets) with each battery re-planned for the packed load.</summary>
+    private static Schedule Pack(ProblemData d, LpResult? lp, bool countLpCharging, CancellationToken ct)
+    {
+        var x = new Packer(d, PackMode.Optimiser, lp, countLpCharging).Run(ct);
+        BatteryScheduler.Run(d, x, useBatteries: true);
+        return x;
     }
 
     /// <summary>

@@ -27,6 +27,7 @@ internal sealed class Schedule
         JobSite = new int[d.Jobs.Length];
         Array.Fill(JobSite, -1);
         JobSteps = new List<int>[d.Jobs.Length];
+        JobStepSites = new List<int>?[d.Jobs.Length];
         JobLateMwh = new double[d.Jobs.Length];
         JobUnservedMwh = new double[d.Jobs.Length];
         JobReason = new string[d.Jobs.Length];
@@ -62,6 +63,9 @@ internal sealed class Schedule
     public int[] JobSite { get; }
 
     public List<int>[] JobSteps { get; }
+
+    /// <summary>Per job: the site of each of its steps (parallel to <see cref="JobSteps"/>) when it moves between sites; null when all run at <see cref="JobSite"/>.</summary>
+    public List<int>?[] JobStepSites { get; }
 
     public double[] JobLateMwh { get; }
 

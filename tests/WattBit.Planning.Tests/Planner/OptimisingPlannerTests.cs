@@ -53,6 +53,46 @@ public sealed class OptimisingPlannerTests
         Assert.Contains("moved", job.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3, true, 8_000)]
+    [InlineData(1, false, 44_000)]
+    public void InterruptibleJob_MovesBetweenSites_OnlyWhenTheMoveFitsBetweenItsHours(int kyushuCheapHour, bool moves, double cost)
+    {
+        // Tokyo is cheap (2 JPY/kWh) only at hour 0, Kyushu only at the given hour, 20 elsewhere. A 2 MW job of 2 h at
+        // one site pays 2 + 20 per kWh (44,000 JPY). With Kyushu cheap at hour 3 it runs hour 0 in Tokyo and hour 3 in
+        // Kyushu (hours 1-2 leave time for the move) for 2 + 2 (8,000 JPY), the LP bound; cheap at hour 1, right after
+        // Tokyo's, there is no time for the move (it takes part of an hour) and the job stays at one site.
+        var (a, b) = (Site("a", JapanAreas.Tokyo, 10, Firm(10)), Site("b", JapanAreas.Kyushu, 10, Firm(10), location: new WattBit.Sites.GeoPoint(33.6, 130.4)));
+        var prices = new Dictionary<string, Func<int, double>> { ["TK"] = t => t == 0 ? 2 : 20, ["KY"] = t => t == kyushuCheapHour ? 2 : 20 };
+        var plan = Optimiser.Plan(Problem([a, b], [Batch("j", 2, 0, 4, 2, home: "a")], 4, _ => 0, pricePerArea: prices));
+        var job = Assert.Single(plan.Jobs);
+        Assert.Equal(moves, job.Moves);
+        Assert.Equal(cost, plan.Summary.EnergyCost.Yen, 6);
+        if (moves)
+        {
+            Assert.Equal([new TimeWindow(Start, Start.AddHours(1)), new TimeWindow(Start.AddHours(3), Start.AddHours(4))], job.Runs);
+            Assert.Equal(["a", "b"], job.RunSites.Select(s => s.Value));
+            Assert.Equal(0, plan.Summary.Gap!.Value, 6);
+        }
+    }
+
+    [Fact]
+    public void LateJob_GetsRoom_ByMovingAJobThatCannotPause()
+    {
+        // One site with room for 1 MW; prices 30, 10, 10, 30. A 1 MW job of 2 h that cannot pause (window 0-4) takes the
+        // cheap hours 1-2 first, which leaves a 1 h job due in 1-3 no room. The repair places the short job at 1 or 2 and
+        // the long one next to it: nothing late, cost 10 + 10 + 30 per kWh, the LP bound.
+        var site = Site("a", JapanAreas.Tokyo, 1, Firm(1));
+        var work = new[] { Batch("long", 1, 0, 4, 2, interruptible: false), Batch("short", 1, 1, 3, 1) };
+        var plan = Optimiser.Plan(Problem([site], work, 4, t => t is 1 or 2 ? 10 : 30));
+        Assert.Equal(0, plan.Summary.LateWork.MegawattHours, 9);
+        var shortRun = Assert.Single(plan.Jobs.Single(j => j.JobId == "short").Runs);
+        Assert.True(shortRun.Start >= Start.AddHours(1) && shortRun.End <= Start.AddHours(3));
+        Assert.Equal(TimeSpan.FromHours(2), Assert.Single(plan.Jobs.Single(j => j.JobId == "long").Runs).Duration);
+        Assert.Equal(50_000, plan.Summary.EnergyCost.Yen, 6);
+        Assert.Equal(0, plan.Summary.Gap!.Value, 6);
+    }
+
     [Fact]
     public void Battery_DischargesToFitAJobAboveTheConnection()
     {

@@ -57,7 +57,7 @@ public sealed class PlanPropertyTests
 
             var mw = 0.1 + (rng.NextDouble() * Math.Min(5, home.ItCapacity.Megawatts - home.BaseLoad.Megawatts - 0.1));
             work.Add(new BatchWork("j" + j, "op", Start.AddHours(release), Start.AddHours(deadline), TimeSpan.FromHours(hours),
-                Power.FromMegawatts(mw), rng.Next(2) == 0, gpus, [home.Id.Value], null, rng.NextDouble() * 100));
+                Power.FromMegawatts(mw), rng.Next(2) == 0, gpus, rng.Next(3) == 0 ? null : [home.Id.Value], home.Id.Value, rng.NextDouble() * 100));
         }
 
         var prices = areas.ToDictionary(a => a.Code, a => (Func<int, double>)(t => 5 + ((a.Number * 7 + t * 13) % 17)));
@@ -168,6 +168,37 @@ public sealed class PlanPropertyTests
     }
 
     [Property(MaxTest = 40)]
+    public bool MovingJob_IsInterruptible_AndEachMoveLeavesTimeForCheckpointAndTransfer(int seed)
+    {
+        var p = RandomProblem(seed);
+        foreach (var placement in Planners[0].Plan(p).Jobs.Where(j => j.Moves))
+        {
+            var job = (DeferrableJob)p.Workloads.Single(w => w.Id == placement.JobId);
+            if (!job.Interruptible || placement.RunSites.Count != placement.Runs.Count)
+            {
+                return false;
+            }
+
+            var home = p.Sites[p.HomeOf(job)].Id;
+            if (placement.Runs[0].Start < job.Release + p.Network.TransferTime(home, placement.SiteOf(0), job.StateGigabytes))
+            {
+                return false;
+            }
+
+            for (var k = 1; k < placement.Runs.Count; k++)
+            {
+                var (a, b) = (placement.SiteOf(k - 1), placement.SiteOf(k));
+                if (a != b && placement.Runs[k].Start < placement.Runs[k - 1].End + job.CheckpointTime + p.Network.TransferTime(a, b, job.StateGigabytes))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 40)]
     public bool LpBound_NeverExceedsTheObjective(int seed)
     {
         var plan = Planners[0].Plan(RandomProblem(seed));
@@ -177,11 +208,17 @@ public sealed class PlanPropertyTests
     private static int[] GpusUsed(PlanningProblem p, Plan plan, int s)
     {
         var used = new int[p.Steps];
-        foreach (var placement in plan.Jobs.Where(j => j.Site == p.Sites[s].Id))
+        foreach (var placement in plan.Jobs)
         {
             var job = (DeferrableJob)p.Workloads.Single(w => w.Id == placement.JobId);
-            foreach (var r in placement.Runs)
+            for (var k = 0; k < placement.Runs.Count; k++)
             {
+                var r = placement.Runs[k];
+                if (placement.SiteOf(k) != p.Sites[s].Id)
+                {
+                    continue;
+                }
+
                 for (var t = (int)(r.Start - p.Start).TotalHours; t < (int)(r.End - p.Start).TotalHours; t++)
                 {
                     used[t] += job.Gpus;
