@@ -126,6 +126,39 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         await Expect(page.Locator("#map")).ToHaveAttributeAsync("data-site-count", "1");
         await d.ScreenshotAsync("map-sites");
         d.AssertClean();
+
+        // The area's grid operator sees the same site (connected in TK) and both orders, acknowledged, without buttons.
+        var g = await fixture.OpenAsync();
+        await g.Page.ClickAsync("[data-view=sites]");
+        await g.UseKeyAsync(ServerProcess.KeyOf("tso-tk"), "grid-operator");
+        await Expect(g.Page.Locator("#sites-table tr[data-site=inzai-1]")).ToHaveAttributeAsync("data-connected", "true");
+        await Expect(g.Page.Locator($"#orders-table tr[data-order-id='{first}']")).ToHaveAttributeAsync("data-state", "acknowledged");
+        await Expect(g.Page.Locator($"#orders-table tr[data-order-id='{second}']")).ToHaveAttributeAsync("data-state", "acknowledged");
+        await Expect(g.Page.Locator("#orders-table button.ack")).ToHaveCountAsync(0);
+        g.AssertClean();
+    }
+
+    [Fact]
+    public async Task SignalPublishedByGridOperator_RecoloursTheMapLive()
+    {
+        using var tso = fixture.Server.Client("tso-tk");
+        var current = await ServerProcess.OkJsonAsync(await tso.GetAsync("api/areas/TK/signals/carbon/current"));
+        var before = current.GetProperty("value").GetDouble();
+        var published = Math.Round(before / 2) + 1; // a value the reference year does not have in this slot
+
+        var d = await fixture.OpenAsync();
+        var page = d.Page;
+        await d.UseKeyAsync(ServerProcess.KeyOf("tso-tk"), "grid-operator");
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-live", "live");
+        var cell = page.Locator("#area-table tr[data-area=TK] td.num");
+        await Expect(cell).ToHaveTextAsync(before.ToString("#,0", System.Globalization.CultureInfo.GetCultureInfo("en-GB")));
+
+        var put = await ServerProcess.PutJsonAsync(tso, "api/areas/TK/signals/carbon",
+            new { start = current.GetProperty("start").GetDateTimeOffset(), stepMinutes = 30, values = new double?[] { published } });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        // No polling while the stream is live: only the signal event can bring the new value.
+        await Expect(cell).ToHaveTextAsync(published.ToString("#,0", System.Globalization.CultureInfo.GetCultureInfo("en-GB")));
+        d.AssertClean();
     }
 
     [Fact]

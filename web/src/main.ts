@@ -113,6 +113,17 @@ async function start(): Promise<void> {
   document.body.dataset.ready = "true";
   // Without a key there is no event stream: read the current slot again every minute.
   setInterval(() => { if (liveState !== "live") void refreshMap(); }, 60000);
+  atEverySlot(() => {
+    void refreshMap();
+    void refreshSeries();
+    if (hasSites()) void refreshSites();
+  });
+}
+
+/** Runs at the start of every 30-min slot (slots are aligned to the hour in UTC and JST alike). */
+function atEverySlot(run: () => void): void {
+  const slot = 30 * 60000;
+  setTimeout(() => { run(); atEverySlot(run); }, slot - (Date.now() % slot) + 1000);
 }
 
 start().catch(showError);

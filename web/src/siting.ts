@@ -2,8 +2,8 @@
 // ranked candidates in a table and on a map.
 import { get, post, type RankedFeature, type SitingJob } from "./api";
 import { chartIn, japan, type Chart } from "./charts";
-import { num, t } from "./i18n";
-import { cell, escape, on, showError, state } from "./state";
+import { areaName, language, num, t } from "./i18n";
+import { areaByCode, cell, escape, on, showError, state } from "./state";
 
 let chart: Chart;
 let studies: string[] = [];
@@ -91,7 +91,7 @@ function drawJob(): void {
 function drawRanked(): void {
   const body = document.querySelector("#ranked-table tbody") as HTMLTableSectionElement;
   body.replaceChildren();
-  const ja = document.documentElement.lang === "ja";
+  const ja = language() === "ja";
   for (const f of ranked.slice(0, 50)) {
     const p = f.properties;
     const row = body.insertRow();
@@ -99,14 +99,15 @@ function drawRanked(): void {
     cell(row, String(p.rank), "num");
     cell(row, String(p.name ?? p.id));
     cell(row, String((ja ? p.prefecture_ja : p.prefecture) ?? ""));
-    cell(row, String(p.area ?? ""));
+    const area = areaByCode(String(p.area ?? ""));
+    cell(row, area ? areaName(area) : String(p.area ?? ""));
     cell(row, num(Number(p.score), 3), "num");
     cell(row, num(Number(p.headroom_now_mw), 0), "num");
   }
   const top = ranked.length ? Number(ranked[0]!.properties.score) : 1;
   chart.setOption({
     tooltip: { trigger: "item", formatter: (x: { data: { label: string } }) => escape(x.data.label) },
-    geo: { map: japan, nameProperty: "code", roam: true, center: [137.5, 37.5], zoom: 1.15, itemStyle: { areaColor: "#eef1f4", borderColor: "#8a96a3" }, silent: true },
+    geo: { map: japan, nameProperty: "code", roam: true, center: [135.2, 35.6], zoom: 1.25, itemStyle: { areaColor: "#eef1f4", borderColor: "#8a96a3" }, silent: true },
     series: [{
       type: "scatter", coordinateSystem: "geo",
       data: ranked.map((f) => ({
