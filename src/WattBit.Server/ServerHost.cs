@@ -43,9 +43,11 @@ internal static class ServerHost
         builder.Services.AddSingleton<OrderBook>();
         builder.Services.AddSingleton<ApiKeyTable>();
         builder.Services.AddSingleton<PlanService>();
+        builder.Services.AddSingleton<OptimiserPlans>();
         builder.Services.AddSingleton<SitingJobs>();
         builder.Services.AddSingleton<SimulationJobs>();
         builder.Services.AddSingleton<SiteGrids>();
+        builder.Services.AddSingleton<SiteLimits>();
         builder.Services.AddSingleton<SitePower>();
         builder.Services.AddSingleton<DispatchBook>();
         builder.Services.AddSingleton<DispatchService>();

@@ -22,7 +22,7 @@ namespace WattBit.Server.Dispatch;
 /// If even building the fleet fails, the site powers down for the curtailment: an order is never left unmet.
 /// Thread-safe.
 /// </summary>
-internal sealed partial class DispatchService(IWattBitStore store, PlanService plans, SitePower power, DispatchBook book, EventHub events, TimeProvider time,
+internal sealed partial class DispatchService(IWattBitStore store, PlanService plans, SiteLimits limits, DispatchBook book, EventHub events, TimeProvider time,
     ILogger<DispatchService> logger)
 {
     /// <summary>Checkpoint time assumed for interruptible work (the server's workload model has none of its own).</summary>
@@ -71,13 +71,12 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
         var op = order.Operator;
         var prefix = op + "/";
         var at = order.EffectiveAt;
-        var step = new TimeWindow(SignalCatalog.Floor(at), SignalCatalog.Floor(at) + SitePower.Step);
         var sites = (await store.ListSitesAsync(ct).ConfigureAwait(false)).Where(s => s.Value.Id.Value.StartsWith(prefix, StringComparison.Ordinal)).Select(s => s.Value).ToList();
         var states = new List<SiteState>(sites.Count);
         foreach (var site in sites)
         {
             // Without a connection the site may draw what its facility can (IT capacity × PUE).
-            var limit = (await power.ComputeAsync(site, step, ct).ConfigureAwait(false)).LimitMw?[0] ?? site.GridDraw(site.ItCapacity).Megawatts;
+            var limit = (await limits.LimitsAsync(site, SignalCatalog.Floor(at), 1, SignalCatalog.Step, ct).ConfigureAwait(false))?[0] ?? site.GridDraw(site.ItCapacity).Megawatts;
             var dc = new DcSite(site, 0, GridConnection.FirmOf(Power.FromMegawatts(limit)));
             states.Add(new SiteState(dc, Power.FromMegawatts(limit), Energy.Zero));
         }

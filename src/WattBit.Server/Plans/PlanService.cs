@@ -32,7 +32,8 @@ internal sealed record PlanResponse(long Version, DateTimeOffset CreatedAt, Date
 /// every change to the operator's sites or workloads, one run per operator at a time; each new plan is stored
 /// (<c>{operator}/current</c>) and announced as a <c>plan</c> event to that operator.
 /// </summary>
-internal sealed partial class PlanService(IWattBitStore store, SignalCatalog catalog, EventHub events, DispatchBook dispatch, ILogger<PlanService> logger)
+internal sealed partial class PlanService(IWattBitStore store, SignalCatalog catalog, EventHub events, DispatchBook dispatch, OptimiserPlans optimiser,
+    ILogger<PlanService> logger)
 {
     public static readonly TimeSpan Lookahead = TimeSpan.FromDays(2);
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
@@ -148,6 +149,12 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         {
             unplaced.AddRange(jobs.Select(j => new UnplacedWorkload(j.Id, "The operator has no sites.")));
             return Record(op, horizon, [], new PlanSummary("none", "empty", 0, 0, unplaced));
+        }
+
+        if (optimiser.Applies(sites))
+        {
+            var (window, planned, summary) = await optimiser.PlanAsync(op, sites, jobs, unplaced, ct).ConfigureAwait(false);
+            return Record(op, window, planned, summary);
         }
 
         var start = jobs.Min(j => j.Release);

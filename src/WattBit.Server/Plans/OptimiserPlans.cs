@@ -1,0 +1,97 @@
+using WattBit.Planning.Model;
+using WattBit.Planning.Planner;
+using WattBit.Server.Connections;
+using WattBit.Server.Signals;
+using WattBit.Signals;
+using WattBit.Sites;
+using WattBit.Time;
+using WattBit.Workloads;
+using JobPlacement = WattBit.Plans.JobPlacement;
+
+namespace WattBit.Server.Plans;
+
+/// <summary>
+/// Day-ahead plans with the full planning model (<see cref="OptimisingPlanner"/>: an LP relaxation packed into a
+/// feasible plan, cost of energy plus carbon price) for operators whose sites have grid connections: every site's
+/// hourly limit is what <see cref="SiteLimits"/> gives (the connection less curtailment orders, capped by maintenance;
+/// IT capacity × PUE for a site without one), as a flexible connection the optimiser must stay within. Hourly steps,
+/// at most a week (the planner's bound). Stateless.
+/// </summary>
+internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, SiteGrids grids, TimeProvider time)
+{
+    /// <summary>The longest horizon the planner takes (168 hourly steps).</summary>
+    public static readonly TimeSpan MaxHorizon = TimeSpan.FromHours(168);
+
+    /// <summary>Time the LP may take.</summary>
+    public static readonly TimeSpan LpTimeLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether the operator's plan should use the full model: at least one of its sites has a grid connection.</summary>
+    public bool Applies(IEnumerable<Site> sites) => sites.Any(s => grids.Get(s.Id.Value) is not null);
+
+    /// <summary>Plans <paramref name="jobs"/> (ids and locations without the operator prefix) on the operator's <paramref name="sites"/>.</summary>
+    public async Task<(TimeWindow Horizon, List<JobPlacement> Placements, PlanSummary Summary)> PlanAsync(string op, IReadOnlyList<Site> sites,
+        IReadOnlyList<BatchJob> jobs, List<UnplacedWorkload> unplaced, CancellationToken ct)
+    {
+        var prefix = op + "/";
+        var hour = PlanningProblem.Step;
+        var start = new DateTimeOffset(jobs.Min(j => j.Release).UtcTicks / hour.Ticks * hour.Ticks, TimeSpan.Zero);
+        var last = jobs.Max(j => j.Deadline);
+        var end = new DateTimeOffset((last.UtcTicks + hour.Ticks - 1) / hour.Ticks * hour.Ticks, TimeSpan.Zero);
+        end = end > start + MaxHorizon ? start + MaxHorizon : end;
+        var steps = (int)((end - start) / hour);
+        var horizon = new TimeWindow(start, end);
+
+        var dcSites = new List<DcSite>(sites.Count);
+        foreach (var site in sites)
+        {
+            var bare = new Site(new SiteId(site.Id.Value[prefix.Length..]), site.Name, site.Area, site.ItCapacity, site.Pue, site.Location);
+            var hourly = await limits.LimitsAsync(site, start, steps, hour, ct).ConfigureAwait(false);
+            var connection = hourly is null
+                ? GridConnection.FirmOf(site.GridDraw(site.ItCapacity))
+                : GridConnection.FlexibleOf(new QuantileSeries(TimeSeries.Wrap(start, hour, [.. hourly.Select(v => v ?? double.NaN)], SeriesUnit.Megawatts)));
+            dcSites.Add(new DcSite(bare, 0, connection));
+        }
+
+        var areas = sites.Select(s => s.Area).DistinctBy(a => a.Code).ToList();
+        var carbon = new List<KeyValuePair<string, TimeSeries>>();
+        var price = new List<KeyValuePair<string, TimeSeries>>();
+        foreach (var area in areas)
+        {
+            carbon.Add(new(area.Code, (await catalog.ReadAsync(area, SignalKind.Carbon, horizon, ct).ConfigureAwait(false)).Resample(hour)));
+            price.Add(new(area.Code, (await catalog.ReadAsync(area, SignalKind.Price, horizon, ct).ConfigureAwait(false)).Resample(hour)));
+        }
+
+        // Work past the horizon's end is the next plan's: each job's window is clipped to it (its run time at most the window).
+        var workloads = new List<Workload>(jobs.Count);
+        foreach (var j in jobs)
+        {
+            var deadline = j.Deadline < end ? j.Deadline : end;
+            var duration = j.Duration < deadline - j.Release ? j.Duration : deadline - j.Release;
+            workloads.Add(new BatchWork(j.Id, op, j.Release, deadline, duration, j.Power, j.Interruptible, locations: j.Locations.Count == 0 ? null : j.Locations));
+        }
+
+        var network = new Network(dcSites);
+        var problem = new PlanningProblem(start, steps, dcSites, network, workloads, new SignalSet(SignalKind.Carbon, carbon), new SignalSet(SignalKind.Price, price));
+        var (plan, baseline) = await Task.Run(() => (new OptimisingPlanner(time, LpTimeLimit).Plan(problem, ct), new NoShiftPlanner(time).Plan(problem, ct)), ct)
+            .ConfigureAwait(false);
+
+        var placements = new List<JobPlacement>();
+        foreach (var p in plan.Jobs)
+        {
+            if (p.Site is not { } site || p.Runs.Count == 0)
+            {
+                unplaced.Add(new UnplacedWorkload(p.JobId, p.Reason));
+                continue;
+            }
+
+            placements.AddRange(p.Runs.Select(r => new JobPlacement(p.JobId, site.Value, r.Start, r.End)));
+            if (p.Unserved.MegawattHours > 1e-9)
+            {
+                unplaced.Add(new UnplacedWorkload(p.JobId, $"{p.Unserved.MegawattHours:0.###} MWh of it could not be planned within the horizon and the sites' limits."));
+            }
+        }
+
+        var status = plan.Notes.Count == 0 ? plan.Summary.Status : plan.Summary.Status + "; " + string.Join("; ", plan.Notes);
+        return (horizon, placements, new PlanSummary(plan.Method, status, plan.Summary.Emissions.Kilograms, baseline.Summary.Emissions.Kilograms, unplaced));
+    }
+}
