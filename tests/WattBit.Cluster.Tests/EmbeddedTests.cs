@@ -63,6 +63,26 @@ public sealed class EmbeddedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Embedded_OrderArrivingAfterItsDeadlines_IsExecutedAndBothDeadlinesReported()
+    {
+        var site = Grains.GetGrain<ISiteGrain>("emb-late");
+        await site.ConfigureAsync(new SiteSetup("emb-late", "KY", 10, 1.0, 8));
+        // Issued a minute ago with ten seconds' notice and twenty seconds' duration: both deadlines passed while no silo held it.
+        var issued = TimeProvider.System.GetUtcNow().AddMinutes(-1);
+        var order = new OrderRequest("co-emb-late", "KY", "emb-late", 1, issued, issued.AddSeconds(10), issued.AddSeconds(30), null, "tso");
+        var grain = Grains.GetGrain<ICurtailmentOrderGrain>(order.OrderId);
+
+        await grain.AcceptAsync(order);
+
+        var ended = await WaitAsync(grain, s => s.Status == OrderStatus.Ended);
+        Assert.False(ended.EffectiveMet);
+        Assert.NotNull(ended.Execution);
+        Assert.Equal([DeadlineKind.Effective, DeadlineKind.End], ended.Reports.Select(r => r.Kind).Order());
+        Assert.All(ended.Reports, r => Assert.True(r.Late > TimeSpan.FromSeconds(25), $"{r.Kind} reported {r.Late} late"));
+        Assert.Single((await site.GetAsync()).Executions);
+    }
+
+    [Fact]
     public async Task Embedded_OrderIdReusedForAnotherOrder_IsRefused()
     {
         var now = TimeProvider.System.GetUtcNow();
