@@ -207,9 +207,13 @@ public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<Brows
         var view = await client.GetAsync("/sites/inzai-1");
         Assert.Equal(page, await view.Content.ReadAsStringAsync());
 
-        var miss = await client.GetAsync("/api/no-such-route");
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, miss.StatusCode);
-        Assert.NotEqual("text/html", miss.Content.Headers.ContentType?.MediaType);
+        foreach (var route in (string[])["/api/no-such-route", "/api", "/emissions/no-such-route", "/sci-scores"])
+        {
+            var miss = await client.GetAsync(route);
+            Assert.True(miss.StatusCode == System.Net.HttpStatusCode.NotFound, $"{route}: {(int)miss.StatusCode}");
+            Assert.NotEqual("text/html", miss.Content.Headers.ContentType?.MediaType);
+        }
+
         var missingAsset = await client.GetAsync("/assets/no-such-file.js");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, missingAsset.StatusCode);
     }

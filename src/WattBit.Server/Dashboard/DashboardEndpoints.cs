@@ -49,9 +49,11 @@ internal static class DashboardEndpoints
         };
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(staticFiles);
-        // Client-side views live in the URL fragment; any other path that is neither an API route nor a file gets the
-        // page too. Routing runs before the static-file middleware, so the fallback must not match file names.
-        app.MapFallbackToFile("{*path:nonfile:regex(^(?!api(/|$)).*$)}", "index.html", staticFiles).AllowAnonymous();
+        // Client-side views live in the URL fragment; any other path that is neither a file nor under an API prefix
+        // (WattBit's /api, the Carbon Aware SDK's routes, OpenAPI, health) gets the page too, so API clients still get
+        // 404 for a wrong route. Routing runs before the static-file middleware: the fallback must not match file names.
+        app.MapFallbackToFile("{*path:nonfile:regex(^(?!(api|emissions|locations|sci-scores|openapi|health)(/|$)).*$)}", "index.html", staticFiles)
+            .AllowAnonymous().ExcludeFromDescription();
     }
 
     private const string NotBuiltPage = """
