@@ -172,6 +172,24 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public void JobsStoppedByABlackout_ResumeAfterIt_InsteadOfBeingLost()
+    {
+        var result = Run(TestScenarios.Yaml(events: "events:\n  - {kind: blackout, area: TK, start: 2025-05-05, end: 2025-05-06}"));
+        foreach (var p in result.Policies.Where(p => p.Policy is PolicyKind.WattBit or PolicyKind.WattBitPlanner))
+        {
+            Assert.True(p.JobsResumed > 0, $"{p.Policy}: no job resumed");
+            Assert.Equal(0, p.OrderStepsMissed);
+            Assert.Equal(0, p.SiteStepsOverLimit);
+
+            // A day-long blackout in a 14-day run with 24-48 h of slack: almost all stopped work is done later.
+            Assert.True(p.JobsLostToOrders * 10 <= p.JobsResumed, $"{p.Policy}: {p.JobsLostToOrders} lost, {p.JobsResumed} resumed");
+        }
+
+        var baseline = result.Policies.Single(p => p.Policy == PolicyKind.Baseline);
+        Assert.Equal(0, baseline.JobsResumed);
+    }
+
+    [Fact]
     public void PlannedMaintenance_IsKnownToWattBit_SoNothingIsCurtailed()
     {
         var result = Run(TestScenarios.Yaml(events: "events:\n  - {kind: maintenance, area: KY, start: 2025-05-03, end: 2025-05-10, limit_share: 0.2}"));

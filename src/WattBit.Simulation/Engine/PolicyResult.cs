@@ -41,8 +41,14 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     double UnservedJobItMwh, double InferenceUnservedItMwh, long InferenceMissSteps, double ServedItMwh, int JobsMovedAway,
     double[] SiteEnergyMwh, int WatchSite, double[][] WatchStack)
 {
-    /// <summary>Job IT energy stopped to obey grid cuts the policy did not foresee (faults, blackouts), MWh; counted as not served.</summary>
+    /// <summary>Job IT energy stopped to obey grid cuts the policy did not foresee (faults, blackouts) and not resumed, MWh; counted as not served.</summary>
     public double CurtailedJobItMwh { get; init; }
+
+    /// <summary>Times a job stopped by a curtailment order resumed its remaining work later (at the same site after the order or elsewhere).</summary>
+    public int JobsResumed { get; init; }
+
+    /// <summary>Jobs stopped by a curtailment order whose remaining work found no room before the deadline and the 48 h after it (lost).</summary>
+    public int JobsLostToOrders { get; init; }
 
     /// <summary>Site-steps under an unplanned cut (a curtailment order) in which the site stayed within its limit.</summary>
     public long OrderStepsMet { get; init; }

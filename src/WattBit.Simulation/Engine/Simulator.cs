@@ -158,6 +158,15 @@ public static class Simulator
     private sealed class PolicyRun(SimulationWorld world, Workload workload, double[][] forecast, SimulationPolicy policy, PolicyKind kind, int[][] reach)
     {
         private readonly PolicyContext _context = new(world, workload, forecast);
+        private readonly List<int>[] _siteJobs = [.. Enumerable.Range(0, world.Scenario.Sites.Count).Select(_ => new List<int>())];
+        private readonly int[] _start = new int[workload.Jobs.Count];
+        private readonly int[] _end = new int[workload.Jobs.Count];
+        private readonly bool[] _late = new bool[workload.Jobs.Count];
+        private readonly List<int> _active = [];
+        private double[][] _stack = [];
+        private int _watch;
+        private int _lateJobs, _resumed, _lost;
+        private double _lateMwh, _lostMwh;
 
         public PolicyResult Execute(int[] byRelease, int[] releaseOffsets, Action<int> stepsDone, CancellationToken cancellationToken)
         {
@@ -171,15 +180,15 @@ public static class Simulator
             var clock = new SimulationClock(world.Scenario.Start);
             policy.Initialise(_context);
 
-            var watch = WatchSite(sites);
-            var stack = new double[4][];
+            var watch = _watch = WatchSite(sites);
+            var stack = _stack = new double[4][];
             for (var c = 0; c < 4; c++)
             {
                 stack[c] = new double[n];
             }
 
-            int late = 0, unservedJobs = 0, moved = 0;
-            double lateMwh = 0, unservedMwh = 0;
+            int unservedJobs = 0, moved = 0;
+            double unservedMwh = 0;
             var buffer = new int[Math.Max(1, jobs.Count)];
 
             var areaTotals = new AreaTotals[areaCount];
@@ -219,25 +228,10 @@ public static class Simulator
                         continue;
                     }
 
-                    _context.Commit(j, placement.Site, placement.Start);
-                    if (placement.Start + jobs.Duration[j] > jobs.Deadline[j])
-                    {
-                        late++;
-                        lateMwh += energy;
-                    }
-
+                    Run(j, placement.Site, placement.Start, jobs.Duration[j]);
                     if (placement.Site != jobs.Home[j])
                     {
                         moved++;
-                    }
-
-                    if (placement.Site == watch)
-                    {
-                        var series = stack[(int)jobs.Class[j]];
-                        for (var t = placement.Start; t < placement.Start + jobs.Duration[j]; t++)
-                        {
-                            series[t] += jobs.PowerMw[j];
-                        }
                     }
                 }
 
@@ -305,28 +299,131 @@ public static class Simulator
                 overall += a;
             }
 
-            return new PolicyResult(kind, overall, areaTotals, monthly, siteStepsOver, stepsOver, byKind, late, lateMwh, unservedJobs, unservedMwh,
+            return new PolicyResult(kind, overall, areaTotals, monthly, siteStepsOver, stepsOver, byKind, _lateJobs, _lateMwh, unservedJobs, unservedMwh,
                 inferenceUnserved, inferenceMissSteps, servedIt, moved, siteEnergy, watch, stack)
             {
-                CurtailedJobItMwh = curtailedJobs,
+                CurtailedJobItMwh = curtailedJobs + _lostMwh,
+                JobsResumed = _resumed,
+                JobsLostToOrders = _lost,
                 OrderStepsMet = ordersMet,
                 OrderStepsMissed = ordersMissed,
             };
         }
 
-        // The job load each site runs at step t; a policy that honours limits obeys cuts it did not foresee by stopping
-        // job load above the site's actual room. Returns the IT power curtailed, MW.
+        // Commits steps of job j at a site from start, with its bookkeeping (late, the watch site's stack).
+        private void Run(int j, int site, int start, int steps)
+        {
+            var jobs = workload.Jobs;
+            _context.Commit(j, site, start, steps);
+            _siteJobs[site].Add(j);
+            _start[j] = start;
+            _end[j] = start + steps;
+            if (_end[j] > jobs.Deadline[j] && !_late[j])
+            {
+                _late[j] = true;
+                _lateJobs++;
+                _lateMwh += jobs.PowerMw[j] * jobs.Duration[j] * world.StepHours;
+            }
+
+            Watch(j, site, start, _end[j], 1);
+        }
+
+        private void Watch(int j, int site, int from, int to, double sign)
+        {
+            if (site == _watch)
+            {
+                var series = _stack[(int)workload.Jobs.Class[j]];
+                for (var t = from; t < to; t++)
+                {
+                    series[t] += sign * workload.Jobs.PowerMw[j];
+                }
+            }
+        }
+
+        // The job load each site runs at step t. A policy that honours limits obeys a cut it did not foresee (a
+        // curtailment order) by stopping jobs, most slack first, until the rest fits the site's actual room; each
+        // stopped job resumes from where it stopped (the jobs checkpoint) where and when the policy finds room after the
+        // order, or is lost. Returns the IT power still clipped, MW (none when whole jobs could be stopped).
         private double RunJobs(int t, double[] running)
         {
             double curtailed = 0;
             for (var s = 0; s < running.Length; s++)
             {
                 var load = _context.Load[s][t];
-                running[s] = policy.HonoursLimits ? Math.Min(load, Math.Max(0, Room(s, t))) : load;
+                if (policy.HonoursLimits)
+                {
+                    var room = Math.Max(0, Room(s, t));
+                    if (load > room + 1e-9)
+                    {
+                        load = Stop(s, t, room);
+                    }
+
+                    running[s] = Math.Min(load, room);
+                }
+                else
+                {
+                    running[s] = load;
+                }
+
                 curtailed += load - running[s];
             }
 
             return curtailed;
+        }
+
+        private double Stop(int s, int t, double room)
+        {
+            var jobs = workload.Jobs;
+            var list = _siteJobs[s];
+            list.RemoveAll(j => _end[j] <= t);
+            _active.Clear();
+            foreach (var j in list)
+            {
+                if (_start[j] <= t)
+                {
+                    _active.Add(j);
+                }
+            }
+
+            _active.Sort((a, b) =>
+            {
+                var c = (jobs.Deadline[b] - _end[b]).CompareTo(jobs.Deadline[a] - _end[a]);
+                return c != 0 ? c : a.CompareTo(b);
+            });
+            var until = t + 1;
+            while (until < world.Steps && world.LimitMw[s][until] < world.PlannedLimitMw[s][until] - 1e-9)
+            {
+                until++;
+            }
+
+            var load = _context.Load[s][t];
+            foreach (var j in _active)
+            {
+                if (load <= room + 1e-9)
+                {
+                    break;
+                }
+
+                var left = _end[j] - t;
+                _context.Uncommit(j, s, t, _end[j]);
+                Watch(j, s, t, _end[j], -1);
+                list.Remove(j);
+                load -= jobs.PowerMw[j];
+                var resumed = t + 1 < world.Steps ? policy.Resume(_context, j, t + 1, left, s, until) : JobPlacement.Unserved;
+                if (resumed.Site < 0)
+                {
+                    _lost++;
+                    _lostMwh += jobs.PowerMw[j] * left * world.StepHours;
+                    _end[j] = t;
+                }
+                else
+                {
+                    _resumed++;
+                    Run(j, resumed.Site, resumed.Start, left);
+                }
+            }
+
+            return Math.Max(0, load);
         }
 
         private void ServeInference(int t, double[] running, double[] served, double[] excess, ref double unserved, ref long missSteps)

@@ -152,6 +152,10 @@ public sealed class PlannerPolicy : SimulationPolicy
         return _greedy.Place(context, job);
     }
 
+    /// <inheritdoc/>
+    public override JobPlacement Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil) =>
+        _greedy.Resume(context, job, earliest, steps, avoidSite, avoidUntil);
+
     // One planner site per group: capacity summed, PUE capacity-weighted, and a flexible connection whose headroom is
     // the group's remaining planned room (each site's own room at the step, less what is committed there) at that PUE.
     private PlanningProblem Problem(PolicyContext context, int day, int hours, List<int> jobs)

@@ -5,7 +5,7 @@ namespace WattBit.Simulation.Policies;
 /// <summary>
 /// What a policy sees while planning: the forecast score per area (what it minimises, as forecast, per MWh), its prefix
 /// sums for O(1) window totals, the sites, and the IT load already committed at every site and step (which the policy
-/// adds its placements to through <see cref="Commit"/>). One per simulated policy; not thread-safe.
+/// adds its placements to through <see cref="Commit(int, int, int)"/>). One per simulated policy; not thread-safe.
 /// </summary>
 public sealed class PolicyContext
 {
@@ -77,14 +77,28 @@ public sealed class PolicyContext
     /// <param name="job">Job index.</param>
     /// <param name="site">Site index.</param>
     /// <param name="start">First step.</param>
-    public void Commit(int job, int site, int start)
+    public void Commit(int job, int site, int start) => Commit(job, site, start, Workload.Jobs.Duration[job]);
+
+    /// <summary>Adds <paramref name="steps"/> steps of job <paramref name="job"/> running at <paramref name="site"/> from <paramref name="start"/> to the committed load (a resumed remainder).</summary>
+    /// <param name="job">Job index.</param>
+    /// <param name="site">Site index.</param>
+    /// <param name="start">First step.</param>
+    /// <param name="steps">Steps it runs.</param>
+    public void Commit(int job, int site, int start, int steps) => AddLoad(site, start, start + steps, Workload.Jobs.PowerMw[job]);
+
+    /// <summary>Removes job <paramref name="job"/> from the committed load of <paramref name="site"/> over [<paramref name="from"/>, <paramref name="to"/>) (stopped by a curtailment order).</summary>
+    /// <param name="job">Job index.</param>
+    /// <param name="site">Site index.</param>
+    /// <param name="from">First step removed.</param>
+    /// <param name="to">End step, exclusive.</param>
+    internal void Uncommit(int job, int site, int from, int to) => AddLoad(site, from, to, -Workload.Jobs.PowerMw[job]);
+
+    private void AddLoad(int site, int from, int to, double power)
     {
-        var p = Workload.Jobs.PowerMw[job];
         var load = Load[site];
-        var end = start + Workload.Jobs.Duration[job];
-        for (var t = start; t < end; t++)
+        for (var t = from; t < to; t++)
         {
-            load[t] += p;
+            load[t] += power;
         }
     }
 }
@@ -114,6 +128,19 @@ public abstract class SimulationPolicy
     /// <param name="context">The planning context.</param>
     /// <param name="job">Job index.</param>
     public abstract JobPlacement Place(PolicyContext context, int job);
+
+    /// <summary>
+    /// Places the remaining <paramref name="steps"/> steps of job <paramref name="job"/>, stopped by a curtailment order,
+    /// from <paramref name="earliest"/> on, not at <paramref name="avoidSite"/> before <paramref name="avoidUntil"/> (the
+    /// end of the order); the engine commits it. Default: the work is not resumed (it is lost).
+    /// </summary>
+    /// <param name="context">The planning context.</param>
+    /// <param name="job">Job index.</param>
+    /// <param name="earliest">First step it may resume in.</param>
+    /// <param name="steps">Steps of work left.</param>
+    /// <param name="avoidSite">The site under the order.</param>
+    /// <param name="avoidUntil">End step (exclusive) of the order at that site.</param>
+    public virtual JobPlacement Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil) => JobPlacement.Unserved;
 
     /// <summary>The order in which the jobs released in one day are placed (default: by release, then index).</summary>
     /// <param name="context">The planning context.</param>

@@ -69,11 +69,22 @@ public sealed class WattBitPolicy : SimulationPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
-        var r = jobs.Release[job];
-        var d = jobs.Duration[job];
-        var p = jobs.PowerMw[job];
-        var last = jobs.LatestStart(job);
-        var starts = last - r + 1;
+        return Search(context, jobs.Release[job], jobs.Duration[job], jobs.PowerMw[job], jobs.LatestStart(job), -1, 0);
+    }
+
+    /// <inheritdoc/>
+    public override JobPlacement Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var jobs = context.Workload.Jobs;
+        return Search(context, earliest, steps, jobs.PowerMw[job], jobs.Deadline[job] - steps, avoidSite, avoidUntil);
+    }
+
+    // The best (area, start) in [r, last] by forecast score that a site's room holds, else the earliest fit in the 48 h
+    // after last (late), else unserved; never at avoidSite before avoidUntil.
+    private JobPlacement Search(PolicyContext context, int r, int d, double p, int last, int avoidSite, int avoidUntil)
+    {
+        var starts = Math.Max(0, Math.Min(last, context.World.Steps - d) - r + 1);
         var areas = context.SitesByArea.Length;
         var needed = starts * areas;
         if (_keys.Length < needed)
@@ -90,7 +101,7 @@ public sealed class WattBitPolicy : SimulationPolicy
                 continue;
             }
 
-            for (var s = r; s <= last; s++)
+            for (var s = r; s < r + starts; s++)
             {
                 _keys[count] = context.WindowScore(a, s, d);
                 _candidates[count] = ((long)s << 8) | (uint)a;
@@ -105,7 +116,7 @@ public sealed class WattBitPolicy : SimulationPolicy
             var s = (int)(_candidates[c] >> 8);
             foreach (var site in context.SitesByArea[a])
             {
-                if (Fits(context, site, s, d, p))
+                if ((site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p))
                 {
                     return new(site, s);
                 }
@@ -113,11 +124,11 @@ public sealed class WattBitPolicy : SimulationPolicy
         }
 
         var end = Math.Min(context.World.Steps - d, last + _lateSteps);
-        for (var s = last + 1; s <= end; s++)
+        for (var s = Math.Max(r, last + 1); s <= end; s++)
         {
             for (var site = 0; site < _room.Length; site++)
             {
-                if (Fits(context, site, s, d, p))
+                if ((site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p))
                 {
                     return new(site, s);
                 }
