@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using WattBit.Planning.Model;
 using WattBit.Planning.Planner;
 
@@ -10,8 +9,7 @@ namespace WattBit.Bench.Planning;
 /// greedy carbon-aware heuristic on the same instance. The optimiser's gap to the LP bound is printed at cleanup.
 /// Run: <c>dotnet run -c Release --project bench/WattBit.Bench -- --filter '*PlanningBenchmarks*'</c>.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3)]
-[MemoryDiagnoser]
+[Config(typeof(Grid.TwoRuns))] // in-process, two measured runs: no per-job rebuild on a busy machine
 public class PlanningBenchmarks
 {
     private PlanningProblem _problem = null!;

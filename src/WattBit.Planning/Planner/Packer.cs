@@ -582,7 +582,7 @@ internal sealed class Packer
     }
 
     /// <summary>Other jobs tried per late or partly unplanned job by <see cref="Eject"/>.</summary>
-    internal const int EjectTries = 40;
+    internal const int EjectTries = 120;
 
     /// <summary>
     /// For each job still late or partly unplanned, worst first: take out another job that runs at one of its sites

@@ -4,10 +4,10 @@ namespace WattBit.Planning.Planner;
 
 /// <summary>
 /// The optimiser: solves the aggregated planning LP (OR-Tools, HiGHS by default) for per-site budgets, a battery plan
-/// and a lower bound, then packs whole jobs and replicas into those budgets, and separately cost-greedily, re-optimises
-/// each battery for the packed load and keeps the better plan. The gap to the LP bound is reported. When the LP fails
-/// or runs out of time it keeps the cost-greedy plan and reports the gap to a simple energy bound instead
-/// (docs/decisions/0041).
+/// and a lower bound, then packs whole jobs and replicas into those budgets, and separately cost-greedily (beside the
+/// LP), improves each packing by local search (interruptible jobs may move between sites), re-optimises each battery for
+/// the packed load and keeps the best plan. The gap to the LP bound is reported. When the LP fails or runs out of time
+/// it keeps the cost-greedy plan and reports the gap to a simple energy bound instead (docs/decisions/0041, 0045).
 /// </summary>
 /// <param name="time">Clock used to measure planning time.</param>
 /// <param name="lpTimeLimit">Time limit of the LP; default 20 s.</param>
