@@ -114,6 +114,7 @@ public sealed class FailoverTests(PostgresCluster cluster, ITestOutputHelper out
         Assert.Equal(0, lost);
         Assert.Equal(0, executedTwice);
         Assert.Equal(Orders, executions.Count);
+        Assert.All(executions, e => Assert.True(e.Met, $"order {e.OrderId}: shed {e.AchievedMw} of {e.RequiredMw} MW"));
         Assert.Equal(Orders, sites.Sum(s => s.Workloads.Length));
         Assert.Equal(0, unaccounted);
         Assert.All(sites, s => Assert.Equal(s.Executions.Select(e => e.OrderId).Order(), s.Lifted.Order()));

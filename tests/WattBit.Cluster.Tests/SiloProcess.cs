@@ -58,7 +58,12 @@ internal sealed class SiloProcess : IDisposable
         process.OutputDataReceived += (_, e) => silo.Line(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Line(e.Data);
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => silo._ready.TrySetException(new InvalidOperationException($"silo on port {settings.SiloPort} exited before it was ready:\n{silo.Output}"));
+        process.Exited += (_, _) =>
+        {
+            // Let the output readers reach the end, so the message carries the silo's last words.
+            process.WaitForExit();
+            silo._ready.TrySetException(new InvalidOperationException($"silo on port {settings.SiloPort} exited before it was ready:\n{silo.Output}"));
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
