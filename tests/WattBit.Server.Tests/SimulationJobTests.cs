@@ -35,6 +35,24 @@ public sealed class SimulationServer : IAsyncLifetime
             policies: [baseline, wattbit]
             """);
         await File.WriteAllTextAsync(Path.Combine(_scenarios, "broken.yaml"), "name: broken\nstep: 7 parsecs\n");
+
+        // A whole year of ten sites and five policies: long enough to be cancelled while it runs.
+        await File.WriteAllTextAsync(Path.Combine(_scenarios, "year.yaml"), """
+            name: year
+            data:
+              synthetic: 2025
+            step: 30min
+            seed: 5
+            sites:
+              - generate: distributed
+                count: 10
+                it_mw: [0.5, 1.9]
+                connections: {firm: 0.4, provisional: 0.3, flexible: 0.3}
+            workload:
+              target_mw: 20
+              jobs: 2000
+            policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]
+            """);
         Server = new TestServer(new Dictionary<string, string>
         {
             ["WattBit:SimulationScenarios"] = _scenarios,
@@ -79,7 +97,7 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
     public async Task Simulation_RunsInTheBackground_WithStepProgressStreamedToItsKey_ThenServesTheReportAndItsCsvs()
     {
         var planner = Server.Client("planner");
-        Assert.Equal(["broken", "tiny"], (await (await planner.GetAsync("/api/simulation/scenarios")).OkJsonAsync()).EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["broken", "tiny", "year"], (await (await planner.GetAsync("/api/simulation/scenarios")).OkJsonAsync()).EnumerateArray().Select(e => e.GetString()));
 
         await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
         var started = await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "tiny", seed = 9 })).OkJsonAsync(202);
@@ -143,6 +161,36 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
         Assert.Contains("broken.yaml", last.GetProperty("error").GetString(), StringComparison.Ordinal);
         var problem = await (await planner.GetAsync($"/api/simulations/{id}/report")).ProblemAsync(409);
         Assert.Contains("failed", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulations_AtMostTwoRunPerKey_AndARunningOneCanBeCancelled()
+    {
+        var planner = Server.Client("planner");
+        await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
+        var first = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "year" })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+        var second = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "year", seed = 6 })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+        var third = await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "tiny" })).ProblemAsync(409);
+        Assert.Contains("At most 2", third.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // Another planner's cancel finds nothing; the owner's stops the job.
+        var other = Server.Client();
+        other.DefaultRequestHeaders.Add("X-Api-Key", SimulationServer.OtherPlannerKey);
+        await (await other.DeleteAsync($"/api/simulations/{first}")).ProblemAsync(404);
+        await (await Server.Client("viewer").DeleteAsync($"/api/simulations/{first}")).ProblemAsync(403);
+        foreach (var id in (string[])[first, second])
+        {
+            var cancelled = await (await planner.DeleteAsync($"/api/simulations/{id}")).OkJsonAsync();
+            Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
+            var last = await UntilFinishedAsync(events, id, []);
+            Assert.Equal("cancelled", last.GetProperty("state").GetString());
+            Assert.Equal("Cancelled by its owner.", last.GetProperty("error").GetString());
+        }
+
+        await (await planner.DeleteAsync($"/api/simulations/{first}")).ProblemAsync(409);
+        await (await planner.GetAsync($"/api/simulations/{first}/report")).ProblemAsync(409);
+        var again = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "tiny" })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+        Assert.Equal("done", (await UntilFinishedAsync(events, again, [])).GetProperty("state").GetString());
     }
 
     [Theory]

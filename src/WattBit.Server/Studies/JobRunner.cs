@@ -11,6 +11,7 @@ internal enum JobState
     Running,
     Done,
     Failed,
+    Cancelled,
 }
 
 /// <summary>
@@ -27,6 +28,8 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
     private volatile string _stage = "queued";
     private volatile TResult? _result;
     private volatile string? _error;
+    private volatile bool _cancelled;
+    private readonly Lock _end = new();
     private DateTimeOffset? _finishedAt;
 
     public string Id { get; } = id;
@@ -55,7 +58,10 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
 
     public DateTimeOffset? FinishedAt => _finishedAt;
 
-    public JobState State => _result is not null ? JobState.Done : _error is not null ? JobState.Failed : JobState.Running;
+    public JobState State => _result is not null ? JobState.Done : _cancelled ? JobState.Cancelled : _error is not null ? JobState.Failed : JobState.Running;
+
+    /// <summary>Cancels the job (its owner asked, or the server stops).</summary>
+    internal CancellationTokenSource Cancellation { get; } = new();
 
     internal void Enter(string stage, bool counts)
     {
@@ -82,12 +88,23 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
         return false;
     }
 
-    internal void Finish(DateTimeOffset at, TResult? result, string? error)
+    /// <summary>Records the end; ignored when the job already ended (a cancelled job stays cancelled whatever its work returns).</summary>
+    internal bool Finish(DateTimeOffset at, TResult? result, string? error, bool cancelled = false)
     {
-        _finishedAt = at;
-        _stage = result is not null ? "done" : "failed";
-        _error = error;
-        _result = result;
+        lock (_end)
+        {
+            if (_finishedAt is not null)
+            {
+                return false;
+            }
+
+            _finishedAt = at;
+            _cancelled = cancelled;
+            _stage = result is not null ? "done" : cancelled ? "cancelled" : "failed";
+            _error = error;
+            _result = result;
+            return true;
+        }
     }
 }
 
@@ -103,7 +120,8 @@ internal interface IJobProgress
 
 /// <summary>
 /// Runs background jobs for one kind of work (siting rankings, simulations): starts each on the thread pool with a
-/// cancellation token (cancelled when the server stops), keeps them in memory by id (random 128-bit, so they cannot be
+/// cancellation token (cancelled by <see cref="Cancel"/> or when the server stops), at most
+/// <see cref="MaxRunningPerOwner"/> running per key, keeps them in memory by id (random 128-bit, so they cannot be
 /// guessed), lets only the key that started a job see it, and sends every stage, every 1 % of steps and the end as
 /// <paramref name="eventType"/> events to that key. A job's failure message is shown to its owner (the work runs the
 /// server's own files, whose errors name file, line and column). Thread-safe.
@@ -120,15 +138,45 @@ internal sealed partial class JobRunner<TResult>(string idPrefix, string eventTy
     ILogger logger, CancellationToken stopping)
     where TResult : class
 {
-    private readonly ConcurrentDictionary<string, BackgroundJob<TResult>> _jobs = new(StringComparer.Ordinal);
+    /// <summary>How many jobs one key may have running at once (a job is heavy: a simulation can take minutes of CPU).</summary>
+    public const int MaxRunningPerOwner = 2;
 
-    /// <summary>Starts <paramref name="work"/> in the background and returns the job at once.</summary>
-    public BackgroundJob<TResult> Start(string owner, string name, int? seed, Func<IJobProgress, CancellationToken, TResult> work)
+    private readonly ConcurrentDictionary<string, BackgroundJob<TResult>> _jobs = new(StringComparer.Ordinal);
+    private readonly Lock _starting = new();
+
+    /// <summary>Starts <paramref name="work"/> in the background and returns the job at once; null when the owner already has <see cref="MaxRunningPerOwner"/> running.</summary>
+    public BackgroundJob<TResult>? Start(string owner, string name, int? seed, Func<IJobProgress, CancellationToken, TResult> work)
     {
-        var job = new BackgroundJob<TResult>(idPrefix + Guid.NewGuid().ToString("N"), owner, name, seed, time.GetUtcNow());
-        _jobs[job.Id] = job;
+        BackgroundJob<TResult> job;
+        lock (_starting)
+        {
+            if (_jobs.Values.Count(j => j.Owner == owner && j.State == JobState.Running) >= MaxRunningPerOwner)
+            {
+                return null;
+            }
+
+            job = new BackgroundJob<TResult>(idPrefix + Guid.NewGuid().ToString("N"), owner, name, seed, time.GetUtcNow());
+            _jobs[job.Id] = job;
+        }
+
         _ = Task.Run(() => Run(job, work));
         return job;
+    }
+
+    /// <summary>
+    /// Cancels a running job of <paramref name="owner"/>: it is <see cref="JobState.Cancelled"/> from now on (and no longer
+    /// counts as running) and its work is told to stop; false when there is no such running job.
+    /// </summary>
+    public bool Cancel(string owner, string id)
+    {
+        if (Find(owner, id) is not { } job || !job.Finish(time.GetUtcNow(), null, "Cancelled by its owner.", cancelled: true))
+        {
+            return false;
+        }
+
+        job.Cancellation.Cancel();
+        Publish(job);
+        return true;
     }
 
     /// <summary>The job if <paramref name="owner"/> started it.</summary>
@@ -139,22 +187,27 @@ internal sealed partial class JobRunner<TResult>(string idPrefix, string eventTy
 
     private void Run(BackgroundJob<TResult> job, Func<IJobProgress, CancellationToken, TResult> work)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, job.Cancellation.Token);
+        bool ended;
         try
         {
-            var result = work(new Progress(this, job), stopping);
-            job.Finish(time.GetUtcNow(), result, null);
+            var result = work(new Progress(this, job), linked.Token);
+            ended = job.Finish(time.GetUtcNow(), result, null);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            job.Finish(time.GetUtcNow(), null, "The server stopped before the job finished.");
+            ended = job.Finish(time.GetUtcNow(), null, "The server stopped before the job finished.", cancelled: true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            job.Finish(time.GetUtcNow(), null, e.Message);
+            ended = job.Finish(time.GetUtcNow(), null, e.Message);
             JobLog.Failed(logger, e, eventType, job.Name);
         }
 
-        Publish(job);
+        if (ended)
+        {
+            Publish(job);
+        }
     }
 
     private void Publish(BackgroundJob<TResult> job) => events.Publish(eventType, null, null, status(job), job.Owner);

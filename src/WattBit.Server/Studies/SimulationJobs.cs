@@ -30,16 +30,25 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
     /// <summary>The scenario names available (file names without .yaml), sorted.</summary>
     public IReadOnlyList<string> Scenarios() => YamlFolder.Names(Folder);
 
-    /// <summary>Starts a job for <paramref name="scenario"/> (with <paramref name="seed"/> instead of the scenario's own, when given); null when no such scenario exists.</summary>
-    public SimulationJobStatus? Start(string owner, string scenario, int? seed)
+    /// <summary>
+    /// Starts a job for <paramref name="scenario"/> (with <paramref name="seed"/> instead of the scenario's own, when given);
+    /// null when no such scenario exists or (<paramref name="busy"/>) the owner has too many jobs running.
+    /// </summary>
+    public SimulationJobStatus? Start(string owner, string scenario, int? seed, out bool busy)
     {
+        busy = false;
         if (YamlFolder.PathOf(Folder, scenario) is not { } path)
         {
             return null;
         }
 
-        return ToStatus(_runner.Start(owner, scenario, seed, (progress, ct) => Run(path, seed, progress, ct)));
+        var job = _runner.Start(owner, scenario, seed, (progress, ct) => Run(path, seed, progress, ct));
+        busy = job is null;
+        return job is null ? null : ToStatus(job);
     }
+
+    /// <summary>Asks the owner's job to stop; false when it has no such job.</summary>
+    public bool Cancel(string owner, string id) => _runner.Cancel(owner, id);
 
     public SimulationJobStatus? Status(string owner, string id) => _runner.Find(owner, id) is { } j ? ToStatus(j) : null;
 

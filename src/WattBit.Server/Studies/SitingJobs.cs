@@ -27,15 +27,18 @@ internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider t
     /// <summary>The study names available (file names without .yaml), sorted.</summary>
     public IReadOnlyList<string> Studies() => YamlFolder.Names(Folder);
 
-    /// <summary>Starts a job for <paramref name="study"/>; null when no such study exists.</summary>
-    public SitingJobStatus? Start(string owner, string study)
+    /// <summary>Starts a job for <paramref name="study"/>; null when no such study exists or (<paramref name="busy"/>) the owner has too many jobs running.</summary>
+    public SitingJobStatus? Start(string owner, string study, out bool busy)
     {
+        busy = false;
         if (YamlFolder.PathOf(Folder, study) is not { } path)
         {
             return null;
         }
 
-        return ToStatus(_runner.Start(owner, study, null, (progress, _) => Run(path, progress)));
+        var job = _runner.Start(owner, study, null, (progress, _) => Run(path, progress));
+        busy = job is null;
+        return job is null ? null : ToStatus(job);
     }
 
     /// <summary>The job if <paramref name="owner"/> started it.</summary>

@@ -29,9 +29,9 @@ internal static class StudyEndpoints
                 return denied;
             }
 
-            return jobs.Start(Caller.From(user)!.KeyId, body.Study) is { } status
+            return jobs.Start(Caller.From(user)!.KeyId, body.Study, out var busy) is { } status
                 ? TypedResults.Accepted($"/api/siting/rankings/{status.Id}", status)
-                : Problems.NotFound("siting study");
+                : busy ? Busy() : Problems.NotFound("siting study");
         }).WithSummary("Start ranking a study in the background (202 with the job; poll it for progress).");
         group.MapGet("/rankings", (SitingJobs jobs, ClaimsPrincipal user) => PlannerOnly(user) ?? TypedResults.Ok(jobs.List(Caller.From(user)!.KeyId)))
             .WithSummary("The caller's ranking jobs.");
@@ -82,15 +82,32 @@ internal static class StudyEndpoints
                 return problems.Result();
             }
 
-            return jobs.Start(Caller.From(user)!.KeyId, body.Scenario, body.Seed) is { } status
+            return jobs.Start(Caller.From(user)!.KeyId, body.Scenario, body.Seed, out var busy) is { } status
                 ? TypedResults.Accepted($"/api/simulations/{status.Id}", status)
-                : Problems.NotFound("simulation scenario");
+                : busy ? Busy() : Problems.NotFound("simulation scenario");
         }).WithSummary("Start simulating a scenario in the background (202 with the job; poll it or follow simulation-job events for progress).");
         sims.MapGet("/simulations", (SimulationJobs jobs, ClaimsPrincipal user) => PlannerOnly(user) ?? TypedResults.Ok(jobs.List(Caller.From(user)!.KeyId)))
             .WithSummary("The caller's simulation jobs.");
         sims.MapGet("/simulations/{id}", (SimulationJobs jobs, ClaimsPrincipal user, string id) =>
             PlannerOnly(user) ?? (jobs.Status(Caller.From(user)!.KeyId, id) is { } s ? TypedResults.Ok(s) : Problems.NotFound("simulation job")))
             .WithSummary("A job's state and progress (steps done of the total, over all policies); when done, the summary per policy.");
+        sims.MapDelete("/simulations/{id}", (SimulationJobs jobs, ClaimsPrincipal user, string id) =>
+        {
+            if (PlannerOnly(user) is { } denied)
+            {
+                return denied;
+            }
+
+            var owner = Caller.From(user)!.KeyId;
+            if (jobs.Status(owner, id) is null)
+            {
+                return Problems.NotFound("simulation job");
+            }
+
+            return jobs.Cancel(owner, id)
+                ? TypedResults.Ok(jobs.Status(owner, id))
+                : Problems.Conflict($"The job is already {jobs.Status(owner, id)!.State.ToString().ToLowerInvariant()}.");
+        }).WithSummary("Cancel a running simulation: it is cancelled at once (its work stops within a simulated day); 409 once it has ended.");
         sims.MapGet("/simulations/{id}/report", (SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id) =>
             SimulationFile(jobs, http, user, id, "report.html", "text/html"))
             .WithSummary("The finished report (HTML with plots).");
@@ -128,6 +145,9 @@ internal static class StudyEndpoints
         http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
         return TypedResults.Bytes(bytes, contentType + "; charset=utf-8");
     }
+
+    private static IResult Busy() =>
+        Problems.Conflict($"At most {JobRunner<object>.MaxRunningPerOwner} jobs run at once per key; wait for one to finish (or cancel a simulation).");
 
     private static IResult? PlannerOnly(ClaimsPrincipal user) =>
         Caller.From(user)?.Role == Roles.Planner ? null : Problems.Forbidden("Siting studies and simulations are run by planner keys.");
