@@ -78,13 +78,13 @@ internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, S
         var placements = new List<JobPlacement>();
         foreach (var p in plan.Jobs)
         {
-            if (p.Site is not { } site || p.Runs.Count == 0)
+            if (p.Site is null || p.Runs.Count == 0)
             {
                 unplaced.Add(new UnplacedWorkload(p.JobId, p.Reason));
                 continue;
             }
 
-            placements.AddRange(p.Runs.Select(r => new JobPlacement(p.JobId, site.Value, r.Start, r.End)));
+            placements.AddRange(p.Runs.Select((r, k) => new JobPlacement(p.JobId, p.SiteOf(k).Value, r.Start, r.End))); // a moving job runs at several sites
             if (p.Unserved.MegawattHours > 1e-9)
             {
                 unplaced.Add(new UnplacedWorkload(p.JobId, $"{p.Unserved.MegawattHours:0.###} MWh of it could not be planned within the horizon and the sites' limits."));
