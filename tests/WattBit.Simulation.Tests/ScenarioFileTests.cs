@@ -86,6 +86,27 @@ public sealed class ScenarioFileTests
     }
 
     [Fact]
+    public void BatteryWithMinSocAboveMaxSoc_FailsWithItsLineAndTheKey()
+    {
+        var yaml = TestScenarios.Yaml(batteries: "batteries: {share: 0.5}").Replace("batteries: {share: 0.5}",
+            "batteries: {share: 0.5}\n  - {id: b1, area: TK, lat: 35.6, lon: 139.7, it_mw: 2, connection: {kind: firm}, battery: {energy_mwh: 4, power_mw: 1, min_soc: 0.8, max_soc: 0.5}}",
+            StringComparison.Ordinal);
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Equal(LineOf(yaml, "b1"), e.Line);
+        Assert.Contains("min_soc", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DistributedBatteries_GoToTheGivenShareOfSites_SizedByItCapacity()
+    {
+        var scenario = TestScenarios.Parse(TestScenarios.Yaml(sites: 12, batteries: "batteries: {share: 0.5, power_share: 0.25, hours: 4}"));
+        var withBattery = scenario.Sites.Where(x => x.Battery is not null).ToList();
+        Assert.Equal(6, withBattery.Count);
+        Assert.All(withBattery, x => Assert.Equal(x.ItMw * 0.25 * 4, x.Battery!.EnergyCapacity.MegawattHours, 9));
+        Assert.All(withBattery, x => Assert.Equal(x.ItMw * 0.25, x.Battery!.MaxPower.Megawatts, 9));
+    }
+
+    [Fact]
     public void UnknownPolicy_FailsWithItsLine()
     {
         var yaml = TestScenarios.Yaml().Replace("policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit, wattbit-planner]",

@@ -139,13 +139,15 @@ public sealed class SimulatorTests
         var firm = mix % 3 / 2.0;
         var yaml = TestScenarios.Yaml(seed: seed.Get % 10_000, sites: 3 + (sites % 12), gridFactor: factor, days: 5, targetMw: 2 + (sites % 5),
             jobs: 300, firm: firm, provisional: 0.5, flexible: 1 - firm, forecastError: tightness % 3 * 0.1,
-            events: tightness % 2 == 0 ? "events:\n  - {kind: faults, rate_per_year: 200, hours: 6, limit_share: 0.3}" : "");
+            events: tightness % 2 == 0 ? "events:\n  - {kind: faults, rate_per_year: 200, hours: 6, limit_share: 0.3}" : "",
+            batteries: mix % 2 == 0 ? "batteries: {share: 0.5, power_share: 0.3, hours: 2}" : "");
         var result = Run(yaml);
         var demanded = result.Workload.TotalItMwh(result.World.StepHours);
         var conserved = result.Policies.All(p => Math.Abs(demanded - (p.ServedItMwh + p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh)) < 1e-6 * Math.Max(1, demanded));
         var wattbit = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
         var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
-        return (conserved && wattbit.SiteStepsOverLimit == 0 && planner.SiteStepsOverLimit == 0).ToProperty()
+        var balanced = result.Policies.All(p => Math.Abs((p.BatteryChargedMwh * 0.95) - (p.BatteryDischargedMwh / 0.95) - p.BatteryEnergyChangeMwh) < 1e-6);
+        return (conserved && balanced && wattbit.SiteStepsOverLimit == 0 && planner.SiteStepsOverLimit == 0).ToProperty()
             .Label($"factor {factor}, wattbit over {wattbit.SiteStepsOverLimit}, planner over {planner.SiteStepsOverLimit}");
     }
 
@@ -187,6 +189,32 @@ public sealed class SimulatorTests
 
         var baseline = result.Policies.Single(p => p.Policy == PolicyKind.Baseline);
         Assert.Equal(0, baseline.JobsResumed);
+    }
+
+    [Fact]
+    public void Batteries_CycleUnderTheWattBitPolicies_BalanceTheirEnergy_AndCarrySitesThroughFaults()
+    {
+        const string faults = "events:\n  - {kind: faults, rate_per_year: 100, hours: 4, limit_share: 0.3}";
+        var with = Run(TestScenarios.Yaml(events: faults, batteries: "batteries: {share: 1, power_share: 0.5, hours: 2}"));
+        var without = Run(TestScenarios.Yaml(events: faults));
+        foreach (var p in with.Policies)
+        {
+            // Energy balance: what went in times the charge efficiency, less what came out over the discharge efficiency,
+            // is what is stored now; grid energy is IT × PUE plus charging less discharging.
+            Assert.Equal(p.BatteryEnergyChangeMwh, (p.BatteryChargedMwh * 0.95) - (p.BatteryDischargedMwh / 0.95), 6);
+            Assert.Equal((p.ServedItMwh * 1.3) + p.BatteryChargedMwh - p.BatteryDischargedMwh, p.Overall.EnergyMwh, 6);
+            if (p.Policy is PolicyKind.WattBit or PolicyKind.WattBitPlanner)
+            {
+                Assert.True(p.BatteryCycles > 1, $"{p.Policy}: {p.BatteryCycles} cycles");
+                Assert.Equal(0, p.SiteStepsOverLimit);
+                var before = without.Policies.Single(q => q.Policy == p.Policy);
+                Assert.True(p.JobsResumed < before.JobsResumed, $"{p.Policy}: {p.JobsResumed} jobs stopped with batteries, {before.JobsResumed} without");
+            }
+            else
+            {
+                Assert.Equal(0, p.BatteryChargedMwh + p.BatteryDischargedMwh);
+            }
+        }
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace WattBit.Simulation.Tests;
 internal static class TestScenarios
 {
     public static string Yaml(int seed = 7, int sites = 12, double gridFactor = 1.0, string step = "1h", int days = 14, double targetMw = 6,
-        int jobs = 1500, double forecastError = 0, string start = "2025-05-01", double firm = 0.4, double provisional = 0.3, double flexible = 0.3, string events = "") =>
+        int jobs = 1500, double forecastError = 0, string start = "2025-05-01", double firm = 0.4, double provisional = 0.3, double flexible = 0.3, string events = "", string batteries = "") =>
         string.Create(CultureInfo.InvariantCulture, $"""
         name: test
         data:
@@ -24,6 +24,7 @@ internal static class TestScenarios
             it_mw: [0.5, 1.9]
             grid_factor: {gridFactor}
             connections: {"{"}firm: {firm}, provisional: {provisional}, flexible: {flexible}{"}"}
+            {batteries}
         workload:
           target_mw: {targetMw}
           jobs: {jobs}

@@ -56,6 +56,18 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// <summary>Site-steps under an unplanned cut in which the site exceeded its limit (order missed).</summary>
     public long OrderStepsMissed { get; init; }
 
+    /// <summary>Energy the WattBit policies' batteries took from the grid, MWh (0 for the other policies, whose batteries stay idle).</summary>
+    public double BatteryChargedMwh { get; init; }
+
+    /// <summary>Energy the batteries delivered to their sites, MWh.</summary>
+    public double BatteryDischargedMwh { get; init; }
+
+    /// <summary>Change of the energy stored in all batteries over the period, MWh (charged × charge efficiency − delivered ÷ discharge efficiency).</summary>
+    public double BatteryEnergyChangeMwh { get; init; }
+
+    /// <summary>Equivalent full cycles: energy delivered over the fleet's usable battery energy ((max − min SoC) × capacity).</summary>
+    public double BatteryCycles { get; init; }
+
     /// <summary>Wall time of this policy's run (planning and stepping), as measured by the injected time provider.</summary>
     public TimeSpan Elapsed { get; init; }
 

@@ -166,6 +166,15 @@ public static class Simulator
         private double[][] _stack = [];
         private int _watch;
         private int _lateJobs, _resumed, _lost;
+        private readonly double[] _soc = [.. world.Scenario.Sites.Select(x => x.Battery?.InitialEnergy.MegawattHours ?? 0)];
+        private readonly bool[] _cheap = new bool[world.AreaCodes.Count];
+        private readonly bool[] _dear = new bool[world.AreaCodes.Count];
+        private readonly double[] _low = new double[world.AreaCodes.Count];
+
+        // Arbitrage pays only on days whose dear quarter beats the cheap one by more than a typical round trip (0.95²).
+        private const double RoundTrip = 0.9;
+        private readonly double[] _score = new double[world.AreaCodes.Count];
+        private double _charged, _discharged;
         private double _lateMwh, _lostMwh;
 
         public PolicyResult Execute(int[] byRelease, int[] releaseOffsets, Action<int> stepsDone, CancellationToken cancellationToken)
@@ -235,10 +244,20 @@ public static class Simulator
                     }
                 }
 
+                var quartiles = DayQuartiles(day, dayEnd);
+
                 // Dispatch and measure every step of the day.
                 for (var t = day; t < dayEnd; t++)
                 {
                     clock.AdvanceTo(world.TimeAt(t));
+                    for (var a = 0; a < areaCount; a++)
+                    {
+                        _cheap[a] = (forecast[a][t] <= quartiles[a].Low && quartiles[a].High * RoundTrip > quartiles[a].Low) || world.CurtailedMw[a][t] > 0;
+                        _dear[a] = forecast[a][t] >= quartiles[a].High;
+                        _low[a] = quartiles[a].Low;
+                        _score[a] = forecast[a][t];
+                    }
+
                     curtailedJobs += RunJobs(t, running) * h;
                     ServeInference(t, running, servedInference, excess, ref inferenceUnserved, ref inferenceMissSteps);
                     stack[3][t] = servedInference[watch];
@@ -247,8 +266,8 @@ public static class Simulator
                     for (var s = 0; s < siteCount; s++)
                     {
                         var it = running[s] + servedInference[s];
-                        var draw = it * _context.Pue[s];
                         var a = world.SiteArea[s];
+                        var draw = Battery(s, t, a, it * _context.Pue[s]);
                         areaDraw[a] += draw;
                         servedIt += it * h;
                         siteEnergy[s] += draw * h;
@@ -305,6 +324,10 @@ public static class Simulator
                 CurtailedJobItMwh = curtailedJobs + _lostMwh,
                 JobsResumed = _resumed,
                 JobsLostToOrders = _lost,
+                BatteryChargedMwh = _charged,
+                BatteryDischargedMwh = _discharged,
+                BatteryEnergyChangeMwh = sites.Select((x, i) => _soc[i] - (x.Battery?.InitialEnergy.MegawattHours ?? 0)).Sum(),
+                BatteryCycles = Cycles(sites),
                 OrderStepsMet = ordersMet,
                 OrderStepsMissed = ordersMissed,
             };
@@ -352,7 +375,7 @@ public static class Simulator
                 var load = _context.Load[s][t];
                 if (policy.HonoursLimits)
                 {
-                    var room = Math.Max(0, Room(s, t));
+                    var room = Math.Max(0, Math.Min((world.LimitMw[s][t] + Available(s)) / _context.Pue[s], _context.ItMw[s]));
                     if (load > room + 1e-9)
                     {
                         load = Stop(s, t, room);
@@ -477,6 +500,68 @@ public static class Simulator
                     missSteps++;
                 }
             }
+        }
+
+        // The battery of a WattBit policy's site at one step (decision 0065): it covers draw above the limit (the job load
+        // it let run under a curtailment order), else charges in the day's cheapest forecast quarter (on days when the
+        // dearest quarter beats it by more than a round trip's loss) or while the area curtails renewables, else discharges in the dearest quarter, when that beats the cheap quarter by more than the
+        // round-trip loss, down to half its usable energy (the rest is kept for orders). Returns the grid draw after it, MW.
+        private double Battery(int s, int t, int a, double draw)
+        {
+            if (!policy.HonoursLimits || world.Scenario.Sites[s].Battery is not { } b)
+            {
+                return draw;
+            }
+
+            var h = world.StepHours;
+            var e = b.EnergyCapacity.MegawattHours;
+            var limit = world.LimitMw[s][t];
+            double charge = 0, discharge = 0;
+            if (draw > limit)
+            {
+                discharge = Math.Min(draw - limit, Available(s));
+            }
+            else if (_cheap[a])
+            {
+                charge = Math.Max(0, Math.Min(Math.Min(b.MaxPower.Megawatts, limit - draw), ((b.MaxSoc * e) - _soc[s]) / (b.ChargeEfficiency * h)));
+            }
+            else if (_dear[a] && _score[a] * b.ChargeEfficiency * b.DischargeEfficiency > _low[a])
+            {
+                var reserve = (b.MinSoc + b.MaxSoc) / 2 * e;
+                discharge = Math.Max(0, Math.Min(Math.Min(b.MaxPower.Megawatts, draw), (_soc[s] - reserve) * b.DischargeEfficiency / h));
+            }
+
+            _soc[s] += (charge * b.ChargeEfficiency * h) - (discharge / b.DischargeEfficiency * h);
+            _charged += charge * h;
+            _discharged += discharge * h;
+            return draw + charge - discharge;
+        }
+
+        // Power the site's battery can deliver at this step, MW (0 without one or for a policy that ignores limits).
+        private double Available(int s) => policy.HonoursLimits && world.Scenario.Sites[s].Battery is { } b
+            ? Math.Min(b.MaxPower.Megawatts, Math.Max(0, _soc[s] - (b.MinSoc * b.EnergyCapacity.MegawattHours)) * b.DischargeEfficiency / world.StepHours)
+            : 0;
+
+        // Equivalent full cycles: energy delivered over the fleet's usable battery energy.
+        private double Cycles(IReadOnlyList<SiteSpec> sites)
+        {
+            var usable = sites.Sum(x => x.Battery is { } b ? (b.MaxSoc - b.MinSoc) * b.EnergyCapacity.MegawattHours : 0);
+            return usable > 0 ? _discharged / usable : 0;
+        }
+
+        // The 25th and 75th percentile of each area's forecast over one day: what the batteries call cheap and dear.
+        private (double Low, double High)[] DayQuartiles(int day, int dayEnd)
+        {
+            var result = new (double, double)[forecast.Length];
+            var buffer = new double[dayEnd - day];
+            for (var a = 0; a < forecast.Length; a++)
+            {
+                forecast[a].AsSpan(day, dayEnd - day).CopyTo(buffer);
+                Array.Sort(buffer);
+                result[a] = (buffer[(buffer.Length - 1) / 4], buffer[3 * (buffer.Length - 1) / 4]);
+            }
+
+            return result;
         }
 
         // IT power a site may run at step t without exceeding its grid limit or IT capacity, MW.

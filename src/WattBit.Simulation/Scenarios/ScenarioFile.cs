@@ -5,6 +5,7 @@ using WattBit.Planning.Model;
 using WattBit.Simulation.Policies;
 using WattBit.Siting.Facts;
 using WattBit.Sites;
+using WattBit.Units;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -269,14 +270,38 @@ public static class ScenarioFile
 
     private static SiteSpec ExplicitSite(YamlNodeReader r, YamlMappingNode map)
     {
-        var m = r.Mapping(map, "a site", "id", "area", "lat", "lon", "it_mw", "pue", "connection");
+        var m = r.Mapping(map, "a site", "id", "area", "lat", "lon", "it_mw", "pue", "connection", "battery");
         var id = r.Text(r.Need(m, "id", "a site"), "id");
         var area = Area(r, r.Need(m, "area", "a site"));
         var location = new GeoPoint(r.Number(r.Need(m, "lat", "a site"), "lat", 20, 46), r.Number(r.Need(m, "lon", "a site"), "lon", 122, 154));
         var it = r.Number(r.Need(m, "it_mw", "a site"), "it_mw", 0.001);
         var pue = r.Number(m, "pue", 1.3, 1, 3);
         var connection = Connection(r, r.Need(m, "connection", "a site"), it * pue);
-        return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line);
+        var battery = YamlNodeReader.Get(m, "battery") is { } bn ? ReadBattery(r, bn) : null;
+        return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line, battery);
+    }
+
+    // A site's battery in the planner's model (docs/planning.md): energy_mwh and power_mw required, efficiencies and
+    // state-of-charge limits optional with the planner's defaults.
+    private static Battery ReadBattery(YamlNodeReader r, YamlNode node)
+    {
+        var m = r.Mapping(node, "battery", "energy_mwh", "power_mw", "charge_efficiency", "discharge_efficiency", "min_soc", "max_soc", "initial_soc");
+        return NewBattery(r, node, r.Number(r.Need(m, "energy_mwh", "battery"), "energy_mwh", 0), r.Number(r.Need(m, "power_mw", "battery"), "power_mw", 0),
+            r.Number(m, "charge_efficiency", 0.95), r.Number(m, "discharge_efficiency", 0.95), r.Number(m, "min_soc", 0.1), r.Number(m, "max_soc", 0.9),
+            r.Number(m, "initial_soc", 0.5));
+    }
+
+    private static Battery NewBattery(YamlNodeReader r, YamlNode node, double energyMwh, double powerMw, double charge = 0.95, double discharge = 0.95,
+        double minSoc = 0.1, double maxSoc = 0.9, double initialSoc = 0.5)
+    {
+        try
+        {
+            return new Battery(Energy.FromMegawattHours(energyMwh), Power.FromMegawatts(powerMw), charge, discharge, minSoc, maxSoc, initialSoc);
+        }
+        catch (ModelValidationException e)
+        {
+            throw r.Fail(node, e.Message);
+        }
     }
 
     private static ConnectionSpec Connection(YamlNodeReader r, YamlNode node, double defaultMw)
@@ -301,7 +326,7 @@ public static class ScenarioFile
 
     private static List<SiteSpec> Distributed(YamlNodeReader r, YamlMappingNode map, Random rng, List<SiteSpec> existing)
     {
-        var m = r.Mapping(map, "a distributed fleet", "generate", "prefix", "count", "areas", "it_mw", "pue", "connections", "grid_factor");
+        var m = r.Mapping(map, "a distributed fleet", "generate", "prefix", "count", "areas", "it_mw", "pue", "connections", "grid_factor", "batteries");
         var prefix = YamlNodeReader.Get(m, "prefix") is { } pn ? r.Text(pn, "prefix") : "dc";
         var count = r.Integer(m, "count", 50, 1, 100_000);
         var areas = YamlNodeReader.Get(m, "areas") is { } an ? r.Sequence(an, "areas").Children.Select(c => Area(r, c)).ToArray() : [.. JapanAreas.All];
@@ -325,6 +350,18 @@ public static class ScenarioFile
             {
                 throw r.Fail(cn, "connections needs at least one positive share.");
             }
+        }
+
+        // batteries: {share, power_share, hours}: that share of the sites (spread evenly) gets a battery of
+        // power_share × IT MW for the given hours, with the planner's default efficiencies and SoC limits.
+        double batteryShare = 0, powerShare = 0.25, hours = 2;
+        YamlNode? batteriesNode = YamlNodeReader.Get(m, "batteries");
+        if (batteriesNode is not null)
+        {
+            var b = r.Mapping(batteriesNode, "batteries", "share", "power_share", "hours");
+            batteryShare = r.Number(b, "share", 1, 0, 1);
+            powerShare = r.Number(b, "power_share", 0.25, 0.001, 10);
+            hours = r.Number(b, "hours", 2, 0.1, 100);
         }
 
         var capitals = areas.Select(a => Prefectures.All.Where(p => p.Area == a).Select(p => p.Capital).ToArray()).ToArray();
@@ -359,7 +396,9 @@ public static class ScenarioFile
             }
 
             given[kind]++;
-            result.Add(new SiteSpec($"{prefix}-{areas[ai].Code.ToLowerInvariant()}-{i + 1:000}", areas[ai], location, it, pue, new ConnectionSpec(s_kinds[kind], mw), line));
+            var battery = batteriesNode is not null && Math.Floor((i + 1) * batteryShare) > Math.Floor(i * batteryShare)
+                ? NewBattery(r, batteriesNode, it * powerShare * hours, it * powerShare) : null;
+            result.Add(new SiteSpec($"{prefix}-{areas[ai].Code.ToLowerInvariant()}-{i + 1:000}", areas[ai], location, it, pue, new ConnectionSpec(s_kinds[kind], mw), line, battery));
         }
 
         return result;

@@ -53,7 +53,8 @@ public sealed record ConnectionSpec(ConnectionKind Kind, double Megawatts, IRead
 /// <param name="Pue">Power usage effectiveness (grid draw = IT load × PUE), ≥ 1.</param>
 /// <param name="Connection">Its grid connection.</param>
 /// <param name="Line">Line of the scenario file that defined it (0 when built in code).</param>
-public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, double ItMw, double Pue, ConnectionSpec Connection, int Line = 0);
+/// <param name="Battery">The site's battery in the planner's model (energy, power, efficiencies, SoC limits), or none.</param>
+public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, double ItMw, double Pue, ConnectionSpec Connection, int Line = 0, Battery? Battery = null);
 
 /// <summary>
 /// The workload of a scenario, generated from calibrated statistics of public traces (see <see cref="Engine.WorkloadGenerator"/>)
