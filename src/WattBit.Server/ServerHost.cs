@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using WattBit.Cluster;
 using WattBit.Data.Storage;
 using WattBit.Server.Api;
 using WattBit.Server.Compat;
@@ -52,6 +53,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<DispatchBook>();
         builder.Services.AddSingleton<DispatchService>();
         builder.Services.AddSingleton<AreaMap>();
+        AddOrderRelay(builder);
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -125,5 +127,26 @@ internal static class ServerHost
         catalog.Warm();
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
+    }
+
+    /// <summary>
+    /// <c>WattBit:Cluster:Mode</c> absent or <c>None</c>: orders stay in the journal (no Orleans client). <c>Postgres</c>
+    /// (or <c>Embedded</c>, a silo on this machine): the server is a client of the cluster, started with the host, and
+    /// every issued order is accepted there before it is journalled.
+    /// </summary>
+    private static void AddOrderRelay(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(ClusterSettings.Section);
+        var mode = section["Mode"];
+        if (string.IsNullOrWhiteSpace(mode) || string.Equals(mode, "None", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton<IOrderRelay, NoOrderRelay>();
+            return;
+        }
+
+        var settings = section.Get<ClusterSettings>() ?? new ClusterSettings();
+        settings.Validate();
+        builder.UseOrleansClient(c => c.UseWattBitCluster(settings));
+        builder.Services.AddSingleton<IOrderRelay, Cluster.ClusterOrderRelay>();
     }
 }

@@ -39,6 +39,12 @@ internal sealed class ServerOptions
     /// </summary>
     public string? AreaMap { get; set; }
 
+    /// <summary>
+    /// In cluster mode (<c>WattBit:Cluster:Mode</c> set): how long issuing a curtailment order may retry the cluster before
+    /// it answers 503; default 10 seconds.
+    /// </summary>
+    public TimeSpan ClusterAcceptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Bearer-token settings; null = only API keys are accepted.</summary>
     public Security.JwtOptions? Jwt { get; set; }
 

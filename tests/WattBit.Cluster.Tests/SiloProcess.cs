@@ -47,6 +47,15 @@ internal sealed class SiloProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        // Run with this test assembly's runtime config and dependency manifest: they describe the folder as it is built
+        // (with the server referenced too, the shared ASP.NET framework supplies assemblies the silo's own manifest
+        // expects as files).
+        var tests = Path.Combine(AppContext.BaseDirectory, typeof(SiloProcess).Assembly.GetName().Name!);
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add("--runtimeconfig");
+        start.ArgumentList.Add(tests + ".runtimeconfig.json");
+        start.ArgumentList.Add("--depsfile");
+        start.ArgumentList.Add(tests + ".deps.json");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "WattBit.Cluster.Silo.dll"));
         foreach (var (key, value) in Arguments(settings))
         {

@@ -201,7 +201,10 @@ public sealed class SecurityTests(TestServer server)
             string id;
             using (var book = new OrderBook(options, time))
             {
-                id = book.Issue("tso-tk", "TK", "alpha", "s1", 3, TimeSpan.FromHours(2), TimeSpan.FromHours(3), null).Id;
+                var order = book.Draft("tso-tk", "TK", "alpha", "s1", 3, TimeSpan.FromHours(2), TimeSpan.FromHours(3), null);
+                Assert.Null(book.Find(order.Id));
+                book.Record(order);
+                id = order.Id;
                 book.Acknowledge("dc-alpha", book.Find(id)!);
             }
 

@@ -38,8 +38,8 @@ internal static class GridEndpoints
 
     private static bool CanSee(Caller c, CurtailmentOrder o) => (c.IsDcOperator && c.Operator == o.Operator) || c.IsGridOperatorOf(o.Area);
 
-    private static async Task<IResult> IssueAsync(IWattBitStore store, OrderBook book, DispatchService dispatch, EventHub events, ClaimsPrincipal user, string area,
-        CurtailmentRequest body, CancellationToken ct)
+    private static async Task<IResult> IssueAsync(IWattBitStore store, OrderBook book, IOrderRelay relay, Connections.SiteGrids grids, DispatchService dispatch,
+        EventHub events, ClaimsPrincipal user, string area, CurtailmentRequest body, CancellationToken ct)
     {
         if (Problems.UnlessGridOperatorOf(user, area, "issues curtailment orders there", out var a, out var caller) is { } denied)
         {
@@ -71,8 +71,20 @@ internal static class GridEndpoints
             return problems.Result();
         }
 
-        var order = book.Issue(caller.KeyId, a.Code, body.Operator, body.SiteId, body.ReductionMw, TimeSpan.FromMinutes(body.NoticeMinutes),
+        var order = book.Draft(caller.KeyId, a.Code, body.Operator, body.SiteId, body.ReductionMw, TimeSpan.FromMinutes(body.NoticeMinutes),
             TimeSpan.FromMinutes(body.ExpectedDurationMinutes), body.Reason);
+        try
+        {
+            // In cluster mode the order is durable there before it exists here; not cut short by the caller hanging up.
+            var limitMw = grids.Get(s.Value.Id.Value) is { Kind: WattBit.Planning.Model.ConnectionKind.Firm, LimitMw: { } firm } ? firm : maxMw;
+            await relay.AcceptAsync(order, s.Value, limitMw, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OrderRelayUnavailableException e)
+        {
+            return Problems.Unavailable(e.Message);
+        }
+
+        book.Record(order);
         events.Publish("curtailment-order", order.Area, order.Operator, order);
 
         // The order is issued whatever happens next; its dispatch must not be cut short by the grid operator hanging up.

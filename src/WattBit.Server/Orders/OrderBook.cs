@@ -49,15 +49,23 @@ internal sealed class OrderBook : IDisposable
         _journal = new JsonLinesJournal<JournalEntry>(options.Value.Journal, Apply);
     }
 
-    public CurtailmentOrder Issue(string actor, string area, string op, string siteId, double reductionMw, TimeSpan notice, TimeSpan duration, string? reason)
+    /// <summary>
+    /// A new order (fresh id, times from now) that is not yet recorded: <see cref="Record"/> journals it once the cluster,
+    /// if any, has accepted it, so an order refused there leaves nothing behind.
+    /// </summary>
+    public CurtailmentOrder Draft(string actor, string area, string op, string siteId, double reductionMw, TimeSpan notice, TimeSpan duration, string? reason)
+    {
+        var now = _time.GetUtcNow();
+        return new CurtailmentOrder("co-" + Guid.NewGuid().ToString("N"), area, op, siteId, reductionMw, now, now + notice, now + notice + duration, reason,
+            OrderState.Issued, actor, null, null);
+    }
+
+    /// <summary>Journals a drafted order as issued (flushed before returning).</summary>
+    public void Record(CurtailmentOrder order)
     {
         lock (_lock)
         {
-            var now = _time.GetUtcNow();
-            var order = new CurtailmentOrder("co-" + Guid.NewGuid().ToString("N"), area, op, siteId, reductionMw, now, now + notice, now + notice + duration, reason,
-                OrderState.Issued, actor, null, null);
-            Write(new JournalEntry(_seq + 1, now, actor, "order-issued", order, null));
-            return order;
+            Write(new JournalEntry(_seq + 1, _time.GetUtcNow(), order.IssuedBy, "order-issued", order, null));
         }
     }
 

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using WattBit.Cluster.Orders;
+using WattBit.Cluster.Sites;
+using WattBit.Server.Orders;
+using WattBit.Sites;
+
+namespace WattBit.Server.Cluster;
+
+/// <summary>
+/// Sends issued curtailment orders to the Orleans cluster: configures the site's <see cref="ISiteGrain"/> from the
+/// server's site model when it differs, then <see cref="ICurtailmentOrderGrain.AcceptAsync"/> with the server's order id
+/// as the idempotency key, retried with a short back-off until <see cref="ServerOptions.ClusterAcceptTimeout"/> has
+/// passed. Thread-safe (the cluster client is).
+/// </summary>
+internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<ServerOptions> options, ILogger<ClusterOrderRelay> logger)
+    : IOrderRelay
+{
+    public bool IsCluster => true;
+
+    public async Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct)
+    {
+        var setup = new SiteSetup(site.Id.Value, site.Area.Code, site.ItCapacity.Megawatts, site.Pue, limitMw);
+        var request = new OrderRequest(order.Id, order.Area, site.Id.Value, order.ReductionMw, order.IssuedAt, order.EffectiveAt, order.ExpectedEndAt,
+            order.Reason, order.IssuedBy);
+        var budget = options.Value.ClusterAcceptTimeout;
+        // The bound and the back-off are network time, not the server's clock (which a test or a replay may hold still).
+        var clock = TimeProvider.System;
+        var start = clock.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            var left = budget - clock.GetElapsedTime(start);
+            try
+            {
+                await AcceptOnceAsync(setup, request).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                if (e is ArgumentException)
+                {
+                    // Refused by the grain (not a transport failure): retrying cannot help.
+                    throw new OrderRelayUnavailableException($"The cluster refused order {order.Id}: {e.Message}", e);
+                }
+
+                left = budget - clock.GetElapsedTime(start);
+                LogAttemptFailed(logger, order.Id, attempt, e.GetType().Name, e.Message);
+                if (left <= delay)
+                {
+                    throw new OrderRelayUnavailableException(
+                        $"The cluster did not accept order {order.Id} within {budget.TotalSeconds:0.#} s ({attempt} attempt(s); last: {e.Message}). Nothing was stored; issue the order again.", e);
+                }
+
+                await Task.Delay(delay, clock, ct).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            }
+        }
+    }
+
+    private async Task AcceptOnceAsync(SiteSetup setup, OrderRequest request)
+    {
+        var site = client.GetGrain<ISiteGrain>(setup.SiteId);
+        if ((await site.GetAsync().ConfigureAwait(false)).Setup != setup)
+        {
+            await site.ConfigureAsync(setup).ConfigureAwait(false);
+        }
+
+        var receipt = await client.GetGrain<ICurtailmentOrderGrain>(request.OrderId).AcceptAsync(request).ConfigureAwait(false);
+        LogAccepted(logger, receipt.OrderId, receipt.AlreadyKnown);
+    }
+
+    [LoggerMessage(EventId = 7601, Level = LogLevel.Information, Message = "Order {OrderId} accepted by the cluster (already known: {AlreadyKnown}).")]
+    private static partial void LogAccepted(ILogger logger, string orderId, bool alreadyKnown);
+
+    [LoggerMessage(EventId = 7602, Level = LogLevel.Warning, Message = "Order {OrderId}: cluster attempt {Attempt} failed ({Error}: {Message}).")]
+    private static partial void LogAttemptFailed(ILogger logger, string orderId, int attempt, string error, string message);
+}

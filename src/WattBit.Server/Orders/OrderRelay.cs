@@ -1,0 +1,36 @@
+using WattBit.Sites;
+
+namespace WattBit.Server.Orders;
+
+/// <summary>
+/// Where an issued curtailment order goes before the server answers: nowhere (<see cref="NoOrderRelay"/>, the default:
+/// the journal is the only copy) or the Orleans cluster (<see cref="Cluster.ClusterOrderRelay"/>, when
+/// <c>WattBit:Cluster:Mode</c> is set). Implementations are thread-safe.
+/// </summary>
+internal interface IOrderRelay
+{
+    /// <summary>Whether orders go to a cluster (false for the default relay).</summary>
+    bool IsCluster { get; }
+
+    /// <summary>
+    /// Hands the order to the cluster and returns once it is durably accepted there; the order id is the idempotency key,
+    /// so a retry of the same order is harmless.
+    /// </summary>
+    /// <param name="order">The order, not yet journalled.</param>
+    /// <param name="site">The site it addresses, from the server's store (its id is operator-scoped).</param>
+    /// <param name="limitMw">The site's grid connection limit, MW (its full-load draw when it has no firm limit).</param>
+    /// <param name="ct">Cancels the wait.</param>
+    /// <exception cref="OrderRelayUnavailableException">The cluster did not accept it within the bounded time.</exception>
+    Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct);
+}
+
+/// <summary>The default relay: orders stay in the server's journal only.</summary>
+internal sealed class NoOrderRelay : IOrderRelay
+{
+    public bool IsCluster => false;
+
+    public Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>The cluster did not accept an order in time; nothing of the order was journalled.</summary>
+internal sealed class OrderRelayUnavailableException(string message, Exception? inner) : Exception(message, inner);
