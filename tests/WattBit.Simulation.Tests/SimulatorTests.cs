@@ -218,6 +218,27 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public void CurtailmentOrders_UnderThePlannerPolicy_GoThroughItsDispatcher_AndLimitsHold()
+    {
+        var result = Run(TestScenarios.Yaml(events: "events:\n  - {kind: faults, rate_per_year: 200, hours: 6, limit_share: 0.3}"));
+        var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
+        Assert.True(planner.OrdersDispatched > 0, $"{planner.OrdersDispatched} dispatched, {planner.OrdersToFallback} to the fallback");
+        Assert.True(planner.JobsMovedOnOrders + planner.JobsResumed > 0);
+        Assert.Equal(0, planner.SiteStepsOverLimit);
+        Assert.Equal(0, planner.OrderStepsMissed);
+
+        // The greedy WattBit policy keeps the engine's own rule.
+        var greedy = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
+        Assert.Equal(0, greedy.OrdersDispatched + greedy.OrdersToFallback + greedy.JobsMovedOnOrders);
+
+        // Same seed, same outcome.
+        var again = Run(TestScenarios.Yaml(events: "events:\n  - {kind: faults, rate_per_year: 200, hours: 6, limit_share: 0.3}"))
+            .Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
+        Assert.Equal((planner.OrdersDispatched, planner.OrdersToFallback, planner.JobsMovedOnOrders, planner.Overall),
+            (again.OrdersDispatched, again.OrdersToFallback, again.JobsMovedOnOrders, again.Overall));
+    }
+
+    [Fact]
     public void PlannedMaintenance_IsKnownToWattBit_SoNothingIsCurtailed()
     {
         var result = Run(TestScenarios.Yaml(events: "events:\n  - {kind: maintenance, area: KY, start: 2025-05-03, end: 2025-05-10, limit_share: 0.2}"));

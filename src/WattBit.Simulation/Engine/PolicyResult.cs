@@ -68,6 +68,15 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// <summary>Equivalent full cycles: energy delivered over the fleet's usable battery energy ((max − min SoC) × capacity).</summary>
     public double BatteryCycles { get; init; }
 
+    /// <summary>Curtailment orders (a site's load over its actual room at the start of a cut) the planner's dispatcher met with its own actions (wattbit-planner only).</summary>
+    public int OrdersDispatched { get; init; }
+
+    /// <summary>Curtailment orders the dispatcher's fallback decided, or that the engine's most-slack-first stops had to finish (wattbit-planner only).</summary>
+    public int OrdersToFallback { get; init; }
+
+    /// <summary>Jobs the dispatcher moved to another site of the area on an order, continuing there at the next step.</summary>
+    public int JobsMovedOnOrders { get; init; }
+
     /// <summary>Wall time of this policy's run (planning and stepping), as measured by the injected time provider.</summary>
     public TimeSpan Elapsed { get; init; }
 

@@ -1,3 +1,4 @@
+using WattBit.Planning.Dispatch;
 using WattBit.Simulation.Policies;
 using WattBit.Simulation.Scenarios;
 
@@ -160,12 +161,13 @@ public static class Simulator
         private readonly PolicyContext _context = new(world, workload, forecast);
         private readonly List<int>[] _siteJobs = [.. Enumerable.Range(0, world.Scenario.Sites.Count).Select(_ => new List<int>())];
         private readonly int[] _start = new int[workload.Jobs.Count];
+        private readonly int[] _siteOf = new int[workload.Jobs.Count];
         private readonly int[] _end = new int[workload.Jobs.Count];
         private readonly bool[] _late = new bool[workload.Jobs.Count];
         private readonly List<int> _active = [];
         private double[][] _stack = [];
         private int _watch;
-        private int _lateJobs, _resumed, _lost;
+        private int _lateJobs, _resumed, _lost, _ordersDispatched, _ordersToFallback, _movedOnOrders;
         private readonly double[] _soc = [.. world.Scenario.Sites.Select(x => x.Battery?.InitialEnergy.MegawattHours ?? 0)];
         private readonly bool[] _cheap = new bool[world.AreaCodes.Count];
         private readonly bool[] _dear = new bool[world.AreaCodes.Count];
@@ -330,6 +332,9 @@ public static class Simulator
                 BatteryCycles = Cycles(sites),
                 OrderStepsMet = ordersMet,
                 OrderStepsMissed = ordersMissed,
+                OrdersDispatched = _ordersDispatched,
+                OrdersToFallback = _ordersToFallback,
+                JobsMovedOnOrders = _movedOnOrders,
             };
         }
 
@@ -339,6 +344,7 @@ public static class Simulator
             var jobs = workload.Jobs;
             _context.Commit(j, site, start, steps);
             _siteJobs[site].Add(j);
+            _siteOf[j] = site;
             _start[j] = start;
             _end[j] = start + steps;
             if (_end[j] > jobs.Deadline[j] && !_late[j])
@@ -420,6 +426,13 @@ public static class Simulator
             }
 
             var load = _context.Load[s][t];
+            if (policy is PlannerPolicy planner)
+            {
+                load = Dispatch(planner, s, t, until, room, load);
+            }
+
+            // The engine's own rule, most slack first, is the final safety net: whatever the dispatcher's actions left
+            // over the site's actual room is stopped here, so no site exceeds its limit.
             foreach (var j in _active)
             {
                 if (load <= room + 1e-9)
@@ -427,26 +440,102 @@ public static class Simulator
                     break;
                 }
 
-                var left = _end[j] - t;
-                _context.Uncommit(j, s, t, _end[j]);
-                Watch(j, s, t, _end[j], -1);
-                list.Remove(j);
-                load -= jobs.PowerMw[j];
-                var resumed = t + 1 < world.Steps ? policy.Resume(_context, j, t + 1, left, s, until) : JobPlacement.Unserved;
-                if (resumed.Site < 0)
+                if (RunsAt(j, s, t))
                 {
-                    _lost++;
-                    _lostMwh += jobs.PowerMw[j] * left * world.StepHours;
-                    _end[j] = t;
-                }
-                else
-                {
-                    _resumed++;
-                    Run(j, resumed.Site, resumed.Start, left);
+                    load -= Requeue(j, s, t, until);
                 }
             }
 
             return Math.Max(0, load);
+        }
+
+        // Delivers the order to the planner's dispatcher (docs/decisions/0064) and applies its actions: a move continues
+        // the job at the target from the next step when it has room at every remaining step (else the job is re-queued);
+        // defer, pause, stop and powering down re-queue the job; the battery is the engine's own state. An order counts
+        // as dispatched when the strategy met it and the safety net had nothing left to stop. Returns the load left.
+        private double Dispatch(PlannerPolicy planner, int s, int t, int until, double room, double load)
+        {
+            var jobs = workload.Jobs;
+            var list = _siteJobs[s];
+            var decision = planner.Dispatch(_context, s, t, until, load - room, _siteJobs, _start, _end, out var sites);
+            foreach (var a in decision.Actions)
+            {
+                if (a.Kind == DispatchActionKind.PowerDownSite)
+                {
+                    foreach (var k in _active)
+                    {
+                        if (RunsAt(k, s, t))
+                        {
+                            load -= Requeue(k, s, t, until);
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (a.WorkloadId.Length < 2 || a.From.Value != world.Scenario.Sites[s].Id ||
+                    !int.TryParse(a.WorkloadId.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var j) ||
+                    (uint)j >= (uint)jobs.Count || !RunsAt(j, s, t))
+                {
+                    continue;
+                }
+
+                var to = a.To is { } id ? decision.After.IndexOf(id) : -1;
+                var left = _end[j] - t;
+                if (a.Kind is DispatchActionKind.CheckpointAndMove or DispatchActionKind.RestartElsewhere && to > 0 &&
+                    planner.CanContinue(_context, sites[to], t + 1, left, jobs.PowerMw[j]))
+                {
+                    _context.Uncommit(j, s, t, _end[j]);
+                    Watch(j, s, t, _end[j], -1);
+                    list.Remove(j);
+                    load -= jobs.PowerMw[j];
+                    _movedOnOrders++;
+                    Run(j, sites[to], t + 1, left);
+                }
+                else
+                {
+                    load -= Requeue(j, s, t, until);
+                }
+            }
+
+            if (decision.Met && !decision.UsedFallback && load <= room + 1e-9)
+            {
+                _ordersDispatched++;
+            }
+            else
+            {
+                _ordersToFallback++;
+            }
+
+            return load;
+        }
+
+        // Whether job j runs at site s at step t (not yet stopped, moved or re-queued by this order).
+        private bool RunsAt(int j, int s, int t) => _siteOf[j] == s && _start[j] <= t && _end[j] > t;
+
+        // Stops job j at site s from step t and resumes it where and when the policy finds room after the order (from
+        // where it stopped: the jobs checkpoint), or loses it. Returns the IT power freed at s, MW.
+        private double Requeue(int j, int s, int t, int until)
+        {
+            var jobs = workload.Jobs;
+            var left = _end[j] - t;
+            _context.Uncommit(j, s, t, _end[j]);
+            Watch(j, s, t, _end[j], -1);
+            _siteJobs[s].Remove(j);
+            var resumed = t + 1 < world.Steps ? policy.Resume(_context, j, t + 1, left, s, until) : JobPlacement.Unserved;
+            if (resumed.Site < 0)
+            {
+                _lost++;
+                _lostMwh += jobs.PowerMw[j] * left * world.StepHours;
+                _end[j] = t;
+            }
+            else
+            {
+                _resumed++;
+                Run(j, resumed.Site, resumed.Start, left);
+            }
+
+            return jobs.PowerMw[j];
         }
 
         private void ServeInference(int t, double[] running, double[] served, double[] excess, ref double unserved, ref long missSteps)

@@ -1,3 +1,4 @@
+using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Planning.Planner;
 using WattBit.Signals;
@@ -17,8 +18,9 @@ namespace WattBit.Simulation.Policies;
 /// summed), so a national year is 365 small LPs. Each planned job is then put on the lowest-PUE site of its planned
 /// site or area that holds it at the planned start; jobs the plan leaves out, that no single site holds at the planned
 /// start, or whose window is longer than the horizon are placed by the greedy <see cref="WattBitPolicy"/>. Like it, the
-/// policy never places load over a limit it knows, and the engine's dispatcher enforces unforeseen cuts
-/// (docs/decisions/0064).
+/// policy never places load over a limit it knows; unforeseen cuts are curtailment orders that the engine hands to the
+/// planner's real-time <see cref="Dispatcher"/> (<see cref="Dispatch"/>), its own most-slack-first stops staying the
+/// final safety net (docs/decisions/0064).
 /// </summary>
 public sealed class PlannerPolicy : SimulationPolicy
 {
@@ -30,6 +32,7 @@ public sealed class PlannerPolicy : SimulationPolicy
 
     private readonly WattBitPolicy _greedy = new();
     private readonly OptimisingPlanner _planner;
+    private readonly Dispatcher _dispatcher;
     private readonly TimeProvider _time;
     private readonly Dictionary<int, (int Group, int Start)> _plan = [];
     private int[][] _groups = [];
@@ -43,6 +46,9 @@ public sealed class PlannerPolicy : SimulationPolicy
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
         _planner = new OptimisingPlanner(time);
+
+        // A budget no order comes near, so the strategy never times out into the fallback and a seed gives one report.
+        _dispatcher = new Dispatcher(time, budget: TimeSpan.FromHours(1));
     }
 
     /// <inheritdoc/>
@@ -119,10 +125,15 @@ public sealed class PlannerPolicy : SimulationPolicy
         var dayStart = world.TimeAt(day);
         foreach (var p in plan.Jobs)
         {
-            if (p.Site is not { } site || p.Start is not { } start)
+            if (p.Site is null || p.Start is not { } start || p.Runs.Count == 0)
             {
                 continue;
             }
+
+            // The engine runs a job as one contiguous piece at one site, so a job is placed at the site of its first run.
+            // The simulation's jobs are planned as non-interruptible, and the optimiser moves only interruptible jobs, so
+            // every planned job has a single run and this loses nothing (docs/decisions/0064).
+            var site = p.SiteOf(0);
 
             var j = int.Parse(p.JobId.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
             var step = day + (int)Math.Round((start - dayStart).TotalHours * _perHour);
@@ -151,6 +162,91 @@ public sealed class PlannerPolicy : SimulationPolicy
         FallbackJobs++;
         return _greedy.Place(context, job);
     }
+
+    /// <summary>
+    /// Hands a curtailment order at <paramref name="site"/> and step <paramref name="t"/> to the planner's real-time
+    /// <see cref="Dispatcher"/>: the fleet state is the affected site and the other sites of its area, each at its actual
+    /// limit now with its running jobs (interruptible: the engine's jobs checkpoint), and inference as base load at the
+    /// other sites; the affected site's battery is left out, as the engine's battery state already covers what it can.
+    /// </summary>
+    /// <param name="context">Policy context.</param>
+    /// <param name="site">Affected site.</param>
+    /// <param name="t">Step of the order.</param>
+    /// <param name="until">First step after the cut.</param>
+    /// <param name="shedIt">Job IT load over the site's actual room, MW.</param>
+    /// <param name="running">Jobs committed at each site (the engine's lists; those with start &lt;= t &lt; end run now).</param>
+    /// <param name="start">First step of each job's current piece.</param>
+    /// <param name="end">Step after each job's current piece.</param>
+    /// <param name="sites">The engine's index of each site of the returned state, in state order.</param>
+    internal DispatchDecision Dispatch(PolicyContext context, int site, int t, int until, double shedIt, IReadOnlyList<List<int>> running,
+        int[] start, int[] end, out int[] sites)
+    {
+        var world = context.World;
+        var specs = world.Scenario.Sites;
+        var jobs = context.Workload.Jobs;
+        var now = world.TimeAt(t);
+        sites = [site, .. context.SitesByArea[world.SiteArea[site]].Where(q => q != site)];
+        var states = new SiteState[sites.Length];
+        var dcs = new DcSite[sites.Length];
+        var ids = new SiteId[sites.Length];
+        for (var i = 0; i < sites.Length; i++)
+        {
+            var q = sites[i];
+            var spec = specs[q];
+            ids[i] = new SiteId(spec.Id);
+            var inference = i == 0 ? 0 : context.Workload.InferenceMw[q][t];
+            var model = new Site(ids[i], spec.Id, spec.Area, Power.FromMegawatts(context.ItMw[q]), context.Pue[q], spec.Location);
+            dcs[i] = new DcSite(model, 0, GridConnection.FirmOf(Power.FromMegawatts(Math.Max(0, world.LimitMw[q][t]))), baseLoad: Power.FromMegawatts(inference));
+            states[i] = new SiteState(dcs[i], Power.FromMegawatts(Math.Max(0, world.LimitMw[q][t])), Energy.Zero, CostPerMwh: context.Forecast[world.SiteArea[q]][t]);
+        }
+
+        var step = world.Scenario.Step;
+        var workloads = new List<RunningWorkload>();
+        for (var i = 0; i < sites.Length; i++)
+        {
+            foreach (var j in running[sites[i]])
+            {
+                if (start[j] > t || end[j] <= t)
+                {
+                    continue;
+                }
+
+                var kind = jobs.Class[j] switch
+                {
+                    Engine.JobClass.Training => WorkloadKind.Training,
+                    Engine.JobClass.Backup => WorkloadKind.Backup,
+                    _ => WorkloadKind.Batch,
+                };
+                workloads.Add(new RunningWorkload(JobId(j), kind, "simulation", ids[i], Power.FromMegawatts(jobs.PowerMw[j]), 0, 1, true, TimeSpan.Zero, 0,
+                    TimeSpan.Zero, ids, world.TimeAt(jobs.Deadline[j]), step * (end[j] - t)));
+            }
+        }
+
+        // The engine's jobs checkpoint at once and carry no state, so a move takes only the network's latency; the
+        // one-minute notice stands for it, and a moved job continues at the next step.
+        var order = new CurtailmentOrder(now, ids[0], Power.FromMegawatts(shedIt * context.Pue[site]), TimeSpan.FromMinutes(1), step * Math.Max(1, until - t));
+        return _dispatcher.Handle(order, new FleetState(now, states, workloads, new Network(dcs)));
+    }
+
+    /// <summary>
+    /// Whether a job of <paramref name="power"/> MW can continue at <paramref name="site"/> for every step of
+    /// [start, start + steps): its planned room (less committed load) holds it at every step, and its actual room (limit
+    /// now, less committed load and inference) at the first; a cut at the target later is an order there.
+    /// </summary>
+    internal bool CanContinue(PolicyContext context, int site, int start, int steps, double power)
+    {
+        var world = context.World;
+        if (start + steps > world.Steps || !_greedy.Fits(context, site, start, steps, power))
+        {
+            return false;
+        }
+
+        var actual = Math.Min(world.LimitMw[site][start] / context.Pue[site], context.ItMw[site]) - context.Workload.InferenceMw[site][start];
+        return context.Load[site][start] + power <= actual + 1e-9;
+    }
+
+    /// <summary>The planner's id of a simulation job.</summary>
+    internal static string JobId(int job) => "j" + job.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc/>
     public override JobPlacement Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil) =>
@@ -202,7 +298,7 @@ public sealed class PlannerPolicy : SimulationPolicy
         var workloads = new List<PlanningWorkload>(jobs.Count);
         foreach (var j in jobs)
         {
-            workloads.Add(new BatchWork("j" + j.ToString(System.Globalization.CultureInfo.InvariantCulture), "simulation", world.TimeAt(set.Release[j]),
+            workloads.Add(new BatchWork(JobId(j), "simulation", world.TimeAt(set.Release[j]),
                 world.TimeAt(set.Deadline[j]), world.Scenario.Step * set.Duration[j], Power.FromMegawatts(set.PowerMw[j]), interruptible: false,
                 home: sites[_groupOfSite[set.Home[j]]].Id.Value));
         }

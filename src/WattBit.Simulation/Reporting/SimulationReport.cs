@@ -101,7 +101,7 @@ public static class SimulationReport
             .Append(Enc(FormattableString.Invariant($"{s.Sites.Count} sites in {s.Sites.Select(x => x.Area.Code).Distinct().Count()} areas, {result.Workload.Jobs.Count:N0} deferrable jobs, target IT load {s.Workload.TargetMw:0.#} MW; ")))
             .Append(Enc(FormattableString.Invariant($"policies minimise {s.Objective.ToString().ToLowerInvariant()} on forecasts with {s.ForecastError:P0} error, judged on actuals. Simulated in {result.Elapsed.TotalSeconds:0.0} s")))
             .Append(Enc(string.Concat(result.Policies.Select(p => FormattableString.Invariant($"; {PolicyFactory.Name(p.Policy)} {p.Elapsed.TotalSeconds:0.0} s")
-                + (p.PlanningTime > TimeSpan.Zero ? FormattableString.Invariant($" ({p.PlanningTime.TotalSeconds:0.0} s in the optimiser, {p.JobsAsPlanned:N0} jobs as planned)") : string.Empty)))))
+                + (p.PlanningTime > TimeSpan.Zero ? FormattableString.Invariant($" ({p.PlanningTime.TotalSeconds:0.0} s in the optimiser, {p.JobsAsPlanned:N0} jobs as planned; curtailment orders: {p.OrdersDispatched:N0} met by its dispatcher, {p.OrdersToFallback:N0} by the fallback, {p.JobsMovedOnOrders:N0} jobs moved)") : string.Empty)))))
             .Append(".</p>");
 
         html.Append("<h2>Comparison</h2><table><tr><th>policy</th><th>energy MWh</th><th>cost M JPY</th><th>lifecycle tCO2</th><th>direct tCO2</th><th>curtailment absorbed MWh</th><th>hours any site over limit</th><th>site-steps over limit</th><th>late jobs</th><th>unserved MWh (IT)</th><th>jobs moved</th>")
