@@ -50,7 +50,7 @@ public sealed class EmbeddedTests : IAsyncLifetime
 
         Assert.False(first.AlreadyKnown);
         Assert.True(again.AlreadyKnown);
-        var ended = await WaitAsync(grain, s => s.Status == OrderStatus.Ended);
+        var ended = await OrderWaits.UntilAsync(grain, s => s.Status == OrderStatus.Ended);
         var state = await site.GetAsync();
         var execution = Assert.Single(state.Executions);
         Assert.Equal(order.OrderId, execution.OrderId);
@@ -74,7 +74,7 @@ public sealed class EmbeddedTests : IAsyncLifetime
 
         await grain.AcceptAsync(order);
 
-        var ended = await WaitAsync(grain, s => s.Status == OrderStatus.Ended);
+        var ended = await OrderWaits.UntilAsync(grain, s => s.Status == OrderStatus.Ended);
         Assert.False(ended.EffectiveMet);
         Assert.NotNull(ended.Execution);
         Assert.Equal([DeadlineKind.Effective, DeadlineKind.End], ended.Reports.Select(r => r.Kind).Order());
@@ -117,21 +117,6 @@ public sealed class EmbeddedTests : IAsyncLifetime
         {
             var local = cases[i].Run(TimeProvider.System);
             Assert.All(local.Zip(outcomes[i].Policies), p => Assert.True(p.First.SameAs(p.Second)));
-        }
-    }
-
-    private static async Task<OrderSnapshot> WaitAsync(ICurtailmentOrderGrain grain, Func<OrderSnapshot, bool> done)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var s = await grain.GetAsync();
-            if (done(s))
-            {
-                return s;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cts.Token);
         }
     }
 }

@@ -82,7 +82,7 @@ public sealed class ServerClientTests : IAsyncLifetime
         var site = grains.GetGrain<ISiteGrain>(siteId);
         var setup = (await site.GetAsync()).Setup;
         Assert.Equal(new SiteSetup(siteId, "TK", 10.0, 1.2, 12.0), setup);
-        var executed = await WaitAsync(grain, s => s.Status != OrderStatus.Accepted);
+        var executed = await OrderWaits.UntilAsync(grain, s => s.Status != OrderStatus.Accepted);
         Assert.Equal(id, Assert.Single((await site.GetAsync()).Executions).OrderId);
         Assert.Equal(id, executed.Execution!.OrderId);
 
@@ -104,20 +104,5 @@ public sealed class ServerClientTests : IAsyncLifetime
         var list = await (await tso.GetAsync("/api/curtailment-orders")).OkJsonAsync();
         Assert.Equal([id], list.EnumerateArray().Select(o => o.GetProperty("id").GetString()));
         Assert.Equal(journal, await File.ReadAllLinesAsync(server.JournalPath));
-    }
-
-    private static async Task<OrderSnapshot> WaitAsync(ICurtailmentOrderGrain grain, Func<OrderSnapshot, bool> done)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var s = await grain.GetAsync();
-            if (done(s))
-            {
-                return s;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cts.Token);
-        }
     }
 }
