@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace WattBit.Cli.Tests;
 
@@ -11,15 +10,7 @@ internal static class WattbitProcess
     public static async Task<Result> RunAsync(string workingDirectory, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "wattbit.dll");
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
+        var start = Testing.DotnetProcess.StartInfo(workingDirectory);
         start.ArgumentList.Add(dll);
         foreach (var a in args)
         {

@@ -39,14 +39,7 @@ internal sealed class SiloProcess : IDisposable
 
     public static async Task<SiloProcess> StartAsync(ClusterSettings settings, TimeSpan timeout)
     {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
+        var start = Testing.DotnetProcess.StartInfo();
         // Run with this test assembly's runtime config and dependency manifest: they describe the folder as it is built
         // (with the server referenced too, the shared ASP.NET framework supplies assemblies the silo's own manifest
         // expects as files).

@@ -57,15 +57,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
         var folder = Directory.CreateTempSubdirectory("wattbit-dashboard-").FullName;
         var port = FreePort();
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
+        var start = Testing.DotnetProcess.StartInfo(folder);
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
