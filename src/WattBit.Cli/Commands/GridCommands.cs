@@ -22,6 +22,7 @@ internal static class GridCommands
         grid.Subcommands.Add(PowerFlow());
         grid.Subcommands.Add(Headroom(time));
         grid.Subcommands.Add(Connect(time));
+        grid.Subcommands.Add(JapanCommands.Create());
         return grid;
     }
 

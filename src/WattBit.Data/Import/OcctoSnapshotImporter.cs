@@ -1,4 +1,3 @@
-using System.Text.Json;
 using WattBit.Areas;
 using WattBit.Formats;
 using WattBit.Time;
@@ -37,90 +36,18 @@ public static class OcctoSnapshotImporter
         return Parse(File.ReadAllBytes(path), path);
     }
 
-    /// <summary>Parses a snapshot's bytes (UTF-8 JSON).</summary>
+    /// <summary>Parses a snapshot's bytes (UTF-8 JSON) with the one OCCTO reader, <see cref="OcctoDay"/>.</summary>
     /// <exception cref="InputFormatException">The content is not valid JSON or lacks the expected parts.</exception>
     public static OcctoSnapshot Parse(ReadOnlyMemory<byte> content, string source)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(content);
-        }
-        catch (JsonException e)
-        {
-            throw new InputFormatException(source, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, "not valid JSON: " + e.Message);
-        }
-
-        using (doc)
-        {
-            var root = doc.RootElement;
-            var dayText = Get(root, source, "meta", "targetDate").GetString() ?? string.Empty;
-            if (!AreaSupplyDemandImporter.TryParseDate(dayText, out var day))
-            {
-                throw new InputFormatException(source, 0, 0, $"meta.targetDate '{dayText}' is not a date.");
-            }
-
-            var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9));
-            var interties = new List<IntertieFlow>();
-            foreach (var s in Get(root, source, "flows", "intertieSeries").EnumerateArray())
-            {
-                var name = s.GetProperty("intertieName").GetString() ?? "?";
-                var from = JapanAreas.TryFind(s.GetProperty("sourceArea").GetString(), out var f) ? f : null;
-                var to = JapanAreas.TryFind(s.GetProperty("targetArea").GetString(), out var t) ? t : null;
-                interties.Add(new IntertieFlow(name, from, to, Series(s.GetProperty("values"), start, source, $"intertie {name}")));
-            }
-
-            var demand = new Dictionary<string, TimeSeries>(StringComparer.Ordinal);
-            var supply = new Dictionary<string, TimeSeries>(StringComparer.Ordinal);
-            foreach (var a in Get(root, source, "reserves", "areaSeries").EnumerateArray())
-            {
-                var areaName = a.GetProperty("area").GetString();
-                if (!JapanAreas.TryFind(areaName, out var area))
-                {
-                    throw new InputFormatException(source, 0, 0, $"reserves.areaSeries: unknown area '{areaName}'.");
-                }
-
-                demand[area.Code] = Series(a.GetProperty("demandMw"), start, source, $"{area.Code} demand");
-                supply[area.Code] = Series(a.GetProperty("supplyMw"), start, source, $"{area.Code} supply");
-            }
-
-            return new OcctoSnapshot(source, day, interties, demand, supply);
-        }
+        var day = OcctoDay.Parse(content, source);
+        var start = day.Start;
+        var interties = day.Ties.Select(t => new IntertieFlow(t.Name, t.From, t.To, Series(t.FlowMw, start, $"intertie {t.Name}"))).ToList();
+        var demand = day.DemandMw.ToDictionary(x => x.Key, x => Series(x.Value, start, $"{x.Key} demand"), StringComparer.Ordinal);
+        var supply = day.SupplyMw.ToDictionary(x => x.Key, x => Series(x.Value, start, $"{x.Key} supply"), StringComparer.Ordinal);
+        return new OcctoSnapshot(source, day.Day, interties, demand, supply);
     }
 
-    private static JsonElement Get(JsonElement root, string source, params string[] path)
-    {
-        var e = root;
-        foreach (var p in path)
-        {
-            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(p, out e))
-            {
-                throw new InputFormatException(source, 0, 0, $"missing '{string.Join('.', path)}': not an OCCTO grid-observatory snapshot.");
-            }
-        }
-
-        return e;
-    }
-
-    private static TimeSeries Series(JsonElement values, DateTimeOffset start, string source, string what)
-    {
-        if (values.ValueKind != JsonValueKind.Array || values.GetArrayLength() != 48)
-        {
-            throw new InputFormatException(source, 0, 0, $"{what}: expected 48 half-hourly values.");
-        }
-
-        var v = new double[48];
-        var i = 0;
-        foreach (var x in values.EnumerateArray())
-        {
-            v[i++] = x.ValueKind switch
-            {
-                JsonValueKind.Number => x.GetDouble(),
-                JsonValueKind.Null => double.NaN,
-                _ => throw new InputFormatException(source, 0, 0, $"{what}: value {i} is {x.ValueKind}, not a number."),
-            };
-        }
-
-        return TimeSeries.Wrap(start, s_step, v, SeriesUnit.Megawatts, what);
-    }
+    private static TimeSeries Series(double[] values, DateTimeOffset start, string what) =>
+        TimeSeries.Wrap(start, s_step, values, SeriesUnit.Megawatts, what);
 }

@@ -1,0 +1,260 @@
+using System.Globalization;
+using WattBit.Formats;
+using WattBit.Grid.PowerFlow;
+
+namespace WattBit.Grid.Japan;
+
+/// <summary>One row of a replay (formats.md §8).</summary>
+/// <param name="Line">OCCTO line name, or tie name.</param>
+/// <param name="Area">The area's Japanese name as OCCTO writes it; empty for a tie.</param>
+/// <param name="VoltageKv">Voltage class, kV (NaN for a tie).</param>
+/// <param name="Slot">Half-hour 0..47 in file order.</param>
+/// <param name="ObservedMw">Observed flow, MW, in the file's positive direction.</param>
+/// <param name="ModelledMw">Modelled flow in the same direction, MW; NaN where the model has no branch for the line.</param>
+public sealed record ReplayRow(string Line, string Area, double VoltageKv, int Slot, double ObservedMw, double ModelledMw);
+
+/// <summary>The accuracy of one replayed day.</summary>
+/// <param name="Day">The day.</param>
+/// <param name="Lines">Trunk lines in the day's file.</param>
+/// <param name="LinesMatched">Of those, lines the model has a branch for.</param>
+/// <param name="RSquared">1 − SSE/SST of modelled against observed over every matched line and slot.</param>
+/// <param name="DirectionShare">Share of matched line-slots with |observed| &gt; 100 MW where the modelled flow has the same sign.</param>
+/// <param name="TieError">Mean absolute tie error over mean absolute tie flow, all modelled ties (links follow their set-point).</param>
+/// <param name="AcTieError">The same over the AC ties only (impedance branches: the model's own result).</param>
+public sealed record ReplayMetrics(DateOnly Day, int Lines, int LinesMatched, double RSquared, double DirectionShare, double TieError, double AcTieError)
+{
+    /// <summary>Share of the day's lines matched to a branch.</summary>
+    public double MatchedShare => Lines == 0 ? double.NaN : (double)LinesMatched / Lines;
+}
+
+/// <summary>A replayed day: rows and metrics.</summary>
+/// <param name="Metrics">Accuracy figures.</param>
+/// <param name="Rows">One row per observed line (then tie) and slot.</param>
+public sealed record ReplayResult(ReplayMetrics Metrics, IReadOnlyList<ReplayRow> Rows);
+
+/// <summary>
+/// Runs the Japan backbone on one OCCTO day (formats.md §8, decision 0102): each plant's units drive its generator;
+/// each area's demand is spread by the buses' load shares and its generation outside the listed units (demand plus net
+/// export minus the placed units: solar, wind, small plants, unplaced units) by their other shares; the HVDC and
+/// converter links carry their observed flows; the existing <see cref="DcPowerFlow"/> machinery (<see cref="DcModel"/>)
+/// solves each half-hour. Thread-safe.
+/// </summary>
+public static class JapanReplay
+{
+    /// <summary>The per-slot inputs of a day.</summary>
+    internal sealed record DayInputs(double[][] PlantMw, Dictionary<string, double>[] DemandMw, Dictionary<string, double>[] OtherMw, double[][] LinkMw);
+
+    /// <summary>Replays a day on a model.</summary>
+    public static ReplayResult Run(JapanBackbone model, OcctoDay day) => Run(model, new DcModel(model?.Network ?? throw new ArgumentNullException(nameof(model))), day);
+
+    /// <summary>Replays a day on a model whose <see cref="DcModel"/> is already built.</summary>
+    public static ReplayResult Run(JapanBackbone model, DcModel dc, OcctoDay day)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dc);
+        ArgumentNullException.ThrowIfNull(day);
+        var net = model.Network;
+        var plantIndex = Enumerable.Range(0, model.Plants.Length).ToDictionary(g => (model.Plants[g].Area.Code, model.Plants[g].Plant), g => g);
+        var inputs = AreaInputs(day, plantIndex, model.Plants.Length, model.Links);
+        var flows = new double[OcctoDay.Slots][];
+        var p = new double[net.Buses.Length];
+        for (var t = 0; t < OcctoDay.Slots; t++)
+        {
+            Array.Clear(p);
+            var valid = true;
+            for (var b = 0; b < p.Length; b++)
+            {
+                var code = model.Buses[b].Area.Code;
+                var demand = inputs.DemandMw[t].GetValueOrDefault(code, double.NaN);
+                var other = inputs.OtherMw[t].GetValueOrDefault(code, double.NaN);
+                valid &= double.IsFinite(demand) && double.IsFinite(other);
+                p[b] = (model.Buses[b].OtherShare * other) - (model.Buses[b].LoadShare * demand);
+            }
+
+            for (var g = 0; g < model.Plants.Length; g++)
+            {
+                p[net.Generators[g].BusIndex] += inputs.PlantMw[t][g];
+            }
+
+            for (var k = 0; k < model.Links.Length; k++)
+            {
+                valid &= double.IsFinite(inputs.LinkMw[t][k]);
+                p[model.Links[k].FromBus] -= inputs.LinkMw[t][k];
+                p[model.Links[k].ToBus] += inputs.LinkMw[t][k];
+            }
+
+            var f = new double[net.Branches.Length];
+            if (valid)
+            {
+                dc.Solve(p, f);
+            }
+            else
+            {
+                Array.Fill(f, double.NaN);
+            }
+
+            flows[t] = f;
+        }
+
+        var rows = new List<ReplayRow>();
+        int matched = 0;
+        double sse = 0, sumObs = 0, sumObs2 = 0;
+        long n = 0, dirTotal = 0, dirRight = 0;
+        foreach (var line in day.Lines)
+        {
+            var has = model.TryGetBranches(line.Area.Code, line.Name, out var circuits);
+            var sign = has ? Orientation(model.Branches[circuits[0]].PositiveDirection, line.PositiveDirection) : 1;
+            matched += has ? 1 : 0;
+            for (var t = 0; t < OcctoDay.Slots; t++)
+            {
+                var modelled = has ? sign * circuits.Sum(c => flows[t][c]) : double.NaN;
+                var observed = line.FlowMw[t];
+                rows.Add(new ReplayRow(line.Name, line.Area.NameJa, line.VoltageKv, t, observed, modelled));
+                if (double.IsFinite(observed) && double.IsFinite(modelled))
+                {
+                    sse += (observed - modelled) * (observed - modelled);
+                    sumObs += observed;
+                    sumObs2 += observed * observed;
+                    n++;
+                    if (Math.Abs(observed) > 100)
+                    {
+                        dirTotal++;
+                        dirRight += Math.Sign(observed) == Math.Sign(modelled) ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        double tieErr = 0, tieAbs = 0, acErr = 0, acAbs = 0;
+        foreach (var tie in day.Ties)
+        {
+            var routes = JapanTies.Routes.Where(r => r.OcctoName == tie.Name).ToArray();
+            var hasAc = model.TryGetBranches(null, tie.Name, out var circuits);
+            var links = Enumerable.Range(0, model.Links.Length).Where(k => model.Links[k].OcctoName == tie.Name).ToArray();
+            var sign = routes.Length == 0 || tie.From is null ? 1 : tie.From.Code == routes[0].FromArea ? 1 : -1;
+            for (var t = 0; t < OcctoDay.Slots; t++)
+            {
+                var modelled = hasAc ? sign * circuits.Sum(c => flows[t][c])
+                    : links.Length > 0 ? sign * links.Sum(k => inputs.LinkMw[t][k])
+                    : double.NaN;
+                var observed = tie.FlowMw[t];
+                rows.Add(new ReplayRow(tie.Name, string.Empty, double.NaN, t, observed, modelled));
+                if (double.IsFinite(observed) && double.IsFinite(modelled))
+                {
+                    tieErr += Math.Abs(observed - modelled);
+                    tieAbs += Math.Abs(observed);
+                    if (hasAc)
+                    {
+                        acErr += Math.Abs(observed - modelled);
+                        acAbs += Math.Abs(observed);
+                    }
+                }
+            }
+        }
+
+        var sst = sumObs2 - (sumObs * sumObs / Math.Max(1, n));
+        var metrics = new ReplayMetrics(day.Day, day.Lines.Count, matched, n > 0 ? 1 - (sse / sst) : double.NaN,
+            dirTotal > 0 ? (double)dirRight / dirTotal : double.NaN, tieAbs > 0 ? tieErr / tieAbs : double.NaN, acAbs > 0 ? acErr / acAbs : double.NaN);
+        return new ReplayResult(metrics, rows);
+    }
+
+    /// <summary>The replay header of formats.md §8.</summary>
+    public const string Header = "line,area,voltage_kv,slot,observed_mw,modelled_mw";
+
+    /// <summary>Writes the rows as CSV (formats.md §8).</summary>
+    public static void WriteCsv(TextWriter writer, ReplayResult result)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        writer.Write(Header);
+        writer.Write('\n');
+        foreach (var r in result.Rows)
+        {
+            writer.Write(Csv.Escape(r.Line));
+            writer.Write(',');
+            writer.Write(Csv.Escape(r.Area));
+            writer.Write(',');
+            writer.Write(double.IsNaN(r.VoltageKv) ? string.Empty : r.VoltageKv.ToString("0.###", CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(r.Slot.ToString(CultureInfo.InvariantCulture));
+            writer.Write(',');
+            writer.Write(Mw(r.ObservedMw));
+            writer.Write(',');
+            writer.Write(Mw(r.ModelledMw));
+            writer.Write('\n');
+        }
+    }
+
+    private static string Mw(double v) => double.IsFinite(v) ? Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture) : string.Empty;
+
+    /// <summary>+1 when a day's positive direction is the branch's, −1 when it names the same ends the other way.</summary>
+    internal static int Orientation(string branchDirection, string dayDirection)
+    {
+        if (branchDirection == dayDirection || !JapanStationNames.TrySplitDirection(branchDirection, out var a, out var b)
+            || !JapanStationNames.TrySplitDirection(dayDirection, out var c, out var d))
+        {
+            return 1;
+        }
+
+        return JapanStationNames.Normalize(a) == JapanStationNames.Normalize(d) && JapanStationNames.Normalize(b) == JapanStationNames.Normalize(c) ? -1 : 1;
+    }
+
+    /// <summary>
+    /// The inputs of each half-hour: plant outputs (NaN as 0), area demand, area generation outside the placed plants
+    /// (demand + net export over the modelled ties − placed plants) and each link's set-point.
+    /// </summary>
+    internal static DayInputs AreaInputs(OcctoDay day, IReadOnlyDictionary<(string, string), int> plantIndex, int plants, IReadOnlyList<JapanLink> links)
+    {
+        var plantMw = new double[OcctoDay.Slots][];
+        var demand = new Dictionary<string, double>[OcctoDay.Slots];
+        var other = new Dictionary<string, double>[OcctoDay.Slots];
+        var linkMw = new double[OcctoDay.Slots][];
+        var placed = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var t = 0; t < OcctoDay.Slots; t++)
+        {
+            plantMw[t] = new double[plants];
+            linkMw[t] = new double[links.Count];
+            demand[t] = new Dictionary<string, double>(StringComparer.Ordinal);
+            other[t] = new Dictionary<string, double>(StringComparer.Ordinal);
+            placed.Clear();
+            foreach (var u in day.Units)
+            {
+                if (plantIndex.TryGetValue((u.Area.Code, u.Plant), out var g) && double.IsFinite(u.OutputMw[t]))
+                {
+                    plantMw[t][g] += u.OutputMw[t];
+                    placed[u.Area.Code] = placed.GetValueOrDefault(u.Area.Code) + u.OutputMw[t];
+                }
+            }
+
+            foreach (var (code, series) in day.DemandMw)
+            {
+                demand[t][code] = series[t];
+                other[t][code] = series[t] - placed.GetValueOrDefault(code);
+            }
+
+            foreach (var tie in day.Ties)
+            {
+                var route = JapanTies.Routes.FirstOrDefault(r => r.OcctoName == tie.Name);
+                if (route is null || tie.From is null || tie.To is null)
+                {
+                    continue;
+                }
+
+                var f = tie.FlowMw[t];
+                // Net export: the source area exports f, the target imports it.
+                other[t][tie.From.Code] = other[t].GetValueOrDefault(tie.From.Code, double.NaN) + f;
+                other[t][tie.To.Code] = other[t].GetValueOrDefault(tie.To.Code, double.NaN) - f;
+                var sign = tie.From.Code == route.FromArea ? 1 : -1;
+                for (var k = 0; k < links.Count; k++)
+                {
+                    if (links[k].OcctoName == tie.Name)
+                    {
+                        linkMw[t][k] = sign * f * links[k].Share;
+                    }
+                }
+            }
+        }
+
+        return new DayInputs(plantMw, demand, other, linkMw);
+    }
+}

@@ -1,0 +1,111 @@
+using WattBit.Grid.Japan;
+using WattBit.Grid.Network;
+using WattBit.Grid.PowerFlow;
+using WattBit.Testing;
+
+namespace WattBit.Grid.Tests.Japan;
+
+public sealed class JapanBackboneTests
+{
+    private static readonly Lazy<JapanModelSources> s_sources = new(() => JapanModelSources.Load(SharedData.Path("japan")));
+
+    [Fact]
+    public void LoadDefault_HasTheTenAreasWithNamesAndCoordinates()
+    {
+        var model = JapanBackbone.LoadDefault();
+        Assert.Equal(10, model.Buses.Select(b => b.Area.Code).Distinct().Count());
+        Assert.All(model.Buses, b =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(b.Name));
+            Assert.InRange(b.Location.Latitude, 24, 46);
+            Assert.InRange(b.Location.Longitude, 122, 146);
+        });
+        Assert.Equal(model.Network.Buses.Length, model.Buses.Length);
+        Assert.Equal(model.Network.Buses.Select(b => b.Number), model.Buses.Select(b => b.Number));
+    }
+
+    [Fact]
+    public void LoadDefault_FindsAnOcctoLineByName()
+    {
+        var model = JapanBackbone.LoadDefault();
+        Assert.True(model.TryGetBranches("TK", "新古河線", out var circuits));
+        Assert.Equal(2, circuits.Count);
+        var br = model.Network.Branches[circuits[0]];
+        Assert.Equal("TK:新古河", model.Buses[br.From].SubstationId);
+        Assert.Equal("TK:新所沢", model.Buses[br.To].SubstationId);
+        Assert.Equal("新古河線 1L", model.Branches[circuits[0]].DisplayName);
+    }
+
+    [Fact]
+    public void LoadDefault_EveryAreaSharesSumToOne()
+    {
+        var model = JapanBackbone.LoadDefault();
+        foreach (var area in model.Buses.GroupBy(b => b.Area.Code))
+        {
+            Assert.Equal(1, area.Sum(b => b.LoadShare), 4);
+            Assert.Equal(1, area.Sum(b => b.OtherShare), 4);
+        }
+    }
+
+    [Fact]
+    public void LineReactance_IsPerKmValueTimesLengthOverBaseImpedance()
+    {
+        // 500 kV: 0.28 ohm/km per circuit; Zbase = 500^2 / 100 MVA = 2500 ohm (hand-computed oracle).
+        var model = JapanBackbone.LoadDefault();
+        Assert.True(model.TryGetBranches("TK", "新古河線", out var circuits));
+        var meta = model.Branches[circuits[0]];
+        Assert.Equal(500, meta.VoltageKv);
+        Assert.Equal(0.28 * meta.LengthKm / 2500, model.Network.Branches[circuits[0]].X, 6);
+        var a = model.Buses[model.Network.Branches[circuits[0]].From].Location;
+        var b = model.Buses[model.Network.Branches[circuits[0]].To].Location;
+        Assert.Equal(1.2 * a.DistanceKm(b), meta.LengthKm, 1);
+    }
+
+    [Fact]
+    public void LoadDefault_SolvesWithTheExistingDcPowerFlow()
+    {
+        var model = JapanBackbone.LoadDefault();
+        var result = DcPowerFlow.Solve(new DcModel(model.Network));
+        Assert.All(result.FlowsMw, f => Assert.True(double.IsFinite(f)));
+    }
+
+    [Fact]
+    public void Build_FromSharedData_ReproducesTheEmbeddedModelByteForByte()
+    {
+        var built = JapanModelBuilder.Build(s_sources.Value, JapanModelParameters.Default).ToFiles();
+        var asm = typeof(JapanBackbone).Assembly;
+        foreach (var (name, text) in built)
+        {
+            using var stream = asm.GetManifestResourceStream("WattBit.Grid.Japan." + name)!;
+            using var reader = new StreamReader(stream);
+            Assert.True(reader.ReadToEnd() == text, $"{name} differs from a rebuild: run 'wattbit grid japan build --out src/WattBit.Grid/Japan/Resources' and commit.");
+        }
+    }
+
+    [Fact]
+    public void Build_MatchesAtLeast95PercentOfTheLines()
+    {
+        var sources = s_sources.Value;
+        var model = JapanModelBuilder.Build(sources, JapanModelParameters.Default);
+        var lines = sources.Days.SelectMany(d => d.Lines).Select(l => (l.Area.Code, l.Name)).Distinct().ToArray();
+        var matched = lines.Count(l => model.TryGetBranches(l.Code, l.Name, out _));
+        Assert.True(matched >= 0.95 * lines.Length, $"{matched} of {lines.Length} lines matched");
+        Assert.Equal(lines.Length - matched, model.LeftOut.Count(x => x.What == "line"));
+    }
+
+    [Fact]
+    public void MatpowerWriter_RoundTripsTheNetwork()
+    {
+        var model = JapanBackbone.LoadDefault();
+        var again = MatpowerCase.Parse(MatpowerWriter.Write(model.Network, "japan"), "again");
+        Assert.Equal(model.Network.Buses, again.Buses.Select(b => b with { Line = 0 }), new BusComparer());
+        Assert.Equal(model.Network.Branches.Select(b => (b.From, b.To, b.X, b.RateA)), again.Branches.Select(b => (b.From, b.To, b.X, b.RateA)));
+    }
+
+    private sealed class BusComparer : IEqualityComparer<Bus>
+    {
+        public bool Equals(Bus? x, Bus? y) => x!.Number == y!.Number && x.Pd == y.Pd && x.Type == y.Type && x.Name == y.Name && x.BaseKv == y.BaseKv;
+
+        public int GetHashCode(Bus obj) => obj.Number;
+    }
+}
