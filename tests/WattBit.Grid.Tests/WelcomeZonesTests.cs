@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using WattBit.Grid.Headroom;
+using WattBit.Headroom;
 using WattBit.Sites;
 
 namespace WattBit.Grid.Tests;

@@ -8,6 +8,7 @@ using WattBit.Grid.Headroom;
 using WattBit.Grid.Network;
 using WattBit.Grid.PowerFlow;
 using WattBit.Grid.TimeSeries;
+using WattBit.Headroom;
 
 namespace WattBit.Cli.Commands;
 
@@ -285,7 +286,7 @@ internal static class GridCommands
     {
         var times = engine.Series.Profile.Timestamps;
         var sw = Stopwatch.StartNew();
-        var profiles = new List<ProvisionalProfile>();
+        var profiles = new List<(int Bus, ProvisionalProfile Profile)>();
         var zones = new List<WelcomeZoneEntry>();
         double minH0 = double.PositiveInfinity, minH1 = double.PositiveInfinity;
         long candidates = 0;
@@ -313,7 +314,7 @@ internal static class GridCommands
 
                         if (profileOut is not null)
                         {
-                            profiles.Add(ProvisionalProfile.From(h, times, byMonth));
+                            profiles.Add((h.Bus, ProvisionalProfile.Of(times, h.N0Mw, h.N1Mw, byMonth)));
                         }
 
                         if (zonesOut is not null || geoOut is not null)
@@ -332,12 +333,12 @@ internal static class GridCommands
             writer.Write('\n');
             foreach (var p in profiles)
             {
-                HeadroomCsv.WriteProfile(writer, net, p, byMonth);
+                HeadroomCsv.WriteProfile(writer, net, p.Bus, p.Profile, byMonth);
             }
 
             if (byMonth)
             {
-                var gains = profiles.Select(p => p.MonthlyGainMw()).Where(g => !double.IsNaN(g)).ToArray();
+                var gains = profiles.Select(p => p.Profile.MonthlyGainMw()).Where(g => !double.IsNaN(g)).ToArray();
                 if (gains.Length > 0)
                 {
                     ui.MarkupLine($"A monthly provisional profile would release on average {F(gains.Average())} MW per bus and hour over the annual one (largest bus: {F(gains.Max())} MW).");

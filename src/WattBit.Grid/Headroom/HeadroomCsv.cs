@@ -1,6 +1,7 @@
 using System.Globalization;
 using WattBit.Formats;
 using WattBit.Grid.Network;
+using WattBit.Headroom;
 
 namespace WattBit.Grid.Headroom;
 
@@ -49,13 +50,18 @@ public static class HeadroomCsv
     /// <summary>The header of the provisional profile file (with <paramref name="byMonth"/>: a month column 1-12 after bus).</summary>
     public static string ProfileHeader(bool byMonth) => byMonth ? "bus,month,hour,n0_mw,n1_mw" : "bus,hour,n0_mw,n1_mw";
 
-    /// <summary>Writes the provisional profile rows of one bus (<c>bus,hour,n0_mw,n1_mw</c>, or by month).</summary>
-    public static void WriteProfile(TextWriter writer, PowerNetwork network, ProvisionalProfile p, bool byMonth)
+    /// <summary>Writes the provisional profile rows of one bus (<c>bus,hour,n0_mw,n1_mw</c>, or by month; hours are JST).</summary>
+    /// <param name="writer">The output.</param>
+    /// <param name="network">The case.</param>
+    /// <param name="busIndex">0-based index of the bus.</param>
+    /// <param name="p">Its profile.</param>
+    /// <param name="byMonth">Write month × hour rows.</param>
+    public static void WriteProfile(TextWriter writer, PowerNetwork network, int busIndex, ProvisionalProfile p, bool byMonth)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(p);
-        var bus = network.Buses[p.Bus].Number.ToString(CultureInfo.InvariantCulture);
+        var bus = network.Buses[busIndex].Number.ToString(CultureInfo.InvariantCulture);
         if (!byMonth)
         {
             for (var h = 0; h < 24; h++)

@@ -3,28 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using WattBit.Formats;
 using WattBit.Grid.Network;
+using WattBit.Headroom;
 using WattBit.Sites;
 
 namespace WattBit.Grid.Headroom;
-
-/// <summary>Welcome-zone class of a bus for a given connection size.</summary>
-public enum WelcomeZone
-{
-    /// <summary>The firm (N-1, every step) headroom covers the size.</summary>
-    Firm,
-
-    /// <summary>Not firm, but the N-1 headroom covers it at least half of the time (dynamic / provisional operation).</summary>
-    Dynamic,
-
-    /// <summary>Only the N-0 headroom covers it at every step: connectable under ③ with curtailment on contingencies.</summary>
-    Curtailable,
-
-    /// <summary>None of the above.</summary>
-    Constrained,
-
-    /// <summary>The bus is in an island without a generator.</summary>
-    Missing,
-}
 
 /// <summary>One bus of the welcome-zone layer.</summary>
 /// <param name="Bus">0-based bus.</param>
@@ -72,15 +54,12 @@ public static class WelcomeZones
             expected = Curtailment.Analyse(engine, headroom.Bus, minN0, outages).ExpectedMwhPerYear;
         }
 
-        var zone = firm >= sizeMw ? WelcomeZone.Firm
-            : median >= sizeMw ? WelcomeZone.Dynamic
-            : minN0 >= sizeMw ? WelcomeZone.Curtailable
-            : WelcomeZone.Constrained;
+        var zone = WelcomeZoneRule.Classify(firm, median, minN0, sizeMw);
         return new WelcomeZoneEntry(headroom.Bus, firm, median - firm, extra, expected, zone);
     }
 
     /// <summary>The zone name written to files: firm, dynamic, curtailable, constrained, missing.</summary>
-    public static string Name(WelcomeZone zone) => zone.ToString().ToLowerInvariant();
+    public static string Name(WelcomeZone zone) => WelcomeZoneRule.Name(zone);
 
     /// <summary>
     /// Writes <c>bus,name,zone,firm_mw,dynamic_extra_mw,curtailable_extra_mw,expected_curtailment_mwh_per_year,lat,lon</c>

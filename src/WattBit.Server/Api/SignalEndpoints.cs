@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using WattBit.Areas;
+using WattBit.Headroom;
 using WattBit.Data.Storage;
 using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
@@ -16,7 +17,6 @@ namespace WattBit.Server.Api;
 internal static class SignalEndpoints
 {
     public const int MaxPoints = 366 * 48;
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -188,18 +188,7 @@ internal static class SignalEndpoints
         }
 
         var s = series!;
-        var hourly = new double?[24];
-        for (var i = 0; i < s.Count; i++)
-        {
-            if (double.IsNaN(s[i]))
-            {
-                continue;
-            }
-
-            var hour = s.TimeAt(i).ToOffset(s_jst).Hour;
-            hourly[hour] = hourly[hour] is { } m ? Math.Min(m, s[i]) : s[i];
-        }
-
+        var hourly = ProvisionalProfile.Of(s).N0Mw.Select(v => double.IsNaN(v) ? (double?)null : v).ToArray();
         return TypedResults.Ok(new ProvisionalProfileResponse(JapanAreas.Get(area).Code, node, s.Start, s.End, hourly));
     }
 

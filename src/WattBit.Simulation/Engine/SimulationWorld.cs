@@ -172,18 +172,8 @@ public sealed class SimulationWorld
     public static double[] ProvisionalProfile(TimeSeries shape, double peakMw)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var profile = new double[24];
-        Array.Fill(profile, double.PositiveInfinity);
-        for (var i = 0; i < shape.Count; i++)
-        {
-            var h = shape.TimeAt(i).ToOffset(s_jst).Hour;
-            if (!double.IsNaN(shape[i]))
-            {
-                profile[h] = Math.Min(profile[h], shape[i] * peakMw);
-            }
-        }
-
-        return profile;
+        // The one provisional profile (WattBit.Headroom); an hour of day without data sets no limit.
+        return [.. WattBit.Headroom.ProvisionalProfile.Of(shape).N0Mw.Select(v => double.IsNaN(v) ? double.PositiveInfinity : v * peakMw)];
     }
 
     // Cuts the planned limit in place for maintenance and returns a copy cut further by faults and blackouts.

@@ -1,0 +1,16 @@
+namespace WattBit.Headroom;
+
+/// <summary>
+/// The headroom of one substation in one hour: how much load can be added there without any monitored line exceeding
+/// its rating, with all equipment in service (N-0, ②) and under every single outage (N-1, ③).
+/// </summary>
+/// <param name="Start">Start of the hour.</param>
+/// <param name="N0Mw">N-0 headroom, MW.</param>
+/// <param name="N1Mw">N-1 headroom, MW; NaN when the source gives no N-1 value (a TSO upload of one figure gives both).</param>
+/// <param name="LimitingLine">The line that limits the N-1 headroom (N-0 when N-1 is missing), or null when none does (capped) or the source does not say.</param>
+/// <param name="Contingency">The outage under which <paramref name="LimitingLine"/> limits, or null for the base case.</param>
+public readonly record struct HeadroomHour(DateTimeOffset Start, double N0Mw, double N1Mw, string? LimitingLine, string? Contingency)
+{
+    /// <summary>The secure headroom: N-1 when known, else N-0, MW.</summary>
+    public double SecureMw => double.IsNaN(N1Mw) ? N0Mw : N1Mw;
+}

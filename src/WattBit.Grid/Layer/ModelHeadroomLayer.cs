@@ -1,0 +1,197 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using WattBit.Grid.Headroom;
+using WattBit.Grid.Network;
+using WattBit.Grid.PowerFlow;
+using WattBit.Grid.TimeSeries;
+using WattBit.Headroom;
+using WattBit.Time;
+
+namespace WattBit.Grid.Layer;
+
+/// <summary>A substation of the layer and the bus of the model it sits at.</summary>
+/// <param name="Substation">The substation.</param>
+/// <param name="BusNumber">Its bus number in the model.</param>
+public sealed record LayerNode(Substation Substation, int BusNumber);
+
+/// <summary>
+/// The headroom layer computed by the grid engine: every node's N-0/N-1 headroom and limiting line, precomputed for
+/// every hour of an hourly profile and held in flat arrays, so a query is a lookup (no power flow per request).
+/// Immutable and thread-safe.
+/// </summary>
+public sealed class ModelHeadroomLayer : IHeadroomLayer
+{
+    private readonly FrozenDictionary<string, int> _index;
+    private readonly ImmutableArray<Substation> _substations;
+    private readonly int _hours;
+    private readonly double[] _n0;
+    private readonly double[] _n1;
+    private readonly int[] _line;
+    private readonly int[] _contingency;
+    private readonly ImmutableArray<string> _lineNames;
+
+    private ModelHeadroomLayer(HeadroomLayerInfo info, ImmutableArray<Substation> substations, double[] n0, double[] n1, int[] line, int[] contingency,
+        ImmutableArray<string> lineNames)
+    {
+        Info = info;
+        _substations = substations;
+        _hours = info.Hours;
+        _n0 = n0;
+        _n1 = n1;
+        _line = line;
+        _contingency = contingency;
+        _lineNames = lineNames;
+        _index = substations.Select((s, i) => (s.Id, i)).ToFrozenDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public HeadroomLayerInfo Info { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Substation> Substations => _substations;
+
+    /// <summary>
+    /// Computes the layer: the exact N-0 and N-1 headroom (distributed balancing, engine defaults) of every node for
+    /// every hour of <paramref name="profile"/>.
+    /// </summary>
+    /// <param name="network">The model.</param>
+    /// <param name="nodes">The substations and their buses (each bus at most once, ids unique).</param>
+    /// <param name="profile">An hourly profile (a half-hourly one is refused: the layer is hourly).</param>
+    /// <param name="model">The model's label (for example the case file name).</param>
+    /// <param name="synthetic">Whether the model is synthetic.</param>
+    /// <param name="profileLabel">What drives the hours.</param>
+    /// <param name="lineName">The name of a branch (0-based index) shown as limiting line; default "branch N (from-to)".</param>
+    /// <param name="options">Engine options; default N-1, distributed balancing.</param>
+    /// <param name="maxParallelism">Worker threads; default all cores.</param>
+    /// <exception cref="ArgumentException">No node, a duplicate id or bus, an unknown bus, or a profile that is not hourly.</exception>
+    public static ModelHeadroomLayer Compute(PowerNetwork network, IReadOnlyList<LayerNode> nodes, GridProfile profile, string model, bool synthetic,
+        string profileLabel, Func<int, string>? lineName = null, HeadroomOptions? options = null, int maxParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(profile);
+        if (nodes.Count == 0)
+        {
+            throw new ArgumentException("the headroom layer needs at least one substation.", nameof(nodes));
+        }
+
+        if (profile.Count > 1 && profile.Step != TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException($"the headroom layer is hourly: the profile's step is {profile.Step}, not 1 hour.", nameof(profile));
+        }
+
+        var buses = new int[nodes.Count];
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        var seenBuses = new HashSet<int>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            if (!seenIds.Add(n.Substation.Id))
+            {
+                throw new ArgumentException($"substation id '{n.Substation.Id}' appears twice.", nameof(nodes));
+            }
+
+            if (!network.TryGetBusIndex(n.BusNumber, out buses[i]))
+            {
+                throw new ArgumentException($"substation '{n.Substation.Id}': bus {n.BusNumber} is not a bus of {network.Name}.", nameof(nodes));
+            }
+
+            if (!seenBuses.Add(n.BusNumber))
+            {
+                throw new ArgumentException($"bus {n.BusNumber} is given to two substations.", nameof(nodes));
+            }
+        }
+
+        var dc = new DcModel(network);
+        var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile), options);
+        var hours = profile.Count;
+        var n0 = new double[nodes.Count * hours];
+        var n1 = new double[nodes.Count * hours];
+        var line = new int[nodes.Count * hours];
+        var contingency = new int[nodes.Count * hours];
+        var row = 0;
+        HeadroomRunner.Run(engine, buses, h =>
+        {
+            var o = row * hours;
+            for (var t = 0; t < hours; t++)
+            {
+                n0[o + t] = h.N0Mw[t];
+                n1[o + t] = h.N1Mw[t];
+                var n1Known = !double.IsNaN(h.N1Mw[t]);
+                line[o + t] = n1Known ? h.N1Branch[t] : h.N0Branch[t];
+                contingency[o + t] = n1Known ? h.N1Contingency[t] : -1;
+            }
+
+            row++;
+        }, maxParallelism: maxParallelism);
+
+        lineName ??= b => DefaultLineName(network, b);
+        var names = Enumerable.Range(0, network.Branches.Length).Select(lineName).ToImmutableArray();
+        var info = new HeadroomLayerInfo(model, synthetic, profileLabel, profile.Timestamps[0], hours);
+        return new ModelHeadroomLayer(info, [.. nodes.Select(n => n.Substation)], n0, n1, line, contingency, names);
+    }
+
+    /// <summary>One substation per bus with load or generation, named after the bus (id "bus-N"): for cases without metadata.</summary>
+    public static IReadOnlyList<LayerNode> BusNodes(PowerNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return [.. network.Buses.Select(b => new LayerNode(
+            new Substation("bus-" + b.Number.ToString(CultureInfo.InvariantCulture), b.Name ?? "bus " + b.Number.ToString(CultureInfo.InvariantCulture), null,
+                b.BaseKv > 0 ? b.BaseKv : double.NaN, null), b.Number))];
+    }
+
+    /// <summary>The default name of a branch: "branch N (from-to)", N 1-based as in the headroom CSV.</summary>
+    public static string DefaultLineName(PowerNetwork network, int branch)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var b = network.Branches[branch];
+        return string.Create(CultureInfo.InvariantCulture, $"branch {branch + 1} ({network.Buses[b.From].Number}-{network.Buses[b.To].Number})");
+    }
+
+    /// <inheritdoc />
+    public bool TryGetSubstation(string id, out Substation substation)
+    {
+        if (id is not null && _index.TryGetValue(id, out var i))
+        {
+            substation = _substations[i];
+            return true;
+        }
+
+        substation = null!;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public HeadroomSource SourceOf(string id) => _index.ContainsKey(id) ? HeadroomSource.Model : throw new UnknownSubstationException(id);
+
+    /// <inheritdoc />
+    public IReadOnlyList<HeadroomHour> Hourly(string id, TimeWindow window)
+    {
+        if (id is null || !_index.TryGetValue(id, out var node))
+        {
+            throw new UnknownSubstationException(id ?? string.Empty);
+        }
+
+        var first = (long)Math.Ceiling((window.Start - Info.First).TotalHours);
+        var end = (long)Math.Ceiling((window.End - Info.First).TotalHours);
+        first = Math.Clamp(first, 0, _hours);
+        end = Math.Clamp(end, first, _hours);
+        var result = new List<HeadroomHour>((int)(end - first));
+        var o = node * _hours;
+        for (var t = (int)first; t < end; t++)
+        {
+            var v0 = _n0[o + t];
+            if (double.IsNaN(v0))
+            {
+                continue;
+            }
+
+            var l = _line[o + t];
+            var c = _contingency[o + t];
+            result.Add(new HeadroomHour(Info.First.AddHours(t), v0, _n1[o + t], l >= 0 ? _lineNames[l] : null, c >= 0 ? _lineNames[c] : null));
+        }
+
+        return result;
+    }
+}

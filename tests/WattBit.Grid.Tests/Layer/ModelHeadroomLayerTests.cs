@@ -1,0 +1,114 @@
+using WattBit.Areas;
+using WattBit.Grid.Layer;
+using WattBit.Grid.Network;
+using WattBit.Grid.TimeSeries;
+using WattBit.Headroom;
+using WattBit.Sites;
+using WattBit.Time;
+
+namespace WattBit.Grid.Tests.Layer;
+
+public sealed class ModelHeadroomLayerTests
+{
+    // 2024-04-01 00:00 JST.
+    private static readonly DateTimeOffset s_start = new(2024, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+
+    // Two identical lines 1-2 (rateA 100, rateB 120) feed 60 MW × s(t) at bus 2. By hand: each line carries 30·s, so
+    // N-0 headroom = 2·100 − 60·s (first line limits, ties to the lowest index) and N-1 = 120 − 60·s (one line out,
+    // the other limits at its emergency rating).
+    private static readonly string s_parallel = TestCases.Text(
+        "1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n2 1 60 0 0 0 1 1 0 345 1 1.1 0.9;",
+        "1 60 0 300 -300 1 100 1 250 10;",
+        "1 2 0 0.1 0 100 120 0 0 0 1;\n1 2 0 0.1 0 100 120 0 0 0 1;");
+
+    private static double Scale(int t) => 0.5 + (0.5 * (t % 24) / 23.0) + (t >= 24 ? 0.25 : 0); // day 2 heavier
+
+    private static ModelHeadroomLayer Layer(int hours = 48)
+    {
+        var net = MatpowerCase.Parse(s_parallel, "parallel.m");
+        var times = Enumerable.Range(0, hours).Select(t => s_start.AddHours(t)).ToArray();
+        var profile = new GridProfile(times, [.. Enumerable.Range(0, hours).Select(Scale)], new double[hours]);
+        var dc = new Substation("S2", "南テスト", JapanAreas.Tokyo, 275, new GeoPoint(35.6, 139.9));
+        return ModelHeadroomLayer.Compute(net, [new LayerNode(dc, 2)], profile, "parallel.m", synthetic: true, "test profile",
+            b => b == 0 ? "Line A" : "Line B");
+    }
+
+    [Fact]
+    public void Hourly_EveryHour_EqualsTheHandSolvedHeadroomWithItsLimitingLine()
+    {
+        var layer = Layer();
+        var hours = layer.Hourly("S2", new TimeWindow(s_start, s_start.AddHours(48)));
+        Assert.Equal(48, hours.Count);
+        for (var t = 0; t < 48; t++)
+        {
+            var h = hours[t];
+            Assert.Equal(s_start.AddHours(t), h.Start);
+            Assert.Equal(200 - (60 * Scale(t)), h.N0Mw, 9);
+            Assert.Equal(120 - (60 * Scale(t)), h.N1Mw, 9);
+            Assert.Equal("Line B", h.LimitingLine);
+            Assert.Equal("Line A", h.Contingency);
+        }
+    }
+
+    [Fact]
+    public void Hourly_WindowPartlyOutside_ReturnsOnlyHoursWithData_AndNoneOutside()
+    {
+        var layer = Layer();
+        Assert.Equal(3, layer.Hourly("S2", new TimeWindow(s_start.AddHours(45), s_start.AddHours(60))).Count);
+        Assert.Empty(layer.Hourly("S2", new TimeWindow(s_start.AddDays(10), s_start.AddDays(11))));
+        // A window starting mid-hour begins at the next whole hour.
+        Assert.Equal(s_start.AddHours(2), layer.Hourly("S2", new TimeWindow(s_start.AddMinutes(90), s_start.AddHours(5)))[0].Start);
+    }
+
+    [Fact]
+    public void Hourly_UnknownSubstation_ThrowsNamingIt()
+    {
+        var e = Assert.Throws<UnknownSubstationException>(() => Layer().Hourly("nowhere", new TimeWindow(s_start, s_start.AddHours(1))));
+        Assert.Contains("nowhere", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Profile_IsTheLeastN1PerJstHour_AndTheOfferIsFirmAtItsMinimum()
+    {
+        var layer = Layer();
+        var p = layer.Profile("S2");
+        for (var h = 0; h < 24; h++)
+        {
+            // Day 2 (scale + 0.25) is lower at every hour.
+            Assert.Equal(120 - (60 * Scale(24 + h)), p.N1Mw[h], 9);
+        }
+
+        var firm = 120 - (60 * Scale(47)); // 120 − 60·1.25 = 45
+        Assert.Equal(45, firm, 9);
+        Assert.Equal(firm, p.FirmMw, 9);
+        Assert.Equal(WelcomeZone.Firm, layer.Offer("S2", 40).Zone);
+        var o = layer.Offer("S2", 50);
+        Assert.Equal(WelcomeZone.Dynamic, o.Zone); // median N-1 ≥ 50
+        Assert.Equal("Line B", o.LimitingLine);
+        // Hours with N-1 ≥ 50: 120 − 60·s ≥ 50 ⇔ s ≤ 7/6, counted by brute force over the same scales.
+        Assert.Equal(Enumerable.Range(0, 48).Count(t => 120 - (60 * Scale(t)) >= 50), o.HoursWithRoom);
+        Assert.Equal(WelcomeZone.Curtailable, layer.Offer("S2", 100).Zone); // min N-0 = 200 − 75 = 125
+        Assert.Equal(WelcomeZone.Constrained, layer.Offer("S2", 130).Zone);
+    }
+
+    [Fact]
+    public void Nearest_FarAwayPoint_IsAClearError()
+    {
+        var layer = Layer(1);
+        Assert.Equal("S2", layer.Nearest(new GeoPoint(35.7, 139.9), 50).Substation.Id);
+        var e = Assert.Throws<ArgumentException>(() => layer.Nearest(new GeoPoint(26.2, 127.7), 50));
+        Assert.Contains("within 50 km", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compute_HalfHourlyProfileOrUnknownBus_IsRefused()
+    {
+        var net = MatpowerCase.Parse(s_parallel, "parallel.m");
+        var half = new GridProfile([s_start, s_start.AddMinutes(30)], [1.0, 1.0], [0.0, 0.0]);
+        var node = new LayerNode(new Substation("S2", "x", null, 275, null), 2);
+        Assert.Throws<ArgumentException>(() => ModelHeadroomLayer.Compute(net, [node], half, "m", true, "p"));
+        var hourly = GridProfile.Snapshot(s_start);
+        var e = Assert.Throws<ArgumentException>(() => ModelHeadroomLayer.Compute(net, [node with { BusNumber = 7 }], hourly, "m", true, "p"));
+        Assert.Contains("bus 7", e.Message, StringComparison.Ordinal);
+    }
+}
