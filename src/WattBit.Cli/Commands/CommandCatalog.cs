@@ -24,6 +24,7 @@ internal static class CommandCatalog
             ForecastCommands.Create(time),
             ExecCommands.Create(time),
             SimulateCommands.Create(time),
+            DrCommands.Create(time),
         ];
     }
 }

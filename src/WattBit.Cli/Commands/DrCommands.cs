@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using WattBit.Formats;
+using WattBit.Planning.Flexibility;
+using WattBit.Time;
+
+namespace WattBit.Cli.Commands;
+
+/// <summary>
+/// <c>wattbit dr ...</c>: demand response. <c>dr baseline</c> computes the ERAB guideline's standard baseline for an
+/// event from a meter file (formats.md section 9) and the energy delivered against it.
+/// </summary>
+internal static class DrCommands
+{
+    public static Command Create(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var command = new Command("dr", "Demand response: baselines and delivered energy from metered data.");
+        command.Subcommands.Add(Baseline());
+        return command;
+    }
+
+    private static Command Baseline()
+    {
+        var meter = new Option<FileInfo>("--meter") { Description = "Meter file (timestamp,kwh; one row per 30-minute slot).", Required = true };
+        var window = new Option<string>("--event") { Description = "Event window START/END, ISO 8601 with offset, on 30-minute boundaries within one day (e.g. 2025-07-09T13:00+09:00/2025-07-09T15:00+09:00).", Required = true };
+        var output = new Option<FileInfo?>("--out") { Description = "Write timestamp,baseline_kwh,actual_kwh,delivered_kwh per slot to this CSV file." };
+        var exclude = new Option<string[]>("--exclude-day") { Description = "An earlier DR event day (YYYY-MM-DD) kept out of the baseline's days; repeat for several.", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("baseline", "Compute the ERAB High 4 of 5 baseline (High 2 of 3 on weekends and holidays) with same-day adjustment, and the kWh delivered per slot.")
+        {
+            meter, window, output, exclude,
+        };
+        command.SetAction(parse => RunBaseline(parse.GetValue(meter)!, parse.GetValue(window)!, parse.GetValue(output), parse.GetValue(exclude) ?? []));
+        return command;
+    }
+
+    internal static int RunBaseline(FileInfo meterFile, string eventText, FileInfo? output, string[] excludedDays)
+    {
+        var @event = ParseEvent(eventText);
+        var excluded = new HashSet<DateOnly>();
+        foreach (var text in excludedDays)
+        {
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                throw new CliException($"--exclude-day: '{text}' is not a date like 2025-07-08.");
+            }
+
+            excluded.Add(d);
+        }
+
+        var readings = MeterCsv.ReadFile(meterFile.FullName);
+        BaselineResult result;
+        try
+        {
+            result = DrBaseline.Compute(readings, @event, Forecasting.Calendar.JapaneseCalendar.IsHoliday, excluded);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--event: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        if (!result.IsComputable)
+        {
+            throw new CliException($"baseline not computable: {result.Reason}");
+        }
+
+        var ui = Ui.Out;
+        var variant = result.DayKind == BaselineDayKind.Weekday ? "weekday, High 4 of 5" : "weekend/holiday, High 2 of 3";
+        ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
+            $"Baseline for {@event} ({variant}): days used {Days(result.UsedDays)}; pool {Days(result.PoolDays)}") +
+            (result.LowDays.Count > 0 ? $"; left out as low days {Days(result.LowDays)}" : string.Empty) +
+            FormattableString.Invariant($"; same-day adjustment {result.Adjustment.KilowattHours:+0.###;-0.###;0} kWh per slot.")));
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("slot");
+        table.AddColumn(new TableColumn("baseline kWh").RightAligned());
+        table.AddColumn(new TableColumn("actual kWh").RightAligned());
+        table.AddColumn(new TableColumn("delivered kWh").RightAligned());
+        foreach (var s in result.Slots)
+        {
+            table.AddRow(Iso8601.Format(s.Start), K(s.Baseline.KilowattHours), K(s.Actual.KilowattHours), K(s.Delivered.KilowattHours));
+        }
+
+        table.AddRow("[bold]total[/]", K(result.TotalBaseline.KilowattHours), K(result.TotalActual.KilowattHours), $"[bold]{K(result.TotalDelivered.KilowattHours)}[/]");
+        ui.Write(table);
+        if (output is not null)
+        {
+            using var writer = new StreamWriter(output.FullName);
+            writer.WriteLine("timestamp,baseline_kwh,actual_kwh,delivered_kwh");
+            foreach (var s in result.Slots)
+            {
+                writer.WriteLine(string.Join(',', Iso8601.Format(s.Start), K(s.Baseline.KilowattHours), K(s.Actual.KilowattHours), K(s.Delivered.KilowattHours)));
+            }
+
+            ui.MarkupLine($"Wrote [bold]{Markup.Escape(output.FullName)}[/].");
+        }
+
+        return 0;
+    }
+
+    private static TimeWindow ParseEvent(string text)
+    {
+        var parts = text.Split('/');
+        if (parts.Length != 2)
+        {
+            throw new CliException($"--event: '{text}' is not START/END (two ISO 8601 timestamps separated by '/').");
+        }
+
+        var start = Iso8601.TryParse(parts[0], out var s, out var r1) ? s : throw new CliException($"--event: start: {r1}.");
+        var end = Iso8601.TryParse(parts[1], out var e, out var r2) ? e : throw new CliException($"--event: end: {r2}.");
+        return end > start ? new TimeWindow(start, end) : throw new CliException($"--event: the end {parts[1]} must be after the start {parts[0]}.");
+    }
+
+    private static string Days(IReadOnlyList<DateOnly> days) => string.Join(' ', days.Select(d => d.ToString("MM-dd", CultureInfo.InvariantCulture)));
+
+    private static string K(double kwh) => kwh.ToString("0.###", CultureInfo.InvariantCulture);
+}
