@@ -18,7 +18,7 @@ internal static class GridCommands
     public static Command Create(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var grid = new Command("grid", "Grid headroom (空き容量): MATPOWER cases, DC power flow, N-0/N-1 headroom, provisional profiles, curtailment under ③.");
+        var grid = new Command("grid", "Grid headroom (空き容量): MATPOWER or PSS/E RAW cases, DC power flow, N-0/N-1 headroom, provisional profiles, curtailment under ③.");
         grid.Subcommands.Add(Info());
         grid.Subcommands.Add(PowerFlow());
         grid.Subcommands.Add(Headroom(time));
@@ -27,19 +27,19 @@ internal static class GridCommands
         return grid;
     }
 
-    private static Argument<FileInfo> CaseArgument() => new("case") { Description = "MATPOWER case file (.m)." };
+    private static Argument<FileInfo> CaseArgument() => new("case") { Description = "Case file: MATPOWER (.m) or PSS/E RAW revision 33 (.raw)." };
 
     private static Command Info()
     {
         var file = CaseArgument();
-        var command = new Command("info", "Sizes, islands, bridges and limits of a MATPOWER case.") { file };
+        var command = new Command("info", "Sizes, islands, bridges and limits of a case (MATPOWER .m or PSS/E .raw).") { file };
         command.SetAction(parse => RunInfo(parse.GetValue(file)!));
         return command;
     }
 
     internal static int RunInfo(FileInfo file)
     {
-        var net = MatpowerCase.Load(file.FullName);
+        var net = CaseFile.Load(file.FullName);
         var model = new DcModel(net);
         var topo = model.Topology;
         var table = new Table().AddColumn("item").AddColumn(new TableColumn("value").RightAligned());
@@ -92,7 +92,7 @@ internal static class GridCommands
 
     internal static int RunPowerFlow(FileInfo file, string? output)
     {
-        var net = MatpowerCase.Load(file.FullName);
+        var net = CaseFile.Load(file.FullName);
         var model = new DcModel(net);
         var result = DcPowerFlow.Solve(model);
         if (output is not null)
@@ -175,7 +175,7 @@ internal static class GridCommands
         }
 
         var sw = Stopwatch.StartNew();
-        var net = MatpowerCase.Load(file.FullName);
+        var net = CaseFile.Load(file.FullName);
         var profileFile = parse.GetValue(o.Profile);
         GridProfile profile;
         if (profileFile is not null)

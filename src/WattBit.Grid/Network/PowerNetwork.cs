@@ -68,6 +68,12 @@ public sealed record Branch(int From, int To, double R, double X, double B, doub
     public double EmergencyRating => RateB > 0 ? RateB : RateA;
 }
 
+/// <summary>An area of a case (PSS/E area data; MATPOWER cases carry none).</summary>
+/// <param name="Number">The area number buses refer to (<see cref="Bus.Area"/>).</param>
+/// <param name="Name">The area name, or null.</param>
+/// <param name="Line">1-based line of the record in the file (0 when built in code).</param>
+public sealed record Area(int Number, string? Name, int Line = 0);
+
 /// <summary>
 /// An immutable power network read from a MATPOWER case: buses, generators and branches in file order. Bus numbers are
 /// mapped to 0-based indexes once; every other type refers to buses by index. Thread-safe (immutable).
@@ -82,10 +88,13 @@ public sealed class PowerNetwork
     /// <param name="buses">Buses; numbers must be unique.</param>
     /// <param name="generators">Generators referring to buses by index.</param>
     /// <param name="branches">Branches referring to buses by index.</param>
+    /// <param name="areas">Areas with names, if the source has them (PSS/E); null or empty for MATPOWER cases.</param>
     /// <exception cref="ArgumentException">Duplicate bus numbers, an index out of range, no reference bus, or an
     /// in-service branch with x = 0.</exception>
-    public PowerNetwork(string name, double baseMva, IEnumerable<Bus> buses, IEnumerable<Generator> generators, IEnumerable<Branch> branches)
+    public PowerNetwork(string name, double baseMva, IEnumerable<Bus> buses, IEnumerable<Generator> generators, IEnumerable<Branch> branches,
+        IEnumerable<Area>? areas = null)
     {
+        Areas = areas is null ? [] : [.. areas];
         Name = name;
         BaseMva = baseMva;
         Buses = [.. buses];
@@ -152,6 +161,9 @@ public sealed class PowerNetwork
 
     /// <summary>Branches in file order (branch index i in messages and outputs is i + 1).</summary>
     public ImmutableArray<Branch> Branches { get; }
+
+    /// <summary>Areas with names where the source file has them (PSS/E RAW); empty for MATPOWER cases.</summary>
+    public ImmutableArray<Area> Areas { get; }
 
     /// <summary>0-based index of the case's reference bus: the first bus of type 3 in file order.</summary>
     public int ReferenceBus { get; }
