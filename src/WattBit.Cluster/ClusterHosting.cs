@@ -5,7 +5,8 @@ using Orleans.Configuration;
 namespace WattBit.Cluster;
 
 /// <summary>
-/// Configures a silo or a client of the WattBit cluster from <see cref="ClusterSettings"/>: embedded (localhost
+/// Configures a silo of the WattBit cluster (the client's side is
+/// <see cref="ClusterClientHosting"/> in WattBit.Cluster.Abstractions) from <see cref="ClusterSettings"/>: embedded (localhost
 /// clustering, memory state and reminders) or PostgreSQL (ADO.NET clustering, grain state and reminders). One code
 /// path; the mode is configuration.
 /// </summary>
@@ -72,39 +73,5 @@ public static class ClusterHosting
         }
 
         return silo;
-    }
-
-    /// <summary>Configures a client of the cluster (the server, a test, a sweep driver).</summary>
-    /// <param name="client">The client builder.</param>
-    /// <param name="settings">The settings (validated here).</param>
-    /// <exception cref="InvalidOperationException">The settings are invalid.</exception>
-    public static IClientBuilder UseWattBitCluster(this IClientBuilder client, ClusterSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate();
-        client.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = settings.ClusterId;
-            o.ServiceId = settings.ServiceId;
-        });
-        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
-        if (settings.Mode == ClusterMode.Embedded)
-        {
-            client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
-            return client;
-        }
-
-        client.UseAdoNetClustering(o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = settings.ConnectionString!;
-        });
-        if (settings.FastFailureDetection)
-        {
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
-        }
-
-        return client;
     }
 }

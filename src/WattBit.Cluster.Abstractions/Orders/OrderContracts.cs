@@ -1,7 +1,3 @@
-using WattBit.Sites;
-using WattBit.Units;
-using DispatchCurtailment = WattBit.Planning.Dispatch.CurtailmentOrder;
-
 namespace WattBit.Cluster.Orders;
 
 /// <summary>
@@ -42,9 +38,6 @@ public sealed record OrderRequest(string OrderId, string Area, string SiteId, do
         }
     }
 
-    /// <summary>The dispatcher's view of the order.</summary>
-    public DispatchCurtailment ToDispatchEvent() =>
-        new(IssuedAt, new SiteId(SiteId), Power.FromMegawatts(ReductionMw), EffectiveAt - IssuedAt, ExpectedEndAt - EffectiveAt);
 }
 
 /// <summary>Where an order stands.</summary>
