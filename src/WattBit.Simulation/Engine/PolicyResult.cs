@@ -77,6 +77,18 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// <summary>Jobs the dispatcher moved to another site of the area on an order, continuing there at the next step.</summary>
     public int JobsMovedOnOrders { get; init; }
 
+    /// <summary>
+    /// IT load each site ran at each step [site][step], MW (jobs and the inference it served): the run's own output, from
+    /// which the served energy and the totals can be recomputed.
+    /// </summary>
+    public float[][] SiteItMw { get; init; } = [];
+
+    /// <summary>
+    /// Grid draw of each site at each step after its battery [site][step], MW: IT load × PUE plus what the battery took,
+    /// less what it delivered. Compare with <see cref="SimulationWorld.LimitMw"/> for the limits held.
+    /// </summary>
+    public float[][] SiteGridMw { get; init; } = [];
+
     /// <summary>Wall time of this policy's run (planning and stepping), as measured by the injected time provider.</summary>
     public TimeSpan Elapsed { get; init; }
 

@@ -100,7 +100,7 @@ public sealed class PlannerPolicy : SimulationPolicy
 
         var world = context.World;
         var set = context.Workload.Jobs;
-        var day = set.Release[jobs[0]] / (24 * _perHour) * 24 * _perHour;
+        var day = context.Step;
         var hours = Math.Min(HorizonHours, (world.Steps - day) / _perHour);
         var end = day + (hours * _perHour);
         var planned = new List<int>(jobs.Length);
@@ -184,7 +184,7 @@ public sealed class PlannerPolicy : SimulationPolicy
         var world = context.World;
         var specs = world.Scenario.Sites;
         var jobs = context.Workload.Jobs;
-        var now = world.TimeAt(t);
+        var now = context.Clock.GetUtcNow().ToOffset(Jst.Offset);
         sites = [site, .. context.SitesByArea[world.SiteArea[site]].Where(q => q != site)];
         var states = new SiteState[sites.Length];
         var dcs = new DcSite[sites.Length];

@@ -13,6 +13,7 @@ public sealed class PolicyContext
     {
         World = world;
         Workload = workload;
+        Clock = new SimulationClock(world.Scenario.Start);
         Forecast = forecast;
         var n = world.Steps;
         Prefix = new double[forecast.Length][];
@@ -46,6 +47,12 @@ public sealed class PolicyContext
     /// <summary>The world.</summary>
     public SimulationWorld World { get; }
 
+    /// <summary>The simulated clock: "now" is the start of the step being simulated (the first step of the day while the policy plans it).</summary>
+    public SimulationClock Clock { get; }
+
+    /// <summary>The step being simulated (the first step of the day while the policy plans it).</summary>
+    public int Step { get; private set; }
+
     /// <summary>The workload.</summary>
     public Workload Workload { get; }
 
@@ -66,6 +73,14 @@ public sealed class PolicyContext
 
     /// <summary>Site indices of every area, lowest PUE first.</summary>
     public int[][] SitesByArea { get; }
+
+    /// <summary>Moves the simulated time to step <paramref name="step"/> (the engine calls this; it never moves back).</summary>
+    /// <param name="step">The step.</param>
+    internal void MoveTo(int step)
+    {
+        Step = step;
+        Clock.AdvanceTo(World.TimeAt(step));
+    }
 
     /// <summary>Forecast score of running from <paramref name="start"/> for <paramref name="duration"/> steps in area <paramref name="area"/> (sum over steps).</summary>
     /// <param name="area">Area index.</param>

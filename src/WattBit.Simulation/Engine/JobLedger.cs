@@ -1,0 +1,178 @@
+using WattBit.Simulation.Policies;
+
+namespace WattBit.Simulation.Engine;
+
+/// <summary>
+/// The state of one policy's run: where and when every job runs (its current piece: site, first step, end step), the
+/// jobs committed at each site, and what happened to them (late, resumed after an order, lost, moved on an order). Every
+/// commit goes through here so the policy's committed load, the job's piece and the watch site's stack stay in step.
+/// One per simulated policy; not thread-safe.
+/// </summary>
+internal sealed class JobLedger
+{
+    private readonly SimulationWorld _world;
+    private readonly Workload _workload;
+    private readonly PolicyContext _context;
+    private readonly bool[] _late;
+    private readonly List<int> _active = [];
+
+    /// <summary>Creates the ledger of one run.</summary>
+    /// <param name="world">The world.</param>
+    /// <param name="workload">The workload.</param>
+    /// <param name="context">The policy's planning context, whose committed load the ledger keeps.</param>
+    /// <param name="watchSite">The site whose load is kept step by step, by class.</param>
+    public JobLedger(SimulationWorld world, Workload workload, PolicyContext context, int watchSite)
+    {
+        _world = world;
+        _workload = workload;
+        _context = context;
+        var count = workload.Jobs.Count;
+        SiteJobs = [.. Enumerable.Range(0, world.Scenario.Sites.Count).Select(_ => new List<int>())];
+        Start = new int[count];
+        SiteOf = new int[count];
+        End = new int[count];
+        _late = new bool[count];
+        WatchSite = watchSite;
+        WatchStack = new double[4][];
+        for (var c = 0; c < WatchStack.Length; c++)
+        {
+            WatchStack[c] = new double[world.Steps];
+        }
+    }
+
+    /// <summary>Jobs committed at each site (some may have ended).</summary>
+    public List<int>[] SiteJobs { get; }
+
+    /// <summary>First step of each job's current piece.</summary>
+    public int[] Start { get; }
+
+    /// <summary>Site of each job's current piece.</summary>
+    public int[] SiteOf { get; }
+
+    /// <summary>Step after each job's current piece.</summary>
+    public int[] End { get; }
+
+    /// <summary>The site whose load is kept step by step.</summary>
+    public int WatchSite { get; }
+
+    /// <summary>IT load of the watch site by class [batch, training, backup, inference][step], MW (inference is filled by the engine).</summary>
+    public double[][] WatchStack { get; }
+
+    /// <summary>Jobs that finished after their deadline.</summary>
+    public int LateJobs { get; private set; }
+
+    /// <summary>IT energy of the late jobs, MWh.</summary>
+    public double LateMwh { get; private set; }
+
+    /// <summary>Times a stopped job resumed its remaining work.</summary>
+    public int Resumed { get; private set; }
+
+    /// <summary>Jobs whose remaining work found no room after an order.</summary>
+    public int Lost { get; private set; }
+
+    /// <summary>IT energy of the work lost, MWh.</summary>
+    public double LostMwh { get; private set; }
+
+    /// <summary>Jobs moved to another site on an order.</summary>
+    public int MovedOnOrders { get; private set; }
+
+    /// <summary>Commits <paramref name="steps"/> steps of job <paramref name="j"/> at <paramref name="site"/> from <paramref name="start"/>.</summary>
+    public void Run(int j, int site, int start, int steps)
+    {
+        var jobs = _workload.Jobs;
+        _context.Commit(j, site, start, steps);
+        SiteJobs[site].Add(j);
+        SiteOf[j] = site;
+        Start[j] = start;
+        End[j] = start + steps;
+        if (End[j] > jobs.Deadline[j] && !_late[j])
+        {
+            _late[j] = true;
+            LateJobs++;
+            LateMwh += jobs.PowerMw[j] * jobs.Duration[j] * _world.StepHours;
+        }
+
+        Watch(j, site, start, End[j], 1);
+    }
+
+    /// <summary>Whether job <paramref name="j"/> runs at site <paramref name="s"/> at step <paramref name="t"/> (not yet stopped, moved or re-queued).</summary>
+    public bool RunsAt(int j, int s, int t) => SiteOf[j] == s && Start[j] <= t && End[j] > t;
+
+    /// <summary>The jobs running at site <paramref name="s"/> at step <paramref name="t"/>, most slack first (the order the engine stops them in).</summary>
+    public List<int> RunningMostSlackFirst(int s, int t)
+    {
+        var jobs = _workload.Jobs;
+        var list = SiteJobs[s];
+        list.RemoveAll(j => End[j] <= t);
+        _active.Clear();
+        foreach (var j in list)
+        {
+            if (Start[j] <= t)
+            {
+                _active.Add(j);
+            }
+        }
+
+        _active.Sort((a, b) =>
+        {
+            var c = (jobs.Deadline[b] - End[b]).CompareTo(jobs.Deadline[a] - End[a]);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        return _active;
+    }
+
+    /// <summary>Moves the rest of running job <paramref name="j"/> from site <paramref name="s"/> at step <paramref name="t"/> to continue at <paramref name="target"/> from the next step.</summary>
+    public void Move(int j, int s, int t, int target)
+    {
+        var left = End[j] - t;
+        Take(j, s, t);
+        MovedOnOrders++;
+        Run(j, target, t + 1, left);
+    }
+
+    /// <summary>
+    /// Stops job <paramref name="j"/> at site <paramref name="s"/> from step <paramref name="t"/> and resumes it where and
+    /// when <paramref name="policy"/> finds room after the order (from where it stopped: the jobs checkpoint), or loses
+    /// it. Returns the IT power freed at <paramref name="s"/>, MW.
+    /// </summary>
+    public double Requeue(SimulationPolicy policy, int j, int s, int t, int until)
+    {
+        var jobs = _workload.Jobs;
+        var left = End[j] - t;
+        Take(j, s, t);
+        var resumed = t + 1 < _world.Steps ? policy.Resume(_context, j, t + 1, left, s, until) : JobPlacement.Unserved;
+        if (resumed.Site < 0)
+        {
+            Lost++;
+            LostMwh += jobs.PowerMw[j] * left * _world.StepHours;
+            End[j] = t;
+        }
+        else
+        {
+            Resumed++;
+            Run(j, resumed.Site, resumed.Start, left);
+        }
+
+        return jobs.PowerMw[j];
+    }
+
+    // Removes the rest of job j's piece at site s from step t.
+    private void Take(int j, int s, int t)
+    {
+        _context.Uncommit(j, s, t, End[j]);
+        Watch(j, s, t, End[j], -1);
+        SiteJobs[s].Remove(j);
+    }
+
+    private void Watch(int j, int site, int from, int to, double sign)
+    {
+        if (site == WatchSite)
+        {
+            var series = WatchStack[(int)_workload.Jobs.Class[j]];
+            for (var t = from; t < to; t++)
+            {
+                series[t] += sign * _workload.Jobs.PowerMw[j];
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using WattBit.Simulation.Policies;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.Engine;
+
+/// <summary>
+/// One policy's walk through the period on the simulated clock, composed of named pieces: the <see cref="JobLedger"/>
+/// (where and when every job runs), the <see cref="BatteryBank"/>, the <see cref="OrderResponse"/> to cuts nobody
+/// foresaw, the <see cref="InferenceRouter"/> and the <see cref="PolicyAccounts"/>. At the first step of each day the
+/// policy places the jobs released that day; at every step jobs and inference run and each site's draw is measured on
+/// actuals. The policy reads the simulated time from its <see cref="PolicyContext"/> (<see cref="PolicyContext.Clock"/>).
+/// </summary>
+internal sealed class PolicyRun
+{
+    private readonly SimulationWorld _world;
+    private readonly Workload _workload;
+    private readonly SimulationPolicy _policy;
+    private readonly PolicyKind _kind;
+    private readonly PolicyContext _context;
+    private readonly JobLedger _ledger;
+    private readonly BatteryBank _batteries;
+    private readonly OrderResponse _orders;
+    private readonly InferenceRouter _inference;
+    private readonly PolicyAccounts _accounts;
+    private int _unservedJobs, _moved;
+    private double _unservedMwh;
+
+    /// <summary>Sets up the run of one policy.</summary>
+    public PolicyRun(SimulationWorld world, Workload workload, double[][] forecast, SimulationPolicy policy, PolicyKind kind, int[][] reach)
+    {
+        _world = world;
+        _workload = workload;
+        _policy = policy;
+        _kind = kind;
+        _context = new PolicyContext(world, workload, forecast);
+        _ledger = new JobLedger(world, workload, _context, WatchSite(world));
+        _batteries = new BatteryBank(world, forecast, policy.HonoursLimits);
+        _orders = new OrderResponse(world, workload, _context, policy, _ledger, _batteries);
+        _inference = new InferenceRouter(world, workload, _context.Pue, _context.ItMw, reach, policy.HonoursLimits);
+        _accounts = new PolicyAccounts(world);
+    }
+
+    /// <summary>Runs the whole period and returns what was measured.</summary>
+    /// <param name="byRelease">Job indices sorted by release step.</param>
+    /// <param name="releaseOffsets">Start of each step's jobs in <paramref name="byRelease"/> [step + 1].</param>
+    /// <param name="stepsDone">Receives the number of steps finished after each day.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public PolicyResult Execute(int[] byRelease, int[] releaseOffsets, Action<int> stepsDone, CancellationToken cancellationToken)
+    {
+        var n = _world.Steps;
+        var perDay = Math.Max(1, (int)Math.Round(24 / _world.StepHours));
+        _policy.Initialise(_context);
+        var buffer = new int[Math.Max(1, _workload.Jobs.Count)];
+        var siteCount = _world.Scenario.Sites.Count;
+        var running = new double[siteCount];
+        var inference = new double[siteCount];
+        for (var day = 0; day < n; day += perDay)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var dayEnd = Math.Min(n, day + perDay);
+            _context.MoveTo(day);
+            PlanDay(byRelease.AsSpan(releaseOffsets[day], releaseOffsets[dayEnd] - releaseOffsets[day]), buffer);
+            _batteries.BeginDay(day, dayEnd);
+            for (var t = day; t < dayEnd; t++)
+            {
+                _context.MoveTo(t);
+                Step(t, running, inference);
+            }
+
+            stepsDone(dayEnd - day);
+        }
+
+        return _accounts.ToResult(_kind, _ledger, _batteries, _unservedJobs, _unservedMwh, _moved) with
+        {
+            OrdersDispatched = _orders.Dispatched,
+            OrdersToFallback = _orders.ToFallback,
+            JobsMovedOnOrders = _ledger.MovedOnOrders,
+        };
+    }
+
+    // The policy places the jobs released today, in its order; the ledger commits each placement.
+    private void PlanDay(ReadOnlySpan<int> released, int[] buffer)
+    {
+        var jobs = _workload.Jobs;
+        var today = buffer.AsSpan(0, released.Length);
+        released.CopyTo(today);
+        _policy.Order(_context, today);
+        foreach (var j in today)
+        {
+            var placement = _policy.Place(_context, j);
+            if (placement.Site < 0)
+            {
+                _unservedJobs++;
+                _unservedMwh += jobs.PowerMw[j] * jobs.Duration[j] * _world.StepHours;
+                continue;
+            }
+
+            _ledger.Run(j, placement.Site, placement.Start, jobs.Duration[j]);
+            if (placement.Site != jobs.Home[j])
+            {
+                _moved++;
+            }
+        }
+    }
+
+    // One step: jobs run (obeying cuts), inference is served, batteries act, and every site's draw is booked.
+    private void Step(int t, double[] running, double[] inference)
+    {
+        _batteries.BeginStep(t);
+        _accounts.Clipped(_orders.RunJobs(t, running));
+        _inference.Serve(t, running, inference, _accounts);
+        _ledger.WatchStack[3][t] = inference[_ledger.WatchSite];
+        _accounts.BeginStep();
+        for (var s = 0; s < running.Length; s++)
+        {
+            var it = running[s] + inference[s];
+            var draw = _batteries.Apply(s, t, _world.SiteArea[s], it * _context.Pue[s]);
+            _accounts.Site(s, t, it, draw);
+        }
+
+        _accounts.EndStep(t);
+    }
+
+    // The site whose load the report shows: the largest flexible (else provisional, else any) site in the area with
+    // the most curtailment, so the sample week shows both the moving limit and absorbed surplus.
+    private static int WatchSite(SimulationWorld world)
+    {
+        var sites = world.Scenario.Sites;
+        var curtailment = world.CurtailedMw.Select(c => c.Sum()).ToArray();
+        var best = 0;
+        for (var s = 1; s < sites.Count; s++)
+        {
+            if (Rank(s).CompareTo(Rank(best)) > 0)
+            {
+                best = s;
+            }
+        }
+
+        return best;
+
+        (int, double, double) Rank(int s) => ((int)sites[s].Connection.Kind, curtailment[world.SiteArea[s]], sites[s].ItMw);
+    }
+}
