@@ -24,6 +24,7 @@ internal static class GridCommands
         grid.Subcommands.Add(Headroom(time));
         grid.Subcommands.Add(Connect(time));
         grid.Subcommands.Add(JapanCommands.Create());
+        grid.Subcommands.Add(LayerCommands.Create());
         return grid;
     }
 

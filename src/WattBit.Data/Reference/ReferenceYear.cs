@@ -120,6 +120,28 @@ public sealed class ReferenceYear
         return new SignalSet(kind, list);
     }
 
+    /// <summary>
+    /// The demand of several areas together, MW, hourly (the mean of each hour's two slots): what drives the headroom
+    /// layer's hours (WattBit.Grid reads it as a plain series).
+    /// </summary>
+    /// <param name="areas">The areas to add up; default all ten.</param>
+    public TimeSeries TotalDemandHourly(IEnumerable<GridArea>? areas = null)
+    {
+        var codes = (areas ?? JapanAreas.All).Select(a => a.Code).Distinct(StringComparer.Ordinal).ToArray();
+        var total = new double[Areas[codes[0]].Demand.Count];
+        foreach (var code in codes)
+        {
+            var d = Areas[code].Demand;
+            for (var i = 0; i < total.Length; i++)
+            {
+                total[i] += d[i];
+            }
+        }
+
+        var first = Areas[codes[0]].Demand;
+        return TimeSeries.Wrap(first.Start, first.Step, total, first.Unit, "demand " + string.Join('+', codes)).Resample(TimeSpan.FromHours(1));
+    }
+
     /// <summary>True for weekends and the national holidays WattBit's shapes treat as holidays (New Year, Golden Week, Obon).</summary>
     public static bool IsHoliday(DateOnly day) =>
         day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday

@@ -112,3 +112,64 @@ public sealed class ModelHeadroomLayerTests
         Assert.Contains("bus 7", e.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class WelcomeZoneMapTests
+{
+    [Fact]
+    public void Write_HandSolvedLayer_GivesTheZoneFirmHeadroomAndLimitingLineOfEachSubstation()
+    {
+        var start = new DateTimeOffset(2024, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var net = MatpowerCase.Parse(TestCases.Text(
+            "1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n2 1 60 0 0 0 1 1 0 345 1 1.1 0.9;",
+            "1 60 0 300 -300 1 100 1 250 10;",
+            "1 2 0 0.1 0 100 120 0 0 0 1;\n1 2 0 0.1 0 100 120 0 0 0 1;"), "parallel.m");
+        // Scale 1 then 0.5: N-1 = 120 − 60·s → 60 and 90 MW; N-0 = 200 − 60·s → 140 and 170 MW.
+        var profile = new GridProfile([start, start.AddHours(1)], [1.0, 0.5], [0.0, 0.0]);
+        var nodes = new[]
+        {
+            new LayerNode(new Substation("S2", "二番", JapanAreas.Tokyo, 275, new GeoPoint(35.6, 139.9)), 2),
+            new LayerNode(new Substation("S1", "一番", null, 275, null), 1),
+        };
+        var layer = ModelHeadroomLayer.Compute(net, nodes, profile, "parallel.m", synthetic: true, "two hours");
+        using var stream = new MemoryStream();
+        Assert.Equal(1, WelcomeZoneMap.Write(stream, layer, 70)); // S1 has no coordinates
+        using var doc = System.Text.Json.JsonDocument.Parse(stream.ToArray());
+        Assert.True(doc.RootElement.GetProperty("synthetic").GetBoolean());
+        var f = doc.RootElement.GetProperty("features")[0];
+        Assert.Equal(139.9, f.GetProperty("geometry").GetProperty("coordinates")[0].GetDouble());
+        var p = f.GetProperty("properties");
+        Assert.Equal("S2", p.GetProperty("id").GetString());
+        Assert.Equal("dynamic", p.GetProperty("zone").GetString()); // firm 60 < 70 ≤ median 75
+        Assert.Equal(60, p.GetProperty("firm_mw").GetDouble(), 6);
+        Assert.Equal(80, p.GetProperty("curtailable_extra_mw").GetDouble(), 6); // 140 − 60
+        Assert.Equal(1, p.GetProperty("hours_with_room").GetInt32());
+        Assert.Equal("branch 2 (1-2)", p.GetProperty("limiting_line").GetString());
+        Assert.Equal("model", p.GetProperty("source").GetString());
+    }
+}
+
+public sealed class JapanLayerTests
+{
+    [Fact]
+    public void Compute_Backbone_HasOneSubstationPerBus_LimitedByOccto_NamedLines_AndScalesLoadToTheDemand()
+    {
+        var model = WattBit.Grid.Japan.JapanBackbone.LoadDefault();
+        var start = new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var total = model.Network.Buses.Sum(b => b.Pd);
+        var demand = new WattBit.Time.TimeSeries(start, TimeSpan.FromHours(1), [total, 0.8 * total], SeriesUnit.Megawatts, "demand");
+        var profile = JapanLayer.Profile(model, demand);
+        Assert.Equal([1.0, 0.8], profile.DemandScale.ToArray());
+        Assert.Equal(model.Buses.Length, JapanLayer.Nodes(model).Count);
+        // Four substations keep the test short (the whole backbone is the CLI's and the bench's).
+        var ids = model.Buses.Take(4).Select(b => b.SubstationId).ToArray();
+        var layer = JapanLayer.Compute(model, demand, "test", ids);
+        Assert.Equal(4, layer.Substations.Count);
+        Assert.Throws<UnknownSubstationException>(() => JapanLayer.Compute(model, demand, "test", ["XX:nowhere"]));
+        Assert.True(layer.TryGetSubstation(model.Buses[0].SubstationId, out var s));
+        Assert.Equal(model.Buses[0].Name, s.Name);
+        var lines = model.Branches.Select(b => b.DisplayName).ToHashSet(StringComparer.Ordinal);
+        var hours = layer.Substations.SelectMany(x => layer.AllHours(x.Id)).ToList();
+        Assert.Equal(2 * 4, hours.Count);
+        Assert.All(hours.Where(h => h.LimitingLine is not null), h => Assert.Contains(h.LimitingLine!, lines));
+    }
+}

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Spectre.Console;
+using WattBit.Data.Reference;
+using WattBit.Formats;
+using WattBit.Grid.Japan;
+using WattBit.Grid.Layer;
+using WattBit.Grid.Network;
+using WattBit.Grid.TimeSeries;
+using WattBit.Headroom;
+using WattBit.Time;
+
+namespace WattBit.Cli.Commands;
+
+/// <summary><c>wattbit grid layer</c>: the headroom layer every face reads (docs/headroom-layer.md).</summary>
+internal static class LayerCommands
+{
+    public static Command Create()
+    {
+        var caseFile = new Option<FileInfo?>("--case") { Description = "A MATPOWER case replacing the Japan backbone (every bus a substation 'bus-N'); needs --profile." };
+        var profile = new Option<FileInfo?>("--profile") { Description = "With --case: the hourly profile (timestamp,demand_scale,solar_pu)." };
+        var fy = new Option<int>("--fy") { Description = "Fiscal year of the reference year that drives the Japan backbone (April-March, JST).", DefaultValueFactory = _ => 2025 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the reference year.", DefaultValueFactory = _ => 1 };
+        var from = new Option<string?>("--from") { Description = "First hour (ISO 8601); default the fiscal year's start (April 1 00:00 JST)." };
+        var days = new Option<int>("--days") { Description = "Days to compute (1-366).", DefaultValueFactory = _ => 7 };
+        var substations = new Option<string[]>("--substation") { Description = "Substation id(s) whose hours to write (for example TK:新古河); default none.", AllowMultipleArgumentsPerToken = true };
+        var mw = new Option<double>("--mw") { Description = "Connection size for the welcome zones, MW.", DefaultValueFactory = _ => 50 };
+        var output = new Option<string?>("--out") { Description = "CSV of the chosen substations' hours: timestamp,substation,n0_mw,n1_mw,limiting_line,contingency ('-' for stdout)." };
+        var zones = new Option<string?>("--zones-out") { Description = "GeoJSON of the welcome zones for --mw (substations with coordinates)." };
+        var gridProfile = new Option<string?>("--grid-profile-out") { Description = "The hourly profile the layer was computed on (timestamp,demand_scale,solar_pu): 'grid headroom' on the same model and this file gives the same numbers." };
+        var command = new Command("layer", "The headroom layer: every substation's hourly N-0/N-1 headroom with its limiting line, precomputed (default: the Japan backbone over the reference year).")
+        {
+            caseFile, profile, fy, seed, from, days, substations, mw, output, zones, gridProfile,
+        };
+        command.SetAction(parse =>
+        {
+            var n = parse.GetValue(days);
+            if (n is < 1 or > 366)
+            {
+                throw new CliException($"--days must be 1-366 (got {n}).");
+            }
+
+            var sw = Stopwatch.StartNew();
+            var (layer, driving) = Build(parse.GetValue(caseFile), parse.GetValue(profile), parse.GetValue(fy), parse.GetValue(seed), parse.GetValue(from), n);
+            var computeS = sw.Elapsed.TotalSeconds;
+            AnsiConsole.MarkupLine($"{Markup.Escape(layer.Info.Model)}{(layer.Info.Synthetic ? " (synthetic)" : string.Empty)}: {layer.Substations.Count} substations × {layer.Info.Hours} h " +
+                $"from {TimeWindow.Format(layer.Info.First)} ({Markup.Escape(layer.Info.Profile)}) computed in {computeS:F1} s.");
+            AnsiConsole.MarkupLine($"lookup of one substation's day: p50 {Lookup(layer).P50:F3} ms, p99 {Lookup(layer).P99:F3} ms over every substation and day.");
+            Write(parse.GetValue(output), layer, parse.GetValue(substations) ?? []);
+            if (parse.GetValue(zones) is { } z)
+            {
+                using var stream = File.Create(z);
+                var count = WelcomeZoneMap.Write(stream, layer, parse.GetValue(mw));
+                AnsiConsole.MarkupLine($"wrote {count} welcome-zone points to [green]{Markup.Escape(z)}[/].");
+            }
+
+            if (parse.GetValue(gridProfile) is { } g)
+            {
+                using var writer = new StreamWriter(g, false, new UTF8Encoding(false));
+                writer.Write("timestamp,demand_scale,solar_pu\n");
+                for (var t = 0; t < driving.Count; t++)
+                {
+                    writer.Write(string.Create(CultureInfo.InvariantCulture, $"{Iso8601.Format(driving.Timestamps[t])},{driving.DemandScale[t]:R},{driving.SolarPu[t]:R}\n"));
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static (ModelHeadroomLayer Layer, GridProfile Profile) Build(FileInfo? caseFile, FileInfo? profileFile, int fy, int seed, string? fromText, int days)
+    {
+        if (caseFile is not null)
+        {
+            if (profileFile is null)
+            {
+                throw new CliException("--case needs --profile (timestamp,demand_scale,solar_pu).");
+            }
+
+            var net = MatpowerCase.Load(caseFile.FullName);
+            var p = GridProfile.Load(profileFile.FullName);
+            return (ModelHeadroomLayer.Compute(net, ModelHeadroomLayer.BusNodes(net), p, caseFile.Name, synthetic: false, profileFile.Name), p);
+        }
+
+        if (fy is < 2000 or > 2100)
+        {
+            throw new CliException($"--fy must be 2000-2100 (got {fy}).");
+        }
+
+        var year = ReferenceYear.Generate(fy, seed);
+        var start = year.Window.Start;
+        if (fromText is not null && !Iso8601.TryParse(fromText, out start, out var reason))
+        {
+            throw new CliException($"--from: {reason}.");
+        }
+
+        var window = TimeWindow.FromDuration(start, TimeSpan.FromDays(days));
+        if (!year.Window.Contains(window))
+        {
+            throw new CliException($"--from/--days: {window} is outside the reference year FY{fy} {year.Window}.");
+        }
+
+        var model = JapanBackbone.LoadDefault();
+        var demand = year.TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
+        var label = $"reference year FY{fy} (seed {seed}), demand of the modelled areas";
+        return (JapanLayer.Compute(model, demand, label), JapanLayer.Profile(model, demand));
+    }
+
+    private static (double P50, double P99) Lookup(IHeadroomLayer layer)
+    {
+        var samples = new List<double>();
+        for (var d = 0; d < layer.Info.Hours / 24; d++)
+        {
+            var day = TimeWindow.FromDuration(layer.Info.First.AddDays(d), TimeSpan.FromDays(1));
+            foreach (var s in layer.Substations)
+            {
+                var t = Stopwatch.GetTimestamp();
+                _ = layer.Hourly(s.Id, day);
+                samples.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }
+
+        samples.Sort();
+        return samples.Count == 0 ? (double.NaN, double.NaN) : (samples[samples.Count / 2], samples[Math.Min(samples.Count - 1, (int)(samples.Count * 0.99))]);
+    }
+
+    private static void Write(string? output, IHeadroomLayer layer, string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            if (!layer.TryGetSubstation(id, out _))
+            {
+                throw new CliException($"--substation: '{id}' is not a substation of the layer ({layer.Info.Model}).");
+            }
+        }
+
+        if (output is null)
+        {
+            return;
+        }
+
+        using var writer = output == "-" ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) : new StreamWriter(output, false, new UTF8Encoding(false));
+        writer.Write("timestamp,substation,n0_mw,n1_mw,limiting_line,contingency\n");
+        foreach (var id in ids)
+        {
+            foreach (var h in layer.AllHours(id))
+            {
+                writer.Write(string.Join(',', Iso8601.Format(h.Start), Csv.Escape(id), Mw(h.N0Mw), Mw(h.N1Mw), Csv.Escape(h.LimitingLine ?? string.Empty), Csv.Escape(h.Contingency ?? string.Empty)));
+                writer.Write('\n');
+            }
+        }
+    }
+
+    private static string Mw(double v) => double.IsNaN(v) ? string.Empty : Math.Round(v, 6).ToString("0.######", CultureInfo.InvariantCulture);
+}

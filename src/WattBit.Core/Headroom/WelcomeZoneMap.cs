@@ -1,0 +1,99 @@
+using System.Text.Json;
+
+namespace WattBit.Headroom;
+
+/// <summary>The welcome-zone map (ウェルカムゾーン) of a headroom layer as GeoJSON, the same for the server, the CLI and the dashboard.</summary>
+public static class WelcomeZoneMap
+{
+    /// <summary>
+    /// Writes a FeatureCollection of Point features, one per substation with coordinates: id, name, area, voltage_kv,
+    /// zone, firm_mw, median_n1_mw, curtailable_extra_mw, hours_with_room, hours, limiting_line, source; plus the
+    /// layer's model, synthetic flag, size and period as foreign members. Missing values are null, never 0.
+    /// </summary>
+    /// <param name="stream">The output.</param>
+    /// <param name="layer">The layer.</param>
+    /// <param name="sizeMw">The connection size the zones are drawn for, MW.</param>
+    /// <returns>How many features were written.</returns>
+    public static int Write(Stream stream, IHeadroomLayer layer, double sizeMw)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(layer);
+        using var json = new Utf8JsonWriter(stream);
+        json.WriteStartObject();
+        json.WriteString("type", "FeatureCollection");
+        json.WriteString("model", layer.Info.Model);
+        json.WriteBoolean("synthetic", layer.Info.Synthetic);
+        json.WriteString("profile", layer.Info.Profile);
+        json.WriteNumber("mw", sizeMw);
+        json.WriteString("from", layer.Info.First);
+        json.WriteString("to", layer.Info.End);
+        json.WriteStartArray("features");
+        var written = 0;
+        foreach (var s in layer.Substations)
+        {
+            if (s.Location is not { } p)
+            {
+                continue;
+            }
+
+            var o = layer.Offer(s.Id, sizeMw);
+            json.WriteStartObject();
+            json.WriteString("type", "Feature");
+            json.WriteStartObject("geometry");
+            json.WriteString("type", "Point");
+            json.WriteStartArray("coordinates");
+            json.WriteNumberValue(p.Longitude);
+            json.WriteNumberValue(p.Latitude);
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteStartObject("properties");
+            json.WriteString("id", s.Id);
+            json.WriteString("name", s.Name);
+            if (s.Area is { } a)
+            {
+                json.WriteString("area", a.Code);
+            }
+            else
+            {
+                json.WriteNull("area");
+            }
+
+            Number(json, "voltage_kv", s.VoltageKv);
+            json.WriteString("zone", WelcomeZoneRule.Name(o.Zone));
+            Number(json, "firm_mw", o.FirmMw);
+            Number(json, "median_n1_mw", o.MedianN1Mw);
+            Number(json, "curtailable_extra_mw", o.CurtailableExtraMw);
+            json.WriteNumber("hours_with_room", o.HoursWithRoom);
+            json.WriteNumber("hours", o.Hours);
+            if (o.LimitingLine is null)
+            {
+                json.WriteNull("limiting_line");
+            }
+            else
+            {
+                json.WriteString("limiting_line", o.LimitingLine);
+            }
+
+            json.WriteString("source", o.Source == HeadroomSource.Model ? "model" : "tso-upload");
+            json.WriteEndObject();
+            json.WriteEndObject();
+            written++;
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        return written;
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, double v)
+    {
+        if (double.IsNaN(v))
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteNumber(name, Math.Round(v, 3));
+        }
+    }
+}
