@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WattBit.Sites;
 
 namespace WattBit.Headroom;
 
@@ -37,16 +38,7 @@ public static class WelcomeZoneMap
             }
 
             var o = layer.Offer(s.Id, sizeMw);
-            json.WriteStartObject();
-            json.WriteString("type", "Feature");
-            json.WriteStartObject("geometry");
-            json.WriteString("type", "Point");
-            json.WriteStartArray("coordinates");
-            json.WriteNumberValue(p.Longitude);
-            json.WriteNumberValue(p.Latitude);
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteStartObject("properties");
+            StartPointFeature(json, p);
             json.WriteString("id", s.Id);
             json.WriteString("name", s.Name);
             if (s.Area is { } a)
@@ -58,11 +50,11 @@ public static class WelcomeZoneMap
                 json.WriteNull("area");
             }
 
-            Number(json, "voltage_kv", s.VoltageKv);
+            NumberOrNull(json, "voltage_kv", s.VoltageKv);
             json.WriteString("zone", WelcomeZoneRule.Name(o.Zone));
-            Number(json, "firm_mw", o.FirmMw);
-            Number(json, "median_n1_mw", o.MedianN1Mw);
-            Number(json, "curtailable_extra_mw", o.CurtailableExtraMw);
+            NumberOrNull(json, "firm_mw", o.FirmMw);
+            NumberOrNull(json, "median_n1_mw", o.MedianN1Mw);
+            NumberOrNull(json, "curtailable_extra_mw", o.CurtailableExtraMw);
             json.WriteNumber("hours_with_room", o.HoursWithRoom);
             json.WriteNumber("hours", o.Hours);
             if (o.LimitingLine is null)
@@ -75,8 +67,7 @@ public static class WelcomeZoneMap
             }
 
             json.WriteString("source", o.Source == HeadroomSource.Model ? "model" : "tso-upload");
-            json.WriteEndObject();
-            json.WriteEndObject();
+            EndPointFeature(json);
             written++;
         }
 
@@ -85,15 +76,44 @@ public static class WelcomeZoneMap
         return written;
     }
 
-    private static void Number(Utf8JsonWriter json, string name, double v)
+    /// <summary>
+    /// Starts a GeoJSON Point feature at <paramref name="point"/> and opens its <c>properties</c> object; close both
+    /// with two <see cref="Utf8JsonWriter.WriteEndObject"/> calls.
+    /// </summary>
+    public static void StartPointFeature(Utf8JsonWriter json, GeoPoint point)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        json.WriteString("type", "Feature");
+        json.WriteStartObject("geometry");
+        json.WriteString("type", "Point");
+        json.WriteStartArray("coordinates");
+        json.WriteNumberValue(point.Longitude);
+        json.WriteNumberValue(point.Latitude);
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteStartObject("properties");
+    }
+
+    /// <summary>Closes the properties and the feature opened by <see cref="StartPointFeature"/>.</summary>
+    public static void EndPointFeature(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes a number rounded to <paramref name="decimals"/>, or null for NaN (missing is never 0).</summary>
+    public static void NumberOrNull(Utf8JsonWriter json, string name, double v, int decimals = 6)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         if (double.IsNaN(v))
         {
             json.WriteNull(name);
         }
         else
         {
-            json.WriteNumber(name, Math.Round(v, 3));
+            json.WriteNumber(name, Math.Round(v, decimals));
         }
     }
 }

@@ -105,16 +105,7 @@ public static class WelcomeZones
                 continue;
             }
 
-            json.WriteStartObject();
-            json.WriteString("type", "Feature");
-            json.WriteStartObject("geometry");
-            json.WriteString("type", "Point");
-            json.WriteStartArray("coordinates");
-            json.WriteNumberValue(p.Longitude);
-            json.WriteNumberValue(p.Latitude);
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteStartObject("properties");
+            WelcomeZoneMap.StartPointFeature(json, p);
             json.WriteNumber("bus", bus.Number);
             if (bus.Name is not null)
             {
@@ -122,12 +113,11 @@ public static class WelcomeZones
             }
 
             json.WriteString("zone", Name(e.Zone));
-            Number(json, "firm_mw", e.FirmMw);
-            Number(json, "dynamic_extra_mw", e.DynamicExtraMw);
-            Number(json, "curtailable_extra_mw", e.CurtailableExtraMw);
-            Number(json, "expected_curtailment_mwh_per_year", e.ExpectedCurtailmentMwhPerYear);
-            json.WriteEndObject();
-            json.WriteEndObject();
+            WelcomeZoneMap.NumberOrNull(json, "firm_mw", e.FirmMw);
+            WelcomeZoneMap.NumberOrNull(json, "dynamic_extra_mw", e.DynamicExtraMw);
+            WelcomeZoneMap.NumberOrNull(json, "curtailable_extra_mw", e.CurtailableExtraMw);
+            WelcomeZoneMap.NumberOrNull(json, "expected_curtailment_mwh_per_year", e.ExpectedCurtailmentMwhPerYear);
+            WelcomeZoneMap.EndPointFeature(json);
             written++;
         }
 
@@ -171,17 +161,5 @@ public static class WelcomeZones
         }
 
         return result.ToImmutable();
-    }
-
-    private static void Number(Utf8JsonWriter json, string name, double v)
-    {
-        if (double.IsNaN(v))
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteNumber(name, Math.Round(v, 6));
-        }
     }
 }
