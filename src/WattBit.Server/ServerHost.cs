@@ -68,6 +68,8 @@ internal static class ServerHost
             j.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
             j.SerializerOptions.MaxDepth = 16;
             j.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            j.SerializerOptions.RespectNullableAnnotations = true;
+            j.SerializerOptions.Converters.Add(new OffsetRequiredConverter());
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -109,6 +111,7 @@ internal static class ServerHost
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.Use(Timestamps.RejectQueryTimesWithoutOffset);
 
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", store = store.Description })).WithTags("Health").AllowAnonymous();

@@ -53,7 +53,7 @@ public sealed class BearerTokenTests(TestServer server)
         await (await server.Client("dc-alpha").PutJsonAsync("/api/sites/jwt-s1", new { area = "TK", itCapacityMw = 2.0 })).OkJsonAsync(201);
         var client = Client(Token(Claims("alpha-sso-user", "dc-operator", op: "alpha")));
         var me = await (await client.GetAsync("/api/me")).OkJsonAsync();
-        Assert.Equal("alpha-sso-user", me.GetProperty("id").GetString());
+        Assert.Equal("jwt:alpha-sso-user", me.GetProperty("id").GetString());
         Assert.Equal("alpha", me.GetProperty("operator").GetString());
         await (await client.GetAsync("/api/sites/jwt-s1")).OkJsonAsync();
         await (await Client(Token(Claims("beta-sso-user", "dc-operator", op: "beta"))).GetAsync("/api/sites/jwt-s1")).ProblemAsync(404);

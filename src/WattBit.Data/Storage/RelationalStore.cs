@@ -121,6 +121,11 @@ public abstract class RelationalStore : IWattBitStore
         {
             ArgumentNullException.ThrowIfNull(w);
             _ = StoreMapping.ToUnixSeconds(w.Series.Start, w.Key.ToString());
+            StoreMapping.CheckStorable(w.Key, w.Series);
+        }
+
+        foreach (var w in series)
+        {
             if (!ids.TryGetValue(w.Key, out var meta))
             {
                 meta = await SeriesIdAsync(c, tx, w.Key, w.Series, cancellationToken).ConfigureAwait(false);
@@ -219,7 +224,7 @@ public abstract class RelationalStore : IWattBitStore
     private const string InfoSelect =
         """
         SELECT s.location, s.metric, s.source, s.unit_symbol, s.unit_aggregation, s.step_seconds, MIN(p.ts), MAX(p.ts), COUNT(*)
-        FROM series s JOIN points p ON p.series_id = s.id
+        FROM series s JOIN points p ON p.series_id = s.id AND p.ts >= -2208988800 AND p.ts < 253402214400
         """;
 
     private const string InfoGroup = " GROUP BY s.id, s.location, s.metric, s.source, s.unit_symbol, s.unit_aggregation, s.step_seconds";

@@ -24,6 +24,23 @@ internal static class StoreMapping
         return instant.ToUnixTimeSeconds();
     }
 
+    /// <summary>The end of the storable range: a stored step must end before 9999-12-31 (so its end can always be read back).</summary>
+    public static readonly DateTimeOffset StorableEnd = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The start of the storable range.</summary>
+    public static readonly DateTimeOffset StorableStart = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Refuses a series that starts before 1900 or whose last step ends after <see cref="StorableEnd"/>, before anything is written.</summary>
+    /// <exception cref="ArgumentException">The series lies (partly) outside the storable range; the message names the key.</exception>
+    public static void CheckStorable(SeriesKey key, TimeSeries series)
+    {
+        var room = (StorableEnd.UtcTicks - series.Start.UtcTicks) / Math.Max(1, series.Step.Ticks);
+        if (series.Start < StorableStart || series.Start >= StorableEnd || series.Count > room)
+        {
+            throw new ArgumentException($"series {key}: {series.Count} steps from {Iso8601.Format(series.Start)} lie outside the storable range 1900-01-01 to 9999-12-31.");
+        }
+    }
+
     public static DateTimeOffset FromUnixSeconds(long seconds, TimeSpan offset) => DateTimeOffset.FromUnixTimeSeconds(seconds).ToOffset(offset);
 
     /// <summary>An instant as UTC ticks (for ordering and range queries); the offset is stored beside it in minutes.</summary>

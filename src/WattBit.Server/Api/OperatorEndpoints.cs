@@ -191,6 +191,12 @@ internal static class OperatorEndpoints
         problems.Require(sites.Length <= MaxSitesPerJob, "sites", $"At most {MaxSitesPerJob} sites.");
         foreach (var s in sites.Take(MaxSitesPerJob))
         {
+            if (s is null)
+            {
+                problems.Add("sites", "A sites entry must not be null.");
+                continue;
+            }
+
             // Only the caller's own sites exist for it; another operator's site id reads as unknown.
             if (!IsValidId(s) || await store.GetSiteAsync(new SiteId(Scoped(me.Operator!, s)), ct).ConfigureAwait(false) is null)
             {

@@ -85,7 +85,7 @@ internal static class SignalEndpoints
             return problems.Result();
         }
 
-        var series = ToSeries(problems, body, SignalCatalog.UnitOf(kind), requireStep: SignalCatalog.Step);
+        var series = ToSeries(problems, body, SignalCatalog.UnitOf(kind), requireStep: SignalCatalog.Step, nonNegative: kind != SignalKind.Price);
         if (series is null)
         {
             return problems.Result();
@@ -133,7 +133,7 @@ internal static class SignalEndpoints
 
         var problems = new Problems();
         CheckNode(problems, node);
-        var series = problems.Any ? null : ToSeries(problems, body, SeriesUnit.Megawatts, requireStep: null);
+        var series = problems.Any ? null : ToSeries(problems, body, SeriesUnit.Megawatts, requireStep: null, nonNegative: true);
         if (series is null)
         {
             return problems.Result();
@@ -209,9 +209,21 @@ internal static class SignalEndpoints
         return kind;
     }
 
-    internal static TimeSeries? ToSeries(Problems problems, SeriesBody body, SeriesUnit unit, TimeSpan? requireStep)
+    /// <summary>The first instant a published series may cover (reads cover 2000-2100 only).</summary>
+    internal static readonly DateTimeOffset EarliestStored = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The end of the last instant a published series may cover.</summary>
+    internal static readonly DateTimeOffset LatestStored = new(2101, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The body as a series, or null with the problems: the whole series is checked before anything is written (step,
+    /// count, every value, and that it lies within years 2000-2100); <paramref name="nonNegative"/> refuses values below 0.
+    /// </summary>
+    internal static TimeSeries? ToSeries(Problems problems, SeriesBody body, SeriesUnit unit, TimeSpan? requireStep, bool nonNegative = false)
     {
         problems.Require(body.StepMinutes is >= 1 and <= 1440, "stepMinutes", "stepMinutes must be between 1 and 1440.");
+        problems.Require(body.Start >= EarliestStored && body.Start < LatestStored, "start", "start must lie within years 2000-2100.");
+        problems.Require(body.Start.Ticks % TimeSpan.TicksPerSecond == 0, "start", "start must be a whole second.");
         problems.Require(requireStep is null || body.StepMinutes == requireStep.Value.TotalMinutes, "stepMinutes", $"This series has a fixed step of {requireStep?.TotalMinutes} minutes.");
         problems.Require(body.Values.Length is > 0 and <= MaxPoints, "values", $"Send between 1 and {MaxPoints} values.");
         if (requireStep is not null)
@@ -224,11 +236,14 @@ internal static class SignalEndpoints
             return null;
         }
 
+        problems.Require(body.Start.UtcDateTime.AddMinutes((double)body.StepMinutes * body.Values.Length) <= LatestStored.UtcDateTime, "values",
+            "The series must end by 2101-01-01T00:00:00+00:00 (years 2000-2100).");
         var values = new double[body.Values.Length];
         for (var i = 0; i < values.Length; i++)
         {
             var v = body.Values[i];
             problems.Require(v is null || (double.IsFinite(v.Value) && Math.Abs(v.Value) <= 1e7), $"values[{i}]", "A value must be finite and at most 1e7 in size.");
+            problems.Require(!nonNegative || v is null || v.Value >= 0, $"values[{i}]", "A value must not be negative.");
             values[i] = v ?? double.NaN;
         }
 

@@ -18,39 +18,120 @@ internal sealed class JsonLinesJournal<T> : IDisposable
     private readonly FileStream _file;
     private readonly Action<T> _apply;
 
-    /// <summary>Opens (or creates) the journal at <paramref name="path"/>, replaying every record into <paramref name="apply"/>.</summary>
-    /// <exception cref="InvalidDataException">A line is not a record; the message names the file and line.</exception>
+    /// <summary>
+    /// Opens (or creates) the journal at <paramref name="path"/>, replaying every record into <paramref name="apply"/>.
+    /// A torn tail (a last line that is not a whole record, as a crash mid-append leaves) is cut off: every complete
+    /// record is kept, the dropped bytes are saved beside the journal (<c>.torn</c>) and described in
+    /// <see cref="Recovery"/>. A last record without its newline is completed, so the next append never joins it.
+    /// Records that an older version wrote on one line without a newline between them are read one by one.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A line before the last is not a record; the message names the file and line.</exception>
     public JsonLinesJournal(string path, Action<T> apply)
     {
         ArgumentNullException.ThrowIfNull(apply);
         _apply = apply;
         Path = System.IO.Path.GetFullPath(path);
-        if (File.Exists(Path))
+        var keep = File.Exists(Path) ? Replay(File.ReadAllBytes(Path)) : -1;
+        _file = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        if (keep >= 0)
         {
-            var line = 0;
-            foreach (var text in File.ReadLines(Path))
-            {
-                line++;
-                if (text.Length == 0)
-                {
-                    continue;
-                }
-
-                T? entry;
-                try
-                {
-                    entry = JsonSerializer.Deserialize<T>(text, s_json);
-                }
-                catch (JsonException e)
-                {
-                    throw new InvalidDataException($"{Path}:{line}: not a journal record ({e.Message}).", e);
-                }
-
-                apply(entry ?? throw new InvalidDataException($"{Path}:{line}: empty journal record."));
-            }
+            _file.SetLength(keep);
         }
 
-        _file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _file.Seek(0, SeekOrigin.End);
+        if (keep > 0 && _endsWithoutNewline)
+        {
+            _file.WriteByte((byte)'\n');
+            _file.Flush(flushToDisk: true);
+        }
+    }
+
+    private bool _endsWithoutNewline;
+
+    /// <summary>What was recovered when the journal was opened (a torn tail cut off), or null when it was whole.</summary>
+    public string? Recovery { get; private set; }
+
+    /// <summary>Replays <paramref name="bytes"/>; returns the length to keep (all of it unless the tail is torn).</summary>
+    private long Replay(byte[] bytes)
+    {
+        var line = 0;
+        var pos = 0;
+        while (pos < bytes.Length)
+        {
+            line++;
+            var nl = Array.IndexOf(bytes, (byte)'\n', pos);
+            var end = nl < 0 ? bytes.Length : nl;
+            var text = new ReadOnlySpan<byte>(bytes, pos, end - pos);
+            if (text.Trim((byte)'\r').Trim((byte)' ').Length > 0)
+            {
+                var whole = TryRead(text, out var entries, out var consumed, out var error);
+                if (!whole)
+                {
+                    if (nl >= 0 && bytes.AsSpan(nl + 1).IndexOfAnyExcept((byte)'\n', (byte)'\r', (byte)' ') >= 0)
+                    {
+                        throw new InvalidDataException($"{Path}:{line}: not a journal record ({error}).");
+                    }
+
+                    foreach (var entry in entries)
+                    {
+                        _apply(entry);
+                    }
+
+                    var keep = pos + consumed;
+                    var torn = Path + ".torn";
+                    File.WriteAllBytes(torn, bytes[keep..]);
+                    Recovery = $"{Path}:{line}: the last {bytes.Length - keep} bytes were not a whole record ({error}); they were cut off and saved to {torn}. Every complete record was kept.";
+                    _endsWithoutNewline = keep > 0 && bytes[keep - 1] != (byte)'\n';
+                    return keep;
+                }
+
+                foreach (var entry in entries)
+                {
+                    _apply(entry);
+                }
+            }
+
+            if (nl < 0)
+            {
+                _endsWithoutNewline = true;
+                break;
+            }
+
+            pos = nl + 1;
+        }
+
+        return bytes.Length;
+    }
+
+    /// <summary>Reads one line: one record, or several records written without a newline between them.</summary>
+    /// <returns>True when the whole line was records; else the records before the first bad one, and the bytes they took.</returns>
+    private static bool TryRead(ReadOnlySpan<byte> text, out List<T> entries, out int consumed, out string error)
+    {
+        entries = [];
+        error = "";
+        consumed = 0;
+        var reader = new Utf8JsonReader(text, new JsonReaderOptions { AllowMultipleValues = true });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    error = $"a record is a JSON object, found {reader.TokenType}";
+                    return false;
+                }
+
+                entries.Add(JsonSerializer.Deserialize<T>(ref reader, s_json) ?? throw new JsonException("empty record"));
+                consumed = (int)reader.BytesConsumed;
+            }
+
+            return entries.Count > 0;
+        }
+        catch (JsonException e)
+        {
+            error = e.Message;
+            return false;
+        }
     }
 
     /// <summary>The journal file.</summary>

@@ -25,6 +25,11 @@ internal sealed class ApiKeyTable
                 throw new InvalidOperationException("WattBit:ApiKeys: every key needs an id.");
             }
 
+            if (k.Id.StartsWith(BearerTokens.Namespace, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"WattBit:ApiKeys '{k.Id}': ids starting with '{BearerTokens.Namespace}' are reserved for bearer-token holders.");
+            }
+
             if (Array.IndexOf(Roles.All, k.Role) < 0)
             {
                 throw new InvalidOperationException($"WattBit:ApiKeys '{k.Id}': role '{k.Role}' is not one of {string.Join(", ", Roles.All)}.");

@@ -9,7 +9,7 @@ namespace WattBit.Server.Security;
 /// <summary>
 /// JWT bearer tokens as a second way in, for deployments with an identity provider. Tokens are HMAC-SHA256 signed with
 /// <c>WattBit:Jwt:SigningKey</c>, issued by <c>Issuer</c> for <c>Audience</c>, and carry <c>sub</c> (the holder's id,
-/// written to the audit log), <c>role</c> and, as the role needs, <c>area</c> or <c>operator</c> — the same scopes as
+/// <c>jwt:</c> + sub in the audit log, so it never collides with an API key's id), <c>role</c> and, as the role needs, <c>area</c> or <c>operator</c> — the same scopes as
 /// API keys. A token with an unknown role or a missing or malformed scope is refused (401).
 /// </summary>
 internal static class BearerTokens
@@ -52,6 +52,12 @@ internal static class BearerTokens
         });
     }
 
+    /// <summary>The prefix of every bearer-token principal's id; API key ids may not start with it.</summary>
+    public const string Namespace = "jwt:";
+
+    /// <summary>The principal id of a token's <c>sub</c>: <c>jwt:</c> + sub (API-key principals are the key ids).</summary>
+    public static string PrincipalId(string sub) => Namespace + sub;
+
     /// <summary>Checks the token's role and scope and adds the claims the rest of the server reads.</summary>
     private static Task Normalise(TokenValidatedContext ctx)
     {
@@ -71,7 +77,9 @@ internal static class BearerTokens
             return Task.CompletedTask;
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, sub!), new(ClaimTypes.Role, role!) };
+        // A token's holder is named in the issuer's namespace, never in the API keys' one: a token whose sub equals a
+        // key id must not read that key's jobs, act in its name in the audit log or spend its rate limit.
+        var claims = new List<Claim> { new(ClaimTypes.Name, PrincipalId(sub!)), new(ClaimTypes.Role, role!) };
         if (role == Roles.GridOperator)
         {
             claims.Add(new Claim(Roles.AreaClaim, JapanAreas.Get(area!).Code));
