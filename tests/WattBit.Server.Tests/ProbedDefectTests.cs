@@ -60,16 +60,7 @@ public sealed class ProbedDefectTests(TestServer server)
             }
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            var restarted = new TestServer([], folder);
-            await restarted.InitializeAsync();
-            try
-            {
-                await (await restarted.Client().GetAsync("/health")).OkJsonAsync();
-            }
-            finally
-            {
-                await restarted.DisposeAsync();
-            }
+            await WithServerAsync(folder, async restarted => await (await restarted.Client().GetAsync("/health")).OkJsonAsync());
         }
         finally
         {
@@ -146,32 +137,19 @@ public sealed class ProbedDefectTests(TestServer server)
         var folder = Directory.CreateTempSubdirectory("wattbit-torn-").FullName;
         try
         {
-            string id;
-            var first = new TestServer([], folder);
-            await first.InitializeAsync();
-            try
+            var journal = "";
+            await WithServerAsync(folder, async first =>
             {
                 await (await first.Client("tso-tk").PostAsJsonAsync("/api/areas/TK/maintenance",
                     new { node = "pd-n1", start = "2025-12-01T00:00:00Z", end = "2025-12-02T00:00:00Z", limitMw = 10.0 })).OkJsonAsync(201);
-                id = "pd-n1";
-                await File.AppendAllTextAsync(first.JournalPath, "{\"kind\":\"maint");
-            }
-            finally
-            {
-                await first.DisposeAsync();
-            }
-
-            var second = new TestServer([], folder);
-            await second.InitializeAsync();
-            try
+                journal = first.JournalPath;
+            });
+            await File.AppendAllTextAsync(journal, "{\"kind\":\"maint");
+            await WithServerAsync(folder, async second =>
             {
                 var maintenance = await (await second.Client("viewer").GetAsync("/api/areas/TK/maintenance")).OkJsonAsync();
-                Assert.Contains(maintenance.EnumerateArray(), m => m.GetProperty("node").GetString() == id);
-            }
-            finally
-            {
-                await second.DisposeAsync();
-            }
+                Assert.Contains(maintenance.EnumerateArray(), m => m.GetProperty("node").GetString() == "pd-n1");
+            });
         }
         finally
         {
@@ -264,6 +242,20 @@ public sealed class ProbedDefectTests(TestServer server)
         Assert.Equal("expected version must be at least 0.",
             ProblemExceptionHandler.Plain(new ArgumentOutOfRangeException("expectedVersion", -1, "expected version must be at least 0.")));
         Assert.Equal("bad thing.", ProblemExceptionHandler.Plain(new ArgumentException("bad thing.", "expectedVersion")));
+    }
+
+    private static async Task WithServerAsync(string folder, Func<TestServer, Task> body)
+    {
+        var server = new TestServer([], folder);
+        await server.InitializeAsync();
+        try
+        {
+            await body(server);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
     }
 
     private sealed record Rec(string Id);
