@@ -10,7 +10,6 @@ namespace WattBit.Forecasting;
 /// </summary>
 internal sealed class SeriesView
 {
-    private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
     private static readonly ConditionalWeakTable<TimeSeries, CalendarColumns> CalendarCache = [];
 
     private SeriesView(double[] y, int origin, int steps, int slotsPerDay, CalendarColumns calendar, int calendarOffset, double[][] exogenous)
@@ -73,7 +72,7 @@ internal sealed class SeriesView
 
         var calendar = CalendarCache.GetValue(h, s => new CalendarColumns(s.Start));
         // Index 0 of the series sits this many slots after the start of its JST day.
-        var offset = (int)((h.Start.ToOffset(Jst).TimeOfDay.Ticks) / stepTicks);
+        var offset = (int)((h.Start.ToOffset(Jst.Offset).TimeOfDay.Ticks) / stepTicks);
         calendar.EnsureDays(((total + offset) / slotsPerDay) + 1);
 
         var exogenous = new double[request.Exogenous.Count][];
@@ -97,7 +96,7 @@ internal sealed class SeriesView
     /// <summary>Day types and periods per JST day from the series' first day, grown on demand; thread-safe.</summary>
     private sealed class CalendarColumns(DateTimeOffset start)
     {
-        private readonly DateOnly _firstDay = DateOnly.FromDateTime(start.ToOffset(Jst).DateTime);
+        private readonly DateOnly _firstDay = DateOnly.FromDateTime(start.ToOffset(Jst.Offset).DateTime);
         private readonly Lock _lock = new();
 
         public DayType[] DayTypes { get; private set; } = [];

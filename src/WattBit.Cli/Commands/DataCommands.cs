@@ -110,7 +110,7 @@ internal static class DataCommands
     }
 
     private static string Period(TimeWindow w) =>
-        $"{w.Start.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd} .. {w.End.ToOffset(TimeSpan.FromHours(9)).AddTicks(-1):yyyy-MM-dd}";
+        $"{w.Start.ToOffset(Jst.Offset):yyyy-MM-dd} .. {w.End.ToOffset(Jst.Offset).AddTicks(-1):yyyy-MM-dd}";
 
     private static List<string> Expand(IEnumerable<string> inputs)
     {
@@ -229,7 +229,7 @@ internal static class DataCommands
             {
                 Directory.CreateDirectory(tablesDir);
                 var tokyo = actuals.FirstOrDefault(a => a.Area.Code == "TK") ?? throw new CliException("--write-tables needs the Tokyo year (japan/area-supply-demand/tokyo).");
-                var fy = new TimeWindow(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)), new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)));
+                var fy = new TimeWindow(new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset), new DateTimeOffset(2026, 4, 1, 0, 0, 0, Jst.Offset));
                 using (var w = new StreamWriter(Path.Combine(tablesDir, "reference_shapes.csv")))
                 {
                     ReferenceCalibration.WriteShapes(tokyo.Slice(fy), w);

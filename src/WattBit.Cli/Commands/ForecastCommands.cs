@@ -15,8 +15,6 @@ namespace WattBit.Cli.Commands;
 /// <summary><c>wattbit forecast</c>: day-ahead forecasts with quantiles, and their rolling-origin backtest against baselines.</summary>
 internal static class ForecastCommands
 {
-    private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
-
     public static Command Create(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -332,7 +330,7 @@ internal static class ForecastCommands
         var key = new SeriesKey(area, metrics[0], source);
         var info = await store.GetSeriesInfoAsync(key, ct).ConfigureAwait(false)
                    ?? throw new CliException($"{store.Description} has no series {key}.");
-        var window = new TimeWindow(info.Window.Start.ToOffset(Jst), info.Window.End.ToOffset(Jst));
+        var window = new TimeWindow(info.Window.Start.ToOffset(Jst.Offset), info.Window.End.ToOffset(Jst.Offset));
         var series = await store.ReadSeriesAsync(key, window, ct).ConfigureAwait(false);
         return series!.WithName($"{area}/{metrics[0]}");
     }

@@ -7,6 +7,7 @@ using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Planning.Planner;
 using WattBit.Planning.Scenarios;
+using WattBit.Time;
 
 namespace WattBit.Cli.Commands;
 
@@ -117,7 +118,7 @@ internal static class PlanCommands
             .AddColumns("job", "kind", "owner", "site", "runs (JST)", "late MWh", "why");
         foreach (var j in plan.Jobs.Take(show))
         {
-            var runs = string.Join(" ", j.Runs.Select(r => $"{r.Start.ToOffset(TimeSpan.FromHours(9)):dd HH}-{r.End.ToOffset(TimeSpan.FromHours(9)):HH}h"));
+            var runs = string.Join(" ", j.Runs.Select(r => $"{r.Start.ToOffset(Jst.Offset):dd HH}-{r.End.ToOffset(Jst.Offset):HH}h"));
             t.AddRow(Markup.Escape(j.JobId), j.Kind.ToString(), Markup.Escape(j.Owner), Markup.Escape(j.Site?.Value ?? "-"), Markup.Escape(runs),
                 F(j.Late.MegawattHours), Markup.Escape(j.Reason));
         }
@@ -153,10 +154,10 @@ internal static class PlanCommands
     {
         var title = d.Event switch
         {
-            CurtailmentOrder c => $"Curtailment of {c.Site} by {F(c.Shed.Megawatts)} MW at {c.IssuedAt.ToOffset(TimeSpan.FromHours(9)):HH:mm}, notice {F(c.Notice.TotalMinutes)} min",
-            HeadroomChange h => $"Headroom of {h.Site} drops to {F(h.NewLimit.Megawatts)} MW at {h.IssuedAt.ToOffset(TimeSpan.FromHours(9)):HH:mm}, notice {F(h.Notice.TotalMinutes)} min",
-            SiteFailure f => $"Failure of {f.Site} at {f.IssuedAt.ToOffset(TimeSpan.FromHours(9)):HH:mm}",
-            InferenceSurge s => $"Surge of {s.ServiceId} by {F(s.ExtraRequestsPerSecond)} req/s at {s.IssuedAt.ToOffset(TimeSpan.FromHours(9)):HH:mm}",
+            CurtailmentOrder c => $"Curtailment of {c.Site} by {F(c.Shed.Megawatts)} MW at {c.IssuedAt.ToOffset(Jst.Offset):HH:mm}, notice {F(c.Notice.TotalMinutes)} min",
+            HeadroomChange h => $"Headroom of {h.Site} drops to {F(h.NewLimit.Megawatts)} MW at {h.IssuedAt.ToOffset(Jst.Offset):HH:mm}, notice {F(h.Notice.TotalMinutes)} min",
+            SiteFailure f => $"Failure of {f.Site} at {f.IssuedAt.ToOffset(Jst.Offset):HH:mm}",
+            InferenceSurge s => $"Surge of {s.ServiceId} by {F(s.ExtraRequestsPerSecond)} req/s at {s.IssuedAt.ToOffset(Jst.Offset):HH:mm}",
             _ => d.Event.ToString(),
         };
         var verdict = d.Met ? "[green]met[/]" : "[red]NOT met[/]";
@@ -166,7 +167,7 @@ internal static class PlanCommands
         foreach (var a in d.Actions)
         {
             t.AddRow(a.Kind.ToString(), Markup.Escape(a.WorkloadId), Markup.Escape(a.From.Value), Markup.Escape(a.To?.Value ?? "-"),
-                a.Units.ToString(CultureInfo.InvariantCulture), F(a.GridRelief.Megawatts), $"{a.CompletesAt.ToOffset(TimeSpan.FromHours(9)):HH:mm}", Markup.Escape(a.Reason));
+                a.Units.ToString(CultureInfo.InvariantCulture), F(a.GridRelief.Megawatts), $"{a.CompletesAt.ToOffset(Jst.Offset):HH:mm}", Markup.Escape(a.Reason));
         }
 
         foreach (var r in d.Refused)

@@ -15,8 +15,6 @@ namespace WattBit.Cli.Commands;
 /// <summary><c>wattbit signals</c>: carbon intensity, price or curtailment per area, from imported data or the reference year.</summary>
 internal static class SignalsCommands
 {
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
-
     public static Command Create(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -68,12 +66,12 @@ internal static class SignalsCommands
             if (r.Output is { } path)
             {
                 await using var file = new StreamWriter(path);
-                SignalCsv.Write(file, signal, s_jst);
+                SignalCsv.Write(file, signal, Jst.Offset);
                 AnsiConsole.MarkupLine($"Wrote {signal.Count * signal.Locations.Count:N0} rows to [bold]{Markup.Escape(path)}[/].");
             }
             else
             {
-                SignalCsv.Write(Console.Out, signal, s_jst);
+                SignalCsv.Write(Console.Out, signal, Jst.Offset);
             }
 
             return 0;
@@ -89,7 +87,7 @@ internal static class SignalsCommands
 
         for (var i = 0; i < signal.Count; i++)
         {
-            var cells = new List<string> { (signal.Start + (signal.Step * i)).ToOffset(s_jst).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) };
+            var cells = new List<string> { (signal.Start + (signal.Step * i)).ToOffset(Jst.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) };
             cells.AddRange(signal.Locations.Select(l => signal[l][i] is var v && double.IsNaN(v) ? "[grey]missing[/]" : v.ToString("0.##", CultureInfo.InvariantCulture)));
             table.AddRow(cells.ToArray());
         }
@@ -121,15 +119,15 @@ internal static class SignalsCommands
 
     private static DateTimeOffset Today(TimeProvider time)
     {
-        var now = time.GetUtcNow().ToOffset(s_jst);
-        return new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, s_jst);
+        var now = time.GetUtcNow().ToOffset(Jst.Offset);
+        return new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, Jst.Offset);
     }
 
     private static DateTimeOffset ParseInstant(string text, string option)
     {
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
         {
-            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), s_jst);
+            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), Jst.Offset);
         }
 
         return Iso8601.TryParse(text, out var t, out var reason) ? t : throw new CliException($"{option}: {reason} (or a date like 2025-04-01, taken as JST).");
@@ -244,7 +242,7 @@ internal static class SignalsCommands
 
     private static int FiscalYear(DateTimeOffset t)
     {
-        var local = t.ToOffset(s_jst);
+        var local = t.ToOffset(Jst.Offset);
         return local.Month >= 4 ? local.Year : local.Year - 1;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using WattBit.Areas;
+using WattBit.Time;
 
 namespace WattBit.Formats;
 
@@ -72,7 +73,7 @@ public sealed class OcctoDay
     public IReadOnlyDictionary<string, double[]> SupplyMw { get; }
 
     /// <summary>The start of slot 0: 00:00 JST of <see cref="Day"/>.</summary>
-    public DateTimeOffset Start => new(Day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9));
+    public DateTimeOffset Start => new(Day.ToDateTime(TimeOnly.MinValue), Jst.Offset);
 
     /// <summary>Reads a day file.</summary>
     /// <exception cref="InputFormatException">Not JSON, another layout (a missing part, not 48 slots), an unknown

@@ -25,8 +25,6 @@ public static partial class AreaSupplyDemandImporter
     /// <summary>Largest magnitude accepted for any column, MW (Tokyo's record peak is about 60 GW).</summary>
     public const double MaxPlausibleMegawatts = 100_000;
 
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
-
     private static readonly string[] s_romaji =
         ["hokkaido", "tohoku", "tokyo", "chubu", "hokuriku", "kansai", "chugoku", "shikoku", "kyushu", "okinawa"];
 
@@ -245,7 +243,7 @@ public static partial class AreaSupplyDemandImporter
                     $"time {r.Minutes / 60}:{r.Minutes % 60:00} is not on the file's {sourceStep}-minute grid.");
             }
 
-            var t = new DateTimeOffset(r.Date.ToDateTime(TimeOnly.MinValue), s_jst).AddMinutes(r.Minutes);
+            var t = new DateTimeOffset(r.Date.ToDateTime(TimeOnly.MinValue), Jst.Offset).AddMinutes(r.Minutes);
             if (endLabelled)
             {
                 t -= stepMinutes;

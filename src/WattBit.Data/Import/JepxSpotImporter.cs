@@ -43,7 +43,6 @@ public sealed class JepxSpot
 /// <summary>Reads JEPX spot summary files (CP932 or UTF-8). Thread-safe.</summary>
 public static class JepxSpotImporter
 {
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
     private static readonly TimeSpan s_step = TimeSpan.FromMinutes(30);
 
     /// <summary>Highest price accepted, JPY/kWh (the market cap has been 200 JPY/kWh; the 2021 peak was 251).</summary>
@@ -206,7 +205,7 @@ public static class JepxSpotImporter
                 prices[k] = v;
             }
 
-            var t = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), s_jst) + (s_step * (code - 1));
+            var t = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), Jst.Offset) + (s_step * (code - 1));
             if (slots.TryGetValue(t, out var existing))
             {
                 if (!existing.Prices.AsSpan().SequenceEqual(prices))

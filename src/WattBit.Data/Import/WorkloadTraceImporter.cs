@@ -27,7 +27,7 @@ public enum TraceTimeUnit
 public sealed record JobTraceOptions
 {
     /// <summary>Arrival time 0 of the trace. Default 2025-04-01T00:00+09:00 (the start of the reference fiscal year).</summary>
-    public DateTimeOffset Origin { get; init; } = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    public DateTimeOffset Origin { get; init; } = new(2025, 4, 1, 0, 0, 0, Jst.Offset);
 
     /// <summary>Average server power per allocated CPU (vCPU), W. Default 10 W: a ~320 W two-socket server shared by 32 vCPUs.</summary>
     public double WattsPerCpu { get; init; } = 10;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using WattBit.Areas;
 using WattBit.Data.Import;
+using WattBit.Time;
 
 namespace WattBit.Data.Reference;
 
@@ -18,8 +19,6 @@ public sealed record CalibrationData(IReadOnlyList<AreaSupplyDemand> Actuals, Je
 /// </summary>
 public static class ReferenceCalibration
 {
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
-
     /// <summary>Writes reference_shapes.csv (kind,month,day_type,slot,value) from a year of one area's actuals.</summary>
     /// <exception cref="ArgumentException">The data lacks a month or the solar columns.</exception>
     public static void WriteShapes(AreaSupplyDemand year, TextWriter writer)
@@ -44,7 +43,7 @@ public static class ReferenceCalibration
                 continue;
             }
 
-            var t = demand.TimeAt(i).ToOffset(s_jst);
+            var t = demand.TimeAt(i).ToOffset(Jst.Offset);
             var slot = (t.Hour * 2) + (t.Minute / 30);
             var dayType = ReferenceYear.IsHoliday(DateOnly.FromDateTime(t.DateTime)) ? 1 : 0;
             var di = ((((t.Month - 1) * 2) + dayType) * 48) + slot;
@@ -128,7 +127,7 @@ public static class ReferenceCalibration
 
         double Generated(GridArea area, string key, DateTimeOffset t)
         {
-            var local = t.ToOffset(s_jst);
+            var local = t.ToOffset(Jst.Offset);
             var fy = local.Month >= 4 ? local.Year : local.Year - 1;
             var s = YearOf(fy).Areas[area.Code].Mix[key];
             return s[s.IndexOf(t)];
@@ -172,7 +171,7 @@ public static class ReferenceCalibration
                 rSolar += real[SupplyDemandKeys.Solar][i] + (realSolarCut?[i] ?? 0);
                 gSolar += Generated(area, SupplyDemandKeys.Solar, t) + Generated(area, SupplyDemandKeys.SolarCurtailed, t);
                 covered++;
-                var local = t.ToOffset(s_jst);
+                var local = t.ToOffset(Jst.Offset);
                 var key = (local.Year, local.Month);
                 months.TryGetValue(key, out var m);
                 var rc = (realSolarCut?[i] ?? 0) + (realWindCut?[i] ?? 0);
@@ -264,7 +263,7 @@ public static class ReferenceCalibration
                     }
 
                     var t = real.TimeAt(i);
-                    var local = t.ToOffset(s_jst);
+                    var local = t.ToOffset(Jst.Offset);
                     var fy = local.Month >= 4 ? local.Year : local.Year - 1;
                     var gs = YearOf(fy).Areas[area.Code].Price;
                     var gv = gs[gs.IndexOf(t)];

@@ -32,8 +32,6 @@ public sealed record ReferenceArea(GridArea Area, IReadOnlyDictionary<string, Ti
 /// </remarks>
 public sealed class ReferenceYear
 {
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
-
     /// <summary>Hours of full-power pumping a pumped-storage fleet can absorb per day before its upper reservoirs are full.</summary>
     public const double PumpedStorageHours = 4;
 
@@ -70,8 +68,8 @@ public sealed class ReferenceYear
         ArgumentOutOfRangeException.ThrowIfLessThan(fiscalYear, 2000);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(fiscalYear, 2100);
         model ??= ReferenceModel.Default;
-        var start = new DateTimeOffset(fiscalYear, 4, 1, 0, 0, 0, s_jst);
-        var end = new DateTimeOffset(fiscalYear + 1, 4, 1, 0, 0, 0, s_jst);
+        var start = new DateTimeOffset(fiscalYear, 4, 1, 0, 0, 0, Jst.Offset);
+        var end = new DateTimeOffset(fiscalYear + 1, 4, 1, 0, 0, 0, Jst.Offset);
         var n = (int)((end - start).Ticks / Step.Ticks);
         var days = n / 48;
         var rng = new Random(Mix(seed, fiscalYear, 0));

@@ -19,8 +19,6 @@ public readonly record struct MonthlyCurtailment(int Year, int Month, double Hou
 /// </summary>
 public static class GridSignals
 {
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
-
     /// <summary>Production-based carbon intensity of one area (see <see cref="CarbonIntensityCalculator"/>), gCO2/kWh.</summary>
     public static TimeSeries Carbon(AreaSupplyDemand data, EmissionBasis basis = EmissionBasis.Lifecycle, JapanFacts? facts = null)
     {
@@ -134,7 +132,7 @@ public static class GridSignals
         double curtailed = 0, covered = 0;
         for (var i = 0; i < curtailment.Count; i++)
         {
-            var t = curtailment.TimeAt(i).ToOffset(s_jst);
+            var t = curtailment.TimeAt(i).ToOffset(Jst.Offset);
             if ((t.Year, t.Month) != current)
             {
                 if (current != default)

@@ -28,8 +28,6 @@ public readonly record struct BacktestProgress(int Done, int Total);
 /// </summary>
 public static class Backtest
 {
-    private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
-
     /// <summary>Runs the backtest of <paramref name="forecasters"/> on <paramref name="series"/>.</summary>
     /// <exception cref="InsufficientHistoryException">The series is too short for the warm-up and one horizon.</exception>
     public static BacktestReport Run(TimeSeries series, IReadOnlyList<IForecaster> forecasters, BacktestOptions? options = null,
@@ -127,8 +125,8 @@ public static class Backtest
     private static List<DateTimeOffset> Origins(TimeSeries series, BacktestOptions options)
     {
         var timeOfDay = options.OriginTimeOfDay ?? TimeSpan.FromHours(10);
-        var startJst = series.Start.ToOffset(Jst);
-        var first = new DateTimeOffset(startJst.Date, Jst).AddDays(options.WarmupDays) + timeOfDay;
+        var startJst = series.Start.ToOffset(Jst.Offset);
+        var first = new DateTimeOffset(startJst.Date, Jst.Offset).AddDays(options.WarmupDays) + timeOfDay;
         var list = new List<DateTimeOffset>();
         for (var o = first; o + (series.Step * options.Steps) <= series.End; o = o.AddDays(1))
         {

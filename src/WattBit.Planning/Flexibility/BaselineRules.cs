@@ -1,3 +1,5 @@
+using WattBit.Time;
+
 namespace WattBit.Planning.Flexibility;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed record BaselineRules
     public TimeSpan AdjustmentEndsBefore { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>The offset whose calendar days the rules count (JST, +09:00).</summary>
-    public TimeSpan UtcOffset { get; init; } = TimeSpan.FromHours(9);
+    public TimeSpan UtcOffset { get; init; } = Jst.Offset;
 
     /// <summary>Checks that the counts and windows make sense.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A count is not positive, a used count exceeds its pool, the share is outside [0, 1) or the adjustment window is empty.</exception>

@@ -64,7 +64,7 @@ public sealed class PlanningProblem
         Costs.Validate();
         Confidence = confidence;
         UseN1Capacity = useN1Capacity;
-        UtcOffset = utcOffset ?? TimeSpan.FromHours(9);
+        UtcOffset = utcOffset ?? Jst.Offset;
         for (var i = 0; i < sites.Count; i++)
         {
             if (!_siteIndex.TryAdd(sites[i].Id.Value, i))

@@ -73,8 +73,6 @@ internal sealed class SitePower(IWattBitStore store, PlanService plans, SiteLimi
 /// </summary>
 internal sealed class SiteLimits(IWattBitStore store, OrderBook book, SiteGrids grids)
 {
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
-
     /// <summary>The limit (MW) of <paramref name="n"/> steps of <paramref name="step"/> from <paramref name="start"/>; null without a connection.</summary>
     public async Task<double?[]?> LimitsAsync(Site site, DateTimeOffset start, int n, TimeSpan step, CancellationToken ct)
     {
@@ -125,10 +123,10 @@ internal sealed class SiteLimits(IWattBitStore store, OrderBook book, SiteGrids 
     /// <summary>The connection's limit in a step: at its start, or the least over its half hours for a profile (which changes on the JST hour).</summary>
     private static double LeastInStep(GridConnection connection, DateTimeOffset from, TimeSpan step)
     {
-        var least = connection.LimitAt(from, 0.5, includeN1: false, s_jst).Megawatts;
+        var least = connection.LimitAt(from, 0.5, includeN1: false, Jst.Offset).Megawatts;
         for (var t = from + SignalCatalog.Step; connection.Kind == ConnectionKind.ProvisionalProfile && t < from + step; t += SignalCatalog.Step)
         {
-            least = Math.Min(least, connection.LimitAt(t, 0.5, includeN1: false, s_jst).Megawatts);
+            least = Math.Min(least, connection.LimitAt(t, 0.5, includeN1: false, Jst.Offset).Megawatts);
         }
 
         return least;

@@ -17,7 +17,6 @@ internal sealed class SignalCatalog
 {
     public const string PublishedSource = "published";
     public static readonly TimeSpan Step = ReferenceYear.Step;
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
 
     private readonly ConcurrentDictionary<int, Lazy<Dictionary<SignalKind, SignalSet>>> _years = new();
     private readonly ConcurrentDictionary<string, byte> _published = new(StringComparer.Ordinal);
@@ -57,7 +56,7 @@ internal sealed class SignalCatalog
 
     public static int FiscalYearOf(DateTimeOffset t)
     {
-        var jst = t.ToOffset(s_jst);
+        var jst = t.ToOffset(Jst.Offset);
         return jst.Month >= 4 ? jst.Year : jst.Year - 1;
     }
 

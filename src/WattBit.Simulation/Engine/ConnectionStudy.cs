@@ -43,7 +43,7 @@ public static class ConnectionStudy
 
             hours += hoursPerSlot;
             firmMwh += firm * hoursPerSlot;
-            provisionalMwh += profile[shape.TimeAt(i).ToOffset(TimeSpan.FromHours(9)).Hour] * hoursPerSlot;
+            provisionalMwh += profile[shape.TimeAt(i).ToOffset(Jst.Offset).Hour] * hoursPerSlot;
             flexibleMwh += shape[i] * peakMw * hoursPerSlot;
         }
 

@@ -16,8 +16,6 @@ namespace WattBit.Simulation.Engine;
 /// </summary>
 public sealed class SimulationWorld
 {
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
-
     private SimulationWorld(SimulationScenario scenario, string[] areaCodes, int[] siteArea, double[][] carbonLifecycle, double[][] carbonDirect,
         double[][] price, double[][] curtailedMw, double[][] limitMw, double[][] plannedLimitMw, GridConnection[] connections)
     {
@@ -119,7 +117,7 @@ public sealed class SimulationWorld
             var limit = new double[scenario.Steps];
             for (var t = 0; t < limit.Length; t++)
             {
-                limit[t] = connections[s].LimitAt(scenario.Start + (scenario.Step * t), 0.5, includeN1: false, s_jst).Megawatts;
+                limit[t] = connections[s].LimitAt(scenario.Start + (scenario.Step * t), 0.5, includeN1: false, Jst.Offset).Megawatts;
             }
 
             planned[s] = limit;

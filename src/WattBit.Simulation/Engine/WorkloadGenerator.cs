@@ -1,4 +1,5 @@
 using WattBit.Simulation.Scenarios;
+using WattBit.Time;
 
 namespace WattBit.Simulation.Engine;
 
@@ -81,7 +82,7 @@ public static class WorkloadGenerator
             for (var t = 0; t < n; t++)
             {
                 e = (0.9 * e) + (0.02 * ((rng.NextDouble() * 2) - 1));
-                var hour = (scenario.Start + (scenario.Step * t)).ToOffset(TimeSpan.FromHours(9)).Hour;
+                var hour = (scenario.Start + (scenario.Step * t)).ToOffset(Jst.Offset).Hour;
                 series[t] = mean * s_inferenceShape[hour] * (1 + e);
             }
 

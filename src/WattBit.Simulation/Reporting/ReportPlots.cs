@@ -2,6 +2,7 @@ using ScottPlot;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Policies;
 using WattBit.Siting.Facts;
+using WattBit.Time;
 
 namespace WattBit.Simulation.Reporting;
 
@@ -84,7 +85,7 @@ public static class ReportPlots
         limit.Color = Colors.Red;
         limit.LegendText = $"grid limit ({site.Connection.Kind})";
         plot.ShowLegend();
-        plot.Title($"{site.Id} ({site.Area.Code}), {PolicyFactory.Name(p.Policy)}: week from {world.TimeAt(firstStep).ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd}");
+        plot.Title($"{site.Id} ({site.Area.Code}), {PolicyFactory.Name(p.Policy)}: week from {world.TimeAt(firstStep).ToOffset(Jst.Offset):yyyy-MM-dd}");
         plot.XLabel("hours");
         plot.YLabel("MW at the grid");
         return ReportFigure.Render(plot, Width, Height);

@@ -8,6 +8,7 @@ using WattBit.Sites;
 using WattBit.Units;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using WattBit.Time;
 
 namespace WattBit.Simulation.Scenarios;
 
@@ -22,7 +23,6 @@ public static class ScenarioFile
     /// <summary>Sites closer than this are the same plot of land and rejected as overlapping, km.</summary>
     public const double OverlapKm = 0.05;
 
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
     private static readonly ConnectionKind[] s_kinds = [ConnectionKind.Firm, ConnectionKind.ProvisionalProfile, ConnectionKind.Flexible];
 
     /// <summary>Reads a scenario file.</summary>
@@ -65,7 +65,7 @@ public static class ScenarioFile
             fiscalYear = r.Integer(data, "synthetic", 2025, 2000, 2100);
         }
 
-        var yearStart = new DateTimeOffset(fiscalYear, 4, 1, 0, 0, 0, s_jst);
+        var yearStart = new DateTimeOffset(fiscalYear, 4, 1, 0, 0, 0, Jst.Offset);
         var yearEnd = yearStart.AddYears(1);
         var (start, end) = (yearStart, yearEnd);
         if (YamlNodeReader.Get(root, "period") is { } periodNode)
@@ -140,7 +140,7 @@ public static class ScenarioFile
         var text = r.Text(node, key);
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
         {
-            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), s_jst);
+            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), Jst.Offset);
         }
 
         throw r.Fail(node, $"'{key}' must be a date yyyy-MM-dd (JST; got '{text}').");
