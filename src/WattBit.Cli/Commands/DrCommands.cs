@@ -18,6 +18,7 @@ internal static class DrCommands
         ArgumentNullException.ThrowIfNull(time);
         var command = new Command("dr", "Demand response: baselines and delivered energy from metered data.");
         command.Subcommands.Add(Baseline());
+        command.Subcommands.Add(Offers(time));
         return command;
     }
 
@@ -33,6 +34,76 @@ internal static class DrCommands
         };
         command.SetAction(parse => RunBaseline(parse.GetValue(meter)!, parse.GetValue(window)!, parse.GetValue(output), parse.GetValue(exclude) ?? []));
         return command;
+    }
+
+    private static Command Offers(TimeProvider time)
+    {
+        var scenario = new Option<FileInfo>("--scenario") { Description = "Planning scenario (YAML, see samples/planning/watt-bit-day.yaml).", Required = true };
+        var output = new Option<FileInfo?>("--out") { Description = "Write every offer as CSV to this file." };
+        var notice = new Option<double>("--notice") { Description = "Notice the fleet asks for, in minutes.", DefaultValueFactory = _ => 15 };
+        var duration = new Option<double>("--duration") { Description = "How long an offered change holds, in hours.", DefaultValueFactory = _ => 1 };
+        var premium = new Option<double>("--premium") { Description = "JPY/kWh added to the plan's cost of energy in the asking price.", DefaultValueFactory = _ => 0 };
+        var command = new Command("offers", "Plan the scenario's day and offer, per site and hour, the MW up and down the plan can deliver (battery, deferrable work) at a notice and price.")
+        {
+            scenario, output, notice, duration, premium,
+        };
+        command.SetAction(parse => RunOffers(time, parse.GetValue(scenario)!, parse.GetValue(output), parse.GetValue(notice), parse.GetValue(duration), parse.GetValue(premium)));
+        return command;
+    }
+
+    internal static int RunOffers(TimeProvider time, FileInfo scenarioFile, FileInfo? output, double noticeMinutes, double durationHours, double premium)
+    {
+        if (!double.IsFinite(noticeMinutes) || noticeMinutes < 0)
+        {
+            throw new CliException($"--notice must be zero or more minutes (got {noticeMinutes}).");
+        }
+
+        if (!double.IsFinite(durationHours) || durationHours <= 0)
+        {
+            throw new CliException($"--duration must be a positive number of hours (got {durationHours}).");
+        }
+
+        if (!double.IsFinite(premium))
+        {
+            throw new CliException("--premium must be a number.");
+        }
+
+        var scenario = Planning.Scenarios.ScenarioReader.Read(scenarioFile.FullName);
+        var plan = new Planning.Planner.OptimisingPlanner(time).Plan(scenario.Problem);
+        var terms = new FlexibilityTerms { Notice = TimeSpan.FromMinutes(noticeMinutes), Duration = TimeSpan.FromHours(durationHours), PremiumYenPerKwh = premium };
+        var offers = FlexibilityOffers.FromPlan(scenario.Problem, plan, terms);
+        var table = new Table().Border(TableBorder.Rounded).Title(FormattableString.Invariant($"[bold]Flexibility offers from the {Markup.Escape(plan.Method)} plan ({offers.Count} offers, {terms.Notice.TotalMinutes:0} min notice, {terms.Duration.TotalHours:0.##} h)[/]"));
+        table.AddColumn("site");
+        foreach (var h in new[] { "hours offered down", "max MW down", "MWh down", "hours offered up", "max MW up", "MWh up" })
+        {
+            table.AddColumn(new TableColumn(h).RightAligned());
+        }
+
+        foreach (var g in offers.GroupBy(o => o.Site))
+        {
+            var down = g.Where(o => o.Direction == FlexDirection.Down).ToList();
+            var up = g.Where(o => o.Direction == FlexDirection.Up).ToList();
+            table.AddRow(Markup.Escape(g.Key.ToString()), down.Count.ToString(CultureInfo.InvariantCulture), K(down.Select(o => o.Power.Megawatts).DefaultIfEmpty().Max()),
+                K(down.Sum(o => o.Power.Megawatts * durationHours)), up.Count.ToString(CultureInfo.InvariantCulture),
+                K(up.Select(o => o.Power.Megawatts).DefaultIfEmpty().Max()), K(up.Sum(o => o.Power.Megawatts * durationHours)));
+        }
+
+        Ui.Out.Write(table);
+        if (output is not null)
+        {
+            using var writer = new StreamWriter(output.FullName);
+            writer.WriteLine("site,area,start,end,direction,mw,battery_mw,work_mw,notice_min,price_jpy_per_kwh");
+            foreach (var o in offers)
+            {
+                writer.WriteLine(string.Join(',', Csv.Escape(o.Site.ToString()), o.Area, Iso8601.Format(o.Window.Start), Iso8601.Format(o.Window.End),
+                    o.Direction == FlexDirection.Down ? "down" : "up", K(o.Power.Megawatts), K(o.FromBattery.Megawatts), K(o.FromWork.Megawatts),
+                    K(o.Notice.TotalMinutes), K(o.Price.YenPerKilowattHour)));
+            }
+
+            Ui.Out.MarkupLine($"Wrote [bold]{Markup.Escape(output.FullName)}[/].");
+        }
+
+        return 0;
     }
 
     internal static int RunBaseline(FileInfo meterFile, string eventText, FileInfo? output, string[] excludedDays)
