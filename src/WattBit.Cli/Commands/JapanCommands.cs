@@ -18,6 +18,9 @@ internal static class JapanCommands
         japan.Subcommands.Add(Build());
         japan.Subcommands.Add(Replay());
         japan.Subcommands.Add(Accuracy());
+        japan.Subcommands.Add(Calibrate());
+        japan.Subcommands.Add(Profile());
+        japan.Subcommands.Add(Headroom());
         return japan;
     }
 
@@ -34,16 +37,17 @@ internal static class JapanCommands
     private static Command Build()
     {
         var data = DataOption();
-        var output = new Option<string>("--out") { Description = "Folder for japan.m, the CSV metadata and japan.geojson.", Required = true };
-        var command = new Command("build", "Build the backbone (japan.m, japan-buses.csv, japan-branches.csv, japan-plants.csv, japan-links.csv, japan-left-out.csv, japan.geojson).")
+        var output = new Option<string>("--out") { Description = "Folder for japan.m, the CSV metadata, japan.geojson and the map japan.svg.", Required = true };
+        var typical = new Option<bool>("--uncalibrated") { Description = "Build with the stated per-class values before calibration (the baseline of docs/japan-model.md)." };
+        var command = new Command("build", "Build the backbone (japan.m, japan-buses.csv, japan-branches.csv, japan-plants.csv, japan-links.csv, japan-left-out.csv, japan.geojson, japan.svg).")
         {
-            data, output,
+            data, output, typical,
         };
         command.SetAction(parse =>
         {
             var sw = Stopwatch.StartNew();
             var sources = JapanModelSources.Load(DataDir(parse.GetValue(data)));
-            var model = JapanModelBuilder.Build(sources, JapanModelParameters.Default);
+            var model = JapanModelBuilder.Build(sources, parse.GetValue(typical) ? JapanModelParameters.Typical : JapanModelParameters.Default);
             var dir = parse.GetValue(output)!;
             model.WriteTo(dir);
             PrintSummary(model, sources);
@@ -146,6 +150,167 @@ internal static class JapanCommands
         });
         return command;
     }
+
+    private static Command Calibrate()
+    {
+        var data = DataOption();
+        var rounds = new Option<int>("--rounds") { Description = "Passes of the coordinate search.", DefaultValueFactory = _ => 2 };
+        var command = new Command("calibrate", "Fit reactances, load allocation and equivalents on the calibration days only (decision 0102); prints the best parameters.")
+        {
+            data, rounds,
+        };
+        command.SetAction(parse =>
+        {
+            var sw = Stopwatch.StartNew();
+            var sources = JapanModelSources.Load(DataDir(parse.GetValue(data)));
+            var best = JapanCalibration.Fit(sources, JapanModelParameters.Typical, parse.GetValue(rounds), step =>
+            {
+                var p = step.Parameters;
+                AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"x500 {p.Reactance500} xlow {p.ReactanceLower} load {p.LoadUniformShare} other {p.OtherUniformShare} eq {p.EquivalentFactor} large {p.LargePlantMw}: R² {step.MeanRSquared:F4}, direction {100 * step.MeanDirectionShare:F1} %")));
+            });
+            var b = best.Parameters;
+            AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"best: Reactance500 {b.Reactance500}, ReactanceLower {b.ReactanceLower}, LoadUniformShare {b.LoadUniformShare}, OtherUniformShare {b.OtherUniformShare}, EquivalentFactor {b.EquivalentFactor}, LargePlantMw {b.LargePlantMw}: mean R² {best.MeanRSquared:F4} on {b.CalibrationDays.Count} calibration days ({sw.Elapsed.TotalSeconds:F0} s).")));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Profile()
+    {
+        var data = DataOption();
+        var from = new Option<string>("--from") { Description = "First day (JST), e.g. 2025-04-01.", DefaultValueFactory = _ => "2025-04-01" };
+        var days = new Option<int>("--days") { Description = "Number of days.", DefaultValueFactory = _ => 365 };
+        var output = new Option<string>("--out") { Description = "Profile file (timestamp,demand_scale,solar_pu), hourly.", Required = true };
+        var command = new Command("profile", "Write an hourly profile for the backbone from the Tokyo area actuals: demand over its mean, solar over its peak (formats.md §2).")
+        {
+            data, from, days, output,
+        };
+        command.SetAction(parse =>
+        {
+            var dir = Path.Combine(DataDir(parse.GetValue(data)), "area-supply-demand", "tokyo");
+            var parts = Directory.GetFiles(dir, "eria_jukyu_*.csv").OrderBy(f => f, StringComparer.Ordinal).Select(f => WattBit.Data.Import.AreaSupplyDemandImporter.ReadFile(f)).ToList();
+            var all = WattBit.Data.Import.AreaSupplyDemand.Merge(parts);
+            if (!DateOnly.TryParse(parse.GetValue(from), CultureInfo.InvariantCulture, out var first))
+            {
+                throw new CliException($"--from: '{parse.GetValue(from)}' is not a date.");
+            }
+
+            var start = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9));
+            var window = new WattBit.Time.TimeWindow(start, start.AddDays(parse.GetValue(days)));
+            if (window.Start < all.Window.Start || window.End > all.Window.End)
+            {
+                throw new CliException($"the Tokyo actuals cover {Iso8601.Format(all.Window.Start)} .. {Iso8601.Format(all.Window.End)}, not the whole period asked for.");
+            }
+
+            var slice = all.Slice(window);
+            var demand = slice[WattBit.Data.Import.SupplyDemandKeys.Demand].Resample(TimeSpan.FromHours(1));
+            var solar = slice[WattBit.Data.Import.SupplyDemandKeys.Solar].Resample(TimeSpan.FromHours(1));
+            // A missing hour takes the same hour of the day before (said below): the profile format has no gaps.
+            var filled = 0;
+            double[] Fill(ReadOnlySpan<double> values)
+            {
+                var v = values.ToArray();
+                for (var t = 0; t < v.Length; t++)
+                {
+                    if (!double.IsFinite(v[t]))
+                    {
+                        v[t] = t >= 24 ? v[t - 24] : v.FirstOrDefault(double.IsFinite);
+                        filled++;
+                    }
+                }
+
+                return v;
+            }
+
+            var d = Fill(demand.Values);
+            var pv = Fill(solar.Values);
+            var mean = d.Average();
+            var peak = pv.Max();
+            var sb = new StringBuilder("timestamp,demand_scale,solar_pu\n");
+            for (var t = 0; t < d.Length; t++)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{Iso8601.Format(demand.TimeAt(t))},{d[t] / mean:0.######},{Math.Max(0, pv[t]) / peak:0.######}\n");
+            }
+
+            if (filled > 0)
+            {
+                AnsiConsole.MarkupLine($"[yellow]{filled} missing hour value(s) filled with the same hour of the day before.[/]");
+            }
+
+            File.WriteAllText(parse.GetValue(output)!, sb.ToString(), new UTF8Encoding(false));
+            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(parse.GetValue(output)!)}[/]: {demand.Count} hours from the Tokyo area actuals.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Headroom()
+    {
+        var model = ModelOption();
+        var profile = new Option<FileInfo>("--profile") { Description = "Profile file timestamp,demand_scale,solar_pu (e.g. from 'grid japan profile').", Required = true };
+        var contingency = new Option<string>("--contingency") { Description = "n-0 or n-1.", DefaultValueFactory = _ => "n-1" };
+        var output = new Option<string>("--out") { Description = "Headroom CSV: formats.md §4 columns, then substation, name, area, n0_line, n1_line, n1_outage (OCCTO line names).", DefaultValueFactory = _ => "japan-headroom.csv" };
+        var command = new Command("headroom", "Hourly N-0/N-1 headroom at every real substation of the backbone, limiting branch named by its OCCTO line.")
+        {
+            model, profile, contingency, output,
+        };
+        command.SetAction(parse =>
+        {
+            var sw = Stopwatch.StartNew();
+            var backbone = LoadModel(parse.GetValue(model));
+            var net = backbone.Network;
+            var criterion = parse.GetValue(contingency)!.Trim().ToLowerInvariant() switch
+            {
+                "n-0" or "n0" => WattBit.Grid.Headroom.ContingencyCriterion.N0,
+                "n-1" or "n1" => WattBit.Grid.Headroom.ContingencyCriterion.N1,
+                var other => throw new CliException($"--contingency must be n-0 or n-1, not '{other}'."),
+            };
+            var gridProfile = WattBit.Grid.TimeSeries.GridProfile.Load(parse.GetValue(profile)!.FullName);
+            var dc = new DcModel(net);
+            var engine = new WattBit.Grid.Headroom.HeadroomEngine(Sensitivities.Build(dc), new WattBit.Grid.TimeSeries.NetworkTimeSeries(dc, gridProfile),
+                new WattBit.Grid.Headroom.HeadroomOptions(WattBit.Grid.Headroom.Balancing.Distributed, criterion, 10_000));
+            var buses = Enumerable.Range(0, net.Buses.Length).Where(b => IsSubstation(backbone.Buses[b])).ToList();
+            var setup = sw.Elapsed;
+            var times = gridProfile.Timestamps;
+            string Name(int branch) => branch < 0 ? string.Empty : Csv.Escape(backbone.Branches[branch].DisplayName);
+            var path = parse.GetValue(output)!;
+            using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
+            {
+                writer.Write(WattBit.Grid.Headroom.HeadroomCsv.Header + ",substation,name,area,n0_line,n1_line,n1_outage\n");
+                WattBit.Grid.Headroom.HeadroomRunner.Run(engine, buses, h =>
+                {
+                    var meta = backbone.Buses[h.Bus];
+                    var tail = $",{Csv.Escape(meta.SubstationId)},{Csv.Escape(meta.Name)},{meta.Area.Code},";
+                    using var rows = new StringWriter(CultureInfo.InvariantCulture);
+                    WattBit.Grid.Headroom.HeadroomCsv.WriteRows(rows, net, times, h);
+                    var lines = rows.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                    for (var t = 0; t < lines.Length; t++)
+                    {
+                        var n1 = !double.IsNaN(h.N1Mw[t]);
+                        writer.Write(lines[t]);
+                        writer.Write(tail);
+                        writer.Write(Name(h.N0Branch[t]));
+                        writer.Write(',');
+                        writer.Write(n1 ? Name(h.N1Branch[t]) : string.Empty);
+                        writer.Write(',');
+                        writer.Write(n1 ? Name(h.N1Contingency[t]) : string.Empty);
+                        writer.Write('\n');
+                    }
+                });
+            }
+
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"{buses.Count} substations × {times.Length} steps, {engine.Contingencies.Length} contingencies: set-up {setup.TotalSeconds:F1} s, total {sw.Elapsed.TotalSeconds:F1} s. wrote [green]{Markup.Escape(path)}[/]"));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A real substation: a named station, not a tower junction, a tee or a plant.</summary>
+    private static bool IsSubstation(JapanBus bus) =>
+        !bus.SubstationId.Contains(":#", StringComparison.Ordinal) && !bus.SubstationId.Contains(":~", StringComparison.Ordinal) && !JapanStationNames.IsPlant(bus.Name);
 
     private static void PrintMetrics(IReadOnlyList<ReplayMetrics> metrics, JapanModelParameters parameters)
     {

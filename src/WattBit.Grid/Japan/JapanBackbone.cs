@@ -158,7 +158,7 @@ public sealed class JapanBackbone
         ("japan-left-out.csv", LeftOutCsv()),
     ];
 
-    /// <summary>Writes the model files and <c>japan.geojson</c> to a folder (created if needed).</summary>
+    /// <summary>Writes the model files, <c>japan.geojson</c> and the map <c>japan.svg</c> to a folder (created if needed).</summary>
     public void WriteTo(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -170,6 +170,7 @@ public sealed class JapanBackbone
         }
 
         File.WriteAllText(Path.Combine(directory, "japan.geojson"), JapanGeoJson.Write(this), utf8);
+        File.WriteAllText(Path.Combine(directory, "japan.svg"), JapanMapSvg.Write(this), utf8);
     }
 
     private static string Key(string? area, string name) => (area ?? string.Empty) + "|" + name;

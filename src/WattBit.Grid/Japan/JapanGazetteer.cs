@@ -42,6 +42,7 @@ public sealed class JapanGazetteer
 {
     private readonly Dictionary<(string Area, string Name), PlacedName> _places = [];
     private readonly Dictionary<string, List<GeoPoint>> _substations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Area, PlacedName Place)>> _plants = new(StringComparer.Ordinal);
 
     /// <summary>Every OSM substation of each area (all voltages), by area code: the load-allocation points.</summary>
     public IReadOnlyDictionary<string, List<GeoPoint>> Substations => _substations;
@@ -91,6 +92,73 @@ public sealed class JapanGazetteer
         return false;
     }
 
+    /// <summary>
+    /// Finds a plant by its canonical name, in its own area first, then in any area (a plant may stand in another
+    /// area than its owner's: 柏崎刈羽 is TEPCO's, in Niigata); only plant records of the station database and OSM
+    /// plants are searched, never substations, so a plant is not mistaken for a substation of a similar name.
+    /// </summary>
+    public bool TryFindPlant(string areaCode, string canonical, out PlacedName place)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        var names = new List<string> { canonical };
+        foreach (var kind in (string[])["火力", "原子力", "水力"])
+        {
+            if (canonical.EndsWith(kind, StringComparison.Ordinal) && canonical.Length > kind.Length)
+            {
+                names.Add(canonical[..^kind.Length]);
+            }
+            else
+            {
+                names.Add(canonical + kind);
+            }
+        }
+
+        foreach (var area in JapanAreasNames)
+        {
+            if (canonical.StartsWith(area, StringComparison.Ordinal) && canonical.Length > area.Length + 1)
+            {
+                names.Add(canonical[area.Length..]);
+            }
+        }
+
+        foreach (var sameArea in (bool[])[true, false])
+        {
+            foreach (var n in names)
+            {
+                if (_plants.TryGetValue(n, out var list) && list.FirstOrDefault(x => (x.Area == areaCode) == sameArea) is { Place: not null } hit)
+                {
+                    place = hit.Place;
+                    return true;
+                }
+            }
+        }
+
+        place = null!;
+        return false;
+    }
+
+    private static readonly string[] JapanAreasNames = ["北海道", "東北", "東京", "中部", "北陸", "関西", "中国", "四国", "九州", "沖縄"];
+
+    private void AddPlant(string areaCode, string rawName, GeoPoint point, PlacementSource source)
+    {
+        var key = JapanStationNames.Normalize(JapanStationNames.PlantName(rawName));
+        if (key.Length == 0)
+        {
+            return;
+        }
+
+        if (!_plants.TryGetValue(key, out var list))
+        {
+            list = [];
+            _plants[key] = list;
+        }
+
+        if (!list.Any(x => x.Area == areaCode))
+        {
+            list.Add((areaCode, new PlacedName(point, source, rawName)));
+        }
+    }
+
     private void Add(string areaCode, string rawName, GeoPoint point, PlacementSource source)
     {
         var key = (areaCode, JapanStationNames.Normalize(rawName));
@@ -132,6 +200,10 @@ public sealed class JapanGazetteer
             var hint = r.TryGetProperty("source", out var s) && s.GetString() == "legacy_area_keyword_hint";
             var source = hint ? PlacementSource.StationHint : PlacementSource.StationDatabase;
             Add(area.Code, r.GetProperty("name").GetString() ?? string.Empty, point, source);
+            if (r.TryGetProperty("facilityType", out var type) && type.GetString() == "PS")
+            {
+                AddPlant(area.Code, r.GetProperty("name").GetString() ?? string.Empty, point, source);
+            }
             if (r.TryGetProperty("aliases", out var aliases) && aliases.ValueKind == JsonValueKind.Array)
             {
                 foreach (var alias in aliases.EnumerateArray())
@@ -199,6 +271,7 @@ public sealed class JapanGazetteer
             if (p.TryGetProperty("_display_name", out var n) && n.ValueKind == JsonValueKind.String)
             {
                 Add(area.Code, n.GetString()!, point, PlacementSource.OsmPlant);
+                AddPlant(area.Code, n.GetString()!, point, PlacementSource.OsmPlant);
             }
         }
     }

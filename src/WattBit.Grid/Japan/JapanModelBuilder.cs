@@ -279,18 +279,47 @@ public static class JapanModelBuilder
         {
             foreach (var u in day.Units)
             {
-                plants.TryAdd((u.Area.Number, u.Plant), (u.Area, u.Plant));
+                var name = JapanStationNames.PlantName(u.Plant);
+                plants.TryAdd((u.Area.Number, name), (u.Area, name));
             }
         }
 
+        var peakByPlant = new Dictionary<(string, string), double>();
+        foreach (var day in calibration)
+        {
+            var sum = new Dictionary<(string, string), double[]>();
+            foreach (var u in day.Units)
+            {
+                var k = (u.Area.Code, JapanStationNames.PlantName(u.Plant));
+                if (!sum.TryGetValue(k, out var v))
+                {
+                    sum[k] = v = new double[OcctoDay.Slots];
+                }
+
+                for (var t = 0; t < OcctoDay.Slots; t++)
+                {
+                    v[t] += double.IsFinite(u.OutputMw[t]) ? u.OutputMw[t] : 0;
+                }
+            }
+
+            foreach (var (k, v) in sum)
+            {
+                peakByPlant[k] = Math.Max(peakByPlant.GetValueOrDefault(k), v.Max());
+            }
+        }
+
+        var topKv = used.GroupBy(s => s.Area).ToDictionary(g => g.Key, g => g.Max(s => s.Kv), StringComparer.Ordinal);
         var genBus = new List<(int Bus, JapanPlant Plant)>();
         foreach (var (area, plant) in plants.Values)
         {
             var key = JapanStationNames.Normalize(plant);
-            var bus = JapanStationNames.Variants(key).Select(v => stations.GetValueOrDefault((area.Code, v))).FirstOrDefault(s => s is { Index: >= 0 });
-            if (bus is null && (sources.Gazetteer.TryFind(area.Code, key, out var place)))
+            var bus = ((string[])[key, key + "火力", key.EndsWith("火力", StringComparison.Ordinal) ? key[..^2] : key])
+                .Select(v => stations.GetValueOrDefault((area.Code, v))).FirstOrDefault(s => s is { Index: >= 0 });
+            if (bus is null && sources.Gazetteer.TryFindPlant(area.Code, key, out var place))
             {
-                bus = used.Where(s => s.Area == area.Code).MinBy(s => s.Point!.Value.DistanceKm(place.Point));
+                var large = peakByPlant.GetValueOrDefault((area.Code, plant)) >= p.LargePlantMw;
+                bus = used.Where(s => s.Area == area.Code && s.Kind == StationRefKind.Station && (!large || s.Kv >= topKv[area.Code]))
+                    .MinBy(s => s.Point!.Value.DistanceKm(place.Point));
             }
 
             if (bus is null)
@@ -341,7 +370,7 @@ public static class JapanModelBuilder
         // 6. Load shares: each OSM substation of the area counts for its nearest station bus; blended with equal shares.
         var shares = new double[used.Count];
         var otherShares = new double[used.Count];
-        foreach (var group in used.Where(s => s.Kind == StationRefKind.Station).GroupBy(s => s.Area))
+        foreach (var group in used.Where(s => s.Kind == StationRefKind.Station && !JapanStationNames.IsPlant(s.Display) && !JapanStationNames.IsPlant(s.Key)).GroupBy(s => s.Area))
         {
             var members = group.ToArray();
             var counts = new double[members.Length];

@@ -19,6 +19,8 @@ namespace WattBit.Grid.Japan;
 /// spread equally over an area's substations, the rest like the demand's OSM-substation proxy.</param>
 /// <param name="EquivalentFactor">Reactance of an equivalent branch joining a part of an area the OCCTO list leaves
 /// unconnected, as a multiple of a 275 kV circuit of the same length (the lower-voltage paths are weaker).</param>
+/// <param name="LargePlantMw">A plant whose largest output on the calibration days reaches this connects to the nearest
+/// bus of its area's top voltage class (large units feed the 500 kV grid directly); smaller ones to the nearest bus.</param>
 /// <param name="CalibrationDays">The OCCTO days the model may be fitted on; every other day is held out.</param>
 public sealed record JapanModelParameters(
     double Reactance500,
@@ -31,6 +33,7 @@ public sealed record JapanModelParameters(
     double LoadUniformShare,
     double OtherUniformShare,
     double EquivalentFactor,
+    double LargePlantMw,
     IReadOnlyList<DateOnly> CalibrationDays)
 {
     /// <summary>The 25 OCCTO days of the shared data, in date order.</summary>
@@ -46,8 +49,8 @@ public sealed record JapanModelParameters(
     /// <summary>The calibration split: every other day from the first (13 days); the 12 between are held out.</summary>
     public static IReadOnlyList<DateOnly> DefaultCalibrationDays { get; } = [.. AllDays.Where((_, i) => i % 2 == 0)];
 
-    /// <summary>The parameters the embedded default model is built with.</summary>
-    public static JapanModelParameters Default { get; } = new(
+    /// <summary>The stated per-class values before calibration (decision 0101).</summary>
+    public static JapanModelParameters Typical { get; } = new(
         Reactance500: 0.28,
         Reactance275: 0.31,
         ReactanceLower: 0.40,
@@ -58,6 +61,25 @@ public sealed record JapanModelParameters(
         LoadUniformShare: 0.5,
         OtherUniformShare: 0.5,
         EquivalentFactor: 2,
+        LargePlantMw: 1000,
+        CalibrationDays: DefaultCalibrationDays);
+
+    /// <summary>
+    /// The parameters the embedded default model is built with: <see cref="Typical"/> with the values that
+    /// <c>wattbit grid japan calibrate</c> fitted on the calibration days (decision 0102, docs/japan-model.md).
+    /// </summary>
+    public static JapanModelParameters Default { get; } = new(
+        Reactance500: 0.08,
+        Reactance275: 0.31,
+        ReactanceLower: 0.20,
+        RouteFactor: 1.2,
+        MinimumLengthKm: 2,
+        CircuitsPerLine: 2,
+        RatingMargin: 1.05,
+        LoadUniformShare: 0.75,
+        OtherUniformShare: 0.25,
+        EquivalentFactor: 2,
+        LargePlantMw: 1500,
         CalibrationDays: DefaultCalibrationDays);
 
     /// <summary>True when <paramref name="day"/> is a calibration day.</summary>

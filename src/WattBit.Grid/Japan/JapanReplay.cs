@@ -210,6 +210,7 @@ public static class JapanReplay
         var other = new Dictionary<string, double>[OcctoDay.Slots];
         var linkMw = new double[OcctoDay.Slots][];
         var placed = new Dictionary<string, double>(StringComparer.Ordinal);
+        var unitPlant = day.Units.Select(u => plantIndex.TryGetValue((u.Area.Code, JapanStationNames.PlantName(u.Plant)), out var g) ? g : -1).ToArray();
         for (var t = 0; t < OcctoDay.Slots; t++)
         {
             plantMw[t] = new double[plants];
@@ -217,9 +218,11 @@ public static class JapanReplay
             demand[t] = new Dictionary<string, double>(StringComparer.Ordinal);
             other[t] = new Dictionary<string, double>(StringComparer.Ordinal);
             placed.Clear();
-            foreach (var u in day.Units)
+            for (var i = 0; i < day.Units.Count; i++)
             {
-                if (plantIndex.TryGetValue((u.Area.Code, u.Plant), out var g) && double.IsFinite(u.OutputMw[t]))
+                var u = day.Units[i];
+                var g = unitPlant[i];
+                if (g >= 0 && double.IsFinite(u.OutputMw[t]))
                 {
                     plantMw[t][g] += u.OutputMw[t];
                     placed[u.Area.Code] = placed.GetValueOrDefault(u.Area.Code) + u.OutputMw[t];

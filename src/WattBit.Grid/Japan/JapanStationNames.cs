@@ -74,24 +74,52 @@ public static partial class JapanStationNames
     public static IEnumerable<string> Variants(string canonical)
     {
         ArgumentNullException.ThrowIfNull(canonical);
-        yield return canonical;
+        var bases = new List<string> { canonical };
         foreach (var kind in (string[])["火力", "原子力", "水力"])
         {
             if (canonical.EndsWith(kind, StringComparison.Ordinal) && canonical.Length > kind.Length)
             {
-                yield return canonical[..^kind.Length];
+                bases.Add(canonical[..^kind.Length]);
             }
         }
 
-        yield return canonical + "火力";
-        if (canonical.StartsWith('新') && canonical.Length > 1)
+        bases.Add(canonical + "火力");
+        foreach (var b in bases)
         {
-            yield return canonical[1..];
+            yield return b;
         }
-        else
+
+        foreach (var b in bases)
         {
-            yield return "新" + canonical;
+            yield return b.StartsWith('新') && b.Length > 1 ? b[1..] : "新" + b;
         }
+    }
+
+    /// <summary>
+    /// The plant of an OCCTO unit's <c>plantName</c>: the name up to 発電所 (Tokyo writes the unit into it:
+    /// 富津火力発電所１号系列１軸 → 富津火力発電所), NFKC, without spaces and operator prefix.
+    /// </summary>
+    public static string PlantName(string plantName)
+    {
+        ArgumentNullException.ThrowIfNull(plantName);
+        var s = Whitespace().Replace(plantName.Normalize(NormalizationForm.FormKC), string.Empty);
+        var end = s.IndexOf("発電所", StringComparison.Ordinal);
+        if (end > 0)
+        {
+            s = s[..(end + 3)];
+        }
+
+        var prefix = OperatorPrefix().Match(s.ToLowerInvariant());
+        return prefix.Success && prefix.Length < s.Length ? s[prefix.Length..] : s;
+    }
+
+    /// <summary>True when a canonical or written name is a power plant's (発電所, 火力, 原子力, 水力, PS).</summary>
+    public static bool IsPlant(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var s = name.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        return s.Contains("発電所", StringComparison.Ordinal) || s.EndsWith("火力", StringComparison.Ordinal) || s.EndsWith("原子力", StringComparison.Ordinal)
+            || s.EndsWith("ps", StringComparison.Ordinal) || s.Contains("火力", StringComparison.Ordinal);
     }
 
     /// <summary>Parses one end of an OCCTO line (<paramref name="lineName"/> makes unnamed branch points unique).</summary>

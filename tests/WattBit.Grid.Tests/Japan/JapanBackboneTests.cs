@@ -50,12 +50,12 @@ public sealed class JapanBackboneTests
     [Fact]
     public void LineReactance_IsPerKmValueTimesLengthOverBaseImpedance()
     {
-        // 500 kV: 0.28 ohm/km per circuit; Zbase = 500^2 / 100 MVA = 2500 ohm (hand-computed oracle).
+        // 500 kV: x ohm/km per circuit; Zbase = 500^2 / 100 MVA = 2500 ohm (hand-computed oracle).
         var model = JapanBackbone.LoadDefault();
         Assert.True(model.TryGetBranches("TK", "新古河線", out var circuits));
         var meta = model.Branches[circuits[0]];
         Assert.Equal(500, meta.VoltageKv);
-        Assert.Equal(0.28 * meta.LengthKm / 2500, model.Network.Branches[circuits[0]].X, 6);
+        Assert.Equal(JapanModelParameters.Default.Reactance500 * meta.LengthKm / 2500, model.Network.Branches[circuits[0]].X, 6);
         var a = model.Buses[model.Network.Branches[circuits[0]].From].Location;
         var b = model.Buses[model.Network.Branches[circuits[0]].To].Location;
         Assert.Equal(1.2 * a.DistanceKm(b), meta.LengthKm, 1);
