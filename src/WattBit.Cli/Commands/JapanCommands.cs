@@ -197,7 +197,7 @@ internal static class JapanCommands
                 throw new CliException($"--from: '{parse.GetValue(from)}' is not a date.");
             }
 
-            var start = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9));
+            var start = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), WattBit.Time.Jst.Offset);
             var window = new WattBit.Time.TimeWindow(start, start.AddDays(parse.GetValue(days)));
             if (window.Start < all.Window.Start || window.End > all.Window.End)
             {
