@@ -42,6 +42,7 @@ internal static class ServerHost
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<EventHub>();
         builder.Services.AddSingleton<OrderBook>();
+        builder.Services.AddSingleton<IdempotencyKeys>();
         builder.Services.AddSingleton<ApiKeyTable>();
         builder.Services.AddSingleton<PlanService>();
         builder.Services.AddSingleton<OptimiserPlans>();
@@ -112,6 +113,8 @@ internal static class ServerHost
         app.UseRateLimiter();
         app.UseAuthorization();
         app.Use(Timestamps.RejectQueryTimesWithoutOffset);
+        var idempotency = app.Services.GetRequiredService<IdempotencyKeys>();
+        app.Use(idempotency.InvokeAsync);
 
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", store = store.Description })).WithTags("Health").AllowAnonymous();

@@ -39,7 +39,7 @@ internal static class GridEndpoints
     private static bool CanSee(Caller c, CurtailmentOrder o) => (c.IsDcOperator && c.Operator == o.Operator) || c.IsGridOperatorOf(o.Area);
 
     private static async Task<IResult> IssueAsync(IWattBitStore store, OrderBook book, IOrderRelay relay, Connections.SiteGrids grids, DispatchService dispatch,
-        EventHub events, ClaimsPrincipal user, string area, CurtailmentRequest body, CancellationToken ct)
+        EventHub events, ClaimsPrincipal user, HttpContext http, string area, CurtailmentRequest body, CancellationToken ct)
     {
         if (Problems.UnlessGridOperatorOf(user, area, "issues curtailment orders there", out var a, out var caller) is { } denied)
         {
@@ -71,8 +71,21 @@ internal static class GridEndpoints
             return problems.Result();
         }
 
+        // With an Idempotency-Key the id comes from it: a retry after a 503 reaches the same order in the cluster.
+        var key = IdempotencyKeys.KeyOf(http, out _);
+        var id = key is null ? null : IdempotencyKeys.OrderId(caller.KeyId, key);
+        if (id is not null && book.Find(id) is { } already)
+        {
+            return TypedResults.Created($"/api/curtailment-orders/{already.Id}", already);
+        }
+
         var order = book.Draft(caller.KeyId, a.Code, body.Operator, body.SiteId, body.ReductionMw, TimeSpan.FromMinutes(body.NoticeMinutes),
-            TimeSpan.FromMinutes(body.ExpectedDurationMinutes), body.Reason);
+            TimeSpan.FromMinutes(body.ExpectedDurationMinutes), body.Reason, id);
+        if (id is not null)
+        {
+            order = await relay.ReconcileAsync(order, ct).ConfigureAwait(false);
+        }
+
         try
         {
             // In cluster mode the order is durable there before it exists here; not cut short by the caller hanging up.
@@ -81,7 +94,9 @@ internal static class GridEndpoints
         }
         catch (OrderRelayUnavailableException e)
         {
-            return Problems.Unavailable(e.Message);
+            return Problems.Unavailable(id is null
+                ? e.Message
+                : $"{e.Message} Retry with the same {IdempotencyKeys.Header}: the order would be {id}, and a retry finds it if the cluster accepted it after all.");
         }
 
         book.Record(order);

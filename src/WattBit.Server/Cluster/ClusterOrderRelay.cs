@@ -57,6 +57,23 @@ internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<
         }
     }
 
+    public async Task<CurtailmentOrder> ReconcileAsync(CurtailmentOrder draft, CancellationToken ct)
+    {
+        try
+        {
+            var snapshot = await client.GetGrain<ICurtailmentOrderGrain>(draft.Id).GetAsync().WaitAsync(options.Value.ClusterAcceptTimeout, ct).ConfigureAwait(false);
+            return snapshot.Request is { } r
+                ? draft with { IssuedAt = r.IssuedAt, EffectiveAt = r.EffectiveAt, ExpectedEndAt = r.ExpectedEndAt }
+                : draft;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Not reachable now: AcceptAsync will retry and answer 503 if it stays so.
+            LogAttemptFailed(logger, draft.Id, 0, e.GetType().Name, e.Message);
+            return draft;
+        }
+    }
+
     private async Task AcceptOnceAsync(SiteSetup setup, OrderRequest request)
     {
         var site = client.GetGrain<ISiteGrain>(setup.SiteId);

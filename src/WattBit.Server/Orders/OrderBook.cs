@@ -50,13 +50,15 @@ internal sealed class OrderBook : IDisposable
     }
 
     /// <summary>
-    /// A new order (fresh id, times from now) that is not yet recorded: <see cref="Record"/> journals it once the cluster,
-    /// if any, has accepted it, so an order refused there leaves nothing behind.
+    /// A new order (times from now; the id given — derived from the request's Idempotency-Key — or a fresh one) that is
+    /// not yet recorded: <see cref="Record"/> journals it once the cluster, if any, has accepted it, so an order refused
+    /// there leaves nothing behind.
     /// </summary>
-    public CurtailmentOrder Draft(string actor, string area, string op, string siteId, double reductionMw, TimeSpan notice, TimeSpan duration, string? reason)
+    public CurtailmentOrder Draft(string actor, string area, string op, string siteId, double reductionMw, TimeSpan notice, TimeSpan duration, string? reason,
+        string? id = null)
     {
         var now = _time.GetUtcNow();
-        return new CurtailmentOrder("co-" + Guid.NewGuid().ToString("N"), area, op, siteId, reductionMw, now, now + notice, now + notice + duration, reason,
+        return new CurtailmentOrder(id ?? "co-" + Guid.NewGuid().ToString("N"), area, op, siteId, reductionMw, now, now + notice, now + notice + duration, reason,
             OrderState.Issued, actor, null, null);
     }
 

@@ -22,6 +22,12 @@ internal interface IOrderRelay
     /// <param name="ct">Cancels the wait.</param>
     /// <exception cref="OrderRelayUnavailableException">The cluster did not accept it within the bounded time.</exception>
     Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct);
+
+    /// <summary>
+    /// The draft as the cluster already knows it (its issue, effective and end times) when an earlier attempt with the
+    /// same id reached it — the reconciliation of a retry after a 503 — else the draft unchanged.
+    /// </summary>
+    Task<CurtailmentOrder> ReconcileAsync(CurtailmentOrder draft, CancellationToken ct);
 }
 
 /// <summary>The default relay: orders stay in the server's journal only.</summary>
@@ -30,6 +36,8 @@ internal sealed class NoOrderRelay : IOrderRelay
     public bool IsCluster => false;
 
     public Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<CurtailmentOrder> ReconcileAsync(CurtailmentOrder draft, CancellationToken ct) => Task.FromResult(draft);
 }
 
 /// <summary>The cluster did not accept an order in time; nothing of the order was journalled.</summary>

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using WattBit.Server.Api;
+
+namespace WattBit.Server.Infrastructure;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on POST: the first answer (status below 500) to a key is journalled (beside the server's
+/// journal, so it survives a restart) and a retry with the same key, caller and path gets that answer again, marked
+/// <c>Idempotent-Replayed: true</c>, without running the request twice. A retry with another body is 422; one while the
+/// first is still running is 409. A 5xx (such as a 503 when the cluster did not accept an order in time) is not kept, so
+/// the retry runs again — and an order issued with a key has an id derived from it, so the retry reconciles with
+/// whatever the first attempt left in the cluster instead of making a second order. Thread-safe.
+/// </summary>
+internal sealed class IdempotencyKeys : IDisposable
+{
+    /// <summary>The request header.</summary>
+    public const string Header = "Idempotency-Key";
+
+    /// <summary>Longest key accepted.</summary>
+    public const int MaxKeyLength = 200;
+
+    /// <summary>Largest response body kept for replay.</summary>
+    private const int MaxBodyBytes = 1 << 20;
+
+    private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _running = new(StringComparer.Ordinal);
+    private readonly JsonLinesJournal<Answer> _journal;
+
+    public IdempotencyKeys(IOptions<ServerOptions> options) =>
+        _journal = new JsonLinesJournal<Answer>(JsonLinesJournal<Answer>.Beside(options.Value.Journal, "idempotency"), a => _answers[a.Scope] = a);
+
+    /// <summary>A first answer as kept: its scope (caller, path, key), the request body's hash and what was sent back.</summary>
+    internal sealed record Answer(string Scope, string BodySha256, int Status, string? ContentType, string? Location, string Body);
+
+    /// <summary>The key of the request, or null (and no problem) when it has none; a problem when it is malformed.</summary>
+    public static string? KeyOf(HttpContext context, out string? problem)
+    {
+        problem = null;
+        if (!context.Request.Headers.TryGetValue(Header, out var values))
+        {
+            return null;
+        }
+
+        var key = values.Count == 1 ? values[0] : null;
+        if (key is not { Length: > 0 and <= MaxKeyLength } || !key.All(c => c is >= '!' and <= '~'))
+        {
+            problem = $"{Header} is one value of 1-{MaxKeyLength} printable ASCII characters without spaces.";
+            return null;
+        }
+
+        return key;
+    }
+
+    /// <summary>The id of an order issued by <paramref name="caller"/> with <paramref name="key"/>: the same for every retry.</summary>
+    public static string OrderId(string caller, string key) =>
+        "co-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(caller + "\n" + key)))[..32];
+
+    /// <summary>Middleware (after authentication): replays or records the answer of a POST that carries a key.</summary>
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Headers.ContainsKey(Header))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var key = KeyOf(context, out var malformed);
+        if (malformed is not null)
+        {
+            var problems = new Problems();
+            problems.Add(Header, malformed);
+            await problems.Result().ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var caller = context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name ?? "?" : "anonymous";
+        var scope = caller + "\n" + context.Request.Path.Value + "\n" + key;
+        context.Request.EnableBuffering();
+        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false));
+        context.Request.Body.Position = 0;
+
+        if (_answers.TryGetValue(scope, out var first))
+        {
+            await ReplayAsync(context, first, hash).ConfigureAwait(false);
+            return;
+        }
+
+        if (!_running.TryAdd(scope, hash))
+        {
+            await Problems.Conflict($"A request with this {Header} is still running; retry when it has answered.").ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            var original = context.Response.Body;
+            using var copy = new MemoryStream();
+            context.Response.Body = copy;
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                context.Response.Body = original;
+            }
+
+            var status = context.Response.StatusCode;
+            if (status < 500 && copy.Length <= MaxBodyBytes)
+            {
+                var answer = new Answer(scope, hash, status, context.Response.ContentType, context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null,
+                    Convert.ToBase64String(copy.GetBuffer(), 0, (int)copy.Length));
+                _journal.Append(answer);
+            }
+
+            copy.Position = 0;
+            await copy.CopyToAsync(original, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.TryRemove(scope, out _);
+        }
+    }
+
+    private static async Task ReplayAsync(HttpContext context, Answer first, string hash)
+    {
+        if (!string.Equals(first.BodySha256, hash, StringComparison.Ordinal))
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
+                detail: $"This {Header} was used with another request body; use a new key for a new request.").ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = first.Status;
+        context.Response.ContentType = first.ContentType;
+        if (first.Location is not null)
+        {
+            context.Response.Headers.Location = first.Location;
+        }
+
+        context.Response.Headers["Idempotent-Replayed"] = "true";
+        var body = Convert.FromBase64String(first.Body);
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the journal.</summary>
+    public void Dispose() => _journal.Dispose();
+}
