@@ -17,6 +17,19 @@ internal static class CliApp
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // A bad option value or an unknown word is bad input like any other: one line each, exit code 2, no usage dump.
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync("error: " + error.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
+            }
+
+            var path = string.Join(' ', CommandPath(parse.CommandResult));
+            await Console.Error.WriteLineAsync($"(see '{path} --help')").ConfigureAwait(false);
+            return InputError;
+        }
+
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         try
         {
@@ -39,6 +52,20 @@ internal static class CliApp
         }
     }
 
+    private static List<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is System.CommandLine.Parsing.CommandResult c)
+            {
+                names.Insert(0, c.Parent is null ? "wattbit" : c.Command.Name);
+            }
+        }
+
+        return names;
+    }
+
     /// <summary>Maps an exception to a one-line message and exit code; null for bugs, which keep their stack trace.</summary>
     internal static (string Message, int Code)? Describe(Exception ex) => ex switch
     {
@@ -48,7 +75,8 @@ internal static class CliApp
         DirectoryNotFoundException e => (e.Message, InputError),
         UnauthorizedAccessException e => (e.Message, RunError),
         IOException e => (e.Message, RunError),
-        ArgumentException e => (e.Message, InputError),
+        // The message without .NET's " (Parameter 'name')" suffix: the user never named a parameter.
+        ArgumentException e => (e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal), InputError),
         FormatException e => (e.Message, InputError),
         CliException e => (e.Message, e.ExitCode),
         OperationCanceledException => ("cancelled.", RunError),

@@ -133,4 +133,26 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("must be after --from", r.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Best_UnknownLocation_NamesItWithoutDotNetParameterNames()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "best", "--signal", Sample("signal-carbon.csv"), "--location", "XX",
+            "--from", "2025-05-12T00:00:00+09:00", "--to", "2025-05-13T00:00:00+09:00");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("Unknown location 'XX'", r.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signals_BadMetric_ExitsTwoWithOneErrorLineAndNoUsageDump()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "signals", "--area", "TK", "--metric", "nope");
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("error: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains("nope", lines[0], StringComparison.Ordinal);
+        Assert.Equal("(see 'wattbit signals --help')", lines[^1]);
+        Assert.DoesNotContain("Usage:", r.Out + r.Error, StringComparison.Ordinal);
+    }
 }

@@ -157,6 +157,34 @@ public sealed class FormatsTests
     }
 
     [Fact]
+    public void JobsCsv_HeaderOnly_IsAnErrorNamingTheFile()
+    {
+        var ex = Assert.Throws<InputFormatException>(() => JobsCsv.Parse("id,release,deadline,duration_minutes,power_kw,interruptible\n", "j.csv"));
+        Assert.StartsWith("j.csv:1:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("no job rows", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SignalKind.Carbon)]
+    [InlineData(SignalKind.Curtailment)]
+    public void SignalCsv_NegativeCarbonOrCurtailment_IsRejectedAtItsLine(SignalKind kind)
+    {
+        var text = "timestamp,location,value\n2025-04-01T00:00:00+09:00,TK,400\n2025-04-01T01:00:00+09:00,TK,-5\n";
+        var ex = Assert.Throws<InputFormatException>(() => SignalCsv.Parse(text, "s.csv", kind));
+        Assert.Equal(3, ex.Line);
+        Assert.Equal(30, ex.Column); // 25-character timestamp, comma, "TK", comma: the value starts at column 30
+        Assert.Contains("negative", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SignalCsv_NegativePrice_IsAccepted()
+    {
+        // Spot prices can go below zero in surplus hours; only carbon and curtailment cannot.
+        var text = "timestamp,location,value\n2025-04-01T00:00:00+09:00,TK,0.01\n2025-04-01T01:00:00+09:00,TK,-1\n";
+        Assert.Equal(-1, SignalCsv.Parse(text, "s.csv", SignalKind.Price)["TK"][1]);
+    }
+
+    [Fact]
     public void JobsCsv_DuplicateId_PointsAtTheFirst()
     {
         var text = "id,release,deadline,duration_minutes,power_kw,interruptible\n" +

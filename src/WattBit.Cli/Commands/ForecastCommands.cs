@@ -99,7 +99,7 @@ internal static class ForecastCommands
             }
 
             var weather = parse.GetValue(Weather);
-            IReadOnlyList<TimeSeries> exogenous = weather is null ? [] : [Pick(SignalCsv.ReadFile(weather, SignalKind.Carbon), parse.GetValue(WeatherLocation), weather)];
+            IReadOnlyList<TimeSeries> exogenous = weather is null ? [] : [Pick(SignalCsv.ReadFile(weather, SignalKind.Other), parse.GetValue(WeatherLocation), weather)];
             return (series, exogenous);
         }
     }

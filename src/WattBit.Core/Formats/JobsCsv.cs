@@ -124,6 +124,11 @@ public static class JobsCsv
             locationColumns.Add(cLocations >= 0 && cLocations < row.Columns.Length ? row.Columns[cLocations] : 0);
         }
 
+        if (jobs.Count == 0)
+        {
+            throw new InputFormatException(table.Source, 1, 0, "the jobs file has a header but no job rows.");
+        }
+
         return new JobFile(table.Source, jobs, lines, locationColumns);
     }
 

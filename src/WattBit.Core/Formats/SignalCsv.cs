@@ -26,6 +26,7 @@ public static class SignalCsv
         SignalKind.Price => SeriesUnit.YenPerKilowattHour,
         SignalKind.Headroom => SeriesUnit.Megawatts,
         SignalKind.Curtailment => SeriesUnit.MegawattHours,
+        SignalKind.Other => SeriesUnit.PerUnit,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown signal kind."),
     };
 
@@ -57,6 +58,10 @@ public static class SignalCsv
             else if (!double.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
             {
                 throw table.Error(row, cValue, $"value '{valueText}' is not a number.");
+            }
+            else if (value < 0 && kind is SignalKind.Carbon or SignalKind.Curtailment)
+            {
+                throw table.Error(row, cValue, $"value {valueText} is negative; a {(kind == SignalKind.Carbon ? "carbon intensity" : "curtailment")} cannot be.");
             }
 
             if (!byLocation.TryGetValue(location, out var list))

@@ -14,4 +14,7 @@ public enum SignalKind
 
     /// <summary>Curtailed renewable energy (output curtailment) per step.</summary>
     Curtailment,
+
+    /// <summary>Any other level read as given, of any sign (a weather variable used as a forecast input); no unit known to WattBit.</summary>
+    Other,
 }
