@@ -51,6 +51,12 @@ internal sealed class PolicyAccounts
     /// <summary>Site-steps with unserved inference.</summary>
     public long InferenceMissSteps { get; private set; }
 
+    /// <summary>Lifecycle emissions of the batteries' grid energy: charged less delivered energy at each step's actual intensity, t (negative: they saved).</summary>
+    public double BatteryLifecycleTonnes { get; private set; }
+
+    /// <summary>Cost of the batteries' grid energy at each step's actual price, JPY (negative: they saved).</summary>
+    public double BatteryCostYen { get; private set; }
+
     /// <summary>Site-steps over the limit.</summary>
     public long SiteStepsOver { get; private set; }
 
@@ -81,9 +87,17 @@ internal sealed class PolicyAccounts
     }
 
     /// <summary>Books site <paramref name="s"/> at step <paramref name="t"/>: IT load run and grid draw after its battery, MW.</summary>
-    public void Site(int s, int t, double it, double draw)
+    public void Site(int s, int t, double it, double draw, double pue)
     {
         var h = _world.StepHours;
+        var battery = (draw - (it * pue)) * h;
+        if (battery != 0)
+        {
+            var a = _world.SiteArea[s];
+            BatteryLifecycleTonnes += battery * _world.CarbonLifecycle[a][t] / 1000;
+            BatteryCostYen += battery * 1000 * _world.Price[a][t];
+        }
+
         SiteItMw[s][t] = (float)it;
         SiteGridMw[s][t] = (float)draw;
         _areaDraw[_world.SiteArea[s]] += draw;
@@ -150,6 +164,10 @@ internal sealed class PolicyAccounts
             BatteryDischargedMwh = batteries.DischargedMwh,
             BatteryEnergyChangeMwh = batteries.EnergyChangeMwh,
             BatteryCycles = batteries.Cycles,
+            Batteries = batteries.Count,
+            BatteryLifecycleTonnes = BatteryLifecycleTonnes,
+            BatteryCostYen = BatteryCostYen,
+            BatteriesIdle = batteries.Idle,
             OrderStepsMet = OrdersMet,
             OrderStepsMissed = OrdersMissed,
             SiteItMw = SiteItMw,

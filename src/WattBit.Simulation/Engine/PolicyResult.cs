@@ -68,6 +68,24 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// <summary>Equivalent full cycles: energy delivered over the fleet's usable battery energy ((max − min SoC) × capacity).</summary>
     public double BatteryCycles { get; init; }
 
+    /// <summary>
+    /// What the batteries' grid energy emitted: energy charged less energy delivered at each step, times the actual
+    /// lifecycle intensity of its area then, tCO2; negative when they saved (judged on what happened, not the forecast).
+    /// </summary>
+    public double BatteryLifecycleTonnes { get; init; }
+
+    /// <summary>What the batteries' grid energy cost at the actual day-ahead prices, JPY; negative when they saved.</summary>
+    public double BatteryCostYen { get; init; }
+
+    /// <summary>Batteries in the fleet.</summary>
+    public int Batteries { get; init; }
+
+    /// <summary>
+    /// Batteries that delivered no energy over the period: no day's round trip paid on the forecast and no curtailment
+    /// order needed them (all of them for the policies that do not use batteries).
+    /// </summary>
+    public int BatteriesIdle { get; init; }
+
     /// <summary>Curtailment orders (a site's load over its actual room at the start of a cut) the planner's dispatcher met with its own actions (wattbit-planner only).</summary>
     public int OrdersDispatched { get; init; }
 

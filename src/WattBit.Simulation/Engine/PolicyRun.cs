@@ -115,7 +115,7 @@ internal sealed class PolicyRun
         {
             var it = running[s] + inference[s];
             var draw = _batteries.Apply(s, t, _world.SiteArea[s], it * _context.Pue[s]);
-            _accounts.Site(s, t, it, draw);
+            _accounts.Site(s, t, it, draw, _context.Pue[s]);
         }
 
         _accounts.EndStep(t);

@@ -105,7 +105,7 @@ public static class SimulationReport
             .Append(".</p>");
 
         html.Append("<h2>Comparison</h2><table><tr><th>policy</th><th>energy MWh</th><th>cost M JPY</th><th>lifecycle tCO2</th><th>direct tCO2</th><th>curtailment absorbed MWh</th><th>hours any site over limit</th><th>site-steps over limit</th><th>late jobs</th><th>unserved MWh (IT)</th><th>jobs moved</th>")
-            .Append("<th>firm MWh</th><th>provisional MWh</th><th>flexible MWh</th><th>curtailment orders met / missed (site-steps)</th><th>jobs stopped by orders: resumed / lost</th><th>battery charged / discharged MWh (cycles)</th></tr>");
+            .Append("<th>firm MWh</th><th>provisional MWh</th><th>flexible MWh</th><th>curtailment orders met / missed (site-steps)</th><th>jobs stopped by orders: resumed / lost</th><th>battery charged / discharged MWh (cycles; batteries idle of all: no day's round trip paid and no order needed them; tCO2 and M JPY of their grid energy at actual intensity and price, negative = saved)</th></tr>");
         foreach (var p in result.Policies)
         {
             var o = p.Overall;
@@ -118,7 +118,7 @@ public static class SimulationReport
 
             html.Append("<td>").Append(FormattableString.Invariant($"{p.OrderStepsMet:N0} / {p.OrderStepsMissed:N0}")).Append("</td><td>")
                 .Append(FormattableString.Invariant($"{p.JobsResumed:N0} / {p.JobsLostToOrders:N0}")).Append("</td><td>")
-                .Append(FormattableString.Invariant($"{p.BatteryChargedMwh:N0} / {p.BatteryDischargedMwh:N0} ({p.BatteryCycles:0.#})")).Append("</td></tr>");
+                .Append(FormattableString.Invariant($"{p.BatteryChargedMwh:N0} / {p.BatteryDischargedMwh:N0} ({p.BatteryCycles:0.#}; {p.BatteriesIdle:N0} idle of {p.Batteries:N0}; {p.BatteryLifecycleTonnes:N0} t, {p.BatteryCostYen / 1e6:N1} M JPY)")).Append("</td></tr>");
         }
 
         html.Append("</table>");
@@ -172,14 +172,14 @@ public static class SimulationReport
 
     private static IEnumerable<string> SummaryCsv(SimulationResult result)
     {
-        yield return "policy,energy_mwh,cost_jpy,lifecycle_t,direct_t,curtailment_absorbed_mwh,site_steps_over_limit,hours_any_site_over_limit,late_jobs,late_it_mwh,unserved_jobs,unserved_job_it_mwh,inference_unserved_it_mwh,inference_miss_site_steps,served_it_mwh,jobs_moved,firm_mwh,provisional_mwh,flexible_mwh,curtailed_job_it_mwh,order_site_steps_met,order_site_steps_missed,jobs_resumed,jobs_lost_to_orders,battery_charged_mwh,battery_discharged_mwh,battery_energy_change_mwh,battery_cycles";
+        yield return "policy,energy_mwh,cost_jpy,lifecycle_t,direct_t,curtailment_absorbed_mwh,site_steps_over_limit,hours_any_site_over_limit,late_jobs,late_it_mwh,unserved_jobs,unserved_job_it_mwh,inference_unserved_it_mwh,inference_miss_site_steps,served_it_mwh,jobs_moved,firm_mwh,provisional_mwh,flexible_mwh,curtailed_job_it_mwh,order_site_steps_met,order_site_steps_missed,jobs_resumed,jobs_lost_to_orders,battery_charged_mwh,battery_discharged_mwh,battery_energy_change_mwh,battery_cycles,batteries,batteries_idle,battery_lifecycle_t,battery_cost_jpy";
         foreach (var p in result.Policies)
         {
             var o = p.Overall;
             yield return Row(PolicyFactory.Name(p.Policy), o.EnergyMwh, o.CostYen, o.LifecycleTonnes, o.DirectTonnes, o.CurtailmentAbsorbedMwh, p.SiteStepsOverLimit,
                 p.StepsAnySiteOverLimit * result.World.StepHours, p.LateJobs, p.LateItMwh, p.UnservedJobs, p.UnservedJobItMwh, p.InferenceUnservedItMwh,
                 p.InferenceMissSteps, p.ServedItMwh, p.JobsMovedAway, p.EnergyByConnectionMwh[0], p.EnergyByConnectionMwh[1], p.EnergyByConnectionMwh[2],
-                p.CurtailedJobItMwh, p.OrderStepsMet, p.OrderStepsMissed, p.JobsResumed, p.JobsLostToOrders, p.BatteryChargedMwh, p.BatteryDischargedMwh, p.BatteryEnergyChangeMwh, p.BatteryCycles);
+                p.CurtailedJobItMwh, p.OrderStepsMet, p.OrderStepsMissed, p.JobsResumed, p.JobsLostToOrders, p.BatteryChargedMwh, p.BatteryDischargedMwh, p.BatteryEnergyChangeMwh, p.BatteryCycles, p.Batteries, p.BatteriesIdle, p.BatteryLifecycleTonnes, p.BatteryCostYen);
         }
     }
 
