@@ -54,6 +54,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<DispatchBook>();
         builder.Services.AddSingleton<DispatchService>();
         builder.Services.AddSingleton<AreaMap>();
+        builder.Services.AddSingleton<Grid.HeadroomLayerHost>();
         AddOrderRelay(builder);
 
         builder.WebHost.ConfigureKestrel(k =>
@@ -122,6 +123,7 @@ internal static class ServerHost
         SignalEndpoints.Map(app);
         OperatorEndpoints.Map(app);
         GridEndpoints.Map(app);
+        HeadroomLayerEndpoints.Map(app);
         StudyEndpoints.Map(app);
         SitePowerEndpoints.Map(app);
         DispatchEndpoints.Map(app);
@@ -130,6 +132,7 @@ internal static class ServerHost
         _ = app.Services.GetRequiredService<OrderBook>();
         _ = app.Services.GetRequiredService<SiteGrids>();
         _ = app.Services.GetRequiredService<DispatchBook>();
+        _ = app.Services.GetRequiredService<Grid.HeadroomLayerHost>();
         catalog.Warm();
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

@@ -45,6 +45,9 @@ internal sealed class ServerOptions
     /// </summary>
     public TimeSpan ClusterAcceptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The headroom layer served under <c>/api/grid</c> (docs/headroom-layer.md).</summary>
+    public HeadroomLayerOptions HeadroomLayer { get; set; } = new();
+
     /// <summary>Bearer-token settings; null = only API keys are accepted.</summary>
     public Security.JwtOptions? Jwt { get; set; }
 
@@ -72,4 +75,20 @@ internal sealed class ApiKeyOptions
 
     /// <summary>For dc-operator: the operator id its sites and workloads belong to.</summary>
     public string? Operator { get; set; }
+}
+
+/// <summary>Settings of the headroom layer (section <c>WattBit:HeadroomLayer</c>).</summary>
+internal sealed class HeadroomLayerOptions
+{
+    /// <summary>A MATPOWER case replacing the Japan backbone (every bus a substation <c>bus-N</c>); null = the Japan backbone.</summary>
+    public string? Case { get; set; }
+
+    /// <summary>Days computed from the start of today (JST), clipped to the fiscal year; default 7.</summary>
+    public int Days { get; set; } = 7;
+
+    /// <summary>Only these substations of the Japan backbone (default all).</summary>
+    public List<string>? Substations { get; set; }
+
+    /// <summary>Compute the layer when the server starts instead of at the first request.</summary>
+    public bool Warm { get; set; }
 }
