@@ -19,6 +19,7 @@ internal static class DrCommands
         var command = new Command("dr", "Demand response: baselines and delivered energy from metered data.");
         command.Subcommands.Add(Baseline());
         command.Subcommands.Add(Offers(time));
+        command.Subcommands.Add(Request(time));
         return command;
     }
 
@@ -106,9 +107,89 @@ internal static class DrCommands
         return 0;
     }
 
+    private static Command Request(TimeProvider time)
+    {
+        var scenario = new Option<FileInfo>("--scenario") { Description = "Planning scenario (YAML) whose day the fleet plans and offers from.", Required = true };
+        var area = new Option<string>("--area") { Description = "Area code the request is for (for example TK).", Required = true };
+        var mw = new Option<double>("--mw") { Description = "MW asked for (positive).", Required = true };
+        var window = new Option<string>("--window") { Description = "START/END of the request, ISO 8601 with offset; START must be an offer window's start (a plan hour plus the notice).", Required = true };
+        var notice = new Option<double>("--notice") { Description = "Notice the request gives, in minutes.", DefaultValueFactory = _ => 15 };
+        var up = new Option<bool>("--up") { Description = "Ask for more consumption (上げDR) instead of less; answered but not delivered." };
+        var command = new Command("request", "Answer an area-wide DR request from the plan's offers, commit, and deliver it through the dispatcher: committed, delivered, shortfall and why.")
+        {
+            scenario, area, mw, window, notice, up,
+        };
+        command.SetAction(parse => RunRequest(time, parse.GetValue(scenario)!, parse.GetValue(area)!, parse.GetValue(mw), parse.GetValue(window)!,
+            parse.GetValue(notice), parse.GetValue(up)));
+        return command;
+    }
+
+    internal static int RunRequest(TimeProvider time, FileInfo scenarioFile, string area, double mw, string windowText, double noticeMinutes, bool up)
+    {
+        if (!double.IsFinite(mw) || mw <= 0)
+        {
+            throw new CliException($"--mw must be a positive number (got {mw}).");
+        }
+
+        if (!double.IsFinite(noticeMinutes) || noticeMinutes < 0)
+        {
+            throw new CliException($"--notice must be zero or more minutes (got {noticeMinutes}).");
+        }
+
+        var window = ParseWindow("--window", windowText);
+        var scenario = Planning.Scenarios.ScenarioReader.Read(scenarioFile.FullName);
+        var problem = scenario.Problem;
+        if (!problem.Sites.Any(s => string.Equals(s.Site.Area.Code, area, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new CliException($"--area: the scenario has no site in area '{area}' (it has {string.Join(", ", problem.Sites.Select(s => s.Site.Area.Code).Distinct())}).");
+        }
+
+        var plan = new Planning.Planner.OptimisingPlanner(time).Plan(problem);
+        var offers = FlexibilityOffers.FromPlan(problem, plan);
+        var request = new AreaRequest("cli", area.ToUpperInvariant(), up ? FlexDirection.Up : FlexDirection.Down, Units.Power.FromMegawatts(mw), window,
+            window.Start - TimeSpan.FromMinutes(noticeMinutes));
+        var answer = AreaRequests.Answer(request, offers);
+        var ui = Ui.Out;
+        ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
+            $"Request: {(up ? "raise" : "lower")} {area.ToUpperInvariant()} by {mw:0.###} MW over {window} at {noticeMinutes:0} min notice. Available {answer.Available.Megawatts:0.###} MW, committed {answer.Committed.Megawatts:0.###} MW.")));
+        if (answer.Note.Length > 0)
+        {
+            ui.MarkupLine(Markup.Escape(answer.Note));
+        }
+
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var h in new[] { "site", "committed MW", "price JPY/kWh", "delivered MW", "shortfall MW", "why" })
+        {
+            table.AddColumn(h);
+        }
+
+        if (up)
+        {
+            foreach (var c in answer.Commitments)
+            {
+                table.AddRow(Markup.Escape(c.Site.ToString()), K(c.Power.Megawatts), K(c.Price.YenPerKilowattHour), "-", "-", "up requests are not delivered by the dispatcher");
+            }
+        }
+        else
+        {
+            var report = AreaRequests.Deliver(answer, problem, plan, new Planning.Dispatch.Dispatcher(time));
+            var prices = answer.Commitments.ToDictionary(c => c.Site, c => c.Price);
+            foreach (var s in report.Sites)
+            {
+                table.AddRow(Markup.Escape(s.Site.ToString()), K(s.Committed.Megawatts), K(prices[s.Site].YenPerKilowattHour), K(s.Delivered.Megawatts),
+                    K(s.Shortfall.Megawatts), Markup.Escape(s.Why));
+            }
+
+            table.AddRow("[bold]total[/]", K(report.Committed.Megawatts), string.Empty, K(report.Delivered.Megawatts), K(report.Shortfall.Megawatts), string.Empty);
+        }
+
+        ui.Write(table);
+        return 0;
+    }
+
     internal static int RunBaseline(FileInfo meterFile, string eventText, FileInfo? output, string[] excludedDays)
     {
-        var @event = ParseEvent(eventText);
+        var @event = ParseWindow("--event", eventText);
         var excluded = new HashSet<DateOnly>();
         foreach (var text in excludedDays)
         {
@@ -169,17 +250,17 @@ internal static class DrCommands
         return 0;
     }
 
-    private static TimeWindow ParseEvent(string text)
+    private static TimeWindow ParseWindow(string option, string text)
     {
         var parts = text.Split('/');
         if (parts.Length != 2)
         {
-            throw new CliException($"--event: '{text}' is not START/END (two ISO 8601 timestamps separated by '/').");
+            throw new CliException($"{option}: '{text}' is not START/END (two ISO 8601 timestamps separated by '/').");
         }
 
-        var start = Iso8601.TryParse(parts[0], out var s, out var r1) ? s : throw new CliException($"--event: start: {r1}.");
-        var end = Iso8601.TryParse(parts[1], out var e, out var r2) ? e : throw new CliException($"--event: end: {r2}.");
-        return end > start ? new TimeWindow(start, end) : throw new CliException($"--event: the end {parts[1]} must be after the start {parts[0]}.");
+        var start = Iso8601.TryParse(parts[0], out var s, out var r1) ? s : throw new CliException($"{option}: start: {r1}.");
+        var end = Iso8601.TryParse(parts[1], out var e, out var r2) ? e : throw new CliException($"{option}: end: {r2}.");
+        return end > start ? new TimeWindow(start, end) : throw new CliException($"{option}: the end {parts[1]} must be after the start {parts[0]}.");
     }
 
     private static string Days(IReadOnlyList<DateOnly> days) => string.Join(' ', days.Select(d => d.ToString("MM-dd", CultureInfo.InvariantCulture)));
