@@ -18,7 +18,7 @@ internal static class GridCommands
     public static Command Create(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var grid = new Command("grid", "Grid headroom (空き容量): MATPOWER or PSS/E RAW cases, DC power flow, N-0/N-1 headroom, provisional profiles, curtailment under ③.");
+        var grid = new Command("grid", "Grid headroom (空き容量, the room the grid has for new load): MATPOWER or PSS/E RAW cases, DC power flow, N-0 headroom (② dynamic: follows the hourly flows) and N-1 headroom (③: what survives any single outage; above it a load is curtailed after one), provisional profiles, curtailment under ③.");
         grid.Subcommands.Add(Info());
         grid.Subcommands.Add(PowerFlow());
         grid.Subcommands.Add(Headroom(time));
