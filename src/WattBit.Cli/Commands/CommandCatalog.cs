@@ -25,6 +25,7 @@ internal static class CommandCatalog
             ExecCommands.Create(time),
             SimulateCommands.Create(time),
             DrCommands.Create(time),
+            MarketCommands.Create(time),
         ];
     }
 }
