@@ -5,7 +5,7 @@ namespace WattBit.Planning.Tests.Market;
 
 public sealed class MarketCsvTests
 {
-    private static readonly DateTimeOffset Now = new(2030, 4, 30, 12, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset Now = new(2030, 4, 30, 12, 0, 0, WattBit.Time.Jst.Offset);
     private const string OfferHeader = "id,operator,site,area,start,end,mw,ask_yen_per_mwh,tags\n";
     private const string GoodOffer = "o1,a,s1,KY,2030-05-01T10:00:00+09:00,2030-05-01T16:00:00+09:00,20,4000,gpu;jp-only\n";
     private const string BidHeader = "id,operator,mw,hours,release,deadline,value_yen_per_mwh,areas,requires,divisible\n";
