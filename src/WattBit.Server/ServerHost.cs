@@ -129,9 +129,18 @@ internal static class ServerHost
         DispatchEndpoints.Map(app);
         DashboardEndpoints.Map(app);
 
-        _ = app.Services.GetRequiredService<OrderBook>();
-        _ = app.Services.GetRequiredService<SiteGrids>();
-        _ = app.Services.GetRequiredService<DispatchBook>();
+        var journalLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WattBit.Server.Journal");
+        foreach (var recovery in new[]
+                 {
+                     app.Services.GetRequiredService<OrderBook>().JournalRecovery, app.Services.GetRequiredService<SiteGrids>().JournalRecovery,
+                     app.Services.GetRequiredService<DispatchBook>().JournalRecovery, idempotency.JournalRecovery,
+                 })
+        {
+            if (recovery is not null)
+            {
+                JournalLog.Recovered(journalLog, recovery);
+            }
+        }
         _ = app.Services.GetRequiredService<Grid.HeadroomLayerHost>();
         catalog.Warm();
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());

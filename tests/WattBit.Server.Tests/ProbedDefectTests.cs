@@ -149,6 +149,7 @@ public sealed class ProbedDefectTests(TestServer server)
             {
                 var maintenance = await (await second.Client("viewer").GetAsync("/api/areas/TK/maintenance")).OkJsonAsync();
                 Assert.Contains(maintenance.EnumerateArray(), m => m.GetProperty("node").GetString() == "pd-n1");
+                Assert.Contains(second.Log.Lines, l => l.Contains("Journal recovered", StringComparison.Ordinal));
             });
         }
         finally

@@ -109,6 +109,9 @@ internal sealed class SiteGrids : IDisposable
         _journal.Append(new Entry(scopedSite, grid));
     }
 
+    /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>
+    internal string? JournalRecovery => _journal.Recovery;
+
     public void Dispose() => _journal.Dispose();
 
     private void Apply(Entry entry)

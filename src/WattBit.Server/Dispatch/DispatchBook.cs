@@ -79,6 +79,9 @@ internal sealed class DispatchBook : IDisposable
         }
     }
 
+    /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>
+    internal string? JournalRecovery => _journal.Recovery;
+
     public void Dispose() => _journal.Dispose();
 
     private void Apply(DispatchOrder order)

@@ -147,5 +147,8 @@ internal sealed class IdempotencyKeys : IDisposable
     }
 
     /// <summary>Closes the journal.</summary>
+    /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>
+    internal string? JournalRecovery => _journal.Recovery;
+
     public void Dispose() => _journal.Dispose();
 }

@@ -162,3 +162,11 @@ internal sealed class JsonLinesJournal<T> : IDisposable
     /// <summary>Closes the file.</summary>
     public void Dispose() => _file.Dispose();
 }
+
+/// <summary>What the server logs about its journals.</summary>
+internal static partial class JournalLog
+{
+    /// <summary>A journal was opened with a torn tail cut off.</summary>
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Journal recovered: {Recovery}")]
+    public static partial void Recovered(ILogger logger, string recovery);
+}

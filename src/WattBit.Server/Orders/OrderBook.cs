@@ -133,6 +133,9 @@ internal sealed class OrderBook : IDisposable
         }
     }
 
+    /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>
+    internal string? JournalRecovery => _journal.Recovery;
+
     public void Dispose() => _journal.Dispose();
 
     private void Write(JournalEntry entry) => _journal.Append(entry);
