@@ -1,6 +1,14 @@
 using BenchmarkDotNet.Running;
+using WattBit.Bench.Grid;
 
 // Runs the BenchmarkDotNet suites of this assembly, each with a baseline measured in the same run:
 // `dotnet run -c Release --project bench/WattBit.Bench -- --filter '*Shift*'` (or '*Headroom*', '*Siting*', ...).
 // Add `--job short --inProcess` on a busy machine: in-process runs skip BenchmarkDotNet's per-job rebuild.
+// `-- scale CASE.m [--sample N] [--full]`: whole-program headroom timing at TSO scale (HeadroomScaleRun).
+if (args is ["scale", _, ..])
+{
+    return HeadroomScaleRun.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -44,6 +44,37 @@ public sealed class HeadroomTests
         }
     }
 
+    [Fact]
+    public void Compute_WeekBlocksOverSixWeeks_EqualsNaiveExactly()
+    {
+        // 1,000 steps: six week blocks with their own boxes (decision 0110) plus a partial one.
+        var engine = Engine(WithEmergencyRatings(TestCases.Pglib("pglib_opf_case30_ieee.m"), 1.3), 1000, new HeadroomOptions());
+        AssertEqualsNaive(engine);
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(1.6)]
+    public void Compute_PairIndexScreening_EqualsFullSweepOnCase118OverAMonth(double emergencyFactor)
+    {
+        var net = WithEmergencyRatings(TestCases.Pglib("pglib_opf_case118_ieee.m"), emergencyFactor);
+        var weekly = Engine(net, 24 * 31, new HeadroomOptions());
+        var fast = new HeadroomEngine(weekly.Sensitivities, weekly.Series, weekly.Options) { UsePairIndex = true };
+        var plain = new HeadroomEngine(weekly.Sensitivities, weekly.Series, weekly.Options) { UseWeekBlocks = false };
+        var a = new BusHeadroom(fast.Steps);
+        var b = new BusHeadroom(fast.Steps);
+        for (var k = 0; k < net.Buses.Length; k++)
+        {
+            fast.Compute(k, a);
+            plain.Compute(k, b);
+            Assert.Equal(b.N0Mw, a.N0Mw);
+            Assert.Equal(b.N0Branch, a.N0Branch);
+            Assert.Equal(b.N1Mw, a.N1Mw);
+            Assert.Equal(b.N1Branch, a.N1Branch);
+            Assert.Equal(b.N1Contingency, a.N1Contingency);
+        }
+    }
+
     [Theory]
     [InlineData("t_auction_case.m")]
     [InlineData("t_case9_pf.m")]

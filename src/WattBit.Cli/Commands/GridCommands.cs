@@ -23,6 +23,7 @@ internal static class GridCommands
         grid.Subcommands.Add(PowerFlow());
         grid.Subcommands.Add(Headroom(time));
         grid.Subcommands.Add(Connect(time));
+        grid.Subcommands.Add(Query());
         grid.Subcommands.Add(JapanCommands.Create());
         grid.Subcommands.Add(LayerCommands.Create());
         return grid;
@@ -228,9 +229,10 @@ internal static class GridCommands
         var geojsonOut = new Option<string?>("--geojson-out") { Description = "Write the welcome zones as GeoJSON points (needs --coords)." };
         var coords = new Option<FileInfo?>("--coords") { Description = "Bus coordinates file bus,lat,lon (MATPOWER cases carry none)." };
         var zoneMw = new Option<double>("--zone-mw") { Description = "Connection size the welcome zones are drawn for, MW.", DefaultValueFactory = _ => 50 };
+        var store = new Option<string?>("--store") { Description = "Also write the compact binary store (query it with 'grid query'); '--out none' skips the CSV." };
         var command = new Command("headroom", "Headroom per bus and step, N-0 and N-1, with limiting branch and contingency (formats.md §3-4).")
         {
-            file, contingency, buses, output, profileOut, byMonth, zonesOut, geojsonOut, coords, zoneMw,
+            file, contingency, buses, output, profileOut, byMonth, zonesOut, geojsonOut, coords, zoneMw, store,
         };
         var series = AddSeriesOptions(command);
         command.SetAction(parse =>
@@ -256,9 +258,68 @@ internal static class GridCommands
             var selected = SelectBuses(net, parse.GetValue(buses));
             var coordinates = coordFile is null ? null : WelcomeZones.LoadCoordinates(coordFile.FullName, net);
             return RunHeadroom(ui, net, engine, selected, parse.GetValue(output)!, parse.GetValue(profileOut), parse.GetValue(byMonth),
-                zonesPath, geo, coordinates, zoneSize);
+                zonesPath, geo, coordinates, zoneSize, parse.GetValue(store));
         });
         return command;
+    }
+
+    private static Command Query()
+    {
+        var storeArg = new Argument<FileInfo>("store") { Description = "A headroom store written by 'grid headroom --store'." };
+        var bus = new Option<int>("--bus") { Description = "Bus number.", Required = true };
+        var from = new Option<string?>("--from") { Description = "Window start (ISO 8601; default: the first step)." };
+        var to = new Option<string?>("--to") { Description = "Window end, exclusive (ISO 8601; default: after the last step)." };
+        var top = new Option<int>("--top") { Description = "How many limiting branches to rank.", DefaultValueFactory = _ => 10 };
+        var command = new Command("query", "Headroom of one bus over a window from a store, and the branches that limit it most often (reinforcement candidates).")
+        {
+            storeArg, bus, from, to, top,
+        };
+        command.SetAction(parse => RunQuery(parse.GetValue(storeArg)!, parse.GetValue(bus), parse.GetValue(from), parse.GetValue(to), parse.GetValue(top)));
+        return command;
+    }
+
+    internal static int RunQuery(FileInfo file, int bus, string? from, string? to, int top)
+    {
+        var sw = Stopwatch.StartNew();
+        using var store = HeadroomStore.Open(file.FullName);
+        if (!store.Contains(bus))
+        {
+            throw new CliException($"bus {bus} is not in {file.Name}.");
+        }
+
+        static DateTimeOffset Time(string text, string name) => Iso8601.TryParse(text, out var v, out var reason) ? v : throw new CliException($"{name}: {reason}");
+        var a = from is null ? store.First : Time(from, "--from");
+        var b = to is null ? store.Timestamp(store.Steps) : Time(to, "--to");
+        var (first, count) = store.Window(a, b);
+        var h = store.Read(bus, first, count);
+        var ranked = HeadroomQueries.RankLimitingBranches(h, top);
+        var ms = sw.Elapsed.TotalMilliseconds;
+        var n1 = h.N1Mw.Where(v => !double.IsNaN(v)).ToArray();
+        var n0 = h.N0Mw.Where(v => !double.IsNaN(v)).ToArray();
+        var table = new Table().Title($"bus {bus}, {count} steps from {Iso8601.Format(store.Timestamp(first))}")
+            .AddColumn("").AddColumn(new TableColumn("min MW").RightAligned()).AddColumn(new TableColumn("mean MW").RightAligned()).AddColumn(new TableColumn("max MW").RightAligned());
+        if (n0.Length > 0)
+        {
+            table.AddRow("N-0", F(n0.Min()), F(n0.Average()), F(n0.Max()));
+        }
+
+        if (n1.Length > 0)
+        {
+            table.AddRow("N-1", F(n1.Min()), F(n1.Average()), F(n1.Max()));
+        }
+
+        AnsiConsole.Write(table);
+        var rank = new Table().Title("Branches limiting N-1 most often (reinforcement candidates)")
+            .AddColumn("branch").AddColumn(new TableColumn("steps").RightAligned()).AddColumn(new TableColumn("min MW").RightAligned()).AddColumn("with contingency");
+        foreach (var r in ranked)
+        {
+            rank.AddRow((r.Branch + 1).ToString(CultureInfo.InvariantCulture), r.Steps.ToString(CultureInfo.InvariantCulture), F(r.MinMw),
+                r.MostOftenContingency < 0 ? "base case" : (r.MostOftenContingency + 1).ToString(CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(rank);
+        AnsiConsole.MarkupLine($"answered in {ms.ToString("F1", CultureInfo.InvariantCulture)} ms (branches are 1-based indexes of the case).");
+        return 0;
     }
 
     internal static List<int> SelectBuses(PowerNetwork net, string? text)
@@ -283,7 +344,8 @@ internal static class GridCommands
     }
 
     private static int RunHeadroom(IAnsiConsole ui, PowerNetwork net, HeadroomEngine engine, List<int> buses, string output, string? profileOut,
-        bool byMonth, string? zonesOut, string? geoOut, IReadOnlyDictionary<int, WattBit.Sites.GeoPoint>? coordinates, double zoneMw)
+        bool byMonth, string? zonesOut, string? geoOut, IReadOnlyDictionary<int, WattBit.Sites.GeoPoint>? coordinates, double zoneMw,
+        string? storePath = null)
     {
         var times = engine.Series.Profile.Timestamps;
         var sw = Stopwatch.StartNew();
@@ -291,7 +353,10 @@ internal static class GridCommands
         var zones = new List<WelcomeZoneEntry>();
         double minH0 = double.PositiveInfinity, minH1 = double.PositiveInfinity;
         long candidates = 0;
-        using (var writer = OpenWriter(output))
+        var steps = engine.Series.Profile;
+        using var storeWriter = storePath is null ? null
+            : HeadroomStore.Create(storePath, [.. buses.Select(b => net.Buses[b].Number)], times.Length, times[0], steps.Count > 1 ? times[1] - times[0] : TimeSpan.FromHours(1));
+        using (var writer = output == "none" ? StreamWriter.Null : OpenWriter(output))
         {
             writer.Write(HeadroomCsv.Header);
             writer.Write('\n');
@@ -301,7 +366,12 @@ internal static class GridCommands
                     var task = ctx.AddTask($"headroom, {buses.Count} buses x {times.Length} steps", maxValue: buses.Count);
                     HeadroomRunner.Run(engine, buses, h =>
                     {
-                        HeadroomCsv.WriteRows(writer, net, times, h);
+                        if (output != "none")
+                        {
+                            HeadroomCsv.WriteRows(writer, net, times, h);
+                        }
+
+                        storeWriter?.Write(h);
                         candidates += h.N1Candidates;
                         foreach (var v in h.N0Mw)
                         {

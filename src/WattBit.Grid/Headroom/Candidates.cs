@@ -63,6 +63,112 @@ internal sealed class Candidates
         }
     }
 
+    /// <summary>Sorts the kept limits by (contingency, branch), the order of the full sweep (stable tie-break).</summary>
+    public void SortByContingencyThenBranch()
+    {
+        var n = Branch.Count;
+        var order = new int[n];
+        var keys = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+            keys[i] = ((long)Contingency[i] << 32) | (uint)Branch[i];
+        }
+
+        Array.Sort(keys, order);
+        var c = Contingency.ToArray();
+        var br = Branch.ToArray();
+        var a = _a.ToArray();
+        var b = _b.ToArray();
+        var cc = _c.ToArray();
+        var r = _rate.ToArray();
+        var pos = _positive.ToArray();
+        var ab = _absBeta.ToArray();
+        var lb = _lb.ToArray();
+        for (var i = 0; i < n; i++)
+        {
+            var k = order[i];
+            Contingency[i] = c[k];
+            Branch[i] = br[k];
+            _a[i] = a[k];
+            _b[i] = b[k];
+            _c[i] = cc[k];
+            _rate[i] = r[k];
+            _positive[i] = pos[k];
+            _absBeta[i] = ab[k];
+            _lb[i] = lb[k];
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Evaluate"/>, block by block: in each block of steps the limits are bounded again over the block's
+    /// own box (<paramref name="blocks"/>), and a limit whose lower bound there exceeds the block's upper bound (the
+    /// largest current h in the block, tightened by every limit's upper bound) is skipped in that block. Exact for the
+    /// same reason as the whole-period pruning (decision 0110); the limits are visited in the same order.
+    /// </summary>
+    public void EvaluateBlocked(double[] ds, double[] pv, double[] h, double[] id, int offset, ProfileBlocks blocks)
+    {
+        var w = Vector<double>.Count;
+        var zero = Vector<double>.Zero;
+        var n = Branch.Count;
+        var lbs = new double[n];
+        for (var blk = 0; blk < blocks.Count; blk++)
+        {
+            int t0 = blocks.Start[blk], t1 = blocks.Start[blk + 1];
+            double d0 = blocks.DsMin[blk], d1 = blocks.DsMax[blk], s0 = blocks.PvMin[blk], s1 = blocks.PvMax[blk];
+            var ub = 0.0;
+            for (var t = t0; t < t1; t++)
+            {
+                ub = Math.Max(ub, h[t]);
+            }
+
+            for (var k = 0; k < n; k++)
+            {
+                double a = _a[k], b = _b[k], c = _c[k], r = _rate[k], den = _absBeta[k];
+                double bd0 = d0 * b, bd1 = d1 * b, cs0 = s0 * c, cs1 = s1 * c;
+                var fHi = (a + Math.Max(bd1, bd0)) + Math.Max(cs1, cs0);
+                var fLo = (a + Math.Min(bd1, bd0)) + Math.Min(cs1, cs0);
+                var lb = Math.Max(0, (_positive[k] ? r - fHi : r + fLo) / den);
+                var ubk = Math.Max(0, (_positive[k] ? r - fLo : r + fHi) / den);
+                lbs[k] = lb;
+                if (ubk < ub)
+                {
+                    ub = ubk;
+                }
+            }
+
+            for (var k = 0; k < n; k++)
+            {
+                if (lbs[k] > ub)
+                {
+                    continue;
+                }
+
+                var va = new Vector<double>(_a[k]);
+                var vb = new Vector<double>(_b[k]);
+                var vc = new Vector<double>(_c[k]);
+                var r = new Vector<double>(_rate[k]);
+                var den = new Vector<double>(_absBeta[k]);
+                var key = new Vector<double>(offset + k);
+                var positive = _positive[k];
+                for (var t = t0; t < t1; t += w)
+                {
+                    var f = (va + (new Vector<double>(ds, t) * vb)) + (new Vector<double>(pv, t) * vc);
+                    var g = Vector.Max(zero, (positive ? r - f : r + f) / den);
+                    var cur = new Vector<double>(h, t);
+                    var less = Vector.LessThan(g, cur);
+                    if (less == Vector<long>.Zero)
+                    {
+                        continue;
+                    }
+
+                    Vector.ConditionalSelect(less, g, cur).CopyTo(h, t);
+                    Vector.ConditionalSelect(less, key, new Vector<double>(id, t)).CopyTo(id, t);
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Lowers h[t] to each kept limit's value where it is strictly smaller, recording (offset + index) in id[t]
     /// (stored as double so the update vectorises). Same arithmetic as <see cref="HeadroomEngine.Limit"/>.
@@ -96,4 +202,52 @@ internal sealed class Candidates
             }
         }
     }
+}
+
+/// <summary>
+/// The steps cut into blocks of a whole number of SIMD vectors, with each block's box of (demand_scale, solar_pu)
+/// (padding steps included, so every evaluated step lies in its block's box).
+/// </summary>
+internal sealed class ProfileBlocks
+{
+    public ProfileBlocks(double[] ds, double[] pv, int blockSteps)
+    {
+        var w = Vector<double>.Count;
+        var len = Math.Max(w, (blockSteps + w - 1) / w * w);
+        var count = (ds.Length + len - 1) / len;
+        Start = new int[count + 1];
+        DsMin = new double[count];
+        DsMax = new double[count];
+        PvMin = new double[count];
+        PvMax = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            Start[i] = i * len;
+            var end = Math.Min(ds.Length, (i + 1) * len);
+            double d0 = double.PositiveInfinity, d1 = double.NegativeInfinity, s0 = double.PositiveInfinity, s1 = double.NegativeInfinity;
+            for (var t = i * len; t < end; t++)
+            {
+                d0 = Math.Min(d0, ds[t]);
+                d1 = Math.Max(d1, ds[t]);
+                s0 = Math.Min(s0, pv[t]);
+                s1 = Math.Max(s1, pv[t]);
+            }
+
+            (DsMin[i], DsMax[i], PvMin[i], PvMax[i]) = (d0, d1, s0, s1);
+        }
+
+        Start[count] = ds.Length;
+    }
+
+    public int Count => DsMin.Length;
+
+    public int[] Start { get; }
+
+    public double[] DsMin { get; }
+
+    public double[] DsMax { get; }
+
+    public double[] PvMin { get; }
+
+    public double[] PvMax { get; }
 }

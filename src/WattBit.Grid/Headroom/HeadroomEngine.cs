@@ -33,6 +33,8 @@ public sealed class HeadroomEngine
     private readonly double[][] _islandSlack;
     private readonly int[] _contingencies;
     private readonly double _d0, _d1, _s0, _s1;
+    private readonly Lazy<PairIndex> _pairIndex;
+    private readonly ProfileBlocks _blocks;
 
     /// <summary>Prepares the engine for a series.</summary>
     /// <exception cref="ArgumentException">The sensitivities and the series belong to different models.</exception>
@@ -90,7 +92,21 @@ public sealed class HeadroomEngine
         }
 
         _contingencies = [.. list];
+        _pairIndex = new Lazy<PairIndex>(() => PairIndex.Build(this, _islandSlack), LazyThreadSafetyMode.ExecutionAndPublication);
+        _blocks = new ProfileBlocks(_ds, _pv, 168);
     }
+
+    /// <summary>
+    /// Screen N-1 pairs with the bus-independent sorted bounds before the full sweep (decision 0110; default false: on
+    /// case_ACTIVSg10k the bounds are too loose to pay for the index, see docs/grid-headroom.md). Results are identical.
+    /// </summary>
+    public bool UsePairIndex { get; init; }
+
+    /// <summary>
+    /// Evaluate the kept limits week by week, each week bounded over its own box (decision 0110; default true). False
+    /// evaluates every kept limit at every step as decision 0011 (the benchmark's baseline); results are identical.
+    /// </summary>
+    public bool UseWeekBlocks { get; init; } = true;
 
     /// <summary>The sensitivities.</summary>
     public Sensitivities Sensitivities { get; }
@@ -146,7 +162,15 @@ public sealed class HeadroomEngine
         var work = new double[_stepsPad];
         Array.Fill(work, cap);
         Array.Fill(id0, -1);
-        cand.Evaluate(_ds, _pv, work, id0, 0);
+        if (UseWeekBlocks)
+        {
+            cand.EvaluateBlocked(_ds, _pv, work, id0, 0, _blocks);
+        }
+        else
+        {
+            cand.Evaluate(_ds, _pv, work, id0, 0);
+        }
+
         CopyOut(work, id0, h0, result.N0Branch, cand, branchOf: true);
         if (Options.Criterion == ContingencyCriterion.N0)
         {
@@ -165,15 +189,20 @@ public sealed class HeadroomEngine
         }
 
         var c1 = new Candidates();
-        var aPost = new double[_mPad];
-        var bPost = new double[_mPad];
-        var cPost = new double[_mPad];
-        var betaPost = new double[_mPad];
-        foreach (var c in _contingencies)
+        var screened = UsePairIndex && ScreenWithIndex(beta, c1, ref ub1);
+        if (!screened)
         {
-            var lodf = Sensitivities.LodfColumn(c);
-            PostContingency(lodf, beta, c, betaPost, aPost, bPost, cPost);
-            BoundBranches(betaPost, aPost, bPost, cPost, _rateN1, c, c, c1, ref ub1);
+            c1 = new Candidates();
+            var aPost = new double[_mPad];
+            var bPost = new double[_mPad];
+            var cPost = new double[_mPad];
+            var betaPost = new double[_mPad];
+            foreach (var c in _contingencies)
+            {
+                var lodf = Sensitivities.LodfColumn(c);
+                PostContingency(lodf, beta, c, betaPost, aPost, bPost, cPost);
+                BoundBranches(betaPost, aPost, bPost, cPost, _rateN1, c, c, c1, ref ub1);
+            }
         }
 
         c1.Filter(ub1);
@@ -185,7 +214,15 @@ public sealed class HeadroomEngine
             id1[t] = -1;
         }
 
-        c1.Evaluate(_ds, _pv, work, id1, 0);
+        if (UseWeekBlocks)
+        {
+            c1.EvaluateBlocked(_ds, _pv, work, id1, 0, _blocks);
+        }
+        else
+        {
+            c1.Evaluate(_ds, _pv, work, id1, 0);
+        }
+
         for (var t = 0; t < _steps; t++)
         {
             result.N1Mw[t] = work[t];
@@ -308,6 +345,71 @@ public sealed class HeadroomEngine
     }
 
     internal double[] RatingsN0 => _rateN0;
+
+    internal double[] FlowA => _a;
+
+    internal double[] FlowB => _b;
+
+    internal double[] FlowC => _c;
+
+    internal (double D0, double D1, double S0, double S1) Box => (_d0, _d1, _s0, _s1);
+
+    /// <summary>Pairs screened through the index for the last N-1 bus (diagnostics; racy across threads).</summary>
+    internal int PairsScreened { get; private set; }
+
+    /// <summary>
+    /// Sweeps the pairs in ascending bus-independent bound until the bound exceeds the running upper bound; the same
+    /// per-pair bound arithmetic as <see cref="BoundBranches"/>. False when the index does not cover this bus (its upper
+    /// bound reaches pairs not stored): the caller then runs the full sweep.
+    /// </summary>
+    private bool ScreenWithIndex(double[] beta, Candidates cand, ref double ub)
+    {
+        var idx = _pairIndex.Value;
+        var bounds = idx.Bound;
+        var eps = Options.Epsilon;
+        double d0 = _d0, d1 = _d1, s0 = _s0, s1 = _s1;
+        var i = 0;
+        for (; i < bounds.Length && bounds[i] <= ub; i++)
+        {
+            int l = idx.Branch[i], c = idx.Contingency[i];
+            var lf = idx.Lodf[i];
+            var bp = beta[l] + (lf * beta[c]);
+            var pos = bp > eps;
+            if (!pos && !(bp < -eps))
+            {
+                continue;
+            }
+
+            var ap = _a[l] + (lf * _a[c]);
+            var bb = _b[l] + (lf * _b[c]);
+            var cp = _c[l] + (lf * _c[c]);
+            double bd0 = d0 * bb, bd1 = d1 * bb, cs0 = s0 * cp, cs1 = s1 * cp;
+            var fHi = (ap + Math.Max(bd1, bd0)) + Math.Max(cs1, cs0);
+            var fLo = (ap + Math.Min(bd1, bd0)) + Math.Min(cs1, cs0);
+            var r = _rateN1[l];
+            var absb = Math.Abs(bp);
+            var lb = Math.Max(0, (pos ? r - fHi : r + fLo) / absb);
+            var ubj = Math.Max(0, (pos ? r - fLo : r + fHi) / absb);
+            if (ubj < ub)
+            {
+                ub = ubj;
+            }
+
+            if (lb <= ub)
+            {
+                cand.Add(c, l, ap, bb, cp, r, pos, absb, lb);
+            }
+        }
+
+        PairsScreened = i;
+        if (i == bounds.Length && ub >= idx.Threshold)
+        {
+            return false;
+        }
+
+        cand.SortByContingencyThenBranch();
+        return true;
+    }
 
     internal double[] RatingsN1 => _rateN1;
 
