@@ -222,7 +222,7 @@ internal static class GridCommands
         var file = CaseArgument();
         var contingency = new Option<string>("--contingency") { Description = "n-0 or n-1 (n-1 also writes n-0).", DefaultValueFactory = _ => "n-1" };
         var buses = new Option<string?>("--buses") { Description = "Bus numbers to report, comma-separated (default: all)." };
-        var output = new Option<string>("--out") { Description = "Headroom CSV (timestamp,bus,n0_mw,n1_mw,n0_branch,n1_branch,n1_contingency); '-' for standard output.", DefaultValueFactory = _ => "headroom.csv" };
+        var output = new Option<string>("--out") { Description = "Headroom CSV (timestamp,bus,n0_mw,n1_mw,n0_branch,n1_branch,n1_contingency); '-' for standard output; 'none' for no CSV.", DefaultValueFactory = _ => "headroom.csv" };
         var profileOut = new Option<string?>("--profile-out") { Description = "Write the provisional profile (bus,hour,n0_mw,n1_mw): minimum per hour of day." };
         var byMonth = new Option<bool>("--by-month") { Description = "Provisional profile per month and hour (bus,month,hour,n0_mw,n1_mw) and report what the annual profile wastes." };
         var zonesOut = new Option<string?>("--zones-out") { Description = "Write the welcome-zone CSV (firm, dynamic and ③ headroom per bus)." };
@@ -450,9 +450,14 @@ internal static class GridCommands
 
         table.AddRow("elapsed", $"{sw.Elapsed.TotalSeconds:F1} s");
         ui.Write(table);
-        if (output != "-")
+        if (output is not "-" and not "none")
         {
             ui.MarkupLine($"wrote [green]{Markup.Escape(output)}[/]");
+        }
+
+        if (storePath is not null)
+        {
+            ui.MarkupLine($"wrote [green]{Markup.Escape(storePath)}[/] (query it with 'wattbit grid query')");
         }
 
         return 0;
