@@ -63,6 +63,16 @@ internal sealed class Candidates
         }
     }
 
+    /// <summary>
+    /// The flow's range over a box of (demand_scale, solar_pu): the expressions of the evaluation at the box's corners,
+    /// so that IEEE rounding (monotone) keeps every evaluated flow within [lo, hi].
+    /// </summary>
+    public static (double Hi, double Lo) FlowRange(double a, double b, double c, double d0, double d1, double s0, double s1)
+    {
+        double bd0 = d0 * b, bd1 = d1 * b, cs0 = s0 * c, cs1 = s1 * c;
+        return ((a + Math.Max(bd1, bd0)) + Math.Max(cs1, cs0), (a + Math.Min(bd1, bd0)) + Math.Min(cs1, cs0));
+    }
+
     /// <summary>Sorts the kept limits by (contingency, branch), the order of the full sweep (stable tie-break).</summary>
     public void SortByContingencyThenBranch()
     {
@@ -108,8 +118,6 @@ internal sealed class Candidates
     /// </summary>
     public void EvaluateBlocked(double[] ds, double[] pv, double[] h, double[] id, int offset, ProfileBlocks blocks)
     {
-        var w = Vector<double>.Count;
-        var zero = Vector<double>.Zero;
         var n = Branch.Count;
         var lbs = new double[n];
         for (var blk = 0; blk < blocks.Count; blk++)
@@ -124,10 +132,8 @@ internal sealed class Candidates
 
             for (var k = 0; k < n; k++)
             {
-                double a = _a[k], b = _b[k], c = _c[k], r = _rate[k], den = _absBeta[k];
-                double bd0 = d0 * b, bd1 = d1 * b, cs0 = s0 * c, cs1 = s1 * c;
-                var fHi = (a + Math.Max(bd1, bd0)) + Math.Max(cs1, cs0);
-                var fLo = (a + Math.Min(bd1, bd0)) + Math.Min(cs1, cs0);
+                double r = _rate[k], den = _absBeta[k];
+                var (fHi, fLo) = FlowRange(_a[k], _b[k], _c[k], d0, d1, s0, s1);
                 var lb = Math.Max(0, (_positive[k] ? r - fHi : r + fLo) / den);
                 var ubk = Math.Max(0, (_positive[k] ? r - fLo : r + fHi) / den);
                 lbs[k] = lb;
@@ -139,31 +145,9 @@ internal sealed class Candidates
 
             for (var k = 0; k < n; k++)
             {
-                if (lbs[k] > ub)
+                if (lbs[k] <= ub)
                 {
-                    continue;
-                }
-
-                var va = new Vector<double>(_a[k]);
-                var vb = new Vector<double>(_b[k]);
-                var vc = new Vector<double>(_c[k]);
-                var r = new Vector<double>(_rate[k]);
-                var den = new Vector<double>(_absBeta[k]);
-                var key = new Vector<double>(offset + k);
-                var positive = _positive[k];
-                for (var t = t0; t < t1; t += w)
-                {
-                    var f = (va + (new Vector<double>(ds, t) * vb)) + (new Vector<double>(pv, t) * vc);
-                    var g = Vector.Max(zero, (positive ? r - f : r + f) / den);
-                    var cur = new Vector<double>(h, t);
-                    var less = Vector.LessThan(g, cur);
-                    if (less == Vector<long>.Zero)
-                    {
-                        continue;
-                    }
-
-                    Vector.ConditionalSelect(less, g, cur).CopyTo(h, t);
-                    Vector.ConditionalSelect(less, key, new Vector<double>(id, t)).CopyTo(id, t);
+                    Lower(k, t0, t1, ds, pv, h, id, offset);
                 }
             }
         }
@@ -175,31 +159,37 @@ internal sealed class Candidates
     /// </summary>
     public void Evaluate(double[] ds, double[] pv, double[] h, double[] id, int offset)
     {
-        var w = Vector<double>.Count;
-        var zero = Vector<double>.Zero;
         for (var k = 0; k < Branch.Count; k++)
         {
-            var va = new Vector<double>(_a[k]);
-            var vb = new Vector<double>(_b[k]);
-            var vc = new Vector<double>(_c[k]);
-            var r = new Vector<double>(_rate[k]);
-            var den = new Vector<double>(_absBeta[k]);
-            var key = new Vector<double>(offset + k);
-            var positive = _positive[k];
-            for (var t = 0; t < h.Length; t += w)
-            {
-                var f = (va + (new Vector<double>(ds, t) * vb)) + (new Vector<double>(pv, t) * vc);
-                var g = Vector.Max(zero, (positive ? r - f : r + f) / den);
-                var cur = new Vector<double>(h, t);
-                var less = Vector.LessThan(g, cur);
-                if (less == Vector<long>.Zero)
-                {
-                    continue;
-                }
+            Lower(k, 0, h.Length, ds, pv, h, id, offset);
+        }
+    }
 
-                Vector.ConditionalSelect(less, g, cur).CopyTo(h, t);
-                Vector.ConditionalSelect(less, key, new Vector<double>(id, t)).CopyTo(id, t);
+    /// <summary>Lowers h[t] over steps [t0, t1) to limit k's value where it is strictly smaller (vectorised).</summary>
+    private void Lower(int k, int t0, int t1, double[] ds, double[] pv, double[] h, double[] id, int offset)
+    {
+        var w = Vector<double>.Count;
+        var zero = Vector<double>.Zero;
+        var va = new Vector<double>(_a[k]);
+        var vb = new Vector<double>(_b[k]);
+        var vc = new Vector<double>(_c[k]);
+        var r = new Vector<double>(_rate[k]);
+        var den = new Vector<double>(_absBeta[k]);
+        var key = new Vector<double>(offset + k);
+        var positive = _positive[k];
+        for (var t = t0; t < t1; t += w)
+        {
+            var f = (va + (new Vector<double>(ds, t) * vb)) + (new Vector<double>(pv, t) * vc);
+            var g = Vector.Max(zero, (positive ? r - f : r + f) / den);
+            var cur = new Vector<double>(h, t);
+            var less = Vector.LessThan(g, cur);
+            if (less == Vector<long>.Zero)
+            {
+                continue;
             }
+
+            Vector.ConditionalSelect(less, g, cur).CopyTo(h, t);
+            Vector.ConditionalSelect(less, key, new Vector<double>(id, t)).CopyTo(id, t);
         }
     }
 }

@@ -383,9 +383,7 @@ public sealed class HeadroomEngine
             var ap = _a[l] + (lf * _a[c]);
             var bb = _b[l] + (lf * _b[c]);
             var cp = _c[l] + (lf * _c[c]);
-            double bd0 = d0 * bb, bd1 = d1 * bb, cs0 = s0 * cp, cs1 = s1 * cp;
-            var fHi = (ap + Math.Max(bd1, bd0)) + Math.Max(cs1, cs0);
-            var fLo = (ap + Math.Min(bd1, bd0)) + Math.Min(cs1, cs0);
+            var (fHi, fLo) = Candidates.FlowRange(ap, bb, cp, d0, d1, s0, s1);
             var r = _rateN1[l];
             var absb = Math.Abs(bp);
             var lb = Math.Max(0, (pos ? r - fHi : r + fLo) / absb);

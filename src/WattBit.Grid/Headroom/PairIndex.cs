@@ -103,12 +103,7 @@ internal sealed class PairIndex
                 return double.PositiveInfinity; // β^c_l is 0 at every bus, or the branch is not monitored
             }
 
-            var ap = a[l] + (lf * a[cc]);
-            var bp = b[l] + (lf * b[cc]);
-            var cp = c[l] + (lf * c[cc]);
-            double bd0 = d0 * bp, bd1 = d1 * bp, cs0 = s0 * cp, cs1 = s1 * cp;
-            var fHi = (ap + Math.Max(bd1, bd0)) + Math.Max(cs1, cs0);
-            var fLo = (ap + Math.Min(bd1, bd0)) + Math.Min(cs1, cs0);
+            var (fHi, fLo) = Candidates.FlowRange(a[l] + (lf * a[cc]), b[l] + (lf * b[cc]), c[l] + (lf * c[cc]), d0, d1, s0, s1);
             var num = Math.Min(rate[l] - fHi, rate[l] + fLo);
             return num <= 0 ? 0 : num / absBound * (1 - 1e-12);
         }
