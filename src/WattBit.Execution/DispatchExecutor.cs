@@ -1,4 +1,4 @@
-using WattBit.Planning.Dispatch;
+using WattBit.Dispatch;
 
 namespace WattBit.Execution;
 
@@ -31,7 +31,8 @@ public sealed record ExecutionReport(IReadOnlyList<ActionOutcome> Outcomes)
 }
 
 /// <summary>
-/// Carries out a <see cref="DispatchDecision"/> on a job engine. Workload actions find the engine job by workload id:
+/// Carries out a dispatcher's actions (<see cref="DispatchAction"/>, the contract in WattBit.Core that the planner's
+/// dispatcher produces) on a job engine. Workload actions find the engine job by workload id:
 /// <see cref="DispatchActionKind.Defer"/> and <see cref="DispatchActionKind.Pause"/> suspend a running job (hold a
 /// pending one); <see cref="DispatchActionKind.Stop"/> cancels it; <see cref="DispatchActionKind.RestartElsewhere"/> and
 /// <see cref="DispatchActionKind.CheckpointAndMove"/> requeue it held, move it to the destination site's queue and
@@ -48,14 +49,14 @@ public sealed class DispatchExecutor(IJobEngine engine, QueueMap queues, TimePro
 {
     private readonly CurtailmentExecutor _curtailer = new(engine, queues, time);
 
-    /// <summary>Carries out every action of <paramref name="decision"/> in order.</summary>
+    /// <summary>Carries out every one of <paramref name="actions"/> (a dispatch decision's actions) in order.</summary>
     /// <exception cref="ArgumentException">A move names a destination site without a queue, or a power-down a site without one.</exception>
     /// <exception cref="EngineCommandException">The engine refused an action.</exception>
-    public async Task<ExecutionReport> ExecuteAsync(DispatchDecision decision, CancellationToken cancellationToken = default)
+    public async Task<ExecutionReport> ExecuteAsync(IReadOnlyList<DispatchAction> actions, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        var outcomes = new List<ActionOutcome>(decision.Actions.Count);
-        foreach (var action in decision.Actions)
+        ArgumentNullException.ThrowIfNull(actions);
+        var outcomes = new List<ActionOutcome>(actions.Count);
+        foreach (var action in actions)
         {
             outcomes.Add(await ExecuteAsync(action, cancellationToken).ConfigureAwait(false));
         }
@@ -64,7 +65,7 @@ public sealed class DispatchExecutor(IJobEngine engine, QueueMap queues, TimePro
     }
 
     /// <summary>Carries out one action.</summary>
-    /// <exception cref="ArgumentException">See <see cref="ExecuteAsync(DispatchDecision, CancellationToken)"/>.</exception>
+    /// <exception cref="ArgumentException">See <see cref="ExecuteAsync(IReadOnlyList{DispatchAction}, CancellationToken)"/>.</exception>
     /// <exception cref="EngineCommandException">The engine refused the action.</exception>
     public async Task<ActionOutcome> ExecuteAsync(DispatchAction action, CancellationToken cancellationToken = default)
     {

@@ -51,7 +51,6 @@ public sealed class ArchitectureTests
     [
         ("WattBit.Simulation", "WattBit.Data"),
         ("WattBit.Simulation", "WattBit.Siting"),
-        ("WattBit.Execution", "WattBit.Planning"),
     ];
 
     private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<string>>> s_graph = new(ReadGraph);

@@ -1,4 +1,4 @@
-using WattBit.Planning.Dispatch;
+using WattBit.Dispatch;
 using WattBit.Sites;
 using WattBit.Units;
 

@@ -1,4 +1,4 @@
-using WattBit.Planning.Dispatch;
+using WattBit.Dispatch;
 using WattBit.Plans;
 using WattBit.Server.Dispatch;
 using WattBit.Server.Orders;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using WattBit.Planning.Dispatch;
+using WattBit.Dispatch;
 using WattBit.Server.Infrastructure;
 using WattBit.Server.Orders;
 

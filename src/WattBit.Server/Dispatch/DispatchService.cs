@@ -1,4 +1,5 @@
 using WattBit.Data.Storage;
+using WattBit.Dispatch;
 using WattBit.Plans;
 using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;

@@ -1,3 +1,4 @@
+using WattBit.Dispatch;
 using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Sites;
