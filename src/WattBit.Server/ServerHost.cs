@@ -55,6 +55,9 @@ internal static class ServerHost
         builder.Services.AddSingleton<DispatchService>();
         builder.Services.AddSingleton<AreaMap>();
         builder.Services.AddSingleton<Grid.HeadroomLayerHost>();
+        builder.Services.AddSingleton<Market.IMarketStore, Market.JsonLinesMarketStore>();
+        builder.Services.AddSingleton<Market.MarketBook>();
+        builder.Services.AddHostedService<Market.MarketScheduler>();
         AddOrderRelay(builder);
 
         builder.WebHost.ConfigureKestrel(k =>
@@ -128,12 +131,14 @@ internal static class ServerHost
         SitePowerEndpoints.Map(app);
         DispatchEndpoints.Map(app);
         DashboardEndpoints.Map(app);
+        MarketEndpoints.Map(app);
 
         var journalLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WattBit.Server.Journal");
         foreach (var recovery in new[]
                  {
                      app.Services.GetRequiredService<OrderBook>().JournalRecovery, app.Services.GetRequiredService<SiteGrids>().JournalRecovery,
                      app.Services.GetRequiredService<DispatchBook>().JournalRecovery, idempotency.JournalRecovery,
+                     app.Services.GetRequiredService<Market.MarketBook>().Recovery,
                  })
         {
             if (recovery is not null)

@@ -45,6 +45,9 @@ internal sealed class ServerOptions
     /// </summary>
     public TimeSpan ClusterAcceptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The processing market (<c>/api/market</c>, docs/market.md): headroom source, schedule, solver limit.</summary>
+    public Market.MarketOptions Market { get; set; } = new();
+
     /// <summary>The headroom layer served under <c>/api/grid</c> (docs/headroom-layer.md).</summary>
     public HeadroomLayerOptions HeadroomLayer { get; set; } = new();
 

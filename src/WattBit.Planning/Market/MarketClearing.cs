@@ -8,8 +8,17 @@ namespace WattBit.Planning.Market;
 /// <param name="MipRelativeGap">The relative gap at which the solver may stop (0.0001 = 0.01 %).</param>
 /// <param name="TimeLimit">The most time the integer solve may take; null for none.</param>
 /// <param name="MipBackend">The OR-Tools MIP back end to try first (HIGHS, SCIP, CBC); null for the default order.</param>
-public sealed record MarketClearingOptions(double MipRelativeGap = 1e-4, TimeSpan? TimeLimit = null, string? MipBackend = null)
+/// <param name="Sold">
+/// MW of an offer already sold in an hour by an earlier clearing (key: offer id and the hour's start), taken off the
+/// offer's MW in that hour; null when nothing is sold yet (a market's first clearing, or the CLI).
+/// </param>
+public sealed record MarketClearingOptions(double MipRelativeGap = 1e-4, TimeSpan? TimeLimit = null, string? MipBackend = null,
+    IReadOnlyDictionary<(string OfferId, DateTimeOffset Hour), double>? Sold = null)
 {
+    /// <summary>The MW of <paramref name="offer"/> still free in the hour starting at <paramref name="hour"/>.</summary>
+    internal double Free(MarketOffer offer, DateTimeOffset hour) =>
+        Sold is not null && Sold.TryGetValue((offer.Id, hour.ToUniversalTime()), out var sold) ? Math.Max(0, offer.Power.Megawatts - sold) : offer.Power.Megawatts;
+
     /// <summary>The defaults.</summary>
     public static MarketClearingOptions Default { get; } = new();
 }
@@ -38,7 +47,7 @@ public static class MarketClearing
         RequireUniqueIds(offers.Select(o => o.Id), "offer");
         RequireUniqueIds(bids.Select(b => b.Id), "bid");
 
-        var candidates = Candidates(offers, bids, headroom);
+        var candidates = Candidates(offers, bids, headroom, options);
 
         // The divisible relaxation: an upper bound on welfare and the source of the area-hour prices.
         double lpWelfare;
@@ -47,7 +56,7 @@ public static class MarketClearing
         string backend;
         using (var lp = SolverFactory.CreateLinear("GLOP", out backend))
         {
-            var model = Build(lp, offers, bids, headroom, candidates, integer: false);
+            var model = Build(lp, offers, bids, headroom, candidates, integer: false, options);
             var status = lp.Solve();
             if (status != Solver.ResultStatus.OPTIMAL)
             {
@@ -72,7 +81,7 @@ public static class MarketClearing
                 mip.SetTimeLimit((long)limit.TotalMilliseconds);
             }
 
-            var model = Build(mip, offers, bids, headroom, candidates, integer: true);
+            var model = Build(mip, offers, bids, headroom, candidates, integer: true, options);
             using var parameters = new MPSolverParameters();
             parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, options.MipRelativeGap);
             var status = mip.Solve(parameters);
@@ -223,8 +232,10 @@ public static class MarketClearing
         public bool HasAny(int bid) => BidsWithAny.Contains(bid);
     }
 
-    internal static CandidateSet Candidates(IReadOnlyList<MarketOffer> offers, IReadOnlyList<MarketBid> bids, MarketHeadroom headroom)
+    internal static CandidateSet Candidates(IReadOnlyList<MarketOffer> offers, IReadOnlyList<MarketBid> bids, MarketHeadroom headroom,
+        MarketClearingOptions? options = null)
     {
+        options ??= MarketClearingOptions.Default;
         var set = new CandidateSet();
         for (var b = 0; b < bids.Count; b++)
         {
@@ -242,7 +253,7 @@ public static class MarketClearing
                 {
                     for (var t = w.Start; t < w.End; t += Hour)
                     {
-                        if (headroom.Limit(offer.Area, t) is not { } h || h > Eps)
+                        if ((headroom.Limit(offer.Area, t) is not { } h || h > Eps) && options.Free(offer, t) > Eps)
                         {
                             set.Cells.Add((b, o, t.ToUniversalTime()));
                             set.BidsWithAny.Add(b);
@@ -256,7 +267,8 @@ public static class MarketClearing
                         var fits = true;
                         for (var k = 0; k < bid.Hours && fits; k++)
                         {
-                            fits = headroom.Limit(offer.Area, s + (k * Hour)) is not { } h || h >= bid.Power.Megawatts - Eps;
+                            fits = (headroom.Limit(offer.Area, s + (k * Hour)) is not { } h || h >= bid.Power.Megawatts - Eps)
+                                && options.Free(offer, s + (k * Hour)) >= bid.Power.Megawatts - Eps;
                         }
 
                         if (fits)
@@ -285,7 +297,7 @@ public static class MarketClearing
     }
 
     private static BuiltModel Build(Solver solver, IReadOnlyList<MarketOffer> offers, IReadOnlyList<MarketBid> bids, MarketHeadroom headroom,
-        CandidateSet candidates, bool integer)
+        CandidateSet candidates, bool integer, MarketClearingOptions options)
     {
         var model = new BuiltModel();
         var objective = solver.Objective();
@@ -343,7 +355,7 @@ public static class MarketClearing
 
         foreach (var ((o, t), terms) in offerTerms)
         {
-            var c = solver.MakeConstraint(double.NegativeInfinity, offers[o].Power.Megawatts);
+            var c = solver.MakeConstraint(double.NegativeInfinity, options.Free(offers[o], t));
             terms.ForEach(x => c.SetCoefficient(x.Item1, x.Item2));
             model.OfferCaps[(o, t)] = c;
         }

@@ -96,7 +96,7 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
     {
         var existing = await store.GetPlanAsync(plan.Id, ct).ConfigureAwait(false);
         var version = await store.SavePlanAsync(plan, existing?.Version ?? 0, ct).ConfigureAwait(false);
-        var response = ToResponse(new Versioned<PlanRecord>(plan, version))!;
+        var response = WithMarket(ToResponse(new Versioned<PlanRecord>(plan, version))!, await store.GetPlanAsync(Market.MarketBook.PlanId(op), ct).ConfigureAwait(false))!;
         events.Publish("plan", null, op, new { version, runs = response.Runs.Count, unplaced = response.Summary.Unplaced.Count });
         return response;
     }
@@ -115,7 +115,15 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         JsonSerializer.Deserialize<PlanSummary>(p.Note ?? "{}", s_json) ?? new PlanSummary("none", "empty", 0, 0, []);
 
     public async Task<PlanResponse?> CurrentAsync(string op, CancellationToken ct) =>
-        ToResponse(await store.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false));
+        WithMarket(ToResponse(await store.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false)), await store.GetPlanAsync(Market.MarketBook.PlanId(op), ct).ConfigureAwait(false));
+
+    /// <summary>
+    /// Adds the operator's market placements (decision 0132): work it bought, as <c>market:{bid}</c> at the seller's site
+    /// (<c>{seller}/{site}</c>), and work it sold, as <c>market:{buyer}/{bid}</c> at its own site.
+    /// </summary>
+    private static PlanResponse? WithMarket(PlanResponse? plan, Versioned<PlanRecord>? market) =>
+        plan is null || market is not { } m ? plan
+        : plan with { Runs = [.. plan.Runs, .. m.Value.Placements.Where(p => p.End > plan.HorizonStart).Select(p => new PlannedRun(p.JobId, p.Location, p.Start, p.End))] };
 
     private async Task<PlanRecord> BuildAsync(string op, CancellationToken ct)
     {

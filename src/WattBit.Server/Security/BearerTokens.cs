@@ -67,7 +67,7 @@ internal static class BearerTokens
         var area = user.FindFirstValue("area");
         var op = user.FindFirstValue("operator");
         string? problem = sub is not { Length: > 0 and <= 64 } ? "sub is missing"
-            : Array.IndexOf(Roles.All, role) < 0 ? "role is not one of grid-operator, dc-operator, planner, viewer"
+            : Array.IndexOf(Roles.All, role) < 0 ? "role is not one of " + string.Join(", ", Roles.All)
             : role == Roles.GridOperator && !JapanAreas.TryFind(area, out _) ? "a grid-operator token needs an area"
             : role == Roles.DcOperator && !ApiKeyTable.IsValidOperatorId(op) ? "a dc-operator token needs an operator id"
             : null;

@@ -2,18 +2,19 @@ using System.Security.Claims;
 
 namespace WattBit.Server.Security;
 
-/// <summary>The four roles and the claims that scope them.</summary>
+/// <summary>The five roles and the claims that scope them.</summary>
 internal static class Roles
 {
     public const string GridOperator = "grid-operator";
     public const string DcOperator = "dc-operator";
     public const string Planner = "planner";
     public const string Viewer = "viewer";
+    public const string MarketOperator = "market-operator";
 
     public const string AreaClaim = "wattbit:area";
     public const string OperatorClaim = "wattbit:operator";
 
-    public static readonly string[] All = [GridOperator, DcOperator, Planner, Viewer];
+    public static readonly string[] All = [GridOperator, DcOperator, Planner, Viewer, MarketOperator];
 
     /// <summary>Policy names used on endpoints.</summary>
     public const string AnyKey = "any-key";
@@ -26,6 +27,8 @@ internal sealed record Caller(string KeyId, string Role, string? Area, string? O
     public bool IsGridOperatorOf(string areaCode) => Role == Roles.GridOperator && string.Equals(Area, areaCode, StringComparison.Ordinal);
 
     public bool IsDcOperator => Role == Roles.DcOperator && Operator is not null;
+
+    public bool IsMarketOperator => Role == Roles.MarketOperator;
 
     public static Caller? From(ClaimsPrincipal user)
     {

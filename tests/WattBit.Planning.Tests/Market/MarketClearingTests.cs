@@ -44,6 +44,30 @@ public sealed class MarketClearingTests
         Assert.Empty(MarketOracle.Violations(offers, bids, MarketHeadroom.None, r));
     }
 
+    // Capacity sold by an earlier clearing is gone: o10 has 3 of its 5 MW sold at T0 and o20 all 5, so b50 gets 2 MW
+    // from o10 and 2 from o30 (ask 30). Welfare = (50 − 10) × 2 + (50 − 30) × 2 = 120; b40 gets 0 (its value 40 > 30,
+    // but o30's other 3 MW then go to b40: + (40 − 30) × 3 = 30). Total 150.
+    [Fact]
+    public void Sold_TakesEarlierClearingsCapacityOffTheOffer_AndABlockNeedsItsMwFreeInEveryHour()
+    {
+        var (offers, bids) = MeritOrder();
+        var sold = new Dictionary<(string, DateTimeOffset), double> { [("o10", T0.ToUniversalTime())] = 3, [("o20", T0.ToUniversalTime())] = 5 };
+
+        var r = MarketClearing.Clear(offers, bids, options: new MarketClearingOptions(Sold: sold));
+
+        Assert.Equal(150, r.WelfareYen, 6);
+        Assert.Equal(2, r.Matches.Where(m => m.OfferId == "o10").Sum(m => m.Mw), 6);
+        Assert.DoesNotContain(r.Matches, m => m.OfferId == "o20");
+
+        // A 2-hour block of 4 MW on an offer with 5 MW, 2 MW of which are sold in the second hour: it does not fit.
+        var offer = Offer("big", "s", JapanAreas.Tokyo, 0, 2, 5, 10);
+        var block = Bid("blk", "x", 4, 2, 0, 2, 50, false);
+        var partSold = new Dictionary<(string, DateTimeOffset), double> { [("big", T0.AddHours(1).ToUniversalTime())] = 2 };
+        var none = MarketClearing.Clear([offer], [block], options: new MarketClearingOptions(Sold: partSold));
+        Assert.Empty(none.Matches);
+        Assert.Equal(320, MarketClearing.Clear([offer], [block]).WelfareYen, 6);
+    }
+
     // Headroom 6 MW: b50 takes 4 and b40 2 (1 from o10, 1 from o20). Welfare = 40*4 + 30*1 + 20*1 = 210. The area's
     // headroom is the scarce thing and b40 is the marginal buyer: price 40 on every row (o10's rent 10 + headroom rent 20 + ask).
     [Fact]

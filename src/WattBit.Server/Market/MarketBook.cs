@@ -1,0 +1,406 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using WattBit.Areas;
+using WattBit.Data.Storage;
+using WattBit.Planning.Market;
+using WattBit.Plans;
+using WattBit.Server.Events;
+using WattBit.Server.Grid;
+using WattBit.Sites;
+using WattBit.Time;
+using WattBit.Units;
+
+namespace WattBit.Server.Market;
+
+/// <summary>
+/// The processing market's book (issue 16, decisions 0130-0132): offers and bids posted by DC operators, and the
+/// clearings a market operator (or the schedule) runs over them. State lives in memory and in an <see cref="IMarketStore"/>
+/// (written ahead, replayed at start-up); that log is also the market's audit log. A window clears once: its clearing id
+/// is derived from its kind and start. A bid that gets anything in a clearing is closed; one that gets nothing stays open
+/// for a later clearing whose window holds it. An offer's MW sold in an hour is taken off it in every later clearing, and
+/// the MW matched in an area-hour off that area-hour's headroom. Thread-safe (one lock for the state, one clearing at a time).
+/// </summary>
+internal sealed partial class MarketBook : IDisposable
+{
+    /// <summary>The actor recorded for clearings the schedule runs.</summary>
+    public const string Scheduler = "scheduler";
+
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _clearing = new(1, 1);
+    private readonly Dictionary<string, MarketOfferRecord> _offers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MarketBidRecord> _bids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MarketClearingRecord> _clearings = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _closedBids = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Offer, DateTimeOffset Hour), double> _sold = [];
+    private readonly Dictionary<(string Area, DateTimeOffset Hour), double> _areaSold = [];
+    private readonly List<MarketEntry> _entries = [];
+    private readonly IMarketStore _store;
+    private readonly TimeProvider _time;
+    private readonly IWattBitStore _plans;
+    private readonly HeadroomLayerHost _layer;
+    private readonly EventHub _events;
+    private readonly MarketOptions _options;
+    private readonly ILogger<MarketBook> _logger;
+    private long _seq;
+
+    public MarketBook(IMarketStore store, TimeProvider time, IWattBitStore plans, HeadroomLayerHost layer, EventHub events, IOptions<ServerOptions> options,
+        ILogger<MarketBook> logger)
+    {
+        _store = store;
+        _time = time;
+        _plans = plans;
+        _layer = layer;
+        _events = events;
+        _options = options.Value.Market;
+        _logger = logger;
+        _store.Replay(Apply);
+    }
+
+    /// <summary>What opening the store recovered, or null.</summary>
+    public string? Recovery => _store.Recovery;
+
+    /// <summary>The scoped key of an operator's offer or bid id.</summary>
+    public static string Scoped(string op, string id) => op + "/" + id;
+
+    /// <summary>The window and id of the clearing of <paramref name="kind"/> that would run at <paramref name="now"/>.</summary>
+    public static (string Id, TimeWindow Window) WindowOf(ClearingKind kind, DateTimeOffset now)
+    {
+        var jst = now.ToOffset(Jst.Offset);
+        if (kind == ClearingKind.DayAhead)
+        {
+            var day = new DateTimeOffset(jst.Year, jst.Month, jst.Day, 0, 0, 0, Jst.Offset).AddDays(1);
+            return ("day-ahead-" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), new TimeWindow(day, day.AddDays(1)));
+        }
+
+        var start = new DateTimeOffset(jst.Year, jst.Month, jst.Day, jst.Hour, 0, 0, Jst.Offset) + Hour;
+        var end = new DateTimeOffset(start.Year, start.Month, start.Day, 0, 0, 0, Jst.Offset).AddDays(1);
+        return ("intraday-" + start.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture), new TimeWindow(start, end));
+    }
+
+    /// <summary>Whether an offer or bid id is taken in the operator's namespace.</summary>
+    public bool OfferExists(string op, string id)
+    {
+        lock (_lock)
+        {
+            return _offers.ContainsKey(Scoped(op, id));
+        }
+    }
+
+    /// <inheritdoc cref="OfferExists"/>
+    public bool BidExists(string op, string id)
+    {
+        lock (_lock)
+        {
+            return _bids.ContainsKey(Scoped(op, id));
+        }
+    }
+
+    /// <summary>Stores validated offers, all or none; returns the id already taken (nothing stored) or null.</summary>
+    public string? PostOffers(string actor, IReadOnlyList<MarketOfferRecord> offers)
+    {
+        lock (_lock)
+        {
+            if (offers.FirstOrDefault(o => _offers.ContainsKey(Scoped(o.Operator, o.Id))) is { } taken)
+            {
+                return taken.Id;
+            }
+
+            _store.Append(new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "offers-posted", Offers: offers));
+        }
+
+        return null;
+    }
+
+    /// <summary>Stores validated bids, all or none; returns the id already taken (nothing stored) or null.</summary>
+    public string? PostBids(string actor, IReadOnlyList<MarketBidRecord> bids)
+    {
+        lock (_lock)
+        {
+            if (bids.FirstOrDefault(b => _bids.ContainsKey(Scoped(b.Operator, b.Id))) is { } taken)
+            {
+                return taken.Id;
+            }
+
+            _store.Append(new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "bids-posted", Bids: bids));
+        }
+
+        return null;
+    }
+
+    /// <summary>Offers the predicate admits, in posting order.</summary>
+    public List<MarketOfferRecord> Offers(Func<MarketOfferRecord, bool> visible)
+    {
+        lock (_lock)
+        {
+            return [.. _offers.Values.Where(visible)];
+        }
+    }
+
+    /// <summary>Bids the predicate admits, in posting order, each with whether it is still open.</summary>
+    public List<(MarketBidRecord Bid, bool Open)> Bids(Func<MarketBidRecord, bool> visible)
+    {
+        lock (_lock)
+        {
+            return [.. _bids.Values.Where(visible).Select(b => (b, !_closedBids.Contains(Scoped(b.Operator, b.Id))))];
+        }
+    }
+
+    /// <summary>Every clearing, oldest first.</summary>
+    public List<MarketClearingRecord> Clearings()
+    {
+        lock (_lock)
+        {
+            return [.. _clearings.Values.OrderBy(c => c.RunAt).ThenBy(c => c.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>One clearing, or null.</summary>
+    public MarketClearingRecord? Find(string id)
+    {
+        lock (_lock)
+        {
+            return _clearings.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>The audit log, oldest first (at most the last <paramref name="limit"/> entries).</summary>
+    public List<MarketEntry> Audit(int limit)
+    {
+        lock (_lock)
+        {
+            return _entries.Count > limit ? _entries[^limit..] : [.. _entries];
+        }
+    }
+
+    /// <summary>
+    /// Runs the clearing of <paramref name="kind"/> due now: its open bids whose window lies inside the clearing's, and
+    /// every offer's free MW in the window. Record null when that window has already cleared (Existing is then its record).
+    /// </summary>
+    public async Task<(MarketClearingRecord? Record, MarketClearingRecord? Existing)> ClearAsync(string actor, ClearingKind kind, CancellationToken ct)
+    {
+        await _clearing.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var (id, window) = WindowOf(kind, _time.GetUtcNow());
+            if (Find(id) is { } done)
+            {
+                return (null, done);
+            }
+
+            List<MarketOffer> offers;
+            List<MarketBid> bids;
+            Dictionary<(string, DateTimeOffset), double> sold;
+            Dictionary<(string, DateTimeOffset), double> areaSold;
+            lock (_lock)
+            {
+                offers = [.. _offers.Values.Where(o => o.Start < window.End && o.End > window.Start).Select(o => ToOffer(o, window))];
+                bids = [.. _bids.Values.Where(b => !_closedBids.Contains(Scoped(b.Operator, b.Id)) && b.Release >= window.Start && b.Deadline <= window.End).Select(ToBid)];
+                sold = new(_sold);
+                areaSold = new(_areaSold);
+            }
+
+            var (headroom, source) = await HeadroomAsync(offers, window, areaSold, ct).ConfigureAwait(false);
+            var options = new MarketClearingOptions(TimeLimit: _options.TimeLimit, Sold: sold);
+            var result = await Task.Run(() => MarketClearing.Clear(offers, bids, headroom, options), ct).ConfigureAwait(false);
+            var record = ToRecord(id, kind, window, _time.GetUtcNow(), actor, offers, bids, result, source);
+            lock (_lock)
+            {
+                _store.Append(new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "clearing-run", Clearing: record));
+            }
+
+            await SavePlansAsync(record, ct).ConfigureAwait(false);
+            _events.Publish("market-clearing", null, null, new { id, kind, start = window.Start, end = window.End, record.WelfareYen, record.MatchedMwh });
+            foreach (var s in record.Settlement)
+            {
+                _events.Publish("market-settlement", null, s.Operator, new { clearing = id, settlement = s });
+            }
+
+            LogCleared(_logger, id, actor, record.Matches.Count, record.WelfareYen, record.Gap);
+            return (record, null);
+        }
+        finally
+        {
+            _clearing.Release();
+        }
+    }
+
+    private static MarketOffer ToOffer(MarketOfferRecord o, TimeWindow window)
+    {
+        var start = o.Start > window.Start ? o.Start : window.Start;
+        var end = o.End < window.End ? o.End : window.End;
+        return new MarketOffer(Scoped(o.Operator, o.Id), o.Operator, new SiteId(Scoped(o.Operator, o.Site)), JapanAreas.Get(o.Area), new TimeWindow(start, end),
+            Power.FromMegawatts(o.Mw), o.AskYenPerMwh, new HashSet<string>(o.Tags, StringComparer.Ordinal));
+    }
+
+    private static MarketBid ToBid(MarketBidRecord b) =>
+        new(Scoped(b.Operator, b.Id), b.Operator, Power.FromMegawatts(b.Mw), b.Hours, new TimeWindow(b.Release, b.Deadline), b.ValueYenPerMwh,
+            b.Areas.Count == 0 ? null : b.Areas.Select(JapanAreas.Get).ToHashSet(), new HashSet<string>(b.Requires, StringComparer.Ordinal), b.Divisible);
+
+    /// <summary>Each area-hour's limit: the layer's secure headroom summed over the area's substations, less what is already matched there.</summary>
+    private async Task<(MarketHeadroom Headroom, string Source)> HeadroomAsync(List<MarketOffer> offers, TimeWindow window,
+        Dictionary<(string Area, DateTimeOffset Hour), double> areaSold, CancellationToken ct)
+    {
+        if (!string.Equals(_options.Headroom, "layer", StringComparison.OrdinalIgnoreCase) || offers.Count == 0)
+        {
+            return (MarketHeadroom.None, "none");
+        }
+
+        var layer = await _layer.LayerAsync(ct).ConfigureAwait(false);
+        var areas = offers.Select(o => o.Area.Code).ToHashSet(StringComparer.Ordinal);
+        var sums = new Dictionary<(string Area, DateTimeOffset Hour), double>();
+        foreach (var s in layer.Substations)
+        {
+            if (s.Area is { } a && areas.Contains(a.Code))
+            {
+                foreach (var h in layer.Hourly(s.Id, window))
+                {
+                    var key = (a.Code, h.Start.ToUniversalTime());
+                    sums[key] = sums.GetValueOrDefault(key) + Math.Max(0, h.SecureMw);
+                }
+            }
+        }
+
+        var limits = sums.Select(kv => (JapanAreas.Get(kv.Key.Area), kv.Key.Hour, Math.Max(0, kv.Value - areaSold.GetValueOrDefault(kv.Key)))).ToList();
+        return (new MarketHeadroom(limits), string.Create(CultureInfo.InvariantCulture, $"headroom layer ({layer.Info.Model}): {limits.Count} area-hours limited"));
+    }
+
+    private static MarketClearingRecord ToRecord(string id, ClearingKind kind, TimeWindow window, DateTimeOffset runAt, string actor, List<MarketOffer> offers, List<MarketBid> bids,
+        MarketClearingResult result, string source)
+    {
+        var offerById = offers.ToDictionary(o => o.Id, StringComparer.Ordinal);
+        var bidById = bids.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        static string Local(string scoped) => scoped[(scoped.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        var matches = result.Matches.Select(m => new MarketMatchRecord(Local(m.BidId), bidById[m.BidId].Operator, Local(m.OfferId), offerById[m.OfferId].Operator,
+            Local(m.Site.Value), m.Area.Code, m.Hour.ToOffset(Jst.Offset), m.Mw, m.PriceYenPerMwh)).ToList();
+        return new MarketClearingRecord(id, kind, window.Start, window.End, runAt, actor, offers.Count, bids.Count, result.WelfareYen, result.UpperBoundYen,
+            result.Gap, result.MatchedMwh, source, result.Method, matches,
+            [.. result.Prices.Select(p => new MarketPriceRecord(p.Area.Code, p.Hour, p.YenPerMwh))],
+            [.. result.Settlement.Select(s => new MarketSettlementRecord(s.Operator, s.BoughtMwh, s.PaidYen, s.SoldMwh, s.ReceivedYen, s.SurplusYen, s.NetYen))],
+            [.. result.Unmatched.Select(u => new MarketUnmatchedRecord(Local(u.BidId), bidById[u.BidId].Operator, u.MatchedMwh, u.Reason))],
+            [.. matches.GroupBy(m => (m.Area, m.Hour)).Select(g => new MarketVolumeRecord(g.Key.Area, g.Key.Hour, g.Sum(m => m.Mw)))
+                .OrderBy(v => JapanAreas.Get(v.Area).Number).ThenBy(v => v.Hour)]);
+    }
+
+    /// <summary>The id under which an operator's market placements and reservations are stored as a plan.</summary>
+    public static string PlanId(string op) => op + "/market";
+
+    /// <summary>
+    /// Writes the matches into each operator's market plan (Core <see cref="PlanRecord"/> <c>{operator}/market</c>): a
+    /// buyer gets a placement of <c>market:{bid}</c> at the seller's site (<c>{seller}/{site}</c>); a seller gets a
+    /// placement of <c>market:{buyer}/{bid}</c> at its own site and, in the caps, the MW reserved at that site per hour.
+    /// </summary>
+    private async Task SavePlansAsync(MarketClearingRecord record, CancellationToken ct)
+    {
+        foreach (var op in record.Matches.SelectMany(m => new[] { m.Buyer, m.Seller }).Distinct(StringComparer.Ordinal))
+        {
+            var existing = await _plans.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false);
+            var placements = existing?.Value.Placements.ToList() ?? [];
+            var reserved = new Dictionary<string, SortedDictionary<DateTimeOffset, double>>(StringComparer.Ordinal);
+            foreach (var cap in existing?.Value.Caps ?? [])
+            {
+                var hours = reserved[cap.Site.Value] = [];
+                for (var i = 0; i < cap.Hourly.Count; i++)
+                {
+                    hours[cap.Start.ToUniversalTime() + (i * Hour)] = cap.Hourly[i].Megawatts;
+                }
+            }
+
+            foreach (var group in record.Matches.Where(m => m.Buyer == op || m.Seller == op).GroupBy(m => (m.Buyer, m.Bid, m.Seller, m.Site)))
+            {
+                var (buyer, bid, seller, site) = group.Key;
+                var job = buyer == op ? "market:" + bid : "market:" + buyer + "/" + bid;
+                var location = seller == op ? site : seller + "/" + site;
+                foreach (var run in Runs(group.Select(m => m.Hour.ToUniversalTime()).Distinct().Order()))
+                {
+                    placements.Add(new JobPlacement(job, location, run.Start, run.End));
+                }
+
+                if (seller == op)
+                {
+                    var hours = reserved.TryGetValue(site, out var h) ? h : reserved[site] = [];
+                    foreach (var m in group)
+                    {
+                        hours[m.Hour.ToUniversalTime()] = hours.GetValueOrDefault(m.Hour.ToUniversalTime()) + m.Mw;
+                    }
+                }
+            }
+
+            var caps = reserved.Where(kv => kv.Value.Count > 0).Select(kv =>
+            {
+                var first = kv.Value.Keys.First();
+                var count = (int)((kv.Value.Keys.Last() - first) / Hour) + 1;
+                return new SiteHourlyCaps(new SiteId(kv.Key), first.ToOffset(Jst.Offset),
+                    [.. Enumerable.Range(0, count).Select(i => Power.FromMegawatts(kv.Value.GetValueOrDefault(first + (i * Hour))))]);
+            }).ToList();
+            var start = placements.Min(p => p.Start);
+            var end = placements.Max(p => p.End);
+            var plan = new PlanRecord(PlanId(op), _time.GetUtcNow(), new TimeWindow(start, end), caps, placements,
+                "market: placements of bought work at sellers' sites and of sold work at own sites; caps = MW reserved for the market per own site and hour");
+            await _plans.SavePlanAsync(plan, existing?.Version ?? 0, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static IEnumerable<TimeWindow> Runs(IEnumerable<DateTimeOffset> hours)
+    {
+        DateTimeOffset? start = null;
+        var end = default(DateTimeOffset);
+        foreach (var h in hours)
+        {
+            if (start is not null && h == end)
+            {
+                end = h + Hour;
+                continue;
+            }
+
+            if (start is { } s)
+            {
+                yield return new TimeWindow(s.ToOffset(Jst.Offset), end.ToOffset(Jst.Offset));
+            }
+
+            (start, end) = (h, h + Hour);
+        }
+
+        if (start is { } last)
+        {
+            yield return new TimeWindow(last.ToOffset(Jst.Offset), end.ToOffset(Jst.Offset));
+        }
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _clearing.Dispose();
+    }
+
+    private void Apply(MarketEntry entry)
+    {
+        _seq = entry.Seq;
+        _entries.Add(entry);
+        foreach (var o in entry.Offers ?? [])
+        {
+            _offers[Scoped(o.Operator, o.Id)] = o;
+        }
+
+        foreach (var b in entry.Bids ?? [])
+        {
+            _bids[Scoped(b.Operator, b.Id)] = b;
+        }
+
+        if (entry.Clearing is { } c)
+        {
+            _clearings[c.Id] = c;
+            foreach (var m in c.Matches)
+            {
+                _closedBids.Add(Scoped(m.Buyer, m.Bid));
+                var hour = m.Hour.ToUniversalTime();
+                var offer = (Scoped(m.Seller, m.Offer), hour);
+                _sold[offer] = _sold.GetValueOrDefault(offer) + m.Mw;
+                _areaSold[(m.Area, hour)] = _areaSold.GetValueOrDefault((m.Area, hour)) + m.Mw;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Market clearing {Id} run by {Actor}: {Matches} matches, welfare {WelfareYen} JPY, gap {Gap}")]
+    private static partial void LogCleared(ILogger logger, string id, string actor, int matches, double welfareYen, double gap);
+}
