@@ -49,7 +49,7 @@ public sealed class SimulatorTests
     }
 
     [Fact]
-    public void PlannerPolicy_PlacesMostJobsWhereTheOptimiserPlannedThem_AndBeatsBaseline()
+    public void PlannerPolicy_RunsMostJobsExactlyAsPlanned_AndBeatsBaseline()
     {
         var result = Run(TestScenarios.Yaml());
         var baseline = result.Policies.Single(p => p.Policy == PolicyKind.Baseline);
@@ -61,12 +61,50 @@ public sealed class SimulatorTests
     }
 
     [Fact]
-    public void PlannerPolicy_OnALargeFleet_PlansPerAreaAndStillRespectsEveryLimit()
+    public void PlannerPolicy_OnALargeFleet_PlansEverySiteAndStillRespectsEveryLimit()
     {
         var result = Run(TestScenarios.Yaml(sites: 40, days: 4, targetMw: 20, jobs: 800, gridFactor: 0.6));
         var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
         Assert.True(planner.JobsAsPlanned > 0);
         Assert.Equal(0, planner.SiteStepsOverLimit);
+    }
+
+    [Fact]
+    public void PlannerPolicy_GivesTheCleanSiteToTheLongJob_WhereLeastSlackFirstGivesItToTheShortOne()
+    {
+        // A clean site (Kansai, 1 MW of IT room) and a dirty one (Okinawa). Job A: 1 MW for 22 h, window 24 h (slack 2);
+        // job B: 0.5 MW for 1 h at 10:00-12:00 (slack 1), always inside A's run. Least slack first puts B at the clean
+        // site, so A no longer fits there and runs 22 h in Okinawa; largest energy first puts A at the clean site and B
+        // in Okinawa: 0.5 MWh of IT in the dirty area instead of 22 MWh.
+        var scenario = TestScenarios.Parse("""
+            name: packing
+            period: {start: 2025-05-01, end: 2025-05-03}
+            step: 1h
+            forecast_error: 0
+            sites:
+              - {id: clean, area: KN, lat: 34.69, lon: 135.50, it_mw: 1, pue: 1.25, connection: {kind: firm, mw: 1.25}}
+              - {id: dirty, area: ON, lat: 26.21, lon: 127.68, it_mw: 2, pue: 1.25, connection: {kind: firm, mw: 2.5}}
+            workload: {target_mw: 1, jobs: 2}
+            policies: [wattbit, wattbit-planner]
+            """);
+        var world = SimulationWorld.Build(scenario);
+        var jobs = new JobSet(2);
+        (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 24, 22, 1.0, 1);
+        (jobs.Release[1], jobs.Deadline[1], jobs.Duration[1], jobs.PowerMw[1], jobs.Home[1]) = (10, 12, 1, 0.5, 1);
+        var inference = new[] { new double[world.Steps], new double[world.Steps] };
+        var result = Simulator.Run(world, new Workload(jobs, inference), TimeProvider.System);
+        var greedy = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
+        var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
+
+        // IT MWh at each site, summed from the per-site loads.
+        static double Mwh(PolicyResult p, int site) => p.SiteItMw[site].Sum(v => (double)v);
+        Assert.Equal(0.5, Mwh(greedy, 0), 5);
+        Assert.Equal(22, Mwh(greedy, 1), 5);
+        Assert.Equal(22, Mwh(planner, 0), 5);
+        Assert.Equal(0.5, Mwh(planner, 1), 5);
+        Assert.True(planner.Overall.LifecycleTonnes < greedy.Overall.LifecycleTonnes);
+        Assert.Equal(0, planner.SiteStepsOverLimit);
+        Assert.Equal(2, planner.JobsAsPlanned);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal sealed class JobLedger
     private readonly Workload _workload;
     private readonly PolicyContext _context;
     private readonly bool[] _late;
+    private readonly bool[] _disturbed;
     private readonly List<int> _active = [];
 
     /// <summary>Creates the ledger of one run.</summary>
@@ -32,6 +33,7 @@ internal sealed class JobLedger
         SiteOf = new int[count];
         End = new int[count];
         _late = new bool[count];
+        _disturbed = new bool[count];
         WatchSite = watchSite;
         WatchStack = new double[4][];
         for (var c = 0; c < WatchStack.Length; c++)
@@ -72,6 +74,9 @@ internal sealed class JobLedger
 
     /// <summary>IT energy of the work lost, MWh.</summary>
     public double LostMwh { get; private set; }
+
+    /// <summary>Jobs stopped or moved by a curtailment order at least once (they did not run as placed at midnight).</summary>
+    public int Disturbed { get; private set; }
 
     /// <summary>Jobs moved to another site on an order.</summary>
     public int MovedOnOrders { get; private set; }
@@ -159,6 +164,12 @@ internal sealed class JobLedger
     // Removes the rest of job j's piece at site s from step t.
     private void Take(int j, int s, int t)
     {
+        if (!_disturbed[j])
+        {
+            _disturbed[j] = true;
+            Disturbed++;
+        }
+
         _context.Uncommit(j, s, t, End[j]);
         Watch(j, s, t, End[j], -1);
         SiteJobs[s].Remove(j);

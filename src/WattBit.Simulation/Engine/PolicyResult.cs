@@ -110,9 +110,9 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// <summary>Wall time of this policy's run (planning and stepping), as measured by the injected time provider.</summary>
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>Planner-driven policy only: jobs placed where and when the optimiser planned them (the rest by its greedy fallback).</summary>
+    /// <summary>Planner-driven policy only: jobs that ran exactly where and when the day's plan placed them (not stopped or moved by a curtailment order).</summary>
     public int JobsAsPlanned { get; init; }
 
-    /// <summary>Planner-driven policy only: wall time spent in the optimiser, summed over its daily runs.</summary>
+    /// <summary>Planner-driven policy only: wall time spent planning, summed over its daily runs.</summary>
     public TimeSpan PlanningTime { get; init; }
 }

@@ -75,6 +75,7 @@ internal sealed class PolicyRun
             OrdersDispatched = _orders.Dispatched,
             OrdersToFallback = _orders.ToFallback,
             JobsMovedOnOrders = _ledger.MovedOnOrders,
+            JobsAsPlanned = _policy is PlannerPolicy planner ? planner.PlannedJobs - _ledger.Disturbed : 0,
         };
     }
 

@@ -74,7 +74,7 @@ public static class Simulator
                 progress?.Report(d / total);
             }, cancellationToken);
             results[i] = policy is PlannerPolicy planner
-                ? result with { Elapsed = time.GetElapsedTime(policyStarted), JobsAsPlanned = planner.PlannedJobs, PlanningTime = planner.PlanningTime }
+                ? result with { Elapsed = time.GetElapsedTime(policyStarted), PlanningTime = planner.PlanningTime }
                 : result with { Elapsed = time.GetElapsedTime(policyStarted) };
         });
 
