@@ -46,27 +46,44 @@ internal static class HeadroomScaleRun
         var series = new NetworkTimeSeries(model, profile, SyntheticProfile.SolarAtLoadBuses(net));
         Lap("series (3 solves)", sw);
         var indexed = args.Contains("--index");
-        var fast = new HeadroomEngine(s, series) { UsePairIndex = indexed };
-        var plain = new HeadroomEngine(s, series) { UseWeekBlocks = false };
+        var groupSize = Option(args, "--group", 64);
+        var baselineCount = Option(args, "--baseline", 8);
+        var grouped = new HeadroomEngine(s, series) { GroupSize = groupSize };
+        var single = new HeadroomEngine(s, series) { UsePairIndex = indexed };
         if (indexed)
         {
-            fast.Compute(net.ReferenceBus, new BusHeadroom(8760));
-            Lap($"pair index ({fast.Contingencies.Length} contingencies) + one bus", sw);
+            single.Compute(net.ReferenceBus, new BusHeadroom(8760));
+            Lap($"pair index ({single.Contingencies.Length} contingencies) + one bus", sw);
         }
+
         var n = net.Buses.Length;
-        var buses = Enumerable.Range(0, sample).Select(i => (int)((long)i * n / sample)).ToArray();
-        var fastResults = buses.Select(_ => new BusHeadroom(8760)).ToArray();
-        var plainResults = buses.Select(_ => new BusHeadroom(8760)).ToArray();
+        // The sample: whole groups of electrically close buses, starting at evenly spread buses of the case.
+        var groups = BusGroups.Partition(model, [.. Enumerable.Range(0, n)], groupSize);
+        var take = Math.Max(1, (sample + groupSize - 1) / groupSize);
+        var buses = Enumerable.Range(0, take).SelectMany(i => groups[(int)((long)i * groups.Length / take)]).ToArray();
+        var groupedResults = buses.Select(_ => new BusHeadroom(8760)).ToArray();
         sw.Restart();
-        Parallel.For(0, buses.Length, i => fast.Compute(buses[i], fastResults[i]));
-        var tFast = sw.Elapsed.TotalSeconds;
+        var cpu0 = CpuSeconds();
+        var at = 0;
+        HeadroomRunner.Run(grouped, buses, r => r.CopyTo(groupedResults[at++]));
+        var tGrouped = sw.Elapsed.TotalSeconds;
+        var cGrouped = CpuSeconds() - cpu0;
+        var (visited, passed) = grouped.GroupScreening;
+        Console.WriteLine($"// N-1 year, {buses.Length} buses in groups of up to {groupSize}: {tGrouped:F2} s ({cGrouped:F1} CPU s); " +
+            $"pairs passing the group bound {passed:N0} of {visited:N0} ({100.0 * passed / Math.Max(1, visited):F3} %)");
+
+        // Baseline: today's one-bus engine (decision 0011 + week blocks) on the first buses of the sample, same run.
+        var check = buses.Take(Math.Min(baselineCount, buses.Length)).ToArray();
+        var singleResults = check.Select(_ => new BusHeadroom(8760)).ToArray();
         sw.Restart();
-        Parallel.For(0, buses.Length, i => plain.Compute(buses[i], plainResults[i]));
-        var tPlain = sw.Elapsed.TotalSeconds;
+        cpu0 = CpuSeconds();
+        Parallel.For(0, check.Length, i => single.Compute(check[i], singleResults[i]));
+        var tSingle = sw.Elapsed.TotalSeconds;
+        var cSingle = CpuSeconds() - cpu0;
         var same = 0;
-        for (var i = 0; i < buses.Length; i++)
+        for (var i = 0; i < check.Length; i++)
         {
-            var (a, b) = (fastResults[i], plainResults[i]);
+            var (a, b) = (groupedResults[i], singleResults[i]);
             if (a.N0Mw.AsSpan().SequenceEqual(b.N0Mw) && a.N1Mw.AsSpan().SequenceEqual(b.N1Mw) && a.N0Branch.AsSpan().SequenceEqual(b.N0Branch)
                 && a.N1Branch.AsSpan().SequenceEqual(b.N1Branch) && a.N1Contingency.AsSpan().SequenceEqual(b.N1Contingency))
             {
@@ -74,19 +91,36 @@ internal static class HeadroomScaleRun
             }
         }
 
-        Console.WriteLine($"// N-1 year, {buses.Length} sampled buses: {(indexed ? "index + week blocks" : "week blocks")} {tFast:F2} s, full sweep {tPlain:F2} s, ratio {tPlain / tFast:F1}x; identical {same}/{buses.Length}; " +
-            $"mean N-1 candidates {fastResults.Average(r => r.N1Candidates):F0}; extrapolated all {n} buses: screened {tFast * n / buses.Length:F0} s, full sweep {tPlain * n / buses.Length:F0} s");
+        var perGrouped = cGrouped / buses.Length;
+        var perSingle = cSingle / Math.Max(1, check.Length);
+        Console.WriteLine($"// one bus at a time ({(indexed ? "pair index + " : "")}week blocks), first {check.Length} of those buses: {tSingle:F2} s ({cSingle:F1} CPU s); " +
+            $"identical {same}/{check.Length}; CPU per bus: grouped {perGrouped:F3} s, one at a time {perSingle:F3} s, ratio {perSingle / perGrouped:F1}x; " +
+            $"mean N-1 candidates {groupedResults.Average(r => r.N1Candidates):F0}; extrapolated all {n} buses on {Environment.ProcessorCount} cores: " +
+            $"grouped {perGrouped * n / Environment.ProcessorCount:F0} s, one at a time {perSingle * n / Environment.ProcessorCount:F0} s");
         if (full)
         {
             sw.Restart();
+            cpu0 = CpuSeconds();
             var total = 0.0;
-            HeadroomRunner.Run(fast, [.. Enumerable.Range(0, n)], r => total += r.N1Mw[0]);
-            Lap($"N-1 year, all {n} buses x 8760 h (screened)", sw);
+            HeadroomRunner.Run(grouped, [.. Enumerable.Range(0, n)], r => total += r.N1Mw[0]);
+            Lap($"N-1 year, all {n} buses x 8760 h (grouped, {CpuSeconds() - cpu0:F0} CPU s)", sw);
         }
 
         using var p = Process.GetCurrentProcess();
         Console.WriteLine($"// peak working set {p.PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; load average {LoadAverage()}");
-        return same == buses.Length ? 0 : 1;
+        return same == check.Length ? 0 : 1;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static double CpuSeconds()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime.TotalSeconds;
     }
 
     private static void Lap(string what, Stopwatch sw)

@@ -73,6 +73,19 @@ internal sealed class Candidates
         return ((a + Math.Max(bd1, bd0)) + Math.Max(cs1, cs0), (a + Math.Min(bd1, bd0)) + Math.Min(cs1, cs0));
     }
 
+    /// <summary>
+    /// <see cref="FlowRange(double, double, double, double, double, double, double)"/> for a vector of limits: the same
+    /// expressions lane by lane, so the lanes equal the scalar results bit for bit.
+    /// </summary>
+    public static (Vector<double> Hi, Vector<double> Lo) FlowRange(Vector<double> a, Vector<double> b, Vector<double> c, in BoxCorners box)
+    {
+        var bd0 = box.D0 * b;
+        var bd1 = box.D1 * b;
+        var cs0 = box.S0 * c;
+        var cs1 = box.S1 * c;
+        return ((a + Vector.Max(bd1, bd0)) + Vector.Max(cs1, cs0), (a + Vector.Min(bd1, bd0)) + Vector.Min(cs1, cs0));
+    }
+
     /// <summary>Sorts the kept limits by (contingency, branch), the order of the full sweep (stable tie-break).</summary>
     public void SortByContingencyThenBranch()
     {
@@ -192,6 +205,18 @@ internal sealed class Candidates
             Vector.ConditionalSelect(less, key, new Vector<double>(id, t)).CopyTo(id, t);
         }
     }
+}
+
+/// <summary>The corners of a box of (demand_scale, solar_pu), broadcast for vectorised flow ranges.</summary>
+internal readonly struct BoxCorners(double d0, double d1, double s0, double s1)
+{
+    public Vector<double> D0 { get; } = new(d0);
+
+    public Vector<double> D1 { get; } = new(d1);
+
+    public Vector<double> S0 { get; } = new(s0);
+
+    public Vector<double> S1 { get; } = new(s1);
 }
 
 /// <summary>

@@ -35,6 +35,8 @@ public sealed class HeadroomEngine
     private readonly double _d0, _d1, _s0, _s1;
     private readonly Lazy<PairIndex> _pairIndex;
     private readonly ProfileBlocks _blocks;
+    private long _groupVisited;
+    private long _groupPassed;
 
     /// <summary>Prepares the engine for a series.</summary>
     /// <exception cref="ArgumentException">The sensitivities and the series belong to different models.</exception>
@@ -108,6 +110,18 @@ public sealed class HeadroomEngine
     /// </summary>
     public bool UseWeekBlocks { get; init; } = true;
 
+    /// <summary>
+    /// Largest group of buses that <see cref="HeadroomRunner"/> screens together for N-1 (decision 0113; default 64; 1
+    /// computes bus by bus). Results are identical for every group size.
+    /// </summary>
+    public int GroupSize { get; init; } = 64;
+
+    /// <summary>
+    /// Diagnostics of <see cref="ComputeGroup"/> since the engine was made: (contingency, branch) pairs visited per group
+    /// and pairs that passed the group bound and were screened bus by bus.
+    /// </summary>
+    public (long Visited, long Passed) GroupScreening => (Interlocked.Read(ref _groupVisited), Interlocked.Read(ref _groupPassed));
+
     /// <summary>The sensitivities.</summary>
     public Sensitivities Sensitivities { get; }
 
@@ -149,43 +163,10 @@ public sealed class HeadroomEngine
 
         var beta = new double[_mPad];
         FillSensitivity(bus, beta);
-        var cand = new Candidates();
-        var cap = Options.CapMw;
-
-        // N-0: bound every branch, keep those that can be the minimum, evaluate them at every step.
-        var ub = cap;
-        BoundBranches(beta, _a, _b, _c, _rateN0, -1, 0, cand, ref ub);
-        cand.Filter(ub);
-        result.N0Candidates = cand.Count;
-        var h0 = result.N0Mw;
-        var id0 = new double[_stepsPad];
         var work = new double[_stepsPad];
-        Array.Fill(work, cap);
-        Array.Fill(id0, -1);
-        if (UseWeekBlocks)
+        if (!ComputeN0(beta, work, result, out var ub1))
         {
-            cand.EvaluateBlocked(_ds, _pv, work, id0, 0, _blocks);
-        }
-        else
-        {
-            cand.Evaluate(_ds, _pv, work, id0, 0);
-        }
-
-        CopyOut(work, id0, h0, result.N0Branch, cand, branchOf: true);
-        if (Options.Criterion == ContingencyCriterion.N0)
-        {
-            Array.Fill(result.N1Mw, double.NaN);
-            Array.Fill(result.N1Branch, -1);
-            Array.Fill(result.N1Contingency, -1);
-            result.N1Candidates = 0;
             return;
-        }
-
-        // N-1: the largest N-0 headroom of the period bounds the N-1 headroom at every step.
-        var ub1 = 0.0;
-        for (var t = 0; t < _steps; t++)
-        {
-            ub1 = Math.Max(ub1, h0[t]);
         }
 
         var c1 = new Candidates();
@@ -205,15 +186,131 @@ public sealed class HeadroomEngine
             }
         }
 
-        c1.Filter(ub1);
-        result.N1Candidates = c1.Count;
-        // Start from the N-0 result so that a tie keeps the base case, then contingencies in ascending order.
-        var id1 = new double[_stepsPad];
-        for (var t = 0; t < _stepsPad; t++)
+        FinishN1(c1, ub1, work, result);
+    }
+
+    /// <summary>
+    /// Computes several buses at once, with the same results as <see cref="Compute"/> for each (decision 0113): the
+    /// N-1 screening reads each LODF column once for the whole group and skips a (contingency, branch) pair for every
+    /// bus of the group when a bound valid for all of them (the interval of the group's sensitivities) already exceeds
+    /// the group's largest running upper bound. Electrically close buses (<see cref="BusGroups"/>) make that bound
+    /// tight. With N-0 only, or a single bus, this is <see cref="Compute"/> per bus.
+    /// </summary>
+    /// <param name="buses">0-based bus indexes.</param>
+    /// <param name="results">One result per bus, in the same order (arrays of <see cref="Steps"/> entries).</param>
+    /// <exception cref="ArgumentException">Fewer results than buses.</exception>
+    public void ComputeGroup(ReadOnlySpan<int> buses, IReadOnlyList<BusHeadroom> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count < buses.Length)
         {
-            id1[t] = -1;
+            throw new ArgumentException($"expected {buses.Length} results, got {results.Count}.", nameof(results));
         }
 
+        if (buses.Length == 1 || Options.Criterion == ContingencyCriterion.N0 || UsePairIndex)
+        {
+            for (var i = 0; i < buses.Length; i++)
+            {
+                Compute(buses[i], results[i]);
+            }
+
+            return;
+        }
+
+        var live = new List<int>();
+        var betas = new List<double[]>();
+        var works = new List<double[]>();
+        var ubs = new List<double>();
+        for (var i = 0; i < buses.Length; i++)
+        {
+            var result = results[i];
+            ArgumentNullException.ThrowIfNull(result, nameof(results));
+            result.Bus = buses[i];
+            if (!Sensitivities.Model.IsEnergised(buses[i]))
+            {
+                FillMissing(result);
+                continue;
+            }
+
+            var beta = new double[_mPad];
+            FillSensitivity(buses[i], beta);
+            var work = new double[_stepsPad];
+            ComputeN0(beta, work, result, out var ub1);
+            live.Add(i);
+            betas.Add(beta);
+            works.Add(work);
+            ubs.Add(ub1);
+        }
+
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        var ub = ubs.ToArray();
+        var cands = GroupSweep.Run(this, betas, ub);
+        for (var j = 0; j < live.Count; j++)
+        {
+            FinishN1(cands[j], ub[j], works[j], results[live[j]]);
+        }
+    }
+
+    /// <summary>
+    /// N-0 of one bus (bound every branch, keep those that can be the minimum, evaluate them at every step); leaves the
+    /// N-0 headroom in <paramref name="work"/> and the largest N-0 headroom of the period (an upper bound of the N-1
+    /// headroom at every step) in <paramref name="ub1"/>. False when only N-0 is computed (the N-1 fields are filled).
+    /// </summary>
+    private bool ComputeN0(double[] beta, double[] work, BusHeadroom result, out double ub1)
+    {
+        var cand = new Candidates();
+        var cap = Options.CapMw;
+        var ub = cap;
+        BoundBranches(beta, _a, _b, _c, _rateN0, -1, 0, cand, ref ub);
+        cand.Filter(ub);
+        result.N0Candidates = cand.Count;
+        var h0 = result.N0Mw;
+        var id0 = new double[_stepsPad];
+        Array.Fill(work, cap);
+        Array.Fill(id0, -1);
+        if (UseWeekBlocks)
+        {
+            cand.EvaluateBlocked(_ds, _pv, work, id0, 0, _blocks);
+        }
+        else
+        {
+            cand.Evaluate(_ds, _pv, work, id0, 0);
+        }
+
+        CopyOut(work, id0, h0, result.N0Branch, cand, branchOf: true);
+        ub1 = 0.0;
+        if (Options.Criterion == ContingencyCriterion.N0)
+        {
+            Array.Fill(result.N1Mw, double.NaN);
+            Array.Fill(result.N1Branch, -1);
+            Array.Fill(result.N1Contingency, -1);
+            result.N1Candidates = 0;
+            return false;
+        }
+
+        for (var t = 0; t < _steps; t++)
+        {
+            ub1 = Math.Max(ub1, h0[t]);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Keeps the N-1 limits whose lower bound is at most the final upper bound (in contingency, branch order) and
+    /// evaluates them at every step, starting from the N-0 headroom in <paramref name="work"/> so that a tie keeps the
+    /// base case, then the lowest contingency, then the lowest branch.
+    /// </summary>
+    private void FinishN1(Candidates c1, double ub1, double[] work, BusHeadroom result)
+    {
+        c1.Filter(ub1);
+        result.N1Candidates = c1.Count;
+        var id1 = new double[_stepsPad];
+        Array.Fill(id1, -1);
         if (UseWeekBlocks)
         {
             c1.EvaluateBlocked(_ds, _pv, work, id1, 0, _blocks);
@@ -411,6 +508,12 @@ public sealed class HeadroomEngine
 
     internal double[] RatingsN1 => _rateN1;
 
+    internal void CountGroupScreening(long visited, long passed)
+    {
+        Interlocked.Add(ref _groupVisited, visited);
+        Interlocked.Add(ref _groupPassed, passed);
+    }
+
     internal int PaddedBranches => _mPad;
 
     internal double[] DemandScale => _ds;
@@ -440,11 +543,7 @@ public sealed class HeadroomEngine
         var negEps = -eps;
         var zero = Vector<double>.Zero;
         var relax = new Vector<double>(1 + 1e-9);
-        double d0 = _d0, d1 = _d1, s0 = _s0, s1 = _s1;
-        var vd0 = new Vector<double>(d0);
-        var vd1 = new Vector<double>(d1);
-        var vs0 = new Vector<double>(s0);
-        var vs1 = new Vector<double>(s1);
+        var box = new BoxCorners(_d0, _d1, _s0, _s1);
         var vub = new Vector<double>(ub);
         for (var l = 0; l < _mPad; l += w)
         {
@@ -461,12 +560,7 @@ public sealed class HeadroomEngine
             var vb = new Vector<double>(b, l);
             var vc = new Vector<double>(c, l);
             var r = new Vector<double>(rate, l);
-            var bd0 = vd0 * vb;
-            var bd1 = vd1 * vb;
-            var cs0 = vs0 * vc;
-            var cs1 = vs1 * vc;
-            var fHi = (va + Vector.Max(bd1, bd0)) + Vector.Max(cs1, cs0);
-            var fLo = (va + Vector.Min(bd1, bd0)) + Vector.Min(cs1, cs0);
+            var (fHi, fLo) = Candidates.FlowRange(va, vb, vc, box);
             var numLb = Vector.ConditionalSelect(pos, r - fHi, r + fLo);
             var numUb = Vector.ConditionalSelect(pos, r - fLo, r + fHi);
             var absb = Vector.Abs(bc);

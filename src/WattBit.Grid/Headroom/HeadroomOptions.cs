@@ -69,6 +69,26 @@ public sealed class BusHeadroom
     /// <summary>0-based bus index.</summary>
     public int Bus { get; internal set; }
 
+    /// <summary>Copies every value into <paramref name="destination"/> (same number of steps), e.g. to keep a result the runner reuses.</summary>
+    /// <exception cref="ArgumentException">A different number of steps.</exception>
+    public void CopyTo(BusHeadroom destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.N0Mw.Length != N0Mw.Length)
+        {
+            throw new ArgumentException($"expected {N0Mw.Length} steps, got {destination.N0Mw.Length}.", nameof(destination));
+        }
+
+        destination.Bus = Bus;
+        N0Mw.CopyTo(destination.N0Mw, 0);
+        N0Branch.CopyTo(destination.N0Branch, 0);
+        N1Mw.CopyTo(destination.N1Mw, 0);
+        N1Branch.CopyTo(destination.N1Branch, 0);
+        N1Contingency.CopyTo(destination.N1Contingency, 0);
+        destination.N0Candidates = N0Candidates;
+        destination.N1Candidates = N1Candidates;
+    }
+
     /// <summary>N-0 headroom per step, MW.</summary>
     public double[] N0Mw { get; }
 
