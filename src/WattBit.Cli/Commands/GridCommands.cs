@@ -356,19 +356,34 @@ internal static class GridCommands
         var steps = engine.Series.Profile;
         using var storeWriter = storePath is null ? null
             : HeadroomStore.Create(storePath, [.. buses.Select(b => net.Buses[b].Number)], times.Length, times[0], steps.Count > 1 ? times[1] - times[0] : TimeSpan.FromHours(1));
+        // A case with branch names (the Japan backbone's japan.m: OCCTO line and circuit) gets them beside the indexes.
+        var named = net.Branches.Any(b => b.Name is not null);
+        var limiting = new Dictionary<int, long>();
         using (var writer = output == "none" ? StreamWriter.Null : OpenWriter(output))
         {
             writer.Write(HeadroomCsv.Header);
-            writer.Write('\n');
+            writer.Write(named ? ",n0_line,n1_line,n1_outage\n" : "\n");
             ui.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask($"headroom, {buses.Count} buses x {times.Length} steps", maxValue: buses.Count);
                     HeadroomRunner.Run(engine, buses, h =>
                     {
-                        if (output != "none")
+                        if (output != "none" && named)
+                        {
+                            WriteNamedRows(writer, net, times, h);
+                        }
+                        else if (output != "none")
                         {
                             HeadroomCsv.WriteRows(writer, net, times, h);
+                        }
+
+                        foreach (var b in h.N1Branch)
+                        {
+                            if (b >= 0)
+                            {
+                                limiting[b] = limiting.GetValueOrDefault(b) + 1;
+                            }
                         }
 
                         storeWriter?.Write(h);
@@ -438,6 +453,11 @@ internal static class GridCommands
             table.AddRow("smallest N-1 headroom, MW", F(minH1));
             table.AddRow("N-1 limits evaluated per bus (after pruning)", F(candidates / (double)Math.Max(1, buses.Count)));
             table.AddRow("N-1 limits per bus without pruning", ((long)engine.Contingencies.Length * net.Branches.Length).ToString("N0", CultureInfo.InvariantCulture));
+            foreach (var (b, count) in limiting.OrderByDescending(x => x.Value).ThenBy(x => x.Key).Take(3))
+            {
+                table.AddRow(Markup.Escape($"limits N-1 most often: branch {b + 1}{(net.Branches[b].Name is { } name ? " " + name : string.Empty)}"),
+                    $"{count.ToString("N0", CultureInfo.InvariantCulture)} bus-steps");
+            }
         }
 
         if (zones.Count > 0)
@@ -461,6 +481,31 @@ internal static class GridCommands
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The §4 rows of one bus, then <paramref name="between"/> (a comma, or more columns ending in one), then the limiting
+    /// branch, its N-1 branch and the outage by name (<see cref="Branch.Name"/>, e.g. the Japan backbone's OCCTO lines).
+    /// </summary>
+    internal static void WriteNamedRows(TextWriter writer, PowerNetwork net, IReadOnlyList<DateTimeOffset> times, BusHeadroom h, string between = ",")
+    {
+        using var rows = new StringWriter(CultureInfo.InvariantCulture);
+        HeadroomCsv.WriteRows(rows, net, times, h);
+        string Name(int branch) => branch < 0 ? string.Empty : Csv.Escape(net.Branches[branch].Name ?? string.Empty);
+        var t = 0;
+        foreach (var line in rows.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var n1 = !double.IsNaN(h.N1Mw[t]);
+            writer.Write(line);
+            writer.Write(between);
+            writer.Write(Name(h.N0Branch[t]));
+            writer.Write(',');
+            writer.Write(n1 ? Name(h.N1Branch[t]) : string.Empty);
+            writer.Write(',');
+            writer.Write(n1 ? Name(h.N1Contingency[t]) : string.Empty);
+            writer.Write('\n');
+            t++;
+        }
     }
 
     private static Command Connect(TimeProvider time)

@@ -39,15 +39,40 @@ internal static class JapanCommands
         var data = DataOption();
         var output = new Option<string>("--out") { Description = "Folder for japan.m, the CSV metadata, japan.geojson and the map japan.svg.", Required = true };
         var typical = new Option<bool>("--uncalibrated") { Description = "Build with the stated per-class values before calibration (the baseline of docs/japan-model.md)." };
+        var ridge = new Option<double?>("--ridge") { Description = "The allocation fit's pull towards the prior shares (decision 0104; default as embedded)." };
+        var candidates = new Option<int?>("--plant-candidates") { Description = "Buses a plant may feed in the allocation fit (default as embedded)." };
+        var iterations = new Option<int?>("--fit-iterations") { Description = "Iterations of each solve of the allocation fit (default as embedded)." };
+        var noFit = new Option<bool>("--no-fit") { Description = "Keep the prior shares and plant buses (no allocation fit)." };
+        var fitDays = new Option<string?>("--calibration-days") { Description = "Comma-separated days (yyyy-MM-dd) to fit on instead of the default calibration days (for validation inside them)." };
         var command = new Command("build", "Build the backbone (japan.m, japan-buses.csv, japan-branches.csv, japan-plants.csv, japan-links.csv, japan-left-out.csv, japan.geojson, japan.svg).")
         {
-            data, output, typical,
+            data, output, typical, ridge, candidates, iterations, noFit, fitDays,
         };
         command.SetAction(parse =>
         {
             var sw = Stopwatch.StartNew();
             var sources = JapanModelSources.Load(DataDir(parse.GetValue(data)));
-            var model = JapanModelBuilder.Build(sources, parse.GetValue(typical) ? JapanModelParameters.Typical : JapanModelParameters.Default);
+            var parameters = parse.GetValue(typical) ? JapanModelParameters.Typical : JapanModelParameters.Default;
+            parameters = parameters with
+            {
+                AllocationRidge = parse.GetValue(ridge) ?? parameters.AllocationRidge,
+                PlantCandidates = parse.GetValue(candidates) ?? parameters.PlantCandidates,
+                FitIterations = parse.GetValue(iterations) ?? parameters.FitIterations,
+                FitAllocation = parameters.FitAllocation && !parse.GetValue(noFit),
+            };
+            if (parse.GetValue(fitDays) is { } list)
+            {
+                var chosen = new List<DateOnly>();
+                foreach (var text in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    chosen.Add(DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                        ? d : throw new CliException($"--calibration-days: '{text}' is not a yyyy-MM-dd day."));
+                }
+
+                parameters = parameters with { CalibrationDays = chosen };
+            }
+
+            var model = JapanModelBuilder.Build(sources, parameters);
             var dir = parse.GetValue(output)!;
             model.WriteTo(dir);
             PrintSummary(model, sources);
@@ -119,9 +144,17 @@ internal static class JapanCommands
         var data = DataOption();
         var model = ModelOption();
         var output = new Option<string?>("--out") { Description = "Write the per-day figures as CSV (day,set,lines,matched,r2,direction_share,tie_error,ac_tie_error)." };
+        var errors = new Option<string?>("--errors")
+        {
+            Description = "Write where the squared error of the held-out days comes from, per line (area,line,voltage_kv,samples,sse_share,bias_mw,observed_mean_mw,modelled_mean_mw,r2,correlation,direction_share), and print it per area.",
+        };
+        var freeTies = new Option<bool>("--free-ties")
+        {
+            Description = "Do not use the observed AC tie flows in the area balances: split each AC island's other generation by its areas' calibration-day shares, so the AC ties carry the model's own flows (decision 0105).",
+        };
         var command = new Command("accuracy", "Replay every OCCTO day and report lines matched, R², direction share and tie error, calibration and held-out days apart.")
         {
-            data, model, output,
+            data, model, output, errors, freeTies,
         };
         command.SetAction(parse =>
         {
@@ -130,9 +163,24 @@ internal static class JapanCommands
             var dir = Path.Combine(DataDir(parse.GetValue(data)), "occto");
             var files = Directory.GetFiles(dir, "dashboard-*.json").OrderBy(f => f, StringComparer.Ordinal).ToArray();
             var dc = new DcModel(backbone.Network);
-            var metrics = new ReplayMetrics[files.Length];
-            Parallel.For(0, files.Length, i => metrics[i] = JapanReplay.Run(backbone, dc, OcctoDay.Load(files[i])).Metrics);
+            var days = new OcctoDay[files.Length];
+            Parallel.For(0, files.Length, i => days[i] = OcctoDay.Load(files[i]));
+            var shares = parse.GetValue(freeTies) ? FreeTieShares.Fit(backbone, days.Where(d => JapanModelParameters.Default.IsCalibration(d.Day))) : null;
+            if (shares is not null)
+            {
+                AnsiConsole.MarkupLine("[grey]free ties: the observed AC tie flows are not used; each AC island's other generation is split by the calibration days' area shares; links follow their observed set-points.[/]");
+            }
+
+            var results = new ReplayResult[files.Length];
+            Parallel.For(0, files.Length, i => results[i] = JapanReplay.Run(backbone, dc, days[i], shares));
+            var metrics = results.Select(r => r.Metrics).ToArray();
             PrintMetrics(metrics, JapanModelParameters.Default);
+            var errorPath = parse.GetValue(errors);
+            if (errorPath is not null)
+            {
+                WriteErrors(backbone, results.Where(r => !JapanModelParameters.Default.IsCalibration(r.Metrics.Day)), errorPath);
+            }
+
             var path = parse.GetValue(output);
             if (path is not null)
             {
@@ -149,6 +197,35 @@ internal static class JapanCommands
             return 0;
         });
         return command;
+    }
+
+    private static void WriteErrors(JapanBackbone backbone, IEnumerable<ReplayResult> heldOut, string path)
+    {
+        var (lines, areas) = JapanErrorProfile.Compute(backbone, heldOut);
+        var table = new Table().Title("Where the squared error of the held-out days comes from").AddColumn("area")
+            .AddColumn(new TableColumn("share of SSE").RightAligned()).AddColumn(new TableColumn("R² in area").RightAligned())
+            .AddColumn(new TableColumn("correlation").RightAligned()).AddColumn(new TableColumn("direction").RightAligned())
+            .AddColumn("lines carrying most of it");
+        foreach (var a in areas)
+        {
+            var top = string.Join(", ", lines.Where(l => l.Area == a.Area).Take(3).Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Line} {100 * l.ShareOfError:F1} %")));
+            table.AddRow(a.Area, $"{100 * a.ShareOfError:F1} %", a.RSquared.ToString("F3", CultureInfo.InvariantCulture), a.Correlation.ToString("F3", CultureInfo.InvariantCulture),
+                $"{100 * a.DirectionShare:F1} %", Markup.Escape(top));
+        }
+
+        AnsiConsole.Write(table);
+        var sb = new StringBuilder("area,line,voltage_kv,samples,sse_share,bias_mw,observed_mean_mw,modelled_mean_mw,r2,correlation,direction_share\n");
+        foreach (var l in lines)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{l.Area},{Csv.Escape(l.Line)},{l.VoltageKv:0.###},{l.Samples},{l.ShareOfError:0.######},{l.BiasMw:0.#},{l.ObservedMeanMw:0.#},{l.ModelledMeanMw:0.#},{l.RSquared:0.####},{l.Correlation:0.####},{l.DirectionShare:0.####}\n");
+        }
+
+        File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
+        var top10 = lines.Take(10).Sum(l => l.ShareOfError);
+        var biasShare = lines.Sum(l => l.Samples * l.BiasMw * l.BiasMw) / Math.Max(1e-9, lines.Sum(l => l.SquaredError));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"the 10 worst lines carry {100 * top10:F1} % of the squared error; constant offsets (bias per line) {100 * biasShare:F1} %. wrote [green]{Markup.Escape(path)}[/]"));
     }
 
     private static Command Calibrate()
@@ -274,7 +351,6 @@ internal static class JapanCommands
             var buses = Enumerable.Range(0, net.Buses.Length).Where(b => IsSubstation(backbone.Buses[b])).ToList();
             var setup = sw.Elapsed;
             var times = gridProfile.Timestamps;
-            string Name(int branch) => branch < 0 ? string.Empty : Csv.Escape(backbone.Branches[branch].DisplayName);
             var path = parse.GetValue(output)!;
             using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
             {
@@ -282,22 +358,7 @@ internal static class JapanCommands
                 WattBit.Grid.Headroom.HeadroomRunner.Run(engine, buses, h =>
                 {
                     var meta = backbone.Buses[h.Bus];
-                    var tail = $",{Csv.Escape(meta.SubstationId)},{Csv.Escape(meta.Name)},{meta.Area.Code},";
-                    using var rows = new StringWriter(CultureInfo.InvariantCulture);
-                    WattBit.Grid.Headroom.HeadroomCsv.WriteRows(rows, net, times, h);
-                    var lines = rows.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                    for (var t = 0; t < lines.Length; t++)
-                    {
-                        var n1 = !double.IsNaN(h.N1Mw[t]);
-                        writer.Write(lines[t]);
-                        writer.Write(tail);
-                        writer.Write(Name(h.N0Branch[t]));
-                        writer.Write(',');
-                        writer.Write(n1 ? Name(h.N1Branch[t]) : string.Empty);
-                        writer.Write(',');
-                        writer.Write(n1 ? Name(h.N1Contingency[t]) : string.Empty);
-                        writer.Write('\n');
-                    }
+                    GridCommands.WriteNamedRows(writer, net, times, h, $",{Csv.Escape(meta.SubstationId)},{Csv.Escape(meta.Name)},{meta.Area.Code},");
                 });
             }
 

@@ -231,14 +231,17 @@ public static class JapanModelBuilder
             var r = Math.Round(x / (kv >= 400 ? 12 : 8), 7);
             for (var c = 1; c <= circuits; c++)
             {
-                branches.Add(new Branch(a.Index, b.Index, r, x, 0, rating, rating, rating, 0, 0, true));
-                branchMeta.Add(new JapanBranch(kind, area, name, c, kv, direction, lengthKm));
+                var meta = new JapanBranch(kind, area, name, c, kv, direction, lengthKm);
+                branches.Add(new Branch(a.Index, b.Index, r, x, 0, rating, rating, rating, 0, 0, true, 0, meta.DisplayName));
+                branchMeta.Add(meta);
             }
         }
 
+        var fitLines = new List<JapanAllocationFit.FitLine>();
         foreach (var l in kept)
         {
             var rating = Math.Round(Math.Max(JapanModelParameters.CircuitRatingMw(l.Kv), p.RatingMargin * l.PeakMw));
+            fitLines.Add(new JapanAllocationFit.FitLine(l.Area.Code, l.Name, [.. Enumerable.Range(branches.Count, p.CircuitsPerLine)], l.Direction));
             AddCircuits(l.From!, l.To!, l.Kv, Length(l.From!, l.To!), rating, JapanBranchKind.Line, l.Area, l.Name, l.Direction, p.CircuitsPerLine, 1);
         }
 
@@ -310,16 +313,21 @@ public static class JapanModelBuilder
 
         var topKv = used.GroupBy(s => s.Area).ToDictionary(g => g.Key, g => g.Max(s => s.Kv), StringComparer.Ordinal);
         var genBus = new List<(int Bus, JapanPlant Plant)>();
+        var candidates = new List<int[]>();
         foreach (var (area, plant) in plants.Values)
         {
             var key = JapanStationNames.Normalize(plant);
             var bus = ((string[])[key, key + "火力", key.EndsWith("火力", StringComparison.Ordinal) ? key[..^2] : key])
                 .Select(v => stations.GetValueOrDefault((area.Code, v))).FirstOrDefault(s => s is { Index: >= 0 });
+            int[] options = bus is null ? [] : [bus.Index];
             if (bus is null && sources.Gazetteer.TryFindPlant(area.Code, key, out var place))
             {
                 var large = peakByPlant.GetValueOrDefault((area.Code, plant)) >= p.LargePlantMw;
                 bus = used.Where(s => s.Area == area.Code && s.Kind == StationRefKind.Station && (!large || s.Kv >= topKv[area.Code]))
                     .MinBy(s => s.Point!.Value.DistanceKm(place.Point));
+                var prior = bus;
+                options = [.. ((IEnumerable<Station>)[bus!]).Concat(used.Where(s => s.Area == area.Code && s.Kind == StationRefKind.Station && s != prior)
+                    .OrderBy(s => s.Point!.Value.DistanceKm(place.Point)).ThenBy(s => s.Index).Take(Math.Max(0, p.PlantCandidates - 1))).Select(s => s.Index)];
             }
 
             if (bus is null)
@@ -329,6 +337,7 @@ public static class JapanModelBuilder
             }
 
             genBus.Add((bus.Index, new JapanPlant(area, plant)));
+            candidates.Add(options);
         }
 
         // Mean outputs, demands and tie flows over the calibration days: the base case of japan.m.
@@ -398,6 +407,23 @@ public static class JapanModelBuilder
                 var byCount = total > 0 ? counts[i] / total : 1.0 / members.Length;
                 shares[members[i].Index] = Math.Round((p.LoadUniformShare / members.Length) + ((1 - p.LoadUniformShare) * byCount), 8);
                 otherShares[members[i].Index] = Math.Round((p.OtherUniformShare / members.Length) + ((1 - p.OtherUniformShare) * byCount), 8);
+            }
+        }
+
+        // 6b. The allocation fit on the calibration days (decision 0104): shares and plant buses.
+        if (p.FitAllocation)
+        {
+            var fit = JapanAllocationFit.Fit(new JapanAllocationFit.FitInput(branches, used.Count, [.. used.Select(s => s.Area)], shares, otherShares,
+                [.. candidates], fitLines, calibration, plantIndex, links, p.AllocationRidge, p.FitIterations));
+            for (var i = 0; i < used.Count; i++)
+            {
+                shares[i] = Math.Round(fit.LoadShare[i], 8);
+                otherShares[i] = Math.Round(fit.OtherShare[i], 8);
+            }
+
+            for (var g = 0; g < genBus.Count; g++)
+            {
+                genBus[g] = (fit.PlantBus[g], genBus[g].Plant);
             }
         }
 

@@ -22,6 +22,12 @@ namespace WattBit.Grid.Japan;
 /// <param name="LargePlantMw">A plant whose largest output on the calibration days reaches this connects to the nearest
 /// bus of its area's top voltage class (large units feed the 500 kV grid directly); smaller ones to the nearest bus.</param>
 /// <param name="CalibrationDays">The OCCTO days the model may be fitted on; every other day is held out.</param>
+/// <param name="FitAllocation">Fit the buses' load and other-generation shares and each plant's bus (among
+/// <see cref="PlantCandidates"/> nearest) to the observed line flows of the calibration days (decision 0104).</param>
+/// <param name="PlantCandidates">Buses a plant not named by any line may feed in the fit: the prior one and the nearest
+/// others of its area.</param>
+/// <param name="AllocationRidge">The fit's pull towards the prior shares, relative to each share's own curvature.</param>
+/// <param name="FitIterations">Accelerated projected-gradient iterations of each of the fit's two solves.</param>
 public sealed record JapanModelParameters(
     double Reactance500,
     double Reactance275,
@@ -34,7 +40,11 @@ public sealed record JapanModelParameters(
     double OtherUniformShare,
     double EquivalentFactor,
     double LargePlantMw,
-    IReadOnlyList<DateOnly> CalibrationDays)
+    IReadOnlyList<DateOnly> CalibrationDays,
+    bool FitAllocation = false,
+    int PlantCandidates = 6,
+    double AllocationRidge = 0.01,
+    int FitIterations = 800)
 {
     /// <summary>The 25 OCCTO days of the shared data, in date order.</summary>
     public static IReadOnlyList<DateOnly> AllDays { get; } =
@@ -80,7 +90,8 @@ public sealed record JapanModelParameters(
         OtherUniformShare: 0.25,
         EquivalentFactor: 2,
         LargePlantMw: 1500,
-        CalibrationDays: DefaultCalibrationDays);
+        CalibrationDays: DefaultCalibrationDays,
+        FitAllocation: true);
 
     /// <summary>True when <paramref name="day"/> is a calibration day.</summary>
     public bool IsCalibration(DateOnly day) => CalibrationDays.Contains(day);

@@ -48,7 +48,13 @@ public static class JapanReplay
     public static ReplayResult Run(JapanBackbone model, OcctoDay day) => Run(model, new DcModel(model?.Network ?? throw new ArgumentNullException(nameof(model))), day);
 
     /// <summary>Replays a day on a model whose <see cref="DcModel"/> is already built.</summary>
-    public static ReplayResult Run(JapanBackbone model, DcModel dc, OcctoDay day)
+    /// <param name="model">The model.</param>
+    /// <param name="dc">Its DC model.</param>
+    /// <param name="day">The OCCTO day.</param>
+    /// <param name="freeTies">Null: each area's balance uses the day's observed tie flows (the AC ties then carry them
+    /// exactly). Given: the observed AC tie flows are not used; each AC island's generation outside the listed units is
+    /// split over its areas by these shares (fitted on calibration days), so the AC ties carry the model's own flows.</param>
+    public static ReplayResult Run(JapanBackbone model, DcModel dc, OcctoDay day, FreeTieShares? freeTies = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dc);
@@ -56,6 +62,11 @@ public static class JapanReplay
         var net = model.Network;
         var plantIndex = Enumerable.Range(0, model.Plants.Length).ToDictionary(g => (model.Plants[g].Area.Code, model.Plants[g].Plant), g => g);
         var inputs = AreaInputs(day, plantIndex, model.Plants.Length, model.Links);
+        if (freeTies is not null)
+        {
+            inputs = freeTies.Apply(inputs);
+        }
+
         var flows = new double[OcctoDay.Slots][];
         var p = new double[net.Buses.Length];
         for (var t = 0; t < OcctoDay.Slots; t++)
@@ -156,6 +167,24 @@ public static class JapanReplay
         var metrics = new ReplayMetrics(day.Day, day.Lines.Count, matched, n > 0 ? 1 - (sse / sst) : double.NaN,
             dirTotal > 0 ? (double)dirRight / dirTotal : double.NaN, tieAbs > 0 ? tieErr / tieAbs : double.NaN, acAbs > 0 ? acErr / acAbs : double.NaN);
         return new ReplayResult(metrics, rows);
+    }
+
+    /// <summary>The AC islands of a model: area code to the smallest area code of its island (areas joined by AC branches).</summary>
+    internal static Dictionary<string, string> Islands(JapanBackbone model)
+    {
+        var codes = model.Buses.Select(b => b.Area.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var parent = codes.ToDictionary(c => c, c => c, StringComparer.Ordinal);
+        string Find(string c) => parent[c] == c ? c : parent[c] = Find(parent[c]);
+        foreach (var br in model.Network.Branches.Where(b => b.InService))
+        {
+            var (a, b) = (Find(model.Buses[br.From].Area.Code), Find(model.Buses[br.To].Area.Code));
+            if (a != b)
+            {
+                parent[string.CompareOrdinal(a, b) < 0 ? b : a] = string.CompareOrdinal(a, b) < 0 ? a : b;
+            }
+        }
+
+        return codes.ToDictionary(c => c, Find, StringComparer.Ordinal);
     }
 
     /// <summary>The replay header of formats.md §8.</summary>
@@ -259,5 +288,84 @@ public static class JapanReplay
         }
 
         return new DayInputs(plantMw, demand, other, linkMw);
+    }
+}
+
+/// <summary>
+/// A replay without the observed AC tie flows (issue 20, decision 0105): each AC island's generation outside the listed
+/// units (its demand − its placed units + its links' net export) is split over the island's areas by the mean shares of
+/// the calibration days, per half-hour of day; nothing of the replayed day's ties enters the area balances, so the AC
+/// ties carry the model's own solution. Links (HVDC, converters) still follow their observed set-points: they are
+/// dispatched, not physics. Immutable.
+/// </summary>
+public sealed class FreeTieShares
+{
+    private readonly Dictionary<string, string> _island;
+    private readonly Dictionary<string, double[]> _share;
+
+    private FreeTieShares(Dictionary<string, string> island, Dictionary<string, double[]> share)
+    {
+        _island = island;
+        _share = share;
+    }
+
+    /// <summary>Each area's share of its island's other generation, per half-hour of day (1 for an area alone).</summary>
+    public IReadOnlyDictionary<string, double[]> Shares => _share;
+
+    /// <summary>Fits the shares on <paramref name="calibrationDays"/> (their observed ties are used here, and only here).</summary>
+    public static FreeTieShares Fit(JapanBackbone model, IEnumerable<OcctoDay> calibrationDays)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(calibrationDays);
+        var island = JapanReplay.Islands(model);
+        var plantIndex = Enumerable.Range(0, model.Plants.Length).ToDictionary(g => (model.Plants[g].Area.Code, model.Plants[g].Plant), g => g);
+        var sum = island.Keys.ToDictionary(c => c, _ => new double[OcctoDay.Slots], StringComparer.Ordinal);
+        foreach (var day in calibrationDays)
+        {
+            var inputs = JapanReplay.AreaInputs(day, plantIndex, model.Plants.Length, model.Links);
+            for (var t = 0; t < OcctoDay.Slots; t++)
+            {
+                if (island.Keys.All(c => double.IsFinite(inputs.OtherMw[t].GetValueOrDefault(c, double.NaN))))
+                {
+                    foreach (var c in island.Keys)
+                    {
+                        sum[c][t] += inputs.OtherMw[t][c];
+                    }
+                }
+            }
+        }
+
+        var share = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var c in island.Keys)
+        {
+            var members = island.Keys.Where(x => island[x] == island[c]).ToArray();
+            share[c] = new double[OcctoDay.Slots];
+            for (var t = 0; t < OcctoDay.Slots; t++)
+            {
+                var total = members.Sum(m => sum[m][t]);
+                share[c][t] = members.Length == 1 ? 1 : Math.Abs(total) > 1e-9 ? sum[c][t] / total : 1.0 / members.Length;
+            }
+        }
+
+        return new FreeTieShares(island, share);
+    }
+
+    /// <summary>Replaces each area's other generation by its share of its island's.</summary>
+    internal JapanReplay.DayInputs Apply(JapanReplay.DayInputs inputs)
+    {
+        var other = new Dictionary<string, double>[OcctoDay.Slots];
+        for (var t = 0; t < OcctoDay.Slots; t++)
+        {
+            // The island's other generation does not depend on its AC ties: they cancel inside the island.
+            var total = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (code, root) in _island)
+            {
+                total[root] = total.GetValueOrDefault(root) + inputs.OtherMw[t].GetValueOrDefault(code, double.NaN);
+            }
+
+            other[t] = _island.ToDictionary(x => x.Key, x => _share[x.Key][t] * total[x.Value], StringComparer.Ordinal);
+        }
+
+        return inputs with { OtherMw = other };
     }
 }

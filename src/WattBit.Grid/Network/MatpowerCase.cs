@@ -44,6 +44,17 @@ public static class MatpowerCase
             }
         }
 
+        string[]? branchNames = null;
+        if (fields.TryGetValue("branch_name", out var branchNameValue))
+        {
+            branchNames = branchNameValue.Strings ?? throw new InputFormatException(source, branchNameValue.Line, branchNameValue.Column, "branch_name must be a cell array of strings like {'a'; 'b'}.");
+            if (branchNames.Length != brM.Rows.Count)
+            {
+                throw new InputFormatException(source, branchNameValue.Line, branchNameValue.Column,
+                    $"branch_name has {branchNames.Length} names but the branch table has {brM.Rows.Count} rows.");
+            }
+        }
+
         var buses = new List<Bus>(busM.Rows.Count);
         var index = new Dictionary<int, int>();
         var hasRef = false;
@@ -97,7 +108,8 @@ public static class MatpowerCase
                 throw Error(source, r, 1, $"branch {branches.Count + 1} connects bus {buses[f].Number} to itself.");
             }
 
-            branches.Add(new Branch(f, t, r.Values[2], x, r.Values[4], r.Values[5], r.Values[6], r.Values[7], r.Values[8], r.Values[9], on, r.Line));
+            branches.Add(new Branch(f, t, r.Values[2], x, r.Values[4], r.Values[5], r.Values[6], r.Values[7], r.Values[8], r.Values[9], on, r.Line,
+                branchNames?[branches.Count]));
         }
 
         return new PowerNetwork(source, baseMva, buses, gens, branches);

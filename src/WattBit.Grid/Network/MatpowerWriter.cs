@@ -65,6 +65,17 @@ public static class MatpowerWriter
             sb.Append("};\n");
         }
 
+        if (network.Branches.Any(b => b.Name is not null))
+        {
+            sb.Append("\n%% branch names (not a MATPOWER field; MATPOWER keeps and ignores it)\nmpc.branch_name = {\n");
+            foreach (var b in network.Branches)
+            {
+                sb.Append("\t'").Append((b.Name ?? string.Empty).Replace("'", "''", StringComparison.Ordinal)).Append("';\n");
+            }
+
+            sb.Append("};\n");
+        }
+
         return sb.ToString();
     }
 

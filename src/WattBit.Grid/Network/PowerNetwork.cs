@@ -55,8 +55,10 @@ public sealed record Generator(int BusIndex, double Pg, bool InService, double P
 /// <param name="ShiftDegrees">Phase shift angle, degrees (positive = delay).</param>
 /// <param name="InService">False when the status is 0 or an end is an isolated bus.</param>
 /// <param name="Line">1-based line of the row in the file.</param>
+/// <param name="Name">The branch name from the optional <c>branch_name</c> cell array (e.g. the Japan backbone's OCCTO line
+/// and circuit), or null.</param>
 public sealed record Branch(int From, int To, double R, double X, double B, double RateA, double RateB, double RateC,
-    double Ratio, double ShiftDegrees, bool InService, int Line = 0)
+    double Ratio, double ShiftDegrees, bool InService, int Line = 0, string? Name = null)
 {
     /// <summary>The effective tap: <see cref="Ratio"/>, or 1 where it is 0.</summary>
     public double Tap => Ratio == 0 ? 1 : Ratio;

@@ -78,6 +78,26 @@ public sealed class JapanReplayTests
     }
 
     [Fact]
+    public void ErrorProfile_SplitsTheSquaredErrorByLineAndArea()
+    {
+        // Modelled 150, -150, 0 (hand solution above) against observed 140, -160, 30: errors 10, 10, -30 every slot.
+        var day = OcctoDay.Parse(Encoding.UTF8.GetBytes(Day(string.Join(',', Line("AB線", "A → B", 140), Line("AC線", "C → A", -160), Line("BC線", "B → C", 30)))), "day.json");
+        var model = Triangle();
+        var (lines, areas) = JapanErrorProfile.Compute(model, [JapanReplay.Run(model, day)]);
+        Assert.Equal(["BC線", "AB線", "AC線"], lines.Select(l => l.Line));
+        Assert.Equal(900.0 / 1100, lines[0].ShareOfError, 12);
+        Assert.Equal(100.0 / 1100, lines[1].ShareOfError, 12);
+        Assert.Equal(-30, lines[0].BiasMw, 9);
+        Assert.Equal(48, lines[0].Samples);
+        var area = Assert.Single(areas);
+        Assert.Equal("TK", area.Area);
+        Assert.Equal(1, area.ShareOfError, 12);
+        Assert.Equal(48 * 1100.0, area.SquaredError, 6);
+        // Direction: |observed| > 100 MW on AB and AC only, both right.
+        Assert.Equal(1, area.DirectionShare);
+    }
+
+    [Fact]
     public void Replay_WritesFormats8Columns()
     {
         var day = OcctoDay.Parse(Encoding.UTF8.GetBytes(Day(Line("AB線", "A → B", 140))), "day.json");
