@@ -60,6 +60,16 @@ public sealed class CommandGroupsEndToEndTests : IDisposable
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Contains("北海道", r.Out, StringComparison.Ordinal);
         Assert.Contains("rate 1/2", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Nearest substation (headroom layer japan-backbone, synthetic): HKD:苫小牧", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SiteCheck_FartherThanMaxKmFromTheLayer_FailsNamingTheNearestSubstation()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "site", "check", "--lat", "42.63", "--lon", "141.6", "--mw", "1.9", "--max-km", "1");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("HKD:苫小牧", r.Error, StringComparison.Ordinal);
+        Assert.Contains("--max-km", r.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ namespace WattBit.Dashboard.Tests;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    /// <summary>The backbone substations of the test server's headroom layer (Hokkaido, Tohoku, Tokyo, Kyushu).</summary>
+    public static readonly string[] LayerSubstations = ["HKD:苫小牧", "HKD:函館", "TH:宮城", "TK:上尾", "TK:上野", "KY:西九州"];
+
     public static readonly (string Id, string Key, string Role, string? Area, string? Operator)[] Keys =
     [
         ("tso-tk", "key-tso-tk-0123456789", "grid-operator", "TK", null),
@@ -64,6 +67,15 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["WattBit__Store"] = Path.Combine(folder, "wattbit.db");
         start.Environment["WattBit__Journal"] = Path.Combine(folder, "journal.jsonl");
         start.Environment["WattBit__SitingStudies"] = Path.Combine(Testing.SharedData.RepoRoot, "samples", "siting");
+
+        // A small headroom layer (one day of a few backbone substations, a second to compute) for the welcome-zone map and
+        // the siting studies, instead of the whole backbone for a week.
+        start.Environment["WattBit__HeadroomLayer__Days"] = "1";
+        for (var i = 0; i < LayerSubstations.Length; i++)
+        {
+            start.Environment[$"WattBit__HeadroomLayer__Substations__{i}"] = LayerSubstations[i];
+        }
+
         start.Environment["Logging__LogLevel__Default"] = "Information";
         for (var i = 0; i < Keys.Length; i++)
         {

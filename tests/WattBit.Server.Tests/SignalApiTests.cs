@@ -100,14 +100,15 @@ public sealed class SignalApiTests(TestServer server)
         var start = new DateTimeOffset(2025, 8, 1, 0, 0, 0, TimeSpan.FromHours(9));
         var values = Enumerable.Range(0, 48).Select(i => (double)((i < 24 ? 100 : 50) + (i % 24))).ToArray();
         var tk = server.Client("tso-tk");
-        await (await tk.PutJsonAsync("/api/areas/TK/nodes/bus-7/headroom", new { start, stepMinutes = 60, values })).OkJsonAsync();
-        await (await server.Client("tso-kn").PutJsonAsync("/api/areas/TK/nodes/bus-7/headroom", new { start, stepMinutes = 60, values })).ProblemAsync(403);
+        var node = TestServer.UploadNodeOf("TK:上野"); // a substation of the test server's headroom layer
+        await (await tk.PutJsonAsync($"/api/areas/TK/nodes/{node}/headroom", new { start, stepMinutes = 60, values })).OkJsonAsync();
+        await (await server.Client("tso-kn").PutJsonAsync($"/api/areas/TK/nodes/{node}/headroom", new { start, stepMinutes = 60, values })).ProblemAsync(403);
 
-        var series = await (await server.Client().GetAsync("/api/areas/TK/nodes/bus-7/headroom")).OkJsonAsync();
+        var series = await (await server.Client().GetAsync($"/api/areas/TK/nodes/{node}/headroom")).OkJsonAsync();
         Assert.Equal(values, series.GetProperty("values").EnumerateArray().Select(e => e.GetDouble()));
         Assert.Equal(60, series.GetProperty("stepMinutes").GetInt32());
 
-        var profile = await (await server.Client().GetAsync("/api/areas/TK/nodes/bus-7/provisional-profile")).OkJsonAsync();
+        var profile = await (await server.Client().GetAsync($"/api/areas/TK/nodes/{node}/provisional-profile")).OkJsonAsync();
         Assert.Equal(Enumerable.Range(0, 24).Select(h => 50.0 + h), profile.GetProperty("hourlyMw").EnumerateArray().Select(e => e.GetDouble()));
         await (await server.Client().GetAsync("/api/areas/TK/nodes/bus-unknown/headroom")).ProblemAsync(404);
     }

@@ -88,15 +88,15 @@ public sealed class SitePowerTests(TestServer server)
     public async Task Power_FlexibleConnection_IsTheNodesPublishedHeadroom_NullWhereNoneIsPublished()
     {
         var alpha = server.Client("dc-alpha");
-        await (await alpha.PutJsonAsync("/api/sites/p-flex", new { area = "TK", itCapacityMw = 5.0, grid = new { kind = "flexible", node = "p-flex-node" } }))
+        await (await alpha.PutJsonAsync("/api/sites/p-flex", new { area = "TK", itCapacityMw = 5.0, grid = new { kind = "flexible", node = TestServer.UploadNodeOf("TK:上尾") } }))
             .OkJsonAsync(201);
         var url = "/api/sites/p-flex/power?from=2025-11-12T00:00:00Z&to=2025-11-12T03:00:00Z";
         Assert.All(Limits(await (await alpha.GetAsync(url)).OkJsonAsync()), v => Assert.Null(v));
 
         // Hourly headroom from 00:00 with a gap at 01:00; 20-min values inside 02:00-03:00 give the least per step.
-        await (await server.Client("tso-tk").PutJsonAsync("/api/areas/TK/nodes/p-flex-node/headroom",
+        await (await server.Client("tso-tk").PutJsonAsync($"/api/areas/TK/nodes/{TestServer.UploadNodeOf("TK:上尾")}/headroom",
             new { start = "2025-11-12T00:00:00Z", stepMinutes = 60, values = new double?[] { 40, null } })).OkJsonAsync();
-        await (await server.Client("tso-tk").PutJsonAsync("/api/areas/TK/nodes/p-flex-node/headroom",
+        await (await server.Client("tso-tk").PutJsonAsync($"/api/areas/TK/nodes/{TestServer.UploadNodeOf("TK:上尾")}/headroom",
             new { start = "2025-11-12T02:00:00Z", stepMinutes = 60, values = new double?[] { 30 } })).OkJsonAsync();
         Assert.Equal([40.0, 40, null, null, 30, 30], Limits(await (await alpha.GetAsync(url)).OkJsonAsync()));
     }

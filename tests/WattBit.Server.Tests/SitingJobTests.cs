@@ -43,6 +43,16 @@ public sealed class SitingJobTests(TestServer server)
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(48, lines.Length);
+
+        // The ranking reads the server's own headroom layer: Saitama is served by TK:上尾 (the only substation of the
+        // test layer inside it), with the firm headroom the welcome zones give for the study's 300 MW.
+        var header = lines[0].Split(',');
+        var saitama = lines.Skip(1).Select(l => l.Split(',')).Single(f => f[Array.IndexOf(header, "id")] == "11");
+        Assert.Equal("TK:上尾", saitama[Array.IndexOf(header, "substation")]);
+        var zones = await (await planner.GetAsync("/api/grid/welcome-zones?mw=300")).OkJsonAsync();
+        var ageo = zones.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("properties").GetProperty("id").GetString() == "TK:上尾").GetProperty("properties");
+        Assert.Equal(ageo.GetProperty("firm_mw").GetDouble(), double.Parse(saitama[Array.IndexOf(header, "firm_mw")], System.Globalization.CultureInfo.InvariantCulture), 1);
+        Assert.Equal(ageo.GetProperty("zone").GetString(), saitama[Array.IndexOf(header, "welcome_zone")]);
         var geo = await (await planner.GetAsync($"/api/siting/rankings/{id}/report?format=geojson")).OkJsonAsync();
         Assert.Equal("FeatureCollection", geo.GetProperty("type").GetString());
 

@@ -49,6 +49,10 @@ public sealed class TestServer : IAsyncLifetime
 
     public string Folder { get; }
 
+    /// <summary>The node a grid operator publishes a backbone substation's headroom under: its bus number.</summary>
+    public static string UploadNodeOf(string substationId) =>
+        WattBit.Grid.Japan.JapanBackbone.LoadDefault().Buses.Single(b => b.SubstationId == substationId).Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public FakeTimeProvider Time { get; } = new(Now);
 
     public Uri BaseAddress { get; private set; } = null!;

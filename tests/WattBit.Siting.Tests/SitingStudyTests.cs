@@ -164,7 +164,7 @@ public sealed class SitingStudyTests
     public void SampleCluster_All47Prefectures_RankedWithRealData()
     {
         var config = SitingConfigReader.ReadFile(Path.Combine(SharedData.RepoRoot, "samples", "siting", "cluster-300mw.yaml"));
-        var r = SitingStudy.Run(config);
+        var r = SitingStudy.Run(config, grid: TestLayers.Osm);
         Assert.Equal(47, r.Candidates.Count);
         Assert.True(r.Ranked.Count() >= 5);
         // The seismic constraint (max 0.9) removes Tokyo, Kanagawa, Saitama, Chiba and the Nankai core.
@@ -188,15 +188,15 @@ public sealed class SitingStudyTests
     public void Study_SameSeed_IsDeterministic()
     {
         var path = Path.Combine(SharedData.RepoRoot, "samples", "siting", "fleet-1.9mw.yaml");
-        var a = RankingWriter.Csv(SitingStudy.Run(SitingConfigReader.ReadFile(path)));
-        var b = RankingWriter.Csv(SitingStudy.Run(SitingConfigReader.ReadFile(path)));
+        var a = RankingWriter.Csv(SitingStudy.Run(SitingConfigReader.ReadFile(path), grid: TestLayers.Osm));
+        var b = RankingWriter.Csv(SitingStudy.Run(SitingConfigReader.ReadFile(path), grid: TestLayers.Osm));
         Assert.Equal(a, b);
     }
 
     [Fact]
     public void UserSitesSample_WithPolygonAndLandLayer_Runs()
     {
-        var r = SitingStudy.Run(SitingConfigReader.ReadFile(Path.Combine(SharedData.RepoRoot, "samples", "siting", "my-sites.yaml")));
+        var r = SitingStudy.Run(SitingConfigReader.ReadFile(Path.Combine(SharedData.RepoRoot, "samples", "siting", "my-sites.yaml")), grid: TestLayers.Osm);
         Assert.Equal(5, r.Candidates.Count);
         var matsue = r.Candidates.Single(c => c.Candidate.Id == "matsue");
         Assert.Equal("Shimane", matsue.Candidate.Prefecture.NameEn);

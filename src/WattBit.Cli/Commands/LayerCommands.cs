@@ -85,28 +85,45 @@ internal static class LayerCommands
             return (ModelHeadroomLayer.Compute(net, ModelHeadroomLayer.BusNodes(net), p, caseFile.Name, synthetic: false, profileFile.Name), p);
         }
 
+        DateTimeOffset? from = null;
+        if (fromText is not null)
+        {
+            from = Iso8601.TryParse(fromText, out var t, out var reason) ? t : throw new CliException($"--from: {reason}.");
+        }
+
+        return JapanLayerOf(fy, seed, from, days, "--from/--days");
+    }
+
+    /// <summary>
+    /// The default headroom layer every CLI face composes: the Japan backbone driven by the reference year FY<paramref name="fy"/>'s
+    /// demand of the modelled areas over [<paramref name="from"/> (default 1 April 00:00 JST), +<paramref name="days"/>).
+    /// </summary>
+    /// <param name="fy">Fiscal year (2000-2100).</param>
+    /// <param name="seed">Seed of the reference year.</param>
+    /// <param name="from">First hour, or null for the fiscal year's start.</param>
+    /// <param name="days">Days (1-366).</param>
+    /// <param name="what">The option or field named in errors.</param>
+    /// <param name="substationIds">Only these substations (default all).</param>
+    internal static (ModelHeadroomLayer Layer, GridProfile Profile) JapanLayerOf(int fy, int seed, DateTimeOffset? from, int days, string what,
+        IReadOnlyCollection<string>? substationIds = null)
+    {
         if (fy is < 2000 or > 2100)
         {
             throw new CliException($"--fy must be 2000-2100 (got {fy}).");
         }
 
         var year = ReferenceYear.Generate(fy, seed);
-        var start = year.Window.Start;
-        if (fromText is not null && !Iso8601.TryParse(fromText, out start, out var reason))
-        {
-            throw new CliException($"--from: {reason}.");
-        }
-
+        var start = from ?? year.Window.Start;
         var window = TimeWindow.FromDuration(start, TimeSpan.FromDays(days));
         if (!year.Window.Contains(window))
         {
-            throw new CliException($"--from/--days: {window} is outside the reference year FY{fy} {year.Window}.");
+            throw new CliException($"{what}: {window} is outside the reference year FY{fy} {year.Window}.");
         }
 
         var model = JapanBackbone.LoadDefault();
         var demand = year.TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
         var label = $"reference year FY{fy} (seed {seed}), demand of the modelled areas";
-        return (JapanLayer.Compute(model, demand, label), JapanLayer.Profile(model, demand));
+        return (JapanLayer.Compute(model, demand, label, substationIds), JapanLayer.Profile(model, demand));
     }
 
     private static (double P50, double P99) Lookup(IHeadroomLayer layer)

@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Text;
 using Spectre.Console;
 using WattBit.Data.Reference;
+using WattBit.Headroom;
 using WattBit.Signals;
 using WattBit.Siting.Connection;
 using WattBit.Siting.Geo;
 using WattBit.Siting.Layers;
 using WattBit.Siting.Ranking;
 using WattBit.Sites;
+using WattBit.Time;
 using WattBit.Units;
 
 namespace WattBit.Cli.Commands;
@@ -63,14 +65,22 @@ internal static class SiteCommands
                 };
             }
 
-            result = SitingStudy.Run(config, new Progress<string>(stage => ctx.Status($"Ranking: {stage}")), supplied);
+            IHeadroomLayer? grid = null;
+            if (config.NeedsGridLayer)
+            {
+                var g = config.GridLayer;
+                ctx.Status($"Computing the headroom layer: Japan backbone, FY{g.FiscalYear} (seed {g.Seed}), {g.Days} days");
+                grid = LayerCommands.JapanLayerOf(g.FiscalYear, g.Seed, g.From, g.Days, $"{config.Source}: grid_layer").Layer;
+            }
+
+            result = SitingStudy.Run(config, new Progress<string>(stage => ctx.Status($"Ranking: {stage}")), supplied, grid);
         });
         var r = result!;
         var ranked = r.Ranked.ToList();
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/]: {r.Candidates.Count} candidates, {ranked.Count} ranked, {r.Candidates.Count - ranked.Count} excluded " +
                                $"(power screen: {config.ScreenBasis.ToString().ToLowerInvariant()} headroom >= {config.EffectiveScreenMinMw:0.##} MW).");
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var h in new[] { "rank", "candidate", "area", "score", $"rank range ({config.Sensitivity.Samples} draws, ±{config.Sensitivity.Spread:0%})", $"in top {config.Sensitivity.TopN}", "headroom now/pot. MW", "DC subsidy" })
+        foreach (var h in new[] { "rank", "candidate", "area", "score", $"rank range ({config.Sensitivity.Samples} draws, ±{config.Sensitivity.Spread:0%})", $"in top {config.Sensitivity.TopN}", "headroom now/pot. MW", "substation (limiting line)", "DC subsidy" })
         {
             table.AddColumn(new TableColumn(h));
         }
@@ -81,6 +91,7 @@ internal static class SiteCommands
             var share = c.Range is { } s ? s.TopShare.ToString("0%", CultureInfo.InvariantCulture) : "";
             table.AddRow(c.Rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(Name(c)), c.Candidate.Area.Code,
                 c.Score.ToString("0.000", CultureInfo.InvariantCulture), range, share, $"{c.HeadroomNowMw:0} / {c.HeadroomPotentialMw:0}",
+                c.Power is { } p ? Markup.Escape($"{p.Substation.Name} {p.DistanceKm:0} km ({p.Offer.LimitingLine ?? "none"})") : "",
                 c.Raw[(int)Criterion.Subsidy] switch { 0.5 => "1/2", 0 => "0", var x => x.ToString("0.##", CultureInfo.InvariantCulture) });
         }
 
@@ -152,6 +163,9 @@ internal static class SiteCommands
         var map = new Option<FileInfo?>("--prefectures") { Description = "Prefecture boundaries (TopoJSON with JIS 'id'); default: ../shared/data/japan/geo/japan.topojson when found, else the nearest capital." };
         var areas = new Option<FileInfo?>("--areas") { Description = "TSO area boundaries (GeoJSON with zoneName JP-XX); default: ../shared/data/japan/geo/areas.geojson when found." };
         var threshold = new Option<double>("--threshold-mw") { Description = "Size from which the extra-high-voltage process applies, MW.", DefaultValueFactory = _ => ConnectionAssumptions.Default.ThresholdMw };
+        var gridFy = new Option<int>("--fy") { Description = "Fiscal year of the reference year that drives the headroom layer at the nearest substation.", DefaultValueFactory = _ => 2025 };
+        var gridDays = new Option<int>("--grid-days") { Description = "Days of the headroom layer (from 1 April 00:00 JST) the nearest substation's offer is computed over (1-366).", DefaultValueFactory = _ => 7 };
+        var maxKm = new Option<double>("--max-km") { Description = "The farthest the site may be from a substation of the headroom layer, km.", DefaultValueFactory = _ => 30 };
         var unit = new Option<double>("--unit-mw") { Description = "Size of each small DC when splitting, MW (below the threshold).", DefaultValueFactory = _ => ConnectionAssumptions.Default.UnitMw };
         var smallLead = new Option<string?>("--small-lead-months") { Description = "Lead time below the threshold as low,central,high months (default 11,15,19: 'ten-odd months')." };
         var smallCost = new Option<string?>("--small-cost-myen") { Description = "Connection cost below the threshold as low,central,high million JPY (default 20,40,90: 'tens of millions')." };
@@ -159,7 +173,7 @@ internal static class SiteCommands
         var largeCost = new Option<string?>("--large-cost-myen") { Description = "Connection cost at or above the threshold, million JPY (default 200,400,900: 'hundreds of millions')." };
         var command = new Command("check", "Check a proposed DC at a point: area, subsidy eligibility and rate, connection options (and whether splitting connects sooner), nearest landing/IX, area signals.")
         {
-            lat, lon, mw, kind, flexible, n1, map, areas, threshold, unit, smallLead, smallCost, largeLead, largeCost,
+            lat, lon, mw, kind, flexible, n1, map, areas, threshold, unit, smallLead, smallCost, largeLead, largeCost, gridFy, gridDays, maxKm,
         };
         command.SetAction(parse =>
         {
@@ -172,7 +186,7 @@ internal static class SiteCommands
                 Range("--large-cost-myen", parse.GetValue(largeCost), d.LargeCostMillionYen),
                 parse.GetValue(unit));
             return Check(parse.GetValue(lat), parse.GetValue(lon), parse.GetValue(mw), parse.GetValue(kind)!, parse.GetValue(flexible), parse.GetValue(n1),
-                parse.GetValue(map), parse.GetValue(areas), assumptions);
+                parse.GetValue(map), parse.GetValue(areas), assumptions, (parse.GetValue(gridFy), parse.GetValue(gridDays), parse.GetValue(maxKm)));
         });
         return command;
     }
@@ -199,8 +213,19 @@ internal static class SiteCommands
             : throw new CliException($"{option}: expected low,central,high with low <= central <= high (got '{text}').");
     }
 
-    private static int Check(double lat, double lon, double mw, string kindText, double? flexible, double? n1, FileInfo? map, FileInfo? areas, ConnectionAssumptions assumptions)
+    private static int Check(double lat, double lon, double mw, string kindText, double? flexible, double? n1, FileInfo? map, FileInfo? areas, ConnectionAssumptions assumptions,
+        (int Fy, int Days, double MaxKm) grid)
     {
+        if (grid.Days is < 1 or > 366)
+        {
+            throw new CliException($"--grid-days must be 1-366 (got {grid.Days}).");
+        }
+
+        if (!(grid.MaxKm > 0))
+        {
+            throw new CliException($"--max-km must be positive (got {grid.MaxKm}).");
+        }
+
         if (!(mw > 0))
         {
             throw new CliException($"--mw must be positive (got {mw}).");
@@ -230,6 +255,30 @@ internal static class SiteCommands
             throw new CliException($"--lat/--lon: {ex.Message.Split(" (Parameter", 2)[0]}");
         }
 
+        // The nearest substation of the headroom layer (the Japan backbone) and what it offers, computed for that substation only.
+        var cable = kind is FacilityKind.DomesticCable or FacilityKind.InternationalCableBranch;
+        NodeOffer? offer = null;
+        double offerKm = double.NaN;
+        HeadroomLayerInfo? offerInfo = null;
+        if (!cable)
+        {
+            var model = WattBit.Grid.Japan.JapanBackbone.LoadDefault();
+            (Substation Substation, double Km) near;
+            try
+            {
+                near = HeadroomLayers.Nearest(WattBit.Grid.Layer.JapanLayer.Nodes(model).Select(n => n.Substation), point, grid.MaxKm, WattBit.Grid.Layer.JapanLayer.ModelName);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException($"--lat/--lon: {ex.Message.Split(" (Parameter", 2)[0]} Raise --max-km to accept it.");
+            }
+
+            var layer = LayerCommands.JapanLayerOf(grid.Fy, 1, null, grid.Days, "--fy/--grid-days", [near.Substation.Id]).Layer;
+            (offer, offerKm, offerInfo) = (layer.Offer(near.Substation.Id, mw), near.Km, layer.Info);
+            flexible ??= double.IsNaN(offer.FirmMw) ? null : offer.FirmMw;
+            n1 ??= double.IsNaN(offer.CurtailableExtraMw) ? null : offer.CurtailableExtraMw;
+        }
+
         var geo = SharedGeo();
         var prefectureMap = map?.FullName ?? geo?.Prefectures;
         var areaMap = areas?.FullName ?? geo?.Areas;
@@ -237,7 +286,6 @@ internal static class SiteCommands
         var report = SiteCheck.Run(point, Power.FromMegawatts(mw), kind, locator, assumptions,
             flexible is { } f ? Power.FromMegawatts(f) : null, n1 is { } m ? Power.FromMegawatts(m) : null);
         var where = report.Location;
-        var cable = kind is FacilityKind.DomesticCable or FacilityKind.InternationalCableBranch;
         AnsiConsole.MarkupLine(cable
             ? $"[bold]{Markup.Escape(KindName(kind))} at {Markup.Escape(point.ToString())}[/]"
             : $"[bold]{mw:0.###} MW {Markup.Escape(KindName(kind))} at {Markup.Escape(point.ToString())}[/]");
@@ -266,13 +314,16 @@ internal static class SiteCommands
         var (ix, ixKm) = report.NearestIx;
         AnsiConsole.MarkupLine($"  Nearest cable landing: {Markup.Escape(landing.Name)} {landingKm:0} km ({Markup.Escape(landing.Detail)})");
         AnsiConsole.MarkupLine($"  Nearest IX:            {Markup.Escape(ix.Name)} {ixKm:0} km ({Markup.Escape(ix.Detail)})");
-        if (geo?.Substations is { } subs)
+        if (offer is { } nodeOffer && offerInfo is { } info)
         {
-            var proxy = new SubstationPowerProxy(Siting.Candidates.CandidateSources.Substations(subs, JapanLocator.Coarse));
-            if (proxy.Nearest(point) is { } near)
-            {
-                AnsiConsole.MarkupLine($"  Nearest substation >= 275 kV: {Markup.Escape(near.Substation.Name)} ({near.Substation.VoltageKv:0} kV) {near.Km:0.#} km");
-            }
+            var o = nodeOffer;
+            var s0 = o.Substation;
+            AnsiConsole.MarkupLine($"  Nearest substation (headroom layer {Markup.Escape(info.Model)}{(info.Synthetic ? ", synthetic" : "")}): [bold]{Markup.Escape(s0.Id)}[/] {Markup.Escape(s0.Name)} ({s0.VoltageKv:0} kV) {offerKm:0.#} km");
+            AnsiConsole.MarkupLine(o.Zone == WelcomeZone.Missing
+                ? "    no headroom data in the layer's hours"
+                : $"    over {o.Hours} h from {Markup.Escape(TimeWindow.Format(info.First))}: firm {o.FirmMw:0.#} MW (least N-1), ③ extra {o.CurtailableExtraMw:0.#} MW, {o.HoursWithRoom}/{o.Hours} h with room for {mw:0.#} MW, " +
+                  $"welcome zone [bold]{WelcomeZoneRule.Name(o.Zone)}[/], limiting line {Markup.Escape(o.LimitingLine ?? "none")}");
+            AnsiConsole.MarkupLine("    [grey]the connection options above use firm as flexible (②) and the ③ extra as N-1 headroom unless --flexible-mw / --n1-mw are given[/]");
         }
 
         var signals = new Table().Border(TableBorder.Simple).Title("Area and location signals");
@@ -312,7 +363,7 @@ internal static class SiteCommands
     };
 
     /// <summary>The shared geo files (../shared/data/japan/geo beside the repository, or under WATTBIT_SHARED_DATA), when present.</summary>
-    private static (string? Prefectures, string? Areas, string? Substations)? SharedGeo()
+    private static (string? Prefectures, string? Areas)? SharedGeo()
     {
         var roots = new List<string>();
         var env = Environment.GetEnvironmentVariable("WATTBIT_SHARED_DATA");
@@ -337,7 +388,7 @@ internal static class SiteCommands
             if (File.Exists(p))
             {
                 string? Opt(string name) => File.Exists(Path.Combine(geo, name)) ? Path.GetFullPath(Path.Combine(geo, name)) : null;
-                return (Path.GetFullPath(p), Opt("areas.geojson"), Opt("subs_275kv.geojson"));
+                return (Path.GetFullPath(p), Opt("areas.geojson"));
             }
         }
 

@@ -74,9 +74,24 @@ public static class HeadroomLayers
     public static (Substation Substation, double Km) Nearest(this IHeadroomLayer layer, GeoPoint point, double maxKm)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        return Nearest(layer.Substations, point, maxKm, layer.Info.Model);
+    }
+
+    /// <summary>
+    /// The nearest of <paramref name="substations"/> with coordinates to <paramref name="point"/> and its distance, km
+    /// (for a host that knows a model's substations before computing its layer).
+    /// </summary>
+    /// <param name="substations">The substations.</param>
+    /// <param name="point">The site.</param>
+    /// <param name="maxKm">The farthest a site may be from its substation, km.</param>
+    /// <param name="model">The model's name, for the message.</param>
+    /// <exception cref="ArgumentException">No substation with coordinates lies within <paramref name="maxKm"/> (the message names the nearest and its distance).</exception>
+    public static (Substation Substation, double Km) Nearest(IEnumerable<Substation> substations, GeoPoint point, double maxKm, string model)
+    {
+        ArgumentNullException.ThrowIfNull(substations);
         Substation? best = null;
         var bestKm = double.PositiveInfinity;
-        foreach (var s in layer.Substations)
+        foreach (var s in substations)
         {
             if (s.Location is { } p)
             {
@@ -90,8 +105,8 @@ public static class HeadroomLayers
 
         return best is null || bestKm > maxKm
             ? throw new ArgumentException(best is null
-                ? $"no substation of the headroom layer ({layer.Info.Model}) has coordinates."
-                : $"no substation of the headroom layer ({layer.Info.Model}) lies within {maxKm:0.#} km of {point} (nearest: {best.Name}, {bestKm:0.#} km).", nameof(point))
+                ? $"no substation of the headroom layer ({model}) has coordinates."
+                : $"no substation of the headroom layer ({model}) lies within {maxKm:0.#} km of {point} (nearest: {best.Id} {best.Name}, {bestKm:0.#} km).", nameof(point))
             : (best, bestKm);
     }
 }

@@ -22,12 +22,17 @@ internal static class HeadroomLayerEndpoints
             .WithSummary("GeoJSON of the welcome zones (ウェルカムゾーン) for a connection of `mw` MW (default 50): firm / dynamic / curtailable (③) / constrained per substation.");
     }
 
-    private static async Task<IResult> SubstationsAsync(HeadroomLayerHost host, CancellationToken ct)
+    private static async Task<IResult> SubstationsAsync(HeadroomLayerHost host, IWattBitStore store, CancellationToken ct)
     {
-        var layer = await host.LayerAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(new SubstationsResponse(layer.Info.Model, layer.Info.Synthetic, layer.Info.Profile, layer.Info.First, layer.Info.End,
-            [.. layer.Substations.Select(s => new SubstationDto(s.Id, s.Name, s.Area?.Code, double.IsNaN(s.VoltageKv) ? null : s.VoltageKv,
-                s.Location?.Latitude, s.Location?.Longitude))]));
+        var layer = await host.EffectiveLayerAsync(store, ct).ConfigureAwait(false);
+        var rows = new List<SubstationDto>(layer.Substations.Count);
+        foreach (var s in layer.Substations)
+        {
+            rows.Add(new SubstationDto(s.Id, s.Name, s.Area?.Code, double.IsNaN(s.VoltageKv) ? null : s.VoltageKv,
+                s.Location?.Latitude, s.Location?.Longitude, SourceName(layer.SourceOf(s.Id)), await host.UploadNodeAsync(s, ct).ConfigureAwait(false)));
+        }
+
+        return TypedResults.Ok(new SubstationsResponse(layer.Info.Model, layer.Info.Synthetic, layer.Info.Profile, layer.Info.First, layer.Info.End, rows));
     }
 
     private static async Task<IResult> HeadroomAsync(HeadroomLayerHost host, IWattBitStore store, string id, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
@@ -51,31 +56,20 @@ internal static class HeadroomLayerEndpoints
         }
 
         var window = new TimeWindow(start, end);
-        var hours = layer.Hourly(id, window).ToList();
-        var source = "model";
-        if (await UploadAsync(host, store, s, window, ct).ConfigureAwait(false) is { } upload)
-        {
-            for (var i = 0; i < hours.Count; i++)
-            {
-                if (upload.TryIndexOf(hours[i].Start, out var k) && !double.IsNaN(upload[k]))
-                {
-                    hours[i] = new HeadroomHour(hours[i].Start, upload[k], upload[k], null, null);
-                    source = "tso-upload";
-                }
-            }
-        }
-
+        var effective = await host.EffectiveLayerAsync(store, ct).ConfigureAwait(false);
+        var hours = effective.Hourly(id, window);
+        var source = SourceName(effective.SourceOf(id));
         if (hours.Count == 0)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No headroom data",
-                detail: $"The layer holds no hour of {window} for '{id}'; it covers {new TimeWindow(layer.Info.First, layer.Info.End)}.");
+                detail: $"No headroom data: the layer holds no hour of {window} for '{id}'; it covers {new TimeWindow(layer.Info.First, layer.Info.End)}.");
         }
 
         return TypedResults.Ok(new SubstationHeadroomResponse(s.Id, s.Name, layer.Info.Model, layer.Info.Synthetic, source,
             [.. hours.Select(h => new HeadroomHourDto(h.Start, Round(h.N0Mw), Round(h.N1Mw), h.LimitingLine, h.Contingency))]));
     }
 
-    private static async Task<IResult> ZonesAsync(HttpContext http, HeadroomLayerHost host, [FromQuery] double? mw, CancellationToken ct)
+    private static async Task<IResult> ZonesAsync(HttpContext http, HeadroomLayerHost host, IWattBitStore store, [FromQuery] double? mw, CancellationToken ct)
     {
         var size = mw ?? 50;
         var problems = new Problems();
@@ -85,23 +79,14 @@ internal static class HeadroomLayerEndpoints
             return problems.Result();
         }
 
-        var layer = await host.LayerAsync(ct).ConfigureAwait(false);
+        var layer = await host.EffectiveLayerAsync(store, ct).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         WelcomeZoneMap.Write(buffer, layer, size);
         return TypedResults.Bytes(buffer.ToArray(), "application/geo+json");
     }
 
-    // A grid operator's upload for its area's node named by the substation's bus number overrides the model there.
-    private static async Task<WattBit.Time.TimeSeries?> UploadAsync(HeadroomLayerHost host, IWattBitStore store, Substation s, TimeWindow window, CancellationToken ct)
-    {
-        if (s.Area is not { } area || await host.UploadNodeAsync(s, ct).ConfigureAwait(false) is not { } node)
-        {
-            return null;
-        }
-
-        var key = SignalEndpoints.HeadroomKey(area, node);
-        return await store.GetSeriesInfoAsync(key, ct).ConfigureAwait(false) is null ? null : await store.ReadSeriesAsync(key, window, ct).ConfigureAwait(false);
-    }
+    /// <summary>The source name every face shows: model or tso-upload.</summary>
+    internal static string SourceName(HeadroomSource source) => source == HeadroomSource.TsoUpload ? "tso-upload" : "model";
 
     private static double? Round(double v) => double.IsNaN(v) ? null : Math.Round(v, 6);
 }
@@ -109,8 +94,8 @@ internal static class HeadroomLayerEndpoints
 /// <summary>The layer's substations.</summary>
 internal sealed record SubstationsResponse(string Model, bool Synthetic, string Profile, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SubstationDto> Substations);
 
-/// <summary>One substation.</summary>
-internal sealed record SubstationDto(string Id, string Name, string? Area, double? VoltageKv, double? Lat, double? Lon);
+/// <summary>One substation: where its values come from (model or tso-upload) and the node a grid operator publishes its headroom under (null when none can).</summary>
+internal sealed record SubstationDto(string Id, string Name, string? Area, double? VoltageKv, double? Lat, double? Lon, string Source, string? UploadNode);
 
 /// <summary>One substation's hours.</summary>
 internal sealed record SubstationHeadroomResponse(string Id, string Name, string Model, bool Synthetic, string Source, IReadOnlyList<HeadroomHourDto> Hours);

@@ -124,7 +124,8 @@ internal static class SignalEndpoints
         return TypedResults.Ok(new ForecastResponse(a!.Code, metric, f.Unit.Symbol, f.Model, f.Origin, (int)f.Step.TotalMinutes, f.Levels, quantiles));
     }
 
-    private static async Task<IResult> PublishHeadroomAsync(IWattBitStore store, EventHub events, ClaimsPrincipal user, string area, string node, SeriesBody body, CancellationToken ct)
+    private static async Task<IResult> PublishHeadroomAsync(IWattBitStore store, EventHub events, Grid.HeadroomLayerHost layers, ClaimsPrincipal user, string area, string node,
+        SeriesBody body, CancellationToken ct)
     {
         if (Problems.UnlessGridOperatorOf(user, area, "publishes headroom there", out var a, out _) is { } denied)
         {
@@ -135,6 +136,15 @@ internal static class SignalEndpoints
         CheckNode(problems, node);
         var series = problems.Any ? null : ToSeries(problems, body, SeriesUnit.Megawatts, requireStep: null, nonNegative: true);
         if (series is null)
+        {
+            return problems.Result();
+        }
+
+        // An upload overrides a substation of the headroom layer; one for a node the layer does not have would be stored
+        // and never read by any face, so it is refused (nothing stored).
+        problems.Require(await layers.IsUploadNodeAsync(a, node, ct).ConfigureAwait(false), "node",
+            $"'{node}' is not a node of the headroom layer in {a.Code}: publish under a substation's uploadNode (GET /api/grid/substations).");
+        if (problems.Any)
         {
             return problems.Result();
         }

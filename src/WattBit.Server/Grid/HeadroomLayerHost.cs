@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
+using WattBit.Areas;
+using WattBit.Data.Storage;
 using WattBit.Data.Reference;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
@@ -30,6 +33,73 @@ internal sealed class HeadroomLayerHost
 
     /// <summary>The layer, computed on first use.</summary>
     public async Task<IHeadroomLayer> LayerAsync(CancellationToken ct) => (await _layer.Value.WaitAsync(ct).ConfigureAwait(false)).Layer;
+
+    /// <summary>
+    /// The layer every face of the server reads (substation hours, welcome zones, siting jobs): the model layer with the
+    /// grid operators' uploads laid over it hour by hour (<see cref="HeadroomTable.Overlay"/>); the model layer itself
+    /// when no upload names one of its substations.
+    /// </summary>
+    public async Task<IHeadroomLayer> EffectiveLayerAsync(IWattBitStore store, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var (layer, buses) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
+        var published = (await store.ListSeriesAsync(ct).ConfigureAwait(false))
+            .Where(i => i.Key.Metric == "headroom" && i.Key.Source == SignalCatalog.PublishedSource)
+            .Select(i => i.Key)
+            .ToHashSet();
+        if (published.Count == 0)
+        {
+            return layer;
+        }
+
+        var window = new TimeWindow(layer.Info.First, layer.Info.End);
+        var overrides = new Dictionary<string, IReadOnlyList<HeadroomHour>>(StringComparer.Ordinal);
+        foreach (var s in layer.Substations)
+        {
+            if (s.Area is not { } area || !buses.TryGetValue(s.Id, out var bus))
+            {
+                continue;
+            }
+
+            var key = Api.SignalEndpoints.HeadroomKey(area, bus.ToString(CultureInfo.InvariantCulture));
+            if (!published.Contains(key) || await store.ReadSeriesAsync(key, window, ct).ConfigureAwait(false) is not { } upload)
+            {
+                continue;
+            }
+
+            var hours = new List<HeadroomHour>();
+            for (var t = window.Start; t < window.End; t = t.AddHours(1))
+            {
+                if (upload.TryIndexOf(t, out var k) && !double.IsNaN(upload[k]))
+                {
+                    hours.Add(new HeadroomHour(t, upload[k], upload[k], null, null));
+                }
+            }
+
+            if (hours.Count > 0)
+            {
+                overrides[s.Id] = hours;
+            }
+        }
+
+        return overrides.Count == 0 ? layer : HeadroomTable.Overlay(layer, overrides);
+    }
+
+    /// <summary>
+    /// True when <paramref name="node"/> is where a grid operator of <paramref name="area"/> may publish headroom: the bus
+    /// number of one of the layer's substations in that area (the upload overrides that substation), or any node when the
+    /// layer's model carries no areas (a user's MATPOWER case).
+    /// </summary>
+    public async Task<bool> IsUploadNodeAsync(GridArea area, string node, CancellationToken ct)
+    {
+        var (layer, buses) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
+        if (layer.Substations.All(s => s.Area is null))
+        {
+            return true;
+        }
+
+        return layer.Substations.Any(s => s.Area == area && buses.TryGetValue(s.Id, out var bus) && bus.ToString(CultureInfo.InvariantCulture) == node);
+    }
 
     /// <summary>
     /// The node name under which a grid operator's upload (PUT /api/areas/{area}/nodes/{node}/headroom) overrides a

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WattBit.Data.Reference;
+using WattBit.Headroom;
 using WattBit.Server.Events;
 using WattBit.Signals;
 using WattBit.Siting.Layers;
@@ -18,7 +19,8 @@ internal sealed record SitingJobStatus(string Id, string Study, JobState State, 
 /// current stage; the report is the ranking as CSV or GeoJSON; every stage and the end are also sent as
 /// <c>siting-job</c> events to the key that started the job. Jobs are kept in memory (lost on restart). Thread-safe.
 /// </summary>
-internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SitingJobs> logger)
+internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SitingJobs> logger,
+    Grid.HeadroomLayerHost layers, WattBit.Data.Storage.IWattBitStore store)
 {
     private readonly JobRunner<SitingResult> _runner = new("sj-", "siting-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping);
 
@@ -36,7 +38,7 @@ internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider t
             return null;
         }
 
-        var job = _runner.Start(owner, study, null, (progress, _) => Run(path, progress));
+        var job = _runner.Start(owner, study, null, (progress, ct) => Run(path, progress, () => layers.EffectiveLayerAsync(store, ct).GetAwaiter().GetResult()));
         busy = job is null;
         return job is null ? null : ToStatus(job);
     }
@@ -51,7 +53,7 @@ internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider t
     private static SitingJobStatus ToStatus(BackgroundJob<SitingResult> j) =>
         new(j.Id, j.Name, j.State, j.Stage, j.StagesDone, j.StartedAt, j.FinishedAt, j.Result?.Candidates.Count, j.Result?.Ranked.Count(), j.Error);
 
-    private static SitingResult Run(string path, IJobProgress progress)
+    private static SitingResult Run(string path, IJobProgress progress, Func<IHeadroomLayer> layer)
     {
         progress.Stage("reading the study");
         var config = SitingConfigReader.ReadFile(path);
@@ -68,7 +70,16 @@ internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider t
             };
         }
 
-        return SitingStudy.Run(config, new SyncProgress(progress.Stage), supplied);
+        // The server's own headroom layer (the one /api/grid/* and the welcome zones serve, with the grid operators'
+        // uploads laid over it), not the study's grid_layer window: every face of the server shows one picture.
+        IHeadroomLayer? grid = null;
+        if (config.NeedsGridLayer)
+        {
+            progress.Stage("reading the headroom layer");
+            grid = layer();
+        }
+
+        return SitingStudy.Run(config, new SyncProgress(progress.Stage), supplied, grid);
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and could report out of order).</summary>

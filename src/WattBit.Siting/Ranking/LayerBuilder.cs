@@ -1,4 +1,5 @@
 using WattBit.Formats;
+using WattBit.Headroom;
 using WattBit.Siting.Candidates;
 using WattBit.Siting.Connection;
 using WattBit.Siting.Facts;
@@ -7,13 +8,18 @@ using WattBit.Siting.Layers;
 
 namespace WattBit.Siting.Ranking;
 
-/// <summary>The raw layer values of a study: a candidates x criteria matrix, the two headroom figures, and each layer's source.</summary>
-internal sealed record LayerValues(double[][] Raw, double[] NowMw, double[] PotentialMw, Dictionary<string, string> Sources);
+/// <summary>
+/// The raw layer values of a study: a candidates x criteria matrix, the two headroom figures, the headroom layer's offer
+/// per candidate (null where tables were used or it has none), why a candidate has no headroom (or null), and each
+/// layer's source.
+/// </summary>
+internal sealed record LayerValues(double[][] Raw, double[] NowMw, double[] PotentialMw, GridPower?[] Power, string?[] PowerGaps, Dictionary<string, string> Sources);
 
 /// <summary>Fills every layer for every candidate: a user file where the config names one, else the documented default.</summary>
 internal static class LayerBuilder
 {
-    public static LayerValues Build(SitingConfig config, IReadOnlyList<Candidate> candidates, JapanLocator locator, IReadOnlyDictionary<string, ValueTable>? supplied)
+    public static LayerValues Build(SitingConfig config, IReadOnlyList<Candidate> candidates, JapanLocator locator, IReadOnlyDictionary<string, ValueTable>? supplied,
+        IHeadroomLayer? grid)
     {
         var n = candidates.Count;
         var k = CriterionInfo.Count;
@@ -25,7 +31,7 @@ internal static class LayerBuilder
         }
 
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
-        var (now, potential) = Headroom(config, candidates, locator, sources);
+        var (now, potential, power, gaps) = Headroom(config, candidates, locator, grid, sources);
         for (var c = 0; c < n; c++)
         {
             raw[c][(int)Criterion.Headroom] = config.ScreenBasis == HeadroomBasis.Now ? now[c] : potential[c];
@@ -80,7 +86,7 @@ internal static class LayerBuilder
             sources[info.Key] = source;
         }
 
-        return new LayerValues(raw, now, potential, sources);
+        return new LayerValues(raw, now, potential, power, gaps, sources);
     }
 
     private static (string Source, Func<Candidate, double>? Compute) Default(Criterion criterion, SitingConfig config) => criterion switch
@@ -124,7 +130,8 @@ internal static class LayerBuilder
     private static double Require(ValueTable table, Candidate c) =>
         table.ValueFor(c) ?? throw new InputFormatException(table.Source, 0, 0, $"no value for {c} ({c.Prefecture.NameJa}, area {c.Area.Code}).");
 
-    private static (double[] Now, double[] Potential) Headroom(SitingConfig config, IReadOnlyList<Candidate> candidates, JapanLocator locator, Dictionary<string, string> sources)
+    private static (double[] Now, double[] Potential, GridPower?[] Power, string?[] Gaps) Headroom(SitingConfig config, IReadOnlyList<Candidate> candidates,
+        JapanLocator locator, IHeadroomLayer? grid, Dictionary<string, string> sources)
     {
         var n = candidates.Count;
         config.LayerFiles.TryGetValue("headroom_now", out var nowFile);
@@ -146,50 +153,29 @@ internal static class LayerBuilder
 
         if (now is not null && potential is not null)
         {
-            return (now, potential);
+            return (now, potential, new GridPower?[n], new string?[n]);
         }
 
-        var substationFile = config.PowerDefault.Substations
-            ?? (config.Candidates.Kind == CandidateKind.Substation ? config.Candidates.File : null);
-        if (substationFile is null)
+        if (grid is null)
         {
-            // Only one table given: the other headroom is taken equal to it, and said so.
-            if (now is not null || potential is not null)
-            {
-                var only = now ?? potential!;
-                sources[now is null ? "headroom_now" : "headroom_potential"] = "same as the other headroom table (none given)";
-                return (only, only);
-            }
-
             throw new InputFormatException(config.Source, 0, 0,
-                "no headroom layer: give layers.headroom_now / layers.headroom_potential (MW tables) or power_default.substations (GeoJSON) for the coarse default.");
+                "no headroom layer: run the study through a host that composes the grid headroom layer (wattbit site rank, the server), or give both layers.headroom_now and layers.headroom_potential (MW tables).");
         }
 
-        var p = config.PowerDefault;
-        var proxy = new SubstationPowerProxy(CandidateSources.Substations(substationFile, locator), p.NowMwPer275Kv, p.NowMwPer500Kv, p.N1Share, p.RadiusKm);
-        var proxyNow = new double[n];
-        var proxyPotential = new double[n];
-        for (var c = 0; c < n; c++)
-        {
-            proxyNow[c] = proxy.NowMw(candidates[c]).Mw;
-            proxyPotential[c] = proxyNow[c] * (1 + p.N1Share);
-        }
-
-        var scope = config.Candidates.Kind == CandidateKind.Prefecture ? "substations in the prefecture" : $"substations within {p.RadiusKm} km";
-        var basis = $"substation proxy over {proxy.Substations.Count} substations >= 275 kV ({scope}; {p.NowMwPer275Kv} MW per 275 kV, {p.NowMwPer500Kv} MW per 500 kV";
+        var (power, gaps) = GridHeadroom.Assess(grid, candidates, locator, config);
         if (now is null)
         {
-            now = proxyNow;
-            sources["headroom_now"] = basis + ")";
+            now = [.. power.Select(p => p?.NowMw ?? double.NaN)];
+            sources["headroom_now"] = GridHeadroom.Describe(grid, config, potential: false);
         }
 
         if (potential is null)
         {
-            potential = proxyPotential;
-            sources["headroom_potential"] = basis + $", plus N-1 share {p.N1Share})";
+            potential = [.. power.Select(p => p?.PotentialMw ?? double.NaN)];
+            sources["headroom_potential"] = GridHeadroom.Describe(grid, config, potential: true);
         }
 
-        return (now, potential);
+        return (now, potential, power, gaps);
     }
 
     private static double[] Resolve(ValueTable table, IReadOnlyList<Candidate> candidates, string layer)

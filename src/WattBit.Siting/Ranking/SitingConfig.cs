@@ -30,13 +30,19 @@ public enum HeadroomBasis
 /// <param name="ValueColumns">Value column names (summed), or null for the second column.</param>
 public sealed record LayerSource(string File, string? KeyColumn = null, IReadOnlyList<string>? ValueColumns = null);
 
-/// <summary>Parameters of the default substation power proxy (see <see cref="SubstationPowerProxy"/>).</summary>
-/// <param name="Substations">GeoJSON of substations (absolute path), or null.</param>
-/// <param name="NowMwPer275Kv">Nominal MW now at a 275 kV substation.</param>
-/// <param name="NowMwPer500Kv">Nominal MW now at a 500 kV-or-more substation.</param>
-/// <param name="N1Share">N-1 reserve as a share of now.</param>
-/// <param name="RadiusKm">Radius for point candidates, km.</param>
-public sealed record PowerDefaultSpec(string? Substations, double NowMwPer275Kv = 30, double NowMwPer500Kv = 100, double N1Share = 1.0, double RadiusKm = 30);
+/// <summary>
+/// The headroom layer the power screen reads when no headroom table is given (docs/headroom-layer.md): the host (CLI,
+/// server) composes it — by default the Japan backbone driven by the reference year's demand over
+/// [<see cref="From"/>, +<see cref="Days"/>) — and passes it to <see cref="SitingStudy.Run"/>. Each point candidate is
+/// served by the layer's nearest substation, which must lie within <see cref="MaxKm"/>; a prefecture by the best
+/// substation inside it.
+/// </summary>
+/// <param name="FiscalYear">Fiscal year of the reference year that drives the layer (April-March, JST).</param>
+/// <param name="Seed">Seed of the reference year.</param>
+/// <param name="From">First hour, or null for the fiscal year's start (1 April 00:00 JST).</param>
+/// <param name="Days">Days of hours the layer holds (1-366).</param>
+/// <param name="MaxKm">The farthest a point candidate may be from its substation, km; farther is an error naming the nearest.</param>
+public sealed record GridLayerSpec(int FiscalYear = 2025, int Seed = 1, DateTimeOffset? From = null, int Days = 7, double MaxKm = 30);
 
 /// <summary>Area signals to take from the Data engine's synthetic reference year (carbon intensity and curtailment per area).</summary>
 /// <param name="FiscalYear">Fiscal year generated (April to March).</param>
@@ -86,8 +92,11 @@ public sealed record SitingConfig
     /// <summary>User layer files by layer key (criterion keys, plus headroom_now and headroom_potential).</summary>
     public IReadOnlyDictionary<string, LayerSource> LayerFiles { get; init; } = new Dictionary<string, LayerSource>();
 
-    /// <summary>The default power proxy's parameters.</summary>
-    public PowerDefaultSpec PowerDefault { get; init; } = new(null);
+    /// <summary>The headroom layer the host composes for the power screen (when no headroom table is given).</summary>
+    public GridLayerSpec GridLayer { get; init; } = new();
+
+    /// <summary>True when both headroom tables are given, so the study needs no headroom layer.</summary>
+    public bool NeedsGridLayer => !LayerFiles.ContainsKey("headroom_now") || !LayerFiles.ContainsKey("headroom_potential");
 
     /// <summary>Cable landing points (default: embedded table).</summary>
     public IReadOnlyList<NamedPoint> Landings { get; init; } = TelecomFacts.DefaultLandings;

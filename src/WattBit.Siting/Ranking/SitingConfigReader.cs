@@ -58,7 +58,7 @@ public static class SitingConfigReader
         {
             var map = Mapping(root, "(root)");
             Known(map, "(root)", "name", "candidates", "demand_mw", "maps", "screen", "weights", "constraints", "layers",
-                "power_default", "telecom", "latency", "cooling", "clusters", "sensitivity", "area_signals");
+                "grid_layer", "power_default", "telecom", "latency", "cooling", "clusters", "sensitivity", "area_signals");
             var demand = OptionalNumber(map, "demand_mw", "demand_mw", positive: true) ?? 300;
             var config = new SitingConfig
             {
@@ -73,8 +73,13 @@ public static class SitingConfigReader
                 Latency = Latency(Child(map, "latency")),
                 Cooling = Cooling(Child(map, "cooling")),
                 Clusters = Clusters(Child(map, "clusters")),
-                PowerDefault = Power(Child(map, "power_default")),
+                GridLayer = GridLayer(Child(map, "grid_layer")),
             };
+
+            if (Child(map, "power_default") is { } proxy)
+            {
+                throw Error(proxy, "power_default: the nominal substation proxy was removed; the headroom comes from the grid headroom layer (grid_layer: {fiscal_year, seed, from, days, max_km}) or from layers.headroom_now / layers.headroom_potential.");
+            }
 
             if (Child(map, "maps") is { } maps)
             {
@@ -332,22 +337,38 @@ public static class SitingConfigReader
             ? LatencyModel.DefaultClusters
             : [.. Places(node, "clusters", withWeight: false).Select(p => new NamedPoint(p.Name, p.Name, p.Location, ""))];
 
-        private PowerDefaultSpec Power(YamlNode? node)
+        private GridLayerSpec GridLayer(YamlNode? node)
         {
+            var d = new GridLayerSpec();
             if (node is null)
             {
-                return new PowerDefaultSpec(null);
+                return d;
             }
 
-            var m = Mapping(node, "power_default");
-            Known(m, "power_default", "substations", "now_mw_per_275kv", "now_mw_per_500kv", "n1_share", "radius_km");
-            var d = new PowerDefaultSpec(null);
-            return new PowerDefaultSpec(
-                OptionalPath(m, "substations", "power_default"),
-                OptionalNumber(m, "now_mw_per_275kv", "power_default.now_mw_per_275kv", nonNegative: true) ?? d.NowMwPer275Kv,
-                OptionalNumber(m, "now_mw_per_500kv", "power_default.now_mw_per_500kv", nonNegative: true) ?? d.NowMwPer500Kv,
-                OptionalNumber(m, "n1_share", "power_default.n1_share", nonNegative: true) ?? d.N1Share,
-                OptionalNumber(m, "radius_km", "power_default.radius_km", positive: true) ?? d.RadiusKm);
+            var m = Mapping(node, "grid_layer");
+            Known(m, "grid_layer", "fiscal_year", "seed", "from", "days", "max_km");
+            DateTimeOffset? from = null;
+            if (Child(m, "from") is { } f)
+            {
+                from = Iso8601.TryParse(Scalar(f, "grid_layer.from"), out var t, out var reason)
+                    ? t
+                    : throw Error(f, $"grid_layer.from: {reason}.");
+            }
+
+            var days = OptionalInt(m, "days", "grid_layer.days", 1) ?? d.Days;
+            if (days > 366)
+            {
+                throw Error(Child(m, "days")!, $"grid_layer.days: {days} is more than 366.");
+            }
+
+            var fy = OptionalInt(m, "fiscal_year", "grid_layer.fiscal_year", 2000) ?? d.FiscalYear;
+            if (fy > 2100)
+            {
+                throw Error(Child(m, "fiscal_year")!, $"grid_layer.fiscal_year: {fy} is after 2100.");
+            }
+
+            return new GridLayerSpec(fy, OptionalInt(m, "seed", "grid_layer.seed", int.MinValue) ?? d.Seed, from, days,
+                OptionalNumber(m, "max_km", "grid_layer.max_km", positive: true) ?? d.MaxKm);
         }
 
         private List<(string Name, GeoPoint Location, double Weight)> Places(YamlNode node, string field, bool withWeight)

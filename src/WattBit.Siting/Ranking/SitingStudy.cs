@@ -1,5 +1,6 @@
 using System.Globalization;
 using WattBit.Formats;
+using WattBit.Headroom;
 using WattBit.Siting.Candidates;
 using WattBit.Siting.Geo;
 using WattBit.Siting.Layers;
@@ -16,6 +17,10 @@ namespace WattBit.Siting.Ranking;
 /// <param name="HeadroomPotentialMw">Headroom potential, MW.</param>
 /// <param name="Excluded">Why excluded, or null.</param>
 /// <param name="Range">Rank range under weight perturbations; null when excluded.</param>
+/// <param name="Power">
+/// What the headroom layer offers the candidate (serving substation, distance, firm / ③ / hours with room, limiting
+/// line); null when both headroom tables replaced the layer or the candidate has no substation.
+/// </param>
 public sealed record RankedCandidate(
     Candidate Candidate,
     int Rank,
@@ -25,7 +30,8 @@ public sealed record RankedCandidate(
     double HeadroomNowMw,
     double HeadroomPotentialMw,
     string? Excluded,
-    RankRange? Range)
+    RankRange? Range,
+    GridPower? Power = null)
 {
     /// <summary>The criteria that contribute most to the score (weight x normalised value), best first, as "carbon 0.21".</summary>
     public IReadOnlyList<(Criterion Criterion, double Contribution)> Reasons(double[] weights, int count)
@@ -68,10 +74,15 @@ public static class SitingStudy
     /// Layer tables by layer key supplied by the caller (for example area carbon and curtailment from the Data engine's
     /// reference year); a file named in the config's <c>layers</c> still wins, and the embedded defaults fill the rest.
     /// </param>
-    /// <exception cref="InputFormatException">A file is malformed or a layer lacks values for some candidates (the message lists them).</exception>
-    /// <exception cref="ArgumentException">A site is outside Japan, or the config is inconsistent.</exception>
+    /// <param name="grid">
+    /// The headroom layer (docs/headroom-layer.md) the power screen reads, composed by the host (normally the Japan
+    /// backbone over <see cref="SitingConfig.GridLayer"/>); may be null only when both headroom tables are given.
+    /// </param>
+    /// <exception cref="InputFormatException">A file is malformed, a layer lacks values for some candidates (the message lists them), or no headroom source is given.</exception>
+    /// <exception cref="ArgumentException">A site is outside Japan or farther than grid_layer.max_km from every substation of the layer, or the config is inconsistent.</exception>
     /// <exception cref="IOException">A file cannot be read.</exception>
-    public static SitingResult Run(SitingConfig config, IProgress<string>? progress = null, IReadOnlyDictionary<string, ValueTable>? supplied = null)
+    public static SitingResult Run(SitingConfig config, IProgress<string>? progress = null, IReadOnlyDictionary<string, ValueTable>? supplied = null,
+        IHeadroomLayer? grid = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         progress?.Report("loading maps");
@@ -97,7 +108,7 @@ public static class SitingStudy
         }
 
         progress?.Report("filling layers");
-        var layers = LayerBuilder.Build(config, candidates, locator, supplied);
+        var layers = LayerBuilder.Build(config, candidates, locator, supplied, grid);
         progress?.Report("scoring");
         var scores = MultiCriteriaMethod.Run(layers.Raw, config.Weights, config.EffectiveScreenMinMw, config.Constraints);
         progress?.Report("sensitivity");
@@ -106,7 +117,11 @@ public static class SitingStudy
         for (var c = 0; c < candidates.Count; c++)
         {
             var s = scores[c];
-            rows.Add(new RankedCandidate(candidates[c], s.Rank, s.Score, layers.Raw[c], s.Normalised, layers.NowMw[c], layers.PotentialMw[c], s.Excluded, ranges[c]));
+            var excluded = s.Excluded is not null && layers.PowerGaps[c] is { } gap && double.IsNaN(layers.Raw[c][(int)Criterion.Headroom])
+                ? "power screen: " + gap
+                : s.Excluded;
+            rows.Add(new RankedCandidate(candidates[c], s.Rank, s.Score, layers.Raw[c], s.Normalised, layers.NowMw[c], layers.PotentialMw[c], excluded, ranges[c],
+                layers.Power[c]));
         }
 
         var ordered = rows.Where(r => r.Excluded is null).OrderBy(r => r.Rank).Concat(rows.Where(r => r.Excluded is not null)).ToList();
