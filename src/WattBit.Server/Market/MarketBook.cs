@@ -246,7 +246,7 @@ internal sealed partial class MarketBook : IDisposable
             return (MarketHeadroom.None, "none");
         }
 
-        var layer = await _layer.LayerAsync(ct).ConfigureAwait(false);
+        var layer = await _layer.EffectiveLayerAsync(_plans, ct).ConfigureAwait(false); // with the grid operators' uploads, as every face reads it
         var areas = offers.Select(o => o.Area.Code).ToHashSet(StringComparer.Ordinal);
         var sums = new Dictionary<(string Area, DateTimeOffset Hour), double>();
         foreach (var s in layer.Substations)
