@@ -46,6 +46,15 @@ internal static class SimulateCommands
             return Simulator.Run(scenario, time, monotonic);
         });
 
+        if (result.World.UsesRealData)
+        {
+            ui.MarkupLine("Data (real = every step from real data, synthetic = the reference year):");
+            foreach (var line in SimulationReport.DataLines(result))
+            {
+                ui.MarkupLine("  " + Markup.Escape(line));
+            }
+        }
+
         Summary(ui, result);
         var path = SimulationReport.Write(result, output);
         ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric and SVG plots beside it).");

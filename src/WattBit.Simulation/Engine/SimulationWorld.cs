@@ -17,8 +17,9 @@ namespace WattBit.Simulation.Engine;
 public sealed class SimulationWorld
 {
     private SimulationWorld(SimulationScenario scenario, string[] areaCodes, int[] siteArea, double[][] carbonLifecycle, double[][] carbonDirect,
-        double[][] price, double[][] curtailedMw, double[][] limitMw, double[][] plannedLimitMw, GridConnection[] connections)
+        double[][] price, double[][] curtailedMw, double[][] limitMw, double[][] plannedLimitMw, GridConnection[] connections, IReadOnlyList<SeriesSource> sources)
     {
+        Sources = sources;
         PlannedLimitMw = plannedLimitMw;
         Scenario = scenario;
         AreaCodes = areaCodes;
@@ -64,6 +65,12 @@ public sealed class SimulationWorld
     /// <summary>The limit the policies know in advance [site][step], MW: the connection with planned maintenance only.</summary>
     public IReadOnlyList<double[]> PlannedLimitMw { get; }
 
+    /// <summary>Where each area's carbon, curtailment, price and grid-limit series come from (real data or the synthetic reference year).</summary>
+    public IReadOnlyList<SeriesSource> Sources { get; }
+
+    /// <summary>Whether any series of the period comes from real data.</summary>
+    public bool UsesRealData => Sources.Any(x => x.RealSteps > 0);
+
     /// <summary>The grid connection of every site, in the planner's model.</summary>
     public IReadOnlyList<GridConnection> Connections { get; }
 
@@ -71,7 +78,7 @@ public sealed class SimulationWorld
     /// <param name="t">Step index.</param>
     public DateTimeOffset TimeAt(int t) => Scenario.Start + (Scenario.Step * t);
 
-    /// <summary>Builds the world of <paramref name="scenario"/> from the calibrated synthetic reference year.</summary>
+    /// <summary>Builds the world of <paramref name="scenario"/> from the calibrated synthetic reference year, with the real series of <see cref="SimulationScenario.RealDataDir"/> laid over it where they exist.</summary>
     /// <param name="scenario">The scenario (validated).</param>
     /// <exception cref="ArgumentException">The period is outside the scenario's fiscal year.</exception>
     public static SimulationWorld Build(SimulationScenario scenario)
@@ -105,6 +112,9 @@ public sealed class SimulationWorld
             headroomShape[a] = HeadroomShape(ra).Resample(scenario.Step);
         }
 
+        var sources = scenario.RealDataDir is { } dir
+            ? RealSeries.Overlay(dir, scenario, codes, carbonLife, carbonDirect, price, curtailed)
+            : [.. codes.SelectMany(c => new[] { "carbon", "curtailment", "price", "grid limits" }.Select(k => new SeriesSource(c, k, 0, scenario.Steps, string.Empty)))];
         var siteArea = new int[scenario.Sites.Count];
         var limits = new double[scenario.Sites.Count][];
         var planned = new double[scenario.Sites.Count][];
@@ -124,7 +134,7 @@ public sealed class SimulationWorld
             limits[s] = ApplyEvents(scenario, s, limit);
         }
 
-        return new SimulationWorld(scenario, codes, siteArea, carbonLife, carbonDirect, price, curtailed, limits, planned, connections);
+        return new SimulationWorld(scenario, codes, siteArea, carbonLife, carbonDirect, price, curtailed, limits, planned, connections, sources);
     }
 
     /// <summary>

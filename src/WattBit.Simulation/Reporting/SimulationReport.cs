@@ -52,6 +52,7 @@ public static class SimulationReport
         WriteCsv(Path.Combine(directory, "curtailment_by_month.csv"), MonthlyCsv(result));
         WriteCsv(Path.Combine(directory, "sites.csv"), SitesCsv(result));
         WriteCsv(Path.Combine(directory, "watch_site.csv"), WatchCsv(result));
+        WriteCsv(Path.Combine(directory, "data_sources.csv"), SourcesCsv(result));
         var path = Path.Combine(directory, "report.html");
         var plots = Path.Combine(directory, "plots");
         Directory.CreateDirectory(plots);
@@ -97,7 +98,7 @@ public static class SimulationReport
             .Append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:14px}")
             .Append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}</style></head><body>");
         html.Append("<h1>").Append(Enc(s.Name)).Append("</h1><p>")
-            .Append(Enc(FormattableString.Invariant($"{s.Start:yyyy-MM-dd} to {s.End:yyyy-MM-dd} (JST), step {s.Step.TotalMinutes:0} min, seed {s.Seed}, synthetic reference year FY{s.FiscalYear}; ")))
+            .Append(Enc(FormattableString.Invariant($"{s.Start:yyyy-MM-dd} to {s.End:yyyy-MM-dd} (JST), step {s.Step.TotalMinutes:0} min, seed {s.Seed}, {(result.World.UsesRealData ? "real data where it exists (table Data below), else the " : string.Empty)}synthetic reference year FY{s.FiscalYear}; ")))
             .Append(Enc(FormattableString.Invariant($"{s.Sites.Count} sites in {s.Sites.Select(x => x.Area.Code).Distinct().Count()} areas, {result.Workload.Jobs.Count:N0} deferrable jobs, target IT load {s.Workload.TargetMw:0.#} MW; ")))
             .Append(Enc(FormattableString.Invariant($"policies minimise {s.Objective.ToString().ToLowerInvariant()} on forecasts with {s.ForecastError:P0} error, judged on actuals. Simulated in {result.Elapsed.TotalSeconds:0.0} s")))
             .Append(Enc(string.Concat(result.Policies.Select(p => FormattableString.Invariant($"; {PolicyFactory.Name(p.Policy)} {p.Elapsed.TotalSeconds:0.0} s")
@@ -156,9 +157,61 @@ public static class SimulationReport
             html.Append("</tr>");
         }
 
-        html.Append("</table><p>Every metric is also in the CSV files next to this page: summary.csv, areas.csv, curtailment_by_month.csv, sites.csv, watch_site.csv; every plot is also in plots/ as SVG. ")
+        html.Append("</table>");
+        DataTable(html, result);
+        html.Append("<p>Every metric is also in the CSV files next to this page: summary.csv, areas.csv, curtailment_by_month.csv, sites.csv, watch_site.csv, data_sources.csv; every plot is also in plots/ as SVG. ")
             .Append("See docs/simulation.md for what each policy does and how each metric is measured.</p></body></html>");
         return html.ToString();
+    }
+
+    /// <summary>One line per area and series: real, synthetic or the real share, with the real source.</summary>
+    /// <param name="result">The simulation result.</param>
+    public static IReadOnlyList<string> DataLines(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return [.. result.World.Sources.GroupBy(x => x.Area).Select(g => g.Key + ": " + string.Join(", ", g.Select(x => x.Series + " " + x.Label)))];
+    }
+
+    // Which series are real and which synthetic, per area.
+    private static void DataTable(StringBuilder html, SimulationResult result)
+    {
+        var sources = result.World.Sources;
+        var kinds = sources.Select(x => x.Series).Distinct().ToArray();
+        html.Append("<h2>Data: real or synthetic</h2><p>Each area's series over the simulated period: <b>real</b> (every step from the source named below), ")
+            .Append("<b>synthetic</b> (the calibrated synthetic reference year), or <b>real N %</b> (that share of the steps real, the rest synthetic). ")
+            .Append("Grid limits come from the connection model on the synthetic year's net load in every case.</p><table><tr><th>area</th>");
+        foreach (var k in kinds)
+        {
+            html.Append("<th>").Append(Enc(k)).Append("</th>");
+        }
+
+        html.Append("</tr>");
+        foreach (var g in sources.GroupBy(x => x.Area))
+        {
+            html.Append("<tr><td>").Append(Enc(g.Key)).Append("</td>");
+            foreach (var k in kinds)
+            {
+                html.Append("<td>").Append(Enc(g.FirstOrDefault(x => x.Series == k)?.Label ?? "")).Append("</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</table>");
+        var named = sources.Where(x => x.Source.Length > 0).Select(x => x.Source).Distinct().ToArray();
+        if (named.Length > 0)
+        {
+            html.Append("<p>Real sources: ").Append(Enc(string.Join("; ", named))).Append(".</p>");
+        }
+    }
+
+    private static IEnumerable<string> SourcesCsv(SimulationResult result)
+    {
+        yield return "area,series,label,real_steps,steps,source";
+        foreach (var x in result.World.Sources)
+        {
+            yield return string.Join(',', x.Area, x.Series, x.Label, x.RealSteps.ToString(CultureInfo.InvariantCulture), x.Steps.ToString(CultureInfo.InvariantCulture), Csv.Escape(x.Source));
+        }
     }
 
     // Embeds the PNG (the page stays self-contained) and writes the SVG to plots/NAME.svg beside it.

@@ -59,10 +59,15 @@ public static class ScenarioFile
         var name = YamlNodeReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
+        string? realDir = null;
         if (YamlNodeReader.Get(root, "data") is { } dataNode)
         {
-            var data = r.Mapping(dataNode, "data", "synthetic");
+            var data = r.Mapping(dataNode, "data", "synthetic", "real");
             fiscalYear = r.Integer(data, "synthetic", 2025, 2000, 2100);
+            if (YamlNodeReader.Get(data, "real") is { } realNode)
+            {
+                realDir = RealDataDir(r, realNode, source);
+            }
         }
 
         var yearStart = new DateTimeOffset(fiscalYear, 4, 1, 0, 0, 0, Jst.Offset);
@@ -132,7 +137,54 @@ public static class ScenarioFile
         }
 
         var events = YamlNodeReader.Get(root, "events") is { } eventsNode ? Events(r, r.Sequence(eventsNode, "events"), sites, start, end) : [];
-        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events);
+        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir);
+    }
+
+    /// <summary>
+    /// The Japan data folder of <c>data.real</c>: <c>shared</c> means $WATTBIT_SHARED_DATA/japan, else
+    /// <c>../shared/data/japan</c> beside the scenario file's folder, the working folder or any folder above them; any
+    /// other text is a folder relative to the scenario file. It must hold area-supply-demand/ or jepx/.
+    /// </summary>
+    private static string RealDataDir(YamlNodeReader r, YamlNode node, string source)
+    {
+        var text = r.Text(node, "data.real").Trim();
+        var here = Path.GetDirectoryName(Path.GetFullPath(source)) ?? Environment.CurrentDirectory;
+        var looked = new List<string>();
+        if (text == "shared")
+        {
+            var env = Environment.GetEnvironmentVariable("WATTBIT_SHARED_DATA");
+            if (!string.IsNullOrEmpty(env))
+            {
+                looked.Add(Path.Combine(env, "japan"));
+            }
+
+            foreach (var start in new[] { here, Environment.CurrentDirectory })
+            {
+                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                {
+                    looked.Add(Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "japan")));
+                }
+            }
+        }
+        else
+        {
+            looked.Add(Path.GetFullPath(Path.Combine(here, text)));
+        }
+
+        foreach (var dir in looked)
+        {
+            if (Directory.Exists(Path.Combine(dir, "area-supply-demand")) || Directory.Exists(Path.Combine(dir, "jepx")))
+            {
+                return dir;
+            }
+        }
+
+        var where = text == "shared"
+            ? $"in $WATTBIT_SHARED_DATA/japan ({(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WATTBIT_SHARED_DATA")) ? "not set" : "not there")}) and in ../shared/data/japan beside {here}, {Environment.CurrentDirectory} and every folder above them"
+            : $"in {looked[0]}";
+        throw r.Fail(node, $"data.real: no real data (area-supply-demand/ or jepx/) found for '{text}' {where}. "
+            + "Put the shared data set beside the repository (../shared/data/japan), set WATTBIT_SHARED_DATA to the folder holding japan/, "
+            + "or remove data.real to run on the synthetic reference year.");
     }
 
     private static DateTimeOffset Date(YamlNodeReader r, YamlNode node, string key)

@@ -23,8 +23,8 @@ public enum PolicyKind
     WattBit,
 
     /// <summary>
-    /// The WattBit day-ahead optimiser (<c>OptimisingPlanner</c>) on a rolling 48-hour horizon, sites aggregated per
-    /// area for large fleets, honouring every site's grid limit like <see cref="WattBit"/>.
+    /// The WattBit day-ahead plan: every site packed each day, largest energy first (docs/decisions/0172), honouring every
+    /// site's grid limit like <see cref="WattBit"/>; curtailment orders go to the planner's real-time dispatcher.
     /// </summary>
     WattBitPlanner,
 }
@@ -85,9 +85,11 @@ public sealed record WorkloadSpec(double TargetMw, double Inference = 0.3, doubl
 /// <param name="Objective">What the shifting policies minimise (default carbon).</param>
 /// <param name="ForecastError">Relative standard deviation of the carbon/price forecast error the policies plan on (0 = perfect foresight); judged on actuals.</param>
 /// <param name="Events">Grid events (maintenance, faults, blackouts); null for none.</param>
+/// <param name="RealDataDir">The Japan data folder (area-supply-demand/, jepx/) whose real series replace the reference year's where they exist, or null for the synthetic year only.</param>
 public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOffset Start, DateTimeOffset End, TimeSpan Step, int Seed,
     IReadOnlyList<SiteSpec> Sites, WorkloadSpec Workload, IReadOnlyList<PolicyKind> Policies,
-    SimulationObjective Objective = SimulationObjective.Carbon, double ForecastError = 0, IReadOnlyList<GridEvent>? Events = null)
+    SimulationObjective Objective = SimulationObjective.Carbon, double ForecastError = 0, IReadOnlyList<GridEvent>? Events = null,
+    string? RealDataDir = null)
 {
     /// <summary>The grid events (empty when none).</summary>
     public IReadOnlyList<GridEvent> GridEvents => Events ?? [];

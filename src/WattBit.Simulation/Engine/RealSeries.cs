@@ -1,0 +1,167 @@
+using WattBit.Data.Import;
+using WattBit.Data.Signals;
+using WattBit.Simulation.Scenarios;
+using WattBit.Time;
+
+namespace WattBit.Simulation.Engine;
+
+/// <summary>Where one of the world's series comes from, per area: how many steps of the period are real data and from which files.</summary>
+/// <param name="Area">Area code.</param>
+/// <param name="Series">Which series: <c>carbon</c> (lifecycle and direct, from the area's generation mix), <c>curtailment</c>, <c>price</c>, <c>grid limits</c>.</param>
+/// <param name="RealSteps">Steps of the period filled from real data.</param>
+/// <param name="Steps">Steps of the period.</param>
+/// <param name="Source">What the real steps come from (empty when none), e.g. the TSO's area supply-demand actuals.</param>
+public sealed record SeriesSource(string Area, string Series, int RealSteps, int Steps, string Source)
+{
+    /// <summary><c>real</c> (every step), <c>synthetic</c> (none) or <c>real N %</c> (the rest from the reference year).</summary>
+    public string Label => RealSteps == 0 ? "synthetic" : RealSteps == Steps ? "real" : FormattableString.Invariant($"real {100.0 * RealSteps / Steps:0} %");
+}
+
+/// <summary>
+/// The real data a scenario's world uses where it exists (<c>data.real</c>): the TSO area supply-demand actuals under
+/// <c>area-supply-demand/&lt;area&gt;/</c> (carbon intensity from the generation mix, curtailed solar and wind) and the
+/// JEPX spot summaries under <c>jepx/</c> (day-ahead area prices), laid over the synthetic reference year step by step:
+/// a step with real data takes it, any other keeps the reference year's value. Okinawa has no JEPX price and most areas
+/// no imported actuals, so those stay synthetic; the report labels each series.
+/// </summary>
+internal static class RealSeries
+{
+    /// <summary>Overlays the real data under <paramref name="japanDir"/> on the arrays of the world (in place) and says where each series came from.</summary>
+    /// <param name="japanDir">The Japan data folder (with area-supply-demand/ and jepx/).</param>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="codes">Area codes, in array order.</param>
+    /// <param name="carbonLife">Lifecycle intensity [area][step], overwritten where real.</param>
+    /// <param name="carbonDirect">Direct intensity [area][step], overwritten where real.</param>
+    /// <param name="price">Price [area][step], overwritten where real.</param>
+    /// <param name="curtailed">Curtailed solar and wind [area][step], overwritten where real.</param>
+    public static List<SeriesSource> Overlay(string japanDir, SimulationScenario scenario, IReadOnlyList<string> codes, double[][] carbonLife,
+        double[][] carbonDirect, double[][] price, double[][] curtailed)
+    {
+        var sources = new List<SeriesSource>();
+        var actuals = ReadActuals(japanDir);
+        var spot = ReadSpot(japanDir, scenario);
+        for (var a = 0; a < codes.Count; a++)
+        {
+            var code = codes[a];
+            if (actuals.TryGetValue(code, out var mix))
+            {
+                var folder = Path.GetFileName(Path.GetDirectoryName(mix.Sources[0])) ?? code;
+                var source = FormattableString.Invariant($"{code}: TSO area supply-demand actuals (area-supply-demand/{folder}, {mix.Sources.Count} monthly files)");
+                var life = Lay(GridSignals.Carbon(mix, EmissionBasis.Lifecycle), scenario, carbonLife[a]);
+                Lay(GridSignals.Carbon(mix, EmissionBasis.Direct), scenario, carbonDirect[a]);
+                sources.Add(new(code, "carbon", life, scenario.Steps, source));
+                var cut = Lay(Curtailed(mix), scenario, curtailed[a]);
+                sources.Add(new(code, "curtailment", cut, scenario.Steps, cut > 0 ? source : string.Empty));
+            }
+            else
+            {
+                sources.Add(new(code, "carbon", 0, scenario.Steps, string.Empty));
+                sources.Add(new(code, "curtailment", 0, scenario.Steps, string.Empty));
+            }
+
+            var real = spot is not null && spot.AreaPrices.Contains(code) ? Lay(spot.AreaPrices[code], scenario, price[a]) : 0;
+            sources.Add(new(code, "price", real, scenario.Steps,
+                real > 0 ? $"JEPX day-ahead spot area prices ({string.Join(", ", spot!.Sources.Select(Path.GetFileName))})" : string.Empty));
+            sources.Add(new(code, "grid limits", 0, scenario.Steps, string.Empty));
+        }
+
+        return sources;
+    }
+
+    // Every area folder's monthly files merged per area (areas identified from the file names).
+    private static Dictionary<string, AreaSupplyDemand> ReadActuals(string japanDir)
+    {
+        var result = new Dictionary<string, AreaSupplyDemand>();
+        var root = Path.Combine(japanDir, "area-supply-demand");
+        if (!Directory.Exists(root))
+        {
+            return result;
+        }
+
+        var byArea = new Dictionary<string, List<AreaSupplyDemand>>();
+        foreach (var file in Directory.EnumerateFiles(root, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}mocks{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                || !AreaSupplyDemandImporter.TryIdentify(Path.GetFileName(file), out var area, out _) || area is null)
+            {
+                continue;
+            }
+
+            var part = AreaSupplyDemandImporter.ReadFile(file, area);
+            if (!byArea.TryGetValue(area.Code, out var list))
+            {
+                byArea[area.Code] = list = [];
+            }
+
+            list.Add(part);
+        }
+
+        foreach (var (code, parts) in byArea)
+        {
+            result[code] = AreaSupplyDemand.Merge(parts);
+        }
+
+        return result;
+    }
+
+    // The JEPX spot summaries of the fiscal years the period touches (spot_summary_YYYY.csv), or null when none.
+    private static JepxSpot? ReadSpot(string japanDir, SimulationScenario scenario)
+    {
+        var files = new List<string>();
+        for (var year = scenario.Start.Year - 1; year <= scenario.End.Year; year++)
+        {
+            var path = Path.Combine(japanDir, "jepx", FormattableString.Invariant($"spot_summary_{year}.csv"));
+            if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+        }
+
+        return files.Count == 0 ? null : JepxSpotImporter.ReadFiles(files);
+    }
+
+    private static TimeSeries Curtailed(AreaSupplyDemand mix)
+    {
+        var solar = mix.Has(SupplyDemandKeys.SolarCurtailed) ? mix[SupplyDemandKeys.SolarCurtailed] : null;
+        var wind = mix.Has(SupplyDemandKeys.WindCurtailed) ? mix[SupplyDemandKeys.WindCurtailed] : null;
+        return (solar, wind) switch
+        {
+            ({ } s, { } w) => s.Zip(w, (x, y) => x + y),
+            ({ } s, null) => s,
+            (null, { } w) => w,
+            _ => mix[SupplyDemandKeys.Demand].Map(_ => double.NaN, SeriesUnit.Megawatts),
+        };
+    }
+
+    // Writes the series' mean over each scenario step into target where every sub-step has data; returns the steps written.
+    private static int Lay(TimeSeries series, SimulationScenario scenario, double[] target)
+    {
+        var written = 0;
+        var perStep = Math.Max(1, (int)Math.Round(scenario.Step / series.Step));
+        for (var t = 0; t < target.Length; t++)
+        {
+            var first = (scenario.Start + (scenario.Step * t) - series.Start).Ticks / series.Step.Ticks;
+            if (first < 0 || first + perStep > series.Count)
+            {
+                continue;
+            }
+
+            double sum = 0;
+            var ok = true;
+            for (var k = 0; k < perStep && ok; k++)
+            {
+                var v = series[(int)first + k];
+                ok = !double.IsNaN(v);
+                sum += v;
+            }
+
+            if (ok)
+            {
+                target[t] = sum / perStep;
+                written++;
+            }
+        }
+
+        return written;
+    }
+}
