@@ -40,7 +40,9 @@ internal static class ServerHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton<Journals>();
         builder.Services.AddSingleton<EventHub>();
+        builder.Services.AddHostedService<SharedEventListener>();
         builder.Services.AddSingleton<OrderBook>();
         builder.Services.AddSingleton<IdempotencyKeys>();
         builder.Services.AddSingleton<ApiKeyTable>();
@@ -55,7 +57,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<DispatchService>();
         builder.Services.AddSingleton<AreaMap>();
         builder.Services.AddSingleton<Grid.HeadroomLayerHost>();
-        builder.Services.AddSingleton<Market.IMarketStore, Market.JsonLinesMarketStore>();
+        builder.Services.AddSingleton<Market.IMarketStore, Market.JournalMarketStore>();
         builder.Services.AddSingleton<Market.MarketBook>();
         builder.Services.AddHostedService<Market.MarketScheduler>();
         AddOrderRelay(builder);
@@ -147,6 +149,13 @@ internal static class ServerHost
             }
         }
         _ = app.Services.GetRequiredService<Grid.HeadroomLayerHost>();
+        app.Services.GetRequiredService<EventHub>().Delivered += e =>
+        {
+            if (e.Type == "signal")
+            {
+                catalog.PublishedElsewhere();
+            }
+        };
         catalog.Warm();
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

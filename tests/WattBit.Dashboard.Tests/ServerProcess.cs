@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 
 namespace WattBit.Dashboard.Tests;
@@ -23,10 +19,9 @@ public sealed class ServerProcess : IAsyncDisposable
         ("planner", "key-planner-0123456789", "planner", null, null),
     ];
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly Testing.ListeningProcess _process;
 
-    private ServerProcess(Process process, string folder, Uri baseAddress)
+    private ServerProcess(Testing.ListeningProcess process, string folder, Uri baseAddress)
     {
         _process = process;
         Folder = folder;
@@ -38,16 +33,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Folder { get; }
 
     /// <summary>What the server wrote to standard output and error so far (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     public static string KeyOf(string id) => Keys.First(k => k.Id == id).Key;
 
@@ -59,7 +45,7 @@ public sealed class ServerProcess : IAsyncDisposable
             $"The dashboard was not built into {AppContext.BaseDirectory}dashboard (is npm on PATH? see docs/server.md).");
 
         var folder = Directory.CreateTempSubdirectory("wattbit-dashboard-").FullName;
-        var port = FreePort();
+        var port = Testing.ListeningProcess.FreePort();
         var start = Testing.DotnetProcess.StartInfo(folder);
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
@@ -77,64 +63,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Information";
-        for (var i = 0; i < Keys.Length; i++)
-        {
-            var k = Keys[i];
-            start.Environment[$"WattBit__ApiKeys__{i}__Id"] = k.Id;
-            start.Environment[$"WattBit__ApiKeys__{i}__Key"] = k.Key;
-            start.Environment[$"WattBit__ApiKeys__{i}__Role"] = k.Role;
-            if (k.Area is not null)
-            {
-                start.Environment[$"WattBit__ApiKeys__{i}__Area"] = k.Area;
-            }
+        Testing.ListeningProcess.AddApiKeys(start, Keys);
 
-            if (k.Operator is not null)
-            {
-                start.Environment[$"WattBit__ApiKeys__{i}__Operator"] = k.Operator;
-            }
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
-        var server = new ServerProcess(process, folder, new Uri($"http://127.0.0.1:{port}/"));
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data, listening);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data, listening);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(listening.Task, exited, Task.Delay(TimeSpan.FromMinutes(2)));
-        if (first != listening.Task)
-        {
-            await server.DisposeAsync();
-            Assert.Fail($"The server did not start listening on port {port}:\n{server.Output}");
-        }
-
-        return server;
-    }
-
-    private void Append(string? line, TaskCompletionSource listening)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-
-        if (line.Contains("Now listening on:", StringComparison.Ordinal))
-        {
-            listening.TrySetResult();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return new ServerProcess(await Testing.ListeningProcess.StartAsync(start, TimeSpan.FromMinutes(2)), folder, new Uri($"http://127.0.0.1:{port}/"));
     }
 
     /// <summary>A client that sends <paramref name="keyId"/>'s key.</summary>
@@ -158,13 +89,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(Folder, recursive: true);

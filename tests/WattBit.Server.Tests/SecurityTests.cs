@@ -196,10 +196,10 @@ public sealed class SecurityTests(TestServer server)
         var folder = Directory.CreateTempSubdirectory("wattbit-journal-").FullName;
         try
         {
-            var options = Microsoft.Extensions.Options.Options.Create(new ServerOptions { Journal = Path.Combine(folder, "j.jsonl") });
+            var journals = new Infrastructure.Journals(Path.Combine(folder, "j.jsonl"), null);
             var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestServer.Now);
             string id;
-            using (var book = new OrderBook(options, time))
+            using (var book = new OrderBook(journals, time))
             {
                 var order = book.Draft("tso-tk", "TK", "alpha", "s1", 3, TimeSpan.FromHours(2), TimeSpan.FromHours(3), null);
                 Assert.Null(book.Find(order.Id));
@@ -208,7 +208,7 @@ public sealed class SecurityTests(TestServer server)
                 book.Acknowledge("dc-alpha", book.Find(id)!);
             }
 
-            using var reopened = new OrderBook(options, time);
+            using var reopened = new OrderBook(journals, time);
             Assert.Equal(OrderState.Acknowledged, reopened.Find(id)!.State);
             Assert.Equal("dc-alpha", reopened.Find(id)!.AcknowledgedBy);
         }

@@ -24,7 +24,7 @@ public sealed record DataFileImport(ParsedDataFile File, ImportResult Result);
 
 /// <summary>
 /// Recognises a grid data file by its name, parses it completely with the matching importer and stores it through
-/// <see cref="IWattBitStore.ImportAsync"/> — one transaction per file, keyed by the file's SHA-256, so a file either
+/// <see cref="ISeriesStore.ImportAsync"/> — one transaction per file, keyed by the file's SHA-256, so a file either
 /// lands whole or not at all and re-importing it changes nothing. Series keys: area actuals
 /// <c>(area, key, "tso")</c>; JEPX <c>(area, "price", "jepx")</c> and <c>("JP", "price_system", "jepx")</c>; OCCTO
 /// <c>(area, "demand" | "supply_capacity", "occto")</c> and <c>("TH-TK", "flow:&lt;intertie&gt;", "occto")</c>. Thread-safe.

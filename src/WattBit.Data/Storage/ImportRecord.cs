@@ -35,7 +35,7 @@ public enum ImportOutcome
     AlreadyImported,
 }
 
-/// <summary>The result of <see cref="IWattBitStore.ImportAsync"/>. Immutable.</summary>
+/// <summary>The result of <see cref="ISeriesStore.ImportAsync"/>. Immutable.</summary>
 /// <param name="Outcome">Whether the batch was stored or skipped as a re-import.</param>
 /// <param name="PointsWritten">How many values were upserted (0 when skipped).</param>
 /// <param name="Previous">The earlier record when <see cref="ImportOutcome.AlreadyImported"/>; otherwise null.</param>

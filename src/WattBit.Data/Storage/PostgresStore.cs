@@ -10,7 +10,7 @@ namespace WattBit.Data.Storage;
 /// <c>INSERT ... ON CONFLICT</c>, all in the caller's transaction. Migrations take an advisory lock, so several
 /// processes may open the same database at once. Create with <see cref="OpenAsync"/>. Thread-safe.
 /// </summary>
-public sealed class PostgresStore : RelationalStore
+public sealed class PostgresStore : RelationalStore, IStoreNotifications
 {
     private const long MigrationLockKey = 0x5761747442697431; // "WattBit1"
 
@@ -42,6 +42,9 @@ public sealed class PostgresStore : RelationalStore
             """,
             "CREATE INDEX jobs_release ON jobs (release_utc)",
             "CREATE TABLE plans (id TEXT PRIMARY KEY, version BIGINT NOT NULL, body TEXT NOT NULL)",
+        ],
+        [
+            "CREATE TABLE journal (stream TEXT NOT NULL, seq BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (stream, seq))",
         ],
     ];
 
@@ -152,6 +155,53 @@ public sealed class PostgresStore : RelationalStore
             ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value WHERE points.value IS DISTINCT FROM excluded.value
             """, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public async Task NotifyAsync(string channel, string payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentNullException.ThrowIfNull(payload);
+        await using var c = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecAsync(c, null, "SELECT pg_notify(@c, @p)", cancellationToken, ("c", channel), ("p", payload)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task ListenAsync(string channel, Action<string> received, Action listening, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(listening);
+        var retry = TimeSpan.FromMilliseconds(100);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                // A connection of its own, outside the pool's reuse: LISTEN belongs to the session.
+                await using var c = _dataSource.CreateConnection();
+                await c.OpenAsync(cancellationToken).ConfigureAwait(false);
+                c.Notification += (_, e) => received(e.Payload);
+                await ExecAsync(c, null, "LISTEN " + QuoteIdentifier(channel), cancellationToken).ConfigureAwait(false);
+                retry = TimeSpan.FromMilliseconds(100);
+                listening();
+                while (true)
+                {
+                    await c.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NpgsqlException)
+            {
+                // The connection was lost: listen again after a short back-off (the caller catches up when listening).
+                await Task.Delay(retry, cancellationToken).ConfigureAwait(false);
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
 }

@@ -431,6 +431,35 @@ public abstract class RelationalStore : IWattBitStore
         return SaveVersionedAsync("plan", "plans", plan.Id, expectedVersion, ["body"], [StoreMapping.PlanToJson(plan)], cancellationToken);
     }
 
+    // ---------------------------------------------------------------- journal streams
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(string stream, long afterSeq, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        return await QueryAsync("SELECT seq, body FROM journal WHERE stream = @s AND seq > @a ORDER BY seq",
+            r => new JournalRecord(r.GetInt64(0), r.GetString(1)), cancellationToken, ("s", stream), ("a", afterSeq)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> JournalLengthAsync(string stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        await using var c = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync(c, null, "SELECT MAX(seq) FROM journal WHERE stream = @s", cancellationToken, ("s", stream)).ConfigureAwait(false) ?? 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryAppendJournalAsync(string stream, long seq, string body, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfLessThan(seq, 1);
+        await using var c = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecAsync(c, null, "INSERT INTO journal (stream, seq, body) VALUES (@s, @q, @b) ON CONFLICT (stream, seq) DO NOTHING", cancellationToken,
+            ("s", stream), ("q", seq), ("b", body)).ConfigureAwait(false) == 1;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<long> SaveVersionedAsync(string kind, string table, string id, long expectedVersion, string[] columns, object?[] values,

@@ -38,6 +38,9 @@ public sealed class SqliteStore : RelationalStore
             "CREATE INDEX jobs_release ON jobs (release_utc)",
             "CREATE TABLE plans (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL)",
         ],
+        [
+            "CREATE TABLE journal (stream TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (stream, seq)) WITHOUT ROWID",
+        ],
     ];
 
     private readonly string _connectionString;

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 using WattBit.Planning.Model;
 using WattBit.Server.Api;
 using WattBit.Server.Infrastructure;
@@ -66,18 +65,18 @@ internal sealed record SiteGrid([property: JsonRequired] ConnectionKind Kind, st
 
 /// <summary>
 /// The grid connections of the DC operators' sites, keyed by scoped site id (<c>{operator}/{id}</c>), kept in memory
-/// and journaled (<c>{journal}.sites.jsonl</c> beside the main journal) so a restart keeps them. The store's site rows
+/// and journaled (<c>{journal}.sites.jsonl</c> beside the main journal, or the shared stream <c>sites</c> with a
+/// PostgreSQL store) so a restart keeps them and every instance serves them. The store's site rows
 /// carry the facility (area, IT capacity, PUE); the connection is planning data the store's schema does not hold.
 /// Thread-safe.
 /// </summary>
 internal sealed class SiteGrids : IDisposable
 {
     private readonly Dictionary<string, SiteGrid> _grids = new(StringComparer.Ordinal);
-    private readonly JsonLinesJournal<Entry> _journal;
+    private readonly IJournal<Entry> _journal;
     private readonly Lock _lock = new();
 
-    public SiteGrids(IOptions<ServerOptions> options) =>
-        _journal = new JsonLinesJournal<Entry>(JsonLinesJournal<Entry>.Beside(options.Value.Journal, "sites"), Apply);
+    public SiteGrids(Journals journals) => _journal = journals.Open<Entry>("sites", Apply);
 
     /// <summary>One journal record: the site's connection from now on (null: none).</summary>
     internal sealed record Entry(string Site, SiteGrid? Grid);
@@ -85,6 +84,7 @@ internal sealed class SiteGrids : IDisposable
     /// <summary>The connection of a site (scoped id), or null.</summary>
     public SiteGrid? Get(string scopedSite)
     {
+        _journal.CatchUp();
         lock (_lock)
         {
             return _grids.GetValueOrDefault(scopedSite);
@@ -94,19 +94,27 @@ internal sealed class SiteGrids : IDisposable
     /// <summary>Sets (or, with null, removes) a site's connection; durable when this returns. Writes nothing when unchanged.</summary>
     public void Set(string scopedSite, SiteGrid? grid)
     {
-        var current = Get(scopedSite);
-        if (current is null && grid is null)
+        _journal.Append(() =>
         {
-            return;
-        }
+            SiteGrid? current;
+            lock (_lock)
+            {
+                current = _grids.GetValueOrDefault(scopedSite);
+            }
 
-        if (current is not null && grid is not null && current.Kind == grid.Kind && current.Node == grid.Node && current.LimitMw == grid.LimitMw &&
-            (current.ProfileMw ?? []).SequenceEqual(grid.ProfileMw ?? []))
-        {
-            return;
-        }
+            if (current is null && grid is null)
+            {
+                return null;
+            }
 
-        _journal.Append(new Entry(scopedSite, grid));
+            if (current is not null && grid is not null && current.Kind == grid.Kind && current.Node == grid.Node && current.LimitMw == grid.LimitMw &&
+                (current.ProfileMw ?? []).SequenceEqual(grid.ProfileMw ?? []))
+            {
+                return null;
+            }
+
+            return new Entry(scopedSite, grid);
+        });
     }
 
     /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using WattBit.Dispatch;
 using WattBit.Server.Infrastructure;
 using WattBit.Server.Orders;
@@ -29,22 +28,23 @@ internal sealed record DispatchOrder(
 
 /// <summary>
 /// Dispatch orders, kept in memory and journaled (<c>{journal}.dispatch.jsonl</c> beside the main journal: every issue
-/// and acknowledgement, flushed before the answer) so a restart keeps them. Thread-safe.
+/// and acknowledgement, flushed before the answer; with a PostgreSQL store, its shared stream) so a restart keeps them and
+/// every instance serves them. Thread-safe.
 /// </summary>
 internal sealed class DispatchBook : IDisposable
 {
     private readonly Dictionary<string, DispatchOrder> _orders = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
-    private readonly JsonLinesJournal<DispatchOrder> _journal;
+    private readonly IJournal<DispatchOrder> _journal;
 
-    public DispatchBook(IOptions<ServerOptions> options) =>
-        _journal = new JsonLinesJournal<DispatchOrder>(JsonLinesJournal<DispatchOrder>.Beside(options.Value.Journal, "dispatch"), Apply);
+    public DispatchBook(Journals journals) => _journal = journals.Open<DispatchOrder>("dispatch", Apply);
 
     /// <summary>Records a new order; durable when this returns.</summary>
     public void Add(DispatchOrder order) => _journal.Append(order);
 
     public DispatchOrder? Find(string id)
     {
+        _journal.CatchUp();
         lock (_lock)
         {
             return _orders.GetValueOrDefault(id);
@@ -54,6 +54,7 @@ internal sealed class DispatchBook : IDisposable
     /// <summary>An operator's orders, oldest first.</summary>
     public List<DispatchOrder> Of(string op)
     {
+        _journal.CatchUp();
         lock (_lock)
         {
             return [.. _orders.Values.Where(o => o.Operator == op).OrderBy(o => o.IssuedAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
@@ -66,17 +67,16 @@ internal sealed class DispatchBook : IDisposable
     /// <summary>Acknowledges an issued order; null when it was already acknowledged.</summary>
     public DispatchOrder? Acknowledge(string actor, DispatchOrder order, DateTimeOffset now)
     {
-        lock (_lock)
+        return _journal.Append(() =>
         {
-            if (_orders[order.Id].State != OrderState.Issued)
+            DispatchOrder current;
+            lock (_lock)
             {
-                return null;
+                current = _orders[order.Id];
             }
 
-            var acked = _orders[order.Id] with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor };
-            _journal.Append(acked);
-            return acked;
-        }
+            return current.State != OrderState.Issued ? null : current with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor };
+        });
     }
 
     /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>

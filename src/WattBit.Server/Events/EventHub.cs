@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Threading.Channels;
+using WattBit.Server.Infrastructure;
 using WattBit.Server.Security;
 
 namespace WattBit.Server.Events;
@@ -20,25 +22,85 @@ internal sealed record ServerEvent(long Id, string Type, string? Area, string? O
 /// <summary>
 /// Fans events out to subscribers; each has a bounded queue (the oldest events are dropped for a reader that stalls).
 /// The last <see cref="HistorySize"/> events are kept so a client that reconnects with <c>Last-Event-ID</c> gets what it
-/// missed. Event ids start from the start-up time in microseconds, so they keep increasing across restarts. Thread-safe.
+/// missed. Event ids start from the start-up time in microseconds, so they keep increasing across restarts.
+/// <para>
+/// With a PostgreSQL store (<see cref="Journals.Shared"/>) every event is appended to the store's stream <c>events</c>
+/// and announced with <c>NOTIFY wattbit_events</c> (<see cref="NotifyChannel"/>); every instance (this one too) delivers the stream to its own
+/// subscribers in order (<see cref="SharedEventListener"/>), so a client of any instance gets the events published on
+/// all of them, and the event id is the position in that stream: the same on every instance, so a client that reconnects
+/// to another instance with <c>Last-Event-ID</c> resumes where it stopped.
+/// </para>
+/// Thread-safe.
 /// </summary>
-internal sealed class EventHub(TimeProvider time)
+internal sealed class EventHub
 {
     public const int HistorySize = 1024;
+
+    /// <summary>The channel instances announce new events on.</summary>
+    public const string NotifyChannel = "wattbit_events";
+
+    /// <summary>An event as the shared stream keeps it (the data as the JSON clients get).</summary>
+    internal sealed record SharedEvent(string Type, string? Area, string? Operator, string? Key, JsonElement Data);
+
+    private readonly StoreJournal<SharedEvent>? _shared;
+    private readonly Data.Storage.IStoreNotifications? _notifications;
+
+    public EventHub(TimeProvider time, Journals journals)
+    {
+        _nextEvent = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        if (journals.Store is { } store)
+        {
+            var length = store.JournalLengthAsync("events").GetAwaiter().GetResult();
+            _notifications = journals.Notifications;
+            _shared = new StoreJournal<SharedEvent>(store, "events", Deliver, Math.Max(0, length - HistorySize));
+        }
+    }
+
+    /// <summary>Called with each event delivered from the shared stream (published here or on another instance).</summary>
+    public event Action<ServerEvent>? Delivered;
+
+    /// <summary>Whether events are shared with other instances.</summary>
+    public bool Shared => _shared is not null;
+
+    /// <summary>Delivers what other instances published since the last call (shared mode; nothing otherwise).</summary>
+    public void CatchUp() => _shared?.CatchUp();
     private readonly ConcurrentDictionary<long, (Caller Caller, Channel<ServerEvent> Channel)> _subscribers = new();
     private readonly Queue<ServerEvent> _history = new(HistorySize);
     private readonly Lock _lock = new();
     private long _nextSubscriber;
-    private long _nextEvent = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+    private long _nextEvent;
 
     public int SubscriberCount => _subscribers.Count;
 
     public void Publish(string type, string? area, string? op, object data, string? key = null)
     {
+        if (_shared is not null)
+        {
+            _shared.Append(new SharedEvent(type, area, op, key, JsonSerializer.SerializeToElement(data, Journals.Json)));
+            _notifications!.NotifyAsync(NotifyChannel, "").GetAwaiter().GetResult();
+            return;
+        }
+
+        Fan(new ServerEvent(0, type, area, op, data, key));
+    }
+
+    private void Deliver(SharedEvent shared, long seq)
+    {
+        var e = new ServerEvent(seq, shared.Type, shared.Area, shared.Operator, shared.Data, shared.Key);
+        Fan(e);
+        Delivered?.Invoke(e);
+    }
+
+    private void Fan(ServerEvent e)
+    {
         // One lock orders history and fan-out, so a subscriber replaying history never misses nor repeats an event.
         lock (_lock)
         {
-            var e = new ServerEvent(++_nextEvent, type, area, op, data, key);
+            if (_shared is null)
+            {
+                e = e with { Id = ++_nextEvent };
+            }
+
             if (_history.Count == HistorySize)
             {
                 _history.Dequeue();
@@ -57,6 +119,7 @@ internal sealed class EventHub(TimeProvider time)
 
     public async IAsyncEnumerable<ServerEvent> SubscribeAsync(Caller caller, long? lastEventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        _shared?.CatchUp();
         var id = Interlocked.Increment(ref _nextSubscriber);
         var channel = Channel.CreateBounded<ServerEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         List<ServerEvent> missed;

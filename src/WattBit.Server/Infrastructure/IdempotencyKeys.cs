@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 using WattBit.Server.Api;
 
 namespace WattBit.Server.Infrastructure;
@@ -12,7 +11,10 @@ namespace WattBit.Server.Infrastructure;
 /// <c>Idempotent-Replayed: true</c>, without running the request twice. A retry with another body is 422; one while the
 /// first is still running is 409. A 5xx (such as a 503 when the cluster did not accept an order in time) is not kept, so
 /// the retry runs again — and an order issued with a key has an id derived from it, so the retry reconciles with
-/// whatever the first attempt left in the cluster instead of making a second order. Thread-safe.
+/// whatever the first attempt left in the cluster instead of making a second order. With a PostgreSQL store the answers
+/// live in its shared stream <c>idempotency</c>, and a request first claims its key there, so a retry sent to another
+/// server instance while the first still runs is 409 there too (a claim older than <see cref="ClaimLifetime"/>, left by
+/// an instance that stopped mid-request, no longer holds the key). Thread-safe.
 /// </summary>
 internal sealed class IdempotencyKeys : IDisposable
 {
@@ -27,13 +29,42 @@ internal sealed class IdempotencyKeys : IDisposable
 
     private readonly ConcurrentDictionary<string, Answer> _answers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _running = new(StringComparer.Ordinal);
-    private readonly JsonLinesJournal<Answer> _journal;
+    private readonly IJournal<Answer> _journal;
+    private readonly bool _shared;
+    private readonly TimeProvider _time;
 
-    public IdempotencyKeys(IOptions<ServerOptions> options) =>
-        _journal = new JsonLinesJournal<Answer>(JsonLinesJournal<Answer>.Beside(options.Value.Journal, "idempotency"), a => _answers[a.Scope] = a);
+    /// <summary>How long a claim on a key (a request running on some instance) holds it in shared mode.</summary>
+    public static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(2);
 
-    /// <summary>A first answer as kept: its scope (caller, path, key), the request body's hash and what was sent back.</summary>
-    internal sealed record Answer(string Scope, string BodySha256, int Status, string? ContentType, string? Location, string Body);
+    public IdempotencyKeys(Journals journals, TimeProvider time)
+    {
+        _time = time;
+        _shared = journals.Shared;
+        _journal = journals.Open<Answer>("idempotency", Apply);
+    }
+
+    /// <summary>
+    /// A first answer as kept: its scope (caller, path, key), the request body's hash and what was sent back. In shared
+    /// mode also a claim (<see cref="Status"/> <see cref="Claimed"/>, with <see cref="At"/>) while the first request runs,
+    /// and a release (<see cref="Released"/>) when it answered 5xx.
+    /// </summary>
+    internal sealed record Answer(string Scope, string BodySha256, int Status, string? ContentType, string? Location, string Body, DateTimeOffset? At = null)
+    {
+        public const int Claimed = 0;
+        public const int Released = -1;
+    }
+
+    private void Apply(Answer a)
+    {
+        if (a.Status == Answer.Released)
+        {
+            _answers.TryRemove(a.Scope, out _);
+        }
+        else
+        {
+            _answers[a.Scope] = a;
+        }
+    }
 
     /// <summary>The key of the request, or null (and no problem) when it has none; a problem when it is malformed.</summary>
     public static string? KeyOf(HttpContext context, out string? problem)
@@ -82,7 +113,8 @@ internal sealed class IdempotencyKeys : IDisposable
         var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false));
         context.Request.Body.Position = 0;
 
-        if (_answers.TryGetValue(scope, out var first))
+        _journal.CatchUp();
+        if (_answers.TryGetValue(scope, out var first) && first.Status != Answer.Claimed)
         {
             await ReplayAsync(context, first, hash).ConfigureAwait(false);
             return;
@@ -94,8 +126,30 @@ internal sealed class IdempotencyKeys : IDisposable
             return;
         }
 
+        var claimed = false;
         try
         {
+            if (_shared)
+            {
+                var now = _time.GetUtcNow();
+                claimed = _journal.Append(() => _answers.TryGetValue(scope, out var a) && (a.Status != Answer.Claimed || a.At > now - ClaimLifetime)
+                    ? null
+                    : new Answer(scope, hash, Answer.Claimed, null, null, "", now)) is not null;
+                if (!claimed)
+                {
+                    if (_answers.TryGetValue(scope, out var answered) && answered.Status != Answer.Claimed)
+                    {
+                        await ReplayAsync(context, answered, hash).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await Problems.Conflict($"A request with this {Header} is still running; retry when it has answered.").ExecuteAsync(context).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+            }
+
             var original = context.Response.Body;
             using var copy = new MemoryStream();
             context.Response.Body = copy;
@@ -114,6 +168,7 @@ internal sealed class IdempotencyKeys : IDisposable
                 var answer = new Answer(scope, hash, status, context.Response.ContentType, context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null,
                     Convert.ToBase64String(copy.GetBuffer(), 0, (int)copy.Length));
                 _journal.Append(answer);
+                claimed = false;
             }
 
             copy.Position = 0;
@@ -121,6 +176,11 @@ internal sealed class IdempotencyKeys : IDisposable
         }
         finally
         {
+            if (claimed)
+            {
+                _journal.Append(new Answer(scope, hash, Answer.Released, null, null, ""));
+            }
+
             _running.TryRemove(scope, out _);
         }
     }

@@ -1,19 +1,18 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace WattBit.Server.Infrastructure;
 
 /// <summary>
 /// An append-only JSON-lines file of <typeparamref name="T"/> records: replayed in order when opened, each new record
-/// flushed to disk before <see cref="Append"/> returns, so an answer sent after it survives a crash or restart.
+/// flushed to disk before <see cref="Append(T)"/> returns, so an answer sent after it survives a crash or restart.
 /// Thread-safe (appends are serialised by one lock; callers keep their own in-memory view, updated by the replay and
 /// append callbacks under that lock).
 /// </summary>
 /// <typeparam name="T">The record type, serialised with the web defaults (camelCase).</typeparam>
-internal sealed class JsonLinesJournal<T> : IDisposable
+internal sealed class JsonLinesJournal<T> : IJournal<T>
     where T : class
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+    private static readonly JsonSerializerOptions s_json = Journals.Json;
     private readonly Lock _lock = new();
     private readonly FileStream _file;
     private readonly Action<T> _apply;
@@ -157,6 +156,32 @@ internal sealed class JsonLinesJournal<T> : IDisposable
             _file.Flush(flushToDisk: true);
             _apply(entry);
         }
+    }
+
+    /// <inheritdoc />
+    public T? Append(Func<T?> decide)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        lock (_lock)
+        {
+            if (decide() is not { } entry)
+            {
+                return null;
+            }
+
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, s_json);
+            _file.Write(bytes);
+            _file.WriteByte((byte)'\n');
+            _file.Flush(flushToDisk: true);
+            _apply(entry);
+            return entry;
+        }
+    }
+
+    /// <inheritdoc />
+    public void CatchUp()
+    {
+        // One process owns the file: there is nothing another instance could have appended.
     }
 
     /// <summary>Closes the file.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using WattBit.Server.Infrastructure;
 
 namespace WattBit.Server.Market;
@@ -21,19 +20,20 @@ internal interface IMarketStore : IDisposable
 }
 
 /// <summary>
-/// The market's log as a JSON-lines journal beside the server's main journal (<c>{journal}.market.jsonl</c>), like the
-/// order, site-connection and dispatch journals: each entry flushed to disk before the caller is answered.
+/// The market's log as one of the server's journals (<see cref="Journals"/>): a JSON-lines file beside the server's main
+/// journal (<c>{journal}.market.jsonl</c>), each entry flushed to disk before the caller is answered, or — with a
+/// PostgreSQL store — the shared stream <c>market</c> there, like the order, site-connection and dispatch journals.
 /// </summary>
-internal sealed class JsonLinesMarketStore(IOptions<ServerOptions> options) : IMarketStore
+internal sealed class JournalMarketStore(Journals journals) : IMarketStore
 {
-    private JsonLinesJournal<MarketEntry>? _journal;
+    private IJournal<MarketEntry>? _journal;
 
     /// <inheritdoc/>
     public string? Recovery => _journal?.Recovery;
 
     /// <inheritdoc/>
     public void Replay(Action<MarketEntry> apply) =>
-        _journal = new JsonLinesJournal<MarketEntry>(JsonLinesJournal<MarketEntry>.Beside(options.Value.Journal, "market"), apply);
+        _journal = journals.Open("market", apply);
 
     /// <inheritdoc/>
     public void Append(MarketEntry entry) => (_journal ?? throw new InvalidOperationException("Replay the market store first.")).Append(entry);

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 using WattBit.Server.Infrastructure;
 
 namespace WattBit.Server.Orders;
@@ -30,8 +29,10 @@ internal sealed record JournalEntry(long Seq, DateTimeOffset At, string Actor, s
 
 /// <summary>
 /// Curtailment orders and maintenance, kept in memory and written ahead to an append-only JSON-lines journal (flushed to
-/// disk before the caller is answered) that is replayed on start-up. The journal is also the audit log of orders and
-/// acknowledgements. Thread-safe (one lock; these are rare, operator-paced writes).
+/// disk before the caller is answered) that is replayed on start-up — or, with a PostgreSQL store, its stream there, which
+/// every server instance shares (reads catch up first, so an order issued on one instance can be acknowledged on another).
+/// The journal is also the audit log of orders and acknowledgements. Thread-safe (the journal's lock orders writes; the
+/// book's own lock only guards the view).
 /// </summary>
 internal sealed class OrderBook : IDisposable
 {
@@ -39,14 +40,14 @@ internal sealed class OrderBook : IDisposable
     private readonly Dictionary<string, CurtailmentOrder> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Maintenance> _maintenance = new(StringComparer.Ordinal);
     private readonly List<JournalEntry> _entries = [];
-    private readonly JsonLinesJournal<JournalEntry> _journal;
+    private readonly IJournal<JournalEntry> _journal;
     private readonly TimeProvider _time;
     private long _seq;
 
-    public OrderBook(IOptions<ServerOptions> options, TimeProvider time)
+    public OrderBook(Journals journals, TimeProvider time)
     {
         _time = time;
-        _journal = new JsonLinesJournal<JournalEntry>(options.Value.Journal, Apply);
+        _journal = journals.Open<JournalEntry>(Journals.Main, Apply);
     }
 
     /// <summary>
@@ -65,42 +66,43 @@ internal sealed class OrderBook : IDisposable
     /// <summary>Journals a drafted order as issued (flushed before returning).</summary>
     public void Record(CurtailmentOrder order)
     {
-        lock (_lock)
-        {
-            Write(new JournalEntry(_seq + 1, _time.GetUtcNow(), order.IssuedBy, "order-issued", order, null));
-        }
+        _journal.Append(() => new JournalEntry(NextSeq(), _time.GetUtcNow(), order.IssuedBy, "order-issued", order, null));
     }
 
     /// <summary>Acknowledges an issued order; returns null when it was already acknowledged.</summary>
     public CurtailmentOrder? Acknowledge(string actor, CurtailmentOrder order)
     {
-        lock (_lock)
+        var entry = _journal.Append(() =>
         {
-            if (_orders[order.Id].State != OrderState.Issued)
+            CurtailmentOrder current;
+            lock (_lock)
+            {
+                current = _orders[order.Id];
+            }
+
+            if (current.State != OrderState.Issued)
             {
                 return null;
             }
 
             var now = _time.GetUtcNow();
-            var acked = _orders[order.Id] with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor };
-            Write(new JournalEntry(_seq + 1, now, actor, "order-acknowledged", acked, null));
-            return acked;
-        }
+            return new JournalEntry(NextSeq(), now, actor, "order-acknowledged",
+                current with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor }, null);
+        });
+        return entry?.Order;
     }
 
     public Maintenance PublishMaintenance(string actor, string area, string node, DateTimeOffset start, DateTimeOffset end, double limitMw, string? description)
     {
-        lock (_lock)
-        {
-            var now = _time.GetUtcNow();
-            var m = new Maintenance("mt-" + Guid.NewGuid().ToString("N"), area, node, start, end, limitMw, description, actor, now);
-            Write(new JournalEntry(_seq + 1, now, actor, "maintenance-published", null, m));
-            return m;
-        }
+        var now = _time.GetUtcNow();
+        var m = new Maintenance("mt-" + Guid.NewGuid().ToString("N"), area, node, start, end, limitMw, description, actor, now);
+        _journal.Append(() => new JournalEntry(NextSeq(), now, actor, "maintenance-published", null, m));
+        return m;
     }
 
     public CurtailmentOrder? Find(string id)
     {
+        _journal.CatchUp();
         lock (_lock)
         {
             return _orders.GetValueOrDefault(id);
@@ -109,6 +111,7 @@ internal sealed class OrderBook : IDisposable
 
     public List<CurtailmentOrder> Orders(Func<CurtailmentOrder, bool> visible)
     {
+        _journal.CatchUp();
         lock (_lock)
         {
             return [.. _orders.Values.Where(visible).OrderBy(o => o.IssuedAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
@@ -117,6 +120,7 @@ internal sealed class OrderBook : IDisposable
 
     public List<Maintenance> MaintenanceOf(string area)
     {
+        _journal.CatchUp();
         lock (_lock)
         {
             return [.. _maintenance.Values.Where(m => m.Area == area).OrderBy(m => m.Start)];
@@ -126,6 +130,7 @@ internal sealed class OrderBook : IDisposable
     /// <summary>The journal entries the predicate admits, oldest first (at most the last <paramref name="limit"/>).</summary>
     public List<JournalEntry> Audit(Func<JournalEntry, bool> visible, int limit)
     {
+        _journal.CatchUp();
         lock (_lock)
         {
             var all = _entries.Where(visible).ToList();
@@ -138,20 +143,30 @@ internal sealed class OrderBook : IDisposable
 
     public void Dispose() => _journal.Dispose();
 
-    private void Write(JournalEntry entry) => _journal.Append(entry);
+    /// <summary>The sequence number of the next entry (called under the journal's lock, after it caught up).</summary>
+    private long NextSeq()
+    {
+        lock (_lock)
+        {
+            return _seq + 1;
+        }
+    }
 
     private void Apply(JournalEntry entry)
     {
-        _seq = entry.Seq;
-        _entries.Add(entry);
-        if (entry.Order is { } o)
+        lock (_lock)
         {
-            _orders[o.Id] = o;
-        }
+            _seq = entry.Seq;
+            _entries.Add(entry);
+            if (entry.Order is { } o)
+            {
+                _orders[o.Id] = o;
+            }
 
-        if (entry.Maintenance is { } m)
-        {
-            _maintenance[m.Id] = m;
+            if (entry.Maintenance is { } m)
+            {
+                _maintenance[m.Id] = m;
+            }
         }
     }
 }

@@ -24,12 +24,14 @@ internal sealed class SignalCatalog
     private readonly IWattBitStore _store;
     private readonly TimeProvider _time;
     private readonly int _seed;
+    private readonly bool _shared;
 
     private SignalCatalog(IWattBitStore store, TimeProvider time, ServerOptions options)
     {
         _store = store;
         _time = time;
         _seed = options.Seed;
+        _shared = store is IStoreNotifications;
     }
 
     /// <summary>Opens the catalog over a store, noting which areas have published values.</summary>
@@ -118,7 +120,8 @@ internal sealed class SignalCatalog
             i += take;
         }
 
-        if (_published.ContainsKey(area.Code + "/" + MetricOf(kind)))
+        // Shared with other instances (PostgreSQL), a series may have been published elsewhere: always look.
+        if (_shared || _published.ContainsKey(area.Code + "/" + MetricOf(kind)))
         {
             var stored = await _store.ReadSeriesAsync(new SeriesKey(area.Code, MetricOf(kind), PublishedSource), new TimeWindow(start, end), ct).ConfigureAwait(false);
             if (stored is not null)
@@ -145,6 +148,9 @@ internal sealed class SignalCatalog
         _forecasts.Clear();
         return n;
     }
+
+    /// <summary>Forgets cached forecasts after another instance published values (shared mode).</summary>
+    public void PublishedElsewhere() => _forecasts.Clear();
 
     /// <summary>
     /// A probabilistic forecast of <paramref name="steps"/> 30-min slots issued at <paramref name="origin"/> (on the grid),

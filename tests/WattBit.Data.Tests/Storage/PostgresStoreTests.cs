@@ -29,4 +29,23 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreConformance
             }
         }
     }
+
+    [Fact]
+    public async Task Notify_ReachesAListenerOfAnotherStoreOnTheSameDatabase()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await using var a = (PostgresStore)await WattBitStore.OpenAsync("postgres:" + connection);
+        await using var b = (PostgresStore)await WattBitStore.OpenAsync("postgres:" + connection);
+        using var stop = new CancellationTokenSource();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listen = b.ListenAsync("wattbit_test", p => heard.TrySetResult(p), () => listening.TrySetResult(), stop.Token);
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await a.NotifyAsync("wattbit_test", "orders:7");
+
+        Assert.Equal("orders:7", await heard.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await stop.CancelAsync();
+        await listen.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }

@@ -401,4 +401,31 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal(Plan("x").Placements, plan.Placements);
         Assert.Equal(["2025-04-01/TK"], await Store.ListPlanIdsAsync());
     }
+
+    [Fact]
+    public async Task Journal_AppendsInOrderPerStreamAndRefusesATakenPosition()
+    {
+        Assert.Empty(await Store.ReadJournalAsync("orders", 0));
+        Assert.True(await Store.TryAppendJournalAsync("orders", 1, "{\"a\":1}"));
+        Assert.True(await Store.TryAppendJournalAsync("orders", 2, "{\"a\":\"受電制限\"}"));
+        Assert.True(await Store.TryAppendJournalAsync("sites", 1, "{}"));
+
+        // A second writer that read position 1 as the last one loses the race for position 2 and writes nothing.
+        Assert.False(await Store.TryAppendJournalAsync("orders", 2, "{\"a\":3}"));
+
+        Assert.Equal([new JournalRecord(1, "{\"a\":1}"), new JournalRecord(2, "{\"a\":\"受電制限\"}")], await Store.ReadJournalAsync("orders", 0));
+        Assert.Equal([new JournalRecord(2, "{\"a\":\"受電制限\"}")], await Store.ReadJournalAsync("orders", 1));
+        Assert.Equal([new JournalRecord(1, "{}")], await Store.ReadJournalAsync("sites", 0));
+        Assert.Equal(2, await Store.JournalLengthAsync("orders"));
+        Assert.Equal(0, await Store.JournalLengthAsync("nothing"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.TryAppendJournalAsync("orders", 0, "{}"));
+    }
+
+    [Fact]
+    public async Task Journal_ConcurrentWritersOfOnePosition_ExactlyOneWins()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Store.TryAppendJournalAsync("race", 1, $"{{\"writer\":{i}}}")));
+        Assert.Equal(1, results.Count(r => r));
+        Assert.Single(await Store.ReadJournalAsync("race", 0));
+    }
 }

@@ -1,0 +1,49 @@
+namespace WattBit.Data.Storage;
+
+/// <summary>One record of a journal stream: its position (1, 2, 3... within the stream) and its text (JSON, as written).</summary>
+/// <param name="Seq">The record's position in its stream, from 1 without gaps.</param>
+/// <param name="Body">The record as written.</param>
+public sealed record JournalRecord(long Seq, string Body);
+
+/// <summary>
+/// Append-only journal streams (part of <see cref="IWattBitStore"/>): named sequences of records, numbered 1, 2, 3...
+/// without gaps. An append names the position it expects to write; when another writer (another process on the same
+/// database) took that position first, the append writes nothing and answers false, and the writer reads what it missed
+/// and decides again. So several processes keep one ordered log per stream, each with the same view of it: the server's
+/// orders, acknowledgements, dispatch orders, site connections, idempotency keys, background jobs and live events when
+/// its store is PostgreSQL. Records are never changed or removed.
+/// </summary>
+public interface IJournalStore
+{
+    /// <summary>The records of <paramref name="stream"/> after position <paramref name="afterSeq"/>, in order.</summary>
+    Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(string stream, long afterSeq, CancellationToken cancellationToken = default);
+
+    /// <summary>The position of the last record of <paramref name="stream"/> (0 when it has none).</summary>
+    Task<long> JournalLengthAsync(string stream, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes <paramref name="body"/> at position <paramref name="seq"/> of <paramref name="stream"/> (the last position
+    /// read + 1); false, writing nothing, when that position is taken.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seq"/> is below 1.</exception>
+    Task<bool> TryAppendJournalAsync(string stream, long seq, string body, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Notifications between the processes that share a store (PostgreSQL <c>LISTEN</c>/<c>NOTIFY</c>): a process says
+/// "something changed on this channel" and every process listening hears it, itself included. Implemented by
+/// <see cref="PostgresStore"/>; a store without it is used by one process.
+/// </summary>
+public interface IStoreNotifications
+{
+    /// <summary>Sends <paramref name="payload"/> (at most 7,000 bytes of UTF-8) on <paramref name="channel"/> to every listener.</summary>
+    Task NotifyAsync(string channel, string payload, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Listens on <paramref name="channel"/> until <paramref name="cancellationToken"/> is cancelled, calling
+    /// <paramref name="received"/> with each payload. <paramref name="listening"/> is called each time the listen is in place
+    /// (at the start and after a lost connection is re-established; anything sent before may have been missed, so the
+    /// caller catches up then).
+    /// </summary>
+    Task ListenAsync(string channel, Action<string> received, Action listening, CancellationToken cancellationToken);
+}

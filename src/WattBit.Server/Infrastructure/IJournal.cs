@@ -1,0 +1,37 @@
+namespace WattBit.Server.Infrastructure;
+
+/// <summary>
+/// An append-only log of <typeparamref name="T"/> records that its owner replays into an in-memory view: a JSON-lines
+/// file beside the server's journal (<see cref="JsonLinesJournal{T}"/>, one process, the embedded default) or a stream of
+/// the shared store (<see cref="StoreJournal{T}"/>, PostgreSQL: every server instance on the database sees one log). Open
+/// one with <see cref="Journals.Open{T}"/>.
+/// <para>
+/// Rules for owners: the journal calls the apply callback under its own lock, so the callback may take the owner's lock
+/// (as a leaf) but an owner never calls the journal while holding its own lock. Before reading its view an owner calls
+/// <see cref="CatchUp"/> (records other instances appended); a write that depends on the view (acknowledge only what is
+/// still issued) goes through <see cref="Append(Func{T})"/>, whose decision runs on an up-to-date view under the lock.
+/// </para>
+/// </summary>
+/// <typeparam name="T">The record type (serialised as camelCase JSON).</typeparam>
+internal interface IJournal<T> : IDisposable
+    where T : class
+{
+    /// <summary>Where the records live: the file, or <c>store:{stream}</c>.</summary>
+    string Path { get; }
+
+    /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>
+    string? Recovery { get; }
+
+    /// <summary>Writes <paramref name="entry"/> durably, then applies it.</summary>
+    void Append(T entry);
+
+    /// <summary>
+    /// Brings the view up to date, asks <paramref name="decide"/> (under the journal's lock) for the record to write — null
+    /// writes nothing — and writes and applies it. If another instance appended first, catches up and asks again.
+    /// </summary>
+    /// <returns>The record written, or null.</returns>
+    T? Append(Func<T?> decide);
+
+    /// <summary>Applies the records other instances appended since the last call (nothing to do for a file).</summary>
+    void CatchUp();
+}
