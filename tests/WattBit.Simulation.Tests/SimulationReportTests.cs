@@ -35,6 +35,33 @@ public sealed class SimulationReportTests : IDisposable
     }
 
     [Fact]
+    public void WhyNotes_ExplainOverLimitHoursOfPoliciesBlindToLimits_AndAreasWhoseEmissionsRise()
+    {
+        var result = Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(gridFactor: 0.5, targetMw: 8)), TimeProvider.System);
+        var notes = ReportNotes.Why(result);
+        var baseline = result.Policies[0];
+        Assert.True(baseline.StepsAnySiteOverLimit > 0);
+        Assert.Contains(notes, n => n.StartsWith($"baseline is over a limit in {baseline.StepsAnySiteOverLimit:N0} of", StringComparison.Ordinal));
+
+        // No note blames a limit-honouring policy for being over a limit.
+        Assert.DoesNotContain(notes, n => n.StartsWith("wattbit", StringComparison.Ordinal));
+
+        // Every area named as rising did emit more than under the baseline (read from the area totals).
+        foreach (var p in result.Policies.Skip(1).Where(p => p.Overall.LifecycleTonnes < baseline.Overall.LifecycleTonnes))
+        {
+            var rising = Enumerable.Range(0, result.World.AreaCodes.Count).Where(a => p.ByArea[a].LifecycleTonnes > baseline.ByArea[a].LifecycleTonnes + 0.5).ToArray();
+            var note = notes.SingleOrDefault(n => n.StartsWith($"Under {Policies.PolicyFactory.Name(p.Policy)} emissions rise", StringComparison.Ordinal));
+            Assert.Equal(rising.Length > 0, note is not null);
+            foreach (var a in rising.Take(4))
+            {
+                Assert.Contains(result.World.AreaCodes[a] + " +", note!, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Contains(ReportNotes.Meanings, m => m.Column == "hours over limit" && m.Meaning.StartsWith("hours in which at least one site", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SameSeed_WritesTheSameCsvs()
     {
         var a = SimulationReport.Write(Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7, forecastError: 0.1)), TimeProvider.System), Path.Combine(_dir, "a"));

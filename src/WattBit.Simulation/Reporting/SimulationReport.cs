@@ -122,7 +122,25 @@ public static class SimulationReport
                 .Append(FormattableString.Invariant($"{p.BatteryChargedMwh:N0} / {p.BatteryDischargedMwh:N0} ({p.BatteryCycles:0.#}; {p.BatteriesIdle:N0} idle of {p.Batteries:N0}; {p.BatteryLifecycleTonnes:N0} t, {p.BatteryCostYen / 1e6:N1} M JPY)")).Append("</td></tr>");
         }
 
-        html.Append("</table>");
+        html.Append("</table><h3>What the numbers mean</h3><ul>");
+        foreach (var (column, meaning) in ReportNotes.Meanings)
+        {
+            html.Append("<li><b>").Append(Enc(column)).Append("</b>: ").Append(Enc(meaning)).Append("</li>");
+        }
+
+        html.Append("</ul>");
+        var why = ReportNotes.Why(result);
+        if (why.Count > 0)
+        {
+            html.Append("<h3>Why</h3><ul>");
+            foreach (var note in why)
+            {
+                html.Append("<li>").Append(Enc(note)).Append("</li>");
+            }
+
+            html.Append("</ul>");
+        }
+
         Image(html, plots, "comparison", "Change against the first policy", ReportPlots.Comparison(result));
         var week = SampleWeek(result);
         var shown = new[] { 0, result.Policies.Count - 1 }.Distinct();

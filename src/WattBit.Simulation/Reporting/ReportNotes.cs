@@ -1,0 +1,106 @@
+using System.Globalization;
+using WattBit.Planning.Model;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Policies;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.Reporting;
+
+/// <summary>
+/// The words a policy planner reads beside the numbers: what each column of the comparison means, and short "why" notes
+/// for results that look surprising, computed from the run's own per-site loads and area totals (which sites are over
+/// their limit and on which kind of connection; which areas emit more because they receive moved work while the national
+/// total falls).
+/// </summary>
+public static class ReportNotes
+{
+    /// <summary>What each column of the comparison means.</summary>
+    public static IReadOnlyList<(string Column, string Meaning)> Meanings { get; } =
+    [
+        ("energy MWh", "electricity drawn from the grid by all sites over the period: IT load × PUE (plus battery charging, less discharging)"),
+        ("cost M JPY", "that energy priced at its area's day-ahead price hour by hour"),
+        ("lifecycle tCO2", "that energy times its area's lifecycle carbon intensity hour by hour (fuel, construction and supply chain of the generation mix)"),
+        ("vs first", "change of lifecycle tCO2 against the first policy of the table (normally the baseline: no shifting)"),
+        ("curtailment absorbed MWh", "per area and hour, the smaller of the DCs' draw and the solar and wind power the grid curtailed: surplus renewable energy that load could have used"),
+        ("hours over limit", "hours in which at least one site drew more than its grid connection allowed in that hour (firm MW, provisional 24-hour profile or flexible limit, cut further by maintenance, faults and blackouts); 0 means every site stayed within its limit in every hour"),
+        ("site-steps over limit", "the same counted per site: (site, step) pairs over the limit"),
+        ("late jobs", "jobs that finished after their deadline (placed within 48 h after it when nothing fitted in time, or resumed after a curtailment order)"),
+        ("unserved MWh", "IT energy asked for but never run: jobs that found no room, inference shed because no site within reach had room, job work lost to orders"),
+    ];
+
+    /// <summary>Short explanations of results that need one, computed from the run.</summary>
+    /// <param name="result">The simulation result.</param>
+    public static IReadOnlyList<string> Why(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var notes = new List<string>();
+        var world = result.World;
+        var hours = world.Steps * world.StepHours;
+        foreach (var p in result.Policies.Where(p => p.Policy is not (PolicyKind.WattBit or PolicyKind.WattBitPlanner) && p.StepsAnySiteOverLimit > 0
+            && p.SiteGridMw.Length == world.Scenario.Sites.Count))
+        {
+            var byKind = new long[3];
+            var sitesOver = 0;
+            for (var s = 0; s < p.SiteGridMw.Length; s++)
+            {
+                var over = 0;
+                var limit = world.LimitMw[s];
+                var draw = p.SiteGridMw[s];
+                for (var t = 0; t < draw.Length; t++)
+                {
+                    if (draw[t] > limit[t] + 1e-6)
+                    {
+                        over++;
+                    }
+                }
+
+                if (over > 0)
+                {
+                    sitesOver++;
+                    byKind[Kind(world.Connections[s].Kind)] += over;
+                }
+            }
+
+            var total = Math.Max(1, byKind.Sum());
+            notes.Add(string.Concat(Invariant($"{PolicyFactory.Name(p.Policy)} is over a limit in {p.StepsAnySiteOverLimit * world.StepHours:N0} of {hours:N0} hours because it does not look at grid limits: "),
+                Invariant($"{sitesOver} of {p.SiteGridMw.Length} sites draw more than their connection allows at some step. "),
+                Invariant($"Of its {p.SiteStepsOverLimit:N0} site-steps over, {(double)byKind[2] / total:P0} are at flexible connections (limit down to 30 % of their peak when the area's net load is high), "),
+                Invariant($"{(double)byKind[1] / total:P0} at provisional ones (a fixed 24-hour profile) and {(double)byKind[0] / total:P0} at firm ones (cut by maintenance, faults or a blackout).")));
+        }
+
+        var first = result.Policies[0];
+        foreach (var p in result.Policies.Skip(1))
+        {
+            var change = p.Overall.LifecycleTonnes - first.Overall.LifecycleTonnes;
+            if (change >= 0)
+            {
+                continue;
+            }
+
+            var rising = Enumerable.Range(0, world.AreaCodes.Count)
+                .Where(a => p.ByArea[a].LifecycleTonnes > first.ByArea[a].LifecycleTonnes + 0.5)
+                .OrderByDescending(a => p.ByArea[a].LifecycleTonnes - first.ByArea[a].LifecycleTonnes)
+                .ToArray();
+            if (rising.Length == 0)
+            {
+                continue;
+            }
+
+            var list = string.Join(", ", rising.Take(4).Select(a => Invariant(
+                $"{world.AreaCodes[a]} +{p.ByArea[a].LifecycleTonnes - first.ByArea[a].LifecycleTonnes:N0} t ({p.ByArea[a].EnergyMwh - first.ByArea[a].EnergyMwh:+#,0;-#,0} MWh)")));
+            notes.Add(string.Concat(Invariant($"Under {PolicyFactory.Name(p.Policy)} emissions rise in {rising.Length} area{(rising.Length == 1 ? "" : "s")} ({list}{(rising.Length > 4 ? ", ..." : "")}) while the national total falls by {-change:N0} t: "),
+                Invariant($"{(rising.Length == 1 ? "that area receives" : "those areas receive")} work moved from dirtier hours and areas, so {(rising.Length == 1 ? "it draws" : "they draw")} more energy, but the work emits less there than where it came from. Only the national total is the policy's result.")));
+        }
+
+        return notes;
+    }
+
+    private static int Kind(ConnectionKind kind) => kind switch
+    {
+        ConnectionKind.Firm => 0,
+        ConnectionKind.ProvisionalProfile => 1,
+        _ => 2,
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
