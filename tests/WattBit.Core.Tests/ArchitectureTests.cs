@@ -50,7 +50,6 @@ public sealed class ArchitectureTests
     private static readonly HashSet<(string From, string To)> s_knownBreaks =
     [
         ("WattBit.Simulation", "WattBit.Data"),
-        ("WattBit.Simulation", "WattBit.Siting"),
     ];
 
     private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<string>>> s_graph = new(ReadGraph);

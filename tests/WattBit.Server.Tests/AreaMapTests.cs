@@ -1,5 +1,4 @@
 using WattBit.Areas;
-using WattBit.Siting.Facts;
 using WattBit.Siting.Geo;
 using WattBit.Sites;
 

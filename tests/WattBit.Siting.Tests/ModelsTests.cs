@@ -1,3 +1,4 @@
+using WattBit.Areas;
 using WattBit.Siting.Facts;
 using WattBit.Siting.Layers;
 using WattBit.Sites;

@@ -1,6 +1,6 @@
+using WattBit.Areas;
 using WattBit.Formats;
 using WattBit.Signals;
-using WattBit.Siting.Facts;
 using WattBit.Siting.Layers;
 using WattBit.Siting.Ranking;
 

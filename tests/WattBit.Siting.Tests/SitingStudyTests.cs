@@ -1,3 +1,4 @@
+using WattBit.Areas;
 using WattBit.Formats;
 using WattBit.Siting.Ranking;
 using WattBit.Testing;
@@ -129,7 +130,7 @@ public sealed class SitingStudyTests
     public void PrefectureLayerMissingPrefectures_ErrorNamesThemInJapanese()
     {
         using var dir = new TempFolder();
-        var rows = string.Join("\n", Facts.Prefectures.All.Where(p => p.Code is not (13 or 47)).Select(p => $"{p.Code},0.5"));
+        var rows = string.Join("\n", Prefectures.All.Where(p => p.Code is not (13 or 47)).Select(p => $"{p.Code},0.5"));
         dir.Write("seismic.csv", "prefecture,exposure\n" + rows + "\n");
         dir.Write("headroom.csv", "area,mw\n" + string.Join("\n", WattBit.Areas.JapanAreas.All.Select(a => a.Code + ",1000")) + "\n");
         var config = SitingConfigReader.ReadFile(dir.Write("study.yaml", """

@@ -1,4 +1,5 @@
 using FsCheck.Xunit;
+using WattBit.Areas;
 using WattBit.Siting.Connection;
 using WattBit.Siting.Facts;
 using WattBit.Siting.Geo;

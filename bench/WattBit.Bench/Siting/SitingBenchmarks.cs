@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using WattBit.Siting.Facts;
+using WattBit.Areas;
 using WattBit.Siting.Geo;
 using WattBit.Siting.Ranking;
 using WattBit.Sites;

@@ -2,11 +2,6 @@ using WattBit.Sites;
 
 namespace WattBit.Planning.Model;
 
-/// <summary>A place where users of an inference service are.</summary>
-/// <param name="Name">Region name.</param>
-/// <param name="Location">Representative point.</param>
-public sealed record UserRegion(string Name, GeoPoint Location);
-
 /// <summary>
 /// A network link between two sites: fibre distance and equipment latency give the one-way latency
 /// (<see cref="Network.MicrosecondsPerKm"/> per km plus equipment); bandwidth bounds transfers.

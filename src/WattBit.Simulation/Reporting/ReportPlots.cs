@@ -1,7 +1,7 @@
 using ScottPlot;
+using WattBit.Areas;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Policies;
-using WattBit.Siting.Facts;
 using WattBit.Time;
 
 namespace WattBit.Simulation.Reporting;

@@ -3,7 +3,6 @@ using WattBit.Areas;
 using WattBit.Formats;
 using WattBit.Planning.Model;
 using WattBit.Simulation.Policies;
-using WattBit.Siting.Facts;
 using WattBit.Sites;
 using WattBit.Units;
 using YamlDotNet.Core;

@@ -1,5 +1,4 @@
 using WattBit.Areas;
-using WattBit.Siting.Facts;
 using WattBit.Sites;
 
 namespace WattBit.Siting.Candidates;

@@ -18,7 +18,7 @@ public static class CandidateSources
 
     /// <summary>The 47 prefectures, each located at its capital, id = two-digit JIS code.</summary>
     public static IReadOnlyList<Candidate> Prefectures() =>
-        [.. Facts.Prefectures.All.Select(p => new Candidate(p.CodeText, p.NameJa, CandidateKind.Prefecture, p.Capital, p, p.Area))];
+        [.. WattBit.Areas.Prefectures.All.Select(p => new Candidate(p.CodeText, p.NameJa, CandidateKind.Prefecture, p.Capital, p, p.Area))];
 
     /// <summary>
     /// Substations from a GeoJSON of points (or outlines, taken at their centroid) with <c>_display_name</c> (or <c>name</c>), <c>_voltage_kv</c> and

@@ -1,4 +1,4 @@
-using WattBit.Siting.Facts;
+using WattBit.Areas;
 using WattBit.Sites;
 
 namespace WattBit.Siting.Connection;

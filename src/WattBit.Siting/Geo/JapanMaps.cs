@@ -1,7 +1,6 @@
 using System.Globalization;
 using WattBit.Areas;
 using WattBit.Formats;
-using WattBit.Siting.Facts;
 using WattBit.Sites;
 
 namespace WattBit.Siting.Geo;

@@ -1,3 +1,4 @@
+using WattBit.Areas;
 using WattBit.Siting.Facts;
 
 namespace WattBit.Siting.Layers;

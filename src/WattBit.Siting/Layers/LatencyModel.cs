@@ -3,12 +3,6 @@ using WattBit.Sites;
 
 namespace WattBit.Siting.Layers;
 
-/// <summary>A region whose users a DC serves, weighted (for example by population).</summary>
-/// <param name="Name">Display name.</param>
-/// <param name="Location">A representative point (the main city centre).</param>
-/// <param name="Weight">Relative weight, > 0 (default table: metropolitan population in millions).</param>
-public sealed record UserRegion(string Name, GeoPoint Location, double Weight);
-
 /// <summary>
 /// APN (all-photonics network) latency model: fibre length = route factor x great-circle distance, one-way latency =
 /// fibre length x 5 microseconds per km (light in glass, refractive index ~1.47), no switching delay (the APN is

@@ -2,7 +2,6 @@ using System.Globalization;
 using WattBit.Areas;
 using WattBit.Formats;
 using WattBit.Siting.Candidates;
-using WattBit.Siting.Facts;
 
 namespace WattBit.Siting.Layers;
 

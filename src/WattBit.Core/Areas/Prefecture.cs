@@ -1,7 +1,6 @@
-using WattBit.Areas;
 using WattBit.Sites;
 
-namespace WattBit.Siting.Facts;
+namespace WattBit.Areas;
 
 /// <summary>One of Japan's 47 prefectures. Immutable and thread-safe.</summary>
 /// <param name="Code">JIS X 0401 code, 1 (Hokkaido) to 47 (Okinawa).</param>

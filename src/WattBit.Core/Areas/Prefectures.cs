@@ -1,13 +1,13 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using WattBit.Areas;
+using System.Text;
 using WattBit.Formats;
 using WattBit.Sites;
 
-namespace WattBit.Siting.Facts;
+namespace WattBit.Areas;
 
 /// <summary>
-/// The 47 prefectures (embedded fact table: JIS code, names, capital location, TSO area) and lookups by code or name.
+/// The 47 prefectures (embedded fact table <c>prefectures.csv</c> beside this file: JIS code, names, capital location, TSO area) and lookups by code or name.
 /// Thread-safe.
 /// </summary>
 public static class Prefectures
@@ -43,11 +43,15 @@ public static class Prefectures
         : throw new ArgumentException($"Unknown prefecture '{key}' (use a JIS code 1-47, an English or a Japanese name).", nameof(key));
 
     /// <summary>The prefecture whose capital is nearest to a point (a coarse fallback when no boundary map is available).</summary>
-    public static Prefecture NearestCapital(GeoPoint point) => Geo.Nearest.Find(All, p => p.Capital, point)!.Value.Item;
+    public static Prefecture NearestCapital(GeoPoint point) => All.MinBy(p => p.Capital.DistanceKm(point))!;
 
     private static (IReadOnlyList<Prefecture>, FrozenDictionary<string, Prefecture>) Load()
     {
-        var table = EmbeddedFacts.Read("prefectures.csv");
+        const string Name = "WattBit.Areas.prefectures.csv";
+        using var stream = typeof(Prefectures).Assembly.GetManifestResourceStream(Name)
+            ?? throw new InvalidOperationException($"Embedded fact table {Name} is missing from the build.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var table = CsvTable.Parse(reader.ReadToEnd(), "embedded:prefectures.csv");
         int code = table.Require("code"), ja = table.Require("name_ja"), en = table.Require("name_en"),
             lat = table.Require("capital_lat"), lon = table.Require("capital_lon"), area = table.Require("area");
         var list = new List<Prefecture>();
