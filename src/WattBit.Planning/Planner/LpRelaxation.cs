@@ -55,7 +55,10 @@ internal static class LpRelaxation
         ct.ThrowIfCancellationRequested();
         using var solver = SolverFactory.CreateLinear(backendId, out var backend);
         solver.SuppressOutput();
-        solver.SetTimeLimit((long)Math.Max(1, timeLimit.TotalMilliseconds));
+        if (timeLimit != Timeout.InfiniteTimeSpan)
+        {
+            solver.SetTimeLimit((long)Math.Max(1, timeLimit.TotalMilliseconds));
+        }
         var obj = solver.Objective();
         obj.SetMinimization();
         int S = d.S, T = d.T;

@@ -10,7 +10,10 @@ namespace WattBit.Planning.Planner;
 /// it keeps the cost-greedy plan and reports the gap to a simple energy bound instead (docs/decisions/0041, 0045).
 /// </summary>
 /// <param name="time">Clock used to measure planning time.</param>
-/// <param name="lpTimeLimit">Time limit of the LP; default 20 s.</param>
+/// <param name="lpTimeLimit">
+/// Time limit of the LP; default 20 s. <see cref="Timeout.InfiniteTimeSpan"/> sets none, so the plan depends on the problem
+/// alone and never on how busy the machine is (tests use it).
+/// </param>
 /// <param name="backend">OR-Tools linear solver id to try first (HIGHS, GLOP, PDLP...); default HiGHS.</param>
 public sealed class OptimisingPlanner(TimeProvider time, TimeSpan? lpTimeLimit = null, string? backend = null) : IPlanner
 {

@@ -13,7 +13,7 @@ public sealed class SampleDispatchTests
     {
         var scenario = ScenarioReader.Read(ScenarioReaderTests.SamplePath);
         var p = scenario.Problem;
-        var plan = new OptimisingPlanner(TimeProvider.System).Plan(p);
+        var plan = new OptimisingPlanner(TimeProvider.System, Timeout.InfiniteTimeSpan).Plan(p);
         for (var t = 0; t < p.Steps; t++)
         {
             var state = FleetState.FromPlan(p, plan, p.TimeAt(t).AddMinutes(30));
@@ -29,7 +29,7 @@ public sealed class SampleDispatchTests
     public void SampleEvents_AreAllMetWithinTheirNotice()
     {
         var scenario = ScenarioReader.Read(ScenarioReaderTests.SamplePath);
-        var plan = new OptimisingPlanner(TimeProvider.System).Plan(scenario.Problem);
+        var plan = new OptimisingPlanner(TimeProvider.System, Timeout.InfiniteTimeSpan).Plan(scenario.Problem);
         var dispatcher = new Dispatcher(TimeProvider.System);
         foreach (var e in scenario.Events)
         {

@@ -66,7 +66,7 @@ public sealed class AreaRequestsTests
     {
         var scenario = ScenarioReader.Read(ScenarioReaderTests.SamplePath);
         var problem = scenario.Problem;
-        var plan = new OptimisingPlanner(TimeProvider.System).Plan(problem);
+        var plan = new OptimisingPlanner(TimeProvider.System, Timeout.InfiniteTimeSpan).Plan(problem);
         var offers = FlexibilityOffers.FromPlan(problem, plan);
         var reports = new List<DeliveryReport>();
         foreach (var g in offers.Where(o => o.Direction == FlexDirection.Down).GroupBy(o => (o.Area, o.Window.Start)))

@@ -72,7 +72,7 @@ public sealed class FlexibilityOffersTests
     public void DownOffers_OfThePlannedSampleDay_AreDeliveredByTheDispatcherWithoutHarm()
     {
         var scenario = ScenarioReader.Read(ScenarioReaderTests.SamplePath);
-        var plan = new OptimisingPlanner(TimeProvider.System).Plan(scenario.Problem);
+        var plan = new OptimisingPlanner(TimeProvider.System, Timeout.InfiniteTimeSpan).Plan(scenario.Problem);
         AssertDelivered((scenario.Problem, plan), 1);
     }
 

@@ -13,7 +13,7 @@ public sealed class ComparisonTests
         var p = ScenarioReader.Read(ScenarioReaderTests.SamplePath).Problem;
         var none = new NoShiftPlanner(TimeProvider.System).Plan(p);
         var greedy = new GreedyCarbonPlanner(TimeProvider.System).Plan(p);
-        var opt = new OptimisingPlanner(TimeProvider.System).Plan(p);
+        var opt = new OptimisingPlanner(TimeProvider.System, Timeout.InfiniteTimeSpan).Plan(p);
 
         Assert.True(opt.Summary.Objective <= greedy.Summary.Objective);
         Assert.True(opt.Summary.Objective <= none.Summary.Objective);

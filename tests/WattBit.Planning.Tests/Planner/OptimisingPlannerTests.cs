@@ -9,7 +9,7 @@ namespace WattBit.Planning.Tests.Planner;
 
 public sealed class OptimisingPlannerTests
 {
-    private static readonly OptimisingPlanner Optimiser = new(TimeProvider.System);
+    private static readonly OptimisingPlanner Optimiser = new(TimeProvider.System, Timeout.InfiniteTimeSpan);
 
     [Fact]
     public void Solver_HighsLoads()

@@ -12,7 +12,7 @@ namespace WattBit.Planning.Tests.Planner;
 public sealed class PlanPropertyTests
 {
     private static readonly IPlanner[] Planners =
-        [new OptimisingPlanner(TimeProvider.System), new GreedyCarbonPlanner(TimeProvider.System), new NoShiftPlanner(TimeProvider.System)];
+        [new OptimisingPlanner(TimeProvider.System, Timeout.InfiniteTimeSpan), new GreedyCarbonPlanner(TimeProvider.System), new NoShiftPlanner(TimeProvider.System)];
 
     internal static PlanningProblem RandomProblem(int seed)
     {
