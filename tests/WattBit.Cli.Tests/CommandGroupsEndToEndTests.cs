@@ -1,3 +1,4 @@
+using System.Globalization;
 using WattBit.Testing;
 
 namespace WattBit.Cli.Tests;
@@ -117,7 +118,65 @@ public sealed class CommandGroupsEndToEndTests : IDisposable
             "--compare", "--out", "plan");
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.DoesNotContain("Running HiGHS", r.Out, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(_dir, "plan", "caps.csv")));
+
+        // One column per planner, in the order they ran.
+        Assert.Equal(["optimiser", "no-shift", "greedy-carbon"], SummaryRow(r.Out, "metric"));
+
+        // The optimiser's grid energy is what its caps.csv draws, summed here hour by hour (MW caps over one-hour steps).
+        var caps = await File.ReadAllLinesAsync(Path.Combine(_dir, "plan", "caps.csv"));
+        var capColumn = Array.IndexOf(caps[0].Split(','), "cap_mw");
+        var drawnMwh = caps.Skip(1).Sum(l => double.Parse(l.Split(',')[capColumn], CultureInfo.InvariantCulture));
+        Assert.Equal(drawnMwh, Numbers(SummaryRow(r.Out, "grid energy (MWh)"))[0], 0.05);
+
+        // The LP's bound is below the objective of every feasible plan, the two heuristics' included.
+        var bound = Numbers(SummaryRow(r.Out, "best bound (JPY)").Take(1))[0];
+        var objectives = Numbers(SummaryRow(r.Out, "objective (JPY)"));
+        Assert.Equal(3, objectives.Length);
+        Assert.All(objectives, o => Assert.True(bound <= o + 1, $"bound {bound} above an objective {o}"));
+        Assert.Equal(3, Numbers(SummaryRow(r.Out, "emissions (t CO2)")).Length);
+    }
+
+    // The cells after the metric name in the row of the plan summary table that starts with it (box or ASCII borders).
+    private static string[] SummaryRow(string output, string metric)
+    {
+        char[] borders = ['│', '|'];
+        var line = output.Split('\n').FirstOrDefault(l => l.TrimStart().Length > 0 && borders.Contains(l.TrimStart()[0]) &&
+            l.Split(borders, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() == metric);
+        Assert.True(line is not null, $"no summary row '{metric}' in:\n{output}");
+        return [.. line.Split(borders, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1)];
+    }
+
+    private static double[] Numbers(IEnumerable<string> cells) =>
+        [.. cells.Select(c => double.Parse(c.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture))];
+
+    [Fact]
+    public async Task Signals_WithoutSourceAfterAnImport_ReadsTheImportedData()
+    {
+        var file = SharedData.Path("japan", "area-supply-demand", "tokyo", "eria_jukyu_202504_03.csv");
+        var import = await WattbitProcess.RunAsync(_dir, "data", "import", file, "--store", "signals.db");
+        Assert.True(import.ExitCode == 0, import.Error + import.Out);
+        string[] args = ["signals", "--area", "TK", "--metric", "carbon", "--from", "2025-04-10", "--store", "signals.db"];
+
+        var chosen = await WattbitProcess.RunAsync(_dir, args);
+        var store = await WattbitProcess.RunAsync(_dir, [.. args, "--source", "store"]);
+        var reference = await WattbitProcess.RunAsync(_dir, [.. args, "--source", "reference"]);
+
+        Assert.True(chosen.ExitCode == 0, chosen.Error);
+        Assert.Equal(store.Out, chosen.Out);
+        Assert.NotEqual(reference.Out, chosen.Out);
+        Assert.Contains("reading the data imported into signals.db", chosen.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signals_WithoutFromOrImportedData_SaysItShowsTodayOfTheReferenceYear()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "signals", "--area", "TK", "--store", "empty.db");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("no imported data in empty.db; reading the synthetic reference year", r.Error, StringComparison.Ordinal);
+        Assert.Contains("no --from; showing today (JST)", r.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "empty.db")), "looking for imported data must not create the store");
+        Assert.Equal(1 + 48, r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // header + one JST day of half-hours
     }
 
     [Fact]

@@ -19,13 +19,17 @@ internal static class SignalsCommands
     {
         ArgumentNullException.ThrowIfNull(time);
         var area = new Option<string[]>("--area") { Description = "Area code(s), e.g. TK (repeat or comma-separate); default all ten.", AllowMultipleArgumentsPerToken = true };
-        var from = new Option<string?>("--from") { Description = "Start: a JST date (2025-04-01) or an ISO 8601 timestamp. Default today (JST)." };
+        var from = new Option<string?>("--from") { Description = "Start: a JST date (2025-04-01) or an ISO 8601 timestamp. Default today (JST), said on stderr." };
         var to = new Option<string?>("--to") { Description = "End (exclusive): date or timestamp. Default one day after --from." };
         var metric = new Option<string>("--metric") { Description = "carbon (gCO2/kWh), price (JPY/kWh) or curtailment (MWh per slot).", DefaultValueFactory = _ => "carbon" };
         metric.AcceptOnlyFromAmong("carbon", "price", "curtailment");
         var format = new Option<string>("--format") { Description = "csv (timestamp,location,value) or table.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "table");
-        var source = new Option<string>("--source") { Description = "reference (the synthetic year, no data needed) or store (imported data).", DefaultValueFactory = _ => "reference" };
+        var source = new Option<string?>("--source")
+        {
+            Description = "reference (the synthetic year, no data needed) or store (imported data). Default: store when the store holds imported " +
+                          "area actuals or JEPX prices, else reference; the choice is said on stderr.",
+        };
         source.AcceptOnlyFromAmong("reference", "store");
         var basis = new Option<string>("--basis") { Description = "Carbon: lifecycle or direct emission factors.", DefaultValueFactory = _ => "lifecycle" };
         basis.AcceptOnlyFromAmong("lifecycle", "direct");
@@ -38,13 +42,13 @@ internal static class SignalsCommands
             area, from, to, metric, format, source, basis, consumption, seed, store, output,
         };
         command.SetAction((parse, ct) => RunAsync(new Request(
-            parse.GetValue(area) ?? [], parse.GetValue(from), parse.GetValue(to), parse.GetValue(metric)!, parse.GetValue(format)!, parse.GetValue(source)!,
+            parse.GetValue(area) ?? [], parse.GetValue(from), parse.GetValue(to), parse.GetValue(metric)!, parse.GetValue(format)!, parse.GetValue(source),
             parse.GetValue(basis) == "direct" ? EmissionBasis.Direct : EmissionBasis.Lifecycle, parse.GetValue(consumption), parse.GetValue(seed),
             parse.GetValue(store), parse.GetValue(output)), time, ct));
         return command;
     }
 
-    private sealed record Request(string[] Areas, string? From, string? To, string Metric, string Format, string Source, EmissionBasis Basis,
+    private sealed record Request(string[] Areas, string? From, string? To, string Metric, string Format, string? Source, EmissionBasis Basis,
         bool Consumption, int Seed, string? Store, string? Output);
 
     private static async Task<int> RunAsync(Request r, TimeProvider time, CancellationToken ct)
@@ -56,6 +60,25 @@ internal static class SignalsCommands
         if (r.Consumption && r.Metric != "carbon")
         {
             throw new CliException("--consumption applies to --metric carbon only.");
+        }
+
+        if (r.Source is null)
+        {
+            var location = WattBitStore.ResolveLocation(r.Store);
+            var imported = await HoldsImportedDataAsync(location, ct).ConfigureAwait(false);
+            r = r with { Source = imported ? "store" : "reference" };
+            await Console.Error.WriteLineAsync(imported
+                ? $"signals: reading the data imported into {location} (--source reference for the synthetic reference year)."
+                : $"signals: no imported data in {location}; reading the synthetic reference year, seed {r.Seed} (import TSO or JEPX files with `wattbit data import`).")
+                .ConfigureAwait(false);
+        }
+
+        if (r.From is null)
+        {
+            var day = window.Start.ToOffset(Jst.Offset);
+            await Console.Error.WriteLineAsync(r.Source == "reference"
+                ? $"signals: no --from; showing today (JST), {day:yyyy-MM-dd}, as a day of the synthetic reference year for fiscal year {FiscalYear(window.Start)}, not measured data."
+                : $"signals: no --from; showing today (JST), {day:yyyy-MM-dd}.").ConfigureAwait(false);
         }
 
         var signal = r.Source == "reference"
@@ -94,6 +117,22 @@ internal static class SignalsCommands
 
         AnsiConsole.Write(table);
         return 0;
+    }
+
+    // Whether the store the user names (or the default one) exists and holds imported area actuals or JEPX prices; a
+    // missing SQLite file is not created just to find that out.
+    private static async Task<bool> HoldsImportedDataAsync(string location, CancellationToken ct)
+    {
+        var isPostgres = location.StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
+        var path = location.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? location["sqlite:".Length..] : location;
+        if (!isPostgres && !File.Exists(path))
+        {
+            return false;
+        }
+
+        await using var store = await WattBitStore.OpenAsync(location, ct).ConfigureAwait(false);
+        var infos = await store.ListSeriesAsync(ct).ConfigureAwait(false);
+        return infos.Any(i => i.Key.Source is DataFileImporter.TsoSource or DataFileImporter.JepxSource);
     }
 
     internal static GridArea AreaOption(string code) => JapanAreas.TryFind(code, out var area)
