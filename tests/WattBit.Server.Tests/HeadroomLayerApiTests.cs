@@ -58,8 +58,8 @@ public sealed class HeadroomLayerApiTests(TestServer server)
             for (var t = 0; t < times.Length; t++)
             {
                 Assert.Equal(times[t], hours[t].GetProperty("start").GetDateTimeOffset());
-                Assert.Equal(h.N0Mw[t], hours[t].GetProperty("n0Mw").GetDouble(), 5);
-                Assert.Equal(h.N1Mw[t], hours[t].GetProperty("n1Mw").GetDouble(), 5);
+                Assert.Equal(h.N0Mw[t], hours[t].GetProperty("n0Mw").GetDouble(), 1e-5);
+                Assert.Equal(h.N1Mw[t], hours[t].GetProperty("n1Mw").GetDouble(), 1e-5);
                 var branch = double.IsNaN(h.N1Mw[t]) ? h.N0Branch[t] : h.N1Branch[t];
                 var line = hours[t].GetProperty("limitingLine");
                 Assert.Equal(branch < 0 ? null : backbone.Branches[branch].DisplayName, line.ValueKind == System.Text.Json.JsonValueKind.Null ? null : line.GetString());

@@ -98,6 +98,11 @@ internal static class JapanCommands
             table.AddRow($"buses placed by {g.Key}", g.Count().ToString(CultureInfo.InvariantCulture));
         }
 
+        foreach (var b in model.Branches.Where(b => b.OcctoSign < 0 && b.Circuit == 1))
+        {
+            table.AddRow(Markup.Escape($"OCCTO values against their positive direction: {b.OcctoName}"), Markup.Escape(b.PositiveDirection));
+        }
+
         AnsiConsole.Write(table);
         foreach (var x in model.LeftOut.Where(x => x.What != "plant"))
         {

@@ -19,7 +19,8 @@ public static class JapanAllocationFit
     /// <param name="Name">OCCTO's line name.</param>
     /// <param name="Circuits">Branch indexes of its circuits.</param>
     /// <param name="Direction">The branches' positive direction "A → B" (from-bus to to-bus).</param>
-    public sealed record FitLine(string AreaCode, string Name, int[] Circuits, string Direction);
+    /// <param name="OcctoSign">−1 where OCCTO's values run against its positive direction (<see cref="JapanBranch.OcctoSign"/>).</param>
+    public sealed record FitLine(string AreaCode, string Name, int[] Circuits, string Direction, int OcctoSign = 1);
 
     /// <summary>The fit's inputs.</summary>
     /// <param name="Branches">The network's branches.</param>
@@ -124,7 +125,7 @@ public static class JapanAllocationFit
                 }
 
                 present[l] = true;
-                var sign = JapanReplay.Orientation(line.Direction, o.PositiveDirection);
+                var sign = JapanReplay.Orientation(line.Direction, o.PositiveDirection) * line.OcctoSign;
                 for (var t = 0; t < OcctoDay.Slots; t++)
                 {
                     if (slots[t] is null)

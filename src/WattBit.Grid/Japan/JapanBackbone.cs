@@ -43,7 +43,10 @@ public enum JapanBranchKind
 /// <param name="VoltageKv">Voltage class, kV.</param>
 /// <param name="PositiveDirection">OCCTO's positive direction "A → B"; the branch runs from A to B.</param>
 /// <param name="LengthKm">Modelled route length, km.</param>
-public sealed record JapanBranch(JapanBranchKind Kind, GridArea? Area, string OcctoName, int Circuit, double VoltageKv, string PositiveDirection, double LengthKm)
+/// <param name="OcctoSign">+1, or −1 where OCCTO's values run against its own positive direction (found on a line radial
+/// to a plant: its flow can only leave the plant, decision 0105); a replay multiplies the observed values by it.</param>
+public sealed record JapanBranch(JapanBranchKind Kind, GridArea? Area, string OcctoName, int Circuit, double VoltageKv, string PositiveDirection, double LengthKm,
+    int OcctoSign = 1)
 {
     /// <summary>The name to show for the branch: OCCTO name and circuit, e.g. <c>新古河線 2L</c>.</summary>
     public string DisplayName => Kind == JapanBranchKind.Equivalent ? OcctoName : $"{OcctoName} {Circuit.ToString(CultureInfo.InvariantCulture)}L";
@@ -200,13 +203,13 @@ public sealed class JapanBackbone
 
     private string BranchesCsv()
     {
-        var sb = new StringBuilder("branch,kind,area,occto_name,circuit,voltage_kv,from_bus,to_bus,positive_direction,length_km\n");
+        var sb = new StringBuilder("branch,kind,area,occto_name,circuit,voltage_kv,from_bus,to_bus,positive_direction,length_km,occto_sign\n");
         for (var l = 0; l < Branches.Length; l++)
         {
             var m = Branches[l];
             var br = Network.Branches[l];
             sb.Append(CultureInfo.InvariantCulture, $"{l + 1},{m.Kind},{m.Area?.Code},{Csv.Escape(m.OcctoName)},{m.Circuit},{N(m.VoltageKv)},")
-              .Append(CultureInfo.InvariantCulture, $"{Network.Buses[br.From].Number},{Network.Buses[br.To].Number},{Csv.Escape(m.PositiveDirection)},{m.LengthKm:0.###}\n");
+              .Append(CultureInfo.InvariantCulture, $"{Network.Buses[br.From].Number},{Network.Buses[br.To].Number},{Csv.Escape(m.PositiveDirection)},{m.LengthKm:0.###},{m.OcctoSign}\n");
         }
 
         return sb.ToString();
@@ -290,7 +293,7 @@ public sealed class JapanBackbone
             branches.Add(new JapanBranch(Enum.Parse<JapanBranchKind>(brTable.Field(r, brTable.Require("kind"))),
                 areaText.Length == 0 ? null : Area(brTable, r, brTable.Require("area")), brTable.Field(r, brTable.Require("occto_name")),
                 (int)Number(brTable, r, "circuit"), Number(brTable, r, "voltage_kv"), brTable.Field(r, brTable.Require("positive_direction")),
-                Number(brTable, r, "length_km")));
+                Number(brTable, r, "length_km"), brTable.Optional("occto_sign") >= 0 ? (int)Number(brTable, r, "occto_sign") : 1));
         }
 
         var plantTable = CsvTable.Parse(read("japan-plants.csv"), "japan-plants.csv");

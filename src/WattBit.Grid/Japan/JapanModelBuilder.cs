@@ -410,6 +410,21 @@ public static class JapanModelBuilder
             }
         }
 
+        // 6a. OCCTO's sign on lines radial to a plant (decision 0105): the flow can only leave the plant, so a line whose
+        // observed values run against the plant's output on the calibration days has its values reversed to its label.
+        var reversed = OcctoSigns(fitLines, branches, used.Count, genBus, candidates, calibration, plantIndex, links);
+        for (var i = 0; i < fitLines.Count; i++)
+        {
+            if (reversed.Contains(i))
+            {
+                fitLines[i] = fitLines[i] with { OcctoSign = -1 };
+                foreach (var c in fitLines[i].Circuits)
+                {
+                    branchMeta[c] = branchMeta[c] with { OcctoSign = -1 };
+                }
+            }
+        }
+
         // 6b. The allocation fit on the calibration days (decision 0104): shares and plant buses.
         if (p.FitAllocation)
         {
@@ -458,6 +473,80 @@ public static class JapanModelBuilder
         }
 
         return new JapanBackbone(net, busMeta, branchMeta, genBus.Select(g => g.Plant), links, leftOut);
+    }
+
+    /// <summary>
+    /// The lines (indexes into <paramref name="fitLines"/>) radial to a plant whose station an OCCTO line names, whose
+    /// observed values on the calibration days run against the plant's output: Σ (observed in the branch direction ×
+    /// plant output × +1 when the plant is the from-end, −1 when the to-end) &lt; 0.
+    /// </summary>
+    private static HashSet<int> OcctoSigns(List<JapanAllocationFit.FitLine> fitLines, List<Branch> branches, int busCount,
+        List<(int Bus, JapanPlant Plant)> genBus, List<int[]> candidates, OcctoDay[] calibration, Dictionary<(string, string), int> plantIndex, List<JapanLink> links)
+    {
+        var lineOf = new int[branches.Count];
+        Array.Fill(lineOf, -1);
+        for (var i = 0; i < fitLines.Count; i++)
+        {
+            foreach (var c in fitLines[i].Circuits)
+            {
+                lineOf[c] = i;
+            }
+        }
+
+        var touching = new List<int>[busCount];
+        for (var b = 0; b < busCount; b++)
+        {
+            touching[b] = [];
+        }
+
+        for (var c = 0; c < branches.Count; c++)
+        {
+            // A branch that is no OCCTO line (a tie, an equivalent) counts as a line of its own.
+            var id = lineOf[c] >= 0 ? lineOf[c] : -1 - c;
+            touching[branches[c].From].Add(id);
+            touching[branches[c].To].Add(id);
+        }
+
+        var fixedPlants = Enumerable.Range(0, genBus.Count).Where(g => candidates[g].Length == 1).GroupBy(g => genBus[g].Bus).ToDictionary(x => x.Key, x => x.ToArray());
+        var inputs = calibration.Select(d => (Day: d, Inputs: JapanReplay.AreaInputs(d, plantIndex, genBus.Count, links))).ToArray();
+        var result = new HashSet<int>();
+        for (var i = 0; i < fitLines.Count; i++)
+        {
+            var first = branches[fitLines[i].Circuits[0]];
+            foreach (var (bus, expected) in (ReadOnlySpan<(int, double)>)[(first.From, 1.0), (first.To, -1.0)])
+            {
+                if (touching[bus].Distinct().Count() != 1 || !fixedPlants.TryGetValue(bus, out var gens))
+                {
+                    continue;
+                }
+
+                var acc = 0.0;
+                foreach (var (day, input) in inputs)
+                {
+                    var line = day.Lines.FirstOrDefault(l => l.Area.Code == fitLines[i].AreaCode && l.Name == fitLines[i].Name);
+                    if (line is null)
+                    {
+                        continue;
+                    }
+
+                    var s = JapanReplay.Orientation(fitLines[i].Direction, line.PositiveDirection);
+                    for (var t = 0; t < OcctoDay.Slots; t++)
+                    {
+                        if (double.IsFinite(line.FlowMw[t]))
+                        {
+                            acc += s * line.FlowMw[t] * expected * gens.Sum(g => input.PlantMw[t][g]);
+                        }
+                    }
+                }
+
+                if (acc < 0)
+                {
+                    result.Add(i);
+                }
+            }
+        }
+
+        return result;
     }
 
     private static bool IsTieStation(Station s) => JapanTies.Routes.Any(r =>

@@ -114,7 +114,7 @@ public static class JapanReplay
         foreach (var line in day.Lines)
         {
             var has = model.TryGetBranches(line.Area.Code, line.Name, out var circuits);
-            var sign = has ? Orientation(model.Branches[circuits[0]].PositiveDirection, line.PositiveDirection) : 1;
+            var sign = has ? Orientation(model.Branches[circuits[0]].PositiveDirection, line.PositiveDirection) * model.Branches[circuits[0]].OcctoSign : 1;
             matched += has ? 1 : 0;
             for (var t = 0; t < OcctoDay.Slots; t++)
             {

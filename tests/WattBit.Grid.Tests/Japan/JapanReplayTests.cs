@@ -118,6 +118,26 @@ public sealed class JapanReplayTests
     }
 
     [Fact]
+    public void Replay_RadialPlantLine_FollowsThePlantDespiteOcctosReversedSign()
+    {
+        // 敦賀火力線 (南条 → 敦賀火力発電所) is the only line to its plant, so it carries the plant's whole output out of
+        // the plant; OCCTO's values are positive although the label points at the plant (decision 0105). Oracle: the
+        // plant's own unit outputs on a held-out day.
+        var model = JapanBackbone.LoadDefault();
+        Assert.Equal(["敦賀火力線"], model.Branches.Where(b => b.OcctoSign < 0).Select(b => b.OcctoName).Distinct());
+        var day = OcctoDay.Load(SharedData.Path("japan", "occto", "dashboard-20260327.json"));
+        var plant = day.Units.Where(u => u.Plant.Contains("敦賀火力", StringComparison.Ordinal)).ToArray();
+        var rows = JapanReplay.Run(model, day).Rows.Where(r => r.Line == "敦賀火力線").ToArray();
+        Assert.Equal(OcctoDay.Slots, rows.Length);
+        foreach (var r in rows)
+        {
+            var output = plant.Sum(u => double.IsFinite(u.OutputMw[r.Slot]) ? u.OutputMw[r.Slot] : 0);
+            Assert.Equal(output, r.ModelledMw, 6);
+            Assert.True(output < 100 || r.ObservedMw > 0, $"slot {r.Slot}: observed {r.ObservedMw} MW while the plant makes {output} MW");
+        }
+    }
+
+    [Fact]
     public void Replay_RealDay_DefaultModelMatchesEveryLine()
     {
         var day = OcctoDay.Load(SharedData.Path("japan", "occto", "dashboard-20260327.json"));
