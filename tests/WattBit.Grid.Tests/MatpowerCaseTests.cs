@@ -180,6 +180,24 @@ public sealed class MatpowerCaseTests
     }
 
     [Fact]
+    public void Parse_BranchNames_ReachTheBranchesAndSurviveTheWriter()
+    {
+        var text = TestCases.Text(Bus3, Gen2, Branch3) + "\nmpc.branch_name = {\n 'A線 1L';\n 'B線 1L';\n 'it''s';\n};\n";
+        var net = MatpowerCase.Parse(text, "tiny.m");
+        Assert.Equal(["A線 1L", "B線 1L", "it's"], net.Branches.Select(b => b.Name));
+        var again = MatpowerCase.Parse(MatpowerWriter.Write(net, "tiny"), "again.m");
+        Assert.Equal(net.Branches.Select(b => b.Name), again.Branches.Select(b => b.Name));
+    }
+
+    [Fact]
+    public void Parse_BranchNameCountMismatch_IsAnError()
+    {
+        var text = TestCases.Text(Bus3, Gen2, Branch3) + "\nmpc.branch_name = {\n 'a';\n};\n";
+        var ex = Assert.Throws<InputFormatException>(() => MatpowerCase.Parse(text, "tiny.m"));
+        Assert.Contains("branch_name has 1 names but the branch table has 3 rows", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_DuplicateBusNumber_IsAnError()
     {
         var text = TestCases.Text(Bus3.Replace("7 1 60", "20 1 60", StringComparison.Ordinal), Gen2, Branch3);
