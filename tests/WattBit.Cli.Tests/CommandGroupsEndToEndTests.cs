@@ -55,6 +55,30 @@ public sealed class CommandGroupsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task WhatIf_NewLineOnCase9_WritesBeforeAndAfterAndRaisesTheN1Headroom()
+    {
+        // case9 is a ring through bus 5 (4-5, 5-6): a line 5-8 gives bus 5 a third path, so an outage no longer limits it.
+        var r = await WattbitProcess.RunAsync(_dir, "grid", "whatif", SharedData.Path("grid", "matpower", "case9.m"), "--bus", "5",
+            "--add-line", "5:8:0.05:250", "--time", "2025-07-01T14:00+09:00", "--out", "whatif.csv");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("new line 5-8", r.Out, StringComparison.Ordinal);
+        var rows = File.ReadAllLines(Path.Combine(_dir, "whatif.csv"));
+        Assert.Equal("timestamp,bus,n0_before_mw,n0_after_mw,n1_before_mw,n1_after_mw", rows[0]);
+        var cells = rows[1].Split(',');
+        Assert.Equal("5", cells[1]);
+        Assert.True(double.Parse(cells[5], System.Globalization.CultureInfo.InvariantCulture) > double.Parse(cells[4], System.Globalization.CultureInfo.InvariantCulture) + 100);
+    }
+
+    [Fact]
+    public async Task WhatIf_BothChangesOrNeither_IsOneLineError()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "grid", "whatif", SharedData.Path("grid", "matpower", "case9.m"), "--bus", "5");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("exactly one of --uprate", r.Error, StringComparison.Ordinal);
+        Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task SiteCheck_Tomakomai_IsEligibleForHalfAndSmall()
     {
         var r = await WattbitProcess.RunAsync(_dir, "site", "check", "--lat", "42.63", "--lon", "141.6", "--mw", "1.9");

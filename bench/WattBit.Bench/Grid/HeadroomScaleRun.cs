@@ -97,6 +97,7 @@ internal static class HeadroomScaleRun
             $"identical {same}/{check.Length}; CPU per bus: grouped {perGrouped:F3} s, one at a time {perSingle:F3} s, ratio {perSingle / perGrouped:F1}x; " +
             $"mean N-1 candidates {groupedResults.Average(r => r.N1Candidates):F0}; extrapolated all {n} buses on {Environment.ProcessorCount} cores: " +
             $"grouped {perGrouped * n / Environment.ProcessorCount:F0} s, one at a time {perSingle * n / Environment.ProcessorCount:F0} s");
+        WhatIf(net, s, series, grouped.Options, buses[0], buses[^1], args.Contains("--no-rebuild"));
         if (full)
         {
             sw.Restart();
@@ -109,6 +110,44 @@ internal static class HeadroomScaleRun
         using var p = Process.GetCurrentProcess();
         Console.WriteLine($"// peak working set {p.PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; load average {LoadAverage()}");
         return same == check.Length ? 0 : 1;
+    }
+
+    /// <summary>
+    /// What-if at one bus (decision 0114): a new line to a nearby bus and an uprate of the bus's most limiting branch,
+    /// answered from the base sensitivities, against rebuilding the changed network and computing the bus (same run).
+    /// </summary>
+    private static void WhatIf(PowerNetwork net, Sensitivities s, NetworkTimeSeries series, HeadroomOptions options, int bus, int other, bool noRebuild)
+    {
+        var engine = new HeadroomEngine(s, series, options);
+        var before = new BusHeadroom(series.Count);
+        var sw = Stopwatch.StartNew();
+        engine.Compute(bus, before);
+        var tBus = sw.Elapsed.TotalMilliseconds;
+        var limiting = before.N1Branch.Where(b => b >= 0).GroupBy(b => b).OrderByDescending(g => g.Count()).Select(g => g.Key).DefaultIfEmpty(-1).First();
+        foreach (var change in new NetworkChange[] { new NewLine(bus, other == bus ? net.Branches[0].To : other, 0.05, 500), new BranchUprate(Math.Max(0, limiting), 100) })
+        {
+            sw.Restart();
+            var whatIf = new HeadroomWhatIf(engine, change);
+            var tPrepare = sw.Elapsed.TotalMilliseconds;
+            var after = new BusHeadroom(series.Count);
+            sw.Restart();
+            whatIf.Compute(bus, after);
+            var tAnswer = sw.Elapsed.TotalMilliseconds;
+            var line = $"// what-if, {change.Describe(net)}, bus {net.Buses[bus].Number}: prepare {tPrepare:F0} ms, answer {tAnswer:F0} ms (one-bus year today {tBus:F0} ms)";
+            if (!noRebuild)
+            {
+                sw.Restart();
+                var model = new DcModel(change.Apply(net));
+                var rebuilt = new HeadroomEngine(Sensitivities.Build(model), new NetworkTimeSeries(model, series.Profile, series.SolarCapacityMw), options);
+                var full = new BusHeadroom(series.Count);
+                rebuilt.Compute(bus, full);
+                var tFull = sw.Elapsed.TotalMilliseconds;
+                var worst = Enumerable.Range(0, series.Count).Max(t => Math.Max(Math.Abs(full.N0Mw[t] - after.N0Mw[t]), Math.Abs(full.N1Mw[t] - after.N1Mw[t])));
+                line += $"; rebuild + compute {tFull / 1000:F1} s, ratio {tFull / (tPrepare + tAnswer):F0}x; largest difference {worst:G3} MW";
+            }
+
+            Console.WriteLine(line);
+        }
     }
 
     private static int Option(string[] args, string name, int fallback)

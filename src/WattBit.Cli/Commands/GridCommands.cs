@@ -24,6 +24,7 @@ internal static class GridCommands
         grid.Subcommands.Add(Headroom(time));
         grid.Subcommands.Add(Connect(time));
         grid.Subcommands.Add(Query());
+        grid.Subcommands.Add(GridWhatIfCommand.Create(time));
         grid.Subcommands.Add(JapanCommands.Create());
         grid.Subcommands.Add(LayerCommands.Create());
         return grid;
@@ -134,9 +135,9 @@ internal static class GridCommands
         return 0;
     }
 
-    private sealed record SeriesOptions(Option<FileInfo?> Profile, Option<FileInfo?> Solar, Option<string> Balance, Option<double> Cap, Option<string?> Time);
+    internal sealed record SeriesOptions(Option<FileInfo?> Profile, Option<FileInfo?> Solar, Option<string> Balance, Option<double> Cap, Option<string?> Time);
 
-    private static SeriesOptions AddSeriesOptions(Command command)
+    internal static SeriesOptions AddSeriesOptions(Command command)
     {
         var o = new SeriesOptions(
             new Option<FileInfo?>("--profile") { Description = "Profile file timestamp,demand_scale,solar_pu (hourly or half-hourly, no gaps). Without it: one snapshot of the case." },
@@ -166,7 +167,7 @@ internal static class GridCommands
         _ => throw new CliException($"--contingency must be n-0 or n-1, not '{text}'."),
     };
 
-    private static (PowerNetwork Net, HeadroomEngine Engine) BuildEngine(TimeProvider time, IAnsiConsole ui, FileInfo file, ParseResult parse, SeriesOptions o,
+    internal static (PowerNetwork Net, HeadroomEngine Engine) BuildEngine(TimeProvider time, IAnsiConsole ui, FileInfo file, ParseResult parse, SeriesOptions o,
         ContingencyCriterion criterion)
     {
         var balance = ParseBalance(parse.GetValue(o.Balance)!);
@@ -604,7 +605,7 @@ internal static class GridCommands
         ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false))
         : new StreamWriter(path, false, new UTF8Encoding(false));
 
-    private static string F(double v) => double.IsNaN(v) ? "—" : double.IsPositiveInfinity(v) ? "∞" : v.ToString("N2", CultureInfo.InvariantCulture);
+    internal static string F(double v) => double.IsNaN(v) ? "—" : double.IsPositiveInfinity(v) ? "∞" : v.ToString("N2", CultureInfo.InvariantCulture);
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and lag behind).</summary>
     private sealed class SyncProgress(Action<int> report) : IProgress<int>

@@ -11,7 +11,7 @@ namespace WattBit.Grid.Headroom;
 /// addition and multiplication by a fixed factor are monotone — and |β^c_l(k)| ≤ D, the larger end in magnitude. Every
 /// value of the pair's limit at every bus of the group and every step is then ≥ min(r − fHi, r + fLo) / D. When that
 /// exceeds the largest running upper bound U of the group's buses, the pair cannot be the minimum (nor tie with it) at
-/// any of them and is skipped; otherwise each bus is screened exactly as <see cref="HeadroomEngine.BoundBranches"/>
+/// any of them and is skipped; otherwise each bus is screened exactly as HeadroomEngine.BoundBranches
 /// does (same expressions, vectorised over the buses). Each LODF column is read once per group, not once per bus.
 /// </para>
 /// <para>

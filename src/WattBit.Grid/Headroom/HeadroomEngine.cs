@@ -260,12 +260,18 @@ public sealed class HeadroomEngine
     /// N-0 headroom in <paramref name="work"/> and the largest N-0 headroom of the period (an upper bound of the N-1
     /// headroom at every step) in <paramref name="ub1"/>. False when only N-0 is computed (the N-1 fields are filled).
     /// </summary>
-    private bool ComputeN0(double[] beta, double[] work, BusHeadroom result, out double ub1)
+    private bool ComputeN0(double[] beta, double[] work, BusHeadroom result, out double ub1) =>
+        ComputeN0(_m, _mPad, _a, _b, _c, _rateN0, beta, work, result, out ub1);
+
+    /// <summary>As <see cref="ComputeN0(double[], double[], BusHeadroom, out double)"/> over another set of branches
+    /// (a what-if: <paramref name="m"/> branches, flow coefficients and ratings padded to <paramref name="mPad"/>).</summary>
+    internal bool ComputeN0(int m, int mPad, double[] a, double[] b, double[] c, double[] rateN0, double[] beta, double[] work,
+        BusHeadroom result, out double ub1)
     {
         var cand = new Candidates();
         var cap = Options.CapMw;
         var ub = cap;
-        BoundBranches(beta, _a, _b, _c, _rateN0, -1, 0, cand, ref ub);
+        BoundBranches(m, mPad, beta, a, b, c, rateN0, -1, 0, cand, ref ub);
         cand.Filter(ub);
         result.N0Candidates = cand.Count;
         var h0 = result.N0Mw;
@@ -305,7 +311,7 @@ public sealed class HeadroomEngine
     /// evaluates them at every step, starting from the N-0 headroom in <paramref name="work"/> so that a tie keeps the
     /// base case, then the lowest contingency, then the lowest branch.
     /// </summary>
-    private void FinishN1(Candidates c1, double ub1, double[] work, BusHeadroom result)
+    internal void FinishN1(Candidates c1, double ub1, double[] work, BusHeadroom result)
     {
         c1.Filter(ub1);
         result.N1Candidates = c1.Count;
@@ -428,15 +434,20 @@ public sealed class HeadroomEngine
     }
 
     /// <summary>Post-contingency A, B, C and β of every branch for contingency c (same expressions as the naive method).</summary>
-    internal void PostContingency(ReadOnlySpan<double> lodf, double[] beta, int c, double[] betaPost, double[] aPost, double[] bPost, double[] cPost)
+    internal void PostContingency(ReadOnlySpan<double> lodf, double[] beta, int c, double[] betaPost, double[] aPost, double[] bPost, double[] cPost) =>
+        PostContingency(_m, _a, _b, _c, lodf, beta, c, betaPost, aPost, bPost, cPost);
+
+    /// <summary>As the instance overload over another set of <paramref name="m"/> branches (a what-if).</summary>
+    internal static void PostContingency(int m, double[] a, double[] b, double[] cf, ReadOnlySpan<double> lodf, double[] beta, int c,
+        double[] betaPost, double[] aPost, double[] bPost, double[] cPost)
     {
-        double ac = _a[c], bc = _b[c], cc = _c[c], betac = beta[c];
-        for (var l = 0; l < _m; l++)
+        double ac = a[c], bc = b[c], cc = cf[c], betac = beta[c];
+        for (var l = 0; l < m; l++)
         {
             var lf = lodf[l];
-            aPost[l] = _a[l] + (lf * ac);
-            bPost[l] = _b[l] + (lf * bc);
-            cPost[l] = _c[l] + (lf * cc);
+            aPost[l] = a[l] + (lf * ac);
+            bPost[l] = b[l] + (lf * bc);
+            cPost[l] = cf[l] + (lf * cc);
             betaPost[l] = beta[l] + (lf * betac);
         }
     }
@@ -456,7 +467,7 @@ public sealed class HeadroomEngine
 
     /// <summary>
     /// Sweeps the pairs in ascending bus-independent bound until the bound exceeds the running upper bound; the same
-    /// per-pair bound arithmetic as <see cref="BoundBranches"/>. False when the index does not cover this bus (its upper
+    /// per-pair bound arithmetic as BoundBranches. False when the index does not cover this bus (its upper
     /// bound reaches pairs not stored): the caller then runs the full sweep.
     /// </summary>
     private bool ScreenWithIndex(double[] beta, Candidates cand, ref double ub)
@@ -518,6 +529,8 @@ public sealed class HeadroomEngine
 
     internal double[] DemandScale => _ds;
 
+    internal int PaddedSteps => _stepsPad;
+
     internal double[] Solar => _pv;
 
     internal void FillSensitivity(int bus, double[] beta)
@@ -536,6 +549,10 @@ public sealed class HeadroomEngine
     /// multiplication test keeps a superset, filtered exactly later).
     /// </summary>
     internal void BoundBranches(double[] beta, double[] a, double[] b, double[] c, double[] rate, int contingency, int skip,
+        Candidates cand, ref double ub) => BoundBranches(_m, _mPad, beta, a, b, c, rate, contingency, skip, cand, ref ub);
+
+    /// <summary>As the shorter overload over another set of <paramref name="m"/> branches padded to <paramref name="mPad"/>.</summary>
+    internal void BoundBranches(int m, int mPad, double[] beta, double[] a, double[] b, double[] c, double[] rate, int contingency, int skip,
         Candidates cand, ref double ub)
     {
         var w = Vector<double>.Count;
@@ -545,7 +562,7 @@ public sealed class HeadroomEngine
         var relax = new Vector<double>(1 + 1e-9);
         var box = new BoxCorners(_d0, _d1, _s0, _s1);
         var vub = new Vector<double>(ub);
-        for (var l = 0; l < _mPad; l += w)
+        for (var l = 0; l < mPad; l += w)
         {
             var bc = new Vector<double>(beta, l);
             var pos = Vector.GreaterThan(bc, eps);
@@ -576,7 +593,7 @@ public sealed class HeadroomEngine
             for (var j = 0; j < w; j++)
             {
                 var i = l + j;
-                if (i >= _m || i == skip && contingency >= 0 || (keep[j] == 0 && improve[j] == 0))
+                if (i >= m || i == skip && contingency >= 0 || (keep[j] == 0 && improve[j] == 0))
                 {
                     continue;
                 }
@@ -609,7 +626,7 @@ public sealed class HeadroomEngine
         }
     }
 
-    private static void FillMissing(BusHeadroom result)
+    internal static void FillMissing(BusHeadroom result)
     {
         Array.Fill(result.N0Mw, double.NaN);
         Array.Fill(result.N1Mw, double.NaN);

@@ -97,6 +97,9 @@ public sealed class NetworkTimeSeries
         SolarMax = profile.SolarPu.Max();
     }
 
+    /// <summary>Net injections per bus (MW) of the three flow components: constant, per unit of demand scale, per unit of solar.</summary>
+    internal (double[] Constant, double[] PerDemandScale, double[] PerSolar) ComponentInjections() => (_pConst, _pScale, _pSolar);
+
     /// <summary>The DC model.</summary>
     public DcModel Model { get; }
 
