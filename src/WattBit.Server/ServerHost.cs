@@ -149,6 +149,8 @@ internal static class ServerHost
             }
         }
         _ = app.Services.GetRequiredService<Grid.HeadroomLayerHost>();
+        app.Services.GetRequiredService<SitingJobs>().Open();
+        app.Services.GetRequiredService<SimulationJobs>().Open();
         app.Services.GetRequiredService<EventHub>().Delivered += e =>
         {
             if (e.Type == "signal")

@@ -11,6 +11,15 @@ internal sealed class ServerOptions
     /// <summary>Append-only journal (audit log) of curtailment orders, acknowledgements and maintenance; default <c>wattbit-journal.jsonl</c>.</summary>
     public string Journal { get; set; } = "wattbit-journal.jsonl";
 
+    /// <summary>
+    /// This instance's id in the journals of background jobs (which instance runs a job); unset: the machine name and the
+    /// journal's full path. Give each instance sharing a PostgreSQL store its own, stable across restarts.
+    /// </summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>The default <see cref="InstanceId"/>: <c>{machine}:{full path of the journal}</c>.</summary>
+    public static string DefaultInstanceId(ServerOptions options) => Environment.MachineName + ":" + Path.GetFullPath(options.Journal);
+
     /// <summary>Seed of the synthetic reference year.</summary>
     public int Seed { get; set; } = 1;
 

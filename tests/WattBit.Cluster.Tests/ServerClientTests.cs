@@ -42,7 +42,7 @@ public sealed class ServerClientTests : IAsyncLifetime
             ["WattBit:Cluster:ServiceId"] = settings.ServiceId,
             ["WattBit:Cluster:FastFailureDetection"] = "true",
             ["WattBit:Cluster:ResponseTimeout"] = "00:00:05",
-            ["WattBit:ClusterAcceptTimeout"] = "00:00:03",
+            ["WattBit:ClusterAcceptTimeout"] = "00:00:15",
         });
         await _server.InitializeAsync();
         // The silo keeps real time; so do the orders (their deadlines are a minute ahead, not in the test clock's past).
@@ -94,6 +94,16 @@ public sealed class ServerClientTests : IAsyncLifetime
         await grain.DeliverAsync();
         Assert.Single((await site.GetAsync()).Executions);
         Assert.Equal(1, (await grain.GetAsync()).Deliveries);
+
+        // The acknowledgement reaches the order's grain before the server answers; a second one is 409 and changes nothing there.
+        var acked = await (await beta.PostAsync($"/api/curtailment-orders/{id}/acknowledgement", null)).OkJsonAsync();
+        var inGrain = (await grain.GetAsync()).Acknowledgement;
+        Assert.NotNull(inGrain);
+        Assert.Equal("dc-beta", inGrain.AcknowledgedBy);
+        Assert.Equal(acked.GetProperty("acknowledgedAt").GetDateTimeOffset(), inGrain.AcknowledgedAt);
+        await (await beta.PostAsync($"/api/curtailment-orders/{id}/acknowledgement", null)).ProblemAsync(409);
+        Assert.Equal(inGrain, (await grain.GetAsync()).Acknowledgement);
+        Assert.True((await grain.AcknowledgeAsync("dc-beta", inGrain.AcknowledgedAt.AddMinutes(1)))!.AlreadyKnown);
 
         // The cluster goes down: 503 with a ProblemDetails, and the server keeps no order and writes no journal line.
         var journal = await File.ReadAllLinesAsync(server.JournalPath);

@@ -12,6 +12,24 @@ public sealed class SimulationServer : IAsyncLifetime
 
     public TestServer Server { get; private set; } = null!;
 
+    /// <summary>A whole year of 200 sites, 200,000 jobs and five policies: still running long after it is started.</summary>
+    internal const string YearScenario = """
+        name: year
+        data:
+          synthetic: 2025
+        step: 30min
+        seed: 5
+        sites:
+          - generate: distributed
+            count: 200
+            it_mw: [0.5, 1.9]
+            connections: {firm: 0.4, provisional: 0.3, flexible: 0.3}
+        workload:
+          target_mw: 150
+          jobs: 200000
+        policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]
+        """;
+
     public async Task InitializeAsync()
     {
         // Two days of three sites, two policies: 48 hourly steps per policy.
@@ -38,22 +56,7 @@ public sealed class SimulationServer : IAsyncLifetime
 
         // A whole year of 200 sites, 200,000 jobs and five policies (about 20 s of work on a quiet 2-core machine,
         // against milliseconds between the test's calls): it is still running when the test cancels it.
-        await File.WriteAllTextAsync(Path.Combine(_scenarios, "year.yaml"), """
-            name: year
-            data:
-              synthetic: 2025
-            step: 30min
-            seed: 5
-            sites:
-              - generate: distributed
-                count: 200
-                it_mw: [0.5, 1.9]
-                connections: {firm: 0.4, provisional: 0.3, flexible: 0.3}
-            workload:
-              target_mw: 150
-              jobs: 200000
-            policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]
-            """);
+        await File.WriteAllTextAsync(Path.Combine(_scenarios, "year.yaml"), YearScenario);
         Server = new TestServer(new Dictionary<string, string>
         {
             ["WattBit:SimulationScenarios"] = _scenarios,

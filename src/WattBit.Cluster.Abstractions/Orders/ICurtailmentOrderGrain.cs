@@ -15,6 +15,13 @@ public interface ICurtailmentOrderGrain : IGrainWithStringKey
     /// <summary>Delivers the order to its site if it has not executed yet (what the redelivery reminder does).</summary>
     Task DeliverAsync();
 
+    /// <summary>
+    /// Records that the addressed DC operator acknowledged the order (the server forwards each acknowledgement here before
+    /// it answers). Idempotent: the first acknowledgement is kept and returned again, marked
+    /// <see cref="OrderAcknowledgement.AlreadyKnown"/>; null when the order is unknown.
+    /// </summary>
+    Task<OrderAcknowledgement?> AcknowledgeAsync(string acknowledgedBy, DateTimeOffset acknowledgedAt);
+
     /// <summary>The order's state (a default snapshot with a null request when the order is unknown).</summary>
     Task<OrderSnapshot> GetAsync();
 }

@@ -99,6 +99,13 @@ public sealed record DeadlineReport(DeadlineKind Kind, DateTimeOffset Due, DateT
     public TimeSpan Late => ObservedAt - Due;
 }
 
+/// <summary>The DC operator's acknowledgement of an order, as the order grain keeps it.</summary>
+/// <param name="AcknowledgedBy">Who acknowledged (the server's key id of the DC operator).</param>
+/// <param name="AcknowledgedAt">When.</param>
+/// <param name="AlreadyKnown">True when this answers a repeat of an acknowledgement recorded before (nothing new was stored).</param>
+[GenerateSerializer, Immutable]
+public sealed record OrderAcknowledgement(string AcknowledgedBy, DateTimeOffset AcknowledgedAt, bool AlreadyKnown);
+
 /// <summary>An order's full durable state.</summary>
 /// <param name="Request">The order.</param>
 /// <param name="Status">Where it stands.</param>
@@ -108,6 +115,7 @@ public sealed record DeadlineReport(DeadlineKind Kind, DateTimeOffset Due, DateT
 /// <param name="EffectiveMet">Whether its effective time has been checked and was met (null: not checked yet).</param>
 /// <param name="EndedAt">When it ended, or null.</param>
 /// <param name="Reports">Deadlines reported as missed.</param>
+/// <param name="Acknowledgement">The DC operator's acknowledgement, once forwarded by the server.</param>
 [GenerateSerializer, Immutable]
 public sealed record OrderSnapshot(OrderRequest? Request, OrderStatus Status, DateTimeOffset AcceptedAt, int Deliveries, ExecutionRecord? Execution,
-    bool? EffectiveMet, DateTimeOffset? EndedAt, DeadlineReport[] Reports);
+    bool? EffectiveMet, DateTimeOffset? EndedAt, DeadlineReport[] Reports, OrderAcknowledgement? Acknowledgement = null);

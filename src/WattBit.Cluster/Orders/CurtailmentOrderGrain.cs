@@ -23,6 +23,9 @@ internal sealed class OrderGrainState
     [Id(6)] public DateTimeOffset? EndedAt { get; set; }
 
     [Id(7)] public List<DeadlineReport> Reports { get; set; } = [];
+
+    /// <summary>The DC operator's acknowledgement, once forwarded.</summary>
+    [Id(8)] public OrderAcknowledgement? Acknowledgement { get; set; }
 }
 
 /// <summary>
@@ -112,10 +115,30 @@ internal sealed partial class CurtailmentOrderGrain(
         await UnregisterAsync(Deliver);
     }
 
+    public async Task<OrderAcknowledgement?> AcknowledgeAsync(string acknowledgedBy, DateTimeOffset acknowledgedAt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(acknowledgedBy);
+        var s = state.State;
+        if (s.Request is null)
+        {
+            return null;
+        }
+
+        if (s.Acknowledgement is { } first)
+        {
+            return first with { AlreadyKnown = true };
+        }
+
+        s.Acknowledgement = new OrderAcknowledgement(acknowledgedBy, acknowledgedAt, AlreadyKnown: false);
+        await state.WriteStateAsync();
+        return s.Acknowledgement;
+    }
+
     public Task<OrderSnapshot> GetAsync()
     {
         var s = state.State;
-        return Task.FromResult(new OrderSnapshot(s.Request, s.Status, s.AcceptedAt, s.Deliveries, s.Execution, s.EffectiveMet, s.EndedAt, [.. s.Reports]));
+        return Task.FromResult(new OrderSnapshot(s.Request, s.Status, s.AcceptedAt, s.Deliveries, s.Execution, s.EffectiveMet, s.EndedAt, [.. s.Reports],
+            s.Acknowledgement));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

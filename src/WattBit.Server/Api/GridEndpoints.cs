@@ -124,7 +124,7 @@ internal static class GridEndpoints
         return book.Find(id) is { } o && CanSee(c, o) ? TypedResults.Ok(o) : Problems.NotFound("curtailment order");
     }
 
-    private static IResult Acknowledge(OrderBook book, EventHub events, ClaimsPrincipal user, string id)
+    private static async Task<IResult> Acknowledge(OrderBook book, EventHub events, IOrderRelay relay, TimeProvider time, ClaimsPrincipal user, string id)
     {
         var c = Caller.From(user)!;
         if (book.Find(id) is not { } o || !CanSee(c, o))
@@ -137,7 +137,24 @@ internal static class GridEndpoints
             return Problems.Forbidden("Only the DC operator the order addresses acknowledges it.");
         }
 
-        if (book.Acknowledge(c.KeyId, o) is not { } acked)
+        if (o.State != OrderState.Issued)
+        {
+            return Problems.Conflict("The order is already acknowledged.");
+        }
+
+        // In cluster mode the order's grain records the acknowledgement first (idempotent there), then the journal: a
+        // 503 leaves nothing in the journal, and the retry records the same acknowledgement in the grain again harmlessly.
+        var now = time.GetUtcNow();
+        try
+        {
+            await relay.AcknowledgeAsync(o, c.KeyId, now, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OrderRelayUnavailableException e)
+        {
+            return Problems.Unavailable(e.Message);
+        }
+
+        if (book.Acknowledge(c.KeyId, o, now) is not { } acked)
         {
             return Problems.Conflict("The order is already acknowledged.");
         }

@@ -22,6 +22,20 @@ internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<
         var setup = new SiteSetup(site.Id.Value, site.Area.Code, site.ItCapacity.Megawatts, site.Pue, limitMw);
         var request = new OrderRequest(order.Id, order.Area, site.Id.Value, order.ReductionMw, order.IssuedAt, order.EffectiveAt, order.ExpectedEndAt,
             order.Reason, order.IssuedBy);
+        await RetryAsync(order.Id, "accept", () => AcceptOnceAsync(setup, request), ct).ConfigureAwait(false);
+    }
+
+    public async Task AcknowledgeAsync(CurtailmentOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct) =>
+        await RetryAsync(order.Id, "record the acknowledgement of", async () =>
+        {
+            var ack = await client.GetGrain<ICurtailmentOrderGrain>(order.Id).AcknowledgeAsync(acknowledgedBy, acknowledgedAt).ConfigureAwait(false)
+                      ?? throw new ArgumentException($"the cluster does not know order {order.Id}.");
+            LogAcknowledged(logger, order.Id, ack.AlreadyKnown);
+        }, ct).ConfigureAwait(false);
+
+    /// <summary>Calls <paramref name="once"/> with a back-off (100 ms doubling to 1 s) until it succeeds or <see cref="ServerOptions.ClusterAcceptTimeout"/> has passed.</summary>
+    private async Task RetryAsync(string orderId, string what, Func<Task> once, CancellationToken ct)
+    {
         var budget = options.Value.ClusterAcceptTimeout;
         // The bound and the back-off are network time, not the server's clock (which a test or a replay may hold still).
         var clock = TimeProvider.System;
@@ -32,7 +46,7 @@ internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<
             var left = budget - clock.GetElapsedTime(start);
             try
             {
-                await AcceptOnceAsync(setup, request).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct).ConfigureAwait(false);
+                await once().WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct).ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -40,15 +54,15 @@ internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<
                 if (e is ArgumentException)
                 {
                     // Refused by the grain (not a transport failure): retrying cannot help.
-                    throw new OrderRelayUnavailableException($"The cluster refused order {order.Id}: {e.Message}", e);
+                    throw new OrderRelayUnavailableException($"The cluster refused to {what} order {orderId}: {e.Message}", e);
                 }
 
                 left = budget - clock.GetElapsedTime(start);
-                LogAttemptFailed(logger, order.Id, attempt, e.GetType().Name, e.Message);
+                LogAttemptFailed(logger, orderId, attempt, e.GetType().Name, e.Message);
                 if (left <= delay)
                 {
                     throw new OrderRelayUnavailableException(
-                        $"The cluster did not accept order {order.Id} within {budget.TotalSeconds:0.#} s ({attempt} attempt(s); last: {e.Message}). Nothing was stored; issue the order again.", e);
+                        $"The cluster did not {what} order {orderId} within {budget.TotalSeconds:0.#} s ({attempt} attempt(s); last: {e.Message}). Nothing was stored; send the request again.", e);
                 }
 
                 await Task.Delay(delay, clock, ct).ConfigureAwait(false);
@@ -88,6 +102,9 @@ internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<
 
     [LoggerMessage(EventId = 7601, Level = LogLevel.Information, Message = "Order {OrderId} accepted by the cluster (already known: {AlreadyKnown}).")]
     private static partial void LogAccepted(ILogger logger, string orderId, bool alreadyKnown);
+
+    [LoggerMessage(EventId = 7603, Level = LogLevel.Information, Message = "Acknowledgement of order {OrderId} recorded by the cluster (already known: {AlreadyKnown}).")]
+    private static partial void LogAcknowledged(ILogger logger, string orderId, bool alreadyKnown);
 
     [LoggerMessage(EventId = 7602, Level = LogLevel.Warning, Message = "Order {OrderId}: cluster attempt {Attempt} failed ({Error}: {Message}).")]
     private static partial void LogAttemptFailed(ILogger logger, string orderId, int attempt, string error, string message);

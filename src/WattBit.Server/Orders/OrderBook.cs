@@ -70,7 +70,7 @@ internal sealed class OrderBook : IDisposable
     }
 
     /// <summary>Acknowledges an issued order; returns null when it was already acknowledged.</summary>
-    public CurtailmentOrder? Acknowledge(string actor, CurtailmentOrder order)
+    public CurtailmentOrder? Acknowledge(string actor, CurtailmentOrder order, DateTimeOffset? at = null)
     {
         var entry = _journal.Append(() =>
         {
@@ -85,7 +85,7 @@ internal sealed class OrderBook : IDisposable
                 return null;
             }
 
-            var now = _time.GetUtcNow();
+            var now = at ?? _time.GetUtcNow();
             return new JournalEntry(NextSeq(), now, actor, "order-acknowledged",
                 current with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor }, null);
         });

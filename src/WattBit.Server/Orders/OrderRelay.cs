@@ -24,6 +24,13 @@ internal interface IOrderRelay
     Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct);
 
     /// <summary>
+    /// Forwards the DC operator's acknowledgement of <paramref name="order"/> to the order's grain and returns once the
+    /// cluster has recorded it (idempotent there: a repeat keeps the first); nothing to do without a cluster.
+    /// </summary>
+    /// <exception cref="OrderRelayUnavailableException">The cluster did not record it within the bounded time.</exception>
+    Task AcknowledgeAsync(CurtailmentOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct);
+
+    /// <summary>
     /// The draft as the cluster already knows it (its issue, effective and end times) when an earlier attempt with the
     /// same id reached it — the reconciliation of a retry after a 503 — else the draft unchanged.
     /// </summary>
@@ -38,7 +45,9 @@ internal sealed class NoOrderRelay : IOrderRelay
     public Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct) => Task.CompletedTask;
 
     public Task<CurtailmentOrder> ReconcileAsync(CurtailmentOrder draft, CancellationToken ct) => Task.FromResult(draft);
+
+    public Task AcknowledgeAsync(CurtailmentOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct) => Task.CompletedTask;
 }
 
-/// <summary>The cluster did not accept an order in time; nothing of the order was journalled.</summary>
+/// <summary>The cluster did not accept an order (or an acknowledgement) in time; nothing of it was journalled.</summary>
 internal sealed class OrderRelayUnavailableException(string message, Exception? inner) : Exception(message, inner);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using WattBit.Server.Events;
+using WattBit.Server.Infrastructure;
 
 namespace WattBit.Server.Studies;
 
@@ -31,6 +32,28 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
     private volatile bool _cancelled;
     private readonly Lock _end = new();
     private DateTimeOffset? _finishedAt;
+    private bool _doneBeforeRestart;
+
+    /// <summary>Whether this process runs the job (false for a job restored from the journal: its work is not here).</summary>
+    public bool Live { get; private init; } = true;
+
+    /// <summary>A job as its journal record left it (finished, or running in another instance).</summary>
+    internal static BackgroundJob<TResult> Restore(JobRecord r)
+    {
+        var job = new BackgroundJob<TResult>(r.Id, r.Owner, r.Name, r.Seed, r.StartedAt) { Live = false };
+        job._stage = r.State == JobState.Done ? DoneBeforeRestart : r.Stage;
+        job._finishedAt = r.FinishedAt;
+        job._error = r.Error;
+        job._cancelled = r.State == JobState.Cancelled;
+        job._doneBeforeRestart = r.State == JobState.Done;
+        return job;
+    }
+
+    /// <summary>The stage of a job that finished before a restart: its state is kept, its result (held in memory) is not.</summary>
+    public const string DoneBeforeRestart = "done before the server restarted; the report is not kept across a restart: run the job again for it";
+
+    /// <summary>The journal record of the job now.</summary>
+    internal JobRecord ToRecord(string instance) => new(Id, Owner, Name, Seed, StartedAt, State, Stage, Error, FinishedAt, instance);
 
     public string Id { get; } = id;
 
@@ -58,7 +81,7 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
 
     public DateTimeOffset? FinishedAt => _finishedAt;
 
-    public JobState State => _result is not null ? JobState.Done : _cancelled ? JobState.Cancelled : _error is not null ? JobState.Failed : JobState.Running;
+    public JobState State => _result is not null || _doneBeforeRestart ? JobState.Done : _cancelled ? JobState.Cancelled : _error is not null ? JobState.Failed : JobState.Running;
 
     /// <summary>Cancels the job (its owner asked, or the server stops).</summary>
     internal CancellationTokenSource Cancellation { get; } = new();
@@ -108,6 +131,13 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
     }
 }
 
+/// <summary>
+/// One line of a job journal: the job when it started and when it ended (progress is not journalled). <see cref="Instance"/>
+/// names the server instance that runs it, so after a restart that instance marks its unfinished jobs failed.
+/// </summary>
+internal sealed record JobRecord(string Id, string Owner, string Name, int? Seed, DateTimeOffset StartedAt, JobState State, string Stage, string? Error,
+    DateTimeOffset? FinishedAt, string Instance);
+
 /// <summary>What a job's code reports its progress through.</summary>
 internal interface IJobProgress
 {
@@ -124,7 +154,10 @@ internal interface IJobProgress
 /// <see cref="MaxRunningPerOwner"/> running per key, keeps them in memory by id (random 128-bit, so they cannot be
 /// guessed), lets only the key that started a job see it, and sends every stage, every 1 % of steps and the end as
 /// <paramref name="eventType"/> events to that key. A job's failure message is shown to its owner (the work runs the
-/// server's own files, whose errors name file, line and column). Thread-safe.
+/// server's own files, whose errors name file, line and column). Each job's start and end are journalled (stream
+/// <c>{eventType}s</c>: a file beside the server's journal, or the shared store), so jobs are listed after a restart and
+/// on every instance; a job that was still running when its instance stopped is marked failed, with the reason, when
+/// that instance starts again (its result, held in memory, is not kept). Thread-safe.
 /// </summary>
 /// <typeparam name="TResult">What a job produces.</typeparam>
 /// <param name="idPrefix">Prefix of job ids (<c>sj-</c>, <c>sim-</c>).</param>
@@ -134,19 +167,87 @@ internal interface IJobProgress
 /// <param name="events">Live events.</param>
 /// <param name="logger">Where failures are logged.</param>
 /// <param name="stopping">Cancelled when the server stops.</param>
+/// <param name="journals">Where the job journal lives.</param>
+/// <param name="instance">This server instance's id (<see cref="ServerOptions.InstanceId"/>).</param>
 internal sealed partial class JobRunner<TResult>(string idPrefix, string eventType, Func<BackgroundJob<TResult>, object> status, TimeProvider time, EventHub events,
-    ILogger logger, CancellationToken stopping)
+    ILogger logger, CancellationToken stopping, Journals journals, string instance)
     where TResult : class
 {
     /// <summary>How many jobs one key may have running at once (a job is heavy: a simulation can take minutes of CPU).</summary>
     public const int MaxRunningPerOwner = 2;
 
+    /// <summary>Why a job whose instance stopped before it finished is failed.</summary>
+    public const string StoppedBeforeFinishing = "The server stopped before the job finished; start it again.";
+
     private readonly ConcurrentDictionary<string, BackgroundJob<TResult>> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _starting = new();
+    private IJournal<JobRecord>? _journal;
+
+    /// <summary>The job journal, opened (and this instance's unfinished jobs marked failed) on first use.</summary>
+    private IJournal<JobRecord> Journal
+    {
+        get
+        {
+            if (Volatile.Read(ref _journal) is { } j)
+            {
+                return j;
+            }
+
+            lock (_starting)
+            {
+                if (_journal is null)
+                {
+                    var journal = journals.Open<JobRecord>(eventType + "s", Apply);
+                    var now = time.GetUtcNow();
+                    foreach (var job in _jobs.Values.Where(j => !j.Live && j.State == JobState.Running).ToList())
+                    {
+                        journal.Append(() => _jobs.TryGetValue(job.Id, out var current) && !current.Live && current.State == JobState.Running &&
+                                                 _instances.TryGetValue(job.Id, out var ran) && ran == instance
+                            ? current.ToRecord(instance) with { State = JobState.Failed, Stage = "failed", Error = StoppedBeforeFinishing, FinishedAt = now }
+                            : null);
+                    }
+
+                    Volatile.Write(ref _journal, journal);
+                }
+
+                return _journal;
+            }
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, string> _instances = new(StringComparer.Ordinal);
+
+    private void Apply(JobRecord record)
+    {
+        _instances[record.Id] = record.Instance;
+        if (_jobs.TryGetValue(record.Id, out var job) && job.Live)
+        {
+            return; // run here: memory is ahead of the journal
+        }
+
+        _jobs[record.Id] = BackgroundJob<TResult>.Restore(record);
+    }
+
+    /// <summary>Opens the journal now (at start-up), so jobs interrupted by a restart are marked failed at once.</summary>
+    public void Open() => _ = Journal;
+
+    private void Record(BackgroundJob<TResult> job)
+    {
+        try
+        {
+            Journal.Append(job.ToRecord(instance));
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            // The server is stopping (journal closed) or the store is unreachable: after a restart the job is marked failed.
+            JobLog.NotRecorded(logger, e, eventType, job.Id);
+        }
+    }
 
     /// <summary>Starts <paramref name="work"/> in the background and returns the job at once; null when the owner already has <see cref="MaxRunningPerOwner"/> running.</summary>
     public BackgroundJob<TResult>? Start(string owner, string name, int? seed, Func<IJobProgress, CancellationToken, TResult> work)
     {
+        Journal.CatchUp();
         BackgroundJob<TResult> job;
         lock (_starting)
         {
@@ -158,6 +259,8 @@ internal sealed partial class JobRunner<TResult>(string idPrefix, string eventTy
             job = new BackgroundJob<TResult>(idPrefix + Guid.NewGuid().ToString("N"), owner, name, seed, time.GetUtcNow());
             _jobs[job.Id] = job;
         }
+
+        Record(job);
 
         _ = Task.Run(() => Run(job, work));
         return job;
@@ -175,15 +278,26 @@ internal sealed partial class JobRunner<TResult>(string idPrefix, string eventTy
         }
 
         job.Cancellation.Cancel();
+        Record(job);
         Publish(job);
         return true;
     }
 
     /// <summary>The job if <paramref name="owner"/> started it.</summary>
-    public BackgroundJob<TResult>? Find(string owner, string id) => _jobs.TryGetValue(id, out var j) && j.Owner == owner ? j : null;
+    public BackgroundJob<TResult>? Find(string owner, string id)
+    {
+        Journal.CatchUp();
+        return _jobs.TryGetValue(id, out var j) && j.Owner == owner ? j : null;
+    }
 
     /// <summary>The jobs <paramref name="owner"/> started, oldest first.</summary>
-    public List<BackgroundJob<TResult>> List(string owner) => [.. _jobs.Values.Where(j => j.Owner == owner).OrderBy(j => j.StartedAt).ThenBy(j => j.Id, StringComparer.Ordinal)];
+    public List<BackgroundJob<TResult>> List(string owner)
+    {
+        Journal.CatchUp();
+        return ListKnown(owner);
+    }
+
+    private List<BackgroundJob<TResult>> ListKnown(string owner) => [.. _jobs.Values.Where(j => j.Owner == owner).OrderBy(j => j.StartedAt).ThenBy(j => j.Id, StringComparer.Ordinal)];
 
     private void Run(BackgroundJob<TResult> job, Func<IJobProgress, CancellationToken, TResult> work)
     {
@@ -206,6 +320,7 @@ internal sealed partial class JobRunner<TResult>(string idPrefix, string eventTy
 
         if (ended)
         {
+            Record(job);
             Publish(job);
         }
     }
@@ -248,4 +363,7 @@ internal static partial class JobLog
 {
     [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "Background {Kind} job {Name} failed")]
     public static partial void Failed(ILogger logger, Exception exception, string kind, string name);
+
+    [LoggerMessage(EventId = 7202, Level = LogLevel.Warning, Message = "Background {Kind} job {Id}: its end could not be journalled")]
+    public static partial void NotRecorded(ILogger logger, Exception exception, string kind, string id);
 }

@@ -19,11 +19,15 @@ internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, 
 /// (<c>WattBit:SimulationScenarios</c>, *.yaml), chosen by name, optionally with another seed. Progress is the steps the
 /// simulator has walked over all policies; the report (HTML with plots, and a CSV per metric) is written when it is
 /// done. Every stage, every 1 % and the end are sent as <c>simulation-job</c> events to the key that started the job.
-/// Jobs and reports are kept in memory (lost on restart). Thread-safe.
+/// Jobs are journalled (listed after a restart, a job cut off by a restart marked failed); reports are kept in memory (lost on restart). Thread-safe.
 /// </summary>
-internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SimulationJobs> logger)
+internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SimulationJobs> logger, Infrastructure.Journals journals)
 {
-    private readonly JobRunner<SimulationReportFiles> _runner = new("sim-", "simulation-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping);
+    /// <summary>Opens the job journal (at start-up): jobs a restart cut off are marked failed.</summary>
+    public void Open() => _runner.Open();
+
+    private readonly JobRunner<SimulationReportFiles> _runner = new("sim-", "simulation-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping, journals,
+        options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value));
 
     private string? Folder => options.Value.SimulationScenarios is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 

@@ -17,12 +17,16 @@ internal sealed record SitingJobStatus(string Id, string Study, JobState State, 
 /// job runs one of the studies in the server's study folder (<c>WattBit:SitingStudies</c>, *.yaml), chosen by name:
 /// clients never name files, so a request cannot make the server read a path of its choosing. Progress is the study's
 /// current stage; the report is the ranking as CSV or GeoJSON; every stage and the end are also sent as
-/// <c>siting-job</c> events to the key that started the job. Jobs are kept in memory (lost on restart). Thread-safe.
+/// <c>siting-job</c> events to the key that started the job. Jobs are journalled (listed after a restart, a job cut off by a restart marked failed); results are kept in memory (lost on restart). Thread-safe.
 /// </summary>
-internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SitingJobs> logger,
+internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SitingJobs> logger, Infrastructure.Journals journals,
     Grid.HeadroomLayerHost layers, WattBit.Data.Storage.IWattBitStore store)
 {
-    private readonly JobRunner<SitingResult> _runner = new("sj-", "siting-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping);
+    /// <summary>Opens the job journal (at start-up): jobs a restart cut off are marked failed.</summary>
+    public void Open() => _runner.Open();
+
+    private readonly JobRunner<SitingResult> _runner = new("sj-", "siting-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping, journals,
+        options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value));
 
     private string? Folder => options.Value.SitingStudies is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 
