@@ -1,5 +1,6 @@
 using WattBit.Formats;
 using WattBit.Signals;
+using WattBit.Time;
 
 namespace WattBit.Core.Tests;
 
@@ -108,7 +109,7 @@ public sealed class FormatsTests
     {
         var s = SignalCsv.Parse(Signal, "s.csv", SignalKind.Carbon);
         using var writer = new StringWriter();
-        SignalCsv.Write(writer, s, TimeSpan.FromHours(9));
+        SignalCsv.Write(writer, s, Jst.Offset);
         var again = SignalCsv.Parse(writer.ToString(), "again", SignalKind.Carbon);
         Assert.Equal(s["TK"].Values.ToArray(), again["TK"].Values.ToArray());
         Assert.Contains("2025-04-01T01:00:00+09:00,KY,\n", writer.ToString().Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
@@ -214,7 +215,7 @@ public sealed class FormatsTests
     [Fact]
     public void ScheduleCsv_RoundTrips()
     {
-        var t = new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var t = new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset);
         using var w = new StringWriter();
         ScheduleCsv.Write(w, [new ScheduleRow("a", "TK", t, t.AddMinutes(90))]);
         var rows = ScheduleCsv.Parse(w.ToString(), "s.csv");

@@ -1,4 +1,5 @@
 using WattBit.Formats;
+using WattBit.Time;
 
 namespace WattBit.Core.Tests;
 
@@ -14,7 +15,7 @@ public sealed class MeterCsvTests
             2025-07-01T01:00:00+09:00,0
             """, "m.csv");
 
-        Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.FromHours(9)), m.Series.Start);
+        Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 0, 0, Jst.Offset), m.Series.Start);
         Assert.Equal(TimeSpan.FromMinutes(30), m.Series.Step);
         Assert.Equal([10, 12.5, 0], m.Series.Values.ToArray());
         Assert.Empty(m.Gaps);
@@ -33,8 +34,8 @@ public sealed class MeterCsvTests
         Assert.Equal(5, m.Series.Count);
         Assert.True(double.IsNaN(m.Series[1]));
         var gap = Assert.Single(m.Gaps);
-        Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 30, 0, TimeSpan.FromHours(9)), gap.Start);
-        Assert.Equal(new DateTimeOffset(2025, 7, 1, 2, 0, 0, TimeSpan.FromHours(9)), gap.End);
+        Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 30, 0, Jst.Offset), gap.Start);
+        Assert.Equal(new DateTimeOffset(2025, 7, 1, 2, 0, 0, Jst.Offset), gap.End);
     }
 
     [Fact]

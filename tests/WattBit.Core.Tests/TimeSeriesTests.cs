@@ -7,7 +7,7 @@ namespace WattBit.Core.Tests;
 
 public sealed class TimeSeriesTests
 {
-    private static readonly DateTimeOffset T0 = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset T0 = new(2025, 4, 1, 0, 0, 0, Jst.Offset);
 
     private static TimeSeries Series(TimeSpan step, SeriesUnit unit, params double[] values) => new(T0, step, values, unit, "test");
 

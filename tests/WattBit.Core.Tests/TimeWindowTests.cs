@@ -4,7 +4,7 @@ namespace WattBit.Core.Tests;
 
 public sealed class TimeWindowTests
 {
-    private static readonly DateTimeOffset T0 = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset T0 = new(2025, 4, 1, 0, 0, 0, Jst.Offset);
 
     [Fact]
     public void Window_IsHalfOpen()

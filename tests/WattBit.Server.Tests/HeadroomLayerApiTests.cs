@@ -5,6 +5,7 @@ using WattBit.Grid.Japan;
 using WattBit.Grid.Network;
 using WattBit.Grid.PowerFlow;
 using WattBit.Grid.TimeSeries;
+using WattBit.Time;
 
 namespace WattBit.Server.Tests;
 
@@ -45,7 +46,7 @@ public sealed class HeadroomLayerApiTests(TestServer server)
             var backbone = JapanBackbone.LoadDefault();
             backbone.WriteTo(dir);
             var net = MatpowerCase.Load(Path.Combine(dir, "japan.m"));
-            var fy = from.ToOffset(TimeSpan.FromHours(9)).Month >= 4 ? from.ToOffset(TimeSpan.FromHours(9)).Year : from.ToOffset(TimeSpan.FromHours(9)).Year - 1;
+            var fy = from.ToOffset(Jst.Offset).Month >= 4 ? from.ToOffset(Jst.Offset).Year : from.ToOffset(Jst.Offset).Year - 1;
             var demand = ReferenceYear.Generate(fy, 1).TotalDemandHourly(backbone.Buses.Select(b => b.Area).Distinct()).Slice(new(from, to));
             var totalPd = net.Buses.Sum(b => b.Pd);
             var times = Enumerable.Range(0, demand.Count).Select(demand.TimeAt).ToArray();

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using WattBit.Time;
 
 namespace WattBit.Server.Tests;
 
@@ -61,7 +62,7 @@ public sealed class MarketServer : IAsyncLifetime
 public sealed class MarketApiTests(MarketServer market) : IClassFixture<MarketServer>
 {
     // TestServer.Now is 2025-11-10 12:10 JST: the day-ahead clearing covers 2025-11-11 JST.
-    private static readonly DateTimeOffset Tomorrow = new(2025, 11, 11, 0, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset Tomorrow = new(2025, 11, 11, 0, 0, 0, Jst.Offset);
 
     private static object Offer(string id, string site, int fromHour, int toHour, double mw, double ask, params string[] tags) =>
         new { id, site, start = Tomorrow.AddHours(fromHour), end = Tomorrow.AddHours(toHour), mw, askYenPerMwh = ask, tags };
@@ -232,7 +233,7 @@ public sealed class MarketRestartTests
     public async Task Restart_KeepsOffersBidsAndClearings_AndTheClearedWindowStaysCleared()
     {
         var folder = Directory.CreateTempSubdirectory("wattbit-market-").FullName;
-        var tomorrow = new DateTimeOffset(2025, 11, 11, 0, 0, 0, TimeSpan.FromHours(9));
+        var tomorrow = new DateTimeOffset(2025, 11, 11, 0, 0, 0, Jst.Offset);
         try
         {
             await using (var first = new Lifetime(new MarketServer([], folder)))
@@ -273,7 +274,7 @@ public sealed class MarketRestartTests
         await run.StartAsync();
         var server = run.Market.Server;
         var alpha = run.Market.Client("dc-alpha");
-        var today14 = new DateTimeOffset(2025, 11, 10, 14, 0, 0, TimeSpan.FromHours(9));
+        var today14 = new DateTimeOffset(2025, 11, 10, 14, 0, 0, Jst.Offset);
         Assert.True((await alpha.PutJsonAsync("/api/sites/s1", new { area = "TK", itCapacityMw = 10.0, pue = 1.0 })).IsSuccessStatusCode);
         await (await alpha.PostAsJsonAsync("/api/market/offers", new[]
         {

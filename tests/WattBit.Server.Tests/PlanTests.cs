@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using WattBit.Time;
 
 namespace WattBit.Server.Tests;
 
@@ -27,7 +28,7 @@ public sealed class PlanTests(TestServer server)
         await (await gamma.PutJsonAsync("/api/sites/g-tk", new { area = "TK", itCapacityMw = 1.0 })).OkJsonAsync(201);
         await (await gamma.PutJsonAsync("/api/sites/g-ky", new { area = "KY", itCapacityMw = 1.0 })).OkJsonAsync(201);
 
-        var release = new DateTimeOffset(2025, 11, 10, 12, 0, 0, TimeSpan.FromHours(9));
+        var release = new DateTimeOffset(2025, 11, 10, 12, 0, 0, Jst.Offset);
         var deadline = release.AddHours(8);
         await (await gamma.PostAsJsonAsync("/api/workloads", new
         {

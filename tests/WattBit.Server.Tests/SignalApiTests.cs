@@ -1,3 +1,5 @@
+using WattBit.Time;
+
 namespace WattBit.Server.Tests;
 
 /// <summary>Areas, signals (current, history, publishing), forecasts with quantiles, headroom and provisional profiles.</summary>
@@ -97,7 +99,7 @@ public sealed class SignalApiTests(TestServer server)
     public async Task Headroom_PublishedByGridOperator_IsServed_WithItsProvisionalProfile()
     {
         // Two days of hourly headroom: day 1 = 100 + hour, day 2 = 50 + hour (JST) → profile = 50 + hour.
-        var start = new DateTimeOffset(2025, 8, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var start = new DateTimeOffset(2025, 8, 1, 0, 0, 0, Jst.Offset);
         var values = Enumerable.Range(0, 48).Select(i => (double)((i < 24 ? 100 : 50) + (i % 24))).ToArray();
         var tk = server.Client("tso-tk");
         var node = TestServer.UploadNodeOf("TK:上野"); // a substation of the test server's headroom layer

@@ -2,6 +2,7 @@ using System.Globalization;
 using WattBit.Formats;
 using WattBit.Simulation.Engine;
 using WattBit.Testing;
+using WattBit.Time;
 
 namespace WattBit.Simulation.Tests;
 
@@ -57,7 +58,7 @@ public sealed class RealDataTests
         // the mean of its first two half-hours.
         var january = Data.Import.AreaSupplyDemandImporter.ReadFile(SharedData.Path("japan", "area-supply-demand", "tokyo", "eria_jukyu_202601_03.csv"), Areas.JapanAreas.Tokyo);
         var carbon = Data.Signals.GridSignals.Carbon(january);
-        var at = (int)((new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(9)) - carbon.Start).Ticks / carbon.Step.Ticks);
+        var at = (int)((new DateTimeOffset(2026, 1, 1, 0, 0, 0, Jst.Offset) - carbon.Start).Ticks / carbon.Step.Ticks);
         Assert.Equal((carbon[at] + carbon[at + 1]) / 2, world.CarbonLifecycle[tk][24], 9);
 
         // Chubu's files start in January 2026: its first day here is the reference year's, its second real.

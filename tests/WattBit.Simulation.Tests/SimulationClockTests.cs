@@ -1,4 +1,5 @@
 using WattBit.Simulation.Engine;
+using WattBit.Time;
 
 namespace WattBit.Simulation.Tests;
 
@@ -7,7 +8,7 @@ public sealed class SimulationClockTests
     [Fact]
     public void Clock_MovesForwardOnly()
     {
-        var start = new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var start = new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset);
         var clock = new SimulationClock(start);
         Assert.Equal(start, clock.GetUtcNow());
         clock.AdvanceTo(start.AddHours(1));

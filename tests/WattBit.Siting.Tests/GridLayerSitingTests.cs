@@ -2,6 +2,7 @@ using System.Globalization;
 using WattBit.Formats;
 using WattBit.Headroom;
 using WattBit.Siting.Ranking;
+using WattBit.Time;
 
 namespace WattBit.Siting.Tests;
 
@@ -128,7 +129,7 @@ public sealed class GridLayerSitingTests
     {
         using var dir = new TempFolder();
         var c = SitingConfigReader.ReadFile(dir.Write("s.yaml", "grid_layer: { fiscal_year: 2024, seed: 3, from: 2024-08-01T00:00:00+09:00, days: 2, max_km: 12.5 }\n"));
-        Assert.Equal(new GridLayerSpec(2024, 3, new DateTimeOffset(2024, 8, 1, 0, 0, 0, TimeSpan.FromHours(9)), 2, 12.5), c.GridLayer);
+        Assert.Equal(new GridLayerSpec(2024, 3, new DateTimeOffset(2024, 8, 1, 0, 0, 0, Jst.Offset), 2, 12.5), c.GridLayer);
         var bad = Assert.Throws<InputFormatException>(() => SitingConfigReader.ReadFile(dir.Write("b.yaml", "grid_layer: { days: 400 }\n")));
         Assert.Contains("grid_layer.days", bad.Message, StringComparison.Ordinal);
         var far = Assert.Throws<InputFormatException>(() => SitingConfigReader.ReadFile(dir.Write("f.yaml", "grid_layer: { max_km: -1 }\n")));

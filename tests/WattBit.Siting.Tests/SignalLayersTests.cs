@@ -3,6 +3,7 @@ using WattBit.Formats;
 using WattBit.Signals;
 using WattBit.Siting.Layers;
 using WattBit.Siting.Ranking;
+using WattBit.Time;
 
 namespace WattBit.Siting.Tests;
 
@@ -31,7 +32,7 @@ public sealed class SignalLayersTests
     public void Curtailment_OneDayOf1MwhPerHalfHour_Annualises()
     {
         // 48 half-hour steps of 1 MWh = 48 MWh in 24 h -> 48 * 365 MWh/yr = 17.52 GWh/yr.
-        var rows = Enumerable.Range(0, 48).Select(i => $"{new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.FromHours(9)).AddMinutes(30 * i):yyyy-MM-ddTHH:mm:sszzz},Aomori,1");
+        var rows = Enumerable.Range(0, 48).Select(i => $"{new DateTimeOffset(2025, 5, 1, 0, 0, 0, Jst.Offset).AddMinutes(30 * i):yyyy-MM-ddTHH:mm:sszzz},Aomori,1");
         var set = SignalCsv.Parse("timestamp,location,value\n" + string.Join("\n", rows) + "\n", "c.csv", SignalKind.Curtailment);
         var table = SignalLayers.Summarise(set, "c.csv");
         Assert.Equal(ValueKey.Prefecture, table.Key);

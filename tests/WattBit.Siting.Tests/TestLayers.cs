@@ -2,13 +2,14 @@ using WattBit.Headroom;
 using WattBit.Siting.Candidates;
 using WattBit.Sites;
 using WattBit.Testing;
+using WattBit.Time;
 
 namespace WattBit.Siting.Tests;
 
 /// <summary>Hand-made headroom layers (Core's <see cref="HeadroomTable"/>) standing in for the grid engine's.</summary>
 internal static class TestLayers
 {
-    public static readonly DateTimeOffset First = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    public static readonly DateTimeOffset First = new(2025, 4, 1, 0, 0, 0, Jst.Offset);
 
     private static readonly Lazy<HeadroomTable> s_osm = new(() =>
     {
