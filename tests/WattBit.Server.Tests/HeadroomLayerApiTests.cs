@@ -1,11 +1,5 @@
 using System.Globalization;
-using WattBit.Data.Reference;
-using WattBit.Grid.Headroom;
 using WattBit.Grid.Japan;
-using WattBit.Grid.Network;
-using WattBit.Grid.PowerFlow;
-using WattBit.Grid.TimeSeries;
-using WattBit.Time;
 
 namespace WattBit.Server.Tests;
 
@@ -40,35 +34,16 @@ public sealed class HeadroomLayerApiTests(TestServer server)
 
         // Independent path: the model as written to japan.m, read back, driven by the reference year's demand of its
         // areas over the same hours, solved by the engine as `wattbit grid headroom japan.m --profile` does.
-        var dir = Directory.CreateTempSubdirectory("wattbit-layer-").FullName;
-        try
+        var (backbone, times, engine) = ExportedModelEngine.Run(from, to, "TK:上野");
+        var h = engine["TK:上野"];
+        for (var t = 0; t < times.Count; t++)
         {
-            var backbone = JapanBackbone.LoadDefault();
-            backbone.WriteTo(dir);
-            var net = MatpowerCase.Load(Path.Combine(dir, "japan.m"));
-            var fy = from.ToOffset(Jst.Offset).Month >= 4 ? from.ToOffset(Jst.Offset).Year : from.ToOffset(Jst.Offset).Year - 1;
-            var demand = ReferenceYear.Generate(fy, 1).TotalDemandHourly(backbone.Buses.Select(b => b.Area).Distinct()).Slice(new(from, to));
-            var totalPd = net.Buses.Sum(b => b.Pd);
-            var times = Enumerable.Range(0, demand.Count).Select(demand.TimeAt).ToArray();
-            var profile = new GridProfile(times, [.. demand.Values.ToArray().Select(v => v / totalPd)], new double[demand.Count]);
-            var dc = new DcModel(net);
-            var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile));
-            var bus = net.BusIndex(backbone.Buses.Single(b => b.SubstationId == "TK:上野").Number);
-            var h = new BusHeadroom(times.Length);
-            engine.Compute(bus, h);
-            for (var t = 0; t < times.Length; t++)
-            {
-                Assert.Equal(times[t], hours[t].GetProperty("start").GetDateTimeOffset());
-                Assert.Equal(h.N0Mw[t], hours[t].GetProperty("n0Mw").GetDouble(), 1e-5);
-                Assert.Equal(h.N1Mw[t], hours[t].GetProperty("n1Mw").GetDouble(), 1e-5);
-                var branch = double.IsNaN(h.N1Mw[t]) ? h.N0Branch[t] : h.N1Branch[t];
-                var line = hours[t].GetProperty("limitingLine");
-                Assert.Equal(branch < 0 ? null : backbone.Branches[branch].DisplayName, line.ValueKind == System.Text.Json.JsonValueKind.Null ? null : line.GetString());
-            }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
+            Assert.Equal(times[t], hours[t].GetProperty("start").GetDateTimeOffset());
+            Assert.Equal(h.N0Mw[t], hours[t].GetProperty("n0Mw").GetDouble(), 1e-5); // MW; the route rounds to 1e-6 MW
+            Assert.Equal(h.N1Mw[t], hours[t].GetProperty("n1Mw").GetDouble(), 1e-5);
+            var branch = double.IsNaN(h.N1Mw[t]) ? h.N0Branch[t] : h.N1Branch[t];
+            var line = hours[t].GetProperty("limitingLine");
+            Assert.Equal(branch < 0 ? null : backbone.Branches[branch].DisplayName, line.ValueKind == System.Text.Json.JsonValueKind.Null ? null : line.GetString());
         }
     }
 

@@ -69,7 +69,7 @@ internal static class DrCommands
             throw new CliException("--premium must be a number.");
         }
 
-        var scenario = Planning.Scenarios.ScenarioReader.Read(scenarioFile.FullName);
+        var scenario = ScenarioLayers.Read(scenarioFile.FullName);
         var plan = new Planning.Planner.OptimisingPlanner(time).Plan(scenario.Problem);
         var terms = new FlexibilityTerms { Notice = TimeSpan.FromMinutes(noticeMinutes), Duration = TimeSpan.FromHours(durationHours), PremiumYenPerKwh = premium };
         var offers = FlexibilityOffers.FromPlan(scenario.Problem, plan, terms);
@@ -137,7 +137,7 @@ internal static class DrCommands
         }
 
         var window = ParseWindow("--window", windowText);
-        var scenario = Planning.Scenarios.ScenarioReader.Read(scenarioFile.FullName);
+        var scenario = ScenarioLayers.Read(scenarioFile.FullName);
         var problem = scenario.Problem;
         if (!problem.Sites.Any(s => string.Equals(s.Site.Area.Code, area, StringComparison.OrdinalIgnoreCase)))
         {

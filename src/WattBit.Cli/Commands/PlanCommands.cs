@@ -6,7 +6,6 @@ using WattBit.Formats;
 using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Planning.Planner;
-using WattBit.Planning.Scenarios;
 using WattBit.Time;
 
 namespace WattBit.Cli.Commands;
@@ -43,7 +42,7 @@ internal static class PlanCommands
             throw new CliException($"--time-limit must be positive (got {timeLimit}).");
         }
 
-        var scenario = ScenarioReader.Read(scenarioFile.FullName);
+        var scenario = ScenarioLayers.Read(scenarioFile.FullName);
         var problem = scenario.Problem;
         if (confidence is { } c)
         {

@@ -62,6 +62,12 @@ public sealed record GridConnection
     /// <summary>Optional N-1 curtailable extra capacity.</summary>
     public N1Curtailable? N1 { get; }
 
+    /// <summary>
+    /// The substation of the headroom layer the connection is at (for example "TK:上尾"), when the scenario names it; its
+    /// limits were then read from the layer unless typed.
+    /// </summary>
+    public string? Substation { get; init; }
+
     /// <summary>A firm connection of <paramref name="limit"/>.</summary>
     /// <exception cref="ModelValidationException">The limit is negative.</exception>
     public static GridConnection FirmOf(Power limit, N1Curtailable? n1 = null)

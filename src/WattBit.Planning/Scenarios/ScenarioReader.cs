@@ -1,5 +1,6 @@
 using WattBit.Areas;
 using WattBit.Formats;
+using WattBit.Headroom;
 using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Signals;
@@ -20,21 +21,78 @@ public static class ScenarioReader
     private static readonly string[] TopKeys = ["start", "horizon_hours", "confidence", "use_n1", "costs", "network", "signals", "sites", "workloads", "events"];
     private static readonly string[] SiteKeys = ["id", "name", "area", "lat", "lon", "it_capacity_mw", "gpus", "pue", "pue_per_degree", "pue_threshold_c", "outside_c", "base_load_mw", "ups_minutes", "region", "battery", "generation_mw", "connection"];
     private static readonly string[] BatteryKeys = ["energy_mwh", "power_mw", "charge_efficiency", "discharge_efficiency", "min_soc", "max_soc", "initial_soc"];
-    private static readonly string[] ConnectionKeys = ["kind", "mw", "profile_mw", "headroom_mw", "headroom_quantiles", "n1_extra_mw", "n1_notice_minutes"];
+    private static readonly string[] ConnectionKeys = ["kind", "substation", "mw", "profile_mw", "headroom_mw", "headroom_quantiles", "n1_extra_mw", "n1_notice_minutes"];
     private static readonly string[] WorkloadKeys = ["id", "kind", "owner", "gpus", "kw_per_gpu", "power_kw", "release_h", "deadline_h", "duration_h", "state_gb", "checkpoint_minutes", "checkpointable", "interruptible", "locations", "home", "source", "destination", "size_gb", "rate_gbps", "replica_kw", "replica_gpus", "requests_per_replica", "latency_ms", "startup_minutes", "demand"];
 
     /// <summary>Reads a scenario file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="layer">The headroom layer a connection naming its <c>substation</c> reads its limits from (see <see cref="NamedSubstations"/>); null when none does.</param>
     /// <exception cref="InputFormatException">The file is malformed or describes an invalid problem.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static Scenario Read(string path)
+    public static Scenario Read(string path, IHeadroomLayer? layer = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), path, layer);
+    }
+
+    /// <summary>
+    /// The substations the sites' connections name (<c>connection.substation</c>) and the scenario's hours, read before
+    /// the scenario itself so that a host can compute the headroom layer for just those substations and hours. Empty
+    /// when none is named or the text is too malformed to tell (then <see cref="Parse"/> reports the error).
+    /// </summary>
+    public static (IReadOnlyList<string> Substations, TimeWindow? Window) NamedSubstations(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            {
+                return ([], null);
+            }
+
+            var ids = new List<string>();
+            if (root.Children.TryGetValue(new YamlScalarNode("sites"), out var sites) && sites is YamlSequenceNode list)
+            {
+                foreach (var site in list.Children.OfType<YamlMappingNode>())
+                {
+                    if (site.Children.TryGetValue(new YamlScalarNode("connection"), out var c) && c is YamlMappingNode connection
+                        && connection.Children.TryGetValue(new YamlScalarNode("substation"), out var sub) && sub is YamlScalarNode { Value: { Length: > 0 } id }
+                        && !ids.Contains(id))
+                    {
+                        ids.Add(id);
+                    }
+                }
+            }
+
+            TimeWindow? window = null;
+            if (root.Children.TryGetValue(new YamlScalarNode("start"), out var st) && st is YamlScalarNode { Value: { } startText }
+                && Iso8601.TryParse(startText, out var start, out _))
+            {
+                var hours = root.Children.TryGetValue(new YamlScalarNode("horizon_hours"), out var h) && h is YamlScalarNode { Value: { } ht }
+                    && int.TryParse(ht, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 168 ? n : 24;
+                window = TimeWindow.FromDuration(start, TimeSpan.FromHours(hours));
+            }
+
+            return (ids, window);
+        }
+        catch (YamlException)
+        {
+            return ([], null);
+        }
+        catch (InvalidOperationException)
+        {
+            return ([], null);
+        }
     }
 
     /// <summary>Parses scenario text; <paramref name="source"/> names it in errors.</summary>
+    /// <param name="text">The scenario.</param>
+    /// <param name="source">Names it in errors.</param>
+    /// <param name="layer">The headroom layer a connection naming its <c>substation</c> reads its limits from; null when none does.</param>
     /// <exception cref="InputFormatException">The text is malformed or describes an invalid problem.</exception>
-    public static Scenario Parse(string text, string source)
+    public static Scenario Parse(string text, string source, IHeadroomLayer? layer = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var stream = new YamlStream();
@@ -58,10 +116,10 @@ public static class ScenarioReader
             throw new InputFormatException(source, 0, 0, "the scenario is empty.");
         }
 
-        return new Builder(source, new YamlMap(source, stream.Documents[0].RootNode, "the scenario", TopKeys)).Build();
+        return new Builder(source, new YamlMap(source, stream.Documents[0].RootNode, "the scenario", TopKeys), layer).Build();
     }
 
-    private sealed class Builder(string source, YamlMap root)
+    private sealed class Builder(string source, YamlMap root, IHeadroomLayer? layer)
     {
         private readonly Dictionary<string, YamlMap> _subjects = new(StringComparer.Ordinal);
         private int _steps;
@@ -223,17 +281,71 @@ public static class ScenarioReader
         private GridConnection Connection(YamlMap site, string id)
         {
             var m = new YamlMap(source, site.Require("connection"), "connection", ConnectionKeys);
+            var grid = m.OptionalString("substation") is { } substation ? Grid(m, id, substation) : null;
             N1Curtailable? n1 = m.Has("n1_extra_mw")
                 ? new N1Curtailable(Power.FromMegawatts(m.Number("n1_extra_mw")), TimeSpan.FromMinutes(m.Number("n1_notice_minutes", 0)))
-                : null;
+                : grid is { } g0 && g0.Offer.CurtailableExtraMw > 0
+                    ? new N1Curtailable(Power.FromMegawatts(g0.Offer.CurtailableExtraMw), TimeSpan.FromMinutes(m.Number("n1_notice_minutes", 0)))
+                    : null;
             var kind = m.String("kind");
-            return kind switch
+            var connection = kind switch
             {
-                "firm" => GridConnection.FirmOf(Power.FromMegawatts(m.Number("mw")), n1),
-                "provisional" => GridConnection.ProvisionalOf(ProfileOf(m), n1),
-                "flexible" => GridConnection.FlexibleOf(Headroom(m), n1),
+                "firm" => GridConnection.FirmOf(Power.FromMegawatts(grid is { } g && !m.Has("mw") ? g.Offer.FirmMw : m.Number("mw")), n1),
+                "provisional" => GridConnection.ProvisionalOf(grid is { } g && !m.Has("profile_mw") ? LayerProfile(m, g) : ProfileOf(m), n1),
+                "flexible" => GridConnection.FlexibleOf(grid is { } g && !m.Has("headroom_mw") ? LayerHeadroom(m, g) : Headroom(m), n1),
                 _ => throw m.ErrorAt("kind", $"site '{id}': connection kind must be firm, provisional or flexible (got '{kind}')."),
             };
+            return grid is { } named ? connection with { Substation = named.Substation.Id } : connection;
+        }
+
+        /// <summary>The named substation of the headroom layer and what it offers over the layer's hours.</summary>
+        private (Substation Substation, NodeOffer Offer, IReadOnlyList<HeadroomHour> Hours)? Grid(YamlMap m, string id, string substation)
+        {
+            if (layer is null)
+            {
+                throw m.ErrorAt("substation",
+                    $"site '{id}': connection.substation '{substation}' reads the headroom layer, which the host composes (wattbit plan does); give mw / profile_mw / headroom_mw instead.");
+            }
+
+            if (!layer.TryGetSubstation(substation, out var s))
+            {
+                throw m.ErrorAt("substation", $"site '{id}': '{substation}' is not a substation of the headroom layer ({layer.Info.Model}); `wattbit grid layer` lists ids such as TK:新古河.");
+            }
+
+            var offer = layer.Offer(s.Id, 0);
+            if (offer.Zone == WelcomeZone.Missing)
+            {
+                throw m.ErrorAt("substation", $"site '{id}': the headroom layer has no data for '{s.Id}' (no hour of {new TimeWindow(layer.Info.First, layer.Info.End)}): give the limits in the file.");
+            }
+
+            return (s, offer, layer.Hourly(s.Id, TimeWindow.FromDuration(_start, TimeSpan.FromHours(_steps))));
+        }
+
+        private double[] LayerProfile(YamlMap m, (Substation Substation, NodeOffer Offer, IReadOnlyList<HeadroomHour> Hours)? grid)
+        {
+            var (s, _, _) = grid!.Value;
+            var profile = layer!.Profile(s.Id).SecureMw;
+            var missing = Enumerable.Range(0, 24).Where(h => double.IsNaN(profile[h])).ToList();
+            return missing.Count > 0
+                ? throw m.ErrorAt("substation", $"connection.substation '{s.Id}': the headroom layer has no data at JST hour(s) {string.Join(", ", missing)}: give profile_mw.")
+                : [.. profile.Select(v => Math.Max(0, v))];
+        }
+
+        private QuantileSeries LayerHeadroom(YamlMap m, (Substation Substation, NodeOffer Offer, IReadOnlyList<HeadroomHour> Hours)? grid)
+        {
+            var (s, _, hours) = grid!.Value;
+            var values = new double[_steps];
+            Array.Fill(values, double.NaN);
+            foreach (var h in hours)
+            {
+                values[(int)Math.Round((h.Start - _start).TotalHours)] = Math.Max(0, h.SecureMw);
+            }
+
+            var gap = Array.FindIndex(values, double.IsNaN);
+            return gap >= 0
+                ? throw m.ErrorAt("substation",
+                    $"connection.substation '{s.Id}': no headroom data at {Iso8601.Format(_start.AddHours(gap))} (the layer holds {new TimeWindow(layer!.Info.First, layer.Info.End)}): give headroom_mw.")
+                : new QuantileSeries(Hourly(values, SeriesUnit.Megawatts, $"headroom {s.Id}"), []);
         }
 
         private double[] ProfileOf(YamlMap m)

@@ -1,0 +1,47 @@
+using WattBit.Data.Reference;
+using WattBit.Grid.Headroom;
+using WattBit.Grid.Japan;
+using WattBit.Grid.Network;
+using WattBit.Grid.PowerFlow;
+using WattBit.Grid.TimeSeries;
+
+namespace WattBit.Server.Tests;
+
+/// <summary>
+/// The independent path of the consistency tests: the backbone as written to japan.m and read back, driven by the
+/// reference year's demand of its areas over [from, to), solved by the engine as `wattbit grid headroom japan.m --profile` does.
+/// </summary>
+internal static class ExportedModelEngine
+{
+    public static (JapanBackbone Backbone, IReadOnlyList<DateTimeOffset> Times, Dictionary<string, BusHeadroom> Hours) Run(DateTimeOffset from, DateTimeOffset to, params string[] ids)
+    {
+        var dir = Directory.CreateTempSubdirectory("wattbit-layer-").FullName;
+        try
+        {
+            var backbone = JapanBackbone.LoadDefault();
+            backbone.WriteTo(dir);
+            var net = MatpowerCase.Load(Path.Combine(dir, "japan.m"));
+            var jst = from.ToOffset(WattBit.Time.Jst.Offset);
+            var fy = jst.Month >= 4 ? jst.Year : jst.Year - 1;
+            var demand = ReferenceYear.Generate(fy, 1).TotalDemandHourly(backbone.Buses.Select(b => b.Area).Distinct()).Slice(new(from, to));
+            var totalPd = net.Buses.Sum(b => b.Pd);
+            var times = Enumerable.Range(0, demand.Count).Select(demand.TimeAt).ToArray();
+            var profile = new GridProfile(times, [.. demand.Values.ToArray().Select(v => v / totalPd)], new double[demand.Count]);
+            var dc = new DcModel(net);
+            var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile));
+            var result = new Dictionary<string, BusHeadroom>(StringComparer.Ordinal);
+            foreach (var id in ids)
+            {
+                var h = new BusHeadroom(times.Length);
+                engine.Compute(net.BusIndex(backbone.Buses.Single(b => b.SubstationId == id).Number), h);
+                result[id] = h;
+            }
+
+            return (backbone, times, result);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using WattBit.Data.Storage;
+using WattBit.Planning.Scenarios;
+using WattBit.Server.Grid;
+using WattBit.Siting.Ranking;
+
+namespace WattBit.Server.Tests;
+
+/// <summary>
+/// One number per substation and hour on every face: the server's hourly route, the siting ranking, the planner's
+/// connection limits and the grid engine run on the exported japan.m (what `wattbit grid headroom japan.m --profile`
+/// computes) agree for 函館 (Hokkaido's only substation of the test layer) and 上野 (Tokyo's).
+/// </summary>
+[Collection(ServerCollection.Name)]
+public sealed class HeadroomAcrossFacesTests(TestServer server)
+{
+    private static readonly string[] Ids = ["HKD:函館", "TK:上野"];
+
+    [Fact]
+    public async Task ServerSitingPlannerAndTheEngineOnJapanM_GiveTheSameMw()
+    {
+        // Face 1: the server's hourly N-1 headroom.
+        var list = await (await server.Client().GetAsync("/api/grid/substations")).OkJsonAsync();
+        var from = list.GetProperty("from").GetDateTimeOffset();
+        var to = list.GetProperty("to").GetDateTimeOffset();
+        var served = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var id in Ids)
+        {
+            var json = await (await server.Client().GetAsync($"/api/grid/substations/{Uri.EscapeDataString(id)}/headroom")).OkJsonAsync();
+            served[id] = [.. json.GetProperty("hours").EnumerateArray().Select(h => h.GetProperty("n1Mw").GetDouble())];
+            Assert.Equal((int)(to - from).TotalHours, served[id].Length);
+        }
+
+        // Independent: the engine on japan.m as exported and read back, driven by the same demand.
+        var engineN1 = ExportedModelEngine.Run(from, to, Ids).Hours.ToDictionary(kv => kv.Key, kv => kv.Value.N1Mw.ToArray(), StringComparer.Ordinal);
+        foreach (var id in Ids)
+        {
+            for (var t = 0; t < served[id].Length; t++)
+            {
+                Assert.Equal(engineN1[id][t], served[id][t], 1e-5); // MW; the route rounds to 1e-6 MW
+            }
+        }
+
+        // Face 2: the siting ranking (prefectures; Hokkaido and Tokyo are each served by their one substation).
+        var layer = await server.Services.GetRequiredService<HeadroomLayerHost>().EffectiveLayerAsync(server.Services.GetRequiredService<IWattBitStore>(), default);
+        var map = Testing.SharedData.Path("japan", "geo", "japan.topojson");
+        var config = SitingConfigReader.Parse($"candidates: prefectures\ndemand_mw: 50\nmaps: {{ prefectures: '{map}' }}\nweights: {{ cluster_distance: 1 }}\n", "faces.yaml", Path.GetTempPath());
+        var ranking = SitingStudy.Run(config, grid: layer);
+        foreach (var (code, id) in new[] { (1, "HKD:函館"), (13, "TK:上野") })
+        {
+            var row = ranking.Candidates.Single(c => c.Candidate.Prefecture.Code == code);
+            Assert.Equal(id, row.Power!.Substation.Id);
+            Assert.Equal(engineN1[id].Min(), row.HeadroomNowMw, 1e-5); // firm = least N-1 hour
+        }
+
+        // Face 3: the planner's connections naming the substations (firm and flexible, hour by hour; negative clamps to 0).
+        var scenario = ScenarioReader.Parse($$"""
+            start: {{from.ToOffset(WattBit.Time.Jst.Offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)}}
+            horizon_hours: {{(int)(to - from).TotalHours}}
+            signals:
+              HKD: { price_yen_per_kwh: 10, carbon_g_per_kwh: 500 }
+              TK: { price_yen_per_kwh: 10, carbon_g_per_kwh: 450 }
+            sites:
+              - { id: h, area: HKD, it_capacity_mw: 10, connection: { kind: firm, substation: "HKD:函館" } }
+              - { id: u, area: TK, it_capacity_mw: 10, connection: { kind: flexible, substation: "TK:上野" } }
+            workloads:
+              - { id: j, kind: batch, power_kw: 1000, duration_h: 2, release_h: 0, deadline_h: 4 }
+            """, "faces-plan.yaml", layer);
+        var firm = scenario.Problem.Sites[0].Connection;
+        Assert.Equal(Math.Max(0, engineN1["HKD:函館"].Min()), firm.Firm.Megawatts, 1e-5);
+        var flexible = scenario.Problem.Sites[1].Connection;
+        for (var t = 0; t < served["TK:上野"].Length; t++)
+        {
+            Assert.Equal(Math.Max(0, engineN1["TK:上野"][t]), flexible.LimitAt(from.AddHours(t), 0.5, includeN1: false, WattBit.Time.Jst.Offset).Megawatts, 1e-5);
+        }
+    }
+}
