@@ -10,5 +10,11 @@ if (args is ["scale", _, ..])
     return HeadroomScaleRun.Run(args);
 }
 
+// `-- market [--scales 0.01,0.02,1] [--baseline-up-to 0.02]`: the market clearing at the size (MarketScaleRun).
+if (args is ["market", ..])
+{
+    return WattBit.Bench.Market.MarketScaleRun.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

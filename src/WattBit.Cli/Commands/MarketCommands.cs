@@ -28,16 +28,17 @@ internal static class MarketCommands
         var headroom = new Option<FileInfo?>("--headroom") { Description = "headroom.csv: area,time,mw — the most extra draw the market may add per area-hour (absent area-hours are not limited)." };
         var output = new Option<FileInfo>("--out") { Description = "Write bid,offer,site,area,time,mw,price_yen_per_mwh to this CSV file.", Required = true };
         var now = new Option<string?>("--now") { Description = "The current time (ISO 8601 with offset) for the past-window check; default: the clock." };
+        var aggregate = new Option<bool>("--aggregate") { Description = "Solve the aggregated form (identical bids merged, flows to offer classes, blocks rounded from the relaxation; decision 0133): for large markets, within a 1 % proven gap." };
         var command = new Command("clear", "Match bids to offers for the most welfare within offers, bids' rules and grid headroom; price each row within [ask, value].")
         {
-            offers, bids, headroom, output, now,
+            offers, bids, headroom, output, now, aggregate,
         };
         command.SetAction(parse => Run(parse.GetValue(offers)!, parse.GetValue(bids)!, parse.GetValue(headroom), parse.GetValue(output)!,
-            parse.GetValue(now), time));
+            parse.GetValue(now), time, parse.GetValue(aggregate)));
         return command;
     }
 
-    internal static int Run(FileInfo offersFile, FileInfo bidsFile, FileInfo? headroomFile, FileInfo output, string? nowText, TimeProvider time)
+    internal static int Run(FileInfo offersFile, FileInfo bidsFile, FileInfo? headroomFile, FileInfo output, string? nowText, TimeProvider time, bool aggregate = false)
     {
         var now = time.GetUtcNow();
         if (nowText is not null)
@@ -49,7 +50,7 @@ internal static class MarketCommands
         var offers = MarketCsv.ReadOffers(offersFile.FullName, now);
         var bids = MarketCsv.ReadBids(bidsFile.FullName, now);
         var headroom = headroomFile is null ? MarketHeadroom.None : MarketCsv.ReadHeadroom(headroomFile.FullName);
-        var result = MarketClearing.Clear(offers, bids, headroom);
+        var result = MarketClearing.Clear(offers, bids, headroom, new MarketClearingOptions(Aggregate: aggregate));
 
         using (var writer = new StreamWriter(output.FullName))
         {

@@ -8,12 +8,17 @@ namespace WattBit.Planning.Market;
 /// <param name="MipRelativeGap">The relative gap at which the solver may stop (0.0001 = 0.01 %).</param>
 /// <param name="TimeLimit">The most time the integer solve may take; null for none.</param>
 /// <param name="MipBackend">The OR-Tools MIP back end to try first (HIGHS, SCIP, CBC); null for the default order.</param>
+/// <param name="Aggregate">
+/// Solve the aggregated form (decision 0133: identical bids as one class, divisible flows to offer classes, blocks
+/// rounded from the relaxation, the MIP only when that misses <paramref name="TargetGap"/>); false: the plain model.
+/// </param>
+/// <param name="TargetGap">The proven relative gap the aggregated form accepts without solving its MIP (0.01 = 1 %).</param>
 /// <param name="Sold">
 /// MW of an offer already sold in an hour by an earlier clearing (key: offer id and the hour's start), taken off the
 /// offer's MW in that hour; null when nothing is sold yet (a market's first clearing, or the CLI).
 /// </param>
 public sealed record MarketClearingOptions(double MipRelativeGap = 1e-4, TimeSpan? TimeLimit = null, string? MipBackend = null,
-    IReadOnlyDictionary<(string OfferId, DateTimeOffset Hour), double>? Sold = null)
+    IReadOnlyDictionary<(string OfferId, DateTimeOffset Hour), double>? Sold = null, bool Aggregate = false, double TargetGap = 0.01)
 {
     /// <summary>The MW of <paramref name="offer"/> still free in the hour starting at <paramref name="hour"/>.</summary>
     internal double Free(MarketOffer offer, DateTimeOffset hour) =>
@@ -46,6 +51,10 @@ public static class MarketClearing
         options ??= MarketClearingOptions.Default;
         RequireUniqueIds(offers.Select(o => o.Id), "offer");
         RequireUniqueIds(bids.Select(b => b.Id), "bid");
+        if (options.Aggregate)
+        {
+            return MarketAggregatedClearing.Clear(offers, bids, headroom, options);
+        }
 
         var candidates = Candidates(offers, bids, headroom, options);
 
@@ -407,18 +416,27 @@ public static class MarketClearing
             }
         }
 
+        return PricesOf(offers, used.Keys, model.OfferCaps, model.AreaCaps);
+    }
+
+    /// <summary>
+    /// The rule of decision 0131 from a solved relaxation: per area-hour, the lowest ask + capacity rent (the offer-hour
+    /// row's dual) among the offer-hours <paramref name="used"/>, plus the area-hour's headroom rent.
+    /// </summary>
+    internal static Dictionary<(string Area, DateTimeOffset Hour), double> PricesOf(IReadOnlyList<MarketOffer> offers, IEnumerable<(int Offer, DateTimeOffset Hour)> used,
+        IReadOnlyDictionary<(int Offer, DateTimeOffset Hour), Constraint> offerCaps, IReadOnlyDictionary<(string Area, DateTimeOffset Hour), Constraint> areaCaps)
+    {
         var prices = new Dictionary<(string, DateTimeOffset), double>();
-        foreach (var (o, t) in used.Keys)
+        foreach (var (o, t) in used)
         {
-            var rent = Math.Abs(model.OfferCaps[(o, t)].DualValue());
-            var price = offers[o].AskYenPerMwh + rent;
+            var price = offers[o].AskYenPerMwh + Math.Abs(offerCaps[(o, t)].DualValue());
             var key = (offers[o].Area.Code, t);
             prices[key] = prices.TryGetValue(key, out var p) ? Math.Min(p, price) : price;
         }
 
         foreach (var key in prices.Keys.ToList())
         {
-            if (model.AreaCaps.TryGetValue(key, out var c))
+            if (areaCaps.TryGetValue(key, out var c))
             {
                 prices[key] += Math.Abs(c.DualValue());
             }

@@ -201,7 +201,7 @@ internal sealed partial class MarketBook : IDisposable
             }
 
             var (headroom, source) = await HeadroomAsync(offers, window, areaSold, ct).ConfigureAwait(false);
-            var options = new MarketClearingOptions(TimeLimit: _options.TimeLimit, Sold: sold);
+            var options = new MarketClearingOptions(TimeLimit: _options.TimeLimit, Sold: sold, Aggregate: true);
             var result = await Task.Run(() => MarketClearing.Clear(offers, bids, headroom, options), ct).ConfigureAwait(false);
             var record = ToRecord(id, kind, window, _time.GetUtcNow(), actor, offers, bids, result, source);
             lock (_lock)

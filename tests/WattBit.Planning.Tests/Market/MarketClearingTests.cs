@@ -175,7 +175,7 @@ public sealed class MarketClearingTests
     }
 
     // Integer MW and headroom, 2 areas, 3 hours, 3 offers, 3 bids (with indivisible: about half of them).
-    private static (List<MarketOffer>, List<MarketBid>, MarketHeadroom) Random(int seed, bool indivisible)
+    internal static (List<MarketOffer>, List<MarketBid>, MarketHeadroom) Random(int seed, bool indivisible)
     {
         var rng = new Random(seed);
         GridArea[] areas = [JapanAreas.Kyushu, JapanAreas.Tokyo];
