@@ -1,11 +1,12 @@
 using WattBit.Formats;
 using WattBit.Sites;
+using WattBit.Time;
 
 namespace WattBit.Execution.Tests;
 
 public sealed class CurtailmentCsvTests
 {
-    private static readonly DateTimeOffset At = new(2026, 11, 23, 21, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset At = new(2026, 11, 23, 21, 0, 0, Jst.Offset);
 
     private static string Text(Curtailment c)
     {

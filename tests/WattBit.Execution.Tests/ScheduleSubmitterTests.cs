@@ -1,10 +1,11 @@
 using WattBit.Formats;
+using WattBit.Time;
 
 namespace WattBit.Execution.Tests;
 
 public sealed class ScheduleSubmitterTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset T0 = new(2026, 4, 1, 0, 0, 0, Jst.Offset);
 
     [Fact]
     public void Submissions_OneJobPerIdAtItsFirstRun_WithTotalRunTimeAsLimit()

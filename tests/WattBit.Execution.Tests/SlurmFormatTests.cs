@@ -1,4 +1,5 @@
 using WattBit.Execution.Slurm;
+using WattBit.Time;
 
 namespace WattBit.Execution.Tests;
 
@@ -7,7 +8,7 @@ public sealed class SlurmFormatTests
     [Fact]
     public void FormatBegin_SubSecond_RoundsUpSoTheJobNeverStartsEarly()
     {
-        var at = new DateTimeOffset(2026, 11, 23, 21, 0, 5, TimeSpan.FromHours(9)).AddMilliseconds(1);
+        var at = new DateTimeOffset(2026, 11, 23, 21, 0, 5, Jst.Offset).AddMilliseconds(1);
 
         Assert.Equal("2026-11-23T12:00:06", SlurmFormat.FormatBegin(at));
         Assert.Equal("2026-11-23T12:00:05", SlurmFormat.FormatBegin(at.AddMilliseconds(-1)));

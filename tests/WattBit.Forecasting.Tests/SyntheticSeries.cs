@@ -6,7 +6,7 @@ namespace WattBit.Forecasting.Tests;
 /// <summary>Deterministic demand-like and solar-like series with a known structure, for model tests.</summary>
 internal static class SyntheticSeries
 {
-    public static readonly TimeSpan Jst = TimeSpan.FromHours(9);
+    public static readonly TimeSpan Jst = WattBit.Time.Jst.Offset;
     public static readonly DateTimeOffset Start = new(2025, 4, 1, 0, 0, 0, Jst);
     public static readonly TimeSpan Step = TimeSpan.FromMinutes(30);
 

@@ -1,6 +1,7 @@
 using WattBit.Formats;
 using WattBit.Grid.PowerFlow;
 using WattBit.Grid.TimeSeries;
+using WattBit.Time;
 
 namespace WattBit.Grid.Tests;
 
@@ -90,7 +91,7 @@ public sealed class GridProfileTests
     {
         var net = TestCases.Pglib("pglib_opf_case30_ieee.m");
         var model = new DcModel(net);
-        var profile = SyntheticProfile.Create(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.FromHours(9)), 30);
+        var profile = SyntheticProfile.Create(new DateTimeOffset(2025, 7, 1, 0, 0, 0, Jst.Offset), 30);
         var cap = SyntheticProfile.SolarAtLoadBuses(net);
         var series = new NetworkTimeSeries(model, profile, cap);
         for (var t = 0; t < profile.Count; t += 7)

@@ -2,12 +2,13 @@ using WattBit.Grid.Headroom;
 using WattBit.Grid.Network;
 using WattBit.Grid.PowerFlow;
 using WattBit.Grid.TimeSeries;
+using WattBit.Time;
 
 namespace WattBit.Grid.Tests;
 
 public sealed class HeadroomTests
 {
-    private static readonly DateTimeOffset s_start = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset s_start = new(2025, 4, 1, 0, 0, 0, Jst.Offset);
 
     internal static HeadroomEngine Engine(PowerNetwork net, int steps, HeadroomOptions options, int seed = 3)
     {

@@ -23,7 +23,7 @@ public class ForecastBenchmarks
         var folder = BenchData.Path("japan", "area-supply-demand", "tokyo");
         var parts = Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal).Select(f => AreaSupplyDemandImporter.ReadFile(f));
         TimeSeries demand = AreaSupplyDemand.Merge(parts)[SupplyDemandKeys.Demand];
-        var origin = new DateTimeOffset(2026, 7, 1, 10, 0, 0, TimeSpan.FromHours(9));
+        var origin = new DateTimeOffset(2026, 7, 1, 10, 0, 0, Jst.Offset);
         _request = new ForecastRequest(demand, origin, 96);
     }
 

@@ -2,6 +2,7 @@ using WattBit.Grid.Headroom;
 using WattBit.Grid.Network;
 using WattBit.Grid.PowerFlow;
 using WattBit.Grid.TimeSeries;
+using WattBit.Time;
 
 namespace WattBit.Bench.Grid;
 
@@ -11,7 +12,7 @@ namespace WattBit.Bench.Grid;
 /// </summary>
 internal static class GridBenchSetup
 {
-    public static readonly DateTimeOffset Start = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    public static readonly DateTimeOffset Start = new(2025, 4, 1, 0, 0, 0, Jst.Offset);
 
     public static PowerNetwork LoadCase() => MatpowerCase.Load(BenchData.Path("grid", "pglib", "pglib_opf_case2383wp_k.m"));
 

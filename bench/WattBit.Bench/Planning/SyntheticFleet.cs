@@ -15,7 +15,7 @@ namespace WattBit.Bench.Planning;
 /// </summary>
 public static class SyntheticFleet
 {
-    public static readonly DateTimeOffset Start = new(2026, 4, 15, 0, 0, 0, TimeSpan.FromHours(9));
+    public static readonly DateTimeOffset Start = new(2026, 4, 15, 0, 0, 0, Jst.Offset);
 
     private static readonly GridArea[] Areas = [JapanAreas.Tokyo, JapanAreas.Kyushu, JapanAreas.Hokkaido, JapanAreas.Kansai, JapanAreas.Tohoku];
 

@@ -23,7 +23,7 @@ public class StorageBenchmarks
 {
     private const int Series = 10;
     private const int SlotsPerYear = 365 * 48;
-    private static readonly DateTimeOffset Start = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset Start = new(2025, 4, 1, 0, 0, 0, Jst.Offset);
     private static readonly TimeSpan Step = TimeSpan.FromMinutes(30);
 
     private readonly List<SeriesWrite> _writes = [];

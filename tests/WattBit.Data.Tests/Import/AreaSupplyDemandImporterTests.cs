@@ -4,6 +4,7 @@ using WattBit.Data.Import;
 using WattBit.Formats;
 using WattBit.Testing;
 using K = WattBit.Data.Import.SupplyDemandKeys;
+using WattBit.Time;
 
 namespace WattBit.Data.Tests.Import;
 
@@ -11,7 +12,7 @@ public sealed class AreaSupplyDemandImporterTests
 {
     private static string Mock(string name) => SharedData.Path("japan", "area-supply-demand", "mocks", name);
 
-    private static readonly DateTimeOffset s_april1 = new(2026, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset s_april1 = new(2026, 4, 1, 0, 0, 0, Jst.Offset);
 
     [Fact]
     public void Import_Cp932File_ParsesJapaneseHeaders()
@@ -78,7 +79,7 @@ public sealed class AreaSupplyDemandImporterTests
         var d = AreaSupplyDemandImporter.ReadFile(Mock("realtime_jukyu_20260415_02.csv"));
         Assert.Equal(AreaFileFormat.TohokuRealtime, d.Format);
         Assert.Equal(JapanAreas.Tohoku, d.Area);
-        Assert.Equal(new DateTimeOffset(2026, 4, 15, 0, 0, 0, TimeSpan.FromHours(9)), d.Start);
+        Assert.Equal(new DateTimeOffset(2026, 4, 15, 0, 0, 0, Jst.Offset), d.Start);
         Assert.Equal(-3, d[K.Solar][0]);
         Assert.Contains(d.Warnings, w => w.Line == 46 && w.Message.Contains("5 row(s)", StringComparison.Ordinal));
     }
@@ -122,7 +123,7 @@ public sealed class AreaSupplyDemandImporterTests
         var d = AreaSupplyDemandImporter.ReadFile(Mock("juyo_2016_tohoku_1Q.csv"));
         Assert.Equal(AreaFileFormat.LegacyHourly, d.Format);
         Assert.Equal(TimeSpan.FromHours(1), d.SourceStep);
-        Assert.Equal(new DateTimeOffset(2016, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)), d.Start);
+        Assert.Equal(new DateTimeOffset(2016, 4, 1, 0, 0, 0, Jst.Offset), d.Start);
         Assert.Equal(2 * d.Rows, d.Count);
         Assert.Equal(7887, d[K.Demand][0]);
         Assert.Equal(7887, d[K.Demand][1]);

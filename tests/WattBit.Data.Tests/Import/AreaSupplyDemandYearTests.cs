@@ -9,7 +9,7 @@ namespace WattBit.Data.Tests.Import;
 
 public sealed class AreaSupplyDemandYearTests
 {
-    private static readonly TimeSpan s_jst = TimeSpan.FromHours(9);
+    private static readonly TimeSpan s_jst = Jst.Offset;
 
     private static string[] Files(string area) =>
         [.. Directory.GetFiles(SharedData.Path("japan", "area-supply-demand", area), "*.csv").Order(StringComparer.Ordinal)];

@@ -2,6 +2,7 @@ using System.Text;
 using WattBit.Data.Import;
 using WattBit.Formats;
 using WattBit.Testing;
+using WattBit.Time;
 
 namespace WattBit.Data.Tests.Import;
 
@@ -13,7 +14,7 @@ public sealed class JepxSpotImporterTests
     public void Import_Fy2025_FirstSlotMatchesTheFile()
     {
         var spot = JepxSpotImporter.ReadFile(Year(2025));
-        Assert.Equal(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)), spot.Window.Start);
+        Assert.Equal(new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset), spot.Window.Start);
         Assert.Equal(16752, spot.Rows);
         Assert.Equal(16752, spot.SystemPrice.Count);
         Assert.Equal(13.50, spot.SystemPrice[0]);

@@ -3,6 +3,7 @@ using WattBit.Areas;
 using WattBit.Data.Import;
 using WattBit.Formats;
 using WattBit.Testing;
+using WattBit.Time;
 
 namespace WattBit.Data.Tests.Import;
 
@@ -19,7 +20,7 @@ public sealed class OcctoSnapshotImporterTests
         Assert.Equal(JapanAreas.Tohoku, soma.From);
         Assert.Equal(JapanAreas.Tokyo, soma.To);
         Assert.Equal(3903.3, soma.Flow[0]);
-        Assert.Equal(new DateTimeOffset(2026, 5, 3, 0, 0, 0, TimeSpan.FromHours(9)), soma.Flow.Start);
+        Assert.Equal(new DateTimeOffset(2026, 5, 3, 0, 0, 0, Jst.Offset), soma.Flow.Start);
         Assert.Null(s.Interties.Single(i => i.Name == "中部フェンス").From);
         Assert.Equal(10, s.AreaDemand.Count);
         Assert.Equal(2392, s.AreaDemand["HKD"][0]);

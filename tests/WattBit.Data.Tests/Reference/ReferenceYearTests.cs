@@ -18,7 +18,7 @@ public sealed class ReferenceYearTests
     {
         var y = s_year.Value;
         Assert.Equal(10, y.Areas.Count);
-        Assert.Equal(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)), y.Window.Start);
+        Assert.Equal(new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset), y.Window.Start);
         foreach (var a in y.Areas.Values)
         {
             Assert.Equal(365 * 48, a.Demand.Count);
@@ -86,7 +86,7 @@ public sealed class ReferenceYearTests
     {
         var files = Directory.GetFiles(SharedData.Path("japan", "area-supply-demand", "tokyo"), "*.csv").Order(StringComparer.Ordinal);
         var real = AreaSupplyDemand.Merge(files.Select(f => AreaSupplyDemandImporter.ReadFile(f)));
-        var fy = new TimeWindow(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9)), new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.FromHours(9)));
+        var fy = new TimeWindow(new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset), new DateTimeOffset(2026, 3, 1, 0, 0, 0, Jst.Offset));
         var realTwh = real[K.Demand].Slice(fy).Integral(fy) / 1e6;
         var generated = s_year.Value.Areas["TK"].Demand.Slice(fy).Integral(fy) / 1e6;
         Assert.InRange(generated / realTwh, 0.95, 1.05);

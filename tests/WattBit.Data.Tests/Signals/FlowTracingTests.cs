@@ -96,7 +96,7 @@ public sealed class FlowTracingTests
     [Fact]
     public void ConsumptionCarbon_NoFlows_EqualsProductionCarbon()
     {
-        var start = new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var start = new DateTimeOffset(2026, 4, 1, 0, 0, 0, Jst.Offset);
         var step = TimeSpan.FromMinutes(30);
         TimeSeries S(params double[] v) => TimeSeries.Wrap(start, step, v, SeriesUnit.Megawatts);
         var mixes = new Dictionary<string, IReadOnlyDictionary<string, TimeSeries>>
@@ -119,7 +119,7 @@ public sealed class FlowTracingTests
     [Fact]
     public void EstimateFromNetImports_FlowsMeetEveryAreasNetImport()
     {
-        var start = new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var start = new DateTimeOffset(2026, 4, 1, 0, 0, 0, Jst.Offset);
         double[] net = [-300, -2000, 3000, 500, -200, 800, -900, -400, -500, 0]; // sums to 0
         var series = JapanAreas.All.Select((a, i) => (a.Code, TimeSeries.Wrap(start, TimeSpan.FromMinutes(30), [net[i]], SeriesUnit.Megawatts)))
             .ToDictionary(x => x.Code, x => x.Item2);

@@ -22,7 +22,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests
     public async Task Reopen_SameFile_KeepsDataAndSchemaVersion()
     {
         var key = new SeriesKey("TK", "demand", "tso");
-        var start = new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var start = new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset);
         await Store.UpsertSeriesAsync([new SeriesWrite(key, new TimeSeries(start, TimeSpan.FromMinutes(30), [5.0], SeriesUnit.Megawatts))]);
 
         await using var again = await WattBitStore.OpenAsync("sqlite:" + DbPath);

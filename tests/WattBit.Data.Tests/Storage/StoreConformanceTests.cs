@@ -14,7 +14,7 @@ namespace WattBit.Data.Tests.Storage;
 /// </summary>
 public abstract class StoreConformanceTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
+    private static readonly TimeSpan Jst = WattBit.Time.Jst.Offset;
     private static readonly DateTimeOffset T0 = new(2025, 4, 1, 0, 0, 0, Jst);
     private static readonly TimeSpan HalfHour = TimeSpan.FromMinutes(30);
     private static readonly SeriesKey Demand = new("TK", "demand", "tso");

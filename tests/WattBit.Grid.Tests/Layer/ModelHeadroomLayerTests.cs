@@ -11,7 +11,7 @@ namespace WattBit.Grid.Tests.Layer;
 public sealed class ModelHeadroomLayerTests
 {
     // 2024-04-01 00:00 JST.
-    private static readonly DateTimeOffset s_start = new(2024, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    private static readonly DateTimeOffset s_start = new(2024, 4, 1, 0, 0, 0, Jst.Offset);
 
     // Two identical lines 1-2 (rateA 100, rateB 120) feed 60 MW × s(t) at bus 2. By hand: each line carries 30·s, so
     // N-0 headroom = 2·100 − 60·s (first line limits, ties to the lowest index) and N-1 = 120 − 60·s (one line out,
@@ -118,7 +118,7 @@ public sealed class WelcomeZoneMapTests
     [Fact]
     public void Write_HandSolvedLayer_GivesTheZoneFirmHeadroomAndLimitingLineOfEachSubstation()
     {
-        var start = new DateTimeOffset(2024, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var start = new DateTimeOffset(2024, 4, 1, 0, 0, 0, Jst.Offset);
         var net = MatpowerCase.Parse(TestCases.Text(
             "1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n2 1 60 0 0 0 1 1 0 345 1 1.1 0.9;",
             "1 60 0 300 -300 1 100 1 250 10;",
@@ -154,7 +154,7 @@ public sealed class JapanLayerTests
     public void Compute_Backbone_HasOneSubstationPerBus_LimitedByOccto_NamedLines_AndScalesLoadToTheDemand()
     {
         var model = WattBit.Grid.Japan.JapanBackbone.LoadDefault();
-        var start = new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        var start = new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset);
         var total = model.Network.Buses.Sum(b => b.Pd);
         var demand = new WattBit.Time.TimeSeries(start, TimeSpan.FromHours(1), [total, 0.8 * total], SeriesUnit.Megawatts, "demand");
         var profile = JapanLayer.Profile(model, demand);

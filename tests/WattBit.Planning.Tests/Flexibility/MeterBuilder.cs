@@ -7,7 +7,7 @@ namespace WattBit.Planning.Tests.Flexibility;
 /// <summary>Writes meter CSV text (formats.md section 9) for hand-computed baseline cases, in JST.</summary>
 internal static class MeterBuilder
 {
-    public static readonly TimeSpan Jst = TimeSpan.FromHours(9);
+    public static readonly TimeSpan Jst = WattBit.Time.Jst.Offset;
 
     /// <summary>One row per 30-minute slot from <paramref name="first"/> to <paramref name="last"/> (whole days); null kWh leaves the slot out.</summary>
     public static MeterReadings Build(DateOnly first, DateOnly last, Func<DateOnly, TimeOnly, double?> kwh)

@@ -10,7 +10,7 @@ namespace WattBit.Planning.Tests.Planner;
 /// <summary>Small hand-made planning problems whose optimum can be worked out on paper.</summary>
 internal static class TestProblems
 {
-    public static readonly DateTimeOffset Start = new(2026, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    public static readonly DateTimeOffset Start = new(2026, 4, 1, 0, 0, 0, Jst.Offset);
 
     public static TimeSeries Hourly(int steps, Func<int, double> value, SeriesUnit? unit = null) =>
         TimeSeries.Wrap(Start, TimeSpan.FromHours(1), Enumerable.Range(0, steps).Select(value).ToArray(), unit ?? SeriesUnit.Megawatts);

@@ -9,7 +9,7 @@ namespace WattBit.Planning.Tests.Scenarios;
 /// <summary>A site's connection naming its substation reads its limits from the headroom layer (hand-made here).</summary>
 public sealed class ConnectionFromLayerTests
 {
-    private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
+    private static readonly TimeSpan Jst = WattBit.Time.Jst.Offset;
     private static readonly DateTimeOffset Day = new(2026, 4, 15, 0, 0, 0, Jst);
 
     // Two days of TK:甲: N-1 = 40 + h on day 1 and 30 + h on day 2 (JST hour h), N-0 = N-1 + 25, one limiting line.

@@ -10,7 +10,7 @@ namespace WattBit.Planning.Tests.Shifting;
 /// <summary>Signals and jobs for the shifting tests: small random cases and the real carbon series in ../shared/data/carbon.</summary>
 internal static class ShiftTestData
 {
-    public static readonly DateTimeOffset T0 = new(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(9));
+    public static readonly DateTimeOffset T0 = new(2025, 4, 1, 0, 0, 0, Jst.Offset);
 
     public static SignalSet Signal(TimeSpan step, params (string Location, double[] Values)[] series) =>
         new(SignalKind.Carbon, series.Select(s =>
