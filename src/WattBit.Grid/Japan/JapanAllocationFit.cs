@@ -140,7 +140,7 @@ public static class JapanAllocationFit
                         known += h[l][b] * inj[b];
                     }
 
-                    var target = (sign * o.FlowMw[t]) - known;
+                    var target = (sign * JapanOcctoErrata.Sign(line.AreaCode, line.Name, day.Day, t) * o.FlowMw[t]) - known;
                     var s = slots[t];
                     for (var k = 0; k < seriesCount; k++)
                     {

@@ -534,7 +534,7 @@ public static class JapanModelBuilder
                     {
                         if (double.IsFinite(line.FlowMw[t]))
                         {
-                            acc += s * line.FlowMw[t] * expected * gens.Sum(g => input.PlantMw[t][g]);
+                            acc += s * JapanOcctoErrata.Sign(line.Area.Code, line.Name, day.Day, t) * line.FlowMw[t] * expected * gens.Sum(g => input.PlantMw[t][g]);
                         }
                     }
                 }

@@ -10,7 +10,8 @@ namespace WattBit.Grid.Japan;
 /// <param name="VoltageKv">Voltage class, kV (NaN for a tie).</param>
 /// <param name="Slot">Half-hour 0..47 in file order.</param>
 /// <param name="ObservedMw">Observed flow, MW, in the file's positive direction.</param>
-/// <param name="ModelledMw">Modelled flow in the same direction, MW; NaN where the model has no branch for the line.</param>
+/// <param name="ModelledMw">Modelled flow in the same direction, MW (the file's convention: where <see cref="JapanOcctoErrata"/>
+/// says OCCTO's sign is reversed, the modelled value is reversed with it); NaN where the model has no branch for the line.</param>
 public sealed record ReplayRow(string Line, string Area, double VoltageKv, int Slot, double ObservedMw, double ModelledMw);
 
 /// <summary>The accuracy of one replayed day.</summary>
@@ -118,7 +119,7 @@ public static class JapanReplay
             matched += has ? 1 : 0;
             for (var t = 0; t < OcctoDay.Slots; t++)
             {
-                var modelled = has ? sign * circuits.Sum(c => flows[t][c]) : double.NaN;
+                var modelled = has ? sign * JapanOcctoErrata.Sign(line.Area.Code, line.Name, day.Day, t) * circuits.Sum(c => flows[t][c]) : double.NaN;
                 var observed = line.FlowMw[t];
                 rows.Add(new ReplayRow(line.Name, line.Area.NameJa, line.VoltageKv, t, observed, modelled));
                 if (double.IsFinite(observed) && double.IsFinite(modelled))

@@ -147,4 +147,35 @@ public sealed class JapanReplayTests
         // A held-out day (decision 0102): the model explains a real part of the observed variance.
         Assert.InRange(result.Metrics.RSquared, 0.2, 1);
     }
+    [Fact]
+    public void Erratum_ReversesFukushimaKanseYamaFromTheJumpOn()
+    {
+        Assert.Equal(1, JapanOcctoErrata.Sign("TK", "福島幹線(山)", new DateOnly(2026, 6, 19), 40));
+        Assert.Equal(1, JapanOcctoErrata.Sign("TK", "福島幹線(山)", new DateOnly(2026, 6, 26), 21));
+        Assert.Equal(-1, JapanOcctoErrata.Sign("TK", "福島幹線(山)", new DateOnly(2026, 6, 26), 22));
+        Assert.Equal(-1, JapanOcctoErrata.Sign("TK", "福島幹線(山)", new DateOnly(2026, 8, 21), 0));
+        Assert.Equal(1, JapanOcctoErrata.Sign("TK", "福島東幹線(山)", new DateOnly(2026, 8, 21), 0));
+        Assert.Equal(1, JapanOcctoErrata.Sign("TH", "福島幹線(山)", new DateOnly(2026, 8, 21), 0));
+    }
+
+    [Theory]
+    [InlineData("20260731")]
+    [InlineData("20260821")]
+    public void Erratum_CorrectedParallelPairBalancesTheTieInto新福島(string day)
+    {
+        // Oracle: OCCTO's own tie data. 相馬双葉幹線 (Tohoku → 新福島) arrives at 新福島, and the two (山) lines leave it
+        // towards 新いわき. With the erratum (decision 0106) the day's mean flows balance within 2 %; with the file's
+        // signs more than half the tie is missing.
+        var d = OcctoDay.Load(SharedData.Path("japan", "occto", $"dashboard-{day}.json"));
+        var tie = d.Ties.Single(t => t.Name == "相馬双葉幹線").FlowMw.Average();
+        var yama = d.Lines.Single(l => l.Name == "福島幹線(山)");
+        var higashi = d.Lines.Single(l => l.Name == "福島東幹線(山)");
+        Assert.Equal("新いわき → 新福島", yama.PositiveDirection);
+        Assert.Equal("新いわき → 新福島", higashi.PositiveDirection);
+        var corrected = Enumerable.Range(0, OcctoDay.Slots).Average(t =>
+            (JapanOcctoErrata.Sign("TK", yama.Name, d.Day, t) * yama.FlowMw[t]) + higashi.FlowMw[t]);
+        var asFiled = Enumerable.Range(0, OcctoDay.Slots).Average(t => yama.FlowMw[t] + higashi.FlowMw[t]);
+        Assert.InRange(-corrected / tie, 0.98, 1.02);
+        Assert.True(-asFiled < 0.5 * tie, $"as filed {asFiled} MW against the tie's {tie} MW");
+    }
 }
