@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WattBit.Cluster;
 using WattBit.Data.Storage;
 using WattBit.Server.Api;
@@ -55,6 +56,9 @@ internal static class ServerHost
         builder.Services.AddSingleton<SitePower>();
         builder.Services.AddSingleton<DispatchBook>();
         builder.Services.AddSingleton<DispatchService>();
+        builder.Services.TryAddSingleton<JobEngines>();
+        builder.Services.AddSingleton<DispatchExecutions>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<DispatchExecutions>());
         builder.Services.AddSingleton<AreaMap>();
         builder.Services.AddSingleton<Grid.HeadroomLayerHost>();
         builder.Services.AddSingleton<Market.IMarketStore, Market.JournalMarketStore>();
@@ -149,6 +153,7 @@ internal static class ServerHost
             }
         }
         _ = app.Services.GetRequiredService<Grid.HeadroomLayerHost>();
+        _ = app.Services.GetRequiredService<JobEngines>();
         app.Services.GetRequiredService<SitingJobs>().Open();
         app.Services.GetRequiredService<SimulationJobs>().Open();
         app.Services.GetRequiredService<EventHub>().Delivered += e =>

@@ -63,6 +63,12 @@ internal sealed class ServerOptions
     /// <summary>Bearer-token settings; null = only API keys are accepted.</summary>
     public Security.JwtOptions? Jwt { get; set; }
 
+    /// <summary>
+    /// The DC operators' job engines (Slurm): each operator's dispatch orders for the sites listed are carried out on its
+    /// engine and their outcome reported on the order (docs/server.md, "Dispatch on the job engine").
+    /// </summary>
+    public List<Dispatch.JobEngineOptions> JobEngines { get; set; } = [];
+
     /// <summary>The API keys the server accepts.</summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 }

@@ -38,14 +38,16 @@ public sealed class TestServer : IAsyncLifetime
     {
     }
 
-    internal TestServer(Dictionary<string, string> extra, string? folder = null)
+    internal TestServer(Dictionary<string, string> extra, string? folder = null, Action<IServiceCollection>? services = null)
     {
         _extra = extra;
+        _services = services;
         Folder = folder ?? Directory.CreateTempSubdirectory("wattbit-server-").FullName;
         _ownsFolder = folder is null;
     }
 
     private readonly bool _ownsFolder;
+    private readonly Action<IServiceCollection>? _services;
 
     public string Folder { get; }
 
@@ -100,6 +102,7 @@ public sealed class TestServer : IAsyncLifetime
         _app = await ServerHost.BuildAsync([], Time, b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
+            _services?.Invoke(b.Services);
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Logging.ClearProviders();
             b.Logging.AddProvider(Log);

@@ -19,12 +19,14 @@ internal sealed record DispatchStep(DispatchActionKind Action, string? Workload,
 /// <summary>
 /// The real-time dispatcher's answer to a curtailment order, for the DC operator of the curtailed site: the steps to take,
 /// the reduction required (the order's <see cref="ReductionMw"/>, at most what the site is planned to draw when it takes
-/// effect) and achieved, and whether it is met within the notice. Immutable; acknowledging gives a new value.
+/// effect) and achieved, and whether it is met within the notice; for a site whose operator's job engine the server knows,
+/// <see cref="Execution"/> reports what the engine did with each action (null otherwise). Immutable; acknowledging or an
+/// execution step gives a new value.
 /// </summary>
 internal sealed record DispatchOrder(
     string Id, string CurtailmentOrderId, string Area, string Operator, string SiteId, DateTimeOffset IssuedAt, DateTimeOffset EffectiveAt,
     DateTimeOffset ExpectedEndAt, double ReductionMw, double RequiredMw, double AchievedMw, bool Met, bool UsedFallback, IReadOnlyList<DispatchStep> Actions,
-    IReadOnlyList<string> Refused, OrderState State, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy);
+    IReadOnlyList<string> Refused, OrderState State, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy, DispatchExecution? Execution = null);
 
 /// <summary>
 /// Dispatch orders, kept in memory and journaled (<c>{journal}.dispatch.jsonl</c> beside the main journal: every issue
@@ -59,6 +61,31 @@ internal sealed class DispatchBook : IDisposable
         {
             return [.. _orders.Values.Where(o => o.Operator == op).OrderBy(o => o.IssuedAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
         }
+    }
+
+    /// <summary>Every order (every operator), oldest first.</summary>
+    public List<DispatchOrder> All()
+    {
+        _journal.CatchUp();
+        lock (_lock)
+        {
+            return [.. _orders.Values.OrderBy(o => o.IssuedAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Journals a change of an order's execution; null when the order has none (or is unknown).</summary>
+    public DispatchOrder? UpdateExecution(string id, Func<DispatchExecution, DispatchExecution> change)
+    {
+        return _journal.Append(() =>
+        {
+            DispatchOrder? current;
+            lock (_lock)
+            {
+                current = _orders.GetValueOrDefault(id);
+            }
+
+            return current?.Execution is { } e ? current with { Execution = change(e) } : null;
+        });
     }
 
     /// <summary>An operator's orders whose curtailment has not ended by <paramref name="now"/>, oldest first.</summary>

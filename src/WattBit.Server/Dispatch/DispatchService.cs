@@ -20,11 +20,12 @@ namespace WattBit.Server.Dispatch;
 /// sites and the work its current plan runs when the order takes effect; <see cref="Dispatcher.Handle"/> decides (its
 /// greedy strategy, checked, or its always-feasible fallback), the order is journaled, sent as a <c>dispatch-order</c>
 /// event to that operator, and applied to the plan (<see cref="PlanService.ApplyDispatchAsync"/>, a <c>plan</c> event).
-/// If even building the fleet fails, the site powers down for the curtailment: an order is never left unmet.
+/// If even building the fleet fails, the site powers down for the curtailment: an order is never left unmet. For a site
+/// whose operator's job engine is configured, the order is then carried out on it (<see cref="DispatchExecutions"/>).
 /// Thread-safe.
 /// </summary>
 internal sealed partial class DispatchService(IWattBitStore store, PlanService plans, SiteLimits limits, DispatchBook book, EventHub events, TimeProvider time,
-    ILogger<DispatchService> logger)
+    DispatchExecutions executions, ILogger<DispatchService> logger)
 {
     /// <summary>Checkpoint time assumed for interruptible work (the server's workload model has none of its own).</summary>
     public static readonly TimeSpan CheckpointTime = TimeSpan.FromMinutes(5);
@@ -51,8 +52,10 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
             result = PowerDown(order, ex.Message);
         }
 
+        result = result with { Execution = executions.Plan(result) };
         book.Add(result);
         events.Publish("dispatch-order", null, order.Operator, result);
+        executions.Enqueue(result);
         try
         {
             await plans.ApplyDispatchAsync(order.Operator, result, ct).ConfigureAwait(false);

@@ -25,7 +25,14 @@ internal sealed record Maintenance(string Id, string Area, string Node, DateTime
     string PublishedBy, DateTimeOffset PublishedAt);
 
 /// <summary>One line of the journal (the audit log): who did what, when. Carries key ids, never keys.</summary>
-internal sealed record JournalEntry(long Seq, DateTimeOffset At, string Actor, string Action, CurtailmentOrder? Order, Maintenance? Maintenance);
+/// <param name="Seq">Position in the log (1, 2, 3...).</param>
+/// <param name="At">When.</param>
+/// <param name="Actor">Who: a key id, <c>jwt:</c> + a token's subject, or <c>job-engine:{engine}</c> for what a DC operator's engine did.</param>
+/// <param name="Action"><c>order-issued</c>, <c>order-acknowledged</c>, <c>maintenance-published</c>, <c>dispatch-executed</c>, <c>dispatch-lifted</c>.</param>
+/// <param name="Order">The curtailment order concerned (as it is after the action).</param>
+/// <param name="Maintenance">The maintenance published.</param>
+/// <param name="Detail">What happened, in words (dispatch execution: per action done or failed, with the reason).</param>
+internal sealed record JournalEntry(long Seq, DateTimeOffset At, string Actor, string Action, CurtailmentOrder? Order, Maintenance? Maintenance, string? Detail = null);
 
 /// <summary>
 /// Curtailment orders and maintenance, kept in memory and written ahead to an append-only JSON-lines journal (flushed to
@@ -90,6 +97,12 @@ internal sealed class OrderBook : IDisposable
                 current with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor }, null);
         });
         return entry?.Order;
+    }
+
+    /// <summary>Writes what a job engine did for the dispatch order of <paramref name="order"/> to the audit log.</summary>
+    public void RecordDispatch(string actor, string action, CurtailmentOrder order, string detail)
+    {
+        _journal.Append(() => new JournalEntry(NextSeq(), _time.GetUtcNow(), actor, action, order, null, detail));
     }
 
     public Maintenance PublishMaintenance(string actor, string area, string node, DateTimeOffset start, DateTimeOffset end, double limitMw, string? description)
