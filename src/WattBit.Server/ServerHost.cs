@@ -64,6 +64,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<Market.IMarketStore, Market.JournalMarketStore>();
         builder.Services.AddSingleton<Market.MarketBook>();
         builder.Services.AddHostedService<Market.MarketScheduler>();
+        builder.Services.AddSingleton<DemandResponse.DrBook>();
         AddOrderRelay(builder);
 
         builder.WebHost.ConfigureKestrel(k =>
@@ -138,13 +139,14 @@ internal static class ServerHost
         DispatchEndpoints.Map(app);
         DashboardEndpoints.Map(app);
         MarketEndpoints.Map(app);
+        DrEndpoints.Map(app);
 
         var journalLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WattBit.Server.Journal");
         foreach (var recovery in new[]
                  {
                      app.Services.GetRequiredService<OrderBook>().JournalRecovery, app.Services.GetRequiredService<SiteGrids>().JournalRecovery,
                      app.Services.GetRequiredService<DispatchBook>().JournalRecovery, idempotency.JournalRecovery,
-                     app.Services.GetRequiredService<Market.MarketBook>().Recovery,
+                     app.Services.GetRequiredService<Market.MarketBook>().Recovery, app.Services.GetRequiredService<DemandResponse.DrBook>().Recovery,
                  })
         {
             if (recovery is not null)

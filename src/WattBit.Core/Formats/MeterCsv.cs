@@ -96,11 +96,37 @@ public static class MeterCsv
             }
         }
 
-        var start = rows[0].Time;
-        var count = (int)((rows[^1].Time - start).Ticks / Slot.Ticks) + 1;
+        return FromSlots(table.Source, [.. rows.Select(r => (r.Time, r.Kwh))]);
+    }
+
+    /// <summary>
+    /// Readings from slots already checked: each slot's start on the 30-minute grid, in time order, no slot twice; NaN
+    /// for a slot whose value is missing. Slots between two given ones are gaps.
+    /// </summary>
+    /// <param name="source">Names the readings in messages.</param>
+    /// <param name="slots">The slots, ascending.</param>
+    /// <exception cref="ArgumentException">No slots, a slot off the grid, or slots not strictly ascending.</exception>
+    public static MeterReadings FromSlots(string source, IReadOnlyList<(DateTimeOffset Start, double Kwh)> slots)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        if (slots.Count == 0)
+        {
+            throw new ArgumentException($"{source}: no meter slots.", nameof(slots));
+        }
+
+        for (var i = 0; i < slots.Count; i++)
+        {
+            if (slots[i].Start.UtcTicks % Slot.Ticks != 0 || (i > 0 && slots[i].Start <= slots[i - 1].Start))
+            {
+                throw new ArgumentException($"{source}: slot {Iso8601.Format(slots[i].Start)} is off the 30-minute grid or out of order.", nameof(slots));
+            }
+        }
+
+        var start = slots[0].Start;
+        var count = (int)((slots[^1].Start - start).Ticks / Slot.Ticks) + 1;
         var values = new double[count];
         Array.Fill(values, double.NaN);
-        foreach (var (time, kwh, _) in rows)
+        foreach (var (time, kwh) in slots)
         {
             values[(int)((time - start).Ticks / Slot.Ticks)] = kwh;
         }
@@ -123,7 +149,7 @@ public static class MeterCsv
             i = j;
         }
 
-        var series = TimeSeries.Wrap(start, Slot, values, SeriesUnit.KilowattHours, table.Source);
-        return new MeterReadings(table.Source, series, gaps);
+        var series = TimeSeries.Wrap(start, Slot, values, SeriesUnit.KilowattHours, source);
+        return new MeterReadings(source, series, gaps);
     }
 }

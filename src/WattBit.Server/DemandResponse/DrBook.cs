@@ -1,0 +1,327 @@
+using System.Globalization;
+using WattBit.Formats;
+using WattBit.Planning.Flexibility;
+using WattBit.Server.Infrastructure;
+using WattBit.Sites;
+using WattBit.Time;
+using WattBit.Units;
+
+namespace WattBit.Server.DemandResponse;
+
+/// <summary>
+/// Demand response on the server (issue 19, decision 0143): area-wide requests posted by grid operators, day-ahead
+/// flexibility offers published by DC operators, commitments answered from those offers, metered readings, and the
+/// delivery and settlement computed from them. State lives in memory and in the journal <c>dr</c> (a JSON-lines file
+/// beside the server's journal, or the shared stream on PostgreSQL), replayed at start-up; that journal is also the
+/// audit log. Every write whose validity depends on the state (an id taken, a commitment already made, a meter slot
+/// already stored) is decided on an up-to-date view under the journal's lock, so two instances cannot both make it.
+/// Thread-safe.
+/// </summary>
+internal sealed class DrBook : IDisposable
+{
+    private static readonly TimeSpan Slot = MeterCsv.Slot;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, DrRequestRecord> _requests = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Operator, string Site, DateTimeOffset Start, FlexDirection Direction), DrOfferRecord> _offers = [];
+    private readonly Dictionary<(string Request, string Operator), DrCommitmentRecord> _commitments = [];
+    private readonly Dictionary<(string Operator, string Site), SortedDictionary<DateTimeOffset, double?>> _meters = [];
+    private readonly List<DrAuditLine> _audit = [];
+    private readonly IJournal<DrEntry> _journal;
+
+    public DrBook(Journals journals) => _journal = journals.Open<DrEntry>("dr", Apply);
+
+    /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>
+    public string? Recovery => _journal.Recovery;
+
+    /// <summary>Stores a validated request; false when its id is taken (nothing stored).</summary>
+    public bool PostRequest(string actor, DrRequestRecord request, DateTimeOffset now)
+    {
+        return _journal.Append(() =>
+        {
+            lock (_lock)
+            {
+                return _requests.ContainsKey(request.Id) ? null : new DrEntry(now, actor, "request-posted", Request: request);
+            }
+        }) is not null;
+    }
+
+    /// <summary>Publishes validated offers (each replaces the operator's offer for the same site, start and direction).</summary>
+    public void PublishOffers(string actor, IReadOnlyList<DrOfferRecord> offers, DateTimeOffset now) =>
+        _journal.Append(new DrEntry(now, actor, "offers-published", Offers: offers));
+
+    /// <summary>Stores a commitment; false when the operator has already committed to the request (nothing stored).</summary>
+    public bool Commit(string actor, DrCommitmentRecord commitment)
+    {
+        return _journal.Append(() =>
+        {
+            lock (_lock)
+            {
+                return _commitments.ContainsKey((commitment.Request, commitment.Operator))
+                    ? null
+                    : new DrEntry(commitment.CommittedAt, actor, "committed", Commitment: commitment);
+            }
+        }) is not null;
+    }
+
+    /// <summary>
+    /// Stores validated readings of a site. A slot already stored with the same value is accepted again; with another
+    /// value the whole post is refused and the first such slot returned (nothing stored).
+    /// </summary>
+    public DateTimeOffset? PostMeter(string actor, DrMeterRecord meter, DateTimeOffset now)
+    {
+        DateTimeOffset? clash = null;
+        _journal.Append(() =>
+        {
+            lock (_lock)
+            {
+                clash = null;
+                if (_meters.TryGetValue((meter.Operator, meter.Site), out var stored))
+                {
+                    foreach (var r in meter.Readings)
+                    {
+                        if (stored.TryGetValue(r.Timestamp.ToUniversalTime(), out var v) && v != r.Kwh)
+                        {
+                            clash = r.Timestamp;
+                            return null;
+                        }
+                    }
+                }
+
+                return new DrEntry(now, actor, "meter-posted", Meter: meter);
+            }
+        });
+        return clash;
+    }
+
+    /// <summary>One request, or null.</summary>
+    public DrRequestRecord? Find(string id)
+    {
+        _journal.CatchUp();
+        lock (_lock)
+        {
+            return _requests.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>The requests the predicate admits, by start then id.</summary>
+    public List<DrRequestRecord> Requests(Func<DrRequestRecord, bool> visible)
+    {
+        _journal.CatchUp();
+        lock (_lock)
+        {
+            return [.. _requests.Values.Where(visible).OrderBy(r => r.Start).ThenBy(r => r.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The commitments to a request, by operator.</summary>
+    public List<DrCommitmentRecord> Commitments(string request)
+    {
+        _journal.CatchUp();
+        lock (_lock)
+        {
+            return [.. _commitments.Values.Where(c => c.Request == request).OrderBy(c => c.Operator, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The published offers the predicate admits, by operator, site, start and direction.</summary>
+    public List<DrOfferRecord> Offers(Func<DrOfferRecord, bool> visible)
+    {
+        _journal.CatchUp();
+        lock (_lock)
+        {
+            return [.. _offers.Values.Where(visible).OrderBy(o => o.Operator, StringComparer.Ordinal).ThenBy(o => o.Site, StringComparer.Ordinal)
+                .ThenBy(o => o.Start).ThenBy(o => o.Direction)];
+        }
+    }
+
+    /// <summary>The audit lines the predicate admits, oldest first (at most the last <paramref name="limit"/>).</summary>
+    public List<DrAuditLine> Audit(Func<DrAuditLine, bool> visible, int limit)
+    {
+        _journal.CatchUp();
+        lock (_lock)
+        {
+            var lines = _audit.Where(visible).ToList();
+            return lines.Count > limit ? lines[^limit..] : lines;
+        }
+    }
+
+    /// <summary>
+    /// What <paramref name="op"/>'s published offers can do for <paramref name="request"/>: for each of its sites in the
+    /// area, the smallest MW its offers in the request's direction hold over every hour the window touches (an hour with
+    /// no offer, or one needing more notice than the request gives, makes it 0), at the highest of their prices; then
+    /// <see cref="AreaRequests.Answer"/> takes them cheapest first up to the amount asked.
+    /// </summary>
+    public DrAnswer Answer(DrRequestRecord request, string op)
+    {
+        var offers = Offers(o => o.Operator == op && o.Area == request.Area && o.Direction == request.Direction);
+        var notice = request.Start - request.IssuedAt;
+        var window = new TimeWindow(request.Start, request.End);
+        var merged = new List<FlexibilityOffer>();
+        foreach (var site in offers.GroupBy(o => o.Site, StringComparer.Ordinal))
+        {
+            var mw = double.PositiveInfinity;
+            var price = 0.0;
+            var needs = TimeSpan.Zero;
+            for (var hour = HourOf(request.Start); hour < request.End; hour += TimeSpan.FromHours(1))
+            {
+                var h = hour;
+                var cover = site.Where(o => o.Start <= h && o.End > h && TimeSpan.FromMinutes(o.NoticeMinutes) <= notice).ToList();
+                if (cover.Count == 0)
+                {
+                    mw = 0;
+                    break;
+                }
+
+                var best = cover.MaxBy(o => o.Mw)!;
+                mw = Math.Min(mw, best.Mw);
+                price = Math.Max(price, best.PriceYenPerKwh);
+                needs = TimeSpan.FromMinutes(Math.Max(needs.TotalMinutes, best.NoticeMinutes));
+            }
+
+            if (mw > 0 && double.IsFinite(mw))
+            {
+                merged.Add(new FlexibilityOffer(new SiteId(site.Key), request.Area, window, request.Direction, Power.FromMegawatts(mw), Power.Zero, Power.Zero, needs,
+                    EnergyPrice.FromYenPerKilowattHour(price)));
+            }
+        }
+
+        var answer = AreaRequests.Answer(new AreaRequest(request.Id, request.Area, request.Direction, Power.FromMegawatts(request.Mw), window, request.IssuedAt), merged);
+        var note = answer.Note.Length == 0 ? "" : "your published offers: " + answer.Note;
+        return new DrAnswer(request.Id, answer.Available.Megawatts,
+            [.. answer.Commitments.Select(c => new DrSiteCommitmentRecord(c.Site.Value, c.Power.Megawatts, c.Price.YenPerKilowattHour))], note);
+    }
+
+    /// <summary>
+    /// The delivery and settlement of one operator's commitment: per site, the ERAB baseline (decision 0140, public
+    /// holidays from <see cref="Forecasting.Calendar.JapaneseCalendar"/>, the operator's earlier committed request days excluded from the
+    /// pool) against the metered readings, per slot of the window; credited = per slot between 0 and the commitment;
+    /// paid = credited × the site's price. A site whose baseline cannot be computed (missing readings) leaves the
+    /// operator's amount unset with the reason, never zero.
+    /// </summary>
+    public DrOperatorSettlement Settle(DrRequestRecord request, DrCommitmentRecord commitment)
+    {
+        var window = new TimeWindow(request.Start, request.End);
+        var day = DateOnly.FromDateTime(request.Start.ToOffset(Jst.Offset).DateTime);
+        var excluded = new HashSet<DateOnly>();
+        Dictionary<string, List<(DateTimeOffset, double)>> meters;
+        lock (_lock)
+        {
+            foreach (var c in _commitments.Values.Where(c => c.Operator == commitment.Operator && c.Request != request.Id))
+            {
+                if (_requests.GetValueOrDefault(c.Request) is { } other)
+                {
+                    var d = DateOnly.FromDateTime(other.Start.ToOffset(Jst.Offset).DateTime);
+                    if (d < day)
+                    {
+                        excluded.Add(d);
+                    }
+                }
+            }
+
+            meters = commitment.Sites.ToDictionary(s => s.Site, s => _meters.TryGetValue((commitment.Operator, s.Site), out var m)
+                ? m.Select(kv => (kv.Key.ToOffset(Jst.Offset), kv.Value ?? double.NaN)).ToList()
+                : [], StringComparer.Ordinal);
+        }
+
+        var sites = new List<DrSiteDelivery>();
+        foreach (var c in commitment.Sites)
+        {
+            sites.Add(SiteDelivery(request, c, window, meters[c.Site], excluded));
+        }
+
+        var committedKwh = sites.Sum(s => s.CommittedKwh);
+        if (sites.Any(s => !s.Computable))
+        {
+            return new DrOperatorSettlement(commitment.Operator, commitment.Mw, committedKwh, null, null, null, "not computable", sites);
+        }
+
+        var credited = sites.Sum(s => s.CreditedKwh!.Value);
+        var amount = sites.Zip(commitment.Sites).Sum(p => p.First.CreditedKwh!.Value * p.Second.PriceYenPerKwh);
+        return new DrOperatorSettlement(commitment.Operator, commitment.Mw, committedKwh, credited, committedKwh - credited, amount, "settled", sites);
+    }
+
+    private static DrSiteDelivery SiteDelivery(DrRequestRecord request, DrSiteCommitmentRecord c, TimeWindow window, List<(DateTimeOffset, double)> slots,
+        HashSet<DateOnly> excluded)
+    {
+        var perSlot = c.Mw * 1000 * Slot.TotalHours;
+        var committedKwh = perSlot * (window.Duration / Slot);
+        if (slots.Count == 0)
+        {
+            return new DrSiteDelivery(c.Site, c.Mw, false, committedKwh, null, null, null, $"no meter readings posted for site '{c.Site}'.", [], 0, []);
+        }
+
+        var readings = MeterCsv.FromSlots($"meter readings of site '{c.Site}'", slots);
+        var result = DrBaseline.Compute(readings, window, Forecasting.Calendar.JapaneseCalendar.IsHoliday, excluded);
+        if (!result.IsComputable)
+        {
+            return new DrSiteDelivery(c.Site, c.Mw, false, committedKwh, null, null, null, "baseline not computable: " + result.Reason, [], 0, []);
+        }
+
+        var sign = request.Direction == FlexDirection.Down ? 1.0 : -1.0;
+        var rows = new List<DrSlotDelivery>();
+        var shortSlots = new List<string>();
+        foreach (var s in result.Slots)
+        {
+            var delivered = sign * s.Delivered.KilowattHours;
+            var shortfall = Math.Max(0, perSlot - delivered);
+            rows.Add(new DrSlotDelivery(s.Start, s.Baseline.KilowattHours, s.Actual.KilowattHours, delivered, perSlot, shortfall));
+            if (shortfall > 1e-6)
+            {
+                shortSlots.Add(string.Create(CultureInfo.InvariantCulture, $"{s.Start.ToOffset(Jst.Offset):HH:mm} {delivered:0.###} of {perSlot:0.###} kWh"));
+            }
+        }
+
+        var credited = rows.Sum(r => Math.Clamp(r.DeliveredKwh, 0, perSlot));
+        var why = shortSlots.Count == 0 ? "" : "delivered less than committed (baseline − actual) in " + string.Join(", ", shortSlots) + ".";
+        return new DrSiteDelivery(c.Site, c.Mw, true, committedKwh, rows.Sum(r => r.DeliveredKwh), credited, committedKwh - credited, why, result.UsedDays,
+            result.Adjustment.KilowattHours, rows);
+    }
+
+    private static DateTimeOffset HourOf(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+
+    public void Dispose() => _journal.Dispose();
+
+    private void Apply(DrEntry e)
+    {
+        lock (_lock)
+        {
+            if (e.Request is { } r)
+            {
+                _requests[r.Id] = r;
+                _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, r.Area, null,
+                    string.Create(CultureInfo.InvariantCulture, $"request {r.Id}: {r.Direction} {r.Mw:0.###} MW over [{r.Start:O}, {r.End:O})")));
+            }
+
+            foreach (var o in e.Offers ?? [])
+            {
+                _offers[(o.Operator, o.Site, o.Start.ToUniversalTime(), o.Direction)] = o;
+            }
+
+            if (e.Offers is { Count: > 0 } offers)
+            {
+                foreach (var g in offers.GroupBy(o => (o.Operator, o.Area)))
+                {
+                    _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, g.Key.Area, g.Key.Operator, $"{g.Count()} offers at {g.Select(o => o.Site).Distinct().Count()} sites"));
+                }
+            }
+
+            if (e.Commitment is { } c)
+            {
+                _commitments[(c.Request, c.Operator)] = c;
+                _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, _requests.GetValueOrDefault(c.Request)?.Area, c.Operator,
+                    string.Create(CultureInfo.InvariantCulture, $"request {c.Request}: {c.Mw:0.###} MW committed at {c.Sites.Count} sites")));
+            }
+
+            if (e.Meter is { } m)
+            {
+                var stored = _meters.TryGetValue((m.Operator, m.Site), out var s) ? s : _meters[(m.Operator, m.Site)] = [];
+                foreach (var reading in m.Readings)
+                {
+                    stored[reading.Timestamp.ToUniversalTime()] = reading.Kwh;
+                }
+
+                _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, null, m.Operator, $"{m.Readings.Count} readings of site {m.Site}"));
+            }
+        }
+    }
+}
