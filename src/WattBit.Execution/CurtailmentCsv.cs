@@ -10,7 +10,7 @@ namespace WattBit.Execution;
 public static class CurtailmentCsv
 {
     /// <summary>Writes <paramref name="curtailment"/> with a header (a curtailment that touched no job writes one row with empty job fields).</summary>
-    public static void Write(TextWriter writer, Curtailment curtailment)
+    public static void Write(TextWriter writer, AppliedCurtailment curtailment)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(curtailment);
@@ -29,13 +29,13 @@ public static class CurtailmentCsv
 
     /// <summary>Reads a record written by <see cref="Write"/>.</summary>
     /// <exception cref="InputFormatException">A missing column, no rows, an unknown mode or kind, a bad time, or rows of different curtailments.</exception>
-    public static Curtailment ReadFile(string path) => Read(CsvTable.ReadFile(path));
+    public static AppliedCurtailment ReadFile(string path) => Read(CsvTable.ReadFile(path));
 
     /// <summary>Reads record text; <paramref name="source"/> names it in messages.</summary>
     /// <exception cref="InputFormatException">See <see cref="ReadFile"/>.</exception>
-    public static Curtailment Parse(string text, string source) => Read(CsvTable.Parse(text, source));
+    public static AppliedCurtailment Parse(string text, string source) => Read(CsvTable.Parse(text, source));
 
-    private static Curtailment Read(CsvTable table)
+    private static AppliedCurtailment Read(CsvTable table)
     {
         int cSite = table.Require("site"), cMode = table.Require("mode"), cAt = table.Require("applied_at"), cJob = table.Require("engine_job_id"),
             cWorkload = table.Require("workload_id"), cQueue = table.Require("queue"), cKind = table.Require("kind");
@@ -79,7 +79,7 @@ public static class CurtailmentCsv
             interventions.Add(new Intervention(job, table.Field(row, cWorkload), table.Field(row, cQueue), Enum<InterventionKind>(table, row, cKind)));
         }
 
-        return new Curtailment(site, mode, at, interventions);
+        return new AppliedCurtailment(site, mode, at, interventions);
     }
 
     private static T Enum<T>(CsvTable table, CsvRow row, int column)

@@ -8,7 +8,7 @@ public sealed class CurtailmentCsvTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 23, 21, 0, 0, Jst.Offset);
 
-    private static string Text(Curtailment c)
+    private static string Text(AppliedCurtailment c)
     {
         using var w = new StringWriter();
         CurtailmentCsv.Write(w, c);
@@ -18,7 +18,7 @@ public sealed class CurtailmentCsvTests
     [Fact]
     public void WriteThenParse_RoundTrips()
     {
-        var c = new Curtailment(new SiteId("TK"), CurtailmentMode.Requeue, At,
+        var c = new AppliedCurtailment(new SiteId("TK"), CurtailmentMode.Requeue, At,
             [new("12", "job, \"a\"", "tk", InterventionKind.RequeuedHeld), new("13", "b", "tk", InterventionKind.Held)]);
 
         var back = CurtailmentCsv.Parse(Text(c), "c.csv");
@@ -30,7 +30,7 @@ public sealed class CurtailmentCsvTests
     [Fact]
     public void WriteThenParse_NoJobs_RoundTripsEmpty()
     {
-        var back = CurtailmentCsv.Parse(Text(new Curtailment(new SiteId("KN"), CurtailmentMode.Suspend, At, [])), "c.csv");
+        var back = CurtailmentCsv.Parse(Text(new AppliedCurtailment(new SiteId("KN"), CurtailmentMode.Suspend, At, [])), "c.csv");
 
         Assert.Empty(back.Interventions);
         Assert.Equal("KN", back.Site.Value);

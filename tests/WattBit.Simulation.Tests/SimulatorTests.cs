@@ -92,7 +92,7 @@ public sealed class SimulatorTests
         (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 24, 22, 1.0, 1);
         (jobs.Release[1], jobs.Deadline[1], jobs.Duration[1], jobs.PowerMw[1], jobs.Home[1]) = (10, 12, 1, 0.5, 1);
         var inference = new[] { new double[world.Steps], new double[world.Steps] };
-        var result = Simulator.Run(world, new Workload(jobs, inference), TimeProvider.System);
+        var result = Simulator.Run(world, new SimulatedWorkload(jobs, inference), TimeProvider.System);
         var greedy = result.Policies.Single(p => p.Policy == PolicyKind.WattBit);
         var planner = result.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
 

@@ -22,7 +22,7 @@ public class SimulationBenchmarks
     private SimulationWorld _fourPolicies = null!;
     private SimulationWorld _wattbit = null!;
     private SimulationWorld _planner = null!;
-    private Workload _workload = null!;
+    private SimulatedWorkload _workload = null!;
 
     /// <summary>Number of deferrable jobs.</summary>
     [Params(1_000_000)]
@@ -76,7 +76,7 @@ public class SimulationBenchmarks
     /// carbon of each step of the run, then each job's energy and emissions accumulated step by step, inference added
     /// step by step. Returns lifecycle tCO2 (same model as the engine).
     /// </summary>
-    private static double StraightforwardTimeShift(SimulationWorld world, Workload workload)
+    private static double StraightforwardTimeShift(SimulationWorld world, SimulatedWorkload workload)
     {
         var jobs = workload.Jobs;
         var list = new List<NaiveJob>(jobs.Count);

@@ -33,7 +33,7 @@ public sealed record SiteSchedule(SiteId Site, TimeSeries LimitMw, TimeSeries Ca
 /// <param name="Late">IT energy run after the deadline.</param>
 /// <param name="Unserved">IT energy due within the horizon but not planned.</param>
 /// <param name="Reason">Why it runs where it does, in a few words.</param>
-public sealed record JobPlacement(string JobId, WorkloadKind Kind, string Owner, SiteId? Site, DateTimeOffset? Start,
+public sealed record PlannedJob(string JobId, WorkloadKind Kind, string Owner, SiteId? Site, DateTimeOffset? Start,
     IReadOnlyList<TimeWindow> Runs, Energy Energy, Energy Late, Energy Unserved, string Reason)
 {
     /// <summary>
@@ -85,7 +85,7 @@ public sealed record PlanSummary(Money EnergyCost, Emissions Emissions, Energy G
 /// <param name="Inference">Inference placements (sites with replicas only).</param>
 /// <param name="Summary">Totals.</param>
 /// <param name="Notes">Anything the reader should know (fallbacks, clamped quantiles, overloads).</param>
-public sealed record Plan(string Method, TimeWindow Horizon, IReadOnlyList<SiteSchedule> Sites, IReadOnlyList<JobPlacement> Jobs,
+public sealed record Plan(string Method, TimeWindow Horizon, IReadOnlyList<SiteSchedule> Sites, IReadOnlyList<PlannedJob> Jobs,
     IReadOnlyList<InferencePlacement> Inference, PlanSummary Summary, IReadOnlyList<string> Notes);
 
 /// <summary>Makes a plan for a problem. Implementations are thread-safe and keep no state between calls.</summary>

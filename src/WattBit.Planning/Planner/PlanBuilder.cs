@@ -53,7 +53,7 @@ internal static class PlanBuilder
         }
 
         double late = 0, unserved = 0;
-        var jobs = new List<JobPlacement>(d.Jobs.Length);
+        var jobs = new List<PlannedJob>(d.Jobs.Length);
         for (var j = 0; j < d.Jobs.Length; j++)
         {
             var jd = d.Jobs[j];
@@ -62,7 +62,7 @@ internal static class PlanBuilder
             var (runs, runSites) = Runs(p, x.JobSteps[j], x.JobStepSites[j]);
             var site = x.JobSite[j] >= 0 ? p.Sites[x.JobSite[j]].Id : (Sites.SiteId?)null;
             var energy = jd.WorkMwh - x.JobUnservedMwh[j];
-            jobs.Add(new JobPlacement(jd.Job.Id, jd.Job.Kind, jd.Job.Owner, site, runs.Count > 0 ? runs[0].Start : null, runs,
+            jobs.Add(new PlannedJob(jd.Job.Id, jd.Job.Kind, jd.Job.Owner, site, runs.Count > 0 ? runs[0].Start : null, runs,
                 Energy.FromMegawattHours(energy), Energy.FromMegawattHours(x.JobLateMwh[j]), Energy.FromMegawattHours(x.JobUnservedMwh[j]),
                 x.JobReason[j] ?? string.Empty) { RunSites = runSites });
         }

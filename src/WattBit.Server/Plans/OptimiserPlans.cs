@@ -1,12 +1,12 @@
 using WattBit.Planning.Model;
 using WattBit.Planning.Planner;
+using WattBit.Plans;
 using WattBit.Server.Connections;
 using WattBit.Server.Signals;
 using WattBit.Signals;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Workloads;
-using JobPlacement = WattBit.Plans.JobPlacement;
 
 namespace WattBit.Server.Plans;
 
@@ -29,7 +29,7 @@ internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, S
     public bool Applies(IEnumerable<Site> sites) => sites.Any(s => grids.Get(s.Id.Value) is not null);
 
     /// <summary>Plans <paramref name="jobs"/> (ids and locations without the operator prefix) on the operator's <paramref name="sites"/>.</summary>
-    public async Task<(TimeWindow Horizon, List<JobPlacement> Placements, PlanSummary Summary)> PlanAsync(string op, IReadOnlyList<Site> sites,
+    public async Task<(TimeWindow Horizon, List<JobPlacement> Placements, PlanOutcome Summary)> PlanAsync(string op, IReadOnlyList<Site> sites,
         IReadOnlyList<BatchJob> jobs, List<UnplacedWorkload> unplaced, CancellationToken ct)
     {
         var prefix = op + "/";
@@ -92,6 +92,6 @@ internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, S
         }
 
         var status = plan.Notes.Count == 0 ? plan.Summary.Status : plan.Summary.Status + "; " + string.Join("; ", plan.Notes);
-        return (horizon, placements, new PlanSummary(plan.Method, status, plan.Summary.Emissions.Kilograms, baseline.Summary.Emissions.Kilograms, unplaced));
+        return (horizon, placements, new PlanOutcome(plan.Method, status, plan.Summary.Emissions.Kilograms, baseline.Summary.Emissions.Kilograms, unplaced));
     }
 }

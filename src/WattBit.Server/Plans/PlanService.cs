@@ -13,7 +13,7 @@ using WattBit.Workloads;
 namespace WattBit.Server.Plans;
 
 /// <summary>What a plan says beyond its placements (kept as JSON in the stored plan's note).</summary>
-internal sealed record PlanSummary(string Method, string Status, double EmissionsKg, double BaselineEmissionsKg, IReadOnlyList<UnplacedWorkload> Unplaced);
+internal sealed record PlanOutcome(string Method, string Status, double EmissionsKg, double BaselineEmissionsKg, IReadOnlyList<UnplacedWorkload> Unplaced);
 
 /// <summary>A workload the plan could not place, with the reason.</summary>
 internal sealed record UnplacedWorkload(string Workload, string Reason);
@@ -23,7 +23,7 @@ internal sealed record PlannedRun(string Workload, string Site, DateTimeOffset S
 
 /// <summary>A DC operator's current plan.</summary>
 internal sealed record PlanResponse(long Version, DateTimeOffset CreatedAt, DateTimeOffset HorizonStart, DateTimeOffset HorizonEnd, IReadOnlyList<PlannedRun> Runs,
-    PlanSummary Summary);
+    PlanOutcome Summary);
 
 /// <summary>
 /// Day-ahead carbon plan per DC operator: its workloads that are released within the next two days and not past their
@@ -111,8 +111,8 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         return new PlanRecord(plan.Id, plan.CreatedAt, horizon, plan.Caps, placements, JsonSerializer.Serialize(summary with { Unplaced = unplaced }, s_json));
     }
 
-    private static PlanSummary Summary(PlanRecord p) =>
-        JsonSerializer.Deserialize<PlanSummary>(p.Note ?? "{}", s_json) ?? new PlanSummary("none", "empty", 0, 0, []);
+    private static PlanOutcome Summary(PlanRecord p) =>
+        JsonSerializer.Deserialize<PlanOutcome>(p.Note ?? "{}", s_json) ?? new PlanOutcome("none", "empty", 0, 0, []);
 
     public async Task<PlanResponse?> CurrentAsync(string op, CancellationToken ct) =>
         WithMarket(ToResponse(await store.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false)), await store.GetPlanAsync(Market.MarketBook.PlanId(op), ct).ConfigureAwait(false));
@@ -156,7 +156,7 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         if (jobs.Count == 0 || sites.Count == 0)
         {
             unplaced.AddRange(jobs.Select(j => new UnplacedWorkload(j.Id, "The operator has no sites.")));
-            return Record(op, horizon, [], new PlanSummary("none", "empty", 0, 0, unplaced));
+            return Record(op, horizon, [], new PlanOutcome("none", "empty", 0, 0, unplaced));
         }
 
         if (optimiser.Applies(sites))
@@ -188,11 +188,11 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         }
 
         unplaced.AddRange(result.Unplaced.Select(u => new UnplacedWorkload(u.JobId, u.Reason)));
-        return Record(op, horizon, placements, new PlanSummary(result.Method, result.Status.ToString(), result.ShiftedEmissions.Kilograms,
+        return Record(op, horizon, placements, new PlanOutcome(result.Method, result.Status.ToString(), result.ShiftedEmissions.Kilograms,
             result.BaselineEmissions.Kilograms, unplaced));
     }
 
-    private PlanRecord Record(string op, TimeWindow horizon, List<JobPlacement> placements, PlanSummary summary) =>
+    private PlanRecord Record(string op, TimeWindow horizon, List<JobPlacement> placements, PlanOutcome summary) =>
         new(PlanId(op), catalog.Now, horizon, [], placements, JsonSerializer.Serialize(summary, s_json));
 
     private static PlanResponse? ToResponse(Versioned<PlanRecord>? v)

@@ -5,7 +5,7 @@ namespace WattBit.Simulation.Engine;
 /// by its jobs and moves what does not fit to sites within <c>inference_reach_km</c>, nearest first; what finds no room
 /// is not served (an SLO miss). A policy that ignores limits serves all of it where it arises. Stateless between steps.
 /// </summary>
-internal sealed class InferenceRouter(SimulationWorld world, Workload workload, double[] pue, double[] itMw, int[][] reach, bool honoursLimits)
+internal sealed class InferenceRouter(SimulationWorld world, SimulatedWorkload workload, double[] pue, double[] itMw, int[][] reach, bool honoursLimits)
 {
     private readonly double[] _excess = new double[pue.Length];
 

@@ -11,7 +11,7 @@ namespace WattBit.Simulation.Engine;
 internal sealed class JobLedger
 {
     private readonly SimulationWorld _world;
-    private readonly Workload _workload;
+    private readonly SimulatedWorkload _workload;
     private readonly PolicyContext _context;
     private readonly bool[] _late;
     private readonly bool[] _disturbed;
@@ -22,7 +22,7 @@ internal sealed class JobLedger
     /// <param name="workload">The workload.</param>
     /// <param name="context">The policy's planning context, whose committed load the ledger keeps.</param>
     /// <param name="watchSite">The site whose load is kept step by step, by class.</param>
-    public JobLedger(SimulationWorld world, Workload workload, PolicyContext context, int watchSite)
+    public JobLedger(SimulationWorld world, SimulatedWorkload workload, PolicyContext context, int watchSite)
     {
         _world = world;
         _workload = workload;
@@ -145,7 +145,7 @@ internal sealed class JobLedger
         var jobs = _workload.Jobs;
         var left = End[j] - t;
         Take(j, s, t);
-        var resumed = t + 1 < _world.Steps ? policy.Resume(_context, j, t + 1, left, s, until) : JobPlacement.Unserved;
+        var resumed = t + 1 < _world.Steps ? policy.Resume(_context, j, t + 1, left, s, until) : JobSlot.Unserved;
         if (resumed.Site < 0)
         {
             Lost++;

@@ -9,7 +9,7 @@ namespace WattBit.Simulation.Engine;
 /// planner-driven policy the order goes first to the planner's real-time dispatcher (decision 0064). Stopped jobs resume
 /// later through the <see cref="JobLedger"/>. One per simulated policy; not thread-safe.
 /// </summary>
-internal sealed class OrderResponse(SimulationWorld world, Workload workload, PolicyContext context, SimulationPolicy policy, JobLedger ledger, BatteryBank batteries)
+internal sealed class OrderResponse(SimulationWorld world, SimulatedWorkload workload, PolicyContext context, SimulationPolicy policy, JobLedger ledger, BatteryBank batteries)
 {
     /// <summary>Orders the planner's dispatcher met with its own actions.</summary>
     public int Dispatched { get; private set; }

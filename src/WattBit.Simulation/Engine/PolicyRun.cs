@@ -13,7 +13,7 @@ namespace WattBit.Simulation.Engine;
 internal sealed class PolicyRun
 {
     private readonly SimulationWorld _world;
-    private readonly Workload _workload;
+    private readonly SimulatedWorkload _workload;
     private readonly SimulationPolicy _policy;
     private readonly PolicyKind _kind;
     private readonly PolicyContext _context;
@@ -26,7 +26,7 @@ internal sealed class PolicyRun
     private double _unservedMwh;
 
     /// <summary>Sets up the run of one policy.</summary>
-    public PolicyRun(SimulationWorld world, Workload workload, double[][] forecast, SimulationPolicy policy, PolicyKind kind, int[][] reach)
+    public PolicyRun(SimulationWorld world, SimulatedWorkload workload, double[][] forecast, SimulationPolicy policy, PolicyKind kind, int[][] reach)
     {
         _world = world;
         _workload = workload;

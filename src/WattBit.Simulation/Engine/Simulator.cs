@@ -8,7 +8,7 @@ namespace WattBit.Simulation.Engine;
 /// <param name="Workload">The generated workload.</param>
 /// <param name="Policies">One result per policy.</param>
 /// <param name="Elapsed">Wall time of the run, as measured by the injected time provider.</param>
-public sealed record SimulationResult(SimulationWorld World, Workload Workload, IReadOnlyList<PolicyResult> Policies, TimeSpan Elapsed)
+public sealed record SimulationResult(SimulationWorld World, SimulatedWorkload Workload, IReadOnlyList<PolicyResult> Policies, TimeSpan Elapsed)
 {
     /// <summary>The scenario.</summary>
     public SimulationScenario Scenario => World.Scenario;
@@ -44,13 +44,13 @@ public static class Simulator
     /// <param name="time">Wall clock used only to time the run.</param>
     /// <param name="progress">Receives the fraction done, 0-1 (optional).</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public static SimulationResult Run(SimulationWorld world, Workload workload, TimeProvider time, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    public static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(time);
         return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken);
     }
 
-    private static SimulationResult Run(SimulationWorld world, Workload workload, TimeProvider time, long started, IProgress<double>? progress, CancellationToken cancellationToken)
+    private static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, long started, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);

@@ -6,7 +6,7 @@ namespace WattBit.Simulation.Engine;
 /// <summary>A generated workload: deferrable jobs and the inference demand of every site.</summary>
 /// <param name="Jobs">The deferrable jobs.</param>
 /// <param name="InferenceMw">Inference IT demand [site][step], MW.</param>
-public sealed record Workload(JobSet Jobs, double[][] InferenceMw)
+public sealed record SimulatedWorkload(JobSet Jobs, double[][] InferenceMw)
 {
     /// <summary>Total IT energy asked for (jobs and inference), MWh.</summary>
     /// <param name="stepHours">Hours per step.</param>
@@ -51,7 +51,7 @@ public static class WorkloadGenerator
 
     /// <summary>Generates the workload of <paramref name="scenario"/>.</summary>
     /// <param name="scenario">The scenario.</param>
-    public static Workload Generate(SimulationScenario scenario)
+    public static SimulatedWorkload Generate(SimulationScenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var w = scenario.Workload;
@@ -154,7 +154,7 @@ public static class WorkloadGenerator
             }
         }
 
-        return new Workload(jobs, inference);
+        return new SimulatedWorkload(jobs, inference);
     }
 
     private static double BatchHours(double u)

@@ -63,7 +63,7 @@ public sealed class CapacityCapsPolicy : SimulationPolicy
     }
 
     /// <inheritdoc/>
-    public override JobPlacement Place(PolicyContext context, int job)
+    public override JobSlot Place(PolicyContext context, int job)
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;

@@ -76,7 +76,7 @@ public sealed class PlannerPolicy : SimulationPolicy
     }
 
     /// <inheritdoc/>
-    public override JobPlacement Place(PolicyContext context, int job)
+    public override JobSlot Place(PolicyContext context, int job)
     {
         ArgumentNullException.ThrowIfNull(context);
         var placement = _greedy.Place(context, job);
@@ -181,6 +181,6 @@ public sealed class PlannerPolicy : SimulationPolicy
     internal static string JobId(int job) => "j" + job.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc/>
-    public override JobPlacement Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil) =>
+    public override JobSlot Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil) =>
         _greedy.Resume(context, job, earliest, steps, avoidSite, avoidUntil);
 }

@@ -53,7 +53,7 @@ public static class PolicyFactory
 public sealed class BaselinePolicy : SimulationPolicy
 {
     /// <inheritdoc/>
-    public override JobPlacement Place(PolicyContext context, int job)
+    public override JobSlot Place(PolicyContext context, int job)
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
@@ -68,7 +68,7 @@ public sealed class BaselinePolicy : SimulationPolicy
 public sealed class TimeShiftPolicy : SimulationPolicy
 {
     /// <inheritdoc/>
-    public override JobPlacement Place(PolicyContext context, int job)
+    public override JobSlot Place(PolicyContext context, int job)
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
@@ -109,7 +109,7 @@ public sealed class GreenestSitePolicy : SimulationPolicy
     }
 
     /// <inheritdoc/>
-    public override JobPlacement Place(PolicyContext context, int job)
+    public override JobSlot Place(PolicyContext context, int job)
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;

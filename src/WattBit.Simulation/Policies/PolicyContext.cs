@@ -9,7 +9,7 @@ namespace WattBit.Simulation.Policies;
 /// </summary>
 public sealed class PolicyContext
 {
-    internal PolicyContext(SimulationWorld world, Workload workload, double[][] forecast)
+    internal PolicyContext(SimulationWorld world, SimulatedWorkload workload, double[][] forecast)
     {
         World = world;
         Workload = workload;
@@ -54,7 +54,7 @@ public sealed class PolicyContext
     public int Step { get; private set; }
 
     /// <summary>The workload.</summary>
-    public Workload Workload { get; }
+    public SimulatedWorkload Workload { get; }
 
     /// <summary>Forecast score [area][step] (gCO2/kWh or JPY/kWh).</summary>
     public double[][] Forecast { get; }
@@ -121,10 +121,10 @@ public sealed class PolicyContext
 /// <summary>Where and when a policy runs a job; <see cref="Site"/> −1 means it is not run at all.</summary>
 /// <param name="Site">Site index, or −1.</param>
 /// <param name="Start">First step.</param>
-public readonly record struct JobPlacement(int Site, int Start)
+public readonly record struct JobSlot(int Site, int Start)
 {
     /// <summary>The job is not run.</summary>
-    public static JobPlacement Unserved { get; } = new(-1, -1);
+    public static JobSlot Unserved { get; } = new(-1, -1);
 }
 
 /// <summary>A workload-shifting policy: places each job as it is released (jobs of a day are planned together at the start of the day).</summary>
@@ -142,7 +142,7 @@ public abstract class SimulationPolicy
     /// <summary>Places job <paramref name="job"/>; the engine commits the placement.</summary>
     /// <param name="context">The planning context.</param>
     /// <param name="job">Job index.</param>
-    public abstract JobPlacement Place(PolicyContext context, int job);
+    public abstract JobSlot Place(PolicyContext context, int job);
 
     /// <summary>
     /// Places the remaining <paramref name="steps"/> steps of job <paramref name="job"/>, stopped by a curtailment order,
@@ -155,7 +155,7 @@ public abstract class SimulationPolicy
     /// <param name="steps">Steps of work left.</param>
     /// <param name="avoidSite">The site under the order.</param>
     /// <param name="avoidUntil">End step (exclusive) of the order at that site.</param>
-    public virtual JobPlacement Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil) => JobPlacement.Unserved;
+    public virtual JobSlot Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil) => JobSlot.Unserved;
 
     /// <summary>The order in which the jobs released in one day are placed (default: by release, then index).</summary>
     /// <param name="context">The planning context.</param>

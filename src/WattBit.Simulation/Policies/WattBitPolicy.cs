@@ -65,7 +65,7 @@ public sealed class WattBitPolicy : SimulationPolicy
     }
 
     /// <inheritdoc/>
-    public override JobPlacement Place(PolicyContext context, int job)
+    public override JobSlot Place(PolicyContext context, int job)
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
@@ -73,7 +73,7 @@ public sealed class WattBitPolicy : SimulationPolicy
     }
 
     /// <inheritdoc/>
-    public override JobPlacement Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil)
+    public override JobSlot Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil)
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
@@ -82,7 +82,7 @@ public sealed class WattBitPolicy : SimulationPolicy
 
     // The best (area, start) in [r, last] by forecast score that a site's room holds, else the earliest fit in the 48 h
     // after last (late), else unserved; never at avoidSite before avoidUntil.
-    private JobPlacement Search(PolicyContext context, int r, int d, double p, int last, int avoidSite, int avoidUntil)
+    private JobSlot Search(PolicyContext context, int r, int d, double p, int last, int avoidSite, int avoidUntil)
     {
         var starts = Math.Max(0, Math.Min(last, context.World.Steps - d) - r + 1);
         var areas = context.SitesByArea.Length;
@@ -135,7 +135,7 @@ public sealed class WattBitPolicy : SimulationPolicy
             }
         }
 
-        return JobPlacement.Unserved;
+        return JobSlot.Unserved;
     }
 
     /// <summary>Whether a job of <paramref name="power"/> MW fits at <paramref name="site"/> for <paramref name="duration"/> steps from <paramref name="start"/> under the planned room.</summary>

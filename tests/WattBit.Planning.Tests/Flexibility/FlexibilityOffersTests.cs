@@ -28,7 +28,7 @@ public sealed class FlexibilityOffersTests
         var s = new SiteSchedule(site.Id, Hourly(4, _ => 10), Hourly(4, t => t < 2 ? 7.5 - (t == 1 ? 1 : 0) : 1.25), Hourly(4, t => t < 2 ? 6 : 1),
             Hourly(4, _ => 0), Hourly(4, t => t == 1 ? 1 : 0), Hourly(4, _ => 0), Hourly(4, t => t == 0 ? 2 : 2 - (1 / 0.95), SeriesUnit.MegawattHours));
         var runs = new[] { new TimeWindow(Start, Start.AddHours(2)) };
-        JobPlacement Placed(string id, double mw) => new(id, WorkloadKind.Batch, "op", site.Id, Start, runs, Energy.FromMegawattHours(mw * 2), Energy.Zero, Energy.Zero, "by hand");
+        PlannedJob Placed(string id, double mw) => new(id, WorkloadKind.Batch, "op", site.Id, Start, runs, Energy.FromMegawattHours(mw * 2), Energy.Zero, Energy.Zero, "by hand");
         var summary = new PlanSummary(Money.Zero, Emissions.Zero, Energy.Zero, Energy.Zero, Energy.Zero, Energy.Zero, Energy.Zero, Money.Zero, null, null, TimeSpan.Zero, "by hand");
         var plan = new Plan("hand", problem.Horizon, [s], [Placed("j1", 2), Placed("j2", 3)], [], summary, []);
         return (problem, plan);

@@ -42,12 +42,12 @@ public sealed record Intervention(string EngineJobId, string WorkloadId, string 
     public bool Liftable => Kind is InterventionKind.Suspended or InterventionKind.RequeuedHeld or InterventionKind.Held;
 }
 
-/// <summary>The jobs a curtailment acted on; pass it to <see cref="CurtailmentExecutor.LiftAsync(Curtailment, CancellationToken)"/> to undo exactly these.</summary>
+/// <summary>The jobs a curtailment acted on; pass it to <see cref="CurtailmentExecutor.LiftAsync(AppliedCurtailment, CancellationToken)"/> to undo exactly these.</summary>
 /// <param name="Site">The curtailed site.</param>
 /// <param name="Mode">How running jobs were stopped.</param>
 /// <param name="AppliedAt">When the actions were taken.</param>
 /// <param name="Interventions">The actions, one per job, in engine id order.</param>
-public sealed record Curtailment(SiteId Site, CurtailmentMode Mode, DateTimeOffset AppliedAt, IReadOnlyList<Intervention> Interventions);
+public sealed record AppliedCurtailment(SiteId Site, CurtailmentMode Mode, DateTimeOffset AppliedAt, IReadOnlyList<Intervention> Interventions);
 
 /// <summary>The outcome of lifting a curtailment.</summary>
 /// <param name="Resumed">Jobs resumed.</param>
@@ -62,13 +62,13 @@ public sealed record LiftResult(int Resumed, int Released, int Gone);
 /// </summary>
 /// <param name="engine">The job engine.</param>
 /// <param name="queues">Site to queue map.</param>
-/// <param name="time">Clock that stamps <see cref="Curtailment.AppliedAt"/>.</param>
+/// <param name="time">Clock that stamps <see cref="AppliedCurtailment.AppliedAt"/>.</param>
 public sealed class CurtailmentExecutor(IJobEngine engine, QueueMap queues, TimeProvider time)
 {
     /// <summary>Curtails <paramref name="site"/>.</summary>
     /// <exception cref="ArgumentException">The site has no queue.</exception>
     /// <exception cref="EngineCommandException">The engine refused an action on a job that is still there.</exception>
-    public async Task<Curtailment> CurtailAsync(SiteId site, CurtailmentMode mode = CurtailmentMode.Suspend, CancellationToken cancellationToken = default)
+    public async Task<AppliedCurtailment> CurtailAsync(SiteId site, CurtailmentMode mode = CurtailmentMode.Suspend, CancellationToken cancellationToken = default)
     {
         var queue = queues.QueueOf(site);
         var at = time.GetUtcNow();
@@ -81,7 +81,7 @@ public sealed class CurtailmentExecutor(IJobEngine engine, QueueMap queues, Time
             }
         }
 
-        return new Curtailment(site, mode, at, done);
+        return new AppliedCurtailment(site, mode, at, done);
     }
 
     /// <summary>
@@ -125,7 +125,7 @@ public sealed class CurtailmentExecutor(IJobEngine engine, QueueMap queues, Time
 
     /// <summary>Lifts a curtailment: resumes what it suspended and releases what it held or requeued.</summary>
     /// <exception cref="EngineCommandException">The engine refused to resume or release a job that is still suspended or held.</exception>
-    public async Task<LiftResult> LiftAsync(Curtailment curtailment, CancellationToken cancellationToken = default)
+    public async Task<LiftResult> LiftAsync(AppliedCurtailment curtailment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(curtailment);
         return await LiftAsync(curtailment.Interventions, cancellationToken).ConfigureAwait(false);
