@@ -36,7 +36,7 @@ internal static class GridEndpoints
             .WithSummary("Server-sent events: ready, curtailment-order, dispatch-order, plan, signal, headroom, maintenance, site, workload, siting-job (each caller sees only what it may).");
     }
 
-    private static bool CanSee(Caller c, CurtailmentOrder o) => (c.IsDcOperator && c.Operator == o.Operator) || c.IsGridOperatorOf(o.Area);
+    private static bool CanSee(Caller c, BookedOrder o) => (c.IsDcOperator && c.Operator == o.Operator) || c.IsGridOperatorOf(o.Area);
 
     private static async Task<IResult> IssueAsync(IWattBitStore store, OrderBook book, IOrderRelay relay, Connections.SiteGrids grids, DispatchService dispatch,
         EventHub events, ClaimsPrincipal user, HttpContext http, string area, CurtailmentRequest body, CancellationToken ct)

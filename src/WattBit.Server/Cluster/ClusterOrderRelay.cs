@@ -17,7 +17,7 @@ internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<
 {
     public bool IsCluster => true;
 
-    public async Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct)
+    public async Task AcceptAsync(BookedOrder order, Site site, double limitMw, CancellationToken ct)
     {
         var setup = new SiteSetup(site.Id.Value, site.Area.Code, site.ItCapacity.Megawatts, site.Pue, limitMw);
         var request = new OrderRequest(order.Id, order.Area, site.Id.Value, order.ReductionMw, order.IssuedAt, order.EffectiveAt, order.ExpectedEndAt,
@@ -25,7 +25,7 @@ internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<
         await RetryAsync(order.Id, "accept", () => AcceptOnceAsync(setup, request), ct).ConfigureAwait(false);
     }
 
-    public async Task AcknowledgeAsync(CurtailmentOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct) =>
+    public async Task AcknowledgeAsync(BookedOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct) =>
         await RetryAsync(order.Id, "record the acknowledgement of", async () =>
         {
             var ack = await client.GetGrain<ICurtailmentOrderGrain>(order.Id).AcknowledgeAsync(acknowledgedBy, acknowledgedAt).ConfigureAwait(false)
@@ -71,7 +71,7 @@ internal sealed partial class ClusterOrderRelay(IClusterClient client, IOptions<
         }
     }
 
-    public async Task<CurtailmentOrder> ReconcileAsync(CurtailmentOrder draft, CancellationToken ct)
+    public async Task<BookedOrder> ReconcileAsync(BookedOrder draft, CancellationToken ct)
     {
         try
         {

@@ -11,7 +11,6 @@ using WattBit.Server.Signals;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
-using PlanningCurtailment = WattBit.Planning.Dispatch.CurtailmentOrder;
 
 namespace WattBit.Server.Dispatch;
 
@@ -36,13 +35,13 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
     private readonly Dispatcher _dispatcher = new(time);
 
     /// <summary>Dispatches a just-issued curtailment order; never throws for a bad fleet (the fallback decides).</summary>
-    public async Task<DispatchOrder> DispatchAsync(Orders.CurtailmentOrder order, CancellationToken ct)
+    public async Task<DispatchOrder> DispatchAsync(Orders.BookedOrder order, CancellationToken ct)
     {
         DispatchOrder result;
         try
         {
             var (state, site) = await FleetAsync(order, ct).ConfigureAwait(false);
-            var e = new PlanningCurtailment(order.IssuedAt, site, Power.FromMegawatts(order.ReductionMw), order.EffectiveAt - order.IssuedAt,
+            var e = new CurtailmentOrder(order.IssuedAt, site, Power.FromMegawatts(order.ReductionMw), order.EffectiveAt - order.IssuedAt,
                 order.ExpectedEndAt - order.EffectiveAt);
             result = ToOrder(order, _dispatcher.Handle(e, state, ct));
         }
@@ -70,7 +69,7 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
     }
 
     /// <summary>The operator's fleet when the order takes effect: its sites (limit at that step) and the runs of its plan then.</summary>
-    private async Task<(FleetState State, SiteId Site)> FleetAsync(Orders.CurtailmentOrder order, CancellationToken ct)
+    private async Task<(FleetState State, SiteId Site)> FleetAsync(Orders.BookedOrder order, CancellationToken ct)
     {
         var op = order.Operator;
         var prefix = op + "/";
@@ -108,7 +107,7 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
         return (new FleetState(at, states, running, network), new SiteId(prefix + order.SiteId));
     }
 
-    private DispatchOrder ToOrder(Orders.CurtailmentOrder order, DispatchDecision d)
+    private DispatchOrder ToOrder(Orders.BookedOrder order, DispatchDecision d)
     {
         var prefix = order.Operator + "/";
         string Bare(string text) => text.Replace(prefix, "", StringComparison.Ordinal);
@@ -117,13 +116,13 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
         return New(order, d.Required.Megawatts, d.Achieved.Megawatts, d.Met, d.UsedFallback, steps, [.. d.Refused.Select(Bare)]);
     }
 
-    private DispatchOrder PowerDown(Orders.CurtailmentOrder order, string why) =>
+    private DispatchOrder PowerDown(Orders.BookedOrder order, string why) =>
         New(order, order.ReductionMw, order.ReductionMw, true, true,
             [new DispatchStep(DispatchActionKind.PowerDownSite, null, order.SiteId, null, 1, order.ReductionMw, order.IssuedAt,
                 "fallback: the site's fleet state could not be built, so the whole site powers down for the curtailment")],
             [$"dispatcher not run: {why}"]);
 
-    private DispatchOrder New(Orders.CurtailmentOrder order, double required, double achieved, bool met, bool fallback, IReadOnlyList<DispatchStep> steps,
+    private DispatchOrder New(Orders.BookedOrder order, double required, double achieved, bool met, bool fallback, IReadOnlyList<DispatchStep> steps,
         IReadOnlyList<string> refused) =>
         new("do-" + Guid.NewGuid().ToString("N"), order.Id, order.Area, order.Operator, order.SiteId, time.GetUtcNow(), order.EffectiveAt, order.ExpectedEndAt,
             order.ReductionMw, required, achieved, met, fallback, steps, refused, OrderState.Issued, null, null);

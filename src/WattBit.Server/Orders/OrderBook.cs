@@ -12,11 +12,14 @@ internal enum OrderState
 }
 
 /// <summary>
-/// A curtailment (intake limitation, 受電制限) order from the grid operator of <see cref="Area"/> to the DC operator of one
-/// site: reduce grid draw by <see cref="ReductionMw"/> from <see cref="EffectiveAt"/> (issue time + notice) for the expected
-/// duration. Immutable; acknowledging produces a new value.
+/// A curtailment (intake limitation, 受電制限) order as the server's order book holds it: the grid operator of
+/// <see cref="Area"/> asks the DC operator of one site to reduce grid draw by <see cref="ReductionMw"/> from
+/// <see cref="EffectiveAt"/> (issue time + notice) for the expected duration, with the order's id, reason, state and
+/// acknowledgement. The dispatcher's view of the same order (site, MW, notice, duration) is
+/// <see cref="WattBit.Planning.Dispatch.CurtailmentOrder"/>, which <c>DispatchService</c> builds from it. Immutable;
+/// acknowledging produces a new value.
 /// </summary>
-internal sealed record CurtailmentOrder(
+internal sealed record BookedOrder(
     string Id, string Area, string Operator, string SiteId, double ReductionMw, DateTimeOffset IssuedAt, DateTimeOffset EffectiveAt,
     DateTimeOffset ExpectedEndAt, string? Reason, OrderState State, string IssuedBy, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy);
 
@@ -32,7 +35,7 @@ internal sealed record Maintenance(string Id, string Area, string Node, DateTime
 /// <param name="Order">The curtailment order concerned (as it is after the action).</param>
 /// <param name="Maintenance">The maintenance published.</param>
 /// <param name="Detail">What happened, in words (dispatch execution: per action done or failed, with the reason).</param>
-internal sealed record JournalEntry(long Seq, DateTimeOffset At, string Actor, string Action, CurtailmentOrder? Order, Maintenance? Maintenance, string? Detail = null);
+internal sealed record JournalEntry(long Seq, DateTimeOffset At, string Actor, string Action, BookedOrder? Order, Maintenance? Maintenance, string? Detail = null);
 
 /// <summary>
 /// Curtailment orders and maintenance, kept in memory and written ahead to an append-only JSON-lines journal (flushed to
@@ -44,7 +47,7 @@ internal sealed record JournalEntry(long Seq, DateTimeOffset At, string Actor, s
 internal sealed class OrderBook : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, CurtailmentOrder> _orders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BookedOrder> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Maintenance> _maintenance = new(StringComparer.Ordinal);
     private readonly List<JournalEntry> _entries = [];
     private readonly IJournal<JournalEntry> _journal;
@@ -62,26 +65,26 @@ internal sealed class OrderBook : IDisposable
     /// not yet recorded: <see cref="Record"/> journals it once the cluster, if any, has accepted it, so an order refused
     /// there leaves nothing behind.
     /// </summary>
-    public CurtailmentOrder Draft(string actor, string area, string op, string siteId, double reductionMw, TimeSpan notice, TimeSpan duration, string? reason,
+    public BookedOrder Draft(string actor, string area, string op, string siteId, double reductionMw, TimeSpan notice, TimeSpan duration, string? reason,
         string? id = null)
     {
         var now = _time.GetUtcNow();
-        return new CurtailmentOrder(id ?? "co-" + Guid.NewGuid().ToString("N"), area, op, siteId, reductionMw, now, now + notice, now + notice + duration, reason,
+        return new BookedOrder(id ?? "co-" + Guid.NewGuid().ToString("N"), area, op, siteId, reductionMw, now, now + notice, now + notice + duration, reason,
             OrderState.Issued, actor, null, null);
     }
 
     /// <summary>Journals a drafted order as issued (flushed before returning).</summary>
-    public void Record(CurtailmentOrder order)
+    public void Record(BookedOrder order)
     {
         _journal.Append(() => new JournalEntry(NextSeq(), _time.GetUtcNow(), order.IssuedBy, "order-issued", order, null));
     }
 
     /// <summary>Acknowledges an issued order; returns null when it was already acknowledged.</summary>
-    public CurtailmentOrder? Acknowledge(string actor, CurtailmentOrder order, DateTimeOffset? at = null)
+    public BookedOrder? Acknowledge(string actor, BookedOrder order, DateTimeOffset? at = null)
     {
         var entry = _journal.Append(() =>
         {
-            CurtailmentOrder current;
+            BookedOrder current;
             lock (_lock)
             {
                 current = _orders[order.Id];
@@ -100,7 +103,7 @@ internal sealed class OrderBook : IDisposable
     }
 
     /// <summary>Writes what a job engine did for the dispatch order of <paramref name="order"/> to the audit log.</summary>
-    public void RecordDispatch(string actor, string action, CurtailmentOrder order, string detail)
+    public void RecordDispatch(string actor, string action, BookedOrder order, string detail)
     {
         _journal.Append(() => new JournalEntry(NextSeq(), _time.GetUtcNow(), actor, action, order, null, detail));
     }
@@ -113,7 +116,7 @@ internal sealed class OrderBook : IDisposable
         return m;
     }
 
-    public CurtailmentOrder? Find(string id)
+    public BookedOrder? Find(string id)
     {
         _journal.CatchUp();
         lock (_lock)
@@ -122,7 +125,7 @@ internal sealed class OrderBook : IDisposable
         }
     }
 
-    public List<CurtailmentOrder> Orders(Func<CurtailmentOrder, bool> visible)
+    public List<BookedOrder> Orders(Func<BookedOrder, bool> visible)
     {
         _journal.CatchUp();
         lock (_lock)

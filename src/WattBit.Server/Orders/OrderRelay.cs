@@ -21,20 +21,20 @@ internal interface IOrderRelay
     /// <param name="limitMw">The site's grid connection limit, MW (its full-load draw when it has no firm limit).</param>
     /// <param name="ct">Cancels the wait.</param>
     /// <exception cref="OrderRelayUnavailableException">The cluster did not accept it within the bounded time.</exception>
-    Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct);
+    Task AcceptAsync(BookedOrder order, Site site, double limitMw, CancellationToken ct);
 
     /// <summary>
     /// Forwards the DC operator's acknowledgement of <paramref name="order"/> to the order's grain and returns once the
     /// cluster has recorded it (idempotent there: a repeat keeps the first); nothing to do without a cluster.
     /// </summary>
     /// <exception cref="OrderRelayUnavailableException">The cluster did not record it within the bounded time.</exception>
-    Task AcknowledgeAsync(CurtailmentOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct);
+    Task AcknowledgeAsync(BookedOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct);
 
     /// <summary>
     /// The draft as the cluster already knows it (its issue, effective and end times) when an earlier attempt with the
     /// same id reached it — the reconciliation of a retry after a 503 — else the draft unchanged.
     /// </summary>
-    Task<CurtailmentOrder> ReconcileAsync(CurtailmentOrder draft, CancellationToken ct);
+    Task<BookedOrder> ReconcileAsync(BookedOrder draft, CancellationToken ct);
 }
 
 /// <summary>The default relay: orders stay in the server's journal only.</summary>
@@ -42,11 +42,11 @@ internal sealed class NoOrderRelay : IOrderRelay
 {
     public bool IsCluster => false;
 
-    public Task AcceptAsync(CurtailmentOrder order, Site site, double limitMw, CancellationToken ct) => Task.CompletedTask;
+    public Task AcceptAsync(BookedOrder order, Site site, double limitMw, CancellationToken ct) => Task.CompletedTask;
 
-    public Task<CurtailmentOrder> ReconcileAsync(CurtailmentOrder draft, CancellationToken ct) => Task.FromResult(draft);
+    public Task<BookedOrder> ReconcileAsync(BookedOrder draft, CancellationToken ct) => Task.FromResult(draft);
 
-    public Task AcknowledgeAsync(CurtailmentOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct) => Task.CompletedTask;
+    public Task AcknowledgeAsync(BookedOrder order, string acknowledgedBy, DateTimeOffset acknowledgedAt, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>The cluster did not accept an order (or an acknowledgement) in time; nothing of it was journalled.</summary>
