@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using WattBit.Grid.Japan;
+using WattBit.Grid.Layer;
+using WattBit.Headroom;
+using WattBit.Time;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
 using WattBit.Simulation.Scenarios;
@@ -40,10 +44,11 @@ internal static class SimulateCommands
 
         ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
             $"{scenario.Name}: {scenario.Sites.Count} sites, {scenario.Steps:N0} steps of {scenario.Step.TotalMinutes:0} min, {scenario.Policies.Count} policies, seed {scenario.Seed}.")));
+        var grid = Grid(ui, time, scenario, file?.FullName ?? "national.yaml");
         var result = Ui.WithProgress(ui, "Simulating", ProgressUnits, progress =>
         {
             var monotonic = new MonotonicProgress(progress);
-            return Simulator.Run(scenario, time, monotonic);
+            return Simulator.Run(scenario, grid, time, monotonic);
         });
 
         if (result.World.UsesRealData)
@@ -56,9 +61,49 @@ internal static class SimulateCommands
         }
 
         Summary(ui, result);
+        foreach (var line in SimulationReport.GridLines(result))
+        {
+            ui.MarkupLine(Markup.Escape(line));
+        }
+
         var path = SimulationReport.Write(result, output);
         ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric and SVG plots beside it).");
         return 0;
+    }
+
+    // The grid the scenario's grid section asks for: the Japan backbone's headroom layer over the period for the sites'
+    // substations (named, else the nearest), and its OCCTO ties.
+    private static SimulationGrid Grid(IAnsiConsole ui, TimeProvider time, SimulationScenario scenario, string path)
+    {
+        if (scenario.Grid is not { } spec)
+        {
+            return SimulationGrid.None;
+        }
+
+        IHeadroomLayer? layer = null;
+        if (spec.Layer)
+        {
+            var model = JapanBackbone.LoadDefault();
+            IReadOnlyList<Substation> substations;
+            try
+            {
+                substations = SimulationGrid.SiteSubstations(scenario, JapanLayer.Nodes(model).Select(n => n.Substation), JapanLayer.ModelName);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException($"{path}: {e.Message}");
+            }
+
+            var ids = substations.Select(s => s.Id).Distinct(StringComparer.Ordinal).ToList();
+            var from = scenario.Start.ToOffset(Jst.Offset);
+            var days = (int)Math.Ceiling((scenario.End - scenario.Start).TotalDays);
+            var started = time.GetTimestamp();
+            layer = LayerCommands.JapanLayerOf(scenario.FiscalYear, scenario.Seed, from, days, $"{path}: period", ids).Layer;
+            ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"Grid limits: headroom layer {layer.Info.Model} at {ids.Count} substations for {scenario.Sites.Count} sites ({layer.Info.Profile}), computed in {time.GetElapsedTime(started).TotalSeconds:0.0} s.")));
+        }
+
+        return new SimulationGrid(layer, spec.Ties ? JapanTies.AreaTies() : []);
     }
 
     private static void Summary(IAnsiConsole ui, SimulationResult result)

@@ -1,3 +1,5 @@
+using WattBit.Areas;
+
 namespace WattBit.Grid.Japan;
 
 /// <summary>How an inter-area tie is modelled.</summary>
@@ -50,5 +52,19 @@ public static class JapanTies
         new("阿南紀北直流幹線", TieKind.Hvdc, "SK", "阿南", "KN", "紀北", 1, 1400),
         new("本四連系線", TieKind.Ac, "CG", "東岡山", "SK", "讃岐", 1, 1200),
         new("関門連系線", TieKind.Ac, "CG", "新山口", "KY", "北九州", 1, 2470),
+    ];
+
+    /// <summary>
+    /// The ten ties as the Core <see cref="AreaTie"/> engines read (the simulator's moves between areas): one per OCCTO
+    /// tie, its capacity the interconnection's (an AC tie's routes each carry it; a controllable tie's links add up).
+    /// </summary>
+    public static IReadOnlyList<AreaTie> AreaTies() =>
+    [
+        .. Routes.GroupBy(r => r.OcctoName).Select(g =>
+        {
+            var first = g.First();
+            var capacity = first.Kind == TieKind.Ac ? g.Max(r => r.CapacityMw) : g.Sum(r => r.CapacityMw);
+            return new AreaTie(g.Key, JapanAreas.Get(first.FromArea), JapanAreas.Get(first.ToArea), capacity);
+        }),
     ];
 }

@@ -3,7 +3,7 @@ namespace WattBit.Simulation.Engine;
 /// <summary>
 /// Serves each site's inference demand at one step: a policy that honours limits serves it within the site's room left
 /// by its jobs and moves what does not fit to sites within <c>inference_reach_km</c>, nearest first; what finds no room
-/// is not served (an SLO miss). A policy that ignores limits serves all of it where it arises. Stateless between steps.
+/// is not served (an SLO miss); with inter-area ties modelled it moves only within its area. A policy that ignores limits serves all of it where it arises. Stateless between steps.
 /// </summary>
 internal sealed class InferenceRouter(SimulationWorld world, SimulatedWorkload workload, double[] pue, double[] itMw, int[][] reach, bool honoursLimits)
 {
@@ -41,6 +41,12 @@ internal sealed class InferenceRouter(SimulationWorld world, SimulatedWorkload w
 
             foreach (var q in reach[s])
             {
+                // With ties modelled, inference stays in its area: its routes are not planned a day ahead.
+                if (world.Ties is not null && world.SiteArea[q] != world.SiteArea[s])
+                {
+                    continue;
+                }
+
                 var room = Room(q, t) - running[q] - served[q];
                 if (room <= 1e-12)
                 {

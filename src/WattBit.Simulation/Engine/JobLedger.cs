@@ -16,6 +16,8 @@ internal sealed class JobLedger
     private readonly bool[] _late;
     private readonly bool[] _disturbed;
     private readonly List<int> _active = [];
+    private readonly List<JobPiece> _pieces = [];
+    private readonly int[] _pieceOf;
 
     /// <summary>Creates the ledger of one run.</summary>
     /// <param name="world">The world.</param>
@@ -34,6 +36,7 @@ internal sealed class JobLedger
         End = new int[count];
         _late = new bool[count];
         _disturbed = new bool[count];
+        _pieceOf = new int[count];
         WatchSite = watchSite;
         WatchStack = new double[4][];
         for (var c = 0; c < WatchStack.Length; c++)
@@ -59,6 +62,9 @@ internal sealed class JobLedger
 
     /// <summary>IT load of the watch site by class [batch, training, backup, inference][step], MW (inference is filled by the engine).</summary>
     public double[][] WatchStack { get; }
+
+    /// <summary>Every piece of work run: job, site and steps (a job stopped by an order and resumed has several).</summary>
+    public IReadOnlyList<JobPiece> Pieces => _pieces;
 
     /// <summary>Jobs that finished after their deadline.</summary>
     public int LateJobs { get; private set; }
@@ -90,6 +96,8 @@ internal sealed class JobLedger
         SiteOf[j] = site;
         Start[j] = start;
         End[j] = start + steps;
+        _pieceOf[j] = _pieces.Count;
+        _pieces.Add(new JobPiece(j, site, start, start + steps));
         if (End[j] > jobs.Deadline[j] && !_late[j])
         {
             _late[j] = true;
@@ -171,6 +179,7 @@ internal sealed class JobLedger
         }
 
         _context.Uncommit(j, s, t, End[j]);
+        _pieces[_pieceOf[j]] = _pieces[_pieceOf[j]] with { To = t };
         Watch(j, s, t, End[j], -1);
         SiteJobs[s].Remove(j);
     }

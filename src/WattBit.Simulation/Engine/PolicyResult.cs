@@ -17,6 +17,13 @@ public readonly record struct AreaTotals(double EnergyMwh, double CostYen, doubl
         a.LifecycleTonnes + b.LifecycleTonnes, a.DirectTonnes + b.DirectTonnes, a.CurtailmentAbsorbedMwh + b.CurtailmentAbsorbedMwh);
 }
 
+/// <summary>A piece of a job's work as run: the site and the steps [<see cref="From"/>, <see cref="To"/>).</summary>
+/// <param name="Job">Job index.</param>
+/// <param name="Site">Site index.</param>
+/// <param name="From">First step.</param>
+/// <param name="To">Step after the last.</param>
+public readonly record struct JobPiece(int Job, int Site, int From, int To);
+
 /// <summary>Everything measured for one policy over the period. Arrays are owned by the result; do not modify.</summary>
 /// <param name="Policy">The policy.</param>
 /// <param name="Overall">Fleet totals.</param>
@@ -106,6 +113,18 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// less what it delivered. Compare with <see cref="SimulationWorld.LimitMw"/> for the limits held.
     /// </summary>
     public float[][] SiteGridMw { get; init; } = [];
+
+    /// <summary>
+    /// Every piece of job work as it ran (site and steps; a job stopped by an order and resumed has several): the run's
+    /// own output, from which the per-site job load and the load moved between areas can be recomputed.
+    /// </summary>
+    public IReadOnlyList<JobPiece> JobPieces { get; init; } = [];
+
+    /// <summary>
+    /// Job load moved between areas on each tie lane of <see cref="SimulationWorld.Ties"/> [lane][step], MW at the grid
+    /// (lane 2c runs from corridor c's first area to its second, 2c + 1 back); empty without ties.
+    /// </summary>
+    public float[][] TieFlowMw { get; init; } = [];
 
     /// <summary>Wall time of this policy's run (planning and stepping), as measured by the injected time provider.</summary>
     public TimeSpan Elapsed { get; init; }

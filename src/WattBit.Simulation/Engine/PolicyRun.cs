@@ -76,6 +76,8 @@ internal sealed class PolicyRun
             OrdersToFallback = _orders.ToFallback,
             JobsMovedOnOrders = _ledger.MovedOnOrders,
             JobsAsPlanned = _policy is PlannerPolicy planner ? planner.PlannedJobs - _ledger.Disturbed : 0,
+            JobPieces = _ledger.Pieces,
+            TieFlowMw = [.. _context.TieFlow.Select(f => f.Select(v => (float)v).ToArray())],
         };
     }
 

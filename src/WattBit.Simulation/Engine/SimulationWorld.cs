@@ -78,12 +78,52 @@ public sealed class SimulationWorld
     /// <param name="t">Step index.</param>
     public DateTimeOffset TimeAt(int t) => Scenario.Start + (Scenario.Step * t);
 
+    /// <summary>
+    /// The substation of every site when limits come from the headroom layer (<see cref="GridSpec.Layer"/>), else empty.
+    /// </summary>
+    public IReadOnlyList<string> SiteSubstation { get; private init; } = [];
+
+    /// <summary>
+    /// Where the headroom layer sets a site's planned limit: the index into <see cref="LineNames"/> of the line limiting
+    /// its substation in that step [site][step], −1 where the connection's own MW is the limit; empty without a layer.
+    /// </summary>
+    public IReadOnlyList<int[]> LimitLine { get; private init; } = [];
+
+    /// <summary>Names of the lines that limit the layer's headroom (OCCTO line and circuit for the Japan backbone).</summary>
+    public IReadOnlyList<string> LineNames { get; private init; } = [];
+
+    /// <summary>What the limits come from, for the report (for example "headroom layer japan-backbone, ...").</summary>
+    public string LimitsSource { get; private init; } = "connection model on each area's net load (decision 0061)";
+
+    /// <summary>The inter-area ties moved load must fit, or null when moves between areas are not limited.</summary>
+    public TieRoutes? Ties { get; private init; }
+
     /// <summary>Builds the world of <paramref name="scenario"/> from the calibrated synthetic reference year, with the real series of <see cref="SimulationScenario.RealDataDir"/> laid over it where they exist.</summary>
     /// <param name="scenario">The scenario (validated).</param>
     /// <exception cref="ArgumentException">The period is outside the scenario's fiscal year.</exception>
-    public static SimulationWorld Build(SimulationScenario scenario)
+    public static SimulationWorld Build(SimulationScenario scenario) => Build(scenario, null);
+
+    /// <summary>
+    /// Builds the world of <paramref name="scenario"/> with the grid the host composed: site limits from its headroom
+    /// layer and moves between areas within its ties, when the scenario's <c>grid</c> section asks for them.
+    /// </summary>
+    /// <param name="scenario">The scenario (validated).</param>
+    /// <param name="grid">The layer and ties (null: none).</param>
+    /// <exception cref="ArgumentException">The period is outside the scenario's fiscal year; the scenario asks for a layer or ties the grid does not have; a site has no substation within reach or the layer no data for the period.</exception>
+    public static SimulationWorld Build(SimulationScenario scenario, SimulationGrid? grid)
     {
         ArgumentNullException.ThrowIfNull(scenario);
+        grid ??= SimulationGrid.None;
+        if (scenario.Grid is { Layer: true } && grid.Layer is null)
+        {
+            throw new ArgumentException($"{scenario.Name}: grid.limits: layer needs the headroom layer, which the host composes (wattbit simulate does).");
+        }
+
+        if (scenario.Grid is { Ties: true } && grid.Ties.Count == 0)
+        {
+            throw new ArgumentException($"{scenario.Name}: grid.ties needs the inter-area ties, which the host composes (wattbit simulate does).");
+        }
+
         var year = ReferenceYear.Generate(scenario.FiscalYear, scenario.Seed);
         var period = new TimeWindow(scenario.Start, scenario.End);
         if (scenario.Start < year.Window.Start || scenario.End > year.Window.End)
@@ -112,29 +152,54 @@ public sealed class SimulationWorld
             headroomShape[a] = HeadroomShape(ra).Resample(scenario.Step);
         }
 
-        var sources = scenario.RealDataDir is { } dir
+        IReadOnlyList<SeriesSource> sources = scenario.RealDataDir is { } dir
             ? RealSeries.Overlay(dir, scenario, codes, carbonLife, carbonDirect, price, curtailed)
             : [.. codes.SelectMany(c => new[] { "carbon", "curtailment", "price", "grid limits" }.Select(k => new SeriesSource(c, k, 0, scenario.Steps, string.Empty)))];
         var siteArea = new int[scenario.Sites.Count];
         var limits = new double[scenario.Sites.Count][];
         var planned = new double[scenario.Sites.Count][];
         var connections = new GridConnection[scenario.Sites.Count];
+        var layered = scenario.Grid is { Layer: true } ? LayerLimits.Build(scenario, grid.Layer!) : default;
         for (var s = 0; s < scenario.Sites.Count; s++)
         {
             var site = scenario.Sites[s];
             siteArea[s] = Array.IndexOf(codes, site.Area.Code);
-            connections[s] = Connection(site.Connection, headroomShape[siteArea[s]]);
-            var limit = new double[scenario.Steps];
-            for (var t = 0; t < limit.Length; t++)
+            double[] limit;
+            if (layered.Limits is { } fromLayer)
             {
-                limit[t] = connections[s].LimitAt(scenario.Start + (scenario.Step * t), 0.5, includeN1: false, Jst.Offset).Megawatts;
+                connections[s] = layered.Connections[s];
+                limit = fromLayer[s];
+            }
+            else
+            {
+                connections[s] = Connection(site.Connection, headroomShape[siteArea[s]]);
+                limit = new double[scenario.Steps];
+                for (var t = 0; t < limit.Length; t++)
+                {
+                    limit[t] = connections[s].LimitAt(scenario.Start + (scenario.Step * t), 0.5, includeN1: false, Jst.Offset).Megawatts;
+                }
             }
 
             planned[s] = limit;
             limits[s] = ApplyEvents(scenario, s, limit);
         }
 
-        return new SimulationWorld(scenario, codes, siteArea, carbonLife, carbonDirect, price, curtailed, limits, planned, connections, sources);
+        if (layered.Limits is not null)
+        {
+            var info = grid.Layer!.Info;
+            var label = $"headroom layer {info.Model} ({(info.Synthetic ? "synthetic model" : "grid operator's model")}, {info.Profile})";
+            sources = [.. sources.Select(x => x.Series == "grid limits" ? x with { Source = label } : x)];
+        }
+
+        return new SimulationWorld(scenario, codes, siteArea, carbonLife, carbonDirect, price, curtailed, limits, planned, connections, sources)
+        {
+            SiteSubstation = layered.Substations ?? [],
+            LimitLine = layered.Lines ?? [],
+            LineNames = layered.LineNames ?? [],
+            LimitsSource = layered.Limits is null ? "connection model on each area's net load (decision 0061)"
+                : $"headroom layer {grid.Layer!.Info.Model} at each site's substation ({grid.Layer.Info.Profile})",
+            Ties = scenario.Grid is { Ties: true } ? new TieRoutes(grid.Ties, codes, scenario.Grid.TieShare) : null,
+        };
     }
 
     /// <summary>

@@ -37,6 +37,13 @@ public sealed class PolicyContext
             Load[s] = new double[n];
         }
 
+        Ties = world.Ties;
+        TieFlow = new double[Ties?.Lanes ?? 0][];
+        for (var l = 0; l < TieFlow.Length; l++)
+        {
+            TieFlow[l] = new double[n];
+        }
+
         SitesByArea = new int[forecast.Length][];
         for (var a = 0; a < forecast.Length; a++)
         {
@@ -71,6 +78,15 @@ public sealed class PolicyContext
     /// <summary>Committed job IT load [site][step], MW.</summary>
     public double[][] Load { get; }
 
+    /// <summary>The inter-area ties moved load must fit, or null when moves between areas are not limited.</summary>
+    public TieRoutes? Ties { get; }
+
+    /// <summary>
+    /// Committed job load moved between areas on each tie lane [lane][step], MW at the grid (the job's IT power × the PUE
+    /// of the site it runs at, on every lane of the path from its home area to the site's area); empty without ties.
+    /// </summary>
+    public double[][] TieFlow { get; }
+
     /// <summary>Site indices of every area, lowest PUE first.</summary>
     public int[][] SitesByArea { get; }
 
@@ -99,14 +115,85 @@ public sealed class PolicyContext
     /// <param name="site">Site index.</param>
     /// <param name="start">First step.</param>
     /// <param name="steps">Steps it runs.</param>
-    public void Commit(int job, int site, int start, int steps) => AddLoad(site, start, start + steps, Workload.Jobs.PowerMw[job]);
+    public void Commit(int job, int site, int start, int steps)
+    {
+        AddLoad(site, start, start + steps, Workload.Jobs.PowerMw[job]);
+        AddFlow(job, site, start, start + steps, 1);
+    }
 
     /// <summary>Removes job <paramref name="job"/> from the committed load of <paramref name="site"/> over [<paramref name="from"/>, <paramref name="to"/>) (stopped by a curtailment order).</summary>
     /// <param name="job">Job index.</param>
     /// <param name="site">Site index.</param>
     /// <param name="from">First step removed.</param>
     /// <param name="to">End step, exclusive.</param>
-    internal void Uncommit(int job, int site, int from, int to) => AddLoad(site, from, to, -Workload.Jobs.PowerMw[job]);
+    internal void Uncommit(int job, int site, int from, int to)
+    {
+        AddLoad(site, from, to, -Workload.Jobs.PowerMw[job]);
+        AddFlow(job, site, from, to, -1);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="gridMw"/> more moved from area <paramref name="homeArea"/> to area <paramref name="siteArea"/>
+    /// fits every tie on the way at every step of [<paramref name="start"/>, <paramref name="start"/> + <paramref name="duration"/>);
+    /// always true within an area or without ties, false where no tie joins the areas.
+    /// </summary>
+    /// <param name="homeArea">The job's home area index.</param>
+    /// <param name="siteArea">The area index of the site it would run at.</param>
+    /// <param name="start">First step.</param>
+    /// <param name="duration">Steps.</param>
+    /// <param name="gridMw">Its grid power there, MW.</param>
+    public bool TieFits(int homeArea, int siteArea, int start, int duration, double gridMw)
+    {
+        if (Ties is null || homeArea == siteArea)
+        {
+            return true;
+        }
+
+        if (Ties.Path(homeArea, siteArea) is not { } path)
+        {
+            return false;
+        }
+
+        foreach (var lane in path)
+        {
+            var flow = TieFlow[lane];
+            var cap = Ties.LaneCapacity(lane) + 1e-9;
+            for (var t = start; t < start + duration; t++)
+            {
+                if (flow[t] + gridMw > cap)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void AddFlow(int job, int site, int from, int to, double sign)
+    {
+        if (Ties is null)
+        {
+            return;
+        }
+
+        var home = World.SiteArea[Workload.Jobs.Home[job]];
+        var area = World.SiteArea[site];
+        if (home == area || Ties.Path(home, area) is not { } path)
+        {
+            return;
+        }
+
+        var mw = sign * Workload.Jobs.PowerMw[job] * Pue[site];
+        foreach (var lane in path)
+        {
+            var flow = TieFlow[lane];
+            for (var t = from; t < to; t++)
+            {
+                flow[t] += mw;
+            }
+        }
+    }
 
     private void AddLoad(int site, int from, int to, double power)
     {

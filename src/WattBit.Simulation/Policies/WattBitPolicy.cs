@@ -69,7 +69,7 @@ public sealed class WattBitPolicy : SimulationPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
-        return Search(context, jobs.Release[job], jobs.Duration[job], jobs.PowerMw[job], jobs.LatestStart(job), -1, 0);
+        return Search(context, job, jobs.Release[job], jobs.Duration[job], jobs.PowerMw[job], jobs.LatestStart(job), -1, 0);
     }
 
     /// <inheritdoc/>
@@ -77,13 +77,15 @@ public sealed class WattBitPolicy : SimulationPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
-        return Search(context, earliest, steps, jobs.PowerMw[job], jobs.Deadline[job] - steps, avoidSite, avoidUntil);
+        return Search(context, job, earliest, steps, jobs.PowerMw[job], jobs.Deadline[job] - steps, avoidSite, avoidUntil);
     }
 
     // The best (area, start) in [r, last] by forecast score that a site's room holds, else the earliest fit in the 48 h
-    // after last (late), else unserved; never at avoidSite before avoidUntil.
-    private JobSlot Search(PolicyContext context, int r, int d, double p, int last, int avoidSite, int avoidUntil)
+    // after last (late), else unserved; never at avoidSite before avoidUntil; away from the job's home area only where the
+    // ties on the way hold it.
+    private JobSlot Search(PolicyContext context, int job, int r, int d, double p, int last, int avoidSite, int avoidUntil)
     {
+        var home = context.World.SiteArea[context.Workload.Jobs.Home[job]];
         var starts = Math.Max(0, Math.Min(last, context.World.Steps - d) - r + 1);
         var areas = context.SitesByArea.Length;
         var needed = starts * areas;
@@ -116,7 +118,7 @@ public sealed class WattBitPolicy : SimulationPolicy
             var s = (int)(_candidates[c] >> 8);
             foreach (var site in context.SitesByArea[a])
             {
-                if ((site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p))
+                if ((site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p) && context.TieFits(home, a, s, d, p * context.Pue[site]))
                 {
                     return new(site, s);
                 }
@@ -128,7 +130,8 @@ public sealed class WattBitPolicy : SimulationPolicy
         {
             for (var site = 0; site < _room.Length; site++)
             {
-                if ((site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p))
+                if ((site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p)
+                    && context.TieFits(home, context.World.SiteArea[site], s, d, p * context.Pue[site]))
                 {
                     return new(site, s);
                 }

@@ -53,6 +53,15 @@ public static class SimulationReport
         WriteCsv(Path.Combine(directory, "sites.csv"), SitesCsv(result));
         WriteCsv(Path.Combine(directory, "watch_site.csv"), WatchCsv(result));
         WriteCsv(Path.Combine(directory, "data_sources.csv"), SourcesCsv(result));
+        if (result.World.LimitLine.Count > 0)
+        {
+            WriteCsv(Path.Combine(directory, "binding_lines.csv"), LinesCsv(result));
+        }
+
+        if (result.World.Ties is not null)
+        {
+            WriteCsv(Path.Combine(directory, "ties.csv"), TiesCsv(result));
+        }
         var path = Path.Combine(directory, "report.html");
         var plots = Path.Combine(directory, "plots");
         Directory.CreateDirectory(plots);
@@ -141,6 +150,7 @@ public static class SimulationReport
             html.Append("</ul>");
         }
 
+        GridSection(html, result);
         Image(html, plots, "comparison", "Change against the first policy", ReportPlots.Comparison(result));
         var week = SampleWeek(result);
         var shown = new[] { 0, result.Policies.Count - 1 }.Distinct();
@@ -182,6 +192,120 @@ public static class SimulationReport
         return html.ToString();
     }
 
+    /// <summary>Console lines on the grid: the lines that bind most and the ties moved load fills (empty without a layer or ties).</summary>
+    /// <param name="result">The simulation result.</param>
+    /// <param name="top">How many lines to list.</param>
+    public static IReadOnlyList<string> GridLines(SimulationResult result, int top = 5)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var lines = new List<string>();
+        var binding = GridBinding.Lines(result);
+        var reference = GridBinding.Reference(result);
+        if (binding.Count > 0)
+        {
+            lines.Add(FormattableString.Invariant($"Lines that set site limits ({binding.Count}); most binding (hours {(reference is null ? "-" : PolicyFactory.Name(reference.Policy))} drew more than they allow, peak MW over):"));
+            lines.AddRange(binding.Take(top).Select(b => FormattableString.Invariant($"  {b.Line} ({b.Sites} sites): {b.HoursBinding:N0} h, {b.PeakMwDeferred:N1} MW, {b.MwhDeferred:N0} MWh")));
+        }
+
+        var ties = GridBinding.Ties(result);
+        if (ties.Count > 0)
+        {
+            var full = ties.Where(t => t.HoursAtCapacity.Any(h => h > 0)).ToList();
+            var busiest = ties.MaxBy(t => t.PeakMw.Max() / t.UsableMw)!;
+            lines.Add(full.Count == 0
+                ? FormattableString.Invariant($"Ties: no tie at capacity under any policy (the fullest: {busiest.Tie} {busiest.From}→{busiest.To}, peak {busiest.PeakMw.Max():N0} of {busiest.UsableMw:N0} MW usable).")
+                : FormattableString.Invariant($"Ties at capacity (hours per policy, {string.Join(" / ", result.Policies.Select(p => PolicyFactory.Name(p.Policy)))}):"));
+            lines.AddRange(full.Select(t => FormattableString.Invariant($"  {t.Tie} {t.From}→{t.To} ({t.UsableMw:N0} MW usable): {string.Join(" / ", t.HoursAtCapacity.Select(h => h.ToString("N0", s_inv)))}")));
+        }
+
+        return lines;
+    }
+
+    // Which lines of the headroom layer and which ties bind, with what each column means.
+    private static void GridSection(StringBuilder html, SimulationResult result)
+    {
+        var lines = GridBinding.Lines(result);
+        var ties = GridBinding.Ties(result);
+        if (lines.Count == 0 && ties.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Grid: lines and ties that bind</h2>");
+        if (lines.Count > 0)
+        {
+            var reference = GridBinding.Reference(result);
+            var honouring = GridBinding.Honouring(result);
+            var refName = reference is null ? "(no policy blind to limits)" : PolicyFactory.Name(reference.Policy);
+            html.Append("<p>").Append(Enc($"Site limits come from the {result.World.LimitsSource}. Where the substation's headroom, shared among its sites, is below a site's connection, "
+                + $"the line that limits the substation in that hour limits the site. Hours binding: hours in which {refName} (the work where it arises) drew more than the line allows at one of its sites, "
+                + "so the work had to go elsewhere or wait; peak MW deferred: the most it drew over in one step (its sites together); the product ranks reinforcement candidates. "
+                + $"Hours at limit: hours in which {(honouring is null ? "a limit-honouring policy" : PolicyFactory.Name(honouring.Policy))} used a site's whole limit there."))
+                .Append("</p><table><tr><th>line</th><th>substations</th><th>sites</th><th>hours limiting</th><th>hours binding</th><th>peak MW deferred</th><th>MWh deferred</th><th>binding hours × peak MW</th><th>hours at limit</th></tr>");
+            foreach (var b in lines.Take(25))
+            {
+                var subs = b.Substations.Split(' ');
+                html.Append("<tr><td>").Append(Enc(b.Line)).Append("</td><td>")
+                    .Append(Enc(subs.Length <= 6 ? b.Substations : FormattableString.Invariant($"{string.Join(' ', subs.Take(6))} and {subs.Length - 6} more"))).Append("</td>")
+                    .Append(FormattableString.Invariant($"<td>{b.Sites:N0}</td><td>{b.HoursLimiting:N0}</td><td>{b.HoursBinding:N0}</td><td>{b.PeakMwDeferred:N1}</td><td>{b.MwhDeferred:N0}</td><td>{b.Score:N0}</td><td>{b.HoursAtLimit:N0}</td></tr>"));
+            }
+
+            html.Append("</table>");
+            if (lines.Count > 25)
+            {
+                html.Append(FormattableString.Invariant($"<p>{lines.Count - 25} more in binding_lines.csv.</p>"));
+            }
+        }
+
+        if (ties.Count > 0)
+        {
+            html.Append("<p>").Append(Enc("Inter-area ties: job load run outside its home area is a transfer from the home area to the site's area along the fewest ties, "
+                + "and must fit what the scenario lets moved load use of each tie (capacity × tie_share) in every hour under the limit-honouring policies; the others ignore it. "
+                + "Each cell: peak MW moved / hours at capacity / hours over."))
+                .Append("</p><table><tr><th>tie</th><th>direction</th><th>usable MW</th>");
+            foreach (var p in result.Policies)
+            {
+                html.Append("<th>").Append(PolicyFactory.Name(p.Policy)).Append("</th>");
+            }
+
+            html.Append("</tr>");
+            foreach (var t in ties.Where(t => t.PeakMw.Any(v => v > 1e-6)))
+            {
+                html.Append("<tr><td>").Append(Enc(t.Tie)).Append("</td><td>").Append(Enc($"{t.From}→{t.To}")).Append("</td>")
+                    .Append(FormattableString.Invariant($"<td>{t.UsableMw:N0}</td>"));
+                for (var i = 0; i < result.Policies.Count; i++)
+                {
+                    html.Append(FormattableString.Invariant($"<td>{t.PeakMw[i]:N0} / {t.HoursAtCapacity[i]:N0} / {t.HoursOver[i]:N0}</td>"));
+                }
+
+                html.Append("</tr>");
+            }
+
+            html.Append("</table>");
+        }
+    }
+
+    private static IEnumerable<string> LinesCsv(SimulationResult result)
+    {
+        yield return "line,substations,sites,hours_limiting,hours_binding,peak_mw_deferred,mwh_deferred,binding_hours_x_peak_mw,hours_at_limit";
+        foreach (var b in GridBinding.Lines(result))
+        {
+            yield return Row(b.Line, b.Substations, b.Sites, b.HoursLimiting, b.HoursBinding, Math.Round(b.PeakMwDeferred, 3), Math.Round(b.MwhDeferred, 1), Math.Round(b.Score, 1), b.HoursAtLimit);
+        }
+    }
+
+    private static IEnumerable<string> TiesCsv(SimulationResult result)
+    {
+        yield return "policy,tie,from,to,usable_mw,peak_mw,hours_at_capacity,hours_over";
+        foreach (var t in GridBinding.Ties(result))
+        {
+            for (var i = 0; i < result.Policies.Count; i++)
+            {
+                yield return Row(PolicyFactory.Name(result.Policies[i].Policy), t.Tie, t.From, t.To, t.UsableMw, Math.Round(t.PeakMw[i], 3), t.HoursAtCapacity[i], t.HoursOver[i]);
+            }
+        }
+    }
+
     /// <summary>One line per area and series: real, synthetic or the real share, with the real source.</summary>
     /// <param name="result">The simulation result.</param>
     public static IReadOnlyList<string> DataLines(SimulationResult result)
@@ -197,7 +321,7 @@ public static class SimulationReport
         var kinds = sources.Select(x => x.Series).Distinct().ToArray();
         html.Append("<h2>Data: real or synthetic</h2><p>Each area's series over the simulated period: <b>real</b> (every step from the source named below), ")
             .Append("<b>synthetic</b> (the calibrated synthetic reference year), or <b>real N %</b> (that share of the steps real, the rest synthetic). ")
-            .Append("Grid limits come from the connection model on the synthetic year's net load in every case.</p><table><tr><th>area</th>");
+            .Append(Enc($"Grid limits come from the {result.World.LimitsSource}.")).Append("</p><table><tr><th>area</th>");
         foreach (var k in kinds)
         {
             html.Append("<th>").Append(Enc(k)).Append("</th>");

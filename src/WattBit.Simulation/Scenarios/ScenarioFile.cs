@@ -54,7 +54,7 @@ public static class ScenarioFile
 
         var r = new YamlNodeReader(source);
         var root = r.Mapping(stream.Documents[0].RootNode, "the scenario",
-            "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "events", "policies");
+            "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "events", "policies", "grid");
         var name = YamlNodeReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
@@ -136,7 +136,22 @@ public static class ScenarioFile
         }
 
         var events = YamlNodeReader.Get(root, "events") is { } eventsNode ? Events(r, r.Sequence(eventsNode, "events"), sites, start, end) : [];
-        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir);
+        var grid = YamlNodeReader.Get(root, "grid") is { } gridNode ? Grid(r, gridNode) : null;
+        if (grid is not { Layer: true } && sites.Find(s => s.Substation is not null) is { } named)
+        {
+            throw new InputFormatException(source, named.Line, 1, $"site '{named.Id}' names substation '{named.Substation}', which only a scenario with grid.limits: layer reads.");
+        }
+
+        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid);
+    }
+
+    // grid: {limits: layer | connection, max_km, ties: japan | none, tie_share}.
+    private static GridSpec Grid(YamlNodeReader r, YamlNode node)
+    {
+        var m = r.Mapping(node, "grid", "limits", "max_km", "ties", "tie_share");
+        var layer = YamlNodeReader.Get(m, "limits") is { } ln && r.Choice(ln, "grid.limits", ("layer", true), ("connection", false));
+        var ties = YamlNodeReader.Get(m, "ties") is { } tn && r.Choice(tn, "grid.ties", ("japan", true), ("none", false));
+        return new GridSpec(layer, r.Number(m, "max_km", 30, 0.1, 1000), ties, r.Number(m, "tie_share", 1, 0.01, 1), (int)node.Start.Line);
     }
 
     /// <summary>
@@ -321,7 +336,7 @@ public static class ScenarioFile
 
     private static SiteSpec ExplicitSite(YamlNodeReader r, YamlMappingNode map)
     {
-        var m = r.Mapping(map, "a site", "id", "area", "lat", "lon", "it_mw", "pue", "connection", "battery");
+        var m = r.Mapping(map, "a site", "id", "area", "lat", "lon", "it_mw", "pue", "connection", "battery", "substation");
         var id = r.Text(r.Need(m, "id", "a site"), "id");
         var area = Area(r, r.Need(m, "area", "a site"));
         var location = new GeoPoint(r.Number(r.Need(m, "lat", "a site"), "lat", 20, 46), r.Number(r.Need(m, "lon", "a site"), "lon", 122, 154));
@@ -329,7 +344,8 @@ public static class ScenarioFile
         var pue = r.Number(m, "pue", 1.3, 1, 3);
         var connection = Connection(r, r.Need(m, "connection", "a site"), it * pue);
         var battery = YamlNodeReader.Get(m, "battery") is { } bn ? ReadBattery(r, bn) : null;
-        return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line, battery);
+        var substation = YamlNodeReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
+        return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line, battery, substation);
     }
 
     // A site's battery in the planner's model (docs/planning.md): energy_mwh and power_mw required, efficiencies and
@@ -457,7 +473,7 @@ public static class ScenarioFile
 
     private static List<SiteSpec> Cluster(YamlNodeReader r, YamlMappingNode map)
     {
-        var m = r.Mapping(map, "a cluster", "generate", "id", "area", "lat", "lon", "it_mw", "pue", "buildings", "connection");
+        var m = r.Mapping(map, "a cluster", "generate", "id", "area", "lat", "lon", "it_mw", "pue", "buildings", "connection", "substation");
         var id = r.Text(r.Need(m, "id", "a cluster"), "id");
         var area = Area(r, r.Need(m, "area", "a cluster"));
         var lat = r.Number(r.Need(m, "lat", "a cluster"), "lat", 20, 46);
@@ -467,13 +483,14 @@ public static class ScenarioFile
         var buildings = r.Integer(m, "buildings", 1, 1, 1000);
         var connection = Connection(r, r.Need(m, "connection", "a cluster"), it * pue);
         var per = connection with { Megawatts = connection.Megawatts / buildings, ProfileMw = connection.ProfileMw?.Select(v => v / buildings).ToArray() };
+        var substation = YamlNodeReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
         var side = (int)Math.Ceiling(Math.Sqrt(buildings));
         var result = new List<SiteSpec>(buildings);
         for (var b = 0; b < buildings; b++)
         {
             // Buildings on a grid about 300 m apart.
             var location = new GeoPoint(lat + ((b / side) * 0.003), lon + ((b % side) * 0.0035));
-            result.Add(new SiteSpec(buildings == 1 ? id : $"{id}-{b + 1:00}", area, location, it / buildings, pue, per, (int)map.Start.Line));
+            result.Add(new SiteSpec(buildings == 1 ? id : $"{id}-{b + 1:00}", area, location, it / buildings, pue, per, (int)map.Start.Line, Substation: substation));
         }
 
         return result;

@@ -54,7 +54,17 @@ public sealed record ConnectionSpec(ConnectionKind Kind, double Megawatts, IRead
 /// <param name="Connection">Its grid connection.</param>
 /// <param name="Line">Line of the scenario file that defined it (0 when built in code).</param>
 /// <param name="Battery">The site's battery in the planner's model (energy, power, efficiencies, SoC limits), or none.</param>
-public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, double ItMw, double Pue, ConnectionSpec Connection, int Line = 0, Battery? Battery = null);
+/// <param name="Substation">The substation of the headroom layer the site connects at (for example "TK:上尾"), or null for the nearest one (used when the scenario's <see cref="GridSpec.Layer"/> is on).</param>
+public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, double ItMw, double Pue, ConnectionSpec Connection, int Line = 0, Battery? Battery = null,
+    string? Substation = null);
+
+/// <summary>Where a scenario's grid comes from (its <c>grid</c> section); the host composes the layer and the ties.</summary>
+/// <param name="Layer">Whether every site's limit comes from the headroom layer at its substation (else from the connection model on the area's net load).</param>
+/// <param name="MaxKm">The farthest a site may be from the substation taken for it when it names none, km.</param>
+/// <param name="Ties">Whether load moved between areas must fit the inter-area ties hour by hour.</param>
+/// <param name="TieShare">Share of each tie's capacity that moved load may use (the ties' own flows are not modelled), 0-1.</param>
+/// <param name="Line">Line of the scenario file's <c>grid</c> section (0 when built in code).</param>
+public sealed record GridSpec(bool Layer, double MaxKm = 30, bool Ties = false, double TieShare = 1, int Line = 0);
 
 /// <summary>
 /// The workload of a scenario, generated from calibrated statistics of public traces (see <see cref="Engine.WorkloadGenerator"/>)
@@ -86,10 +96,11 @@ public sealed record WorkloadSpec(double TargetMw, double Inference = 0.3, doubl
 /// <param name="ForecastError">Relative standard deviation of the carbon/price forecast error the policies plan on (0 = perfect foresight); judged on actuals.</param>
 /// <param name="Events">Grid events (maintenance, faults, blackouts); null for none.</param>
 /// <param name="RealDataDir">The Japan data folder (area-supply-demand/, jepx/) whose real series replace the reference year's where they exist, or null for the synthetic year only.</param>
+/// <param name="Grid">Where site limits and inter-area ties come from; null for the connection model without ties.</param>
 public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOffset Start, DateTimeOffset End, TimeSpan Step, int Seed,
     IReadOnlyList<SiteSpec> Sites, WorkloadSpec Workload, IReadOnlyList<PolicyKind> Policies,
     SimulationObjective Objective = SimulationObjective.Carbon, double ForecastError = 0, IReadOnlyList<GridEvent>? Events = null,
-    string? RealDataDir = null)
+    string? RealDataDir = null, GridSpec? Grid = null)
 {
     /// <summary>The grid events (empty when none).</summary>
     public IReadOnlyList<GridEvent> GridEvents => Events ?? [];

@@ -1,0 +1,123 @@
+using WattBit.Formats;
+using WattBit.Headroom;
+using WattBit.Planning.Model;
+using WattBit.Simulation.Scenarios;
+using WattBit.Time;
+using WattBit.Units;
+
+namespace WattBit.Simulation.Engine;
+
+/// <summary>
+/// Site limits from the headroom layer (decision 0173): each site's substation (named, else the nearest) gives its secure
+/// headroom (N-1, else N-0; negative is none) hour by hour; sites at one substation share it in proportion to their
+/// connections' MW, and no site draws more than its own connection's MW. Flexible: that share every hour; provisional:
+/// per JST hour its least value over the period (the one <see cref="ProvisionalProfile"/>; a typed profile wins); firm:
+/// the connection's MW (the operator's guarantee; faults and maintenance still cut it). Where the layer, not the connection's MW, sets the limit, the layer's limiting line of
+/// that hour is kept, so the report can say which lines bind.
+/// </summary>
+internal static class LayerLimits
+{
+    /// <summary>The planned limits [site][step] (MW at the grid), the limiting line index per site-step (−1 where the connection's own MW limits), the line names, each site's substation and connection.</summary>
+    public static (double[][] Limits, int[][] Lines, string[] LineNames, string[] Substations, GridConnection[] Connections) Build(SimulationScenario scenario, IHeadroomLayer layer)
+    {
+        var sites = scenario.Sites;
+        var subs = SimulationGrid.SiteSubstations(scenario, layer.Substations, layer.Info.Model).Select(s => s.Id).ToArray();
+        var hours = (int)Math.Ceiling((scenario.End - scenario.Start).TotalHours);
+        var period = new TimeWindow(scenario.Start, scenario.Start.AddHours(hours));
+        var lineIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lineNames = new List<string>();
+        var headroom = new Dictionary<string, (double[] Mw, int[] Line)>(StringComparer.Ordinal);
+        foreach (var id in subs.Distinct(StringComparer.Ordinal))
+        {
+            var mw = new double[hours];
+            var line = new int[hours];
+            Array.Fill(mw, double.NaN);
+            foreach (var h in layer.Hourly(id, period))
+            {
+                var i = (int)Math.Floor((h.Start - scenario.Start).TotalHours);
+                if (i < 0 || i >= hours)
+                {
+                    continue;
+                }
+
+                mw[i] = Math.Max(0, h.SecureMw);
+                line[i] = h.LimitingLine is { } name ? Index(name) : -1;
+            }
+
+            var gap = Array.FindIndex(mw, double.IsNaN);
+            if (gap >= 0)
+            {
+                throw new ArgumentException($"the headroom layer ({layer.Info.Model}) has no data for substation '{id}' at {Iso8601.Format(scenario.Start.AddHours(gap))}: " +
+                    $"it holds {new TimeWindow(layer.Info.First, layer.Info.End)}, the scenario needs {period}.");
+            }
+
+            headroom[id] = (mw, line);
+        }
+
+        var total = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var s = 0; s < sites.Count; s++)
+        {
+            total[subs[s]] = total.GetValueOrDefault(subs[s]) + sites[s].Connection.Megawatts;
+        }
+
+        var steps = scenario.Steps;
+        var limits = new double[sites.Count][];
+        var lines = new int[sites.Count][];
+        var connections = new GridConnection[sites.Count];
+        var times = Enumerable.Range(0, hours).Select(h => scenario.Start.AddHours(h)).ToArray();
+        for (var s = 0; s < sites.Count; s++)
+        {
+            var spec = sites[s].Connection;
+            var (mw, line) = headroom[subs[s]];
+            var share = total[subs[s]] > 0 ? spec.Megawatts / total[subs[s]] : 0;
+            var avail = mw.Select(v => v * share).ToArray();
+            double[] hourly;
+            switch (spec.Kind)
+            {
+                case ConnectionKind.Firm:
+                    // A firm connection is the grid operator's guarantee (granted where N-1 holds, or reinforced for):
+                    // its MW stands whatever the layer's least headroom is.
+                    hourly = [.. Enumerable.Repeat(spec.Megawatts, hours)];
+                    connections[s] = GridConnection.FirmOf(Power.FromMegawatts(spec.Megawatts));
+                    break;
+                case ConnectionKind.ProvisionalProfile:
+                    var profile = spec.ProfileMw is { } typed ? [.. typed]
+                        : ProvisionalProfile.Of(times, avail).N0Mw.Select(v => Math.Min(spec.Megawatts, double.IsNaN(v) ? 0 : v)).ToArray();
+                    connections[s] = GridConnection.ProvisionalOf(profile);
+                    hourly = [.. times.Select(t => profile[t.ToOffset(Jst.Offset).Hour])];
+                    break;
+                default:
+                    hourly = [.. avail.Select(v => Math.Min(spec.Megawatts, v))];
+                    var series = new TimeSeries(scenario.Start, TimeSpan.FromHours(1), hourly, SeriesUnit.Megawatts, $"limit {sites[s].Id}");
+                    connections[s] = GridConnection.FlexibleOf(new QuantileSeries(series));
+                    break;
+            }
+
+            var limit = new double[steps];
+            var lineAt = new int[steps];
+            for (var t = 0; t < steps; t++)
+            {
+                var h = (int)((scenario.Step * t).Ticks / TimeSpan.TicksPerHour);
+                limit[t] = hourly[h];
+                lineAt[t] = hourly[h] < spec.Megawatts - 1e-9 ? line[h] : -1;
+            }
+
+            limits[s] = limit;
+            lines[s] = lineAt;
+        }
+
+        return (limits, lines, [.. lineNames], subs, connections);
+
+        int Index(string name)
+        {
+            if (!lineIndex.TryGetValue(name, out var i))
+            {
+                i = lineNames.Count;
+                lineIndex[name] = i;
+                lineNames.Add(name);
+            }
+
+            return i;
+        }
+    }
+}
