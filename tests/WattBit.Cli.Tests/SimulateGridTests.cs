@@ -1,5 +1,3 @@
-using WattBit.Testing;
-
 namespace WattBit.Cli.Tests;
 
 /// <summary><c>wattbit simulate</c> with a scenario's grid section: the CLI composes the Japan backbone's layer and ties.</summary>
