@@ -134,6 +134,8 @@ internal static class ServerHost
         OperatorEndpoints.Map(app);
         GridEndpoints.Map(app);
         HeadroomLayerEndpoints.Map(app);
+        LimitingLineEndpoints.Map(app);
+        WhatIfEndpoints.Map(app);
         StudyEndpoints.Map(app);
         SitePowerEndpoints.Map(app);
         DispatchEndpoints.Map(app);

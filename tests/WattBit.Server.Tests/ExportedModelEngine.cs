@@ -13,7 +13,12 @@ namespace WattBit.Server.Tests;
 /// </summary>
 internal static class ExportedModelEngine
 {
-    public static (JapanBackbone Backbone, IReadOnlyList<DateTimeOffset> Times, Dictionary<string, BusHeadroom> Hours) Run(DateTimeOffset from, DateTimeOffset to, params string[] ids)
+    public static (JapanBackbone Backbone, IReadOnlyList<DateTimeOffset> Times, Dictionary<string, BusHeadroom> Hours) Run(DateTimeOffset from, DateTimeOffset to, params string[] ids) =>
+        Run(from, to, null, ids);
+
+    /// <summary>The same on the exported model changed by <paramref name="change"/> (rebuilt from scratch: the what-if oracle).</summary>
+    public static (JapanBackbone Backbone, IReadOnlyList<DateTimeOffset> Times, Dictionary<string, BusHeadroom> Hours) Run(DateTimeOffset from, DateTimeOffset to,
+        NetworkChange? change, params string[] ids)
     {
         var dir = Directory.CreateTempSubdirectory("wattbit-layer-").FullName;
         try
@@ -21,6 +26,7 @@ internal static class ExportedModelEngine
             var backbone = JapanBackbone.LoadDefault();
             backbone.WriteTo(dir);
             var net = MatpowerCase.Load(Path.Combine(dir, "japan.m"));
+            net = change?.Apply(net) ?? net;
             var jst = from.ToOffset(WattBit.Time.Jst.Offset);
             var fy = jst.Month >= 4 ? jst.Year : jst.Year - 1;
             var demand = ReferenceYear.Generate(fy, 1).TotalDemandHourly(backbone.Buses.Select(b => b.Area).Distinct()).Slice(new(from, to));

@@ -19,7 +19,7 @@ namespace WattBit.Server.Grid;
 /// </summary>
 internal sealed class HeadroomLayerHost
 {
-    private readonly Lazy<Task<(IHeadroomLayer Layer, IReadOnlyDictionary<string, int> Buses)>> _layer;
+    private readonly Lazy<Task<(IHeadroomLayer Layer, IReadOnlyDictionary<string, int> Buses, LayerModel Model)>> _layer;
 
     public HeadroomLayerHost(IOptions<ServerOptions> options, TimeProvider time)
     {
@@ -42,7 +42,7 @@ internal sealed class HeadroomLayerHost
     public async Task<IHeadroomLayer> EffectiveLayerAsync(IWattBitStore store, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var (layer, buses) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
+        var (layer, buses, _) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
         var published = (await store.ListSeriesAsync(ct).ConfigureAwait(false))
             .Where(i => i.Key.Metric == "headroom" && i.Key.Source == SignalCatalog.PublishedSource)
             .Select(i => i.Key)
@@ -92,7 +92,7 @@ internal sealed class HeadroomLayerHost
     /// </summary>
     public async Task<bool> IsUploadNodeAsync(GridArea area, string node, CancellationToken ct)
     {
-        var (layer, buses) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
+        var (layer, buses, _) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
         if (layer.Substations.All(s => s.Area is null))
         {
             return true;
@@ -108,11 +108,21 @@ internal sealed class HeadroomLayerHost
     public async Task<string?> UploadNodeAsync(Substation substation, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(substation);
-        var (_, buses) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
+        var (_, buses, _) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
         return substation.Area is not null && buses.TryGetValue(substation.Id, out var bus) ? bus.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
-    private static (IHeadroomLayer, IReadOnlyDictionary<string, int>) Build(ServerOptions options, DateTimeOffset now)
+    /// <summary>The model's bus number of a substation of the layer; null when the layer has no such substation.</summary>
+    public async Task<int?> BusNumberAsync(string id, CancellationToken ct)
+    {
+        var (_, buses, _) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
+        return id is not null && buses.TryGetValue(id, out var bus) ? bus : null;
+    }
+
+    /// <summary>The model and hours behind the layer, for what-if questions (<see cref="LayerModel"/>).</summary>
+    public async Task<LayerModel> ModelAsync(CancellationToken ct) => (await _layer.Value.WaitAsync(ct).ConfigureAwait(false)).Model;
+
+    private static (IHeadroomLayer, IReadOnlyDictionary<string, int>, LayerModel) Build(ServerOptions options, DateTimeOffset now)
     {
         var o = options.HeadroomLayer;
         var fy = SignalCatalog.FiscalYearOf(now);
@@ -132,12 +142,13 @@ internal sealed class HeadroomLayerHost
             var profile = new GridProfile(times, [.. demand.Values.ToArray().Select(v => v / mean)], new double[demand.Count]);
             var nodes = ModelHeadroomLayer.BusNodes(net);
             return (ModelHeadroomLayer.Compute(net, nodes, profile, Path.GetFileName(path), synthetic: false, label + ", national demand / its mean"),
-                nodes.ToDictionary(n => n.Substation.Id, n => n.BusNumber, StringComparer.Ordinal));
+                nodes.ToDictionary(n => n.Substation.Id, n => n.BusNumber, StringComparer.Ordinal), new LayerModel(net, profile, b => ModelHeadroomLayer.DefaultLineName(net, b)));
         }
 
         var model = JapanBackbone.LoadDefault();
         var areaDemand = year.TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
         return (JapanLayer.Compute(model, areaDemand, label + ", demand of the modelled areas", o.Substations),
-            JapanLayer.Nodes(model).ToDictionary(n => n.Substation.Id, n => n.BusNumber, StringComparer.Ordinal));
+            JapanLayer.Nodes(model).ToDictionary(n => n.Substation.Id, n => n.BusNumber, StringComparer.Ordinal),
+            new LayerModel(model.Network, JapanLayer.Profile(model, areaDemand), b => model.Branches[b].DisplayName));
     }
 }
