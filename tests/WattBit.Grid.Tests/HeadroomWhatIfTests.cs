@@ -52,6 +52,50 @@ public sealed class HeadroomWhatIfTests
         Assert.True(raised, "uprating the most limiting branch must raise the N-1 headroom somewhere");
     }
 
+    [Theory]
+    [InlineData("pglib_opf_case118_ieee.m", 1.6)]
+    [InlineData("pglib_opf_case300_ieee.m", 1.6)]
+    public void Uprate_FromAPreparedBus_IsBitIdenticalToARebuild_WithoutASweepMostOfTheTime(string file, double emergency)
+    {
+        // Oracle: the engine rebuilt on the changed network (a full sweep). Every other bus, its most limiting branch
+        // and a branch it never saw limit, uprated by a little, a lot, and nothing.
+        var net = HeadroomTests.WithEmergencyRatings(TestCases.Pglib(file), emergency);
+        var options = new HeadroomOptions(CapMw: 5000);
+        var engine = HeadroomTests.Engine(net, 48, options);
+        var fromPrepared = new BusHeadroom(engine.Steps);
+        var full = new BusHeadroom(engine.Steps);
+        int fast = 0, total = 0;
+        var rebuilt = new Dictionary<(int, double), HeadroomEngine>();
+        foreach (var bus in Enumerable.Range(0, net.Buses.Length).Where(k => k % 7 == 0))
+        {
+            var prepared = HeadroomWhatIf.Prepare(engine, bus);
+            var limiting = prepared.Base.N1Branch.Where(b => b >= 0).GroupBy(b => b).OrderByDescending(g => g.Count()).Select(g => g.Key).DefaultIfEmpty(-1).First();
+            var quiet = Enumerable.Range(0, net.Branches.Length).First(b => net.Branches[b].InService && net.Branches[b].RateA > 0 && !prepared.Base.N1Branch.Contains(b) && !prepared.Base.N0Branch.Contains(b));
+            foreach (var branch in new[] { limiting, quiet }.Where(b => b >= 0))
+            {
+                foreach (var mw in new[] { 0.0, 20.0, 2000.0 })
+                {
+                    var change = new BranchUprate(branch, mw);
+                    if (!rebuilt.TryGetValue((branch, mw), out var other))
+                    {
+                        other = rebuilt[(branch, mw)] = HeadroomTests.Engine(change.Apply(net), 48, options);
+                    }
+
+                    fast += new HeadroomWhatIf(engine, change).Compute(prepared, fromPrepared) ? 1 : 0;
+                    total++;
+                    other.Compute(bus, full);
+                    Assert.Equal(full.N0Mw, fromPrepared.N0Mw);
+                    Assert.Equal(full.N0Branch, fromPrepared.N0Branch);
+                    Assert.Equal(full.N1Mw, fromPrepared.N1Mw);
+                    Assert.Equal(full.N1Branch, fromPrepared.N1Branch);
+                    Assert.Equal(full.N1Contingency, fromPrepared.N1Contingency);
+                }
+            }
+        }
+
+        Assert.True(fast > total / 2, $"the prepared path answered {fast} of {total} questions");
+    }
+
     [Fact]
     public void InvalidChanges_AreRejectedWithTheReason()
     {

@@ -32,6 +32,37 @@ internal sealed class Candidates
         _lb.Add(lb);
     }
 
+    /// <summary>A copy with the same limits in the same order.</summary>
+    public Candidates Clone()
+    {
+        var copy = new Candidates();
+        copy.Contingency.AddRange(Contingency);
+        copy.Branch.AddRange(Branch);
+        copy._a.AddRange(_a);
+        copy._b.AddRange(_b);
+        copy._c.AddRange(_c);
+        copy._rate.AddRange(_rate);
+        copy._positive.AddRange(_positive);
+        copy._absBeta.AddRange(_absBeta);
+        copy._lb.AddRange(_lb);
+        return copy;
+    }
+
+    /// <summary>
+    /// Raises the rating of every limit on <paramref name="branch"/> by <paramref name="mw"/> (≥ 0), the same addition
+    /// as the ratings array of a what-if uprate; lower bounds stay valid (a higher rating only raises a limit).
+    /// </summary>
+    public void RaiseRating(int branch, double mw)
+    {
+        for (var i = 0; i < Branch.Count; i++)
+        {
+            if (Branch[i] == branch)
+            {
+                _rate[i] += mw;
+            }
+        }
+    }
+
     /// <summary>Drops every limit whose exact lower bound exceeds the final upper bound (order is kept).</summary>
     public void Filter(double ub)
     {

@@ -151,22 +151,30 @@ public sealed class HeadroomEngine
     /// <summary>Computes the headroom of one bus at every step, exactly, with pruning.</summary>
     /// <param name="bus">0-based bus index.</param>
     /// <param name="result">Receives the result (its arrays must have <see cref="Steps"/> entries).</param>
-    public void Compute(int bus, BusHeadroom result)
+    public void Compute(int bus, BusHeadroom result) => ComputeKeeping(bus, result, out _);
+
+    /// <summary>
+    /// <see cref="Compute"/>, handing back the N-1 limits kept by the screening (filtered with the final upper bound
+    /// <paramref name="ub1"/>): every other (contingency, branch) limit has a lower bound above <paramref name="ub1"/>.
+    /// Null when the bus is not energised or only N-0 is computed.
+    /// </summary>
+    internal Candidates? ComputeKeeping(int bus, BusHeadroom result, out double ub1)
     {
         ArgumentNullException.ThrowIfNull(result);
         result.Bus = bus;
+        ub1 = double.NaN;
         if (!Sensitivities.Model.IsEnergised(bus))
         {
             FillMissing(result);
-            return;
+            return null;
         }
 
         var beta = new double[_mPad];
         FillSensitivity(bus, beta);
         var work = new double[_stepsPad];
-        if (!ComputeN0(beta, work, result, out var ub1))
+        if (!ComputeN0(beta, work, result, out ub1))
         {
-            return;
+            return null;
         }
 
         var c1 = new Candidates();
@@ -187,6 +195,7 @@ public sealed class HeadroomEngine
         }
 
         FinishN1(c1, ub1, work, result);
+        return c1;
     }
 
     /// <summary>

@@ -281,6 +281,72 @@ public sealed class HeadroomWhatIf
         _engine.FinishN1(c1, ub1, work, result);
     }
 
+    /// <summary>
+    /// Prepares a bus for repeated uprate questions: its headroom on the base network and the N-1 limits the screening
+    /// kept (one full one-bus sweep, as <see cref="HeadroomEngine.Compute"/>).
+    /// </summary>
+    /// <param name="engine">The base engine.</param>
+    /// <param name="bus">0-based bus index.</param>
+    public static PreparedBus Prepare(HeadroomEngine engine, int bus)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var result = new BusHeadroom(engine.Steps);
+        var kept = engine.ComputeKeeping(bus, result, out var ub1);
+        return new PreparedBus(engine, bus, result, kept, ub1);
+    }
+
+    /// <summary>
+    /// The headroom of a prepared bus on the changed network. For an uprate of branch X by Δ ≥ 0 (ratings only) it is
+    /// answered from the limits the base screening kept, without a sweep over the (contingency, branch) pairs: N-0 is
+    /// recomputed with the new rating (one pass over the branches), and the kept N-1 limits are evaluated with X's
+    /// rating raised. Every limit the base screening dropped has a lower bound above the base upper bound U, and
+    /// raising a rating only raises limits; so when every step's answer is ≤ U, no dropped limit can be the minimum or
+    /// tie with it, and the answer is exact, with the same tie-break. Otherwise, and for a new line or a cut, it falls
+    /// back to <see cref="Compute(int, BusHeadroom)"/>. Returns true when the fast path answered.
+    /// </summary>
+    /// <param name="prepared">From <see cref="Prepare"/> on the same engine.</param>
+    /// <param name="result">Receives the result (arrays of the engine's number of steps).</param>
+    /// <exception cref="ArgumentException">The bus was prepared on another engine.</exception>
+    public bool Compute(PreparedBus prepared, BusHeadroom result)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(result);
+        if (!ReferenceEquals(prepared.Engine, _engine))
+        {
+            throw new ArgumentException("the bus was prepared on another engine.", nameof(prepared));
+        }
+
+        var bus = prepared.Bus;
+        if (Change is not BranchUprate { Mw: >= 0 } up || _engine.UsePairIndex || prepared.Kept is null || double.IsNaN(prepared.UpperBound))
+        {
+            Compute(bus, result);
+            return false;
+        }
+
+        result.Bus = bus;
+        var beta = new double[_engine.PaddedBranches];
+        _engine.FillSensitivity(bus, beta);
+        var work = new double[_engine.PaddedSteps];
+        if (!_engine.ComputeN0(_m, _mPad, _a, _b, _c, _rateN0, beta, work, result, out _))
+        {
+            return true;
+        }
+
+        var kept = prepared.Kept.Clone();
+        kept.RaiseRating(up.Branch, up.Mw);
+        _engine.FinishN1(kept, double.PositiveInfinity, work, result);
+        for (var t = 0; t < result.N1Mw.Length; t++)
+        {
+            if (!(result.N1Mw[t] <= prepared.UpperBound))
+            {
+                Compute(bus, result);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>LODF' column of contingency c on the changed network, from the base PTDF and the rank-one update.</summary>
     private ReadOnlySpan<double> LodfColumn(int c, double[] col)
     {
@@ -381,4 +447,31 @@ public sealed class HeadroomWhatIf
 
         return result;
     }
+}
+
+/// <summary>A bus prepared for repeated what-if questions (<see cref="HeadroomWhatIf.Prepare"/>).</summary>
+public sealed class PreparedBus
+{
+    internal PreparedBus(HeadroomEngine engine, int bus, BusHeadroom baseResult, Candidates? kept, double upperBound)
+    {
+        Engine = engine;
+        Bus = bus;
+        Base = baseResult;
+        Kept = kept;
+        UpperBound = upperBound;
+    }
+
+    /// <summary>The 0-based bus.</summary>
+    public int Bus { get; }
+
+    /// <summary>Its headroom on the base network.</summary>
+    public BusHeadroom Base { get; }
+
+    /// <summary>The N-1 limits kept by the base screening (limits dropped have a lower bound above <see cref="UpperBound"/>).</summary>
+    internal Candidates? Kept { get; }
+
+    /// <summary>The base screening's final upper bound, MW.</summary>
+    internal double UpperBound { get; }
+
+    internal HeadroomEngine Engine { get; }
 }
