@@ -38,6 +38,8 @@ internal static class ServerHost
 
         var store = await WattBitStore.OpenAsync(WattBitStore.ResolveLocation(options.Store), ct).ConfigureAwait(false);
         var catalog = await SignalCatalog.CreateAsync(store, time, options, ct).ConfigureAwait(false);
+        // The Carbon Aware SDK's own settings (DataSources:..., LocationDataSourcesConfiguration:...) make the SDK routes a drop-in over its JSON file.
+        var sdk = CarbonAwareSdkData.Load(builder.Configuration, AppContext.BaseDirectory);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(catalog);
@@ -47,6 +49,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<OrderBook>();
         builder.Services.AddSingleton<IdempotencyKeys>();
         builder.Services.AddSingleton<ApiKeyTable>();
+        builder.Services.AddSingleton<ClientCertificates>();
         builder.Services.AddSingleton<PlanService>();
         builder.Services.AddSingleton<OptimiserPlans>();
         builder.Services.AddSingleton<SitingJobs>();
@@ -71,6 +74,17 @@ internal static class ServerHost
         {
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             k.AddServerHeader = false;
+            if (options.ClientCertificates?.TrustedCa is { Length: > 0 })
+            {
+                // HTTPS endpoints (Kestrel:Endpoints) ask for a client certificate; an endpoint may require one
+                // (ClientCertificateMode=RequireCertificate). The chain is checked against the configured CA — not the
+                // machine's roots — by the authentication handler, which answers 401 naming the problem.
+                k.ConfigureHttpsDefaults(h =>
+                {
+                    h.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    h.ClientCertificateValidation = (_, _, _) => true;
+                });
+            }
         });
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBodyBytes);
         builder.Services.Configure<RouteHandlerOptions>(r => r.ThrowOnBadRequest = true);
@@ -129,7 +143,7 @@ internal static class ServerHost
 
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", store = store.Description })).WithTags("Health").AllowAnonymous();
-        CarbonAwareEndpoints.Map(app);
+        CarbonAwareEndpoints.Map(app, sdk);
         SignalEndpoints.Map(app);
         OperatorEndpoints.Map(app);
         GridEndpoints.Map(app);
@@ -158,6 +172,7 @@ internal static class ServerHost
         }
         _ = app.Services.GetRequiredService<Grid.HeadroomLayerHost>();
         _ = app.Services.GetRequiredService<JobEngines>();
+        _ = app.Services.GetRequiredService<ClientCertificates>();
         app.Services.GetRequiredService<SitingJobs>().Open();
         app.Services.GetRequiredService<SimulationJobs>().Open();
         app.Services.GetRequiredService<EventHub>().Delivered += e =>

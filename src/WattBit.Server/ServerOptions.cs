@@ -20,6 +20,12 @@ internal sealed class ServerOptions
     /// <summary>The default <see cref="InstanceId"/>: <c>{machine}:{full path of the journal}</c>.</summary>
     public static string DefaultInstanceId(ServerOptions options) => Environment.MachineName + ":" + Path.GetFullPath(options.Journal);
 
+    /// <summary>
+    /// Whether concurrent publications (signals, node headroom) are committed together (group commit, default) rather
+    /// than one store transaction each; false is the baseline of the ingest bench.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
+
     /// <summary>Seed of the synthetic reference year.</summary>
     public int Seed { get; set; } = 1;
 
@@ -69,6 +75,9 @@ internal sealed class ServerOptions
     /// </summary>
     public List<Dispatch.JobEngineOptions> JobEngines { get; set; } = [];
 
+    /// <summary>Mutual TLS: the CA whose client certificates authenticate as API key entries (by <see cref="ApiKeyOptions.CertificateName"/>); null = off.</summary>
+    public Security.ClientCertificateOptions? ClientCertificates { get; set; }
+
     /// <summary>The API keys the server accepts.</summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 }
@@ -93,6 +102,12 @@ internal sealed class ApiKeyOptions
 
     /// <summary>For dc-operator: the operator id its sites and workloads belong to.</summary>
     public string? Operator { get; set; }
+
+    /// <summary>
+    /// The common name (CN) of the client certificate, issued by <c>WattBit:ClientCertificates:TrustedCa</c>, that
+    /// authenticates as this entry over mutual TLS; an entry may have a certificate, a key, or both.
+    /// </summary>
+    public string? CertificateName { get; set; }
 }
 
 /// <summary>Settings of the headroom layer (section <c>WattBit:HeadroomLayer</c>).</summary>

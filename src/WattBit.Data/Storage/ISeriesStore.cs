@@ -20,6 +20,14 @@ public interface ISeriesStore
     Task<long> UpsertSeriesAsync(IReadOnlyList<SeriesWrite> series, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Upserts several independent groups of writes in one transaction — a group commit: many small publications, one
+    /// commit — and returns each group's count, as <see cref="UpsertSeriesAsync"/> would. If any group fails, nothing is
+    /// written (the caller may then write the groups one by one to find the bad one).
+    /// </summary>
+    /// <exception cref="ArgumentException">A write's step or unit differs from what is stored under its key.</exception>
+    Task<IReadOnlyList<long>> UpsertSeriesGroupsAsync(IReadOnlyList<IReadOnlyList<SeriesWrite>> groups, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Reads a series over <paramref name="window"/>: one value per step from <c>window.Start</c>, NaN where nothing is
     /// stored. The window's length must be a whole number of the series' steps. Returns null when nothing is stored
     /// under the key. The result's <see cref="TimeSeries.Name"/> is the key's text.

@@ -113,6 +113,22 @@ public abstract class RelationalStore : IWattBitStore
         return written;
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> UpsertSeriesGroupsAsync(IReadOnlyList<IReadOnlyList<SeriesWrite>> groups, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        await using var c = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var written = new long[groups.Count];
+        for (var i = 0; i < groups.Count; i++)
+        {
+            written[i] = await WriteSeriesAsync(c, tx, groups[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
     private async Task<long> WriteSeriesAsync(DbConnection c, DbTransaction tx, IReadOnlyList<SeriesWrite> series, CancellationToken cancellationToken)
     {
         var ids = new Dictionary<SeriesKey, (long Id, SeriesUnit Unit, TimeSpan Step)>();

@@ -124,7 +124,7 @@ internal static class SignalEndpoints
         return TypedResults.Ok(new ForecastResponse(a!.Code, metric, f.Unit.Symbol, f.Model, f.Origin, (int)f.Step.TotalMinutes, f.Levels, quantiles));
     }
 
-    private static async Task<IResult> PublishHeadroomAsync(IWattBitStore store, EventHub events, Grid.HeadroomLayerHost layers, ClaimsPrincipal user, string area, string node,
+    private static async Task<IResult> PublishHeadroomAsync(SignalCatalog catalog, EventHub events, Grid.HeadroomLayerHost layers, ClaimsPrincipal user, string area, string node,
         SeriesBody body, CancellationToken ct)
     {
         if (Problems.UnlessGridOperatorOf(user, area, "publishes headroom there", out var a, out _) is { } denied)
@@ -149,7 +149,7 @@ internal static class SignalEndpoints
             return problems.Result();
         }
 
-        var n = await store.UpsertSeriesAsync([new SeriesWrite(HeadroomKey(a, node), series)], ct).ConfigureAwait(false);
+        var n = await catalog.Writes.WriteAsync([new SeriesWrite(HeadroomKey(a, node), series)], ct).ConfigureAwait(false);
         events.Publish("headroom", a.Code, null, new { area = a.Code, node, start = series.Start, end = series.End });
         return TypedResults.Ok(new { stored = n });
     }

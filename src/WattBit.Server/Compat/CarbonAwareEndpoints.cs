@@ -26,9 +26,24 @@ internal static class CarbonAwareEndpoints
         ["KY"] = (33.5902, 130.4017), ["ON"] = (26.2124, 127.6809),
     };
 
-    public static void Map(IEndpointRouteBuilder app)
+    /// <summary>
+    /// Maps the SDK routes over Japan's areas; with <paramref name="sdk"/> (the SDK's own JSON data file configured) the
+    /// observed-emissions routes and <c>/locations</c> answer from that file instead (<see cref="CarbonAwareSdkEndpoints"/>)
+    /// and only the forecasts stay WattBit's.
+    /// </summary>
+    public static void Map(IEndpointRouteBuilder app, CarbonAwareSdkData? sdk = null)
     {
         var emissions = app.MapGroup("/emissions").WithTags("Carbon Aware SDK").RequireAuthorization(Roles.PublicRead);
+        emissions.MapGet("/forecasts/current", CurrentForecastAsync)
+            .WithSummary("The current 24 h carbon forecast per area with its optimal windows of windowSize minutes.");
+        emissions.MapPost("/forecasts/batch", BatchForecastAsync)
+            .WithSummary("Historical forecasts as issued at requestedAt, with their optimal windows.");
+        if (sdk is not null)
+        {
+            CarbonAwareSdkEndpoints.Map(app, sdk);
+            return;
+        }
+
         emissions.MapGet("/bylocation", (SignalCatalog catalog, [FromQuery] string? location, [FromQuery] DateTimeOffset? time, [FromQuery] DateTimeOffset? toTime, [FromQuery] int? durationMinutes, CancellationToken ct) =>
             ByLocationsAsync(catalog, location is null ? [] : [location], time, toTime, durationMinutes, best: false, ct))
             .WithSummary("Observed carbon intensity (gCO2/kWh) of one area over [time, toTime].");
@@ -38,10 +53,6 @@ internal static class CarbonAwareEndpoints
         emissions.MapGet("/bylocations/best", (SignalCatalog catalog, [FromQuery] string[]? location, [FromQuery] DateTimeOffset? time, [FromQuery] DateTimeOffset? toTime, [FromQuery] int? durationMinutes, CancellationToken ct) =>
             ByLocationsAsync(catalog, location ?? [], time, toTime, durationMinutes, best: true, ct))
             .WithSummary("The lowest observed ratings among the areas and times (every tie).");
-        emissions.MapGet("/forecasts/current", CurrentForecastAsync)
-            .WithSummary("The current 24 h carbon forecast per area with its optimal windows of windowSize minutes.");
-        emissions.MapPost("/forecasts/batch", BatchForecastAsync)
-            .WithSummary("Historical forecasts as issued at requestedAt, with their optimal windows.");
         emissions.MapGet("/average-carbon-intensity", AverageAsync)
             .WithSummary("Time-weighted average carbon intensity of one area over [startTime, endTime).");
         emissions.MapPost("/average-carbon-intensity/batch", AverageBatchAsync)

@@ -15,6 +15,7 @@ namespace WattBit.Server.Security;
 internal sealed class ApiKeyTable
 {
     private readonly Dictionary<string, ApiKeyOptions> _byHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ApiKeyOptions> _byCertificate = new(StringComparer.Ordinal);
 
     public ApiKeyTable(IOptions<ServerOptions> options)
     {
@@ -46,14 +47,23 @@ internal sealed class ApiKeyTable
             }
 
             var hash = k.Sha256?.ToLowerInvariant() ?? (k.Key is { Length: >= 16 } key ? Hash(key)
-                : throw new InvalidOperationException($"WattBit:ApiKeys '{k.Id}': give sha256 (or a key of at least 16 characters)."));
+                : k.CertificateName is { Length: > 0 } ? null
+                : throw new InvalidOperationException($"WattBit:ApiKeys '{k.Id}': give sha256 (or a key of at least 16 characters), or a certificateName."));
             if (k.Role == Roles.GridOperator)
             {
                 k.Area = JapanAreas.Get(k.Area!).Code;
             }
 
             k.Key = null;
-            _byHash[hash] = k;
+            if (hash is not null)
+            {
+                _byHash[hash] = k;
+            }
+
+            if (k.CertificateName is { Length: > 0 } cn && !_byCertificate.TryAdd(cn, k))
+            {
+                throw new InvalidOperationException($"WattBit:ApiKeys '{k.Id}': certificateName '{cn}' is already the name of '{_byCertificate[cn].Id}'.");
+            }
         }
     }
 
@@ -61,6 +71,9 @@ internal sealed class ApiKeyTable
         id is { Length: > 0 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>The entry a client certificate with common name <paramref name="commonName"/> authenticates as, or null.</summary>
+    public ApiKeyOptions? FindByCertificate(string commonName) => _byCertificate.GetValueOrDefault(commonName);
 
     public ApiKeyOptions? Find(string key)
     {
@@ -77,8 +90,13 @@ internal sealed class ApiKeyTable
     }
 }
 
-/// <summary>Authenticates <c>X-Api-Key: ...</c> (or <c>Authorization: ApiKey ...</c>) against <see cref="ApiKeyTable"/>.</summary>
-internal sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyTable keys)
+/// <summary>
+/// Authenticates <c>X-Api-Key: ...</c> (or <c>Authorization: ApiKey ...</c>) against <see cref="ApiKeyTable"/>; without a
+/// key, a TLS client certificate issued by the configured CA (<see cref="ClientCertificates"/>) whose common name is an
+/// entry's <see cref="ApiKeyOptions.CertificateName"/> authenticates as that entry.
+/// </summary>
+internal sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyTable keys,
+    ClientCertificates certificates)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -92,14 +110,31 @@ internal sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions>
             key = auth["ApiKey ".Length..].Trim();
         }
 
-        if (string.IsNullOrEmpty(key))
+        ApiKeyOptions? holder;
+        if (!string.IsNullOrEmpty(key))
+        {
+            holder = keys.Find(key);
+            if (holder is null)
+            {
+                return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+            }
+        }
+        else if (certificates.Enabled && Context.Connection.ClientCertificate is { } certificate)
+        {
+            if (certificates.Problem(certificate) is { } problem)
+            {
+                return Task.FromResult(AuthenticateResult.Fail($"The client certificate is not accepted: {problem}"));
+            }
+
+            holder = keys.FindByCertificate(certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false));
+            if (holder is null)
+            {
+                return Task.FromResult(AuthenticateResult.Fail("The client certificate's name is not configured for any principal."));
+            }
+        }
+        else
         {
             return Task.FromResult(AuthenticateResult.NoResult());
-        }
-
-        if (keys.Find(key) is not { } holder)
-        {
-            return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         }
 
         var claims = new List<Claim> { new(ClaimTypes.Name, holder.Id), new(ClaimTypes.Role, holder.Role) };

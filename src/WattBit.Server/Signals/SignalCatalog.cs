@@ -32,7 +32,11 @@ internal sealed class SignalCatalog
         _time = time;
         _seed = options.Seed;
         _shared = store is IStoreNotifications;
+        Writes = new Infrastructure.SeriesGroupCommit(store, options.GroupCommit);
     }
+
+    /// <summary>The group commit every published series (signals, node headroom) is written through.</summary>
+    public Infrastructure.SeriesGroupCommit Writes { get; }
 
     /// <summary>Opens the catalog over a store, noting which areas have published values.</summary>
     public static async Task<SignalCatalog> CreateAsync(IWattBitStore store, TimeProvider time, ServerOptions options, CancellationToken ct = default)
@@ -143,7 +147,7 @@ internal sealed class SignalCatalog
     /// <summary>Stores published values (30-min grid) that replace the reference data slot by slot; returns the number of values stored.</summary>
     public async Task<long> PublishAsync(GridArea area, SignalKind kind, TimeSeries series, CancellationToken ct)
     {
-        var n = await _store.UpsertSeriesAsync([new SeriesWrite(new SeriesKey(area.Code, MetricOf(kind), PublishedSource), series)], ct).ConfigureAwait(false);
+        var n = await Writes.WriteAsync([new SeriesWrite(new SeriesKey(area.Code, MetricOf(kind), PublishedSource), series)], ct).ConfigureAwait(false);
         _published[area.Code + "/" + MetricOf(kind)] = 0;
         _forecasts.Clear();
         return n;
