@@ -15,8 +15,9 @@ rc="${3:-32}"
 port=5098
 key="bench-grid-operator-key-0123456789"
 sha="$(printf %s "$key" | sha256sum | cut -d' ' -f1)"
-dll="$root/src/WattBit.Server/bin/Release/net10.0/WattBit.Server.dll"
-[ -n "${SKIP_BUILD:-}" ] || dotnet build -c Release "$root/src/WattBit.Server" -v q -nologo -p:WattBitSkipDashboard=true >/dev/null
+# WATTBIT_SERVER_DLL: an already built server (for example the Debug build) instead of building Release.
+dll="${WATTBIT_SERVER_DLL:-$root/src/WattBit.Server/bin/Release/net10.0/WattBit.Server.dll}"
+[ -n "${WATTBIT_SERVER_DLL:-}" ] || dotnet build -c Release "$root/src/WattBit.Server" -v q -nologo -p:WattBitSkipDashboard=true >/dev/null
 out="$(mktemp -d)"
 server=
 trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$out"' EXIT
