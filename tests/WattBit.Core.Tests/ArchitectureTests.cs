@@ -49,7 +49,6 @@ public sealed class ArchitectureTests
     /// </summary>
     private static readonly HashSet<(string From, string To)> s_knownBreaks =
     [
-        ("WattBit.Simulation", "WattBit.Data"),
     ];
 
     private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<string>>> s_graph = new(ReadGraph);

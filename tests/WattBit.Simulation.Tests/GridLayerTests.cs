@@ -58,7 +58,7 @@ public sealed class GridLayerTests
     });
 
     private static readonly Lazy<SimulationResult> LayerRun = new(() =>
-        Simulator.Run(ScenarioFile.Parse(LayerYaml, "layer.yaml"), new SimulationGrid(Layer.Value, []), TimeProvider.System));
+        TestScenarios.Run(ScenarioFile.Parse(LayerYaml, "layer.yaml"), new SimulationGrid(Layer.Value, [])));
 
     [Fact]
     public void Limits_ComeFromTheLayerAtEachSitesSubstation_SharedByConnectionMw_CappedByTheConnection()
@@ -129,7 +129,7 @@ public sealed class GridLayerTests
     public void ASiteBeyondReachOfEverySubstation_IsAnErrorNamingItAndTheNearest()
     {
         var scenario = ScenarioFile.Parse(LayerYaml.Replace("lat: 35.40, lon: 139.40", "lat: 34.40, lon: 139.40", StringComparison.Ordinal), "layer.yaml");
-        var e = Assert.Throws<ArgumentException>(() => SimulationWorld.Build(scenario, new SimulationGrid(Layer.Value, [])));
+        var e = Assert.Throws<ArgumentException>(() => TestScenarios.World(scenario, new SimulationGrid(Layer.Value, [])));
         Assert.Contains("site 'c1' (line 9)", e.Message, StringComparison.Ordinal);
         Assert.Contains("nearest: TK:three", e.Message, StringComparison.Ordinal);
     }
@@ -138,7 +138,7 @@ public sealed class GridLayerTests
     public void ALayerScenarioWithoutALayer_AndASubstationWithoutALayerScenario_AreErrors()
     {
         var scenario = ScenarioFile.Parse(LayerYaml, "layer.yaml");
-        Assert.Contains("grid.limits: layer needs the headroom layer", Assert.Throws<ArgumentException>(() => SimulationWorld.Build(scenario)).Message, StringComparison.Ordinal);
+        Assert.Contains("grid.limits: layer needs the headroom layer", Assert.Throws<ArgumentException>(() => TestScenarios.World(scenario)).Message, StringComparison.Ordinal);
         var e = Assert.Throws<InputFormatException>(() => ScenarioFile.Parse(LayerYaml.Replace("grid: {limits: layer, max_km: 20}", "grid: {limits: connection}", StringComparison.Ordinal), "layer.yaml"));
         Assert.Contains("site 'a2' names substation 'TK:one'", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<InputFormatException>(() => ScenarioFile.Parse(LayerYaml.Replace("max_km: 20", "max_kms: 20", StringComparison.Ordinal), "layer.yaml"));
@@ -147,7 +147,7 @@ public sealed class GridLayerTests
 
     private static readonly AreaTie Tie = new("test tie", JapanAreas.Chugoku, JapanAreas.Kyushu, 0.3);
 
-    private static readonly Lazy<SimulationResult> TieRun = new(() => Simulator.Run(ScenarioFile.Parse("""
+    private static readonly Lazy<SimulationResult> TieRun = new(() => TestScenarios.Run(ScenarioFile.Parse("""
         name: tie test
         period: {start: 2025-05-01, end: 2025-05-08}
         seed: 3
@@ -156,7 +156,7 @@ public sealed class GridLayerTests
           - {generate: distributed, count: 6, areas: [CG, KY], it_mw: [0.8, 1.6], grid_factor: 1.5}
         workload: {target_mw: 3, jobs: 400}
         policies: [baseline, greenest-site, wattbit, wattbit-planner]
-        """, "ties.yaml"), new SimulationGrid(null, [Tie]), TimeProvider.System));
+        """, "ties.yaml"), new SimulationGrid(null, [Tie])));
 
     [Fact]
     public void MovedLoad_RecomputedFromTheJobPieces_FitsTheTieUnderLimitHonouringPolicies_AndNotUnderTheOthers()

@@ -1,6 +1,5 @@
 using System.Globalization;
 using WattBit.Formats;
-using WattBit.Simulation.Engine;
 using WattBit.Testing;
 using WattBit.Time;
 
@@ -26,7 +25,7 @@ public sealed class RealDataTests
     public void RealPrices_AreJepxAreaPricesAveragedOverTheHour_AndOkinawaStaysSynthetic()
     {
         var scenario = TestScenarios.Parse(Scenario(SharedData.Path("japan")));
-        var world = SimulationWorld.Build(scenario);
+        var world = TestScenarios.World(scenario);
         var tk = world.AreaCodes.ToList().IndexOf("TK");
         var hkd = world.AreaCodes.ToList().IndexOf("HKD");
 
@@ -41,7 +40,7 @@ public sealed class RealDataTests
         Assert.Equal("synthetic", sources[("TK", "grid limits")].Label);
 
         // Without data.real the same scenario is the synthetic year, labelled so.
-        var synthetic = SimulationWorld.Build(scenario with { RealDataDir = null });
+        var synthetic = TestScenarios.World(scenario with { RealDataDir = null });
         Assert.All(synthetic.Sources, x => Assert.Equal("synthetic", x.Label));
         Assert.NotEqual(synthetic.Price[tk][0], world.Price[tk][0]);
     }
@@ -50,7 +49,7 @@ public sealed class RealDataTests
     public void RealTokyoCarbon_IsTheMixOfTheTsoActuals_AndChubuIsRealOnlyWhereItsFilesBegin()
     {
         var scenario = TestScenarios.Parse(Scenario(SharedData.Path("japan"), "2025-12-31", "2026-01-02"));
-        var world = SimulationWorld.Build(scenario);
+        var world = TestScenarios.World(scenario);
         var tk = world.AreaCodes.ToList().IndexOf("TK");
         var cb = world.AreaCodes.ToList().IndexOf("CB");
 
@@ -62,7 +61,7 @@ public sealed class RealDataTests
         Assert.Equal((carbon[at] + carbon[at + 1]) / 2, world.CarbonLifecycle[tk][24], 9);
 
         // Chubu's files start in January 2026: its first day here is the reference year's, its second real.
-        var synthetic = SimulationWorld.Build(scenario with { RealDataDir = null });
+        var synthetic = TestScenarios.World(scenario with { RealDataDir = null });
         Assert.Equal(synthetic.CarbonLifecycle[cb][0], world.CarbonLifecycle[cb][0], 12);
         Assert.NotEqual(synthetic.CarbonLifecycle[cb][24], world.CarbonLifecycle[cb][24]);
         var cbCarbon = world.Sources.Single(x => x.Area == "CB" && x.Series == "carbon");

@@ -1,4 +1,3 @@
-using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
 
 namespace WattBit.Simulation.Tests;
@@ -18,7 +17,7 @@ public sealed class SimulationReportTests : IDisposable
     [Fact]
     public void Report_IsSelfContainedHtmlWithPngPlots_SvgsBeside_AndCsvsOfEveryPolicy()
     {
-        var result = Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7)), TimeProvider.System);
+        var result = TestScenarios.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7)));
         var path = SimulationReport.Write(result, _dir);
         var html = File.ReadAllText(path);
         Assert.Equal(6, CountOf(html, "src=\"data:image/png;base64,iVBOR"));
@@ -37,7 +36,7 @@ public sealed class SimulationReportTests : IDisposable
     [Fact]
     public void WhyNotes_ExplainOverLimitHoursOfPoliciesBlindToLimits_AndAreasWhoseEmissionsRise()
     {
-        var result = Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(gridFactor: 0.5, targetMw: 8)), TimeProvider.System);
+        var result = TestScenarios.Run(TestScenarios.Parse(TestScenarios.Yaml(gridFactor: 0.5, targetMw: 8)));
         var notes = ReportNotes.Why(result);
         var baseline = result.Policies[0];
         Assert.True(baseline.StepsAnySiteOverLimit > 0);
@@ -64,8 +63,8 @@ public sealed class SimulationReportTests : IDisposable
     [Fact]
     public void SameSeed_WritesTheSameCsvs()
     {
-        var a = SimulationReport.Write(Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7, forecastError: 0.1)), TimeProvider.System), Path.Combine(_dir, "a"));
-        var b = SimulationReport.Write(Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7, forecastError: 0.1)), TimeProvider.System), Path.Combine(_dir, "b"));
+        var a = SimulationReport.Write(TestScenarios.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7, forecastError: 0.1))), Path.Combine(_dir, "a"));
+        var b = SimulationReport.Write(TestScenarios.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 7, forecastError: 0.1))), Path.Combine(_dir, "b"));
         foreach (var file in new[] { "summary.csv", "areas.csv", "curtailment_by_month.csv", "sites.csv", "watch_site.csv" })
         {
             Assert.Equal(File.ReadAllText(Path.Combine(Path.GetDirectoryName(a)!, file)), File.ReadAllText(Path.Combine(Path.GetDirectoryName(b)!, file)));
@@ -75,7 +74,7 @@ public sealed class SimulationReportTests : IDisposable
     [Fact]
     public void Summary_HasOneRowPerPolicyInScenarioOrder()
     {
-        var result = Simulator.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 3)), TimeProvider.System);
+        var result = TestScenarios.Run(TestScenarios.Parse(TestScenarios.Yaml(days: 3)));
         var rows = SimulationReport.Summary(result);
         Assert.Equal(["baseline", "time-shift", "greenest-site", "capacity-caps", "wattbit", "wattbit-planner"], rows.Select(r => r.Policy));
         Assert.Equal(0, rows[^1].HoursOverLimit);

@@ -8,7 +8,7 @@ namespace WattBit.Simulation.Tests;
 
 public sealed class SimulatorTests
 {
-    private static SimulationResult Run(string yaml) => Simulator.Run(TestScenarios.Parse(yaml), TimeProvider.System);
+    private static SimulationResult Run(string yaml) => TestScenarios.Run(TestScenarios.Parse(yaml));
 
     [Fact]
     public void EveryPolicy_ConservesEnergy()
@@ -87,7 +87,7 @@ public sealed class SimulatorTests
             workload: {target_mw: 1, jobs: 2}
             policies: [wattbit, wattbit-planner]
             """);
-        var world = SimulationWorld.Build(scenario);
+        var world = TestScenarios.World(scenario);
         var jobs = new JobSet(2);
         (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 24, 22, 1.0, 1);
         (jobs.Release[1], jobs.Deadline[1], jobs.Duration[1], jobs.PowerMw[1], jobs.Home[1]) = (10, 12, 1, 0.5, 1);

@@ -11,9 +11,9 @@ public sealed class SiteLoadInvariantTests
 {
     private const string Faults = "events:\n  - {kind: faults, rate_per_year: 150, hours: 5, limit_share: 0.3}";
 
-    private static readonly Lazy<SimulationResult> Tight = new(() => Simulator.Run(TestScenarios.Parse(
+    private static readonly Lazy<SimulationResult> Tight = new(() => TestScenarios.Run(TestScenarios.Parse(
         TestScenarios.Yaml(seed: 11, gridFactor: 0.6, targetMw: 7, days: 7, jobs: 700, events: Faults,
-            batteries: "batteries: {share: 0.5, power_share: 0.5, hours: 2}")), TimeProvider.System));
+            batteries: "batteries: {share: 0.5, power_share: 0.5, hours: 2}"))));
 
     private static double Sum(float[][] series, double hours) => series.Sum(s => s.Sum(v => (double)v)) * hours;
 

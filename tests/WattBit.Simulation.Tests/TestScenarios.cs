@@ -1,5 +1,9 @@
 using System.Globalization;
+using WattBit.Data.Reference;
+using WattBit.Signals;
+using WattBit.Simulation.Engine;
 using WattBit.Simulation.Scenarios;
+using WattBit.Time;
 
 namespace WattBit.Simulation.Tests;
 
@@ -33,4 +37,11 @@ internal static class TestScenarios
         """);
 
     public static SimulationScenario Parse(string yaml) => ScenarioFile.Parse(yaml, "test.yaml");
+
+    /// <summary>The signals a host composes for the scenario (the reference year, real series where the scenario asks).</summary>
+    public static SignalYear Signals(SimulationScenario s) => SignalYears.Compose(s.FiscalYear, s.Seed, new TimeWindow(s.Start, s.End), s.Step, s.RealDataDir);
+
+    public static SimulationWorld World(SimulationScenario s, SimulationGrid? grid = null) => SimulationWorld.Build(s, Signals(s), grid);
+
+    public static SimulationResult Run(SimulationScenario s, SimulationGrid? grid = null) => Simulator.Run(s, Signals(s), grid, TimeProvider.System);
 }

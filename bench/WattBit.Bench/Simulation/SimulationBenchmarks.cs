@@ -1,8 +1,10 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using WattBit.Data.Reference;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Scenarios;
+using WattBit.Time;
 
 namespace WattBit.Bench.Simulation;
 
@@ -33,10 +35,11 @@ public class SimulationBenchmarks
     {
         var scenario = Scenario(Jobs);
         _workload = WorkloadGenerator.Generate(scenario);
-        _timeShift = SimulationWorld.Build(scenario with { Policies = [PolicyKind.TimeShift] });
-        _fourPolicies = SimulationWorld.Build(scenario with { Policies = [PolicyKind.Baseline, PolicyKind.TimeShift, PolicyKind.GreenestSite, PolicyKind.CapacityCaps] });
-        _wattbit = SimulationWorld.Build(scenario with { Policies = [PolicyKind.WattBit] });
-        _planner = SimulationWorld.Build(scenario with { Policies = [PolicyKind.WattBitPlanner] });
+        var signals = SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), scenario.Step);
+        _timeShift = SimulationWorld.Build(scenario with { Policies = [PolicyKind.TimeShift] }, signals);
+        _fourPolicies = SimulationWorld.Build(scenario with { Policies = [PolicyKind.Baseline, PolicyKind.TimeShift, PolicyKind.GreenestSite, PolicyKind.CapacityCaps] }, signals);
+        _wattbit = SimulationWorld.Build(scenario with { Policies = [PolicyKind.WattBit] }, signals);
+        _planner = SimulationWorld.Build(scenario with { Policies = [PolicyKind.WattBitPlanner] }, signals);
     }
 
     [Benchmark(Baseline = true)]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using WattBit.Data.Reference;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
 using WattBit.Headroom;
@@ -48,7 +49,7 @@ internal static class SimulateCommands
         var result = Ui.WithProgress(ui, "Simulating", ProgressUnits, progress =>
         {
             var monotonic = new MonotonicProgress(progress);
-            return Simulator.Run(scenario, grid, time, monotonic);
+            return Simulator.Run(scenario, SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), scenario.Step, scenario.RealDataDir), grid, time, monotonic);
         });
 
         if (result.World.UsesRealData)

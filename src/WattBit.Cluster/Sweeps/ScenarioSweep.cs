@@ -1,4 +1,5 @@
 using Orleans.Placement;
+using WattBit.Data.Reference;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Scenarios;
 
@@ -17,7 +18,9 @@ public sealed record SweepCase(string Name, string Yaml, string Source)
     /// <exception cref="WattBit.Formats.InputFormatException">The scenario file is invalid (names the source, line and column).</exception>
     public PolicyMetrics[] Run(TimeProvider time, CancellationToken cancellationToken = default)
     {
-        var result = Simulator.Run(ScenarioFile.Parse(Yaml, Source), time, cancellationToken: cancellationToken);
+        var scenario = ScenarioFile.Parse(Yaml, Source);
+        var signals = SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new WattBit.Time.TimeWindow(scenario.Start, scenario.End), scenario.Step, scenario.RealDataDir);
+        var result = Simulator.Run(scenario, signals, null, time, cancellationToken: cancellationToken);
         return [.. result.Policies.Select(PolicyMetrics.From)];
     }
 }

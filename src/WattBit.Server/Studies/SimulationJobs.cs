@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WattBit.Data.Reference;
 using WattBit.Server.Events;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
@@ -76,7 +77,8 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
         var total = (long)scenario.Steps * scenario.Policies.Count;
         progress.Stage($"simulating {scenario.Sites.Count} sites × {scenario.Steps} steps × {scenario.Policies.Count} policies");
         progress.Steps(0, total);
-        var result = Simulator.Run(scenario, time, new FractionProgress(f => progress.Steps((long)Math.Round(f * total), total)), ct);
+        var signals = SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new WattBit.Time.TimeWindow(scenario.Start, scenario.End), scenario.Step, scenario.RealDataDir);
+        var result = Simulator.Run(scenario, signals, null, time, new FractionProgress(f => progress.Steps((long)Math.Round(f * total), total)), ct);
 
         progress.Stage("writing the report");
         var folder = Directory.CreateTempSubdirectory("wattbit-simulation-").FullName;

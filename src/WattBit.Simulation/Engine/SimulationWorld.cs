@@ -1,7 +1,4 @@
 using WattBit.Areas;
-using WattBit.Data.Import;
-using WattBit.Data.Reference;
-using WattBit.Data.Signals;
 using WattBit.Planning.Model;
 using WattBit.Signals;
 using WattBit.Simulation.Scenarios;
@@ -98,21 +95,20 @@ public sealed class SimulationWorld
     /// <summary>The inter-area ties moved load must fit, or null when moves between areas are not limited.</summary>
     public TieRoutes? Ties { get; private init; }
 
-    /// <summary>Builds the world of <paramref name="scenario"/> from the calibrated synthetic reference year, with the real series of <see cref="SimulationScenario.RealDataDir"/> laid over it where they exist.</summary>
-    /// <param name="scenario">The scenario (validated).</param>
-    /// <exception cref="ArgumentException">The period is outside the scenario's fiscal year.</exception>
-    public static SimulationWorld Build(SimulationScenario scenario) => Build(scenario, null);
-
     /// <summary>
-    /// Builds the world of <paramref name="scenario"/> with the grid the host composed: site limits from its headroom
-    /// layer and moves between areas within its ties, when the scenario's <c>grid</c> section asks for them.
+    /// Builds the world of <paramref name="scenario"/> on the signals the host composed (WattBit.Data's
+    /// <c>SignalYears.Compose</c>: the reference year with real series laid over it) and the grid it composed: site
+    /// limits from its headroom layer and moves between areas within its ties, when the scenario's <c>grid</c> section
+    /// asks for them.
     /// </summary>
     /// <param name="scenario">The scenario (validated).</param>
+    /// <param name="signals">Every area's signals over the scenario's period and step.</param>
     /// <param name="grid">The layer and ties (null: none).</param>
-    /// <exception cref="ArgumentException">The period is outside the scenario's fiscal year; the scenario asks for a layer or ties the grid does not have; a site has no substation within reach or the layer no data for the period.</exception>
-    public static SimulationWorld Build(SimulationScenario scenario, SimulationGrid? grid)
+    /// <exception cref="ArgumentException">The signals are for another period, step or set of areas; the scenario asks for a layer or ties the grid does not have; a site has no substation within reach or the layer no data for the period.</exception>
+    public static SimulationWorld Build(SimulationScenario scenario, SignalYear signals, SimulationGrid? grid = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(signals);
         grid ??= SimulationGrid.None;
         if (scenario.Grid is { Layer: true } && grid.Layer is null)
         {
@@ -124,37 +120,20 @@ public sealed class SimulationWorld
             throw new ArgumentException($"{scenario.Name}: grid.ties needs the inter-area ties, which the host composes (wattbit simulate does).");
         }
 
-        var year = ReferenceYear.Generate(scenario.FiscalYear, scenario.Seed);
         var period = new TimeWindow(scenario.Start, scenario.End);
-        if (scenario.Start < year.Window.Start || scenario.End > year.Window.End)
+        var codes = JapanAreas.All.Select(a => a.Code).ToArray();
+        if (signals.Period != period || signals.Step != scenario.Step || !signals.Areas.Select(x => x.Area).SequenceEqual(codes))
         {
-            throw new ArgumentException($"The period {period} is outside fiscal year {scenario.FiscalYear} ({year.Window}).");
+            throw new ArgumentException($"{scenario.Name}: the signals are for {signals.Period} at {signals.Step} over {string.Join(",", signals.Areas.Select(x => x.Area))}; " +
+                $"the scenario needs {period} at {scenario.Step} over {string.Join(",", codes)}.", nameof(signals));
         }
 
-        var areas = JapanAreas.All;
-        var codes = areas.Select(a => a.Code).ToArray();
-        var life = year.Signal(SignalKind.Carbon, EmissionBasis.Lifecycle);
-        var direct = year.Signal(SignalKind.Carbon, EmissionBasis.Direct);
-        var n = areas.Count;
-        var carbonLife = new double[n][];
-        var carbonDirect = new double[n][];
-        var price = new double[n][];
-        var curtailed = new double[n][];
-        var headroomShape = new TimeSeries[n];
-        for (var a = 0; a < n; a++)
-        {
-            var ra = year.Areas[codes[a]];
-            carbonLife[a] = At(life[codes[a]], period, scenario.Step);
-            carbonDirect[a] = At(direct[codes[a]], period, scenario.Step);
-            price[a] = At(ra.Price, period, scenario.Step);
-            var cut = ra.Mix[SupplyDemandKeys.SolarCurtailed].Zip(ra.Mix[SupplyDemandKeys.WindCurtailed], (x, y) => x + y);
-            curtailed[a] = At(cut, period, scenario.Step);
-            headroomShape[a] = HeadroomShape(ra).Resample(scenario.Step);
-        }
-
-        IReadOnlyList<SeriesSource> sources = scenario.RealDataDir is { } dir
-            ? RealSeries.Overlay(dir, scenario, codes, carbonLife, carbonDirect, price, curtailed)
-            : [.. codes.SelectMany(c => new[] { "carbon", "curtailment", "price", "grid limits" }.Select(k => new SeriesSource(c, k, 0, scenario.Steps, string.Empty)))];
+        var carbonLife = signals.Areas.Select(x => x.CarbonLifecycle).ToArray();
+        var carbonDirect = signals.Areas.Select(x => x.CarbonDirect).ToArray();
+        var price = signals.Areas.Select(x => x.Price).ToArray();
+        var curtailed = signals.Areas.Select(x => x.CurtailedMw).ToArray();
+        var headroomShape = signals.Areas.Select(x => HeadroomShape(x.Demand, x.Solar, x.Wind).Resample(scenario.Step)).ToArray();
+        var sources = signals.Sources;
         var siteArea = new int[scenario.Sites.Count];
         var limits = new double[scenario.Sites.Count][];
         var planned = new double[scenario.Sites.Count][];
@@ -203,18 +182,11 @@ public sealed class SimulationWorld
     }
 
     /// <summary>
-    /// The share (0.3-1) of a flexible connection's peak that is free at each step: a substation's free capacity falls as
-    /// the area's net load (demand less solar and wind) rises, so the limit is 30 % of the peak at the year's highest net
-    /// load and the whole peak at its lowest (docs/decisions/0061).
+    /// The share (0.3-1) of a flexible connection's peak that is free at each step, from an area's demand, solar and wind
+    /// series (MW, aligned): a substation's free capacity falls as the area's net load (demand less solar and wind)
+    /// rises, so the limit is 30 % of the peak at the year's highest net load and the whole peak at its lowest
+    /// (docs/decisions/0061).
     /// </summary>
-    /// <param name="area">The area of the reference year.</param>
-    public static TimeSeries HeadroomShape(ReferenceArea area)
-    {
-        ArgumentNullException.ThrowIfNull(area);
-        return HeadroomShape(area.Demand, area.Mix[SupplyDemandKeys.Solar], area.Mix[SupplyDemandKeys.Wind]);
-    }
-
-    /// <summary>The headroom share (0.3-1) from an area's demand, solar and wind series (MW, aligned); see <see cref="HeadroomShape(ReferenceArea)"/>.</summary>
     /// <param name="demand">Area demand, MW.</param>
     /// <param name="solar">Solar output, MW.</param>
     /// <param name="wind">Wind output, MW.</param>
@@ -240,7 +212,7 @@ public sealed class SimulationWorld
     }
 
     /// <summary>The provisional profile of a flexible connection: for each JST hour, the lowest limit over the whole year.</summary>
-    /// <param name="shape">The headroom share series (from <see cref="HeadroomShape(ReferenceArea)"/>).</param>
+    /// <param name="shape">The headroom share series (from <see cref="HeadroomShape(TimeSeries, TimeSeries, TimeSeries)"/>).</param>
     /// <param name="peakMw">The flexible connection's peak, MW.</param>
     public static double[] ProvisionalProfile(TimeSeries shape, double peakMw)
     {
@@ -325,6 +297,4 @@ public sealed class SimulationWorld
         _ => GridConnection.FlexibleOf(new QuantileSeries(shape.Map(v => v * spec.Megawatts, SeriesUnit.Megawatts))),
     };
 
-    private static double[] At(TimeSeries series, TimeWindow period, TimeSpan step) =>
-        series.Resample(step).Slice(period).Values.ToArray();
 }

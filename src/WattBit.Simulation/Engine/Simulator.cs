@@ -1,3 +1,4 @@
+using WattBit.Signals;
 using WattBit.Simulation.Policies;
 using WattBit.Simulation.Scenarios;
 
@@ -23,28 +24,21 @@ public sealed record SimulationResult(SimulationWorld World, SimulatedWorkload W
 /// </summary>
 public static class Simulator
 {
-    /// <summary>Runs every policy of <paramref name="scenario"/>.</summary>
+    /// <summary>Runs every policy of <paramref name="scenario"/> on the signals and grid the host composed.</summary>
     /// <param name="scenario">The scenario.</param>
-    /// <param name="time">Wall clock used only to time the run.</param>
-    /// <param name="progress">Receives the fraction done, 0-1 (optional; called from worker threads).</param>
-    /// <param name="cancellationToken">Stops the run.</param>
-    public static SimulationResult Run(SimulationScenario scenario, TimeProvider time, IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
-        Run(scenario, null, time, progress, cancellationToken);
-
-    /// <summary>Runs every policy of <paramref name="scenario"/> on the grid the host composed (headroom layer, ties).</summary>
-    /// <param name="scenario">The scenario.</param>
+    /// <param name="signals">Every area's signals over the scenario's period (WattBit.Data's <c>SignalYears.Compose</c>).</param>
     /// <param name="grid">The headroom layer and ties its <c>grid</c> section asks for (null: none).</param>
     /// <param name="time">Wall clock used only to time the run.</param>
     /// <param name="progress">Receives the fraction done, 0-1 (optional; called from worker threads).</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    /// <exception cref="ArgumentException">The scenario asks for a layer or ties the grid does not have, or a site has no substation within reach.</exception>
-    public static SimulationResult Run(SimulationScenario scenario, SimulationGrid? grid, TimeProvider time, IProgress<double>? progress = null,
+    /// <exception cref="ArgumentException">The signals do not fit the scenario; the scenario asks for a layer or ties the grid does not have, or a site has no substation within reach.</exception>
+    public static SimulationResult Run(SimulationScenario scenario, SignalYear signals, SimulationGrid? grid, TimeProvider time, IProgress<double>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(time);
         var started = time.GetTimestamp();
-        var world = SimulationWorld.Build(scenario, grid);
+        var world = SimulationWorld.Build(scenario, signals, grid);
         var workload = WorkloadGenerator.Generate(scenario);
         return Run(world, workload, time, started, progress, cancellationToken);
     }

@@ -1,24 +1,12 @@
 using WattBit.Data.Import;
 using WattBit.Data.Signals;
-using WattBit.Simulation.Scenarios;
+using WattBit.Signals;
 using WattBit.Time;
 
-namespace WattBit.Simulation.Engine;
-
-/// <summary>Where one of the world's series comes from, per area: how many steps of the period are real data and from which files.</summary>
-/// <param name="Area">Area code.</param>
-/// <param name="Series">Which series: <c>carbon</c> (lifecycle and direct, from the area's generation mix), <c>curtailment</c>, <c>price</c>, <c>grid limits</c>.</param>
-/// <param name="RealSteps">Steps of the period filled from real data.</param>
-/// <param name="Steps">Steps of the period.</param>
-/// <param name="Source">What the real steps come from (empty when none), e.g. the TSO's area supply-demand actuals.</param>
-public sealed record SeriesSource(string Area, string Series, int RealSteps, int Steps, string Source)
-{
-    /// <summary><c>real</c> (every step), <c>synthetic</c> (none) or <c>real N %</c> (the rest from the reference year).</summary>
-    public string Label => RealSteps == 0 ? "synthetic" : RealSteps == Steps ? "real" : FormattableString.Invariant($"real {100.0 * RealSteps / Steps:0} %");
-}
+namespace WattBit.Data.Reference;
 
 /// <summary>
-/// The real data a scenario's world uses where it exists (<c>data.real</c>): the TSO area supply-demand actuals under
+/// The real data a simulated period uses where it exists (<c>data.real</c>): the TSO area supply-demand actuals under
 /// <c>area-supply-demand/&lt;area&gt;/</c> (carbon intensity from the generation mix, curtailed solar and wind) and the
 /// JEPX spot summaries under <c>jepx/</c> (day-ahead area prices), laid over the synthetic reference year step by step:
 /// a step with real data takes it, any other keeps the reference year's value. Okinawa has no JEPX price and most areas
@@ -28,18 +16,19 @@ internal static class RealSeries
 {
     /// <summary>Overlays the real data under <paramref name="japanDir"/> on the arrays of the world (in place) and says where each series came from.</summary>
     /// <param name="japanDir">The Japan data folder (with area-supply-demand/ and jepx/).</param>
-    /// <param name="scenario">The scenario.</param>
+    /// <param name="period">The simulated period.</param>
+    /// <param name="step">Its step.</param>
     /// <param name="codes">Area codes, in array order.</param>
     /// <param name="carbonLife">Lifecycle intensity [area][step], overwritten where real.</param>
     /// <param name="carbonDirect">Direct intensity [area][step], overwritten where real.</param>
     /// <param name="price">Price [area][step], overwritten where real.</param>
     /// <param name="curtailed">Curtailed solar and wind [area][step], overwritten where real.</param>
-    public static List<SeriesSource> Overlay(string japanDir, SimulationScenario scenario, IReadOnlyList<string> codes, double[][] carbonLife,
+    public static List<SeriesSource> Overlay(string japanDir, TimeWindow period, TimeSpan step, IReadOnlyList<string> codes, double[][] carbonLife,
         double[][] carbonDirect, double[][] price, double[][] curtailed)
     {
         var sources = new List<SeriesSource>();
         var actuals = ReadActuals(japanDir);
-        var spot = ReadSpot(japanDir, scenario);
+        var spot = ReadSpot(japanDir, period);
         for (var a = 0; a < codes.Count; a++)
         {
             var code = codes[a];
@@ -47,22 +36,22 @@ internal static class RealSeries
             {
                 var folder = Path.GetFileName(Path.GetDirectoryName(mix.Sources[0])) ?? code;
                 var source = FormattableString.Invariant($"{code}: TSO area supply-demand actuals (area-supply-demand/{folder}, {mix.Sources.Count} monthly files)");
-                var life = Lay(GridSignals.Carbon(mix, EmissionBasis.Lifecycle), scenario, carbonLife[a]);
-                Lay(GridSignals.Carbon(mix, EmissionBasis.Direct), scenario, carbonDirect[a]);
-                sources.Add(new(code, "carbon", life, scenario.Steps, source));
-                var cut = Lay(Curtailed(mix), scenario, curtailed[a]);
-                sources.Add(new(code, "curtailment", cut, scenario.Steps, cut > 0 ? source : string.Empty));
+                var life = Lay(GridSignals.Carbon(mix, EmissionBasis.Lifecycle), period, step, carbonLife[a]);
+                Lay(GridSignals.Carbon(mix, EmissionBasis.Direct), period, step, carbonDirect[a]);
+                sources.Add(new(code, "carbon", life, Steps(period, step), source));
+                var cut = Lay(Curtailed(mix), period, step, curtailed[a]);
+                sources.Add(new(code, "curtailment", cut, Steps(period, step), cut > 0 ? source : string.Empty));
             }
             else
             {
-                sources.Add(new(code, "carbon", 0, scenario.Steps, string.Empty));
-                sources.Add(new(code, "curtailment", 0, scenario.Steps, string.Empty));
+                sources.Add(new(code, "carbon", 0, Steps(period, step), string.Empty));
+                sources.Add(new(code, "curtailment", 0, Steps(period, step), string.Empty));
             }
 
-            var real = spot is not null && spot.AreaPrices.Contains(code) ? Lay(spot.AreaPrices[code], scenario, price[a]) : 0;
-            sources.Add(new(code, "price", real, scenario.Steps,
+            var real = spot is not null && spot.AreaPrices.Contains(code) ? Lay(spot.AreaPrices[code], period, step, price[a]) : 0;
+            sources.Add(new(code, "price", real, Steps(period, step),
                 real > 0 ? $"JEPX day-ahead spot area prices ({string.Join(", ", spot!.Sources.Select(Path.GetFileName))})" : string.Empty));
-            sources.Add(new(code, "grid limits", 0, scenario.Steps, string.Empty));
+            sources.Add(new(code, "grid limits", 0, Steps(period, step), string.Empty));
         }
 
         return sources;
@@ -105,10 +94,10 @@ internal static class RealSeries
     }
 
     // The JEPX spot summaries of the fiscal years the period touches (spot_summary_YYYY.csv), or null when none.
-    private static JepxSpot? ReadSpot(string japanDir, SimulationScenario scenario)
+    private static JepxSpot? ReadSpot(string japanDir, TimeWindow period)
     {
         var files = new List<string>();
-        for (var year = scenario.Start.Year - 1; year <= scenario.End.Year; year++)
+        for (var year = period.Start.Year - 1; year <= period.End.Year; year++)
         {
             var path = Path.Combine(japanDir, "jepx", FormattableString.Invariant($"spot_summary_{year}.csv"));
             if (File.Exists(path))
@@ -119,6 +108,8 @@ internal static class RealSeries
 
         return files.Count == 0 ? null : JepxSpotImporter.ReadFiles(files);
     }
+
+    private static int Steps(TimeWindow period, TimeSpan step) => (int)((period.End - period.Start).Ticks / step.Ticks);
 
     private static TimeSeries Curtailed(AreaSupplyDemand mix)
     {
@@ -133,14 +124,14 @@ internal static class RealSeries
         };
     }
 
-    // Writes the series' mean over each scenario step into target where every sub-step has data; returns the steps written.
-    private static int Lay(TimeSeries series, SimulationScenario scenario, double[] target)
+    // Writes the series' mean over each step of the period into target where every sub-step has data; returns the steps written.
+    private static int Lay(TimeSeries series, TimeWindow period, TimeSpan step, double[] target)
     {
         var written = 0;
-        var perStep = Math.Max(1, (int)Math.Round(scenario.Step / series.Step));
+        var perStep = Math.Max(1, (int)Math.Round(step / series.Step));
         for (var t = 0; t < target.Length; t++)
         {
-            var first = (scenario.Start + (scenario.Step * t) - series.Start).Ticks / series.Step.Ticks;
+            var first = (period.Start + (step * t) - series.Start).Ticks / series.Step.Ticks;
             if (first < 0 || first + perStep > series.Count)
             {
                 continue;
