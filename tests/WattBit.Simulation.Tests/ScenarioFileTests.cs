@@ -1,6 +1,7 @@
 using WattBit.Formats;
 using WattBit.Planning.Model;
 using WattBit.Simulation.Scenarios;
+using WattBit.Sites;
 
 namespace WattBit.Simulation.Tests;
 

@@ -77,7 +77,7 @@ public sealed class SitingConfigReaderTests
     [InlineData("weights: [1, 2]\n", 1, "weights: expected a mapping")]
     [InlineData("layers:\n  carbon: { key: area }\n", 2, "layers.carbon.file is required")]
     [InlineData("layers:\n  karbon: x.csv\n", 2, "unknown field 'karbon'")]
-    [InlineData("name: x\n  bad: [\n", 2, "malformed YAML")]
+    [InlineData("name: x\n  bad: [\n", 2, "not valid YAML")]
     public void BadConfig_NamesLineAndProblem(string yaml, int line, string problem)
     {
         var ex = Assert.Throws<InputFormatException>(() => Parse(yaml));

@@ -1,5 +1,5 @@
 using WattBit.Dispatch;
-using WattBit.Planning.Model;
+using WattBit.Formats;
 using WattBit.Units;
 
 namespace WattBit.Planning.Dispatch;

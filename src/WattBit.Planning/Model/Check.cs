@@ -1,17 +1,11 @@
+using WattBit.Formats;
+
 namespace WattBit.Planning.Model;
 
 /// <summary>Validation helpers whose errors name the offending field, so a scenario reader can point at it.</summary>
 internal static class Check
 {
-    public static double NonNegative(double value, string field)
-    {
-        if (!double.IsFinite(value) || value < 0)
-        {
-            throw new ModelValidationException(field, $"{field} must be a finite, non-negative number (got {value}).");
-        }
-
-        return value;
-    }
+    public static double NonNegative(double value, string field) => ModelValidationException.RequireNonNegative(value, field);
 
     public static double Positive(double value, string field)
     {

@@ -1,3 +1,4 @@
+using WattBit.Formats;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;

@@ -1,3 +1,4 @@
+using WattBit.Formats;
 using WattBit.Sites;
 
 namespace WattBit.Planning.Model;

@@ -1,4 +1,5 @@
 using WattBit.Areas;
+using WattBit.Formats;
 using WattBit.Signals;
 using WattBit.Time;
 

@@ -1,3 +1,5 @@
+using WattBit.Formats;
+
 namespace WattBit.Planning.Model;
 
 /// <summary>The kind of a workload.</summary>

@@ -1,3 +1,4 @@
+using WattBit.Formats;
 using WattBit.Planning.Model;
 
 namespace WattBit.Planning.Planner;

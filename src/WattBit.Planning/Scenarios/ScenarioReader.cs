@@ -94,29 +94,7 @@ public static class ScenarioReader
     /// <exception cref="InputFormatException">The text is malformed or describes an invalid problem.</exception>
     public static Scenario Parse(string text, string source, IHeadroomLayer? layer = null)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new InputFormatException(source, (int)ex.Start.Line, (int)ex.Start.Column, "not valid YAML: " + ex.Message);
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner gives up this way on some unterminated flow collections at the end of the text.
-            var lines = text.Split('\n').Length;
-            throw new InputFormatException(source, lines, 0, "not valid YAML: an unterminated [list] or {mapping} runs to the end of the file.");
-        }
-
-        if (stream.Documents.Count == 0)
-        {
-            throw new InputFormatException(source, 0, 0, "the scenario is empty.");
-        }
-
-        return new Builder(source, new YamlMap(source, stream.Documents[0].RootNode, "the scenario", TopKeys), layer).Build();
+        return new Builder(source, new YamlMap(source, YamlReader.Load(text, source, "the scenario"), "the scenario", TopKeys), layer).Build();
     }
 
     private sealed class Builder(string source, YamlMap root, IHeadroomLayer? layer)

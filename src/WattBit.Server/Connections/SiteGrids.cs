@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
-using WattBit.Planning.Model;
+using WattBit.Formats;
 using WattBit.Server.Api;
 using WattBit.Server.Infrastructure;
+using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
 

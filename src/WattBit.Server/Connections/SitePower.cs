@@ -1,5 +1,4 @@
 using WattBit.Data.Storage;
-using WattBit.Planning.Model;
 using WattBit.Server.Api;
 using WattBit.Server.Orders;
 using WattBit.Server.Plans;

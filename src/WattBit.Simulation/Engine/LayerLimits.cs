@@ -1,7 +1,7 @@
 using WattBit.Formats;
 using WattBit.Headroom;
-using WattBit.Planning.Model;
 using WattBit.Simulation.Scenarios;
+using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
 

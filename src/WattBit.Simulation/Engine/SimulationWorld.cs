@@ -1,7 +1,7 @@
 using WattBit.Areas;
-using WattBit.Planning.Model;
 using WattBit.Signals;
 using WattBit.Simulation.Scenarios;
+using WattBit.Sites;
 using WattBit.Time;
 
 namespace WattBit.Simulation.Engine;

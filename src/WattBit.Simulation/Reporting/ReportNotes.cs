@@ -1,8 +1,8 @@
 using System.Globalization;
-using WattBit.Planning.Model;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Policies;
 using WattBit.Simulation.Scenarios;
+using WattBit.Sites;
 
 namespace WattBit.Simulation.Reporting;
 

@@ -5,7 +5,6 @@ using WattBit.Planning.Model;
 using WattBit.Simulation.Policies;
 using WattBit.Sites;
 using WattBit.Units;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using WattBit.Time;
 
@@ -37,33 +36,18 @@ public static class ScenarioFile
     public static SimulationScenario Parse(string yaml, string source)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new InputFormatException(source, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {e.Message}");
-        }
-
-        if (stream.Documents.Count == 0)
-        {
-            throw new InputFormatException(source, 1, 1, "the scenario file is empty.");
-        }
-
-        var r = new YamlNodeReader(source);
-        var root = r.Mapping(stream.Documents[0].RootNode, "the scenario",
+        var r = new YamlReader(source);
+        var root = r.Mapping(YamlReader.Load(yaml, source, "the scenario file"), "the scenario",
             "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "events", "policies", "grid");
-        var name = YamlNodeReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
+        var name = YamlReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
         string? realDir = null;
-        if (YamlNodeReader.Get(root, "data") is { } dataNode)
+        if (YamlReader.Get(root, "data") is { } dataNode)
         {
             var data = r.Mapping(dataNode, "data", "synthetic", "real");
             fiscalYear = r.Integer(data, "synthetic", 2025, 2000, 2100);
-            if (YamlNodeReader.Get(data, "real") is { } realNode)
+            if (YamlReader.Get(data, "real") is { } realNode)
             {
                 realDir = RealDataDir(r, realNode, source);
             }
@@ -72,7 +56,7 @@ public static class ScenarioFile
         var yearStart = new DateTimeOffset(fiscalYear, 4, 1, 0, 0, 0, Jst.Offset);
         var yearEnd = yearStart.AddYears(1);
         var (start, end) = (yearStart, yearEnd);
-        if (YamlNodeReader.Get(root, "period") is { } periodNode)
+        if (YamlReader.Get(root, "period") is { } periodNode)
         {
             var period = r.Mapping(periodNode, "period", "start", "end");
             start = Date(r, r.Need(period, "start", "period"), "start");
@@ -84,7 +68,7 @@ public static class ScenarioFile
         }
 
         var step = TimeSpan.FromHours(1);
-        if (YamlNodeReader.Get(root, "step") is { } stepNode)
+        if (YamlReader.Get(root, "step") is { } stepNode)
         {
             step = r.Text(stepNode, "step").Trim().ToLowerInvariant() switch
             {
@@ -100,7 +84,7 @@ public static class ScenarioFile
         }
 
         var objective = SimulationObjective.Carbon;
-        if (YamlNodeReader.Get(root, "objective") is { } objNode)
+        if (YamlReader.Get(root, "objective") is { } objNode)
         {
             objective = r.Text(objNode, "objective").ToLowerInvariant() switch
             {
@@ -135,8 +119,8 @@ public static class ScenarioFile
             throw r.Fail(root, "list at least one policy.");
         }
 
-        var events = YamlNodeReader.Get(root, "events") is { } eventsNode ? Events(r, r.Sequence(eventsNode, "events"), sites, start, end) : [];
-        var grid = YamlNodeReader.Get(root, "grid") is { } gridNode ? Grid(r, gridNode) : null;
+        var events = YamlReader.Get(root, "events") is { } eventsNode ? Events(r, r.Sequence(eventsNode, "events"), sites, start, end) : [];
+        var grid = YamlReader.Get(root, "grid") is { } gridNode ? Grid(r, gridNode) : null;
         if (grid is not { Layer: true } && sites.Find(s => s.Substation is not null) is { } named)
         {
             throw new InputFormatException(source, named.Line, 1, $"site '{named.Id}' names substation '{named.Substation}', which only a scenario with grid.limits: layer reads.");
@@ -146,11 +130,11 @@ public static class ScenarioFile
     }
 
     // grid: {limits: layer | connection, max_km, ties: japan | none, tie_share}.
-    private static GridSpec Grid(YamlNodeReader r, YamlNode node)
+    private static GridSpec Grid(YamlReader r, YamlNode node)
     {
         var m = r.Mapping(node, "grid", "limits", "max_km", "ties", "tie_share");
-        var layer = YamlNodeReader.Get(m, "limits") is { } ln && r.Choice(ln, "grid.limits", ("layer", true), ("connection", false));
-        var ties = YamlNodeReader.Get(m, "ties") is { } tn && r.Choice(tn, "grid.ties", ("japan", true), ("none", false));
+        var layer = YamlReader.Get(m, "limits") is { } ln && r.Choice(ln, "grid.limits", ("layer", true), ("connection", false));
+        var ties = YamlReader.Get(m, "ties") is { } tn && r.Choice(tn, "grid.ties", ("japan", true), ("none", false));
         return new GridSpec(layer, r.Number(m, "max_km", 30, 0.1, 1000), ties, r.Number(m, "tie_share", 1, 0.01, 1), (int)node.Start.Line);
     }
 
@@ -159,7 +143,7 @@ public static class ScenarioFile
     /// <c>../shared/data/japan</c> beside the scenario file's folder, the working folder or any folder above them; any
     /// other text is a folder relative to the scenario file. It must hold area-supply-demand/ or jepx/.
     /// </summary>
-    private static string RealDataDir(YamlNodeReader r, YamlNode node, string source)
+    private static string RealDataDir(YamlReader r, YamlNode node, string source)
     {
         var text = r.Text(node, "data.real").Trim();
         var here = Path.GetDirectoryName(Path.GetFullPath(source)) ?? Environment.CurrentDirectory;
@@ -201,7 +185,7 @@ public static class ScenarioFile
             + "or remove data.real to run on the synthetic reference year.");
     }
 
-    private static DateTimeOffset Date(YamlNodeReader r, YamlNode node, string key)
+    private static DateTimeOffset Date(YamlReader r, YamlNode node, string key)
     {
         var text = r.Text(node, key);
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
@@ -212,7 +196,7 @@ public static class ScenarioFile
         throw r.Fail(node, $"'{key}' must be a date yyyy-MM-dd (JST; got '{text}').");
     }
 
-    private static List<GridEvent> Events(YamlNodeReader r, YamlSequenceNode list, List<SiteSpec> sites, DateTimeOffset start, DateTimeOffset end)
+    private static List<GridEvent> Events(YamlReader r, YamlSequenceNode list, List<SiteSpec> sites, DateTimeOffset start, DateTimeOffset end)
     {
         var events = new List<GridEvent>();
         foreach (var item in list.Children)
@@ -221,12 +205,12 @@ public static class ScenarioFile
             var kind = r.Choice(r.Need(m, "kind", "an event"), "event kind",
                 ("maintenance", GridEventKind.Maintenance), ("faults", GridEventKind.Faults), ("blackout", GridEventKind.Blackout));
             string? area = null, site = null;
-            if (YamlNodeReader.Get(m, "area") is { } areaNode)
+            if (YamlReader.Get(m, "area") is { } areaNode)
             {
                 area = Area(r, areaNode).Code;
             }
 
-            if (YamlNodeReader.Get(m, "site") is { } siteNode)
+            if (YamlReader.Get(m, "site") is { } siteNode)
             {
                 site = r.Text(siteNode, "site");
                 if (!sites.Exists(s => s.Id == site))
@@ -260,7 +244,7 @@ public static class ScenarioFile
         return events;
     }
 
-    private static WorkloadSpec Workload(YamlNodeReader r, YamlNode node)
+    private static WorkloadSpec Workload(YamlReader r, YamlNode node)
     {
         var map = r.Mapping(node, "workload", "target_mw", "mix", "jobs", "batch_slack_h", "training_slack_h", "inference_reach_km");
         var target = r.Number(r.Need(map, "target_mw", "workload"), "target_mw", 0);
@@ -269,7 +253,7 @@ public static class ScenarioFile
             BatchSlackHours: r.Number(map, "batch_slack_h", 24, 0, 720),
             TrainingSlackHours: r.Number(map, "training_slack_h", 48, 0, 720),
             InferenceReachKm: r.Number(map, "inference_reach_km", 500, 0));
-        if (YamlNodeReader.Get(map, "mix") is { } mixNode)
+        if (YamlReader.Get(map, "mix") is { } mixNode)
         {
             var mix = r.Mapping(mixNode, "workload.mix", "inference", "batch", "training", "backup");
             w = w with
@@ -288,14 +272,14 @@ public static class ScenarioFile
         return w;
     }
 
-    private static List<SiteSpec> Sites(YamlNodeReader r, YamlSequenceNode list, int seed)
+    private static List<SiteSpec> Sites(YamlReader r, YamlSequenceNode list, int seed)
     {
         var sites = new List<SiteSpec>();
         var rng = new Random(unchecked((seed * 7) + 3));
         foreach (var item in list.Children)
         {
             var map = item as YamlMappingNode ?? throw r.Fail(item, "each site must be a mapping.");
-            var generator = YamlNodeReader.Get(map, "generate");
+            var generator = YamlReader.Get(map, "generate");
             var added = generator is null ? [ExplicitSite(r, map)]
                 : r.Text(generator, "generate") switch
                 {
@@ -330,11 +314,11 @@ public static class ScenarioFile
         return sites;
     }
 
-    private static GridArea Area(YamlNodeReader r, YamlNode node) =>
+    private static GridArea Area(YamlReader r, YamlNode node) =>
         JapanAreas.TryFind(r.Text(node, "area"), out var area) ? area
             : throw r.Fail(node, $"unknown area '{r.Text(node, "area")}' (known: {string.Join(", ", JapanAreas.All.Select(a => a.Code))}).");
 
-    private static SiteSpec ExplicitSite(YamlNodeReader r, YamlMappingNode map)
+    private static SiteSpec ExplicitSite(YamlReader r, YamlMappingNode map)
     {
         var m = r.Mapping(map, "a site", "id", "area", "lat", "lon", "it_mw", "pue", "connection", "battery", "substation");
         var id = r.Text(r.Need(m, "id", "a site"), "id");
@@ -343,14 +327,14 @@ public static class ScenarioFile
         var it = r.Number(r.Need(m, "it_mw", "a site"), "it_mw", 0.001);
         var pue = r.Number(m, "pue", 1.3, 1, 3);
         var connection = Connection(r, r.Need(m, "connection", "a site"), it * pue);
-        var battery = YamlNodeReader.Get(m, "battery") is { } bn ? ReadBattery(r, bn) : null;
-        var substation = YamlNodeReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
+        var battery = YamlReader.Get(m, "battery") is { } bn ? ReadBattery(r, bn) : null;
+        var substation = YamlReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
         return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line, battery, substation);
     }
 
     // A site's battery in the planner's model (docs/planning.md): energy_mwh and power_mw required, efficiencies and
     // state-of-charge limits optional with the planner's defaults.
-    private static Battery ReadBattery(YamlNodeReader r, YamlNode node)
+    private static Battery ReadBattery(YamlReader r, YamlNode node)
     {
         var m = r.Mapping(node, "battery", "energy_mwh", "power_mw", "charge_efficiency", "discharge_efficiency", "min_soc", "max_soc", "initial_soc");
         return NewBattery(r, node, r.Number(r.Need(m, "energy_mwh", "battery"), "energy_mwh", 0), r.Number(r.Need(m, "power_mw", "battery"), "power_mw", 0),
@@ -358,7 +342,7 @@ public static class ScenarioFile
             r.Number(m, "initial_soc", 0.5));
     }
 
-    private static Battery NewBattery(YamlNodeReader r, YamlNode node, double energyMwh, double powerMw, double charge = 0.95, double discharge = 0.95,
+    private static Battery NewBattery(YamlReader r, YamlNode node, double energyMwh, double powerMw, double charge = 0.95, double discharge = 0.95,
         double minSoc = 0.1, double maxSoc = 0.9, double initialSoc = 0.5)
     {
         try
@@ -371,14 +355,14 @@ public static class ScenarioFile
         }
     }
 
-    private static ConnectionSpec Connection(YamlNodeReader r, YamlNode node, double defaultMw)
+    private static ConnectionSpec Connection(YamlReader r, YamlNode node, double defaultMw)
     {
         var m = r.Mapping(node, "connection", "kind", "mw", "profile_mw");
         var kind = r.Choice(r.Need(m, "kind", "connection"), "connection kind",
             ("firm", ConnectionKind.Firm), ("provisional", ConnectionKind.ProvisionalProfile), ("flexible", ConnectionKind.Flexible));
         var mw = r.Number(m, "mw", defaultMw, 0);
         double[]? profile = null;
-        if (YamlNodeReader.Get(m, "profile_mw") is { } p)
+        if (YamlReader.Get(m, "profile_mw") is { } p)
         {
             if (kind != ConnectionKind.ProvisionalProfile)
             {
@@ -391,14 +375,14 @@ public static class ScenarioFile
         return new ConnectionSpec(kind, mw, profile);
     }
 
-    private static List<SiteSpec> Distributed(YamlNodeReader r, YamlMappingNode map, Random rng, List<SiteSpec> existing)
+    private static List<SiteSpec> Distributed(YamlReader r, YamlMappingNode map, Random rng, List<SiteSpec> existing)
     {
         var m = r.Mapping(map, "a distributed fleet", "generate", "prefix", "count", "areas", "it_mw", "pue", "connections", "grid_factor", "batteries");
-        var prefix = YamlNodeReader.Get(m, "prefix") is { } pn ? r.Text(pn, "prefix") : "dc";
+        var prefix = YamlReader.Get(m, "prefix") is { } pn ? r.Text(pn, "prefix") : "dc";
         var count = r.Integer(m, "count", 50, 1, 100_000);
-        var areas = YamlNodeReader.Get(m, "areas") is { } an ? r.Sequence(an, "areas").Children.Select(c => Area(r, c)).ToArray() : [.. JapanAreas.All];
+        var areas = YamlReader.Get(m, "areas") is { } an ? r.Sequence(an, "areas").Children.Select(c => Area(r, c)).ToArray() : [.. JapanAreas.All];
         double lo = 0.5, hi = 1.9;
-        if (YamlNodeReader.Get(m, "it_mw") is { } itNode)
+        if (YamlReader.Get(m, "it_mw") is { } itNode)
         {
             var range = r.Numbers(itNode, "it_mw", 2, 0.001);
             (lo, hi) = (Math.Min(range[0], range[1]), Math.Max(range[0], range[1]));
@@ -407,7 +391,7 @@ public static class ScenarioFile
         var pue = r.Number(m, "pue", 1.3, 1, 3);
         var factor = r.Number(m, "grid_factor", 1.0, 0.01, 10);
         double firm = 1, provisional = 0, flexible = 0;
-        if (YamlNodeReader.Get(m, "connections") is { } cn)
+        if (YamlReader.Get(m, "connections") is { } cn)
         {
             var c = r.Mapping(cn, "connections", "firm", "provisional", "flexible");
             firm = r.Number(c, "firm", 0, 0);
@@ -422,7 +406,7 @@ public static class ScenarioFile
         // batteries: {share, power_share, hours}: that share of the sites (spread evenly) gets a battery of
         // power_share × IT MW for the given hours, with the planner's default efficiencies and SoC limits.
         double batteryShare = 0, powerShare = 0.25, hours = 2;
-        YamlNode? batteriesNode = YamlNodeReader.Get(m, "batteries");
+        YamlNode? batteriesNode = YamlReader.Get(m, "batteries");
         if (batteriesNode is not null)
         {
             var b = r.Mapping(batteriesNode, "batteries", "share", "power_share", "hours");
@@ -471,7 +455,7 @@ public static class ScenarioFile
         return result;
     }
 
-    private static List<SiteSpec> Cluster(YamlNodeReader r, YamlMappingNode map)
+    private static List<SiteSpec> Cluster(YamlReader r, YamlMappingNode map)
     {
         var m = r.Mapping(map, "a cluster", "generate", "id", "area", "lat", "lon", "it_mw", "pue", "buildings", "connection", "substation");
         var id = r.Text(r.Need(m, "id", "a cluster"), "id");
@@ -483,7 +467,7 @@ public static class ScenarioFile
         var buildings = r.Integer(m, "buildings", 1, 1, 1000);
         var connection = Connection(r, r.Need(m, "connection", "a cluster"), it * pue);
         var per = connection with { Megawatts = connection.Megawatts / buildings, ProfileMw = connection.ProfileMw?.Select(v => v / buildings).ToArray() };
-        var substation = YamlNodeReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
+        var substation = YamlReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
         var side = (int)Math.Ceiling(Math.Sqrt(buildings));
         var result = new List<SiteSpec>(buildings);
         for (var b = 0; b < buildings; b++)

@@ -4,7 +4,6 @@ using WattBit.Siting.Candidates;
 using WattBit.Siting.Facts;
 using WattBit.Siting.Layers;
 using WattBit.Sites;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace WattBit.Siting.Ranking;
@@ -32,24 +31,8 @@ public static class SitingConfigReader
     /// <exception cref="InputFormatException">The YAML is malformed or a field is missing, unknown or invalid (file:line:column).</exception>
     public static SitingConfig Parse(string text, string source, string baseDirectory)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new InputFormatException(source, (int)ex.Start.Line, (int)ex.Start.Column, "malformed YAML: " + ex.Message);
-        }
-
-        if (stream.Documents.Count == 0)
-        {
-            throw new InputFormatException(source, 0, 0, "the config is empty.");
-        }
-
         var r = new Reader(source, baseDirectory);
-        return r.Config(stream.Documents[0].RootNode);
+        return r.Config(YamlReader.Load(text, source, "the config"));
     }
 
     private sealed class Reader(string source, string baseDirectory)
@@ -408,8 +391,7 @@ public static class SitingConfigReader
             return list;
         }
 
-        private static YamlNode? Child(YamlMappingNode map, string key) =>
-            map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
+        private static YamlNode? Child(YamlMappingNode map, string key) => YamlReader.Get(map, key);
 
         private YamlMappingNode Mapping(YamlNode node, string field) => node as YamlMappingNode
             ?? throw Error(node, $"{field}: expected a mapping of fields (key: value).");
@@ -480,7 +462,6 @@ public static class SitingConfigReader
             return v;
         }
 
-        private InputFormatException Error(YamlNode node, string problem) =>
-            new(source, (int)node.Start.Line, (int)node.Start.Column, problem);
+        private InputFormatException Error(YamlNode node, string problem) => YamlReader.Fail(source, node, problem);
     }
 }

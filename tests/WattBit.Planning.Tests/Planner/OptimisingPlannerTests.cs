@@ -1,6 +1,7 @@
 using WattBit.Areas;
 using WattBit.Planning.Model;
 using WattBit.Planning.Planner;
+using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
 using static WattBit.Planning.Tests.Planner.TestProblems;

@@ -2,6 +2,7 @@ using WattBit.Formats;
 using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Planning.Scenarios;
+using WattBit.Sites;
 
 namespace WattBit.Planning.Tests.Scenarios;
 

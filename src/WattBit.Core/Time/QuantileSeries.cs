@@ -1,6 +1,6 @@
-using WattBit.Time;
+using WattBit.Formats;
 
-namespace WattBit.Planning.Model;
+namespace WattBit.Time;
 
 /// <summary>
 /// A forecast given as a central series plus optional quantile series (each a plain <see cref="TimeSeries"/> aligned

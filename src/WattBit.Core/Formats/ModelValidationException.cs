@@ -1,7 +1,7 @@
-namespace WattBit.Planning.Model;
+namespace WattBit.Formats;
 
 /// <summary>
-/// Thrown when a planning model value is invalid. <see cref="Field"/> names the offending field (for example
+/// Thrown when a model value (a site, its connection, a job, a battery) is invalid. <see cref="Field"/> names the offending field (for example
 /// <c>battery.charge_efficiency</c>) so that a scenario reader can point at the line that set it.
 /// </summary>
 public sealed class ModelValidationException : ArgumentException
@@ -26,9 +26,18 @@ public sealed class ModelValidationException : ArgumentException
     public ModelValidationException(string message, Exception innerException) : base(message, innerException) => Field = "model";
 
     /// <summary>Creates the exception with a default message.</summary>
-    public ModelValidationException() : this("model", "The planning model is invalid.")
+    public ModelValidationException() : this("model", "The model is invalid.")
     {
     }
+
+    /// <summary>Returns <paramref name="value"/> when it is finite and not negative.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="field">The field it sets, snake_case as in scenario files.</param>
+    /// <exception cref="ModelValidationException">The value is negative, infinite or NaN; the message names the field.</exception>
+    public static double RequireNonNegative(double value, string field) =>
+        double.IsFinite(value) && value >= 0
+            ? value
+            : throw new ModelValidationException(field, $"{field} must be a finite, non-negative number (got {value}).");
 
     /// <summary>The offending field, snake_case as in scenario files.</summary>
     public string Field { get; }

@@ -1,7 +1,8 @@
+using WattBit.Formats;
 using WattBit.Time;
 using WattBit.Units;
 
-namespace WattBit.Planning.Model;
+namespace WattBit.Sites;
 
 /// <summary>The kind of a site's grid connection.</summary>
 public enum ConnectionKind
@@ -39,7 +40,7 @@ public sealed record GridConnection
         N1 = n1;
         if (n1 is not null)
         {
-            Check.NonNegative(n1.Extra.Megawatts, "connection.n1_extra_mw");
+            ModelValidationException.RequireNonNegative(n1.Extra.Megawatts, "connection.n1_extra_mw");
             if (n1.Notice < TimeSpan.Zero)
             {
                 throw new ModelValidationException("connection.n1_notice", "connection.n1_notice must not be negative.");
@@ -72,7 +73,7 @@ public sealed record GridConnection
     /// <exception cref="ModelValidationException">The limit is negative.</exception>
     public static GridConnection FirmOf(Power limit, N1Curtailable? n1 = null)
     {
-        Check.NonNegative(limit.Megawatts, "connection.mw");
+        ModelValidationException.RequireNonNegative(limit.Megawatts, "connection.mw");
         return new(ConnectionKind.Firm, limit, null, null, n1);
     }
 
@@ -88,7 +89,7 @@ public sealed record GridConnection
 
         foreach (var v in hourlyMegawatts)
         {
-            Check.NonNegative(v, "connection.profile_mw");
+            ModelValidationException.RequireNonNegative(v, "connection.profile_mw");
         }
 
         return new(ConnectionKind.ProvisionalProfile, Power.Zero, [.. hourlyMegawatts], null, n1);
@@ -103,7 +104,7 @@ public sealed record GridConnection
         {
             if (!double.IsNaN(v))
             {
-                Check.NonNegative(v, "connection.headroom_mw");
+                ModelValidationException.RequireNonNegative(v, "connection.headroom_mw");
             }
         }
 
@@ -148,4 +149,5 @@ public sealed record GridConnection
 
         return Power.FromMegawatts(mw);
     }
+
 }
