@@ -1,5 +1,4 @@
 using WattBit.Formats;
-using WattBit.Planning.Model;
 using WattBit.Simulation.Scenarios;
 using WattBit.Sites;
 

@@ -1,6 +1,5 @@
 using WattBit.Formats;
 using WattBit.Planning.Dispatch;
-using WattBit.Planning.Model;
 using WattBit.Planning.Scenarios;
 using WattBit.Sites;
 
