@@ -28,7 +28,10 @@ public sealed class CurtailmentTests(SlurmCluster cluster) : SlurmTestBase(clust
         Assert.Equal(EngineJobState.Suspended, (await Engine.GetAsync(run1.EngineJobId)).State);
         Assert.Equal(EngineJobState.Suspended, (await Engine.GetAsync(run2.EngineJobId)).State);
         Assert.Equal(EngineJobState.Running, (await Engine.GetAsync(other.EngineJobId)).State);
-        Assert.Equal('T', ProcessState(pid)); // the job's process really is stopped (SIGSTOP), not only marked suspended
+        // The job's process really is stopped (SIGSTOP), not only marked suspended; slurmd signals it after the state
+        // change is recorded, so wait for the signal to arrive.
+        await SlurmCluster.Eventually(() => Task.FromResult(ProcessState(pid)), s => s == 'T', TimeSpan.FromSeconds(30),
+            "the job's process to be stopped");
         var held = await Engine.GetAsync(waiting.EngineJobId);
         Assert.True(held.Held);
 
@@ -42,7 +45,8 @@ public sealed class CurtailmentTests(SlurmCluster cluster) : SlurmTestBase(clust
         Assert.True(lift.Released >= 1);
         Assert.Equal(EngineJobState.Running, (await Engine.GetAsync(run1.EngineJobId)).State);
         Assert.Equal(EngineJobState.Running, (await Engine.GetAsync(run2.EngineJobId)).State);
-        Assert.NotEqual('T', ProcessState(pid));
+        await SlurmCluster.Eventually(() => Task.FromResult(ProcessState(pid)), s => s != 'T', TimeSpan.FromSeconds(30),
+            "the job's process to be continued");
         await WaitForState(waiting, EngineJobState.Running);
         File.Delete(pidFile);
     }
