@@ -72,7 +72,7 @@ public sealed class DispatchExecutor(IJobEngine engine, QueueMap queues, TimePro
         ArgumentNullException.ThrowIfNull(action);
         switch (action.Kind)
         {
-            case DispatchActionKind.DischargeBattery or DispatchActionKind.AddReplicas or DispatchActionKind.MoveReplicas:
+            case DispatchActionKind.DischargeBattery or DispatchActionKind.StartGenerator or DispatchActionKind.AddReplicas or DispatchActionKind.MoveReplicas:
                 return new ActionOutcome(action, ActionOutcomeKind.NotApplicable, [], $"{action.Kind} is not a job engine action.");
             case DispatchActionKind.PowerDownSite:
                 var curtailment = await _curtailer.CurtailAsync(action.From, mode, cancellationToken).ConfigureAwait(false);

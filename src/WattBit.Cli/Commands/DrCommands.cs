@@ -93,12 +93,12 @@ internal static class DrCommands
         if (output is not null)
         {
             using var writer = new StreamWriter(output.FullName);
-            writer.WriteLine("site,area,start,end,direction,mw,battery_mw,work_mw,notice_min,price_jpy_per_kwh");
+            writer.WriteLine("site,area,start,end,direction,mw,battery_mw,work_mw,notice_min,price_jpy_per_kwh,generator_mw");
             foreach (var o in offers)
             {
                 writer.WriteLine(string.Join(',', Csv.Escape(o.Site.ToString()), o.Area, Iso8601.Format(o.Window.Start), Iso8601.Format(o.Window.End),
                     o.Direction == FlexDirection.Down ? "down" : "up", K(o.Power.Megawatts), K(o.FromBattery.Megawatts), K(o.FromWork.Megawatts),
-                    K(o.Notice.TotalMinutes), K(o.Price.YenPerKilowattHour)));
+                    K(o.Notice.TotalMinutes), K(o.Price.YenPerKilowattHour), K(o.FromGenerator.Megawatts)));
             }
 
             Ui.Out.MarkupLine($"Wrote [bold]{Markup.Escape(output.FullName)}[/].");

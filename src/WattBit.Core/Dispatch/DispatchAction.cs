@@ -30,6 +30,9 @@ public enum DispatchActionKind
     /// <summary>Stop now (progress since the last checkpoint, or unserved demand, is lost).</summary>
     Stop,
 
+    /// <summary>Start the site's on-site generator to carry part of its load for the event's duration (fuel allowing).</summary>
+    StartGenerator,
+
     /// <summary>Power down the whole site including base load (last resort of the fallback).</summary>
     PowerDownSite,
 }

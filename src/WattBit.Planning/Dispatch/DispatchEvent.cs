@@ -16,8 +16,21 @@ public abstract record DispatchEvent(DateTimeOffset IssuedAt);
 /// <param name="Shed">Reduction of grid draw required; non-negative.</param>
 /// <param name="Notice">Time until the reduction must be in place; non-negative.</param>
 /// <param name="ExpectedDuration">How long the reduction lasts (batteries must hold for this long); positive.</param>
-public sealed record CurtailmentOrder(DateTimeOffset IssuedAt, SiteId Site, Power Shed, TimeSpan Notice, TimeSpan ExpectedDuration)
+/// <param name="Purpose">Why: a grid emergency (the default) or a demand-response commitment; on-site generation is used for the
+/// latter only when the site's generator allows it.</param>
+public sealed record CurtailmentOrder(DateTimeOffset IssuedAt, SiteId Site, Power Shed, TimeSpan Notice, TimeSpan ExpectedDuration,
+    CurtailmentPurpose Purpose = CurtailmentPurpose.GridEmergency)
     : DispatchEvent(IssuedAt);
+
+/// <summary>Why a site is asked to draw less.</summary>
+public enum CurtailmentPurpose
+{
+    /// <summary>A grid emergency or security order (受電制限, headroom loss, supply warning): every resource may be used.</summary>
+    GridEmergency,
+
+    /// <summary>A demand-response commitment: on-site generation only if the operator allows it for DR.</summary>
+    DemandResponse,
+}
 
 /// <summary>A new headroom forecast for a site: its limit becomes <see cref="NewLimit"/> after <see cref="Notice"/> for <see cref="Duration"/>.</summary>
 /// <param name="IssuedAt">When the forecast was issued.</param>

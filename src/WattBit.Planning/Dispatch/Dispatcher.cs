@@ -59,8 +59,9 @@ public sealed class Dispatcher(TimeProvider time, IDispatchStrategy? strategy = 
     }
 
     /// <summary>
-    /// The always-feasible fallback: sustainable battery discharge, then stop workloads at the site (largest first),
-    /// then power the site down; every action is instantaneous, so any notice is met.
+    /// The always-feasible fallback: sustainable battery discharge, then the on-site generator when it starts within the
+    /// notice (and is allowed for the event), then stop workloads at the site (largest first), then power the site down;
+    /// every other action is instantaneous, so any notice is met.
     /// </summary>
     public static IReadOnlyList<DispatchAction> Fallback(DispatchEvent dispatchEvent, FleetState state, Requirement need)
     {
@@ -93,6 +94,12 @@ public sealed class Dispatcher(TimeProvider time, IDispatchStrategy? strategy = 
                     $"fallback: battery holds {extra:0.###} MW for {need.Duration.TotalHours:0.##} h"));
                 left -= extra;
             }
+        }
+
+        if (left > Tolerance && GeneratorDispatch.Action(dispatchEvent, site, need, left, "fallback: ") is { } generator)
+        {
+            actions.Add(generator);
+            left -= generator.GridRelief.Megawatts;
         }
 
         var pue = site.Site.Pue.BasePue;
@@ -136,7 +143,7 @@ public sealed class Dispatcher(TimeProvider time, IDispatchStrategy? strategy = 
 
         if (need.Failed)
         {
-            sites[need.SiteIndex] = sites[need.SiteIndex] with { Failed = true, BatteryOutput = Power.Zero };
+            sites[need.SiteIndex] = sites[need.SiteIndex] with { Failed = true, BatteryOutput = Power.Zero, GeneratorOutput = Power.Zero };
         }
 
         foreach (var a in actions)
@@ -152,9 +159,16 @@ public sealed class Dispatcher(TimeProvider time, IDispatchStrategy? strategy = 
                 case DispatchActionKind.DischargeBattery:
                     sites[from] = sites[from] with { BatteryOutput = sites[from].BatteryOutput + a.GridRelief };
                     break;
+                case DispatchActionKind.StartGenerator:
+                    var fuel = sites[from].FuelLeft.MegawattHours - (a.GridRelief.Megawatts * need.Duration.TotalHours);
+                    sites[from] = sites[from] with
+                    {
+                        GeneratorOutput = sites[from].GeneratorOutput + a.GridRelief, GeneratorFuel = Energy.FromMegawattHours(Math.Max(0, fuel)),
+                    };
+                    break;
                 case DispatchActionKind.PowerDownSite:
                     running.RemoveAll(w => w.Site == a.From);
-                    sites[from] = sites[from] with { Failed = true, BatteryOutput = Power.Zero };
+                    sites[from] = sites[from] with { Failed = true, BatteryOutput = Power.Zero, GeneratorOutput = Power.Zero };
                     break;
                 case DispatchActionKind.AddReplicas:
                     var template = running.Concat(state.Running).FirstOrDefault(w => w.Id == a.WorkloadId)

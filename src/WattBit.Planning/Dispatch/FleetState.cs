@@ -13,7 +13,14 @@ namespace WattBit.Planning.Dispatch;
 /// <param name="BatteryOutput">Battery power now, positive when discharging.</param>
 /// <param name="CostPerMwh">Energy plus carbon cost now (JPY/MWh), used to rank destinations.</param>
 /// <param name="Failed">Whether the site is down.</param>
-public sealed record SiteState(DcSite Site, Power Limit, Energy BatteryStored, Power BatteryOutput = default, double CostPerMwh = 0, bool Failed = false);
+/// <param name="GeneratorOutput">On-site generator output now (zero when none runs).</param>
+/// <param name="GeneratorFuel">Fuel left in the generator, as energy it can generate; null = a full tank.</param>
+public sealed record SiteState(DcSite Site, Power Limit, Energy BatteryStored, Power BatteryOutput = default, double CostPerMwh = 0, bool Failed = false,
+    Power GeneratorOutput = default, Energy? GeneratorFuel = null)
+{
+    /// <summary>The fuel left, as energy the generator can still produce (zero without a generator).</summary>
+    public Energy FuelLeft => GeneratorFuel ?? Site.Generator?.FullTank ?? Energy.Zero;
+}
 
 /// <summary>
 /// A workload (or a group of identical inference replicas) running now. <see cref="Units"/> is the replica count
@@ -112,13 +119,13 @@ public sealed class FleetState
     /// <summary>Index of a site, or -1.</summary>
     public int IndexOf(SiteId site) => _index.TryGetValue(site.Value, out var i) ? i : -1;
 
-    /// <summary>Grid draw of site <paramref name="i"/> now: PUE x (base + workloads) less battery output (zero when failed).</summary>
+    /// <summary>Grid draw of site <paramref name="i"/> now: PUE x (base + workloads) less battery and generator output (zero when failed).</summary>
     public Power DrawOf(int i)
     {
         var s = Sites[i];
         return s.Failed
             ? Power.Zero
-            : Power.FromMegawatts((s.Site.Pue.BasePue * (s.Site.BaseLoad.Megawatts + ItMw[i])) - s.BatteryOutput.Megawatts);
+            : Power.FromMegawatts((s.Site.Pue.BasePue * (s.Site.BaseLoad.Megawatts + ItMw[i])) - s.BatteryOutput.Megawatts - s.GeneratorOutput.Megawatts);
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace WattBit.Planning.Dispatch;
 
 /// <summary>
 /// The default dispatch strategy. For a reduction at a site it takes, in order of least disruption: sustainable battery
-/// discharge; deferring interruptible work whose deadline allows; moving inference replicas to sites within their
+/// discharge; deferring interruptible work whose deadline allows; the on-site generator (fuel, start-up time and, for
+/// demand response, the operator's permission allowing); moving inference replicas to sites within their
 /// latency bound; checkpoint-and-move of training (preferring its region group); pausing at a checkpoint; restarting
 /// non-interruptible work elsewhere; stopping. Every move must complete (checkpoint + transfer, or replica start-up)
 /// within the notice and fit the destination's limit, GPUs and IT capacity; destinations are ranked by region, then
@@ -62,9 +63,17 @@ public sealed class GreedyDispatchStrategy : IDispatchStrategy
         var candidates = state.Running.Where(w => w.Site == id)
             .Select(w => (W: w, Rank: Rank(w, e, need)))
             .OrderBy(c => c.Rank).ThenByDescending(c => c.W.Power.Megawatts).ToList();
-        foreach (var (w, _) in candidates)
+        // The generator comes after deferring work (harmless) and before moving, pausing or stopping it (disruptive).
+        var generatorTried = false;
+        foreach (var (w, rank) in candidates)
         {
             ct.ThrowIfCancellationRequested();
+            if (!generatorTried && rank > 0 && left > Eps)
+            {
+                generatorTried = true;
+                left -= Generator(e, site, need, left, actions);
+            }
+
             if (left <= Eps)
             {
                 break;
@@ -73,7 +82,23 @@ public sealed class GreedyDispatchStrategy : IDispatchStrategy
             left -= Relieve(w, e, need, state, room, pue, left, notice, actions);
         }
 
+        if (!generatorTried && left > Eps)
+        {
+            Generator(e, site, need, left, actions);
+        }
+
         return actions;
+    }
+
+    private static double Generator(DispatchEvent e, SiteState site, Requirement need, double left, List<DispatchAction> actions)
+    {
+        if (GeneratorDispatch.Action(e, site, need, left) is not { } start)
+        {
+            return 0;
+        }
+
+        actions.Add(start);
+        return start.GridRelief.Megawatts;
     }
 
     /// <summary>Least disruptive first: deferrable work, replicas, checkpointable training, the rest.</summary>

@@ -137,7 +137,7 @@ public static class AreaRequests
         var sites = new List<SiteDelivery>();
         foreach (var c in answer.Commitments)
         {
-            var order = new CurtailmentOrder(request.IssuedAt, c.Site, c.Power, request.Notice, request.Window.Duration);
+            var order = new CurtailmentOrder(request.IssuedAt, c.Site, c.Power, request.Notice, request.Window.Duration, CurtailmentPurpose.DemandResponse);
             var decision = dispatcher.Handle(order, FleetState.FromPlan(problem, plan, request.IssuedAt));
             var delivered = Math.Min(c.Power.Megawatts, decision.Met ? decision.Achieved.Megawatts : 0);
             var why = delivered >= c.Power.Megawatts - 1e-6 && !decision.UsedFallback

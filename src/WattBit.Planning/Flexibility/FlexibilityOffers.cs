@@ -30,9 +30,11 @@ public enum FlexDirection
 /// <param name="FromBattery">The part from the battery (more discharge or less charge, or the reverse for up).</param>
 /// <param name="FromWork">The part from deferring interruptible work whose deadline allows (down only), grid side.</param>
 /// <param name="Notice">The notice the offer needs.</param>
-/// <param name="Price">The asking price: the plan's cost of energy at the site and hour (price plus carbon price) plus the premium.</param>
+/// <param name="Price">The asking price: the plan's cost of energy at the site and hour (price plus carbon price) plus the premium;
+/// when the on-site generator is part of the offer, at least its fuel cost plus the carbon price of its emissions, plus the premium.</param>
+/// <param name="FromGenerator">The part from the on-site generator (down only, when the operator allows it for demand response).</param>
 public sealed record FlexibilityOffer(SiteId Site, string Area, TimeWindow Window, FlexDirection Direction, Power Power, Power FromBattery,
-    Power FromWork, TimeSpan Notice, EnergyPrice Price);
+    Power FromWork, TimeSpan Notice, EnergyPrice Price, Power FromGenerator = default);
 
 /// <summary>How offers are sized and priced. Immutable.</summary>
 public sealed record FlexibilityTerms
@@ -54,7 +56,8 @@ public sealed record FlexibilityTerms
 /// Day-ahead flexibility offers computed from a plan, per site and hour (decision 0141). Down: the battery's
 /// sustainable discharge beyond what the plan already draws from it (stopping a planned charge included), plus the
 /// grid-side power of interruptible batch and backup work running in that hour that can pause within the notice and
-/// still finish before its deadline after the window. Up: the battery's charging room for the window, within the
+/// still finish before its deadline after the window; then the on-site generator when the operator allows it for demand
+/// response and it starts within the notice (its fuel spread over the window). Up: the battery's charging room for the window, within the
 /// connection limit the plan respects. Moving work to other sites, inference and training are left out on purpose:
 /// they depend on other sites' room, which several offers would count twice, and they may delay work.
 /// Stateless and thread-safe.
@@ -114,10 +117,25 @@ public static class FlexibilityOffers
 
         battery = Math.Min(battery, Math.Max(0, draw));
         work = Math.Min(work, Math.Max(0, draw - battery));
-        if (battery + work > Eps)
+
+        // Then the on-site generator, if the operator allows it for DR and it starts within the notice (as the dispatcher uses it).
+        var generator = 0.0;
+        var downPrice = price;
+        if (site.Generator is { UseForDemandResponse: true } g && g.StartupTime <= terms.Notice)
         {
-            yield return new FlexibilityOffer(site.Id, site.Site.Area.Code, window, FlexDirection.Down, Power.FromMegawatts(battery + work),
-                Power.FromMegawatts(battery), Power.FromMegawatts(work), terms.Notice, price);
+            generator = Math.Min(Math.Max(0, g.SustainablePower(siteState.FuelLeft, terms.Duration).Megawatts - siteState.GeneratorOutput.Megawatts),
+                Math.Max(0, draw - battery - work));
+            var fuel = g.FuelCost.YenPerKilowattHour + (g.Emissions.GramsPerKilowattHour / 1e6 * problem.Costs.CarbonPriceYenPerTonne) + terms.PremiumYenPerKwh;
+            if (generator > Eps && fuel > price.YenPerKilowattHour)
+            {
+                downPrice = EnergyPrice.FromYenPerKilowattHour(fuel);
+            }
+        }
+
+        if (battery + work + generator > Eps)
+        {
+            yield return new FlexibilityOffer(site.Id, site.Site.Area.Code, window, FlexDirection.Down, Power.FromMegawatts(battery + work + generator),
+                Power.FromMegawatts(battery), Power.FromMegawatts(work), terms.Notice, downPrice, Power.FromMegawatts(generator));
         }
 
         // Up: charge the battery more (or discharge less) for the window, within the plan's connection limit.

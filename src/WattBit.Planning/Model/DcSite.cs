@@ -7,8 +7,8 @@ namespace WattBit.Planning.Model;
 
 /// <summary>
 /// A data-centre site as the planner sees it: the shared <see cref="Sites.Site"/> (id, area, location, IT capacity)
-/// plus GPUs, a PUE model, an optional battery, on-site generation, UPS endurance, a fixed base IT load and the grid
-/// connection. Immutable.
+/// plus GPUs, a PUE model, an optional battery, on-site generation (an hourly profile such as solar, and an optional
+/// dispatchable generator), UPS endurance, a fixed base IT load and the grid connection. Immutable.
 /// </summary>
 public sealed record DcSite
 {
@@ -23,10 +23,11 @@ public sealed record DcSite
     /// <param name="baseLoad">IT load that never moves (storage, network, hosted customers); default zero.</param>
     /// <param name="region">Region group (~50 km) for tightly coupled work; null lets <see cref="Network"/> derive it.</param>
     /// <param name="outsideTemperature">Optional hourly outside temperature in degrees Celsius for the PUE model.</param>
+    /// <param name="generator">Optional dispatchable on-site generator (emergency generation or cogeneration).</param>
     /// <exception cref="ModelValidationException">A value is out of range.</exception>
     public DcSite(Site site, int gpus, GridConnection connection, PueModel? pue = null, Battery? battery = null,
         TimeSeries? onSiteGeneration = null, TimeSpan? upsEndurance = null, Power? baseLoad = null, string? region = null,
-        TimeSeries? outsideTemperature = null)
+        TimeSeries? outsideTemperature = null, OnSiteGenerator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(connection);
@@ -58,7 +59,11 @@ public sealed record DcSite
         BaseLoad = b;
         Region = region;
         OutsideTemperature = outsideTemperature;
+        Generator = generator;
     }
+
+    /// <summary>Optional dispatchable on-site generator.</summary>
+    public OnSiteGenerator? Generator { get; }
 
     /// <summary>The shared site record.</summary>
     public Site Site { get; }

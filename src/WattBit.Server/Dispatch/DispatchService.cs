@@ -141,7 +141,7 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
         var result = new List<JobPlacement>(placements.Count);
         foreach (var p in placements)
         {
-            var step = p.Location != order.SiteId ? null : byWorkload.GetValueOrDefault(p.JobId) is { Action: not (DispatchActionKind.DischargeBattery or DispatchActionKind.AddReplicas) } s ? s : powerDown;
+            var step = p.Location != order.SiteId ? null : byWorkload.GetValueOrDefault(p.JobId) is { Action: not (DispatchActionKind.DischargeBattery or DispatchActionKind.StartGenerator or DispatchActionKind.AddReplicas) } s ? s : powerDown;
             var cut = step is null ? p.End : step.CompletesAt > p.Start ? step.CompletesAt : p.Start;
             if (step is null || cut >= p.End || p.Start >= order.ExpectedEndAt)
             {

@@ -13,8 +13,8 @@ internal static class Fleets
     public static readonly DateTimeOffset Now = Start.AddHours(10);
 
     public static SiteState SiteState(string id, double limitMw, double itMw = 20, int gpus = 10_000, Battery? battery = null,
-        double baseMw = 0, GeoPoint? location = null, double cost = 10_000) =>
-        new(Site(id, JapanAreas.Tokyo, itMw, Firm(limitMw), gpus, 1.0, battery, baseMw, location ?? new GeoPoint(35.70, 139.70)),
+        double baseMw = 0, GeoPoint? location = null, double cost = 10_000, OnSiteGenerator? generator = null) =>
+        new(Site(id, JapanAreas.Tokyo, itMw, Firm(limitMw), gpus, 1.0, battery, baseMw, location ?? new GeoPoint(35.70, 139.70), generator: generator),
             Power.FromMegawatts(limitMw), battery?.InitialEnergy ?? Energy.Zero, Power.Zero, cost);
 
     public static RunningWorkload Training(string id, string site, double mw, TimeSpan checkpoint, double stateGb, params string[] allowed) =>

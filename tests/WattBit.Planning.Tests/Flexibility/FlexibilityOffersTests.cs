@@ -18,10 +18,10 @@ public sealed class FlexibilityOffersTests
 
     // One site (PUE 1.25, base 1 MW, firm 10 MW, battery 4 MWh / 2 MW starting at 50 %), two batch jobs planned over
     // [0, 2): j1 2 MW due at 4 h (slack), j2 3 MW due at 3 h (no slack for a 1 h pause). The plan discharges 1 MW in hour 1.
-    private static (PlanningProblem Problem, Plan Plan) HandPlan()
+    private static (PlanningProblem Problem, Plan Plan) HandPlan(OnSiteGenerator? generator = null)
     {
         var battery = new Battery(Energy.FromMegawattHours(4), Power.FromMegawatts(2));
-        var site = Site("a", Areas.JapanAreas.Tokyo, 20, Firm(10), pue: 1.25, battery: battery, baseMw: 1);
+        var site = Site("a", Areas.JapanAreas.Tokyo, 20, Firm(10), pue: 1.25, battery: battery, baseMw: 1, generator: generator);
         var j1 = Batch("j1", 2, 0, 4, 2);
         var j2 = Batch("j2", 3, 0, 3, 2);
         var problem = Problem([site], [j1, j2], 4, _ => 20);
@@ -68,6 +68,37 @@ public sealed class FlexibilityOffersTests
     [Fact]
     public void DownOffers_OfAHandWrittenPlan_AreDeliveredByTheDispatcherWithoutHarm() => AssertDelivered(HandPlan(), 3);
 
+    // The hand plan's site with a 3 MW generator (60 h of fuel, 10 min start, 700 g/kWh, 30 JPY/kWh) the operator allows for DR.
+    private static readonly OnSiteGenerator DrGenerator = new(Power.FromMegawatts(3), TimeSpan.FromHours(60), TimeSpan.FromMinutes(10),
+        CarbonIntensity.FromGramsPerKilowattHour(700), EnergyPrice.FromYenPerKilowattHour(30), useForDemandResponse: true);
+
+    [Fact]
+    public void Offers_WithAGeneratorAllowedForDr_AddItAfterBatteryAndWork_AtItsFuelAndCarbonCost()
+    {
+        var (problem, plan) = HandPlan(DrGenerator);
+        var offers = FlexibilityOffers.FromPlan(problem, plan, Terms);
+
+        // Hour 0: the site draws 7.5 MW; battery 1.52 + work 2.5 leave 3.48, so the generator adds its full 3 MW.
+        var down0 = Assert.Single(offers, o => o.Direction == FlexDirection.Down && o.Window.Start == Start.AddMinutes(15));
+        Assert.Equal(3, down0.FromGenerator.Megawatts, 9);
+        Assert.Equal(7.02, down0.Power.Megawatts, 9);
+        Assert.Equal(30 + (700 / 1e6 * problem.Costs.CarbonPriceYenPerTonne) + 3, down0.Price.YenPerKilowattHour, 9);
+
+        // Hour 2: 1.25 MW drawn, battery 0.52 (the plan's discharge is over): the generator covers the remaining 0.73.
+        var down2 = Assert.Single(offers, o => o.Direction == FlexDirection.Down && o.Window.Start == Start.AddHours(2).AddMinutes(15));
+        Assert.Equal(1.25 - (((2 - (1 / 0.95)) - 0.4) * 0.95), down2.FromGenerator.Megawatts, 9);
+
+        // A generator kept for emergencies, or one slower to start than the notice, is not offered.
+        Assert.All(FlexibilityOffers.FromPlan(HandPlan(new OnSiteGenerator(Power.FromMegawatts(3), TimeSpan.FromHours(60), TimeSpan.FromMinutes(10),
+            CarbonIntensity.FromGramsPerKilowattHour(700))).Problem, HandPlan().Plan, Terms), o => Assert.Equal(0, o.FromGenerator.Megawatts));
+        Assert.All(FlexibilityOffers.FromPlan(HandPlan(new OnSiteGenerator(Power.FromMegawatts(3), TimeSpan.FromHours(60), TimeSpan.FromMinutes(20),
+            CarbonIntensity.FromGramsPerKilowattHour(700), useForDemandResponse: true)).Problem, HandPlan().Plan, Terms), o => Assert.Equal(0, o.FromGenerator.Megawatts));
+    }
+
+    [Fact]
+    public void DownOffers_WithAGeneratorAllowedForDr_AreDeliveredAsDrOrders_ByBatteryDeferralAndGenerator() =>
+        AssertDelivered(HandPlan(DrGenerator), 4, CurtailmentPurpose.DemandResponse, DispatchActionKind.StartGenerator);
+
     [Fact]
     public void DownOffers_OfThePlannedSampleDay_AreDeliveredByTheDispatcherWithoutHarm()
     {
@@ -81,7 +112,8 @@ public sealed class FlexibilityOffersTests
     /// offered MW within the notice, by its own strategy (no fallback), by battery and deferral only (no work stopped,
     /// paused late, restarted or moved).
     /// </summary>
-    private static void AssertDelivered((PlanningProblem Problem, Plan Plan) planned, int atLeast)
+    private static void AssertDelivered((PlanningProblem Problem, Plan Plan) planned, int atLeast, CurtailmentPurpose purpose = CurtailmentPurpose.GridEmergency,
+        DispatchActionKind? alsoAllowed = null)
     {
         var (problem, plan) = planned;
         var offers = FlexibilityOffers.FromPlan(problem, plan, Terms).Where(o => o.Direction == FlexDirection.Down).ToList();
@@ -91,11 +123,11 @@ public sealed class FlexibilityOffersTests
         foreach (var o in offers)
         {
             var issued = o.Window.Start - o.Notice;
-            var order = new CurtailmentOrder(issued, o.Site, o.Power, o.Notice, o.Window.Duration);
+            var order = new CurtailmentOrder(issued, o.Site, o.Power, o.Notice, o.Window.Duration, purpose);
             var d = dispatcher.Handle(order, FleetState.FromPlan(problem, plan, issued));
             Assert.True(d.Met, $"{o}: not met ({d.Achieved} of {d.Required})");
             Assert.False(d.UsedFallback, $"{o}: fallback ({string.Join("; ", d.Refused)})");
-            Assert.All(d.Actions, a => Assert.Contains(a.Kind, new[] { DispatchActionKind.DischargeBattery, DispatchActionKind.Defer }));
+            Assert.All(d.Actions, a => Assert.True(a.Kind is DispatchActionKind.DischargeBattery or DispatchActionKind.Defer || a.Kind == alsoAllowed, $"{o}: {a.Kind}"));
             Assert.True(d.Achieved.Megawatts >= o.Power.Megawatts - 1e-6, $"{o}: achieved {d.Achieved}");
             offered += o.Power.Megawatts;
             delivered += Math.Min(d.Achieved.Megawatts, o.Power.Megawatts);

@@ -19,9 +19,9 @@ internal static class TestProblems
         new(kind, areas.Select(a => new KeyValuePair<string, TimeSeries>(a.Area, Hourly(steps, a.Value))));
 
     public static DcSite Site(string id, GridArea area, double itMw, GridConnection connection, int gpus = 10_000, double pue = 1.0,
-        Battery? battery = null, double baseMw = 0, GeoPoint? location = null, string? region = null) =>
+        Battery? battery = null, double baseMw = 0, GeoPoint? location = null, string? region = null, OnSiteGenerator? generator = null) =>
         new(new Site(new SiteId(id), id, area, Power.FromMegawatts(itMw), pue, location ?? new GeoPoint(35.7, 139.7)), gpus, connection,
-            battery: battery, baseLoad: Power.FromMegawatts(baseMw), region: region);
+            battery: battery, baseLoad: Power.FromMegawatts(baseMw), region: region, generator: generator);
 
     public static GridConnection Firm(double mw) => GridConnection.FirmOf(Power.FromMegawatts(mw));
 

@@ -79,6 +79,24 @@ public sealed class ScenarioReaderTests
         Assert.StartsWith($"bad.yaml:{line}:", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Generator_ParsesWithItsDefaults_AndAMissingFuelNamesTheField()
+    {
+        const string block = "battery: { energy_mwh: 4, power_mw: 2, charge_efficiency: 0.9 }";
+        var text = Minimal.Replace(block, block + "\n    generator: { power_mw: 5, fuel_hours: 60, emissions_g_per_kwh: 680, use_for_dr: true }", StringComparison.Ordinal);
+        var g = ScenarioReader.Parse(text, "g.yaml").Problem.Sites[0].Generator!;
+        Assert.Equal(5, g.MaxPower.Megawatts);
+        Assert.Equal(TimeSpan.FromHours(60), g.FuelHours);
+        Assert.Equal(TimeSpan.FromMinutes(10), g.StartupTime);
+        Assert.Equal(680, g.Emissions.GramsPerKilowattHour);
+        Assert.True(g.UseForDemandResponse);
+
+        var bad = Minimal.Replace(block, block + "\n    generator: { power_mw: 5, emissions_g_per_kwh: 680 }", StringComparison.Ordinal);
+        var ex = Assert.Throws<InputFormatException>(() => ScenarioReader.Parse(bad, "bad.yaml"));
+        Assert.Equal(13, ex.Line);
+        Assert.Contains("fuel_hours", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("start: 2026\nsites: a: b: c", 2)]
     [InlineData("start: [1, 2\nsites: x", 2)]
