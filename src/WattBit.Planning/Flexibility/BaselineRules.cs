@@ -43,6 +43,13 @@ public sealed record BaselineRules
     /// <summary>End of the adjustment window before the event start ("1時間前までの3時間"). Default 1 h.</summary>
     public TimeSpan AdjustmentEndsBefore { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Whether the year-end and new-year days, December 29 to January 3 (年末年始), count as holidays for the
+    /// weekend/holiday variant, as they do under the Act on Holidays of Administrative Organs (行政機関の休日に関する法律)
+    /// and in most firms' calendars; decision 0145 says why. Default true.
+    /// </summary>
+    public bool YearEndHolidays { get; init; } = true;
+
     /// <summary>The offset whose calendar days the rules count (JST, +09:00).</summary>
     public TimeSpan UtcOffset { get; init; } = Jst.Offset;
 

@@ -88,7 +88,7 @@ public static class DrBaseline
     /// <summary>Computes the baseline, actual and delivered energy of every slot of <paramref name="event"/>.</summary>
     /// <param name="meter">The site's metered readings (30-minute kWh).</param>
     /// <param name="event">The event window: 30-minute boundaries, within one calendar day at the rules' offset.</param>
-    /// <param name="isHoliday">Whether a date is a public holiday (weekends are recognised without it).</param>
+    /// <param name="isHoliday">Whether a date is a public holiday (weekends, and the year-end days when <see cref="BaselineRules.YearEndHolidays"/>, are recognised without it).</param>
     /// <param name="excludedDays">Earlier DR event days, which never enter a pool (DR実施日を除く); may be null.</param>
     /// <param name="rules">The rules; <see cref="BaselineRules.Erab"/> when null.</param>
     /// <returns>The baseline, or a result whose <see cref="BaselineResult.Reason"/> says why it cannot be computed.</returns>
@@ -100,6 +100,12 @@ public static class DrBaseline
         ArgumentNullException.ThrowIfNull(isHoliday);
         rules ??= BaselineRules.Erab;
         rules.Validate();
+        if (rules.YearEndHolidays)
+        {
+            var publicHoliday = isHoliday;
+            isHoliday = d => publicHoliday(d) || IsYearEnd(d);
+        }
+
         var slot = MeterCsv.Slot;
         var offset = rules.UtcOffset;
         if (@event.IsEmpty || @event.Start.UtcTicks % slot.Ticks != 0 || @event.End.UtcTicks % slot.Ticks != 0)
@@ -235,6 +241,9 @@ public static class DrBaseline
             Slots = slots,
         };
     }
+
+    /// <summary>Whether a date lies in the year-end and new-year days, December 29 to January 3 (年末年始).</summary>
+    public static bool IsYearEnd(DateOnly date) => (date.Month == 12 && date.Day >= 29) || (date.Month == 1 && date.Day <= 3);
 
     /// <summary>Whether a date is a Saturday, a Sunday or a holiday by <paramref name="isHoliday"/>.</summary>
     public static bool IsWeekendOrHoliday(DateOnly date, Func<DateOnly, bool> isHoliday)

@@ -56,6 +56,30 @@ public sealed class DrBaselineTests
     }
 
     [Fact]
+    public void YearEnd_Dec29ToJan3_CountAsHolidays_ForTheEventDayAndThePools()
+    {
+        var meter = Build(new DateOnly(2025, 11, 20), new DateOnly(2026, 1, 6), (_, _) => 100);
+        static bool NewYearsDay(DateOnly d) => d == new DateOnly(2026, 1, 1);
+
+        // Tuesday 2025-12-30 is a year-end day: weekend/holiday kind, pool Mon 12-29 (year-end), Sun 12-28, Sat 12-27.
+        var dec30 = new TimeWindow(At(12, 30, 13), At(12, 30, 14));
+        var r = DrBaseline.Compute(meter, dec30, NewYearsDay);
+        Assert.Equal(BaselineDayKind.WeekendOrHoliday, r.DayKind);
+        Assert.Equal([D(12, 29), D(12, 28), D(12, 27)], r.PoolDays);
+
+        // Without the rule it is a weekday, and Monday 12-29 joins the weekday pool.
+        var plain = DrBaseline.Compute(meter, dec30, NewYearsDay, rules: BaselineRules.Erab with { YearEndHolidays = false });
+        Assert.Equal(BaselineDayKind.Weekday, plain.DayKind);
+        Assert.Equal([D(12, 29), D(12, 26), D(12, 25), D(12, 24), D(12, 23)], plain.PoolDays);
+
+        // Monday 2026-01-05: the weekday pool skips Fri 01-02 and Mon-Wed 12-29..31 and reaches back to 12-22.
+        var jan5 = new TimeWindow(new DateTimeOffset(2026, 1, 5, 13, 0, 0, MeterBuilder.Jst), new DateTimeOffset(2026, 1, 5, 14, 0, 0, MeterBuilder.Jst));
+        var after = DrBaseline.Compute(meter, jan5, NewYearsDay);
+        Assert.Equal(BaselineDayKind.Weekday, after.DayKind);
+        Assert.Equal([D(12, 26), D(12, 25), D(12, 24), D(12, 23), D(12, 22)], after.PoolDays);
+    }
+
+    [Fact]
     public void Weekday_BaselineFollowsTheUsedDaysSlotBySlot()
     {
         // The four used days read 100 + 10*k in event slot k (k = 0..3); the fifth is lowest; no adjustment.
