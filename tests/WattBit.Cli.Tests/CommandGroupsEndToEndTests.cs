@@ -70,6 +70,27 @@ public sealed class CommandGroupsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task BatteryRelief_HandCheckedTriangle_RanksTheFarBatteryFirst_AndTheOneBesideTheGeneratorGivesNothing()
+    {
+        // Generator at bus 1, 90 MW at bus 2, line 1-2 rated 100: headroom 60; 30 MW at bus 3 -> 75, at bus 1 -> 60 (decision 0146).
+        File.WriteAllText(Path.Combine(_dir, "triangle.m"), string.Join('\n',
+            "function mpc = triangle", "mpc.version = '2';", "mpc.baseMVA = 100;", "mpc.bus = [",
+            "1 3 0 0 0 0 1 1 0 230 1 1.1 0.9;", "2 1 90 0 0 0 1 1 0 230 1 1.1 0.9;", "3 1 0 0 0 0 1 1 0 230 1 1.1 0.9;", "];",
+            "mpc.gen = [", "1 90 0 300 -300 1 100 1 500 0;", "];", "mpc.branch = [",
+            "1 2 0 0.1 0 100 100 100 0 0 1 -360 360;", "1 3 0 0.1 0 1000 1000 1000 0 0 1 -360 360;", "3 2 0 0.1 0 1000 1000 1000 0 0 1 -360 360;", "];"));
+        var r = await WattbitProcess.RunAsync(_dir, "grid", "battery-relief", "triangle.m", "--dc-bus", "2", "--battery", "near-gen:1:30:1000",
+            "--battery", "far:3:30:3000000", "--contingency", "n-0", "--time", "2025-07-01T14:00+09:00");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("60.00 → 75.00", r.Out, StringComparison.Ordinal);
+        Assert.Contains("60.00 → 60.00", r.Out, StringComparison.Ordinal);
+        Assert.True(r.Out.IndexOf("far", StringComparison.Ordinal) < r.Out.IndexOf("near-gen", StringComparison.Ordinal), r.Out);
+
+        var bad = await WattbitProcess.RunAsync(_dir, "grid", "battery-relief", "triangle.m", "--dc-bus", "2", "--battery", "x:9:30");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("bus 9 is not in", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WhatIf_BothChangesOrNeither_IsOneLineError()
     {
         var r = await WattbitProcess.RunAsync(_dir, "grid", "whatif", SharedData.Path("grid", "matpower", "case9.m"), "--bus", "5");

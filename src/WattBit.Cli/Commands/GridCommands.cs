@@ -25,6 +25,7 @@ internal static class GridCommands
         grid.Subcommands.Add(Connect(time));
         grid.Subcommands.Add(Query());
         grid.Subcommands.Add(GridWhatIfCommand.Create(time));
+        grid.Subcommands.Add(GridBatteryReliefCommand.Create(time));
         grid.Subcommands.Add(JapanCommands.Create());
         grid.Subcommands.Add(LayerCommands.Create());
         return grid;
