@@ -1,3 +1,4 @@
+using WattBit.Formats;
 using WattBit.Units;
 
 namespace WattBit.Planning.Model;
