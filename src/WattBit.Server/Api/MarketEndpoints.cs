@@ -30,9 +30,12 @@ internal sealed record MarketBidView(MarketBidRecord Bid, string State);
 internal sealed record MarketClearingSummary(string Id, ClearingKind Kind, DateTimeOffset Start, DateTimeOffset End, DateTimeOffset RunAt, int Offers, int Bids,
     double WelfareYen, double UpperBoundYen, double Gap, double MatchedMwh);
 
-/// <summary>A DC operator's matches over every clearing, with its settlement summed.</summary>
+/// <summary>
+/// A DC operator's matches over every clearing, with its settlement summed, and the curtailments of selling sites that
+/// concerned it (decision 0134): as buyer, credited MWh and JPY paid back to it; as seller, refunded MWh and JPY it paid back.
+/// </summary>
 internal sealed record MarketPositions(string Operator, IReadOnlyList<MarketPosition> Matches, double BoughtMwh, double PaidYen, double SoldMwh, double ReceivedYen,
-    double SurplusYen);
+    double SurplusYen, IReadOnlyList<MarketCurtailmentRecord> Curtailments, double CreditedMwh, double CreditedYen, double RefundedMwh, double RefundedYen);
 
 /// <summary>One of an operator's matches and the clearing it came from.</summary>
 internal sealed record MarketPosition(string Clearing, string Side, MarketMatchRecord Match);
@@ -72,7 +75,7 @@ internal static class MarketEndpoints
             .WithSummary("A clearing: public prices and volumes for everyone; the caller's own matches, settlement and unmatched bids (DC operator); everything (market operator).");
         market.MapGet("/positions", (MarketBook book, ClaimsPrincipal user) =>
             Caller.From(user) is { IsDcOperator: true } me ? TypedResults.Ok(Positions(book, me.Operator!)) : Problems.Forbidden("Positions are for DC operator keys."))
-            .WithSummary("DC operator: its matches over every clearing (bought and sold) and the money.");
+            .WithSummary("DC operator: its matches over every clearing (bought and sold), the money, and curtailments of selling sites that re-dispatched its market work (credits as buyer, refunds as seller).");
         market.MapGet("/audit", (MarketBook book, ClaimsPrincipal user, [FromQuery] int? limit) =>
             Caller.From(user) is not { IsMarketOperator: true } ? Problems.Forbidden("The market's audit log is for market operator keys.")
             : limit is < 1 or > 10_000 ? Invalid("limit", "limit is between 1 and 10000.")
@@ -122,8 +125,19 @@ internal static class MarketEndpoints
         }
 
         var own = book.Clearings().SelectMany(c => c.Settlement).Where(s => s.Operator == op).ToList();
+
+        // A buyer sees its own credits and re-dispatched bids, not the other buyers' at the same site.
+        var curtailments = book.Curtailments(op).Select(k => k.Seller == op ? k : k with
+        {
+            Actions = [.. k.Actions.Where(a => a.Buyer == op)],
+            Credits = [.. k.Credits.Where(c => c.Buyer == op)],
+            CreditedMwh = k.Credits.Where(c => c.Buyer == op).Sum(c => c.CurtailedMwh),
+            CreditedYen = k.Credits.Where(c => c.Buyer == op).Sum(c => c.CreditYen),
+        }).ToList();
+        var credits = curtailments.SelectMany(k => k.Credits).ToList();
         return new MarketPositions(op, list, own.Sum(s => s.BoughtMwh), own.Sum(s => s.PaidYen), own.Sum(s => s.SoldMwh), own.Sum(s => s.ReceivedYen),
-            own.Sum(s => s.SurplusYen));
+            own.Sum(s => s.SurplusYen), curtailments, credits.Where(c => c.Buyer == op).Sum(c => c.CurtailedMwh), credits.Where(c => c.Buyer == op).Sum(c => c.CreditYen),
+            credits.Where(c => c.Seller == op).Sum(c => c.CurtailedMwh), credits.Where(c => c.Seller == op).Sum(c => c.CreditYen));
     }
 
     private static async Task<IResult> RunAsync(MarketBook book, ClaimsPrincipal user, MarketClearingRequest body, CancellationToken ct)

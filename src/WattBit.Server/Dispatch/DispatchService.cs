@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using WattBit.Data.Storage;
 using WattBit.Dispatch;
 using WattBit.Plans;
@@ -20,11 +21,14 @@ namespace WattBit.Server.Dispatch;
 /// greedy strategy, checked, or its always-feasible fallback), the order is journaled, sent as a <c>dispatch-order</c>
 /// event to that operator, and applied to the plan (<see cref="PlanService.ApplyDispatchAsync"/>, a <c>plan</c> event).
 /// If even building the fleet fails, the site powers down for the curtailment: an order is never left unmet. For a site
-/// whose operator's job engine is configured, the order is then carried out on it (<see cref="DispatchExecutions"/>).
+/// whose operator's job engine is configured, the order is then carried out on it (<see cref="DispatchExecutions"/>). Work
+/// the operator sold on the market (decision 0134) is in the fleet like its own (<c>market:{buyer}/{bid}</c>: divisible bids
+/// may pause, blocks may not; it may move to the operator's sites the bid allows), and the market settles what the order
+/// did to it (<see cref="Market.MarketBook.SettleCurtailmentAsync"/>: the buyers' plans follow, curtailed MWh are credited).
 /// Thread-safe.
 /// </summary>
 internal sealed partial class DispatchService(IWattBitStore store, PlanService plans, SiteLimits limits, DispatchBook book, EventHub events, TimeProvider time,
-    DispatchExecutions executions, ILogger<DispatchService> logger)
+    DispatchExecutions executions, Market.MarketBook market, ILogger<DispatchService> logger)
 {
     /// <summary>Checkpoint time assumed for interruptible work (the server's workload model has none of its own).</summary>
     public static readonly TimeSpan CheckpointTime = TimeSpan.FromMinutes(5);
@@ -63,6 +67,16 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
         {
             // The order stands (it is journaled and sent); the plan catches up with it at the next replan.
             LogPlanFailed(logger, ex, result.Id);
+        }
+
+        try
+        {
+            await market.SettleCurtailmentAsync(order.IssuedBy, result, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // The order stands; the market settlement is logged as failed (a market operator sees no entry for it).
+            LogMarketFailed(logger, ex, result.Id);
         }
 
         return result;
@@ -104,14 +118,32 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
             }
         }
 
+        // Work sold on the market runs at the seller's sites like its own: a divisible bid may pause, a block may not.
+        var own = sites.ToDictionary(s => s.Id.Value[prefix.Length..], StringComparer.Ordinal);
+        foreach (var sold in market.SoldAt(op, at))
+        {
+            if (!own.TryGetValue(sold.Site, out var site))
+            {
+                continue;
+            }
+
+            List<SiteId> allowed = [.. sold.AllowedSites.Where(own.ContainsKey).Select(s => own[s].Id)];
+            running.Add(new RunningWorkload(Market.MarketBook.SoldWorkload(sold.Buyer, sold.Bid.Id), WorkloadKind.Batch, op, site.Id, Power.FromMegawatts(sold.Mw / site.Pue), 0, 1,
+                sold.Bid.Divisible, sold.Bid.Divisible ? CheckpointTime : TimeSpan.Zero, 0, StartupTime, allowed, sold.Bid.Deadline, sold.RunEnd - at));
+        }
+
         return (new FleetState(at, states, running, network), new SiteId(prefix + order.SiteId));
     }
 
     private DispatchOrder ToOrder(Orders.BookedOrder order, DispatchDecision d)
     {
         var prefix = order.Operator + "/";
-        string Bare(string text) => text.Replace(prefix, "", StringComparison.Ordinal);
-        var steps = d.Actions.Select(a => new DispatchStep(a.Kind, a.WorkloadId.Length == 0 ? null : a.WorkloadId, Bare(a.From.Value), a.To is { } to ? Bare(to.Value) : null,
+        // Only where the operator's prefix starts a site id, not inside another id (a buyer "beta" in market:beta/... for operator "a").
+        string Bare(string text) => Regex.Replace(text, "(?<![A-Za-z0-9_.-])" + Regex.Escape(prefix), "", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        string Site(string id) => id.StartsWith(prefix, StringComparison.Ordinal) ? id[prefix.Length..] : id;
+
+        // Workload ids are the plan's own (bare) or sold work's market:{buyer}/{bid}: never stripped.
+        var steps = d.Actions.Select(a => new DispatchStep(a.Kind, a.WorkloadId.Length == 0 ? null : a.WorkloadId, Site(a.From.Value), a.To is { } to ? Site(to.Value) : null,
             a.Units, a.GridRelief.Megawatts, a.CompletesAt, Bare(a.Reason))).ToList();
         return New(order, d.Required.Megawatts, d.Achieved.Megawatts, d.Met, d.UsedFallback, steps, [.. d.Refused.Select(Bare)]);
     }
@@ -177,6 +209,9 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
 
     [LoggerMessage(EventId = 7301, Level = LogLevel.Error, Message = "Dispatch of curtailment order {Order} could not build the fleet; the site powers down")]
     private static partial void LogFleetFailed(ILogger logger, Exception exception, string order);
+
+    [LoggerMessage(EventId = 7303, Level = LogLevel.Warning, Message = "Dispatch order {Order} could not be settled on the market")]
+    private static partial void LogMarketFailed(ILogger logger, Exception exception, string order);
 
     [LoggerMessage(EventId = 7302, Level = LogLevel.Warning, Message = "Dispatch order {Order} could not be applied to the plan")]
     private static partial void LogPlanFailed(ILogger logger, Exception exception, string order);

@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WattBit.Areas;
 using WattBit.Data.Storage;
+using WattBit.Dispatch;
+using WattBit.Server.Dispatch;
 using WattBit.Planning.Market;
 using WattBit.Plans;
 using WattBit.Server.Events;
@@ -35,6 +38,8 @@ internal sealed partial class MarketBook : IDisposable
     private readonly Dictionary<(string Offer, DateTimeOffset Hour), double> _sold = [];
     private readonly Dictionary<(string Area, DateTimeOffset Hour), double> _areaSold = [];
     private readonly List<MarketEntry> _entries = [];
+    private readonly Dictionary<string, MarketCurtailmentRecord> _curtailments = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Clearing, string Buyer, string Bid, string Offer, DateTimeOffset Hour), double> _credited = [];
     private readonly IMarketStore _store;
     private readonly TimeProvider _time;
     private readonly IWattBitStore _plans;
@@ -282,6 +287,201 @@ internal sealed partial class MarketBook : IDisposable
                 .OrderBy(v => JapanAreas.Get(v.Area).Number).ThenBy(v => v.Hour)]);
     }
 
+    /// <summary>
+    /// The work <paramref name="seller"/> sold that runs at <paramref name="at"/>: per bought bid and site, the MW matched in
+    /// that hour, the end of its contiguous run there, and the seller's sites it may move to (its offers' sites in the bid's
+    /// areas carrying the bid's tags).
+    /// </summary>
+    public List<SoldWork> SoldAt(string seller, DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        var hour = new DateTimeOffset(utc.UtcTicks - (utc.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+        lock (_lock)
+        {
+            var result = new List<SoldWork>();
+            foreach (var g in _clearings.Values.SelectMany(c => c.Matches).Where(m => m.Seller == seller).GroupBy(m => (m.Buyer, m.Bid, m.Site)))
+            {
+                var hours = g.GroupBy(m => m.Hour.ToUniversalTime()).ToDictionary(h => h.Key, h => h.Sum(m => m.Mw));
+                if (!hours.TryGetValue(hour, out var mw) || mw <= 0 || !_bids.TryGetValue(Scoped(g.Key.Buyer, g.Key.Bid), out var bid))
+                {
+                    continue;
+                }
+
+                var end = hour + Hour;
+                while (hours.ContainsKey(end))
+                {
+                    end += Hour;
+                }
+
+                var allowed = _offers.Values.Where(o => o.Operator == seller && bid.Requires.All(o.Tags.Contains) && (bid.Areas.Count == 0 || bid.Areas.Contains(o.Area)))
+                    .Select(o => o.Site).Append(g.Key.Site).Distinct(StringComparer.Ordinal).ToList();
+                result.Add(new SoldWork(g.Key.Buyer, bid, g.Key.Site, mw, end.ToOffset(Jst.Offset), allowed));
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>The curtailment settlements (decision 0134) that concern <paramref name="op"/> as buyer or seller, oldest first; every one for null.</summary>
+    public List<MarketCurtailmentRecord> Curtailments(string? op)
+    {
+        lock (_lock)
+        {
+            return [.. _curtailments.Values.Where(k => op is null || k.Seller == op || k.Credits.Any(c => c.Buyer == op) || k.Actions.Any(a => a.Buyer == op))
+                .OrderBy(k => k.EffectiveAt).ThenBy(k => k.DispatchOrder, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The workload id under which the seller's dispatcher sees work it sold.</summary>
+    public static string SoldWorkload(string buyer, string bid) => "market:" + buyer + "/" + bid;
+
+    /// <summary>
+    /// Settles a dispatch order on a selling site (decision 0134): the order is applied to the seller's market plan (the
+    /// sold work is re-dispatched like the site's own) and to each buyer's (its bought work follows), and every bought MWh
+    /// that is no longer delivered in its hour is credited to the buyer at the match's price. Journalled once per dispatch
+    /// order (the market's audit log shows it, actor: the grid operator's key); null when no sold work is concerned.
+    /// </summary>
+    public async Task<MarketCurtailmentRecord?> SettleCurtailmentAsync(string actor, DispatchOrder order, CancellationToken ct)
+    {
+        await _clearing.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            List<(string Clearing, MarketMatchRecord Match)> matches;
+            lock (_lock)
+            {
+                if (_curtailments.TryGetValue(order.Id, out var done))
+                {
+                    return done;
+                }
+
+                matches = [.. _clearings.Values.SelectMany(c => c.Matches.Where(m => m.Seller == order.Operator).Select(m => (c.Id, m)))];
+            }
+
+            if (matches.Count == 0 || await _plans.GetPlanAsync(PlanId(order.Operator), ct).ConfigureAwait(false) is not { } seller)
+            {
+                return null;
+            }
+
+            var before = seller.Value.Placements;
+            var after = DispatchService.Apply(before, order, []);
+            var steps = order.Actions.Where(a => a.Workload is { } w && w.StartsWith("market:", StringComparison.Ordinal)).ToList();
+            var powerDown = order.Actions.FirstOrDefault(a => a.Action == DispatchActionKind.PowerDownSite);
+            var actions = new List<MarketRedispatchRecord>();
+            foreach (var g in matches.Where(x => x.Match.Site == order.SiteId).GroupBy(x => (x.Match.Buyer, x.Match.Bid)))
+            {
+                var workload = SoldWorkload(g.Key.Buyer, g.Key.Bid);
+                if ((steps.LastOrDefault(a => a.Workload == workload) ?? powerDown) is { Action: not (DispatchActionKind.DischargeBattery or DispatchActionKind.AddReplicas) } step)
+                {
+                    actions.Add(new MarketRedispatchRecord(g.Key.Bid, g.Key.Buyer, Wire(step.Action), step.To, step.CompletesAt, step.Reason));
+                }
+            }
+
+            var credits = new List<MarketCreditRecord>();
+            lock (_lock)
+            {
+                foreach (var (clearing, m) in matches.Where(x => x.Match.Site == order.SiteId))
+                {
+                    var workload = SoldWorkload(m.Buyer, m.Bid);
+                    var hour = new TimeWindow(m.Hour, m.Hour + Hour);
+                    var lostHere = Covered(before, workload, m.Site, hour, here: true) - Covered(after, workload, m.Site, hour, here: true);
+                    var gainedElsewhere = Covered(after, workload, m.Site, hour, here: false) - Covered(before, workload, m.Site, hour, here: false);
+                    var lost = Math.Clamp(lostHere - Math.Max(0, gainedElsewhere), 0, 1);
+                    var key = (clearing, m.Buyer, m.Bid, m.Offer, m.Hour.ToUniversalTime());
+                    var mwh = Math.Min(m.Mw * lost, m.Mw - _credited.GetValueOrDefault(key));
+                    if (mwh > 1e-9)
+                    {
+                        credits.Add(new MarketCreditRecord(clearing, m.Bid, m.Buyer, m.Offer, m.Seller, m.Site, m.Hour, m.Mw, mwh, m.PriceYenPerMwh, mwh * m.PriceYenPerMwh));
+                    }
+                }
+            }
+
+            if (actions.Count == 0 && credits.Count == 0)
+            {
+                return null;
+            }
+
+            var record = new MarketCurtailmentRecord(order.CurtailmentOrderId, order.Id, order.Operator, order.SiteId, order.EffectiveAt, order.ExpectedEndAt, actions,
+                credits, credits.Sum(c => c.CurtailedMwh), credits.Sum(c => c.CreditYen));
+            lock (_lock)
+            {
+                _store.Append(new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "curtailment-settled", Curtailment: record));
+            }
+
+            // The seller's market plan, then each buyer's: the bought work follows the dispatch order.
+            await SaveMarketPlacementsAsync(seller, after, ct).ConfigureAwait(false);
+            foreach (var buyer in matches.Where(x => x.Match.Site == order.SiteId).Select(x => x.Match.Buyer).Distinct(StringComparer.Ordinal))
+            {
+                if (await _plans.GetPlanAsync(PlanId(buyer), ct).ConfigureAwait(false) is { } plan)
+                {
+                    await SaveMarketPlacementsAsync(plan, DispatchService.Apply(plan.Value.Placements, ForBuyer(order, buyer), []), ct).ConfigureAwait(false);
+                }
+            }
+
+            _events.Publish("market-curtailment", null, order.Operator, record);
+            foreach (var buyer in record.Credits.Select(c => c.Buyer).Concat(record.Actions.Select(a => a.Buyer)).Distinct(StringComparer.Ordinal))
+            {
+                _events.Publish("market-curtailment", null, buyer, record with
+                {
+                    Actions = [.. record.Actions.Where(a => a.Buyer == buyer)],
+                    Credits = [.. record.Credits.Where(c => c.Buyer == buyer)],
+                    CreditedMwh = record.Credits.Where(c => c.Buyer == buyer).Sum(c => c.CurtailedMwh),
+                    CreditedYen = record.Credits.Where(c => c.Buyer == buyer).Sum(c => c.CreditYen),
+                });
+            }
+
+            LogCurtailmentSettled(_logger, order.Id, record.Credits.Count, record.CreditedMwh, record.CreditedYen);
+            return record;
+        }
+        finally
+        {
+            _clearing.Release();
+        }
+    }
+
+    private static string Wire(DispatchActionKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    /// <summary>The share of <paramref name="hour"/> that <paramref name="workload"/>'s placements cover at <paramref name="site"/> (or, here false, elsewhere).</summary>
+    private static double Covered(IReadOnlyList<JobPlacement> placements, string workload, string site, TimeWindow hour, bool here)
+    {
+        var covered = TimeSpan.Zero;
+        foreach (var p in placements)
+        {
+            if (p.JobId != workload || (p.Location == site) != here)
+            {
+                continue;
+            }
+
+            var start = p.Start > hour.Start ? p.Start : hour.Start;
+            var end = p.End < hour.End ? p.End : hour.End;
+            if (end > start)
+            {
+                covered += end - start;
+            }
+        }
+
+        return Math.Min(1, covered / Hour);
+    }
+
+    /// <summary>The seller's dispatch order as the buyer's market plan names things: <c>market:{bid}</c> at <c>{seller}/{site}</c>.</summary>
+    private static DispatchOrder ForBuyer(DispatchOrder order, string buyer)
+    {
+        var prefix = "market:" + buyer + "/";
+        var seller = order.Operator + "/";
+        return order with
+        {
+            SiteId = seller + order.SiteId,
+            Actions = [.. order.Actions.Where(a => a.Action == DispatchActionKind.PowerDownSite || (a.Workload?.StartsWith(prefix, StringComparison.Ordinal) ?? false))
+                .Select(a => a with { Workload = a.Workload is { } w ? "market:" + w[prefix.Length..] : null, Site = seller + a.Site, To = a.To is { } to ? seller + to : null })],
+        };
+    }
+
+    private async Task SaveMarketPlacementsAsync(Versioned<PlanRecord> plan, List<JobPlacement> placements, CancellationToken ct)
+    {
+        var p = plan.Value;
+        var horizon = placements.Count == 0 ? p.Horizon : new TimeWindow(placements.Min(x => x.Start), placements.Max(x => x.End));
+        await _plans.SavePlanAsync(new PlanRecord(p.Id, _time.GetUtcNow(), horizon, p.Caps, placements, p.Note), plan.Version, ct).ConfigureAwait(false);
+    }
+
     /// <summary>The id under which an operator's market placements and reservations are stored as a plan.</summary>
     public static string PlanId(string op) => op + "/market";
 
@@ -387,6 +587,16 @@ internal sealed partial class MarketBook : IDisposable
             _bids[Scoped(b.Operator, b.Id)] = b;
         }
 
+        if (entry.Curtailment is { } k)
+        {
+            _curtailments[k.DispatchOrder] = k;
+            foreach (var cr in k.Credits)
+            {
+                var key = (cr.Clearing, cr.Buyer, cr.Bid, cr.Offer, cr.Hour.ToUniversalTime());
+                _credited[key] = _credited.GetValueOrDefault(key) + cr.CurtailedMwh;
+            }
+        }
+
         if (entry.Clearing is { } c)
         {
             _clearings[c.Id] = c;
@@ -400,6 +610,9 @@ internal sealed partial class MarketBook : IDisposable
             }
         }
     }
+
+    [LoggerMessage(EventId = 7210, Level = LogLevel.Information, Message = "Dispatch order {Order} settled on the market: {Credits} credits, {Mwh} MWh, {Yen} JPY")]
+    private static partial void LogCurtailmentSettled(ILogger logger, string order, int credits, double mwh, double yen);
 
     [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Market clearing {Id} run by {Actor}: {Matches} matches, welfare {WelfareYen} JPY, gap {Gap}")]
     private static partial void LogCleared(ILogger logger, string id, string actor, int matches, double welfareYen, double gap);

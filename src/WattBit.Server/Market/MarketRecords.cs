@@ -84,7 +84,38 @@ internal sealed record MarketClearingRecord(string Id, ClearingKind Kind, DateTi
 
 /// <summary>
 /// One line of the market's journal, which is also its audit log: who did what, when (key ids, never keys). Exactly one
-/// of the payloads is set: offers posted, bids posted, or a clearing.
+/// of the payloads is set: offers posted, bids posted, a clearing, or a curtailment's settlement.
 /// </summary>
 internal sealed record MarketEntry(long Seq, DateTimeOffset At, string Actor, string Action, IReadOnlyList<MarketOfferRecord>? Offers = null,
-    IReadOnlyList<MarketBidRecord>? Bids = null, MarketClearingRecord? Clearing = null);
+    IReadOnlyList<MarketBidRecord>? Bids = null, MarketClearingRecord? Clearing = null, MarketCurtailmentRecord? Curtailment = null);
+
+/// <summary>
+/// What a curtailment order on a selling site did to the work sold there (decision 0134): the dispatch order that
+/// re-dispatched it like the site's own work, and a credit to the buyer for every bought MWh no longer delivered in its
+/// hour (paid back at the match's price by the seller). Immutable.
+/// </summary>
+/// <param name="CurtailmentOrder">The grid operator's curtailment order.</param>
+/// <param name="DispatchOrder">The dispatch order the seller received for it.</param>
+/// <param name="Seller">The curtailed operator.</param>
+/// <param name="Site">The curtailed site (the seller's own id for it).</param>
+/// <param name="EffectiveAt">When the curtailment takes effect.</param>
+/// <param name="ExpectedEndAt">When it is expected to end.</param>
+/// <param name="Actions">What the dispatch order does to each sold workload (<c>market:{buyer}/{bid}</c>), in words: action and destination.</param>
+/// <param name="Credits">One row per match hour that lost delivery.</param>
+/// <param name="CreditedMwh">Σ credited MWh.</param>
+/// <param name="CreditedYen">Σ credits, JPY.</param>
+internal sealed record MarketCurtailmentRecord(string CurtailmentOrder, string DispatchOrder, string Seller, string Site, DateTimeOffset EffectiveAt,
+    DateTimeOffset ExpectedEndAt, IReadOnlyList<MarketRedispatchRecord> Actions, IReadOnlyList<MarketCreditRecord> Credits, double CreditedMwh, double CreditedYen);
+
+/// <summary>How one sold workload was re-dispatched: the dispatcher's action and, for a move, where to. Immutable.</summary>
+internal sealed record MarketRedispatchRecord(string Bid, string Buyer, string Action, string? To, DateTimeOffset CompletesAt, string Reason);
+
+/// <summary>
+/// A credit for curtailed bought work: the MWh of one match hour no longer delivered (MW × the share of the hour lost at the
+/// site and not made up at another of the seller's sites in the same hour), paid back at the match's price. Immutable.
+/// </summary>
+internal sealed record MarketCreditRecord(string Clearing, string Bid, string Buyer, string Offer, string Seller, string Site, DateTimeOffset Hour, double Mw,
+    double CurtailedMwh, double PriceYenPerMwh, double CreditYen);
+
+/// <summary>Work an operator sold that runs at a given instant at one of its sites: one bought bid, with its MW then and the end of its run there.</summary>
+internal sealed record SoldWork(string Buyer, MarketBidRecord Bid, string Site, double Mw, DateTimeOffset RunEnd, IReadOnlyList<string> AllowedSites);
