@@ -86,6 +86,7 @@ internal sealed partial class MarketBook : IDisposable
     /// <summary>Whether an offer or bid id is taken in the operator's namespace.</summary>
     public bool OfferExists(string op, string id)
     {
+        _store.CatchUp();
         lock (_lock)
         {
             return _offers.ContainsKey(Scoped(op, id));
@@ -95,6 +96,7 @@ internal sealed partial class MarketBook : IDisposable
     /// <inheritdoc cref="OfferExists"/>
     public bool BidExists(string op, string id)
     {
+        _store.CatchUp();
         lock (_lock)
         {
             return _bids.ContainsKey(Scoped(op, id));
@@ -104,38 +106,37 @@ internal sealed partial class MarketBook : IDisposable
     /// <summary>Stores validated offers, all or none; returns the id already taken (nothing stored) or null.</summary>
     public string? PostOffers(string actor, IReadOnlyList<MarketOfferRecord> offers)
     {
-        lock (_lock)
+        string? taken = null;
+        _store.Append(() =>
         {
-            if (offers.FirstOrDefault(o => _offers.ContainsKey(Scoped(o.Operator, o.Id))) is { } taken)
+            lock (_lock)
             {
-                return taken.Id;
+                taken = offers.FirstOrDefault(o => _offers.ContainsKey(Scoped(o.Operator, o.Id)))?.Id;
+                return taken is null ? new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "offers-posted", Offers: offers) : null;
             }
-
-            _store.Append(new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "offers-posted", Offers: offers));
-        }
-
-        return null;
+        });
+        return taken;
     }
 
     /// <summary>Stores validated bids, all or none; returns the id already taken (nothing stored) or null.</summary>
     public string? PostBids(string actor, IReadOnlyList<MarketBidRecord> bids)
     {
-        lock (_lock)
+        string? taken = null;
+        _store.Append(() =>
         {
-            if (bids.FirstOrDefault(b => _bids.ContainsKey(Scoped(b.Operator, b.Id))) is { } taken)
+            lock (_lock)
             {
-                return taken.Id;
+                taken = bids.FirstOrDefault(b => _bids.ContainsKey(Scoped(b.Operator, b.Id)))?.Id;
+                return taken is null ? new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "bids-posted", Bids: bids) : null;
             }
-
-            _store.Append(new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "bids-posted", Bids: bids));
-        }
-
-        return null;
+        });
+        return taken;
     }
 
     /// <summary>Offers the predicate admits, in posting order.</summary>
     public List<MarketOfferRecord> Offers(Func<MarketOfferRecord, bool> visible)
     {
+        _store.CatchUp();
         lock (_lock)
         {
             return [.. _offers.Values.Where(visible)];
@@ -145,6 +146,7 @@ internal sealed partial class MarketBook : IDisposable
     /// <summary>Bids the predicate admits, in posting order, each with whether it is still open.</summary>
     public List<(MarketBidRecord Bid, bool Open)> Bids(Func<MarketBidRecord, bool> visible)
     {
+        _store.CatchUp();
         lock (_lock)
         {
             return [.. _bids.Values.Where(visible).Select(b => (b, !_closedBids.Contains(Scoped(b.Operator, b.Id))))];
@@ -154,6 +156,7 @@ internal sealed partial class MarketBook : IDisposable
     /// <summary>Every clearing, oldest first.</summary>
     public List<MarketClearingRecord> Clearings()
     {
+        _store.CatchUp();
         lock (_lock)
         {
             return [.. _clearings.Values.OrderBy(c => c.RunAt).ThenBy(c => c.Id, StringComparer.Ordinal)];
@@ -163,6 +166,7 @@ internal sealed partial class MarketBook : IDisposable
     /// <summary>One clearing, or null.</summary>
     public MarketClearingRecord? Find(string id)
     {
+        _store.CatchUp();
         lock (_lock)
         {
             return _clearings.GetValueOrDefault(id);
@@ -172,6 +176,7 @@ internal sealed partial class MarketBook : IDisposable
     /// <summary>The audit log, oldest first (at most the last <paramref name="limit"/> entries).</summary>
     public List<MarketEntry> Audit(int limit)
     {
+        _store.CatchUp();
         lock (_lock)
         {
             return _entries.Count > limit ? _entries[^limit..] : [.. _entries];
@@ -197,6 +202,7 @@ internal sealed partial class MarketBook : IDisposable
             List<MarketBid> bids;
             Dictionary<(string, DateTimeOffset), double> sold;
             Dictionary<(string, DateTimeOffset), double> areaSold;
+            _store.CatchUp();
             lock (_lock)
             {
                 offers = [.. _offers.Values.Where(o => o.Start < window.End && o.End > window.Start).Select(o => ToOffer(o, window))];
@@ -209,9 +215,17 @@ internal sealed partial class MarketBook : IDisposable
             var options = new MarketClearingOptions(TimeLimit: _options.TimeLimit, Sold: sold, Aggregate: true);
             var result = await Task.Run(() => MarketClearing.Clear(offers, bids, headroom, options), ct).ConfigureAwait(false);
             var record = ToRecord(id, kind, window, _time.GetUtcNow(), actor, offers, bids, result, source);
-            lock (_lock)
+            // Another instance may have cleared the window meanwhile: the journal keeps the first, this one is dropped.
+            var written = _store.Append(() =>
             {
-                _store.Append(new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "clearing-run", Clearing: record));
+                lock (_lock)
+                {
+                    return _clearings.ContainsKey(id) ? null : new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "clearing-run", Clearing: record);
+                }
+            });
+            if (written is null)
+            {
+                return (null, Find(id));
             }
 
             await SavePlansAsync(record, ct).ConfigureAwait(false);
@@ -254,12 +268,20 @@ internal sealed partial class MarketBook : IDisposable
         var layer = await _layer.EffectiveLayerAsync(_plans, ct).ConfigureAwait(false); // with the grid operators' uploads, as every face reads it
         var areas = offers.Select(o => o.Area.Code).ToHashSet(StringComparer.Ordinal);
         var sums = new Dictionary<(string Area, DateTimeOffset Hour), double>();
+        var missing = 0;
         foreach (var s in layer.Substations)
         {
             if (s.Area is { } a && areas.Contains(a.Code))
             {
                 foreach (var h in layer.Hourly(s.Id, window))
                 {
+                    // An hour the layer could not compute (NaN) is missing, not zero: the area-hour is limited by the others' sums.
+                    if (!double.IsFinite(h.SecureMw))
+                    {
+                        missing++;
+                        continue;
+                    }
+
                     var key = (a.Code, h.Start.ToUniversalTime());
                     sums[key] = sums.GetValueOrDefault(key) + Math.Max(0, h.SecureMw);
                 }
@@ -267,7 +289,8 @@ internal sealed partial class MarketBook : IDisposable
         }
 
         var limits = sums.Select(kv => (JapanAreas.Get(kv.Key.Area), kv.Key.Hour, Math.Max(0, kv.Value - areaSold.GetValueOrDefault(kv.Key)))).ToList();
-        return (new MarketHeadroom(limits), string.Create(CultureInfo.InvariantCulture, $"headroom layer ({layer.Info.Model}): {limits.Count} area-hours limited"));
+        return (new MarketHeadroom(limits), string.Create(CultureInfo.InvariantCulture,
+            $"headroom layer ({layer.Info.Model}): {limits.Count} area-hours limited{(missing > 0 ? $"; {missing} substation-hours without a value left out" : "")}"));
     }
 
     private static MarketClearingRecord ToRecord(string id, ClearingKind kind, TimeWindow window, DateTimeOffset runAt, string actor, List<MarketOffer> offers, List<MarketBid> bids,
@@ -294,6 +317,7 @@ internal sealed partial class MarketBook : IDisposable
     /// </summary>
     public List<SoldWork> SoldAt(string seller, DateTimeOffset at)
     {
+        _store.CatchUp();
         var utc = at.ToUniversalTime();
         var hour = new DateTimeOffset(utc.UtcTicks - (utc.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
         lock (_lock)
@@ -325,6 +349,7 @@ internal sealed partial class MarketBook : IDisposable
     /// <summary>The curtailment settlements (decision 0134) that concern <paramref name="op"/> as buyer or seller, oldest first; every one for null.</summary>
     public List<MarketCurtailmentRecord> Curtailments(string? op)
     {
+        _store.CatchUp();
         lock (_lock)
         {
             return [.. _curtailments.Values.Where(k => op is null || k.Seller == op || k.Credits.Any(c => c.Buyer == op) || k.Actions.Any(a => a.Buyer == op))
@@ -347,6 +372,7 @@ internal sealed partial class MarketBook : IDisposable
         try
         {
             List<(string Clearing, MarketMatchRecord Match)> matches;
+            _store.CatchUp();
             lock (_lock)
             {
                 if (_curtailments.TryGetValue(order.Id, out var done))
@@ -402,9 +428,16 @@ internal sealed partial class MarketBook : IDisposable
 
             var record = new MarketCurtailmentRecord(order.CurtailmentOrderId, order.Id, order.Operator, order.SiteId, order.EffectiveAt, order.ExpectedEndAt, actions,
                 credits, credits.Sum(c => c.CurtailedMwh), credits.Sum(c => c.CreditYen));
-            lock (_lock)
+            var written = _store.Append(() =>
             {
-                _store.Append(new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "curtailment-settled", Curtailment: record));
+                lock (_lock)
+                {
+                    return _curtailments.ContainsKey(order.Id) ? null : new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "curtailment-settled", Curtailment: record);
+                }
+            });
+            if (written is null)
+            {
+                return Curtailments(null).Find(k => k.DispatchOrder == order.Id);
             }
 
             // The seller's market plan, then each buyer's: the bought work follows the dispatch order.
@@ -573,7 +606,16 @@ internal sealed partial class MarketBook : IDisposable
         _clearing.Dispose();
     }
 
+    /// <summary>Applies one journal entry (called by the journal under its lock; takes the book's lock as a leaf).</summary>
     private void Apply(MarketEntry entry)
+    {
+        lock (_lock)
+        {
+            ApplyLocked(entry);
+        }
+    }
+
+    private void ApplyLocked(MarketEntry entry)
     {
         _seq = entry.Seq;
         _entries.Add(entry);

@@ -15,6 +15,15 @@ internal interface IMarketStore : IDisposable
     /// <summary>Stores <paramref name="entry"/> durably.</summary>
     void Append(MarketEntry entry);
 
+    /// <summary>
+    /// Catches up, asks <paramref name="decide"/> for the entry to write on the up-to-date view (null writes nothing), and
+    /// stores it durably; asks again if another instance appended first. Returns the entry written, or null.
+    /// </summary>
+    MarketEntry? Append(Func<MarketEntry?> decide);
+
+    /// <summary>Applies the entries other server instances appended since the last call (nothing to do for a file).</summary>
+    void CatchUp();
+
     /// <summary>What opening the store recovered (a torn tail cut off), or null.</summary>
     string? Recovery { get; }
 }
@@ -36,7 +45,15 @@ internal sealed class JournalMarketStore(Journals journals) : IMarketStore
         _journal = journals.Open("market", apply);
 
     /// <inheritdoc/>
-    public void Append(MarketEntry entry) => (_journal ?? throw new InvalidOperationException("Replay the market store first.")).Append(entry);
+    public void Append(MarketEntry entry) => Journal.Append(entry);
+
+    /// <inheritdoc/>
+    public MarketEntry? Append(Func<MarketEntry?> decide) => Journal.Append(decide);
+
+    /// <inheritdoc/>
+    public void CatchUp() => Journal.CatchUp();
+
+    private IJournal<MarketEntry> Journal => _journal ?? throw new InvalidOperationException("Replay the market store first.");
 
     /// <inheritdoc/>
     public void Dispose() => _journal?.Dispose();
