@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace WattBit.Dashboard.Tests;
 
 /// <summary>The dashboard in a real browser against the real server: map, language, time series, sites, live orders, siting.</summary>
-public sealed class DashboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed partial class DashboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 

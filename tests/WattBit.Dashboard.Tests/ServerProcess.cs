@@ -17,6 +17,9 @@ public sealed class ServerProcess : IAsyncDisposable
         ("tso-tk", "key-tso-tk-0123456789", "grid-operator", "TK", null),
         ("dc-alpha", "key-dc-alpha-0123456789", "dc-operator", null, "alpha"),
         ("planner", "key-planner-0123456789", "planner", null, null),
+        ("dc-beta", "key-dc-beta-0123456789", "dc-operator", null, "beta"),
+        ("dc-gamma", "key-dc-gamma-0123456789", "dc-operator", null, "gamma"),
+        ("market-op", "key-market-op-0123456789", "market-operator", null, null),
     ];
 
     private readonly Testing.ListeningProcess _process;

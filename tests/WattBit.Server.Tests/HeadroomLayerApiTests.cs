@@ -101,4 +101,55 @@ public sealed class HeadroomLayerApiTests(TestServer server)
         Assert.Equal(hours.Count(v => v >= 50), p.GetProperty("hours_with_room").GetInt32());
         await (await server.Client().GetAsync("/api/grid/welcome-zones?mw=0")).ProblemAsync(400);
     }
+    [Fact]
+    public async Task AllHeadroom_OfAWindow_IsEverySubstationsHourlyRoute_AlignedToItsHours()
+    {
+        var list = await (await server.Client().GetAsync("/api/grid/substations")).OkJsonAsync();
+        var from = list.GetProperty("from").GetDateTimeOffset();
+        var q = $"from={Uri.EscapeDataString(from.AddHours(2).ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(from.AddHours(8).ToString("O", CultureInfo.InvariantCulture))}";
+        var all = await (await server.Client().GetAsync($"/api/grid/headroom?{q}")).OkJsonAsync();
+        var times = all.GetProperty("hours").EnumerateArray().Select(h => h.GetDateTimeOffset()).ToList();
+        Assert.Equal(Enumerable.Range(2, 6).Select(h => from.AddHours(h)), times);
+        var subs = all.GetProperty("substations").EnumerateArray().ToList();
+        Assert.Equal(list.GetProperty("substations").GetArrayLength(), subs.Count);
+        foreach (var s in subs)
+        {
+            var id = s.GetProperty("id").GetString()!;
+            var one = await (await server.Client().GetAsync($"/api/grid/substations/{Uri.EscapeDataString(id)}/headroom?{q}")).OkJsonAsync();
+            Assert.Equal(one.GetProperty("source").GetString(), s.GetProperty("source").GetString());
+            var hours = one.GetProperty("hours").EnumerateArray().ToList();
+            Assert.Equal(hours.Count, s.GetProperty("n1Mw").GetArrayLength());
+            for (var k = 0; k < hours.Count; k++)
+            {
+                Assert.Equal(hours[k].GetProperty("start").GetDateTimeOffset(), times[k]);
+                Assert.Equal(hours[k].GetProperty("n0Mw").GetRawText(), s.GetProperty("n0Mw")[k].GetRawText());
+                Assert.Equal(hours[k].GetProperty("n1Mw").GetRawText(), s.GetProperty("n1Mw")[k].GetRawText());
+                Assert.Equal(hours[k].GetProperty("limitingLine").GetRawText(), s.GetProperty("limitingLine")[k].GetRawText());
+            }
+        }
+
+        var week = Uri.EscapeDataString(from.AddDays(8).ToString("O", CultureInfo.InvariantCulture));
+        await (await server.Client().GetAsync($"/api/grid/headroom?to={week}")).ProblemAsync(400);
+        var far = Uri.EscapeDataString(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture));
+        await (await server.Client().GetAsync($"/api/grid/headroom?from={far}")).ProblemAsync(404);
+    }
+
+    [Fact]
+    public async Task WelcomeZones_OfAWindow_AreClassifiedOverThatWindowsHoursOnly()
+    {
+        var list = await (await server.Client().GetAsync("/api/grid/substations")).OkJsonAsync();
+        var from = list.GetProperty("from").GetDateTimeOffset();
+        var q = $"from={Uri.EscapeDataString(from.AddHours(3).ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(from.AddHours(9).ToString("O", CultureInfo.InvariantCulture))}";
+        var zones = await (await server.Client().GetAsync($"/api/grid/welcome-zones?mw=20&{q}")).OkJsonAsync();
+        Assert.Equal(from.AddHours(3), zones.GetProperty("from").GetDateTimeOffset());
+        var p = zones.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("properties").GetProperty("id").GetString() == "HKD:函館").GetProperty("properties");
+        var n1 = (await (await server.Client().GetAsync($"/api/grid/substations/{Uri.EscapeDataString("HKD:函館")}/headroom?{q}")).OkJsonAsync())
+            .GetProperty("hours").EnumerateArray().Select(h => h.GetProperty("n1Mw").GetDouble()).ToArray();
+        Assert.Equal(6, n1.Length);
+        Assert.Equal(6, p.GetProperty("hours").GetInt32());
+        Assert.Equal(n1.Min(), p.GetProperty("firm_mw").GetDouble(), 3);
+        Assert.Equal(n1.Count(v => v >= 20), p.GetProperty("hours_with_room").GetInt32());
+        var far = Uri.EscapeDataString(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture));
+        await (await server.Client().GetAsync($"/api/grid/welcome-zones?from={far}")).ProblemAsync(404);
+    }
 }

@@ -21,6 +21,28 @@ export interface AreaFeature { type: "Feature"; id: string; properties: { code: 
 export interface AreaMap { type: "FeatureCollection"; coarse: boolean; features: AreaFeature[] }
 export interface RankedFeature { geometry: { coordinates: [number, number] }; properties: Record<string, string | number> }
 
+export interface SubstationRow { id: string; name: string; area: string | null; voltageKv: number | null; lat: number | null; lon: number | null; source: "model" | "tso-upload"; uploadNode: string | null }
+export interface SubstationList { model: string; synthetic: boolean; profile: string; from: string; to: string; substations: SubstationRow[] }
+export interface ZoneFeature {
+  geometry: { coordinates: [number, number] };
+  properties: { id: string; name: string; area: string | null; zone: string; firm_mw: number | null; median_n1_mw: number | null; hours_with_room: number; hours: number; limiting_line: string | null; source: string };
+}
+export interface ZoneMap { model: string; synthetic: boolean; mw: number; from: string; to: string; features: ZoneFeature[] }
+export interface SubstationHours { id: string; source: string; n0Mw: Array<number | null>; n1Mw: Array<number | null>; limitingLine: Array<string | null> }
+export interface LayerHours { model: string; synthetic: boolean; from: string; to: string; hours: string[]; substations: SubstationHours[] }
+
+export interface MarketClearingSummary { id: string; kind: "dayAhead" | "intraday"; start: string; end: string; runAt: string; offers: number; bids: number; welfareYen: number; upperBoundYen: number; gap: number; matchedMwh: number }
+export interface MarketMatch { bid: string; buyer: string; offer: string; seller: string; site: string; area: string; hour: string; mw: number; priceYenPerMwh: number }
+export interface MarketSettlement { operator: string; boughtMwh: number; paidYen: number; soldMwh: number; receivedYen: number; surplusYen: number; netYen: number }
+export interface MarketClearing extends MarketClearingSummary {
+  runBy: string; headroom: string; method: string; matches: MarketMatch[]; prices: Array<{ area: string; hour: string; yenPerMwh: number }>;
+  settlement: MarketSettlement[]; unmatched: Array<{ bid: string; operator: string; matchedMwh: number; reason: string }>; volumes: Array<{ area: string; hour: string; mw: number }>;
+}
+export interface MarketPositions { operator: string; matches: Array<{ clearing: string; side: "bought" | "sold"; match: MarketMatch }>; boughtMwh: number; paidYen: number; soldMwh: number; receivedYen: number; surplusYen: number }
+export interface MarketOffer { id: string; operator: string; site: string; area: string; start: string; end: string; mw: number; askYenPerMwh: number; tags: string[] }
+export interface MarketBid { id: string; operator: string; mw: number; hours: number; release: string; deadline: string; valueYenPerMwh: number; areas: string[]; requires: string[]; divisible: boolean }
+export interface MarketBidView { bid: MarketBid; state: "open" | "matched" }
+
 /** An HTTP error with the server's ProblemDetails detail. */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {

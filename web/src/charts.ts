@@ -1,6 +1,6 @@
 // ECharts, tree-shaken to what the dashboard draws; everything is bundled (no CDN, no tiles, no web fonts).
 import * as echarts from "echarts/core";
-import { LineChart, MapChart, ScatterChart } from "echarts/charts";
+import { HeatmapChart, LineChart, MapChart, ScatterChart } from "echarts/charts";
 import {
   AriaComponent, DataZoomComponent, GeoComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent,
 } from "echarts/components";
@@ -8,7 +8,7 @@ import { CanvasRenderer } from "echarts/renderers";
 import type { AreaMap } from "./api";
 
 echarts.use([
-  LineChart, MapChart, ScatterChart, AriaComponent, DataZoomComponent, GeoComponent, GridComponent, LegendComponent, MarkLineComponent,
+  HeatmapChart, LineChart, MapChart, ScatterChart, AriaComponent, DataZoomComponent, GeoComponent, GridComponent, LegendComponent, MarkLineComponent,
   TooltipComponent, VisualMapComponent, CanvasRenderer,
 ]);
 

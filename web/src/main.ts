@@ -7,9 +7,11 @@ import { initMap, refreshMap } from "./map";
 import { initSeries, refreshSeries } from "./series";
 import { applyOrder, hasSites, initSites, refreshSites } from "./sites";
 import { applySitingJob, initSiting } from "./siting";
+import { initMarket, marketLoaded, refreshMarket, showMarket } from "./market";
+import { initZones, refreshZones, showZones, zonesLoaded } from "./zones";
 import { announce, showError, state, units } from "./state";
 
-const views = ["map", "series", "sites", "siting"] as const;
+const views = ["map", "series", "sites", "siting", "zones", "market"] as const;
 let stopFollowing: (() => void) | null = null;
 let liveState: "live" | "reconnecting" | "offline" = "offline";
 
@@ -21,6 +23,8 @@ function showView(): void {
     const tab = document.querySelector<HTMLButtonElement>(`[data-view="${v}"]`)!;
     tab.setAttribute("aria-selected", String(v === view));
   }
+  if (view === "zones") showZones();
+  if (view === "market") showMarket();
   window.dispatchEvent(new Event("resize"));
 }
 
@@ -69,6 +73,12 @@ function onEvent(e: { type: string; data: unknown }): void {
     case "dispatch-order":
       if (hasSites()) void refreshSites();
       break;
+    case "headroom":
+      if (zonesLoaded()) void refreshZones();
+      break;
+    case "market-clearing":
+      if (marketLoaded()) void refreshMarket();
+      break;
     case "siting-job":
       void applySitingJob(e.data as SitingJob).catch(showError);
       break;
@@ -108,6 +118,8 @@ async function start(): Promise<void> {
   initSeries();
   initSites();
   initSiting();
+  initZones();
+  initMarket();
   await Promise.all([refreshMap(), refreshSeries()]);
   await useKey(apiKey());
   document.body.dataset.ready = "true";

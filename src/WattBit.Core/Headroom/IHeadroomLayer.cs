@@ -67,6 +67,19 @@ public static class HeadroomLayers
         return NodeOffer.Of(s, layer.SourceOf(id), layer.AllHours(id), sizeMw);
     }
 
+    /// <summary>What the substation offers a connection of <paramref name="sizeMw"/> over the hours of <paramref name="window"/> (a chosen day, say).</summary>
+    /// <exception cref="UnknownSubstationException">No substation has this id.</exception>
+    public static NodeOffer Offer(this IHeadroomLayer layer, string id, double sizeMw, TimeWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (!layer.TryGetSubstation(id, out var s))
+        {
+            throw new UnknownSubstationException(id);
+        }
+
+        return NodeOffer.Of(s, layer.SourceOf(id), layer.Hourly(id, window), sizeMw);
+    }
+
     /// <summary>
     /// The nearest substation with coordinates to <paramref name="point"/> and its distance, km.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WattBit.Sites;
+using WattBit.Time;
 
 namespace WattBit.Headroom;
 
@@ -17,6 +18,21 @@ public static class WelcomeZoneMap
     /// <returns>How many features were written.</returns>
     public static int Write(Stream stream, IHeadroomLayer layer, double sizeMw)
     {
+        ArgumentNullException.ThrowIfNull(layer);
+        return Write(stream, layer, sizeMw, new TimeWindow(layer.Info.First, layer.Info.End));
+    }
+
+    /// <summary>
+    /// Writes the welcome-zone map with every substation classified over the hours of <paramref name="window"/> only
+    /// (a chosen day, say); <c>from</c> and <c>to</c> are the window's. Otherwise as <see cref="Write(Stream, IHeadroomLayer, double)"/>.
+    /// </summary>
+    /// <param name="stream">The output.</param>
+    /// <param name="layer">The layer.</param>
+    /// <param name="sizeMw">The connection size the zones are drawn for, MW.</param>
+    /// <param name="window">The hours the classes are computed over.</param>
+    /// <returns>How many features were written.</returns>
+    public static int Write(Stream stream, IHeadroomLayer layer, double sizeMw, TimeWindow window)
+    {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(layer);
         using var json = new Utf8JsonWriter(stream);
@@ -26,8 +42,8 @@ public static class WelcomeZoneMap
         json.WriteBoolean("synthetic", layer.Info.Synthetic);
         json.WriteString("profile", layer.Info.Profile);
         json.WriteNumber("mw", sizeMw);
-        json.WriteString("from", layer.Info.First);
-        json.WriteString("to", layer.Info.End);
+        json.WriteString("from", window.Start);
+        json.WriteString("to", window.End);
         json.WriteStartArray("features");
         var written = 0;
         foreach (var s in layer.Substations)
@@ -37,7 +53,7 @@ public static class WelcomeZoneMap
                 continue;
             }
 
-            var o = layer.Offer(s.Id, sizeMw);
+            var o = layer.Offer(s.Id, sizeMw, window);
             StartPointFeature(json, p);
             json.WriteString("id", s.Id);
             json.WriteString("name", s.Name);

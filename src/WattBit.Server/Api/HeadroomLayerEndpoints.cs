@@ -19,7 +19,9 @@ internal static class HeadroomLayerEndpoints
         grid.MapGet("/substations/{id}/headroom", HeadroomAsync)
             .WithSummary("Per hour of [from, to) (default: all the layer holds): N-0 and N-1 headroom in MW and the limiting line; a grid operator's upload for the node overrides the model.");
         grid.MapGet("/welcome-zones", ZonesAsync)
-            .WithSummary("GeoJSON of the welcome zones (ウェルカムゾーン) for a connection of `mw` MW (default 50): firm / dynamic / curtailable (③) / constrained per substation.");
+            .WithSummary("GeoJSON of the welcome zones (ウェルカムゾーン) for a connection of `mw` MW (default 50): firm / dynamic / curtailable (③) / constrained per substation, over the layer's hours, or those of [from, to) (a chosen day; `to` defaults to a day after `from`).");
+        grid.MapGet("/headroom", AllHeadroomAsync)
+            .WithSummary("Every substation's N-0 and N-1 headroom (MW) and limiting line per hour of [from, to) (default: the layer's first day; at most 7 days) in one answer, for maps with a time slider; null where an hour has no data.");
     }
 
     private static async Task<IResult> SubstationsAsync(HeadroomLayerHost host, IWattBitStore store, CancellationToken ct)
@@ -69,7 +71,8 @@ internal static class HeadroomLayerEndpoints
             [.. hours.Select(h => new HeadroomHourDto(h.Start, Round(h.N0Mw), Round(h.N1Mw), h.LimitingLine, h.Contingency))]));
     }
 
-    private static async Task<IResult> ZonesAsync(HttpContext http, HeadroomLayerHost host, IWattBitStore store, [FromQuery] double? mw, CancellationToken ct)
+    private static async Task<IResult> ZonesAsync(HeadroomLayerHost host, IWattBitStore store, [FromQuery] double? mw, [FromQuery] DateTimeOffset? from,
+        [FromQuery] DateTimeOffset? to, CancellationToken ct)
     {
         var size = mw ?? 50;
         var problems = new Problems();
@@ -80,9 +83,78 @@ internal static class HeadroomLayerEndpoints
         }
 
         var layer = await host.EffectiveLayerAsync(store, ct).ConfigureAwait(false);
+        var window = Window(layer, from, to, from ?? layer.Info.First, to ?? (from is { } f ? f.AddDays(1) : layer.Info.End), TimeSpan.FromDays(366), out var problem);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         using var buffer = new MemoryStream();
-        WelcomeZoneMap.Write(buffer, layer, size);
+        WelcomeZoneMap.Write(buffer, layer, size, window);
         return TypedResults.Bytes(buffer.ToArray(), "application/geo+json");
+    }
+
+    private static async Task<IResult> AllHeadroomAsync(HeadroomLayerHost host, IWattBitStore store, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
+        CancellationToken ct)
+    {
+        var layer = await host.EffectiveLayerAsync(store, ct).ConfigureAwait(false);
+        var start = from ?? layer.Info.First;
+        var window = Window(layer, from, to, start, to ?? start.AddDays(1), TimeSpan.FromDays(7), out var problem);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var times = new List<DateTimeOffset>();
+        for (var t = layer.Info.First; t < layer.Info.End; t = t.AddHours(1))
+        {
+            if (window.Contains(t))
+            {
+                times.Add(t);
+            }
+        }
+
+        var rows = new List<SubstationHoursDto>(layer.Substations.Count);
+        foreach (var s in layer.Substations)
+        {
+            var n0 = new double?[times.Count];
+            var n1 = new double?[times.Count];
+            var lines = new string?[times.Count];
+            foreach (var h in layer.Hourly(s.Id, window))
+            {
+                var k = times.BinarySearch(h.Start);
+                if (k >= 0)
+                {
+                    (n0[k], n1[k], lines[k]) = (Round(h.N0Mw), Round(h.N1Mw), h.LimitingLine);
+                }
+            }
+
+            rows.Add(new SubstationHoursDto(s.Id, SourceName(layer.SourceOf(s.Id)), n0, n1, lines));
+        }
+
+        return TypedResults.Ok(new LayerHoursResponse(layer.Info.Model, layer.Info.Synthetic, window.Start, window.End, times, rows));
+    }
+
+    /// <summary>The window asked for, or a 400 (to not after from, too long) / 404 (no hour of the layer in it).</summary>
+    private static TimeWindow Window(IHeadroomLayer layer, DateTimeOffset? from, DateTimeOffset? to, DateTimeOffset start, DateTimeOffset end, TimeSpan longest,
+        out IResult? problem)
+    {
+        var problems = new Problems();
+        problems.Require(end > start, to is null ? "from" : "to", "to must be after from.");
+        problems.Require(end - start <= longest, "to", $"At most {longest.TotalDays:0} days at once.");
+        if (problems.Any)
+        {
+            problem = problems.Result();
+            return default;
+        }
+
+        var window = new TimeWindow(start, end);
+        var held = new TimeWindow(layer.Info.First, layer.Info.End);
+        problem = (from is not null || to is not null) && !window.Overlaps(held)
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No headroom data",
+                detail: $"No headroom data: the layer holds no hour of {window}; it covers {held}.")
+            : null;
+        return window;
     }
 
     /// <summary>The source name every face shows: model or tso-upload.</summary>
@@ -99,6 +171,13 @@ internal sealed record SubstationDto(string Id, string Name, string? Area, doubl
 
 /// <summary>One substation's hours.</summary>
 internal sealed record SubstationHeadroomResponse(string Id, string Name, string Model, bool Synthetic, string Source, IReadOnlyList<HeadroomHourDto> Hours);
+
+/// <summary>Every substation's hours of a window, aligned to <c>Hours</c>.</summary>
+internal sealed record LayerHoursResponse(string Model, bool Synthetic, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DateTimeOffset> Hours,
+    IReadOnlyList<SubstationHoursDto> Substations);
+
+/// <summary>One substation's N-0 and N-1 headroom (MW; null = no data) and limiting line per hour of the window, and where they come from.</summary>
+internal sealed record SubstationHoursDto(string Id, string Source, IReadOnlyList<double?> N0Mw, IReadOnlyList<double?> N1Mw, IReadOnlyList<string?> LimitingLine);
 
 /// <summary>One hour: N-0 and N-1 headroom (MW; null = not known) and the limiting line.</summary>
 internal sealed record HeadroomHourDto(DateTimeOffset Start, double? N0Mw, double? N1Mw, string? LimitingLine, string? Contingency);
