@@ -170,7 +170,7 @@ internal static class ServerHost
                 JournalLog.Recovered(journalLog, recovery);
             }
         }
-        _ = app.Services.GetRequiredService<Grid.HeadroomLayerHost>();
+        var layerHost = app.Services.GetRequiredService<Grid.HeadroomLayerHost>();
         _ = app.Services.GetRequiredService<JobEngines>();
         _ = app.Services.GetRequiredService<ClientCertificates>();
         app.Services.GetRequiredService<SitingJobs>().Open();
@@ -180,6 +180,10 @@ internal static class ServerHost
             if (e.Type == "signal")
             {
                 catalog.PublishedElsewhere();
+            }
+            else if (e.Type == "headroom")
+            {
+                layerHost.UploadsChanged();
             }
         };
         catalog.Warm();

@@ -150,6 +150,7 @@ internal static class SignalEndpoints
         }
 
         var n = await catalog.Writes.WriteAsync([new SeriesWrite(HeadroomKey(a, node), series)], ct).ConfigureAwait(false);
+        layers.UploadsChanged();
         events.Publish("headroom", a.Code, null, new { area = a.Code, node, start = series.Start, end = series.End });
         return TypedResults.Ok(new { stored = n });
     }

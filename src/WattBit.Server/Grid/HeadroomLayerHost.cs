@@ -20,6 +20,8 @@ namespace WattBit.Server.Grid;
 internal sealed class HeadroomLayerHost
 {
     private readonly Lazy<Task<(IHeadroomLayer Layer, IReadOnlyDictionary<string, int> Buses, LayerModel Model)>> _layer;
+    private long _uploads;
+    private Effective? _effective;
 
     public HeadroomLayerHost(IOptions<ServerOptions> options, TimeProvider time)
     {
@@ -35,13 +37,35 @@ internal sealed class HeadroomLayerHost
     public async Task<IHeadroomLayer> LayerAsync(CancellationToken ct) => (await _layer.Value.WaitAsync(ct).ConfigureAwait(false)).Layer;
 
     /// <summary>
+    /// Says that a grid operator's headroom upload was stored (here, or by another instance: its <c>headroom</c> event):
+    /// the next <see cref="EffectiveLayerAsync"/> lays the uploads over the model again.
+    /// </summary>
+    public void UploadsChanged() => Interlocked.Increment(ref _uploads);
+
+    /// <summary>
     /// The layer every face of the server reads (substation hours, welcome zones, siting jobs): the model layer with the
     /// grid operators' uploads laid over it hour by hour (<see cref="HeadroomTable.Overlay"/>); the model layer itself
-    /// when no upload names one of its substations.
+    /// when no upload names one of its substations. Built once and kept until the next upload (<see cref="UploadsChanged"/>),
+    /// so a request is a lookup, not a scan of the store.
     /// </summary>
     public async Task<IHeadroomLayer> EffectiveLayerAsync(IWattBitStore store, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
+        // Read the upload count before the store: an upload stored meanwhile bumps it, so a layer built from an older
+        // store is never kept under the newer count.
+        var uploads = Interlocked.Read(ref _uploads);
+        if (Volatile.Read(ref _effective) is { } kept && kept.Uploads == uploads)
+        {
+            return kept.Layer;
+        }
+
+        var layer = await OverlayUploadsAsync(store, ct).ConfigureAwait(false);
+        Volatile.Write(ref _effective, new Effective(uploads, layer));
+        return layer;
+    }
+
+    private async Task<IHeadroomLayer> OverlayUploadsAsync(IWattBitStore store, CancellationToken ct)
+    {
         var (layer, buses, _) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
         var published = (await store.ListSeriesAsync(ct).ConfigureAwait(false))
             .Where(i => i.Key.Metric == "headroom" && i.Key.Source == SignalCatalog.PublishedSource)
@@ -121,6 +145,9 @@ internal sealed class HeadroomLayerHost
 
     /// <summary>The model and hours behind the layer, for what-if questions (<see cref="LayerModel"/>).</summary>
     public async Task<LayerModel> ModelAsync(CancellationToken ct) => (await _layer.Value.WaitAsync(ct).ConfigureAwait(false)).Model;
+
+    /// <summary>The effective layer and the upload count it was built at.</summary>
+    private sealed record Effective(long Uploads, IHeadroomLayer Layer);
 
     private static (IHeadroomLayer, IReadOnlyDictionary<string, int>, LayerModel) Build(ServerOptions options, DateTimeOffset now)
     {
