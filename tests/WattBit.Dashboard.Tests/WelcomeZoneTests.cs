@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Playwright;
 
 namespace WattBit.Dashboard.Tests;
 
@@ -51,7 +52,7 @@ public sealed partial class DashboardTests
 
         // A larger connection: fewer substations can take it; the classes follow the size.
         await page.FillAsync("#zones-mw", "400");
-        await page.DispatchEventAsync("#zones-mw", "change");
+        await page.Locator("#zones-mw").BlurAsync(); // the browser's own change event
         await Expect(map).ToHaveAttributeAsync("data-mw", "400");
         foreach (var (id, hours) in hoursOf)
         {
@@ -73,7 +74,15 @@ public sealed partial class DashboardTests
         // Click-through: the substation's hourly N-0/N-1 chart and the limiting line (OCCTO name) of every hour.
         await page.ClickAsync("#zones-table tr[data-substation='TK:上野']");
         var detail = page.Locator("#zones-detail");
-        await Expect(detail).ToBeVisibleAsync();
+        try
+        {
+            await Expect(detail).ToBeVisibleAsync();
+        }
+        catch (PlaywrightException e)
+        {
+            throw new InvalidOperationException($"status: '{await page.Locator("#status").TextContentAsync()}', detail note: '{await page.Locator("#zones-detail-empty").TextContentAsync()}', selected rows: {await page.Locator("#zones-table tr.selected").CountAsync()}", e);
+        }
+
         await Expect(detail).ToHaveAttributeAsync("data-substation", "TK:上野");
         await Expect(detail).ToHaveAttributeAsync("data-hours", ueno.Count.ToString(CultureInfo.InvariantCulture));
         await Expect(page.Locator("#zones-chart")).ToHaveAttributeAsync("data-n1-points", ueno.Count.ToString(CultureInfo.InvariantCulture));
