@@ -43,6 +43,17 @@ export interface MarketOffer { id: string; operator: string; site: string; area:
 export interface MarketBid { id: string; operator: string; mw: number; hours: number; release: string; deadline: string; valueYenPerMwh: number; areas: string[]; requires: string[]; divisible: boolean }
 export interface MarketBidView { bid: MarketBid; state: "open" | "matched" }
 
+export interface DrRequest { id: string; area: string; direction: string; mw: number; start: string; end: string; issuedAt: string; issuedBy: string }
+export interface DrSiteCommitment { site: string; mw: number; priceYenPerKwh: number }
+export interface DrCommitment { request: string; operator: string; availableMw: number; sites: DrSiteCommitment[]; committedAt: string; committedBy: string }
+export interface DrRequestView { request: DrRequest; committedMw: number; commitments: DrCommitment[] }
+export interface DrAnswer { request: string; availableMw: number; sites: DrSiteCommitment[]; note: string }
+export interface DrSiteDelivery { site: string; committedMw: number; computable: boolean; committedKwh: number; deliveredKwh: number | null; creditedKwh: number | null; shortfallKwh: number | null; why: string }
+export interface DrSettlement {
+  request: DrRequest; committedMw: number; creditedKwh: number; amountYen: number;
+  operators: Array<{ operator: string; committedMw: number; amountYen: number | null; status: string; sites: DrSiteDelivery[] }>;
+}
+
 /** An HTTP error with the server's ProblemDetails detail. */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {

@@ -7,13 +7,15 @@ import { initMap, refreshMap } from "./map";
 import { initSeries, refreshSeries } from "./series";
 import { applyOrder, hasSites, initSites, refreshSites } from "./sites";
 import { applySitingJob, initSiting } from "./siting";
+import { drLoaded, initDr, refreshDr, showDr } from "./dr";
 import { initMarket, marketLoaded, refreshMarket, showMarket } from "./market";
 import { initZones, refreshZones, showZones, zonesLoaded } from "./zones";
 import { announce, showError, state, units } from "./state";
 
-const views = ["map", "series", "sites", "siting", "zones", "market"] as const;
+const views = ["map", "series", "sites", "siting", "zones", "market", "dr"] as const;
 let stopFollowing: (() => void) | null = null;
 let liveState: "live" | "reconnecting" | "offline" = "offline";
+let drReady = false;
 
 function showView(): void {
   const wanted = location.hash.replace("#", "");
@@ -25,6 +27,7 @@ function showView(): void {
   }
   if (view === "zones") showZones();
   if (view === "market") showMarket();
+  if (view === "dr" && drReady) showDr();
   window.dispatchEvent(new Event("resize"));
 }
 
@@ -76,6 +79,11 @@ function onEvent(e: { type: string; data: unknown }): void {
     case "headroom":
       if (zonesLoaded()) void refreshZones();
       break;
+    case "dr-request":
+    case "dr-commitment":
+    case "dr-offers":
+      if (drLoaded()) void refreshDr();
+      break;
     case "market-clearing":
       if (marketLoaded()) void refreshMarket();
       break;
@@ -120,6 +128,9 @@ async function start(): Promise<void> {
   initSiting();
   initZones();
   initMarket();
+  initDr();
+  drReady = true;
+  if (location.hash === "#dr") showDr();
   await Promise.all([refreshMap(), refreshSeries()]);
   await useKey(apiKey());
   document.body.dataset.ready = "true";

@@ -1,0 +1,185 @@
+// Demand-response view (issue 19): the requests the key may see (a grid operator: its area's; a DC operator: those of the
+// areas it has sites in), and for the chosen one the commitments (every operator's for the grid operator, its own for a DC
+// operator), what a DC operator's published offers can do for it with a button to commit, and after the window the
+// delivery against the ERAB baseline and the settlement per operator and site (docs/dr.md).
+import { ApiError, get, post, type DrAnswer, type DrRequest, type DrRequestView, type DrSettlement } from "./api";
+import { jst, num, t } from "./i18n";
+import { cell, on, showError, state } from "./state";
+
+let requests: DrRequest[] = [];
+let chosen: string | null = null;
+let view: DrRequestView | null = null;
+let answer: DrAnswer | null = null;
+let settlement: DrSettlement | null = null;
+let settlementNote = "";
+let loaded = false;
+let refreshing: Promise<void> | null = null;
+let again = false;
+
+export function initDr(): void {
+  on("me", () => { chosen = null; if (loaded) void refreshDr(); });
+  on("language", () => { drawRequests(); drawDetail(); });
+  document.getElementById("dr-commit")!.addEventListener("click", () => void commit());
+}
+
+/** Loads the view the first time it is shown. */
+export function showDr(): void {
+  if (!loaded) {
+    loaded = true;
+    void refreshDr();
+  }
+}
+
+/** Whether the view has been loaded (live events refresh it only then). */
+export function drLoaded(): boolean {
+  return loaded;
+}
+
+/** Rereads the requests and the chosen one (the next to start unless one was picked). */
+export function refreshDr(): Promise<void> {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = loadDr().finally(() => {
+    refreshing = null;
+    if (again) {
+      again = false;
+      void refreshDr();
+    }
+  });
+  return refreshing;
+}
+
+async function loadDr(): Promise<void> {
+  try {
+    const role = state.me?.role;
+    const keyed = role === "grid-operator" || role === "dc-operator";
+    document.getElementById("dr-need-key")!.hidden = keyed;
+    document.getElementById("dr-body")!.hidden = !keyed;
+    if (!keyed) { requests = []; view = null; answer = null; settlement = null; return; }
+    requests = await get<DrRequest[]>("/api/dr/requests");
+    if (!chosen || !requests.some((r) => r.id === chosen)) {
+      const now = Date.now();
+      chosen = (requests.find((r) => Date.parse(r.end) > now) ?? requests[requests.length - 1])?.id ?? null;
+    }
+    await loadChosen();
+    drawRequests();
+    drawDetail();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function loadChosen(): Promise<void> {
+  view = null; answer = null; settlement = null; settlementNote = "";
+  if (!chosen) return;
+  const id = encodeURIComponent(chosen);
+  view = await get<DrRequestView>(`/api/dr/requests/${id}`);
+  if (state.me?.role === "dc-operator") answer = await get<DrAnswer>(`/api/dr/requests/${id}/answer`);
+  if (Date.parse(view.request.end) <= Date.now()) {
+    try {
+      settlement = await get<DrSettlement>(`/api/dr/requests/${id}/settlement`);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      settlementNote = error.message;
+    }
+  }
+}
+
+function direction(d: string): string {
+  return t(d.toLowerCase() === "up" ? "dr.up" : "dr.down");
+}
+
+function drawRequests(): void {
+  const body = document.querySelector("#dr-requests tbody") as HTMLTableSectionElement;
+  body.replaceChildren();
+  document.getElementById("dr-requests-empty")!.hidden = requests.length > 0;
+  for (const r of requests) {
+    const row = body.insertRow();
+    row.dataset.request = r.id;
+    row.tabIndex = 0;
+    if (r.id === chosen) row.classList.add("selected");
+    cell(row, r.id);
+    cell(row, r.area);
+    cell(row, direction(r.direction));
+    cell(row, num(r.mw, 2), "num");
+    cell(row, `${jst(r.start)}–${jst(r.end)}`);
+    cell(row, num((Date.parse(r.start) - Date.parse(r.issuedAt)) / 60000, 0), "num");
+    const pick = (): void => { chosen = r.id; void refreshDr(); };
+    row.addEventListener("click", pick);
+    row.addEventListener("keydown", (e) => { if (e.key === "Enter") pick(); });
+  }
+}
+
+function drawDetail(): void {
+  const box = document.getElementById("dr-detail")!;
+  box.hidden = view === null;
+  if (!view) return;
+  const v = view;
+  box.dataset.request = v.request.id;
+  box.dataset.committedMw = v.committedMw.toFixed(3);
+  document.getElementById("dr-detail-title")!.textContent =
+    `${v.request.id}: ${direction(v.request.direction)} ${num(v.request.mw, 2)} MW · ${jst(v.request.start)}–${jst(v.request.end)} JST · ${t("dr.committed")} ${num(v.committedMw, 2)} MW`;
+
+  const cbody = document.querySelector("#dr-commitments tbody") as HTMLTableSectionElement;
+  cbody.replaceChildren();
+  for (const c of v.commitments) {
+    for (const s of c.sites) {
+      const row = cbody.insertRow();
+      row.dataset.operator = c.operator;
+      row.dataset.site = s.site;
+      cell(row, c.operator);
+      cell(row, s.site);
+      cell(row, num(s.mw, 2), "num");
+      cell(row, num(s.priceYenPerKwh, 2), "num");
+      cell(row, jst(c.committedAt));
+    }
+  }
+  document.getElementById("dr-commitments-empty")!.hidden = v.commitments.length > 0;
+
+  const a = document.getElementById("dr-answer")!;
+  a.hidden = answer === null;
+  const mine = v.commitments.some((c) => c.operator === state.me?.operator);
+  const open = Date.parse(v.request.start) > Date.now();
+  const button = document.getElementById("dr-commit") as HTMLButtonElement;
+  if (answer) {
+    a.dataset.availableMw = answer.availableMw.toFixed(3);
+    document.getElementById("dr-answer-text")!.textContent = t("dr.answer", { mw: num(answer.availableMw, 2), sites: answer.sites.length })
+      + (answer.note ? ` · ${answer.note}` : "");
+    button.hidden = mine || !open || answer.sites.length === 0;
+  }
+
+  const s = document.getElementById("dr-settlement")!;
+  s.hidden = settlement === null && settlementNote === "";
+  document.getElementById("dr-settlement-note")!.textContent = settlement
+    ? t("dr.settled", { kwh: num(settlement.creditedKwh, 0), yen: num(settlement.amountYen, 0) })
+    : settlementNote;
+  const sbody = document.querySelector("#dr-delivery tbody") as HTMLTableSectionElement;
+  sbody.replaceChildren();
+  for (const o of settlement?.operators ?? []) {
+    for (const site of o.sites) {
+      const row = sbody.insertRow();
+      row.dataset.operator = o.operator;
+      row.dataset.site = site.site;
+      cell(row, o.operator);
+      cell(row, site.site);
+      cell(row, num(site.committedKwh, 0), "num");
+      cell(row, site.deliveredKwh === null ? "-" : num(site.deliveredKwh, 0), "num");
+      cell(row, site.creditedKwh === null ? "-" : num(site.creditedKwh, 0), "num");
+      cell(row, site.shortfallKwh === null ? "-" : num(site.shortfallKwh, 0), "num");
+      cell(row, o.amountYen === null ? o.status : num(o.amountYen, 0), "num");
+      cell(row, site.why || "-");
+    }
+  }
+}
+
+async function commit(): Promise<void> {
+  if (!chosen) return;
+  try {
+    await post(`/api/dr/requests/${encodeURIComponent(chosen)}/commitments`, {});
+    await refreshDr();
+  } catch (error) {
+    showError(error);
+  }
+}
