@@ -43,28 +43,40 @@ internal sealed class FakeJobEngine(TimeProvider time) : IJobEngine
         Task.FromResult<IReadOnlyList<EngineJob>>([.. _jobs.Values.Where(j => queue is null || j.Queue == queue).OrderBy(j => int.Parse(j.EngineJobId, System.Globalization.CultureInfo.InvariantCulture))]);
 
     public Task HoldAsync(string engineJobId, CancellationToken cancellationToken = default) =>
-        Change("hold", engineJobId, j => j.State == EngineJobState.Pending, j => j with { Held = true });
+        Change("hold", engineJobId, j => j.State == EngineJobState.Pending, j => j with { Held = true }, cancellationToken);
 
     public Task ReleaseAsync(string engineJobId, CancellationToken cancellationToken = default) =>
-        Change("release", engineJobId, j => j.State == EngineJobState.Pending, j => j with { Held = false });
+        Change("release", engineJobId, j => j.State == EngineJobState.Pending, j => j with { Held = false }, cancellationToken);
 
     public Task SuspendAsync(string engineJobId, CancellationToken cancellationToken = default) =>
-        Change("suspend", engineJobId, j => j.State == EngineJobState.Running, j => j with { State = EngineJobState.Suspended });
+        Change("suspend", engineJobId, j => j.State == EngineJobState.Running, j => j with { State = EngineJobState.Suspended }, cancellationToken);
 
     public Task ResumeAsync(string engineJobId, CancellationToken cancellationToken = default) =>
-        Change("resume", engineJobId, j => j.State == EngineJobState.Suspended, j => j with { State = EngineJobState.Running });
+        Change("resume", engineJobId, j => j.State == EngineJobState.Suspended, j => j with { State = EngineJobState.Running }, cancellationToken);
 
     public Task RequeueHeldAsync(string engineJobId, CancellationToken cancellationToken = default) =>
-        Change("requeuehold", engineJobId, j => j.State is EngineJobState.Running or EngineJobState.Suspended, j => j with { State = EngineJobState.Pending, Held = true });
+        Change("requeuehold", engineJobId, j => j.State is EngineJobState.Running or EngineJobState.Suspended, j => j with { State = EngineJobState.Pending, Held = true }, cancellationToken);
 
     public Task MoveAsync(string engineJobId, string queue, CancellationToken cancellationToken = default) =>
-        Change("update partition", engineJobId, j => j.State == EngineJobState.Pending, j => j with { Queue = queue });
+        Change("update partition", engineJobId, j => j.State == EngineJobState.Pending, j => j with { Queue = queue }, cancellationToken);
 
     public Task CancelAsync(string engineJobId, CancellationToken cancellationToken = default) =>
-        Change("cancel", engineJobId, j => !j.IsFinished, j => j with { State = EngineJobState.Cancelled, EndedAt = time.GetUtcNow() });
+        Change("cancel", engineJobId, j => !j.IsFinished, j => j with { State = EngineJobState.Cancelled, EndedAt = time.GetUtcNow() }, cancellationToken);
 
-    private Task Change(string command, string id, Func<EngineJob, bool> allowed, Func<EngineJob, EngineJob> change)
+    /// <summary>While set, every state-changing command waits for it (signalling <see cref="Entered"/>), or for its cancellation.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>Completed when a command reaches <see cref="Gate"/>.</summary>
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task Change(string command, string id, Func<EngineJob, bool> allowed, Func<EngineJob, EngineJob> change, CancellationToken ct)
     {
+        if (Gate is { } gate)
+        {
+            Entered.TrySetResult();
+            await gate.Task.WaitAsync(ct);
+        }
+
         if (Refusing.TryGetValue(id, out var message))
         {
             throw new EngineCommandException($"{command} {id}", 1, message);
@@ -77,6 +89,5 @@ internal sealed class FakeJobEngine(TimeProvider time) : IJobEngine
         }
 
         _jobs[id] = change(job);
-        return Task.CompletedTask;
     }
 }
