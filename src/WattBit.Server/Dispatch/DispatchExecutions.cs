@@ -194,8 +194,9 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
 
         if (order.Execution is { State: not ExecutionState.Executing } done)
         {
-            events.Publish("dispatch-order", null, order.Operator, order);
+            // Audited before it is announced, so a client that reacts to the event finds the audit entry.
             Audit(order, "dispatch-executed", $"dispatch order {order.Id} on {done.Engine}: {Summary(done.Actions)}");
+            events.Publish("dispatch-order", null, order.Operator, order);
         }
     }
 
@@ -238,8 +239,8 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
 
             if (Update(order.Id, e => e with { LiftedAt = now, Lift = lift }) is { } lifted)
             {
-                events.Publish("dispatch-order", null, lifted.Operator, lifted);
                 Audit(lifted, "dispatch-lifted", $"dispatch order {lifted.Id}: {lift}");
+                events.Publish("dispatch-order", null, lifted.Operator, lifted);
             }
         }
     }
