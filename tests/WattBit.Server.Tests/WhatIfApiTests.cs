@@ -43,6 +43,7 @@ public sealed class WhatIfApiTests(TestServer server)
         var line = ranked.GetProperty("lines")[0].GetProperty("line").GetString()!;
         var json = await PostAsync(new { uprate = new { line, mw = 500 } });
         Assert.True(json.GetProperty("answerMs").GetDouble() >= 0);
+        Assert.True(json.GetProperty("noSweep").ValueKind is JsonValueKind.True or JsonValueKind.False);
 
         // Oracle: the exported japan.m with the line's rating raised, rebuilt from scratch.
         var branch = JapanBackbone.LoadDefault().Branches.Select((b, i) => (b, i)).First(p => p.b.DisplayName == line).i;

@@ -57,7 +57,8 @@ internal static class WhatIfEndpoints
 
         var engine = model.Engine;
         var steps = engine.Steps;
-        var before = new BusHeadroom(steps);
+        var prepared = model.Prepared(bus);
+        var before = prepared.Base;
         var after = new BusHeadroom(steps);
         var started = Stopwatch.GetTimestamp();
         HeadroomWhatIf whatIf;
@@ -71,9 +72,8 @@ internal static class WhatIfEndpoints
             return problems.Result();
         }
 
-        whatIf.Compute(bus, after);
+        var noSweep = change is BranchUprate ? whatIf.Compute(prepared, after) : Compute(whatIf, bus, after);
         var answerMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        engine.Compute(bus, before);
         var hours = new List<WhatIfHourDto>(steps);
         for (var t = 0; t < steps; t++)
         {
@@ -84,8 +84,14 @@ internal static class WhatIfEndpoints
                 line >= 0 ? model.LineName(line) : null, outage >= 0 ? model.LineName(outage) : null));
         }
 
-        return TypedResults.Ok(new WhatIfResponse(s.Id, s.Name, layer.Info.Model, layer.Info.Synthetic, change!.Describe(model.Network), Math.Round(answerMs, 3),
+        return TypedResults.Ok(new WhatIfResponse(s.Id, s.Name, layer.Info.Model, layer.Info.Synthetic, change!.Describe(model.Network), Math.Round(answerMs, 3), noSweep,
             Summary(before.N1Mw), Summary(after.N1Mw), hours));
+    }
+
+    private static bool Compute(HeadroomWhatIf whatIf, int bus, BusHeadroom result)
+    {
+        whatIf.Compute(bus, result);
+        return false;
     }
 
     private static async Task<int> BusOf(HeadroomLayerHost host, LayerModel model, string id, CancellationToken ct) =>
@@ -106,8 +112,9 @@ internal sealed record UprateRequest([property: JsonRequired] string Line, [prop
 /// <summary>A new line from the substation to another one: series reactance x (p.u. of the model's base) and rating mw.</summary>
 internal sealed record NewLineRequest([property: JsonRequired] string To, [property: JsonRequired] double X, [property: JsonRequired] double Mw);
 
-/// <summary>The answer: the change, the time the rank-one answer took (ms, one bus, every hour), N-1 summaries and the hours.</summary>
-internal sealed record WhatIfResponse(string Id, string Name, string Model, bool Synthetic, string Change, double AnswerMs, WhatIfSummaryDto Before,
+/// <summary>The answer: the change, the time the answer took (ms, one bus, every hour; not counting the preparation at the bus's first question),
+/// whether it came without a sweep (an uprate at a prepared bus, decision 0116), N-1 summaries and the hours.</summary>
+internal sealed record WhatIfResponse(string Id, string Name, string Model, bool Synthetic, string Change, double AnswerMs, bool NoSweep, WhatIfSummaryDto Before,
     WhatIfSummaryDto After, IReadOnlyList<WhatIfHourDto> Hours);
 
 /// <summary>The smallest and the mean N-1 headroom over the hours, MW.</summary>

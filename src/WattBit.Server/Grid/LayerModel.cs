@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using WattBit.Grid.Headroom;
 using WattBit.Grid.Network;
 using WattBit.Grid.PowerFlow;
@@ -37,6 +38,14 @@ internal sealed class LayerModel
             return names;
         });
     }
+
+    private readonly ConcurrentDictionary<int, Lazy<PreparedBus>> _prepared = new();
+
+    /// <summary>
+    /// The bus prepared for what-if questions (its base hours and the N-1 limits its screening kept, decision 0116),
+    /// computed at its first question and kept: later uprates at the bus are answered without a sweep.
+    /// </summary>
+    public PreparedBus Prepared(int bus) => _prepared.GetOrAdd(bus, b => new Lazy<PreparedBus>(() => HeadroomWhatIf.Prepare(Engine, b))).Value;
 
     /// <summary>The layer's network.</summary>
     public PowerNetwork Network { get; }
