@@ -147,9 +147,10 @@ internal static class ServerHost
         SignalEndpoints.Map(app);
         OperatorEndpoints.Map(app);
         GridEndpoints.Map(app);
-        HeadroomLayerEndpoints.Map(app);
-        LimitingLineEndpoints.Map(app);
-        WhatIfEndpoints.Map(app);
+        var layerRoutes = HeadroomLayerEndpoints.Group(app);
+        HeadroomLayerEndpoints.Map(layerRoutes);
+        LimitingLineEndpoints.Map(layerRoutes);
+        WhatIfEndpoints.Map(layerRoutes);
         StudyEndpoints.Map(app);
         SitePowerEndpoints.Map(app);
         DispatchEndpoints.Map(app);

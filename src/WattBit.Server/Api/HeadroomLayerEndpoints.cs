@@ -11,9 +11,12 @@ namespace WattBit.Server.Api;
 /// <summary>The headroom layer (engine-computed, no upload needed): substations, their hourly headroom, welcome zones.</summary>
 internal static class HeadroomLayerEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    /// <summary>The <c>/api/grid</c> route group every headroom-layer route is mapped on (public read, unknown query parameters refused).</summary>
+    public static RouteGroupBuilder Group(IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/grid").WithTags("Headroom layer").RequireAuthorization(Roles.PublicRead).RejectUnknownQueryParameters();
+
+    public static void Map(RouteGroupBuilder grid)
     {
-        var grid = app.MapGroup("/api/grid").WithTags("Headroom layer").RequireAuthorization(Roles.PublicRead).RejectUnknownQueryParameters();
         grid.MapGet("/substations", SubstationsAsync)
             .WithSummary("The layer's substations (id, name, area, voltage kV, lat, lon, source), its model, whether it is synthetic, and the hours it holds.");
         grid.MapGet("/substations/{id}/headroom", HeadroomAsync)

@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using WattBit.Data.Storage;
 using WattBit.Headroom;
 using WattBit.Server.Grid;
-using WattBit.Server.Infrastructure;
-using WattBit.Server.Security;
 using WattBit.Time;
 
 namespace WattBit.Server.Api;
@@ -11,9 +9,8 @@ namespace WattBit.Server.Api;
 /// <summary>Reinforcement candidates on the server's headroom layer: the lines that limit a substation most often.</summary>
 internal static class LimitingLineEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(RouteGroupBuilder grid)
     {
-        var grid = app.MapGroup("/api/grid").WithTags("Headroom layer").RequireAuthorization(Roles.PublicRead).RejectUnknownQueryParameters();
         grid.MapGet("/substations/{id}/limiting-lines", RankAsync)
             .WithSummary("The lines that limit the substation's secure (N-1) headroom most often over [from, to) (default: all the layer holds), ranked by hours, with the outage that most often comes with each and the smallest headroom while it limits: reinforcement candidates. `top` (1-100, default 10).");
     }

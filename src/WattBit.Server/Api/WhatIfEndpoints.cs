@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Serialization;
 using WattBit.Grid.Headroom;
 using WattBit.Server.Grid;
-using WattBit.Server.Infrastructure;
-using WattBit.Server.Security;
 
 namespace WattBit.Server.Api;
 
@@ -13,9 +11,8 @@ namespace WattBit.Server.Api;
 /// </summary>
 internal static class WhatIfEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app)
+    public static void Map(RouteGroupBuilder grid)
     {
-        var grid = app.MapGroup("/api/grid").WithTags("Headroom layer").RequireAuthorization(Roles.PublicRead).RejectUnknownQueryParameters();
         grid.MapPost("/substations/{id}/what-if", WhatIf)
             .WithSummary("What if a line is uprated (`uprate: {line, mw}`, the line as the layer names it) or a new line is added (`newLine: {to, x, mw}`: to another substation, reactance x in p.u. of the model's base, rating MW)? The substation's N-0/N-1 headroom for every hour of the layer, before and after, the limiting line after, and the time the answer took.");
     }
