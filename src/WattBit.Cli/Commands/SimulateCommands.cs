@@ -62,6 +62,7 @@ internal static class SimulateCommands
         }
 
         Summary(ui, result);
+        Operators(ui, result);
         foreach (var line in SimulationReport.GridLines(result))
         {
             ui.MarkupLine(Markup.Escape(line));
@@ -127,6 +128,37 @@ internal static class SimulateCommands
 
         ui.Write(table);
     }
+
+    // The market's gain per operator (operators-alone against market, when both ran): carbon, net cost after the
+    // settlement, curtailment absorbed, unserved work, hours over a limit, and what each bought, sold, paid and received.
+    private static void Operators(IAnsiConsole ui, SimulationResult result)
+    {
+        var gain = OperatorAccounts.Gain(result);
+        if (gain.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Operators: alone → market (settled at the seller's energy cost + 10 %)[/]");
+        table.AddColumn(new TableColumn("Operator").NoWrap());
+        foreach (var h in new[] { "Sites", "Lifecycle tCO2", "Net cost M JPY", "Curtailment absorbed MWh", "Unserved MWh", "Site-hours over limit",
+            "Bought MWh", "Sold MWh", "Settlement M JPY" })
+        {
+            table.AddColumn(new TableColumn(h).RightAligned());
+        }
+
+        foreach (var (a, m) in gain)
+        {
+            table.AddRow(Markup.Escape(a.Operator), N(a.Sites), Pair(a.LifecycleTonnes, m.LifecycleTonnes), Pair(a.NetCostYen / 1e6, m.NetCostYen / 1e6, "N1"),
+                Pair(a.CurtailmentAbsorbedMwh, m.CurtailmentAbsorbedMwh), Pair(a.UnservedJobItMwh, m.UnservedJobItMwh), Pair(a.SiteStepsOverLimit, m.SiteStepsOverLimit),
+                N(m.BoughtItMwh), N(m.SoldItMwh), (m.SettlementYen / 1e6).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture));
+        }
+
+        ui.Write(table);
+    }
+
+    private static string Pair(double alone, double market, string format = "N0") =>
+        $"{alone.ToString(format, CultureInfo.InvariantCulture)} → {market.ToString(format, CultureInfo.InvariantCulture)}";
 
     private static string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
 

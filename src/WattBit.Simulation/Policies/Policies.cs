@@ -15,10 +15,11 @@ public static class PolicyFactory
         PolicyKind.TimeShift => new TimeShiftPolicy(),
         PolicyKind.GreenestSite => new GreenestSitePolicy(),
         PolicyKind.CapacityCaps => new CapacityCapsPolicy(),
+        PolicyKind.OperatorsAlone or PolicyKind.Market => new MarketPolicy(trade: kind == PolicyKind.Market),
         _ => new WattBitPolicy(),
     };
 
-    /// <summary>The scenario-file name of a policy (baseline, time-shift, greenest-site, capacity-caps, wattbit, wattbit-planner).</summary>
+    /// <summary>The scenario-file name of a policy (baseline, time-shift, greenest-site, capacity-caps, wattbit, wattbit-planner, operators-alone, market).</summary>
     /// <param name="kind">The policy.</param>
     public static string Name(PolicyKind kind) => kind switch
     {
@@ -27,6 +28,8 @@ public static class PolicyFactory
         PolicyKind.GreenestSite => "greenest-site",
         PolicyKind.CapacityCaps => "capacity-caps",
         PolicyKind.WattBitPlanner => "wattbit-planner",
+        PolicyKind.OperatorsAlone => "operators-alone",
+        PolicyKind.Market => "market",
         _ => "wattbit",
     };
 

@@ -69,7 +69,7 @@ public sealed class WattBitPolicy : SimulationPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
-        return Search(context, job, jobs.Release[job], jobs.Duration[job], jobs.PowerMw[job], jobs.LatestStart(job), -1, 0);
+        return Search(context, job, jobs.Release[job], jobs.Duration[job], jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: true);
     }
 
     /// <inheritdoc/>
@@ -77,17 +77,22 @@ public sealed class WattBitPolicy : SimulationPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
-        return Search(context, job, earliest, steps, jobs.PowerMw[job], jobs.Deadline[job] - steps, avoidSite, avoidUntil);
+        return Search(context, job, earliest, steps, jobs.Deadline[job] - steps, avoidSite, avoidUntil, context.SitesByArea, null, late: true);
     }
 
-    // The best (area, start) in [r, last] by forecast score that a site's room holds, else the earliest fit in the 48 h
-    // after last (late), else unserved; never at avoidSite before avoidUntil; away from the job's home area only where the
-    // ties on the way hold it.
-    private JobSlot Search(PolicyContext context, int job, int r, int d, double p, int last, int avoidSite, int avoidUntil)
+    /// <summary>
+    /// The best (area, start) in [<paramref name="r"/>, <paramref name="last"/>] by forecast score at the first site of
+    /// <paramref name="sitesByArea"/> (per area, lowest PUE first) whose room holds the job, else (when
+    /// <paramref name="late"/>) the earliest fit in the 48 h after last at a site <paramref name="allowed"/> (all when
+    /// null), else unserved; never at <paramref name="avoidSite"/> before <paramref name="avoidUntil"/>; away from the
+    /// job's home area only where the ties on the way hold it. The market policy searches one operator's sites with it.
+    /// </summary>
+    internal JobSlot Search(PolicyContext context, int job, int r, int d, int last, int avoidSite, int avoidUntil, int[][] sitesByArea, bool[]? allowed, bool late)
     {
+        var p = context.Workload.Jobs.PowerMw[job];
         var home = context.World.SiteArea[context.Workload.Jobs.Home[job]];
         var starts = Math.Max(0, Math.Min(last, context.World.Steps - d) - r + 1);
-        var areas = context.SitesByArea.Length;
+        var areas = sitesByArea.Length;
         var needed = starts * areas;
         if (_keys.Length < needed)
         {
@@ -98,7 +103,7 @@ public sealed class WattBitPolicy : SimulationPolicy
         var count = 0;
         for (var a = 0; a < areas; a++)
         {
-            if (context.SitesByArea[a].Length == 0)
+            if (sitesByArea[a].Length == 0)
             {
                 continue;
             }
@@ -116,7 +121,7 @@ public sealed class WattBitPolicy : SimulationPolicy
         {
             var a = (int)(_candidates[c] & 0xff);
             var s = (int)(_candidates[c] >> 8);
-            foreach (var site in context.SitesByArea[a])
+            foreach (var site in sitesByArea[a])
             {
                 if ((site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p) && context.TieFits(home, a, s, d, p * context.Pue[site]))
                 {
@@ -125,12 +130,17 @@ public sealed class WattBitPolicy : SimulationPolicy
             }
         }
 
+        if (!late)
+        {
+            return JobSlot.Unserved;
+        }
+
         var end = Math.Min(context.World.Steps - d, last + _lateSteps);
         for (var s = Math.Max(r, last + 1); s <= end; s++)
         {
             for (var site = 0; site < _room.Length; site++)
             {
-                if ((site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p)
+                if ((allowed is null || allowed[site]) && (site != avoidSite || s >= avoidUntil) && Fits(context, site, s, d, p)
                     && context.TieFits(home, context.World.SiteArea[site], s, d, p * context.Pue[site]))
                 {
                     return new(site, s);

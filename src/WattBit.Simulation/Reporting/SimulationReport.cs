@@ -62,6 +62,11 @@ public static class SimulationReport
         {
             WriteCsv(Path.Combine(directory, "ties.csv"), TiesCsv(result));
         }
+
+        if (MarketPolicy.Operators(result.Scenario).Count > 1)
+        {
+            WriteCsv(Path.Combine(directory, "operators.csv"), OperatorAccounts.Csv(result));
+        }
         var path = Path.Combine(directory, "report.html");
         var plots = Path.Combine(directory, "plots");
         Directory.CreateDirectory(plots);

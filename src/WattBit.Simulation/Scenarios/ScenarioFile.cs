@@ -320,7 +320,7 @@ public static class ScenarioFile
 
     private static SiteSpec ExplicitSite(YamlReader r, YamlMappingNode map)
     {
-        var m = r.Mapping(map, "a site", "id", "area", "lat", "lon", "it_mw", "pue", "connection", "battery", "substation");
+        var m = r.Mapping(map, "a site", "id", "area", "lat", "lon", "it_mw", "pue", "connection", "battery", "substation", "operator");
         var id = r.Text(r.Need(m, "id", "a site"), "id");
         var area = Area(r, r.Need(m, "area", "a site"));
         var location = new GeoPoint(r.Number(r.Need(m, "lat", "a site"), "lat", 20, 46), r.Number(r.Need(m, "lon", "a site"), "lon", 122, 154));
@@ -329,7 +329,7 @@ public static class ScenarioFile
         var connection = Connection(r, r.Need(m, "connection", "a site"), it * pue);
         var battery = YamlReader.Get(m, "battery") is { } bn ? ReadBattery(r, bn) : null;
         var substation = YamlReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
-        return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line, battery, substation);
+        return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line, battery, substation, Operator(r, m));
     }
 
     // A site's battery in the planner's model (docs/planning.md): energy_mwh and power_mw required, efficiencies and
@@ -377,7 +377,7 @@ public static class ScenarioFile
 
     private static List<SiteSpec> Distributed(YamlReader r, YamlMappingNode map, Random rng, List<SiteSpec> existing)
     {
-        var m = r.Mapping(map, "a distributed fleet", "generate", "prefix", "count", "areas", "it_mw", "pue", "connections", "grid_factor", "batteries");
+        var m = r.Mapping(map, "a distributed fleet", "generate", "prefix", "count", "areas", "it_mw", "pue", "connections", "grid_factor", "batteries", "operator");
         var prefix = YamlReader.Get(m, "prefix") is { } pn ? r.Text(pn, "prefix") : "dc";
         var count = r.Integer(m, "count", 50, 1, 100_000);
         var areas = YamlReader.Get(m, "areas") is { } an ? r.Sequence(an, "areas").Children.Select(c => Area(r, c)).ToArray() : [.. JapanAreas.All];
@@ -415,6 +415,7 @@ public static class ScenarioFile
             hours = r.Number(b, "hours", 2, 0.1, 100);
         }
 
+        var owner = Operator(r, m);
         var capitals = areas.Select(a => Prefectures.All.Where(p => p.Area == a).Select(p => p.Capital).ToArray()).ToArray();
         var result = new List<SiteSpec>(count);
         var line = (int)map.Start.Line;
@@ -449,15 +450,33 @@ public static class ScenarioFile
             given[kind]++;
             var battery = batteriesNode is not null && Math.Floor((i + 1) * batteryShare) > Math.Floor(i * batteryShare)
                 ? NewBattery(r, batteriesNode, it * powerShare * hours, it * powerShare) : null;
-            result.Add(new SiteSpec($"{prefix}-{areas[ai].Code.ToLowerInvariant()}-{i + 1:000}", areas[ai], location, it, pue, new ConnectionSpec(s_kinds[kind], mw), line, battery));
+            result.Add(new SiteSpec($"{prefix}-{areas[ai].Code.ToLowerInvariant()}-{i + 1:000}", areas[ai], location, it, pue, new ConnectionSpec(s_kinds[kind], mw), line, battery, Operator: owner));
         }
 
         return result;
     }
 
+    // The operator owning a site (or a generated fleet) and the work submitted at it: a name of letters, digits, '-', '_'
+    // or '.', or the default operator when the scenario names none.
+    private static string Operator(YamlReader r, YamlMappingNode m)
+    {
+        if (YamlReader.Get(m, "operator") is not { } node)
+        {
+            return SiteSpec.DefaultOperator;
+        }
+
+        var name = r.Text(node, "operator");
+        if (name.Length == 0 || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw r.Fail(node, $"operator '{name}' must be 1-64 letters, digits, '-', '_' or '.'.");
+        }
+
+        return name;
+    }
+
     private static List<SiteSpec> Cluster(YamlReader r, YamlMappingNode map)
     {
-        var m = r.Mapping(map, "a cluster", "generate", "id", "area", "lat", "lon", "it_mw", "pue", "buildings", "connection", "substation");
+        var m = r.Mapping(map, "a cluster", "generate", "id", "area", "lat", "lon", "it_mw", "pue", "buildings", "connection", "substation", "operator");
         var id = r.Text(r.Need(m, "id", "a cluster"), "id");
         var area = Area(r, r.Need(m, "area", "a cluster"));
         var lat = r.Number(r.Need(m, "lat", "a cluster"), "lat", 20, 46);
@@ -468,13 +487,14 @@ public static class ScenarioFile
         var connection = Connection(r, r.Need(m, "connection", "a cluster"), it * pue);
         var per = connection with { Megawatts = connection.Megawatts / buildings, ProfileMw = connection.ProfileMw?.Select(v => v / buildings).ToArray() };
         var substation = YamlReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
+        var owner = Operator(r, m);
         var side = (int)Math.Ceiling(Math.Sqrt(buildings));
         var result = new List<SiteSpec>(buildings);
         for (var b = 0; b < buildings; b++)
         {
             // Buildings on a grid about 300 m apart.
             var location = new GeoPoint(lat + ((b / side) * 0.003), lon + ((b % side) * 0.0035));
-            result.Add(new SiteSpec(buildings == 1 ? id : $"{id}-{b + 1:00}", area, location, it / buildings, pue, per, (int)map.Start.Line, Substation: substation));
+            result.Add(new SiteSpec(buildings == 1 ? id : $"{id}-{b + 1:00}", area, location, it / buildings, pue, per, (int)map.Start.Line, Substation: substation, Operator: owner));
         }
 
         return result;

@@ -27,6 +27,19 @@ public enum PolicyKind
     /// site's grid limit like <see cref="WattBit"/>; curtailment orders go to the planner's real-time dispatcher.
     /// </summary>
     WattBitPlanner,
+
+    /// <summary>
+    /// Every operator shifts its own work like <see cref="WattBit"/>, but only within its own fleet (the sites the
+    /// scenario gives it); the reference the <see cref="Market"/> policy is compared with (docs/decisions/0135).
+    /// </summary>
+    OperatorsAlone,
+
+    /// <summary>
+    /// Operators plan their own fleets as in <see cref="OperatorsAlone"/>, then trade hour by hour: another operator's
+    /// spare room (left after its own work) runs a job where that beats the job's own placement, within every site's
+    /// grid limit and the ties, settled per operator (docs/decisions/0135).
+    /// </summary>
+    Market,
 }
 
 /// <summary>What the shifting policies minimise.</summary>
@@ -55,8 +68,13 @@ public sealed record ConnectionSpec(ConnectionKind Kind, double Megawatts, IRead
 /// <param name="Line">Line of the scenario file that defined it (0 when built in code).</param>
 /// <param name="Battery">The site's battery in the planner's model (energy, power, efficiencies, SoC limits), or none.</param>
 /// <param name="Substation">The substation of the headroom layer the site connects at (for example "TK:上尾"), or null for the nearest one (used when the scenario's <see cref="GridSpec.Layer"/> is on).</param>
+/// <param name="Operator">The operator that owns the site and the workload submitted at it (<see cref="DefaultOperator"/> unless the scenario names one).</param>
 public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, double ItMw, double Pue, ConnectionSpec Connection, int Line = 0, Battery? Battery = null,
-    string? Substation = null);
+    string? Substation = null, string Operator = SiteSpec.DefaultOperator)
+{
+    /// <summary>The operator of a site whose scenario names none: one operator owns the whole fleet.</summary>
+    public const string DefaultOperator = "default";
+}
 
 /// <summary>Where a scenario's grid comes from (its <c>grid</c> section); the host composes the layer and the ties.</summary>
 /// <param name="Layer">Whether every site's limit comes from the headroom layer at its substation (else from the connection model on the area's net load).</param>
