@@ -5,6 +5,7 @@ using WattBit.Signals;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Bench.Planning;
 

@@ -5,6 +5,7 @@ using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Sites;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Cluster.Sites;
 

@@ -1,7 +1,7 @@
 using WattBit.Dispatch;
-using WattBit.Planning.Model;
 using WattBit.Sites;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Planning.Dispatch;
 

@@ -4,6 +4,7 @@ using WattBit.Planning.Planner;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Planning.Flexibility;
 

@@ -1,82 +1,67 @@
 using WattBit.Formats;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Planning.Model;
 
 /// <summary>
-/// Work with a release, a deadline and a run time (training, batch, backup): it draws <see cref="Power"/> of IT load
-/// and holds <see cref="Gpus"/> while running, runs at one site at a time, and may pause when
-/// <see cref="Interruptible"/>. Moving it costs the transfer of <see cref="StateGigabytes"/>.
+/// A job the planner places: the Core <see cref="BatchJob"/> (window, run time, power, interruptible, allowed locations,
+/// kind), submitted by an owner, with the planner's facts about it — the <see cref="Gpus"/> it holds while running, its
+/// <see cref="Home"/> site, the <see cref="StateGigabytes"/> to move when it runs elsewhere and the
+/// <see cref="CheckpointTime"/> of a pause or move. It runs at one site at a time. The job's own fields are read through
+/// <see cref="Job"/>; the shortcuts below return them.
 /// </summary>
 public abstract class DeferrableJob : Workload
 {
-    /// <summary>Creates the job.</summary>
-    /// <exception cref="ModelValidationException">A value is out of range or the run time is longer than the window.</exception>
-    protected DeferrableJob(string id, string owner, DateTimeOffset release, DateTimeOffset deadline, TimeSpan duration,
-        Power power, int gpus, bool interruptible, IReadOnlyList<string>? locations, string? home, double stateGigabytes,
-        TimeSpan checkpointTime)
-        : base(id, owner)
+    /// <summary>Creates the planner's view of <paramref name="job"/>.</summary>
+    /// <exception cref="ModelValidationException">A value is out of range.</exception>
+    protected DeferrableJob(BatchJob job, string owner, int gpus, string? home, double stateGigabytes, TimeSpan checkpointTime)
+        : base(job?.Id ?? throw new ArgumentNullException(nameof(job)), owner)
     {
-        if (deadline <= release)
-        {
-            throw new ModelValidationException("deadline", $"job '{id}': deadline must be after release.");
-        }
-
-        if (duration <= TimeSpan.Zero)
-        {
-            throw new ModelValidationException("duration_h", $"job '{id}': duration_h must be positive.");
-        }
-
-        if (duration > deadline - release)
-        {
-            throw new ModelValidationException("duration_h",
-                $"job '{id}': duration_h ({duration.TotalHours:0.##} h) is longer than its window release..deadline ({(deadline - release).TotalHours:0.##} h).");
-        }
-
-        Check.Positive(power.Megawatts, "power_kw");
         if (gpus < 0)
         {
-            throw new ModelValidationException("gpus", $"job '{id}': gpus must not be negative.");
+            throw new ModelValidationException(job.Id, "gpus", $"job '{job.Id}': gpus must not be negative.");
         }
 
         Check.NonNegative(stateGigabytes, "state_gb");
         if (checkpointTime < TimeSpan.Zero)
         {
-            throw new ModelValidationException("checkpoint_minutes", $"job '{id}': checkpoint_minutes must not be negative.");
+            throw new ModelValidationException(job.Id, "checkpoint_minutes", $"job '{job.Id}': checkpoint_minutes must not be negative.");
         }
 
-        Release = release;
-        Deadline = deadline;
-        Duration = duration;
-        Power = power;
+        Job = job;
         Gpus = gpus;
-        Interruptible = interruptible;
-        Locations = locations ?? [];
         Home = home;
         StateGigabytes = stateGigabytes;
         CheckpointTime = checkpointTime;
     }
 
-    /// <summary>Earliest start.</summary>
-    public DateTimeOffset Release { get; }
+    /// <summary>The job itself (the one Core job type).</summary>
+    public BatchJob Job { get; }
 
-    /// <summary>Latest finish.</summary>
-    public DateTimeOffset Deadline { get; }
+    /// <summary>Earliest start (<see cref="BatchJob.Release"/>).</summary>
+    public DateTimeOffset Release => Job.Release;
 
-    /// <summary>Run time needed.</summary>
-    public TimeSpan Duration { get; }
+    /// <summary>Latest finish (<see cref="BatchJob.Deadline"/>).</summary>
+    public DateTimeOffset Deadline => Job.Deadline;
 
-    /// <summary>IT power drawn while running.</summary>
-    public Power Power { get; }
+    /// <summary>Run time needed (<see cref="BatchJob.Duration"/>).</summary>
+    public TimeSpan Duration => Job.Duration;
+
+    /// <summary>IT power drawn while running (<see cref="BatchJob.Power"/>).</summary>
+    public Power Power => Job.Power;
+
+    /// <summary>Whether the job may pause and resume (training: checkpointable).</summary>
+    public bool Interruptible => Job.Interruptible;
+
+    /// <summary>Site ids or area codes where it may run; empty = anywhere.</summary>
+    public IReadOnlyList<string> Locations => Job.Locations;
+
+    /// <summary>IT energy of the whole run.</summary>
+    public Energy Energy => Job.Energy;
 
     /// <summary>GPUs held while running (0 for CPU work).</summary>
     public int Gpus { get; }
-
-    /// <summary>Whether the job may pause and resume (training: checkpointable).</summary>
-    public bool Interruptible { get; }
-
-    /// <summary>Site ids or area codes where it may run; empty = anywhere.</summary>
-    public IReadOnlyList<string> Locations { get; }
 
     /// <summary>Site where its data lives and where it runs without shifting; null = the first allowed site.</summary>
     public string? Home { get; }
@@ -87,8 +72,8 @@ public abstract class DeferrableJob : Workload
     /// <summary>Time to write a checkpoint before a pause or a move.</summary>
     public TimeSpan CheckpointTime { get; }
 
-    /// <summary>IT energy of the whole run.</summary>
-    public Energy Energy => Power * Duration;
+    /// <inheritdoc/>
+    public override WorkloadKind Kind => Job.Kind;
 }
 
 /// <summary>AI training: a gang of GPUs that must all run at one site, checkpointable (so it may pause), with state to move.</summary>
@@ -111,17 +96,13 @@ public sealed class TrainingJob : DeferrableJob
     public TrainingJob(string id, string owner, int gpus, Power powerPerGpu, DateTimeOffset release, DateTimeOffset deadline,
         TimeSpan duration, double stateGigabytes, bool checkpointable = true, TimeSpan? checkpointTime = null,
         IReadOnlyList<string>? locations = null, string? home = null)
-        : base(id, owner, release, deadline, duration, powerPerGpu * Math.Max(gpus, 0), gpus, checkpointable, locations, home,
-            stateGigabytes, checkpointTime ?? TimeSpan.FromMinutes(10))
+        : base(new BatchJob(id, release, deadline, duration, powerPerGpu * PositiveGpus(id, gpus), checkpointable, locations, WorkloadKind.Training),
+            owner, gpus, home, stateGigabytes, checkpointTime ?? TimeSpan.FromMinutes(10))
     {
-        if (gpus <= 0)
-        {
-            throw new ModelValidationException("gpus", $"job '{id}': a training job needs a positive number of gpus.");
-        }
     }
 
-    /// <inheritdoc/>
-    public override WorkloadKind Kind => WorkloadKind.Training;
+    private static int PositiveGpus(string id, int gpus) =>
+        gpus > 0 ? gpus : throw new ModelValidationException(id, "gpus", $"job '{id}': a training job needs a positive number of gpus.");
 }
 
 /// <summary>Batch work (formats.md section 6 job plus an owner and GPUs).</summary>
@@ -142,12 +123,26 @@ public sealed class BatchWork : DeferrableJob
     /// <exception cref="ModelValidationException">A value is out of range.</exception>
     public BatchWork(string id, string owner, DateTimeOffset release, DateTimeOffset deadline, TimeSpan duration, Power power,
         bool interruptible, int gpus = 0, IReadOnlyList<string>? locations = null, string? home = null, double stateGigabytes = 0)
-        : base(id, owner, release, deadline, duration, power, gpus, interruptible, locations, home, stateGigabytes, TimeSpan.Zero)
+        : this(new BatchJob(id, release, deadline, duration, power, interruptible, locations), owner, gpus, home, stateGigabytes)
     {
     }
 
-    /// <inheritdoc/>
-    public override WorkloadKind Kind => WorkloadKind.Batch;
+    /// <summary>Submits a Core job (of kind batch) to the planner as <paramref name="owner"/>'s work.</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="owner">Operator.</param>
+    /// <param name="gpus">GPUs held; default 0.</param>
+    /// <param name="home">Home site.</param>
+    /// <param name="stateGigabytes">Data to move when it runs away from home, GB; default 0.</param>
+    /// <exception cref="ModelValidationException">A value is out of range or the job is not batch work.</exception>
+    public BatchWork(BatchJob job, string owner, int gpus = 0, string? home = null, double stateGigabytes = 0)
+        : base(BatchKind(job), owner, gpus, home, stateGigabytes, TimeSpan.Zero)
+    {
+    }
+
+    private static BatchJob BatchKind(BatchJob job) =>
+        job is null ? throw new ArgumentNullException(nameof(job))
+        : job.Kind == WorkloadKind.Batch ? job
+        : throw new ModelValidationException(job.Id, "kind", $"job '{job.Id}': batch work must be a batch job (got {job.Kind}).");
 }
 
 /// <summary>
@@ -170,7 +165,8 @@ public sealed class BackupTransfer : DeferrableJob
     /// <exception cref="ModelValidationException">A value is out of range, or the transfer cannot fit its window.</exception>
     public BackupTransfer(string id, string owner, string source, string destination, double sizeGigabytes, double rateGbps,
         Power power, DateTimeOffset release, DateTimeOffset deadline)
-        : base(id, owner, release, deadline, TransferDuration(id, sizeGigabytes, rateGbps), power, 0, true, [source], source, 0, TimeSpan.Zero)
+        : base(new BatchJob(id, release, deadline, TransferDuration(id, sizeGigabytes, rateGbps), power, true, [source], WorkloadKind.Backup),
+            owner, 0, source, 0, TimeSpan.Zero)
     {
         Destination = Check.Id(destination, "destination");
         SizeGigabytes = sizeGigabytes;
@@ -185,9 +181,6 @@ public sealed class BackupTransfer : DeferrableJob
 
     /// <summary>Transfer rate, Gbit/s.</summary>
     public double RateGbps { get; }
-
-    /// <inheritdoc/>
-    public override WorkloadKind Kind => WorkloadKind.Backup;
 
     private static TimeSpan TransferDuration(string id, double sizeGigabytes, double rateGbps)
     {

@@ -2,6 +2,7 @@ using WattBit.Formats;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Planning.Model;
 

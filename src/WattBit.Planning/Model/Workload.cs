@@ -1,22 +1,7 @@
 using WattBit.Formats;
+using WattBit.Workloads;
 
 namespace WattBit.Planning.Model;
-
-/// <summary>The kind of a workload.</summary>
-public enum WorkloadKind
-{
-    /// <summary>AI training: a gang of GPUs, checkpointable, with state to move.</summary>
-    Training,
-
-    /// <summary>Latency-bound inference with elastic replicas and hourly demand per user region.</summary>
-    Inference,
-
-    /// <summary>Batch work with a release and a deadline.</summary>
-    Batch,
-
-    /// <summary>Bulk backup or replication transfer with a deadline.</summary>
-    Backup,
-}
 
 /// <summary>Anything the planner places: it has an id and an owner (the operator that submitted it).</summary>
 public abstract class Workload

@@ -2,6 +2,7 @@ using WattBit.Planning.Model;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Planning.Planner;
 

@@ -171,10 +171,19 @@ public static class ScenarioReader
                 {
                     node = flat;
                 }
+                else if (node is YamlMappingNode m3 && UnitKey(m3, part) is { } withUnit)
+                {
+                    // The model names a quantity (duration, power); the file writes it with its unit (duration_h, power_kw).
+                    node = withUnit;
+                }
             }
 
             return YamlMap.Error(source, node, $"{ex.Field}: {ex.Message}");
         }
+
+        private static YamlNode? UnitKey(YamlMappingNode map, string field) =>
+            map.Children.Where(c => c.Key is YamlScalarNode { Value: { } key } && key.StartsWith(field + "_", StringComparison.Ordinal))
+                .Select(c => c.Value).FirstOrDefault();
 
         private TimeSeries Hourly(double[] values, SeriesUnit unit, string name) =>
             TimeSeries.Wrap(_start, TimeSpan.FromHours(1), values, unit, name);

@@ -12,6 +12,7 @@ using WattBit.Server.Signals;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Server.Dispatch;
 

@@ -65,9 +65,9 @@ internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, S
         var workloads = new List<Workload>(jobs.Count);
         foreach (var j in jobs)
         {
-            var deadline = j.Deadline < end ? j.Deadline : end;
-            var duration = j.Duration < deadline - j.Release ? j.Duration : deadline - j.Release;
-            workloads.Add(new BatchWork(j.Id, op, j.Release, deadline, duration, j.Power, j.Interruptible, locations: j.Locations.Count == 0 ? null : j.Locations));
+            var clipped = j.Deadline <= end ? j
+                : new BatchJob(j.Id, j.Release, end, j.Duration < end - j.Release ? j.Duration : end - j.Release, j.Power, j.Interruptible, j.Locations, j.Kind);
+            workloads.Add(new BatchWork(clipped, op));
         }
 
         var network = new Network(dcSites);

@@ -1,4 +1,5 @@
 using WattBit.Simulation.Policies;
+using WattBit.Workloads;
 
 namespace WattBit.Simulation.Engine;
 
@@ -184,11 +185,20 @@ internal sealed class JobLedger
         SiteJobs[s].Remove(j);
     }
 
+    /// <summary>The layer of <see cref="WatchStack"/> of a kind of work: batch, training, backup, inference.</summary>
+    private static int WatchLayer(WorkloadKind kind) => kind switch
+    {
+        WorkloadKind.Batch => 0,
+        WorkloadKind.Training => 1,
+        WorkloadKind.Backup => 2,
+        _ => 3,
+    };
+
     private void Watch(int j, int site, int from, int to, double sign)
     {
         if (site == WatchSite)
         {
-            var series = WatchStack[(int)_workload.Jobs.Class[j]];
+            var series = WatchStack[WatchLayer(_workload.Jobs.Kind[j])];
             for (var t = from; t < to; t++)
             {
                 series[t] += sign * _workload.Jobs.PowerMw[j];

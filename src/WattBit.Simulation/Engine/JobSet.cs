@@ -1,21 +1,14 @@
+using WattBit.Units;
+using WattBit.Workloads;
+
 namespace WattBit.Simulation.Engine;
-
-/// <summary>The class of a deferrable job.</summary>
-public enum JobClass : byte
-{
-    /// <summary>Batch computing (durations from the Azure trace statistics).</summary>
-    Batch,
-
-    /// <summary>AI training (1-7 days).</summary>
-    Training,
-
-    /// <summary>Backup and replication (1-4 h).</summary>
-    Backup,
-}
 
 /// <summary>
 /// The deferrable jobs of a simulation as parallel arrays (one index per job), so a million jobs fit in a few tens of
-/// megabytes and policies loop over plain arrays. Steps are indices of the simulation period. Read-only after generation.
+/// megabytes and policies loop over plain arrays. Each index is one Core <see cref="BatchJob"/> put on the simulation's
+/// step grid: its window and run time in steps, its power, the site it is submitted at, and its <see cref="WorkloadKind"/>
+/// (batch, training or backup; jobs run in one piece). <see cref="Job"/> returns the Core job of an index. Steps are
+/// indices of the simulation period. Read-only after generation.
 /// </summary>
 public sealed class JobSet
 {
@@ -28,7 +21,7 @@ public sealed class JobSet
         Duration = new int[count];
         PowerMw = new double[count];
         Home = new int[count];
-        Class = new JobClass[count];
+        Kind = new WorkloadKind[count];
     }
 
     /// <summary>Number of jobs.</summary>
@@ -49,10 +42,23 @@ public sealed class JobSet
     /// <summary>Index of the site the job is submitted at.</summary>
     public int[] Home { get; }
 
-    /// <summary>The job's class.</summary>
-    public JobClass[] Class { get; }
+    /// <summary>The job's kind: batch, training or backup.</summary>
+    public WorkloadKind[] Kind { get; }
 
     /// <summary>Latest start that still meets the deadline.</summary>
     /// <param name="j">Job index.</param>
     public int LatestStart(int j) => Deadline[j] - Duration[j];
+
+    /// <summary>The Core job of index <paramref name="j"/>: its window and run time in time, its home site as its one location.</summary>
+    /// <param name="j">Job index.</param>
+    /// <param name="id">The job's id.</param>
+    /// <param name="start">Start of the simulation period (step 0).</param>
+    /// <param name="step">Length of a step.</param>
+    /// <param name="siteIds">The simulation's site ids, by index.</param>
+    public BatchJob Job(int j, string id, DateTimeOffset start, TimeSpan step, IReadOnlyList<string> siteIds)
+    {
+        ArgumentNullException.ThrowIfNull(siteIds);
+        return new BatchJob(id, start + (step * Release[j]), start + (step * Deadline[j]), step * Duration[j],
+            Power.FromMegawatts(PowerMw[j]), interruptible: false, [siteIds[Home[j]]], Kind[j]);
+    }
 }

@@ -1,5 +1,6 @@
 using WattBit.Simulation.Scenarios;
 using WattBit.Time;
+using WattBit.Workloads;
 
 namespace WattBit.Simulation.Engine;
 
@@ -90,11 +91,11 @@ public static class WorkloadGenerator
         }
 
         // Deferrable jobs: count per class from its energy share and mean job energy (or the requested total).
-        var classes = new (JobClass Class, double Share, double MeanMwh, double SlackHours)[]
+        var classes = new (WorkloadKind Class, double Share, double MeanMwh, double SlackHours)[]
         {
-            (JobClass.Batch, w.Batch / shareSum, 0.1 * MeanBatchHours(), w.BatchSlackHours),
-            (JobClass.Training, w.Training / shareSum, 0.5 * 96, w.TrainingSlackHours),
-            (JobClass.Backup, w.Backup / shareSum, 0.15 * 2.5, 12),
+            (WorkloadKind.Batch, w.Batch / shareSum, 0.1 * MeanBatchHours(), w.BatchSlackHours),
+            (WorkloadKind.Training, w.Training / shareSum, 0.5 * 96, w.TrainingSlackHours),
+            (WorkloadKind.Backup, w.Backup / shareSum, 0.15 * 2.5, 12),
         };
         var counts = new int[classes.Length];
         var weights = classes.Select(c => c.Share * w.TargetMw * periodHours / c.MeanMwh).ToArray();
@@ -116,8 +117,8 @@ public static class WorkloadGenerator
             {
                 var hours = classes[c].Class switch
                 {
-                    JobClass.Batch => BatchHours(rng.NextDouble()),
-                    JobClass.Training => 24 + (rng.NextDouble() * 144),
+                    WorkloadKind.Batch => BatchHours(rng.NextDouble()),
+                    WorkloadKind.Training => 24 + (rng.NextDouble() * 144),
                     _ => 1 + (rng.NextDouble() * 3),
                 };
                 var duration = Math.Clamp((int)Math.Ceiling((hours / stepHours) - 1e-9), 1, Math.Max(1, n / 2));
@@ -125,7 +126,7 @@ public static class WorkloadGenerator
                 home = home < 0 ? ~home : home;
                 jobs.Duration[k] = duration;
                 jobs.Home[k] = Math.Min(home, sites.Count - 1);
-                jobs.Class[k] = classes[c].Class;
+                jobs.Kind[k] = classes[c].Class;
 
                 // Log-uniform power over a decade; rescaled below.
                 jobs.PowerMw[k] = Math.Exp(Math.Log(0.1) + (rng.NextDouble() * Math.Log(10)));

@@ -143,13 +143,7 @@ public sealed class PlannerPolicy : SimulationPolicy
                     continue;
                 }
 
-                var kind = jobs.Class[j] switch
-                {
-                    Engine.JobClass.Training => WorkloadKind.Training,
-                    Engine.JobClass.Backup => WorkloadKind.Backup,
-                    _ => WorkloadKind.Batch,
-                };
-                workloads.Add(new RunningWorkload(JobId(j), kind, "simulation", ids[i], Power.FromMegawatts(jobs.PowerMw[j]), 0, 1, true, TimeSpan.Zero, 0,
+                workloads.Add(new RunningWorkload(JobId(j), jobs.Kind[j], "simulation", ids[i], Power.FromMegawatts(jobs.PowerMw[j]), 0, 1, true, TimeSpan.Zero, 0,
                     TimeSpan.Zero, ids, world.TimeAt(jobs.Deadline[j]), step * (end[j] - t)));
             }
         }

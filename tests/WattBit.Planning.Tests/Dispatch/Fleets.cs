@@ -3,6 +3,7 @@ using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Sites;
 using WattBit.Units;
+using WattBit.Workloads;
 using static WattBit.Planning.Tests.Planner.TestProblems;
 
 namespace WattBit.Planning.Tests.Dispatch;

@@ -7,6 +7,7 @@ using WattBit.Planning.Scenarios;
 using WattBit.Planning.Tests.Scenarios;
 using WattBit.Time;
 using WattBit.Units;
+using WattBit.Workloads;
 using static WattBit.Planning.Tests.Planner.TestProblems;
 
 namespace WattBit.Planning.Tests.Flexibility;
