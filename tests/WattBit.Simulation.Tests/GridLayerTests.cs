@@ -72,11 +72,45 @@ public sealed class GridLayerTests
             Assert.Equal(Math.Min(1, one / 3), world.PlannedLimitMw[1][t], 9);
             Assert.Equal(1.5, world.PlannedLimitMw[2][t], 9); // firm: the operator's guarantee stands
             Assert.Equal(-1, world.LimitLine[2][t]);
-            Assert.Equal(Math.Min(1.3, Three(t % 24)), world.PlannedLimitMw[3][t], 9); // provisional: per JST hour, the least
+            // Provisional: its contract (per JST hour the least secure headroom, here Three of the hour) plus the hour's room.
+            Assert.Equal(Math.Min(1.3, 2 * Three(t % 24)), world.PlannedLimitMw[3][t], 9);
             var lineOfA1 = world.LimitLine[0][t];
             Assert.Equal(one * 2 / 3 < 2 - 1e-9 ? OneLine(t) : null, lineOfA1 < 0 ? null : world.LineNames[lineOfA1]);
-            Assert.Equal(Three(t % 24) < 1.3 ? "L-three" : null, world.LimitLine[3][t] < 0 ? null : world.LineNames[world.LimitLine[3][t]]);
+            Assert.Equal(2 * Three(t % 24) < 1.3 ? "L-three" : null, world.LimitLine[3][t] < 0 ? null : world.LineNames[world.LimitLine[3][t]]);
         }
+    }
+
+    [Fact]
+    public void ANewFleet_GetsOnlyTheRoom_AndN1Curtailment_GivesTheNonFirmSitesTheN0Room()
+    {
+        // A new fleet comes on top of the base case: the provisional site gets the larger of its profile and the hour's
+        // room (both Three of the hour here), not their sum.
+        var fresh = SimulationWorld.Build(ScenarioFile.Parse(LayerYaml.Replace("max_km: 20}", "max_km: 20, fleet: new}", StringComparison.Ordinal), "new.yaml"),
+            TestScenarios.Signals(ScenarioFile.Parse(LayerYaml, "layer.yaml")), new SimulationGrid(Layer.Value, []));
+        // With the N-1 curtailment device the non-firm sites' room is the N-0 headroom (one MW above N-1 in the hand-made
+        // layer); the provisional contract stays the secure profile.
+        var curtailable = SimulationWorld.Build(ScenarioFile.Parse(LayerYaml.Replace("max_km: 20}", "max_km: 20, n1_curtailment: true}", StringComparison.Ordinal), "n1.yaml"),
+            TestScenarios.Signals(ScenarioFile.Parse(LayerYaml, "layer.yaml")), new SimulationGrid(Layer.Value, []));
+        for (var t = 0; t < fresh.Steps; t++)
+        {
+            Assert.Equal(Math.Min(1.3, Three(t % 24)), fresh.PlannedLimitMw[3][t], 9);
+            Assert.Equal(Math.Min(2, Math.Max(0, One(t)) * 2 / 3), fresh.PlannedLimitMw[0][t], 9);
+            var n0 = Math.Max(0, One(t) + 1);
+            Assert.Equal(Math.Min(2, n0 * 2 / 3), curtailable.PlannedLimitMw[0][t], 9);
+            Assert.Equal(Math.Min(1, n0 / 3), curtailable.PlannedLimitMw[1][t], 9);
+            Assert.Equal(1.5, curtailable.PlannedLimitMw[2][t], 9);
+            Assert.Equal(Math.Min(1.3, Three(t % 24) + Three(t % 24) + 1), curtailable.PlannedLimitMw[3][t], 9);
+            var line = curtailable.LimitLine[0][t];
+            Assert.Equal(n0 * 2 / 3 < 2 - 1e-9 ? "N-0 at TK:one (line not named by the layer)" : null, line < 0 ? null : curtailable.LineNames[line]);
+        }
+    }
+
+    [Fact]
+    public void GridFleetAndN1Curtailment_WithoutTheLayer_AreErrorsNamingTheLine()
+    {
+        var e = Assert.Throws<InputFormatException>(() => ScenarioFile.Parse(LayerYaml.Replace("limits: layer, max_km: 20}", "n1_curtailment: true}", StringComparison.Ordinal), "x.yaml"));
+        Assert.Contains("x.yaml:4:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("grid.fleet and grid.n1_curtailment belong to grid.limits: layer", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,7 +136,7 @@ public sealed class GridLayerTests
         for (var t = 0; t < world.Steps; t++)
         {
             var one = Math.Max(0, One(t));
-            (string? Line, double Limit)[] sites = [(one * 2 / 3 < 2 ? OneLine(t) : null, Math.Min(2, one * 2 / 3)), (one / 3 < 1 ? OneLine(t) : null, Math.Min(1, one / 3)), (null, 1.5), (Three(t % 24) < 1.3 ? "L-three" : null, Math.Min(1.3, Three(t % 24)))];
+            (string? Line, double Limit)[] sites = [(one * 2 / 3 < 2 ? OneLine(t) : null, Math.Min(2, one * 2 / 3)), (one / 3 < 1 ? OneLine(t) : null, Math.Min(1, one / 3)), (null, 1.5), (2 * Three(t % 24) < 1.3 ? "L-three" : null, Math.Min(1.3, 2 * Three(t % 24)))];
             for (var s = 0; s < 4; s++)
             {
                 var over = baseline.SiteGridMw[s][t] - sites[s].Limit;

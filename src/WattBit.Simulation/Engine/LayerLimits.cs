@@ -8,12 +8,17 @@ using WattBit.Units;
 namespace WattBit.Simulation.Engine;
 
 /// <summary>
-/// Site limits from the headroom layer (decision 0173): each site's substation (named, else the nearest) gives its secure
-/// headroom (N-1, else N-0; negative is none) hour by hour; sites at one substation share it in proportion to their
-/// connections' MW, and no site draws more than its own connection's MW. Flexible: that share every hour; provisional:
-/// per JST hour its least value over the period (the one <see cref="ProvisionalProfile"/>; a typed profile wins); firm:
-/// the connection's MW (the operator's guarantee; faults and maintenance still cut it). Where the layer, not the connection's MW, sets the limit, the layer's limiting line of
-/// that hour is kept, so the report can say which lines bind.
+/// Site limits from the headroom layer (decisions 0173, 0176): each site's substation (named, else the nearest) gives its
+/// room hour by hour — the secure headroom (N-1, else N-0; negative is none), or the N-0 headroom for a non-firm
+/// connection that accepts the N-1 curtailment device (<see cref="GridSpec.N1Curtailment"/>, 空き容量③) — and sites at
+/// one substation share it in proportion to their connections' MW. A site's limit is its contract plus its share of the
+/// room, never more than its connection's MW. The contract: firm, the connection's MW (the operator's guarantee); provisional,
+/// its 24 JST-hour profile (typed, else per JST hour the least secure share over the period: the one
+/// <see cref="ProvisionalProfile"/>, 暫定運用); flexible, none. The layer's room is what can be added on top of its base case,
+/// which already carries the contracts of a fleet that is connected (<see cref="FleetLoad.Existing"/>, the default); a
+/// new fleet (<see cref="FleetLoad.New"/>) gets the room alone where it is not firm (provisional: the larger of profile and
+/// room). Faults and maintenance still cut these limits. Where the layer, not the connection's MW, sets the limit, the
+/// layer's limiting line of that hour is kept, so the report can say which lines bind.
 /// </summary>
 internal static class LayerLimits
 {
@@ -26,10 +31,11 @@ internal static class LayerLimits
         var period = new TimeWindow(scenario.Start, scenario.Start.AddHours(hours));
         var lineIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var lineNames = new List<string>();
-        var headroom = new Dictionary<string, (double[] Mw, int[] Line)>(StringComparer.Ordinal);
+        var headroom = new Dictionary<string, (double[] Secure, double[] N0, int[] Line)>(StringComparer.Ordinal);
         foreach (var id in subs.Distinct(StringComparer.Ordinal))
         {
             var mw = new double[hours];
+            var n0 = new double[hours];
             var line = new int[hours];
             Array.Fill(mw, double.NaN);
             foreach (var h in layer.Hourly(id, period))
@@ -41,6 +47,7 @@ internal static class LayerLimits
                 }
 
                 mw[i] = Math.Max(0, h.SecureMw);
+                n0[i] = Math.Max(0, double.IsNaN(h.N0Mw) ? h.SecureMw : h.N0Mw);
                 line[i] = h.LimitingLine is { } name ? Index(name) : -1;
             }
 
@@ -51,7 +58,7 @@ internal static class LayerLimits
                     $"it holds {new TimeWindow(layer.Info.First, layer.Info.End)}, the scenario needs {period}.");
             }
 
-            headroom[id] = (mw, line);
+            headroom[id] = (mw, n0, line);
         }
 
         var total = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -65,12 +72,17 @@ internal static class LayerLimits
         var lines = new int[sites.Count][];
         var connections = new GridConnection[sites.Count];
         var times = Enumerable.Range(0, hours).Select(h => scenario.Start.AddHours(h)).ToArray();
+        var existing = scenario.Grid?.Fleet != FleetLoad.New;
+        var curtailable = scenario.Grid?.N1Curtailment == true;
         for (var s = 0; s < sites.Count; s++)
         {
             var spec = sites[s].Connection;
-            var (mw, line) = headroom[subs[s]];
+            var (secure, n0, line) = headroom[subs[s]];
             var share = total[subs[s]] > 0 ? spec.Megawatts / total[subs[s]] : 0;
-            var avail = mw.Select(v => v * share).ToArray();
+            var useN0 = curtailable && spec.Kind != ConnectionKind.Firm;
+            var room = (useN0 ? n0 : secure).Select(v => v * share).ToArray();
+            // The layer names the line of the secure (N-1) headroom only; where the N-0 room limits, no line is named.
+            var roomLine = useN0 ? Index($"N-0 at {subs[s]} (line not named by the layer)") : -1;
             double[] hourly;
             switch (spec.Kind)
             {
@@ -81,13 +93,15 @@ internal static class LayerLimits
                     connections[s] = GridConnection.FirmOf(Power.FromMegawatts(spec.Megawatts));
                     break;
                 case ConnectionKind.ProvisionalProfile:
+                    // The contract is the 暫定運用 profile (secure in every hour of the year); the room of each hour comes
+                    // on top of it when the base case already carries it, else the site may use whichever is larger.
                     var profile = spec.ProfileMw is { } typed ? [.. typed]
-                        : ProvisionalProfile.Of(times, avail).N0Mw.Select(v => Math.Min(spec.Megawatts, double.IsNaN(v) ? 0 : v)).ToArray();
+                        : ProvisionalProfile.Of(times, [.. secure.Select(v => v * share)]).N0Mw.Select(v => Math.Min(spec.Megawatts, double.IsNaN(v) ? 0 : v)).ToArray();
+                    hourly = [.. times.Select((t, h) => Math.Min(spec.Megawatts, existing ? profile[t.ToOffset(Jst.Offset).Hour] + room[h] : Math.Max(profile[t.ToOffset(Jst.Offset).Hour], room[h])))];
                     connections[s] = GridConnection.ProvisionalOf(profile);
-                    hourly = [.. times.Select(t => profile[t.ToOffset(Jst.Offset).Hour])];
                     break;
                 default:
-                    hourly = [.. avail.Select(v => Math.Min(spec.Megawatts, v))];
+                    hourly = [.. room.Select(v => Math.Min(spec.Megawatts, v))];
                     var series = new TimeSeries(scenario.Start, TimeSpan.FromHours(1), hourly, SeriesUnit.Megawatts, $"limit {sites[s].Id}");
                     connections[s] = GridConnection.FlexibleOf(new QuantileSeries(series));
                     break;
@@ -99,7 +113,7 @@ internal static class LayerLimits
             {
                 var h = (int)((scenario.Step * t).Ticks / TimeSpan.TicksPerHour);
                 limit[t] = hourly[h];
-                lineAt[t] = hourly[h] < spec.Megawatts - 1e-9 ? line[h] : -1;
+                lineAt[t] = hourly[h] < spec.Megawatts - 1e-9 ? (roomLine >= 0 ? roomLine : line[h]) : -1;
             }
 
             limits[s] = limit;

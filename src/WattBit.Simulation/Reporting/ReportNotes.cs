@@ -68,6 +68,7 @@ public static class ReportNotes
                 Invariant($"{(double)byKind[1] / total:P0} at provisional ones (a fixed 24-hour profile) and {(double)byKind[0] / total:P0} at firm ones (cut by maintenance, faults or a blackout).")));
         }
 
+        notes.AddRange(Unserved(result));
         var first = result.Policies[0];
         foreach (var p in result.Policies.Skip(1))
         {
@@ -93,6 +94,65 @@ public static class ReportNotes
         }
 
         return notes;
+    }
+
+    // Why a limit-honouring policy leaves work unserved: where and for how long the grid left no room (every non-firm site
+    // of an area at a planned limit of zero, every site of an area cut to zero), from the world's own limits.
+    private static IEnumerable<string> Unserved(SimulationResult result)
+    {
+        var world = result.World;
+        var honouring = result.Policies.Where(p => p.Policy is PolicyKind.WattBit or PolicyKind.WattBitPlanner
+            && p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh > 0.5).ToList();
+        if (honouring.Count == 0)
+        {
+            return [];
+        }
+
+        var perHour = Math.Max(1, (int)Math.Round(1 / world.StepHours));
+        var noRoom = new List<string>();
+        var cut = new List<string>();
+        for (var a = 0; a < world.AreaCodes.Count; a++)
+        {
+            var sites = Enumerable.Range(0, world.SiteArea.Count).Where(s => world.SiteArea[s] == a).ToArray();
+            var nonFirm = sites.Where(s => world.Connections[s].Kind != ConnectionKind.Firm).ToArray();
+            if (sites.Length == 0)
+            {
+                continue;
+            }
+
+            var emptyHours = new HashSet<int>();
+            var blackHours = new HashSet<int>();
+            for (var t = 0; t < world.Steps; t++)
+            {
+                if (nonFirm.Length > 0 && nonFirm.All(s => world.PlannedLimitMw[s][t] <= 1e-6))
+                {
+                    emptyHours.Add(t / perHour);
+                }
+
+                if (sites.All(s => world.LimitMw[s][t] <= 1e-6) && sites.Any(s => world.PlannedLimitMw[s][t] > 1e-6))
+                {
+                    blackHours.Add(t / perHour);
+                }
+            }
+
+            if (emptyHours.Count > 0)
+            {
+                noRoom.Add(Invariant($"{world.AreaCodes[a]} {emptyHours.Count:N0} h ({nonFirm.Length} sites)"));
+            }
+
+            if (blackHours.Count > 0)
+            {
+                cut.Add(Invariant($"{world.AreaCodes[a]} {blackHours.Count:N0} h"));
+            }
+        }
+
+        var served = honouring[0].ServedItMwh + honouring[0].UnservedJobItMwh + honouring[0].InferenceUnservedItMwh + honouring[0].CurtailedJobItMwh;
+        var amounts = string.Join("; ", honouring.Select(p => Invariant(
+            $"{PolicyFactory.Name(p.Policy)} {p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh:N0} MWh ({(p.UnservedJobItMwh + p.InferenceUnservedItMwh + p.CurtailedJobItMwh) / Math.Max(1e-9, served):P1} of the work: inference shed {p.InferenceUnservedItMwh:N0}, jobs without room {p.UnservedJobItMwh:N0}, job work lost to orders {p.CurtailedJobItMwh:N0})")));
+        var where = noRoom.Count == 0 ? "no area's non-firm sites are ever all without room"
+            : $"the grid gives the non-firm sites of an area no room at all in {string.Join(", ", noRoom)} ({world.LimitsSource})";
+        var dark = cut.Count == 0 ? "" : $"; every site of an area is cut to zero (blackout) in {string.Join(", ", cut)}";
+        return [Invariant($"Unserved work under the policies that honour limits: {amounts}. It is work that could not wait or move to a site with room: {where}{dark}. Inference moves only within its reach (and its area when ties are on), so it is shed first.")];
     }
 
     private static int Kind(ConnectionKind kind) => kind switch

@@ -129,13 +129,20 @@ public static class ScenarioFile
         return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid);
     }
 
-    // grid: {limits: layer | connection, max_km, ties: japan | none, tie_share}.
+    // grid: {limits: layer | connection, max_km, ties: japan | none, tie_share, fleet: existing | new, n1_curtailment: true | false}.
     private static GridSpec Grid(YamlReader r, YamlNode node)
     {
-        var m = r.Mapping(node, "grid", "limits", "max_km", "ties", "tie_share");
+        var m = r.Mapping(node, "grid", "limits", "max_km", "ties", "tie_share", "fleet", "n1_curtailment");
         var layer = YamlReader.Get(m, "limits") is { } ln && r.Choice(ln, "grid.limits", ("layer", true), ("connection", false));
         var ties = YamlReader.Get(m, "ties") is { } tn && r.Choice(tn, "grid.ties", ("japan", true), ("none", false));
-        return new GridSpec(layer, r.Number(m, "max_km", 30, 0.1, 1000), ties, r.Number(m, "tie_share", 1, 0.01, 1), (int)node.Start.Line);
+        var fleet = YamlReader.Get(m, "fleet") is { } fn ? r.Choice(fn, "grid.fleet", ("existing", FleetLoad.Existing), ("new", FleetLoad.New)) : FleetLoad.Existing;
+        var n1 = YamlReader.Get(m, "n1_curtailment") is { } cn && r.Choice(cn, "grid.n1_curtailment", ("true", true), ("false", false));
+        if (!layer && (YamlReader.Get(m, "fleet") ?? YamlReader.Get(m, "n1_curtailment")) is { } only)
+        {
+            throw r.Fail(only, "grid.fleet and grid.n1_curtailment belong to grid.limits: layer.");
+        }
+
+        return new GridSpec(layer, r.Number(m, "max_km", 30, 0.1, 1000), ties, r.Number(m, "tie_share", 1, 0.01, 1), (int)node.Start.Line, fleet, n1);
     }
 
     /// <summary>

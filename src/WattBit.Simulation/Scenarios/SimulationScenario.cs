@@ -82,7 +82,31 @@ public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, doubl
 /// <param name="Ties">Whether load moved between areas must fit the inter-area ties hour by hour.</param>
 /// <param name="TieShare">Share of each tie's capacity that moved load may use (the ties' own flows are not modelled), 0-1.</param>
 /// <param name="Line">Line of the scenario file's <c>grid</c> section (0 when built in code).</param>
-public sealed record GridSpec(bool Layer, double MaxKm = 30, bool Ties = false, double TieShare = 1, int Line = 0);
+/// <param name="Fleet">
+/// Whether the fleet's connections are already inside the layer's base case (<see cref="FleetLoad.Existing"/>, the
+/// default: a site gets its contract plus its share of the layer's room) or come on top of it
+/// (<see cref="FleetLoad.New"/>: a non-firm site gets only its share of the room); decision 0176.
+/// </param>
+/// <param name="N1Curtailment">
+/// Whether non-firm connections accept the N-1 curtailment device (空き容量③): their room is then the layer's N-0
+/// headroom, of which the device trips the part above N-1 on a single-equipment fault (the scenario's <c>faults</c>);
+/// else the secure (N-1) headroom. Decision 0176.
+/// </param>
+public sealed record GridSpec(bool Layer, double MaxKm = 30, bool Ties = false, double TieShare = 1, int Line = 0,
+    FleetLoad Fleet = FleetLoad.Existing, bool N1Curtailment = false);
+
+/// <summary>How a scenario's fleet stands to the headroom layer's base case (decision 0176).</summary>
+public enum FleetLoad
+{
+    /// <summary>
+    /// The fleet is connected already: its contracts (a firm connection's MW, a provisional connection's profile) are
+    /// carried by the base case the layer was computed on, and the layer's room comes on top of them.
+    /// </summary>
+    Existing,
+
+    /// <summary>The fleet is new load on top of the base case: a non-firm site gets only its share of the layer's room.</summary>
+    New,
+}
 
 /// <summary>
 /// The workload of a scenario, generated from calibrated statistics of public traces (see <see cref="Engine.WorkloadGenerator"/>)
