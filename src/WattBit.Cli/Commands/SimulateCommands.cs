@@ -6,6 +6,7 @@ using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
 using WattBit.Headroom;
 using WattBit.Time;
+using WattBit.Simulation.DemandResponse;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
 using WattBit.Simulation.Scenarios;
@@ -68,7 +69,17 @@ internal static class SimulateCommands
             ui.MarkupLine(Markup.Escape(line));
         }
 
-        var path = SimulationReport.Write(result, output);
+        DrSimulationResult? dr = null;
+        if (scenario.DemandResponse is not null)
+        {
+            dr = Ui.WithProgress(ui, "Demand response", 1, _ => DrSimulation.Run(result, Forecasting.Calendar.JapaneseCalendar.IsHoliday, time));
+            foreach (var line in DrReport.Lines(dr))
+            {
+                ui.MarkupLine(Markup.Escape(line));
+            }
+        }
+
+        var path = SimulationReport.Write(result, output, dr);
         ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric and SVG plots beside it).");
         return 0;
     }

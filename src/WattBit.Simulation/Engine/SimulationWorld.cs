@@ -182,6 +182,22 @@ public sealed class SimulationWorld
     }
 
     /// <summary>
+    /// The same world for another list of policies with other actual limits (a demand-response run cuts committed sites'
+    /// limits in the windows; decision 0147). The planned limits, signals and grid are shared.
+    /// </summary>
+    /// <param name="scenario">The scenario (the same but for its policies).</param>
+    /// <param name="limits">Actual grid limit of every site [site][step], MW.</param>
+    internal SimulationWorld WithActualLimits(SimulationScenario scenario, double[][] limits) =>
+        new(scenario, [.. AreaCodes], [.. SiteArea], [.. CarbonLifecycle], [.. CarbonDirect], [.. Price], [.. CurtailedMw], limits, [.. PlannedLimitMw], [.. Connections], Sources)
+        {
+            SiteSubstation = SiteSubstation,
+            LimitLine = LimitLine,
+            LineNames = LineNames,
+            LimitsSource = LimitsSource,
+            Ties = Ties,
+        };
+
+    /// <summary>
     /// The share (0.3-1) of a flexible connection's peak that is free at each step, from an area's demand, solar and wind
     /// series (MW, aligned): a substation's free capacity falls as the area's net load (demand less solar and wind)
     /// rises, so the limit is 30 % of the peak at the year's highest net load and the whole peak at its lowest

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using WattBit.Formats;
+using WattBit.Simulation.DemandResponse;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Policies;
 
@@ -42,8 +43,9 @@ public static class SimulationReport
     /// <summary>Writes report.html, the CSV files and plots/*.svg into <paramref name="directory"/> (created if needed) and returns the HTML path.</summary>
     /// <param name="result">The simulation result.</param>
     /// <param name="directory">Output folder.</param>
+    /// <param name="demandResponse">What the scenario's demand-response section measured (a section and dr_*.csv), or null.</param>
     /// <exception cref="IOException">A file cannot be written.</exception>
-    public static string Write(SimulationResult result, string directory)
+    public static string Write(SimulationResult result, string directory, DrSimulationResult? demandResponse = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
@@ -70,7 +72,12 @@ public static class SimulationReport
         var path = Path.Combine(directory, "report.html");
         var plots = Path.Combine(directory, "plots");
         Directory.CreateDirectory(plots);
-        File.WriteAllText(path, Html(result, plots), new UTF8Encoding(false));
+        if (demandResponse is not null)
+        {
+            DrReport.WriteCsv(demandResponse, directory);
+        }
+
+        File.WriteAllText(path, Html(result, plots, demandResponse), new UTF8Encoding(false));
         return path;
     }
 
@@ -104,7 +111,7 @@ public static class SimulationReport
         return bestStart;
     }
 
-    private static string Html(SimulationResult result, string plots)
+    private static string Html(SimulationResult result, string plots, DrSimulationResult? demandResponse)
     {
         var s = result.Scenario;
         var html = new StringBuilder();
@@ -191,6 +198,11 @@ public static class SimulationReport
         }
 
         html.Append("</table>");
+        if (demandResponse is not null)
+        {
+            html.Append(DrReport.Html(demandResponse));
+        }
+
         DataTable(html, result);
         html.Append("<p>Every metric is also in the CSV files next to this page: summary.csv, areas.csv, curtailment_by_month.csv, sites.csv, watch_site.csv, data_sources.csv; every plot is also in plots/ as SVG. ")
             .Append("See docs/simulation.md for what each policy does and how each metric is measured.</p></body></html>");

@@ -38,7 +38,7 @@ public static class ScenarioFile
         ArgumentNullException.ThrowIfNull(yaml);
         var r = new YamlReader(source);
         var root = r.Mapping(YamlReader.Load(yaml, source, "the scenario file"), "the scenario",
-            "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "events", "policies", "grid");
+            "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response");
         var name = YamlReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
@@ -126,7 +126,8 @@ public static class ScenarioFile
             throw new InputFormatException(source, named.Line, 1, $"site '{named.Id}' names substation '{named.Substation}', which only a scenario with grid.limits: layer reads.");
         }
 
-        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid);
+        var dr = YamlReader.Get(root, "demand_response") is { } drNode ? DemandResponse.DrSection.Read(r, drNode, start, end, step) : null;
+        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid, dr);
     }
 
     // grid: {limits: layer | connection, max_km, ties: japan | none, tie_share, fleet: existing | new, n1_curtailment: true | false}.

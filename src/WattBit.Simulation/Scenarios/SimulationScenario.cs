@@ -1,5 +1,6 @@
 using WattBit.Areas;
 using WattBit.Planning.Model;
+using WattBit.Simulation.DemandResponse;
 using WattBit.Sites;
 
 namespace WattBit.Simulation.Scenarios;
@@ -139,10 +140,11 @@ public sealed record WorkloadSpec(double TargetMw, double Inference = 0.3, doubl
 /// <param name="Events">Grid events (maintenance, faults, blackouts); null for none.</param>
 /// <param name="RealDataDir">The Japan data folder (area-supply-demand/, jepx/) whose real series replace the reference year's where they exist, or null for the synthetic year only.</param>
 /// <param name="Grid">Where site limits and inter-area ties come from; null for the connection model without ties.</param>
+/// <param name="DemandResponse">Demand-response requests, generators and terms (its <c>demand_response</c> section; decision 0147), or null for none.</param>
 public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOffset Start, DateTimeOffset End, TimeSpan Step, int Seed,
     IReadOnlyList<SiteSpec> Sites, WorkloadSpec Workload, IReadOnlyList<PolicyKind> Policies,
     SimulationObjective Objective = SimulationObjective.Carbon, double ForecastError = 0, IReadOnlyList<GridEvent>? Events = null,
-    string? RealDataDir = null, GridSpec? Grid = null)
+    string? RealDataDir = null, GridSpec? Grid = null, DrSpec? DemandResponse = null)
 {
     /// <summary>The grid events (empty when none).</summary>
     public IReadOnlyList<GridEvent> GridEvents => Events ?? [];

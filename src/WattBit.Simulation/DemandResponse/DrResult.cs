@@ -1,0 +1,121 @@
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.DemandResponse;
+
+/// <summary>
+/// One site's part of a request under one policy: what it offered and committed, and what its metered draw in the run
+/// with the request delivered against the ERAB baseline (energies in kWh over the window).
+/// </summary>
+/// <param name="Site">Site id.</param>
+/// <param name="BatteryMw">Battery discharge offered, MW.</param>
+/// <param name="WorkMw">Deferrable work offered (interruptible jobs running then whose deadline allows the wait), MW at the grid.</param>
+/// <param name="GeneratorMw">On-site generation offered, MW.</param>
+/// <param name="CommittedMw">MW committed to the request (battery and work first, then generation, cheapest first across the area).</param>
+/// <param name="CommittedGeneratorMw">Part of <paramref name="CommittedMw"/> carried by the generator, MW.</param>
+/// <param name="Why">Why the baseline is not computable (null when it is): the site is then not paid, never credited a made-up value.</param>
+/// <param name="BaselineKwh">ERAB baseline over the window (same-day adjustment included), kWh.</param>
+/// <param name="ActualKwh">Metered draw over the window in the run with the request (after on-site generation), kWh.</param>
+/// <param name="CreditedKwh">Σ per slot of the delivered energy (baseline − actual) clamped to [0, committed], kWh.</param>
+/// <param name="ShortfallKwh">Committed less credited energy, kWh.</param>
+/// <param name="WithoutRequestKwh">Draw in the same policy's run without any request less the metered draw with it, kWh (what the request really changed).</param>
+/// <param name="AmountYen">Payment: credited kWh × the request's price (or each slot's day-ahead price), JPY.</param>
+/// <param name="GeneratorMwh">Energy the generator produced in the window, MWh.</param>
+/// <param name="GeneratorTonnes">Its emissions, tCO2.</param>
+/// <param name="GeneratorCostYen">Its fuel cost, JPY.</param>
+public sealed record DrSiteOutcome(string Site, double BatteryMw, double WorkMw, double GeneratorMw, double CommittedMw, double CommittedGeneratorMw, string? Why,
+    double BaselineKwh, double ActualKwh, double CreditedKwh, double ShortfallKwh, double WithoutRequestKwh, double AmountYen,
+    double GeneratorMwh, double GeneratorTonnes, double GeneratorCostYen)
+{
+    /// <summary>Whether the ERAB baseline could be computed for this site and window.</summary>
+    public bool Computable => Why is null;
+}
+
+/// <summary>A request under one policy: offers, commitment and measured delivery per site.</summary>
+/// <param name="Request">The request.</param>
+/// <param name="OfferedMw">What the area's sites offered for the window, MW.</param>
+/// <param name="Sites">Every site of the area that offered something.</param>
+/// <param name="Note">Why less than asked was committed, or null.</param>
+public sealed record DrRequestOutcome(DrRequest Request, double OfferedMw, IReadOnlyList<DrSiteOutcome> Sites, string? Note)
+{
+    /// <summary>MW committed.</summary>
+    public double CommittedMw => Sites.Sum(s => s.CommittedMw);
+
+    /// <summary>Credited energy, kWh.</summary>
+    public double CreditedKwh => Sites.Sum(s => s.CreditedKwh);
+
+    /// <summary>Mean MW delivered over the window as credited against the baseline.</summary>
+    public double DeliveredMw => CreditedKwh / 1000 / Request.Hours;
+
+    /// <summary>Mean MW the request changed against the run without it.</summary>
+    public double WithoutRequestMw => Sites.Sum(s => s.WithoutRequestKwh) / 1000 / Request.Hours;
+
+    /// <summary>Shortfall, kWh.</summary>
+    public double ShortfallKwh => Sites.Sum(s => s.ShortfallKwh);
+
+    /// <summary>Payment, JPY.</summary>
+    public double AmountYen => Sites.Sum(s => s.AmountYen);
+
+    /// <summary>Committed sites whose baseline was not computable.</summary>
+    public int NotComputable => Sites.Count(s => s.CommittedMw > 0 && !s.Computable);
+}
+
+/// <summary>
+/// Demand response under one policy: every request's outcome, and the runs without and with the requests (the same
+/// workload and seed), whose difference is what delivering cost in delayed and unserved work and emissions.
+/// </summary>
+/// <param name="Policy">The policy.</param>
+/// <param name="TakesPart">False for policies that ignore grid limits and orders: they make no offers.</param>
+/// <param name="Requests">One outcome per request (empty when the policy takes no part).</param>
+/// <param name="Without">The policy's run without requests.</param>
+/// <param name="With">The run with the committed reductions delivered (null when it takes no part).</param>
+public sealed record DrPolicyOutcome(PolicyKind Policy, bool TakesPart, IReadOnlyList<DrRequestOutcome> Requests, PolicyResult Without, PolicyResult? With)
+{
+    /// <summary>MWh asked (MW × hours, over all requests).</summary>
+    public double RequestedMwh => Requests.Sum(r => r.Request.Mw * r.Request.Hours);
+
+    /// <summary>MWh committed.</summary>
+    public double CommittedMwh => Requests.Sum(r => r.CommittedMw * r.Request.Hours);
+
+    /// <summary>MWh credited against the ERAB baseline.</summary>
+    public double CreditedMwh => Requests.Sum(r => r.CreditedKwh) / 1000;
+
+    /// <summary>MWh of draw the requests removed against the run without them.</summary>
+    public double WithoutRequestMwh => Requests.Sum(r => r.WithoutRequestMw * r.Request.Hours);
+
+    /// <summary>Payments, JPY.</summary>
+    public double RevenueYen => Requests.Sum(r => r.AmountYen);
+
+    /// <summary>Site-hours the on-site generators ran.</summary>
+    public double GeneratorSiteHours => Requests.Sum(r => r.Sites.Count(s => s.CommittedGeneratorMw > 0) * r.Request.Hours);
+
+    /// <summary>Energy generated on site, MWh.</summary>
+    public double GeneratorMwh => Requests.Sum(r => r.Sites.Sum(s => s.GeneratorMwh));
+
+    /// <summary>Emissions of on-site generation, tCO2.</summary>
+    public double GeneratorTonnes => Requests.Sum(r => r.Sites.Sum(s => s.GeneratorTonnes));
+
+    /// <summary>Fuel cost of on-site generation, JPY.</summary>
+    public double GeneratorCostYen => Requests.Sum(r => r.Sites.Sum(s => s.GeneratorCostYen));
+
+    /// <summary>Jobs finished late in the run with requests less those without.</summary>
+    public int LateJobsAdded => With is null ? 0 : With.LateJobs - Without.LateJobs;
+
+    /// <summary>Times stopped work resumed later, with requests less without (work delayed by the reductions).</summary>
+    public int ResumesAdded => With is null ? 0 : With.JobsResumed - Without.JobsResumed;
+
+    /// <summary>IT energy not served (jobs never run or lost, inference shed), with requests less without, MWh.</summary>
+    public double UnservedMwhAdded => With is null ? 0 : Unserved(With) - Unserved(Without);
+
+    /// <summary>Grid lifecycle emissions with requests less without, tCO2 (on-site generation not included).</summary>
+    public double GridTonnesAdded => With is null ? 0 : With.Overall.LifecycleTonnes - Without.Overall.LifecycleTonnes;
+
+    private static double Unserved(PolicyResult r) => r.UnservedJobItMwh + r.CurtailedJobItMwh + r.InferenceUnservedItMwh;
+}
+
+/// <summary>What a simulation's demand-response section measured.</summary>
+/// <param name="Requests">Every request (stated and generated from price spikes), by start.</param>
+/// <param name="Policies">One outcome per policy, in scenario order.</param>
+/// <param name="GeneratorSites">Sites fitted with a generator.</param>
+/// <param name="PriceSource">Where the price spikes' prices come from (real JEPX or the synthetic year), for the report.</param>
+public sealed record DrSimulationResult(IReadOnlyList<DrRequest> Requests, IReadOnlyList<DrPolicyOutcome> Policies, int GeneratorSites, string PriceSource);

@@ -1,0 +1,466 @@
+using System.Globalization;
+using WattBit.Formats;
+using WattBit.Planning.Flexibility;
+using WattBit.Planning.Model;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Policies;
+using WattBit.Simulation.Scenarios;
+using WattBit.Time;
+using WattBit.Units;
+
+namespace WattBit.Simulation.DemandResponse;
+
+/// <summary>
+/// Demand response in the digital twin (decision 0147). For every policy that honours grid limits: its run without
+/// requests is the schedule the fleet would follow; from it each site of the request's area offers, for the window,
+/// its battery's sustainable discharge beyond what the run already takes, the grid power of interruptible jobs running
+/// then whose deadline allows the wait, and its on-site generator when the operator allows it for DR, it starts within
+/// the notice and its fuel holds for the window; the area's offers are committed cheapest first until the request is
+/// met. The policy then runs again with every committed site's limit in the window cut to its draw less the battery and
+/// work it committed (delivered like a curtailment order: the engine's order response, the planner's dispatcher under
+/// wattbit-planner), its generator covering the rest. Delivery is measured with the ERAB baseline (High 4 of 5 with the
+/// same-day adjustment) on each site's 30-minute meter built from the run's own per-site draws, never from counters.
+/// Stateless and thread-safe.
+/// </summary>
+public static class DrSimulation
+{
+    private const double SlotHours = 0.5;
+
+    /// <summary>Every request of the section over the world's period: the stated ones and those generated from price spikes, by start.</summary>
+    /// <param name="world">The world (its prices decide the spikes).</param>
+    /// <param name="spec">The section.</param>
+    public static IReadOnlyList<DrRequest> Requests(SimulationWorld world, DrSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(spec);
+        var all = new List<DrRequest>(spec.Requests);
+        if (spec.PriceSpikes is { } spikes)
+        {
+            var a = AreaIndex(world, spikes.Area);
+            var price = world.Price[a];
+            var perDay = (int)Math.Round(24 / world.StepHours);
+            for (var day = 0; day + perDay <= world.Steps; day += perDay)
+            {
+                int first = -1, last = -1;
+                for (var t = day; t < day + perDay; t++)
+                {
+                    if (price[t] >= spikes.AboveYenPerKwh)
+                    {
+                        first = first < 0 ? t : first;
+                        last = t;
+                    }
+                }
+
+                var from = world.TimeAt(day).ToOffset(Jst.Offset);
+                if (first < 0 || all.Exists(r => r.Area == spikes.Area && r.Start.ToOffset(Jst.Offset).Date == from.Date))
+                {
+                    continue;
+                }
+
+                var issued = from.AddDays(-1).AddHours(spikes.IssuedHour);
+                all.Add(new DrRequest(string.Create(CultureInfo.InvariantCulture, $"spike-{from:yyyy-MM-dd}"), DrRequestKind.PriceSpike, spikes.Area,
+                    world.TimeAt(first).ToOffset(Jst.Offset), world.TimeAt(last + 1).ToOffset(Jst.Offset), spikes.Mw, issued, null, spikes.Line));
+            }
+        }
+
+        return [.. all.OrderBy(r => r.Start).ThenBy(r => r.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The generator of every site (null where none), as <see cref="DrGenerators"/> fits them.</summary>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="spec">The generators, or null for none.</param>
+    public static IReadOnlyList<OnSiteGenerator?> Generators(SimulationScenario scenario, DrGenerators? spec)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var result = new OnSiteGenerator?[scenario.Sites.Count];
+        if (spec is null || spec.Share <= 0)
+        {
+            return result;
+        }
+
+        // Spread evenly within each area: the i-th site of an area gets one when the running share crosses the next whole site.
+        foreach (var area in scenario.Sites.Select(x => x.Area.Code).Distinct().Where(a => spec.Areas.Count == 0 || spec.Areas.Contains(a)))
+        {
+            var eligible = Enumerable.Range(0, scenario.Sites.Count).Where(s => scenario.Sites[s].Area.Code == area).ToArray();
+            var placed = 0;
+            for (var i = 0; i < eligible.Length; i++)
+            {
+                if ((int)Math.Floor((i + 1) * spec.Share) > placed)
+                {
+                    placed++;
+                    var site = scenario.Sites[eligible[i]];
+                    var g = spec.Template;
+                    result[eligible[i]] = new OnSiteGenerator(Power.FromMegawatts(spec.PowerShare * site.ItMw), g.FuelHours, g.StartupTime, g.Emissions, g.FuelCost,
+                        g.UseForDemandResponse);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs the scenario's demand-response section on a finished simulation (its runs are the runs without requests).</summary>
+    /// <param name="reference">The simulation of the scenario, whose <see cref="SimulationScenario.DemandResponse"/> is set.</param>
+    /// <param name="isHoliday">Whether a date is a Japanese public holiday (the host passes the calendar; weekends and the year-end days are known to the baseline).</param>
+    /// <param name="time">Wall clock used only to time the runs.</param>
+    /// <param name="cancellationToken">Stops the runs.</param>
+    /// <exception cref="ArgumentException">The scenario has no demand-response section.</exception>
+    public static DrSimulationResult Run(SimulationResult reference, Func<DateOnly, bool> isHoliday, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(isHoliday);
+        ArgumentNullException.ThrowIfNull(time);
+        var world = reference.World;
+        var spec = world.Scenario.DemandResponse ?? throw new ArgumentException($"{world.Scenario.Name}: the scenario has no demand_response section.", nameof(reference));
+        var requests = Requests(world, spec);
+        var generators = Generators(world.Scenario, spec.Generators);
+        var outcomes = new DrPolicyOutcome[reference.Policies.Count];
+        Parallel.For(0, outcomes.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var without = reference.Policies[i];
+            outcomes[i] = PolicyFactory.Create(without.Policy).HonoursLimits
+                ? Policy(reference, without, requests, generators, spec.PremiumYenPerKwh, isHoliday, time, cancellationToken)
+                : new DrPolicyOutcome(without.Policy, false, [], without, null);
+        });
+
+        var priceSource = spec.PriceSpikes is { } sp
+            ? world.Sources.FirstOrDefault(x => x.Area == sp.Area && x.Series.Contains("price", StringComparison.OrdinalIgnoreCase)) is { } src
+                ? $"{sp.Area} day-ahead price: {src.Label} ({src.Source})" : $"{sp.Area} day-ahead price"
+            : "no price spikes";
+        return new DrSimulationResult(requests, outcomes, generators.Count(g => g is not null), priceSource);
+    }
+
+    private static DrPolicyOutcome Policy(SimulationResult reference, PolicyResult without, IReadOnlyList<DrRequest> requests, IReadOnlyList<OnSiteGenerator?> generators,
+        double premium, Func<DateOnly, bool> isHoliday, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var world = reference.World;
+        var scenario = world.Scenario;
+        var jobs = reference.Workload.Jobs;
+        var sites = scenario.Sites;
+        var piecesBySite = new List<JobPiece>[sites.Count];
+        for (var s = 0; s < sites.Count; s++)
+        {
+            piecesBySite[s] = [];
+        }
+
+        foreach (var p in without.JobPieces)
+        {
+            piecesBySite[p.Site].Add(p);
+        }
+
+        var soc = BatteryEnergy(world, without);
+
+        // Offers and commitments, request by request, on the run without requests.
+        var commitments = new List<(DrRequest Request, int From, int To, List<Offer> Offers, double OfferedMw, string? Note)>();
+        var limits = world.LimitMw.Select(l => (double[])l.Clone()).ToArray();
+        var generatorMw = new double[sites.Count][];
+        foreach (var q in requests)
+        {
+            var a = AreaIndex(world, q.Area);
+            var (from, to) = (Index(world, q.Start), Index(world, q.End));
+            var offers = new List<Offer>();
+            for (var s = 0; s < sites.Count; s++)
+            {
+                if (world.SiteArea[s] == a && OfferOf(world, jobs, without, piecesBySite[s], soc, generators[s], s, from, to, q, premium) is { } offer)
+                {
+                    offers.Add(offer);
+                }
+            }
+
+            // Cheapest first: each offer's battery and work at the area's price plus the premium, its generator at its fuel cost plus the premium.
+            var parts = offers.SelectMany(o => new[] { (Offer: o, Generator: false, Mw: o.BatteryMw + o.WorkMw, Price: o.Price),
+                (Offer: o, Generator: true, Mw: o.GeneratorMw, Price: o.GeneratorPrice) }).Where(x => x.Mw > 1e-9)
+                .OrderBy(x => x.Price).ThenBy(x => x.Offer.Site).ThenBy(x => x.Generator).ToList();
+            var left = q.Mw;
+            foreach (var part in parts)
+            {
+                var take = Math.Min(left, part.Mw);
+                if (take <= 1e-9)
+                {
+                    break;
+                }
+
+                if (part.Generator)
+                {
+                    part.Offer.CommittedGenerator += take;
+                }
+                else
+                {
+                    part.Offer.CommittedWork += take;
+                }
+
+                left -= take;
+            }
+
+            var offered = offers.Sum(o => o.BatteryMw + o.WorkMw + o.GeneratorMw);
+            var note = left > 1e-6
+                ? string.Create(CultureInfo.InvariantCulture, $"the area's offers hold {offered:0.##} of the {q.Mw:0.##} MW asked")
+                : null;
+            foreach (var o in offers.Where(o => o.CommittedWork + o.CommittedGenerator > 0))
+            {
+                generatorMw[o.Site] ??= new double[world.Steps];
+                for (var t = from; t < to; t++)
+                {
+                    limits[o.Site][t] = Math.Min(limits[o.Site][t], Math.Max(0, without.SiteGridMw[o.Site][t] - o.CommittedWork));
+                    generatorMw[o.Site][t] = Math.Max(generatorMw[o.Site][t], o.CommittedGenerator);
+                }
+            }
+
+            commitments.Add((q, from, to, offers, offered, note));
+        }
+
+        if (commitments.TrueForAll(c => c.Offers.TrueForAll(o => o.CommittedWork + o.CommittedGenerator <= 0)))
+        {
+            return new DrPolicyOutcome(without.Policy, true, [.. commitments.Select(c => new DrRequestOutcome(c.Request, c.OfferedMw, [], c.Note))], without, without);
+        }
+
+        // The run with the committed reductions: the same world and workload, the committed sites' actual limits cut in the windows.
+        var one = world.WithActualLimits(scenario with { Policies = [without.Policy] }, limits);
+        var with = Simulator.Run(one, reference.Workload, time, cancellationToken: cancellationToken).Policies[0];
+
+        // Each site's meter: its draw in the run with requests, less what its generator produced, in 30-minute slots.
+        var metered = new double[sites.Count][];
+        for (var s = 0; s < sites.Count; s++)
+        {
+            if (generatorMw[s] is { } g)
+            {
+                var m = new double[world.Steps];
+                for (var t = 0; t < m.Length; t++)
+                {
+                    m[t] = with.SiteGridMw[s][t] - Math.Min(g[t], with.SiteGridMw[s][t]);
+                }
+
+                metered[s] = m;
+            }
+        }
+
+        var eventDays = new HashSet<DateOnly>[sites.Count];
+        foreach (var c in commitments)
+        {
+            foreach (var o in c.Offers.Where(o => o.CommittedWork + o.CommittedGenerator > 0))
+            {
+                (eventDays[o.Site] ??= []).Add(DateOnly.FromDateTime(c.Request.Start.ToOffset(Jst.Offset).DateTime));
+            }
+        }
+
+        var outcomes = new List<DrRequestOutcome>(commitments.Count);
+        foreach (var c in commitments)
+        {
+            var a = AreaIndex(world, c.Request.Area);
+            var siteOutcomes = c.Offers.Select(o => Measure(world, without, with, metered[o.Site], generators[o.Site], o, c.Request, a, c.From, c.To,
+                eventDays[o.Site], isHoliday)).ToList();
+            outcomes.Add(new DrRequestOutcome(c.Request, c.OfferedMw, siteOutcomes, c.Note));
+        }
+
+        return new DrPolicyOutcome(without.Policy, true, outcomes, without, with);
+    }
+
+    // What one site offers for a request on the run without requests, or null when nothing.
+    private static Offer? OfferOf(SimulationWorld world, JobSet jobs, PolicyResult run, List<JobPiece> pieces, double[][] soc, OnSiteGenerator? generator,
+        int s, int from, int to, DrRequest q, double premium)
+    {
+        var site = world.Scenario.Sites[s];
+        var h = world.StepHours;
+        var hours = (to - from) * h;
+        var minDraw = double.PositiveInfinity;
+        for (var t = from; t < to; t++)
+        {
+            minDraw = Math.Min(minDraw, run.SiteGridMw[s][t]);
+        }
+
+        if (!(minDraw > 1e-9))
+        {
+            return null;
+        }
+
+        // Battery: its power not already discharging in the window, and the energy above its floor spread over the window.
+        double battery = 0;
+        if (site.Battery is { } b && soc[s].Length > 0)
+        {
+            double room = b.MaxPower.Megawatts, planned = 0;
+            for (var t = from; t < to; t++)
+            {
+                var delivered = Math.Max(0, (site.Pue * run.SiteItMw[s][t]) - run.SiteGridMw[s][t]);
+                room = Math.Min(room, b.MaxPower.Megawatts - delivered);
+                planned += delivered * h;
+            }
+
+            var usable = ((soc[s][from] - (b.MinSoc * b.EnergyCapacity.MegawattHours)) * b.DischargeEfficiency) - planned;
+            battery = Math.Max(0, Math.Min(room, usable / hours));
+        }
+
+        // Work: interruptible jobs running at every step of the window at this site that can wait the window out and still meet their deadline.
+        var work = double.PositiveInfinity;
+        var byStep = new double[to - from];
+        foreach (var p in pieces)
+        {
+            if (p.To <= from || p.From >= to || p.To + (to - from) > jobs.Deadline[p.Job])
+            {
+                continue;
+            }
+
+            for (var t = Math.Max(p.From, from); t < Math.Min(p.To, to); t++)
+            {
+                byStep[t - from] += jobs.PowerMw[p.Job] * site.Pue;
+            }
+        }
+
+        foreach (var v in byStep)
+        {
+            work = Math.Min(work, v);
+        }
+
+        var grid = Math.Min(minDraw, battery + work);
+        battery = Math.Min(battery, grid);
+        work = grid - battery;
+
+        // The generator: allowed for DR, started within the notice, at the output its fuel holds for the whole window.
+        double generation = 0;
+        if (generator is { UseForDemandResponse: true } g && g.StartupTime <= q.Notice)
+        {
+            generation = Math.Max(0, Math.Min(minDraw - grid, g.MaxPower.Megawatts * Math.Min(1, g.FuelHours.TotalHours / hours)));
+        }
+
+        if (grid + generation <= 1e-9)
+        {
+            return null;
+        }
+
+        var price = 0.0;
+        for (var t = from; t < to; t++)
+        {
+            price += world.Price[world.SiteArea[s]][t];
+        }
+
+        price = (price / (to - from)) + premium;
+        var generatorPrice = (generator?.FuelCost.YenPerKilowattHour ?? 0) + premium;
+        return new Offer(s, site.Id, battery, work, generation, price, generatorPrice);
+    }
+
+    private static DrSiteOutcome Measure(SimulationWorld world, PolicyResult without, PolicyResult with, double[]? metered, OnSiteGenerator? generator, Offer o,
+        DrRequest q, int area, int from, int to, HashSet<DateOnly>? eventDays, Func<DateOnly, bool> isHoliday)
+    {
+        var committed = o.CommittedWork + o.CommittedGenerator;
+        var s = o.Site;
+        if (committed <= 0 || metered is null)
+        {
+            return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, 0, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        // The meter: 30-minute kWh from the run's own per-site draw, from the baseline's look-back to the event's end.
+        var rules = BaselineRules.Erab;
+        var slotsPerStep = (int)Math.Round(world.StepHours / SlotHours);
+        var lookback = Math.Max(0, from - (int)Math.Ceiling((rules.LookbackDays + 1) * 24 / world.StepHours));
+        var slots = new List<(DateTimeOffset, double)>((to - lookback) * slotsPerStep);
+        for (var t = lookback; t < to; t++)
+        {
+            for (var k = 0; k < slotsPerStep; k++)
+            {
+                slots.Add((world.TimeAt(t) + TimeSpan.FromHours(k * SlotHours), metered[t] * 1000 * SlotHours));
+            }
+        }
+
+        var meter = MeterCsv.FromSlots($"{o.SiteId} (simulated meter)", slots);
+        var window = new TimeWindow(q.Start, q.End);
+        var day = DateOnly.FromDateTime(q.Start.ToOffset(Jst.Offset).DateTime);
+        IReadOnlySet<DateOnly> excluded = eventDays is null ? new HashSet<DateOnly>() : eventDays.Where(d => d != day).ToHashSet();
+        var baseline = DrBaseline.Compute(meter, window, isHoliday, excluded, rules);
+
+        double withoutKwh = 0, generatorMwh = 0;
+        for (var t = from; t < to; t++)
+        {
+            withoutKwh += (without.SiteGridMw[s][t] - metered[t]) * 1000 * world.StepHours;
+            generatorMwh += (with.SiteGridMw[s][t] - metered[t]) * world.StepHours;
+        }
+
+        var tonnes = generator is null ? 0 : generatorMwh * generator.Emissions.GramsPerKilowattHour / 1000;
+        var fuel = generator is null ? 0 : generatorMwh * 1000 * generator.FuelCost.YenPerKilowattHour;
+        if (!baseline.IsComputable)
+        {
+            var committedKwhAll = committed * 1000 * (to - from) * world.StepHours;
+            return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, o.CommittedGenerator, baseline.Reason, 0,
+                metered.AsSpan(from, to - from).ToArray().Sum() * 1000 * world.StepHours, 0, committedKwhAll, withoutKwh, 0, generatorMwh, tonnes, fuel);
+        }
+
+        double baselineKwh = 0, actualKwh = 0, credited = 0, shortfall = 0, amount = 0;
+        var committedKwh = committed * 1000 * SlotHours;
+        foreach (var slot in baseline.Slots)
+        {
+            var t = Index(world, slot.Start);
+            var c = Math.Clamp(slot.Delivered.KilowattHours, 0, committedKwh);
+            baselineKwh += slot.Baseline.KilowattHours;
+            actualKwh += slot.Actual.KilowattHours;
+            credited += c;
+            shortfall += committedKwh - c;
+            amount += c * (q.PriceYenPerKwh ?? world.Price[area][t]);
+        }
+
+        return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, o.CommittedGenerator, null, baselineKwh, actualKwh, credited, shortfall,
+            withoutKwh, amount, generatorMwh, tonnes, fuel);
+    }
+
+    // Each battery's stored energy at the start of every step [site][step + 1], MWh, recomputed from the run's per-site
+    // draws (grid draw − IT × PUE is what the battery took, negative what it delivered) from its initial state of charge.
+    private static double[][] BatteryEnergy(SimulationWorld world, PolicyResult run)
+    {
+        var sites = world.Scenario.Sites;
+        var result = new double[sites.Count][];
+        for (var s = 0; s < sites.Count; s++)
+        {
+            if (sites[s].Battery is not { } b || run.SiteGridMw.Length == 0)
+            {
+                result[s] = [];
+                continue;
+            }
+
+            var e = new double[world.Steps + 1];
+            e[0] = b.InitialSoc * b.EnergyCapacity.MegawattHours;
+            for (var t = 0; t < world.Steps; t++)
+            {
+                var flow = run.SiteGridMw[s][t] - (sites[s].Pue * run.SiteItMw[s][t]);
+                e[t + 1] = e[t] + (flow >= 0 ? flow * b.ChargeEfficiency : flow / b.DischargeEfficiency) * world.StepHours;
+            }
+
+            result[s] = e;
+        }
+
+        return result;
+    }
+
+    private static int AreaIndex(SimulationWorld world, string area)
+    {
+        for (var a = 0; a < world.AreaCodes.Count; a++)
+        {
+            if (world.AreaCodes[a] == area)
+            {
+                return a;
+            }
+        }
+
+        throw new ArgumentException($"unknown area '{area}'.", nameof(area));
+    }
+
+    private static int Index(SimulationWorld world, DateTimeOffset instant) =>
+        (int)Math.Clamp((instant - world.Scenario.Start).Ticks / world.Scenario.Step.Ticks, 0, world.Steps);
+
+    private sealed class Offer(int site, string siteId, double batteryMw, double workMw, double generatorMw, double price, double generatorPrice)
+    {
+        public int Site { get; } = site;
+
+        public string SiteId { get; } = siteId;
+
+        public double BatteryMw { get; } = batteryMw;
+
+        public double WorkMw { get; } = workMw;
+
+        public double GeneratorMw { get; } = generatorMw;
+
+        public double Price { get; } = price;
+
+        public double GeneratorPrice { get; } = generatorPrice;
+
+        public double CommittedWork { get; set; }
+
+        public double CommittedGenerator { get; set; }
+    }
+}

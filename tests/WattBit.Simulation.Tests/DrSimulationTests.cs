@@ -1,0 +1,221 @@
+using System.Globalization;
+using WattBit.Formats;
+using WattBit.Simulation.DemandResponse;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Scenarios;
+using WattBit.Time;
+
+namespace WattBit.Simulation.Tests;
+
+/// <summary>
+/// Demand response in the simulator (decision 0147): offers from the policy's own run, commitments within what was
+/// asked and offered, cuts held by the run with requests, and delivery recomputed here from the run's per-site draws
+/// with the ERAB rule written out by hand (June 2025 has no public holiday, so the pool is the five weekdays before).
+/// </summary>
+public sealed class DrSimulationTests
+{
+    private static readonly Lazy<(SimulationResult Result, DrSimulationResult Dr)> s_run = new(() =>
+    {
+        var scenario = TestScenarios.Parse(Yaml());
+        var result = TestScenarios.Run(scenario);
+        return (result, DrSimulation.Run(result, _ => false, TimeProvider.System));
+    });
+
+    private static string Yaml(string request = """
+            - id: warning
+              area: TK
+              start: 2025-06-25T13:00+09:00
+              end: 2025-06-25T17:00+09:00
+              issued: 2025-06-24T21:00+09:00
+              mw: 8
+              price_yen_per_kwh: 50
+        """) => string.Create(CultureInfo.InvariantCulture, $"""
+        name: dr-test
+        data:
+          synthetic: 2025
+        period:
+          start: 2025-05-12
+          end: 2025-06-27
+        step: 1h
+        seed: 5
+        sites:
+          - generate: distributed
+            count: 8
+            areas: [TK]
+            it_mw: [0.8, 1.9]
+            connections: {"{"}firm: 1, provisional: 0, flexible: 0{"}"}
+            batteries: {"{"}share: 0.5, power_share: 0.25, hours: 2{"}"}
+        workload:
+          target_mw: 5
+          jobs: 2500
+        demand_response:
+          requests:
+        {request}
+          generators: {"{"}areas: [TK], share: 0.5, power_share: 0.3, fuel_hours: 2, startup_minutes: 10, emissions_g_per_kwh: 680, cost_yen_per_kwh: 35, use_for_dr: true{"}"}
+        policies: [baseline, wattbit]
+        """);
+
+    [Fact]
+    public void PolicyThatIgnoresLimits_TakesNoPart()
+    {
+        var baseline = s_run.Value.Dr.Policies[0];
+        Assert.Equal(PolicyKind.Baseline, baseline.Policy);
+        Assert.False(baseline.TakesPart);
+        Assert.Empty(baseline.Requests);
+    }
+
+    [Fact]
+    public void Commitment_IsWithinWhatWasAskedAndOffered_AndEachSitesCutIsHeldInTheRunWithTheRequest()
+    {
+        var wattbit = s_run.Value.Dr.Policies[1];
+        var world = s_run.Value.Result.World;
+        var request = Assert.Single(wattbit.Requests);
+        Assert.True(request.CommittedMw > 0, "the fleet committed nothing");
+        Assert.True(request.CommittedMw <= request.Request.Mw + 1e-9);
+        Assert.True(request.CommittedMw <= request.OfferedMw + 1e-9);
+        var with = wattbit.With!;
+        var (from, to) = Steps(world, request.Request);
+        foreach (var site in request.Sites.Where(s => s.CommittedMw > 0))
+        {
+            Assert.True(site.CommittedMw <= site.BatteryMw + site.WorkMw + site.GeneratorMw + 1e-9);
+            var s = Index(world, site.Site);
+            var work = site.CommittedMw - site.CommittedGeneratorMw;
+            for (var t = from; t < to; t++)
+            {
+                Assert.True(with.SiteGridMw[s][t] <= Math.Max(0, wattbit.Without.SiteGridMw[s][t] - work) + 1e-4,
+                    $"{site.Site} drew {with.SiteGridMw[s][t]} MW at step {t}, above its draw without the request less the {work} MW committed");
+            }
+        }
+    }
+
+    [Fact]
+    public void Delivery_RecomputedFromTheSiteDrawsWithTheErabRule_MatchesTheCredit()
+    {
+        var wattbit = s_run.Value.Dr.Policies[1];
+        var world = s_run.Value.Result.World;
+        var request = Assert.Single(wattbit.Requests);
+        var (from, to) = Steps(world, request.Request);
+        var perDay = 24;
+        var checkedSites = 0;
+        foreach (var site in request.Sites.Where(s => s.CommittedMw > 0))
+        {
+            var s = Index(world, site.Site);
+            var generator = site.CommittedGeneratorMw;
+            var metered = wattbit.With!.SiteGridMw[s].Select(v => v - Math.Min(generator, v)).ToArray();
+            // Outside the window the generator does not run: only the event's steps lose it.
+            var draw = wattbit.With.SiteGridMw[s].Select((v, t) => t >= from && t < to ? metered[t] : (double)v).ToArray();
+
+            // Pool: the five weekdays before Wednesday 2025-06-25 (June has no public holiday).
+            var eventDay = from / perDay;
+            var pool = new List<int>();
+            for (var d = eventDay - 1; pool.Count < 5; d--)
+            {
+                var dow = world.TimeAt(d * perDay).ToOffset(Jst.Offset).DayOfWeek;
+                if (dow is not DayOfWeek.Saturday and not DayOfWeek.Sunday)
+                {
+                    pool.Add(d);
+                }
+            }
+
+            var hours = to - from;
+            var averages = pool.Select(d => Enumerable.Range(from - (eventDay * perDay), hours).Average(h => draw[(d * perDay) + h])).ToArray();
+            Assert.DoesNotContain(averages, a => a < 0.25 * averages.Average());
+            var used = pool.Select((d, i) => (d, a: averages[i], i)).OrderByDescending(x => x.a).ThenBy(x => x.i).Take(4).Select(x => x.d).ToArray();
+            double Profile(int t) => used.Average(d => draw[(d * perDay) + (t - (eventDay * perDay))]);
+            var adjustment = Enumerable.Range(from - 4, 3).Average(t => draw[t] - Profile(t));
+            double credited = 0;
+            for (var t = from; t < to; t++)
+            {
+                // Two 30-minute slots per hour, each MW x 500 kWh.
+                credited += 2 * Math.Clamp((Profile(t) + adjustment - draw[t]) * 500, 0, site.CommittedMw * 500);
+            }
+
+            Assert.True(site.Computable, site.Why);
+            Assert.Equal(credited, site.CreditedKwh, 1e-3 * Math.Max(1, credited));
+            Assert.Equal((site.CommittedMw * 1000 * hours) - credited, site.ShortfallKwh, 1e-3 * Math.Max(1, credited));
+            Assert.Equal(credited * 50, site.AmountYen, 0.05 * Math.Max(1, credited));
+            checkedSites++;
+        }
+
+        Assert.True(checkedSites > 0);
+    }
+
+    [Fact]
+    public void OnSiteGeneration_IsTheGeneratorsShareOfTheMeter_AndItsEmissionsAreMwhTimesTheFuelsIntensity()
+    {
+        var wattbit = s_run.Value.Dr.Policies[1];
+        var request = Assert.Single(wattbit.Requests);
+        var world = s_run.Value.Result.World;
+        var (from, to) = Steps(world, request.Request);
+        foreach (var site in request.Sites.Where(s => s.CommittedGeneratorMw > 0))
+        {
+            var s = Index(world, site.Site);
+            // A 2-hour tank over a 4-hour window: at most half the generator's output.
+            Assert.True(site.GeneratorMw <= 0.3 * world.Scenario.Sites[s].ItMw * 2 / 4 + 1e-9);
+            var mwh = Enumerable.Range(from, to - from).Sum(t => Math.Min(site.CommittedGeneratorMw, wattbit.With!.SiteGridMw[s][t]));
+            Assert.Equal(mwh, site.GeneratorMwh, 1e-6);
+            Assert.Equal(mwh * 680 / 1000, site.GeneratorTonnes, 1e-6);
+        }
+
+        Assert.Contains(request.Sites, s => s.CommittedGeneratorMw > 0);
+        Assert.Equal(request.Sites.Sum(s => s.GeneratorTonnes), wattbit.GeneratorTonnes, 1e-9);
+    }
+
+    [Fact]
+    public void PriceSpikes_OneRequestPerDayOverItsSpikeHours_IssuedTheDayBefore()
+    {
+        var world = s_run.Value.Result.World;
+        var tk = world.AreaCodes.ToList().IndexOf("TK");
+        var prices = world.Price[tk];
+        var threshold = prices.Order().ElementAt((int)(prices.Length * 0.97));
+        var requests = DrSimulation.Requests(world, new DrSpec([], new DrPriceSpikes("TK", threshold, 3)));
+        var spikeDays = Enumerable.Range(0, world.Steps / 24).Where(d => Enumerable.Range(d * 24, 24).Any(t => prices[t] >= threshold)).ToList();
+        Assert.Equal(spikeDays.Count, requests.Count);
+        foreach (var (day, q) in spikeDays.Zip(requests))
+        {
+            var hours = Enumerable.Range(day * 24, 24).Where(t => prices[t] >= threshold).ToList();
+            Assert.Equal(world.TimeAt(hours[0]), q.Start);
+            Assert.Equal(world.TimeAt(hours[^1] + 1), q.End);
+            Assert.Equal(world.TimeAt(day * 24).AddHours(-14), q.IssuedAt);
+            Assert.Null(q.PriceYenPerKwh);
+            Assert.Equal(DrRequestKind.PriceSpike, q.Kind);
+        }
+    }
+
+    [Theory]
+    [InlineData("2025-06-25T20:00+09:00", "2025-06-26T02:00+09:00", "2025-06-24T21:00+09:00", "spans two JST days")]
+    [InlineData("2025-06-25T13:00+09:00", "2025-06-25T17:00+09:00", "2025-06-25T14:00+09:00", "after its window starts")]
+    [InlineData("2025-06-25T13:30+09:00", "2025-06-25T17:00+09:00", "2025-06-24T21:00+09:00", "60-minute steps")]
+    [InlineData("2025-07-25T13:00+09:00", "2025-07-25T17:00+09:00", "2025-06-24T21:00+09:00", "inside the period")]
+    public void BadRequest_IsRefusedWithItsLine(string start, string end, string issued, string message)
+    {
+        var request = $"""
+                    - id: bad
+                      area: TK
+                      start: {start}
+                      end: {end}
+                      issued: {issued}
+                      mw: 4
+            """;
+        var ex = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(Yaml(request)));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("test.yaml", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Line > 15, ex.Message);
+    }
+
+    private static (int From, int To) Steps(SimulationWorld world, DrRequest q) =>
+        ((int)((q.Start - world.Scenario.Start) / world.Scenario.Step), (int)((q.End - world.Scenario.Start) / world.Scenario.Step));
+
+    private static int Index(SimulationWorld world, string site)
+    {
+        for (var s = 0; s < world.Scenario.Sites.Count; s++)
+        {
+            if (world.Scenario.Sites[s].Id == site)
+            {
+                return s;
+            }
+        }
+
+        throw new ArgumentException(site);
+    }
+}
