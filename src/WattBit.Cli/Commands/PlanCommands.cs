@@ -137,6 +137,14 @@ internal static class PlanCommands
         Row("energy cost (JPY)", p => F(p.Summary.EnergyCost.Yen, "#,0"));
         Row("emissions (t CO2)", p => F(p.Summary.Emissions.Tonnes, "#,0.0"));
         Row("grid energy (MWh)", p => F(p.Summary.GridEnergy.MegawattHours, "#,0.0"));
+        if (plans.Exists(p => p.Summary.GeneratorEnergy.MegawattHours > 0))
+        {
+            // Dispatchable on-site generation the optimiser scheduled (decision 0148); not part of the grid rows above.
+            Row("on-site generation (MWh)", p => F(p.Summary.GeneratorEnergy.MegawattHours, "#,0.0"));
+            Row("on-site generation (t CO2)", p => F(p.Summary.GeneratorEmissions.Tonnes, "#,0.0"));
+            Row("on-site generation fuel (JPY)", p => F(p.Summary.GeneratorCost.Yen, "#,0"));
+        }
+
         Row("curtailed renewable absorbed (MWh)", p => F(p.Summary.SurplusAbsorbed.MegawattHours, "#,0.0"));
         Row("late work (MWh)", p => F(p.Summary.LateWork.MegawattHours, "#,0.00"));
         Row("unplanned work (MWh)", p => F(p.Summary.UnservedWork.MegawattHours, "#,0.00"));

@@ -154,8 +154,23 @@ public sealed class FleetState
             var at0 = problem.TimeAt(t);
             var cost = (problem.Price[area][problem.Price[area].IndexOf(at0)] * 1000) +
                        (problem.Carbon[area][problem.Carbon[area].IndexOf(at0)] / 1000 * problem.Costs.CarbonPriceYenPerTonne);
+            // A generator the plan runs carries its output into the state, with the fuel the plan burnt before this hour.
+            var generator = sch.GeneratorMw is { } gm ? gm[t] : 0;
+            Energy? fuel = null;
+            if (site.Generator is { } g && sch.GeneratorMw is { } burnt && t > 0)
+            {
+                var used = 0.0;
+                for (var k = 0; k < t; k++)
+                {
+                    used += burnt[k] * PlanningProblem.Step.TotalHours;
+                }
+
+                fuel = used > 0 ? g.FullTank - Energy.FromMegawattHours(used) : null;
+            }
+
             sites.Add(new SiteState(site, Power.FromMegawatts(sch.LimitMw[t]), Energy.FromMegawattHours(stored),
-                Power.FromMegawatts(sch.DischargeMw[t] - sch.ChargeMw[t]), double.IsFinite(cost) ? cost : 0));
+                Power.FromMegawatts(sch.DischargeMw[t] - sch.ChargeMw[t]), double.IsFinite(cost) ? cost : 0,
+                GeneratorOutput: Power.FromMegawatts(generator), GeneratorFuel: fuel));
         }
 
         var byId = problem.Workloads.ToDictionary(w => w.Id, StringComparer.Ordinal);

@@ -54,6 +54,29 @@ public sealed record OnSiteGenerator
     /// <summary>Whether it may be used for demand response (it is always available for grid emergencies).</summary>
     public bool UseForDemandResponse { get; }
 
+    /// <summary>
+    /// Hours at full output of fuel the day-ahead plan keeps for emergencies: when <see cref="UseForDemandResponse"/> is
+    /// set the optimiser may run the generator for economics (price spikes) on the rest of the tank only. Default zero;
+    /// at most <see cref="FuelHours"/>.
+    /// </summary>
+    /// <exception cref="ModelValidationException">Negative or above <see cref="FuelHours"/>.</exception>
+    public TimeSpan ReserveHours
+    {
+        get => _reserveHours;
+        init
+        {
+            Check.NonNegative(value.TotalHours, "generator.reserve_hours");
+            if (value > FuelHours)
+            {
+                throw new ModelValidationException("generator.reserve_hours", $"the reserve ({value.TotalHours:0.##} h) exceeds the tank ({FuelHours.TotalHours:0.##} h).");
+            }
+
+            _reserveHours = value;
+        }
+    }
+
+    private readonly TimeSpan _reserveHours;
+
     /// <summary>The energy a full tank gives.</summary>
     public Energy FullTank => Energy.FromMegawattHours(MaxPower.Megawatts * FuelHours.TotalHours);
 

@@ -21,7 +21,14 @@ namespace WattBit.Planning.Planner;
 /// <param name="GenerationUsedMw">On-site generation used.</param>
 /// <param name="BatterySocMwh">Stored energy at the end of each step (zeros without a battery).</param>
 public sealed record SiteSchedule(SiteId Site, TimeSeries LimitMw, TimeSeries CapMw, TimeSeries ItLoadMw, TimeSeries ChargeMw,
-    TimeSeries DischargeMw, TimeSeries GenerationUsedMw, TimeSeries BatterySocMwh);
+    TimeSeries DischargeMw, TimeSeries GenerationUsedMw, TimeSeries BatterySocMwh)
+{
+    /// <summary>
+    /// Output of the site's dispatchable generator the plan runs (MW; the optimiser runs it for economics only when the
+    /// operator allows it beyond emergencies, decision 0148), or null when the site has no generator.
+    /// </summary>
+    public TimeSeries? GeneratorMw { get; init; }
+}
 
 /// <summary>Where and when one job runs.</summary>
 /// <param name="JobId">Job id.</param>
@@ -76,7 +83,17 @@ public sealed record InferencePlacement(string ServiceId, SiteId Site, TimeSerie
 /// <param name="Elapsed">Planning time.</param>
 /// <param name="Status">Solver status and method, in words.</param>
 public sealed record PlanSummary(Money EnergyCost, Emissions Emissions, Energy GridEnergy, Energy SurplusAbsorbed, Energy LateWork,
-    Energy UnservedWork, Energy UnservedInference, Money Objective, Money? BestBound, double? Gap, TimeSpan Elapsed, string Status);
+    Energy UnservedWork, Energy UnservedInference, Money Objective, Money? BestBound, double? Gap, TimeSpan Elapsed, string Status)
+{
+    /// <summary>Energy the sites' dispatchable generators produce in the plan (not included in <see cref="GridEnergy"/>).</summary>
+    public Energy GeneratorEnergy { get; init; }
+
+    /// <summary>Emissions of that generation (not included in <see cref="Emissions"/>, which is the grid's).</summary>
+    public Emissions GeneratorEmissions { get; init; }
+
+    /// <summary>Fuel cost of that generation (not included in <see cref="EnergyCost"/>).</summary>
+    public Money GeneratorCost { get; init; }
+}
 
 /// <summary>A day-ahead plan: per-site hourly power caps and battery schedules, job placements, inference replicas.</summary>
 /// <param name="Method">Which planner made it (optimiser, greedy-carbon, no-shift).</param>

@@ -12,7 +12,7 @@ internal static class PlanBuilder
     public static Plan Build(ProblemData d, Schedule x, string method, double? bound, TimeSpan elapsed, string status)
     {
         var p = d.Problem;
-        double cost = 0, kg = 0, gridMwh = 0, objective = 0, overload = 0;
+        double cost = 0, kg = 0, gridMwh = 0, objective = 0, overload = 0, genMwh = 0, genKg = 0, genYen = 0;
         var draw = LpRelaxation.Jagged(d.S, d.T);
         var areaDraw = LpRelaxation.Jagged(d.AreaCount, d.T);
         var areaSurplus = LpRelaxation.Jagged(d.AreaCount, d.T);
@@ -23,7 +23,17 @@ internal static class PlanBuilder
             for (var t = 0; t < d.T; t++)
             {
                 it[t] = d.BaseMw[s] + x.JobItMw[s][t] + x.InfItMw[s][t];
-                var g = Math.Max(0, (d.Pue[s][t] * it[t]) + x.ChargeMw[s][t] - x.DischargeMw[s][t] - x.GenUsedMw[s][t]);
+                var g = Math.Max(0, (d.Pue[s][t] * it[t]) + x.ChargeMw[s][t] - x.DischargeMw[s][t] - x.GenUsedMw[s][t] - x.GeneratorMw[s][t]);
+                if (x.GeneratorMw[s][t] > 0 && p.Sites[s].Generator is { } generator)
+                {
+                    // The generator's own cost and emissions (decision 0148): fuel plus the carbon price of its emissions.
+                    var mwh = x.GeneratorMw[s][t] * PlanningProblem.Step.TotalHours;
+                    genMwh += mwh;
+                    genKg += mwh * generator.Emissions.GramsPerKilowattHour;
+                    genYen += mwh * 1000 * generator.FuelCost.YenPerKilowattHour;
+                    objective += (mwh * 1000 * generator.FuelCost.YenPerKilowattHour) + (mwh * generator.Emissions.GramsPerKilowattHour / 1000 * p.Costs.CarbonPriceYenPerTonne);
+                }
+
                 draw[s][t] = g;
                 cost += g * d.PricePerMwh[s][t];
                 kg += g * d.KgPerMwh[s][t];
@@ -40,7 +50,10 @@ internal static class PlanBuilder
 
             sites.Add(new SiteSchedule(p.Sites[s].Id, Series(p, d.LimitMw[s], "limit"), Series(p, draw[s], "cap"), Series(p, it, "it"),
                 Series(p, x.ChargeMw[s], "charge"), Series(p, x.DischargeMw[s], "discharge"), Series(p, x.GenUsedMw[s], "generation"),
-                TimeSeries.Wrap(p.Start, PlanningProblem.Step, (double[])x.SocMwh[s].Clone(), SeriesUnit.MegawattHours, "soc")));
+                TimeSeries.Wrap(p.Start, PlanningProblem.Step, (double[])x.SocMwh[s].Clone(), SeriesUnit.MegawattHours, "soc"))
+            {
+                GeneratorMw = p.Sites[s].Generator is null ? null : Series(p, x.GeneratorMw[s], "generator"),
+            });
         }
 
         double absorbed = 0;
@@ -101,7 +114,12 @@ internal static class PlanBuilder
         var summary = new PlanSummary(Money.FromYen(cost), Emissions.FromKilograms(kg), Energy.FromMegawattHours(gridMwh),
             Energy.FromMegawattHours(absorbed), Energy.FromMegawattHours(late), Energy.FromMegawattHours(unserved),
             Energy.FromMegawattHours(x.UnservedInferenceMwh), Money.FromYen(objective), bound is { } bb ? Money.FromYen(bb) : null, gap,
-            elapsed, status);
+            elapsed, status)
+        {
+            GeneratorEnergy = Energy.FromMegawattHours(genMwh),
+            GeneratorEmissions = Emissions.FromKilograms(genKg),
+            GeneratorCost = Money.FromYen(genYen),
+        };
         return new Plan(method, p.Horizon, sites, jobs, inference, summary, notes);
     }
 

@@ -11,6 +11,7 @@ internal sealed class Schedule
         ChargeMw = LpRelaxation.Jagged(d.S, d.T);
         DischargeMw = LpRelaxation.Jagged(d.S, d.T);
         GenUsedMw = LpRelaxation.Jagged(d.S, d.T);
+        GeneratorMw = LpRelaxation.Jagged(d.S, d.T);
         SocMwh = LpRelaxation.Jagged(d.S, d.T);
         Replicas = new int[d.Services.Length][][];
         ServedRps = new double[d.Services.Length][][];
@@ -49,6 +50,9 @@ internal sealed class Schedule
     public double[][] DischargeMw { get; }
 
     public double[][] GenUsedMw { get; }
+
+    /// <summary>[site][step] output of the dispatchable on-site generator the plan runs, MW.</summary>
+    public double[][] GeneratorMw { get; }
 
     public double[][] SocMwh { get; }
 

@@ -21,7 +21,7 @@ public static class ScenarioReader
     private static readonly string[] TopKeys = ["start", "horizon_hours", "confidence", "use_n1", "costs", "network", "signals", "sites", "workloads", "events"];
     private static readonly string[] SiteKeys = ["id", "name", "area", "lat", "lon", "it_capacity_mw", "gpus", "pue", "pue_per_degree", "pue_threshold_c", "outside_c", "base_load_mw", "ups_minutes", "region", "battery", "generator", "generation_mw", "connection"];
     private static readonly string[] BatteryKeys = ["energy_mwh", "power_mw", "charge_efficiency", "discharge_efficiency", "min_soc", "max_soc", "initial_soc"];
-    private static readonly string[] GeneratorKeys = ["power_mw", "fuel_hours", "startup_minutes", "emissions_g_per_kwh", "cost_yen_per_kwh", "use_for_dr"];
+    private static readonly string[] GeneratorKeys = ["power_mw", "fuel_hours", "startup_minutes", "emissions_g_per_kwh", "cost_yen_per_kwh", "use_for_dr", "reserve_hours"];
     private static readonly string[] ConnectionKeys = ["kind", "substation", "mw", "profile_mw", "headroom_mw", "headroom_quantiles", "n1_extra_mw", "n1_notice_minutes"];
     private static readonly string[] WorkloadKeys = ["id", "kind", "owner", "gpus", "kw_per_gpu", "power_kw", "release_h", "deadline_h", "duration_h", "state_gb", "checkpoint_minutes", "checkpointable", "interruptible", "locations", "home", "source", "destination", "size_gb", "rate_gbps", "replica_kw", "replica_gpus", "requests_per_replica", "latency_ms", "startup_minutes", "demand"];
 
@@ -257,7 +257,10 @@ public static class ScenarioReader
                     var g = new YamlMap(source, m.Require("generator"), "generator", GeneratorKeys);
                     generator = new OnSiteGenerator(Power.FromMegawatts(g.Number("power_mw")), TimeSpan.FromHours(g.Number("fuel_hours")),
                         TimeSpan.FromMinutes(g.Number("startup_minutes", 10)), CarbonIntensity.FromGramsPerKilowattHour(g.Number("emissions_g_per_kwh")),
-                        EnergyPrice.FromYenPerKilowattHour(g.Number("cost_yen_per_kwh", 0)), g.Boolean("use_for_dr", false));
+                        EnergyPrice.FromYenPerKilowattHour(g.Number("cost_yen_per_kwh", 0)), g.Boolean("use_for_dr", false))
+                    {
+                        ReserveHours = TimeSpan.FromHours(g.Number("reserve_hours", 0)),
+                    };
                 }
 
                 return new DcSite(site, m.Integer("gpus", 0), Connection(m, id), pue, battery,
