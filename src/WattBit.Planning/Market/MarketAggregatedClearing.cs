@@ -37,6 +37,8 @@ internal static class MarketAggregatedClearing
 
         public Dictionary<(int Class, int Offer, DateTimeOffset Start), Variable> Blocks { get; } = [];
 
+        public Dictionary<(int Class, int OfferClass, DateTimeOffset Start), Variable> ClassBlocks { get; } = [];
+
         public Dictionary<(int Offer, DateTimeOffset Hour), Constraint> OfferCaps { get; } = [];
 
         public Dictionary<(string Area, DateTimeOffset Hour), Constraint> AreaCaps { get; } = [];
@@ -49,9 +51,23 @@ internal static class MarketAggregatedClearing
         var offerClassOf = new int[offers.Count];
         var offerClasses = new List<List<int>>();
         var classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Offers every bid treats alike are one class (decision 0136): the same answer to every distinct (areas, tags
+        // needed) of the bids. Each offer keeps its own supply variable, MW and area-hour headroom, so merging offers of
+        // different areas or tag sets that no bid tells apart is exact for divisible flows.
+        var needs = new List<MarketBid>();
+        var seenNeeds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var bid in bids)
+        {
+            if (seenNeeds.Add((bid.Areas is null ? "*" : string.Join(';', bid.Areas.Select(a => a.Code).Order(StringComparer.Ordinal))) + "|"
+                + string.Join(';', bid.Requires.Order(StringComparer.Ordinal))))
+            {
+                needs.Add(bid);
+            }
+        }
+
         for (var o = 0; o < offers.Count; o++)
         {
-            var key = offers[o].Area.Code + "|" + string.Join(';', offers[o].Tags.Order(StringComparer.Ordinal));
+            var key = string.Concat(needs.Select(b => b.Allows(offers[o].Area) && offers[o].Provides(b.Requires) ? '1' : '0'));
             if (!classIndex.TryGetValue(key, out var c))
             {
                 classIndex[key] = c = offerClasses.Count;
@@ -79,12 +95,13 @@ internal static class MarketAggregatedClearing
         double lpBound;
         Dictionary<(string, DateTimeOffset), double> prices;
         Dictionary<(int Class, int Offer, DateTimeOffset Start), double> lpBlocks = [];
+        Dictionary<(int Class, int OfferClass, DateTimeOffset Start), double> lpClassBlocks = [];
         List<(int Bid, int Offer, DateTimeOffset Hour, double Mw)> flows;
         var withAny = new HashSet<int>();
         string backend;
         using (var lp = SolverFactory.CreateLinear("GLOP", out backend))
         {
-            var model = Build(lp, offers, bids, headroom, options, classes, offerClasses, offerClassOf, open, integer: false, fixedBlocks: null, withAny);
+            var model = Build(lp, offers, bids, headroom, options, classes, offerClasses, offerClassOf, open, integer: false, fixedBlocks: null, withAny, options.BlocksPerOffer);
             Solve(lp, "divisible relaxation");
             lpBound = lp.Objective().Value();
             prices = Prices(offers, bids, classes, model);
@@ -96,20 +113,38 @@ internal static class MarketAggregatedClearing
                 }
             }
 
+            foreach (var (key, v) in model.ClassBlocks)
+            {
+                if (v.SolutionValue() > Eps)
+                {
+                    lpClassBlocks[key] = v.SolutionValue();
+                }
+            }
+
             flows = Flows(offers, bids, classes, offerClasses, model, []);
         }
 
         var method = "aggregated LP";
-        if (lpBlocks.Count > 0)
+        if (lpBlocks.Count > 0 || lpClassBlocks.Count > 0)
         {
-            // Round the block counts down (always feasible) and place the divisible work again around them.
-            var rounded = lpBlocks.Where(kv => Math.Floor(kv.Value + 1e-7) >= 1).ToDictionary(kv => kv.Key, kv => (int)Math.Floor(kv.Value + 1e-7));
-            Repair(offers, bids, headroom, options, classes, lpBlocks, rounded);
+            // Round the block counts down (always feasible) and place the divisible work again around them; blocks
+            // relaxed to offer classes are first assigned to the class's offers (decision 0136).
+            Dictionary<(int Class, int Offer, DateTimeOffset Start), int> rounded;
+            if (lpClassBlocks.Count > 0)
+            {
+                rounded = Assign(offers, bids, headroom, options, classes, offerClasses, lpClassBlocks);
+            }
+            else
+            {
+                rounded = lpBlocks.Where(kv => Math.Floor(kv.Value + 1e-7) >= 1).ToDictionary(kv => kv.Key, kv => (int)Math.Floor(kv.Value + 1e-7));
+                Repair(offers, bids, headroom, options, classes, lpBlocks, rounded);
+            }
+
             using var again = SolverFactory.CreateLinear("GLOP", out backend);
             var model = Build(again, offers, bids, headroom, options, classes, offerClasses, offerClassOf, open, integer: false, fixedBlocks: rounded, []);
             Solve(again, "divisible part around the rounded blocks");
             flows = Flows(offers, bids, classes, offerClasses, model, rounded);
-            method = "aggregated LP, blocks rounded and repaired";
+            method = lpClassBlocks.Count > 0 ? "aggregated LP, blocks by offer class, assigned to offers" : "aggregated LP, blocks rounded and repaired";
             var welfare = Welfare(offers, bids, flows);
             var left = options.TimeLimit is { } limit ? limit - clock.Elapsed : (TimeSpan?)null;
             if (lpBound > Eps && (lpBound - welfare) / lpBound > options.TargetGap && left is not { TotalSeconds: < 1 })
@@ -202,6 +237,106 @@ internal static class MarketAggregatedClearing
         }
     }
 
+    /// <summary>
+    /// Turns blocks relaxed to offer classes into blocks on offers (decision 0136): first the whole blocks of each
+    /// (class, offer class, start), then one more for each fractional remainder, by the bid's value, highest first; each
+    /// on the cheapest offer of the class that holds it at every hour (its free MW and the area's headroom next to the
+    /// blocks already placed), at the relaxation's start or else the nearest start in the bid's window that fits.
+    /// </summary>
+    private static Dictionary<(int Class, int Offer, DateTimeOffset Start), int> Assign(IReadOnlyList<MarketOffer> offers, IReadOnlyList<MarketBid> bids,
+        MarketHeadroom headroom, MarketClearingOptions options, List<BidClass> classes, List<List<int>> offerClasses,
+        Dictionary<(int Class, int OfferClass, DateTimeOffset Start), double> lp)
+    {
+        var kept = new Dictionary<(int Class, int Offer, DateTimeOffset Start), int>();
+        var offerUsed = new Dictionary<(int, DateTimeOffset), double>();
+        var areaUsed = new Dictionary<(string, DateTimeOffset), double>();
+        var classUsed = new Dictionary<int, int>();
+        var byAsk = offerClasses.Select(members => members.OrderBy(o => offers[o].AskYenPerMwh).ThenBy(o => o).ToArray()).ToList();
+
+        bool Fits(int o, MarketBid bid, DateTimeOffset s)
+        {
+            var offer = offers[o];
+            if (offer.Power < bid.Power || bid.ValueYenPerMwh <= offer.AskYenPerMwh || s < offer.Window.Start || s + (bid.Hours * Hour) > offer.Window.End)
+            {
+                return false;
+            }
+
+            for (var k = 0; k < bid.Hours; k++)
+            {
+                var t = s + (k * Hour);
+                if (options.Free(offer, t) - offerUsed.GetValueOrDefault((o, t)) < bid.Power.Megawatts - Eps
+                    || (headroom.Limit(offer.Area, t) is { } h && h - areaUsed.GetValueOrDefault((offer.Area.Code, t)) < bid.Power.Megawatts - Eps))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        bool Place(int c, int oc, DateTimeOffset start)
+        {
+            var bid = bids[classes[c].First];
+            if (classUsed.GetValueOrDefault(c) >= classes[c].K)
+            {
+                return false;
+            }
+
+            var last = bid.Window.End - (bid.Hours * Hour);
+            var steps = (int)Math.Round((last - bid.Window.Start).TotalHours);
+            for (var i = 0; i <= 2 * steps; i++)
+            {
+                // The relaxation's start, then alternately later and earlier ones.
+                var s = start + (((i + 1) / 2) * (i % 2 == 1 ? Hour : -Hour));
+                if (s < bid.Window.Start || s > last)
+                {
+                    continue;
+                }
+
+                foreach (var o in byAsk[oc])
+                {
+                    if (!Fits(o, bid, s))
+                    {
+                        continue;
+                    }
+
+                    kept[(c, o, s)] = kept.GetValueOrDefault((c, o, s)) + 1;
+                    classUsed[c] = classUsed.GetValueOrDefault(c) + 1;
+                    for (var k = 0; k < bid.Hours; k++)
+                    {
+                        var t = s + (k * Hour);
+                        offerUsed[(o, t)] = offerUsed.GetValueOrDefault((o, t)) + bid.Power.Megawatts;
+                        areaUsed[(offers[o].Area.Code, t)] = areaUsed.GetValueOrDefault((offers[o].Area.Code, t)) + bid.Power.Megawatts;
+                    }
+
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        var order = lp.Keys.OrderByDescending(k => bids[classes[k.Class].First].ValueYenPerMwh).ThenByDescending(k => lp[k])
+            .ThenBy(k => k.Class).ThenBy(k => k.OfferClass).ThenBy(k => k.Start).ToList();
+        foreach (var key in order)
+        {
+            for (var n = (int)Math.Floor(lp[key] + 1e-7); n > 0 && Place(key.Class, key.OfferClass, key.Start); n--)
+            {
+            }
+        }
+
+        foreach (var key in order.OrderByDescending(k => lp[k] - Math.Floor(lp[k] + 1e-7)).ThenByDescending(k => bids[classes[k.Class].First].ValueYenPerMwh)
+            .ThenBy(k => k.Class).ThenBy(k => k.OfferClass).ThenBy(k => k.Start))
+        {
+            if (lp[key] - Math.Floor(lp[key] + 1e-7) > 1e-7)
+            {
+                Place(key.Class, key.OfferClass, key.Start);
+            }
+        }
+
+        return kept;
+    }
+
     private static void Solve(Solver solver, string what)
     {
         var status = solver.Solve();
@@ -238,13 +373,13 @@ internal static class MarketAggregatedClearing
 
     private static Model Build(Solver solver, IReadOnlyList<MarketOffer> offers, IReadOnlyList<MarketBid> bids, MarketHeadroom headroom, MarketClearingOptions options,
         List<BidClass> classes, List<List<int>> offerClasses, int[] offerClassOf, Dictionary<(int Class, DateTimeOffset Hour), double> open, bool integer,
-        Dictionary<(int Class, int Offer, DateTimeOffset Start), int>? fixedBlocks, HashSet<int> withAny)
+        Dictionary<(int Class, int Offer, DateTimeOffset Start), int>? fixedBlocks, HashSet<int> withAny, bool perOffer = true)
     {
         var model = new Model();
         var objective = solver.Objective();
         objective.SetMaximization();
         var used = new Dictionary<(int Offer, DateTimeOffset Hour), double>();   // MW of fixed blocks
-        var demand = new Dictionary<(int OfferClass, DateTimeOffset Hour), List<Variable>>();
+        var demand = new Dictionary<(int OfferClass, DateTimeOffset Hour), List<(Variable Var, double Mw)>>();
         var offerTerms = new Dictionary<(int, DateTimeOffset), List<(Variable, double)>>();
         if (fixedBlocks is not null)
         {
@@ -282,7 +417,7 @@ internal static class MarketAggregatedClearing
                             objective.SetCoefficient(v, bid.ValueYenPerMwh);
                             model.Flow[(ci, oc, t)] = v;
                             (perHour.TryGetValue(t, out var l) ? l : perHour[t] = []).Add(v);
-                            (demand.TryGetValue((oc, t), out var d) ? d : demand[(oc, t)] = []).Add(v);
+                            (demand.TryGetValue((oc, t), out var d) ? d : demand[(oc, t)] = []).Add((v, 1));
                             all.Add(v);
                         }
                     }
@@ -310,6 +445,54 @@ internal static class MarketAggregatedClearing
             }
 
             var blocks = new List<Variable>();
+            if (!integer && !perOffer)
+            {
+                // Decision 0136: a block relaxed to an offer class draws the class's supply in each of its hours (at the
+                // offers' asks, through the supply variables), so it is a relaxation of the per-offer block.
+                for (var oc = 0; oc < offerClasses.Count; oc++)
+                {
+                    var sample = offers[offerClasses[oc][0]];
+                    if (!bid.Allows(sample.Area) || !sample.Provides(bid.Requires) || !offerClasses[oc].Exists(o => offers[o].Power >= bid.Power))
+                    {
+                        continue;
+                    }
+
+                    for (var s = bid.Window.Start.ToUniversalTime(); s + (bid.Hours * Hour) <= bid.Window.End; s += Hour)
+                    {
+                        var fits = true;
+                        for (var k = 0; k < bid.Hours && fits; k++)
+                        {
+                            var t = s + (k * Hour);
+                            fits = open.TryGetValue((oc, t), out var ask) && ask < bid.ValueYenPerMwh;
+                        }
+
+                        if (!fits)
+                        {
+                            continue;
+                        }
+
+                        var v = solver.MakeNumVar(0, cls.K, string.Empty);
+                        objective.SetCoefficient(v, bid.ValueYenPerMwh * bid.MaxMwh);
+                        model.ClassBlocks[(ci, oc, s)] = v;
+                        blocks.Add(v);
+                        for (var k = 0; k < bid.Hours; k++)
+                        {
+                            var key = (oc, s + (k * Hour));
+                            (demand.TryGetValue(key, out var d) ? d : demand[key] = []).Add((v, bid.Power.Megawatts));
+                        }
+                    }
+                }
+
+                if (blocks.Count > 0)
+                {
+                    var c = solver.MakeConstraint(double.NegativeInfinity, cls.K);
+                    blocks.ForEach(v => c.SetCoefficient(v, 1));
+                    cls.Members.ForEach(m => withAny.Add(m));
+                }
+
+                continue;
+            }
+
             for (var o = 0; o < offers.Count; o++)
             {
                 var offer = offers[o];
@@ -357,7 +540,7 @@ internal static class MarketAggregatedClearing
         foreach (var ((oc, t), vars) in demand)
         {
             var balance = solver.MakeConstraint(double.NegativeInfinity, 0);
-            vars.ForEach(v => balance.SetCoefficient(v, 1));
+            vars.ForEach(v => balance.SetCoefficient(v.Var, v.Mw));
             foreach (var o in offerClasses[oc])
             {
                 if (offers[o].Window.Contains(t) && options.Free(offers[o], t) - used.GetValueOrDefault((o, t)) > Eps)

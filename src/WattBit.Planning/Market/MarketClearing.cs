@@ -17,8 +17,13 @@ namespace WattBit.Planning.Market;
 /// MW of an offer already sold in an hour by an earlier clearing (key: offer id and the hour's start), taken off the
 /// offer's MW in that hour; null when nothing is sold yet (a market's first clearing, or the CLI).
 /// </param>
+/// <param name="BlocksPerOffer">
+/// Aggregated form only: relax the indivisible blocks per (bid class, offer, start) as decision 0133 did, instead of per
+/// (bid class, offer class, start) with the blocks then assigned to offers (decision 0136, the default: far fewer
+/// variables, a bound no tighter).
+/// </param>
 public sealed record MarketClearingOptions(double MipRelativeGap = 1e-4, TimeSpan? TimeLimit = null, string? MipBackend = null,
-    IReadOnlyDictionary<(string OfferId, DateTimeOffset Hour), double>? Sold = null, bool Aggregate = false, double TargetGap = 0.01)
+    IReadOnlyDictionary<(string OfferId, DateTimeOffset Hour), double>? Sold = null, bool Aggregate = false, double TargetGap = 0.01, bool BlocksPerOffer = false)
 {
     /// <summary>The MW of <paramref name="offer"/> still free in the hour starting at <paramref name="hour"/>.</summary>
     internal double Free(MarketOffer offer, DateTimeOffset hour) =>

@@ -8,7 +8,7 @@ namespace WattBit.Planning.Tests.Market;
 
 public sealed class MarketClearingTests
 {
-    private static readonly DateTimeOffset T0 = new(2030, 5, 1, 10, 0, 0, Jst.Offset);
+    internal static readonly DateTimeOffset T0 = new(2030, 5, 1, 10, 0, 0, Jst.Offset);
 
     internal static MarketOffer Offer(string id, string op, GridArea area, int fromHour, int toHour, double mw, double ask, params string[] tags) =>
         new(id, op, new SiteId(id + "-site"), area, new TimeWindow(T0.AddHours(fromHour), T0.AddHours(toHour)), Power.FromMegawatts(mw), ask,
