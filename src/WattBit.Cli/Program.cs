@@ -10,7 +10,7 @@ if (Console.IsOutputRedirected)
     Spectre.Console.AnsiConsole.Profile.Width = 120;
 }
 
-var root = new RootCommand("WattBit: plan and operate the grid (watt) and compute (bit) together — headroom, workload shifting, siting.");
+var root = new RootCommand(CommandCatalog.RootDescription);
 foreach (var command in CommandCatalog.All(TimeProvider.System))
 {
     root.Subcommands.Add(command);

@@ -22,6 +22,25 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Help_ExplainsEveryGridTermItsCommandsUse()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "--help");
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Out.Split('\n');
+        var legend = Array.FindIndex(lines, l => l.Contains("Terms used in the commands", StringComparison.Ordinal));
+        var commands = Array.FindIndex(lines, l => l.TrimStart().StartsWith("Commands:", StringComparison.Ordinal));
+        Assert.True(legend >= 0 && commands > legend, r.Out);
+        foreach (var term in new[] { "空き容量", "②", "③" })
+        {
+            // The commands' own descriptions use the term, so the legend has to explain it: a legend line starts with it and says what it is.
+            Assert.Contains(lines[commands..], l => l.Contains(term, StringComparison.Ordinal));
+            var entry = lines[legend..commands].SingleOrDefault(l => l.TrimStart().StartsWith(term, StringComparison.Ordinal));
+            Assert.True(entry is not null, $"no legend line for {term}:\n{r.Out}");
+            Assert.Contains("headroom", entry, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Demo_RunsOnBuiltInDataAndWritesSchedules()
     {
         var r = await WattbitProcess.RunAsync(_dir, "demo", "--out", "out");

@@ -20,26 +20,36 @@ internal static class ShiftCommand
         var output = new Option<string>("--out") { Description = "Where to write the schedule (id,location,start,end); '-' for standard output.", DefaultValueFactory = _ => "schedule.csv" };
         var capacity = new Option<string?>("--capacity-kw") { Description = "Per-location power limits, e.g. TK=500,KY=800 (kW, step-average); places jobs jointly (MIP)." };
         var timeLimit = new Option<double>("--time-limit") { Description = "Seconds the joint MIP may run before returning its best placement and gap.", DefaultValueFactory = _ => 60 };
+        var nodeLimit = new Option<long?>("--node-limit")
+        {
+            Description = "Branch-and-bound nodes each phase of the joint MIP may explore: a limit that gives the same placement on every run and machine (--time-limit stays a backstop).",
+        };
         var solver = new Option<string>("--solver") { Description = "MIP backend for --capacity-kw: scip (default) or highs.", DefaultValueFactory = _ => "scip" };
         solver.AcceptOnlyFromAmong("scip", "highs");
 
         var command = new Command("shift", "Shift jobs in time and across locations to the lowest carbon or cost, optionally under per-location power limits.")
         {
-            signal, jobs, objective, output, capacity, timeLimit, solver,
+            signal, jobs, objective, output, capacity, timeLimit, nodeLimit, solver,
         };
         command.SetAction(parse => Run(
             parse.GetValue(signal)!, parse.GetValue(jobs)!, parse.GetValue(objective), parse.GetValue(output)!,
-            parse.GetValue(capacity), parse.GetValue(timeLimit), parse.GetValue(solver)!));
+            parse.GetValue(capacity), parse.GetValue(timeLimit), parse.GetValue(solver)!, parse.GetValue(nodeLimit)));
         return command;
     }
 
-    internal static int Run(FileInfo signalFile, FileInfo jobsFile, ShiftObjective objective, string output, string? capacityText, double timeLimitSeconds, string solver = "scip")
+    internal static int Run(FileInfo signalFile, FileInfo jobsFile, ShiftObjective objective, string output, string? capacityText, double timeLimitSeconds, string solver = "scip",
+        long? nodeLimit = null)
     {
         var toStdout = output == "-";
         var ui = toStdout ? Ui.Error : Ui.Out;
         if (timeLimitSeconds <= 0)
         {
             throw new CliException($"--time-limit must be positive (got {timeLimitSeconds}).");
+        }
+
+        if (nodeLimit <= 0)
+        {
+            throw new CliException($"--node-limit must be positive (got {nodeLimit}).");
         }
 
         var kind = objective == ShiftObjective.Carbon ? SignalKind.Carbon : SignalKind.Price;
@@ -49,6 +59,7 @@ internal static class ShiftCommand
         {
             Capacity = ParseCapacity(capacityText, signal),
             TimeLimit = TimeSpan.FromSeconds(timeLimitSeconds),
+            NodeLimit = nodeLimit,
             Solver = solver.ToUpperInvariant(),
         };
 

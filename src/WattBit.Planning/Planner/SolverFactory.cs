@@ -53,6 +53,28 @@ public static class SolverFactory
         throw new InvalidOperationException("OR-Tools could not create any MIP solver (HIGHS, SCIP, CBC).");
     }
 
+    /// <summary>
+    /// Stops <paramref name="solver"/> (created by <see cref="CreateMip"/> as <paramref name="backend"/>) after
+    /// <paramref name="nodes"/> branch-and-bound nodes: a limit that, unlike a time limit, gives the same answer on every
+    /// machine and load. SCIP and HiGHS take it; other back ends ignore it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nodes"/> is not positive.</exception>
+    public static void LimitNodes(Solver solver, string backend, long nodes)
+    {
+        ArgumentNullException.ThrowIfNull(solver);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(nodes);
+        var parameters = backend switch
+        {
+            "SCIP" => $"limits/nodes = {nodes}",
+            "HIGHS" => $"output_flag=false\nmip_max_nodes={nodes}",
+            _ => null,
+        };
+        if (parameters is not null)
+        {
+            _ = solver.SetSolverSpecificParametersAsString(parameters);
+        }
+    }
+
     private static Solver? Create(string id)
     {
         var solver = Solver.CreateSolver(id);

@@ -34,14 +34,14 @@ internal static class CapacityPlacer
     private const double ScoreTolerance = 1e-9;
 
     public static JointPlacement Solve(IReadOnlyList<BatchJob> jobs, PrefixIntegral[] integrals, int[][] allowed, PlacementOption[] independent,
-        double[] capacity, IReadOnlyList<string> locationNames, TimeSpan timeLimit, string solverId, CancellationToken cancellationToken)
+        double[] capacity, IReadOnlyList<string> locationNames, TimeSpan timeLimit, long? nodeLimit, string solverId, CancellationToken cancellationToken)
     {
         var greedy = GreedyPlacer.Place(jobs, integrals, allowed, capacity, cancellationToken);
         var solverName = solverId;
         var half = Math.Max(1000, (long)timeLimit.TotalMilliseconds / 2);
 
         // Phase 1: serve as much energy as the limits allow.
-        using var first = NewSolver(ref solverName);
+        using var first = NewSolver(ref solverName, nodeLimit);
         var m1 = Build(first);
         var objective = first.Objective();
         for (var j = 0; j < jobs.Count; j++)
@@ -67,7 +67,7 @@ internal static class CapacityPlacer
             // Phase 2, in a fresh model (re-solving a modified HiGHS model through OR-Tools is unreliable): at that
             // service, the least score.
             var bestUnserved = objective.Value();
-            using var second = NewSolver(ref solverName);
+            using var second = NewSolver(ref solverName, nodeLimit);
             var m2 = Build(second);
             var keep = second.MakeConstraint(double.NegativeInfinity, bestUnserved + (1e-7 * Math.Max(1, bestUnserved)));
             for (var j = 0; j < jobs.Count; j++)
@@ -243,15 +243,15 @@ internal static class CapacityPlacer
         var (chosen, method) = mip is not null && !Better(jobs, greedy, mip) ? (mip, $"MIP ({Pretty(solverName)})") : (greedy, "greedy");
         if (!proven && chosen == greedy && mip is not null)
         {
-            method = $"greedy (MIP ({Pretty(solverName)}) found nothing better in the time limit)";
+            method = $"greedy (MIP ({Pretty(solverName)}) found nothing better within its limits)";
         }
         else if (!proven && mip is null)
         {
-            method = $"greedy (MIP ({Pretty(solverName)}) found no solution in the time limit)";
+            method = $"greedy (MIP ({Pretty(solverName)}) found no solution within its limits)";
         }
         else if (!proven)
         {
-            method = $"MIP ({Pretty(solverName)}), time limit reached" + (status1 == Solver.ResultStatus.OPTIMAL ? string.Empty : "; served energy not proven maximal");
+            method = $"MIP ({Pretty(solverName)}), {(nodeLimit is null ? "time limit" : "node or time limit")} reached" + (status1 == Solver.ResultStatus.OPTIMAL ? string.Empty : "; served energy not proven maximal");
         }
 
         var score = chosen.Sum(o => o?.Score ?? 0);
@@ -350,10 +350,15 @@ internal static class CapacityPlacer
 
     private static string Pretty(string solver) => solver == "HIGHS" ? "HiGHS" : solver;
 
-    private static Solver NewSolver(ref string name)
+    private static Solver NewSolver(ref string name, long? nodeLimit)
     {
         var solver = Planner.SolverFactory.CreateMip(name, out var backend);
         name = backend;
+        if (nodeLimit is { } nodes)
+        {
+            Planner.SolverFactory.LimitNodes(solver, backend, nodes);
+        }
+
         return solver;
     }
 

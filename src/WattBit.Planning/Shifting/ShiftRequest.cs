@@ -22,6 +22,14 @@ public sealed record ShiftRequest(IReadOnlyList<BatchJob> Jobs, SignalSet Signal
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Optional deterministic limit for each of the joint MIP's two phases (most energy served, then least score): the
+    /// branch-and-bound nodes each phase may explore. Unlike <see cref="TimeLimit"/> it does not depend on how fast or
+    /// busy the machine is, so the same request gives the same placement on every run; <see cref="TimeLimit"/> stays a
+    /// backstop. Null (the default) sets no node limit.
+    /// </summary>
+    public long? NodeLimit { get; init; }
+
+    /// <summary>
     /// The OR-Tools MIP backend for the joint placement: "SCIP" (default) or "HIGHS". SCIP is the default because
     /// OR-Tools 9.15 returns no incumbent and no bound from HiGHS when the time limit stops it (see
     /// docs/decisions/0002-shift-mip-solver.md); HiGHS is fine for instances it proves within the limit.

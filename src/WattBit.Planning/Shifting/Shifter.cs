@@ -73,7 +73,7 @@ public static class Shifter
                 OptimalityStatus.ProvenOptimal, 0, limited ? "independent exact (limits not binding)" : "independent exact");
         }
 
-        var joint = CapacityPlacer.Solve(jobs, integrals, allowed, best, capacity, signal.Locations, request.TimeLimit, request.Solver, cancellationToken);
+        var joint = CapacityPlacer.Solve(jobs, integrals, allowed, best, capacity, signal.Locations, request.TimeLimit, request.NodeLimit, request.Solver, cancellationToken);
         return Result(request, integrals, allowed, joint.Options, joint.Unplaced, joint.Status, joint.Gap, joint.Method);
     }
 
