@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using WattBit.Data.Reference;
+using WattBit.Forecasting;
+using WattBit.Signals;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
 using WattBit.Headroom;
@@ -50,8 +52,13 @@ internal static class SimulateCommands
         var result = Ui.WithProgress(ui, "Simulating", ProgressUnits, progress =>
         {
             var monotonic = new MonotonicProgress(progress);
-            return Simulator.Run(scenario, SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), scenario.Step, scenario.RealDataDir), grid, time, monotonic);
+            return Simulator.Run(scenario, SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), scenario.Step, scenario.RealDataDir), grid, time, monotonic,
+                forecasting: ForecastingOf(scenario));
         });
+        if (result.Forecast is { } forecast)
+        {
+            ui.MarkupLine(Markup.Escape(forecast.Describe()));
+        }
 
         if (result.World.UsesRealData)
         {
@@ -82,6 +89,32 @@ internal static class SimulateCommands
         var path = SimulationReport.Write(result, output, dr);
         ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric and SVG plots beside it).");
         return 0;
+    }
+
+    // The forecasting engine the policies plan on (decision 0177), learning from the 84 days before the period: the
+    // previous fiscal year's signals (real where they exist) when the period starts at its fiscal year's start, else the
+    // same year's. None when the scenario asks for AR(1).
+    internal static SimulationForecasting? ForecastingOf(SimulationScenario scenario)
+    {
+        if (scenario.Forecast == ForecastSource.Ar1)
+        {
+            return null;
+        }
+
+        var from = scenario.Start.AddDays(-84);
+        var fy = scenario.Start.ToOffset(Jst.Offset) is { Month: 4, Day: 1 } ? scenario.FiscalYear - 1 : scenario.FiscalYear;
+        SignalYear? history = null;
+        try
+        {
+            history = SignalYears.Compose(fy, scenario.Seed, new TimeWindow(from, scenario.Start), scenario.Step, scenario.RealDataDir);
+        }
+        catch (ArgumentException)
+        {
+            // The period starts too early in its fiscal year for 84 days before it: the engine learns from the period
+            // itself and the first days fall back to AR(1) (the report counts them).
+        }
+
+        return new SimulationForecasting(new SignalForecaster(), history);
     }
 
     // The grid the scenario's grid section asks for: the Japan backbone's headroom layer over the period for the sites'

@@ -13,6 +13,9 @@ public sealed record SimulationResult(SimulationWorld World, SimulatedWorkload W
 {
     /// <summary>The scenario.</summary>
     public SimulationScenario Scenario => World.Scenario;
+
+    /// <summary>Which forecast the policies planned on and its skill against the actuals (decision 0177); null for a result built by hand.</summary>
+    public ForecastSkill? Forecast { get; init; }
 }
 
 /// <summary>
@@ -31,16 +34,17 @@ public static class Simulator
     /// <param name="time">Wall clock used only to time the run.</param>
     /// <param name="progress">Receives the fraction done, 0-1 (optional; called from worker threads).</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    /// <exception cref="ArgumentException">The signals do not fit the scenario; the scenario asks for a layer or ties the grid does not have, or a site has no substation within reach.</exception>
+    /// <param name="forecasting">The forecasting engine the host composed (null: AR(1) noise, or an error for <c>forecast: engine</c>).</param>
+    /// <exception cref="ArgumentException">The signals do not fit the scenario; the scenario asks for a layer, ties or forecasts the host did not compose, or a site has no substation within reach.</exception>
     public static SimulationResult Run(SimulationScenario scenario, SignalYear signals, SimulationGrid? grid, TimeProvider time, IProgress<double>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, SimulationForecasting? forecasting = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(time);
         var started = time.GetTimestamp();
         var world = SimulationWorld.Build(scenario, signals, grid);
         var workload = WorkloadGenerator.Generate(scenario);
-        return Run(world, workload, time, started, progress, cancellationToken);
+        return Run(world, workload, time, started, progress, cancellationToken, forecasting);
     }
 
     /// <summary>Runs every policy of the world's scenario on a given workload.</summary>
@@ -52,15 +56,16 @@ public static class Simulator
     public static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(time);
-        return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken);
+        return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken, null);
     }
 
-    private static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, long started, IProgress<double>? progress, CancellationToken cancellationToken)
+    private static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, long started, IProgress<double>? progress, CancellationToken cancellationToken,
+        SimulationForecasting? forecasting)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);
         var scenario = world.Scenario;
-        var forecast = Forecasts(world);
+        var (forecast, skill) = SimulationForecasts.Build(world, forecasting);
         var byRelease = SortByRelease(workload.Jobs, world.Steps, out var releaseOffsets);
         var reach = Neighbours(scenario);
         var policies = scenario.Policies;
@@ -83,7 +88,7 @@ public static class Simulator
                 : result with { Elapsed = time.GetElapsedTime(policyStarted) };
         });
 
-        return new SimulationResult(world, workload, results, time.GetElapsedTime(started));
+        return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill };
     }
 
     /// <summary>

@@ -121,10 +121,14 @@ public static class SimulationReport
         html.Append("<h1>").Append(Enc(s.Name)).Append("</h1><p>")
             .Append(Enc(FormattableString.Invariant($"{s.Start:yyyy-MM-dd} to {s.End:yyyy-MM-dd} (JST), step {s.Step.TotalMinutes:0} min, seed {s.Seed}, {(result.World.UsesRealData ? "real data where it exists (table Data below), else the " : string.Empty)}synthetic reference year FY{s.FiscalYear}; ")))
             .Append(Enc(FormattableString.Invariant($"{s.Sites.Count} sites in {s.Sites.Select(x => x.Area.Code).Distinct().Count()} areas, {result.Workload.Jobs.Count:N0} deferrable jobs, target IT load {s.Workload.TargetMw:0.#} MW; ")))
-            .Append(Enc(FormattableString.Invariant($"policies minimise {s.Objective.ToString().ToLowerInvariant()} on forecasts with {s.ForecastError:P0} error, judged on actuals. Simulated in {result.Elapsed.TotalSeconds:0.0} s")))
+            .Append(Enc(FormattableString.Invariant($"policies minimise {s.Objective.ToString().ToLowerInvariant()} on forecasts (below), judged on actuals. Simulated in {result.Elapsed.TotalSeconds:0.0} s")))
             .Append(Enc(string.Concat(result.Policies.Select(p => FormattableString.Invariant($"; {PolicyFactory.Name(p.Policy)} {p.Elapsed.TotalSeconds:0.0} s")
                 + (p.PlanningTime > TimeSpan.Zero ? FormattableString.Invariant($" ({p.PlanningTime.TotalSeconds:0.0} s planning, {p.JobsAsPlanned:N0} of {result.Workload.Jobs.Count:N0} jobs ({(double)p.JobsAsPlanned / Math.Max(1, result.Workload.Jobs.Count):P1}) ran exactly as planned at midnight; curtailment orders: {p.OrdersDispatched:N0} met by its dispatcher, {p.OrdersToFallback:N0} by the fallback, {p.JobsMovedOnOrders:N0} jobs moved)") : string.Empty)))))
             .Append(".</p>");
+        if (result.Forecast is { } forecast)
+        {
+            html.Append("<p>").Append(Enc(forecast.Describe())).Append("</p>");
+        }
 
         html.Append("<h2>Comparison</h2><table><tr><th>policy</th><th>energy MWh</th><th>cost M JPY</th><th>lifecycle tCO2</th><th>direct tCO2</th><th>curtailment absorbed MWh</th><th>hours any site over limit</th><th>site-steps over limit</th><th>late jobs</th><th>unserved MWh (IT)</th><th>jobs moved</th>")
             .Append("<th>firm MWh</th><th>provisional MWh</th><th>flexible MWh</th><th>curtailment orders met / missed (site-steps)</th><th>jobs stopped by orders: resumed / lost</th><th>battery charged / discharged MWh (cycles; batteries idle of all: no day's round trip paid and no order needed them; tCO2 and M JPY of their grid energy at actual intensity and price, negative = saved)</th></tr>");

@@ -38,7 +38,7 @@ public static class ScenarioFile
         ArgumentNullException.ThrowIfNull(yaml);
         var r = new YamlReader(source);
         var root = r.Mapping(YamlReader.Load(yaml, source, "the scenario file"), "the scenario",
-            "name", "data", "period", "step", "seed", "objective", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response");
+            "name", "data", "period", "step", "seed", "objective", "forecast", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response");
         var name = YamlReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
@@ -95,6 +95,8 @@ public static class ScenarioFile
         }
 
         var forecastError = r.Number(root, "forecast_error", 0, 0, 1);
+        var forecastSource = YamlReader.Get(root, "forecast") is { } fsn
+            ? r.Choice(fsn, "forecast", ("engine", ForecastSource.Engine), ("ar1", ForecastSource.Ar1)) : ForecastSource.Auto;
         var sites = Sites(r, r.Sequence(r.Need(root, "sites", "the scenario"), "sites"), seed);
         var workload = Workload(r, r.Need(root, "workload", "the scenario"));
         var policies = new List<PolicyKind>();
@@ -127,7 +129,7 @@ public static class ScenarioFile
         }
 
         var dr = YamlReader.Get(root, "demand_response") is { } drNode ? DemandResponse.DrSection.Read(r, drNode, start, end, step) : null;
-        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid, dr);
+        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid, dr, forecastSource);
     }
 
     // grid: {limits: layer | connection, max_km, ties: japan | none, tie_share, fleet: existing | new, n1_curtailment: true | false}.

@@ -141,10 +141,11 @@ public sealed record WorkloadSpec(double TargetMw, double Inference = 0.3, doubl
 /// <param name="RealDataDir">The Japan data folder (area-supply-demand/, jepx/) whose real series replace the reference year's where they exist, or null for the synthetic year only.</param>
 /// <param name="Grid">Where site limits and inter-area ties come from; null for the connection model without ties.</param>
 /// <param name="DemandResponse">Demand-response requests, generators and terms (its <c>demand_response</c> section; decision 0147), or null for none.</param>
+/// <param name="Forecast">What the policies plan on: the forecasting engine's day-ahead P50 where the host gives it (default), or AR(1) noise of <paramref name="ForecastError"/>.</param>
 public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOffset Start, DateTimeOffset End, TimeSpan Step, int Seed,
     IReadOnlyList<SiteSpec> Sites, WorkloadSpec Workload, IReadOnlyList<PolicyKind> Policies,
     SimulationObjective Objective = SimulationObjective.Carbon, double ForecastError = 0, IReadOnlyList<GridEvent>? Events = null,
-    string? RealDataDir = null, GridSpec? Grid = null, DrSpec? DemandResponse = null)
+    string? RealDataDir = null, GridSpec? Grid = null, DrSpec? DemandResponse = null, ForecastSource Forecast = ForecastSource.Auto)
 {
     /// <summary>The grid events (empty when none).</summary>
     public IReadOnlyList<GridEvent> GridEvents => Events ?? [];
@@ -177,3 +178,16 @@ public enum GridEventKind
 /// <param name="Hours">Length of one fault, hours (faults).</param>
 public sealed record GridEvent(GridEventKind Kind, string? Area, string? SiteId, DateTimeOffset Start, DateTimeOffset End, double LimitShare,
     double RatePerYear = 0, double Hours = 0);
+
+/// <summary>Where the forecasts the policies plan on come from (a scenario's <c>forecast</c> key; decision 0177).</summary>
+public enum ForecastSource
+{
+    /// <summary>The forecasting engine when the host composes it (the CLI does), else AR(1) noise.</summary>
+    Auto,
+
+    /// <summary>The forecasting engine's day-ahead P10/P50/P90; an error when the host does not compose it.</summary>
+    Engine,
+
+    /// <summary>The actuals times (1 + e), e an AR(1) error of the scenario's forecast_error.</summary>
+    Ar1,
+}
