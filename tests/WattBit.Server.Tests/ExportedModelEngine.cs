@@ -30,9 +30,11 @@ internal static class ExportedModelEngine
             var jst = from.ToOffset(WattBit.Time.Jst.Offset);
             var fy = jst.Month >= 4 ? jst.Year : jst.Year - 1;
             var demand = ReferenceYear.Generate(fy, 1).TotalDemandHourly(backbone.Buses.Select(b => b.Area).Distinct()).Slice(new(from, to));
-            var totalPd = net.Buses.Sum(b => b.Pd);
+            // The loads stand for the demand of japan-areas.csv (the calibration days' mean), decision 0107.
+            var baseDemand = File.ReadAllLines(Path.Combine(dir, "japan-areas.csv")).Skip(1)
+                .Sum(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture));
             var times = Enumerable.Range(0, demand.Count).Select(demand.TimeAt).ToArray();
-            var profile = new GridProfile(times, [.. demand.Values.ToArray().Select(v => v / totalPd)], new double[demand.Count]);
+            var profile = new GridProfile(times, [.. demand.Values.ToArray().Select(v => v / baseDemand)], new double[demand.Count]);
             var dc = new DcModel(net);
             var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile));
             var result = new Dictionary<string, BusHeadroom>(StringComparer.Ordinal);

@@ -74,6 +74,16 @@ public sealed record JapanPlant(GridArea Area, string Plant);
 public sealed record JapanLeftOut(string What, string Area, string Name, string Reason);
 
 /// <summary>
+/// What an area's loads in the base case of <c>japan.m</c> stand for: the calibration days' mean demand and mean
+/// generation outside the listed units (solar, wind, small plants, imports), MW. The base case's net load of the area
+/// is <see cref="DemandMw"/> − <see cref="OtherMw"/> plus its links' set-points.
+/// </summary>
+/// <param name="Area">The area.</param>
+/// <param name="DemandMw">Mean area demand over the calibration days, MW.</param>
+/// <param name="OtherMw">Mean generation outside the listed units over the calibration days, MW.</param>
+public sealed record JapanAreaBase(GridArea Area, double DemandMw, double OtherMw);
+
+/// <summary>
 /// The Japan backbone model: a <see cref="PowerNetwork"/> of the ten areas' 500/275 kV (and each area's top voltage)
 /// trunk lines with bus, branch, plant and link metadata. <see cref="LoadDefault"/> returns the calibrated default
 /// embedded in this assembly (built from OCCTO and OpenStreetMap data, decision 0103); <see cref="JapanModelBuilder"/>
@@ -83,7 +93,7 @@ public sealed class JapanBackbone
 {
     /// <summary>The file names the model is written as, in write order.</summary>
     public static IReadOnlyList<string> FileNames { get; } =
-        ["japan.m", "japan-buses.csv", "japan-branches.csv", "japan-plants.csv", "japan-links.csv", "japan-left-out.csv"];
+        ["japan.m", "japan-buses.csv", "japan-branches.csv", "japan-plants.csv", "japan-links.csv", "japan-left-out.csv", "japan-areas.csv"];
 
     private const string ResourcePrefix = "WattBit.Grid.Japan.";
     private static readonly Lazy<JapanBackbone> s_default = new(() => FromFiles(name => ReadResource(name), "embedded japan.m"));
@@ -92,9 +102,10 @@ public sealed class JapanBackbone
     /// <summary>Creates a backbone from its parts (sizes must match the network's tables).</summary>
     /// <exception cref="ArgumentException">A metadata table's length differs from the network's.</exception>
     public JapanBackbone(PowerNetwork network, IEnumerable<JapanBus> buses, IEnumerable<JapanBranch> branches, IEnumerable<JapanPlant> plants,
-        IEnumerable<JapanLink> links, IEnumerable<JapanLeftOut> leftOut)
+        IEnumerable<JapanLink> links, IEnumerable<JapanLeftOut> leftOut, IEnumerable<JapanAreaBase>? areaBases = null)
     {
         ArgumentNullException.ThrowIfNull(network);
+        AreaBases = areaBases is null ? [] : [.. areaBases];
         Network = network;
         Buses = [.. buses];
         Branches = [.. branches];
@@ -133,6 +144,15 @@ public sealed class JapanBackbone
     /// <summary>The embedded, calibrated default model (loaded once; no file access).</summary>
     public static JapanBackbone LoadDefault() => s_default.Value;
 
+    /// <summary>
+    /// Per area, the demand and other generation the base case's loads stand for (the calibration days' means; empty for
+    /// a model built in code without them). The headroom layer scales the loads by demand over <see cref="BaseDemandMw"/>.
+    /// </summary>
+    public ImmutableArray<JapanAreaBase> AreaBases { get; }
+
+    /// <summary>The demand of all areas the base case stands for, MW (Σ <see cref="JapanAreaBase.DemandMw"/>); NaN without <see cref="AreaBases"/>.</summary>
+    public double BaseDemandMw => AreaBases.IsEmpty ? double.NaN : AreaBases.Sum(a => a.DemandMw);
+
     /// <summary>Loads a model written by <see cref="WriteTo"/> (or <c>wattbit grid japan build</c>) from a folder.</summary>
     /// <exception cref="InputFormatException">A file is malformed.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
@@ -159,6 +179,7 @@ public sealed class JapanBackbone
         ("japan-plants.csv", PlantsCsv()),
         ("japan-links.csv", LinksCsv()),
         ("japan-left-out.csv", LeftOutCsv()),
+        ("japan-areas.csv", AreasCsv()),
     ];
 
     /// <summary>Writes the model files, <c>japan.geojson</c> and the map <c>japan.svg</c> to a folder (created if needed).</summary>
@@ -248,6 +269,17 @@ public sealed class JapanBackbone
         return sb.ToString();
     }
 
+    private string AreasCsv()
+    {
+        var sb = new StringBuilder("area,demand_mw,other_mw\n");
+        foreach (var a in AreaBases)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{a.Area.Code},{a.DemandMw:0.###},{a.OtherMw:0.###}\n");
+        }
+
+        return sb.ToString();
+    }
+
     private static string N(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
     private static string ReadResource(string name)
@@ -305,7 +337,10 @@ public sealed class JapanBackbone
         var leftTable = CsvTable.Parse(read("japan-left-out.csv"), "japan-left-out.csv");
         var left = leftTable.Rows.Select(r => new JapanLeftOut(leftTable.Field(r, leftTable.Require("what")), leftTable.Field(r, leftTable.Require("area")),
             leftTable.Field(r, leftTable.Require("name")), leftTable.Field(r, leftTable.Require("reason")))).ToList();
-        return new JapanBackbone(net, buses, branches, plants, links, left);
+        var areaTable = CsvTable.Parse(read("japan-areas.csv"), "japan-areas.csv");
+        var areas = areaTable.Rows.Select(r => new JapanAreaBase(Area(areaTable, r, areaTable.Require("area")), Number(areaTable, r, "demand_mw"),
+            Number(areaTable, r, "other_mw"))).ToList();
+        return new JapanBackbone(net, buses, branches, plants, links, left, areas);
     }
 
     private static GridArea Area(CsvTable t, CsvRow r, int c) => JapanAreas.TryFind(t.Field(r, c), out var a)

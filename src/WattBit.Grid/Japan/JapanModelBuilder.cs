@@ -472,7 +472,9 @@ public static class JapanModelBuilder
             }
         }
 
-        return new JapanBackbone(net, busMeta, branchMeta, genBus.Select(g => g.Plant), links, leftOut);
+        var areaBases = used.Select(s => s.Area).Distinct().Select(Area).OrderBy(a => a.Number)
+            .Select(a => new JapanAreaBase(a, Math.Round(areaDemand.GetValueOrDefault(a.Code), 3), Math.Round(areaOther.GetValueOrDefault(a.Code), 3)));
+        return new JapanBackbone(net, busMeta, branchMeta, genBus.Select(g => g.Plant), links, leftOut, areaBases);
     }
 
     /// <summary>

@@ -21,12 +21,13 @@ public static class JapanLayer
     }
 
     /// <summary>
-    /// The hourly profile that scales the model's load to a national demand: demand_scale(t) = demand(t) / ΣPd of the
-    /// model (every load scaled alike; no solar term, the demand is taken net).
+    /// The hourly profile that scales the model's load to a national demand: demand_scale(t) = demand(t) / the demand the
+    /// base case stands for (<see cref="JapanBackbone.BaseDemandMw"/>, the calibration days' mean): every load, and with it
+    /// the generation outside the listed units, scaled alike; no solar term.
     /// </summary>
     /// <param name="model">The backbone.</param>
     /// <param name="demandMw">Demand of the modelled areas together, MW, hourly (a 30-min series is averaged to hours).</param>
-    /// <exception cref="ArgumentException">A missing value, or a step that does not divide an hour.</exception>
+    /// <exception cref="ArgumentException">A missing value, a step that does not divide an hour, or a model without its base demand.</exception>
     public static GridProfile Profile(JapanBackbone model, WattBit.Time.TimeSeries demandMw)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -37,7 +38,15 @@ public static class JapanLayer
             throw new ArgumentException($"the demand series {hourly.Name} has missing hours; the headroom layer needs every hour.", nameof(demandMw));
         }
 
-        var total = model.Network.Buses.Sum(b => b.Pd);
+        // The base case's loads stand for the calibration days' mean demand net of the generation outside the listed
+        // units; dividing the demand by their sum (the net load) would run every hour as if that generation were absent
+        // and push the units far past their observed range (decision 0107).
+        var total = model.BaseDemandMw;
+        if (!double.IsFinite(total) || total <= 0)
+        {
+            throw new ArgumentException("the backbone does not state the demand its base case stands for (japan-areas.csv).", nameof(model));
+        }
+
         var times = Enumerable.Range(0, hourly.Count).Select(hourly.TimeAt).ToArray();
         return new GridProfile(times, [.. hourly.Values.ToArray().Select(v => v / total)], new double[hourly.Count]);
     }

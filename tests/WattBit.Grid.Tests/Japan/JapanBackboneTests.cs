@@ -83,6 +83,36 @@ public sealed class JapanBackboneTests
     }
 
     [Fact]
+    public void BaseDemand_IsTheCalibrationDaysMeanDemandOfOcctosAreaSeries()
+    {
+        // Oracle: OCCTO's own area demand series (reserves.areaSeries[].demandMw), read here without the model's reader.
+        double sum = 0;
+        var samples = 0;
+        foreach (var day in JapanModelParameters.DefaultCalibrationDays)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(SharedData.Path("japan", "occto", $"dashboard-{day:yyyyMMdd}.json")));
+            var slotTotals = new double[48];
+            foreach (var area in doc.RootElement.GetProperty("reserves").GetProperty("areaSeries").EnumerateArray())
+            {
+                var t = 0;
+                foreach (var v in area.GetProperty("demandMw").EnumerateArray())
+                {
+                    slotTotals[t++] += v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble() : 0;
+                }
+            }
+
+            sum += slotTotals.Sum();
+            samples += 48;
+        }
+
+        var model = JapanBackbone.LoadDefault();
+        Assert.Equal(10, model.AreaBases.Length);
+        Assert.Equal(sum / samples, model.BaseDemandMw, 0.01 * model.AreaBases.Length);
+        // The base case's net load is the demand less the generation outside the listed units (links net to zero).
+        Assert.Equal(model.AreaBases.Sum(a => a.DemandMw - a.OtherMw), model.Network.Buses.Sum(b => b.Pd), 0.01 * model.Buses.Length);
+    }
+
+    [Fact]
     public void Build_MatchesAtLeast95PercentOfTheLines()
     {
         var sources = s_sources.Value;
