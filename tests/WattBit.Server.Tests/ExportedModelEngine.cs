@@ -36,7 +36,7 @@ internal static class ExportedModelEngine
             var times = Enumerable.Range(0, demand.Count).Select(demand.TimeAt).ToArray();
             var profile = new GridProfile(times, [.. demand.Values.ToArray().Select(v => v / baseDemand)], new double[demand.Count]);
             var dc = new DcModel(net);
-            var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile));
+            var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile, following: GenerationFollowing.Room));
             var result = new Dictionary<string, BusHeadroom>(StringComparer.Ordinal);
             foreach (var id in ids)
             {

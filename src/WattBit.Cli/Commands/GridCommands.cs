@@ -136,7 +136,8 @@ internal static class GridCommands
         return 0;
     }
 
-    internal sealed record SeriesOptions(Option<FileInfo?> Profile, Option<FileInfo?> Solar, Option<string> Balance, Option<double> Cap, Option<string?> Time);
+    internal sealed record SeriesOptions(Option<FileInfo?> Profile, Option<FileInfo?> Solar, Option<string> Balance, Option<double> Cap, Option<string?> Time,
+        Option<string> Follow);
 
     internal static SeriesOptions AddSeriesOptions(Command command)
     {
@@ -145,12 +146,14 @@ internal static class GridCommands
             new Option<FileInfo?>("--solar") { Description = "Solar file bus,capacity_mw (PV at each bus)." },
             new Option<string>("--balance") { Description = "Who meets the extra load: distributed (generators in proportion to Pg > 0) or reference.", DefaultValueFactory = _ => "distributed" },
             new Option<double>("--cap") { Description = "Headroom cap, MW; a capped value is reported as the cap.", DefaultValueFactory = _ => 10_000 },
-            new Option<string?>("--time") { Description = "Timestamp of the snapshot when no --profile is given (default: the current hour, local time)." });
+            new Option<string?>("--time") { Description = "Timestamp of the snapshot when no --profile is given (default: the current hour, local time)." },
+            new Option<string>("--follow") { Description = "How the generators follow the load from step to step: output (in proportion to Pg > 0, formats.md §2) or room (in proportion to Pmax − Pg, as the Japan layer does).", DefaultValueFactory = _ => "output" });
         command.Options.Add(o.Profile);
         command.Options.Add(o.Solar);
         command.Options.Add(o.Balance);
         command.Options.Add(o.Cap);
         command.Options.Add(o.Time);
+        command.Options.Add(o.Follow);
         return o;
     }
 
@@ -159,6 +162,13 @@ internal static class GridCommands
         "distributed" => Balancing.Distributed,
         "reference" => Balancing.Reference,
         _ => throw new CliException($"--balance must be distributed or reference, not '{text}'."),
+    };
+
+    internal static GenerationFollowing ParseFollowing(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "output" => GenerationFollowing.Output,
+        "room" => GenerationFollowing.Room,
+        _ => throw new CliException($"--follow must be output or room, not '{text}'."),
     };
 
     private static ContingencyCriterion ParseCriterion(string text) => text.Trim().ToLowerInvariant() switch
@@ -207,7 +217,16 @@ internal static class GridCommands
         IReadOnlyList<double>? solar = solarFile is null ? null : SolarCapacity.Load(solarFile.FullName, net);
         var model = new DcModel(net);
         var sens = Sensitivities.Build(model);
-        var series = new NetworkTimeSeries(model, profile, solar);
+        NetworkTimeSeries series;
+        try
+        {
+            series = new NetworkTimeSeries(model, profile, solar, ParseFollowing(parse.GetValue(o.Follow)!));
+        }
+        catch (ArgumentException e) when (e.ParamName == "following")
+        {
+            throw new CliException("--follow room: " + e.Message);
+        }
+
         var engine = new HeadroomEngine(sens, series, new HeadroomOptions(balance, criterion, cap));
         ui.MarkupLine($"[grey]{Markup.Escape(file.Name)}: {net.Buses.Length} buses, {net.Branches.Length} branches, {engine.Contingencies.Length} contingencies " +
             $"({model.Topology.Bridges.Length} bridges skipped), {profile.Count} steps of {profile.Step}; PTDF+LODF in {sw.Elapsed.TotalSeconds:F2} s.[/]");

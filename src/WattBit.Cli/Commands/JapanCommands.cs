@@ -351,7 +351,7 @@ internal static class JapanCommands
             };
             var gridProfile = WattBit.Grid.TimeSeries.GridProfile.Load(parse.GetValue(profile)!.FullName);
             var dc = new DcModel(net);
-            var engine = new WattBit.Grid.Headroom.HeadroomEngine(Sensitivities.Build(dc), new WattBit.Grid.TimeSeries.NetworkTimeSeries(dc, gridProfile),
+            var engine = new WattBit.Grid.Headroom.HeadroomEngine(Sensitivities.Build(dc), new WattBit.Grid.TimeSeries.NetworkTimeSeries(dc, gridProfile, following: WattBit.Grid.Layer.JapanLayer.Following),
                 new WattBit.Grid.Headroom.HeadroomOptions(WattBit.Grid.Headroom.Balancing.Distributed, criterion, 10_000));
             var buses = Enumerable.Range(0, net.Buses.Length).Where(b => IsSubstation(backbone.Buses[b])).ToList();
             var setup = sw.Elapsed;

@@ -13,6 +13,12 @@ public static class JapanLayer
     /// <summary>The model label shown on every face.</summary>
     public const string ModelName = "japan-backbone";
 
+    /// <summary>
+    /// How the backbone's plants follow the demand: in proportion to their room between the calibration days' mean and
+    /// largest output (decision 0108), so no plant runs past what it was seen to produce while the demand allows.
+    /// </summary>
+    public const GenerationFollowing Following = GenerationFollowing.Room;
+
     /// <summary>The substations of the backbone, one per bus.</summary>
     public static IReadOnlyList<LayerNode> Nodes(JapanBackbone model)
     {
@@ -75,6 +81,6 @@ public static class JapanLayer
         }
 
         return ModelHeadroomLayer.Compute(model.Network, nodes, Profile(model, demandMw), ModelName, synthetic: true, profileLabel,
-            b => model.Branches[b].DisplayName, maxParallelism: maxParallelism);
+            b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following);
     }
 }

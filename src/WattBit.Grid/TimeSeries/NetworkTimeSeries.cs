@@ -3,6 +3,24 @@ using WattBit.Grid.PowerFlow;
 
 namespace WattBit.Grid.TimeSeries;
 
+/// <summary>How the generators with Pg &gt; 0 follow the load from step to step.</summary>
+public enum GenerationFollowing
+{
+    /// <summary>
+    /// In proportion to their base output Pg (formats.md §2, the default): Pg_g(t) = Pg_g·G(t)/ΣPg, where G(t) is the
+    /// generation the step needs.
+    /// </summary>
+    Output,
+
+    /// <summary>
+    /// In proportion to their room Pmax − Pg (decision 0108): Pg_g(t) = Pg_g·G₀/ΣPg + w_g·(G(t) − G₀), with
+    /// w_g = max(0, Pmax_g − Pg_g)/Σ room and G₀ = ΣPd + ΣGs the generation the base case needs. A unit at its maximum in
+    /// the base case (a nuclear unit) stays there; none passes Pmax while the step needs no more than ΣPmax. Still affine in
+    /// (demand_scale, solar_pu).
+    /// </summary>
+    Room,
+}
+
 /// <summary>
 /// A case turned into a series of snapshots (formats.md §2). Every flow is affine in the two profile values:
 /// f_l(t) = A_l + demand_scale(t)·B_l + solar_pu(t)·C_l, so three DC solves give every step's flows exactly.
@@ -21,9 +39,12 @@ public sealed class NetworkTimeSeries
     /// <param name="model">The DC model.</param>
     /// <param name="profile">Demand scale and solar per step.</param>
     /// <param name="solarCapacityMw">PV capacity per bus index, MW (null = none).</param>
-    /// <exception cref="ArgumentException">The capacities do not have one entry per bus, or no in-service generator
-    /// has Pg &gt; 0 (nothing to scale).</exception>
-    public NetworkTimeSeries(DcModel model, GridProfile profile, IReadOnlyList<double>? solarCapacityMw = null)
+    /// <param name="following">How the generators follow the load (default <see cref="GenerationFollowing.Output"/>,
+    /// formats.md §2).</param>
+    /// <exception cref="ArgumentException">The capacities do not have one entry per bus, no in-service generator
+    /// has Pg &gt; 0 (nothing to scale), or, following room, none has Pmax &gt; Pg.</exception>
+    public NetworkTimeSeries(DcModel model, GridProfile profile, IReadOnlyList<double>? solarCapacityMw = null,
+        GenerationFollowing following = GenerationFollowing.Output)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(profile);
@@ -47,7 +68,9 @@ public sealed class NetworkTimeSeries
         }
 
         var scaled = new double[n];
+        var room = new double[n];
         var fixedGen = new double[n];
+        double sumRoom = 0;
         foreach (var g in net.Generators)
         {
             if (!g.InService)
@@ -59,6 +82,9 @@ public sealed class NetworkTimeSeries
             {
                 scaled[g.BusIndex] += g.Pg;
                 sumPg += g.Pg;
+                var r = Math.Max(0, g.Pmax - g.Pg);
+                room[g.BusIndex] += r;
+                sumRoom += r;
             }
             else
             {
@@ -71,6 +97,13 @@ public sealed class NetworkTimeSeries
             throw new ArgumentException($"{net.Name}: no in-service generator has Pg > 0, so the dispatch cannot be scaled to balance.", nameof(model));
         }
 
+        if (following == GenerationFollowing.Room && !(sumRoom > 0))
+        {
+            throw new ArgumentException($"{net.Name}: no in-service generator with Pg > 0 has Pmax > Pg, so none has room to follow the load.", nameof(following));
+        }
+
+        Following = following;
+
         // Pg_g(t) = Pg_g·(ΣPd·ds + ΣGs − ΣCap·pv)/ΣPg: affine in (ds, pv).
         _pConst = new double[n];
         _pScale = new double[n];
@@ -78,9 +111,20 @@ public sealed class NetworkTimeSeries
         for (var i = 0; i < n; i++)
         {
             var share = scaled[i] / sumPg;
-            _pConst[i] = fixedGen[i] + share * sumGs - net.Buses[i].Gs;
-            _pScale[i] = share * sumPd - net.Buses[i].Pd;
-            _pSolar[i] = cap[i] - share * sumCap;
+            if (following == GenerationFollowing.Room)
+            {
+                // gen_i(t) = share·G₀ + w_i·(ΣPd·ds + ΣGs − ΣCap·pv − G₀), G₀ = ΣPd + ΣGs.
+                var w = room[i] / sumRoom;
+                _pConst[i] = fixedGen[i] + (share * (sumPd + sumGs)) - (w * sumPd) - net.Buses[i].Gs;
+                _pScale[i] = (w * sumPd) - net.Buses[i].Pd;
+                _pSolar[i] = cap[i] - (w * sumCap);
+            }
+            else
+            {
+                _pConst[i] = fixedGen[i] + (share * sumGs) - net.Buses[i].Gs;
+                _pScale[i] = (share * sumPd) - net.Buses[i].Pd;
+                _pSolar[i] = cap[i] - (share * sumCap);
+            }
         }
 
         GenerationScale = (sumGs / sumPg, sumPd / sumPg, -sumCap / sumPg);
@@ -109,7 +153,13 @@ public sealed class NetworkTimeSeries
     /// <summary>PV capacity per bus, MW.</summary>
     public ImmutableArray<double> SolarCapacityMw { get; }
 
-    /// <summary>Scale factor of the Pg &gt; 0 generators: a0 + a1·demand_scale + a2·solar_pu.</summary>
+    /// <summary>How the generators follow the load.</summary>
+    public GenerationFollowing Following { get; }
+
+    /// <summary>
+    /// The generation of the Pg &gt; 0 generators together over ΣPg: a0 + a1·demand_scale + a2·solar_pu (with
+    /// <see cref="GenerationFollowing.Output"/> also each one's scale factor).
+    /// </summary>
     public (double A0, double A1, double A2) GenerationScale { get; }
 
     /// <summary>Smallest demand scale in the profile.</summary>

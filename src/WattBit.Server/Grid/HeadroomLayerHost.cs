@@ -176,6 +176,6 @@ internal sealed class HeadroomLayerHost
         var areaDemand = year.TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
         return (JapanLayer.Compute(model, areaDemand, label + ", demand of the modelled areas", o.Substations),
             JapanLayer.Nodes(model).ToDictionary(n => n.Substation.Id, n => n.BusNumber, StringComparer.Ordinal),
-            new LayerModel(model.Network, JapanLayer.Profile(model, areaDemand), b => model.Branches[b].DisplayName));
+            new LayerModel(model.Network, JapanLayer.Profile(model, areaDemand), b => model.Branches[b].DisplayName, JapanLayer.Following));
     }
 }

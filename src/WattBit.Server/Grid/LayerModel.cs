@@ -17,7 +17,7 @@ internal sealed class LayerModel
     private readonly Func<int, string> _lineName;
     private readonly Lazy<Dictionary<string, int>> _byName;
 
-    public LayerModel(PowerNetwork network, GridProfile profile, Func<int, string> lineName)
+    public LayerModel(PowerNetwork network, GridProfile profile, Func<int, string> lineName, GenerationFollowing following = GenerationFollowing.Output)
     {
         Network = network;
         Profile = profile;
@@ -25,7 +25,7 @@ internal sealed class LayerModel
         _engine = new(() =>
         {
             var dc = new DcModel(network);
-            return new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile));
+            return new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile, following: following));
         });
         _byName = new(() =>
         {
