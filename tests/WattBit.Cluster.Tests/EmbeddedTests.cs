@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using WattBit.Cluster.Orders;
 using WattBit.Cluster.Sites;
 using WattBit.Cluster.Sweeps;
@@ -14,24 +13,9 @@ public sealed class EmbeddedTests : IAsyncLifetime
 
     private IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
-    public async Task InitializeAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var settings = new ClusterSettings { SiloPort = PostgresCluster.FreePort(), GatewayPort = PostgresCluster.FreePort(), ReminderPeriod = TimeSpan.FromSeconds(1) };
-        builder.UseOrleans(s => s.UseWattBitCluster(settings));
-        _host = builder.Build();
-        await _host.StartAsync();
-    }
+    public async Task InitializeAsync() => _host = await EmbeddedHost.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-    }
+    public Task DisposeAsync() => EmbeddedHost.StopAsync(_host);
 
     [Fact]
     public async Task Embedded_OrderAcceptedTwice_ExecutedOnceAndLiftedAtItsEnd()

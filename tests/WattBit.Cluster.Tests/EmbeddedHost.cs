@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace WattBit.Cluster.Tests;
+
+/// <summary>The embedded cluster the tests start: one process, localhost clustering on free ports, memory state and reminders, reminders every second.</summary>
+internal static class EmbeddedHost
+{
+    public static async Task<IHost> StartAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var settings = new ClusterSettings { SiloPort = PostgresCluster.FreePort(), GatewayPort = PostgresCluster.FreePort(), ReminderPeriod = TimeSpan.FromSeconds(1) };
+        builder.UseOrleans(s => s.UseWattBitCluster(settings));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    public static async Task StopAsync(IHost? host)
+    {
+        if (host is not null)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+}
