@@ -157,9 +157,18 @@ internal static class JapanCommands
         {
             Description = "Do not use the observed AC tie flows in the area balances: split each AC island's other generation by its areas' calibration-day shares, so the AC ties carry the model's own flows (decision 0105).",
         };
+        var tieSplit = new Option<string>("--tie-split")
+        {
+            Description = "With --free-ties: how each AC island's other generation is split over its areas: regression (on the island's total and each area's demand less its units, decision 0109) or share (the calibration days' mean shares, decision 0105).",
+            DefaultValueFactory = _ => "regression",
+        };
+        var tieFitDays = new Option<string?>("--tie-fit-days")
+        {
+            Description = "With --free-ties: fit the split on these calibration days only (comma-separated yyyy-MM-dd), to score it on the other calibration days.",
+        };
         var command = new Command("accuracy", "Replay every OCCTO day and report lines matched, R², direction share and tie error, calibration and held-out days apart.")
         {
-            data, model, output, errors, freeTies,
+            data, model, output, errors, freeTies, tieSplit, tieFitDays,
         };
         command.SetAction(parse =>
         {
@@ -170,10 +179,32 @@ internal static class JapanCommands
             var dc = new DcModel(backbone.Network);
             var days = new OcctoDay[files.Length];
             Parallel.For(0, files.Length, i => days[i] = OcctoDay.Load(files[i]));
-            var shares = parse.GetValue(freeTies) ? FreeTieShares.Fit(backbone, days.Where(d => JapanModelParameters.Default.IsCalibration(d.Day))) : null;
+            var fitDays = days.Where(d => JapanModelParameters.Default.IsCalibration(d.Day)).ToArray();
+            if (parse.GetValue(tieFitDays) is { } only)
+            {
+                var chosen = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(x => DateOnly.TryParseExact(x, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new CliException($"--tie-fit-days: '{x}' is not a date (yyyy-MM-dd)."))
+                    .ToHashSet();
+                if (chosen.FirstOrDefault(d => !JapanModelParameters.Default.IsCalibration(d)) is var bad && bad != default)
+                {
+                    throw new CliException($"--tie-fit-days: {bad:yyyy-MM-dd} is not a calibration day.");
+                }
+
+                fitDays = [.. fitDays.Where(d => chosen.Contains(d.Day))];
+            }
+
+            var split = parse.GetValue(tieSplit)!.Trim().ToLowerInvariant();
+            var shares = !parse.GetValue(freeTies) ? null : split switch
+            {
+                "regression" => FreeTieShares.FitRegression(backbone, fitDays),
+                "share" => FreeTieShares.Fit(backbone, fitDays),
+                _ => throw new CliException($"--tie-split must be regression or share, not '{split}'."),
+            };
             if (shares is not null)
             {
-                AnsiConsole.MarkupLine("[grey]free ties: the observed AC tie flows are not used; each AC island's other generation is split by the calibration days' area shares; links follow their observed set-points.[/]");
+                AnsiConsole.MarkupLine(shares.IsRegression
+                    ? "[grey]free ties: the observed AC tie flows are not used; each AC island's other generation is split by a regression on the day's demands, units and island total (fitted on calibration days, decision 0109); links follow their observed set-points.[/]"
+                    : "[grey]free ties: the observed AC tie flows are not used; each AC island's other generation is split by the calibration days' area shares; links follow their observed set-points.[/]");
             }
 
             var results = new ReplayResult[files.Length];

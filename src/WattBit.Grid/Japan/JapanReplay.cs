@@ -303,12 +303,20 @@ public sealed class FreeTieShares
 {
     private readonly Dictionary<string, string> _island;
     private readonly Dictionary<string, double[]> _share;
+    private readonly Dictionary<string, IslandRegression> _regressions;
+    private readonly string[] _plantArea;
 
-    private FreeTieShares(Dictionary<string, string> island, Dictionary<string, double[]> share)
+    private FreeTieShares(Dictionary<string, string> island, Dictionary<string, double[]> share, Dictionary<string, IslandRegression>? regressions = null,
+        string[]? plantArea = null)
     {
         _island = island;
         _share = share;
+        _regressions = regressions ?? new(StringComparer.Ordinal);
+        _plantArea = plantArea ?? [];
     }
+
+    /// <summary>True when the split is the regression of <see cref="FitRegression"/>, not the mean shares.</summary>
+    public bool IsRegression => _regressions.Count > 0;
 
     /// <summary>Each area's share of its island's other generation, per half-hour of day (1 for an area alone).</summary>
     public IReadOnlyDictionary<string, double[]> Shares => _share;
@@ -351,7 +359,83 @@ public sealed class FreeTieShares
         return new FreeTieShares(island, share);
     }
 
-    /// <summary>Replaces each area's other generation by its share of its island's.</summary>
+    /// <summary>
+    /// Fits, per AC island of several areas, a linear model of each area's other generation on what the day shows without
+    /// its ties: the island's other generation and every area's demand less its placed units (one coefficient set per
+    /// area, pooled over the half-hours, standardised regressors, a small ridge). The areas' predictions are shifted
+    /// equally so they add up to the island's total. Fitted on <paramref name="calibrationDays"/> only.
+    /// </summary>
+    public static FreeTieShares FitRegression(JapanBackbone model, IEnumerable<OcctoDay> calibrationDays, double ridge = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(calibrationDays);
+        var days = calibrationDays.ToArray();
+        var baseShares = Fit(model, days);
+        var island = baseShares._island;
+        var plantIndex = Enumerable.Range(0, model.Plants.Length).ToDictionary(g => (model.Plants[g].Area.Code, model.Plants[g].Plant), g => g);
+        var regressions = new Dictionary<string, IslandRegression>(StringComparer.Ordinal);
+        foreach (var root in island.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var areas = island.Keys.Where(c => island[c] == root).Order(StringComparer.Ordinal).ToArray();
+            if (areas.Length < 2)
+            {
+                continue;
+            }
+
+            var xs = new List<double[]>();
+            var ys = new List<double[]>();
+            foreach (var day in days)
+            {
+                var inputs = JapanReplay.AreaInputs(day, plantIndex, model.Plants.Length, model.Links);
+                for (var t = 0; t < OcctoDay.Slots; t++)
+                {
+                    if (IslandRow(model, inputs, t, areas) is { } x && areas.All(c => double.IsFinite(inputs.OtherMw[t].GetValueOrDefault(c, double.NaN))))
+                    {
+                        xs.Add(x);
+                        ys.Add([.. areas.Select(c => inputs.OtherMw[t][c])]);
+                    }
+                }
+            }
+
+            regressions[root] = IslandRegression.Fit(areas, xs, ys, ridge);
+        }
+
+        return new FreeTieShares(island, baseShares._share, regressions, [.. model.Plants.Select(p => p.Area.Code)]);
+    }
+
+    /// <summary>The regressors of an island at a half-hour: its other generation, then each area's demand less its placed units.</summary>
+    private static double[]? IslandRow(JapanBackbone model, JapanReplay.DayInputs inputs, int t, string[] areas) =>
+        IslandRow([.. model.Plants.Select(p => p.Area.Code)], inputs, t, areas);
+
+    private static double[]? IslandRow(string[] plantArea, JapanReplay.DayInputs inputs, int t, string[] areas)
+    {
+        var x = new double[1 + areas.Length];
+        for (var i = 0; i < areas.Length; i++)
+        {
+            var other = inputs.OtherMw[t].GetValueOrDefault(areas[i], double.NaN);
+            var demand = inputs.DemandMw[t].GetValueOrDefault(areas[i], double.NaN);
+            if (!double.IsFinite(other) || !double.IsFinite(demand))
+            {
+                return null;
+            }
+
+            x[0] += other;
+            x[1 + i] = demand;
+        }
+
+        for (var g = 0; g < plantArea.Length; g++)
+        {
+            var i = Array.IndexOf(areas, plantArea[g]);
+            if (i >= 0)
+            {
+                x[1 + i] -= inputs.PlantMw[t][g];
+            }
+        }
+
+        return x;
+    }
+
+    /// <summary>Replaces each area's other generation by its share of its island's (or the regression's estimate).</summary>
     internal JapanReplay.DayInputs Apply(JapanReplay.DayInputs inputs)
     {
         var other = new Dictionary<string, double>[OcctoDay.Slots];
@@ -365,8 +449,189 @@ public sealed class FreeTieShares
             }
 
             other[t] = _island.ToDictionary(x => x.Key, x => _share[x.Key][t] * total[x.Value], StringComparer.Ordinal);
+            foreach (var (root, regression) in _regressions)
+            {
+                if (IslandRow(_plantArea, inputs, t, regression.Areas) is { } row)
+                {
+                    var y = regression.Predict(row);
+                    for (var i = 0; i < y.Length; i++)
+                    {
+                        other[t][regression.Areas[i]] = y[i];
+                    }
+                }
+            }
         }
 
         return inputs with { OtherMw = other };
+    }
+}
+
+/// <summary>
+/// One AC island's linear model of its areas' other generation (decision 0109): standardised regressors with a constant,
+/// one coefficient vector per area, solved by ridge normal equations. Immutable.
+/// </summary>
+internal sealed class IslandRegression
+{
+    private readonly double[] _mean;
+    private readonly double[] _scale;
+    private readonly double[][] _theta;
+
+    private IslandRegression(string[] areas, double[] mean, double[] scale, double[][] theta)
+    {
+        Areas = areas;
+        _mean = mean;
+        _scale = scale;
+        _theta = theta;
+    }
+
+    /// <summary>The island's areas, in the order of the predictions.</summary>
+    public string[] Areas { get; }
+
+    public static IslandRegression Fit(string[] areas, List<double[]> xs, List<double[]> ys, double ridge)
+    {
+        if (xs.Count == 0)
+        {
+            throw new ArgumentException($"no complete half-hour to fit the island of {string.Join(", ", areas)} on.", nameof(xs));
+        }
+
+        var k = xs[0].Length;
+        var mean = new double[k];
+        var scale = new double[k];
+        foreach (var x in xs)
+        {
+            for (var j = 0; j < k; j++)
+            {
+                mean[j] += x[j] / xs.Count;
+            }
+        }
+
+        foreach (var x in xs)
+        {
+            for (var j = 0; j < k; j++)
+            {
+                scale[j] += (x[j] - mean[j]) * (x[j] - mean[j]) / xs.Count;
+            }
+        }
+
+        for (var j = 0; j < k; j++)
+        {
+            scale[j] = scale[j] > 1e-12 ? Math.Sqrt(scale[j]) : 1;
+        }
+
+        // z = [1, standardised x]; A = ZᵀZ + ridge·n·I (not on the constant), b = Zᵀy per area.
+        var d = k + 1;
+        var a = new double[d, d];
+        var b = new double[areas.Length][];
+        for (var i = 0; i < areas.Length; i++)
+        {
+            b[i] = new double[d];
+        }
+
+        var z = new double[d];
+        for (var s = 0; s < xs.Count; s++)
+        {
+            Standardise(xs[s], mean, scale, z);
+            for (var p = 0; p < d; p++)
+            {
+                for (var q = 0; q < d; q++)
+                {
+                    a[p, q] += z[p] * z[q];
+                }
+
+                for (var i = 0; i < areas.Length; i++)
+                {
+                    b[i][p] += z[p] * ys[s][i];
+                }
+            }
+        }
+
+        for (var p = 1; p < d; p++)
+        {
+            a[p, p] += ridge * xs.Count;
+        }
+
+        return new IslandRegression(areas, mean, scale, [.. b.Select(rhs => Solve(a, rhs))]);
+    }
+
+    /// <summary>Each area's other generation for the regressors <paramref name="x"/>, shifted to add up to x[0] (the island's).</summary>
+    public double[] Predict(double[] x)
+    {
+        var z = new double[x.Length + 1];
+        Standardise(x, _mean, _scale, z);
+        var y = new double[Areas.Length];
+        for (var i = 0; i < y.Length; i++)
+        {
+            for (var p = 0; p < z.Length; p++)
+            {
+                y[i] += _theta[i][p] * z[p];
+            }
+        }
+
+        var shift = (x[0] - y.Sum()) / y.Length;
+        for (var i = 0; i < y.Length; i++)
+        {
+            y[i] += shift;
+        }
+
+        return y;
+    }
+
+    private static void Standardise(double[] x, double[] mean, double[] scale, double[] z)
+    {
+        z[0] = 1;
+        for (var j = 0; j < x.Length; j++)
+        {
+            z[j + 1] = (x[j] - mean[j]) / scale[j];
+        }
+    }
+
+    private static double[] Solve(double[,] a, double[] rhs)
+    {
+        // Gaussian elimination with partial pivoting on a copy (d ≤ 9).
+        var n = rhs.Length;
+        var m = (double[,])a.Clone();
+        var v = (double[])rhs.Clone();
+        for (var c = 0; c < n; c++)
+        {
+            var pivot = c;
+            for (var r = c + 1; r < n; r++)
+            {
+                if (Math.Abs(m[r, c]) > Math.Abs(m[pivot, c]))
+                {
+                    pivot = r;
+                }
+            }
+
+            for (var j = 0; j < n; j++)
+            {
+                (m[c, j], m[pivot, j]) = (m[pivot, j], m[c, j]);
+            }
+
+            (v[c], v[pivot]) = (v[pivot], v[c]);
+            for (var r = c + 1; r < n; r++)
+            {
+                var f = m[r, c] / m[c, c];
+                for (var j = c; j < n; j++)
+                {
+                    m[r, j] -= f * m[c, j];
+                }
+
+                v[r] -= f * v[c];
+            }
+        }
+
+        var x = new double[n];
+        for (var r = n - 1; r >= 0; r--)
+        {
+            var s = v[r];
+            for (var j = r + 1; j < n; j++)
+            {
+                s -= m[r, j] * x[j];
+            }
+
+            x[r] = s / m[r, r];
+        }
+
+        return x;
     }
 }

@@ -125,4 +125,23 @@ public sealed class JapanAllocationFitTests
         var free = JapanReplay.Run(model, new WattBit.Grid.PowerFlow.DcModel(net), Day(300, 0, 0), shares);
         Assert.Equal(fixedTies.Rows.Select(r => r.ModelledMw), free.Rows.Select(r => r.ModelledMw));
     }
+
+    [Fact]
+    public void FreeTies_Regression_CarriesTheCalibrationDaysTiesCloserThanMeanShares()
+    {
+        // Both splits fitted and scored on the calibration days only (decision 0109 chose the regression on 6 calibration
+        // days it was not fitted on); the regression must not be worse than the shares where it was fitted, and each
+        // island's split must still add up, or the tie flows (sums of the areas' balances) would be off by far more.
+        var model = JapanBackbone.LoadDefault();
+        var dc = new WattBit.Grid.PowerFlow.DcModel(model.Network);
+        var days = JapanModelParameters.DefaultCalibrationDays
+            .Select(d => OcctoDay.Load(WattBit.Testing.SharedData.Path("japan", "occto", $"dashboard-{d:yyyyMMdd}.json"))).ToArray();
+        var share = FreeTieShares.Fit(model, days);
+        var regression = FreeTieShares.FitRegression(model, days);
+        Assert.True(regression.IsRegression);
+        Assert.False(share.IsRegression);
+        double Error(FreeTieShares s) => days.Average(d => JapanReplay.Run(model, dc, d, s).Metrics.AcTieError);
+        var (byShare, byRegression) = (Error(share), Error(regression));
+        Assert.True(byRegression < 0.75 * byShare, $"AC tie error: regression {byRegression:P1}, shares {byShare:P1}");
+    }
 }
