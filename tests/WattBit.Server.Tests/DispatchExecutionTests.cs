@@ -13,7 +13,7 @@ public sealed class JobEngineServer : IAsyncLifetime
     {
         Server = new TestServer([], services: s => s.AddSingleton(new JobEngines(new Dictionary<string, OperatorEngine>
         {
-            ["beta"] = new(Engine!, QueueMap.Parse("e-defer=tk,e-fail=tk,e-idle=tk"), CurtailmentMode.Suspend),
+            ["beta"] = new(Engine!, QueueMap.Parse("e-defer=tk,e-fail=tk,e-idle=tk,e-status=tk"), CurtailmentMode.Suspend),
         })));
         Engine = new FakeJobEngine(Server.Time);
     }
@@ -103,6 +103,26 @@ public sealed class DispatchExecutionTests(JobEngineServer fixture) : IClassFixt
         var lifted = await NextAsync(events, "dispatch-order", d => d.GetProperty("curtailmentOrderId").GetString() == id && d.GetProperty("execution").GetProperty("liftedAt").ValueKind != JsonValueKind.Null);
         Assert.StartsWith("1 job(s) resumed", lifted.GetProperty("execution").GetProperty("lift").GetString(), StringComparison.Ordinal);
         Assert.Equal(EngineJobState.Running, fixture.Engine.Job(job.EngineJobId).State);
+    }
+
+    [Fact]
+    public async Task AreasGridOperator_SeesTheDispatchStatusLive_WithoutTheOperatorsWorkloads()
+    {
+        fixture.Engine.Add("x-w4", "tk", EngineJobState.Running);
+        await using var tso = await LiveEventsTests.EventStream.OpenAsync(Server.Client("tso-tk"));
+        var order = await CurtailPlannedAsync("e-status", "x-w4", interruptible: true, reductionMw: 3.0);
+        var id = order.GetProperty("id").GetString()!;
+
+        // First the order as dispatched, then its execution on the engine: counts, never the workload ids.
+        var issued = await NextAsync(tso, "dispatch-status", d => d.GetProperty("curtailmentOrderId").GetString() == id);
+        Assert.Equal(("TK", "beta", "e-status"), (issued.GetProperty("area").GetString(), issued.GetProperty("operator").GetString(), issued.GetProperty("siteId").GetString()));
+        Assert.Equal(JsonValueKind.Number, issued.GetProperty("actions").ValueKind);
+        Assert.DoesNotContain("x-w4", issued.GetRawText(), StringComparison.Ordinal);
+        var executed = await NextAsync(tso, "dispatch-status", d => d.GetProperty("curtailmentOrderId").GetString() == id
+            && d.GetProperty("execution").GetProperty("state").GetString() != "executing");
+        Assert.Equal(issued.GetProperty("actions").GetInt32(), executed.GetProperty("execution").GetProperty("done").GetInt32());
+        Assert.Equal(0, executed.GetProperty("execution").GetProperty("failed").GetInt32());
+        Assert.DoesNotContain("x-w4", executed.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -97,11 +97,22 @@ public sealed class LiveEventsTests(TestServer server)
         Assert.Equal("issued", received.Data.GetProperty("state").GetString());
         Assert.Equal(10.0, received.Data.GetProperty("reductionMw").GetDouble());
 
+        // The grid operator also gets the status of the dispatch order that answers it (dispatch-status, decision 0157).
         var atTso = await tsoEvents.NextAsync();
+        while (atTso.Type == "dispatch-status")
+        {
+            atTso = await tsoEvents.NextAsync();
+        }
+
         Assert.Equal(id, atTso.Data.GetProperty("id").GetString());
 
         await (await alpha.PostAsync($"/api/curtailment-orders/{id}/acknowledgement", null)).OkJsonAsync();
         var ack = await tsoEvents.NextAsync();
+        while (ack.Type == "dispatch-status")
+        {
+            ack = await tsoEvents.NextAsync();
+        }
+
         Assert.Equal("curtailment-order", ack.Type);
         Assert.Equal("acknowledged", ack.Data.GetProperty("state").GetString());
 

@@ -35,7 +35,7 @@ internal static class DispatchEndpoints
                 return Problems.Conflict("The dispatch order is already acknowledged.");
             }
 
-            events.Publish("dispatch-order", null, acked.Operator, acked);
+            DispatchEvents.Publish(events, acked);
             return TypedResults.Ok(acked);
         }).WithSummary("Acknowledge a dispatch order (409 if already acknowledged).");
     }

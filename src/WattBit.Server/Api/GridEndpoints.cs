@@ -33,7 +33,7 @@ internal static class GridEndpoints
         orders.MapGet("/audit", Audit).WithTags("Curtailment")
             .WithSummary("The audit log (who issued, acknowledged, published what, when): a grid operator's area, or the orders addressed to a DC operator; the last `limit` entries (1-1000, default 200).");
         app.MapGet("/api/events", Events).RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters().WithTags("Live events")
-            .WithSummary("Server-sent events: ready, curtailment-order, dispatch-order, plan, signal, headroom, maintenance, site, workload, siting-job (each caller sees only what it may).");
+            .WithSummary("Server-sent events: ready, curtailment-order, dispatch-order, dispatch-status, plan, signal, headroom, maintenance, site, workload, siting-job (each caller sees only what it may).");
     }
 
     private static bool CanSee(Caller c, BookedOrder o) => (c.IsDcOperator && c.Operator == o.Operator) || c.IsGridOperatorOf(o.Area);

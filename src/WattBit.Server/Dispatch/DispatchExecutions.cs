@@ -196,7 +196,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
         {
             // Audited before it is announced, so a client that reacts to the event finds the audit entry.
             Audit(order, "dispatch-executed", $"dispatch order {order.Id} on {done.Engine}: {Summary(done.Actions)}");
-            events.Publish("dispatch-order", null, order.Operator, order);
+            DispatchEvents.Publish(events, order);
         }
     }
 
@@ -240,7 +240,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
             if (Update(order.Id, e => e with { LiftedAt = now, Lift = lift }) is { } lifted)
             {
                 Audit(lifted, "dispatch-lifted", $"dispatch order {lifted.Id}: {lift}");
-                events.Publish("dispatch-order", null, lifted.Operator, lifted);
+                DispatchEvents.Publish(events, lifted);
             }
         }
     }

@@ -58,7 +58,7 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
 
         result = result with { Execution = executions.Plan(result) };
         book.Add(result);
-        events.Publish("dispatch-order", null, order.Operator, result);
+        DispatchEvents.Publish(events, result);
         executions.Enqueue(result);
         try
         {
