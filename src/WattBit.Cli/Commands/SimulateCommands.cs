@@ -11,6 +11,7 @@ using WattBit.Time;
 using WattBit.Simulation.DemandResponse;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
+using WattBit.Simulation.Roadmap;
 using WattBit.Simulation.Scenarios;
 
 namespace WattBit.Cli.Commands;
@@ -40,6 +41,11 @@ internal static class SimulateCommands
     internal static int Run(TimeProvider time, FileInfo? file, string output, int? seed)
     {
         var ui = Ui.Out;
+        if (file is not null && File.Exists(file.FullName) && RoadmapFile.IsRoadmap(File.ReadAllText(file.FullName)))
+        {
+            return Roadmap(ui, time, file, output);
+        }
+
         var scenario = file is null ? NationalScenario.Load() : ScenarioFile.Load(file.FullName);
         if (seed is { } s)
         {
@@ -88,6 +94,46 @@ internal static class SimulateCommands
 
         var path = SimulationReport.Write(result, output, dr);
         ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric and SVG plots beside it).");
+        return 0;
+    }
+
+    // A roadmap file (decision 0178): the Japan backbone's layer over the base year at the clusters' substations.
+    private static int Roadmap(IAnsiConsole ui, TimeProvider time, FileInfo file, string output)
+    {
+        var roadmap = RoadmapFile.Load(file.FullName);
+        var model = JapanBackbone.LoadDefault();
+        var nodes = JapanLayer.Nodes(model).Select(n => n.Substation).ToList();
+        var ids = new List<string>();
+        foreach (var c in roadmap.Clusters)
+        {
+            if (c.Substation is { } named)
+            {
+                ids.Add(nodes.Exists(n => n.Id == named) ? named : throw new CliException($"{file.FullName}: cluster '{c.Id}' (line {c.Line}): '{named}' is not a substation of the headroom layer ({JapanLayer.ModelName})."));
+                continue;
+            }
+
+            try
+            {
+                ids.Add(HeadroomLayers.Nearest(nodes, c.Location, roadmap.MaxKm, JapanLayer.ModelName).Substation.Id);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException($"{file.FullName}: cluster '{c.Id}' (line {c.Line}): {e.Message} Name its substation, or raise roadmap.max_km.");
+            }
+        }
+
+        var started = time.GetTimestamp();
+        var layer = LayerCommands.JapanLayerOf(roadmap.FiscalYear, roadmap.Seed, null, 365, $"{file.FullName}: data.synthetic", ids.Distinct(StringComparer.Ordinal).ToList()).Layer;
+        var result = RoadmapStudy.Run(roadmap, layer, ids);
+        ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
+            $"{roadmap.Name}: {roadmap.Clusters.Count} clusters, {roadmap.FirstYear}-{roadmap.LastYear}, {roadmap.Weeks.Count} representative weeks on the headroom layer {layer.Info.Model} ({time.GetElapsedTime(started).TotalSeconds:0.0} s).")));
+        foreach (var line in RoadmapReport.Lines(result))
+        {
+            ui.MarkupLine(Markup.Escape(line));
+        }
+
+        var path = RoadmapReport.Write(result, output);
+        ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (roadmap.csv, run_out.csv and the plot as SVG beside it).");
         return 0;
     }
 

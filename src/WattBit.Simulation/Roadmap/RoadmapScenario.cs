@@ -1,0 +1,185 @@
+using System.Globalization;
+using WattBit.Areas;
+using WattBit.Formats;
+using WattBit.Time;
+using WattBit.Sites;
+
+namespace WattBit.Simulation.Roadmap;
+
+/// <summary>A data-centre cluster of a roadmap: where it connects and its grid load by year (MW at the grid, flat over the day).</summary>
+/// <param name="Id">Unique id.</param>
+/// <param name="Area">Its grid area.</param>
+/// <param name="Location">Where it is (its substation is the nearest of the layer's, or <paramref name="Substation"/>).</param>
+/// <param name="LoadByYear">Grid load at given years, MW; years between are interpolated linearly, before the first it is zero, after the last it stays.</param>
+/// <param name="Substation">The substation it connects at, or null for the nearest.</param>
+/// <param name="Note">Where its figures come from.</param>
+/// <param name="Line">Line of the file that defined it.</param>
+public sealed record RoadmapCluster(string Id, GridArea Area, GeoPoint Location, IReadOnlyList<(int Year, double Mw)> LoadByYear, string? Substation, string Note, int Line)
+{
+    /// <summary>The cluster's grid load in <paramref name="year"/>, MW.</summary>
+    public double LoadMw(int year)
+    {
+        var points = LoadByYear;
+        if (year < points[0].Year)
+        {
+            return 0;
+        }
+
+        for (var i = 1; i < points.Count; i++)
+        {
+            if (year <= points[i].Year)
+            {
+                var (y0, m0) = points[i - 1];
+                var (y1, m1) = points[i];
+                return m0 + ((m1 - m0) * (year - y0) / (y1 - y0));
+            }
+        }
+
+        return points[^1].Mw;
+    }
+}
+
+/// <summary>A grid reinforcement of a roadmap: MW of secure headroom added at a cluster's substation from a year on.</summary>
+/// <param name="Cluster">The cluster whose substation it reinforces.</param>
+/// <param name="FromYear">First year it is in service.</param>
+/// <param name="Mw">Secure headroom added, MW.</param>
+/// <param name="Note">What it is.</param>
+public sealed record RoadmapReinforcement(string Cluster, int FromYear, double Mw, string Note);
+
+/// <summary>
+/// A roadmap study (decision 0178): clusters growing year by year on the base year's grid (the headroom layer over
+/// representative weeks), reinforcements coming in at stated years, and the share of each cluster's daily energy that
+/// workload shifting can move within the day. Immutable; read with <see cref="RoadmapFile"/>.
+/// </summary>
+/// <param name="Name">Title of the report.</param>
+/// <param name="FiscalYear">The base year whose grid (reference-year demand) every year is judged on.</param>
+/// <param name="Seed">Seed of the reference year.</param>
+/// <param name="FirstYear">First year of the roadmap.</param>
+/// <param name="LastYear">Last year of the roadmap.</param>
+/// <param name="Weeks">First day (JST) of each representative week, inside the base fiscal year.</param>
+/// <param name="FlexibleShare">Share of a cluster's daily energy that shifting may move within the day, 0-0.9.</param>
+/// <param name="PeakFactor">A cluster's highest draw as a multiple of its average load (the spare capacity shifted work runs on), ≥ 1.</param>
+/// <param name="MaxKm">The farthest a cluster may be from the substation taken for it, km.</param>
+/// <param name="Clusters">The clusters.</param>
+/// <param name="Reinforcements">The reinforcements.</param>
+/// <param name="N0">Whether the clusters accept the N-1 curtailment device (空き容量③) and are judged on the N-0 headroom, else on the secure (N-1) headroom.</param>
+public sealed record RoadmapScenario(string Name, int FiscalYear, int Seed, int FirstYear, int LastYear, IReadOnlyList<DateTimeOffset> Weeks, double FlexibleShare,
+    double PeakFactor, double MaxKm, IReadOnlyList<RoadmapCluster> Clusters, IReadOnlyList<RoadmapReinforcement> Reinforcements, bool N0 = false);
+
+/// <summary>Reads roadmap files (samples/simulation/roadmap-2035.yaml). Errors name the file, line and column. Stateless.</summary>
+public static class RoadmapFile
+{
+    /// <summary>Reads a roadmap file.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="InputFormatException">The file is not a valid roadmap.</exception>
+    public static RoadmapScenario Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Whether YAML text is a roadmap (it has a top-level <c>roadmap</c> key).</summary>
+    /// <param name="yaml">The text.</param>
+    public static bool IsRoadmap(string yaml) => yaml.Split('\n').Any(l => l.StartsWith("roadmap:", StringComparison.Ordinal));
+
+    /// <summary>Parses roadmap text.</summary>
+    /// <param name="yaml">The YAML text.</param>
+    /// <param name="source">Name used in errors.</param>
+    /// <exception cref="InputFormatException">The text is not a valid roadmap.</exception>
+    public static RoadmapScenario Parse(string yaml, string source)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var r = new YamlReader(source);
+        var root = r.Mapping(YamlReader.Load(yaml, source, "the roadmap file"), "the roadmap", "name", "roadmap", "data", "seed", "clusters", "reinforcements");
+        var name = YamlReader.Get(root, "name") is { } n ? r.Text(n, "name") : Path.GetFileNameWithoutExtension(source);
+        var fy = 2025;
+        if (YamlReader.Get(root, "data") is { } dataNode)
+        {
+            fy = r.Integer(r.Mapping(dataNode, "data", "synthetic"), "synthetic", 2025, 2000, 2100);
+        }
+
+        var seed = r.Integer(root, "seed", 42);
+        var rm = r.Mapping(r.Need(root, "roadmap", "the roadmap"), "roadmap", "from", "to", "weeks", "flexible_share", "peak_factor", "max_km", "headroom");
+        var first = r.Integer(r.Need(rm, "from", "roadmap"), "roadmap.from", 2000, 2100);
+        var last = r.Integer(r.Need(rm, "to", "roadmap"), "roadmap.to", first, 2100);
+        var yearStart = new DateTimeOffset(fy, 4, 1, 0, 0, 0, Jst.Offset);
+        var weeks = new List<DateTimeOffset>();
+        foreach (var w in r.Sequence(r.Need(rm, "weeks", "roadmap"), "roadmap.weeks"))
+        {
+            var text = r.Text(w, "roadmap.weeks");
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                throw r.Fail(w, $"roadmap.weeks: '{text}' is not a date (yyyy-MM-dd).");
+            }
+
+            var at = new DateTimeOffset(d.Year, d.Month, d.Day, 0, 0, 0, Jst.Offset);
+            if (at < yearStart || at.AddDays(7) > yearStart.AddYears(1))
+            {
+                throw r.Fail(w, $"roadmap.weeks: the week from {text} must lie inside the base fiscal year {fy} ({yearStart:yyyy-MM-dd} to {yearStart.AddYears(1):yyyy-MM-dd}).");
+            }
+
+            weeks.Add(at);
+        }
+
+        if (weeks.Count == 0)
+        {
+            throw r.Fail(rm, "roadmap.weeks needs at least one week.");
+        }
+
+        var clusters = new List<RoadmapCluster>();
+        foreach (var c in r.Sequence(r.Need(root, "clusters", "the roadmap"), "clusters"))
+        {
+            var m = r.Mapping(c, "a cluster", "id", "area", "lat", "lon", "mw", "substation", "note");
+            var id = r.Text(r.Need(m, "id", "a cluster"), "id");
+            if (clusters.Exists(x => x.Id == id))
+            {
+                throw r.Fail(c, $"cluster '{id}' is defined twice.");
+            }
+
+            var areaNode = r.Need(m, "area", "a cluster");
+            var area = JapanAreas.TryFind(r.Text(areaNode, "area"), out var a) ? a
+                : throw r.Fail(areaNode, $"unknown area '{r.Text(areaNode, "area")}' (known: {string.Join(", ", JapanAreas.All.Select(x => x.Code))}).");
+            var location = new GeoPoint(r.Number(r.Need(m, "lat", "a cluster"), "lat", 20, 50), r.Number(r.Need(m, "lon", "a cluster"), "lon", 120, 155));
+            var mwNode = r.Mapping(r.Need(m, "mw", "a cluster"), "mw");
+            var points = new List<(int, double)>();
+            foreach (var (k, v) in mwNode.Children)
+            {
+                var key = r.Text(k, "mw");
+                if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var year) || year is < 2000 or > 2100)
+                {
+                    throw r.Fail(k, $"cluster '{id}': mw keys are years (got '{key}').");
+                }
+
+                points.Add((year, r.Number(v, $"mw.{year}", 0)));
+            }
+
+            points.Sort((x, y) => x.Item1.CompareTo(y.Item1));
+            if (points.Count == 0)
+            {
+                throw r.Fail(mwNode, $"cluster '{id}': mw needs at least one year.");
+            }
+
+            var sub = YamlReader.Get(m, "substation") is { } s ? r.Text(s, "substation") : null;
+            var note = YamlReader.Get(m, "note") is { } nt ? r.Text(nt, "note") : "";
+            clusters.Add(new RoadmapCluster(id, area, location, points, sub, note, (int)c.Start.Line));
+        }
+
+        var reinforcements = new List<RoadmapReinforcement>();
+        if (YamlReader.Get(root, "reinforcements") is { } rn)
+        {
+            foreach (var x in r.Sequence(rn, "reinforcements"))
+            {
+                var m = r.Mapping(x, "a reinforcement", "cluster", "from", "mw", "note");
+                var cn = r.Need(m, "cluster", "a reinforcement");
+                var cluster = r.Text(cn, "cluster");
+                if (!clusters.Exists(c => c.Id == cluster))
+                {
+                    throw r.Fail(cn, $"reinforcement: no cluster '{cluster}'.");
+                }
+
+                reinforcements.Add(new RoadmapReinforcement(cluster, r.Integer(r.Need(m, "from", "a reinforcement"), "from", 2000, 2100),
+                    r.Number(r.Need(m, "mw", "a reinforcement"), "mw", 0), YamlReader.Get(m, "note") is { } nt ? r.Text(nt, "note") : ""));
+            }
+        }
+
+        return new RoadmapScenario(name, fy, seed, first, last, weeks, r.Number(rm, "flexible_share", 0.3, 0, 0.9), r.Number(rm, "peak_factor", 1.3, 1, 3),
+            r.Number(rm, "max_km", 30, 0.1, 1000), clusters, reinforcements,
+            YamlReader.Get(rm, "headroom") is { } hn && r.Choice(hn, "roadmap.headroom", ("n1", false), ("n0", true)));
+    }
+}
