@@ -1,0 +1,39 @@
+namespace WattBit.Cli.Tests;
+
+/// <summary><c>wattbit simulate</c> on a roadmap file (decision 0178): the CLI composes the Japan backbone's layer at the clusters' substations.</summary>
+public sealed class SimulateRoadmapTests : IDisposable
+{
+    private const string Roadmap = """
+        name: small roadmap
+        roadmap: {from: 2025, to: 2027, weeks: [2025-08-04], max_km: 60}
+        clusters:
+          - {id: inzai, area: TK, lat: 35.83, lon: 140.15, mw: {2025: 100, 2027: 20000}}
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("wattbit-cli-roadmap-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Simulate_ARoadmap_SaysWhenEachClusterRunsOut_AndWritesTheTables()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "roadmap.yaml"), Roadmap);
+        var r = await WattbitProcess.RunAsync(_dir, "simulate", "roadmap.yaml", "--out", "report");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("inzai (TK, TK:", r.Out, StringComparison.Ordinal);
+        Assert.Contains("runs out in", r.Out, StringComparison.Ordinal); // 20 GW at one substation cannot fit
+        var runOut = await File.ReadAllLinesAsync(Path.Combine(_dir, "report", "run_out.csv"));
+        Assert.StartsWith("cluster,area,substation,runs_out", runOut[0], StringComparison.Ordinal);
+        Assert.StartsWith("inzai,TK,TK:", runOut[1], StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_dir, "report", "plots", "roadmap.svg")));
+    }
+
+    [Fact]
+    public async Task Simulate_ARoadmapClusterFarFromEverySubstation_FailsNamingTheFileAndCluster()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "far.yaml"), Roadmap.Replace("lat: 35.83, lon: 140.15", "lat: 30.00, lon: 150.00", StringComparison.Ordinal));
+        var r = await WattbitProcess.RunAsync(_dir, "simulate", "far.yaml");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("far.yaml: cluster 'inzai' (line 4): no substation of the headroom layer (japan-backbone) lies within 60 km", r.Error, StringComparison.Ordinal);
+    }
+}
