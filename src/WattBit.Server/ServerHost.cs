@@ -51,6 +51,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<ApiKeyTable>();
         builder.Services.AddSingleton<ClientCertificates>();
         builder.Services.AddSingleton<PlanService>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<PlanService>());
         builder.Services.AddSingleton<OptimiserPlans>();
         builder.Services.AddSingleton<SitingJobs>();
         builder.Services.AddSingleton<SimulationJobs>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Threading.Channels;
 using WattBit.Data.Storage;
 using WattBit.Planning.Shifting;
 using WattBit.Plans;
@@ -31,28 +32,62 @@ internal sealed record PlanResponse(long Version, DateTimeOffset CreatedAt, Date
 /// sites' IT capacities bind), against the area carbon signal (reference year plus published values). Replanned after
 /// every change to the operator's sites or workloads, one run per operator at a time; each new plan is stored
 /// (<c>{operator}/current</c>) and announced as a <c>plan</c> event to that operator.
+/// <para>
+/// Replans asked for by a change (<see cref="RequestReplan"/>) are queued, not fired and forgotten: the service is a
+/// hosted worker that runs them, coalesces the requests an operator makes before its replan starts into one, and on
+/// shutdown cancels the running ones and stops taking new ones.
+/// </para>
 /// </summary>
 internal sealed partial class PlanService(IWattBitStore store, SignalCatalog catalog, EventHub events, DispatchBook dispatch, OptimiserPlans optimiser,
-    ILogger<PlanService> logger)
+    ILogger<PlanService> logger) : BackgroundService
 {
     public static readonly TimeSpan Lookahead = TimeSpan.FromDays(2);
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly Channel<string> _requests = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
 
     public static string PlanId(string op) => op + "/current";
 
-    /// <summary>Replans in the background; failures are logged (the previous plan stays current).</summary>
-    public void RequestReplan(string op) => _ = Task.Run(async () =>
+    /// <summary>
+    /// Queues a replan of <paramref name="op"/>'s plan (one queued replan per operator: requests before it starts join
+    /// it); failures are logged and the previous plan stays current.
+    /// </summary>
+    public void RequestReplan(string op)
+    {
+        if (_queued.TryAdd(op, 0))
+        {
+            _ = _requests.Writer.TryWrite(op);
+        }
+    }
+
+    /// <summary>Runs the queued replans, a few operators at a time, until the host stops.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => RunQueuedAsync(stoppingToken)));
+
+    private async Task RunQueuedAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await ReplanAsync(op, CancellationToken.None).ConfigureAwait(false);
+            await foreach (var op in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                // Dequeued before it runs: a change made while it runs queues the next replan.
+                _queued.TryRemove(op, out _);
+                try
+                {
+                    await ReplanAsync(op, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && stoppingToken.IsCancellationRequested))
+                {
+                    LogReplanFailed(logger, e, op);
+                }
+            }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            LogReplanFailed(logger, e, op);
+            // The host is stopping.
         }
-    });
+    }
 
     public async Task<PlanResponse> ReplanAsync(string op, CancellationToken ct)
     {
