@@ -98,6 +98,18 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void TheEdge_DependsOnNoHost()
+    {
+        // Storage and the cluster serve the hosts; a grain or a store that referenced the server or the CLI would pull a
+        // host into every process that loads it.
+        var outward = s_graph.Value
+            .Where(p => s_rings.TryGetValue(p.Key, out var ring) && ring == Ring.Edge)
+            .SelectMany(p => p.Value.Where(to => s_rings.TryGetValue(to, out var r) && r == Ring.Host).Select(to => $"{p.Key} -> {to}"))
+            .ToList();
+        Assert.True(outward.Count == 0, "Storage and the cluster must not depend on a host: " + string.Join(", ", outward));
+    }
+
+    [Fact]
     public void NoHost_DependsOnAnotherHost()
     {
         var hostEdges = s_graph.Value
