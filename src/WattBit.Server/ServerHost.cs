@@ -196,7 +196,8 @@ internal static class ServerHost
     /// <summary>
     /// <c>WattBit:Cluster:Mode</c> absent or <c>None</c>: orders stay in the journal (no Orleans client). <c>Postgres</c>
     /// (or <c>Embedded</c>, a silo on this machine): the server is a client of the cluster, started with the host, and
-    /// every issued order is accepted there before it is journalled.
+    /// every issued order is accepted there before it is journalled, and every market clearing is solved by its
+    /// market clearing grain (decision 0138).
     /// </summary>
     private static void AddOrderRelay(WebApplicationBuilder builder)
     {
@@ -205,6 +206,7 @@ internal static class ServerHost
         if (string.IsNullOrWhiteSpace(mode) || string.Equals(mode, "None", StringComparison.OrdinalIgnoreCase))
         {
             builder.Services.AddSingleton<IOrderRelay, NoOrderRelay>();
+            builder.Services.AddSingleton<Market.IMarketClearer, Market.InProcessMarketClearer>();
             return;
         }
 
@@ -212,5 +214,6 @@ internal static class ServerHost
         settings.Validate();
         builder.UseOrleansClient(c => c.UseWattBitCluster(settings));
         builder.Services.AddSingleton<IOrderRelay, Cluster.ClusterOrderRelay>();
+        builder.Services.AddSingleton<Market.IMarketClearer, Cluster.ClusterMarketClearer>();
     }
 }

@@ -126,13 +126,14 @@ public sealed record MarketUnmatchedOutput(string BidId, double MatchedMwh, stri
 /// <param name="Solves">Solves started for it (1 unless a silo died mid-solve).</param>
 /// <param name="WelfareYen">Welfare, JPY.</param>
 /// <param name="UpperBoundYen">Proven upper bound on welfare, JPY.</param>
-/// <param name="Method">How it was solved.</param>
+/// <param name="Method">How the matches were found (the engine's method).</param>
 /// <param name="Matches">The matched rows.</param>
 /// <param name="Prices">The public area-hour prices.</param>
 /// <param name="Unmatched">Bids not fully served.</param>
 /// <param name="Silo">The silo that solved it.</param>
 /// <param name="AlreadyKnown">True when this answers a repeat of a request cleared (or accepted) before: nothing was solved for it.</param>
+/// <param name="Backend">The solver used.</param>
 [GenerateSerializer, Immutable]
 public sealed record MarketClearingOutcome(string ClearingId, MarketClearingStatus Status, string RequestedBy, DateTimeOffset AcceptedAt, DateTimeOffset? ClearedAt,
     int Solves, double WelfareYen, double UpperBoundYen, string Method, MarketMatchOutput[] Matches, MarketPriceOutput[] Prices, MarketUnmatchedOutput[] Unmatched,
-    string Silo, bool AlreadyKnown);
+    string Silo, bool AlreadyKnown, string Backend = "");

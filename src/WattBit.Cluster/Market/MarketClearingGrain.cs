@@ -105,11 +105,11 @@ internal sealed partial class MarketClearingGrain(
         var (offers, bids, headroom, options) = Inputs(request);
         var result = await Task.Run(() => MarketClearing.Clear(offers, bids, headroom, options));
         var outcome = new MarketClearingOutcome(request.ClearingId, MarketClearingStatus.Cleared, request.RequestedBy, s.AcceptedAt, time.GetUtcNow(), s.Solves,
-            result.WelfareYen, result.UpperBoundYen, $"{result.Method} ({result.Backend})",
+            result.WelfareYen, result.UpperBoundYen, result.Method,
             [.. result.Matches.Select(m => new MarketMatchOutput(m.BidId, m.OfferId, m.Hour, m.Mw, m.PriceYenPerMwh))],
             [.. result.Prices.Select(p => new MarketPriceOutput(p.Area.Code, p.Hour, p.YenPerMwh))],
             [.. result.Unmatched.Select(u => new MarketUnmatchedOutput(u.BidId, u.MatchedMwh, u.Reason))],
-            silo.SiloAddress.ToString(), AlreadyKnown: false);
+            silo.SiloAddress.ToString(), AlreadyKnown: false, result.Backend);
         s.Outcome = outcome;
         await state.WriteStateAsync();
         await UnregisterAsync(Clear);

@@ -156,6 +156,45 @@ public static class MarketClearing
             new PayAsBidComparison(buyersPay, sellersGet, buyersPay - sellersGet), backend, method);
     }
 
+    /// <summary>
+    /// A clearing's result rebuilt from its matches, unmatched bids, welfare, bound and prices (as solved elsewhere, for
+    /// example by the cluster's market clearing grain): the settlement and the pay-as-bid comparison are computed from the
+    /// book exactly as <see cref="Clear"/> computes them.
+    /// </summary>
+    /// <param name="offers">The book's offers.</param>
+    /// <param name="bids">The book's bids.</param>
+    /// <param name="matches">The matched rows.</param>
+    /// <param name="unmatched">The bids not fully served.</param>
+    /// <param name="welfareYen">Welfare, JPY.</param>
+    /// <param name="upperBoundYen">Proven upper bound, JPY.</param>
+    /// <param name="prices">The area-hour prices.</param>
+    /// <param name="backend">The solver used.</param>
+    /// <param name="method">How the matches were found.</param>
+    /// <exception cref="ArgumentException">A match names an offer or bid not in the book.</exception>
+    public static MarketClearingResult Rebuild(IReadOnlyList<MarketOffer> offers, IReadOnlyList<MarketBid> bids, IReadOnlyList<MarketMatch> matches,
+        IReadOnlyList<UnmatchedBid> unmatched, double welfareYen, double upperBoundYen, IReadOnlyList<AreaHourPrice> prices, string backend, string method)
+    {
+        ArgumentNullException.ThrowIfNull(offers);
+        ArgumentNullException.ThrowIfNull(bids);
+        ArgumentNullException.ThrowIfNull(matches);
+        var offerIndex = offers.Select((o, i) => (o.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        var bidIndex = bids.Select((b, i) => (b.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        foreach (var m in matches)
+        {
+            if (!offerIndex.ContainsKey(m.OfferId) || !bidIndex.ContainsKey(m.BidId))
+            {
+                throw new ArgumentException($"match {m.BidId} on {m.OfferId} names an offer or bid not in the book.", nameof(matches));
+            }
+        }
+
+        var list = matches.ToList();
+        var settlement = Settle(offers, bids, list, offerIndex, bidIndex);
+        var buyersPay = list.Sum(m => bids[bidIndex[m.BidId]].ValueYenPerMwh * m.Mw);
+        var sellersGet = list.Sum(m => offers[offerIndex[m.OfferId]].AskYenPerMwh * m.Mw);
+        return new MarketClearingResult(list, unmatched, welfareYen, upperBoundYen, prices, settlement,
+            new PayAsBidComparison(buyersPay, sellersGet, buyersPay - sellersGet), backend, method);
+    }
+
     private static List<OperatorSettlement> Settle(IReadOnlyList<MarketOffer> offers, IReadOnlyList<MarketBid> bids, List<MarketMatch> matches,
         Dictionary<string, int> offerIndex, Dictionary<string, int> bidIndex)
     {

@@ -152,7 +152,16 @@ internal static class MarketEndpoints
             return Invalid("kind", "kind is dayAhead or intraday.");
         }
 
-        var (record, existing) = await book.ClearAsync(me.KeyId, body.Kind, ct).ConfigureAwait(false);
+        MarketClearingRecord? record, existing;
+        try
+        {
+            (record, existing) = await book.ClearAsync(me.KeyId, body.Kind, ct).ConfigureAwait(false);
+        }
+        catch (MarketClearingUnavailableException e)
+        {
+            return Problems.Unavailable(e.Message);
+        }
+
         return record is not null
             ? TypedResults.Created($"/api/market/clearings/{record.Id}", record)
             : Problems.Conflict($"The clearing {existing!.Id} of this window has already run (at {existing.RunAt:O}).");

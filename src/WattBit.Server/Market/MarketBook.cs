@@ -46,11 +46,12 @@ internal sealed partial class MarketBook : IDisposable
     private readonly HeadroomLayerHost _layer;
     private readonly EventHub _events;
     private readonly MarketOptions _options;
+    private readonly IMarketClearer _clearer;
     private readonly ILogger<MarketBook> _logger;
     private long _seq;
 
     public MarketBook(IMarketStore store, TimeProvider time, IWattBitStore plans, HeadroomLayerHost layer, EventHub events, IOptions<ServerOptions> options,
-        ILogger<MarketBook> logger)
+        IMarketClearer clearer, ILogger<MarketBook> logger)
     {
         _store = store;
         _time = time;
@@ -58,6 +59,7 @@ internal sealed partial class MarketBook : IDisposable
         _layer = layer;
         _events = events;
         _options = options.Value.Market;
+        _clearer = clearer;
         _logger = logger;
         _store.Replay(Apply);
     }
@@ -212,8 +214,8 @@ internal sealed partial class MarketBook : IDisposable
             }
 
             var (headroom, source) = await HeadroomAsync(offers, window, areaSold, ct).ConfigureAwait(false);
-            var options = new MarketClearingOptions(TimeLimit: _options.TimeLimit, Sold: sold, Aggregate: true);
-            var result = await Task.Run(() => MarketClearing.Clear(offers, bids, headroom, options), ct).ConfigureAwait(false);
+            // In process, or through the cluster's market clearing grain keyed by the clearing id (decision 0138).
+            var result = await _clearer.ClearAsync(id, actor, offers, bids, headroom, sold, _options.TimeLimit, ct).ConfigureAwait(false);
             var record = ToRecord(id, kind, window, _time.GetUtcNow(), actor, offers, bids, result, source);
             // Another instance may have cleared the window meanwhile: the journal keeps the first, this one is dropped.
             var written = _store.Append(() =>
@@ -257,12 +259,12 @@ internal sealed partial class MarketBook : IDisposable
             b.Areas.Count == 0 ? null : b.Areas.Select(JapanAreas.Get).ToHashSet(), new HashSet<string>(b.Requires, StringComparer.Ordinal), b.Divisible);
 
     /// <summary>Each area-hour's limit: the layer's secure headroom summed over the area's substations, less what is already matched there.</summary>
-    private async Task<(MarketHeadroom Headroom, string Source)> HeadroomAsync(List<MarketOffer> offers, TimeWindow window,
+    private async Task<(List<(GridArea Area, DateTimeOffset Hour, double Mw)> Headroom, string Source)> HeadroomAsync(List<MarketOffer> offers, TimeWindow window,
         Dictionary<(string Area, DateTimeOffset Hour), double> areaSold, CancellationToken ct)
     {
         if (!string.Equals(_options.Headroom, "layer", StringComparison.OrdinalIgnoreCase) || offers.Count == 0)
         {
-            return (MarketHeadroom.None, "none");
+            return ([], "none");
         }
 
         var layer = await _layer.EffectiveLayerAsync(_plans, ct).ConfigureAwait(false); // with the grid operators' uploads, as every face reads it
@@ -289,7 +291,7 @@ internal sealed partial class MarketBook : IDisposable
         }
 
         var limits = sums.Select(kv => (JapanAreas.Get(kv.Key.Area), kv.Key.Hour, Math.Max(0, kv.Value - areaSold.GetValueOrDefault(kv.Key)))).ToList();
-        return (new MarketHeadroom(limits), string.Create(CultureInfo.InvariantCulture,
+        return (limits, string.Create(CultureInfo.InvariantCulture,
             $"headroom layer ({layer.Info.Model}): {limits.Count} area-hours limited{(missing > 0 ? $"; {missing} substation-hours without a value left out" : "")}"));
     }
 
