@@ -5,7 +5,11 @@
 #   areas     GET /api/areas                                     (a small static JSON list: the cost of a JSON answer)
 #   day       GET /api/grid/substations/TK:上尾/headroom?from=&to= (one substation's day: the issue's target)
 #   day-tso   the same after a grid operator's upload for another substation (the upload laid over the model)
-#   zones     GET /api/grid/welcome-zones?mw=50&from=&to=          (every substation classified over the day)
+#   zones     GET /api/grid/welcome-zones?mw=50&from=&to=          (every substation classified over the day; answered
+#             from the welcome-zone cache after the first request, decision 0122)
+#   zones-miss the same with mw cycling over 5000 sizes (1.0, 1.1, ... MW): every request misses the cache (64 answers)
+#             and classifies every substation again, as every request did before the cache
+#   zones-tso the zones after the upload (the cache emptied by the layer change, then refilled)
 #   all       GET /api/grid/headroom?from=&to=                   (every substation's 24 hours, the map's slider)
 # The layer is the Japan backbone (every substation unless SUBSTATIONS is set, e.g. SUBSTATIONS="TK:上尾 TK:上野"),
 # DAYS days from today, computed once at start (Warm) before the first timed request.
@@ -45,12 +49,21 @@ ageo="$(enc "TK:上尾")"
 day="$base/api/grid/substations/$ageo/headroom?$window"
 curl -sf "$day" >/dev/null || { echo "TK:上尾 is not in the layer: set SUBSTATIONS to include it"; exit 1; }
 
-for name in health areas day zones all upload day-tso; do
+# zones-miss: a new size per request (mw = 1.0 + (n mod 5000) / 10), so no answer is ever found in the cache.
+cat >"$work/miss.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/api/grid/welcome-zones?mw=" .. string.format("%.1f", 1 + (n % 5000) / 10) .. "&$window")
+end
+LUA
+for name in health areas day zones zones-miss all upload day-tso zones-tso; do
   case $name in
     health) url="$base/health" ;;
     areas) url="$base/api/areas" ;;
     day | day-tso) url="$day" ;;
-    zones) url="$base/api/grid/welcome-zones?mw=50&$window" ;;
+    zones | zones-tso) url="$base/api/grid/welcome-zones?mw=50&$window" ;;
+    zones-miss) url="$base/api/grid/welcome-zones" ;;
     all) url="$base/api/grid/headroom?$window" ;;
     upload)
       # A grid operator's upload for TK:上野 (the node its uploadNode names): from now on the layer is overlaid.
@@ -64,7 +77,9 @@ for name in health areas day zones all upload day-tso; do
       fi
       continue ;;
   esac
-  wrk -t1 -c"$connections" -d2s "$url" >/dev/null   # warm-up round
+  script=()
+  [ "$name" = zones-miss ] && script=(-s "$work/miss.lua")
+  wrk -t1 -c"$connections" -d2s "${script[@]}" "$url" >/dev/null   # warm-up round
   echo "== $name"
-  wrk -t1 -c"$connections" -d"${seconds}s" --latency "$url" | grep -E "Requests/sec|Latency|  50%|  99%|Non-2xx|Socket errors"
+  wrk -t1 -c"$connections" -d"${seconds}s" --latency "${script[@]}" "$url" | grep -E "Requests/sec|Latency|  50%|  99%|Non-2xx|Socket errors"
 done

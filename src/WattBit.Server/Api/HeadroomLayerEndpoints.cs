@@ -92,9 +92,14 @@ internal static class HeadroomLayerEndpoints
             return problem;
         }
 
-        using var buffer = new MemoryStream();
-        WelcomeZoneMap.Write(buffer, layer, size, window);
-        return TypedResults.Bytes(buffer.ToArray(), "application/geo+json");
+        // The same layer, size and window give the same answer: kept until the layer changes (an upload), not recomputed.
+        var answer = host.WelcomeZones.GetOrAdd(layer, size, window, () =>
+        {
+            using var buffer = new MemoryStream();
+            WelcomeZoneMap.Write(buffer, layer, size, window);
+            return buffer.ToArray();
+        });
+        return TypedResults.Bytes(answer, "application/geo+json");
     }
 
     private static async Task<IResult> AllHeadroomAsync(HeadroomLayerHost host, IWattBitStore store, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,

@@ -33,6 +33,9 @@ internal sealed class HeadroomLayerHost
         }
     }
 
+    /// <summary>The welcome-zone answers of the effective layer (emptied when that layer changes), at most 64 of them.</summary>
+    public WelcomeZoneCache WelcomeZones { get; } = new(64);
+
     /// <summary>The layer, computed on first use.</summary>
     public async Task<IHeadroomLayer> LayerAsync(CancellationToken ct) => (await _layer.Value.WaitAsync(ct).ConfigureAwait(false)).Layer;
 
