@@ -26,6 +26,9 @@ internal sealed class ServerOptions
     /// </summary>
     public bool GroupCommit { get; set; } = true;
 
+    /// <summary>The live-event stream: how long events are kept in the shared store (<c>WattBit:Events:Retention</c>).</summary>
+    public Events.EventOptions Events { get; set; } = new();
+
     /// <summary>Seed of the synthetic reference year.</summary>
     public int Seed { get; set; } = 1;
 

@@ -11,7 +11,8 @@ public sealed record JournalRecord(long Seq, string Body);
 /// database) took that position first, the append writes nothing and answers false, and the writer reads what it missed
 /// and decides again. So several processes keep one ordered log per stream, each with the same view of it: the server's
 /// orders, acknowledgements, dispatch orders, site connections, idempotency keys, background jobs and live events when
-/// its store is PostgreSQL. Records are never changed or removed.
+/// its store is PostgreSQL. Records are never changed; only <see cref="PruneJournalAsync"/> removes them (the server prunes
+/// only its live-event stream, never a stream state is rebuilt from).
 /// </summary>
 public interface IJournalStore
 {
@@ -27,6 +28,15 @@ public interface IJournalStore
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seq"/> is below 1.</exception>
     Task<bool> TryAppendJournalAsync(string stream, long seq, string body, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes the records of <paramref name="stream"/> at positions up to <paramref name="throughSeq"/>, always keeping
+    /// the stream's last record (so <see cref="JournalLengthAsync"/> and the next append's position never go back).
+    /// Positions are not renumbered; a read after a removed position starts at the first record still held. Answers how
+    /// many records were removed. Only for a stream nothing is rebuilt from (the server's live events).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="throughSeq"/> is negative.</exception>
+    Task<int> PruneJournalAsync(string stream, long throughSeq, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

@@ -476,6 +476,20 @@ public abstract class RelationalStore : IWattBitStore
             ("s", stream), ("q", seq), ("b", body)).ConfigureAwait(false) == 1;
     }
 
+    /// <inheritdoc />
+    public async Task<int> PruneJournalAsync(string stream, long throughSeq, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentOutOfRangeException.ThrowIfNegative(throughSeq);
+        await using var c = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // One statement: the last record is kept whatever throughSeq says, so the stream's length (and the next position
+        // an append takes) never goes back and an event id is never given twice.
+        return await ExecAsync(c, null,
+            "DELETE FROM journal WHERE stream = @s AND seq <= @q AND seq < (SELECT MAX(seq) FROM journal WHERE stream = @s)", cancellationToken,
+            ("s", stream), ("q", throughSeq)).ConfigureAwait(false);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<long> SaveVersionedAsync(string kind, string table, string id, long expectedVersion, string[] columns, object?[] values,

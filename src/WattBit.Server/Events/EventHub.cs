@@ -36,6 +36,9 @@ internal sealed class EventHub
 {
     public const int HistorySize = 1024;
 
+    /// <summary>The store stream live events are kept in (shared mode); the only stream the server prunes (<see cref="EventPruner"/>).</summary>
+    public const string Stream = "events";
+
     /// <summary>The channel instances announce new events on.</summary>
     public const string NotifyChannel = "wattbit_events";
 
@@ -43,6 +46,7 @@ internal sealed class EventHub
     internal sealed record SharedEvent(string Type, string? Area, string? Operator, string? Key, JsonElement Data);
 
     private readonly StoreJournal<SharedEvent>? _shared;
+    private readonly bool _sharedMode;
     private readonly Data.Storage.IStoreNotifications? _notifications;
 
     public EventHub(TimeProvider time, Journals journals)
@@ -50,9 +54,10 @@ internal sealed class EventHub
         _nextEvent = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         if (journals.Store is { } store)
         {
-            var length = store.JournalLengthAsync("events").GetAwaiter().GetResult();
+            var length = store.JournalLengthAsync(Stream).GetAwaiter().GetResult();
             _notifications = journals.Notifications;
-            _shared = new StoreJournal<SharedEvent>(store, "events", Deliver, Math.Max(0, length - HistorySize));
+            _sharedMode = true; // set before the replay below: replayed events keep their stream positions as ids
+            _shared = new StoreJournal<SharedEvent>(store, Stream, Deliver, Math.Max(0, length - HistorySize));
         }
     }
 
@@ -77,7 +82,11 @@ internal sealed class EventHub
         if (_shared is not null)
         {
             _shared.Append(new SharedEvent(type, area, op, key, JsonSerializer.SerializeToElement(data, Journals.Json)));
-            _notifications!.NotifyAsync(NotifyChannel, "").GetAwaiter().GetResult();
+            if (_notifications is not null)
+            {
+                _notifications.NotifyAsync(NotifyChannel, "").GetAwaiter().GetResult();
+            }
+
             return;
         }
 
@@ -96,7 +105,7 @@ internal sealed class EventHub
         // One lock orders history and fan-out, so a subscriber replaying history never misses nor repeats an event.
         lock (_lock)
         {
-            if (_shared is null)
+            if (!_sharedMode)
             {
                 e = e with { Id = ++_nextEvent };
             }
@@ -117,22 +126,51 @@ internal sealed class EventHub
         }
     }
 
+    /// <summary>
+    /// Forgets the held events with ids up to <paramref name="throughId"/> (those the pruning pass removed from the shared
+    /// stream), so a client reconnecting with an older <c>Last-Event-ID</c> is told its replay is incomplete.
+    /// </summary>
+    public void Forget(long throughId)
+    {
+        lock (_lock)
+        {
+            while (_history.Count > 0 && _history.Peek().Id <= throughId)
+            {
+                _history.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Subscribes <paramref name="caller"/>. The first event is <c>ready</c> with <c>replayed</c> (how many held events
+    /// after <paramref name="lastEventId"/> follow) and <c>complete</c>: false when events after
+    /// <paramref name="lastEventId"/> are no longer held (pruned as older than the retention, beyond the last
+    /// <see cref="HistorySize"/>, or sent before this instance started in the embedded mode); the client then re-reads
+    /// the state it follows through the API.
+    /// </summary>
     public async IAsyncEnumerable<ServerEvent> SubscribeAsync(Caller caller, long? lastEventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         _shared?.CatchUp();
         var id = Interlocked.Increment(ref _nextSubscriber);
         var channel = Channel.CreateBounded<ServerEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         List<ServerEvent> missed;
+        bool complete;
         lock (_lock)
         {
             _subscribers[id] = (caller, channel);
             missed = lastEventId is { } last ? [.. _history.Where(e => e.Id > last && e.IsVisibleTo(caller))] : [];
+
+            // Ids follow one another without gaps, so the replay is complete when the oldest held event is the one after
+            // lastEventId (or older), or when nothing was published after it.
+            var newest = _shared?.Position ?? _nextEvent;
+            complete = lastEventId is not { } l
+                || (_history.Count > 0 ? _history.Peek().Id <= l + 1 : l >= newest);
         }
 
         try
         {
             // The first event tells the client it is subscribed: anything published after it reaches this stream.
-            yield return new ServerEvent(0, "ready", null, null, new { subscriber = id, replayed = missed.Count });
+            yield return new ServerEvent(0, "ready", null, null, new { subscriber = id, replayed = missed.Count, complete });
             foreach (var e in missed)
             {
                 yield return e;

@@ -428,4 +428,28 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal(1, results.Count(r => r));
         Assert.Single(await Store.ReadJournalAsync("race", 0));
     }
+
+    [Fact]
+    public async Task Journal_Prune_RemovesUpToThePositionOfThatStreamOnly_KeepsTheLastRecord_AndTheLengthNeverGoesBack()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.True(await Store.TryAppendJournalAsync("events", i, $"{{\"e\":{i}}}"));
+        }
+
+        Assert.True(await Store.TryAppendJournalAsync("orders", 1, "{}"));
+        Assert.Equal(3, await Store.PruneJournalAsync("events", 3));
+        Assert.Equal([4L, 5L], (await Store.ReadJournalAsync("events", 0)).Select(r => r.Seq));
+        Assert.Equal([4L, 5L], (await Store.ReadJournalAsync("events", 2)).Select(r => r.Seq));
+        Assert.Single(await Store.ReadJournalAsync("orders", 0));
+
+        // Asked to remove everything, the last record stays: the length is still 5 and position 5 is still taken.
+        Assert.Equal(1, await Store.PruneJournalAsync("events", 99));
+        Assert.Equal([new JournalRecord(5, "{\"e\":5}")], await Store.ReadJournalAsync("events", 0));
+        Assert.Equal(5, await Store.JournalLengthAsync("events"));
+        Assert.False(await Store.TryAppendJournalAsync("events", 5, "{}"));
+        Assert.True(await Store.TryAppendJournalAsync("events", 6, "{}"));
+        Assert.Equal(0, await Store.PruneJournalAsync("nothing", 10));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.PruneJournalAsync("events", -1));
+    }
 }
