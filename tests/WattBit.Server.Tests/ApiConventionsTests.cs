@@ -26,6 +26,18 @@ public sealed class ApiConventionsTests(TestServer server)
     }
 
     [Fact]
+    public async Task OpenApi_MarketClearingRun_DeclaresItsAnswers_IncludingTheClustersTimeout()
+    {
+        var json = await (await server.Client().GetAsync("/openapi/v1.json")).OkJsonAsync();
+        var responses = json.GetProperty("paths").GetProperty("/api/market/clearings").GetProperty("post").GetProperty("responses")
+            .EnumerateObject().Select(r => r.Name).ToHashSet();
+        foreach (var code in (string[])["201", "400", "403", "409", "503"])
+        {
+            Assert.Contains(code, responses);
+        }
+    }
+
+    [Fact]
     public async Task UnknownRoute_Is404Problem()
     {
         await (await server.Client().GetAsync("/api/nothing-here")).ProblemAsync(404);

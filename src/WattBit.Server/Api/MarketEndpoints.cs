@@ -67,7 +67,12 @@ internal static class MarketEndpoints
             { IsDcOperator: true } me => TypedResults.Ok(Views(book.Bids(b => b.Operator == me.Operator))),
             _ => Sealed(),
         }).WithSummary("The caller's bids (DC operator), or every bid (market operator), each open or matched.");
-        market.MapPost("/clearings", RunAsync).WithSummary("Market operator: run the day-ahead (next JST day) or intraday (next hour to the end of its day) clearing now; 409 if that window has cleared; in cluster mode solved by the market clearing grain, 503 if the cluster does not clear it in time.");
+        market.MapPost("/clearings", RunAsync).WithSummary("Market operator: run the day-ahead (next JST day) or intraday (next hour to the end of its day) clearing now; 409 if that window has cleared; in cluster mode solved by the market clearing grain, 503 if the cluster does not clear it in time.")
+            .Produces<MarketClearingRecord>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         market.MapGet("/clearings", (MarketBook book) => TypedResults.Ok(book.Clearings().Select(Summary).ToList()))
             .WithSummary("Every clearing's public totals.");
         market.MapGet("/clearings/{id}", (MarketBook book, ClaimsPrincipal user, string id) =>
