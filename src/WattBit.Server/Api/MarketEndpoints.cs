@@ -21,7 +21,7 @@ internal sealed record MarketBidRequest([property: JsonRequired] string Id, [pro
     string[]? Areas, string[]? Requires, [property: JsonRequired] bool Divisible);
 
 /// <summary>A market operator's request to run a clearing now.</summary>
-internal sealed record MarketClearingRequest([property: JsonRequired] ClearingKind Kind);
+internal sealed record ClearingRunRequest([property: JsonRequired] ClearingKind Kind);
 
 /// <summary>A bid with its state: <c>open</c> (waiting for a clearing) or <c>matched</c>.</summary>
 internal sealed record MarketBidView(MarketBidRecord Bid, string State);
@@ -145,7 +145,7 @@ internal static class MarketEndpoints
             credits.Where(c => c.Seller == op).Sum(c => c.CurtailedMwh), credits.Where(c => c.Seller == op).Sum(c => c.CreditYen));
     }
 
-    private static async Task<IResult> RunAsync(MarketBook book, ClaimsPrincipal user, MarketClearingRequest body, CancellationToken ct)
+    private static async Task<IResult> RunAsync(MarketBook book, ClaimsPrincipal user, ClearingRunRequest body, CancellationToken ct)
     {
         if (Caller.From(user) is not { IsMarketOperator: true } me)
         {

@@ -3,7 +3,6 @@ using WattBit.Areas;
 using WattBit.Cluster.Market;
 using WattBit.Planning.Market;
 using WattBit.Server.Market;
-using GrainRequest = WattBit.Cluster.Market.MarketClearingRequest;
 
 namespace WattBit.Server.Cluster;
 
@@ -42,11 +41,11 @@ internal sealed partial class ClusterMarketClearer(IClusterClient client, IOptio
     }
 
     /// <summary>The grain's request for a book (tags and areas in ordinal order; only the sold MW of the book's offers).</summary>
-    internal static GrainRequest Request(string clearingId, string actor, List<MarketOffer> offers, List<MarketBid> bids,
+    internal static MarketClearingRequest Request(string clearingId, string actor, List<MarketOffer> offers, List<MarketBid> bids,
         IReadOnlyList<(GridArea Area, DateTimeOffset Hour, double Mw)> headroom, Dictionary<(string Offer, DateTimeOffset Hour), double> sold, TimeSpan timeLimit)
     {
         var ids = offers.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
-        return new GrainRequest(clearingId, actor,
+        return new MarketClearingRequest(clearingId, actor,
             [.. offers.Select(o => new MarketOfferInput(o.Id, o.Operator, o.Site.Value, o.Area.Code, o.Window.Start, o.Window.End, o.Power.Megawatts, o.AskYenPerMwh,
                 [.. o.Tags.Order(StringComparer.Ordinal)]))],
             [.. bids.Select(b => new MarketBidInput(b.Id, b.Operator, b.Power.Megawatts, b.Hours, b.Window.Start, b.Window.End, b.ValueYenPerMwh,
