@@ -46,7 +46,7 @@ public sealed class ScenarioFileTests
         var cluster = s.Sites.Where(x => x.Id.StartsWith("gw-", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, cluster.Count);
         Assert.All(cluster, x => Assert.Equal(250, x.ItMw, 9));
-        Assert.All(cluster, x => Assert.Equal(300, x.Connection.Megawatts, 9));
+        Assert.All(cluster, x => Assert.Equal(300, x.ConnectionMw, 9));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ internal static class OperatorEndpoints
         var (op, id) = Split(v.Value.Id.Value);
         var s = v.Value;
         return new SiteResponse(id, op, s.Name, s.Area.Code, s.ItCapacity.Megawatts, s.Pue, s.Location?.Latitude, s.Location?.Longitude, v.Version,
-            grids.Get(s.Id.Value));
+            grids.Get(s.Id.Value) is { } connection ? SiteGrid.Of(connection) : null);
     }
 
     internal static (string Operator, string Id) Split(string scoped)
@@ -121,7 +121,7 @@ internal static class OperatorEndpoints
         var existing = await store.GetSiteAsync(siteId, ct).ConfigureAwait(false);
         var expected = body.Version ?? existing?.Version ?? 0;
         var version = await store.SaveSiteAsync(site, expected, ct).ConfigureAwait(false);
-        grids.Set(siteId.Value, body.Grid);
+        grids.Set(siteId.Value, body.Grid?.ToConnection());
         events.Publish("site", area!.Code, me.Operator, new { id, version });
         plans.RequestReplan(me.Operator!);
         var response = ToResponse(new Versioned<Site>(site, version), grids);

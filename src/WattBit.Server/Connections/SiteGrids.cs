@@ -3,14 +3,14 @@ using WattBit.Formats;
 using WattBit.Server.Api;
 using WattBit.Server.Infrastructure;
 using WattBit.Sites;
-using WattBit.Time;
 using WattBit.Units;
 
 namespace WattBit.Server.Connections;
 
 /// <summary>
-/// A site's grid connection as the API and the journal carry it: the planner's <see cref="ConnectionKind"/> with its
-/// parameters. <c>firm</c>: <see cref="LimitMw"/> at every hour; <c>provisionalProfile</c>: <see cref="ProfileMw"/>, 24
+/// A site's grid connection on the wire: the JSON shape the API and the journal carry, mapped to and from the Core
+/// <see cref="GridConnection"/> at those two edges (<see cref="ToConnection"/>, <see cref="Of"/>); inside the server a
+/// connection is a <see cref="GridConnection"/>. The Core <see cref="ConnectionKind"/> with its parameters. <c>firm</c>: <see cref="LimitMw"/> at every hour; <c>provisionalProfile</c>: <see cref="ProfileMw"/>, 24
 /// MW values for JST hours 0-23 (暫定運用); <c>flexible</c>: the headroom series the area's grid operator publishes for
 /// <see cref="Node"/>. <see cref="Node"/> is also where maintenance on the site's connection is published.
 /// </summary>
@@ -52,20 +52,30 @@ internal sealed record SiteGrid([property: JsonRequired] ConnectionKind Kind, st
     }
 
     /// <summary>
-    /// The planner's connection. A flexible one follows <paramref name="headroom"/> (the node's published headroom on the
-    /// caller's grid, NaN where none is published); firm and provisional connections ignore it.
+    /// The Core connection, at <see cref="Node"/> (its <see cref="GridConnection.Substation"/>). A flexible one follows
+    /// the node's published headroom, which the caller gives it (<see cref="GridConnection.WithHeadroom"/>) for the
+    /// window it plans; it states no MW of its own.
     /// </summary>
     /// <exception cref="ModelValidationException">The values are out of range (validated requests never are).</exception>
-    public GridConnection ToConnection(TimeSeries? headroom) => Kind switch
+    public GridConnection ToConnection() => (Kind switch
     {
         ConnectionKind.Firm => GridConnection.FirmOf(Power.FromMegawatts(LimitMw ?? 0)),
         ConnectionKind.ProvisionalProfile => GridConnection.ProvisionalOf(ProfileMw!),
-        _ => GridConnection.FlexibleOf(new QuantileSeries(headroom ?? throw new ArgumentNullException(nameof(headroom)))),
-    };
+        _ => GridConnection.FlexibleFollowing(),
+    }) with { Substation = Node };
+
+    /// <summary>The wire shape of a connection the server holds (a flexible one without its series: the node's headroom is read when planning).</summary>
+    public static SiteGrid Of(GridConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return new SiteGrid(connection.Kind, connection.Substation, connection.Kind == ConnectionKind.Firm ? connection.Firm.Megawatts : null,
+            connection.Profile is { } p ? [.. p] : null);
+    }
 }
 
 /// <summary>
-/// The grid connections of the DC operators' sites, keyed by scoped site id (<c>{operator}/{id}</c>), kept in memory
+/// The grid connections (Core <see cref="GridConnection"/>, flexible ones following their node's published headroom) of
+/// the DC operators' sites, keyed by scoped site id (<c>{operator}/{id}</c>), kept in memory
 /// and journaled (<c>{journal}.sites.jsonl</c> beside the main journal, or the shared stream <c>sites</c> with a
 /// PostgreSQL store) so a restart keeps them and every instance serves them. The store's site rows
 /// carry the facility (area, IT capacity, PUE); the connection is planning data the store's schema does not hold.
@@ -73,17 +83,17 @@ internal sealed record SiteGrid([property: JsonRequired] ConnectionKind Kind, st
 /// </summary>
 internal sealed class SiteGrids : IDisposable
 {
-    private readonly Dictionary<string, SiteGrid> _grids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GridConnection> _grids = new(StringComparer.Ordinal);
     private readonly IJournal<Entry> _journal;
     private readonly Lock _lock = new();
 
     public SiteGrids(Journals journals) => _journal = journals.Open<Entry>("sites", Apply);
 
-    /// <summary>One journal record: the site's connection from now on (null: none).</summary>
+    /// <summary>One journal record: the site's connection from now on (null: none), in its wire shape.</summary>
     internal sealed record Entry(string Site, SiteGrid? Grid);
 
     /// <summary>The connection of a site (scoped id), or null.</summary>
-    public SiteGrid? Get(string scopedSite)
+    public GridConnection? Get(string scopedSite)
     {
         _journal.CatchUp();
         lock (_lock)
@@ -93,14 +103,15 @@ internal sealed class SiteGrids : IDisposable
     }
 
     /// <summary>Sets (or, with null, removes) a site's connection; durable when this returns. Writes nothing when unchanged.</summary>
-    public void Set(string scopedSite, SiteGrid? grid)
+    public void Set(string scopedSite, GridConnection? connection)
     {
+        var grid = connection is null ? null : SiteGrid.Of(connection);
         _journal.Append(() =>
         {
             SiteGrid? current;
             lock (_lock)
             {
-                current = _grids.GetValueOrDefault(scopedSite);
+                current = _grids.GetValueOrDefault(scopedSite) is { } c ? SiteGrid.Of(c) : null;
             }
 
             if (current is null && grid is null)
@@ -133,7 +144,7 @@ internal sealed class SiteGrids : IDisposable
             }
             else
             {
-                _grids[entry.Site] = entry.Grid;
+                _grids[entry.Site] = entry.Grid.ToConnection();
             }
         }
     }

@@ -75,17 +75,17 @@ internal sealed class SiteLimits(IWattBitStore store, OrderBook book, SiteGrids 
     /// <summary>The limit (MW) of <paramref name="n"/> steps of <paramref name="step"/> from <paramref name="start"/>; null without a connection.</summary>
     public async Task<double?[]?> LimitsAsync(Site site, DateTimeOffset start, int n, TimeSpan step, CancellationToken ct)
     {
-        if (grids.Get(site.Id.Value) is not { } grid)
+        if (grids.Get(site.Id.Value) is not { } stated)
         {
             return null;
         }
 
         var (op, id) = OperatorEndpoints.Split(site.Id.Value);
         var end = start + (step * n);
-        var headroom = grid.Kind == ConnectionKind.Flexible ? await HeadroomAsync(site, grid.Node!, start, n, step, ct).ConfigureAwait(false) : null;
-        var connection = grid.ToConnection(headroom);
+        var headroom = stated.Kind == ConnectionKind.Flexible ? await HeadroomAsync(site, stated.Substation!, start, n, step, ct).ConfigureAwait(false) : null;
+        var connection = headroom is null ? stated : stated.WithHeadroom(new QuantileSeries(headroom));
         var orders = book.Orders(o => o.Operator == op && o.SiteId == id && o.EffectiveAt < end && o.ExpectedEndAt > start);
-        var maintenance = grid.Node is { } node ? book.MaintenanceOf(site.Area.Code).Where(m => m.Node == node && m.Start < end && m.End > start).ToList() : [];
+        var maintenance = stated.Substation is { } node ? book.MaintenanceOf(site.Area.Code).Where(m => m.Node == node && m.Start < end && m.End > start).ToList() : [];
         var limit = new double?[n];
         for (var i = 0; i < n; i++)
         {

@@ -3,7 +3,6 @@ using WattBit.Headroom;
 using WattBit.Simulation.Scenarios;
 using WattBit.Sites;
 using WattBit.Time;
-using WattBit.Units;
 
 namespace WattBit.Simulation.Engine;
 
@@ -64,7 +63,7 @@ internal static class LayerLimits
         var total = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var s = 0; s < sites.Count; s++)
         {
-            total[subs[s]] = total.GetValueOrDefault(subs[s]) + sites[s].Connection.Megawatts;
+            total[subs[s]] = total.GetValueOrDefault(subs[s]) + sites[s].ConnectionMw;
         }
 
         var steps = scenario.Steps;
@@ -77,8 +76,9 @@ internal static class LayerLimits
         for (var s = 0; s < sites.Count; s++)
         {
             var spec = sites[s].Connection;
+            var mwOf = sites[s].ConnectionMw;
             var (secure, n0, line) = headroom[subs[s]];
-            var share = total[subs[s]] > 0 ? spec.Megawatts / total[subs[s]] : 0;
+            var share = total[subs[s]] > 0 ? mwOf / total[subs[s]] : 0;
             var useN0 = curtailable && spec.Kind != ConnectionKind.Firm;
             var room = (useN0 ? n0 : secure).Select(v => v * share).ToArray();
             // The layer names the line of the secure (N-1) headroom only; where the N-0 room limits, no line is named.
@@ -89,21 +89,21 @@ internal static class LayerLimits
                 case ConnectionKind.Firm:
                     // A firm connection is the grid operator's guarantee (granted where N-1 holds, or reinforced for):
                     // its MW stands whatever the layer's least headroom is.
-                    hourly = [.. Enumerable.Repeat(spec.Megawatts, hours)];
-                    connections[s] = GridConnection.FirmOf(Power.FromMegawatts(spec.Megawatts));
+                    hourly = [.. Enumerable.Repeat(mwOf, hours)];
+                    connections[s] = spec;
                     break;
                 case ConnectionKind.ProvisionalProfile:
                     // The contract is the 暫定運用 profile (secure in every hour of the year); the room of each hour comes
                     // on top of it when the base case already carries it, else the site may use whichever is larger.
-                    var profile = spec.ProfileMw is { } typed ? [.. typed]
-                        : ProvisionalProfile.Of(times, [.. secure.Select(v => v * share)]).N0Mw.Select(v => Math.Min(spec.Megawatts, double.IsNaN(v) ? 0 : v)).ToArray();
-                    hourly = [.. times.Select((t, h) => Math.Min(spec.Megawatts, existing ? profile[t.ToOffset(Jst.Offset).Hour] + room[h] : Math.Max(profile[t.ToOffset(Jst.Offset).Hour], room[h])))];
-                    connections[s] = GridConnection.ProvisionalOf(profile);
+                    var profile = spec.Profile is { } typed ? [.. typed]
+                        : ProvisionalProfile.Of(times, [.. secure.Select(v => v * share)]).N0Mw.Select(v => Math.Min(mwOf, double.IsNaN(v) ? 0 : v)).ToArray();
+                    hourly = [.. times.Select((t, h) => Math.Min(mwOf, existing ? profile[t.ToOffset(Jst.Offset).Hour] + room[h] : Math.Max(profile[t.ToOffset(Jst.Offset).Hour], room[h])))];
+                    connections[s] = spec.IsResolved ? spec : spec.WithProfile(profile);
                     break;
                 default:
-                    hourly = [.. room.Select(v => Math.Min(spec.Megawatts, v))];
+                    hourly = [.. room.Select(v => Math.Min(mwOf, v))];
                     var series = new TimeSeries(scenario.Start, TimeSpan.FromHours(1), hourly, SeriesUnit.Megawatts, $"limit {sites[s].Id}");
-                    connections[s] = GridConnection.FlexibleOf(new QuantileSeries(series));
+                    connections[s] = spec.WithHeadroom(new QuantileSeries(series));
                     break;
             }
 
@@ -113,7 +113,7 @@ internal static class LayerLimits
             {
                 var h = (int)((scenario.Step * t).Ticks / TimeSpan.TicksPerHour);
                 limit[t] = hourly[h];
-                lineAt[t] = hourly[h] < spec.Megawatts - 1e-9 ? (roomLine >= 0 ? roomLine : line[h]) : -1;
+                lineAt[t] = hourly[h] < mwOf - 1e-9 ? (roomLine >= 0 ? roomLine : line[h]) : -1;
             }
 
             limits[s] = limit;

@@ -151,7 +151,7 @@ public sealed class SimulationWorld
             }
             else
             {
-                connections[s] = Connection(site.Connection, headroomShape[siteArea[s]]);
+                connections[s] = Connection(site, headroomShape[siteArea[s]]);
                 limit = new double[scenario.Steps];
                 for (var t = 0; t < limit.Length; t++)
                 {
@@ -306,11 +306,13 @@ public sealed class SimulationWorld
         }
     }
 
-    private static GridConnection Connection(ConnectionSpec spec, TimeSeries shape) => spec.Kind switch
+    // The scenario's connection resolved on the area's headroom shape: a provisional one without a typed profile takes the
+    // shape's, a flexible one follows the shape scaled to its MW.
+    private static GridConnection Connection(SiteSpec site, TimeSeries shape) => site.Connection switch
     {
-        ConnectionKind.Firm => GridConnection.FirmOf(WattBit.Units.Power.FromMegawatts(spec.Megawatts)),
-        ConnectionKind.ProvisionalProfile => GridConnection.ProvisionalOf(spec.ProfileMw ?? ProvisionalProfile(shape, spec.Megawatts)),
-        _ => GridConnection.FlexibleOf(new QuantileSeries(shape.Map(v => v * spec.Megawatts, SeriesUnit.Megawatts))),
+        { IsResolved: true } resolved => resolved,
+        { Kind: ConnectionKind.ProvisionalProfile } stated => stated.WithProfile(ProvisionalProfile(shape, site.ConnectionMw)),
+        var stated => stated.WithHeadroom(new QuantileSeries(shape.Map(v => v * site.ConnectionMw, SeriesUnit.Megawatts))),
     };
 
 }

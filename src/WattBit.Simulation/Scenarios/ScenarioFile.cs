@@ -339,7 +339,8 @@ public static class ScenarioFile
         var connection = Connection(r, r.Need(m, "connection", "a site"), it * pue);
         var battery = YamlReader.Get(m, "battery") is { } bn ? ReadBattery(r, bn) : null;
         var substation = YamlReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
-        return new SiteSpec(id, area, location, it, pue, connection, (int)map.Start.Line, battery, substation, Operator(r, m));
+        return new SiteSpec(id, area, location, it, pue, Stated(connection.Kind, connection.Mw, connection.Profile) with { Substation = substation }, (int)map.Start.Line,
+            battery, Operator(r, m));
     }
 
     // A site's battery in the planner's model (docs/planning.md): energy_mwh and power_mw required, efficiencies and
@@ -365,7 +366,17 @@ public static class ScenarioFile
         }
     }
 
-    private static ConnectionSpec Connection(YamlReader r, YamlNode node, double defaultMw)
+    // A connection as a scenario states it: firm at mw; provisional with its typed profile (at most mw) or up to mw with
+    // the profile derived from the headroom; flexible up to mw.
+    private static GridConnection Stated(ConnectionKind kind, double mw, IReadOnlyList<double>? profile) => kind switch
+    {
+        ConnectionKind.Firm => GridConnection.FirmOf(Power.FromMegawatts(mw)),
+        ConnectionKind.ProvisionalProfile when profile is not null => GridConnection.ProvisionalOf(profile) with { Peak = Power.FromMegawatts(mw) },
+        ConnectionKind.ProvisionalProfile => GridConnection.ProvisionalUpTo(Power.FromMegawatts(mw)),
+        _ => GridConnection.FlexibleFollowing(Power.FromMegawatts(mw)),
+    };
+
+    private static (ConnectionKind Kind, double Mw, double[]? Profile) Connection(YamlReader r, YamlNode node, double defaultMw)
     {
         var m = r.Mapping(node, "connection", "kind", "mw", "profile_mw");
         var kind = r.Choice(r.Need(m, "kind", "connection"), "connection kind",
@@ -382,7 +393,7 @@ public static class ScenarioFile
             profile = r.Numbers(p, "profile_mw", 24, 0);
         }
 
-        return new ConnectionSpec(kind, mw, profile);
+        return (kind, mw, profile);
     }
 
     private static List<SiteSpec> Distributed(YamlReader r, YamlMappingNode map, Random rng, List<SiteSpec> existing)
@@ -460,7 +471,7 @@ public static class ScenarioFile
             given[kind]++;
             var battery = batteriesNode is not null && Math.Floor((i + 1) * batteryShare) > Math.Floor(i * batteryShare)
                 ? NewBattery(r, batteriesNode, it * powerShare * hours, it * powerShare) : null;
-            result.Add(new SiteSpec($"{prefix}-{areas[ai].Code.ToLowerInvariant()}-{i + 1:000}", areas[ai], location, it, pue, new ConnectionSpec(s_kinds[kind], mw), line, battery, Operator: owner));
+            result.Add(new SiteSpec($"{prefix}-{areas[ai].Code.ToLowerInvariant()}-{i + 1:000}", areas[ai], location, it, pue, Stated(s_kinds[kind], mw, null), line, battery, Operator: owner));
         }
 
         return result;
@@ -495,8 +506,8 @@ public static class ScenarioFile
         var pue = r.Number(m, "pue", 1.2, 1, 3);
         var buildings = r.Integer(m, "buildings", 1, 1, 1000);
         var connection = Connection(r, r.Need(m, "connection", "a cluster"), it * pue);
-        var per = connection with { Megawatts = connection.Megawatts / buildings, ProfileMw = connection.ProfileMw?.Select(v => v / buildings).ToArray() };
         var substation = YamlReader.Get(m, "substation") is { } sn ? r.Text(sn, "substation") : null;
+        var per = Stated(connection.Kind, connection.Mw / buildings, connection.Profile?.Select(v => v / buildings).ToArray()) with { Substation = substation };
         var owner = Operator(r, m);
         var side = (int)Math.Ceiling(Math.Sqrt(buildings));
         var result = new List<SiteSpec>(buildings);
@@ -504,7 +515,7 @@ public static class ScenarioFile
         {
             // Buildings on a grid about 300 m apart.
             var location = new GeoPoint(lat + ((b / side) * 0.003), lon + ((b % side) * 0.0035));
-            result.Add(new SiteSpec(buildings == 1 ? id : $"{id}-{b + 1:00}", area, location, it / buildings, pue, per, (int)map.Start.Line, Substation: substation, Operator: owner));
+            result.Add(new SiteSpec(buildings == 1 ? id : $"{id}-{b + 1:00}", area, location, it / buildings, pue, per, (int)map.Start.Line, Operator: owner));
         }
 
         return result;

@@ -53,26 +53,33 @@ public enum SimulationObjective
     Cost,
 }
 
-/// <summary>A site's grid connection as the scenario states it.</summary>
-/// <param name="Kind">Firm, provisional 24-hour profile, or flexible hourly limit.</param>
-/// <param name="Megawatts">Firm: the limit; provisional without a profile and flexible: the peak limit, MW at the grid.</param>
-/// <param name="ProfileMw">Provisional: 24 MW values for JST hours 0-23, or null to derive the profile from the flexible headroom (annual minimum per hour).</param>
-public sealed record ConnectionSpec(ConnectionKind Kind, double Megawatts, IReadOnlyList<double>? ProfileMw = null);
-
 /// <summary>One data-centre site of a scenario.</summary>
 /// <param name="Id">Unique id.</param>
 /// <param name="Area">Its grid area.</param>
 /// <param name="Location">Where it is.</param>
 /// <param name="ItMw">IT capacity, MW.</param>
 /// <param name="Pue">Power usage effectiveness (grid draw = IT load × PUE), ≥ 1.</param>
-/// <param name="Connection">Its grid connection.</param>
+/// <param name="Connection">
+/// Its grid connection as the scenario states it (the Core <see cref="GridConnection"/>): firm at its MW; provisional with
+/// its typed 24 JST-hour profile or up to its MW with the profile derived from the headroom; flexible up to its MW. Its
+/// <see cref="GridConnection.Peak"/> is the scenario's <c>mw</c>; the world resolves it on the area's headroom shape or the
+/// headroom layer (<see cref="Engine.SimulationWorld"/>), and its <see cref="GridConnection.Substation"/> is the site's.
+/// </param>
 /// <param name="Line">Line of the scenario file that defined it (0 when built in code).</param>
 /// <param name="Battery">The site's battery in the planner's model (energy, power, efficiencies, SoC limits), or none.</param>
-/// <param name="Substation">The substation of the headroom layer the site connects at (for example "TK:上尾"), or null for the nearest one (used when the scenario's <see cref="GridSpec.Layer"/> is on).</param>
 /// <param name="Operator">The operator that owns the site and the workload submitted at it (<see cref="DefaultOperator"/> unless the scenario names one).</param>
-public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, double ItMw, double Pue, ConnectionSpec Connection, int Line = 0, Battery? Battery = null,
-    string? Substation = null, string Operator = SiteSpec.DefaultOperator)
+public sealed record SiteSpec(string Id, GridArea Area, GeoPoint Location, double ItMw, double Pue, GridConnection Connection, int Line = 0, Battery? Battery = null,
+    string Operator = SiteSpec.DefaultOperator)
 {
+    /// <summary>
+    /// The substation of the headroom layer the site connects at (for example "TK:上尾"), its connection's, or null for
+    /// the nearest one (used when the scenario's <see cref="GridSpec.Layer"/> is on).
+    /// </summary>
+    public string? Substation => Connection.Substation;
+
+    /// <summary>The MW the site's connection was stated with (a scenario's connection always states one).</summary>
+    public double ConnectionMw => Connection.Peak?.Megawatts ?? 0;
+
     /// <summary>The operator of a site whose scenario names none: one operator owns the whole fleet.</summary>
     public const string DefaultOperator = "default";
 }
