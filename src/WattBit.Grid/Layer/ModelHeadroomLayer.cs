@@ -65,10 +65,11 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
     /// <param name="options">Engine options; default N-1, distributed balancing.</param>
     /// <param name="maxParallelism">Worker threads; default all cores.</param>
     /// <param name="following">How the generators follow the load (default as formats.md §2).</param>
+    /// <param name="perBusMw">MW injected per bus per unit of the profile's solar_pu (PV capacity; default none).</param>
     /// <exception cref="ArgumentException">No node, a duplicate id or bus, an unknown bus, or a profile that is not hourly.</exception>
     public static ModelHeadroomLayer Compute(PowerNetwork network, IReadOnlyList<LayerNode> nodes, GridProfile profile, string model, bool synthetic,
         string profileLabel, Func<int, string>? lineName = null, HeadroomOptions? options = null, int maxParallelism = -1,
-        GenerationFollowing following = GenerationFollowing.Output)
+        GenerationFollowing following = GenerationFollowing.Output, IReadOnlyList<double>? perBusMw = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(nodes);
@@ -106,7 +107,7 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         }
 
         var dc = new DcModel(network);
-        var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile, following: following), options);
+        var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile, perBusMw, following), options);
         var hours = profile.Count;
         var n0 = new double[nodes.Count * hours];
         var n1 = new double[nodes.Count * hours];

@@ -174,4 +174,104 @@ public sealed class JapanLayerTests
         Assert.Equal(2 * 4, hours.Count);
         Assert.All(hours.Where(h => h.LimitingLine is not null), h => Assert.Contains(h.LimitingLine!, lines));
     }
+
+    [Fact]
+    public void Compute_TokyoOnItsOwnDemand_TokyoHeadroomMovesWithIt_AsTheHandSolvedFlowsSay()
+    {
+        var model = WattBit.Grid.Japan.JapanBackbone.LoadDefault();
+        var net = model.Network;
+        var start = new DateTimeOffset(2025, 8, 4, 12, 0, 0, Jst.Offset);
+        var tkBase = model.AreaBases.Single(a => a.Area.Code == "TK").DemandMw;
+        var otherBase = model.AreaBases.Where(a => a.Area.Code != "TK").Sum(a => a.DemandMw);
+        // Hour 0: every area at its base; hour 1: Tokyo 20 % up, the others 5 % down; hour 2: Tokyo 15 % down, the others up.
+        double[] tk = [1.0, 1.2, 0.85];
+        double[] rest = [1.0, 0.95, 1.05];
+        var others = new WattBit.Time.TimeSeries(start, TimeSpan.FromHours(1), [.. rest.Select(r => r * otherBase)], SeriesUnit.Megawatts, "others");
+        var tokyo = new WattBit.Time.TimeSeries(start, TimeSpan.FromHours(1), [.. tk.Select(r => r * tkBase)], SeriesUnit.Megawatts, "TK");
+        var drive = JapanLayer.Drive(model, others, "TK", tokyo);
+        Assert.Equal(["TK"], drive.RealAreas);
+
+        // By hand: each load is Pd × its area's scale; the plants with output share the change of the demand at the others'
+        // scale by their room Pmax − Pg (JapanLayer.Following), and Tokyo's departure from it is met by the plants of the
+        // 50 Hz island (Tohoku, Tokyo) by their room; one DC power flow per hour; N-0 headroom = the least
+        // (rating ∓ flow)/|β| over the branches, β the flow per MW added at the bus (balanced by the engine's slack).
+        var dc = new WattBit.Grid.PowerFlow.DcModel(net);
+        var engine = new WattBit.Grid.Headroom.HeadroomEngine(WattBit.Grid.PowerFlow.Sensitivities.Build(dc),
+            new NetworkTimeSeries(dc, drive.Profile, drive.PerBusMw, JapanLayer.Following));
+        var sumPd = net.Buses.Sum(b => b.Pd);
+        var sumGs = net.Buses.Sum(b => b.Gs);
+        var producing = net.Generators.Where(g => g.InService && g.Pg > 0).ToArray();
+        var sumPg = producing.Sum(g => g.Pg);
+        var sumRoom = producing.Sum(g => Math.Max(0, g.Pmax - g.Pg));
+        bool In50Hz(WattBit.Grid.Network.Generator g) => model.Buses[g.BusIndex].Area.Code is "TH" or "TK";
+        var sumRoom50 = producing.Where(In50Hz).Sum(g => Math.Max(0, g.Pmax - g.Pg));
+        var tokyoPd = Enumerable.Range(0, net.Buses.Length).Where(i => model.Buses[i].Area.Code == "TK").Sum(i => net.Buses[i].Pd);
+        var flows = new double[3][];
+        for (var t = 0; t < 3; t++)
+        {
+            var p = new double[net.Buses.Length];
+            for (var i = 0; i < p.Length; i++)
+            {
+                p[i] = -(net.Buses[i].Pd * (model.Buses[i].Area.Code == "TK" ? tk[t] : rest[t])) - net.Buses[i].Gs;
+            }
+
+            foreach (var g in net.Generators.Where(g => g.InService))
+            {
+                var room = Math.Max(0, g.Pmax - g.Pg);
+                p[g.BusIndex] += g.Pg > 0
+                    ? (g.Pg * (sumPd + sumGs) / sumPg) + (room / sumRoom * sumPd * (rest[t] - 1)) + (In50Hz(g) ? room / sumRoom50 * tokyoPd * (tk[t] - rest[t]) : 0)
+                    : g.Pg;
+            }
+
+            flows[t] = new double[net.Branches.Length];
+            dc.Solve(p, flows[t]);
+        }
+
+        double HandN0(int bus, int t)
+        {
+            var beta = engine.Sensitivity(bus);
+            var h = double.PositiveInfinity;
+            for (var l = 0; l < beta.Length; l++)
+            {
+                var rate = net.Branches[l].RateA;
+                if (dc.IsActive(l) && rate > 0 && Math.Abs(beta[l]) > 1e-6)
+                {
+                    h = Math.Min(h, Math.Max(0, beta[l] > 0 ? (rate - flows[t][l]) / beta[l] : (rate + flows[t][l]) / -beta[l]));
+                }
+            }
+
+            return h;
+        }
+
+        // The Tokyo substation with the least room at the base hour (by hand), so no hour reaches the engine's cap.
+        var bus = Enumerable.Range(0, model.Buses.Length).Where(b => model.Buses[b].Area.Code == "TK")
+            .MinBy(b => HandN0(b, 0));
+        var id = model.Buses[bus].SubstationId;
+        var layer = JapanLayer.Compute(model, drive, "TK: actuals; others: reference", [id]);
+        var hours = layer.Hourly(id, new TimeWindow(start, start.AddHours(3)));
+        Assert.Equal(3, hours.Count);
+        var n0 = new double[3];
+        for (var t = 0; t < 3; t++)
+        {
+            n0[t] = HandN0(bus, t);
+            Assert.True(n0[t] < 10_000, $"{id}: {n0[t]} MW");
+            Assert.Equal(n0[t], hours[t].N0Mw, 6);
+        }
+
+        // More Tokyo demand, less room at a Tokyo substation; less, more.
+        Assert.True(n0[1] < n0[0] - 1, $"{id}: {n0[1]} vs {n0[0]} MW");
+        Assert.True(n0[2] > n0[0] + 1, $"{id}: {n0[2]} vs {n0[0]} MW");
+        Assert.Contains("TK: actuals", layer.Info.Profile, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Drive_SeriesOfOtherHoursOrAnAreaWithoutBuses_IsRefused()
+    {
+        var model = WattBit.Grid.Japan.JapanBackbone.LoadDefault();
+        var start = new DateTimeOffset(2025, 8, 4, 0, 0, 0, Jst.Offset);
+        var a = new WattBit.Time.TimeSeries(start, TimeSpan.FromHours(1), [60_000, 61_000], SeriesUnit.Megawatts, "others");
+        var b = new WattBit.Time.TimeSeries(start.AddHours(1), TimeSpan.FromHours(1), [30_000, 31_000], SeriesUnit.Megawatts, "TK");
+        Assert.Contains("same hours", Assert.Throws<ArgumentException>(() => JapanLayer.Drive(model, a, "TK", b)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => JapanLayer.Drive(model, a, "XX", a));
+    }
 }
