@@ -3,11 +3,9 @@ using System.Globalization;
 using Spectre.Console;
 using WattBit.Data.Reference;
 using WattBit.Forecasting;
-using WattBit.Signals;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
 using WattBit.Headroom;
-using WattBit.Time;
 using WattBit.Simulation.DemandResponse;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
@@ -54,13 +52,9 @@ internal static class SimulateCommands
 
         ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
             $"{scenario.Name}: {scenario.Sites.Count} sites, {scenario.Steps:N0} steps of {scenario.Step.TotalMinutes:0} min, {scenario.Policies.Count} policies, seed {scenario.Seed}.")));
-        var grid = Grid(ui, time, scenario, file?.FullName ?? "national.yaml");
+        var composed = Compose(ui, time, scenario, file?.FullName ?? "national.yaml");
         var result = Ui.WithProgress(ui, "Simulating", ProgressUnits, progress =>
-        {
-            var monotonic = new MonotonicProgress(progress);
-            return Simulator.Run(scenario, SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), scenario.Step, scenario.RealDataDir), grid, time, monotonic,
-                forecasting: ForecastingOf(scenario));
-        });
+            SimulationComposer.Run(scenario, composed, time, new MonotonicProgress(progress)));
         if (result.Forecast is { } forecast)
         {
             ui.MarkupLine(Markup.Escape(forecast.Describe()));
@@ -77,6 +71,11 @@ internal static class SimulateCommands
 
         Summary(ui, result);
         Operators(ui, result);
+        foreach (var line in BatteryReport.Lines(result))
+        {
+            ui.MarkupLine(Markup.Escape(line));
+        }
+
         foreach (var line in SimulationReport.GridLines(result))
         {
             ui.MarkupLine(Markup.Escape(line));
@@ -137,65 +136,42 @@ internal static class SimulateCommands
         return 0;
     }
 
-    // The forecasting engine the policies plan on (decision 0177), learning from the 84 days before the period: the
-    // previous fiscal year's signals (real where they exist) when the period starts at its fiscal year's start, else the
-    // same year's. None when the scenario asks for AR(1).
-    internal static SimulationForecasting? ForecastingOf(SimulationScenario scenario)
+    /// <summary>
+    /// What the CLI offers the simulator (decisions 0173, 0174, 0177): Data's signal years (the reference year with the
+    /// real-data overlay), the Japan backbone's headroom layer for the sites' substations and its OCCTO ties, and the
+    /// forecasting engine's regression model.
+    /// </summary>
+    /// The backbone is loaded only when the scenario's limits come from the layer (the README's first command skips it).
+    internal static SimulationHost Host(SimulationScenario scenario, string path) => new()
     {
-        if (scenario.Forecast == ForecastSource.Ar1)
-        {
-            return null;
-        }
+        Signals = SignalYears.Compose,
+        Substations = scenario.Grid is { Layer: true } ? [.. JapanLayer.Nodes(JapanBackbone.LoadDefault()).Select(n => n.Substation)] : [],
+        LayerModel = JapanLayer.ModelName,
+        Layer = r => LayerCommands.JapanLayerOf(r.FiscalYear, r.Seed, r.From, r.Days, $"{path}: period", [.. r.SubstationIds]).Layer,
+        Ties = JapanTies.AreaTies(),
+        Forecaster = new SignalForecaster(),
+    };
 
-        var from = scenario.Start.AddDays(-84);
-        var fy = scenario.Start.ToOffset(Jst.Offset) is { Month: 4, Day: 1 } ? scenario.FiscalYear - 1 : scenario.FiscalYear;
-        SignalYear? history = null;
+    // The scenario's inputs through the one composer; a site beyond reach or a period the year does not hold names the file.
+    private static ComposedSimulation Compose(IAnsiConsole ui, TimeProvider time, SimulationScenario scenario, string path)
+    {
+        ComposedSimulation composed;
         try
         {
-            history = SignalYears.Compose(fy, scenario.Seed, new TimeWindow(from, scenario.Start), scenario.Step, scenario.RealDataDir);
+            composed = SimulationComposer.Compose(scenario, Host(scenario, path), time);
         }
-        catch (ArgumentException)
+        catch (ArgumentException e) when (e is not ArgumentNullException)
         {
-            // The period starts too early in its fiscal year for 84 days before it: the engine learns from the period
-            // itself and the first days fall back to AR(1) (the report counts them).
-        }
-
-        return new SimulationForecasting(new SignalForecaster(), history);
-    }
-
-    // The grid the scenario's grid section asks for: the Japan backbone's headroom layer over the period for the sites'
-    // substations (named, else the nearest), and its OCCTO ties.
-    private static SimulationGrid Grid(IAnsiConsole ui, TimeProvider time, SimulationScenario scenario, string path)
-    {
-        if (scenario.Grid is not { } spec)
-        {
-            return SimulationGrid.None;
+            throw new CliException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}");
         }
 
-        IHeadroomLayer? layer = null;
-        if (spec.Layer)
+        if (composed.Grid.Layer is { } layer)
         {
-            var model = JapanBackbone.LoadDefault();
-            IReadOnlyList<Substation> substations;
-            try
-            {
-                substations = SimulationGrid.SiteSubstations(scenario, JapanLayer.Nodes(model).Select(n => n.Substation), JapanLayer.ModelName);
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliException($"{path}: {e.Message}");
-            }
-
-            var ids = substations.Select(s => s.Id).Distinct(StringComparer.Ordinal).ToList();
-            var from = scenario.Start.ToOffset(Jst.Offset);
-            var days = (int)Math.Ceiling((scenario.End - scenario.Start).TotalDays);
-            var started = time.GetTimestamp();
-            layer = LayerCommands.JapanLayerOf(scenario.FiscalYear, scenario.Seed, from, days, $"{path}: period", ids).Layer;
             ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                $"Grid limits: headroom layer {layer.Info.Model} at {ids.Count} substations for {scenario.Sites.Count} sites ({layer.Info.Profile}), computed in {time.GetElapsedTime(started).TotalSeconds:0.0} s.")));
+                $"Grid limits: headroom layer {layer.Info.Model} at {composed.LayerSubstations} substations for {scenario.Sites.Count} sites ({layer.Info.Profile}), computed in {composed.LayerTime.TotalSeconds:0.0} s.")));
         }
 
-        return new SimulationGrid(layer, spec.Ties ? JapanTies.AreaTies() : []);
+        return composed;
     }
 
     private static void Summary(IAnsiConsole ui, SimulationResult result)

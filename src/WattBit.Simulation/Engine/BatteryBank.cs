@@ -1,48 +1,56 @@
+using WattBit.Planning.Planner;
+using WattBit.Simulation.Policies;
 using WattBit.Simulation.Scenarios;
 
 namespace WattBit.Simulation.Engine;
 
 /// <summary>
-/// The batteries of one policy's run (decisions 0065, 0171) and the day's paying steps they act on: state of charge per
-/// site, energy charged and delivered. Only a policy that honours limits uses its batteries; for the others every site's
-/// battery stays idle. One per simulated policy; not thread-safe.
+/// The batteries of one policy's run (decisions 0065, 0171, 0179): state of charge per site, energy charged and
+/// delivered, and each day's schedule from the planner's battery LP (<see cref="BatteryArbitrage"/>) on the forecast the
+/// policy plans on. Only a policy that honours limits uses its batteries; for the others every site's battery stays idle.
+/// One per simulated policy; not thread-safe.
 /// </summary>
 internal sealed class BatteryBank
 {
     private readonly SimulationWorld _world;
+    private readonly PolicyContext _context;
     private readonly double[][] _forecast;
     private readonly bool _active;
     private readonly IReadOnlyList<SiteSpec> _sites;
     private readonly double[] _soc;
-    private readonly int[] _fill;
-    private readonly int[] _pairs;
-    private readonly long[] _usedDays;
-    private readonly double[] _delivered;
-    private int[][] _rank = [];
-    private int[][] _sorted = [];
+    private readonly double[] _floor;
     private readonly double _margin;
-    private int _day, _length, _step;
+    private readonly int _perDay;
+    private readonly double[][] _charge;
+    private readonly double[][] _discharge;
+    private readonly bool[] _scheduled;
+    private readonly long[] _usedDays;
+    private readonly double[] _charged;
+    private readonly double[] _delivered;
+    private int _day;
 
     /// <summary>Creates the bank of one run.</summary>
     /// <param name="world">The world.</param>
+    /// <param name="context">The policy's context (committed job load per site and step).</param>
     /// <param name="forecast">The forecast score the policy plans on [area][step].</param>
-    /// <param name="active">Whether the batteries are used (the policy honours limits).</param>
-    public BatteryBank(SimulationWorld world, double[][] forecast, bool active)
+    /// <param name="active">Whether the batteries are used (the policy honours limits and the run keeps its batteries).</param>
+    public BatteryBank(SimulationWorld world, PolicyContext context, double[][] forecast, bool active)
     {
         _world = world;
+        _context = context;
         _forecast = forecast;
         _active = active;
         _sites = world.Scenario.Sites;
         _soc = [.. _sites.Select(x => x.Battery?.InitialEnergy.MegawattHours ?? 0)];
+        _floor = new double[_sites.Count];
         _margin = 1 + (2 * world.Scenario.ForecastError);
-        _pairs = new int[_sites.Count];
+        _perDay = Math.Max(1, (int)Math.Round(24 / world.StepHours));
+        _charge = [.. _sites.Select(_ => new double[_perDay])];
+        _discharge = [.. _sites.Select(_ => new double[_perDay])];
+        _scheduled = new bool[_sites.Count];
         _usedDays = new long[_sites.Count];
+        _charged = new double[_sites.Count];
         _delivered = new double[_sites.Count];
-
-        // Steps at full power that fill the arbitrage band, from the half kept for orders to the maximum state of charge.
-        _fill = [.. _sites.Select(x => x.Battery is { } b
-            ? (int)Math.Ceiling(((b.MaxSoc - b.MinSoc) / 2 * b.EnergyCapacity.MegawattHours) / (b.MaxPower.Megawatts * b.ChargeEfficiency * world.StepHours) - 1e-9)
-            : 0)];
     }
 
     /// <summary>Energy taken from the grid, MWh.</summary>
@@ -50,6 +58,9 @@ internal sealed class BatteryBank
 
     /// <summary>Energy delivered to the sites, MWh.</summary>
     public double DischargedMwh { get; private set; }
+
+    /// <summary>Battery LPs solved (site-days on which some round trip could pay).</summary>
+    public long Solves { get; private set; }
 
     /// <summary>Change of the stored energy since the start, MWh.</summary>
     public double EnergyChangeMwh => _sites.Select((x, i) => _soc[i] - (x.Battery?.InitialEnergy.MegawattHours ?? 0)).Sum();
@@ -65,79 +76,72 @@ internal sealed class BatteryBank
     }
 
     /// <summary>
-    /// Schedules the day's arbitrage on the forecast: in each area the day's steps are ranked by forecast score; the
-    /// k-th cheapest step is paired with the k-th dearest, and a pair pays when the dear score times the battery's round
-    /// trip (charge × discharge efficiency) beats the cheap one by more than twice the forecast's relative error (so
-    /// that it still pays when the forecast was wrong by a usual amount). Each battery charges in the cheap steps of its paying
-    /// pairs and discharges in their dear ones, no more pairs than it takes to fill its arbitrage band (from the half kept
-    /// for orders to its maximum state of charge) at full power. A day with no paying pair leaves it idle.
+    /// Schedules the day's arbitrage of every battery with the planner's battery LP on the forecast score of its area:
+    /// charge within the planned room under the site's planned limit (its committed jobs and the inference forecast
+    /// drawn first), discharge within the site's planned draw, the state of charge within [the reserve kept for orders
+    /// (half the usable band), max SoC], the day ending with at least the energy it began with. A charge counts at its
+    /// forecast value times (1 + 2 × forecast error), so a round trip is made only when its value after the efficiency
+    /// losses beats the charge by that margin; a day where none pays leaves the battery idle.
     /// </summary>
     public void BeginDay(int day, int dayEnd)
     {
-        var length = dayEnd - day;
-        if (_rank.Length != _forecast.Length || _rank[0].Length < length)
-        {
-            _rank = [.. _forecast.Select(_ => new int[length])];
-            _sorted = [.. _forecast.Select(_ => new int[length])];
-        }
-
         _day = day;
-        _length = length;
-        for (var a = 0; a < _forecast.Length; a++)
+        var length = dayEnd - day;
+        if (!_active)
         {
-            var f = _forecast[a];
-            var order = _sorted[a];
-            for (var i = 0; i < length; i++)
-            {
-                order[i] = i;
-            }
-
-            Array.Sort(order, 0, length, Comparer<int>.Create((x, y) =>
-            {
-                var c = f[day + x].CompareTo(f[day + y]);
-                return c != 0 ? c : x.CompareTo(y);
-            }));
-            for (var i = 0; i < length; i++)
-            {
-                _rank[a][order[i]] = i;
-            }
+            return;
         }
 
+        var chargeRoom = new double[length];
+        var dischargeRoom = new double[length];
         for (var s = 0; s < _sites.Count; s++)
         {
+            _scheduled[s] = false;
             if (_sites[s].Battery is not { } b)
             {
                 continue;
             }
 
-            var a = _world.SiteArea[s];
-            var f = _forecast[a];
-            var order = _sorted[a];
-            var trip = b.ChargeEfficiency * b.DischargeEfficiency;
-            var paying = 0;
-            while (paying < length / 2 && f[day + order[length - 1 - paying]] * trip > f[day + order[paying]] * _margin)
+            var e = b.EnergyCapacity.MegawattHours;
+            var reserve = (b.MinSoc + b.MaxSoc) / 2 * e;
+            _floor[s] = Math.Min(reserve, _soc[s]);
+            var value = _forecast[_world.SiteArea[s]].AsSpan(day, length);
+            if (!BatteryArbitrage.MayPay(b, value, _margin))
             {
-                paying++;
+                continue;
             }
 
-            _pairs[s] = Math.Min(paying, _fill[s]);
-            if (_pairs[s] > 0)
+            var pue = _context.Pue[s];
+            var inference = _context.Workload.InferenceMw[s];
+            for (var i = 0; i < length; i++)
             {
-                _usedDays[s]++;
+                var t = day + i;
+                var planned = pue * (_context.Load[s][t] + (inference[t >= _perDay ? t - _perDay : t] * 1.05));
+                chargeRoom[i] = _world.PlannedLimitMw[s][t] - planned;
+                dischargeRoom[i] = Math.Max(0, planned);
             }
+
+            Solves++;
+            var plan = BatteryArbitrage.Schedule(b, _world.StepHours, value, chargeRoom, dischargeRoom, _soc[s], _floor[s], _margin);
+            if (plan.Idle)
+            {
+                continue;
+            }
+
+            plan.ChargeMw.CopyTo(_charge[s], 0);
+            plan.DischargeMw.CopyTo(_discharge[s], 0);
+            _scheduled[s] = true;
+            _usedDays[s]++;
         }
     }
 
-    /// <summary>Notes the step <paramref name="t"/> the batteries act in.</summary>
-    public void BeginStep(int t) => _step = t - _day;
-
     /// <summary>
-    /// The battery of site <paramref name="s"/> (area <paramref name="a"/>) at step <paramref name="t"/>: it covers draw
-    /// above the limit (the job load let run under a curtailment order), else charges in a cheap step of a paying pair
-    /// (within the limit), else discharges in a dear step of one, down to half its usable energy (the rest is kept for
-    /// orders). Returns the grid draw after it, MW.
+    /// The battery of site <paramref name="s"/> at step <paramref name="t"/>, drawing <paramref name="draw"/> MW before it: it covers draw above the limit (the job
+    /// load let run under a curtailment order), else follows the day's schedule as far as the actual step allows
+    /// (charging never beyond the limit or max SoC, discharging never beyond the site's draw or below the day's floor).
+    /// Returns the grid draw after it, MW.
     /// </summary>
-    public double Apply(int s, int t, int a, double draw)
+    public double Apply(int s, int t, double draw)
     {
         if (!_active || _sites[s].Battery is not { } b)
         {
@@ -147,25 +151,29 @@ internal sealed class BatteryBank
         var h = _world.StepHours;
         var e = b.EnergyCapacity.MegawattHours;
         var limit = _world.LimitMw[s][t];
-        var rank = _rank[a][_step];
         double charge = 0, discharge = 0;
         if (draw > limit)
         {
             discharge = Math.Min(draw - limit, Available(s));
         }
-        else if (rank < _pairs[s])
+        else if (_scheduled[s])
         {
-            charge = Math.Max(0, Math.Min(Math.Min(b.MaxPower.Megawatts, limit - draw), ((b.MaxSoc * e) - _soc[s]) / (b.ChargeEfficiency * h)));
-        }
-        else if (rank >= _length - _pairs[s])
-        {
-            var reserve = (b.MinSoc + b.MaxSoc) / 2 * e;
-            discharge = Math.Max(0, Math.Min(Math.Min(b.MaxPower.Megawatts, draw), (_soc[s] - reserve) * b.DischargeEfficiency / h));
+            var i = t - _day;
+            var net = _charge[s][i] - _discharge[s][i];
+            if (net > 0)
+            {
+                charge = Math.Max(0, Math.Min(Math.Min(net, limit - draw), ((b.MaxSoc * e) - _soc[s]) / (b.ChargeEfficiency * h)));
+            }
+            else if (net < 0)
+            {
+                discharge = Math.Max(0, Math.Min(Math.Min(-net, draw), (_soc[s] - _floor[s]) * b.DischargeEfficiency / h));
+            }
         }
 
         _soc[s] += (charge * b.ChargeEfficiency * h) - (discharge / b.DischargeEfficiency * h);
         ChargedMwh += charge * h;
         DischargedMwh += discharge * h;
+        _charged[s] += charge * h;
         _delivered[s] += discharge * h;
         return draw + charge - discharge;
     }
@@ -176,11 +184,25 @@ internal sealed class BatteryBank
     /// <summary>Batteries in the fleet.</summary>
     public int Count => _sites.Count(x => x.Battery is not null);
 
-    /// <summary>Days on which some battery had a paying pair of steps, summed over the batteries.</summary>
+    /// <summary>Days on which some battery had a paying schedule, summed over the batteries.</summary>
     public long PayingBatteryDays => _usedDays.Sum();
+
+    /// <summary>Per battery (sites with one, in scenario order; none when the batteries are not used): what it charged and delivered and on how many days it had a paying schedule.</summary>
+    public IReadOnlyList<BatteryUse> Uses() => !_active ? [] : [.. _sites.Select((x, i) => (x, i)).Where(p => p.x.Battery is not null).Select(p =>
+        new BatteryUse(p.i, _charged[p.i], _delivered[p.i], _delivered[p.i] / ((p.x.Battery!.MaxSoc - p.x.Battery.MinSoc) * p.x.Battery.EnergyCapacity.MegawattHours),
+            _usedDays[p.i], _soc[p.i] - p.x.Battery.InitialEnergy.MegawattHours))];
 
     /// <summary>Power the battery of site <paramref name="s"/> can deliver now, MW (0 without one or when the batteries are not used).</summary>
     public double Available(int s) => _active && _sites[s].Battery is { } b
         ? Math.Min(b.MaxPower.Megawatts, Math.Max(0, _soc[s] - (b.MinSoc * b.EnergyCapacity.MegawattHours)) * b.DischargeEfficiency / _world.StepHours)
         : 0;
 }
+
+/// <summary>What one battery did over the period.</summary>
+/// <param name="Site">Index of its site.</param>
+/// <param name="ChargedMwh">Energy it took from the grid, MWh.</param>
+/// <param name="DeliveredMwh">Energy it delivered to the site (the energy shifted), MWh.</param>
+/// <param name="Cycles">Equivalent full cycles: delivered over its usable energy ((max − min SoC) × capacity).</param>
+/// <param name="PayingDays">Days on which its LP found a round trip that pays.</param>
+/// <param name="EnergyChangeMwh">Change of its stored energy over the period, MWh.</param>
+public sealed record BatteryUse(int Site, double ChargedMwh, double DeliveredMwh, double Cycles, long PayingDays, double EnergyChangeMwh);

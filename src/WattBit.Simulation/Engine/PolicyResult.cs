@@ -66,6 +66,18 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// <summary>Energy the WattBit policies' batteries took from the grid, MWh (0 for the other policies, whose batteries stay idle).</summary>
     public double BatteryChargedMwh { get; init; }
 
+    /// <summary>What each battery did (sites with one, in scenario order); empty when the policy leaves them idle or the fleet has none.</summary>
+    public IReadOnlyList<BatteryUse> BatteryUses { get; init; } = [];
+
+    /// <summary>Battery LPs solved over the period (site-days on which some round trip could pay).</summary>
+    public long BatterySolves { get; init; }
+
+    /// <summary>
+    /// The same policy on the same year and workload with every battery idle (decision 0179), for the batteries' measured
+    /// effect; null when the fleet has no battery or the policy does not use them.
+    /// </summary>
+    public PolicyResult? WithoutBatteries { get; init; }
+
     /// <summary>Energy the batteries delivered to their sites, MWh.</summary>
     public double BatteryDischargedMwh { get; init; }
 

@@ -26,7 +26,7 @@ internal sealed class PolicyRun
     private double _unservedMwh;
 
     /// <summary>Sets up the run of one policy.</summary>
-    public PolicyRun(SimulationWorld world, SimulatedWorkload workload, double[][] forecast, SimulationPolicy policy, PolicyKind kind, int[][] reach)
+    public PolicyRun(SimulationWorld world, SimulatedWorkload workload, double[][] forecast, SimulationPolicy policy, PolicyKind kind, int[][] reach, bool batteries = true)
     {
         _world = world;
         _workload = workload;
@@ -34,7 +34,7 @@ internal sealed class PolicyRun
         _kind = kind;
         _context = new PolicyContext(world, workload, forecast);
         _ledger = new JobLedger(world, workload, _context, WatchSite(world));
-        _batteries = new BatteryBank(world, forecast, policy.HonoursLimits);
+        _batteries = new BatteryBank(world, _context, forecast, policy.HonoursLimits && batteries);
         _orders = new OrderResponse(world, workload, _context, policy, _ledger, _batteries);
         _inference = new InferenceRouter(world, workload, _context.Pue, _context.ItMw, reach, policy.HonoursLimits);
         _accounts = new PolicyAccounts(world);
@@ -77,6 +77,8 @@ internal sealed class PolicyRun
             JobsMovedOnOrders = _ledger.MovedOnOrders,
             JobsAsPlanned = _policy is PlannerPolicy planner ? planner.PlannedJobs - _ledger.Disturbed : 0,
             JobPieces = _ledger.Pieces,
+            BatteryUses = _batteries.Uses(),
+            BatterySolves = _batteries.Solves,
             TieFlowMw = [.. _context.TieFlow.Select(f => f.Select(v => (float)v).ToArray())],
         };
     }
@@ -109,7 +111,6 @@ internal sealed class PolicyRun
     // One step: jobs run (obeying cuts), inference is served, batteries act, and every site's draw is booked.
     private void Step(int t, double[] running, double[] inference)
     {
-        _batteries.BeginStep(t);
         _accounts.Clipped(_orders.RunJobs(t, running));
         _inference.Serve(t, running, inference, _accounts);
         _ledger.WatchStack[3][t] = inference[_ledger.WatchSite];
@@ -117,7 +118,7 @@ internal sealed class PolicyRun
         for (var s = 0; s < running.Length; s++)
         {
             var it = running[s] + inference[s];
-            var draw = _batteries.Apply(s, t, _world.SiteArea[s], it * _context.Pue[s]);
+            var draw = _batteries.Apply(s, t, it * _context.Pue[s]);
             _accounts.Site(s, t, it, draw, _context.Pue[s]);
         }
 

@@ -69,24 +69,47 @@ public static class Simulator
         var byRelease = SortByRelease(workload.Jobs, world.Steps, out var releaseOffsets);
         var reach = Neighbours(scenario);
         var policies = scenario.Policies;
-        var results = new PolicyResult[policies.Count];
+        // Every policy, and once more without batteries each policy that uses them (decision 0179: the batteries' effect
+        // is measured by running the same year without them, not read from counters).
+        var hasBatteries = scenario.Sites.Any(x => x.Battery is not null);
+        var runs = Enumerable.Range(0, policies.Count).Select(i => (Policy: i, Batteries: true))
+            .Concat(hasBatteries ? Enumerable.Range(0, policies.Count).Where(i => PolicyFactory.Create(policies[i], time).HonoursLimits).Select(i => (Policy: i, Batteries: false)) : [])
+            .ToArray();
+        var all = new PolicyResult[runs.Length];
         long done = 0;
-        var total = (double)policies.Count * world.Steps;
+        var total = (double)runs.Length * world.Steps;
         var options = new ParallelOptions { CancellationToken = cancellationToken };
-        Parallel.For(0, policies.Count, options, i =>
+        Parallel.For(0, runs.Length, options, r =>
         {
+            var (i, batteries) = runs[r];
             var policyStarted = time.GetTimestamp();
             var policy = PolicyFactory.Create(policies[i], time);
-            var run = new PolicyRun(world, workload, forecast, policy, policies[i], reach);
+            var run = new PolicyRun(world, workload, forecast, policy, policies[i], reach, batteries);
             var result = run.Execute(byRelease, releaseOffsets, steps =>
             {
                 var d = Interlocked.Add(ref done, steps);
                 progress?.Report(d / total);
             }, cancellationToken);
-            results[i] = policy is PlannerPolicy planner
+            all[r] = policy is PlannerPolicy planner
                 ? result with { Elapsed = time.GetElapsedTime(policyStarted), PlanningTime = planner.PlanningTime }
                 : result with { Elapsed = time.GetElapsedTime(policyStarted) };
         });
+
+        var results = new PolicyResult[policies.Count];
+        for (var r = 0; r < runs.Length; r++)
+        {
+            var (i, batteries) = runs[r];
+            results[i] = batteries ? all[r] : results[i];
+        }
+
+        for (var r = 0; r < runs.Length; r++)
+        {
+            var (i, batteries) = runs[r];
+            if (!batteries)
+            {
+                results[i] = results[i] with { WithoutBatteries = all[r] };
+            }
+        }
 
         return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill };
     }
