@@ -73,49 +73,4 @@ public sealed class RestartTests
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    [Fact]
-    public async Task AfterRestart_ASimulationCutOffByTheStopIsListedAsEndedWithTheReason()
-    {
-        var folder = Directory.CreateTempSubdirectory("wattbit-restart-jobs-").FullName;
-        try
-        {
-            var scenarios = Directory.CreateDirectory(Path.Combine(folder, "scenarios")).FullName;
-            // A year of 200 sites and five policies: far longer than the time between starting it and stopping the server.
-            await File.WriteAllTextAsync(Path.Combine(scenarios, "year.yaml"), SimulationServer.YearScenario);
-            var settings = new Dictionary<string, string> { ["WattBit:SimulationScenarios"] = scenarios };
-            string id;
-            var first = new TestServer(settings, folder);
-            await first.InitializeAsync();
-            try
-            {
-                var started = await (await first.Client("planner").PostAsJsonAsync("/api/simulations", new { scenario = "year" })).OkJsonAsync(202);
-                id = started.GetProperty("id").GetString()!;
-            }
-            finally
-            {
-                await first.DisposeAsync();
-            }
-
-            var second = new TestServer(settings, folder);
-            await second.InitializeAsync();
-            try
-            {
-                var job = await (await second.Client("planner").GetAsync($"/api/simulations/{id}")).OkJsonAsync();
-                Assert.Contains(job.GetProperty("state").GetString(), new[] { "cancelled", "failed" });
-                Assert.Contains("stopped before the job finished", job.GetProperty("error").GetString(), StringComparison.Ordinal);
-                Assert.Equal([id], (await (await second.Client("planner").GetAsync("/api/simulations")).OkJsonAsync()).EnumerateArray()
-                    .Select(j => j.GetProperty("id").GetString()));
-                await (await second.Client("planner").GetAsync($"/api/simulations/{id}/report")).ProblemAsync(409);
-            }
-            finally
-            {
-                await second.DisposeAsync();
-            }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
 }

@@ -30,28 +30,30 @@ public sealed class SimulationServer : IAsyncLifetime
         policies: [baseline, time-shift, greenest-site, capacity-caps, wattbit]
         """;
 
+    /// <summary>Two days of three sites, two policies: 48 hourly steps per policy.</summary>
+    internal const string TinyScenario = """
+        name: tiny
+        data:
+          synthetic: 2025
+        period:
+          start: 2025-05-01
+          end: 2025-05-03
+        step: 1h
+        seed: 5
+        sites:
+          - generate: distributed
+            count: 3
+            it_mw: [0.5, 1.9]
+            connections: {firm: 0.4, provisional: 0.3, flexible: 0.3}
+        workload:
+          target_mw: 2
+          jobs: 40
+        policies: [baseline, wattbit]
+        """;
+
     public async Task InitializeAsync()
     {
-        // Two days of three sites, two policies: 48 hourly steps per policy.
-        await File.WriteAllTextAsync(Path.Combine(_scenarios, "tiny.yaml"), """
-            name: tiny
-            data:
-              synthetic: 2025
-            period:
-              start: 2025-05-01
-              end: 2025-05-03
-            step: 1h
-            seed: 5
-            sites:
-              - generate: distributed
-                count: 3
-                it_mw: [0.5, 1.9]
-                connections: {firm: 0.4, provisional: 0.3, flexible: 0.3}
-            workload:
-              target_mw: 2
-              jobs: 40
-            policies: [baseline, wattbit]
-            """);
+        await File.WriteAllTextAsync(Path.Combine(_scenarios, "tiny.yaml"), TinyScenario);
         await File.WriteAllTextAsync(Path.Combine(_scenarios, "broken.yaml"), "name: broken\nstep: 7 parsecs\n");
 
         // A whole year of 200 sites, 200,000 jobs and five policies (about 20 s of work on a quiet 2-core machine,

@@ -20,7 +20,7 @@ internal enum JobState
 /// done of a total. Written by the job's own thread, read by request threads (fields are volatile or interlocked).
 /// </summary>
 /// <typeparam name="TResult">What the job produces.</typeparam>
-internal sealed class BackgroundJob<TResult>(string id, string owner, string name, int? seed, DateTimeOffset startedAt)
+internal sealed class BackgroundJob<TResult>(string id, string owner, string name, int? seed, DateTimeOffset startedAt, string instance)
     where TResult : class
 {
     private long _stepsDone;
@@ -37,23 +37,40 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
     /// <summary>Whether this process runs the job (false for a job restored from the journal: its work is not here).</summary>
     public bool Live { get; private init; } = true;
 
-    /// <summary>A job as its journal record left it (finished, or running in another instance).</summary>
-    internal static BackgroundJob<TResult> Restore(JobRecord r)
+    /// <summary>
+    /// A job as its journal record left it (finished, or running in another instance), with its journalled report when
+    /// it is done and the report was kept.
+    /// </summary>
+    internal static BackgroundJob<TResult> Restore(JobRecord r, TResult? report)
     {
-        var job = new BackgroundJob<TResult>(r.Id, r.Owner, r.Name, r.Seed, r.StartedAt) { Live = false };
-        job._stage = r.State == JobState.Done ? DoneBeforeRestart : r.Stage;
+        var job = new BackgroundJob<TResult>(r.Id, r.Owner, r.Name, r.Seed, r.StartedAt, r.Instance) { Live = false };
+        job._stage = r.State == JobState.Done && report is null ? DoneBeforeRestart : r.Stage;
         job._finishedAt = r.FinishedAt;
         job._error = r.Error;
         job._cancelled = r.State == JobState.Cancelled;
         job._doneBeforeRestart = r.State == JobState.Done;
+        job._result = r.State == JobState.Done ? report : null;
         return job;
     }
 
-    /// <summary>The stage of a job that finished before a restart: its state is kept, its result (held in memory) is not.</summary>
-    public const string DoneBeforeRestart = "done before the server restarted; the report is not kept across a restart: run the job again for it";
+    /// <summary>Attaches the journalled report of a job restored as done (the report's record may be read after the job's).</summary>
+    internal void Attach(TResult report)
+    {
+        if (_doneBeforeRestart && _result is null)
+        {
+            _result = report;
+            _stage = "done";
+        }
+    }
+
+    /// <summary>The stage of a job that finished before a restart and whose report was not kept (an older server's journal).</summary>
+    public const string DoneBeforeRestart = "done before the server restarted; its report was not kept: run the job again for it";
+
+    /// <summary>The id of the server instance that runs (or ran) the job.</summary>
+    public string Instance { get; } = instance;
 
     /// <summary>The journal record of the job now.</summary>
-    internal JobRecord ToRecord(string instance) => new(Id, Owner, Name, Seed, StartedAt, State, Stage, Error, FinishedAt, instance);
+    internal JobRecord ToRecord() => new(Id, Owner, Name, Seed, StartedAt, State, Stage, Error, FinishedAt, Instance);
 
     public string Id { get; } = id;
 
@@ -85,6 +102,16 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
 
     /// <summary>Cancels the job (its owner asked, or the server stops).</summary>
     internal CancellationTokenSource Cancellation { get; } = new();
+
+    private readonly TaskCompletionSource<bool> _workEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes when this process's work on the job has returned (true: it produced its result; false: it stopped,
+    /// cancelled, failed or cut off by a stop). Never completes for a job this process does not run.
+    /// </summary>
+    internal Task<bool> WorkEnded => _workEnded.Task;
+
+    internal void EndWork(bool produced) => _workEnded.TrySetResult(produced);
 
     internal void Enter(string stage, bool counts)
     {
@@ -132,11 +159,18 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
 }
 
 /// <summary>
-/// One line of a job journal: the job when it started and when it ended (progress is not journalled). <see cref="Instance"/>
-/// names the server instance that runs it, so after a restart that instance marks its unfinished jobs failed.
+/// One line of a job journal: the job when it started, when it was resumed after a restart, and when it ended (progress
+/// is not journalled). <see cref="Instance"/> names the server instance that runs it: after a restart that instance
+/// resumes its unfinished jobs; an instance that is asked to cancel a job another instance runs journals the
+/// cancellation under the runner's name, and the runner stops the work when it reads it.
 /// </summary>
 internal sealed record JobRecord(string Id, string Owner, string Name, int? Seed, DateTimeOffset StartedAt, JobState State, string Stage, string? Error,
     DateTimeOffset? FinishedAt, string Instance);
+
+/// <summary>A finished job's report, journalled (stream <c>{kind}-reports</c>) just before the job's end so a restart keeps it.</summary>
+/// <typeparam name="TResult">What the job produced.</typeparam>
+internal sealed record JobReport<TResult>(string Id, TResult Report)
+    where TResult : class;
 
 /// <summary>What a job's code reports its progress through.</summary>
 internal interface IJobProgress
@@ -150,40 +184,96 @@ internal interface IJobProgress
 
 /// <summary>
 /// Runs background jobs for one kind of work (siting rankings, simulations): starts each on the thread pool with a
-/// cancellation token (cancelled by <see cref="Cancel"/> or when the server stops), at most
+/// cancellation token (cancelled by <see cref="Cancel"/>, from any instance, or when the server stops), at most
 /// <see cref="MaxRunningPerOwner"/> running per key, keeps them in memory by id (random 128-bit, so they cannot be
 /// guessed), lets only the key that started a job see it, and sends every stage, every 1 % of steps and the end as
-/// <paramref name="eventType"/> events to that key. A job's failure message is shown to its owner (the work runs the
-/// server's own files, whose errors name file, line and column). Each job's start and end are journalled (stream
-/// <c>{eventType}s</c>: a file beside the server's journal, or the shared store), so jobs are listed after a restart and
-/// on every instance; a job that was still running when its instance stopped is marked failed, with the reason, when
-/// that instance starts again (its result, held in memory, is not kept). Thread-safe.
+/// <c>eventType</c> events to that key. A job's failure message is shown to its owner (the work runs the server's own
+/// files, whose errors name file, line and column).
+/// <para>
+/// Nothing is lost on restart: each job's start and end are journalled (stream <c>{eventType}s</c>: a file beside the
+/// server's journal, or the shared store), and a finished job's report too (stream <c>{kind}-reports</c>), so jobs and
+/// their reports are listed after a restart and on every instance. A stop leaves a running job's record as it is;
+/// when its instance starts again it resumes the job from its input (the study or scenario name and seed, read again
+/// from the server's folder) under the same id, or marks it failed with the reason when that input is gone. A cancel
+/// made on another instance reaches the running instance through the journal (read when the cancellation's live event
+/// arrives, and every <see cref="CancelPoll"/> of the server's clock) and stops its work. Thread-safe.
+/// </para>
 /// </summary>
-/// <typeparam name="TResult">What a job produces.</typeparam>
-/// <param name="idPrefix">Prefix of job ids (<c>sj-</c>, <c>sim-</c>).</param>
-/// <param name="eventType">Live event type of progress.</param>
-/// <param name="status">The job as its owner sees it (event payload and API answer).</param>
-/// <param name="time">Clock of start and finish times.</param>
-/// <param name="events">Live events.</param>
-/// <param name="logger">Where failures are logged.</param>
-/// <param name="stopping">Cancelled when the server stops.</param>
-/// <param name="journals">Where the job journal lives.</param>
-/// <param name="instance">This server instance's id (<see cref="ServerOptions.InstanceId"/>).</param>
-internal sealed partial class JobRunner<TResult>(string idPrefix, string eventType, Func<BackgroundJob<TResult>, object> status, TimeProvider time, EventHub events,
-    ILogger logger, CancellationToken stopping, Journals journals, string instance)
+/// <typeparam name="TResult">What a job produces (journalled as JSON, so it is plain data).</typeparam>
+internal sealed partial class JobRunner<TResult>
     where TResult : class
 {
     /// <summary>How many jobs one key may have running at once (a job is heavy: a simulation can take minutes of CPU).</summary>
     public const int MaxRunningPerOwner = 2;
 
-    /// <summary>Why a job whose instance stopped before it finished is failed.</summary>
-    public const string StoppedBeforeFinishing = "The server stopped before the job finished; start it again.";
+    /// <summary>Why a job whose input is gone when its instance starts again is failed.</summary>
+    public const string StoppedBeforeFinishing = "The server stopped before the job finished, and its input is no longer on the server; start it again.";
 
+    /// <summary>The stage of a job resumed after its instance restarted.</summary>
+    public const string Resumed = "resumed after the server restarted";
+
+    /// <summary>How often (server clock) an instance running jobs reads the journal for cancellations made elsewhere.</summary>
+    public static readonly TimeSpan CancelPoll = TimeSpan.FromSeconds(5);
+
+    private readonly string _idPrefix;
+    private readonly string _eventType;
+    private readonly Func<BackgroundJob<TResult>, object> _status;
+    private readonly TimeProvider _time;
+    private readonly EventHub _events;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
+    private readonly Journals _journals;
+    private readonly string _instance;
+    private readonly Func<string, int?, Func<IJobProgress, CancellationToken, TResult>?> _resume;
     private readonly ConcurrentDictionary<string, BackgroundJob<TResult>> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TResult> _reports = new(StringComparer.Ordinal);
     private readonly Lock _starting = new();
     private IJournal<JobRecord>? _journal;
+    private IJournal<JobReport<TResult>>? _reportJournal;
+    private ITimer? _poll;
 
-    /// <summary>The job journal, opened (and this instance's unfinished jobs marked failed) on first use.</summary>
+    /// <param name="idPrefix">Prefix of job ids (<c>sj-</c>, <c>sim-</c>).</param>
+    /// <param name="eventType">Live event type of progress (<c>siting-job</c>); the job stream is <c>{eventType}s</c>.</param>
+    /// <param name="reports">The report stream (<c>siting-reports</c>).</param>
+    /// <param name="status">The job as its owner sees it (event payload and API answer).</param>
+    /// <param name="time">Clock of start and finish times and of the cancellation poll.</param>
+    /// <param name="events">Live events.</param>
+    /// <param name="logger">Where failures are logged.</param>
+    /// <param name="stopping">Cancelled when the server stops.</param>
+    /// <param name="journals">Where the job journal lives.</param>
+    /// <param name="instance">This server instance's id (<see cref="ServerOptions.InstanceId"/>).</param>
+    /// <param name="resume">The work of a job to resume from its name and seed; null when its input is gone.</param>
+    public JobRunner(string idPrefix, string eventType, string reports, Func<BackgroundJob<TResult>, object> status, TimeProvider time, EventHub events,
+        ILogger logger, CancellationToken stopping, Journals journals, string instance, Func<string, int?, Func<IJobProgress, CancellationToken, TResult>?> resume)
+    {
+        _idPrefix = idPrefix;
+        _eventType = eventType;
+        _reportStream = reports;
+        _status = status;
+        _time = time;
+        _events = events;
+        _logger = logger;
+        _stopping = stopping;
+        _journals = journals;
+        _instance = instance;
+        _resume = resume;
+        if (events.Shared)
+        {
+            events.Delivered += OnEvent;
+        }
+
+        stopping.Register(() =>
+        {
+            lock (_starting)
+            {
+                _poll?.Dispose();
+            }
+        });
+    }
+
+    private readonly string _reportStream;
+
+    /// <summary>The job journal, opened (and this instance's unfinished jobs resumed) on first use.</summary>
     private IJournal<JobRecord> Journal
     {
         get
@@ -193,61 +283,107 @@ internal sealed partial class JobRunner<TResult>(string idPrefix, string eventTy
                 return j;
             }
 
+            List<(BackgroundJob<TResult> Job, Func<IJobProgress, CancellationToken, TResult> Work)> resumed = [];
             lock (_starting)
             {
-                if (_journal is null)
+                if (_journal is not null)
                 {
-                    var journal = journals.Open<JobRecord>(eventType + "s", Apply);
-                    var now = time.GetUtcNow();
-                    foreach (var job in _jobs.Values.Where(j => !j.Live && j.State == JobState.Running).ToList())
-                    {
-                        journal.Append(() => _jobs.TryGetValue(job.Id, out var current) && !current.Live && current.State == JobState.Running &&
-                                                 _instances.TryGetValue(job.Id, out var ran) && ran == instance
-                            ? current.ToRecord(instance) with { State = JobState.Failed, Stage = "failed", Error = StoppedBeforeFinishing, FinishedAt = now }
-                            : null);
-                    }
-
-                    Volatile.Write(ref _journal, journal);
+                    return _journal;
                 }
 
-                return _journal;
+                var journal = _journals.Open<JobRecord>(_eventType + "s", Apply);
+                _reportJournal = _journals.Open<JobReport<TResult>>(_reportStream, ApplyReport);
+                var now = _time.GetUtcNow();
+                foreach (var job in _jobs.Values.Where(j => !j.Live && j.State == JobState.Running && j.Instance == _instance).ToList())
+                {
+                    var work = _resume(job.Name, job.Seed);
+                    var live = new BackgroundJob<TResult>(job.Id, job.Owner, job.Name, job.Seed, job.StartedAt, _instance);
+                    live.Enter(Resumed, counts: false);
+                    var written = journal.Append(() =>
+                    {
+                        if (!_jobs.TryGetValue(job.Id, out var current) || current.Live || current.State != JobState.Running || current.Instance != _instance)
+                        {
+                            return null; // ended meanwhile (cancelled from another instance)
+                        }
+
+                        if (work is null)
+                        {
+                            return current.ToRecord() with { State = JobState.Failed, Stage = "failed", Error = StoppedBeforeFinishing, FinishedAt = now };
+                        }
+
+                        _jobs[job.Id] = live;
+                        return live.ToRecord();
+                    });
+                    if (written is { State: JobState.Running } && work is not null)
+                    {
+                        resumed.Add((live, work));
+                    }
+                }
+
+                Volatile.Write(ref _journal, journal);
             }
+
+            foreach (var (job, work) in resumed)
+            {
+                JobLog.Resuming(_logger, _eventType, job.Id, job.Name);
+                Launch(job, work);
+            }
+
+            return _journal!;
         }
     }
-
-    private readonly ConcurrentDictionary<string, string> _instances = new(StringComparer.Ordinal);
 
     private void Apply(JobRecord record)
     {
-        _instances[record.Id] = record.Instance;
         if (_jobs.TryGetValue(record.Id, out var job) && job.Live)
         {
-            return; // run here: memory is ahead of the journal
+            // Run here: memory is ahead of the journal, except for a cancellation another instance journalled.
+            if (record.State == JobState.Cancelled && job.Finish(record.FinishedAt ?? _time.GetUtcNow(), null, record.Error, cancelled: true))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static j => j.Cancellation.Cancel(), job, preferLocal: false);
+            }
+
+            return;
         }
 
-        _jobs[record.Id] = BackgroundJob<TResult>.Restore(record);
+        _jobs[record.Id] = BackgroundJob<TResult>.Restore(record, _reports.GetValueOrDefault(record.Id));
     }
 
-    /// <summary>Opens the journal now (at start-up), so jobs interrupted by a restart are marked failed at once.</summary>
+    private void ApplyReport(JobReport<TResult> record)
+    {
+        _reports[record.Id] = record.Report;
+        if (_jobs.TryGetValue(record.Id, out var job))
+        {
+            job.Attach(record.Report);
+        }
+    }
+
+    /// <summary>Opens the journal now (at start-up), so jobs interrupted by a restart are resumed at once.</summary>
     public void Open() => _ = Journal;
+
+    private void CatchUp()
+    {
+        Journal.CatchUp();
+        _reportJournal!.CatchUp();
+    }
 
     private void Record(BackgroundJob<TResult> job)
     {
         try
         {
-            Journal.Append(job.ToRecord(instance));
+            Journal.Append(job.ToRecord());
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or Npgsql.NpgsqlException)
         {
-            // The server is stopping (journal closed) or the store is unreachable: after a restart the job is marked failed.
-            JobLog.NotRecorded(logger, e, eventType, job.Id);
+            // The server is stopping (journal closed) or the store is unreachable: after a restart the job is resumed.
+            JobLog.NotRecorded(_logger, e, _eventType, job.Id);
         }
     }
 
     /// <summary>Starts <paramref name="work"/> in the background and returns the job at once; null when the owner already has <see cref="MaxRunningPerOwner"/> running.</summary>
     public BackgroundJob<TResult>? Start(string owner, string name, int? seed, Func<IJobProgress, CancellationToken, TResult> work)
     {
-        Journal.CatchUp();
+        CatchUp();
         BackgroundJob<TResult> job;
         lock (_starting)
         {
@@ -256,66 +392,187 @@ internal sealed partial class JobRunner<TResult>(string idPrefix, string eventTy
                 return null;
             }
 
-            job = new BackgroundJob<TResult>(idPrefix + Guid.NewGuid().ToString("N"), owner, name, seed, time.GetUtcNow());
+            job = new BackgroundJob<TResult>(_idPrefix + Guid.NewGuid().ToString("N"), owner, name, seed, _time.GetUtcNow(), _instance);
             _jobs[job.Id] = job;
         }
 
         Record(job);
-
-        _ = Task.Run(() => Run(job, work));
+        Launch(job, work);
         return job;
     }
 
+    private void Launch(BackgroundJob<TResult> job, Func<IJobProgress, CancellationToken, TResult> work)
+    {
+        if (_journals.Shared)
+        {
+            lock (_starting)
+            {
+                _poll ??= _time.CreateTimer(_ => PollCancellations(), null, CancelPoll, CancelPoll);
+            }
+        }
+
+        _ = Task.Run(() => Run(job, work));
+    }
+
+    /// <summary>Reads the journal for cancellations another instance made of jobs running here (shared mode).</summary>
+    private void PollCancellations()
+    {
+        if (_stopping.IsCancellationRequested || !_jobs.Values.Any(j => j.Live && j.State == JobState.Running))
+        {
+            return;
+        }
+
+        try
+        {
+            Journal.CatchUp();
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or Npgsql.NpgsqlException or ObjectDisposedException)
+        {
+            JobLog.PollFailed(_logger, e, _eventType);
+        }
+    }
+
+    /// <summary>A job event from the shared stream: when another instance cancelled a job running here, read the journal now.</summary>
+    private void OnEvent(ServerEvent e)
+    {
+        if (e.Type == _eventType && e.Data is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } data &&
+            data.TryGetProperty("id", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String &&
+            data.TryGetProperty("state", out var state) && state.ValueKind == System.Text.Json.JsonValueKind.String && state.GetString() == "cancelled" &&
+            _jobs.TryGetValue(id.GetString()!, out var job) && job.Live && job.State == JobState.Running)
+        {
+            // Delivered under the event journal's lock: read the job journal outside it.
+            _ = Task.Run(PollCancellations);
+        }
+    }
+
     /// <summary>
-    /// Cancels a running job of <paramref name="owner"/>: it is <see cref="JobState.Cancelled"/> from now on (and no longer
-    /// counts as running) and its work is told to stop; false when there is no such running job.
+    /// Cancels a running job of <paramref name="owner"/>, wherever it runs: it is <see cref="JobState.Cancelled"/> from now
+    /// on (and no longer counts as running) and its work is told to stop — here at once, on another instance when that
+    /// instance reads the journal; false when there is no such running job.
     /// </summary>
     public bool Cancel(string owner, string id)
     {
-        if (Find(owner, id) is not { } job || !job.Finish(time.GetUtcNow(), null, "Cancelled by its owner.", cancelled: true))
+        if (Find(owner, id) is not { } job)
         {
             return false;
         }
 
-        job.Cancellation.Cancel();
-        Record(job);
-        Publish(job);
+        if (job.Live)
+        {
+            if (!job.Finish(_time.GetUtcNow(), null, "Cancelled by its owner.", cancelled: true))
+            {
+                return false;
+            }
+
+            job.Cancellation.Cancel();
+            Record(job);
+            Publish(job);
+            return true;
+        }
+
+        // Run by another instance (or by this one before a restart that has not resumed it): journal the cancellation
+        // only if the job is still running on the latest journal, under its runner's name.
+        var now = _time.GetUtcNow();
+        var written = Journal.Append(() => _jobs.TryGetValue(id, out var current) && current.State == JobState.Running && current.Owner == owner
+            ? current.ToRecord() with { State = JobState.Cancelled, Stage = "cancelled", Error = "Cancelled by its owner.", FinishedAt = now }
+            : null);
+        if (written is null)
+        {
+            return false;
+        }
+
+        if (_jobs.TryGetValue(id, out var cancelled))
+        {
+            Publish(cancelled);
+        }
+
         return true;
     }
 
     /// <summary>The job if <paramref name="owner"/> started it.</summary>
     public BackgroundJob<TResult>? Find(string owner, string id)
     {
-        Journal.CatchUp();
+        CatchUp();
         return _jobs.TryGetValue(id, out var j) && j.Owner == owner ? j : null;
     }
+
+    /// <summary>
+    /// When the work of job <paramref name="id"/> this process runs has returned (true: with its result); null when this
+    /// process does not run it.
+    /// </summary>
+    internal Task<bool>? WorkEnded(string id) => _jobs.TryGetValue(id, out var j) && j.Live ? j.WorkEnded : null;
 
     /// <summary>The jobs <paramref name="owner"/> started, oldest first.</summary>
     public List<BackgroundJob<TResult>> List(string owner)
     {
-        Journal.CatchUp();
-        return ListKnown(owner);
+        CatchUp();
+        return [.. _jobs.Values.Where(j => j.Owner == owner).OrderBy(j => j.StartedAt).ThenBy(j => j.Id, StringComparer.Ordinal)];
     }
-
-    private List<BackgroundJob<TResult>> ListKnown(string owner) => [.. _jobs.Values.Where(j => j.Owner == owner).OrderBy(j => j.StartedAt).ThenBy(j => j.Id, StringComparer.Ordinal)];
 
     private void Run(BackgroundJob<TResult> job, Func<IJobProgress, CancellationToken, TResult> work)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, job.Cancellation.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping, job.Cancellation.Token);
+        var produced = false;
+        try
+        {
+            RunWork(job, work, linked, ref produced);
+        }
+        finally
+        {
+            job.EndWork(produced);
+        }
+    }
+
+    private void RunWork(BackgroundJob<TResult> job, Func<IJobProgress, CancellationToken, TResult> work, CancellationTokenSource linked, ref bool produced)
+    {
         bool ended;
         try
         {
             var result = work(new Progress(this, job), linked.Token);
-            ended = job.Finish(time.GetUtcNow(), result, null);
+            produced = true;
+            if (job.State == JobState.Running)
+            {
+                // The report first: a job journalled as done always has its report.
+                try
+                {
+                    _ = Journal; // opened
+                    _reportJournal!.Append(new JobReport<TResult>(job.Id, result));
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or Npgsql.NpgsqlException)
+                {
+                    if (_stopping.IsCancellationRequested)
+                    {
+                        return; // stopping: resumed after the restart
+                    }
+
+                    JobLog.NotRecorded(_logger, e, _eventType, job.Id);
+                }
+            }
+
+            ended = job.Finish(_time.GetUtcNow(), result, null);
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            ended = job.Finish(time.GetUtcNow(), null, "The server stopped before the job finished.", cancelled: true);
+            if (!job.Cancellation.IsCancellationRequested)
+            {
+                // The server stops: the journal keeps the job running, and this instance resumes it when it starts again.
+                JobLog.LeftForResume(_logger, _eventType, job.Id);
+                return;
+            }
+
+            ended = job.Finish(_time.GetUtcNow(), null, "Cancelled by its owner.", cancelled: true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            ended = job.Finish(time.GetUtcNow(), null, e.Message);
-            JobLog.Failed(logger, e, eventType, job.Name);
+            if (_stopping.IsCancellationRequested && !job.Cancellation.IsCancellationRequested)
+            {
+                // Failed while the server stops (its store or journal closing under it): resumed after the restart.
+                JobLog.LeftForResume(_logger, _eventType, job.Id);
+                return;
+            }
+
+            ended = job.Finish(_time.GetUtcNow(), null, e.Message);
+            JobLog.Failed(_logger, e, _eventType, job.Name);
         }
 
         if (ended)
@@ -325,7 +582,7 @@ internal sealed partial class JobRunner<TResult>(string idPrefix, string eventTy
         }
     }
 
-    private void Publish(BackgroundJob<TResult> job) => events.Publish(eventType, null, null, status(job), job.Owner);
+    private void Publish(BackgroundJob<TResult> job) => _events.Publish(_eventType, null, null, _status(job), job.Owner);
 
     private sealed class Progress(JobRunner<TResult> runner, BackgroundJob<TResult> job) : IJobProgress
     {
@@ -363,6 +620,15 @@ internal static partial class JobLog
 {
     [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "Background {Kind} job {Name} failed")]
     public static partial void Failed(ILogger logger, Exception exception, string kind, string name);
+
+    [LoggerMessage(EventId = 7203, Level = LogLevel.Information, Message = "Background {Kind} job {Id} ({Name}): resumed after the restart")]
+    public static partial void Resuming(ILogger logger, string kind, string id, string name);
+
+    [LoggerMessage(EventId = 7204, Level = LogLevel.Information, Message = "Background {Kind} job {Id}: stopped with the server, resumed when this instance starts again")]
+    public static partial void LeftForResume(ILogger logger, string kind, string id);
+
+    [LoggerMessage(EventId = 7205, Level = LogLevel.Warning, Message = "Background {Kind} jobs: reading the journal for cancellations failed")]
+    public static partial void PollFailed(ILogger logger, Exception exception, string kind);
 
     [LoggerMessage(EventId = 7202, Level = LogLevel.Warning, Message = "Background {Kind} job {Id}: its end could not be journalled")]
     public static partial void NotRecorded(ILogger logger, Exception exception, string kind, string id);

@@ -11,7 +11,7 @@ namespace WattBit.Server.Studies;
 internal sealed record SimulationJobStatus(string Id, string Scenario, int? Seed, JobState State, string Stage, long StepsDone, long StepsTotal, DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt, IReadOnlyList<SummaryRow>? Summary, IReadOnlyList<string>? Files, string? Error);
 
-/// <summary>A finished simulation: its summary and its report files (report.html and one CSV per metric), kept in memory.</summary>
+/// <summary>A finished simulation: its summary and its report files (report.html and one CSV per metric), journalled with the job.</summary>
 internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, IReadOnlyDictionary<string, byte[]> Files);
 
 /// <summary>
@@ -20,15 +20,16 @@ internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, 
 /// (<c>WattBit:SimulationScenarios</c>, *.yaml), chosen by name, optionally with another seed. Progress is the steps the
 /// simulator has walked over all policies; the report (HTML with plots, and a CSV per metric) is written when it is
 /// done. Every stage, every 1 % and the end are sent as <c>simulation-job</c> events to the key that started the job.
-/// Jobs are journalled (listed after a restart, a job cut off by a restart marked failed); reports are kept in memory (lost on restart). Thread-safe.
+/// Jobs and their reports are journalled: listed after a restart and on every instance, a job cut off by a restart resumed from its scenario. Thread-safe.
 /// </summary>
 internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SimulationJobs> logger, Infrastructure.Journals journals)
 {
-    /// <summary>Opens the job journal (at start-up): jobs a restart cut off are marked failed.</summary>
+    /// <summary>Opens the job journal (at start-up): jobs a restart cut off are resumed.</summary>
     public void Open() => _runner.Open();
 
-    private readonly JobRunner<SimulationReportFiles> _runner = new("sim-", "simulation-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping, journals,
-        options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value));
+    private readonly JobRunner<SimulationReportFiles> _runner = new("sim-", "simulation-job", "simulation-reports", j => ToStatus(j), time, events, logger,
+        lifetime.ApplicationStopping, journals, options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value),
+        (scenario, seed) => Work(options, time, scenario, seed));
 
     private string? Folder => options.Value.SimulationScenarios is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 
@@ -47,7 +48,7 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
             return null;
         }
 
-        var job = _runner.Start(owner, scenario, seed, (progress, ct) => Run(path, seed, progress, ct));
+        var job = _runner.Start(owner, scenario, seed, (progress, ct) => Run(path, seed, time, progress, ct));
         busy = job is null;
         return job is null ? null : ToStatus(job);
     }
@@ -57,6 +58,9 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
 
     public SimulationJobStatus? Status(string owner, string id) => _runner.Find(owner, id) is { } j ? ToStatus(j) : null;
 
+    /// <summary>When this process's work on job <paramref name="id"/> has returned (true: with its report); null when this process does not run it.</summary>
+    internal Task<bool>? WorkEnded(string id) => _runner.WorkEnded(id);
+
     public SimulationReportFiles? Result(string owner, string id) => _runner.Find(owner, id)?.Result;
 
     public List<SimulationJobStatus> List(string owner) => [.. _runner.List(owner).Select(ToStatus)];
@@ -65,7 +69,13 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
         new(j.Id, j.Name, j.Seed, j.State, j.Stage, j.StepsDone, j.StepsTotal, j.StartedAt, j.FinishedAt, j.Result?.Summary,
             j.Result is { } r ? [.. r.Files.Keys.Order(StringComparer.Ordinal)] : null, j.Error);
 
-    private SimulationReportFiles Run(string path, int? seed, IJobProgress progress, CancellationToken ct)
+    /// <summary>The work of a job resumed after a restart: the scenario read again by name; null when it is gone.</summary>
+    private static Func<IJobProgress, CancellationToken, SimulationReportFiles>? Work(IOptions<ServerOptions> options, TimeProvider time, string scenario, int? seed) =>
+        YamlFolder.PathOf(options.Value.SimulationScenarios is { Length: > 0 } f ? Path.GetFullPath(f) : null, scenario) is { } path
+            ? (progress, ct) => Run(path, seed, time, progress, ct)
+            : null;
+
+    private static SimulationReportFiles Run(string path, int? seed, TimeProvider time, IJobProgress progress, CancellationToken ct)
     {
         progress.Stage("reading the scenario");
         var scenario = ScenarioFile.Load(path);

@@ -12,21 +12,28 @@ namespace WattBit.Server.Studies;
 internal sealed record SitingJobStatus(string Id, string Study, JobState State, string Stage, int StagesDone, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
     int? Candidates, int? Ranked, string? Error);
 
+/// <summary>A finished ranking as its report keeps it: the counts and the ranking as CSV and GeoJSON (journalled with the job).</summary>
+/// <param name="Candidates">How many candidates the study had.</param>
+/// <param name="Ranked">How many of them were ranked.</param>
+/// <param name="Csv">The ranking as CSV (<see cref="RankingWriter.Csv"/>).</param>
+/// <param name="GeoJson">The ranking as GeoJSON (<see cref="RankingWriter.GeoJson"/>).</param>
+internal sealed record SitingReport(int Candidates, int Ranked, string Csv, string GeoJson);
+
 /// <summary>
 /// Siting rankings (<see cref="SitingStudy"/>) run as background jobs for planners (<see cref="JobRunner{TResult}"/>). A
 /// job runs one of the studies in the server's study folder (<c>WattBit:SitingStudies</c>, *.yaml), chosen by name:
 /// clients never name files, so a request cannot make the server read a path of its choosing. Progress is the study's
 /// current stage; the report is the ranking as CSV or GeoJSON; every stage and the end are also sent as
-/// <c>siting-job</c> events to the key that started the job. Jobs are journalled (listed after a restart, a job cut off by a restart marked failed); results are kept in memory (lost on restart). Thread-safe.
+/// <c>siting-job</c> events to the key that started the job. Jobs and their reports are journalled: listed after a restart and on every instance, a job cut off by a restart resumed from its study. Thread-safe.
 /// </summary>
 internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SitingJobs> logger, Infrastructure.Journals journals,
     Grid.HeadroomLayerHost layers, WattBit.Data.Storage.IWattBitStore store)
 {
-    /// <summary>Opens the job journal (at start-up): jobs a restart cut off are marked failed.</summary>
+    /// <summary>Opens the job journal (at start-up): jobs a restart cut off are resumed.</summary>
     public void Open() => _runner.Open();
 
-    private readonly JobRunner<SitingResult> _runner = new("sj-", "siting-job", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping, journals,
-        options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value));
+    private readonly JobRunner<SitingReport> _runner = new("sj-", "siting-job", "siting-reports", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping,
+        journals, options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value), (study, _) => Work(options, layers, store, study));
 
     private string? Folder => options.Value.SitingStudies is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 
@@ -42,20 +49,31 @@ internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider t
             return null;
         }
 
-        var job = _runner.Start(owner, study, null, (progress, ct) => Run(path, progress, () => layers.EffectiveLayerAsync(store, ct).GetAwaiter().GetResult()));
+        var job = _runner.Start(owner, study, null, (progress, ct) => Report(Run(path, progress, () => layers.EffectiveLayerAsync(store, ct).GetAwaiter().GetResult())));
         busy = job is null;
         return job is null ? null : ToStatus(job);
     }
 
+    /// <summary>The work of a job resumed after a restart: the study read again by name; null when it is gone.</summary>
+    private static Func<IJobProgress, CancellationToken, SitingReport>? Work(IOptions<ServerOptions> options, Grid.HeadroomLayerHost layers,
+        WattBit.Data.Storage.IWattBitStore store, string study) =>
+        YamlFolder.PathOf(options.Value.SitingStudies is { Length: > 0 } f ? Path.GetFullPath(f) : null, study) is { } path
+            ? (progress, ct) => Report(Run(path, progress, () => layers.EffectiveLayerAsync(store, ct).GetAwaiter().GetResult()))
+            : null;
+
+    /// <summary>The ranking as the report keeps it (and the journal, so it outlives a restart).</summary>
+    private static SitingReport Report(SitingResult result) =>
+        new(result.Candidates.Count, result.Ranked.Count(), RankingWriter.Csv(result), RankingWriter.GeoJson(result));
+
     /// <summary>The job if <paramref name="owner"/> started it.</summary>
     public SitingJobStatus? Status(string owner, string id) => _runner.Find(owner, id) is { } j ? ToStatus(j) : null;
 
-    public SitingResult? Result(string owner, string id) => _runner.Find(owner, id)?.Result;
+    public SitingReport? Result(string owner, string id) => _runner.Find(owner, id)?.Result;
 
     public List<SitingJobStatus> List(string owner) => [.. _runner.List(owner).Select(ToStatus)];
 
-    private static SitingJobStatus ToStatus(BackgroundJob<SitingResult> j) =>
-        new(j.Id, j.Name, j.State, j.Stage, j.StagesDone, j.StartedAt, j.FinishedAt, j.Result?.Candidates.Count, j.Result?.Ranked.Count(), j.Error);
+    private static SitingJobStatus ToStatus(BackgroundJob<SitingReport> j) =>
+        new(j.Id, j.Name, j.State, j.Stage, j.StagesDone, j.StartedAt, j.FinishedAt, j.Result?.Candidates, j.Result?.Ranked, j.Error);
 
     private static SitingResult Run(string path, IJobProgress progress, Func<IHeadroomLayer> layer)
     {

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using WattBit.Server.Api;
 using WattBit.Server.Infrastructure;
 using WattBit.Server.Security;
-using WattBit.Siting.Ranking;
 
 namespace WattBit.Server.Studies;
 
@@ -61,8 +60,8 @@ internal static class StudyEndpoints
             return jobs.Result(owner, id) is not { } result
                 ? Problems.Conflict($"The job is {status.State.ToString().ToLowerInvariant()} ({status.Stage}); the report exists once it is done.")
                 : format == "geojson"
-                    ? TypedResults.Text(RankingWriter.GeoJson(result), "application/geo+json")
-                    : TypedResults.Text(RankingWriter.Csv(result), "text/csv");
+                    ? TypedResults.Text(result.GeoJson, "application/geo+json")
+                    : TypedResults.Text(result.Csv, "text/csv");
         }).WithSummary("The finished ranking as CSV (default) or GeoJSON.");
 
         var sims = app.MapGroup("/api").WithTags("Planners").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
