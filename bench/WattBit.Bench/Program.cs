@@ -10,6 +10,12 @@ if (args is ["scale", _, ..])
     return HeadroomScaleRun.Run(args);
 }
 
+// `-- year CASE.m [--store year.whr] [--check 4]`: the whole N-1 year of every bus, wall clock, CPU seconds, peak memory.
+if (args is ["year", _, ..])
+{
+    return HeadroomYearRun.Run(args);
+}
+
 // `-- market [--scales 0.01,0.02,1] [--baseline-up-to 0.02]`: the market clearing at the size (MarketScaleRun).
 if (args is ["market", ..])
 {

@@ -69,6 +69,35 @@ public sealed class HeadroomGroupTests
     }
 
     [Fact]
+    public void ComputeGroup_FullGroupWithSubGroupsAndWarmStart_EqualsOneBusAtATimeAndWithoutWarmStart()
+    {
+        // A group of 64 (four sub-groups of 16) on case1354_pegase: the warm start and the sub-group bounds only skip
+        // work; each bus must equal the one-bus engine bit for bit, and the warm start must not let more pairs through.
+        var weekly = HeadroomTests.Engine(HeadroomTests.WithEmergencyRatings(TestCases.Pglib("pglib_opf_case1354_pegase.m"), 1.6), 24 * 7,
+            new HeadroomOptions());
+        var cold = new HeadroomEngine(weekly.Sensitivities, weekly.Series, weekly.Options) { WarmStart = false };
+        var model = weekly.Sensitivities.Model;
+        var group = BusGroups.Partition(model, [.. Enumerable.Range(0, model.BusCount)], 64)[3];
+        Assert.Equal(64, group.Length);
+        var warmResults = group.Select(_ => new BusHeadroom(weekly.Steps)).ToArray();
+        var coldResults = group.Select(_ => new BusHeadroom(weekly.Steps)).ToArray();
+        weekly.ComputeGroup(group, warmResults);
+        cold.ComputeGroup(group, coldResults);
+        var single = new BusHeadroom(weekly.Steps);
+        for (var i = 0; i < group.Length; i += 3)
+        {
+            weekly.Compute(group[i], single);
+            foreach (var r in new[] { warmResults[i], coldResults[i] })
+            {
+                HeadroomTests.AssertSame(single, r);
+                Assert.Equal(single.N1Candidates, r.N1Candidates);
+            }
+        }
+
+        Assert.True(weekly.GroupScreening.Passed <= cold.GroupScreening.Passed, "the warm start must not loosen the group bound");
+    }
+
+    [Fact]
     public void ComputeGroup_DeadIslandBusInTheGroup_IsMissingAndTheOthersEqualOneAtATime()
     {
         // Triangle 1-2-3 with a parallel 1-2, bus 4 alone with load and no generator, island {5, 6} with a generator.

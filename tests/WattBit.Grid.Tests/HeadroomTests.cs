@@ -19,6 +19,16 @@ public sealed class HeadroomTests
         return new HeadroomEngine(s, series, options);
     }
 
+    /// <summary>Asserts two results are identical bit for bit: N-0 and N-1 headroom, limiting branches and contingencies.</summary>
+    internal static void AssertSame(BusHeadroom expected, BusHeadroom actual)
+    {
+        Assert.Equal(expected.N0Mw, actual.N0Mw);
+        Assert.Equal(expected.N0Branch, actual.N0Branch);
+        Assert.Equal(expected.N1Mw, actual.N1Mw);
+        Assert.Equal(expected.N1Branch, actual.N1Branch);
+        Assert.Equal(expected.N1Contingency, actual.N1Contingency);
+    }
+
     internal static PowerNetwork WithEmergencyRatings(PowerNetwork net, double factor) =>
         new(net.Name, net.BaseMva, net.Buses, net.Generators, net.Branches.Select(b => b with { RateB = factor * b.RateA }));
 

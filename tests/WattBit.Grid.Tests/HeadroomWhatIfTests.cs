@@ -84,16 +84,54 @@ public sealed class HeadroomWhatIfTests
                     fast += new HeadroomWhatIf(engine, change).Compute(prepared, fromPrepared) ? 1 : 0;
                     total++;
                     other.Compute(bus, full);
-                    Assert.Equal(full.N0Mw, fromPrepared.N0Mw);
-                    Assert.Equal(full.N0Branch, fromPrepared.N0Branch);
-                    Assert.Equal(full.N1Mw, fromPrepared.N1Mw);
-                    Assert.Equal(full.N1Branch, fromPrepared.N1Branch);
-                    Assert.Equal(full.N1Contingency, fromPrepared.N1Contingency);
+                    HeadroomTests.AssertSame(full, fromPrepared);
                 }
             }
         }
 
         Assert.True(fast > total / 2, $"the prepared path answered {fast} of {total} questions");
+    }
+
+    [Theory]
+    [InlineData("pglib_opf_case118_ieee.m", 1.6, true)]
+    [InlineData("pglib_opf_case300_ieee.m", 1.6, false)] // its limiting branches limit at 0 MW tied with others: nothing rises
+    public void Uprate_OfAPreparedBussLimitingBranch_AlwaysAnsweredWithoutASweep_BitIdenticalToARebuild(string file, double emergency, bool rises)
+    {
+        // Decision 0117: the branches that limit a bus most often are covered for any uprate, however large. Oracle:
+        // the engine rebuilt on the changed network (a full sweep).
+        var net = HeadroomTests.WithEmergencyRatings(TestCases.Pglib(file), emergency);
+        var options = new HeadroomOptions(CapMw: 5000);
+        var engine = HeadroomTests.Engine(net, 48, options);
+        var fromPrepared = new BusHeadroom(engine.Steps);
+        var full = new BusHeadroom(engine.Steps);
+        var rebuilt = new Dictionary<(int, double), HeadroomEngine>();
+        int asked = 0, raised = 0;
+        foreach (var bus in Enumerable.Range(0, net.Buses.Length).Where(k => k % 11 == 3))
+        {
+            var prepared = HeadroomWhatIf.Prepare(engine, bus);
+            var limiting = prepared.Base.N1Branch.Where(b => b >= 0).ToHashSet();
+            Assert.All(prepared.CoveredBranches, b => Assert.True(limiting.Contains(b) || prepared.Base.N0Branch.Contains(b)));
+            foreach (var branch in prepared.CoveredBranches.Take(2))
+            {
+                foreach (var mw in new[] { 20.0, 2000.0 })
+                {
+                    var change = new BranchUprate(branch, mw);
+                    if (!rebuilt.TryGetValue((branch, mw), out var other))
+                    {
+                        other = rebuilt[(branch, mw)] = HeadroomTests.Engine(change.Apply(net), 48, options);
+                    }
+
+                    Assert.True(new HeadroomWhatIf(engine, change).Compute(prepared, fromPrepared), $"bus {bus}, branch {branch}, {mw} MW fell back to the sweep");
+                    asked++;
+                    other.Compute(bus, full);
+                    HeadroomTests.AssertSame(full, fromPrepared);
+                    raised += fromPrepared.N1Mw.Zip(prepared.Base.N1Mw).Any(p => p.First > p.Second) ? 1 : 0;
+                }
+            }
+        }
+
+        Assert.True(asked >= 10, $"only {asked} uprates of limiting branches were asked");
+        Assert.True(!rises || raised > 0, "some uprate must raise the N-1 headroom above the base (the case the tight set fell back on)");
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal static class HeadroomScaleRun
         var indexed = args.Contains("--index");
         var groupSize = Option(args, "--group", 64);
         var baselineCount = Option(args, "--baseline", 8);
-        var grouped = new HeadroomEngine(s, series) { GroupSize = groupSize };
+        var grouped = new HeadroomEngine(s, series) { GroupSize = groupSize, WarmStart = !args.Contains("--no-warm") };
         var single = new HeadroomEngine(s, series) { UsePairIndex = indexed };
         if (indexed)
         {
@@ -71,6 +71,9 @@ internal static class HeadroomScaleRun
         var (visited, passed) = grouped.GroupScreening;
         Console.WriteLine($"// N-1 year, {buses.Length} buses in groups of up to {groupSize}: {tGrouped:F2} s ({cGrouped:F1} CPU s); " +
             $"pairs passing the group bound {passed:N0} of {visited:N0} ({100.0 * passed / Math.Max(1, visited):F3} %)");
+        var ph = grouped.GroupPhases;
+        Console.WriteLine($"// phases (thread time summed): N-0 + sensitivities {ph.N0.TotalSeconds:F2} s, pair screening {ph.Screening.TotalSeconds:F2} s " +
+            $"(of which pairs checked bus by bus ≈ {ph.PairChecks.TotalSeconds:F2} s), evaluation of kept N-1 limits {ph.Evaluation.TotalSeconds:F2} s");
 
         // Baseline: today's one-bus engine (decision 0011 + week blocks) on the first buses of the sample, same run.
         var check = buses.Take(Math.Min(baselineCount, buses.Length)).ToArray();
@@ -146,7 +149,8 @@ internal static class HeadroomScaleRun
                 var tFast = sw.Elapsed.TotalMilliseconds;
                 var same = fastAfter.N0Mw.AsSpan().SequenceEqual(after.N0Mw) && fastAfter.N1Mw.AsSpan().SequenceEqual(after.N1Mw)
                     && fastAfter.N1Branch.AsSpan().SequenceEqual(after.N1Branch) && fastAfter.N1Contingency.AsSpan().SequenceEqual(after.N1Contingency);
-                line += $"; prepared bus (base year + kept limits) {tBase:F0} ms, then this uprate in {tFast:F2} ms ({(noSweep ? "no sweep" : "fell back to the sweep")}), {(same ? "identical" : "DIFFERENT")} to the swept answer";
+                line += $"; prepared bus (base year + kept limits) {tBase:F0} ms ({prepared.KeptLimits:N0} limits kept, covering uprates of branches {string.Join(' ', prepared.CoveredBranches.Select(b => b + 1))}), " +
+                    $"then this uprate in {tFast:F2} ms ({(noSweep ? "no sweep" : "fell back to the sweep")}), {(same ? "identical" : "DIFFERENT")} to the swept answer";
                 tAnswer = tFast;
                 tPrepare = 0;
             }
@@ -173,7 +177,7 @@ internal static class HeadroomScaleRun
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static double CpuSeconds()
+    internal static double CpuSeconds()
     {
         using var p = Process.GetCurrentProcess();
         return p.TotalProcessorTime.TotalSeconds;
@@ -185,6 +189,6 @@ internal static class HeadroomScaleRun
         sw.Restart();
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 
 namespace WattBit.Grid.Headroom;
@@ -24,12 +25,15 @@ internal static class GroupSweep
 {
     private const double Relax = 1 + 1e-9;
 
+    /// <summary>Buses per sub-group (a whole number of SIMD vectors).</summary>
+    private static readonly int SubGroup = Math.Max(16, Vector<double>.Count);
+
     /// <summary>
     /// Screens every (contingency, branch) pair for the buses whose padded sensitivities are <paramref name="betas"/>,
     /// tightening each bus's upper bound <paramref name="ub"/> in place; returns each bus's kept limits in (contingency,
     /// branch) order (a superset of the final ones; the caller filters with the final bound).
     /// </summary>
-    public static Candidates[] Run(HeadroomEngine engine, IReadOnlyList<double[]> betas, double[] ub)
+    public static Candidates[] Run(HeadroomEngine engine, IReadOnlyList<double[]> betas, double[] ub, ReadOnlySpan<int> warmBranches = default)
     {
         var w = Vector<double>.Count;
         var nb = betas.Count;
@@ -44,23 +48,39 @@ internal static class GroupSweep
         var rate = engine.RatingsN1;
 
         // Transposed sensitivities (branch-major, buses contiguous) and their interval over the group.
+        // Also the interval over each sub-group of SubGroup buses: a pair that passes the group bound is checked bus by
+        // bus only in the sub-groups whose own bound it passes too (the same argument over fewer buses).
         var bt = new double[(long)mPad * bp];
         var lo = new double[mPad];
         var hi = new double[mPad];
+        var ns = (nb + SubGroup - 1) / SubGroup;
+        var subLo = new double[ns * mPad];
+        var subHi = new double[ns * mPad];
         for (var l = 0; l < mPad; l++)
         {
             double mn = double.PositiveInfinity, mx = double.NegativeInfinity;
-            for (var k = 0; k < nb; k++)
+            for (var sg = 0; sg < ns; sg++)
             {
-                var v = betas[k][l];
-                bt[(l * bp) + k] = v;
-                mn = Math.Min(mn, v);
-                mx = Math.Max(mx, v);
+                double smn = double.PositiveInfinity, smx = double.NegativeInfinity;
+                for (var k = sg * SubGroup; k < Math.Min(nb, (sg + 1) * SubGroup); k++)
+                {
+                    var v = betas[k][l];
+                    bt[(l * bp) + k] = v;
+                    smn = Math.Min(smn, v);
+                    smx = Math.Max(smx, v);
+                }
+
+                subLo[(sg * mPad) + l] = smn;
+                subHi[(sg * mPad) + l] = smx;
+                mn = Math.Min(mn, smn);
+                mx = Math.Max(mx, smx);
             }
 
             lo[l] = mn;
             hi[l] = mx;
         }
+
+        var usub = new double[ns];
 
         var u = new double[bp];
         ub.CopyTo(u, 0);
@@ -70,20 +90,54 @@ internal static class GroupSweep
             cands[k] = new Candidates();
         }
 
+        // Warm start: the limits of the branches that limit N-0 somewhere in the group, under every contingency, only
+        // tighten each bus's upper bound (their own upper bounds are valid bounds of the N-1 headroom at every step, by
+        // the same expressions as the sweep); nothing is kept here, so the sweep below keeps the same limits in the same
+        // order, and fewer pairs pass the group bound before the bound has tightened.
+        if (!warmBranches.IsEmpty)
+        {
+            foreach (var cont in engine.Contingencies)
+            {
+                var col = engine.Sensitivities.LodfColumn(cont);
+                double ac = a[cont], bc = b[cont], cc = c[cont];
+                foreach (var l in warmBranches)
+                {
+                    if (l == cont || !double.IsFinite(rate[l]))
+                    {
+                        continue;
+                    }
+
+                    var lf = col[l];
+                    var ap = a[l] + (lf * ac);
+                    var bpost = b[l] + (lf * bc);
+                    var cp = c[l] + (lf * cc);
+                    var (fHi, fLo) = Candidates.FlowRange(ap, bpost, cp, d0, d1, s0, s1);
+                    PerBus(bt, bp, 0, nb, l, cont, lf, ap, bpost, cp, fHi, fLo, rate[l], eps, u, null);
+                }
+            }
+        }
+
         var lodfPad = new double[mPad];
         var box = new BoxCorners(d0, d1, s0, s1);
         var relax = new Vector<double>(Relax);
         var full = m / w * w;
-        long visited = 0, passed = 0;
+        long visited = 0, passed = 0, checkTicks = 0;
         foreach (var cont in engine.Contingencies)
         {
             var col = engine.Sensitivities.LodfColumn(cont);
             col[full..].CopyTo(lodfPad.AsSpan(full));
             double ac = a[cont], bc = b[cont], cc = c[cont], loC = lo[cont], hiC = hi[cont];
             var ug = 0.0;
-            for (var k = 0; k < nb; k++)
+            for (var sg = 0; sg < ns; sg++)
             {
-                ug = Math.Max(ug, u[k]);
+                var us = 0.0;
+                for (var k = sg * SubGroup; k < Math.Min(nb, (sg + 1) * SubGroup); k++)
+                {
+                    us = Math.Max(us, u[k]);
+                }
+
+                usub[sg] = us;
+                ug = Math.Max(ug, us);
             }
 
             // Post-contingency flow coefficients (the expressions of HeadroomEngine.PostContingency) and the interval of
@@ -119,7 +173,26 @@ internal static class GroupSweep
                     }
 
                     passed++;
-                    PerBus(bt, bp, nb, i, cont, lf[j], ap[j], bpv[j], cp[j], fHi[j], fLo[j], rate[i], eps, u, cands);
+                    var timed = (passed & 15) == 0;
+                    var ts = timed ? Stopwatch.GetTimestamp() : 0;
+                    var lfj = lf[j];
+                    var numj = num[j] * (1 / Relax);
+                    for (var sg = 0; sg < ns; sg++)
+                    {
+                        var st1 = lfj * subLo[(sg * mPad) + cont];
+                        var st2 = lfj * subHi[(sg * mPad) + cont];
+                        var sup = subHi[(sg * mPad) + i] + Math.Max(st1, st2);
+                        var sdn = subLo[(sg * mPad) + i] + Math.Min(st1, st2);
+                        if (ns == 1 || numj <= usub[sg] * Math.Max(sup, -sdn))
+                        {
+                            PerBus(bt, bp, sg * SubGroup, Math.Min(nb, (sg + 1) * SubGroup), i, cont, lfj, ap[j], bpv[j], cp[j], fHi[j], fLo[j], rate[i], eps, u, cands);
+                        }
+                    }
+
+                    if (timed)
+                    {
+                        checkTicks += Stopwatch.GetTimestamp() - ts;
+                    }
                 }
             }
 
@@ -127,13 +200,17 @@ internal static class GroupSweep
         }
 
         engine.CountGroupScreening(visited, passed);
+        engine.CountPairChecks(checkTicks * 16);
         Array.Copy(u, ub, nb);
         return cands;
     }
 
-    /// <summary>The exact screening of one pair at every bus of the group (the arithmetic of BoundBranches).</summary>
-    private static void PerBus(double[] bt, int bp, int nb, int l, int cont, double lf, double ap, double bpost, double cp,
-        double fHi, double fLo, double r, double eps, double[] u, Candidates[] cands)
+    /// <summary>
+    /// The exact screening of one pair at every bus of the group (the arithmetic of BoundBranches); with
+    /// <paramref name="cands"/> null it only tightens the upper bounds.
+    /// </summary>
+    private static void PerBus(double[] bt, int bp, int k0, int k1, int l, int cont, double lf, double ap, double bpost, double cp,
+        double fHi, double fLo, double r, double eps, double[] u, Candidates[]? cands)
     {
         var w = Vector<double>.Count;
         var veps = new Vector<double>(eps);
@@ -146,7 +223,7 @@ internal static class GroupSweep
         var ubNeg = new Vector<double>(r + fHi);
         var rowL = l * bp;
         var rowC = cont * bp;
-        for (var k = 0; k < nb; k += w)
+        for (var k = k0; k < k1; k += w)
         {
             var beta = new Vector<double>(bt, rowL + k) + (vlf * new Vector<double>(bt, rowC + k));
             var pos = Vector.GreaterThan(beta, veps);
@@ -167,7 +244,7 @@ internal static class GroupSweep
                 continue;
             }
 
-            for (var j = 0; j < w && k + j < nb; j++)
+            for (var j = 0; j < w && k + j < k1; j++)
             {
                 if (keep[j] == 0 && improve[j] == 0)
                 {
@@ -183,7 +260,7 @@ internal static class GroupSweep
                     u[k + j] = ubj;
                 }
 
-                if (lb <= u[k + j])
+                if (cands is not null && lb <= u[k + j])
                 {
                     cands[k + j].Add(cont, l, ap, bpost, cp, r, s, absb, lb);
                 }

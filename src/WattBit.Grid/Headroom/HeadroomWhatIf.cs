@@ -292,8 +292,37 @@ public sealed class HeadroomWhatIf
         ArgumentNullException.ThrowIfNull(engine);
         var result = new BusHeadroom(engine.Steps);
         var kept = engine.ComputeKeeping(bus, result, out var ub1);
-        return new PreparedBus(engine, bus, result, kept, ub1);
+        if (kept is null)
+        {
+            return new PreparedBus(engine, bus, result, kept, ub1, []);
+        }
+
+        // Decision 0117: a second sweep keeps the limits needed for any uprate of the branches that limit this bus most
+        // often, so that uprating them (the usual question) is answered without a sweep.
+        var model = engine.Sensitivities.Model;
+        var net = model.Network;
+        bool Uprateable(int b) => b >= 0 && model.IsActive(b) && net.Branches[b].RateA > 0;
+        var uprated = result.N1Branch.Where(Uprateable).CountBy(b => b).OrderByDescending(p => p.Value).ThenBy(p => p.Key)
+            .Take(MostLimiting).Select(p => p.Key)
+            .Union(result.N0Branch.Where(Uprateable).CountBy(b => b).OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(1).Select(p => p.Key))
+            .Order().ToArray();
+        if (uprated.Length > 0)
+        {
+            var loose = engine.ComputeKeepingForUprates(bus, uprated, MaxKept, out var looseBound);
+            if (loose is not null)
+            {
+                return new PreparedBus(engine, bus, result, loose, looseBound, uprated);
+            }
+        }
+
+        return new PreparedBus(engine, bus, result, kept, ub1, []);
     }
+
+    /// <summary>The most frequent N-1 limiting branches of a prepared bus whose uprates are covered (decision 0117).</summary>
+    private const int MostLimiting = 3;
+
+    /// <summary>The most N-1 limits a prepared bus keeps for uprates (about 70 bytes each); more falls back to the tight set.</summary>
+    private const int MaxKept = 400_000;
 
     /// <summary>
     /// The headroom of a prepared bus on the changed network. For an uprate of branch X by Δ ≥ 0 (ratings only) it is
@@ -452,14 +481,25 @@ public sealed class HeadroomWhatIf
 /// <summary>A bus prepared for repeated what-if questions (<see cref="HeadroomWhatIf.Prepare"/>).</summary>
 public sealed class PreparedBus
 {
-    internal PreparedBus(HeadroomEngine engine, int bus, BusHeadroom baseResult, Candidates? kept, double upperBound)
+    internal PreparedBus(HeadroomEngine engine, int bus, BusHeadroom baseResult, Candidates? kept, double upperBound, int[] covered)
     {
         Engine = engine;
         Bus = bus;
         Base = baseResult;
         Kept = kept;
         UpperBound = upperBound;
+        CoveredBranches = covered;
     }
+
+    /// <summary>
+    /// 0-based branches whose uprate by any amount is answered without a sweep (decision 0117: the bus's most frequent
+    /// N-1 limiting branches and its most frequent N-0 one); empty when the bus keeps only the base screening's limits.
+    /// An uprate of another branch is answered without a sweep when it leaves the headroom within the base bound.
+    /// </summary>
+    public IReadOnlyList<int> CoveredBranches { get; }
+
+    /// <summary>N-1 limits kept for the answers (evaluated at every step of each answer).</summary>
+    public int KeptLimits => Kept?.Count ?? 0;
 
     /// <summary>The 0-based bus.</summary>
     public int Bus { get; }
