@@ -13,7 +13,7 @@ if (args is ["scale", _, ..])
 // `-- year CASE.m [--store year.whr] [--check 4]`: the whole N-1 year of every bus, wall clock, CPU seconds, peak memory.
 if (args is ["year", _, ..])
 {
-    return HeadroomYearRun.Run(args);
+    return HeadroomScaleRun.Year(args);
 }
 
 // `-- market [--scales 0.01,0.02,1] [--baseline-up-to 0.02]`: the market clearing at the size (MarketScaleRun).
