@@ -46,6 +46,10 @@ public sealed class PostgresStore : RelationalStore, IStoreNotifications
         [
             "CREATE TABLE journal (stream TEXT NOT NULL, seq BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (stream, seq))",
         ],
+        [
+            // The job's kind (WorkloadKind as its byte value; jobs stored before it are batch, 2).
+            "ALTER TABLE jobs ADD COLUMN kind BIGINT NOT NULL DEFAULT 2",
+        ],
     ];
 
     private readonly NpgsqlDataSource _dataSource;

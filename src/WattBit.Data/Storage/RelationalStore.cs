@@ -328,16 +328,16 @@ public abstract class RelationalStore : IWattBitStore
     // ---------------------------------------------------------------- jobs
 
     private static readonly string[] JobColumns =
-        ["release_utc", "release_offset", "deadline_utc", "deadline_offset", "duration_ticks", "power_kw", "interruptible", "locations"];
+        ["release_utc", "release_offset", "deadline_utc", "deadline_offset", "duration_ticks", "power_kw", "interruptible", "locations", "kind"];
 
     private const string JobSelect =
-        "SELECT id, release_utc, release_offset, deadline_utc, deadline_offset, duration_ticks, power_kw, interruptible, locations, version FROM jobs";
+        "SELECT id, release_utc, release_offset, deadline_utc, deadline_offset, duration_ticks, power_kw, interruptible, locations, kind, version FROM jobs";
 
     private static object?[] JobValues(BatchJob job) =>
     [
         StoreMapping.UtcTicks(job.Release), (long)StoreMapping.OffsetMinutes(job.Release),
         StoreMapping.UtcTicks(job.Deadline), (long)StoreMapping.OffsetMinutes(job.Deadline),
-        job.Duration.Ticks, job.Power.Kilowatts, job.Interruptible ? 1L : 0L, StoreMapping.LocationsToText(job.Locations),
+        job.Duration.Ticks, job.Power.Kilowatts, job.Interruptible ? 1L : 0L, StoreMapping.LocationsToText(job.Locations), (long)job.Kind,
     ];
 
     private static Versioned<BatchJob> ReadJob(DbDataReader r) => new(
@@ -347,8 +347,9 @@ public abstract class RelationalStore : IWattBitStore
             TimeSpan.FromTicks(r.GetInt64(5)),
             Power.FromKilowatts(r.GetDouble(6)),
             r.GetInt64(7) != 0,
-            StoreMapping.LocationsFromText(r.GetString(8))),
-        r.GetInt64(9));
+            StoreMapping.LocationsFromText(r.GetString(8)),
+            (WorkloadKind)r.GetInt64(9)),
+        r.GetInt64(10));
 
     /// <inheritdoc />
     public async Task<Versioned<BatchJob>?> GetJobAsync(string id, CancellationToken cancellationToken = default)

@@ -41,6 +41,10 @@ public sealed class SqliteStore : RelationalStore
         [
             "CREATE TABLE journal (stream TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (stream, seq)) WITHOUT ROWID",
         ],
+        [
+            // The job's kind (WorkloadKind as its byte value; jobs stored before it are batch, 2).
+            "ALTER TABLE jobs ADD COLUMN kind INTEGER NOT NULL DEFAULT 2",
+        ],
     ];
 
     private readonly string _connectionString;

@@ -146,6 +146,22 @@ public sealed class BatchWork : DeferrableJob
 }
 
 /// <summary>
+/// A Core job of any deferrable kind (batch, training, backup) submitted as it is, with no planner facts beyond the job:
+/// no GPUs, home, state to move or checkpoint time. The server submits its operators' stored workloads so, keeping the
+/// kind they were submitted with (the dispatcher treats training, batch and backup differently).
+/// </summary>
+public sealed class SubmittedJob : DeferrableJob
+{
+    /// <summary>Submits <paramref name="job"/> as <paramref name="owner"/>'s work.</summary>
+    /// <exception cref="ArgumentNullException">The job is null.</exception>
+    /// <exception cref="ModelValidationException">The owner is invalid.</exception>
+    public SubmittedJob(BatchJob job, string owner)
+        : base(job, owner, 0, null, 0, TimeSpan.Zero)
+    {
+    }
+}
+
+/// <summary>
 /// A bulk backup or replication transfer of <see cref="SizeGigabytes"/> from its home site to
 /// <see cref="Destination"/> at <see cref="RateGbps"/>, drawing <see cref="DeferrableJob.Power"/> at the source while
 /// it runs; interruptible (transfers resume).

@@ -29,13 +29,13 @@ internal sealed record SiteRequest(string? Name, [property: JsonRequired] string
 internal sealed record SiteResponse(string Id, string Operator, string Name, string Area, double ItCapacityMw, double Pue, double? Latitude, double? Longitude, long Version,
     Connections.SiteGrid? Grid);
 
-/// <summary>Submission of a batch workload.</summary>
+/// <summary>Submission of a deferrable workload: a Core job; its kind is batch (the default), training or backup (inference is a service, not a job).</summary>
 internal sealed record WorkloadRequest([property: JsonRequired] string Id, [property: JsonRequired] DateTimeOffset Release, [property: JsonRequired] DateTimeOffset Deadline,
-    [property: JsonRequired] int DurationMinutes, [property: JsonRequired] double PowerKw, bool Interruptible, string[]? Sites);
+    [property: JsonRequired] int DurationMinutes, [property: JsonRequired] double PowerKw, bool Interruptible, string[]? Sites, WattBit.Workloads.WorkloadKind? Kind = null);
 
 /// <summary>A workload as its operator sees it.</summary>
 internal sealed record WorkloadResponse(string Id, DateTimeOffset Release, DateTimeOffset Deadline, int DurationMinutes, double PowerKw, bool Interruptible,
-    IReadOnlyList<string> Sites, long Version);
+    IReadOnlyList<string> Sites, long Version, WattBit.Workloads.WorkloadKind Kind);
 
 /// <summary>A curtailment order request from a grid operator.</summary>
 internal sealed record CurtailmentRequest([property: JsonRequired] string Operator, [property: JsonRequired] string SiteId, [property: JsonRequired] double ReductionMw,

@@ -145,7 +145,7 @@ internal static class OperatorEndpoints
     {
         var j = v.Value;
         return new WorkloadResponse(Split(j.Id).Id, j.Release, j.Deadline, (int)j.Duration.TotalMinutes, j.Power.Kilowatts, j.Interruptible,
-            j.Locations.Select(l => Split(l).Id).ToList(), v.Version);
+            j.Locations.Select(l => Split(l).Id).ToList(), v.Version, j.Kind);
     }
 
     private static async Task<IResult> ListJobsAsync(IWattBitStore store, ClaimsPrincipal user, CancellationToken ct)
@@ -187,6 +187,8 @@ internal static class OperatorEndpoints
         problems.Require(body.Release < body.Deadline && body.DurationMinutes <= (body.Deadline - body.Release).TotalMinutes, "durationMinutes",
             "durationMinutes must fit between release and deadline.");
         problems.Require(body.PowerKw is > 0 and <= 2_000_000, "powerKw", "powerKw must be above 0 and at most 2000000.");
+        problems.Require(body.Kind is null or WorkloadKind.Batch or WorkloadKind.Training or WorkloadKind.Backup, "kind",
+            "kind is batch, training or backup (inference is a service with hourly demand, not a workload with a window).");
         var sites = body.Sites ?? [];
         problems.Require(sites.Length <= MaxSitesPerJob, "sites", $"At most {MaxSitesPerJob} sites.");
         foreach (var s in sites.Take(MaxSitesPerJob))
@@ -210,7 +212,7 @@ internal static class OperatorEndpoints
         }
 
         var job = new BatchJob(Scoped(me.Operator!, body.Id), body.Release, body.Deadline, TimeSpan.FromMinutes(body.DurationMinutes), Power.FromKilowatts(body.PowerKw),
-            body.Interruptible, sites.Select(s => Scoped(me.Operator!, s)).ToList());
+            body.Interruptible, sites.Select(s => Scoped(me.Operator!, s)).ToList(), body.Kind ?? WorkloadKind.Batch);
         if (await store.GetJobAsync(job.Id, ct).ConfigureAwait(false) is not null)
         {
             return Problems.Conflict($"A workload '{body.Id}' already exists; cancel it first or use another id.");

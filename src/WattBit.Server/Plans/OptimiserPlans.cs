@@ -67,7 +67,7 @@ internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, S
         {
             var clipped = j.Deadline <= end ? j
                 : new BatchJob(j.Id, j.Release, end, j.Duration < end - j.Release ? j.Duration : end - j.Release, j.Power, j.Interruptible, j.Locations, j.Kind);
-            workloads.Add(new BatchWork(clipped, op));
+            workloads.Add(new SubmittedJob(clipped, op));
         }
 
         var network = new Network(dcSites);

@@ -4,11 +4,14 @@ using System.Threading.Channels;
 using WattBit.Data.Storage;
 using WattBit.Planning.Shifting;
 using WattBit.Plans;
+using WattBit.Server.Connections;
 using WattBit.Server.Dispatch;
 using WattBit.Server.Events;
 using WattBit.Server.Signals;
 using WattBit.Signals;
+using WattBit.Sites;
 using WattBit.Time;
+using WattBit.Units;
 using WattBit.Workloads;
 
 namespace WattBit.Server.Plans;
@@ -22,9 +25,19 @@ internal sealed record UnplacedWorkload(string Workload, string Reason);
 /// <summary>One run of a workload at a site.</summary>
 internal sealed record PlannedRun(string Workload, string Site, DateTimeOffset Start, DateTimeOffset End);
 
-/// <summary>A DC operator's current plan.</summary>
+/// <summary>
+/// A site's hourly cap on grid draw in a plan: its connection's limit (less curtailment orders in force, at most any
+/// maintenance on its node) hour by hour from <paramref name="Start"/>, or IT capacity × PUE for a site without one; an
+/// hour whose node has no published headroom caps at 0 MW (the plan places nothing there).
+/// </summary>
+internal sealed record PlanCaps(string Site, DateTimeOffset Start, double[] HourlyMw);
+
+/// <summary>Why the last queued replan of an operator failed (the plan shown is the one before it).</summary>
+internal sealed record ReplanFailure(DateTimeOffset At, string Error);
+
+/// <summary>A DC operator's current plan; <paramref name="LastFailure"/> is set when the last queued replan failed.</summary>
 internal sealed record PlanResponse(long Version, DateTimeOffset CreatedAt, DateTimeOffset HorizonStart, DateTimeOffset HorizonEnd, IReadOnlyList<PlannedRun> Runs,
-    PlanOutcome Summary);
+    PlanOutcome Summary, IReadOnlyList<PlanCaps> Caps, ReplanFailure? LastFailure = null);
 
 /// <summary>
 /// Day-ahead carbon plan per DC operator: its workloads that are released within the next two days and not past their
@@ -35,12 +48,20 @@ internal sealed record PlanResponse(long Version, DateTimeOffset CreatedAt, Date
 /// <para>
 /// Replans asked for by a change (<see cref="RequestReplan"/>) are queued, not fired and forgotten: the service is a
 /// hosted worker that runs them, coalesces the requests an operator makes before its replan starts into one, and on
-/// shutdown cancels the running ones and stops taking new ones.
+/// shutdown cancels the running ones and stops taking new ones. A replan that fails is not lost in a log: the operator
+/// gets a <c>plan-failed</c> event and its plan says the failure (<see cref="PlanResponse.LastFailure"/>) until a replan
+/// succeeds.
+/// </para>
+/// <para>
+/// Every saved plan carries its sites' hourly caps (<see cref="PlanRecord.Caps"/>): what <see cref="SiteLimits"/> gives
+/// from each site's grid connection over the plan's horizon, or IT capacity × PUE for a site without one.
 /// </para>
 /// </summary>
 internal sealed partial class PlanService(IWattBitStore store, SignalCatalog catalog, EventHub events, DispatchBook dispatch, OptimiserPlans optimiser,
-    ILogger<PlanService> logger) : BackgroundService
+    SiteLimits limits, ILogger<PlanService> logger) : BackgroundService
 {
+    private static readonly TimeSpan s_hour = TimeSpan.FromHours(1);
+    private readonly ConcurrentDictionary<string, ReplanFailure> _failures = new(StringComparer.Ordinal);
     public static readonly TimeSpan Lookahead = TimeSpan.FromDays(2);
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -80,6 +101,8 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
                 catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && stoppingToken.IsCancellationRequested))
                 {
                     LogReplanFailed(logger, e, op);
+                    _failures[op] = new ReplanFailure(catalog.Now, e.Message);
+                    events.Publish("plan-failed", null, op, new { error = e.Message });
                 }
             }
         }
@@ -102,7 +125,9 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
                 plan = Applied(plan, order);
             }
 
-            return await SaveAsync(op, plan, ct).ConfigureAwait(false);
+            var response = await SaveAsync(op, plan, ct).ConfigureAwait(false);
+            _failures.TryRemove(op, out _);
+            return response with { LastFailure = null };
         }
         finally
         {
@@ -129,9 +154,10 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
 
     private async Task<PlanResponse> SaveAsync(string op, PlanRecord plan, CancellationToken ct)
     {
+        plan = new PlanRecord(plan.Id, plan.CreatedAt, plan.Horizon, await CapsAsync(op, plan.Horizon, ct).ConfigureAwait(false), plan.Placements, plan.Note);
         var existing = await store.GetPlanAsync(plan.Id, ct).ConfigureAwait(false);
         var version = await store.SavePlanAsync(plan, existing?.Version ?? 0, ct).ConfigureAwait(false);
-        var response = WithMarket(ToResponse(new Versioned<PlanRecord>(plan, version))!, await store.GetPlanAsync(Market.MarketBook.PlanId(op), ct).ConfigureAwait(false))!;
+        var response = WithMarket(ToResponse(new Versioned<PlanRecord>(plan, version), null)!, await store.GetPlanAsync(Market.MarketBook.PlanId(op), ct).ConfigureAwait(false))!;
         events.Publish("plan", null, op, new { version, runs = response.Runs.Count, unplaced = response.Summary.Unplaced.Count });
         return response;
     }
@@ -150,7 +176,36 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         JsonSerializer.Deserialize<PlanOutcome>(p.Note ?? "{}", s_json) ?? new PlanOutcome("none", "empty", 0, 0, []);
 
     public async Task<PlanResponse?> CurrentAsync(string op, CancellationToken ct) =>
-        WithMarket(ToResponse(await store.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false)), await store.GetPlanAsync(Market.MarketBook.PlanId(op), ct).ConfigureAwait(false));
+        WithMarket(ToResponse(await store.GetPlanAsync(PlanId(op), ct).ConfigureAwait(false), _failures.GetValueOrDefault(op)),
+            await store.GetPlanAsync(Market.MarketBook.PlanId(op), ct).ConfigureAwait(false));
+
+    /// <summary>
+    /// The hourly caps of the operator's sites over <paramref name="horizon"/> (whole hours covering it): each site's limit
+    /// from its grid connection (<see cref="SiteLimits"/>), IT capacity × PUE without one, 0 MW where its node has no
+    /// published headroom.
+    /// </summary>
+    private async Task<List<SiteHourlyCaps>> CapsAsync(string op, TimeWindow horizon, CancellationToken ct)
+    {
+        var prefix = op + "/";
+        var start = new DateTimeOffset(horizon.Start.UtcTicks / s_hour.Ticks * s_hour.Ticks, TimeSpan.Zero);
+        var hours = (int)Math.Ceiling((horizon.End - start) / s_hour);
+        var caps = new List<SiteHourlyCaps>();
+        foreach (var v in await store.ListSitesAsync(ct).ConfigureAwait(false))
+        {
+            var site = v.Value;
+            if (!site.Id.Value.StartsWith(prefix, StringComparison.Ordinal) || hours <= 0)
+            {
+                continue;
+            }
+
+            var hourly = await limits.LimitsAsync(site, start, hours, s_hour, ct).ConfigureAwait(false);
+            var draw = site.GridDraw(site.ItCapacity);
+            caps.Add(new SiteHourlyCaps(new SiteId(site.Id.Value[prefix.Length..]), start,
+                [.. Enumerable.Range(0, hours).Select(h => hourly is null ? draw : Power.FromMegawatts(hourly[h] ?? 0))]));
+        }
+
+        return caps;
+    }
 
     /// <summary>
     /// Adds the operator's market placements (decision 0132): work it bought, as <c>market:{bid}</c> at the seller's site
@@ -184,7 +239,7 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
                 continue;
             }
 
-            jobs.Add(new BatchJob(j.Id[prefix.Length..], release, j.Deadline, j.Duration, j.Power, j.Interruptible, [.. j.Locations.Select(l => l[prefix.Length..])]));
+            jobs.Add(new BatchJob(j.Id[prefix.Length..], release, j.Deadline, j.Duration, j.Power, j.Interruptible, [.. j.Locations.Select(l => l[prefix.Length..])], j.Kind));
         }
 
         var horizon = new TimeWindow(now, now + Lookahead);
@@ -230,7 +285,7 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
     private PlanRecord Record(string op, TimeWindow horizon, List<JobPlacement> placements, PlanOutcome summary) =>
         new(PlanId(op), catalog.Now, horizon, [], placements, JsonSerializer.Serialize(summary, s_json));
 
-    private static PlanResponse? ToResponse(Versioned<PlanRecord>? v)
+    private static PlanResponse? ToResponse(Versioned<PlanRecord>? v, ReplanFailure? failure)
     {
         if (v is not { } plan)
         {
@@ -240,7 +295,8 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         var p = plan.Value;
         var summary = Summary(p);
         return new PlanResponse(plan.Version, p.CreatedAt, p.Horizon.Start, p.Horizon.End,
-            [.. p.Placements.Select(x => new PlannedRun(x.JobId, x.Location, x.Start, x.End))], summary);
+            [.. p.Placements.Select(x => new PlannedRun(x.JobId, x.Location, x.Start, x.End))], summary,
+            [.. p.Caps.Select(c => new PlanCaps(c.Site.Value, c.Start, [.. c.Hourly.Select(x => x.Megawatts)]))], failure);
     }
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "Replanning for operator {Operator} failed; the previous plan stays current")]
