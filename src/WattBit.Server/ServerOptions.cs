@@ -97,13 +97,13 @@ internal sealed class ApiKeyOptions
     /// <summary>Lower-case hex SHA-256 of the key.</summary>
     public string? Sha256 { get; set; }
 
-    /// <summary>grid-operator, dc-operator, planner or viewer.</summary>
+    /// <summary>grid-operator, dc-operator, planner, viewer, market-operator or aggregator.</summary>
     public string Role { get; set; } = "";
 
     /// <summary>For grid-operator: the area code (TK, KN...).</summary>
     public string? Area { get; set; }
 
-    /// <summary>For dc-operator: the operator id its sites and workloads belong to.</summary>
+    /// <summary>For dc-operator: the operator id its sites and workloads belong to; for aggregator: the aggregator's id (decision 0149).</summary>
     public string? Operator { get; set; }
 
     /// <summary>

@@ -23,7 +23,7 @@ public sealed class DemandResponseApiTests(DrServer fixture) : IClassFixture<DrS
 {
     private static readonly DateTimeOffset Today = new(2025, 11, 10, 0, 0, 0, Jst.Offset); // TestServer.Now is 12:10 JST, a Monday
 
-    private static async Task SiteAsync(HttpClient dc, string id, string area, double itMw)
+    internal static async Task SiteAsync(HttpClient dc, string id, string area, double itMw)
     {
         var r = await dc.PutJsonAsync($"/api/sites/{id}", new { area, itCapacityMw = itMw, pue = 1.0 });
         Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
@@ -33,7 +33,7 @@ public sealed class DemandResponseApiTests(DrServer fixture) : IClassFixture<DrS
         new { site, start, end = start.AddHours(hours), direction, mw, noticeMinutes = notice, priceYenPerKwh = price };
 
     /// <summary>Readings every 30 minutes over [from, to): <paramref name="kwh"/> gives each slot's value (null = missing).</summary>
-    private static object Meter(DateTimeOffset from, DateTimeOffset to, Func<DateTimeOffset, double?> kwh)
+    internal static object Meter(DateTimeOffset from, DateTimeOffset to, Func<DateTimeOffset, double?> kwh)
     {
         var list = new List<object>();
         for (var t = from; t < to; t = t.AddMinutes(30))

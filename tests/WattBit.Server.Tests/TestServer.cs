@@ -26,6 +26,8 @@ public sealed class TestServer : IAsyncLifetime
         ("dc-gamma", "key-dc-gamma-0123456789", "dc-operator", null, "gamma"),
         ("planner", "key-planner-0123456789", "planner", null, null),
         ("viewer", "key-viewer-0123456789", "viewer", null, null),
+        ("agg-north", "key-agg-north-0123456789", "aggregator", null, "north"),
+        ("agg-south", "key-agg-south-0123456789", "aggregator", null, "south"),
     ];
 
     /// <summary>The HMAC key bearer tokens are signed with in tests.</summary>

@@ -34,7 +34,8 @@ internal sealed record DrMeterBody([property: JsonRequired] DrMeterReading?[] Re
 /// their offers can do for one and commit; they post their sites' meter readings; delivery (ERAB baseline vs actual per
 /// slot, shortfall and why) and settlement follow per request and operator. A DC operator sees only its own offers,
 /// commitments and settlement; the area's grid operator sees every operator's for its area. Every action is journalled
-/// (the audit log) and announced as a live event.
+/// (the audit log) and announced as a live event. An aggregator (decision 0149) posts requests to the sites DC operators
+/// contracted with it and sees those sites' offers, commitments and delivery, never other operators'.
 /// </summary>
 internal static class DrEndpoints
 {
@@ -46,23 +47,42 @@ internal static class DrEndpoints
     {
         var dr = app.MapGroup("/api/dr").WithTags("Demand response").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
         dr.MapPost("/requests", PostRequest)
-            .WithSummary("Grid operator: ask the DC fleet in its own area to lower (down) or raise (up) consumption by mw over [start, end) (30-minute slots, one JST day, not in the past); the notice is start − now.");
+            .WithSummary("Grid operator: ask the DC fleet in its own area to lower (down) or raise (up) consumption by mw over [start, end) (30-minute slots, one JST day, not in the past); the notice is start − now. Aggregator: the same, addressed to the sites contracted with it in the area only (403 where it has none).")
+            .Produces<DrRequestRecord>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         dr.MapGet("/requests", ListRequestsAsync)
-            .WithSummary("The requests for the caller's area (grid operator) or for the areas the caller has sites in (DC operator), by start.");
+            .WithSummary("The requests for the caller's area (grid operator), for the areas the caller has sites in (DC operator; an aggregator's only where it addresses one of them), or the aggregator's own and its contracted sites' areas' (aggregator), by start.");
         dr.MapGet("/requests/{id}", GetRequestAsync)
-            .WithSummary("A request with its commitments: every operator's (its area's grid operator) or the caller's own (DC operator).");
+            .WithSummary("A request with its commitments: every operator's (its area's grid operator), the caller's own (DC operator), or those of the sites contracted with it (aggregator).");
         dr.MapGet("/requests/{id}/answer", GetAnswerAsync)
             .WithSummary("DC operator: what its published offers can do for the request (per site, cheapest first), before committing.");
         dr.MapPost("/requests/{id}/commitments", CommitAsync)
             .WithSummary("DC operator: commit what its offers can do (at most mw, if given) before the window starts; 409 if already committed.");
         dr.MapGet("/requests/{id}/settlement", GetSettlementAsync)
-            .WithSummary("After the window: delivery per site and slot (ERAB baseline vs metered actual, shortfall and why) and the payment per operator.");
+            .WithSummary("After the window: delivery per site and slot (ERAB baseline vs metered actual, shortfall and why) and the payment per operator (an aggregator sees its contracted sites only).");
         dr.MapPost("/offers", PublishOffersAsync)
             .WithSummary("DC operator: publish day-ahead flexibility offers for its sites (whole hours, not in the past; one replaces the earlier one for the same site, start and direction).");
         dr.MapGet("/offers", ListOffers)
             .WithSummary("The caller's published offers (DC operator), or every operator's offers in its area (grid operator).");
         dr.MapPost("/sites/{site}/meter", PostMeterAsync)
             .WithSummary("DC operator: post 30-minute meter readings of one of its sites (kWh drawn per slot); a slot already stored with another value is a 409, nothing stored.");
+        dr.MapPut("/contracts/{aggregator}/sites/{site}", SignContractAsync)
+            .WithSummary("DC operator: contract one of its sites with an aggregator, which may then address it with requests and sees its commitments and delivery (a site has one aggregator at a time: 409 while another holds it).")
+            .Produces<DrContractRecord>(StatusCodes.Status201Created)
+            .Produces<DrContractRecord>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        dr.MapDelete("/contracts/{aggregator}/sites/{site}", EndContractAsync)
+            .WithSummary("DC operator: end its site's contract with the aggregator (requests already addressed to the site stay addressed).")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        dr.MapGet("/contracts", ListContracts)
+            .WithSummary("Aggregator contracts: the caller's sites' (DC operator), the caller's own (aggregator) or its area's (grid operator).");
         dr.MapGet("/audit", Audit)
             .WithSummary("The demand-response audit log: its area's requests, offers and commitments (grid operator) or the caller's own actions (DC operator), oldest first.");
     }
@@ -77,7 +97,11 @@ internal static class DrEndpoints
         return [.. (await store.ListSitesAsync(ct).ConfigureAwait(false)).Where(s => s.Value.Id.Value.StartsWith(prefix, StringComparison.Ordinal)).Select(s => s.Value.Area.Code)];
     }
 
-    /// <summary>The request if the caller may see it (its area's grid operator, or a DC operator with a site there), else null.</summary>
+    /// <summary>
+    /// The request if the caller may see it, else null: its area's grid operator; a DC operator with a site there (for an
+    /// aggregator's request, a site it addresses); the aggregator that posted it, or an aggregator with a contracted site
+    /// in the area of a grid operator's request.
+    /// </summary>
     private static async Task<DrRequestRecord?> VisibleAsync(DrBook book, IWattBitStore store, Caller? me, string id, CancellationToken ct)
     {
         if (book.Find(id) is not { } r)
@@ -87,10 +111,41 @@ internal static class DrEndpoints
 
         return me switch
         {
-            { IsDcOperator: true } => (await AreasOfAsync(store, me.Operator!, ct).ConfigureAwait(false)).Contains(r.Area) ? r : null,
+            { IsDcOperator: true } => r.AddressesOperator(me.Operator!) && (await AreasOfAsync(store, me.Operator!, ct).ConfigureAwait(false)).Contains(r.Area) ? r : null,
+            { IsAggregator: true } => SeesRequest(book, me, r) ? r : null,
             _ when me is not null && me.IsGridOperatorOf(r.Area) => r,
             _ => null,
         };
+    }
+
+    /// <summary>An aggregator sees its own requests and the grid operator's requests in the areas of its contracted sites.</summary>
+    private static bool SeesRequest(DrBook book, Caller aggregator, DrRequestRecord r) =>
+        r.Aggregator == aggregator.Operator || (r.Aggregator is null && book.Contracts(k => k.Aggregator == aggregator.Operator && k.Area == r.Area).Count > 0);
+
+    /// <summary>
+    /// The part of a commitment the caller may see: all of it (the area's grid operator), its own (DC operator), the sites
+    /// the request addresses for the aggregator that posted it or else the sites contracted with the aggregator now; null = none.
+    /// </summary>
+    private static DrCommitmentRecord? SeenBy(DrBook book, Caller me, DrRequestRecord r, DrCommitmentRecord c)
+    {
+        if (me.IsDcOperator)
+        {
+            return c.Operator == me.Operator ? c : null;
+        }
+
+        if (!me.IsAggregator)
+        {
+            return c;
+        }
+
+        if (r.Aggregator == me.Operator)
+        {
+            return c;
+        }
+
+        var contracted = book.Contracts(k => k.Aggregator == me.Operator && k.Operator == c.Operator).Select(k => k.Site).ToHashSet(StringComparer.Ordinal);
+        var sites = c.Sites.Where(s => contracted.Contains(s.Site)).ToList();
+        return sites.Count == 0 ? null : c with { Sites = sites };
     }
 
     private static IResult PostRequest(DrBook book, EventHub events, TimeProvider time, ClaimsPrincipal user, DrRequestBody body)
@@ -103,9 +158,18 @@ internal static class DrEndpoints
         }
 
         var me = Caller.From(user);
-        if (me is null || !me.IsGridOperatorOf(area!.Code))
+        List<DrContractRecord>? contracted = null;
+        if (me is { IsAggregator: true })
         {
-            return Problems.Forbidden($"Only the grid operator of {area!.Code} posts demand-response requests there.");
+            contracted = book.Contracts(k => k.Aggregator == me.Operator && k.Area == area!.Code);
+            if (contracted.Count == 0)
+            {
+                return Problems.Forbidden($"No site in {area!.Code} is contracted with aggregator '{me.Operator}'; an aggregator asks only the sites contracted with it.");
+            }
+        }
+        else if (me is null || !me.IsGridOperatorOf(area!.Code))
+        {
+            return Problems.Forbidden($"Only the grid operator of {area!.Code}, or an aggregator for its contracted sites there, posts demand-response requests there.");
         }
 
         var now = time.GetUtcNow();
@@ -125,13 +189,27 @@ internal static class DrEndpoints
             return p.Result();
         }
 
-        var record = new DrRequestRecord(body.Id, area!.Code, body.Direction, body.Mw, startJst, body.End.ToOffset(Jst.Offset), now.ToOffset(Jst.Offset), me.KeyId);
+        var record = new DrRequestRecord(body.Id, area!.Code, body.Direction, body.Mw, startJst, body.End.ToOffset(Jst.Offset), now.ToOffset(Jst.Offset), me.KeyId,
+            contracted is null ? null : me.Operator, contracted?.Select(k => k.Operator + "/" + k.Site).ToList());
         if (!book.PostRequest(me.KeyId, record, now))
         {
             return Problems.Conflict($"A request '{body.Id}' already exists; use another id.");
         }
 
-        events.Publish("dr-request", record.Area, null, record);
+        if (contracted is null)
+        {
+            events.Publish("dr-request", record.Area, null, record);
+        }
+        else
+        {
+            // An aggregator's request goes to the operators of the sites it addresses (and the area's grid operator), and to the aggregator.
+            foreach (var op in contracted.Select(k => k.Operator).Distinct(StringComparer.Ordinal))
+            {
+                events.Publish("dr-request", record.Area, op, record);
+            }
+
+            events.Publish("dr-request", record.Area, null, record, me.KeyId);
+        }
         return TypedResults.Created($"/api/dr/requests/{record.Id}", record);
     }
 
@@ -146,10 +224,15 @@ internal static class DrEndpoints
         if (me is { IsDcOperator: true })
         {
             var areas = await AreasOfAsync(store, me.Operator!, ct).ConfigureAwait(false);
-            return TypedResults.Ok(book.Requests(r => areas.Contains(r.Area)));
+            return TypedResults.Ok(book.Requests(r => areas.Contains(r.Area) && r.AddressesOperator(me.Operator!)));
         }
 
-        return Problems.Forbidden("Demand-response requests are for grid operator and DC operator keys.");
+        if (me is { IsAggregator: true })
+        {
+            return TypedResults.Ok(book.Requests(r => SeesRequest(book, me, r)));
+        }
+
+        return Problems.Forbidden("Demand-response requests are for grid operator, DC operator and aggregator keys.");
     }
 
     private static async Task<IResult> GetRequestAsync(DrBook book, IWattBitStore store, ClaimsPrincipal user, string id, CancellationToken ct)
@@ -160,7 +243,7 @@ internal static class DrEndpoints
             return Problems.NotFound("demand-response request");
         }
 
-        var commitments = book.Commitments(r.Id).Where(c => !me!.IsDcOperator || c.Operator == me.Operator).ToList();
+        var commitments = book.Commitments(r.Id).Select(c => SeenBy(book, me!, r, c)).OfType<DrCommitmentRecord>().ToList();
         return TypedResults.Ok(new DrRequestView(r, commitments.Sum(c => c.Mw), commitments));
     }
 
@@ -227,6 +310,10 @@ internal static class DrEndpoints
         }
 
         events.Publish("dr-commitment", r.Area, me.Operator, commitment);
+        if (r.Aggregator is not null)
+        {
+            events.Publish("dr-commitment", r.Area, null, commitment, r.IssuedBy);
+        }
         return TypedResults.Created($"/api/dr/requests/{r.Id}", commitment);
     }
 
@@ -243,7 +330,7 @@ internal static class DrEndpoints
             return Problems.Conflict($"The request's window ends at {r.End:O}; delivery is measured after it.");
         }
 
-        var operators = book.Commitments(r.Id).Where(c => !me!.IsDcOperator || c.Operator == me.Operator).Select(c => book.Settle(r, c)).ToList();
+        var operators = book.Commitments(r.Id).Select(c => SeenBy(book, me!, r, c)).OfType<DrCommitmentRecord>().Select(c => book.Settle(r, c)).ToList();
         var settled = operators.Where(o => o.AmountYen is not null).ToList();
         return TypedResults.Ok(new DrSettlementView(r, operators.Sum(o => o.CommittedMw), settled.Sum(o => o.CreditedKwh!.Value), settled.Sum(o => o.AmountYen!.Value),
             operators));
@@ -321,7 +408,76 @@ internal static class DrEndpoints
     {
         { IsDcOperator: true } me => TypedResults.Ok(book.Offers(o => o.Operator == me.Operator)),
         var me when IsGridOperator(me) => TypedResults.Ok(book.Offers(o => o.Area == me!.Area)),
-        _ => Problems.Forbidden("Flexibility offers are for DC operator and grid operator keys."),
+        { IsAggregator: true } me => TypedResults.Ok(ContractedOffers(book, me.Operator!)),
+        _ => Problems.Forbidden("Flexibility offers are for DC operator, grid operator and aggregator keys."),
+    };
+
+    private static List<DrOfferRecord> ContractedOffers(DrBook book, string aggregator)
+    {
+        var sites = book.Contracts(k => k.Aggregator == aggregator).Select(k => (k.Operator, k.Site)).ToHashSet();
+        return book.Offers(o => sites.Contains((o.Operator, o.Site)));
+    }
+
+    private static async Task<IResult> SignContractAsync(DrBook book, IWattBitStore store, EventHub events, TimeProvider time, ClaimsPrincipal user, string aggregator,
+        string site, CancellationToken ct)
+    {
+        if (DcOperator(user) is not { } me)
+        {
+            return Problems.Forbidden("Only DC operator keys contract their sites with an aggregator.");
+        }
+
+        if (!ApiKeyTable.IsValidOperatorId(aggregator))
+        {
+            var p = new Problems();
+            p.Add("aggregator", "An aggregator id has 1-64 letters, digits, '-' or '_'.");
+            return p.Result();
+        }
+
+        if (!OperatorEndpoints.IsValidId(site) || await store.GetSiteAsync(new SiteId(OperatorEndpoints.Scoped(me.Operator!, site)), ct).ConfigureAwait(false) is not { } stored)
+        {
+            return Problems.NotFound("site");
+        }
+
+        var now = time.GetUtcNow().ToOffset(Jst.Offset);
+        var wanted = new DrContractRecord(aggregator, me.Operator!, site, stored.Value.Area.Code, now, me.KeyId);
+        var held = book.SignContract(me.KeyId, wanted);
+        if (held.Aggregator != aggregator)
+        {
+            return Problems.Conflict($"Site '{site}' is contracted with aggregator '{held.Aggregator}'; end that contract first (a site has one aggregator at a time).");
+        }
+
+        if (!ReferenceEquals(held, wanted))
+        {
+            return TypedResults.Ok(held);
+        }
+
+        events.Publish("dr-contract", held.Area, me.Operator, held);
+        return TypedResults.Created($"/api/dr/contracts/{aggregator}/sites/{site}", held);
+    }
+
+    private static IResult EndContractAsync(DrBook book, EventHub events, TimeProvider time, ClaimsPrincipal user, string aggregator, string site)
+    {
+        if (DcOperator(user) is not { } me)
+        {
+            return Problems.Forbidden("Only DC operator keys end their sites' aggregator contracts.");
+        }
+
+        var existing = book.Contracts(k => k.Operator == me.Operator && k.Site == site && k.Aggregator == aggregator).FirstOrDefault();
+        if (existing is null || !book.EndContract(me.KeyId, aggregator, me.Operator!, site, time.GetUtcNow().ToOffset(Jst.Offset)))
+        {
+            return Problems.NotFound("contract");
+        }
+
+        events.Publish("dr-contract", existing.Area, me.Operator, new { aggregator, @operator = me.Operator, site, ended = true });
+        return TypedResults.NoContent();
+    }
+
+    private static IResult ListContracts(DrBook book, ClaimsPrincipal user) => Caller.From(user) switch
+    {
+        { IsDcOperator: true } me => TypedResults.Ok(book.Contracts(k => k.Operator == me.Operator)),
+        { IsAggregator: true } me => TypedResults.Ok(book.Contracts(k => k.Aggregator == me.Operator)),
+        var me when IsGridOperator(me) => TypedResults.Ok(book.Contracts(k => k.Area == me!.Area)),
+        _ => Problems.Forbidden("Aggregator contracts are for DC operator, aggregator and grid operator keys."),
     };
 
     private static async Task<IResult> PostMeterAsync(DrBook book, IWattBitStore store, TimeProvider time, ClaimsPrincipal user, string site, DrMeterBody body,
@@ -388,7 +544,8 @@ internal static class DrEndpoints
         {
             { IsDcOperator: true } => TypedResults.Ok(book.Audit(l => l.Operator == me.Operator, limit ?? 1000)),
             _ when IsGridOperator(me) => TypedResults.Ok(book.Audit(l => l.Area == me!.Area && l.Kind != "meter-posted", limit ?? 1000)),
-            _ => Problems.Forbidden("The demand-response audit log is for grid operator and DC operator keys."),
+            { IsAggregator: true } => TypedResults.Ok(book.Audit(l => l.Aggregator == me.Operator, limit ?? 1000)),
+            _ => Problems.Forbidden("The demand-response audit log is for grid operator, DC operator and aggregator keys."),
         };
     }
 }

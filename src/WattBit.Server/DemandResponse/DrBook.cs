@@ -25,6 +25,7 @@ internal sealed class DrBook : IDisposable
     private readonly Dictionary<(string Operator, string Site, DateTimeOffset Start, FlexDirection Direction), DrOfferRecord> _offers = [];
     private readonly Dictionary<(string Request, string Operator), DrCommitmentRecord> _commitments = [];
     private readonly Dictionary<(string Operator, string Site), SortedDictionary<DateTimeOffset, double?>> _meters = [];
+    private readonly Dictionary<(string Operator, string Site), DrContractRecord> _contracts = [];
     private readonly List<DrAuditLine> _audit = [];
     private readonly IJournal<DrEntry> _journal;
 
@@ -93,6 +94,56 @@ internal sealed class DrBook : IDisposable
         return clash;
     }
 
+    /// <summary>
+    /// Stores a contract between a DC operator's site and an aggregator. Returns the site's contract after the call: the
+    /// one given when stored (or when the same contract was already there), or the site's existing contract with
+    /// another aggregator (nothing stored).
+    /// </summary>
+    public DrContractRecord SignContract(string actor, DrContractRecord contract)
+    {
+        DrContractRecord result = contract;
+        _journal.Append(() =>
+        {
+            lock (_lock)
+            {
+                if (_contracts.TryGetValue((contract.Operator, contract.Site), out var existing))
+                {
+                    result = existing;
+                    return null;
+                }
+
+                result = contract;
+                return new DrEntry(contract.Since, actor, "contract-signed", Contract: contract);
+            }
+        });
+        return result;
+    }
+
+    /// <summary>Ends the site's contract with <paramref name="aggregator"/>; false when there is none (nothing stored).</summary>
+    public bool EndContract(string actor, string aggregator, string op, string site, DateTimeOffset now)
+    {
+        return _journal.Append(() =>
+        {
+            lock (_lock)
+            {
+                return _contracts.TryGetValue((op, site), out var c) && c.Aggregator == aggregator
+                    ? new DrEntry(now, actor, "contract-ended", Contract: c with { Since = now, SignedBy = actor })
+                    : null;
+            }
+        }) is not null;
+    }
+
+    /// <summary>The contracts the predicate admits, by aggregator, operator and site.</summary>
+    public List<DrContractRecord> Contracts(Func<DrContractRecord, bool> visible)
+    {
+        _journal.CatchUp();
+        lock (_lock)
+        {
+            return [.. _contracts.Values.Where(visible).OrderBy(c => c.Aggregator, StringComparer.Ordinal).ThenBy(c => c.Operator, StringComparer.Ordinal)
+                .ThenBy(c => c.Site, StringComparer.Ordinal)];
+        }
+    }
+
     /// <summary>One request, or null.</summary>
     public DrRequestRecord? Find(string id)
     {
@@ -153,7 +204,7 @@ internal sealed class DrBook : IDisposable
     /// </summary>
     public DrAnswer Answer(DrRequestRecord request, string op)
     {
-        var offers = Offers(o => o.Operator == op && o.Area == request.Area && o.Direction == request.Direction);
+        var offers = Offers(o => o.Operator == op && o.Area == request.Area && o.Direction == request.Direction && request.Addresses(op, o.Site));
         var notice = request.Start - request.IssuedAt;
         var window = new TimeWindow(request.Start, request.End);
         var merged = new List<FlexibilityOffer>();
@@ -289,7 +340,8 @@ internal sealed class DrBook : IDisposable
             {
                 _requests[r.Id] = r;
                 _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, r.Area, null,
-                    string.Create(CultureInfo.InvariantCulture, $"request {r.Id}: {r.Direction} {r.Mw:0.###} MW over [{r.Start:O}, {r.End:O})")));
+                    string.Create(CultureInfo.InvariantCulture, $"request {r.Id}: {r.Direction} {r.Mw:0.###} MW over [{r.Start:O}, {r.End:O})")
+                    + (r.Sites is { } addressed ? $" to {addressed.Count} contracted sites" : ""), r.Aggregator));
             }
 
             foreach (var o in e.Offers ?? [])
@@ -308,8 +360,24 @@ internal sealed class DrBook : IDisposable
             if (e.Commitment is { } c)
             {
                 _commitments[(c.Request, c.Operator)] = c;
-                _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, _requests.GetValueOrDefault(c.Request)?.Area, c.Operator,
-                    string.Create(CultureInfo.InvariantCulture, $"request {c.Request}: {c.Mw:0.###} MW committed at {c.Sites.Count} sites")));
+                var request = _requests.GetValueOrDefault(c.Request);
+                _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, request?.Area, c.Operator,
+                    string.Create(CultureInfo.InvariantCulture, $"request {c.Request}: {c.Mw:0.###} MW committed at {c.Sites.Count} sites"), request?.Aggregator));
+            }
+
+            if (e.Contract is { } k)
+            {
+                if (e.Kind == "contract-ended")
+                {
+                    _contracts.Remove((k.Operator, k.Site));
+                }
+                else
+                {
+                    _contracts[(k.Operator, k.Site)] = k;
+                }
+
+                _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, k.Area, k.Operator,
+                    $"site {k.Site} {(e.Kind == "contract-ended" ? "leaves" : "contracted with")} aggregator {k.Aggregator}", k.Aggregator));
             }
 
             if (e.Meter is { } m)

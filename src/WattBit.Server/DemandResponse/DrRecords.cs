@@ -2,7 +2,10 @@ using WattBit.Planning.Flexibility;
 
 namespace WattBit.Server.DemandResponse;
 
-/// <summary>An area-wide demand-response request as a grid operator posted it. Immutable.</summary>
+/// <summary>
+/// An area-wide demand-response request as a grid operator posted it, or as an aggregator posted it to the sites it has
+/// contracts with in the area (decision 0149). Immutable.
+/// </summary>
 /// <param name="Id">The request id (unique on the server).</param>
 /// <param name="Area">The area code the request is for (the poster's area).</param>
 /// <param name="Direction">Down (lower consumption: peak, supply warning) or up (raise it: surplus).</param>
@@ -11,8 +14,30 @@ namespace WattBit.Server.DemandResponse;
 /// <param name="End">End of the window (exclusive, on a 30-minute slot, the same JST day).</param>
 /// <param name="IssuedAt">When it was posted; the notice is <c>start − issuedAt</c>.</param>
 /// <param name="IssuedBy">The key id that posted it.</param>
+/// <param name="Aggregator">The aggregator that posted it, or null for the area's grid operator.</param>
+/// <param name="Sites">An aggregator's request: the sites it addresses (its contracted sites in the area when posted), each
+/// <c>operator/site</c>; only their operators see it and only these sites answer it. Null for a grid operator's.</param>
 internal sealed record DrRequestRecord(string Id, string Area, FlexDirection Direction, double Mw, DateTimeOffset Start, DateTimeOffset End, DateTimeOffset IssuedAt,
-    string IssuedBy);
+    string IssuedBy, string? Aggregator = null, IReadOnlyList<string>? Sites = null)
+{
+    /// <summary>Whether the request addresses <paramref name="op"/>'s site <paramref name="site"/> (any site in the area for a grid operator's request).</summary>
+    public bool Addresses(string op, string site) => Sites is null || Sites.Contains(op + "/" + site, StringComparer.Ordinal);
+
+    /// <summary>Whether an aggregator's request addresses at least one site of <paramref name="op"/>.</summary>
+    public bool AddressesOperator(string op) => Sites is null || Sites.Any(s => s.StartsWith(op + "/", StringComparison.Ordinal));
+}
+
+/// <summary>
+/// A DC operator's contract with an aggregator for one of its sites (decision 0149): the aggregator may address the site
+/// with its requests and sees the site's commitments and delivery. A site has at most one aggregator at a time. Immutable.
+/// </summary>
+/// <param name="Aggregator">The aggregator's id.</param>
+/// <param name="Operator">The DC operator.</param>
+/// <param name="Site">The site (the operator's own id).</param>
+/// <param name="Area">The site's area code.</param>
+/// <param name="Since">When the operator signed it.</param>
+/// <param name="SignedBy">The operator's key id.</param>
+internal sealed record DrContractRecord(string Aggregator, string Operator, string Site, string Area, DateTimeOffset Since, string SignedBy);
 
 /// <summary>A published day-ahead flexibility offer of one site (decision 0141's offer, as a DC operator publishes it). Immutable.</summary>
 /// <param name="Operator">The operator.</param>
@@ -65,13 +90,14 @@ internal sealed record DrMeterRecord(string Operator, string Site, IReadOnlyList
 /// </summary>
 /// <param name="At">When.</param>
 /// <param name="Actor">The key id.</param>
-/// <param name="Kind"><c>request-posted</c>, <c>offers-published</c>, <c>committed</c> or <c>meter-posted</c>.</param>
+/// <param name="Kind"><c>request-posted</c>, <c>offers-published</c>, <c>committed</c>, <c>meter-posted</c>, <c>contract-signed</c> or <c>contract-ended</c>.</param>
 /// <param name="Request">The request posted.</param>
 /// <param name="Offers">The offers published (each replaces the operator's offer for the same site, start and direction).</param>
 /// <param name="Commitment">The commitment.</param>
 /// <param name="Meter">The readings posted.</param>
+/// <param name="Contract">A contract signed (<c>contract-signed</c>) or ended (<c>contract-ended</c>).</param>
 internal sealed record DrEntry(DateTimeOffset At, string Actor, string Kind, DrRequestRecord? Request = null, IReadOnlyList<DrOfferRecord>? Offers = null,
-    DrCommitmentRecord? Commitment = null, DrMeterRecord? Meter = null);
+    DrCommitmentRecord? Commitment = null, DrMeterRecord? Meter = null, DrContractRecord? Contract = null);
 
 /// <summary>An audit line: who did what, without the payload's bulk. Immutable.</summary>
 /// <param name="At">When.</param>
@@ -80,7 +106,8 @@ internal sealed record DrEntry(DateTimeOffset At, string Actor, string Kind, DrR
 /// <param name="Area">The area concerned, when one.</param>
 /// <param name="Operator">The DC operator concerned, when one.</param>
 /// <param name="Detail">In words.</param>
-internal sealed record DrAuditLine(DateTimeOffset At, string Actor, string Kind, string? Area, string? Operator, string Detail);
+/// <param name="Aggregator">The aggregator concerned (its request, a commitment to it, its contract), when one.</param>
+internal sealed record DrAuditLine(DateTimeOffset At, string Actor, string Kind, string? Area, string? Operator, string Detail, string? Aggregator = null);
 
 /// <summary>A request with the commitments the caller may see and their total. Immutable.</summary>
 /// <param name="Request">The request.</param>

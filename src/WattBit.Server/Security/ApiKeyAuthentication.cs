@@ -46,6 +46,11 @@ internal sealed class ApiKeyTable
                 throw new InvalidOperationException($"WattBit:ApiKeys '{k.Id}': a dc-operator key needs an operator id (letters, digits, '-', '_', at most 64).");
             }
 
+            if (k.Role == Roles.Aggregator && !IsValidOperatorId(k.Operator))
+            {
+                throw new InvalidOperationException($"WattBit:ApiKeys '{k.Id}': an aggregator key needs the aggregator's id in operator (letters, digits, '-', '_', at most 64).");
+            }
+
             var hash = k.Sha256?.ToLowerInvariant() ?? (k.Key is { Length: >= 16 } key ? Hash(key)
                 : k.CertificateName is { Length: > 0 } ? null
                 : throw new InvalidOperationException($"WattBit:ApiKeys '{k.Id}': give sha256 (or a key of at least 16 characters), or a certificateName."));

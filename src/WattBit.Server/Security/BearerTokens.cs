@@ -70,6 +70,7 @@ internal static class BearerTokens
             : Array.IndexOf(Roles.All, role) < 0 ? "role is not one of " + string.Join(", ", Roles.All)
             : role == Roles.GridOperator && !JapanAreas.TryFind(area, out _) ? "a grid-operator token needs an area"
             : role == Roles.DcOperator && !ApiKeyTable.IsValidOperatorId(op) ? "a dc-operator token needs an operator id"
+            : role == Roles.Aggregator && !ApiKeyTable.IsValidOperatorId(op) ? "an aggregator token needs its id as operator"
             : null;
         if (problem is not null)
         {
@@ -85,7 +86,7 @@ internal static class BearerTokens
             claims.Add(new Claim(Roles.AreaClaim, JapanAreas.Get(area!).Code));
         }
 
-        if (role == Roles.DcOperator)
+        if (role is Roles.DcOperator or Roles.Aggregator)
         {
             claims.Add(new Claim(Roles.OperatorClaim, op!));
         }
