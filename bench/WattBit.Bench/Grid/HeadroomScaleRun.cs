@@ -100,6 +100,8 @@ internal static class HeadroomScaleRun
             $"identical {same}/{check.Length}; CPU per bus: grouped {perGrouped:F3} s, one at a time {perSingle:F3} s, ratio {perSingle / perGrouped:F1}x; " +
             $"mean N-1 candidates {groupedResults.Average(r => r.N1Candidates):F0}; extrapolated all {n} buses on {Environment.ProcessorCount} cores: " +
             $"grouped {perGrouped * n / Environment.ProcessorCount:F0} s, one at a time {perSingle * n / Environment.ProcessorCount:F0} s");
+        N0Year(s, series, check);
+        Query(net, series, buses, groupedResults);
         WhatIf(net, s, series, grouped.Options, buses[0], buses[^1], args.Contains("--no-rebuild"));
         if (full)
         {
@@ -113,6 +115,115 @@ internal static class HeadroomScaleRun
         using var p = Process.GetCurrentProcess();
         Console.WriteLine($"// peak working set {p.PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; load average {LoadAverage()}");
         return same == check.Length ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The N-0 year of every bus with the pruned engine (decision 0011), against the naive method (every branch at every
+    /// step) on the given buses in the same run, per bus of CPU time, and checked identical.
+    /// </summary>
+    private static void N0Year(Sensitivities s, NetworkTimeSeries series, int[] check)
+    {
+        var n = s.Model.BusCount;
+        var engine = new HeadroomEngine(s, series, new HeadroomOptions(Criterion: ContingencyCriterion.N0));
+        var sw = Stopwatch.StartNew();
+        var cpu0 = CpuSeconds();
+        var keep = check.ToDictionary(b => b, _ => new BusHeadroom(series.Count));
+        HeadroomRunner.Run(engine, [.. Enumerable.Range(0, n)], r =>
+        {
+            if (keep.TryGetValue(r.Bus, out var copy))
+            {
+                r.CopyTo(copy);
+            }
+        });
+        var (tAll, cAll) = (sw.Elapsed.TotalSeconds, CpuSeconds() - cpu0);
+        sw.Restart();
+        cpu0 = CpuSeconds();
+        var naive = new BusHeadroom(series.Count);
+        var same = 0;
+        foreach (var bus in check)
+        {
+            engine.ComputeNaive(bus, naive);
+            same += naive.N0Mw.AsSpan().SequenceEqual(keep[bus].N0Mw) && naive.N0Branch.AsSpan().SequenceEqual(keep[bus].N0Branch) ? 1 : 0;
+        }
+
+        var cNaive = CpuSeconds() - cpu0;
+        var perNaive = cNaive / Math.Max(1, check.Length);
+        Console.WriteLine($"// N-0 year, all {n} buses, pruned: {tAll:F2} s ({cAll:F1} CPU s, {1000 * cAll / n:F2} CPU ms per bus); naive on {check.Length} of them: " +
+            $"{sw.Elapsed.TotalSeconds:F2} s ({1000 * perNaive:F1} CPU ms per bus), ratio per bus {perNaive * n / Math.Max(1e-9, cAll):F0}x; identical {same}/{check.Length}");
+    }
+
+    /// <summary>
+    /// One bus and one month from the binary store (decision 0112: positioned reads) and its limiting branches ranked,
+    /// against the straightforward way, scanning the headroom CSV of the same buses for that bus and month (same run).
+    /// </summary>
+    private static void Query(PowerNetwork net, NetworkTimeSeries series, int[] buses, BusHeadroom[] results)
+    {
+        var times = series.Profile.Timestamps;
+        var dir = Directory.CreateTempSubdirectory("wattbit-query-");
+        try
+        {
+            var storePath = Path.Combine(dir.FullName, "sample.whr");
+            var csvPath = Path.Combine(dir.FullName, "sample.csv");
+            using (var store = HeadroomStore.Create(storePath, [.. buses.Select(b => net.Buses[b].Number)], times.Length, times[0], times[1] - times[0]))
+            using (var csv = new StreamWriter(csvPath))
+            {
+                csv.Write(HeadroomCsv.Header + "\n");
+                foreach (var r in results)
+                {
+                    store.Write(r);
+                    HeadroomCsv.WriteRows(csv, net, times, r);
+                }
+            }
+
+            var bus = net.Buses[buses[^1]].Number;
+            var (first, count) = (2184, 744); // July of the synthetic year (from 1 April)
+            var sw = Stopwatch.StartNew();
+            double minStore;
+            int topStore;
+            using (var store = HeadroomStore.Open(storePath))
+            {
+                var h = store.Read(bus, first, count);
+                minStore = h.N1Mw.Min();
+                topStore = HeadroomQueries.RankLimitingBranches(h, 10).Select(b => b.Branch + 1).DefaultIfEmpty(0).First();
+            }
+
+            var tStore = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var minCsv = double.PositiveInfinity;
+            var counts = new Dictionary<int, int>();
+            var busText = bus.ToString(CultureInfo.InvariantCulture);
+            var row = 0;
+            foreach (var line in File.ReadLines(csvPath).Skip(1))
+            {
+                var f = line.Split(',');
+                if (f[1] != busText)
+                {
+                    continue;
+                }
+
+                if (row >= first && row < first + count)
+                {
+                    minCsv = Math.Min(minCsv, double.Parse(f[3], CultureInfo.InvariantCulture));
+                    if (f[5].Length > 0)
+                    {
+                        var b = int.Parse(f[5], CultureInfo.InvariantCulture);
+                        counts[b] = counts.GetValueOrDefault(b) + 1;
+                    }
+                }
+
+                row++;
+            }
+
+            var topCsv = counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Select(p => p.Key).DefaultIfEmpty(0).First();
+            var tCsv = sw.Elapsed.TotalMilliseconds;
+            Console.WriteLine($"// query bus {bus}, July (744 h), min N-1 and the most limiting branch: store {tStore:F2} ms, scanning the CSV of the {buses.Length} buses " +
+                $"({new FileInfo(csvPath).Length / 1e6:F0} MB) {tCsv:F0} ms, ratio {tCsv / tStore:F0}x; " +
+                $"{(Math.Abs(minStore - minCsv) <= 1e-6 && topStore == topCsv ? "same answer" : $"DIFFERENT: {minStore} vs {minCsv}, branch {topStore} vs {topCsv}")}");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     /// <summary>
