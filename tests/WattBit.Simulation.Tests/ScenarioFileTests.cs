@@ -1,4 +1,6 @@
 using WattBit.Formats;
+using WattBit.Headroom;
+using WattBit.Simulation.Engine;
 using WattBit.Simulation.Scenarios;
 using WattBit.Sites;
 
@@ -25,6 +27,39 @@ public sealed class ScenarioFileTests
         Assert.Equal(10, s.Sites.Count(x => x.Connection.Kind == ConnectionKind.Firm));
         Assert.Equal(5, s.Sites.Count(x => x.Connection.Kind == ConnectionKind.ProvisionalProfile));
         Assert.Equal(5, s.Sites.Count(x => x.Connection.Kind == ConnectionKind.Flexible));
+    }
+
+    [Fact]
+    public void DistributedGenerator_GivesEveryAreaTheStatedMix_NotOneKindPerArea()
+    {
+        // 40 sites over the ten areas in turn, 50/25/25: each area's four sites are two firm, one provisional, one flexible.
+        var s = TestScenarios.Parse(TestScenarios.Yaml(sites: 40, firm: 0.5, provisional: 0.25, flexible: 0.25));
+        Assert.All(s.Sites.GroupBy(x => x.Area.Code), area =>
+        {
+            Assert.Equal(2, area.Count(x => x.Connection.Kind == ConnectionKind.Firm));
+            Assert.Equal(1, area.Count(x => x.Connection.Kind == ConnectionKind.ProvisionalProfile));
+            Assert.Equal(1, area.Count(x => x.Connection.Kind == ConnectionKind.Flexible));
+        });
+    }
+
+    [Fact]
+    public void GridLimitLabels_NameTheScenarioTypedContracts_AndTheModelOrUploadForTheRest()
+    {
+        // Tokyo: a firm site and a provisional one with a written-out profile (scenario-typed), a provisional one without a
+        // profile and a flexible one (the layer's, or the connection model's without a layer).
+        var s = TestScenarios.Parse(TestScenarios.Yaml(sites: 1).Replace("sites:\n", """
+        sites:
+          - {id: f, area: TK, lat: 35.60, lon: 139.60, it_mw: 1, connection: {kind: firm, mw: 1.3}}
+          - {id: p, area: TK, lat: 35.70, lon: 139.70, it_mw: 1, connection: {kind: provisional, profile_mw: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}}
+          - {id: q, area: TK, lat: 35.80, lon: 139.80, it_mw: 1, connection: {kind: provisional, mw: 1.3}}
+          - {id: x, area: TK, lat: 35.90, lon: 139.90, it_mw: 1, connection: {kind: flexible, mw: 1.3}}
+
+        """, StringComparison.Ordinal));
+        var first = new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.FromHours(9));
+        Assert.Equal("synthetic 2 sites, scenario-typed 2 sites", SimulationWorld.LimitOrigin(s, "TK", null));
+        Assert.Equal("Japan model layer 2 sites, scenario-typed 2 sites", SimulationWorld.LimitOrigin(s, "TK", new HeadroomLayerInfo("japan-backbone", true, "reference year", first, 24)));
+        Assert.Equal("TSO upload 2 sites, scenario-typed 2 sites", SimulationWorld.LimitOrigin(s, "TK", new HeadroomLayerInfo("tepco-upload", false, "TSO table", first, 24)));
+        Assert.Equal("no sites", SimulationWorld.LimitOrigin(s, "ON", null));
     }
 
     [Fact]

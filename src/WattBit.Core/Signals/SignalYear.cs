@@ -10,8 +10,14 @@ namespace WattBit.Signals;
 /// <param name="Source">What the real steps come from (empty when none), e.g. the TSO's area supply-demand actuals.</param>
 public sealed record SeriesSource(string Area, string Series, int RealSteps, int Steps, string Source)
 {
-    /// <summary><c>real</c> (every step), <c>synthetic</c> (none) or <c>real N %</c> (the rest from the reference year).</summary>
-    public string Label => RealSteps == 0 ? "synthetic" : RealSteps == Steps ? "real" : FormattableString.Invariant($"real {100.0 * RealSteps / Steps:0} %");
+    /// <summary>
+    /// Where a series that is not a real/synthetic split comes from, replacing <see cref="Label"/>: the simulator sets it
+    /// for grid limits (for example "Japan model layer 12 sites, scenario-typed 4 sites"); null for the measured series.
+    /// </summary>
+    public string? Origin { get; init; }
+
+    /// <summary><see cref="Origin"/> when set, else <c>real</c> (every step), <c>synthetic</c> (none) or <c>real N %</c> (the rest from the reference year).</summary>
+    public string Label => Origin ?? (RealSteps == 0 ? "synthetic" : RealSteps == Steps ? "real" : FormattableString.Invariant($"real {100.0 * RealSteps / Steps:0} %"));
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using WattBit.Areas;
+using WattBit.Headroom;
 using WattBit.Signals;
 using WattBit.Simulation.Scenarios;
 using WattBit.Sites;
@@ -163,12 +164,10 @@ public sealed class SimulationWorld
             limits[s] = ApplyEvents(scenario, s, limit);
         }
 
-        if (layered.Limits is not null)
-        {
-            var info = grid.Layer!.Info;
-            var label = $"headroom layer {info.Model} ({(info.Synthetic ? "synthetic model" : "grid operator's model")}, {info.Profile})";
-            sources = [.. sources.Select(x => x.Series == "grid limits" ? x with { Source = label } : x)];
-        }
+        var layerInfo = layered.Limits is not null ? grid.Layer!.Info : null;
+        var limitSource = layerInfo is null ? "connection model on the area's net load (decision 0061) and the contracts the scenario types"
+            : $"headroom layer {layerInfo.Model} ({(layerInfo.Synthetic ? "synthetic model" : "grid operator's model")}, {layerInfo.Profile}) and the contracts the scenario types";
+        sources = [.. sources.Select(x => x.Series == "grid limits" ? x with { Source = limitSource, Origin = LimitOrigin(scenario, x.Area, layerInfo) } : x)];
 
         return new SimulationWorld(scenario, codes, siteArea, carbonLife, carbonDirect, price, curtailed, limits, planned, connections, sources)
         {
@@ -196,6 +195,27 @@ public sealed class SimulationWorld
             LimitsSource = LimitsSource,
             Ties = Ties,
         };
+
+    /// <summary>
+    /// Where an area's site limits come from, counted by site: <c>scenario-typed</c> (a firm contract, or a provisional
+    /// profile the scenario writes out; under a layer the room it adds is on top), <c>Japan model layer</c> (a synthetic
+    /// layer such as the Japan backbone) or <c>TSO upload</c> (a grid operator's own layer) for the other non-firm sites,
+    /// and <c>synthetic</c> (the connection model on the area's net load) without a layer.
+    /// </summary>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="area">Area code.</param>
+    /// <param name="layer">The layer's description, or null when limits come from the connection model.</param>
+    public static string LimitOrigin(SimulationScenario scenario, string area, HeadroomLayerInfo? layer)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var model = layer is null ? "synthetic" : layer.Synthetic ? "Japan model layer" : "TSO upload";
+        var counts = scenario.Sites.Where(x => x.Area.Code == area)
+            .GroupBy(x => x.Connection.Kind == ConnectionKind.Firm || (x.Connection.Kind == ConnectionKind.ProvisionalProfile && x.Connection.Profile is not null) ? "scenario-typed" : model)
+            .OrderBy(g => g.Key == "scenario-typed" ? 1 : 0)
+            .Select(g => FormattableString.Invariant($"{g.Key} {g.Count()} site{(g.Count() == 1 ? "" : "s")}"))
+            .ToList();
+        return counts.Count == 0 ? "no sites" : string.Join(", ", counts);
+    }
 
     /// <summary>
     /// The share (0.3-1) of a flexible connection's peak that is free at each step, from an area's demand, solar and wind

@@ -26,7 +26,16 @@ public static class ReportNotes
         ("site-steps over limit", "the same counted per site: (site, step) pairs over the limit"),
         ("late jobs", "jobs that finished after their deadline (placed within 48 h after it when nothing fitted in time, or resumed after a curtailment order)"),
         ("unserved MWh", "IT energy asked for but never run: jobs that found no room, inference shed because no site within reach had room, job work lost to orders"),
+        ("direct tCO2", "the same energy at the area's direct (combustion only) intensity"),
+        ("jobs moved", "jobs run at a site other than the one they were submitted to"),
+        ("firm / provisional / flexible MWh", "grid energy drawn by the sites of each connection kind"),
+        ("curtailment orders met / missed", "site-steps under a cut nobody foresaw (a fault, maintenance, a blackout) in which the site stayed within / went over its cut limit"),
+        ("jobs stopped by orders", "jobs stopped to obey such a cut that resumed later (at the same site after the order or elsewhere) / that found no room again and were lost"),
+        ("battery", "energy the batteries charged from the grid / delivered to their sites, equivalent full cycles, batteries that delivered nothing, and what their own grid energy emitted and cost at the actual hour's intensity and price (negative = saved); the section Batteries compares the same year without them"),
     ];
+
+    /// <summary>What each cell of the by-area table means.</summary>
+    public const string AreaMeaning = "Each cell is one area under one policy: lifecycle tCO2 of the grid energy its sites drew (hour by hour at the area's intensity) / curtailed solar and wind it absorbed (MWh). Shifting policies move work between areas, so an area that receives work emits more while the national total falls (see Why).";
 
     /// <summary>Short explanations of results that need one, computed from the run.</summary>
     /// <param name="result">The simulation result.</param>
@@ -69,6 +78,11 @@ public static class ReportNotes
         }
 
         notes.AddRange(Unserved(result));
+        foreach (var f in BatteryReport.Fleet(result).Where(f => f.SavingTonnes < -0.5 && f.ArbitrageTonnes > 0))
+        {
+            notes.Add(Invariant($"Under {f.Policy} the batteries' own arbitrage saves {f.ArbitrageTonnes:N0} tCO2, yet the year emits {-f.SavingTonnes:N0} t more than the same year without batteries: they carry sites through faults, so orders stop {f.JobsStoppedWith:N0} jobs instead of {f.JobsStoppedWithout:N0}, and the stopped jobs resume at other hours and sites than in the run without batteries; that reshuffle outweighs the arbitrage. The cost falls by {f.SavingYen / 1e6:N1} M JPY."));
+        }
+
         var first = result.Policies[0];
         foreach (var p in result.Policies.Skip(1))
         {

@@ -189,7 +189,7 @@ public static class SimulationReport
         html.Append("<h2>Sites</h2>");
         Image(html, plots, "map", "map", ReportPlots.Map(result));
 
-        html.Append("<h2>By area (lifecycle tCO2 / curtailment absorbed MWh)</h2><table><tr><th>area</th>");
+        html.Append("<h2>By area (lifecycle tCO2 / curtailment absorbed MWh)</h2><p>").Append(Enc(ReportNotes.AreaMeaning)).Append("</p><table><tr><th>area</th>");
         foreach (var p in result.Policies)
         {
             html.Append("<th>").Append(PolicyFactory.Name(p.Policy)).Append("</th>");

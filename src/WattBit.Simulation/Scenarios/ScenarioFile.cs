@@ -442,10 +442,12 @@ public static class ScenarioFile
         var line = (int)map.Start.Line;
         var shares = firm + provisional + flexible;
         double[] quota = [firm / shares, provisional / shares, flexible / shares];
-        var given = new int[3];
+        var given = areas.Select(_ => new int[3]).ToArray();
+        var fleet = new int[3];
         for (var i = 0; i < count; i++)
         {
             var ai = i % areas.Length;
+            var nth = i / areas.Length;
             var anchors = capitals[ai];
             GeoPoint location;
             do
@@ -458,17 +460,22 @@ public static class ScenarioFile
             var it = Math.Round(lo + (rng.NextDouble() * (hi - lo)), 3);
             var mw = it * pue * factor;
 
-            // Kinds in proportion, interleaved: each site takes the kind furthest behind its quota.
+            // Kinds in proportion within every area (sites go to the areas in turn), interleaved: each site takes the kind
+            // furthest behind its area's quota, so every area gets the stated mix, not one kind each; ties go to the kind
+            // furthest behind the fleet's quota, so the fleet keeps the mix too.
             var kind = 0;
+            var mine = given[ai];
             for (var k = 1; k < 3; k++)
             {
-                if (((i + 1) * quota[k]) - given[k] > ((i + 1) * quota[kind]) - given[kind] + 1e-12)
+                var behind = ((nth + 1) * quota[k]) - mine[k] - (((nth + 1) * quota[kind]) - mine[kind]);
+                if (behind > 1e-9 || (behind > -1e-9 && ((i + 1) * quota[k]) - fleet[k] > ((i + 1) * quota[kind]) - fleet[kind] + 1e-9))
                 {
                     kind = k;
                 }
             }
 
-            given[kind]++;
+            mine[kind]++;
+            fleet[kind]++;
             var battery = batteriesNode is not null && Math.Floor((i + 1) * batteryShare) > Math.Floor(i * batteryShare)
                 ? NewBattery(r, batteriesNode, it * powerShare * hours, it * powerShare) : null;
             result.Add(new SiteSpec($"{prefix}-{areas[ai].Code.ToLowerInvariant()}-{i + 1:000}", areas[ai], location, it, pue, Stated(s_kinds[kind], mw, null), line, battery, Operator: owner));
