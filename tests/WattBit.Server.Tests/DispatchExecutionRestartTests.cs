@@ -26,6 +26,7 @@ public sealed class DispatchExecutionRestartTests
             }));
 
             string id;
+            DateTimeOffset effectiveAt;
             var first = new TestServer([], folder, Services);
             await first.InitializeAsync();
             try
@@ -38,10 +39,13 @@ public sealed class DispatchExecutionRestartTests
                     id = "r-w1", release = now.AddMinutes(-10), deadline = now.AddHours(36), durationMinutes = 30, powerKw = 4000, interruptible = true, sites = new[] { "r-site" },
                 })).OkJsonAsync(201);
                 var start = Assert.Single((await (await beta.PostAsync("/api/plan", null)).OkJsonAsync()).GetProperty("runs").EnumerateArray()).GetProperty("start").GetDateTimeOffset();
-                id = (await (await first.Client("tso-tk").PostAsJsonAsync("/api/areas/TK/curtailment-orders", new
+                var issued = await (await first.Client("tso-tk").PostAsJsonAsync("/api/areas/TK/curtailment-orders", new
                 {
                     @operator = "beta", siteId = "r-site", reductionMw = 3.0, noticeMinutes = (int)Math.Max(10, (start.AddMinutes(10) - now).TotalMinutes), expectedDurationMinutes = 30,
-                })).OkJsonAsync(201)).GetProperty("id").GetString()!;
+                })).OkJsonAsync(201);
+                id = issued.GetProperty("id").GetString()!;
+                effectiveAt = issued.GetProperty("effectiveAt").GetDateTimeOffset();
+                first.Time.Advance(effectiveAt - first.Time.GetUtcNow()); // the action's time
 
                 // The engine is in the middle of the suspend when the server stops.
                 await engine.Entered.Task.WaitAsync(Timeout);
@@ -65,6 +69,7 @@ public sealed class DispatchExecutionRestartTests
                         finished.TrySetResult();
                     }
                 };
+                second.Time.Advance(effectiveAt - second.Time.GetUtcNow()); // the restarted instance's clock starts again at the tests' now
                 JsonElement Order(JsonElement all) => Assert.Single(all.EnumerateArray(), d => d.GetProperty("curtailmentOrderId").GetString() == id);
                 var order = Order(await (await second.Client("dc-beta").GetAsync("/api/dispatch-orders")).OkJsonAsync());
                 if (order.GetProperty("execution").GetProperty("state").GetString() == "executing")

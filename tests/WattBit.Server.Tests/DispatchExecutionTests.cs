@@ -13,7 +13,7 @@ public sealed class JobEngineServer : IAsyncLifetime
     {
         Server = new TestServer([], services: s => s.AddSingleton(new JobEngines(new Dictionary<string, OperatorEngine>
         {
-            ["beta"] = new(Engine!, QueueMap.Parse("e-defer=tk,e-fail=tk,e-idle=tk,e-status=tk"), CurtailmentMode.Suspend),
+            ["beta"] = new(Engine!, QueueMap.Parse("e-defer=tk,e-fail=tk,e-idle=tk,e-status=tk,e-timed=tk"), CurtailmentMode.Suspend),
         })));
         Engine = new FakeJobEngine(Server.Time);
     }
@@ -52,8 +52,11 @@ public sealed class DispatchExecutionTests(JobEngineServer fixture) : IClassFixt
         d.GetProperty("curtailmentOrderId").GetString() == curtailmentId && d.GetProperty("execution") is { ValueKind: JsonValueKind.Object } e
         && e.GetProperty("state").GetString() != "executing";
 
-    /// <summary>Registers a site and one workload for beta, plans, and curtails the site 10 minutes into the workload's run.</summary>
-    private async Task<JsonElement> CurtailPlannedAsync(string site, string workload, bool interruptible, double reductionMw)
+    /// <summary>
+    /// Registers a site and one workload for beta, plans, and curtails the site 10 minutes into the workload's run; then
+    /// (unless told not to) moves the clock to when the curtailment takes effect, when every action is due.
+    /// </summary>
+    private async Task<JsonElement> CurtailPlannedAsync(string site, string workload, bool interruptible, double reductionMw, bool advanceToEffect = true)
     {
         var beta = Server.Client("dc-beta");
         var now = Server.Time.GetUtcNow();
@@ -64,10 +67,66 @@ public sealed class DispatchExecutionTests(JobEngineServer fixture) : IClassFixt
         })).OkJsonAsync(201);
         var plan = await (await beta.PostAsync("/api/plan", null)).OkJsonAsync();
         var start = Assert.Single(plan.GetProperty("runs").EnumerateArray(), r => r.GetProperty("workload").GetString() == workload).GetProperty("start").GetDateTimeOffset();
-        return await (await Server.Client("tso-tk").PostAsJsonAsync("/api/areas/TK/curtailment-orders", new
+        var order = await (await Server.Client("tso-tk").PostAsJsonAsync("/api/areas/TK/curtailment-orders", new
         {
             @operator = "beta", siteId = site, reductionMw, noticeMinutes = (int)Math.Max(10, (start.AddMinutes(10) - now).TotalMinutes), expectedDurationMinutes = 30,
         })).OkJsonAsync(201);
+        if (advanceToEffect)
+        {
+            // Actions are carried out at their time, at the latest when the curtailment takes effect.
+            Server.Time.Advance(order.GetProperty("effectiveAt").GetDateTimeOffset() - Server.Time.GetUtcNow());
+        }
+
+        return order;
+    }
+
+    [Fact]
+    public async Task Actions_AreCarriedOutAtEffectiveAtLessTheirLeadTime_NotWhenTheOrderIsIssued()
+    {
+        var job = fixture.Engine.Add("x-w5", "tk", EngineJobState.Running);
+        var executions = Server.Services.GetRequiredService<DispatchExecutions>();
+        var order = await CurtailPlannedAsync("e-timed", "x-w5", interruptible: true, reductionMw: 3.0, advanceToEffect: false);
+        var id = order.GetProperty("id").GetString()!;
+        var effectiveAt = order.GetProperty("effectiveAt").GetDateTimeOffset();
+        var dispatch = Assert.Single((await (await Server.Client("dc-beta").GetAsync("/api/dispatch-orders")).OkJsonAsync()).EnumerateArray(),
+            d => d.GetProperty("curtailmentOrderId").GetString() == id);
+        var step = Assert.Single(dispatch.GetProperty("actions").EnumerateArray());
+        // A deferral needs the checkpoint time (5 min): it starts 5 min before the curtailment and is in place when it begins.
+        Assert.Equal("defer", step.GetProperty("action").GetString());
+        var startsAt = step.GetProperty("startsAt").GetDateTimeOffset();
+        Assert.Equal(effectiveAt - DispatchService.CheckpointTime, startsAt);
+        Assert.Equal(effectiveAt, step.GetProperty("completesAt").GetDateTimeOffset());
+
+        // Until then the job runs on, whatever pass looks (one is run here by hand one second before its time).
+        Server.Time.Advance(startsAt - Server.Time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        await executions.RunDueAsync(CancellationToken.None);
+        Assert.Equal(EngineJobState.Running, fixture.Engine.Job(job.EngineJobId).State);
+        Assert.Equal(0, (await (await Server.Client("dc-beta").GetAsync($"/api/dispatch-orders/{dispatch.GetProperty("id").GetString()}")).OkJsonAsync())
+            .GetProperty("execution").GetProperty("actions").GetArrayLength());
+
+        // At its time, its own timer carries it out.
+        var executed = new TaskCompletionSource<DispatchOrder>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(DispatchOrder o)
+        {
+            if (o.CurtailmentOrderId == id && o.Execution is { State: not ExecutionState.Executing })
+            {
+                executed.TrySetResult(o);
+            }
+        }
+
+        executions.Changed += OnChanged;
+        try
+        {
+            Server.Time.Advance(TimeSpan.FromSeconds(1));
+            var done = await executed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            var action = Assert.Single(done.Execution!.Actions);
+            Assert.Equal((ActionResult.Done, startsAt), (action.Result, action.At));
+            Assert.Equal(EngineJobState.Suspended, fixture.Engine.Job(job.EngineJobId).State);
+        }
+        finally
+        {
+            executions.Changed -= OnChanged;
+        }
     }
 
     [Fact]

@@ -64,6 +64,7 @@ public sealed class DispatchOnSlurmTests(SlurmServer fixture) : IClassFixture<Sl
                 @operator = "beta", siteId = "s-tokyo", reductionMw = 3.0, noticeMinutes = (int)Math.Max(10, (start.AddMinutes(10) - now).TotalMinutes), expectedDurationMinutes = 30,
             })).OkJsonAsync(201);
             var id = order.GetProperty("id").GetString();
+            server.Time.Advance(order.GetProperty("effectiveAt").GetDateTimeOffset() - server.Time.GetUtcNow()); // the actions' time
 
             JsonElement data;
             do

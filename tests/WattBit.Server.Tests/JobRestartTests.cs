@@ -218,9 +218,9 @@ public sealed class SharedJobTests(PostgresServer postgres)
 }
 
 /// <summary>A <see cref="TestServer"/> started and stopped with <c>await using</c>.</summary>
-internal sealed class StartedServer(Dictionary<string, string> settings, string? folder = null) : IAsyncDisposable
+internal sealed class StartedServer(Dictionary<string, string> settings, string? folder = null, Action<IServiceCollection>? services = null) : IAsyncDisposable
 {
-    public TestServer Server { get; } = new(settings, folder);
+    public TestServer Server { get; } = new(settings, folder, services);
 
     public Task StartAsync() => Server.InitializeAsync();
 

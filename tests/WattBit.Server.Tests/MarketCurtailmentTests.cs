@@ -54,7 +54,8 @@ public sealed class MarketCurtailmentTests(MarketServer market) : IClassFixture<
         })).OkJsonAsync(201);
 
         // The sold work is in alpha's dispatch like its own: 9 MW required at a1. k1 (divisible) cannot defer (it would
-        // miss 03:00) and has nowhere to go, so it pauses at a checkpoint (5 min); the block g1 cannot pause: it stops.
+        // miss 03:00) and has nowhere to go, so it pauses at a checkpoint (5 min, taken 00:55-01:00: actions are carried out
+        // as late as they can be); the block g1 cannot pause: it stops when the curtailment takes effect.
         var dispatch = Assert.Single((await (await alpha.GetAsync("/api/dispatch-orders")).OkJsonAsync()).EnumerateArray(),
             d => d.GetProperty("curtailmentOrderId").GetString() == order.GetProperty("id").GetString());
         Assert.Equal(9.0, dispatch.GetProperty("requiredMw").GetDouble(), 9);
@@ -63,11 +64,11 @@ public sealed class MarketCurtailmentTests(MarketServer market) : IClassFixture<
         Assert.Equal("pause", actions["market:beta/k1"]);
         Assert.Equal("stop", actions["market:gamma/g1"]);
 
-        // Hand-computed credits at 10,000 JPY/MWh. k1 runs 00:00-00:55, resumes 02:00 when the curtailment ends: it loses
-        // 5 min of hour 00 and all of hour 01 (hour 02 is still run) = 5 × (1/12 + 1) MWh. g1 stops at 00:50: it loses
-        // 10 min of hour 00 and hours 01 and 02 = 4 × (1/6 + 2) MWh.
-        const double k1Mwh = 5 * (1.0 / 12 + 1);
-        const double g1Mwh = 4 * (1.0 / 6 + 2);
+        // Hand-computed credits at 10,000 JPY/MWh. k1 runs 00:00-01:00 (its checkpoint in place at 01:00), resumes 02:00
+        // when the curtailment ends: it loses all of hour 01 (hour 02 is still run) = 5 × 1 MWh. g1 stops at 01:00: it
+        // loses hours 01 and 02 = 4 × 2 MWh.
+        const double k1Mwh = 5 * 1.0;
+        const double g1Mwh = 4 * 2.0;
         var gammaPos = await (await gamma.GetAsync("/api/market/positions")).OkJsonAsync();
         Assert.Equal(g1Mwh, gammaPos.GetProperty("creditedMwh").GetDouble(), 6);
         Assert.Equal(g1Mwh * 10_000, gammaPos.GetProperty("creditedYen").GetDouble(), 4);
@@ -83,11 +84,11 @@ public sealed class MarketCurtailmentTests(MarketServer market) : IClassFixture<
         // The buyers' plans follow the re-dispatch at alpha/a1; alpha's shows the sold work resumed at a1.
         var betaPlan = await (await beta.PostAsync("/api/plan", null)).OkJsonAsync();
         Assert.Equal(
-            [(Tomorrow, Tomorrow.AddMinutes(55), "alpha/a1"), (Tomorrow.AddHours(2), Tomorrow.AddHours(4).AddMinutes(5), "alpha/a1")],
+            [(Tomorrow, Tomorrow.AddHours(1), "alpha/a1"), (Tomorrow.AddHours(2), Tomorrow.AddHours(4), "alpha/a1")],
             RunsOf(betaPlan, "market:k1").Select(Run).OrderBy(r => r.Start));
-        Assert.Equal([(Tomorrow, Tomorrow.AddMinutes(50), "alpha/a1")], RunsOf(await (await gamma.PostAsync("/api/plan", null)).OkJsonAsync(), "market:g1").Select(Run));
+        Assert.Equal([(Tomorrow, Tomorrow.AddHours(1), "alpha/a1")], RunsOf(await (await gamma.PostAsync("/api/plan", null)).OkJsonAsync(), "market:g1").Select(Run));
         var alphaPlan = await (await alpha.PostAsync("/api/plan", null)).OkJsonAsync();
-        Assert.Contains((Tomorrow.AddHours(2), Tomorrow.AddHours(4).AddMinutes(5), "a1"), RunsOf(alphaPlan, "market:beta/k1").Select(Run));
+        Assert.Contains((Tomorrow.AddHours(2), Tomorrow.AddHours(4), "a1"), RunsOf(alphaPlan, "market:beta/k1").Select(Run));
 
         // The market operator's audit log shows who curtailed, what was re-dispatched and credited.
         var settled = Assert.Single((await (await op.GetAsync("/api/market/audit")).OkJsonAsync()).EnumerateArray(),
@@ -96,7 +97,7 @@ public sealed class MarketCurtailmentTests(MarketServer market) : IClassFixture<
         var record = settled.GetProperty("curtailment");
         Assert.Equal(dispatch.GetProperty("id").GetString(), record.GetProperty("dispatchOrder").GetString());
         Assert.Equal((k1Mwh + g1Mwh) * 10_000, record.GetProperty("creditedYen").GetDouble(), 4);
-        Assert.Equal(5, record.GetProperty("credits").GetArrayLength()); // k1: hours 00 and 01; g1: hours 00, 01 and 02
+        Assert.Equal(3, record.GetProperty("credits").GetArrayLength()); // k1: hour 01; g1: hours 01 and 02
         Assert.Equal(2, record.GetProperty("actions").GetArrayLength());
     }
 }

@@ -13,8 +13,13 @@ namespace WattBit.Server.Dispatch;
 /// <param name="GridReliefMw">The reduction of the site's grid draw it gives (MW).</param>
 /// <param name="CompletesAt">When it is in place (checkpoint, transfer or start-up done).</param>
 /// <param name="Reason">Why, in words.</param>
+/// <param name="StartsAt">
+/// When it is carried out: the curtailment's <c>effectiveAt</c> less the time it needs to be in place (never before the
+/// order was issued), so work runs until it must stop; null in orders journalled before steps had a start (they were
+/// carried out at issue).
+/// </param>
 internal sealed record DispatchStep(DispatchActionKind Action, string? Workload, string Site, string? To, int Units, double GridReliefMw, DateTimeOffset CompletesAt,
-    string Reason);
+    string Reason, DateTimeOffset? StartsAt = null);
 
 /// <summary>
 /// The real-time dispatcher's answer to a curtailment order, for the DC operator of the curtailed site: the steps to take,
@@ -73,8 +78,8 @@ internal sealed class DispatchBook : IDisposable
         }
     }
 
-    /// <summary>Journals a change of an order's execution; null when the order has none (or is unknown).</summary>
-    public DispatchOrder? UpdateExecution(string id, Func<DispatchExecution, DispatchExecution> change)
+    /// <summary>Journals a change of an order's execution (decided on the latest journal; <paramref name="change"/> returns null to write nothing); null when nothing was written.</summary>
+    public DispatchOrder? UpdateExecution(string id, Func<DispatchExecution, DispatchExecution?> change)
     {
         return _journal.Append(() =>
         {
@@ -84,7 +89,7 @@ internal sealed class DispatchBook : IDisposable
                 current = _orders.GetValueOrDefault(id);
             }
 
-            return current?.Execution is { } e ? current with { Execution = change(e) } : null;
+            return current?.Execution is { } e && change(e) is { } changed ? current with { Execution = changed } : null;
         });
     }
 

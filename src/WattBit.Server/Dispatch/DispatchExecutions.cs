@@ -71,35 +71,94 @@ internal sealed record DispatchExecution(string Engine, string Instance, Executi
 /// <summary>
 /// Carries dispatch orders out on the DC operators' job engines (<see cref="JobEngines"/>), one action at a time through
 /// the engine-neutral <see cref="DispatchExecutor"/>, in the background (the curtailment order's answer does not wait
-/// for the engine): each action's result is journalled on the dispatch order as soon as it is known (so a restart
-/// carries on after the last one), the finished execution is sent as a <c>dispatch-order</c> event and written to the
-/// audit log (<c>dispatch-executed</c>). When the curtailment has ended — and no other executed order for the site is in
-/// force — what the order suspended or held is resumed or released (<c>dispatch-lifted</c>). An instance carries out
-/// and lifts the orders it queued; after a restart it resumes those it had not finished. Thread-safe.
+/// for the engine). Each action is carried out at its own time (<see cref="DueAt"/>: the curtailment's
+/// <c>effectiveAt</c> less the time the action needs to take effect, never before the order was issued), so work runs
+/// on until it must stop; its result is journalled on the dispatch order as soon as it is known (so a restart carries
+/// on with what is left), the finished execution is sent as a <c>dispatch-order</c> event and written to the audit log
+/// (<c>dispatch-executed</c>). When the curtailment has ended (<c>expectedEndAt</c>) — and no other executed order for
+/// the site is in force — what the order suspended or held is resumed or released (<c>dispatch-lifted</c>).
+/// <para>
+/// Each due time has a timer on the server's clock (set when the order is queued, and at start-up for what is pending),
+/// and every <see cref="LiftInterval"/> a pass looks for anything due. The instance that queued an order acts on it; any
+/// other instance on the shared store takes it over (journalled, so exactly one wins) once an action or the lift is
+/// <see cref="TakeOverAfter"/> overdue — the first instance stopped or failed — so actions and lifts happen from either
+/// instance. Thread-safe.
+/// </para>
 /// </summary>
 internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook orders, JobEngines engines, EventHub events, TimeProvider time,
     IOptions<ServerOptions> options, ILogger<DispatchExecutions> logger) : BackgroundService
 {
-    /// <summary>How often (server clock) ended curtailments are looked for to lift.</summary>
+    /// <summary>How often (server clock) due actions and ended curtailments are looked for, besides each due time's own timer.</summary>
     public static readonly TimeSpan LiftInterval = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>How long an action or a lift may be overdue on the instance that queued it before another instance takes it over.</summary>
+    public static readonly TimeSpan TakeOverAfter = TimeSpan.FromMinutes(2);
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly string _instance = options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value);
+    private readonly Lock _timersLock = new();
+    private readonly Dictionary<DateTimeOffset, ITimer> _timers = [];
 
     /// <summary>Raised after an execution step was journalled (tests wait on it).</summary>
     public event Action<DispatchOrder>? Changed;
+
+    /// <summary>When a step of <paramref name="order"/> is carried out: its start as the order planned it (an order journalled before steps had one: its issue).</summary>
+    public static DateTimeOffset DueAt(DispatchOrder order, DispatchStep step) => step.StartsAt ?? order.IssuedAt;
 
     /// <summary>The execution record a new order for a site with an engine starts with, or null when its site has none.</summary>
     public DispatchExecution? Plan(DispatchOrder order) =>
         engines.For(order.Operator, order.SiteId) is { } e ? new DispatchExecution(e.Engine.Name, _instance, ExecutionState.Executing, time.GetUtcNow(), null, [], null, null) : null;
 
-    /// <summary>Queues a journalled order whose <see cref="DispatchOrder.Execution"/> is set.</summary>
+    /// <summary>Queues a journalled order whose <see cref="DispatchOrder.Execution"/> is set: timers at its actions' times and its end.</summary>
     public void Enqueue(DispatchOrder order)
     {
         if (order.Execution is not null)
         {
-            _queue.Writer.TryWrite(order.Id);
+            Schedule(order);
+            Wake();
         }
+    }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Sets a timer at each future time something of <paramref name="order"/> falls due (its actions, its lift; and the take-over times).</summary>
+    private void Schedule(DispatchOrder order)
+    {
+        var times = order.Actions.Select(s => DueAt(order, s)).Append(order.ExpectedEndAt).Distinct().ToList();
+        foreach (var at in times.Concat(times.Select(t => t + TakeOverAfter)))
+        {
+            At(at);
+        }
+    }
+
+    private void At(DateTimeOffset at)
+    {
+        var wait = at - time.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        lock (_timersLock)
+        {
+            if (!_timers.ContainsKey(at))
+            {
+                _timers[at] = time.CreateTimer(_ => Fire(at), null, wait, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private void Fire(DateTimeOffset at)
+    {
+        lock (_timersLock)
+        {
+            if (_timers.Remove(at, out var timer))
+            {
+                timer.Dispose();
+            }
+        }
+
+        Wake();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -109,47 +168,22 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
             return;
         }
 
-        // Orders this instance queued but had not finished when it stopped: carry on after their last journalled action.
-        foreach (var o in book.All().Where(o => o.Execution is { State: ExecutionState.Executing } e && e.Instance == _instance))
+        // What was pending when this instance (or another) stopped: timers at its times, and a pass now.
+        foreach (var o in book.All().Where(o => o.Execution is { } e && (e.State == ExecutionState.Executing || e.LiftedAt is null)))
         {
-            _queue.Writer.TryWrite(o.Id);
+            Schedule(o);
         }
 
-        await Task.WhenAll(ExecuteQueueAsync(stoppingToken), LiftLoopAsync(stoppingToken)).ConfigureAwait(false);
-    }
-
-    private async Task ExecuteQueueAsync(CancellationToken ct)
-    {
+        using var tick = time.CreateTimer(_ => Wake(), null, LiftInterval, LiftInterval);
+        Wake();
         try
         {
-            await foreach (var id in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            while (await _wake.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                _wake.Reader.TryRead(out _);
                 try
                 {
-                    await ExecuteAsync(id, ct).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
-                {
-                    LogExecutionFailed(logger, ex, id);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The server stops; unfinished executions resume at the next start.
-        }
-    }
-
-    private async Task LiftLoopAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(LiftInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                try
-                {
-                    await LiftEndedAsync(ct).ConfigureAwait(false);
+                    await RunDueAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
                 {
@@ -157,42 +191,138 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
                 }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // The server stops; the lift happens after the next start.
+            // The server stops; what is left is carried out after the next start (or by another instance).
+        }
+        finally
+        {
+            lock (_timersLock)
+            {
+                foreach (var t in _timers.Values)
+                {
+                    t.Dispose();
+                }
+
+                _timers.Clear();
+            }
         }
     }
 
-    /// <summary>Carries out the actions of one order not yet carried out, journalling each result.</summary>
+    /// <summary>Carries out every action now due of the orders this instance may act on, then lifts the ended ones.</summary>
+    internal async Task RunDueAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var order in book.All().Where(o => o.Execution is { State: ExecutionState.Executing }))
+        {
+            if (NextDue(order) is { } due && due <= now && MayAct(order.Execution!, due, now))
+            {
+                try
+                {
+                    await ExecuteAsync(order.Id, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+                {
+                    LogExecutionFailed(logger, ex, order.Id);
+                }
+            }
+        }
+
+        await LiftEndedAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The earliest time an action not yet carried out falls due (an order without actions: its issue), or null when none is left.</summary>
+    private static DateTimeOffset? NextDue(DispatchOrder order)
+    {
+        var done = order.Execution!.Actions.Select(a => a.Index).ToHashSet();
+        if (order.Actions.Count == 0)
+        {
+            return order.IssuedAt;
+        }
+
+        var left = order.Actions.Select((s, i) => (s, i)).Where(x => !done.Contains(x.i)).Select(x => DueAt(order, x.s)).ToList();
+        return left.Count == 0 ? order.IssuedAt : left.Min();
+    }
+
+    /// <summary>Whether this instance acts on something of <paramref name="execution"/> due at <paramref name="due"/>: its own, or another's long overdue.</summary>
+    private bool MayAct(DispatchExecution execution, DateTimeOffset due, DateTimeOffset now) => execution.Instance == _instance || now >= due + TakeOverAfter;
+
+    /// <summary>Makes this instance the one that acts on the order (journalled: of two instances taking it over, one wins); false when another holds it now.</summary>
+    private bool Claim(DispatchOrder order)
+    {
+        var from = order.Execution!.Instance;
+        if (from == _instance)
+        {
+            return true;
+        }
+
+        if (Update(order.Id, e => e.Instance == from ? e with { Instance = _instance } : null) is null)
+        {
+            return false;
+        }
+
+        LogTakenOver(logger, order.Id, from);
+        return true;
+    }
+
+    /// <summary>Carries out the actions of one order that are due and not yet carried out, journalling each result.</summary>
     internal async Task ExecuteAsync(string id, CancellationToken ct)
     {
-        if (book.Find(id) is not { Execution: { State: ExecutionState.Executing } execution } order)
+        if (book.Find(id) is not { Execution: { State: ExecutionState.Executing } } order || !Claim(order))
         {
             return;
         }
 
         var engine = engines.For(order.Operator, order.SiteId);
-        for (var i = execution.Actions.Count; i < order.Actions.Count; i++)
+        var finishedHere = false;
+        for (var i = 0; i < order.Actions.Count; i++)
         {
+            order = book.Find(id) ?? order;
+            if (order.Execution is not { State: ExecutionState.Executing } execution || execution.Instance != _instance)
+            {
+                break; // finished, or taken over meanwhile
+            }
+
             var step = order.Actions[i];
+            if (execution.Actions.Any(a => a.Index == i) || DueAt(order, step) > time.GetUtcNow())
+            {
+                continue;
+            }
+
             var result = engine is null
                 ? new ExecutedAction(i, step.Action, step.Workload, step.Site, ActionResult.Failed, $"no job engine is configured for site {step.Site} of operator {order.Operator} any more.", [], time.GetUtcNow())
                 : await CarryOutAsync(engine, i, step, ct).ConfigureAwait(false);
-            var last = i == order.Actions.Count - 1;
-            order = Update(id, e => e with
+            var count = order.Actions.Count;
+            var updated = Update(id, e =>
             {
-                Actions = [.. e.Actions, result],
-                State = !last ? ExecutionState.Executing : e.Actions.Append(result).Any(a => a.Result == ActionResult.Failed) ? ExecutionState.Failed : ExecutionState.Done,
-                FinishedAt = last ? time.GetUtcNow() : null,
-            }) ?? order;
+                if (e.Actions.Any(a => a.Index == result.Index))
+                {
+                    return null; // recorded by another instance
+                }
+
+                List<ExecutedAction> all = [.. e.Actions, result];
+                var complete = all.Count == count;
+                return e with
+                {
+                    Actions = all,
+                    State = !complete ? ExecutionState.Executing : all.Any(a => a.Result == ActionResult.Failed) ? ExecutionState.Failed : ExecutionState.Done,
+                    FinishedAt = complete ? time.GetUtcNow() : null,
+                };
+            });
+            if (updated is not null)
+            {
+                order = updated;
+                finishedHere = updated.Execution is { State: not ExecutionState.Executing };
+            }
         }
 
-        if (order.Actions.Count == 0)
+        if (order.Actions.Count == 0 && Update(id, e => e.State == ExecutionState.Executing ? e with { State = ExecutionState.Done, FinishedAt = time.GetUtcNow() } : null) is { } empty)
         {
-            order = Update(id, e => e with { State = ExecutionState.Done, FinishedAt = time.GetUtcNow() }) ?? order;
+            order = empty;
+            finishedHere = true;
         }
 
-        if (order.Execution is { State: not ExecutionState.Executing } done)
+        if (finishedHere && order.Execution is { } done)
         {
             // Audited before it is announced, so a client that reacts to the event finds the audit entry.
             Audit(order, "dispatch-executed", $"dispatch order {order.Id} on {done.Engine}: {Summary(done.Actions)}");
@@ -200,14 +330,19 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
         }
     }
 
-    /// <summary>Lifts what the ended orders of this instance suspended or held, unless another executed order for the site is still in force.</summary>
+    /// <summary>Lifts what the ended orders suspended or held, unless another executed order for the site is still in force (this instance's own; another's once overdue).</summary>
     internal async Task LiftEndedAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var all = book.All();
-        foreach (var order in all.Where(o => o.Execution is { State: not ExecutionState.Executing, LiftedAt: null } e && e.Instance == _instance && o.ExpectedEndAt <= now))
+        foreach (var order in all.Where(o => o.Execution is { State: not ExecutionState.Executing, LiftedAt: null } e && o.ExpectedEndAt <= now && MayAct(e, o.ExpectedEndAt, now)))
         {
             if (all.Exists(o => o.Id != order.Id && o.Operator == order.Operator && o.SiteId == order.SiteId && o.Execution is not null && o.IssuedAt <= now && o.ExpectedEndAt > now))
+            {
+                continue;
+            }
+
+            if (!Claim(order))
             {
                 continue;
             }
@@ -237,7 +372,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
                 }
             }
 
-            if (Update(order.Id, e => e with { LiftedAt = now, Lift = lift }) is { } lifted)
+            if (Update(order.Id, e => e.LiftedAt is null && e.Instance == _instance ? e with { LiftedAt = now, Lift = lift } : null) is { } lifted)
             {
                 Audit(lifted, "dispatch-lifted", $"dispatch order {lifted.Id}: {lift}");
                 DispatchEvents.Publish(events, lifted);
@@ -267,7 +402,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
         }
     }
 
-    private DispatchOrder? Update(string id, Func<DispatchExecution, DispatchExecution> change)
+    private DispatchOrder? Update(string id, Func<DispatchExecution, DispatchExecution?> change)
     {
         var updated = book.UpdateExecution(id, change);
         if (updated is not null)
@@ -301,6 +436,9 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
 
     [LoggerMessage(EventId = 7311, Level = LogLevel.Error, Message = "Executing dispatch order {Order} on its job engine failed")]
     private static partial void LogExecutionFailed(ILogger logger, Exception exception, string order);
+
+    [LoggerMessage(EventId = 7313, Level = LogLevel.Warning, Message = "Dispatch order {Order}: taken over from instance {Instance}, which had not acted on it in time")]
+    private static partial void LogTakenOver(ILogger logger, string order, string instance);
 
     [LoggerMessage(EventId = 7312, Level = LogLevel.Warning, Message = "Lifting ended dispatch orders on their job engines failed")]
     private static partial void LogLiftFailed(ILogger logger, Exception exception);

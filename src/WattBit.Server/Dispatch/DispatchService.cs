@@ -144,15 +144,31 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
         string Site(string id) => id.StartsWith(prefix, StringComparison.Ordinal) ? id[prefix.Length..] : id;
 
         // Workload ids are the plan's own (bare) or sold work's market:{buyer}/{bid}: never stripped.
-        var steps = d.Actions.Select(a => new DispatchStep(a.Kind, a.WorkloadId.Length == 0 ? null : a.WorkloadId, Site(a.From.Value), a.To is { } to ? Site(to.Value) : null,
-            a.Units, a.GridRelief.Megawatts, a.CompletesAt, Bare(a.Reason))).ToList();
+        var steps = d.Actions.Select(a =>
+        {
+            var (starts, completes) = AtTheLatest(order, a.CompletesAt);
+            return new DispatchStep(a.Kind, a.WorkloadId.Length == 0 ? null : a.WorkloadId, Site(a.From.Value), a.To is { } to ? Site(to.Value) : null,
+                a.Units, a.GridRelief.Megawatts, completes, Bare(a.Reason), starts);
+        }).ToList();
         return New(order, d.Required.Megawatts, d.Achieved.Megawatts, d.Met, d.UsedFallback, steps, [.. d.Refused.Select(Bare)]);
+    }
+
+    /// <summary>
+    /// When an action the dispatcher planned from the order's issue (in place at <paramref name="completesAt"/>) starts and
+    /// is in place when it is carried out as late as it can be: its lead time before the order's <c>effectiveAt</c>, never
+    /// before the issue (a lead longer than the notice starts at once, as planned).
+    /// </summary>
+    internal static (DateTimeOffset StartsAt, DateTimeOffset CompletesAt) AtTheLatest(Orders.BookedOrder order, DateTimeOffset completesAt)
+    {
+        var lead = completesAt > order.IssuedAt ? completesAt - order.IssuedAt : TimeSpan.Zero;
+        var starts = order.EffectiveAt - lead > order.IssuedAt ? order.EffectiveAt - lead : order.IssuedAt;
+        return (starts, starts + lead);
     }
 
     private DispatchOrder PowerDown(Orders.BookedOrder order, string why) =>
         New(order, order.ReductionMw, order.ReductionMw, true, true,
-            [new DispatchStep(DispatchActionKind.PowerDownSite, null, order.SiteId, null, 1, order.ReductionMw, order.IssuedAt,
-                "fallback: the site's fleet state could not be built, so the whole site powers down for the curtailment")],
+            [new DispatchStep(DispatchActionKind.PowerDownSite, null, order.SiteId, null, 1, order.ReductionMw, order.EffectiveAt,
+                "fallback: the site's fleet state could not be built, so the whole site powers down for the curtailment", order.EffectiveAt)],
             [$"dispatcher not run: {why}"]);
 
     private DispatchOrder New(Orders.BookedOrder order, double required, double achieved, bool met, bool fallback, IReadOnlyList<DispatchStep> steps,
