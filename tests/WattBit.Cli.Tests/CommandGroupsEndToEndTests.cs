@@ -91,6 +91,17 @@ public sealed class CommandGroupsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task WhatIf_Uprate_IsAnsweredFromThePreparedBusWithoutASweep()
+    {
+        var r = await WattbitProcess.RunAsync(_dir, "grid", "whatif", SharedData.Path("grid", "pglib", "pglib_opf_case118_ieee.m"), "--bus", "10",
+            "--uprate", "8:50", "--time", "2025-07-01T14:00+09:00");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("branch 8 (8-5) uprated by 50 MW", r.Out, StringComparison.Ordinal);
+        var words = string.Join(' ', r.Out.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)); // the console wraps long lines
+        Assert.Contains("1 of 1 answered without a sweep", words, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WhatIf_BothChangesOrNeither_IsOneLineError()
     {
         var r = await WattbitProcess.RunAsync(_dir, "grid", "whatif", SharedData.Path("grid", "matpower", "case9.m"), "--bus", "5");

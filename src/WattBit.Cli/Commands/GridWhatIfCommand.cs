@@ -60,12 +60,29 @@ internal static class GridWhatIfCommand
             using var writer = path is null ? null : new StreamWriter(path);
             writer?.Write("timestamp,bus,n0_before_mw,n0_after_mw,n1_before_mw,n1_after_mw\n");
             var profile = engine.Series.Profile;
+            var swept = 0;
             foreach (var k in selected)
             {
-                engine.Compute(k, before);
-                sw.Restart();
-                whatIf.Compute(k, after);
+                bool noSweep;
+                if (change is BranchUprate)
+                {
+                    // The bus prepared once (decisions 0116, 0117): its base year is "before", and an uprate of a branch
+                    // that limits it is then answered from the kept limits without a sweep.
+                    var prepared = HeadroomWhatIf.Prepare(engine, k);
+                    prepared.Base.CopyTo(before);
+                    sw.Restart();
+                    noSweep = whatIf.Compute(prepared, after);
+                }
+                else
+                {
+                    engine.Compute(k, before);
+                    sw.Restart();
+                    whatIf.Compute(k, after);
+                    noSweep = false;
+                }
+
                 var ms = sw.Elapsed.TotalMilliseconds;
+                swept += noSweep ? 0 : 1;
                 var rose = Enumerable.Range(0, engine.Steps).Count(t => after.N1Mw[t] > before.N1Mw[t] + 1e-6);
                 table.AddRow(net.Buses[k].Number.ToString(CultureInfo.InvariantCulture), Pair(before.N1Mw.Min(), after.N1Mw.Min()),
                     Pair(before.N1Mw.Average(), after.N1Mw.Average()), Pair(before.N0Mw.Min(), after.N0Mw.Min()),
@@ -80,7 +97,8 @@ internal static class GridWhatIfCommand
 
             ui.Write(table);
             ui.MarkupLine($"[grey]update prepared in {prepareMs.ToString("F0", CultureInfo.InvariantCulture)} ms; ms = the what-if answer for one bus over {engine.Steps} steps " +
-                $"({whatIf.Contingencies.Length} contingencies after the change).[/]");
+                $"({whatIf.Contingencies.Length} contingencies after the change); {selected.Count - swept} of {selected.Count} answered without a sweep " +
+                $"(an uprate from the bus's kept limits, decision 0117), {swept} with one.[/]");
             return 0;
         });
         return command;
