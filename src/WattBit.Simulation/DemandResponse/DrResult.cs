@@ -23,9 +23,11 @@ namespace WattBit.Simulation.DemandResponse;
 /// <param name="GeneratorMwh">Energy the generator produced in the window, MWh.</param>
 /// <param name="GeneratorTonnes">Its emissions, tCO2.</param>
 /// <param name="GeneratorCostYen">Its fuel cost, JPY.</param>
+/// <param name="BaselineGapMw">How far the site's schedule stood above the ERAB baseline it expected, at the window's worst step, MW: offered
+/// reduction the baseline would not credit, left out of the commitment (decision 0194).</param>
 public sealed record DrSiteOutcome(string Site, double BatteryMw, double WorkMw, double GeneratorMw, double CommittedMw, double CommittedGeneratorMw, string? Why,
     double BaselineKwh, double ActualKwh, double CreditedKwh, double ShortfallKwh, double WithoutRequestKwh, double AmountYen,
-    double GeneratorMwh, double GeneratorTonnes, double GeneratorCostYen)
+    double GeneratorMwh, double GeneratorTonnes, double GeneratorCostYen, double BaselineGapMw = 0)
 {
     /// <summary>Whether the ERAB baseline could be computed for this site and window.</summary>
     public bool Computable => Why is null;

@@ -16,8 +16,9 @@ namespace WattBit.Simulation.DemandResponse;
 /// its battery's sustainable discharge beyond what the run already takes, the grid power of interruptible jobs running
 /// then whose deadline allows the wait, and its on-site generator when the operator allows it for DR, it starts within
 /// the notice and its fuel holds for the window; the area's offers are committed cheapest first until the request is
-/// met. The policy then runs again with every committed site's limit in the window cut to its draw less the battery and
-/// work it committed (delivered like a curtailment order: the engine's order response, the planner's dispatcher under
+/// met, each site only for what the ERAB baseline it expects from its own schedule would credit (decision 0194). The
+/// policy then runs again with every committed site's limit in the window cut to the lower of its draw and that baseline,
+/// less the battery and work it committed (delivered like a curtailment order: the engine's order response, the planner's dispatcher under
 /// wattbit-planner), its generator covering the rest. Delivery is measured with the ERAB baseline (High 4 of 5 with the
 /// same-day adjustment) on each site's 30-minute meter built from the run's own per-site draws, never from counters.
 /// Stateless and thread-safe.
@@ -154,22 +155,33 @@ public static class DrSimulation
         var commitments = new List<(DrRequest Request, int From, int To, List<Offer> Offers, double OfferedMw, string? Note)>();
         var limits = world.LimitMw.Select(l => (double[])l.Clone()).ToArray();
         var generatorMw = new double[sites.Count][];
+        var committedDays = new HashSet<DateOnly>[sites.Count];
         foreach (var q in requests)
         {
             var a = AreaIndex(world, q.Area);
             var (from, to) = (Index(world, q.Start), Index(world, q.End));
+            var day = DateOnly.FromDateTime(q.Start.ToOffset(Jst.Offset).DateTime);
             var offers = new List<Offer>();
             for (var s = 0; s < sites.Count; s++)
             {
                 if (world.SiteArea[s] == a && OfferOf(world, jobs, without, piecesBySite[s], soc, generators[s], s, from, to, q, premium) is { } offer)
                 {
+                    // What the baseline will credit (decision 0194): the ERAB baseline the site expects, from its own
+                    // schedule (the run without requests) with its earlier DR days left out of the pool, per step.
+                    offer.Baseline = ExpectedBaseline(world, without.SiteGridMw[s], offer.SiteId, from, to, q, committedDays[s]?.Where(d => d < day).ToHashSet() ?? [], isHoliday);
+                    for (var t = from; offer.Baseline is { } b && t < to; t++)
+                    {
+                        offer.GapMw = Math.Max(offer.GapMw, without.SiteGridMw[s][t] - b[t - from]);
+                    }
+
                     offers.Add(offer);
                 }
             }
 
-            // Cheapest first: each offer's battery and work at the area's price plus the premium, its generator at its fuel cost plus the premium.
-            var parts = offers.SelectMany(o => new[] { (Offer: o, Generator: false, Mw: o.BatteryMw + o.WorkMw, Price: o.Price),
-                (Offer: o, Generator: true, Mw: o.GeneratorMw, Price: o.GeneratorPrice) }).Where(x => x.Mw > 1e-9)
+            // Cheapest first, the creditable part only: each offer's battery and work at the area's price plus the
+            // premium, its generator at its fuel cost plus the premium.
+            var parts = offers.SelectMany(o => new[] { (Offer: o, Generator: false, Mw: o.CreditableGridMw, Price: o.Price),
+                (Offer: o, Generator: true, Mw: o.CreditableGeneratorMw, Price: o.GeneratorPrice) }).Where(x => x.Mw > 1e-9)
                 .OrderBy(x => x.Price).ThenBy(x => x.Offer.Site).ThenBy(x => x.Generator).ToList();
             var left = q.Mw;
             foreach (var part in parts)
@@ -193,15 +205,23 @@ public static class DrSimulation
             }
 
             var offered = offers.Sum(o => o.BatteryMw + o.WorkMw + o.GeneratorMw);
+            var creditable = offers.Sum(o => o.CreditableGridMw + o.CreditableGeneratorMw);
             var note = left > 1e-6
-                ? string.Create(CultureInfo.InvariantCulture, $"the area's offers hold {offered:0.##} of the {q.Mw:0.##} MW asked")
+                ? string.Create(CultureInfo.InvariantCulture, $"the area's offers hold {offered:0.##} of the {q.Mw:0.##} MW asked, {creditable:0.##} MW of it creditable against the expected baseline")
                 : null;
             foreach (var o in offers.Where(o => o.CommittedWork + o.CommittedGenerator > 0))
             {
+                // The target is the meter at the expected baseline less the commitment: the draw is cut to
+                // min(draw, baseline) − committed work (never deeper than the battery and work offered); the generator
+                // carries its commitment.
                 generatorMw[o.Site] ??= new double[world.Steps];
+                (committedDays[o.Site] ??= []).Add(day);
+                var gridMw = o.BatteryMw + o.WorkMw;
                 for (var t = from; t < to; t++)
                 {
-                    limits[o.Site][t] = Math.Min(limits[o.Site][t], Math.Max(0, without.SiteGridMw[o.Site][t] - o.CommittedWork));
+                    var draw = without.SiteGridMw[o.Site][t];
+                    var target = Math.Max(draw - gridMw, Math.Min(draw, o.Baseline![t - from]) - o.CommittedWork);
+                    limits[o.Site][t] = Math.Min(limits[o.Site][t], Math.Max(0, target));
                     generatorMw[o.Site][t] = Math.Max(generatorMw[o.Site][t], o.CommittedGenerator);
                 }
             }
@@ -337,6 +357,43 @@ public static class DrSimulation
         return new Offer(s, site.Id, battery, work, generation, price, generatorPrice);
     }
 
+    // The 30-minute meter of one site from a per-step MW series, from the baseline's look-back before step from to step to.
+    private static MeterReadings SiteMeter(SimulationWorld world, Func<int, double> mw, string siteId, int from, int to)
+    {
+        var slotsPerStep = (int)Math.Round(world.StepHours / SlotHours);
+        var lookback = Math.Max(0, from - (int)Math.Ceiling((BaselineRules.Erab.LookbackDays + 1) * 24 / world.StepHours));
+        var slots = new List<(DateTimeOffset, double)>((to - lookback) * slotsPerStep);
+        for (var t = lookback; t < to; t++)
+        {
+            for (var k = 0; k < slotsPerStep; k++)
+            {
+                slots.Add((world.TimeAt(t) + TimeSpan.FromHours(k * SlotHours), mw(t) * 1000 * SlotHours));
+            }
+        }
+
+        return MeterCsv.FromSlots($"{siteId} (simulated meter)", slots);
+    }
+
+    // The ERAB baseline the site can expect for the window, MW per step, from its schedule without requests (the same-day
+    // adjustment from the hours it plans before the event), or null when it cannot be computed (too early in the run).
+    private static double[]? ExpectedBaseline(SimulationWorld world, float[] scheduled, string siteId, int from, int to, DrRequest q, IReadOnlySet<DateOnly> excluded,
+        Func<DateOnly, bool> isHoliday)
+    {
+        var result = DrBaseline.Compute(SiteMeter(world, t => scheduled[t], siteId, from, to), new TimeWindow(q.Start, q.End), isHoliday, excluded, BaselineRules.Erab);
+        if (!result.IsComputable)
+        {
+            return null;
+        }
+
+        var mw = new double[to - from];
+        foreach (var slot in result.Slots)
+        {
+            mw[Index(world, slot.Start) - from] += slot.Baseline.KilowattHours / 1000 / world.StepHours;
+        }
+
+        return mw;
+    }
+
     private static DrSiteOutcome Measure(SimulationWorld world, PolicyResult without, PolicyResult with, double[]? metered, OnSiteGenerator? generator, Offer o,
         DrRequest q, int area, int from, int to, HashSet<DateOnly>? eventDays, Func<DateOnly, bool> isHoliday)
     {
@@ -344,23 +401,12 @@ public static class DrSimulation
         var s = o.Site;
         if (committed <= 0 || metered is null)
         {
-            return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, 0, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, 0, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, o.GapMw);
         }
 
         // The meter: 30-minute kWh from the run's own per-site draw, from the baseline's look-back to the event's end.
         var rules = BaselineRules.Erab;
-        var slotsPerStep = (int)Math.Round(world.StepHours / SlotHours);
-        var lookback = Math.Max(0, from - (int)Math.Ceiling((rules.LookbackDays + 1) * 24 / world.StepHours));
-        var slots = new List<(DateTimeOffset, double)>((to - lookback) * slotsPerStep);
-        for (var t = lookback; t < to; t++)
-        {
-            for (var k = 0; k < slotsPerStep; k++)
-            {
-                slots.Add((world.TimeAt(t) + TimeSpan.FromHours(k * SlotHours), metered[t] * 1000 * SlotHours));
-            }
-        }
-
-        var meter = MeterCsv.FromSlots($"{o.SiteId} (simulated meter)", slots);
+        var meter = SiteMeter(world, t => metered[t], o.SiteId, from, to);
         var window = new TimeWindow(q.Start, q.End);
         var day = DateOnly.FromDateTime(q.Start.ToOffset(Jst.Offset).DateTime);
         IReadOnlySet<DateOnly> excluded = eventDays is null ? new HashSet<DateOnly>() : eventDays.Where(d => d != day).ToHashSet();
@@ -379,7 +425,7 @@ public static class DrSimulation
         {
             var committedKwhAll = committed * 1000 * (to - from) * world.StepHours;
             return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, o.CommittedGenerator, baseline.Reason, 0,
-                metered.AsSpan(from, to - from).ToArray().Sum() * 1000 * world.StepHours, 0, committedKwhAll, withoutKwh, 0, generatorMwh, tonnes, fuel);
+                metered.AsSpan(from, to - from).ToArray().Sum() * 1000 * world.StepHours, 0, committedKwhAll, withoutKwh, 0, generatorMwh, tonnes, fuel, o.GapMw);
         }
 
         double baselineKwh = 0, actualKwh = 0, credited = 0, shortfall = 0, amount = 0;
@@ -396,7 +442,7 @@ public static class DrSimulation
         }
 
         return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, o.CommittedGenerator, null, baselineKwh, actualKwh, credited, shortfall,
-            withoutKwh, amount, generatorMwh, tonnes, fuel);
+            withoutKwh, amount, generatorMwh, tonnes, fuel, o.GapMw);
     }
 
     // Each battery's stored energy at the start of every step [site][step + 1], MWh, recomputed from the run's per-site
@@ -462,5 +508,17 @@ public static class DrSimulation
         public double CommittedWork { get; set; }
 
         public double CommittedGenerator { get; set; }
+
+        /// <summary>The ERAB baseline the site expects per step of the window (MW), or null when it cannot be computed.</summary>
+        public double[]? Baseline { get; set; }
+
+        /// <summary>How far the scheduled draw stands above the expected baseline at its worst step (MW): offered reduction the baseline would not credit.</summary>
+        public double GapMw { get; set; }
+
+        /// <summary>The battery and work the baseline would credit: the offer less the gap (nothing when the baseline cannot be computed).</summary>
+        public double CreditableGridMw => Baseline is null ? 0 : Math.Max(0, BatteryMw + WorkMw - GapMw);
+
+        /// <summary>The generation the baseline would credit: all of it once battery and work close the gap, else none (the generator runs at its commitment only).</summary>
+        public double CreditableGeneratorMw => Baseline is null || GapMw > BatteryMw + WorkMw + 1e-9 ? 0 : GeneratorMw;
     }
 }
