@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Two WattBit instances on one PostgreSQL (loopback only, bounded), against one instance in the same run:
+#   one    one instance: reads (current carbon signal) alone, then ingest (one published value per request) alone
+#   two    a second instance on the same database; the same loads split evenly over both (half the connections each,
+#          as a load balancer would), read and ingest p99 of each instance
+#   kill   writers alternating between the instances (two-instances.py); instance A is killed (SIGKILL) half-way, its
+#          writers go on with B; every write answered 200 is then read back from B
+# It starts a throwaway PostgreSQL cluster (Debian postgresql package; as root it runs as the postgres user), prints
+# the load average before and after, and removes everything at the end.
+# Usage: bench/WattBit.Bench/Server/two-instances.sh [seconds=10] [read-connections=16] [ingest-connections=4] [writers=8]
+# WATTBIT_SERVER_DLL: an already built server (for example the Debug build) instead of building Release.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+seconds="${1:-10}"; rc="${2:-16}"; ic="${3:-4}"; writers="${4:-8}"
+pa=5101; pb=5102; pgport=55441
+key="bench-grid-operator-key-0123456789"
+sha="$(printf %s "$key" | sha256sum | cut -d' ' -f1)"
+dll="${WATTBIT_SERVER_DLL:-$root/src/WattBit.Server/bin/Release/net10.0/WattBit.Server.dll}"
+[ -n "${WATTBIT_SERVER_DLL:-}" ] || dotnet build -c Release "$root/src/WattBit.Server" -v q -nologo -p:WattBitSkipDashboard=true >/dev/null
+out="$(mktemp -d)"; chmod 755 "$out"
+bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  as_pg "$bin/pg_ctl" -D "$out/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$out"
+}
+trap cleanup EXIT
+mkdir "$out/pg"; [ "$(id -u)" = 0 ] && chown postgres "$out/pg"
+as_pg "$bin/initdb" -D "$out/pg" -U wattbit --auth=trust -E UTF8 --no-locale >/dev/null
+as_pg "$bin/pg_ctl" -D "$out/pg" -o "-p $pgport -k $out/pg -c listen_addresses=127.0.0.1" -l "$out/pg/server.log" -w start >/dev/null
+store="postgres:Host=127.0.0.1;Port=$pgport;Username=wattbit;Database=postgres"
+
+start_server() { # name port -> pid in $started
+  mkdir -p "$out/$1"
+  WattBit__Store="$store" WattBit__InstanceId="$1" WattBit__Journal="$out/$1/journal.jsonl" \
+  WattBit__RequestsPerSecond=1000000 WattBit__Burst=1000000 \
+  WattBit__ApiKeys__0__Id=bench-tso WattBit__ApiKeys__0__Sha256="$sha" WattBit__ApiKeys__0__Role=grid-operator WattBit__ApiKeys__0__Area=TK \
+  Logging__LogLevel__Default=Warning dotnet "$dll" --urls "http://127.0.0.1:$2" >"$out/$1/server.log" 2>&1 &
+  started=$!; pids+=("$started")
+  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$2/health" >/dev/null && return; sleep 0.5; done
+  echo "instance $1 did not start:"; cat "$out/$1/server.log"; exit 1
+}
+p99() { awk '$1=="99%"{v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' "$1"; }
+rps() { awk '/Requests\/sec/{print $2}' "$1"; }
+read_url="/api/areas/TK/signals/carbon/current"
+load() { # label kind(reads|ingest) connections url...
+  local label=$1 kind=$2 conns=$3; shift 3
+  local n=$#; local per=$(( conns / n > 0 ? conns / n : 1 )); local i=0; local ws=()
+  for u in "$@"; do
+    i=$((i + 1))
+    if [ "$kind" = reads ]; then wrk -t1 -c"$per" -d"${seconds}s" --latency "$u$read_url" >"$out/$label.$i.txt" &
+    else WATTBIT_KEY="$key" wrk -t1 -c"$per" -d"${seconds}s" --latency -s "$here/ingest.lua" "$u" >"$out/$label.$i.txt" &
+    fi
+    ws+=($!)
+  done
+  wait "${ws[@]}"
+  for j in $(seq 1 "$n"); do printf '%-14s instance %d: p99 %8.2f ms  %9.1f req/s  %s\n' "$label" "$j" "$(p99 "$out/$label.$j.txt")" "$(rps "$out/$label.$j.txt")" \
+    "$(grep -E 'Non-2xx|Socket errors' "$out/$label.$j.txt" | tr -s ' ' | tr '\n' ' ')"; done
+}
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+start_server a $pa; a=$started
+WATTBIT_KEY="$key" wrk -t1 -c2 -d2s -s "$here/ingest.lua" "http://127.0.0.1:$pa" >/dev/null   # warm-up
+wrk -t1 -c2 -d2s "http://127.0.0.1:$pa$read_url" >/dev/null
+load one-reads reads "$rc" "http://127.0.0.1:$pa"
+load one-ingest ingest "$ic" "http://127.0.0.1:$pa"
+start_server b $pb; b=$started
+wrk -t1 -c2 -d2s "http://127.0.0.1:$pb$read_url" >/dev/null
+load two-reads reads "$rc" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb"
+load two-ingest ingest "$ic" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb"
+python3 "$here/two-instances.py" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb" "$a" "$key" "$seconds" "$writers"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
