@@ -71,6 +71,17 @@ public sealed class SimulationReportTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1234567.84, "1234568")]
+    [InlineData(907916.66, "907916.7")]
+    [InlineData(12.34567, "12.346")]
+    [InlineData(0.00004, "0")]
+    [InlineData(-0.0004, "0")]
+    [InlineData(-2.5e9, "-2500000000")]
+    [InlineData(0, "0")]
+    public void CsvNumbers_KeepAboutSevenSignificantDigits_AndAtMostThreeDecimals(double value, string text) =>
+        Assert.Equal(text, SimulationReport.Rounded(value));
+
     [Fact]
     public void Summary_HasOneRowPerPolicyInScenarioOrder()
     {

@@ -32,7 +32,7 @@ public static class ReportPlots
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, names.Length).Select(i => (i * 3) + 0.5).ToArray(), names);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "lifecycle CO2", FillColor = Colors.SeaGreen });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "cost", FillColor = Colors.SteelBlue });
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right);
         plot.Title($"Change against {names[0]}");
         plot.YLabel("%");
         return ReportFigure.Render(plot, Width, Height);
@@ -84,7 +84,7 @@ public static class ReportPlots
         limit.LineWidth = 2;
         limit.Color = Colors.Red;
         limit.LegendText = $"grid limit ({site.Connection.Kind})";
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right);
         plot.Title($"{site.Id} ({site.Area.Code}), {PolicyFactory.Name(p.Policy)}: week from {world.TimeAt(firstStep).ToOffset(Jst.Offset):yyyy-MM-dd}");
         plot.XLabel("hours");
         plot.YLabel("MW at the grid");
@@ -106,7 +106,7 @@ public static class ReportPlots
         }
 
         plot.Axes.Bottom.SetTicks(xs, ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]);
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right);
         plot.Title("Curtailed solar and wind absorbed by the DCs");
         plot.YLabel("MWh");
         return ReportFigure.Render(plot, Width, Height);
@@ -128,7 +128,7 @@ public static class ReportPlots
             plot.Add.Text(PolicyFactory.Name(p.Policy), x, y);
         }
 
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right);
         plot.Title("Carbon against cost");
         plot.XLabel("cost, million JPY");
         plot.YLabel("lifecycle tCO2");
@@ -145,6 +145,7 @@ public static class ReportPlots
         var grey = plot.Add.Markers(capitals.Select(c => c.Capital.Longitude).ToArray(), capitals.Select(c => c.Capital.Latitude).ToArray());
         grey.Color = Colors.LightGray;
         grey.MarkerSize = 6;
+        grey.LegendText = "prefectural capital";
         var palette = new ScottPlot.Palettes.Category10();
         var sites = result.Scenario.Sites;
         for (var a = 0; a < result.World.AreaCodes.Count; a++)
@@ -159,7 +160,7 @@ public static class ReportPlots
             var m = plot.Add.Markers(inArea.Select(s => s.Location.Longitude).ToArray(), inArea.Select(s => s.Location.Latitude).ToArray());
             m.Color = palette.GetColor(a);
             m.MarkerSize = (float)Math.Clamp(4 + (2 * Math.Log10(1 + inArea.Average(s => s.ItMw))), 4, 14);
-            m.LegendText = $"{code} ({inArea.Count})";
+            m.LegendText = FormattableString.Invariant($"{code}: {inArea.Count} site{(inArea.Count == 1 ? "" : "s")}, {inArea.Sum(s => s.ItMw):0.#} MW IT");
             var anchor = capitals.Where(c => c.Area.Code == code).ToList();
             var label = plot.Add.Text(code, anchor.Average(c => c.Capital.Longitude) + 0.6, anchor.Average(c => c.Capital.Latitude));
             label.LabelFontSize = 14;
@@ -167,11 +168,11 @@ public static class ReportPlots
         }
 
         plot.Axes.SquareUnits();
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Right);
         plot.Title("Sites by grid area");
         plot.XLabel("longitude");
         plot.YLabel("latitude");
-        return ReportFigure.Render(plot, 700, 700);
+        return ReportFigure.Render(plot, 900, 700);
     }
 
     private static double Relative(double value, double reference) => reference == 0 ? 0 : 100 * ((value / reference) - 1);

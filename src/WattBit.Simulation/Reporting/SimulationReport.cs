@@ -485,10 +485,28 @@ public static class SimulationReport
     private static string Row(params object[] values) => string.Join(',', values.Select(v => v switch
     {
         string s => Csv.Escape(s),
-        double d => d.ToString("R", s_inv),
+        double d => Rounded(d),
         IFormattable f => f.ToString(null, s_inv),
         _ => Csv.Escape(v.ToString() ?? string.Empty),
     }));
+
+    /// <summary>
+    /// A CSV number rounded to the digits that mean something at the report's scale: about seven significant digits and
+    /// never more than three decimals (1,234,567.8 MWh → 1234568; 12.3456 MW → 12.346; 0.00004 → 0), no exponent.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    public static string Rounded(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return value.ToString(s_inv);
+        }
+
+        var magnitude = value == 0 ? 0 : (int)Math.Floor(Math.Log10(Math.Abs(value)));
+        var decimals = Math.Clamp(6 - magnitude, 0, 3);
+        var text = Math.Round(value, decimals, MidpointRounding.AwayFromZero).ToString(decimals == 0 ? "0" : "0." + new string('#', decimals), s_inv);
+        return text == "-0" ? "0" : text;
+    }
 
     private static void WriteCsv(string path, IEnumerable<string> lines) => File.WriteAllLines(path, lines, new UTF8Encoding(false));
 }
