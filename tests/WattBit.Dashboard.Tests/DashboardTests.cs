@@ -236,3 +236,43 @@ public sealed partial class DashboardTests(BrowserFixture fixture) : IClassFixtu
         return job.GetProperty("ranked").GetInt32();
     }
 }
+
+/// <summary>When the live stream says it is not complete after a reconnect, the page rereads its state through the API.</summary>
+public sealed class DashboardResyncTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task ReadyWithCompleteFalse_OnReconnect_RereadsTheSitesInsteadOfTrustingTheStream()
+    {
+        var d = await fixture.OpenAsync();
+        var page = d.Page;
+        // The live stream is replaced: its first connection is complete, its reconnection is not (as after a restart or
+        // pruning); no site event ever arrives on it.
+        var connections = 0;
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/events", async route =>
+        {
+            var n = Interlocked.Increment(ref connections);
+            if (n > 1)
+            {
+                await registered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+
+            await route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = 200,
+                ContentType = "text/event-stream",
+                Body = $"event: ready\nid: {n}\ndata: {{\"replayed\":0,\"complete\":{(n == 1 ? "true" : "false")}}}\n\n",
+            });
+        });
+        await page.ClickAsync("[data-view=sites]");
+        await d.UseKeyAsync(ServerProcess.KeyOf("dc-gamma"), "dc-operator");
+        await Assertions.Expect(page.Locator("#sites-table tr[data-site=resync-1]")).ToHaveCountAsync(0);
+
+        using var dc = fixture.Server.Client("dc-gamma");
+        await ServerProcess.OkJsonAsync(await ServerProcess.PutJsonAsync(dc, "api/sites/resync-1", new { name = "Resync 1", area = "KN", itCapacityMw = 5.0 }));
+        registered.SetResult();
+
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-resyncs", new System.Text.RegularExpressions.Regex("^[1-9][0-9]*$"));
+        await Assertions.Expect(page.Locator("#sites-table tr[data-site=resync-1]")).ToContainTextAsync("Resync 1");
+    }
+}

@@ -61,8 +61,28 @@ async function useKey(key: string | null): Promise<void> {
   announce("me");
 }
 
+let resyncs = 0;
+
+/**
+ * The server says the stream after our Last-Event-ID is not complete (pruned, beyond what it holds, or from before a
+ * restart): reread every view's state through the API instead of trusting the events that follow.
+ */
+function resync(): void {
+  resyncs += 1;
+  document.body.dataset.resyncs = String(resyncs);
+  void refreshMap();
+  void refreshSeries();
+  if (hasSites()) void refreshSites();
+  if (zonesLoaded()) void refreshZones();
+  if (drLoaded()) void refreshDr();
+  if (marketLoaded()) void refreshMarket();
+}
+
 function onEvent(e: { type: string; data: unknown }): void {
   switch (e.type) {
+    case "ready":
+      if ((e.data as { complete?: boolean } | null)?.complete === false) resync();
+      break;
     case "signal":
       void refreshMap();
       void refreshSeries();
