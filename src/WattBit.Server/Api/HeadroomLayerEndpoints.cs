@@ -21,6 +21,11 @@ internal static class HeadroomLayerEndpoints
             .WithSummary("The layer's substations (id, name, area, voltage kV, lat, lon, source), its model, whether it is synthetic, and the hours it holds.");
         grid.MapGet("/substations/{id}/headroom", HeadroomAsync)
             .WithSummary("Per hour of [from, to) (default: all the layer holds): N-0 and N-1 headroom in MW and the limiting line; a grid operator's upload for the node overrides the model.");
+        grid.MapGet("/substations/{id}/headroom/quantiles", QuantilesAsync)
+            .WithSummary("Forecast P10/P50/P90 of the substation's secure headroom (N-1 MW) per hour of [from, to) (default: the layer's first day; at most 7 days; from on the hour): the forecasting engine on the model's hours of the 28 days before `from` (decision 0124).")
+            .Produces<HeadroomQuantilesResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         grid.MapGet("/welcome-zones", ZonesAsync)
             .WithSummary("GeoJSON of the welcome zones (ウェルカムゾーン) for a connection of `mw` MW (default 50): firm / dynamic / curtailable (③) / constrained per substation, over the layer's hours, or those of [from, to) (a chosen day; `to` defaults to a day after `from`).");
         grid.MapGet("/headroom", AllHeadroomAsync)
@@ -72,6 +77,45 @@ internal static class HeadroomLayerEndpoints
 
         return TypedResults.Ok(new SubstationHeadroomResponse(s.Id, s.Name, layer.Info.Model, layer.Info.Synthetic, source,
             [.. hours.Select(h => new HeadroomHourDto(h.Start, Round(h.N0Mw), Round(h.N1Mw), h.LimitingLine, h.Contingency))]));
+    }
+
+    private static async Task<IResult> QuantilesAsync(HeadroomLayerHost host, string id, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
+        CancellationToken ct)
+    {
+        var layer = await host.LayerAsync(ct).ConfigureAwait(false);
+        if (!layer.TryGetSubstation(id, out var s))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown substation",
+                detail: $"'{id}' is not a substation of the headroom layer ({layer.Info.Model}); GET /api/grid/substations lists them.");
+        }
+
+        var start = from ?? layer.Info.First;
+        var end = to ?? start.AddDays(1);
+        var problems = new Problems();
+        problems.Require(end > start, "to", "to must be after from.");
+        problems.Require(end - start <= TimeSpan.FromDays(7), "to", "At most 7 days of quantiles at once.");
+        problems.Require(start.UtcTicks % TimeSpan.TicksPerHour == 0, "from", "from must be on the hour.");
+        if (problems.Any)
+        {
+            return problems.Result();
+        }
+
+        if (await host.ForecastAsync(id, start, ct).ConfigureAwait(false) is not { } answer)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No headroom quantiles",
+                detail: $"No headroom quantiles: they are forecast on the Japan backbone's reference-year history, and this server's layer is the case {layer.Info.Model}.");
+        }
+
+        var window = new TimeWindow(start, end);
+        var hours = answer.Forecast.Forecast(id, window);
+        if (hours.Count == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No headroom quantiles",
+                detail: $"No headroom quantiles for '{id}' in {window}: too little history before {TimeWindow.Format(start)}.");
+        }
+
+        return TypedResults.Ok(new HeadroomQuantilesResponse(s.Id, s.Name, layer.Info.Model, layer.Info.Synthetic, answer.Forecast.Name, answer.History,
+            [.. hours.Select(h => new HeadroomQuantilesDto(h.Start, Math.Round(h.P10Mw, 6), Math.Round(h.P50Mw, 6), Math.Round(h.P90Mw, 6)))]));
     }
 
     private static async Task<IResult> ZonesAsync(HeadroomLayerHost host, IWattBitStore store, [FromQuery] double? mw, [FromQuery] DateTimeOffset? from,
@@ -179,6 +223,13 @@ internal sealed record SubstationDto(string Id, string Name, string? Area, doubl
 
 /// <summary>One substation's hours.</summary>
 internal sealed record SubstationHeadroomResponse(string Id, string Name, string Model, bool Synthetic, string Source, IReadOnlyList<HeadroomHourDto> Hours);
+
+/// <summary>One substation's forecast quantiles of secure headroom: what they come from and per hour P10/P50/P90 (MW).</summary>
+internal sealed record HeadroomQuantilesResponse(string Id, string Name, string Model, bool Synthetic, string Forecaster, string History,
+    IReadOnlyList<HeadroomQuantilesDto> Hours);
+
+/// <summary>One hour's P10, P50 and P90 of secure headroom, MW.</summary>
+internal sealed record HeadroomQuantilesDto(DateTimeOffset Start, double P10Mw, double P50Mw, double P90Mw);
 
 /// <summary>Every substation's hours of a window, aligned to <c>Hours</c>.</summary>
 internal sealed record LayerHoursResponse(string Model, bool Synthetic, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DateTimeOffset> Hours,

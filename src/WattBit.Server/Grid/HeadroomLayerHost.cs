@@ -20,12 +20,18 @@ namespace WattBit.Server.Grid;
 internal sealed class HeadroomLayerHost
 {
     private readonly Lazy<Task<(IHeadroomLayer Layer, IReadOnlyDictionary<string, int> Buses, LayerModel Model)>> _layer;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Id, DateTimeOffset Origin), Lazy<Task<LayerHeadroomForecastAnswer>>> _forecasts = new();
+    private readonly ServerOptions _options;
     private long _uploads;
     private Effective? _effective;
+
+    /// <summary>Days of the model's hours before a forecast's origin that are its history (decision 0124).</summary>
+    public const int ForecastHistoryDays = 28;
 
     public HeadroomLayerHost(IOptions<ServerOptions> options, TimeProvider time)
     {
         var o = options.Value;
+        _options = o;
         _layer = new(() => Task.Run(() => Build(o, time.GetUtcNow())));
         if (o.HeadroomLayer.Warm)
         {
@@ -149,6 +155,54 @@ internal sealed class HeadroomLayerHost
     /// <summary>The model and hours behind the layer, for what-if questions (<see cref="LayerModel"/>).</summary>
     public async Task<LayerModel> ModelAsync(CancellationToken ct) => (await _layer.Value.WaitAsync(ct).ConfigureAwait(false)).Model;
 
+    /// <summary>
+    /// The forecasting engine's P10/P50/P90 of a backbone substation's secure headroom from <paramref name="origin"/>
+    /// (decision 0124): the substation's model hours of the <see cref="ForecastHistoryDays"/> days before the origin
+    /// (the reference years' demand of the modelled areas, across a fiscal year's start if need be) are its history.
+    /// Computed for one substation at the first question and kept (at most 256 answers). Null for a configured case
+    /// (only the backbone has a reference-year history).
+    /// </summary>
+    /// <exception cref="UnknownSubstationException">The id is not a substation of the backbone.</exception>
+    public async Task<LayerHeadroomForecastAnswer?> ForecastAsync(string id, DateTimeOffset origin, CancellationToken ct)
+    {
+        if (_options.HeadroomLayer.Case is not null)
+        {
+            return null;
+        }
+
+        if (_forecasts.Count > 256)
+        {
+            _forecasts.Clear();
+        }
+
+        var lazy = _forecasts.GetOrAdd((id, origin), k => new Lazy<Task<LayerHeadroomForecastAnswer>>(() => Task.Run(() => History(k.Id, k.Origin))));
+        try
+        {
+            return await lazy.Value.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (UnknownSubstationException)
+        {
+            _forecasts.TryRemove((id, origin), out _);
+            throw;
+        }
+    }
+
+    private LayerHeadroomForecastAnswer History(string id, DateTimeOffset origin)
+    {
+        var model = JapanBackbone.LoadDefault();
+        var start = origin.AddDays(-ForecastHistoryDays);
+        var areas = model.Buses.Select(b => b.Area).Distinct().ToList();
+        var first = SignalCatalog.FiscalYearOf(start);
+        var last = SignalCatalog.FiscalYearOf(origin.AddTicks(-1));
+        var parts = Enumerable.Range(first, last - first + 1).Select(fy => ReferenceYear.Generate(fy, _options.Seed).TotalDemandHourly(areas)).ToList();
+        var joined = parts.Count == 1 ? parts[0]
+            : WattBit.Time.TimeSeries.Wrap(parts[0].Start, parts[0].Step, [.. parts.SelectMany(p => p.Values.ToArray())], parts[0].Unit, parts[0].Name);
+        var demand = joined.Slice(new TimeWindow(start, origin));
+        var label = $"reference years FY{first}{(last != first ? $"-FY{last}" : string.Empty)} (seed {_options.Seed}), demand of the modelled areas";
+        var layer = JapanLayer.Compute(model, demand, label, [id], maxParallelism: 1);
+        return new LayerHeadroomForecastAnswer(new WattBit.Forecasting.LayerHeadroomForecast(layer, origin), label);
+    }
+
     /// <summary>The effective layer and the upload count it was built at.</summary>
     private sealed record Effective(long Uploads, IHeadroomLayer Layer);
 
@@ -182,3 +236,8 @@ internal sealed class HeadroomLayerHost
             new LayerModel(model.Network, JapanLayer.Profile(model, areaDemand), b => model.Branches[b].DisplayName, JapanLayer.Following));
     }
 }
+
+/// <summary>A substation's headroom forecast and what its history was.</summary>
+/// <param name="Forecast">The forecast.</param>
+/// <param name="History">What drove the history's hours.</param>
+internal sealed record LayerHeadroomForecastAnswer(WattBit.Forecasting.LayerHeadroomForecast Forecast, string History);
