@@ -10,9 +10,7 @@ public sealed partial class DashboardTests
     {
         using var tso = fixture.Server.Client("tso-tk");
         using var beta = fixture.Server.Client("dc-beta");
-        // Tomorrow 10:00-11:00 JST: in the future and within one JST day whatever the time of the run.
-        var now = TimeProvider.System.GetUtcNow().ToOffset(TimeSpan.FromHours(9));
-        var window = new DateTimeOffset(now.Year, now.Month, now.Day, 10, 0, 0, now.Offset).AddDays(1);
+        var window = TomorrowJst(10);
         await ServerProcess.OkJsonAsync(await ServerProcess.PutJsonAsync(beta, "api/sites/dr-b1", new { area = "TK", itCapacityMw = 10.0, pue = 1.0 }));
         await ServerProcess.OkJsonAsync(await ServerProcess.PostJsonAsync(beta, "api/dr/offers", new[]
         {
@@ -58,5 +56,44 @@ public sealed partial class DashboardTests
         Assert.Equal(3.0, stored.GetProperty("committedMw").GetDouble(), 6);
         await g.ScreenshotAsync("dr-tso");
         g.AssertClean();
+    }
+
+    [Fact]
+    public async Task DemandResponse_AggregatorSeesItsRequestToItsContractedSite_AndTheCommitmentLive()
+    {
+        var (beta, north) = (fixture.Server.Client("dc-beta"), fixture.Server.Client("agg-north"));
+        var window = TomorrowJst(13);
+        var site = "ag-" + Guid.NewGuid().ToString("N")[..8];
+        await ServerProcess.OkJsonAsync(await ServerProcess.PutJsonAsync(beta, $"api/sites/{site}", new { area = "TK", itCapacityMw = 10.0, pue = 1.0 }));
+        await ServerProcess.OkJsonAsync(await beta.PutAsync($"api/dr/contracts/north/sites/{site}", null));
+        await ServerProcess.OkJsonAsync(await ServerProcess.PostJsonAsync(beta, "api/dr/offers", new[]
+        {
+            new { site, start = window, end = window.AddHours(1), direction = "down", mw = 2.0, noticeMinutes = 30, priceYenPerKwh = 12.0 },
+        }));
+        var id = "agg-" + Guid.NewGuid().ToString("N")[..8];
+        await ServerProcess.OkJsonAsync(await ServerProcess.PostJsonAsync(north, "api/dr/requests",
+            new { id, area = "TK", direction = "down", mw = 4.0, start = window, end = window.AddHours(1) }));
+
+        // The aggregator's page: its request, no answer or commit button (the sites' operator commits), then beta's commitment live.
+        var a = await fixture.OpenAsync();
+        await a.Page.ClickAsync("[data-view=dr]");
+        await a.UseKeyAsync(ServerProcess.KeyOf("agg-north"), "aggregator");
+        await Expect(a.Page.Locator("#status")).ToHaveAttributeAsync("data-live", "live");
+        await a.Page.ClickAsync($"#dr-requests tr[data-request='{id}']");
+        await Expect(a.Page.Locator("#dr-detail")).ToHaveAttributeAsync("data-committed-mw", "0.000");
+        await Expect(a.Page.Locator("#dr-answer")).ToBeHiddenAsync();
+        await ServerProcess.OkJsonAsync(await ServerProcess.PostJsonAsync(beta, $"api/dr/requests/{id}/commitments", new { }));
+        await Expect(a.Page.Locator("#dr-detail")).ToHaveAttributeAsync("data-committed-mw", "2.000");
+        await Expect(a.Page.Locator($"#dr-commitments tr[data-operator=beta][data-site='{site}']")).ToHaveCountAsync(1);
+        a.AssertClean();
+        beta.Dispose();
+        north.Dispose();
+    }
+
+    /// <summary>Tomorrow at the hour, JST: in the future and within one JST day (with the hour after) whatever the time of the run.</summary>
+    private static DateTimeOffset TomorrowJst(int hour)
+    {
+        var now = TimeProvider.System.GetUtcNow().ToOffset(TimeSpan.FromHours(9));
+        return new DateTimeOffset(now.Year, now.Month, now.Day, hour, 0, 0, now.Offset).AddDays(1);
     }
 }

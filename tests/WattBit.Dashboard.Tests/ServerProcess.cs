@@ -20,6 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
         ("dc-beta", "key-dc-beta-0123456789", "dc-operator", null, "beta"),
         ("dc-gamma", "key-dc-gamma-0123456789", "dc-operator", null, "gamma"),
         ("market-op", "key-market-op-0123456789", "market-operator", null, null),
+        ("agg-north", "key-agg-north-0123456789", "aggregator", null, "north"),
     ];
 
     private readonly Testing.ListeningProcess _process;

@@ -54,7 +54,7 @@ export function refreshDr(): Promise<void> {
 async function loadDr(): Promise<void> {
   try {
     const role = state.me?.role;
-    const keyed = role === "grid-operator" || role === "dc-operator";
+    const keyed = role === "grid-operator" || role === "dc-operator" || role === "aggregator";
     document.getElementById("dr-need-key")!.hidden = keyed;
     document.getElementById("dr-body")!.hidden = !keyed;
     if (!keyed) { requests = []; view = null; answer = null; settlement = null; return; }

@@ -142,7 +142,7 @@ const labels = {
   "col.where": ["場所", "Where"],
   "col.limitPrice": ["指値 円/MWh", "Ask/value JPY/MWh"],
   "tab.dr": ["需要応答", "Demand response"],
-  "dr.needKey": ["需要応答の表示には送配電事業者またはDC事業者のAPIキーが必要です。", "Demand response needs a grid-operator or DC-operator API key."],
+  "dr.needKey": ["需要応答の表示には送配電事業者、DC事業者またはアグリゲーターのAPIキーが必要です。", "Demand response needs a grid-operator, DC-operator or aggregator API key."],
   "dr.requests": ["要請", "Requests"],
   "dr.noRequests": ["このキーに見える要請はありません。", "No request this key may see."],
   "dr.down": ["下げ", "down"],
