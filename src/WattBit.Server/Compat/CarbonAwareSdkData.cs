@@ -27,11 +27,21 @@ internal sealed class CarbonAwareSdkData
 {
     private readonly List<SdkEmission> _emissions;
 
+    private readonly Dictionary<string, LocationIndex> _byLocation;
+
+    /// <summary>One location's points: their file positions ordered by start (UTC ticks), and the longest duration.</summary>
+    private sealed record LocationIndex(int[] Positions, long[] StartTicks, long MaxDurationTicks);
+
     private CarbonAwareSdkData(string file, List<SdkEmission> emissions, Dictionary<string, LocationDto> locations)
     {
         File = file;
         _emissions = emissions;
         Locations = locations;
+        _byLocation = Enumerable.Range(0, emissions.Count).GroupBy(i => emissions[i].Location, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
+        {
+            var positions = g.OrderBy(i => emissions[i].Time.UtcTicks).ThenBy(i => i).ToArray();
+            return new LocationIndex(positions, [.. positions.Select(i => emissions[i].Time.UtcTicks)], Math.Max(0, positions.Max(i => emissions[i].Duration.Ticks)));
+        }, StringComparer.Ordinal);
     }
 
     /// <summary>The emissions file read.</summary>
@@ -50,7 +60,49 @@ internal sealed class CarbonAwareSdkData
     public List<SdkEmission> Select(IReadOnlyCollection<string> locations, DateTimeOffset start, DateTimeOffset end)
     {
         var names = locations as HashSet<string> ?? new HashSet<string>(locations, StringComparer.Ordinal);
-        return _emissions.FindAll(e => names.Contains(e.Location) && e.End >= start && e.Time <= end);
+        var hits = new List<int>();
+        foreach (var name in names)
+        {
+            if (!_byLocation.TryGetValue(name, out var index))
+            {
+                continue;
+            }
+
+            // Only points starting in [start - the longest duration, end] can overlap; each is then checked exactly.
+            var from = FirstAtOrAfter(index.StartTicks, Math.Max(0, start.UtcTicks - index.MaxDurationTicks));
+            var to = FirstAtOrAfter(index.StartTicks, end.UtcTicks == long.MaxValue ? long.MaxValue : end.UtcTicks + 1);
+            for (var k = from; k < to; k++)
+            {
+                var e = _emissions[index.Positions[k]];
+                if (e.End >= start && e.Time <= end)
+                {
+                    hits.Add(index.Positions[k]);
+                }
+            }
+        }
+
+        hits.Sort();
+        return hits.ConvertAll(i => _emissions[i]);
+    }
+
+    /// <summary>The first position of sorted <paramref name="ticks"/> whose value is at least <paramref name="value"/> (the length when none).</summary>
+    private static int FirstAtOrAfter(long[] ticks, long value)
+    {
+        int lo = 0, hi = ticks.Length;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (ticks[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     /// <summary>
