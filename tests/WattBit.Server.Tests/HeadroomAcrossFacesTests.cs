@@ -3,14 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 using WattBit.Data.Storage;
 using WattBit.Planning.Scenarios;
 using WattBit.Server.Grid;
+using WattBit.Server.Studies;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Scenarios;
 using WattBit.Siting.Ranking;
 
 namespace WattBit.Server.Tests;
 
 /// <summary>
 /// One number per substation and hour on every face: the server's hourly route, the siting ranking, the planner's
-/// connection limits and the grid engine run on the exported japan.m (what `wattbit grid headroom japan.m --profile`
-/// computes) agree for 函館 (Hokkaido's only substation of the test layer) and 上野 (Tokyo's).
+/// connection limits, the simulator's site limits as a server simulation job composes them, and the grid engine run on
+/// the exported japan.m (what `wattbit grid headroom japan.m --profile` computes) agree for 函館 (Hokkaido's only
+/// substation of the test layer) and 上野 (Tokyo's).
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class HeadroomAcrossFacesTests(TestServer server)
@@ -18,7 +22,7 @@ public sealed class HeadroomAcrossFacesTests(TestServer server)
     private static readonly string[] Ids = ["HKD:函館", "TK:上野"];
 
     [Fact]
-    public async Task ServerSitingPlannerAndTheEngineOnJapanM_GiveTheSameMw()
+    public async Task ServerSitingPlannerSimulatorAndTheEngineOnJapanM_GiveTheSameMw()
     {
         // Face 1: the server's hourly N-1 headroom.
         var list = await (await server.Client().GetAsync("/api/grid/substations")).OkJsonAsync();
@@ -73,6 +77,36 @@ public sealed class HeadroomAcrossFacesTests(TestServer server)
         for (var t = 0; t < served["TK:上野"].Length; t++)
         {
             Assert.Equal(Math.Max(0, engineN1["TK:上野"][t]), flexible.LimitAt(from.AddHours(t), 0.5, includeN1: false, WattBit.Time.Jst.Offset).Megawatts, 1e-5);
+        }
+
+        // Face 4: the simulator's limit of a site at each substation, as a server simulation job composes its grid (the
+        // server's layer holds the scenario's day for its year and seed): a flexible connection larger than the room
+        // gets the secure headroom hour by hour (negative clamps to 0).
+        var day = from.ToOffset(WattBit.Time.Jst.Offset);
+        var sim = ScenarioFile.Parse($$"""
+            name: faces
+            data: {synthetic: {{day.Year + (day.Month < 4 ? -1 : 0)}}}
+            period: {start: {{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}}, end: {{day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}}}
+            step: 1h
+            seed: 1
+            forecast: ar1
+            grid: {limits: layer}
+            sites:
+              - {id: h, area: HKD, lat: 41.77, lon: 140.73, it_mw: 5, connection: {kind: flexible, mw: 100000}, substation: "HKD:函館"}
+              - {id: u, area: TK, lat: 35.71, lon: 139.77, it_mw: 5, connection: {kind: flexible, mw: 100000}, substation: "TK:上野"}
+            workload: {target_mw: 1, jobs: 4}
+            policies: [baseline]
+            """, "faces-sim.yaml");
+        var host = await SimulationJobs.HostAsync(server.Services.GetRequiredService<HeadroomLayerHost>(), server.Services.GetRequiredService<IWattBitStore>(), sim, default);
+        var world = SimulationComposer.Run(sim, host, server.Time).World;
+        for (var s = 0; s < Ids.Length; s++)
+        {
+            Assert.Equal(Ids[s], world.SiteSubstation[s]);
+            Assert.Equal(24, world.PlannedLimitMw[s].Length);
+            for (var t = 0; t < 24; t++)
+            {
+                Assert.Equal(Math.Max(0, engineN1[Ids[s]][t]), world.PlannedLimitMw[s][t], 1e-5);
+            }
         }
     }
 }

@@ -1,5 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using WattBit.Data.Reference;
+using WattBit.Forecasting;
+using WattBit.Grid.Japan;
+using WattBit.Grid.Layer;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Reporting;
+using WattBit.Simulation.Scenarios;
+using WattBit.Time;
 
 namespace WattBit.Server.Tests;
 
@@ -51,8 +59,22 @@ public sealed class SimulationServer : IAsyncLifetime
         policies: [baseline, wattbit]
         """;
 
+    /// <summary>Two days of three sites on the headroom layer and the ties (the scenario of the CLI's grid test).</summary>
+    internal const string GridScenario = """
+        name: grid
+        period: {start: 2025-08-01, end: 2025-08-03}
+        grid: {limits: layer, ties: japan}
+        sites:
+          - {id: tk, area: TK, lat: 35.85, lon: 139.60, it_mw: 1.5, connection: {kind: flexible, mw: 2}}
+          - {id: kn, area: KN, lat: 34.70, lon: 135.50, it_mw: 1.5, connection: {kind: provisional, mw: 2}}
+          - {id: ky, area: KY, lat: 33.60, lon: 130.40, it_mw: 1.5, connection: {kind: firm, mw: 2}}
+        workload: {target_mw: 2, jobs: 60}
+        policies: [baseline, wattbit]
+        """;
+
     public async Task InitializeAsync()
     {
+        await File.WriteAllTextAsync(Path.Combine(_scenarios, "grid.yaml"), GridScenario);
         await File.WriteAllTextAsync(Path.Combine(_scenarios, "tiny.yaml"), TinyScenario);
         await File.WriteAllTextAsync(Path.Combine(_scenarios, "broken.yaml"), "name: broken\nstep: 7 parsecs\n");
 
@@ -103,7 +125,7 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
     public async Task Simulation_RunsInTheBackground_WithStepProgressStreamedToItsKey_ThenServesTheReportAndItsCsvs()
     {
         var planner = Server.Client("planner");
-        Assert.Equal(["broken", "tiny", "year"], (await (await planner.GetAsync("/api/simulation/scenarios")).OkJsonAsync()).EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["broken", "grid", "tiny", "year"], (await (await planner.GetAsync("/api/simulation/scenarios")).OkJsonAsync()).EnumerateArray().Select(e => e.GetString()));
 
         await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
         var started = await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "tiny", seed = 9 })).OkJsonAsync(202);
@@ -154,6 +176,52 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
             await (await Server.Client(key).PostAsJsonAsync("/api/simulations", new { scenario = "tiny" })).ProblemAsync(403);
             await (await Server.Client(key).GetAsync($"/api/simulations/{id}")).ProblemAsync(403);
         }
+    }
+
+    [Fact]
+    public async Task Simulation_WithAGridSection_RunsOnTheLayerAndTies_AndGivesTheSummaryOfTheComposerWithWhatTheCliOffers()
+    {
+        var planner = Server.Client("planner");
+        await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
+        var id = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "grid" })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+        var last = await UntilFinishedAsync(events, id, []);
+        Assert.True(last.GetProperty("state").GetString() == "done", last.ToString());
+        var status = await (await planner.GetAsync($"/api/simulations/{id}")).OkJsonAsync();
+        var files = status.GetProperty("files").EnumerateArray().Select(f => f.GetString()).ToList();
+        Assert.Contains("binding_lines.csv", files);
+        Assert.Contains("ties.csv", files);
+
+        // What `wattbit simulate` offers the one composer (SimulateCommands.Host): the reference year's signals, the Japan
+        // backbone's layer driven by the year's demand of the modelled areas over the period, OCCTO's ties, the forecasting engine.
+        var scenario = ScenarioFile.Parse(SimulationServer.GridScenario, "grid.yaml");
+        var model = JapanBackbone.LoadDefault();
+        var cli = new SimulationHost
+        {
+            Signals = SignalYears.Compose,
+            Substations = [.. JapanLayer.Nodes(model).Select(n => n.Substation)],
+            LayerModel = JapanLayer.ModelName,
+            Layer = r => JapanLayer.Compute(model,
+                ReferenceYear.Generate(r.FiscalYear, r.Seed).TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(TimeWindow.FromDuration(r.From, TimeSpan.FromDays(r.Days))),
+                $"reference year FY{r.FiscalYear} (seed {r.Seed}), demand of the modelled areas", [.. r.SubstationIds]),
+            Ties = JapanTies.AreaTies(),
+            Forecaster = new SignalForecaster(),
+        };
+        var expected = SimulationReport.Summary(SimulationComposer.Run(scenario, cli, Server.Time));
+        var rows = status.GetProperty("summary").EnumerateArray().ToList();
+        Assert.Equal(expected.Select(e => e.Policy), rows.Select(r => r.GetProperty("policy").GetString()));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (e, r) = (expected[i], rows[i]);
+            Assert.Equal(e.EnergyMwh, r.GetProperty("energyMwh").GetDouble(), 9);
+            Assert.Equal(e.CostMillionYen, r.GetProperty("costMillionYen").GetDouble(), 9);
+            Assert.Equal(e.LifecycleTonnes, r.GetProperty("lifecycleTonnes").GetDouble(), 9);
+            Assert.Equal(e.HoursOverLimit, r.GetProperty("hoursOverLimit").GetDouble(), 9);
+            Assert.Equal(e.LateJobs, r.GetProperty("lateJobs").GetInt32());
+            Assert.Equal(e.UnservedMwh, r.GetProperty("unservedMwh").GetDouble(), 9);
+        }
+
+        // The wattbit policy keeps every site within the layer's limits.
+        Assert.Equal(0, rows.Single(r => r.GetProperty("policy").GetString() == "wattbit").GetProperty("hoursOverLimit").GetDouble());
     }
 
     [Fact]

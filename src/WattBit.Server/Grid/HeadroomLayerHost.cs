@@ -24,6 +24,8 @@ internal sealed class HeadroomLayerHost
     private readonly ServerOptions _options;
     private long _uploads;
     private Effective? _effective;
+    private readonly int _seed;
+    private int? _backboneYear;
 
     /// <summary>Days of the model's hours before a forecast's origin that are its history (decision 0124).</summary>
     public const int ForecastHistoryDays = 28;
@@ -32,7 +34,13 @@ internal sealed class HeadroomLayerHost
     {
         var o = options.Value;
         _options = o;
-        _layer = new(() => Task.Run(() => Build(o, time.GetUtcNow())));
+        _seed = o.Seed;
+        _layer = new(() => Task.Run(() =>
+        {
+            var now = time.GetUtcNow();
+            _backboneYear = o.HeadroomLayer.Case is null ? SignalCatalog.FiscalYearOf(now) : null;
+            return Build(o, now);
+        }));
         if (o.HeadroomLayer.Warm)
         {
             _ = _layer.Value;
@@ -201,6 +209,32 @@ internal sealed class HeadroomLayerHost
         var label = $"reference years FY{first}{(last != first ? $"-FY{last}" : string.Empty)} (seed {_options.Seed}), demand of the modelled areas";
         var layer = JapanLayer.Compute(model, demand, label, [id], maxParallelism: 1);
         return new LayerHeadroomForecastAnswer(new WattBit.Forecasting.LayerHeadroomForecast(layer, origin), label);
+    }
+
+    /// <summary>
+    /// The effective layer (<see cref="EffectiveLayerAsync"/>) when it stands for the Japan backbone's layer over the
+    /// reference year FY<paramref name="fiscalYear"/> with <paramref name="seed"/> for all of <paramref name="period"/>:
+    /// it is the backbone's (not a configured case), was driven by that year and seed, and holds the period. Else null.
+    /// </summary>
+    public async Task<IHeadroomLayer?> ServedLayerForAsync(IWattBitStore store, int fiscalYear, int seed, TimeWindow period, CancellationToken ct)
+    {
+        var (layer, _, _) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
+        return _backboneYear == fiscalYear && seed == _seed && layer.Info.First <= period.Start && layer.Info.End >= period.End
+            ? await EffectiveLayerAsync(store, ct).ConfigureAwait(false)
+            : null;
+    }
+
+    /// <summary>
+    /// The Japan backbone's headroom layer driven by the reference year FY<paramref name="fiscalYear"/>'s demand of the
+    /// modelled areas over <paramref name="window"/>, for <paramref name="substationIds"/> (all when null): the layer the
+    /// server serves over its own window, and the one a simulation job's grid takes when the served layer does not hold
+    /// the scenario's period (<c>wattbit simulate</c> computes the same).
+    /// </summary>
+    internal static IHeadroomLayer BackboneLayer(int fiscalYear, int seed, TimeWindow window, IReadOnlyCollection<string>? substationIds)
+    {
+        var model = JapanBackbone.LoadDefault();
+        var demand = ReferenceYear.Generate(fiscalYear, seed).TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
+        return JapanLayer.Compute(model, demand, $"reference year FY{fiscalYear} (seed {seed}), demand of the modelled areas", substationIds);
     }
 
     /// <summary>The effective layer and the upload count it was built at.</summary>

@@ -1,6 +1,13 @@
 using Microsoft.Extensions.Options;
 using WattBit.Data.Reference;
+using WattBit.Data.Storage;
+using WattBit.Forecasting;
+using WattBit.Grid.Japan;
+using WattBit.Grid.Layer;
+using WattBit.Headroom;
 using WattBit.Server.Events;
+using WattBit.Server.Grid;
+using WattBit.Time;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
 using WattBit.Simulation.Scenarios;
@@ -20,16 +27,20 @@ internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, 
 /// (<c>WattBit:SimulationScenarios</c>, *.yaml), chosen by name, optionally with another seed. Progress is the steps the
 /// simulator has walked over all policies; the report (HTML with plots, and a CSV per metric) is written when it is
 /// done. Every stage, every 1 % and the end are sent as <c>simulation-job</c> events to the key that started the job.
+/// A job runs through the one composer <c>wattbit simulate</c> uses (<see cref="SimulationComposer"/>) with what the server
+/// offers (<see cref="HostAsync"/>): a scenario with a <c>grid</c> section gets its sites' limits from the headroom layer
+/// at each substation and the inter-area ties, and the policies plan on the forecasting engine, as in the CLI.
 /// Jobs and their reports are journalled: listed after a restart and on every instance, a job cut off by a restart resumed from its scenario. Thread-safe.
 /// </summary>
-internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SimulationJobs> logger, Infrastructure.Journals journals)
+internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SimulationJobs> logger, Infrastructure.Journals journals,
+    HeadroomLayerHost layers, IWattBitStore store)
 {
     /// <summary>Opens the job journal (at start-up): jobs a restart cut off are resumed.</summary>
     public void Open() => _runner.Open();
 
     private readonly JobRunner<SimulationReportFiles> _runner = new("sim-", "simulation-job", "simulation-reports", j => ToStatus(j), time, events, logger,
         lifetime.ApplicationStopping, journals, options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value),
-        (scenario, seed) => Work(options, time, scenario, seed));
+        (scenario, seed) => Work(options, time, layers, store, scenario, seed));
 
     private string? Folder => options.Value.SimulationScenarios is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 
@@ -48,7 +59,7 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
             return null;
         }
 
-        var job = _runner.Start(owner, scenario, seed, (progress, ct) => Run(path, seed, time, progress, ct));
+        var job = _runner.Start(owner, scenario, seed, (progress, ct) => Run(path, seed, time, layers, store, progress, ct));
         busy = job is null;
         return job is null ? null : ToStatus(job);
     }
@@ -70,12 +81,14 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
             j.Result is { } r ? [.. r.Files.Keys.Order(StringComparer.Ordinal)] : null, j.Error);
 
     /// <summary>The work of a job resumed after a restart: the scenario read again by name; null when it is gone.</summary>
-    private static Func<IJobProgress, CancellationToken, SimulationReportFiles>? Work(IOptions<ServerOptions> options, TimeProvider time, string scenario, int? seed) =>
+    private static Func<IJobProgress, CancellationToken, SimulationReportFiles>? Work(IOptions<ServerOptions> options, TimeProvider time, HeadroomLayerHost layers,
+        IWattBitStore store, string scenario, int? seed) =>
         YamlFolder.PathOf(options.Value.SimulationScenarios is { Length: > 0 } f ? Path.GetFullPath(f) : null, scenario) is { } path
-            ? (progress, ct) => Run(path, seed, time, progress, ct)
+            ? (progress, ct) => Run(path, seed, time, layers, store, progress, ct)
             : null;
 
-    private static SimulationReportFiles Run(string path, int? seed, TimeProvider time, IJobProgress progress, CancellationToken ct)
+    private static SimulationReportFiles Run(string path, int? seed, TimeProvider time, HeadroomLayerHost layers, IWattBitStore store, IJobProgress progress,
+        CancellationToken ct)
     {
         progress.Stage("reading the scenario");
         var scenario = ScenarioFile.Load(path);
@@ -87,8 +100,16 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
         var total = (long)scenario.Steps * scenario.Policies.Count;
         progress.Stage($"simulating {scenario.Sites.Count} sites × {scenario.Steps} steps × {scenario.Policies.Count} policies");
         progress.Steps(0, total);
-        var signals = SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new WattBit.Time.TimeWindow(scenario.Start, scenario.End), scenario.Step, scenario.RealDataDir);
-        var result = Simulator.Run(scenario, signals, null, time, new FractionProgress(f => progress.Steps((long)Math.Round(f * total), total)), ct);
+        SimulationResult result;
+        try
+        {
+            var host = HostAsync(layers, store, scenario, ct).GetAwaiter().GetResult();
+            result = SimulationComposer.Run(scenario, host, time, new FractionProgress(f => progress.Steps((long)Math.Round(f * total), total)), ct);
+        }
+        catch (ArgumentException e) when (e is not ArgumentNullException && !e.Message.Contains(Path.GetFileName(path), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{Path.GetFileName(path)}: {e.Message}", e);
+        }
 
         progress.Stage("writing the report");
         var folder = Directory.CreateTempSubdirectory("wattbit-simulation-").FullName;
@@ -102,6 +123,35 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// What the server offers the one simulation composer, as <c>wattbit simulate</c> offers it: every area's signals
+    /// (the reference year with the scenario's real-data overlay), the Japan backbone's substations and OCCTO ties, the
+    /// forecasting engine, and the headroom layer — the server's own (with the grid operators' uploads) where it holds the
+    /// scenario's period for its fiscal year and seed and every substation the sites need, else the backbone's layer
+    /// computed for the period as the CLI computes it.
+    /// </summary>
+    internal static async Task<SimulationHost> HostAsync(HeadroomLayerHost layers, IWattBitStore store, SimulationScenario scenario, CancellationToken ct)
+    {
+        IHeadroomLayer? served = null;
+        IReadOnlyList<Substation> substations = [];
+        if (scenario.Grid is { Layer: true })
+        {
+            served = await layers.ServedLayerForAsync(store, scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), ct).ConfigureAwait(false);
+            substations = [.. JapanLayer.Nodes(JapanBackbone.LoadDefault()).Select(n => n.Substation)];
+        }
+
+        return new SimulationHost
+        {
+            Signals = SignalYears.Compose,
+            Substations = substations,
+            LayerModel = JapanLayer.ModelName,
+            Layer = r => served is not null && r.SubstationIds.All(id => served.Substations.Any(s => s.Id == id)) ? served
+                : HeadroomLayerHost.BackboneLayer(r.FiscalYear, r.Seed, TimeWindow.FromDuration(r.From, TimeSpan.FromDays(r.Days)), [.. r.SubstationIds]),
+            Ties = JapanTies.AreaTies(),
+            Forecaster = new SignalForecaster(),
+        };
     }
 
     private sealed class FractionProgress(Action<double> report) : IProgress<double>

@@ -45,8 +45,10 @@ public static class SimulationForecasts
     /// <summary>The score the policies plan on and its skill.</summary>
     /// <param name="world">The world.</param>
     /// <param name="forecasting">The forecasting the host composed, or null.</param>
+    /// <param name="cancellationToken">Stops the forecasts between days (a year of daily forecasts takes a while).</param>
     /// <exception cref="ArgumentException">The scenario asks for <c>forecast: engine</c> and the host composed none.</exception>
-    public static (double[][] Score, ForecastSkill Skill) Build(SimulationWorld world, SimulationForecasting? forecasting)
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static (double[][] Score, ForecastSkill Skill) Build(SimulationWorld world, SimulationForecasting? forecasting, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(world);
         var scenario = world.Scenario;
@@ -74,7 +76,7 @@ public static class SimulationForecasts
         var naive = new double[areas][];
         var fallback = new int[areas];
         var history = forecasting.History;
-        Parallel.For(0, areas, a =>
+        Parallel.For(0, areas, new ParallelOptions { CancellationToken = cancellationToken }, a =>
         {
             double[] before = [];
             if (history is not null && history.Step == scenario.Step && history.Period.End == scenario.Start && a < history.Areas.Count)
@@ -88,7 +90,7 @@ public static class SimulationForecasts
             var series = new TimeSeries(scenario.Start - (scenario.Step * before.Length), scenario.Step, values,
                 cost ? SeriesUnit.YenPerKilowattHour : SeriesUnit.GramsPerKilowattHour, $"{world.AreaCodes[a]} {seriesName}");
             var (f50, f10, f90, n) = (new double[world.Steps], new double[world.Steps], new double[world.Steps], new double[world.Steps]);
-            for (var day = 0; day * spd < world.Steps; day++)
+            for (var day = 0; day * spd < world.Steps && !cancellationToken.IsCancellationRequested; day++)
             {
                 var from = day * spd;
                 var to = Math.Min(world.Steps, from + spd);
@@ -117,6 +119,7 @@ public static class SimulationForecasts
 
             (p50[a], p10[a], p90[a], naive[a]) = (f50, f10, f90, n);
         });
+        cancellationToken.ThrowIfCancellationRequested();
 
         long scored = 0, below10 = 0, below90 = 0;
         for (var a = 0; a < areas; a++)

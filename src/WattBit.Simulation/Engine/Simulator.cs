@@ -65,7 +65,8 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);
         var scenario = world.Scenario;
-        var (forecast, skill) = SimulationForecasts.Build(world, forecasting);
+        var (forecast, skill) = SimulationForecasts.Build(world, forecasting, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         var byRelease = SortByRelease(workload.Jobs, world.Steps, out var releaseOffsets);
         var reach = Neighbours(scenario);
         var policies = scenario.Policies;
