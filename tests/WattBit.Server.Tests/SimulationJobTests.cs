@@ -59,16 +59,32 @@ public sealed class SimulationServer : IAsyncLifetime
         policies: [baseline, wattbit]
         """;
 
-    /// <summary>Two days of three sites on the headroom layer and the ties (the scenario of the CLI's grid test).</summary>
+    /// <summary>Two days of three sites (near the CLI grid test's substations) on the headroom layer and the ties.</summary>
     internal const string GridScenario = """
         name: grid
-        period: {start: 2025-08-01, end: 2025-08-03}
+        period: {start: 2025-07-14, end: 2025-07-16}
+        seed: 11
         grid: {limits: layer, ties: japan}
         sites:
-          - {id: tk, area: TK, lat: 35.85, lon: 139.60, it_mw: 1.5, connection: {kind: flexible, mw: 2}}
-          - {id: kn, area: KN, lat: 34.70, lon: 135.50, it_mw: 1.5, connection: {kind: provisional, mw: 2}}
-          - {id: ky, area: KY, lat: 33.60, lon: 130.40, it_mw: 1.5, connection: {kind: firm, mw: 2}}
-        workload: {target_mw: 2, jobs: 60}
+          - id: ky
+            area: KY
+            lat: 33.60
+            lon: 130.40
+            it_mw: 1.2
+            connection: {kind: flexible, mw: 1.6}
+          - id: kn
+            area: KN
+            lat: 34.70
+            lon: 135.50
+            it_mw: 1.8
+            connection: {kind: firm, mw: 2.2}
+          - id: tk
+            area: TK
+            lat: 35.85
+            lon: 139.60
+            it_mw: 1.5
+            connection: {kind: provisional, mw: 2}
+        workload: {target_mw: 2, jobs: 50}
         policies: [baseline, wattbit]
         """;
 
