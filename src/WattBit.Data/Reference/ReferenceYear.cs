@@ -140,6 +140,33 @@ public sealed class ReferenceYear
         return TimeSeries.Wrap(first.Start, first.Step, total, first.Unit, "demand " + string.Join('+', codes)).Resample(TimeSpan.FromHours(1));
     }
 
+    /// <summary>The fiscal year (April to March, JST) that holds <paramref name="t"/>: 2025 for any time from April 1 2025 to March 31 2026.</summary>
+    /// <param name="t">The time.</param>
+    public static int FiscalYearOf(DateTimeOffset t)
+    {
+        var jst = t.ToOffset(Jst.Offset);
+        return jst.Month >= 4 ? jst.Year : jst.Year - 1;
+    }
+
+    /// <summary>
+    /// The demand of several areas together, MW, hourly, over any <paramref name="window"/>: each fiscal year the window
+    /// touches is generated with <paramref name="seed"/> and the years are joined (a window crossing April 1 reads both).
+    /// </summary>
+    /// <param name="areas">The areas to add up.</param>
+    /// <param name="seed">Random seed of every year.</param>
+    /// <param name="window">The window (on the hour).</param>
+    public static TimeSeries TotalDemandHourly(IEnumerable<GridArea> areas, int seed, TimeWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(areas);
+        var list = areas as IReadOnlyCollection<GridArea> ?? [.. areas];
+        var first = FiscalYearOf(window.Start);
+        var last = FiscalYearOf(window.End.AddTicks(-1));
+        var parts = Enumerable.Range(first, last - first + 1).Select(fy => Generate(fy, seed).TotalDemandHourly(list)).ToList();
+        var joined = parts.Count == 1 ? parts[0]
+            : TimeSeries.Wrap(parts[0].Start, parts[0].Step, [.. parts.SelectMany(p => p.Values.ToArray())], parts[0].Unit, parts[0].Name);
+        return joined.Slice(window);
+    }
+
     /// <summary>True for weekends and the national holidays WattBit's shapes treat as holidays (New Year, Golden Week, Obon).</summary>
     public static bool IsHoliday(DateOnly day) =>
         day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday

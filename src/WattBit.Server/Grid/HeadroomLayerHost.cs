@@ -24,7 +24,6 @@ internal sealed class HeadroomLayerHost
     private readonly ServerOptions _options;
     private long _uploads;
     private Effective? _effective;
-    private readonly int _seed;
     private int? _backboneYear;
 
     /// <summary>Days of the model's hours before a forecast's origin that are its history (decision 0124).</summary>
@@ -34,7 +33,6 @@ internal sealed class HeadroomLayerHost
     {
         var o = options.Value;
         _options = o;
-        _seed = o.Seed;
         _layer = new(() => Task.Run(() =>
         {
             var now = time.GetUtcNow();
@@ -199,13 +197,9 @@ internal sealed class HeadroomLayerHost
     {
         var model = JapanBackbone.LoadDefault();
         var start = origin.AddDays(-ForecastHistoryDays);
-        var areas = model.Buses.Select(b => b.Area).Distinct().ToList();
         var first = SignalCatalog.FiscalYearOf(start);
         var last = SignalCatalog.FiscalYearOf(origin.AddTicks(-1));
-        var parts = Enumerable.Range(first, last - first + 1).Select(fy => ReferenceYear.Generate(fy, _options.Seed).TotalDemandHourly(areas)).ToList();
-        var joined = parts.Count == 1 ? parts[0]
-            : WattBit.Time.TimeSeries.Wrap(parts[0].Start, parts[0].Step, [.. parts.SelectMany(p => p.Values.ToArray())], parts[0].Unit, parts[0].Name);
-        var demand = joined.Slice(new TimeWindow(start, origin));
+        var demand = ReferenceYear.TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct(), _options.Seed, new TimeWindow(start, origin));
         var label = $"reference years FY{first}{(last != first ? $"-FY{last}" : string.Empty)} (seed {_options.Seed}), demand of the modelled areas";
         var layer = JapanLayer.Compute(model, demand, label, [id], maxParallelism: 1);
         return new LayerHeadroomForecastAnswer(new WattBit.Forecasting.LayerHeadroomForecast(layer, origin), label);
@@ -219,7 +213,7 @@ internal sealed class HeadroomLayerHost
     public async Task<IHeadroomLayer?> ServedLayerForAsync(IWattBitStore store, int fiscalYear, int seed, TimeWindow period, CancellationToken ct)
     {
         var (layer, _, _) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
-        return _backboneYear == fiscalYear && seed == _seed && layer.Info.First <= period.Start && layer.Info.End >= period.End
+        return _backboneYear == fiscalYear && seed == _options.Seed && layer.Info.First <= period.Start && layer.Info.End >= period.End
             ? await EffectiveLayerAsync(store, ct).ConfigureAwait(false)
             : null;
     }

@@ -60,11 +60,7 @@ internal sealed class SignalCatalog
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
-    public static int FiscalYearOf(DateTimeOffset t)
-    {
-        var jst = t.ToOffset(Jst.Offset);
-        return jst.Month >= 4 ? jst.Year : jst.Year - 1;
-    }
+    public static int FiscalYearOf(DateTimeOffset t) => ReferenceYear.FiscalYearOf(t);
 
     public static string MetricOf(SignalKind kind) => kind switch
     {
