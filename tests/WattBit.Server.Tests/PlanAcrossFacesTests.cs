@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
@@ -80,12 +79,12 @@ public sealed class PlanAcrossFacesTests(TestServer server)
         {
             var scenario = Path.Combine(folder, "plan.yaml");
             await File.WriteAllTextAsync(scenario, yaml.ToString());
-            var (code, output) = await WattbitAsync(folder, "plan", "--scenario", scenario, "--out", Path.Combine(folder, "out"), "--time-limit", "10");
-            Assert.True(code == 0, output + "\n" + yaml);
+            var cli = await WattBit.Cli.Tests.WattbitProcess.RunAsync(folder, "plan", "--scenario", scenario, "--out", Path.Combine(folder, "out"), "--time-limit", "10");
+            Assert.True(cli.ExitCode == 0, cli.Out + cli.Error + "\n" + yaml);
             var lines = await File.ReadAllLinesAsync(Path.Combine(folder, "out", "placements.csv"));
-            var cli = Runs(lines.Skip(1).Select(l => l.Split(',')).Where(c => c[4].Length > 0)
+            var planned = Runs(lines.Skip(1).Select(l => l.Split(',')).Where(c => c[4].Length > 0)
                 .Select(c => (c[0], c[3], DateTimeOffset.Parse(c[4], CultureInfo.InvariantCulture), DateTimeOffset.Parse(c[5], CultureInfo.InvariantCulture))));
-            Assert.Equal(cli, served);
+            Assert.Equal(planned, served);
         }
         finally
         {
@@ -107,22 +106,5 @@ public sealed class PlanAcrossFacesTests(TestServer server)
         var values = (await (await server.Client().GetAsync(url)).OkJsonAsync()).GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Assert.Equal((int)(to - from).TotalHours * 2, values.Length);
         return [.. Enumerable.Range(0, values.Length / 2).Select(h => (values[2 * h] + values[(2 * h) + 1]) / 2)];
-    }
-
-    private static async Task<(int Code, string Output)> WattbitAsync(string folder, params string[] args)
-    {
-        var start = Testing.DotnetProcess.StartInfo(folder);
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wattbit.dll"));
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start wattbit");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
