@@ -187,6 +187,7 @@ internal static class ServerHost
             }
             else if (e.Type == "headroom")
             {
+                catalog.Published.Invalidate();
                 layerHost.UploadsChanged();
             }
         };

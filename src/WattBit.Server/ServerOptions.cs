@@ -26,6 +26,13 @@ internal sealed class ServerOptions
     /// </summary>
     public bool GroupCommit { get; set; } = true;
 
+    /// <summary>
+    /// How long a cached read of a published series (signals, node headroom) is served at most (<c>WattBit:ReadCacheMaxAge</c>,
+    /// default 5 s; zero: no cache). Writes here and other instances' live events empty the cache at once; this bounds
+    /// staleness only when a change is never announced (a writer that died between its commit and its event).
+    /// </summary>
+    public TimeSpan ReadCacheMaxAge { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The live-event stream: how long events are kept in the shared store (<c>WattBit:Events:Retention</c>).</summary>
     public Events.EventOptions Events { get; set; } = new();
 

@@ -150,20 +150,21 @@ internal static class SignalEndpoints
         }
 
         var n = await catalog.Writes.WriteAsync([new SeriesWrite(HeadroomKey(a, node), series)], ct).ConfigureAwait(false);
+        catalog.Published.Invalidate();
         layers.UploadsChanged();
         events.Publish("headroom", a.Code, null, new { area = a.Code, node, start = series.Start, end = series.End });
         return TypedResults.Ok(new { stored = n });
     }
 
-    private static async Task<IResult> HeadroomAsync(IWattBitStore store, SignalCatalog catalog, string area, string node, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
+    private static async Task<IResult> HeadroomAsync(SignalCatalog catalog, string area, string node, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
         CancellationToken ct)
     {
-        var (s, error) = await ReadHeadroomAsync(store, catalog, area, node, from, to, ct).ConfigureAwait(false);
+        var (s, error) = await ReadHeadroomAsync(catalog, area, node, from, to, ct).ConfigureAwait(false);
         return error ?? TypedResults.Ok(ToResponse(node, "headroom", s!));
     }
 
     /// <summary>A node's published headroom over [from, to) (default: all of it), or the problem to answer.</summary>
-    private static async Task<(TimeSeries? Series, IResult? Error)> ReadHeadroomAsync(IWattBitStore store, SignalCatalog catalog, string area, string node,
+    private static async Task<(TimeSeries? Series, IResult? Error)> ReadHeadroomAsync(SignalCatalog catalog, string area, string node,
         DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         var problems = new Problems();
@@ -174,7 +175,7 @@ internal static class SignalEndpoints
             return (null, problems.Result());
         }
 
-        var info = await store.GetSeriesInfoAsync(HeadroomKey(a!, node), ct).ConfigureAwait(false);
+        var info = await catalog.Published.InfoAsync(HeadroomKey(a!, node), ct).ConfigureAwait(false);
         if (info is null)
         {
             return (null, Problems.NotFound($"published headroom for node '{node}' in {a!.Code}"));
@@ -186,13 +187,13 @@ internal static class SignalEndpoints
             return (null, problems.Result());
         }
 
-        return (await store.ReadSeriesAsync(info.Key, window, ct).ConfigureAwait(false), null);
+        return (await catalog.Published.ReadAsync(info.Key, window, ct).ConfigureAwait(false), null);
     }
 
-    private static async Task<IResult> ProfileAsync(IWattBitStore store, SignalCatalog catalog, string area, string node, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
+    private static async Task<IResult> ProfileAsync(SignalCatalog catalog, string area, string node, [FromQuery] DateTimeOffset? from, [FromQuery] DateTimeOffset? to,
         CancellationToken ct)
     {
-        var (series, error) = await ReadHeadroomAsync(store, catalog, area, node, from, to, ct).ConfigureAwait(false);
+        var (series, error) = await ReadHeadroomAsync(catalog, area, node, from, to, ct).ConfigureAwait(false);
         if (error is not null)
         {
             return error;

@@ -70,7 +70,7 @@ internal sealed class SitePower(IWattBitStore store, PlanService plans, SiteLimi
 /// site's node in the step, never below 0. Where a flexible connection's node has no headroom published the limit is
 /// null, never a made-up value; a site without a connection has no limits (null). Thread-safe (stateless).
 /// </summary>
-internal sealed class SiteLimits(IWattBitStore store, OrderBook book, SiteGrids grids)
+internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrids grids)
 {
     /// <summary>The limit (MW) of <paramref name="n"/> steps of <paramref name="step"/> from <paramref name="start"/>; null without a connection.</summary>
     public async Task<double?[]?> LimitsAsync(Site site, DateTimeOffset start, int n, TimeSpan step, CancellationToken ct)
@@ -137,14 +137,14 @@ internal sealed class SiteLimits(IWattBitStore store, OrderBook book, SiteGrids 
         var values = new double[n];
         Array.Fill(values, double.NaN);
         var end = start + (step * n);
-        if (await store.GetSeriesInfoAsync(SignalEndpoints.HeadroomKey(site.Area, node), ct).ConfigureAwait(false) is { } info &&
+        if (await catalog.Published.InfoAsync(SignalEndpoints.HeadroomKey(site.Area, node), ct).ConfigureAwait(false) is { } info &&
             info.First < end && info.Window.End > start)
         {
             // Read on the series' own grid, covering the window.
             var own = info.Step;
             var from = info.First + (own * Math.Floor((start - info.First) / own));
             var to = info.First + (own * Math.Ceiling((end - info.First) / own));
-            var series = await store.ReadSeriesAsync(info.Key, new TimeWindow(from, to), ct).ConfigureAwait(false);
+            var series = await catalog.Published.ReadAsync(info.Key, new TimeWindow(from, to), ct).ConfigureAwait(false);
             for (var k = 0; series is not null && k < series.Count; k++)
             {
                 var v = series[k];

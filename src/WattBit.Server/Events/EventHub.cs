@@ -95,9 +95,10 @@ internal sealed class EventHub
 
     private void Deliver(SharedEvent shared, long seq)
     {
+        // Handlers first (they empty this instance's read caches), so a subscriber that reads after the event sees the change.
         var e = new ServerEvent(seq, shared.Type, shared.Area, shared.Operator, shared.Data, shared.Key);
-        Fan(e);
         Delivered?.Invoke(e);
+        Fan(e);
     }
 
     private void Fan(ServerEvent e)

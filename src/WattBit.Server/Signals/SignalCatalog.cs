@@ -33,7 +33,11 @@ internal sealed class SignalCatalog
         _seed = options.Seed;
         _shared = store is IStoreNotifications;
         Writes = new Infrastructure.SeriesGroupCommit(store, options.GroupCommit);
+        Published = new PublishedSeriesCache(store, time, options.ReadCacheMaxAge);
     }
+
+    /// <summary>The read cache of published series (signals, node headroom), emptied by every publication here or elsewhere.</summary>
+    public PublishedSeriesCache Published { get; }
 
     /// <summary>The group commit every published series (signals, node headroom) is written through.</summary>
     public Infrastructure.SeriesGroupCommit Writes { get; }
@@ -120,10 +124,11 @@ internal sealed class SignalCatalog
             i += take;
         }
 
-        // Shared with other instances (PostgreSQL), a series may have been published elsewhere: always look.
+        // Shared with other instances (PostgreSQL), a series may have been published elsewhere: always look (in the read
+        // cache, which their live events empty).
         if (_shared || _published.ContainsKey(area.Code + "/" + MetricOf(kind)))
         {
-            var stored = await _store.ReadSeriesAsync(new SeriesKey(area.Code, MetricOf(kind), PublishedSource), new TimeWindow(start, end), ct).ConfigureAwait(false);
+            var stored = await Published.ReadAsync(new SeriesKey(area.Code, MetricOf(kind), PublishedSource), new TimeWindow(start, end), ct).ConfigureAwait(false);
             if (stored is not null)
             {
                 var s = stored.Values;
@@ -146,11 +151,16 @@ internal sealed class SignalCatalog
         var n = await Writes.WriteAsync([new SeriesWrite(new SeriesKey(area.Code, MetricOf(kind), PublishedSource), series)], ct).ConfigureAwait(false);
         _published[area.Code + "/" + MetricOf(kind)] = 0;
         _forecasts.Clear();
+        Published.Invalidate();
         return n;
     }
 
-    /// <summary>Forgets cached forecasts after another instance published values (shared mode).</summary>
-    public void PublishedElsewhere() => _forecasts.Clear();
+    /// <summary>Forgets cached forecasts and published reads after another instance published values (shared mode).</summary>
+    public void PublishedElsewhere()
+    {
+        _forecasts.Clear();
+        Published.Invalidate();
+    }
 
     /// <summary>
     /// A probabilistic forecast of <paramref name="steps"/> 30-min slots issued at <paramref name="origin"/> (on the grid),
