@@ -81,6 +81,11 @@ internal static class SimulateCommands
             ui.MarkupLine(Markup.Escape(line));
         }
 
+        foreach (var line in BoundReport.Lines(result))
+        {
+            ui.MarkupLine(Markup.Escape(line));
+        }
+
         DrSimulationResult? dr = null;
         if (scenario.DemandResponse is not null)
         {

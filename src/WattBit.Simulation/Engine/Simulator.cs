@@ -16,6 +16,9 @@ public sealed record SimulationResult(SimulationWorld World, SimulatedWorkload W
 
     /// <summary>Which forecast the policies planned on and its skill against the actuals (decision 0177); null for a result built by hand.</summary>
     public ForecastSkill? Forecast { get; init; }
+
+    /// <summary>The perfect-foresight bound of the jobs' placement when the scenario asks for it (<c>bound: true</c>; decision 0182), else null.</summary>
+    public ForesightBound? Bound { get; init; }
 }
 
 /// <summary>
@@ -112,7 +115,8 @@ public static class Simulator
             }
         }
 
-        return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill };
+        var bound = scenario.Bound ? ForesightBound.Compute(world, workload) : null;
+        return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill, Bound = bound };
     }
 
     /// <summary>

@@ -74,6 +74,11 @@ public static class SimulationReport
         {
             WriteCsv(Path.Combine(directory, "operators.csv"), OperatorAccounts.Csv(result));
         }
+
+        if (result.Bound is not null)
+        {
+            WriteCsv(Path.Combine(directory, "bound.csv"), BoundReport.Csv(result));
+        }
         var path = Path.Combine(directory, "report.html");
         var plots = Path.Combine(directory, "plots");
         Directory.CreateDirectory(plots);
@@ -172,6 +177,17 @@ public static class SimulationReport
         }
 
         BatterySection(html, result);
+        if (BoundReport.Lines(result) is { Count: > 0 } bound)
+        {
+            html.Append("<h2>Against the perfect-foresight bound</h2><p>").Append(Enc(bound[0])).Append("</p><ul>");
+            foreach (var line in bound.Skip(1))
+            {
+                html.Append("<li>").Append(Enc(line.Trim())).Append("</li>");
+            }
+
+            html.Append("</ul>");
+        }
+
         GridSection(html, result);
         Image(html, plots, "comparison", "Change against the first policy", ReportPlots.Comparison(result));
         var week = SampleWeek(result);

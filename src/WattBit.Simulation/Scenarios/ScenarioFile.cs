@@ -38,7 +38,7 @@ public static class ScenarioFile
         ArgumentNullException.ThrowIfNull(yaml);
         var r = new YamlReader(source);
         var root = r.Mapping(YamlReader.Load(yaml, source, "the scenario file"), "the scenario",
-            "name", "data", "period", "step", "seed", "objective", "forecast", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response");
+            "name", "data", "period", "step", "seed", "objective", "forecast", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response", "bound");
         var name = YamlReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
@@ -129,7 +129,11 @@ public static class ScenarioFile
         }
 
         var dr = YamlReader.Get(root, "demand_response") is { } drNode ? DemandResponse.DrSection.Read(r, drNode, start, end, step) : null;
-        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid, dr, forecastSource);
+        var bound = YamlReader.Get(root, "bound") is { } boundNode && r.Choice(boundNode, "bound", ("true", true), ("false", false));
+        return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid, dr, forecastSource)
+        {
+            Bound = bound,
+        };
     }
 
     // grid: {limits: layer | connection, max_km, ties: japan | none, tie_share, fleet: existing | new, n1_curtailment: true | false}.

@@ -157,6 +157,9 @@ public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOff
     /// <summary>The grid events (empty when none).</summary>
     public IReadOnlyList<GridEvent> GridEvents => Events ?? [];
 
+    /// <summary>Whether the run also computes the perfect-foresight bound of the jobs' placement (<c>bound: true</c>; decision 0182).</summary>
+    public bool Bound { get; init; }
+
     /// <summary>Number of steps in the period.</summary>
     public int Steps => (int)((End - Start).Ticks / Step.Ticks);
 }

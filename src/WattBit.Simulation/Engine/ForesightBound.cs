@@ -1,0 +1,178 @@
+using Google.OrTools.Graph;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.Engine;
+
+/// <summary>
+/// The perfect-foresight bound of a simulation (decision 0182): the least objective (lifecycle tCO2 or JPY) at which the
+/// year's deferrable jobs could have run had every actual been known for the whole year, computed on a relaxation of the
+/// placement problem, so no policy can place the same jobs within their windows for less. Each job's energy may be spread
+/// over any steps of its window [release, deadline) at up to its power per step and over any sites of any area (jobs may
+/// pause and split; ties are not checked); each step's sites take at most their actual room (the smaller of actual limit ÷
+/// PUE and IT capacity, less the inference at home), pooled per (area, PUE) and charged at the area's actual value × PUE.
+/// That is a min-cost flow (jobs → steps → (area, PUE) groups), solved exactly by OR-Tools on integer kWh.
+/// </summary>
+/// <param name="Objective">What the value is: lifecycle carbon (tCO2) or cost (JPY).</param>
+/// <param name="Value">The bound: least grid value of the jobs' energy (tCO2 or JPY).</param>
+/// <param name="JobEnergyMwh">The jobs' IT energy (MWh).</param>
+/// <param name="UnplacedMwh">IT energy that found no room in its window even so (0 when every job fits).</param>
+/// <param name="Arcs">Arcs of the flow network.</param>
+/// <param name="AtReleaseValue">The same jobs' value run at release at their home sites (the baseline's placement, without its limits).</param>
+/// <param name="AreaItMwh">The bound's job IT energy per area (the world's area order), MWh.</param>
+public sealed record ForesightBound(SimulationObjective Objective, double Value, double JobEnergyMwh, double UnplacedMwh, long Arcs, double AtReleaseValue,
+    IReadOnlyList<double> AreaItMwh)
+{
+    /// <summary>Cost of a kWh nothing could place, per kWh in the flow's units: far above any step's value.</summary>
+    private const long Unplaced = 100_000_000;
+
+    /// <summary>Computes the bound for the world's objective on the workload's jobs.</summary>
+    /// <param name="world">The world (actual signals and limits).</param>
+    /// <param name="workload">The workload (jobs and inference).</param>
+    /// <exception cref="InvalidOperationException">The flow solver did not find the optimum.</exception>
+    public static ForesightBound Compute(SimulationWorld world, SimulatedWorkload workload)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(workload);
+        var scenario = world.Scenario;
+        var objective = scenario.Objective;
+        var actual = Actual(world);
+        var h = world.StepHours;
+        var n = world.Steps;
+        var jobs = workload.Jobs;
+        var sites = scenario.Sites;
+
+        // (area, PUE) groups: sites of one area with the same PUE cost the same per IT kWh, so their room adds exactly.
+        var groups = new List<(int Area, double Pue, int[] Sites)>();
+        foreach (var g in Enumerable.Range(0, sites.Count).GroupBy(s => (world.SiteArea[s], sites[s].Pue)).OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Pue))
+        {
+            groups.Add((g.Key.Item1, g.Key.Pue, g.ToArray()));
+        }
+
+        var flow = new MinCostFlow();
+        var sink = jobs.Count + n;
+        long arcs = 0;
+        long supply = 0;
+        for (var j = 0; j < jobs.Count; j++)
+        {
+            var energy = (long)Math.Round(jobs.PowerMw[j] * jobs.Duration[j] * h * 1000);
+            var rate = (long)Math.Ceiling(jobs.PowerMw[j] * h * 1000);
+            flow.SetNodeSupply(j, energy);
+            supply += energy;
+            for (var t = Math.Max(0, jobs.Release[j]); t < Math.Min(n, jobs.Deadline[j]); t++)
+            {
+                flow.AddArcWithCapacityAndUnitCost(j, jobs.Count + t, rate, 0);
+                arcs++;
+            }
+
+            flow.AddArcWithCapacityAndUnitCost(j, sink, energy, Unplaced);
+            arcs++;
+        }
+
+        flow.SetNodeSupply(sink, -supply);
+        var room = new double[groups.Count][];
+        for (var g = 0; g < groups.Count; g++)
+        {
+            room[g] = new double[n];
+            foreach (var s in groups[g].Sites)
+            {
+                for (var t = 0; t < n; t++)
+                {
+                    room[g][t] += Math.Max(0, Math.Min(world.LimitMw[s][t] / sites[s].Pue, sites[s].ItMw) - workload.InferenceMw[s][t]);
+                }
+            }
+        }
+
+        var groupArcs = new List<(int Arc, int Area)>();
+        for (var t = 0; t < n; t++)
+        {
+            for (var g = 0; g < groups.Count; g++)
+            {
+                var cap = (long)Math.Ceiling(room[g][t] * h * 1000);
+                if (cap > 0)
+                {
+                    // Value per IT kWh in thousandths: g/kWh (carbon) or JPY/kWh (price) × PUE × 1000.
+                    groupArcs.Add((flow.AddArcWithCapacityAndUnitCost(jobs.Count + t, sink, cap, (long)Math.Round(actual[groups[g].Area][t] * groups[g].Pue * 1000)), groups[g].Area));
+                    arcs++;
+                }
+            }
+        }
+
+        var status = flow.Solve();
+        if (status != MinCostFlowBase.Status.OPTIMAL)
+        {
+            throw new InvalidOperationException($"the perfect-foresight bound's flow ended {status}, not at the optimum");
+        }
+
+        long unplaced = 0;
+        var cost = flow.OptimalCost();
+        var placedCost = cost;
+        for (var a = 0; a < flow.NumArcs(); a++)
+        {
+            if (flow.Head(a) == sink && flow.Tail(a) < jobs.Count && flow.Flow(a) > 0)
+            {
+                unplaced += flow.Flow(a);
+                placedCost -= flow.Flow(a) * Unplaced;
+            }
+        }
+
+        // thousandths of (g or JPY) per kWh × kWh → g or JPY; tonnes for carbon.
+        var value = placedCost / 1000.0 / (objective == SimulationObjective.Cost ? 1 : 1_000_000);
+        double atRelease = 0;
+        for (var j = 0; j < jobs.Count; j++)
+        {
+            var home = jobs.Home[j];
+            var series = actual[world.SiteArea[home]];
+            double v = 0;
+            for (var t = jobs.Release[j]; t < Math.Min(n, jobs.Release[j] + jobs.Duration[j]); t++)
+            {
+                v += series[t];
+            }
+
+            atRelease += v * jobs.PowerMw[j] * sites[home].Pue * h;
+        }
+
+        var areaMwh = new double[world.AreaCodes.Count];
+
+        foreach (var (arc, area) in groupArcs)
+        {
+            areaMwh[area] += flow.Flow(arc) / 1000.0;
+        }
+        return new ForesightBound(objective, value, supply / 1000.0, unplaced / 1000.0, arcs, Scale(objective, atRelease), areaMwh);
+    }
+
+    /// <summary>
+    /// The same objective of a policy's own job pieces (their IT power × the site's PUE × the area's actual value, step by
+    /// step), so a policy's placement compares with the bound and with the baseline's on the same terms.
+    /// </summary>
+    /// <param name="world">The world the policy ran in.</param>
+    /// <param name="workload">The workload.</param>
+    /// <param name="policy">The policy's result.</param>
+    public static double JobValue(SimulationWorld world, SimulatedWorkload workload, PolicyResult policy)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(policy);
+        var actual = Actual(world);
+        var sites = world.Scenario.Sites;
+        double sum = 0;
+        foreach (var piece in policy.JobPieces)
+        {
+            var series = actual[world.SiteArea[piece.Site]];
+            double v = 0;
+            for (var t = piece.From; t < piece.To; t++)
+            {
+                v += series[t];
+            }
+
+            sum += v * workload.Jobs.PowerMw[piece.Job] * sites[piece.Site].Pue * world.StepHours;
+        }
+
+        return Scale(world.Scenario.Objective, sum);
+    }
+
+    // MW·h × g/kWh = kg → tonnes; × JPY/kWh = 1000 JPY.
+    private static double Scale(SimulationObjective objective, double sum) => objective == SimulationObjective.Cost ? sum * 1000 : sum / 1000;
+
+    private static IReadOnlyList<double[]> Actual(SimulationWorld world) =>
+        world.Scenario.Objective == SimulationObjective.Cost ? world.Price : world.CarbonLifecycle;
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Policies;
+using WattBit.Simulation.Scenarios;
+
+namespace WattBit.Simulation.Reporting;
+
+/// <summary>One policy against the perfect-foresight bound (decision 0182).</summary>
+/// <param name="Policy">The policy's name.</param>
+/// <param name="JobValue">Its jobs' own objective (tCO2 or JPY) from its job pieces at actual values.</param>
+/// <param name="Total">Its whole run's objective (jobs, inference, batteries).</param>
+/// <param name="ShareOfSaving">Its jobs' saving against the same jobs run at release at home, as a share of the bound's saving.</param>
+/// <param name="Left">What placing its jobs at the bound would still save, as a share of its whole run's objective.</param>
+public sealed record BoundRow(string Policy, double JobValue, double Total, double ShareOfSaving, double Left);
+
+/// <summary>Console, report and CSV lines comparing each policy's placement with the perfect-foresight bound.</summary>
+public static class BoundReport
+{
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
+
+    /// <summary>One row per policy (empty without a bound).</summary>
+    /// <param name="result">The simulation result.</param>
+    public static IReadOnlyList<BoundRow> Rows(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Bound is not { } bound)
+        {
+            return [];
+        }
+
+        var cost = bound.Objective == SimulationObjective.Cost;
+        var baselineValue = bound.AtReleaseValue;
+        return [.. result.Policies.Select(p =>
+        {
+            var value = ForesightBound.JobValue(result.World, result.Workload, p);
+            var total = cost ? p.Overall.CostYen : p.Overall.LifecycleTonnes;
+            return new BoundRow(PolicyFactory.Name(p.Policy), value, total, (baselineValue - value) / (baselineValue - bound.Value), (value - bound.Value) / total);
+        })];
+    }
+
+    /// <summary>Console and report lines: the bound, then each policy's jobs against it.</summary>
+    /// <param name="result">The simulation result.</param>
+    public static IReadOnlyList<string> Lines(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Bound is not { } bound)
+        {
+            return [];
+        }
+
+        var unit = bound.Objective == SimulationObjective.Cost ? "M JPY" : "tCO2";
+        var scale = bound.Objective == SimulationObjective.Cost ? 1e-6 : 1;
+        var lines = new List<string>
+        {
+            string.Create(s_inv, $"Perfect-foresight bound (decision 0182): placed with the whole actual year known, at any site with room and ties unchecked, the jobs' {bound.JobEnergyMwh:N0} MWh (IT) could not have cost less than {bound.Value * scale:N0} {unit}, split and paused freely within their windows ({bound.UnplacedMwh:N0} MWh found no room; {bound.Arcs:N0} arcs); run at release at home they cost {bound.AtReleaseValue * scale:N0} {unit}."),
+        };
+        lines.Add("  The bound's job IT energy by area, MWh: " + string.Join(", ", result.World.AreaCodes.Select((a, i) => string.Create(s_inv, $"{a} {bound.AreaItMwh[i]:N0}"))) + ".");
+        foreach (var p in result.Policies.Where(p => p.JobPieces.Count > 0))
+        {
+            var byArea = new double[result.World.AreaCodes.Count];
+            foreach (var piece in p.JobPieces)
+            {
+                byArea[result.World.SiteArea[piece.Site]] += result.Workload.Jobs.PowerMw[piece.Job] * (piece.To - piece.From) * result.World.StepHours;
+            }
+
+            lines.Add($"  {PolicyFactory.Name(p.Policy)}'s job IT energy by area, MWh: " + string.Join(", ", result.World.AreaCodes.Select((a, i) => string.Create(s_inv, $"{a} {byArea[i]:N0}"))) + ".");
+        }
+
+        foreach (var r in Rows(result))
+        {
+            lines.Add(string.Create(s_inv, $"  {r.Policy}: its jobs {r.JobValue * scale:N0} {unit}" + $", {r.ShareOfSaving:P1} of the saving the bound allows against running them at release at home" + $"; placing its jobs at the bound would save at most {r.Left:P2} of its total {r.Total * scale:N0} {unit}."));
+        }
+
+        return lines;
+    }
+
+    /// <summary>bound.csv: the bound and one line per policy.</summary>
+    /// <param name="result">The simulation result.</param>
+    public static IEnumerable<string> Csv(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Bound is not { } bound)
+        {
+            yield break;
+        }
+
+        var unit = bound.Objective == SimulationObjective.Cost ? "jpy" : "t";
+        yield return $"row,jobs_{unit},total_{unit},share_of_bound_saving,left_share_of_total";
+        yield return string.Join(',', "bound", SimulationReport.Rounded(bound.Value), string.Empty, "1", string.Empty);
+        yield return string.Join(',', "at-release-at-home", SimulationReport.Rounded(bound.AtReleaseValue), string.Empty, "0", string.Empty);
+        foreach (var r in Rows(result))
+        {
+            yield return string.Join(',', r.Policy, SimulationReport.Rounded(r.JobValue), SimulationReport.Rounded(r.Total),
+                SimulationReport.Rounded(r.ShareOfSaving), SimulationReport.Rounded(r.Left));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using WattBit.Simulation.Engine;
+using WattBit.Simulation.Reporting;
+
+namespace WattBit.Simulation.Tests;
+
+public sealed class ForesightBoundTests
+{
+    private const string TwoSites = """
+        name: bound
+        period: {start: 2025-05-01, end: 2025-05-03}
+        step: 1h
+        forecast_error: 0
+        bound: true
+        sites:
+          - {id: clean, area: KN, lat: 34.69, lon: 135.50, it_mw: 1, pue: 1.25, connection: {kind: firm, mw: 1.25}}
+          - {id: dirty, area: ON, lat: 26.21, lon: 127.68, it_mw: 2, pue: 1.25, connection: {kind: firm, mw: 2.5}}
+        workload: {target_mw: 1, jobs: 2}
+        policies: [wattbit, wattbit-planner]
+        """;
+
+    [Fact]
+    public void Bound_FillsTheCleanSitesCheapestHoursUpToItsRoom_AndNoPolicyPlacesTheJobsForLess()
+    {
+        // Job A: 1 MW for 22 h in [0, 24); job B: 0.5 MW for 1 h in [10, 12). The clean site holds 1 MW at every hour and
+        // Kansai is cleaner than Okinawa at every hour of the day, so the cheapest way to serve 22.5 MWh at up to 1 MW an
+        // hour is the clean site's 22 cheapest hours of the day in full and half of its 23rd cheapest (B fits in 10-11).
+        var scenario = TestScenarios.Parse(TwoSites);
+        var world = TestScenarios.World(scenario);
+        var jobs = new JobSet(2);
+        (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 24, 22, 1.0, 1);
+        (jobs.Release[1], jobs.Deadline[1], jobs.Duration[1], jobs.PowerMw[1], jobs.Home[1]) = (10, 12, 1, 0.5, 1);
+        var workload = new SimulatedWorkload(jobs, [new double[world.Steps], new double[world.Steps]]);
+        var kn = world.CarbonLifecycle[world.SiteArea[0]];
+        var on = world.CarbonLifecycle[world.SiteArea[1]];
+        Assert.All(Enumerable.Range(0, 24), t => Assert.True(kn[t] < on[t]));
+        var sorted = kn.Take(24).Order().ToArray();
+        Assert.True(Math.Min(kn[10], kn[11]) <= sorted[21]);
+        var expected = 1.25 * (sorted.Take(22).Sum() + (0.5 * sorted[22])) / 1000;
+        var atHome = 1.25 * ((on.Take(22).Sum() * 1.0) + (on[10] * 0.5)) / 1000;
+
+        var bound = ForesightBound.Compute(world, workload);
+
+        Assert.Equal(expected, bound.Value, 1e-6 * expected);
+        Assert.Equal(atHome, bound.AtReleaseValue, 1e-9);
+        Assert.Equal(22.5, bound.JobEnergyMwh, 9);
+        Assert.Equal(0, bound.UnplacedMwh);
+
+        // Brute force over whole runs: A at start 0-2 and B at 10 or 11, each at either site, within each site's room.
+        var series = new[] { kn, on };
+        var room = new[] { 1.0, 2.0 };
+        var optimum = double.PositiveInfinity;
+        foreach (var (a, sa, b, sb) in from a in new[] { 0, 1, 2 } from sa in new[] { 0, 1 } from b in new[] { 10, 11 } from sb in new[] { 0, 1 } select (a, sa, b, sb))
+        {
+            var fits = sa != sb || b < a || b >= a + 22 || 1.5 <= room[sa];
+            if (fits)
+            {
+                optimum = Math.Min(optimum, 1.25 * (series[sa].Skip(a).Take(22).Sum() + (0.5 * series[sb][b])) / 1000);
+            }
+        }
+
+        Assert.True(bound.Value <= optimum + 1e-9);
+        var result = Simulator.Run(world, workload, TimeProvider.System) with { Bound = bound };
+        foreach (var row in BoundReport.Rows(result))
+        {
+            Assert.True(row.JobValue >= bound.Value - 1e-9, row.Policy);
+            Assert.InRange(row.ShareOfSaving, 0, 1 + 1e-9);
+        }
+    }
+
+    [Fact]
+    public void Bound_ReportsTheEnergyThatFindsNoRoomInsteadOfPricingIt()
+    {
+        // Two jobs of 1.5 and 2 MW for 2 h in [0, 2): 3.5 MW asked an hour of 3 MW of room (1 clean + 2 dirty), so 1 MWh
+        // finds no room and the rest fills both sites in both hours.
+        var scenario = TestScenarios.Parse(TwoSites);
+        var world = TestScenarios.World(scenario);
+        var jobs = new JobSet(2);
+        (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 2, 2, 1.5, 1);
+        (jobs.Release[1], jobs.Deadline[1], jobs.Duration[1], jobs.PowerMw[1], jobs.Home[1]) = (0, 2, 2, 2.0, 1);
+        var workload = new SimulatedWorkload(jobs, [new double[world.Steps], new double[world.Steps]]);
+        var kn = world.CarbonLifecycle[world.SiteArea[0]];
+        var on = world.CarbonLifecycle[world.SiteArea[1]];
+
+        var bound = ForesightBound.Compute(world, workload);
+
+        Assert.Equal(1.0, bound.UnplacedMwh, 9);
+        var expected = 1.25 * (kn[0] + kn[1] + (2 * on[0]) + (2 * on[1])) / 1000;
+        Assert.Equal(expected, bound.Value, 1e-6 * expected);
+    }
+}
