@@ -103,4 +103,58 @@ public sealed class EmbeddedTests : IAsyncLifetime
             Assert.All(local.Zip(outcomes[i].Policies), p => Assert.True(p.First.SameAs(p.Second)));
         }
     }
+
+    [Fact]
+    public async Task Embedded_SweepOfAScenarioOnTheLayer_GivesTheSummaryOfWattbitSimulate()
+    {
+        // Limits from the backbone's headroom layer at each site's substation, moves within OCCTO's ties, plans on the
+        // forecasting engine: a sweep composes the run as `wattbit simulate` does (one composer, one host composition).
+        const string Yaml = """
+            name: sweep-grid
+            period: {start: 2025-07-14, end: 2025-07-16}
+            seed: 11
+            forecast: engine
+            grid: {limits: layer, ties: japan}
+            sites:
+              - {id: ky, area: KY, lat: 33.60, lon: 130.40, it_mw: 1.2, connection: {kind: flexible, mw: 1.6}}
+              - {id: kn, area: KN, lat: 34.70, lon: 135.50, it_mw: 1.8, connection: {kind: firm, mw: 2.2}}
+              - {id: tk, area: TK, lat: 35.85, lon: 139.60, it_mw: 1.5, connection: {kind: provisional, mw: 2}}
+            workload: {target_mw: 2, jobs: 50}
+            policies: [baseline, wattbit]
+            """;
+        var outcome = Assert.Single(await ScenarioSweep.RunAsync(Grains, [new SweepCase("grid", Yaml, "sweep-grid.yaml")]));
+
+        var folder = Directory.CreateTempSubdirectory("wattbit-sweep-cli-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "sweep-grid.yaml");
+            await File.WriteAllTextAsync(file, Yaml);
+            var cli = await WattBit.Cli.Tests.WattbitProcess.RunAsync(folder, "simulate", file, "--out", Path.Combine(folder, "report"));
+            Assert.True(cli.ExitCode == 0, cli.Out + cli.Error);
+            var lines = await File.ReadAllLinesAsync(Path.Combine(folder, "report", "summary.csv"));
+            var header = lines[0].Split(',');
+            var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.Equal(outcome.Policies.Select(p => p.Policy.ToLowerInvariant()), rows.Select(r => r[0]));
+            double Column(string[] row, string name) => double.Parse(row[Array.IndexOf(header, name)], System.Globalization.CultureInfo.InvariantCulture);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var (p, r) = (outcome.Policies[i], rows[i]);
+                // The CSV keeps about seven significant digits and at most three decimals.
+                static double Rounding(double v) => Math.Max(5e-4, Math.Abs(v) * 1e-6);
+                Assert.Equal(Column(r, "energy_mwh"), p.EnergyMwh, Rounding(p.EnergyMwh));
+                Assert.Equal(Column(r, "cost_jpy"), p.CostYen, Rounding(p.CostYen));
+                Assert.Equal(Column(r, "lifecycle_t"), p.LifecycleTonnes, Rounding(p.LifecycleTonnes));
+                Assert.Equal(Column(r, "site_steps_over_limit"), p.SiteStepsOverLimit);
+                Assert.Equal(Column(r, "late_jobs"), p.LateJobs);
+                Assert.Equal(Column(r, "unserved_jobs"), p.UnservedJobs);
+            }
+
+            // The layer's limits are in it: the wattbit policy keeps every site within them.
+            Assert.Equal(0, outcome.Policies.Single(p => p.Policy.Equals("wattbit", StringComparison.OrdinalIgnoreCase)).SiteStepsOverLimit);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -32,6 +32,7 @@ public sealed class ArchitectureTests
         ["WattBit.Storage"] = Ring.Edge,
         ["WattBit.Cluster.Abstractions"] = Ring.Edge,
         ["WattBit.Cluster"] = Ring.Edge,
+        ["WattBit.Composition"] = Ring.Edge,
         ["WattBit.Cluster.Silo"] = Ring.Host,
         ["WattBit.Server"] = Ring.Host,
         ["WattBit.Cli"] = Ring.Host,

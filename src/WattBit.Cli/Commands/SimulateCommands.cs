@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using WattBit.Data.Reference;
-using WattBit.Forecasting;
+using WattBit.Composition;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
 using WattBit.Headroom;
@@ -147,15 +146,8 @@ internal static class SimulateCommands
     /// forecasting engine's regression model.
     /// </summary>
     /// The backbone is loaded only when the scenario's limits come from the layer (the README's first command skips it).
-    internal static SimulationHost Host(SimulationScenario scenario, string path) => new()
-    {
-        Signals = SignalYears.Compose,
-        Substations = scenario.Grid is { Layer: true } ? [.. JapanLayer.Nodes(JapanBackbone.LoadDefault()).Select(n => n.Substation)] : [],
-        LayerModel = JapanLayer.ModelName,
-        Layer = r => LayerCommands.JapanLayerOf(r.FiscalYear, r.Seed, r.From, r.Days, $"{path}: period", [.. r.SubstationIds]).Layer,
-        Ties = JapanTies.AreaTies(),
-        Forecaster = new SignalForecaster(),
-    };
+    internal static SimulationHost Host(SimulationScenario scenario, string path) =>
+        BackboneSimulation.Host(scenario, r => LayerCommands.JapanLayerOf(r.FiscalYear, r.Seed, r.From, r.Days, $"{path}: period", [.. r.SubstationIds]).Layer);
 
     // The scenario's inputs through the one composer; a site beyond reach or a period the year does not hold names the file.
     private static ComposedSimulation Compose(IAnsiConsole ui, TimeProvider time, SimulationScenario scenario, string path)

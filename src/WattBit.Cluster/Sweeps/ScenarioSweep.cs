@@ -1,5 +1,5 @@
 using Orleans.Placement;
-using WattBit.Data.Reference;
+using WattBit.Composition;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Scenarios;
 
@@ -12,15 +12,18 @@ namespace WattBit.Cluster.Sweeps;
 [GenerateSerializer, Immutable]
 public sealed record SweepCase(string Name, string Yaml, string Source)
 {
-    /// <summary>Runs the case in this process and measures it.</summary>
+    /// <summary>
+    /// Runs the case in this process through the one simulation composer with what every host offers it
+    /// (<see cref="BackboneSimulation.Host"/>: the scenario's signals, the backbone's headroom layer and ties when its
+    /// <c>grid</c> section asks, the forecasting engine), so a sweep's run and <c>wattbit simulate</c> of the same file agree.
+    /// </summary>
     /// <param name="time">Wall clock (only times the run).</param>
     /// <param name="cancellationToken">Stops the run.</param>
     /// <exception cref="WattBit.Formats.InputFormatException">The scenario file is invalid (names the source, line and column).</exception>
     public PolicyMetrics[] Run(TimeProvider time, CancellationToken cancellationToken = default)
     {
         var scenario = ScenarioFile.Parse(Yaml, Source);
-        var signals = SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new WattBit.Time.TimeWindow(scenario.Start, scenario.End), scenario.Step, scenario.RealDataDir);
-        var result = Simulator.Run(scenario, signals, null, time, cancellationToken: cancellationToken);
+        var result = SimulationComposer.Run(scenario, BackboneSimulation.Host(scenario), time, null, cancellationToken);
         return [.. result.Policies.Select(PolicyMetrics.From)];
     }
 }

@@ -218,19 +218,6 @@ internal sealed class HeadroomLayerHost
             : null;
     }
 
-    /// <summary>
-    /// The Japan backbone's headroom layer driven by the reference year FY<paramref name="fiscalYear"/>'s demand of the
-    /// modelled areas over <paramref name="window"/>, for <paramref name="substationIds"/> (all when null): the layer the
-    /// server serves over its own window, and the one a simulation job's grid takes when the served layer does not hold
-    /// the scenario's period (<c>wattbit simulate</c> computes the same).
-    /// </summary>
-    internal static IHeadroomLayer BackboneLayer(int fiscalYear, int seed, TimeWindow window, IReadOnlyCollection<string>? substationIds)
-    {
-        var model = JapanBackbone.LoadDefault();
-        var demand = ReferenceYear.Generate(fiscalYear, seed).TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
-        return JapanLayer.Compute(model, demand, $"reference year FY{fiscalYear} (seed {seed}), demand of the modelled areas", substationIds);
-    }
-
     /// <summary>The effective layer and the upload count it was built at.</summary>
     private sealed record Effective(long Uploads, IHeadroomLayer Layer);
 

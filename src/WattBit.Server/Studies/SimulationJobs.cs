@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Options;
-using WattBit.Data.Reference;
+using WattBit.Composition;
 using WattBit.Data.Storage;
-using WattBit.Forecasting;
-using WattBit.Grid.Japan;
-using WattBit.Grid.Layer;
-using WattBit.Headroom;
 using WattBit.Server.Events;
 using WattBit.Server.Grid;
 using WattBit.Time;
@@ -134,24 +130,11 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
     /// </summary>
     internal static async Task<SimulationHost> HostAsync(HeadroomLayerHost layers, IWattBitStore store, SimulationScenario scenario, CancellationToken ct)
     {
-        IHeadroomLayer? served = null;
-        IReadOnlyList<Substation> substations = [];
-        if (scenario.Grid is { Layer: true })
-        {
-            served = await layers.ServedLayerForAsync(store, scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), ct).ConfigureAwait(false);
-            substations = [.. JapanLayer.Nodes(JapanBackbone.LoadDefault()).Select(n => n.Substation)];
-        }
-
-        return new SimulationHost
-        {
-            Signals = SignalYears.Compose,
-            Substations = substations,
-            LayerModel = JapanLayer.ModelName,
-            Layer = r => served is not null && r.SubstationIds.All(id => served.Substations.Any(s => s.Id == id)) ? served
-                : HeadroomLayerHost.BackboneLayer(r.FiscalYear, r.Seed, TimeWindow.FromDuration(r.From, TimeSpan.FromDays(r.Days)), [.. r.SubstationIds]),
-            Ties = JapanTies.AreaTies(),
-            Forecaster = new SignalForecaster(),
-        };
+        var served = scenario.Grid is { Layer: true }
+            ? await layers.ServedLayerForAsync(store, scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), ct).ConfigureAwait(false)
+            : null;
+        return BackboneSimulation.Host(scenario, r => served is not null && r.SubstationIds.All(id => served.Substations.Any(s => s.Id == id)) ? served
+            : BackboneSimulation.Layer(r.FiscalYear, r.Seed, TimeWindow.FromDuration(r.From, TimeSpan.FromDays(r.Days)), [.. r.SubstationIds]));
     }
 
     private sealed class FractionProgress(Action<double> report) : IProgress<double>
