@@ -50,6 +50,12 @@ public interface IStoreNotifications
     Task NotifyAsync(string channel, string payload, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// As <see cref="IJournalStore.TryAppendJournalAsync"/>, and when the record is written sends <paramref name="payload"/>
+    /// on <paramref name="channel"/> in the same transaction (one round trip: listeners hear it once the record is there).
+    /// </summary>
+    Task<bool> TryAppendJournalAndNotifyAsync(string stream, long seq, string body, string channel, string payload, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Listens on <paramref name="channel"/> until <paramref name="cancellationToken"/> is cancelled, calling
     /// <paramref name="received"/> with each payload. <paramref name="listening"/> is called each time the listen is in place
     /// (at the start and after a lost connection is re-established; anything sent before may have been missed, so the

@@ -98,6 +98,15 @@ public sealed class PostgresStore : RelationalStore, IStoreNotifications
         IReadOnlyList<(long SeriesId, TimeSeries Series)> writes, CancellationToken cancellationToken)
     {
         var c = (NpgsqlConnection)connection;
+        if (SmallWrite(writes) is { } small)
+        {
+            return small.Ids.Length == 0 ? 0 : await ExecAsync(c, transaction,
+                """
+                INSERT INTO points (series_id, ts, value) SELECT * FROM unnest(@i, @t, @v)
+                ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value WHERE points.value IS DISTINCT FROM excluded.value
+                """, cancellationToken, ("i", small.Ids), ("t", small.Times), ("v", small.Values)).ConfigureAwait(false);
+        }
+
         await ExecAsync(c, transaction,
             "CREATE TEMP TABLE IF NOT EXISTS wattbit_points_in (seq BIGINT NOT NULL, series_id BIGINT NOT NULL, ts BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL) ON COMMIT DELETE ROWS",
             cancellationToken).ConfigureAwait(false);
@@ -158,6 +167,72 @@ public sealed class PostgresStore : RelationalStore, IStoreNotifications
             INSERT INTO points (series_id, ts, value) {select}
             ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value WHERE points.value IS DISTINCT FROM excluded.value
             """, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>At most this many points are written as one parameterised statement (no temporary table, no COPY).</summary>
+    internal const int SmallWritePoints = 1024;
+
+    /// <summary>
+    /// The points of a write of at most <see cref="SmallWritePoints"/> points as three arrays (the later of two writes to one
+    /// slot wins, as in the COPY path), or null for a larger write.
+    /// </summary>
+    private static (long[] Ids, long[] Times, double[] Values)? SmallWrite(IReadOnlyList<(long SeriesId, TimeSeries Series)> writes)
+    {
+        var total = 0;
+        foreach (var (_, series) in writes)
+        {
+            total += series.Count;
+            if (total > SmallWritePoints)
+            {
+                return null;
+            }
+        }
+
+        var points = new Dictionary<(long, long), double>(total);
+        foreach (var (id, series) in writes)
+        {
+            var start = StoreMapping.ToUnixSeconds(series.Start, series.Name);
+            var step = (long)series.Step.TotalSeconds;
+            var values = series.Values;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!double.IsNaN(values[i]))
+                {
+                    points[(id, start + (i * step))] = values[i];
+                }
+            }
+        }
+
+        var n = points.Count;
+        var (ids, times, vals) = (new long[n], new long[n], new double[n]);
+        var k = 0;
+        foreach (var ((id, ts), v) in points)
+        {
+            (ids[k], times[k], vals[k]) = (id, ts, v);
+            k++;
+        }
+
+        return (ids, times, vals);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryAppendJournalAndNotifyAsync(string stream, long seq, string body, string channel, string payload,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfLessThan(seq, 1);
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentNullException.ThrowIfNull(payload);
+        await using var c = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // One statement, one commit: the notification is sent (at commit) only when the record was written.
+        await using var cmd = Command(c, null,
+            """
+            WITH appended AS (INSERT INTO journal (stream, seq, body) VALUES (@s, @q, @b) ON CONFLICT (stream, seq) DO NOTHING RETURNING seq)
+            SELECT count(*) FROM (SELECT pg_notify(@c, @p) FROM appended) n
+            """, ("s", stream), ("q", seq), ("b", body), ("c", channel), ("p", payload));
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
 
     /// <inheritdoc />

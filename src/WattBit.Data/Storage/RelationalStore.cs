@@ -97,8 +97,10 @@ public abstract class RelationalStore : IWattBitStore
             return new ImportResult(ImportOutcome.AlreadyImported, 0, previous);
         }
 
-        var written = await WriteSeriesAsync(c, tx, series, cancellationToken).ConfigureAwait(false);
+        var seen = new Dictionary<SeriesKey, (long Id, SeriesUnit Unit, TimeSpan Step)>();
+        var written = await WriteSeriesAsync(c, tx, series, seen, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Remember(seen);
         return new ImportResult(ImportOutcome.Stored, written, null);
     }
 
@@ -108,8 +110,10 @@ public abstract class RelationalStore : IWattBitStore
         ArgumentNullException.ThrowIfNull(series);
         await using var c = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var written = await WriteSeriesAsync(c, tx, series, cancellationToken).ConfigureAwait(false);
+        var seen = new Dictionary<SeriesKey, (long Id, SeriesUnit Unit, TimeSpan Step)>();
+        var written = await WriteSeriesAsync(c, tx, series, seen, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Remember(seen);
         return written;
     }
 
@@ -120,18 +124,29 @@ public abstract class RelationalStore : IWattBitStore
         await using var c = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var written = new long[groups.Count];
+        var seen = new Dictionary<SeriesKey, (long Id, SeriesUnit Unit, TimeSpan Step)>();
         for (var i = 0; i < groups.Count; i++)
         {
-            written[i] = await WriteSeriesAsync(c, tx, groups[i], cancellationToken).ConfigureAwait(false);
+            written[i] = await WriteSeriesAsync(c, tx, groups[i], seen, cancellationToken).ConfigureAwait(false);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Remember(seen);
         return written;
     }
 
-    private async Task<long> WriteSeriesAsync(DbConnection c, DbTransaction tx, IReadOnlyList<SeriesWrite> series, CancellationToken cancellationToken)
+    /// <summary>Remembers the series a committed transaction found or created (their ids, units and steps never change).</summary>
+    private void Remember(Dictionary<SeriesKey, (long Id, SeriesUnit Unit, TimeSpan Step)> seen)
     {
-        var ids = new Dictionary<SeriesKey, (long Id, SeriesUnit Unit, TimeSpan Step)>();
+        foreach (var (key, meta) in seen)
+        {
+            _seriesIds[key] = meta;
+        }
+    }
+
+    private async Task<long> WriteSeriesAsync(DbConnection c, DbTransaction tx, IReadOnlyList<SeriesWrite> series,
+        Dictionary<SeriesKey, (long Id, SeriesUnit Unit, TimeSpan Step)> ids, CancellationToken cancellationToken)
+    {
         var writes = new List<(long, TimeSeries)>(series.Count);
         foreach (var w in series)
         {
@@ -160,9 +175,18 @@ public abstract class RelationalStore : IWattBitStore
         return await WritePointsAsync(c, tx, writes, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<(long Id, SeriesUnit Unit, TimeSpan Step)> SeriesIdAsync(DbConnection c, DbTransaction tx, SeriesKey key, TimeSeries series,
+    // Series rows are never deleted and their id, unit and step never change, so those of committed writes are remembered
+    // (a write to a known series then skips two statements).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SeriesKey, (long Id, SeriesUnit Unit, TimeSpan Step)> _seriesIds = new();
+
+    private async Task<(long Id, SeriesUnit Unit, TimeSpan Step)> SeriesIdAsync(DbConnection c, DbTransaction tx, SeriesKey key, TimeSeries series,
         CancellationToken cancellationToken)
     {
+        if (_seriesIds.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
         (string, object?)[] keyParams = [("l", key.Location), ("m", key.Metric), ("s", key.Source)];
         await ExecAsync(c, tx,
             """

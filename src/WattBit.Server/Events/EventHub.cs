@@ -47,7 +47,6 @@ internal sealed class EventHub
 
     private readonly StoreJournal<SharedEvent>? _shared;
     private readonly bool _sharedMode;
-    private readonly Data.Storage.IStoreNotifications? _notifications;
 
     public EventHub(TimeProvider time, Journals journals)
     {
@@ -55,9 +54,11 @@ internal sealed class EventHub
         if (journals.Store is { } store)
         {
             var length = store.JournalLengthAsync(Stream).GetAwaiter().GetResult();
-            _notifications = journals.Notifications;
             _sharedMode = true; // set before the replay below: replayed events keep their stream positions as ids
-            _shared = new StoreJournal<SharedEvent>(store, Stream, Deliver, Math.Max(0, length - HistorySize));
+            _shared = new StoreJournal<SharedEvent>(store, Stream, Deliver, Math.Max(0, length - HistorySize))
+            {
+                NotifyOnAppend = journals.Notifications is { } n ? (n, NotifyChannel) : null,
+            };
         }
     }
 
@@ -81,12 +82,8 @@ internal sealed class EventHub
     {
         if (_shared is not null)
         {
+            // Appended and announced (NOTIFY) in one statement.
             _shared.Append(new SharedEvent(type, area, op, key, JsonSerializer.SerializeToElement(data, Journals.Json)));
-            if (_notifications is not null)
-            {
-                _notifications.NotifyAsync(NotifyChannel, "").GetAwaiter().GetResult();
-            }
-
             return;
         }
 

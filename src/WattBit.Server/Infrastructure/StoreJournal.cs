@@ -58,12 +58,42 @@ internal sealed class StoreJournal<T> : IJournal<T>
     /// <summary>Called after this instance appended a record, with its position (outside nothing: under the journal's lock).</summary>
     public Action<long>? Appended { get; set; }
 
+    /// <summary>
+    /// When set, each append also sends a notification on this channel, in the same statement and transaction (live
+    /// events: one round trip per event instead of an append and a separate NOTIFY).
+    /// </summary>
+    public (IStoreNotifications Via, string Channel)? NotifyOnAppend { get; init; }
+
     /// <inheritdoc />
     public void Append(T entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        _ = Append(() => entry);
+
+        // Unconditional: try the next position first and catch up only when another instance took it (one round trip
+        // per record when this instance is the only writer, instead of a read and a write).
+        var body = JsonSerializer.Serialize(entry, Journals.Json);
+        lock (_lock)
+        {
+            while (true)
+            {
+                var seq = _applied + 1;
+                if (TryAppend(seq, body))
+                {
+                    _apply(entry, seq);
+                    Volatile.Write(ref _applied, seq);
+                    Appended?.Invoke(seq);
+                    return;
+                }
+
+                CatchUpLocked();
+            }
+        }
     }
+
+    private bool TryAppend(long seq, string body) =>
+        (NotifyOnAppend is { } notify
+            ? notify.Via.TryAppendJournalAndNotifyAsync(_stream, seq, body, notify.Channel, "")
+            : _store.TryAppendJournalAsync(_stream, seq, body)).GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public T? Append(Func<T?> decide)
@@ -81,7 +111,7 @@ internal sealed class StoreJournal<T> : IJournal<T>
 
                 var body = JsonSerializer.Serialize(entry, Journals.Json);
                 var seq = _applied + 1;
-                if (_store.TryAppendJournalAsync(_stream, seq, body).GetAwaiter().GetResult())
+                if (TryAppend(seq, body))
                 {
                     _apply(entry, seq);
                     Volatile.Write(ref _applied, seq);

@@ -48,4 +48,28 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreConformance
         await stop.CancelAsync();
         await listen.WaitAsync(TimeSpan.FromSeconds(30));
     }
+    [Fact]
+    public async Task AppendAndNotify_WritesTheRecordAndNotifiesOnce_AndATakenPositionWritesAndSendsNothing()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await using var a = (PostgresStore)await WattBitStore.OpenAsync("postgres:" + connection);
+        await using var b = (PostgresStore)await WattBitStore.OpenAsync("postgres:" + connection);
+        using var stop = new CancellationTokenSource();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heard = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        var listen = b.ListenAsync("wattbit_test", p => heard.Writer.TryWrite(p), () => listening.TrySetResult(), stop.Token);
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(await a.TryAppendJournalAndNotifyAsync("events", 1, "first", "wattbit_test", "p1"));
+        Assert.False(await a.TryAppendJournalAndNotifyAsync("events", 1, "again", "wattbit_test", "taken"));
+        Assert.True(await a.TryAppendJournalAndNotifyAsync("events", 2, "second", "wattbit_test", "p2"));
+
+        // One listener connection hears notifications in commit order: the refused append's would come between the two.
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal("p1", await heard.Reader.ReadAsync(wait.Token));
+        Assert.Equal("p2", await heard.Reader.ReadAsync(wait.Token));
+        Assert.Equal(["first", "second"], (await b.ReadJournalAsync("events", 0)).Select(r => r.Body));
+        await stop.CancelAsync();
+        await listen.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }
