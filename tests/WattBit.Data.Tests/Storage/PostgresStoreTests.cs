@@ -48,6 +48,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreConformance
         await stop.CancelAsync();
         await listen.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
     [Fact]
     public async Task AppendAndNotify_WritesTheRecordAndNotifiesOnce_AndATakenPositionWritesAndSendsNothing()
     {
