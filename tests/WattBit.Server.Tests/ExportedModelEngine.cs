@@ -20,6 +20,22 @@ internal static class ExportedModelEngine
     public static (JapanBackbone Backbone, IReadOnlyList<DateTimeOffset> Times, Dictionary<string, BusHeadroom> Hours) Run(DateTimeOffset from, DateTimeOffset to,
         NetworkChange? change, params string[] ids)
     {
+        var (backbone, net, times, engine) = Engine(from, to, change);
+        var result = new Dictionary<string, BusHeadroom>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            var h = new BusHeadroom(times.Count);
+            engine.Compute(net.BusIndex(backbone.Buses.Single(b => b.SubstationId == id).Number), h);
+            result[id] = h;
+        }
+
+        return (backbone, times, result);
+    }
+
+    /// <summary>The engine itself on the exported model (changed by <paramref name="change"/>, if given) over [from, to).</summary>
+    public static (JapanBackbone Backbone, PowerNetwork Network, IReadOnlyList<DateTimeOffset> Times, HeadroomEngine Engine) Engine(DateTimeOffset from, DateTimeOffset to,
+        NetworkChange? change = null)
+    {
         var dir = Directory.CreateTempSubdirectory("wattbit-layer-").FullName;
         try
         {
@@ -37,15 +53,7 @@ internal static class ExportedModelEngine
             var profile = new GridProfile(times, [.. demand.Values.ToArray().Select(v => v / baseDemand)], new double[demand.Count]);
             var dc = new DcModel(net);
             var engine = new HeadroomEngine(Sensitivities.Build(dc), new NetworkTimeSeries(dc, profile, following: GenerationFollowing.Room));
-            var result = new Dictionary<string, BusHeadroom>(StringComparer.Ordinal);
-            foreach (var id in ids)
-            {
-                var h = new BusHeadroom(times.Length);
-                engine.Compute(net.BusIndex(backbone.Buses.Single(b => b.SubstationId == id).Number), h);
-                result[id] = h;
-            }
-
-            return (backbone, times, result);
+            return (backbone, net, times, engine);
         }
         finally
         {

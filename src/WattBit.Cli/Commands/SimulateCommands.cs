@@ -88,7 +88,7 @@ internal static class SimulateCommands
         DrSimulationResult? dr = null;
         if (scenario.DemandResponse is not null)
         {
-            dr = Ui.WithProgress(ui, "Demand response", 1, _ => DrSimulation.Run(result, Forecasting.Calendar.JapaneseCalendar.IsHoliday, time));
+            dr = Ui.WithProgress(ui, "Demand response", 1, _ => DrSimulation.Run(result, Forecasting.Calendar.JapaneseCalendar.IsHoliday, time, forecasting: composed.Forecasting));
             foreach (var line in DrReport.Lines(dr))
             {
                 ui.MarkupLine(Markup.Escape(line));

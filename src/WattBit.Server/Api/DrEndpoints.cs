@@ -83,6 +83,7 @@ internal static class DrEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         dr.MapGet("/contracts", ListContracts)
             .WithSummary("Aggregator contracts: the caller's sites' (DC operator), the caller's own (aggregator) or its area's (grid operator).");
+        DrGridBatteryEndpoints.Map(dr);
         dr.MapGet("/audit", Audit)
             .WithSummary("The demand-response audit log: its area's requests, offers and commitments (grid operator) or the caller's own actions (DC operator), oldest first.");
     }

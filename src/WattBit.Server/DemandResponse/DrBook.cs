@@ -26,6 +26,7 @@ internal sealed class DrBook : IDisposable
     private readonly Dictionary<(string Request, string Operator), DrCommitmentRecord> _commitments = [];
     private readonly Dictionary<(string Operator, string Site), SortedDictionary<DateTimeOffset, double?>> _meters = [];
     private readonly Dictionary<(string Operator, string Site), DrContractRecord> _contracts = [];
+    private readonly Dictionary<(string Operator, string Site, string Battery), DrGridBatteryRecord> _gridBatteries = [];
     private readonly List<DrAuditLine> _audit = [];
     private readonly IJournal<DrEntry> _journal;
 
@@ -131,6 +132,31 @@ internal sealed class DrBook : IDisposable
                     : null;
             }
         }) is not null;
+    }
+
+    /// <summary>Stores a grid-side battery contract (decision 0197); false when the site already has one with that battery id (nothing stored).</summary>
+    public bool ContractGridBattery(string actor, DrGridBatteryRecord contract)
+    {
+        return _journal.Append(() =>
+        {
+            lock (_lock)
+            {
+                return _gridBatteries.ContainsKey((contract.Operator, contract.Site, contract.Battery))
+                    ? null
+                    : new DrEntry(contract.ContractedAt, actor, "grid-battery-contracted", GridBattery: contract);
+            }
+        }) is not null;
+    }
+
+    /// <summary>The grid-side battery contracts the predicate admits, by operator, site and battery.</summary>
+    public List<DrGridBatteryRecord> GridBatteries(Func<DrGridBatteryRecord, bool> visible)
+    {
+        _journal.CatchUp();
+        lock (_lock)
+        {
+            return [.. _gridBatteries.Values.Where(visible).OrderBy(c => c.Operator, StringComparer.Ordinal).ThenBy(c => c.Site, StringComparer.Ordinal)
+                .ThenBy(c => c.Battery, StringComparer.Ordinal)];
+        }
     }
 
     /// <summary>The contracts the predicate admits, by aggregator, operator and site.</summary>
@@ -378,6 +404,13 @@ internal sealed class DrBook : IDisposable
 
                 _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, k.Area, k.Operator,
                     $"site {k.Site} {(e.Kind == "contract-ended" ? "leaves" : "contracted with")} aggregator {k.Aggregator}", k.Aggregator));
+            }
+
+            if (e.GridBattery is { } gb)
+            {
+                _gridBatteries[(gb.Operator, gb.Site, gb.Battery)] = gb;
+                _audit.Add(new DrAuditLine(e.At, e.Actor, e.Kind, gb.Area, gb.Operator,
+                    string.Create(CultureInfo.InvariantCulture, $"site {gb.Site} contracts battery {gb.Battery} at {gb.Substation}: {gb.Mw:0.###} MW, headroom {gb.WithoutMw:0.###} -> {gb.WithMw:0.###} MW")));
             }
 
             if (e.Meter is { } m)

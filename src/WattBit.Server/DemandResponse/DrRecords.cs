@@ -39,6 +39,32 @@ internal sealed record DrRequestRecord(string Id, string Area, FlexDirection Dir
 /// <param name="SignedBy">The operator's key id.</param>
 internal sealed record DrContractRecord(string Aggregator, string Operator, string Site, string Area, DateTimeOffset Since, string SignedBy);
 
+/// <summary>
+/// A battery elsewhere on the grid that a DC operator contracted for one of its sites (decision 0197), with the grid
+/// engine's answer that made it acceptable: the site's secure headroom (lowest over the layer's hours) without and with
+/// the battery discharging, decided by the layer's PTDF/LODF sensitivities (decision 0146). Immutable.
+/// </summary>
+/// <param name="Operator">The DC operator.</param>
+/// <param name="Site">The site (the operator's own id).</param>
+/// <param name="Area">The site's area code.</param>
+/// <param name="Battery">The battery's id (the operator's name for the contract).</param>
+/// <param name="Substation">The layer substation the battery is connected at.</param>
+/// <param name="Mw">The discharge contracted, MW.</param>
+/// <param name="PriceYen">What the contract costs, JPY.</param>
+/// <param name="WithoutMw">The site's headroom without the battery, MW.</param>
+/// <param name="WithMw">With it discharging <paramref name="Mw"/>, MW.</param>
+/// <param name="ReliefMw">With less without, MW.</param>
+/// <param name="YenPerMwOfRelief">Price per MW of headroom gained.</param>
+/// <param name="LimitingLine">The line limiting the site without the battery.</param>
+/// <param name="LimitingLineWith">The line limiting it with the battery.</param>
+/// <param name="Why">The engine's reason in words (sensitivities, branches).</param>
+/// <param name="Model">What the answer was computed on (the layer's model and criterion).</param>
+/// <param name="ContractedAt">When it was stored.</param>
+/// <param name="SignedBy">The operator's key id.</param>
+internal sealed record DrGridBatteryRecord(string Operator, string Site, string Area, string Battery, string Substation, double Mw, double PriceYen, double WithoutMw,
+    double WithMw, double ReliefMw, double YenPerMwOfRelief, string? LimitingLine, string? LimitingLineWith, string Why, string Model, DateTimeOffset ContractedAt,
+    string SignedBy);
+
 /// <summary>A published day-ahead flexibility offer of one site (decision 0141's offer, as a DC operator publishes it). Immutable.</summary>
 /// <param name="Operator">The operator.</param>
 /// <param name="Site">The site (the operator's own id for it).</param>
@@ -96,8 +122,9 @@ internal sealed record DrMeterRecord(string Operator, string Site, IReadOnlyList
 /// <param name="Commitment">The commitment.</param>
 /// <param name="Meter">The readings posted.</param>
 /// <param name="Contract">A contract signed (<c>contract-signed</c>) or ended (<c>contract-ended</c>).</param>
+/// <param name="GridBattery">A grid-side battery contracted (<c>grid-battery-contracted</c>, decision 0197).</param>
 internal sealed record DrEntry(DateTimeOffset At, string Actor, string Kind, DrRequestRecord? Request = null, IReadOnlyList<DrOfferRecord>? Offers = null,
-    DrCommitmentRecord? Commitment = null, DrMeterRecord? Meter = null, DrContractRecord? Contract = null);
+    DrCommitmentRecord? Commitment = null, DrMeterRecord? Meter = null, DrContractRecord? Contract = null, DrGridBatteryRecord? GridBattery = null);
 
 /// <summary>An audit line: who did what, without the payload's bulk. Immutable.</summary>
 /// <param name="At">When.</param>

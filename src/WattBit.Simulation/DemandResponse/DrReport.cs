@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using WattBit.Formats;
+using WattBit.Planning.Flexibility;
 using WattBit.Simulation.Policies;
 
 namespace WattBit.Simulation.DemandResponse;
@@ -21,7 +22,7 @@ public static class DrReport
         ArgumentNullException.ThrowIfNull(result);
         var lines = new List<string>
         {
-            FormattableString.Invariant($"Demand response: {result.Requests.Count} requests ({result.Requests.Count(r => r.Kind == DrRequestKind.SupplyWarning)} supply warnings, {result.Requests.Count(r => r.Kind == DrRequestKind.PriceSpike)} price spikes from the {result.PriceSource}), {result.GeneratorSites} sites with a generator; delivery measured with the ERAB baseline on each site's simulated meter."),
+            FormattableString.Invariant($"Demand response: {result.Requests.Count} requests ({result.Requests.Count(r => r.Kind == DrRequestKind.SupplyWarning)} supply warnings, {result.Requests.Count(r => r.Kind == DrRequestKind.PriceSpike)} price spikes from the {result.PriceSource}, {result.Requests.Count(r => r.Kind == DrRequestKind.Surplus)} surplus days asking for more draw), {result.GeneratorSites} sites with a generator; delivery measured with the ERAB baseline on each site's simulated meter."),
         };
         foreach (var p in result.Policies)
         {
@@ -37,7 +38,16 @@ public static class DrReport
                 + FormattableString.Invariant($"generation {p.GeneratorSiteHours:N0} site-hours, {p.GeneratorMwh:N1} MWh, {p.GeneratorTonnes:N1} tCO2, fuel {p.GeneratorCostYen / 1e6:N2} M JPY; ")
                 + FormattableString.Invariant($"work delayed: {p.ResumesAdded:+#,0;-#,0;0} resumes, {p.LateJobsAdded:+#,0;-#,0;0} late jobs, {p.UnservedMwhAdded:+#,0.0;-#,0.0;0} MWh unserved; grid {p.GridTonnesAdded:+#,0.0;-#,0.0;0} tCO2")
                 + (p.Requests.Sum(r => r.NotComputable) is > 0 and var n ? FormattableString.Invariant($"; {n} site commitments not computable (not paid)") : string.Empty));
-            foreach (var r in p.Requests.Where(r => r.Request.Kind == DrRequestKind.SupplyWarning))
+            foreach (var (d, label) in new[] { (FlexDirection.Down, "down (下げDR)"), (FlexDirection.Up, "up (上げDR)") })
+            {
+                if (p.In(d) is { Requests: > 0 } x)
+                {
+                    lines.Add(FormattableString.Invariant(
+                        $"    {label}: {x.Requests} requests, requested {x.RequestedMwh:N1} MWh, committed {x.CommittedMwh:N1}, delivered {x.CreditedMwh:N1} by the ERAB baseline ({Share(x.CreditedMwh, x.CommittedMwh)} of committed), {x.ChangedMwh:N1} against the run without requests, {x.RevenueYen / 1e6:N2} M JPY"));
+                }
+            }
+
+            foreach (var r in p.Requests.Where(r => r.Request.Kind is DrRequestKind.SupplyWarning or DrRequestKind.Surplus))
             {
                 lines.Add(FormattableString.Invariant(
                     $"    {r.Request.Id} {r.Request.Area} {r.Request.Start:yyyy-MM-dd HH:mm}-{r.Request.End:HH:mm}: asked {r.Request.Mw:0.##} MW, offered {r.OfferedMw:0.##}, committed {r.CommittedMw:0.##}, delivered {r.DeliveredMw:0.##} (ERAB), {r.WithoutRequestMw:0.##} against the run without it, {r.AmountYen / 1e6:N2} M JPY")
@@ -55,7 +65,7 @@ public static class DrReport
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
-        var requests = new List<string> { "policy,request,kind,area,start,end,issued,requested_mw,offered_mw,committed_mw,delivered_mw,without_request_mw,credited_kwh,shortfall_kwh,amount_yen,not_computable_sites,note" };
+        var requests = new List<string> { "policy,request,kind,direction,area,start,end,issued,requested_mw,offered_mw,committed_mw,delivered_mw,without_request_mw,credited_kwh,shortfall_kwh,amount_yen,not_computable_sites,note" };
         var sites = new List<string> { "policy,request,site,battery_mw,work_mw,generator_mw,committed_mw,committed_generator_mw,computable,baseline_kwh,actual_kwh,credited_kwh,shortfall_kwh,without_request_kwh,amount_yen,generator_mwh,generator_tco2,baseline_gap_mw,why" };
         foreach (var p in result.Policies.Where(p => p.TakesPart))
         {
@@ -63,7 +73,7 @@ public static class DrReport
             foreach (var r in p.Requests)
             {
                 var q = r.Request;
-                requests.Add(string.Join(',', name, q.Id, q.Kind == DrRequestKind.SupplyWarning ? "supply-warning" : "price-spike", q.Area, Iso8601.Format(q.Start), Iso8601.Format(q.End),
+                requests.Add(string.Join(',', name, q.Id, Kind(q.Kind), q.IsUp ? "up" : "down", q.Area, Iso8601.Format(q.Start), Iso8601.Format(q.End),
                     Iso8601.Format(q.IssuedAt), N(q.Mw), N(r.OfferedMw), N(r.CommittedMw), N(r.DeliveredMw), N(r.WithoutRequestMw), N(r.CreditedKwh), N(r.ShortfallKwh), N(r.AmountYen),
                     r.NotComputable.ToString(s_inv), Csv(r.Note)));
                 foreach (var s in r.Sites)
@@ -85,7 +95,7 @@ public static class DrReport
         ArgumentNullException.ThrowIfNull(result);
         var html = new StringBuilder();
         html.Append("<h2>Demand response</h2><p>").Append(Enc(Lines(result)[0])).Append(
-            " Offers come from each policy's run without requests (battery, deferrable work, generator when allowed for DR); commitments are cut into the sites' limits in the windows and delivered by the policy's own response to a cut; credited = Σ per slot of (baseline − metered) within [0, committed].</p>");
+            " Offers come from each policy's run without requests (battery, deferrable work, generator when allowed for DR); commitments are cut into the sites' limits in the windows and delivered by the policy's own response to a cut; credited = Σ per slot of (baseline − metered) within [0, committed]. Up requests (上げDR) are offered from work placed after the window and battery charging, delivered by a floor under the committed sites' draw, credited metered − baseline.</p>");
         html.Append("<table><tr><th>policy</th><th>requested MWh</th><th>committed MWh</th><th>credited MWh (ERAB)</th><th>removed vs no request MWh</th><th>revenue M JPY</th><th>generator site-hours</th><th>generator MWh</th><th>generator tCO2</th><th>extra resumes</th><th>extra late jobs</th><th>extra unserved MWh</th></tr>");
         foreach (var p in result.Policies)
         {
@@ -105,13 +115,30 @@ public static class DrReport
         }
 
         html.Append("</table>");
+        html.Append("<h3>By direction</h3><table><tr><th>policy</th><th>direction</th><th>requests</th><th>requested MWh</th><th>committed MWh</th><th>delivered MWh (ERAB)</th><th>vs no request MWh</th><th>revenue M JPY</th></tr>");
+        foreach (var p in result.Policies.Where(p => p.TakesPart))
+        {
+            foreach (var (d, label) in new[] { (FlexDirection.Down, "down (下げDR)"), (FlexDirection.Up, "up (上げDR)") })
+            {
+                var x = p.In(d);
+                html.Append("<tr><td>").Append(Enc(PolicyFactory.Name(p.Policy))).Append("</td><td>").Append(Enc(label)).Append("</td><td>").Append(x.Requests.ToString(s_inv)).Append("</td>");
+                foreach (var v in new[] { x.RequestedMwh, x.CommittedMwh, x.CreditedMwh, x.ChangedMwh, x.RevenueYen / 1e6 })
+                {
+                    html.Append("<td>").Append(v.ToString("N1", s_inv)).Append("</td>");
+                }
+
+                html.Append("</tr>");
+            }
+        }
+
+        html.Append("</table>");
         if (result.Policies.LastOrDefault(p => p.TakesPart) is { } last)
         {
-            html.Append("<h3>Requests under ").Append(Enc(PolicyFactory.Name(last.Policy))).Append("</h3><table><tr><th>request</th><th>window (JST)</th><th>notice h</th><th>asked MW</th><th>offered MW</th><th>committed MW</th><th>delivered MW (ERAB)</th><th>vs no request MW</th><th>paid k JPY</th><th>note</th></tr>");
+            html.Append("<h3>Requests under ").Append(Enc(PolicyFactory.Name(last.Policy))).Append("</h3><table><tr><th>request</th><th>direction</th><th>window (JST)</th><th>notice h</th><th>asked MW</th><th>offered MW</th><th>committed MW</th><th>delivered MW (ERAB)</th><th>vs no request MW</th><th>paid k JPY</th><th>note</th></tr>");
             foreach (var r in last.Requests)
             {
                 var q = r.Request;
-                html.Append("<tr><td>").Append(Enc(q.Id)).Append("</td><td>").Append(Enc(FormattableString.Invariant($"{q.Start:yyyy-MM-dd HH:mm}-{q.End:HH:mm}"))).Append("</td>");
+                html.Append("<tr><td>").Append(Enc(q.Id)).Append("</td><td>").Append(q.IsUp ? "up" : "down").Append("</td><td>").Append(Enc(FormattableString.Invariant($"{q.Start:yyyy-MM-dd HH:mm}-{q.End:HH:mm}"))).Append("</td>");
                 foreach (var v in new[] { q.Notice.TotalHours, q.Mw, r.OfferedMw, r.CommittedMw, r.DeliveredMw, r.WithoutRequestMw, r.AmountYen / 1e3 })
                 {
                     html.Append("<td>").Append(v.ToString("N1", s_inv)).Append("</td>");
@@ -126,6 +153,13 @@ public static class DrReport
         html.Append("<p>Per request and site: dr_requests.csv, dr_sites.csv.</p>");
         return html.ToString();
     }
+
+    private static string Kind(DrRequestKind kind) => kind switch
+    {
+        DrRequestKind.SupplyWarning => "supply-warning",
+        DrRequestKind.PriceSpike => "price-spike",
+        _ => "surplus",
+    };
 
     private static string Share(double part, double whole) => whole <= 0 ? "n/a" : (part / whole).ToString("P0", s_inv);
 

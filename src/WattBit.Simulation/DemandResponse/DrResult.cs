@@ -1,3 +1,4 @@
+using WattBit.Planning.Flexibility;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Scenarios;
 
@@ -8,17 +9,17 @@ namespace WattBit.Simulation.DemandResponse;
 /// with the request delivered against the ERAB baseline (energies in kWh over the window).
 /// </summary>
 /// <param name="Site">Site id.</param>
-/// <param name="BatteryMw">Battery discharge offered, MW.</param>
-/// <param name="WorkMw">Deferrable work offered (interruptible jobs running then whose deadline allows the wait), MW at the grid.</param>
+/// <param name="BatteryMw">Battery discharge offered (charging for an up request), MW.</param>
+/// <param name="WorkMw">Work offered, MW at the grid: for a down request interruptible jobs running then whose deadline allows the wait; for an up request jobs placed later that may start in the window.</param>
 /// <param name="GeneratorMw">On-site generation offered, MW.</param>
 /// <param name="CommittedMw">MW committed to the request (battery and work first, then generation, cheapest first across the area).</param>
 /// <param name="CommittedGeneratorMw">Part of <paramref name="CommittedMw"/> carried by the generator, MW.</param>
 /// <param name="Why">Why the baseline is not computable (null when it is): the site is then not paid, never credited a made-up value.</param>
 /// <param name="BaselineKwh">ERAB baseline over the window (same-day adjustment included), kWh.</param>
 /// <param name="ActualKwh">Metered draw over the window in the run with the request (after on-site generation), kWh.</param>
-/// <param name="CreditedKwh">Σ per slot of the delivered energy (baseline − actual) clamped to [0, committed], kWh.</param>
+/// <param name="CreditedKwh">Σ per slot of the delivered energy (baseline − actual; actual − baseline for an up request) clamped to [0, committed], kWh.</param>
 /// <param name="ShortfallKwh">Committed less credited energy, kWh.</param>
-/// <param name="WithoutRequestKwh">Draw in the same policy's run without any request less the metered draw with it, kWh (what the request really changed).</param>
+/// <param name="WithoutRequestKwh">Draw in the same policy's run without any request less the metered draw with it (the reverse for an up request), kWh (what the request really changed, in its direction).</param>
 /// <param name="AmountYen">Payment: credited kWh × the request's price (or each slot's day-ahead price), JPY.</param>
 /// <param name="GeneratorMwh">Energy the generator produced in the window, MWh.</param>
 /// <param name="GeneratorTonnes">Its emissions, tCO2.</param>
@@ -112,8 +113,26 @@ public sealed record DrPolicyOutcome(PolicyKind Policy, bool TakesPart, IReadOnl
     /// <summary>Grid lifecycle emissions with requests less without, tCO2 (on-site generation not included).</summary>
     public double GridTonnesAdded => With is null ? 0 : With.Overall.LifecycleTonnes - Without.Overall.LifecycleTonnes;
 
+    /// <summary>Requested, committed and credited energy and revenue of the requests in one direction (decision 0196).</summary>
+    /// <param name="direction">Down (less draw) or up (上げDR).</param>
+    public DrTotals In(FlexDirection direction)
+    {
+        var list = Requests.Where(r => r.Request.Direction == direction).ToList();
+        return new DrTotals(list.Count, list.Sum(r => r.Request.Mw * r.Request.Hours), list.Sum(r => r.CommittedMw * r.Request.Hours), list.Sum(r => r.CreditedKwh) / 1000,
+            list.Sum(r => r.WithoutRequestMw * r.Request.Hours), list.Sum(r => r.AmountYen));
+    }
+
     private static double Unserved(PolicyResult r) => r.UnservedJobItMwh + r.CurtailedJobItMwh + r.InferenceUnservedItMwh;
 }
+
+/// <summary>The requests of one direction under one policy, in total.</summary>
+/// <param name="Requests">Number of requests.</param>
+/// <param name="RequestedMwh">MWh asked.</param>
+/// <param name="CommittedMwh">MWh committed.</param>
+/// <param name="CreditedMwh">MWh delivered as the ERAB baseline credits it (baseline − metered for down, metered − baseline for up, within [0, committed] per slot).</param>
+/// <param name="ChangedMwh">MWh the draw moved in the request's direction against the run without requests.</param>
+/// <param name="RevenueYen">Payments, JPY.</param>
+public sealed record DrTotals(int Requests, double RequestedMwh, double CommittedMwh, double CreditedMwh, double ChangedMwh, double RevenueYen);
 
 /// <summary>What a simulation's demand-response section measured.</summary>
 /// <param name="Requests">Every request (stated and generated from price spikes), by start.</param>

@@ -1,5 +1,6 @@
 using WattBit.Areas;
 using WattBit.Formats;
+using WattBit.Planning.Flexibility;
 using WattBit.Planning.Model;
 using WattBit.Time;
 using WattBit.Units;
@@ -23,13 +24,13 @@ internal static class DrSection
     /// <exception cref="InputFormatException">The section is invalid.</exception>
     public static DrSpec Read(YamlReader r, YamlNode node, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
     {
-        var m = r.Mapping(node, "demand_response", "requests", "price_spikes", "generators", "premium_yen_per_kwh");
+        var m = r.Mapping(node, "demand_response", "requests", "price_spikes", "surplus", "generators", "premium_yen_per_kwh");
         var requests = new List<DrRequest>();
         if (YamlReader.Get(m, "requests") is { } list)
         {
             foreach (var item in r.Sequence(list, "requests").Children)
             {
-                var q = r.Mapping(item, "a request", "id", "kind", "area", "start", "end", "issued", "mw", "price_yen_per_kwh");
+                var q = r.Mapping(item, "a request", "id", "kind", "direction", "area", "start", "end", "issued", "mw", "price_yen_per_kwh");
                 var id = r.Text(r.Need(q, "id", "a request"), "id");
                 if (requests.Exists(x => x.Id == id))
                 {
@@ -37,8 +38,11 @@ internal static class DrSection
                 }
 
                 var kind = YamlReader.Get(q, "kind") is { } kn
-                    ? r.Choice(kn, "request kind", ("supply-warning", DrRequestKind.SupplyWarning), ("price-spike", DrRequestKind.PriceSpike))
+                    ? r.Choice(kn, "request kind", ("supply-warning", DrRequestKind.SupplyWarning), ("price-spike", DrRequestKind.PriceSpike), ("surplus", DrRequestKind.Surplus))
                     : DrRequestKind.SupplyWarning;
+                var direction = YamlReader.Get(q, "direction") is { } dn
+                    ? r.Choice(dn, "direction", ("down", FlexDirection.Down), ("up", FlexDirection.Up))
+                    : kind == DrRequestKind.Surplus ? FlexDirection.Up : FlexDirection.Down;
                 var area = Area(r, r.Need(q, "area", "a request"));
                 var from = r.Instant(r.Need(q, "start", "a request"), "start");
                 var to = r.Instant(r.Need(q, "end", "a request"), "end");
@@ -51,7 +55,7 @@ internal static class DrSection
 
                 var mw = r.Number(r.Need(q, "mw", "a request"), "mw", 0.001);
                 double? price = YamlReader.Get(q, "price_yen_per_kwh") is { } pn ? r.Number(pn, "price_yen_per_kwh", 0) : null;
-                requests.Add(new DrRequest(id, kind, area, from, to, mw, issued, price, (int)item.Start.Line));
+                requests.Add(new DrRequest(id, kind, area, from, to, mw, issued, price, (int)item.Start.Line, direction));
             }
         }
 
@@ -61,6 +65,14 @@ internal static class DrSection
             var s = r.Mapping(sn, "price_spikes", "area", "above_yen_per_kwh", "mw", "issued_hour");
             spikes = new DrPriceSpikes(Area(r, r.Need(s, "area", "price_spikes")), r.Number(r.Need(s, "above_yen_per_kwh", "price_spikes"), "above_yen_per_kwh", 0),
                 r.Number(r.Need(s, "mw", "price_spikes"), "mw", 0.001), r.Integer(s, "issued_hour", 10, 0, 23), (int)sn.Start.Line);
+        }
+
+        DrSurplus? surplus = null;
+        if (YamlReader.Get(m, "surplus") is { } surplusNode)
+        {
+            var u = r.Mapping(surplusNode, "surplus", "area", "above_mw", "mw", "price_yen_per_kwh", "issued_hour");
+            surplus = new DrSurplus(Area(r, r.Need(u, "area", "surplus")), r.Number(u, "above_mw", 0, 0), r.Number(r.Need(u, "mw", "surplus"), "mw", 0.001),
+                r.Number(r.Need(u, "price_yen_per_kwh", "surplus"), "price_yen_per_kwh", 0), r.Integer(u, "issued_hour", 17, 0, 23), (int)surplusNode.Start.Line);
         }
 
         DrGenerators? generators = null;
@@ -82,12 +94,12 @@ internal static class DrSection
             }
         }
 
-        if (requests.Count == 0 && spikes is null)
+        if (requests.Count == 0 && spikes is null && surplus is null)
         {
-            throw r.Fail(node, "demand_response needs requests, price_spikes or both.");
+            throw r.Fail(node, "demand_response needs requests, price_spikes, surplus or more than one of them.");
         }
 
-        return new DrSpec(requests, spikes, generators, r.Number(m, "premium_yen_per_kwh", 0, 0), (int)node.Start.Line);
+        return new DrSpec(requests, spikes, generators, r.Number(m, "premium_yen_per_kwh", 0, 0), (int)node.Start.Line, surplus);
     }
 
     private static string Area(YamlReader r, YamlNode node) =>

@@ -64,6 +64,37 @@ public static class DrSimulation
             }
         }
 
+        if (spec.Surplus is { } surplus)
+        {
+            // Up requests (上げDR, decision 0196): one per day on which the area's solar and wind are curtailed.
+            var a = AreaIndex(world, surplus.Area);
+            var curtailed = world.CurtailedMw[a];
+            var perDay = (int)Math.Round(24 / world.StepHours);
+            for (var day = 0; day + perDay <= world.Steps; day += perDay)
+            {
+                int first = -1, last = -1;
+                for (var t = day; t < day + perDay; t++)
+                {
+                    if (curtailed[t] > surplus.AboveMw)
+                    {
+                        first = first < 0 ? t : first;
+                        last = t;
+                    }
+                }
+
+                var from = world.TimeAt(day).ToOffset(Jst.Offset);
+                if (first < 0 || all.Exists(r => r.Area == surplus.Area && r.IsUp && r.Start.ToOffset(Jst.Offset).Date == from.Date))
+                {
+                    continue;
+                }
+
+                var issued = from.AddDays(-1).AddHours(surplus.IssuedHour);
+                all.Add(new DrRequest(string.Create(CultureInfo.InvariantCulture, $"surplus-{from:yyyy-MM-dd}"), DrRequestKind.Surplus, surplus.Area,
+                    world.TimeAt(first).ToOffset(Jst.Offset), world.TimeAt(last + 1).ToOffset(Jst.Offset), surplus.Mw, issued, surplus.PriceYenPerKwh, surplus.Line,
+                    FlexDirection.Up));
+            }
+        }
+
         return [.. all.OrderBy(r => r.Start).ThenBy(r => r.Id, StringComparer.Ordinal)];
     }
 
@@ -105,8 +136,11 @@ public static class DrSimulation
     /// <param name="isHoliday">Whether a date is a Japanese public holiday (the host passes the calendar; weekends and the year-end days are known to the baseline).</param>
     /// <param name="time">Wall clock used only to time the runs.</param>
     /// <param name="cancellationToken">Stops the runs.</param>
+    /// <param name="forecasting">The forecasting the reference run planned on (the host's composition; null for AR(1)): the runs with requests
+    /// plan on the same forecasts, so the two runs differ only by the requests.</param>
     /// <exception cref="ArgumentException">The scenario has no demand-response section.</exception>
-    public static DrSimulationResult Run(SimulationResult reference, Func<DateOnly, bool> isHoliday, TimeProvider time, CancellationToken cancellationToken = default)
+    public static DrSimulationResult Run(SimulationResult reference, Func<DateOnly, bool> isHoliday, TimeProvider time, CancellationToken cancellationToken = default,
+        SimulationForecasting? forecasting = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(isHoliday);
@@ -120,7 +154,7 @@ public static class DrSimulation
         {
             var without = reference.Policies[i];
             outcomes[i] = PolicyFactory.Create(without.Policy).HonoursLimits
-                ? Policy(reference, without, requests, generators, spec.PremiumYenPerKwh, isHoliday, time, cancellationToken)
+                ? Policy(reference, without, requests, generators, spec.PremiumYenPerKwh, isHoliday, time, forecasting, cancellationToken)
                 : new DrPolicyOutcome(without.Policy, false, [], without, null);
         });
 
@@ -132,7 +166,7 @@ public static class DrSimulation
     }
 
     private static DrPolicyOutcome Policy(SimulationResult reference, PolicyResult without, IReadOnlyList<DrRequest> requests, IReadOnlyList<OnSiteGenerator?> generators,
-        double premium, Func<DateOnly, bool> isHoliday, TimeProvider time, CancellationToken cancellationToken)
+        double premium, Func<DateOnly, bool> isHoliday, TimeProvider time, SimulationForecasting? forecasting, CancellationToken cancellationToken)
     {
         var world = reference.World;
         var scenario = world.Scenario;
@@ -155,6 +189,7 @@ public static class DrSimulation
         var commitments = new List<(DrRequest Request, int From, int To, List<Offer> Offers, double OfferedMw, string? Note)>();
         var limits = world.LimitMw.Select(l => (double[])l.Clone()).ToArray();
         var generatorMw = new double[sites.Count][];
+        double[][]? floors = null;
         var committedDays = new HashSet<DateOnly>[sites.Count];
         foreach (var q in requests)
         {
@@ -164,14 +199,19 @@ public static class DrSimulation
             var offers = new List<Offer>();
             for (var s = 0; s < sites.Count; s++)
             {
-                if (world.SiteArea[s] == a && OfferOf(world, jobs, without, piecesBySite[s], soc, generators[s], s, from, to, q, premium) is { } offer)
+                var offer = world.SiteArea[s] != a ? null
+                    : q.IsUp ? UpOfferOf(world, jobs, without, piecesBySite[s], soc, s, from, to, premium)
+                    : OfferOf(world, jobs, without, piecesBySite[s], soc, generators[s], s, from, to, q, premium);
+                if (offer is not null)
                 {
                     // What the baseline will credit (decision 0194): the ERAB baseline the site expects, from its own
-                    // schedule (the run without requests) with its earlier DR days left out of the pool, per step.
+                    // schedule (the run without requests) with its earlier DR days left out of the pool, per step. For
+                    // an up request the gap is how far the schedule stands below it (decision 0196).
                     offer.Baseline = ExpectedBaseline(world, without.SiteGridMw[s], offer.SiteId, from, to, q, committedDays[s]?.Where(d => d < day).ToHashSet() ?? [], isHoliday);
                     for (var t = from; offer.Baseline is { } b && t < to; t++)
                     {
-                        offer.GapMw = Math.Max(offer.GapMw, without.SiteGridMw[s][t] - b[t - from]);
+                        var above = without.SiteGridMw[s][t] - b[t - from];
+                        offer.GapMw = Math.Max(offer.GapMw, q.IsUp ? -above : above);
                     }
 
                     offers.Add(offer);
@@ -214,9 +254,24 @@ public static class DrSimulation
                 // The target is the meter at the expected baseline less the commitment: the draw is cut to
                 // min(draw, baseline) − committed work (never deeper than the battery and work offered); the generator
                 // carries its commitment.
-                generatorMw[o.Site] ??= new double[world.Steps];
                 (committedDays[o.Site] ??= []).Add(day);
                 var gridMw = o.BatteryMw + o.WorkMw;
+                if (q.IsUp)
+                {
+                    // The floor: the meter at the expected baseline plus the commitment, never above the draw plus the
+                    // battery and work offered (decision 0196). The engine starts work placed later, then charges.
+                    floors ??= [.. world.LimitMw.Select(_ => new double[world.Steps])];
+                    for (var t = from; t < to; t++)
+                    {
+                        var draw = without.SiteGridMw[o.Site][t];
+                        var target = Math.Min(draw + gridMw, Math.Max(draw, o.Baseline![t - from]) + o.CommittedWork);
+                        floors[o.Site][t] = Math.Max(floors[o.Site][t], target);
+                    }
+
+                    continue;
+                }
+
+                generatorMw[o.Site] ??= new double[world.Steps];
                 for (var t = from; t < to; t++)
                 {
                     var draw = without.SiteGridMw[o.Site][t];
@@ -235,15 +290,16 @@ public static class DrSimulation
         }
 
         // The run with the committed reductions: the same world and workload, the committed sites' actual limits cut in the windows.
-        var one = world.WithActualLimits(scenario with { Policies = [without.Policy] }, limits);
-        var with = Simulator.Run(one, reference.Workload, time, cancellationToken: cancellationToken).Policies[0];
+        var one = world.WithActualLimits(scenario with { Policies = [without.Policy] }, limits, floors);
+        var with = Simulator.Run(one, reference.Workload, time, cancellationToken: cancellationToken, forecasting: forecasting).Policies[0];
 
         // Each site's meter: its draw in the run with requests, less what its generator produced, in 30-minute slots.
         var metered = new double[sites.Count][];
         for (var s = 0; s < sites.Count; s++)
         {
-            if (generatorMw[s] is { } g)
+            if (committedDays[s] is not null)
             {
+                var g = generatorMw[s] ?? new double[world.Steps];
                 var m = new double[world.Steps];
                 for (var t = 0; t < m.Length; t++)
                 {
@@ -357,6 +413,106 @@ public static class DrSimulation
         return new Offer(s, site.Id, battery, work, generation, price, generatorPrice);
     }
 
+    // What one site offers for an up request (上げDR, decision 0196) on the run without requests, or null when nothing:
+    // work placed after the window that is already released by its start (the engine starts it early, the one placed
+    // soonest first, so the offer is the level that order keeps at every step of the window), then the battery's
+    // charging power not already in use and the room above its state of charge spread over the window; all within the
+    // room under the site's limit at every step.
+    private static Offer? UpOfferOf(SimulationWorld world, JobSet jobs, PolicyResult run, List<JobPiece> pieces, double[][] soc, int s, int from, int to, double premium)
+    {
+        var site = world.Scenario.Sites[s];
+        var h = world.StepHours;
+        var hours = (to - from) * h;
+        var room = double.PositiveInfinity;
+        for (var t = from; t < to; t++)
+        {
+            room = Math.Min(room, Math.Min(world.LimitMw[s][t], world.PlannedLimitMw[s][t]) - run.SiteGridMw[s][t]);
+        }
+
+        if (!(room > 1e-9))
+        {
+            return null;
+        }
+
+        // Work: the level x (grid MW) the engine's order keeps at every step, by bisection.
+        var waiting = pieces.Where(p => p.From >= to && jobs.Release[p.Job] <= from).OrderBy(p => p.From).ThenBy(p => p.Job)
+            .Select(p => (Mw: jobs.PowerMw[p.Job] * site.Pue, Steps: p.To - p.From)).ToArray();
+        double low = 0, high = Math.Min(room, waiting.Sum(w => w.Mw));
+        for (var i = 0; i < 40 && high - low > 1e-6; i++)
+        {
+            var mid = (low + high) / 2;
+            if (Keeps(waiting, mid, to - from))
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        var work = low;
+
+        // Battery: charging power not in use at every step, and the room above its state of charge over the window.
+        double battery = 0;
+        if (site.Battery is { } b && soc[s].Length > 0)
+        {
+            double power = b.MaxPower.Megawatts, planned = 0;
+            for (var t = from; t < to; t++)
+            {
+                var net = run.SiteGridMw[s][t] - (site.Pue * run.SiteItMw[s][t]);
+                power = Math.Min(power, b.MaxPower.Megawatts - net);
+                planned += Math.Max(0, net) * h;
+            }
+
+            var headroom = ((b.MaxSoc * b.EnergyCapacity.MegawattHours) - soc[s][from]) / b.ChargeEfficiency - planned;
+            battery = Math.Max(0, Math.Min(power, headroom / hours));
+        }
+
+        work = Math.Min(work, room);
+        battery = Math.Min(battery, room - work);
+        if (work + battery <= 1e-9)
+        {
+            return null;
+        }
+
+        var price = 0.0;
+        for (var t = from; t < to; t++)
+        {
+            price += world.Price[world.SiteArea[s]][t];
+        }
+
+        return new Offer(s, site.Id, battery, work, 0, (price / (to - from)) + premium, premium);
+
+        // Whether starting waiting jobs, soonest placed first, whenever the started ones fall below x keeps x at every step.
+        static bool Keeps((double Mw, int Steps)[] waiting, double x, int length)
+        {
+            var ends = new double[length + 1];
+            double running = 0;
+            var next = 0;
+            for (var k = 0; k < length; k++)
+            {
+                running -= ends[k];
+                while (running < x - 1e-9 && next < waiting.Length)
+                {
+                    var (mw, steps) = waiting[next++];
+                    running += mw;
+                    if (k + steps < length)
+                    {
+                        ends[k + steps] += mw;
+                    }
+                }
+
+                if (running < x - 1e-9)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
     // The 30-minute meter of one site from a per-step MW series, from the baseline's look-back before step from to step to.
     private static MeterReadings SiteMeter(SimulationWorld world, Func<int, double> mw, string siteId, int from, int to)
     {
@@ -415,7 +571,7 @@ public static class DrSimulation
         double withoutKwh = 0, generatorMwh = 0;
         for (var t = from; t < to; t++)
         {
-            withoutKwh += (without.SiteGridMw[s][t] - metered[t]) * 1000 * world.StepHours;
+            withoutKwh += (q.IsUp ? metered[t] - without.SiteGridMw[s][t] : without.SiteGridMw[s][t] - metered[t]) * 1000 * world.StepHours;
             generatorMwh += (with.SiteGridMw[s][t] - metered[t]) * world.StepHours;
         }
 
@@ -433,7 +589,7 @@ public static class DrSimulation
         foreach (var slot in baseline.Slots)
         {
             var t = Index(world, slot.Start);
-            var c = Math.Clamp(slot.Delivered.KilowattHours, 0, committedKwh);
+            var c = Math.Clamp(q.IsUp ? -slot.Delivered.KilowattHours : slot.Delivered.KilowattHours, 0, committedKwh);
             baselineKwh += slot.Baseline.KilowattHours;
             actualKwh += slot.Actual.KilowattHours;
             credited += c;

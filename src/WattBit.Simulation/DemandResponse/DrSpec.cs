@@ -1,3 +1,4 @@
+using WattBit.Planning.Flexibility;
 using WattBit.Planning.Model;
 
 namespace WattBit.Simulation.DemandResponse;
@@ -10,11 +11,15 @@ public enum DrRequestKind
 
     /// <summary>A price spike: the area's day-ahead price at or above a threshold; asked for when the spot market clears the day before.</summary>
     PriceSpike,
+
+    /// <summary>Surplus renewables: the area's solar and wind are curtailed (出力制御); a request to raise consumption (上げDR).</summary>
+    Surplus,
 }
 
 /// <summary>
-/// One area-wide request to lower consumption (下げDR) in a simulation: the area, the MW asked over a window of whole
-/// steps within one JST day, when it was issued (the notice is the time between) and what a credited kWh is paid.
+/// One area-wide request to lower consumption (下げDR) or to raise it (上げDR, decision 0196) in a simulation: the area,
+/// the MW asked over a window of whole steps within one JST day, when it was issued (the notice is the time between) and
+/// what a credited kWh is paid.
 /// </summary>
 /// <param name="Id">Unique id (for reports).</param>
 /// <param name="Kind">Supply warning or price spike.</param>
@@ -25,9 +30,13 @@ public enum DrRequestKind
 /// <param name="IssuedAt">When the request reached the fleet.</param>
 /// <param name="PriceYenPerKwh">Payment per credited kWh, JPY; null to pay each slot at the area's day-ahead price then (price-spike requests).</param>
 /// <param name="Line">Line of the scenario file (0 when generated or built in code).</param>
+/// <param name="Direction">Down (less draw) or up (more draw: 上げDR).</param>
 public sealed record DrRequest(string Id, DrRequestKind Kind, string Area, DateTimeOffset Start, DateTimeOffset End, double Mw, DateTimeOffset IssuedAt,
-    double? PriceYenPerKwh, int Line = 0)
+    double? PriceYenPerKwh, int Line = 0, FlexDirection Direction = FlexDirection.Down)
 {
+    /// <summary>Whether the request asks for more draw (上げDR).</summary>
+    public bool IsUp => Direction == FlexDirection.Up;
+
     /// <summary>Time between the request and its window.</summary>
     public TimeSpan Notice => Start - IssuedAt;
 
@@ -48,6 +57,21 @@ public sealed record DrRequest(string Id, DrRequestKind Kind, string Area, DateT
 public sealed record DrPriceSpikes(string Area, double AboveYenPerKwh, double Mw, int IssuedHour = 10, int Line = 0);
 
 /// <summary>
+/// Requests to raise consumption generated from the area's curtailed solar and wind (the TSO's actuals where the
+/// scenario reads them; decision 0196): on every day with at least one step whose curtailment is above
+/// <see cref="AboveMw"/>, one up request (上げDR) over the steps from the first to the last such step, issued at
+/// <see cref="IssuedHour"/> the day before (when the TSO announces the next day's curtailment), paid
+/// <see cref="PriceYenPerKwh"/> per credited kWh.
+/// </summary>
+/// <param name="Area">Area code.</param>
+/// <param name="AboveMw">Curtailment above which a step is a surplus step, MW.</param>
+/// <param name="Mw">Increase asked, MW.</param>
+/// <param name="PriceYenPerKwh">Payment per credited kWh, JPY.</param>
+/// <param name="IssuedHour">JST hour of the day before at which the request is issued.</param>
+/// <param name="Line">Line of the scenario file.</param>
+public sealed record DrSurplus(string Area, double AboveMw, double Mw, double PriceYenPerKwh, int IssuedHour = 17, int Line = 0);
+
+/// <summary>
 /// On-site generators fitted to the fleet for a simulation: every site of <see cref="Areas"/> (all areas when empty)
 /// whose index among that area's sites falls on <see cref="Share"/> (spread evenly in each area) gets a generator of <see cref="PowerShare"/> × its IT MW with the
 /// template's fuel, start-up, emissions, cost and DR permission (<see cref="OnSiteGenerator"/>, the planner's model).
@@ -64,5 +88,6 @@ public sealed record DrGenerators(IReadOnlyList<string> Areas, double Share, dou
 /// <param name="Generators">Generators fitted to the fleet, or null for none.</param>
 /// <param name="PremiumYenPerKwh">What the fleet adds to its energy price when it offers a kWh of reduction, JPY/kWh.</param>
 /// <param name="Line">Line of the section in the scenario file.</param>
+/// <param name="Surplus">Up requests generated from curtailment (上げDR), or null.</param>
 public sealed record DrSpec(IReadOnlyList<DrRequest> Requests, DrPriceSpikes? PriceSpikes = null, DrGenerators? Generators = null,
-    double PremiumYenPerKwh = 0, int Line = 0);
+    double PremiumYenPerKwh = 0, int Line = 0, DrSurplus? Surplus = null);

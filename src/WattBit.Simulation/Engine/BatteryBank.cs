@@ -27,6 +27,7 @@ internal sealed class BatteryBank
     private readonly long[] _usedDays;
     private readonly double[] _charged;
     private readonly double[] _delivered;
+    private readonly double[] _net;
     private int _day;
 
     /// <summary>Creates the bank of one run.</summary>
@@ -51,6 +52,7 @@ internal sealed class BatteryBank
         _usedDays = new long[_sites.Count];
         _charged = new double[_sites.Count];
         _delivered = new double[_sites.Count];
+        _net = new double[_sites.Count];
     }
 
     /// <summary>Energy taken from the grid, MWh.</summary>
@@ -175,7 +177,48 @@ internal sealed class BatteryBank
         DischargedMwh += discharge * h;
         _charged[s] += charge * h;
         _delivered[s] += discharge * h;
+        _net[s] = charge - discharge;
         return draw + charge - discharge;
+    }
+
+    /// <summary>
+    /// Lifts the grid draw of site <paramref name="s"/> at step <paramref name="t"/> towards <paramref name="floor"/>
+    /// after <see cref="Apply"/> (上げDR, decision 0196): the battery discharges less, then charges more, within its
+    /// power, max SoC and the site's limit. Returns the grid draw after it, MW.
+    /// </summary>
+    /// <param name="s">Site index.</param>
+    /// <param name="t">Step (the one <see cref="Apply"/> was last called for at this site).</param>
+    /// <param name="draw">The site's draw after <see cref="Apply"/> (and any work started for the floor), MW.</param>
+    /// <param name="floor">The draw wanted, MW.</param>
+    public double Raise(int s, int t, double draw, double floor)
+    {
+        if (!_active || _sites[s].Battery is not { } b || floor <= draw)
+        {
+            return draw;
+        }
+
+        var h = _world.StepHours;
+        var before = _net[s];
+        var wanted = Math.Min(floor, _world.LimitMw[s][t]) - draw;
+        var net = Math.Min(before + Math.Max(0, wanted), b.MaxPower.Megawatts);
+
+        // Undo this step's action on the state of charge, then book the new one (charging only up to max SoC).
+        var soc = _soc[s] - (Math.Max(0, before) * b.ChargeEfficiency * h) + (Math.Max(0, -before) / b.DischargeEfficiency * h);
+        if (net > 0)
+        {
+            net = Math.Min(net, Math.Max(0, ((b.MaxSoc * b.EnergyCapacity.MegawattHours) - soc) / (b.ChargeEfficiency * h)));
+        }
+
+        net = Math.Max(net, before);
+        var (charge, discharge) = (Math.Max(0, net), Math.Max(0, -net));
+        var (charged, delivered) = (Math.Max(0, before), Math.Max(0, -before));
+        _soc[s] = soc + (charge * b.ChargeEfficiency * h) - (discharge / b.DischargeEfficiency * h);
+        ChargedMwh += (charge - charged) * h;
+        DischargedMwh += (discharge - delivered) * h;
+        _charged[s] += (charge - charged) * h;
+        _delivered[s] += (discharge - delivered) * h;
+        _net[s] = net;
+        return draw + net - before;
     }
 
     /// <summary>Batteries that delivered no energy over the period (no arbitrage paid and no order needed them).</summary>

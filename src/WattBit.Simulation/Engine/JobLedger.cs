@@ -17,6 +17,7 @@ internal sealed class JobLedger
     private readonly bool[] _late;
     private readonly bool[] _disturbed;
     private readonly List<int> _active = [];
+    private readonly List<int> _waiting = [];
     private readonly List<JobPiece> _pieces = [];
     private readonly int[] _pieceOf;
 
@@ -133,6 +134,80 @@ internal sealed class JobLedger
             return c != 0 ? c : a.CompareTo(b);
         });
         return _active;
+    }
+
+    /// <summary>
+    /// Starts work placed later at site <paramref name="s"/> at step <paramref name="t"/> instead (a floor under the
+    /// site's draw, 上げDR, decision 0196): jobs already released whose whole piece still lies ahead, the one placed
+    /// soonest first, until <paramref name="wantedItMw"/> is started (the last job may start more), each only when it
+    /// fits the site's IT capacity and its actual and planned limits at every step it then runs. A job started earlier
+    /// finishes earlier, so no deadline is missed. Returns the IT power started, MW.
+    /// </summary>
+    /// <param name="s">Site index.</param>
+    /// <param name="t">Step.</param>
+    /// <param name="wantedItMw">IT power wanted, MW.</param>
+    /// <param name="roomItMw">IT power the site can still take at step <paramref name="t"/> under its actual limit (its inference included), MW.</param>
+    public double PullForward(int s, int t, double wantedItMw, double roomItMw)
+    {
+        var jobs = _workload.Jobs;
+        var list = SiteJobs[s];
+        var pue = _context.Pue[s];
+        double started = 0;
+        _waiting.Clear();
+        foreach (var j in list)
+        {
+            if (Start[j] > t && jobs.Release[j] <= t)
+            {
+                _waiting.Add(j);
+            }
+        }
+
+        _waiting.Sort((a, b) => Start[a] != Start[b] ? Start[a].CompareTo(Start[b]) : a.CompareTo(b));
+        foreach (var j in _waiting)
+        {
+            var power = jobs.PowerMw[j];
+            var steps = End[j] - Start[j];
+            if (started >= wantedItMw - 1e-9)
+            {
+                break;
+            }
+
+            if (started + power > roomItMw + 1e-9 || t + steps > _world.Steps || !Fits(s, t, steps, power, pue, Start[j], End[j]))
+            {
+                continue;
+            }
+
+            _context.Uncommit(j, s, Start[j], End[j]);
+            Watch(j, s, Start[j], End[j], -1);
+            _context.Commit(j, s, t, steps);
+            Watch(j, s, t, t + steps, 1);
+            Start[j] = t;
+            End[j] = t + steps;
+            _pieces[_pieceOf[j]] = _pieces[_pieceOf[j]] with { From = t, To = t + steps };
+            PulledForward++;
+            started += power;
+        }
+
+        return started;
+    }
+
+    /// <summary>Jobs started earlier than placed to lift a site's draw to a floor (上げDR).</summary>
+    public int PulledForward { get; private set; }
+
+    // Whether job power fits site s over [t, t + steps) once its own piece [from, to) is taken out.
+    private bool Fits(int s, int t, int steps, double power, double pue, int from, int to)
+    {
+        for (var k = t; k < t + steps; k++)
+        {
+            var own = k >= from && k < to ? power : 0;
+            var room = Math.Min(Math.Min(_world.LimitMw[s][k], _world.PlannedLimitMw[s][k]) / pue, _context.ItMw[s]);
+            if (_context.Load[s][k] - own + power > room + 1e-9)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Moves the rest of running job <paramref name="j"/> from site <paramref name="s"/> at step <paramref name="t"/> to continue at <paramref name="target"/> from the next step.</summary>

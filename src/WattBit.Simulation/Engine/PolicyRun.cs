@@ -119,6 +119,15 @@ internal sealed class PolicyRun
         {
             var it = running[s] + inference[s];
             var draw = _batteries.Apply(s, t, it * _context.Pue[s]);
+            if (_world.MinimumDrawMw.Count > 0 && _policy.HonoursLimits && _world.MinimumDrawMw[s][t] > draw + 1e-9)
+            {
+                // A floor under the draw (上げDR, decision 0196): work placed later starts now, then the battery charges.
+                var pulled = _ledger.PullForward(s, t, (_world.MinimumDrawMw[s][t] - draw) / _context.Pue[s], Math.Min((_world.LimitMw[s][t] - draw) / _context.Pue[s], _context.ItMw[s] - it));
+                running[s] += pulled;
+                it += pulled;
+                draw = _batteries.Raise(s, t, draw + (pulled * _context.Pue[s]), _world.MinimumDrawMw[s][t]);
+            }
+
             _accounts.Site(s, t, it, draw, _context.Pue[s]);
         }
 

@@ -181,12 +181,22 @@ public sealed class SimulationWorld
     }
 
     /// <summary>
+    /// A floor under each site's grid draw [site][step], MW, set by demand response for a request to raise consumption
+    /// (上げDR, decision 0196); empty when there is none. Where a site that honours limits would draw less, the engine
+    /// starts work placed later at that site (already released, fitting its limits) early, then charges its battery
+    /// (<see cref="BatteryBank.Raise"/>); neither ever goes above the site's limit.
+    /// </summary>
+    public IReadOnlyList<double[]> MinimumDrawMw { get; private init; } = [];
+
+    /// <summary>
     /// The same world for another list of policies with other actual limits (a demand-response run cuts committed sites'
-    /// limits in the windows; decision 0147). The planned limits, signals and grid are shared.
+    /// limits in the windows; decision 0147) and, for up requests, a floor under the draw (decision 0196). The planned
+    /// limits, signals and grid are shared.
     /// </summary>
     /// <param name="scenario">The scenario (the same but for its policies).</param>
     /// <param name="limits">Actual grid limit of every site [site][step], MW.</param>
-    internal SimulationWorld WithActualLimits(SimulationScenario scenario, double[][] limits) =>
+    /// <param name="minimumDraw">Floor under every site's draw [site][step], MW, or null for none.</param>
+    internal SimulationWorld WithActualLimits(SimulationScenario scenario, double[][] limits, double[][]? minimumDraw = null) =>
         new(scenario, [.. AreaCodes], [.. SiteArea], [.. CarbonLifecycle], [.. CarbonDirect], [.. Price], [.. CurtailedMw], limits, [.. PlannedLimitMw], [.. Connections], Sources)
         {
             SiteSubstation = SiteSubstation,
@@ -194,6 +204,7 @@ public sealed class SimulationWorld
             LineNames = LineNames,
             LimitsSource = LimitsSource,
             Ties = Ties,
+            MinimumDrawMw = minimumDraw ?? [],
         };
 
     /// <summary>

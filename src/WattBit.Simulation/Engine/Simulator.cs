@@ -56,10 +56,13 @@ public static class Simulator
     /// <param name="time">Wall clock used only to time the run.</param>
     /// <param name="progress">Receives the fraction done, 0-1 (optional).</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    public static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="forecasting">The forecasting engine the host composed (null: AR(1) noise, or an error for <c>forecast: engine</c>); a rerun of a
+    /// world passes the one its first run had, so both plan on the same forecasts.</param>
+    public static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, IProgress<double>? progress = null, CancellationToken cancellationToken = default,
+        SimulationForecasting? forecasting = null)
     {
         ArgumentNullException.ThrowIfNull(time);
-        return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken, null);
+        return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken, forecasting);
     }
 
     private static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, long started, IProgress<double>? progress, CancellationToken cancellationToken,
