@@ -14,7 +14,8 @@ namespace WattBit.Server.Tests;
 /// One number per substation and hour on every face: the server's hourly route, the siting ranking, the planner's
 /// connection limits, the simulator's site limits as a server simulation job composes them, and the grid engine run on
 /// the exported japan.m (what `wattbit grid headroom japan.m --profile` computes) agree for 函館 (Hokkaido's only
-/// substation of the test layer) and 上野 (Tokyo's).
+/// substation of the test layer) and 上野 (Tokyo's); the server's quantiles route and the planner's flexible connection
+/// on the forecast agree for 上野.
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class HeadroomAcrossFacesTests(TestServer server)
@@ -22,7 +23,7 @@ public sealed class HeadroomAcrossFacesTests(TestServer server)
     private static readonly string[] Ids = ["HKD:函館", "TK:上野"];
 
     [Fact]
-    public async Task ServerSitingPlannerSimulatorAndTheEngineOnJapanM_GiveTheSameMw()
+    public async Task ServerSitingPlannerSimulatorAndTheEngineOnJapanM_GiveTheSameMw_AndThePlannerPlansOnTheQuantilesRoutesP10()
     {
         // Face 1: the server's hourly N-1 headroom.
         var list = await (await server.Client().GetAsync("/api/grid/substations")).OkJsonAsync();
@@ -77,6 +78,29 @@ public sealed class HeadroomAcrossFacesTests(TestServer server)
         for (var t = 0; t < served["TK:上野"].Length; t++)
         {
             Assert.Equal(Math.Max(0, engineN1["TK:上野"][t]), flexible.LimitAt(from.AddHours(t), 0.5, includeN1: false, WattBit.Time.Jst.Offset).Megawatts, 1e-5);
+        }
+
+        // Face 3b: the planner's flexible connection on the forecasting engine's quantiles (what `wattbit plan` composes:
+        // BackboneHeadroomForecast from the scenario's start, seed 1) and the server's quantiles route agree hour by hour:
+        // the limit at the default confidence 0.9 is the route's P10, at 0.5 its P50 (negative clamps to 0).
+        var q = await (await server.Client().GetAsync(
+            $"/api/grid/substations/{Uri.EscapeDataString("TK:上野")}/headroom/quantiles?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(from.AddHours(24).ToString("O"))}")).OkJsonAsync();
+        var quantiles = q.GetProperty("hours").EnumerateArray().Select(h => (P10: h.GetProperty("p10Mw").GetDouble(), P50: h.GetProperty("p50Mw").GetDouble())).ToArray();
+        Assert.Equal(24, quantiles.Length);
+        var onForecast = ScenarioReader.Parse($$"""
+            start: {{from.ToOffset(WattBit.Time.Jst.Offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)}}
+            horizon_hours: 24
+            signals:
+              TK: { price_yen_per_kwh: 10, carbon_g_per_kwh: 450 }
+            sites:
+              - { id: u, area: TK, it_capacity_mw: 10, connection: { kind: flexible, substation: "TK:上野" } }
+            workloads:
+              - { id: j, kind: batch, power_kw: 1000, duration_h: 2, release_h: 0, deadline_h: 4 }
+            """, "faces-plan-forecast.yaml", layer, new WattBit.Composition.BackboneHeadroomForecast(from, 1)).Problem.Sites[0].Connection;
+        for (var t = 0; t < 24; t++)
+        {
+            Assert.Equal(Math.Max(0, quantiles[t].P10), onForecast.LimitAt(from.AddHours(t), 0.9, includeN1: false, WattBit.Time.Jst.Offset).Megawatts, 1e-5);
+            Assert.Equal(Math.Max(0, quantiles[t].P50), onForecast.LimitAt(from.AddHours(t), 0.5, includeN1: false, WattBit.Time.Jst.Offset).Megawatts, 1e-5);
         }
 
         // Face 4: the simulator's limit of a site at each substation, as a server simulation job composes its grid (the

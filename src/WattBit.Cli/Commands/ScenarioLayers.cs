@@ -1,3 +1,4 @@
+using WattBit.Composition;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
 using WattBit.Headroom;
@@ -7,7 +8,9 @@ namespace WattBit.Cli.Commands;
 
 /// <summary>
 /// Reads a planning scenario, composing the headroom layer when a site's connection names its substation: the Japan
-/// backbone over the scenario's days (JST), for just the named substations (a few seconds).
+/// backbone over the scenario's days (JST), for just the named substations (a few seconds), and the forecasting engine's
+/// quantiles of their headroom from the scenario's start (<see cref="BackboneHeadroomForecast"/>, the server's quantiles
+/// route's forecast), on which a flexible connection plans (decision 0168).
 /// </summary>
 internal static class ScenarioLayers
 {
@@ -18,6 +21,7 @@ internal static class ScenarioLayers
         var text = File.ReadAllText(path);
         var (ids, window) = ScenarioReader.NamedSubstations(text);
         IHeadroomLayer? layer = null;
+        IHeadroomForecast? forecast = null;
         if (ids.Count > 0 && window is { } w)
         {
             var start = w.Start.ToOffset(WattBit.Time.Jst.Offset);
@@ -31,8 +35,9 @@ internal static class ScenarioLayers
             layer = compute.Count == 0
                 ? new HeadroomTable(new HeadroomLayerInfo(JapanLayer.ModelName, true, "none computed", from, 0), [])
                 : LayerCommands.JapanLayerOf(fy, 1, from, days, $"{path}: start / horizon_hours", compute).Layer;
+            forecast = new BackboneHeadroomForecast(w.Start, 1);
         }
 
-        return ScenarioReader.Parse(text, path, layer);
+        return ScenarioReader.Parse(text, path, layer, forecast);
     }
 }

@@ -22,18 +22,19 @@ public static class ScenarioReader
     private static readonly string[] SiteKeys = ["id", "name", "area", "lat", "lon", "it_capacity_mw", "gpus", "pue", "pue_per_degree", "pue_threshold_c", "outside_c", "base_load_mw", "ups_minutes", "region", "battery", "generator", "generation_mw", "connection"];
     private static readonly string[] BatteryKeys = ["energy_mwh", "power_mw", "charge_efficiency", "discharge_efficiency", "min_soc", "max_soc", "initial_soc"];
     private static readonly string[] GeneratorKeys = ["power_mw", "fuel_hours", "startup_minutes", "emissions_g_per_kwh", "cost_yen_per_kwh", "use_for_dr", "reserve_hours"];
-    private static readonly string[] ConnectionKeys = ["kind", "substation", "mw", "profile_mw", "headroom_mw", "headroom_quantiles", "n1_extra_mw", "n1_notice_minutes"];
+    private static readonly string[] ConnectionKeys = ["kind", "substation", "quantile", "mw", "profile_mw", "headroom_mw", "headroom_quantiles", "n1_extra_mw", "n1_notice_minutes"];
     private static readonly string[] WorkloadKeys = ["id", "kind", "owner", "gpus", "kw_per_gpu", "power_kw", "release_h", "deadline_h", "duration_h", "state_gb", "checkpoint_minutes", "checkpointable", "interruptible", "locations", "home", "source", "destination", "size_gb", "rate_gbps", "replica_kw", "replica_gpus", "requests_per_replica", "latency_ms", "startup_minutes", "demand"];
 
     /// <summary>Reads a scenario file.</summary>
     /// <param name="path">The file.</param>
     /// <param name="layer">The headroom layer a connection naming its <c>substation</c> reads its limits from (see <see cref="NamedSubstations"/>); null when none does.</param>
+    /// <param name="forecast">The forecast quantiles of the layer's headroom (the forecasting engine, decision 0124) a flexible connection naming its substation plans on; null to follow the layer's hours as they are.</param>
     /// <exception cref="InputFormatException">The file is malformed or describes an invalid problem.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static Scenario Read(string path, IHeadroomLayer? layer = null)
+    public static Scenario Read(string path, IHeadroomLayer? layer = null, IHeadroomForecast? forecast = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllText(path), path, layer);
+        return Parse(File.ReadAllText(path), path, layer, forecast);
     }
 
     /// <summary>
@@ -92,13 +93,18 @@ public static class ScenarioReader
     /// <param name="text">The scenario.</param>
     /// <param name="source">Names it in errors.</param>
     /// <param name="layer">The headroom layer a connection naming its <c>substation</c> reads its limits from; null when none does.</param>
+    /// <param name="forecast">
+    /// The forecast quantiles of the layer's headroom a flexible connection naming its substation plans on (P10/P50/P90 per
+    /// hour: the planner takes the level 1 − confidence, P10 at the default 0.9, or the connection's stated
+    /// <c>quantile</c>); null to follow the layer's hours as they are.
+    /// </param>
     /// <exception cref="InputFormatException">The text is malformed or describes an invalid problem.</exception>
-    public static Scenario Parse(string text, string source, IHeadroomLayer? layer = null)
+    public static Scenario Parse(string text, string source, IHeadroomLayer? layer = null, IHeadroomForecast? forecast = null)
     {
-        return new Builder(source, new YamlMap(source, YamlReader.Load(text, source, "the scenario"), "the scenario", TopKeys), layer).Build();
+        return new Builder(source, new YamlMap(source, YamlReader.Load(text, source, "the scenario"), "the scenario", TopKeys), layer, forecast).Build();
     }
 
-    private sealed class Builder(string source, YamlMap root, IHeadroomLayer? layer)
+    private sealed class Builder(string source, YamlMap root, IHeadroomLayer? layer, IHeadroomForecast? forecast)
     {
         private readonly Dictionary<string, YamlMap> _subjects = new(StringComparer.Ordinal);
         private int _steps;
@@ -288,11 +294,17 @@ public static class ScenarioReader
                     ? new N1Curtailable(Power.FromMegawatts(g0.Offer.CurtailableExtraMw), TimeSpan.FromMinutes(m.Number("n1_notice_minutes", 0)))
                     : null;
             var kind = m.String("kind");
+            if (m.Has("quantile") && (kind != "flexible" || grid is null || forecast is null || m.Has("headroom_mw")))
+            {
+                throw m.ErrorAt("quantile",
+                    $"site '{id}': connection.quantile picks a forecast quantile of the headroom layer, for a flexible connection naming its substation when the host forecasts the layer (wattbit plan does).");
+            }
+
             var connection = kind switch
             {
                 "firm" => GridConnection.FirmOf(Power.FromMegawatts(grid is { } g && !m.Has("mw") ? g.Offer.FirmMw : m.Number("mw")), n1),
                 "provisional" => GridConnection.ProvisionalOf(grid is { } g && !m.Has("profile_mw") ? LayerProfile(m, g) : ProfileOf(m), n1),
-                "flexible" => GridConnection.FlexibleOf(grid is { } g && !m.Has("headroom_mw") ? LayerHeadroom(m, g) : Headroom(m), n1),
+                "flexible" => GridConnection.FlexibleOf(grid is { } g && !m.Has("headroom_mw") ? (forecast is null ? LayerHeadroom(m, g) : ForecastHeadroom(m, g.Substation)) : Headroom(m), n1),
                 _ => throw m.ErrorAt("kind", $"site '{id}': connection kind must be firm, provisional or flexible (got '{kind}')."),
             };
             return grid is { } named ? connection with { Substation = named.Substation.Id } : connection;
@@ -346,6 +358,51 @@ public static class ScenarioReader
                 ? throw m.ErrorAt("substation",
                     $"connection.substation '{s.Id}': no headroom data at {Iso8601.Format(_start.AddHours(gap))} (the layer holds {new TimeWindow(layer!.Info.First, layer.Info.End)}): give headroom_mw.")
                 : new QuantileSeries(Hourly(values, SeriesUnit.Megawatts, $"headroom {s.Id}"), []);
+        }
+
+        /// <summary>
+        /// The forecast quantiles of the substation's secure headroom over the horizon (negative clamps to 0): P50 as the
+        /// central series with P10/P50/P90 as quantiles, so the planner plans on the level 1 − confidence; or only the stated
+        /// <c>quantile</c> (0.1, 0.5 or 0.9), planned on at any confidence. An hour without a forecast is an error.
+        /// </summary>
+        private QuantileSeries ForecastHeadroom(YamlMap m, Substation s)
+        {
+            double? stated = null;
+            if (m.Has("quantile"))
+            {
+                var q = m.Number("quantile");
+                stated = q is 0.1 or 0.5 or 0.9 ? q : throw m.ErrorAt("quantile", $"connection.quantile must be 0.1, 0.5 or 0.9 (the forecast's P10, P50, P90; got {q}).");
+            }
+
+            var p10 = new double[_steps];
+            var p50 = new double[_steps];
+            var p90 = new double[_steps];
+            foreach (var a in new[] { p10, p50, p90 })
+            {
+                Array.Fill(a, double.NaN);
+            }
+
+            foreach (var h in forecast!.Forecast(s.Id, TimeWindow.FromDuration(_start, TimeSpan.FromHours(_steps))))
+            {
+                var t = (int)Math.Round((h.Start - _start).TotalHours);
+                if (t >= 0 && t < _steps)
+                {
+                    (p10[t], p50[t], p90[t]) = (Math.Max(0, h.P10Mw), Math.Max(0, h.P50Mw), Math.Max(0, h.P90Mw));
+                }
+            }
+
+            var gap = Array.FindIndex(p50, double.IsNaN);
+            if (gap >= 0)
+            {
+                throw m.ErrorAt("substation",
+                    $"connection.substation '{s.Id}': no forecast of its headroom at {Iso8601.Format(_start.AddHours(gap))} (too little of the layer's history before the start): give headroom_mw.");
+            }
+
+            (double Level, double[] Values, string Name)[] series = [(0.1, p10, "P10"), (0.5, p50, "P50"), (0.9, p90, "P90")];
+            return stated is { } level
+                ? new QuantileSeries(Hourly(series.Single(x => x.Level == level).Values, SeriesUnit.Megawatts, $"headroom {s.Id} forecast q{level}"), [])
+                : new QuantileSeries(Hourly(p50, SeriesUnit.Megawatts, $"headroom {s.Id} forecast P50"),
+                    [.. series.Select(x => new KeyValuePair<double, TimeSeries>(x.Level, Hourly(x.Values, SeriesUnit.Megawatts, $"headroom {s.Id} forecast {x.Name}")))]);
         }
 
         private double[] ProfileOf(YamlMap m)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using WattBit.Areas;
+using WattBit.Composition;
 using WattBit.Data.Storage;
 using WattBit.Data.Reference;
 using WattBit.Grid.Japan;
@@ -27,7 +28,7 @@ internal sealed class HeadroomLayerHost
     private int? _backboneYear;
 
     /// <summary>Days of the model's hours before a forecast's origin that are its history (decision 0124).</summary>
-    public const int ForecastHistoryDays = 28;
+    public const int ForecastHistoryDays = BackboneHeadroomForecast.HistoryDays;
 
     public HeadroomLayerHost(IOptions<ServerOptions> options, TimeProvider time)
     {
@@ -195,14 +196,8 @@ internal sealed class HeadroomLayerHost
 
     private LayerHeadroomForecastAnswer History(string id, DateTimeOffset origin)
     {
-        var model = JapanBackbone.LoadDefault();
-        var start = origin.AddDays(-ForecastHistoryDays);
-        var first = SignalCatalog.FiscalYearOf(start);
-        var last = SignalCatalog.FiscalYearOf(origin.AddTicks(-1));
-        var demand = ReferenceYear.TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct(), _options.Seed, new TimeWindow(start, origin));
-        var label = $"reference years FY{first}{(last != first ? $"-FY{last}" : string.Empty)} (seed {_options.Seed}), demand of the modelled areas";
-        var layer = JapanLayer.Compute(model, demand, label, [id], maxParallelism: 1);
-        return new LayerHeadroomForecastAnswer(new WattBit.Forecasting.LayerHeadroomForecast(layer, origin), label);
+        var forecast = new BackboneHeadroomForecast(origin, _options.Seed);
+        return new LayerHeadroomForecastAnswer(forecast.For(id), forecast.History);
     }
 
     /// <summary>
