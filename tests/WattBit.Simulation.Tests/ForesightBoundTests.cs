@@ -1,3 +1,4 @@
+using WattBit.Areas;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
 
@@ -86,5 +87,24 @@ public sealed class ForesightBoundTests
         Assert.Equal(1.0, bound.UnplacedMwh, 9);
         var expected = 1.25 * (kn[0] + kn[1] + (2 * on[0]) + (2 * on[1])) / 1000;
         Assert.Equal(expected, bound.Value, 1e-6 * expected);
+    }
+
+    [Fact]
+    public void Bound_KeepsAJobInTheAreasItsHomeIsTiedTo()
+    {
+        // No tie joins Kansai and Okinawa (the one tie joins Chugoku and Kyushu): a 1 MW, 2 h job homed in Okinawa takes Okinawa's two cheapest hours of [0, 4)
+        // even though Kansai is cleaner; the same job homed in Kansai takes Kansai's.
+        var scenario = TestScenarios.Parse(TwoSites.Replace("bound: true", "bound: true\ngrid: {ties: japan}", StringComparison.Ordinal));
+        var world = TestScenarios.World(scenario, new SimulationGrid(null, [new AreaTie("test tie", JapanAreas.Chugoku, JapanAreas.Kyushu, 0.3)]));
+        var kn = world.CarbonLifecycle[world.SiteArea[0]];
+        var on = world.CarbonLifecycle[world.SiteArea[1]];
+        foreach (var (home, series) in new[] { (1, on), (0, kn) })
+        {
+            var jobs = new JobSet(1);
+            (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 4, 2, 1.0, home);
+            var bound = ForesightBound.Compute(world, new SimulatedWorkload(jobs, [new double[world.Steps], new double[world.Steps]]));
+            var expected = 1.25 * series.Take(4).Order().Take(2).Sum() / 1000;
+            Assert.Equal(expected, bound.Value, 1e-6 * expected);
+        }
     }
 }

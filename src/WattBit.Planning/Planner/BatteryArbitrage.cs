@@ -15,7 +15,7 @@ public sealed record BatterySchedule(double[] ChargeMw, double[] DischargeMw, do
 }
 
 /// <summary>
-/// The battery LP of the planner's <c>BatteryScheduler</c> for one battery alone, on a value per step (a forecast of
+/// The one battery LP (<see cref="Solve"/>, also the planner's <c>BatteryScheduler</c>'s; decision 0183) for one battery alone, on a value per step (a forecast of
 /// carbon intensity or price): minimise Σ value × h × (margin × charge − discharge) (a negative charging value is divided by the margin), state of charge
 /// soc_t = soc_{t−1} + η_c × charge × h − discharge × h ÷ η_d within [floor, max SoC], charge within the room under
 /// the site's limit, discharge within the site's own draw (never exporting), and the horizon ending with at least the
@@ -61,24 +61,88 @@ public static class BatteryArbitrage
         }
 
         var e = battery.EnergyCapacity.MegawattHours;
-        var top = Math.Max(battery.MaxSoc * e, socMwh);
-        var floor = Math.Min(Math.Max(floorMwh, battery.MinSoc * e), socMwh);
         var p = battery.MaxPower.Megawatts;
-        using var solver = SolverFactory.CreateLinear("GLOP", out _);
+        var chargeMax = new double[n];
+        var dischargeMax = new double[n];
+        for (var t = 0; t < n; t++)
+        {
+            chargeMax[t] = Math.Max(0, Math.Min(p, chargeRoomMw[t]));
+            dischargeMax[t] = Math.Max(0, Math.Min(p, dischargeRoomMw[t]));
+        }
+
+        var plan = Solve(new SiteEnergyLp
+        {
+            Value = value.ToArray(),
+            StepHours = stepHours,
+            Battery = battery,
+            StartSocMwh = socMwh,
+            FloorMwh = Math.Min(Math.Max(floorMwh, battery.MinSoc * e), socMwh),
+            TopMwh = Math.Max(battery.MaxSoc * e, socMwh),
+            EndSocMwh = socMwh,
+            ChargeMaxMw = chargeMax,
+            DischargeMaxMw = dischargeMax,
+            Margin = margin,
+        });
+        return plan is null || -plan.Objective <= MinimumGain ? idle : new BatterySchedule(plan.ChargeMw, plan.DischargeMw, plan.SocMwh, -plan.Objective);
+    }
+
+    /// <summary>
+    /// The one battery LP (decision 0183): a site's battery, and when given its on-site generation and a dispatchable
+    /// generator, over a horizon. Minimise Σ h × (value × (margin-guarded) charge − value × discharge + wear × discharge −
+    /// value × generation used + (generator cost − value) × generator), the state of charge
+    /// soc_t = soc_{t−1} + η_c × charge × h − discharge × h ÷ η_d within [floor, top] ending at least at the given energy,
+    /// charge and discharge each within their own bounds, and, when the site's load and limit are given, its grid draw
+    /// (load + charge − discharge − generation − generator) within [0, limit]; the generator within its energy budget.
+    /// Null when the LP has no optimum. <see cref="Schedule"/> (the simulation's batteries) and the planner's
+    /// <c>BatteryScheduler</c> both solve it.
+    /// </summary>
+    internal static SiteEnergyPlan? Solve(SiteEnergyLp lp)
+    {
+        var n = lp.Value.Length;
+        var h = lp.StepHours;
+        var bat = lp.Battery;
+        using var solver = SolverFactory.CreateLinear("GLOP", out _); // small LP; GLOP prints no banner
         solver.SuppressOutput();
         var objective = solver.Objective();
         objective.SetMinimization();
-        var charge = new Variable[n];
-        var discharge = new Variable[n];
-        var soc = new Variable[n];
+        var charge = new Variable?[n];
+        var discharge = new Variable?[n];
+        var soc = new Variable?[n];
+        var used = new Variable?[n];
+        var generator = new Variable?[n];
+        var fuel = lp.GeneratorMaxMw > 0 ? solver.MakeConstraint(0, lp.GeneratorEnergyMwh) : null;
         for (var t = 0; t < n; t++)
         {
-            charge[t] = solver.MakeNumVar(0, Math.Max(0, Math.Min(p, chargeRoomMw[t])), string.Empty);
-            discharge[t] = solver.MakeNumVar(0, Math.Max(0, Math.Min(p, dischargeRoomMw[t])), string.Empty);
-            soc[t] = solver.MakeNumVar(floor, top, string.Empty);
-            objective.SetCoefficient(charge[t], Guarded(value[t], margin) * stepHours);
-            objective.SetCoefficient(discharge[t], -value[t] * stepHours);
-            var start = t == 0 ? socMwh : 0;
+            var value = lp.Value[t];
+            var grid = lp.LoadMw is { } load && lp.LimitMw is { } limit ? solver.MakeConstraint(-load[t], limit[t] - load[t]) : null;
+            if (lp.GenerationMw is { } generation)
+            {
+                used[t] = solver.MakeNumVar(0, generation[t], string.Empty);
+                grid?.SetCoefficient(used[t], -1);
+                objective.SetCoefficient(used[t], -value * h);
+            }
+
+            if (fuel is not null)
+            {
+                generator[t] = solver.MakeNumVar(0, lp.GeneratorMaxMw, string.Empty);
+                grid?.SetCoefficient(generator[t], -1);
+                objective.SetCoefficient(generator[t], (lp.GeneratorCostPerMwh - value) * h);
+                fuel.SetCoefficient(generator[t], h);
+            }
+
+            if (bat is null)
+            {
+                continue;
+            }
+
+            charge[t] = solver.MakeNumVar(0, lp.ChargeMaxMw?[t] ?? bat.MaxPower.Megawatts, string.Empty);
+            discharge[t] = solver.MakeNumVar(0, lp.DischargeMaxMw?[t] ?? bat.MaxPower.Megawatts, string.Empty);
+            soc[t] = solver.MakeNumVar(lp.FloorMwh, lp.TopMwh, string.Empty);
+            grid?.SetCoefficient(charge[t], 1);
+            grid?.SetCoefficient(discharge[t], -1);
+            objective.SetCoefficient(charge[t], Guarded(value, lp.Margin) * h);
+            objective.SetCoefficient(discharge[t], (lp.WearPerMwh - value) * h);
+            var start = t == 0 ? lp.StartSocMwh : 0;
             var balance = solver.MakeConstraint(start, start);
             balance.SetCoefficient(soc[t], 1);
             if (t > 0)
@@ -86,25 +150,31 @@ public static class BatteryArbitrage
                 balance.SetCoefficient(soc[t - 1], -1);
             }
 
-            balance.SetCoefficient(charge[t], -battery.ChargeEfficiency * stepHours);
-            balance.SetCoefficient(discharge[t], stepHours / battery.DischargeEfficiency);
+            balance.SetCoefficient(charge[t], -bat.ChargeEfficiency * h);
+            balance.SetCoefficient(discharge[t], h / bat.DischargeEfficiency);
         }
 
-        soc[n - 1].SetLb(socMwh);
-        if (solver.Solve() != Solver.ResultStatus.OPTIMAL || -objective.Value() <= MinimumGain)
+        if (bat is not null && n > 0)
         {
-            return idle;
+            soc[n - 1]!.SetLb(Math.Max(soc[n - 1]!.Lb(), lp.EndSocMwh));
         }
 
-        var result = new BatterySchedule(new double[n], new double[n], new double[n], -objective.Value());
+        if (solver.Solve() != Solver.ResultStatus.OPTIMAL)
+        {
+            return null;
+        }
+
+        var plan = new SiteEnergyPlan(new double[n], new double[n], new double[n], new double[n], new double[n], objective.Value());
         for (var t = 0; t < n; t++)
         {
-            result.ChargeMw[t] = Math.Max(0, charge[t].SolutionValue());
-            result.DischargeMw[t] = Math.Max(0, discharge[t].SolutionValue());
-            result.SocMwh[t] = soc[t].SolutionValue();
+            plan.ChargeMw[t] = Math.Max(0, charge[t]?.SolutionValue() ?? 0);
+            plan.DischargeMw[t] = Math.Max(0, discharge[t]?.SolutionValue() ?? 0);
+            plan.SocMwh[t] = soc[t]?.SolutionValue() ?? lp.StartSocMwh;
+            plan.GenerationUsedMw[t] = used[t]?.SolutionValue() ?? 0;
+            plan.GeneratorMw[t] = generator[t]?.SolutionValue() ?? 0;
         }
 
-        return result;
+        return plan;
     }
 
     /// <summary>
@@ -136,3 +206,67 @@ public static class BatteryArbitrage
     // The charging value raised by the margin (lowered in magnitude when negative: a negative price pays less than forecast).
     private static double Guarded(double value, double margin) => value >= 0 ? value * margin : value / margin;
 }
+
+/// <summary>What the one battery LP (<see cref="BatteryArbitrage.Solve"/>) is given for one site over a horizon.</summary>
+internal sealed class SiteEnergyLp
+{
+    /// <summary>Value of a MWh of grid energy per step (carbon, price or the planner's cost per MWh).</summary>
+    public required double[] Value { get; init; }
+
+    /// <summary>Length of a step, hours.</summary>
+    public double StepHours { get; init; } = 1;
+
+    /// <summary>The battery, or null for generation alone.</summary>
+    public Battery? Battery { get; init; }
+
+    /// <summary>Stored energy at the start, MWh.</summary>
+    public double StartSocMwh { get; init; }
+
+    /// <summary>Lowest stored energy, MWh.</summary>
+    public double FloorMwh { get; init; }
+
+    /// <summary>Highest stored energy, MWh.</summary>
+    public double TopMwh { get; init; }
+
+    /// <summary>Least stored energy at the end, MWh.</summary>
+    public double EndSocMwh { get; init; }
+
+    /// <summary>Most charging power per step, MW (null: the battery's power).</summary>
+    public double[]? ChargeMaxMw { get; init; }
+
+    /// <summary>Most discharging power per step, MW (null: the battery's power).</summary>
+    public double[]? DischargeMaxMw { get; init; }
+
+    /// <summary>Factor (≥ 1) on the value of charging energy.</summary>
+    public double Margin { get; init; } = 1;
+
+    /// <summary>Wear cost per MWh discharged, in value units.</summary>
+    public double WearPerMwh { get; init; }
+
+    /// <summary>The site's grid load before battery and generation per step, MW (with <see cref="LimitMw"/>: the grid draw stays within [0, limit]).</summary>
+    public double[]? LoadMw { get; init; }
+
+    /// <summary>The site's grid limit per step, MW.</summary>
+    public double[]? LimitMw { get; init; }
+
+    /// <summary>On-site generation available per step, MW (null: none).</summary>
+    public double[]? GenerationMw { get; init; }
+
+    /// <summary>The dispatchable generator's power, MW (0: none).</summary>
+    public double GeneratorMaxMw { get; init; }
+
+    /// <summary>The generator's cost per MWh, in value units.</summary>
+    public double GeneratorCostPerMwh { get; init; }
+
+    /// <summary>The generator's energy budget over the horizon, MWh.</summary>
+    public double GeneratorEnergyMwh { get; init; }
+}
+
+/// <summary>The one battery LP's answer per step.</summary>
+/// <param name="ChargeMw">Grid-side charging power, MW.</param>
+/// <param name="DischargeMw">Power delivered to the site, MW.</param>
+/// <param name="SocMwh">Stored energy at the end of each step, MWh.</param>
+/// <param name="GenerationUsedMw">On-site generation used, MW.</param>
+/// <param name="GeneratorMw">Generator output, MW.</param>
+/// <param name="Objective">The LP's objective at the optimum.</param>
+internal sealed record SiteEnergyPlan(double[] ChargeMw, double[] DischargeMw, double[] SocMwh, double[] GenerationUsedMw, double[] GeneratorMw, double Objective);

@@ -1,10 +1,10 @@
-using Google.OrTools.LinearSolver;
 using WattBit.Planning.Model;
 
 namespace WattBit.Planning.Planner;
 
 /// <summary>
-/// Schedules each site's battery, on-site generation and dispatchable generator for a fixed IT load: a small LP per site
+/// Schedules each site's battery, on-site generation and dispatchable generator for a fixed IT load: the one battery LP
+/// (<see cref="BatteryArbitrage"/>'s, decision 0183) per site
 /// minimising the cost of grid energy plus battery wear plus the generator's fuel and the carbon price of its emissions,
 /// with the grid draw within the connection limit each step. The generator is scheduled only when the operator allows
 /// it beyond emergencies (<see cref="OnSiteGenerator.UseForDemandResponse"/>), on the fuel above its emergency
@@ -42,83 +42,56 @@ internal static class BatteryScheduler
     private static bool Schedulable(ProblemData d, int s) =>
         d.Problem.Sites[s].Generator is { UseForDemandResponse: true } g && g.FuelHours > g.ReserveHours;
 
+    // The one battery LP (BatteryArbitrage.Solve; decision 0183) on the site's cost per MWh, its load within the limit.
     private static bool SolveSite(ProblemData d, Schedule x, int s)
     {
         var bat = d.Problem.Sites[s].Battery;
         var gen = Schedulable(d, s) ? d.Problem.Sites[s].Generator : null;
-        using var solver = SolverFactory.CreateLinear("GLOP", out _); // small LP; GLOP prints no banner
-        solver.SuppressOutput();
-        var obj = solver.Objective();
-        obj.SetMinimization();
         var e = bat?.EnergyCapacity.MegawattHours ?? 0;
-        var ch = new Variable?[d.T];
-        var dis = new Variable?[d.T];
-        var gu = new Variable[d.T];
-        var gd = new Variable?[d.T];
-        var soc = new Variable?[d.T];
-        var stepH = PlanningProblem.Step.TotalHours;
-        // The generator's cost per MWh: fuel plus the carbon price of its emissions (g/kWh = kg/MWh).
-        var genCost = gen is null ? 0 : (gen.FuelCost.YenPerKilowattHour * 1000) + (gen.Emissions.GramsPerKilowattHour / 1000 * d.Problem.Costs.CarbonPriceYenPerTonne);
-        var fuel = gen is null ? null : solver.MakeConstraint(0, gen.MaxPower.Megawatts * (gen.FuelHours - gen.ReserveHours).TotalHours);
+        var load = new double[d.T];
+        var limit = new double[d.T];
+        var value = new double[d.T];
+        var generation = new double[d.T];
         for (var t = 0; t < d.T; t++)
         {
-            var load = d.Pue[s][t] * (d.BaseMw[s] + x.JobItMw[s][t] + x.InfItMw[s][t]);
-            gu[t] = solver.MakeNumVar(0, d.GenMw[s][t], string.Empty);
-            // grid = load + ch - dis - gu - gd, within [0, limit]
-            var grid = solver.MakeConstraint(-load, d.LimitMw[s][t] - load);
-            grid.SetCoefficient(gu[t], -1);
-            obj.SetCoefficient(gu[t], -d.CostPerMwh[s][t]);
-            if (gen is not null)
-            {
-                gd[t] = solver.MakeNumVar(0, gen.MaxPower.Megawatts, string.Empty);
-                grid.SetCoefficient(gd[t], -1);
-                obj.SetCoefficient(gd[t], genCost - d.CostPerMwh[s][t]);
-                fuel!.SetCoefficient(gd[t], stepH);
-            }
-
-            if (bat is null)
-            {
-                continue;
-            }
-
-            ch[t] = solver.MakeNumVar(0, bat.MaxPower.Megawatts, string.Empty);
-            dis[t] = solver.MakeNumVar(0, bat.MaxPower.Megawatts, string.Empty);
-            soc[t] = solver.MakeNumVar(bat.MinSoc * e, bat.MaxSoc * e, string.Empty);
-            grid.SetCoefficient(ch[t], 1);
-            grid.SetCoefficient(dis[t], -1);
-            obj.SetCoefficient(ch[t], d.CostPerMwh[s][t]);
-            obj.SetCoefficient(dis[t], d.Problem.Costs.BatteryCycleYenPerMwh - d.CostPerMwh[s][t]);
-            var init = t == 0 ? bat.InitialSoc * e : 0;
-            var bal = solver.MakeConstraint(init, init);
-            bal.SetCoefficient(soc[t], 1);
-            if (t > 0)
-            {
-                bal.SetCoefficient(soc[t - 1], -1);
-            }
-
-            bal.SetCoefficient(ch[t], -bat.ChargeEfficiency);
-            bal.SetCoefficient(dis[t], 1 / bat.DischargeEfficiency);
+            load[t] = d.Pue[s][t] * (d.BaseMw[s] + x.JobItMw[s][t] + x.InfItMw[s][t]);
+            limit[t] = d.LimitMw[s][t];
+            value[t] = d.CostPerMwh[s][t];
+            generation[t] = d.GenMw[s][t];
         }
 
-        if (bat is not null)
+        // The generator's cost per MWh: fuel plus the carbon price of its emissions (g/kWh = kg/MWh).
+        var plan = BatteryArbitrage.Solve(new SiteEnergyLp
         {
-            soc[d.T - 1]!.SetLb(Math.Max(soc[d.T - 1]!.Lb(), bat.InitialSoc * e));
-        }
-
-        if (solver.Solve() != Solver.ResultStatus.OPTIMAL)
+            Value = value,
+            StepHours = PlanningProblem.Step.TotalHours,
+            Battery = bat,
+            StartSocMwh = bat is null ? 0 : bat.InitialSoc * e,
+            FloorMwh = bat is null ? 0 : bat.MinSoc * e,
+            TopMwh = bat is null ? 0 : bat.MaxSoc * e,
+            EndSocMwh = bat is null ? 0 : bat.InitialSoc * e,
+            WearPerMwh = d.Problem.Costs.BatteryCycleYenPerMwh,
+            LoadMw = load,
+            LimitMw = limit,
+            GenerationMw = generation,
+            GeneratorMaxMw = gen?.MaxPower.Megawatts ?? 0,
+            GeneratorCostPerMwh = gen is null ? 0 : (gen.FuelCost.YenPerKilowattHour * 1000) + (gen.Emissions.GramsPerKilowattHour / 1000 * d.Problem.Costs.CarbonPriceYenPerTonne),
+            GeneratorEnergyMwh = gen is null ? 0 : gen.MaxPower.Megawatts * (gen.FuelHours - gen.ReserveHours).TotalHours,
+        });
+        if (plan is null)
         {
             return false;
         }
 
         for (var t = 0; t < d.T; t++)
         {
-            x.ChargeMw[s][t] = ch[t]?.SolutionValue() ?? 0;
-            x.DischargeMw[s][t] = dis[t]?.SolutionValue() ?? 0;
-            x.GenUsedMw[s][t] = gu[t].SolutionValue();
-            x.GeneratorMw[s][t] = gd[t]?.SolutionValue() ?? 0;
-            if (soc[t] is { } v)
+            x.ChargeMw[s][t] = bat is null ? 0 : plan.ChargeMw[t];
+            x.DischargeMw[s][t] = bat is null ? 0 : plan.DischargeMw[t];
+            x.GenUsedMw[s][t] = plan.GenerationUsedMw[t];
+            x.GeneratorMw[s][t] = plan.GeneratorMw[t];
+            if (bat is not null)
             {
-                x.SocMwh[s][t] = v.SolutionValue();
+                x.SocMwh[s][t] = plan.SocMwh[t];
             }
         }
 

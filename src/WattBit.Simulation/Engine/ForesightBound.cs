@@ -7,10 +7,10 @@ namespace WattBit.Simulation.Engine;
 /// The perfect-foresight bound of a simulation (decision 0182): the least objective (lifecycle tCO2 or JPY) at which the
 /// year's deferrable jobs could have run had every actual been known for the whole year, computed on a relaxation of the
 /// placement problem, so no policy can place the same jobs within their windows for less. Each job's energy may be spread
-/// over any steps of its window [release, deadline) at up to its power per step and over any sites of any area (jobs may
-/// pause and split; ties are not checked); each step's sites take at most their actual room (the smaller of actual limit ÷
+/// over any steps of its window [release, deadline) at up to its power per step and over any sites of any area its home
+/// area is tied to (jobs may pause and split; the ties' capacity is not checked); each step's sites take at most their actual room (the smaller of actual limit ÷
 /// PUE and IT capacity, less the inference at home), pooled per (area, PUE) and charged at the area's actual value × PUE.
-/// That is a min-cost flow (jobs → steps → (area, PUE) groups), solved exactly by OR-Tools on integer kWh.
+/// That is a min-cost flow (jobs → steps of their tied system → (area, PUE) groups), solved exactly by OR-Tools on integer kWh.
 /// </summary>
 /// <param name="Objective">What the value is: lifecycle carbon (tCO2) or cost (JPY).</param>
 /// <param name="Value">The bound: least grid value of the jobs' energy (tCO2 or JPY).</param>
@@ -48,8 +48,25 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
             groups.Add((g.Key.Item1, g.Key.Pue, g.ToArray()));
         }
 
+        // Areas joined by ties (all one system without ties): a job's energy stays in its home area's system.
+        var areas = world.AreaCodes.Count;
+        var system = new int[areas];
+        for (var a = 0; a < areas; a++)
+        {
+            system[a] = a;
+            for (var b = 0; b < a; b++)
+            {
+                if (world.Ties is null || world.Ties.Path(a, b) is not null)
+                {
+                    system[a] = system[b];
+                    break;
+                }
+            }
+        }
+
+        var systems = system.Distinct().Order().ToList();
         var flow = new MinCostFlow();
-        var sink = jobs.Count + n;
+        var sink = jobs.Count + (systems.Count * n);
         long arcs = 0;
         long supply = 0;
         for (var j = 0; j < jobs.Count; j++)
@@ -60,7 +77,7 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
             supply += energy;
             for (var t = Math.Max(0, jobs.Release[j]); t < Math.Min(n, jobs.Deadline[j]); t++)
             {
-                flow.AddArcWithCapacityAndUnitCost(j, jobs.Count + t, rate, 0);
+                flow.AddArcWithCapacityAndUnitCost(j, jobs.Count + (systems.IndexOf(system[world.SiteArea[jobs.Home[j]]]) * n) + t, rate, 0);
                 arcs++;
             }
 
@@ -91,7 +108,7 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
                 if (cap > 0)
                 {
                     // Value per IT kWh in thousandths: g/kWh (carbon) or JPY/kWh (price) × PUE × 1000.
-                    groupArcs.Add((flow.AddArcWithCapacityAndUnitCost(jobs.Count + t, sink, cap, (long)Math.Round(actual[groups[g].Area][t] * groups[g].Pue * 1000)), groups[g].Area));
+                    groupArcs.Add((flow.AddArcWithCapacityAndUnitCost(jobs.Count + (systems.IndexOf(system[groups[g].Area]) * n) + t, sink, cap, (long)Math.Round(actual[groups[g].Area][t] * groups[g].Pue * 1000)), groups[g].Area));
                     arcs++;
                 }
             }

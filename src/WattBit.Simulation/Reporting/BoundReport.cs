@@ -13,12 +13,12 @@ namespace WattBit.Simulation.Reporting;
 /// <param name="Left">What placing its jobs at the bound would still save, as a share of its whole run's objective.</param>
 public sealed record BoundRow(string Policy, double JobValue, double Total, double ShareOfSaving, double Left);
 
-/// <summary>Console, report and CSV lines comparing each policy's placement with the perfect-foresight bound.</summary>
+/// <summary>Console, report and CSV lines comparing each limit-honouring policy's placement with the perfect-foresight bound (the others draw over the limits the bound keeps).</summary>
 public static class BoundReport
 {
     private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
-    /// <summary>One row per policy (empty without a bound).</summary>
+    /// <summary>One row per policy that honours the grid limits (empty without a bound).</summary>
     /// <param name="result">The simulation result.</param>
     public static IReadOnlyList<BoundRow> Rows(SimulationResult result)
     {
@@ -30,7 +30,7 @@ public static class BoundReport
 
         var cost = bound.Objective == SimulationObjective.Cost;
         var baselineValue = bound.AtReleaseValue;
-        return [.. result.Policies.Select(p =>
+        return [.. result.Policies.Where(p => PolicyFactory.Create(p.Policy).HonoursLimits).Select(p =>
         {
             var value = ForesightBound.JobValue(result.World, result.Workload, p);
             var total = cost ? p.Overall.CostYen : p.Overall.LifecycleTonnes;
@@ -52,10 +52,10 @@ public static class BoundReport
         var scale = bound.Objective == SimulationObjective.Cost ? 1e-6 : 1;
         var lines = new List<string>
         {
-            string.Create(s_inv, $"Perfect-foresight bound (decision 0182): placed with the whole actual year known, at any site with room and ties unchecked, the jobs' {bound.JobEnergyMwh:N0} MWh (IT) could not have cost less than {bound.Value * scale:N0} {unit}, split and paused freely within their windows ({bound.UnplacedMwh:N0} MWh found no room; {bound.Arcs:N0} arcs); run at release at home they cost {bound.AtReleaseValue * scale:N0} {unit}."),
+            string.Create(s_inv, $"Perfect-foresight bound (decision 0182): placed with the whole actual year known, at any site with room in an area tied to the job's home (the ties' capacity unchecked), the jobs' {bound.JobEnergyMwh:N0} MWh (IT) could not have cost less than {bound.Value * scale:N0} {unit}, split and paused freely within their windows ({bound.UnplacedMwh:N0} MWh found no room; {bound.Arcs:N0} arcs); run at release at home they cost {bound.AtReleaseValue * scale:N0} {unit}."),
         };
         lines.Add("  The bound's job IT energy by area, MWh: " + string.Join(", ", result.World.AreaCodes.Select((a, i) => string.Create(s_inv, $"{a} {bound.AreaItMwh[i]:N0}"))) + ".");
-        foreach (var p in result.Policies.Where(p => p.JobPieces.Count > 0))
+        foreach (var p in result.Policies.Where(p => p.JobPieces.Count > 0 && PolicyFactory.Create(p.Policy).HonoursLimits))
         {
             var byArea = new double[result.World.AreaCodes.Count];
             foreach (var piece in p.JobPieces)
