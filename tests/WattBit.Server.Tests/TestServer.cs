@@ -28,6 +28,7 @@ public sealed class TestServer : IAsyncLifetime
         ("viewer", "key-viewer-0123456789", "viewer", null, null),
         ("agg-north", "key-agg-north-0123456789", "aggregator", null, "north"),
         ("agg-south", "key-agg-south-0123456789", "aggregator", null, "south"),
+        ("dc-delta", "key-dc-delta-0123456789", "dc-operator", null, "delta"),
     ];
 
     /// <summary>The HMAC key bearer tokens are signed with in tests.</summary>

@@ -166,9 +166,14 @@ internal static class JapanCommands
         {
             Description = "With --free-ties: fit the split on these calibration days only (comma-separated yyyy-MM-dd), to score it on the other calibration days.",
         };
+        var ownActuals = new Option<string>("--own-actuals")
+        {
+            Description = "With --free-ties and the regression split: the areas' own TSO actuals read as further regressors where an area has them on the day (area-supply-demand/: Tokyo, Chubu): none, solar, solar-wind, or solar-wind-thermal (close to reading the ties by subtraction; measured, not the default) (decision 0125).",
+            DefaultValueFactory = _ => "none",
+        };
         var command = new Command("accuracy", "Replay every OCCTO day and report lines matched, R², direction share and tie error, calibration and held-out days apart.")
         {
-            data, model, output, errors, freeTies, tieSplit, tieFitDays,
+            data, model, output, errors, freeTies, tieSplit, tieFitDays, ownActuals,
         };
         command.SetAction(parse =>
         {
@@ -194,12 +199,28 @@ internal static class JapanCommands
             }
 
             var split = parse.GetValue(tieSplit)!.Trim().ToLowerInvariant();
+            var what = parse.GetValue(ownActuals)!.Trim().ToLowerInvariant() switch
+            {
+                "none" => OwnActuals.None,
+                "solar" => OwnActuals.Solar,
+                "solar-wind" => OwnActuals.SolarWind,
+                "solar-wind-thermal" => OwnActuals.SolarWindThermal,
+                var x => throw new CliException($"--own-actuals must be none, solar, solar-wind or solar-wind-thermal, not '{x}'."),
+            };
+            var own = parse.GetValue(freeTies) && split == "regression" && what != OwnActuals.None
+                ? OwnGeneration(DataDir(parse.GetValue(data)), days.Select(d => d.Day))
+                : null;
             var shares = !parse.GetValue(freeTies) ? null : split switch
             {
-                "regression" => FreeTieShares.FitRegression(backbone, fitDays),
+                "regression" => FreeTieShares.FitRegression(backbone, fitDays, own, what),
                 "share" => FreeTieShares.Fit(backbone, fitDays),
                 _ => throw new CliException($"--tie-split must be regression or share, not '{split}'."),
             };
+            if (own is not null)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape($"own actuals ({what}): " + string.Join("; ", own.Areas.Select(a => $"{a} on {own.DaysOf(a).Count} of the {days.Length} days"))));
+            }
+
             if (shares is not null)
             {
                 AnsiConsole.MarkupLine(shares.IsRegression
@@ -233,6 +254,57 @@ internal static class JapanCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Every area's TSO actuals under <c>area-supply-demand/</c> (the mocks left out), merged per area, by area code.
+    /// </summary>
+    internal static Dictionary<string, WattBit.Data.Import.AreaSupplyDemand> AreaActuals(string japanDir)
+    {
+        var root = Path.Combine(japanDir, "area-supply-demand");
+        if (!Directory.Exists(root))
+        {
+            return new(StringComparer.Ordinal);
+        }
+
+        var mocks = $"{Path.DirectorySeparatorChar}mocks{Path.DirectorySeparatorChar}";
+        return Directory.EnumerateFiles(root, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Where(f => !f.Contains(mocks, StringComparison.Ordinal))
+            .Select(f => (File: f, Ok: WattBit.Data.Import.AreaSupplyDemandImporter.TryIdentify(Path.GetFileName(f), out var a, out _), Area: a))
+            .Where(x => x.Ok && x.Area is not null)
+            .GroupBy(x => x.Area!.Code, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => WattBit.Data.Import.AreaSupplyDemand.Merge(g.Select(x => WattBit.Data.Import.AreaSupplyDemandImporter.ReadFile(x.File))),
+                StringComparer.Ordinal);
+    }
+
+    /// <summary>The areas' own solar and wind actuals on the given OCCTO days (48 half-hours from 00:00 JST), where they cover the day.</summary>
+    internal static AreaOwnGeneration OwnGeneration(string japanDir, IEnumerable<DateOnly> days)
+    {
+        var rows = new List<(string, DateOnly, double[], double[], double[])>();
+        foreach (var (code, actuals) in AreaActuals(japanDir))
+        {
+            foreach (var day in days)
+            {
+                var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), WattBit.Time.Jst.Offset);
+                var window = new WattBit.Time.TimeWindow(start, start.AddDays(1));
+                if (!actuals.Window.Contains(window) || !actuals.Has(WattBit.Data.Import.SupplyDemandKeys.Solar))
+                {
+                    continue;
+                }
+
+                var slice = actuals.Slice(window);
+                var solar = slice[WattBit.Data.Import.SupplyDemandKeys.Solar].Values.ToArray();
+                var wind = slice.Has(WattBit.Data.Import.SupplyDemandKeys.Wind) ? slice[WattBit.Data.Import.SupplyDemandKeys.Wind].Values.ToArray() : new double[solar.Length];
+                double[] Column(string key) => slice.Has(key) ? slice[key].Values.ToArray() : new double[solar.Length];
+                var thermal = slice.Has(WattBit.Data.Import.SupplyDemandKeys.Thermal)
+                    ? Column(WattBit.Data.Import.SupplyDemandKeys.Thermal)
+                    : [.. Column(WattBit.Data.Import.SupplyDemandKeys.ThermalLng).Zip(Column(WattBit.Data.Import.SupplyDemandKeys.ThermalCoal), (a, b) => a + b)
+                        .Zip(Column(WattBit.Data.Import.SupplyDemandKeys.ThermalOil), (a, b) => a + b).Zip(Column(WattBit.Data.Import.SupplyDemandKeys.ThermalOther), (a, b) => a + b)];
+                rows.Add((code, day, solar, wind, thermal));
+            }
+        }
+
+        return new AreaOwnGeneration(rows);
     }
 
     private static void WriteErrors(JapanBackbone backbone, IEnumerable<ReplayResult> heldOut, string path)

@@ -88,7 +88,7 @@ internal static class PlanCommands
 
         if (output is not null)
         {
-            Write(output, plan, decisions);
+            Write(output, plan, problem, decisions);
             console.MarkupLine($"wrote caps.csv, placements.csv, inference.csv, dispatch.csv to {Markup.Escape(output.FullName)}");
         }
 
@@ -185,7 +185,7 @@ internal static class PlanCommands
         return t;
     }
 
-    private static void Write(DirectoryInfo output, Plan plan, List<DispatchDecision> decisions)
+    private static void Write(DirectoryInfo output, Plan plan, PlanningProblem problem, List<DispatchDecision> decisions)
     {
         output.Create();
         var caps = new StringBuilder("site,time,limit_mw,cap_mw,it_mw,charge_mw,discharge_mw,generation_used_mw,soc_mwh\n");
@@ -197,6 +197,7 @@ internal static class PlanCommands
             }
         }
 
+        var power = problem.Workloads.OfType<DeferrableJob>().ToDictionary(w => w.Id, w => w.Power, StringComparer.Ordinal);
         var placements = new StringBuilder("id,kind,owner,site,start,end,late_mwh,unplanned_mwh,reason\n");
         foreach (var j in plan.Jobs)
         {
@@ -205,9 +206,11 @@ internal static class PlanCommands
                 placements.Append(CultureInfo.InvariantCulture, $"{Csv.Escape(j.JobId)},{j.Kind},{Csv.Escape(j.Owner)},,,,{F(j.Late.MegawattHours, "0.####")},{F(j.Unserved.MegawattHours, "0.####")},{Csv.Escape(j.Reason)}\n");
             }
 
-            for (var k = 0; k < j.Runs.Count; k++)
+            // The runs end when the work is done (the planner's steps are whole hours).
+            var runs = j.WorkRuns(power[j.JobId]);
+            for (var k = 0; k < runs.Count; k++)
             {
-                var r = j.Runs[k];
+                var r = runs[k];
                 placements.Append(CultureInfo.InvariantCulture, $"{Csv.Escape(j.JobId)},{j.Kind},{Csv.Escape(j.Owner)},{Csv.Escape(j.SiteOf(k).Value)},{Iso8601.Format(r.Start)},{Iso8601.Format(r.End)},{F(j.Late.MegawattHours, "0.####")},{F(j.Unserved.MegawattHours, "0.####")},{Csv.Escape(j.Reason)}\n");
             }
         }

@@ -65,7 +65,7 @@ public static class JapanReplay
         var inputs = AreaInputs(day, plantIndex, model.Plants.Length, model.Links);
         if (freeTies is not null)
         {
-            inputs = freeTies.Apply(inputs);
+            inputs = freeTies.Apply(inputs, day.Day);
         }
 
         var flows = new double[OcctoDay.Slots][];
@@ -305,17 +305,34 @@ public sealed class FreeTieShares
     private readonly Dictionary<string, double[]> _share;
     private readonly Dictionary<string, IslandRegression> _regressions;
     private readonly string[] _plantArea;
+    private readonly AreaOwnGeneration? _own;
+    private readonly Dictionary<string, List<IslandSample>> _samples;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IslandRegression?> _withOwn = new(StringComparer.Ordinal);
 
     private FreeTieShares(Dictionary<string, string> island, Dictionary<string, double[]> share, Dictionary<string, IslandRegression>? regressions = null,
-        string[]? plantArea = null)
+        string[]? plantArea = null, AreaOwnGeneration? own = null, OwnActuals what = OwnActuals.None, Dictionary<string, List<IslandSample>>? samples = null,
+        double ridge = 1e-3)
     {
         _island = island;
         _share = share;
         _regressions = regressions ?? new(StringComparer.Ordinal);
         _plantArea = plantArea ?? [];
+        _own = own;
+        Own = own is null ? OwnActuals.None : what;
+        _samples = samples ?? new(StringComparer.Ordinal);
+        _ridge = ridge;
     }
 
-    /// <summary>True when the split is the regression of <see cref="FitRegression"/>, not the mean shares.</summary>
+    private readonly double _ridge;
+
+    /// <summary>One calibration half-hour of an island: the regressors of decision 0109, each area's own actuals (null where
+    /// it has none that day) and each area's other generation.</summary>
+    private sealed record IslandSample(double[] X, double[]?[] Own, double[] Y);
+
+    /// <summary>Which of the areas' own actuals the regression reads besides decision 0109's regressors (decision 0125).</summary>
+    public OwnActuals Own { get; }
+
+    /// <summary>True when the split is the regression of <see cref="FitRegression(JapanBackbone, IEnumerable{OcctoDay}, double)"/>, not the mean shares.</summary>
     public bool IsRegression => _regressions.Count > 0;
 
     /// <summary>Each area's share of its island's other generation, per half-hour of day (1 for an area alone).</summary>
@@ -365,7 +382,21 @@ public sealed class FreeTieShares
     /// area, pooled over the half-hours, standardised regressors, a small ridge). The areas' predictions are shifted
     /// equally so they add up to the island's total. Fitted on <paramref name="calibrationDays"/> only.
     /// </summary>
-    public static FreeTieShares FitRegression(JapanBackbone model, IEnumerable<OcctoDay> calibrationDays, double ridge = 1e-3)
+    public static FreeTieShares FitRegression(JapanBackbone model, IEnumerable<OcctoDay> calibrationDays, double ridge = 1e-3) =>
+        FitRegression(model, calibrationDays, null, OwnActuals.None, ridge);
+
+    /// <summary>
+    /// As <see cref="FitRegression(JapanBackbone, IEnumerable{OcctoDay}, double)"/>, and where areas of an island have their
+    /// own actuals on the replayed day (<paramref name="own"/>: a TSO's solar, wind), those enter as further regressors
+    /// (decision 0125): the island's regression for that set of areas is fitted on the calibration half-hours where the same
+    /// areas have them, at the first day that needs it. An island without own actuals that day keeps decision 0109's split.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="calibrationDays">The days to fit on (their observed ties enter here only).</param>
+    /// <param name="own">The areas' own actuals, or null.</param>
+    /// <param name="what">Which of them are read.</param>
+    /// <param name="ridge">Ridge weight per sample on the standardised regressors.</param>
+    public static FreeTieShares FitRegression(JapanBackbone model, IEnumerable<OcctoDay> calibrationDays, AreaOwnGeneration? own, OwnActuals what, double ridge = 1e-3)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(calibrationDays);
@@ -374,6 +405,7 @@ public sealed class FreeTieShares
         var island = baseShares._island;
         var plantIndex = Enumerable.Range(0, model.Plants.Length).ToDictionary(g => (model.Plants[g].Area.Code, model.Plants[g].Plant), g => g);
         var regressions = new Dictionary<string, IslandRegression>(StringComparer.Ordinal);
+        var samples = new Dictionary<string, List<IslandSample>>(StringComparer.Ordinal);
         foreach (var root in island.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var areas = island.Keys.Where(c => island[c] == root).Order(StringComparer.Ordinal).ToArray();
@@ -384,23 +416,63 @@ public sealed class FreeTieShares
 
             var xs = new List<double[]>();
             var ys = new List<double[]>();
+            var islandSamples = new List<IslandSample>();
             foreach (var day in days)
             {
                 var inputs = JapanReplay.AreaInputs(day, plantIndex, model.Plants.Length, model.Links);
+                var ownRows = areas.Select(c => own is not null && own.TryGet(c, day.Day, what, out var f) ? f : null).ToArray();
                 for (var t = 0; t < OcctoDay.Slots; t++)
                 {
                     if (IslandRow(model, inputs, t, areas) is { } x && areas.All(c => double.IsFinite(inputs.OtherMw[t].GetValueOrDefault(c, double.NaN))))
                     {
                         xs.Add(x);
                         ys.Add([.. areas.Select(c => inputs.OtherMw[t][c])]);
+                        islandSamples.Add(new IslandSample(x, [.. ownRows.Select(r => r?[t])], ys[^1]));
                     }
                 }
             }
 
             regressions[root] = IslandRegression.Fit(areas, xs, ys, ridge);
+            samples[root] = islandSamples;
         }
 
-        return new FreeTieShares(island, baseShares._share, regressions, [.. model.Plants.Select(p => p.Area.Code)]);
+        return new FreeTieShares(island, baseShares._share, regressions, [.. model.Plants.Select(p => p.Area.Code)], own, what, samples, ridge);
+    }
+
+    /// <summary>The island's regression when the areas flagged in <paramref name="present"/> have their own actuals; null
+    /// when no calibration half-hour has them all (decision 0109's split is kept then).</summary>
+    private IslandRegression? WithOwn(string root, IslandRegression plain, bool[] present)
+    {
+        var key = root + "|" + string.Concat(present.Select(p => p ? '1' : '0'));
+        return _withOwn.GetOrAdd(key, _ =>
+        {
+            var xs = new List<double[]>();
+            var ys = new List<double[]>();
+            foreach (var sample in _samples[root])
+            {
+                if (Enumerable.Range(0, present.Length).All(i => !present[i] || sample.Own[i] is not null))
+                {
+                    xs.Add(Extend(sample.X, present, i => sample.Own[i]!));
+                    ys.Add(sample.Y);
+                }
+            }
+
+            return xs.Count < OcctoDay.Slots ? null : IslandRegression.Fit(plain.Areas, xs, ys, _ridge);
+        });
+    }
+
+    private static double[] Extend(double[] x, bool[] present, Func<int, double[]> own)
+    {
+        var extra = new List<double>(x);
+        for (var i = 0; i < present.Length; i++)
+        {
+            if (present[i])
+            {
+                extra.AddRange(own(i));
+            }
+        }
+
+        return [.. extra];
     }
 
     /// <summary>The regressors of an island at a half-hour: its other generation, then each area's demand less its placed units.</summary>
@@ -436,8 +508,18 @@ public sealed class FreeTieShares
     }
 
     /// <summary>Replaces each area's other generation by its share of its island's (or the regression's estimate).</summary>
-    internal JapanReplay.DayInputs Apply(JapanReplay.DayInputs inputs)
+    internal JapanReplay.DayInputs Apply(JapanReplay.DayInputs inputs, DateOnly day)
     {
+        // Per island: the areas with their own actuals on this day and the regression for that set (decision 0125).
+        var chosen = new Dictionary<string, (IslandRegression Regression, bool[] Present, double[][]?[] Own)>(StringComparer.Ordinal);
+        foreach (var (root, plain) in _regressions)
+        {
+            var own = plain.Areas.Select(c => _own is not null && _own.TryGet(c, day, Own, out var f) ? f : null).ToArray();
+            var present = own.Select(o => o is not null).ToArray();
+            var regression = present.Any(p => p) ? WithOwn(root, plain, present) : null;
+            chosen[root] = regression is null ? (plain, new bool[present.Length], own) : (regression, present, own);
+        }
+
         var other = new Dictionary<string, double>[OcctoDay.Slots];
         for (var t = 0; t < OcctoDay.Slots; t++)
         {
@@ -449,11 +531,11 @@ public sealed class FreeTieShares
             }
 
             other[t] = _island.ToDictionary(x => x.Key, x => _share[x.Key][t] * total[x.Value], StringComparer.Ordinal);
-            foreach (var (root, regression) in _regressions)
+            foreach (var (_, (regression, present, own)) in chosen)
             {
                 if (IslandRow(_plantArea, inputs, t, regression.Areas) is { } row)
                 {
-                    var y = regression.Predict(row);
+                    var y = regression.Predict(Extend(row, present, i => own[i]![t]));
                     for (var i = 0; i < y.Length; i++)
                     {
                         other[t][regression.Areas[i]] = y[i];

@@ -61,6 +61,33 @@ public sealed record PlannedJob(string JobId, WorkloadKind Kind, string Owner, S
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(run, Runs.Count);
         return RunSites.Count > 0 ? RunSites[run] : Site!.Value;
     }
+
+    /// <summary>
+    /// The runs as the job does its work at its full <paramref name="power"/>: the plan's steps are whole hours, and a job
+    /// whose run time is not a whole number of hours needs only part of its last step, so the last run ends when the
+    /// planned <see cref="Energy"/> is done (a 30-min job planned in the step from 05:00 runs 05:00-05:30). Parallel to
+    /// <see cref="Runs"/>; the same runs when they are all needed or the job draws no power. What the server stores and
+    /// <c>wattbit plan</c> writes.
+    /// </summary>
+    public IReadOnlyList<TimeWindow> WorkRuns(Power power)
+    {
+        if (power.Megawatts <= 0)
+        {
+            return Runs;
+        }
+
+        var planned = Runs.Sum(r => r.Duration.TotalHours);
+        var needed = Energy.MegawattHours / power.Megawatts;
+        var spare = TimeSpan.FromSeconds(Math.Round((planned - needed) * 3600));
+        if (Runs.Count == 0 || spare <= TimeSpan.Zero)
+        {
+            return Runs;
+        }
+
+        var last = Runs[^1];
+        var end = last.End - spare > last.Start ? last.End - spare : last.Start + TimeSpan.FromSeconds(1);
+        return [.. Runs.Take(Runs.Count - 1), new TimeWindow(last.Start, end)];
+    }
 }
 
 /// <summary>Replicas of an inference service at one site, per step.</summary>

@@ -12,21 +12,19 @@ namespace WattBit.Server.Plans;
 
 /// <summary>
 /// Day-ahead plans with the full planning model (<see cref="OptimisingPlanner"/>: an LP relaxation packed into a
-/// feasible plan, cost of energy plus carbon price) for operators whose sites have grid connections: every site's
-/// hourly limit is what <see cref="SiteLimits"/> gives (the connection less curtailment orders, capped by maintenance;
-/// IT capacity × PUE for a site without one), as a flexible connection the optimiser must stay within. Hourly steps,
-/// at most a week (the planner's bound). Stateless.
+/// feasible plan, cost of energy plus carbon price): the server's one planning path, for every operator (decision 0166).
+/// Every site's hourly limit is what <see cref="SiteLimits"/> gives (the connection less curtailment orders, capped by
+/// maintenance), as a flexible connection the optimiser must stay within; a site without a connection is a firm one at
+/// IT capacity × PUE. Hourly steps, at most a week (the planner's bound). The problem is the one `wattbit plan` builds
+/// from a scenario file with the same sites, workloads and hourly signals. Stateless.
 /// </summary>
-internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, SiteGrids grids, TimeProvider time)
+internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, TimeProvider time)
 {
     /// <summary>The longest horizon the planner takes (168 hourly steps).</summary>
     public static readonly TimeSpan MaxHorizon = TimeSpan.FromHours(168);
 
     /// <summary>Time the LP may take.</summary>
     public static readonly TimeSpan LpTimeLimit = TimeSpan.FromSeconds(10);
-
-    /// <summary>Whether the operator's plan should use the full model: at least one of its sites has a grid connection.</summary>
-    public bool Applies(IEnumerable<Site> sites) => sites.Any(s => grids.Get(s.Id.Value) is not null);
 
     /// <summary>Plans <paramref name="jobs"/> (ids and locations without the operator prefix) on the operator's <paramref name="sites"/>.</summary>
     public async Task<(TimeWindow Horizon, List<JobPlacement> Placements, PlanOutcome Summary)> PlanAsync(string op, IReadOnlyList<Site> sites,
@@ -75,6 +73,7 @@ internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, S
         var (plan, baseline) = await Task.Run(() => (new OptimisingPlanner(time, LpTimeLimit).Plan(problem, ct), new NoShiftPlanner(time).Plan(problem, ct)), ct)
             .ConfigureAwait(false);
 
+        var power = jobs.ToDictionary(j => j.Id, j => j.Power, StringComparer.Ordinal);
         var placements = new List<JobPlacement>();
         foreach (var p in plan.Jobs)
         {
@@ -84,7 +83,8 @@ internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, S
                 continue;
             }
 
-            placements.AddRange(p.Runs.Select((r, k) => new JobPlacement(p.JobId, p.SiteOf(k).Value, r.Start, r.End))); // a moving job runs at several sites
+            // The planner's steps are hours; the runs end when the work is done (a moving job runs at several sites).
+            placements.AddRange(p.WorkRuns(power[p.JobId]).Select((r, k) => new JobPlacement(p.JobId, p.SiteOf(k).Value, r.Start, r.End)));
             if (p.Unserved.MegawattHours > 1e-9)
             {
                 unplaced.Add(new UnplacedWorkload(p.JobId, $"{p.Unserved.MegawattHours:0.###} MWh of it could not be planned within the horizon and the sites' limits."));

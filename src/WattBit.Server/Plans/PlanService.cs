@@ -2,13 +2,11 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using WattBit.Data.Storage;
-using WattBit.Planning.Shifting;
 using WattBit.Plans;
 using WattBit.Server.Connections;
 using WattBit.Server.Dispatch;
 using WattBit.Server.Events;
 using WattBit.Server.Signals;
-using WattBit.Signals;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
@@ -40,9 +38,10 @@ internal sealed record PlanResponse(long Version, DateTimeOffset CreatedAt, Date
     PlanOutcome Summary, IReadOnlyList<PlanCaps> Caps, ReplanFailure? LastFailure = null);
 
 /// <summary>
-/// Day-ahead carbon plan per DC operator: its workloads that are released within the next two days and not past their
-/// deadline are placed in time and across its own sites by <see cref="Shifter"/> (exact per job, a joint MIP when the
-/// sites' IT capacities bind), against the area carbon signal (reference year plus published values). Replanned after
+/// Day-ahead plan per DC operator: its workloads that are released within the next two days and not past their deadline
+/// are placed in time and across its own sites by the one planning path, <see cref="OptimiserPlans"/> (the planner's
+/// full model within each site's hourly limit, energy cost plus carbon price), the same planner <c>wattbit plan</c>
+/// runs on a scenario file. Replanned after
 /// every change to the operator's sites or workloads, one run per operator at a time; each new plan is stored
 /// (<c>{operator}/current</c>) and announced as a <c>plan</c> event to that operator.
 /// <para>
@@ -249,37 +248,8 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
             return Record(op, horizon, [], new PlanOutcome("none", "empty", 0, 0, unplaced));
         }
 
-        if (optimiser.Applies(sites))
-        {
-            var (window, planned, summary) = await optimiser.PlanAsync(op, sites, jobs, unplaced, ct).ConfigureAwait(false);
-            return Record(op, window, planned, summary);
-        }
-
-        var start = jobs.Min(j => j.Release);
-        var end = SignalCatalog.Ceiling(jobs.Max(j => j.Deadline));
-        horizon = new TimeWindow(SignalCatalog.Floor(start), end);
-        var series = new List<KeyValuePair<string, TimeSeries>>(sites.Count);
-        foreach (var site in sites)
-        {
-            var s = await catalog.ReadAsync(site.Area, SignalKind.Carbon, horizon, ct).ConfigureAwait(false);
-            series.Add(new(site.Id.Value[prefix.Length..], s));
-        }
-
-        var request = new ShiftRequest(jobs, new SignalSet(SignalKind.Carbon, series), ShiftObjective.Carbon)
-        {
-            Capacity = sites.ToDictionary(s => s.Id.Value[prefix.Length..], s => s.ItCapacity, StringComparer.Ordinal),
-            TimeLimit = TimeSpan.FromSeconds(10),
-        };
-        var result = await Task.Run(() => Shifter.Shift(request, null, ct), ct).ConfigureAwait(false);
-        var placements = new List<JobPlacement>();
-        foreach (var p in result.Placements)
-        {
-            placements.AddRange(p.Runs.Select(r => new JobPlacement(p.JobId, p.Location, r.Start, r.End)));
-        }
-
-        unplaced.AddRange(result.Unplaced.Select(u => new UnplacedWorkload(u.JobId, u.Reason)));
-        return Record(op, horizon, placements, new PlanOutcome(result.Method, result.Status.ToString(), result.ShiftedEmissions.Kilograms,
-            result.BaselineEmissions.Kilograms, unplaced));
+        var (window, planned, summary) = await optimiser.PlanAsync(op, sites, jobs, unplaced, ct).ConfigureAwait(false);
+        return Record(op, window, planned, summary);
     }
 
     private PlanRecord Record(string op, TimeWindow horizon, List<JobPlacement> placements, PlanOutcome summary) =>

@@ -144,4 +144,55 @@ public sealed class JapanAllocationFitTests
         var (byShare, byRegression) = (Error(share), Error(regression));
         Assert.True(byRegression < 0.75 * byShare, $"AC tie error: regression {byRegression:P1}, shares {byShare:P1}");
     }
+    [Fact]
+    public void FreeTies_AnAreasOwnActualsThatAreItsOtherGeneration_CarryTheTwoAreaTieExactly()
+    {
+        // The 50 Hz island is Tohoku + Tokyo, joined by one AC tie (相馬双葉幹線): whatever Tokyo's other generation is, the
+        // tie carries Tohoku's balance. Oracle: give the split, as Tokyo's own "solar", Tokyo's true other generation of
+        // each half-hour (demand − placed units + net export, from the day's own ties): the regression can then be exact,
+        // so the modelled tie equals the observed one (up to the ridge's pull), while without it the tie is far off.
+        var model = JapanBackbone.LoadDefault();
+        var dc = new WattBit.Grid.PowerFlow.DcModel(model.Network);
+        var days = JapanModelParameters.DefaultCalibrationDays.Take(5)
+            .Select(d => OcctoDay.Load(WattBit.Testing.SharedData.Path("japan", "occto", $"dashboard-{d:yyyyMMdd}.json"))).ToArray();
+        var own = new AreaOwnGeneration(days.Select(d =>
+        {
+            // Tokyo's demand − every Tokyo unit + its net export over the day's ties (the file's own numbers).
+            var truth = new double[48];
+            for (var t = 0; t < 48; t++)
+            {
+                truth[t] = d.DemandMw["TK"][t] - d.Units.Where(u => u.Area.Code == "TK" && double.IsFinite(u.OutputMw[t])).Sum(u => u.OutputMw[t])
+                    + d.Ties.Where(x => x.From?.Code == "TK").Sum(x => x.FlowMw[t]) - d.Ties.Where(x => x.To?.Code == "TK").Sum(x => x.FlowMw[t]);
+            }
+
+            return ("TK", d.Day, truth, new double[48], new double[48]);
+        }));
+        var plain = FreeTieShares.FitRegression(model, days);
+        var withOwn = FreeTieShares.FitRegression(model, days, own, OwnActuals.Solar);
+        Assert.Equal(OwnActuals.Solar, withOwn.Own);
+        double TieError(FreeTieShares s) => days.Average(d =>
+        {
+            var rows = JapanReplay.Run(model, dc, d, s).Rows.Where(r => r.Line == "相馬双葉幹線" && double.IsFinite(r.ObservedMw)).ToArray();
+            return rows.Average(r => Math.Abs(r.ModelledMw - r.ObservedMw)) / rows.Average(r => Math.Abs(r.ObservedMw));
+        });
+        var (exact, without) = (TieError(withOwn), TieError(plain));
+        Assert.True(exact < 0.02, $"相馬双葉幹線 with Tokyo's true other generation: {exact:P2} of its mean flow");
+        Assert.True(without > 5 * exact, $"without: {without:P2}, with: {exact:P2}");
+    }
+
+    [Fact]
+    public void AreaOwnGeneration_ADayWithAMissingHalfHourIsNotUsed_AndAShortDayNamesItself()
+    {
+        var solar = Enumerable.Repeat(100.0, 48).ToArray();
+        var gap = (double[])solar.Clone();
+        gap[20] = double.NaN;
+        var own = new AreaOwnGeneration([("TK", new DateOnly(2026, 5, 1), solar, new double[48], new double[48]), ("CB", new DateOnly(2026, 5, 1), gap, new double[48], new double[48])]);
+        Assert.True(own.TryGet("TK", new DateOnly(2026, 5, 1), OwnActuals.SolarWind, out var f));
+        Assert.Equal([100.0, 0.0], f[20]);
+        Assert.False(own.TryGet("CB", new DateOnly(2026, 5, 1), OwnActuals.Solar, out _));
+        Assert.False(own.TryGet("TK", new DateOnly(2026, 5, 2), OwnActuals.Solar, out _));
+        Assert.False(own.TryGet("TK", new DateOnly(2026, 5, 1), OwnActuals.None, out _));
+        var ex = Assert.Throws<ArgumentException>(() => new AreaOwnGeneration([("TK", new DateOnly(2026, 5, 1), new double[47], new double[48], new double[48])]));
+        Assert.Contains("TK 2026-05-01", ex.Message, StringComparison.Ordinal);
+    }
 }
