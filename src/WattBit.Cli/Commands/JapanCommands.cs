@@ -256,32 +256,11 @@ internal static class JapanCommands
         return command;
     }
 
-    /// <summary>
-    /// Every area's TSO actuals under <c>area-supply-demand/</c> (the mocks left out), merged per area, by area code.
-    /// </summary>
-    internal static Dictionary<string, WattBit.Data.Import.AreaSupplyDemand> AreaActuals(string japanDir)
-    {
-        var root = Path.Combine(japanDir, "area-supply-demand");
-        if (!Directory.Exists(root))
-        {
-            return new(StringComparer.Ordinal);
-        }
-
-        var mocks = $"{Path.DirectorySeparatorChar}mocks{Path.DirectorySeparatorChar}";
-        return Directory.EnumerateFiles(root, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            .Where(f => !f.Contains(mocks, StringComparison.Ordinal))
-            .Select(f => (File: f, Ok: WattBit.Data.Import.AreaSupplyDemandImporter.TryIdentify(Path.GetFileName(f), out var a, out _), Area: a))
-            .Where(x => x.Ok && x.Area is not null)
-            .GroupBy(x => x.Area!.Code, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => WattBit.Data.Import.AreaSupplyDemand.Merge(g.Select(x => WattBit.Data.Import.AreaSupplyDemandImporter.ReadFile(x.File))),
-                StringComparer.Ordinal);
-    }
-
     /// <summary>The areas' own solar and wind actuals on the given OCCTO days (48 half-hours from 00:00 JST), where they cover the day.</summary>
     internal static AreaOwnGeneration OwnGeneration(string japanDir, IEnumerable<DateOnly> days)
     {
         var rows = new List<(string, DateOnly, double[], double[], double[])>();
-        foreach (var (code, actuals) in AreaActuals(japanDir))
+        foreach (var (code, actuals) in WattBit.Data.Reference.AreaActuals.Read(japanDir))
         {
             foreach (var day in days)
             {

@@ -29,15 +29,16 @@ internal static class LayerCommands
         var mw = new Option<double>("--mw") { Description = "Connection size for the welcome zones, MW.", DefaultValueFactory = _ => 50 };
         var output = new Option<string?>("--out") { Description = "CSV of the chosen substations' hours: timestamp,substation,n0_mw,n1_mw,limiting_line,contingency ('-' for stdout)." };
         var zones = new Option<string?>("--zones-out") { Description = "GeoJSON of the welcome zones for --mw (substations with coordinates)." };
-        var gridProfile = new Option<string?>("--grid-profile-out") { Description = "The hourly profile the layer was computed on (timestamp,demand_scale,solar_pu): 'grid headroom' on the same model and this file gives the same numbers (without --real-area; with it, solar_pu is the real area's channel, decision 0123)." };
-        var realArea = new Option<string?>("--real-area")
+        var gridProfile = new Option<string?>("--grid-profile-out") { Description = "The hourly profile the layer was computed on (timestamp,demand_scale,solar_pu): 'grid headroom' on the same model and this file gives the same numbers (with --real-areas none; with real areas, solar_pu is the first real area's channel, decision 0123)." };
+        var realAreas = new Option<string>("--real-areas")
         {
-            Description = "An area (TK or CB) whose loads follow its own TSO actuals (japan/area-supply-demand) instead of the reference year; the other areas keep the reference year (decision 0123).",
+            Description = "Areas whose loads follow their own TSO actuals (japan/area-supply-demand) instead of the reference year, at most one per AC island: auto (every area whose actuals cover the window, when the data are there; default), none, or a list such as TK,CB (an error when they do not cover the window). Decisions 0123, 0126.",
+            DefaultValueFactory = _ => "auto",
         };
-        var data = new Option<string?>("--data") { Description = "With --real-area: the Japan data folder (default ../shared/data/japan beside the repository or $WATTBIT_SHARED_DATA/japan)." };
+        var data = new Option<string?>("--data") { Description = "The Japan data folder of the real areas (default ../shared/data/japan beside the repository or $WATTBIT_SHARED_DATA/japan)." };
         var command = new Command("layer", "The headroom layer: every substation's hourly N-0/N-1 headroom with its limiting line, precomputed (default: the Japan backbone over the reference year).")
         {
-            caseFile, profile, fy, seed, from, days, substations, mw, output, zones, gridProfile, realArea, data,
+            caseFile, profile, fy, seed, from, days, substations, mw, output, zones, gridProfile, realAreas, data,
         };
         command.SetAction(parse =>
         {
@@ -49,7 +50,7 @@ internal static class LayerCommands
 
             var sw = Stopwatch.StartNew();
             var (layer, driving) = Build(parse.GetValue(caseFile), parse.GetValue(profile), parse.GetValue(fy), parse.GetValue(seed), parse.GetValue(from), n,
-                parse.GetValue(realArea), parse.GetValue(data));
+                parse.GetValue(realAreas)!, parse.GetValue(data));
             var computeS = sw.Elapsed.TotalSeconds;
             AnsiConsole.MarkupLine($"{Markup.Escape(layer.Info.Model)}{(layer.Info.Synthetic ? " (synthetic)" : string.Empty)}: {layer.Substations.Count} substations × {layer.Info.Hours} h " +
                 $"from {TimeWindow.Format(layer.Info.First)} ({Markup.Escape(layer.Info.Profile)}) computed in {computeS:F1} s.");
@@ -78,13 +79,8 @@ internal static class LayerCommands
     }
 
     private static (ModelHeadroomLayer Layer, GridProfile Profile) Build(FileInfo? caseFile, FileInfo? profileFile, int fy, int seed, string? fromText, int days,
-        string? realArea, string? dataDir)
+        string realAreas, string? dataDir)
     {
-        if (caseFile is not null && realArea is not null)
-        {
-            throw new CliException("--real-area drives the Japan backbone; it cannot be combined with --case.");
-        }
-
         if (caseFile is not null)
         {
             if (profileFile is null)
@@ -103,90 +99,14 @@ internal static class LayerCommands
             from = Iso8601.TryParse(fromText, out var t, out var reason) ? t : throw new CliException($"--from: {reason}.");
         }
 
-        return realArea is null
-            ? JapanLayerOf(fy, seed, from, days, "--from/--days")
-            : JapanLayerWithRealArea(fy, seed, from, days, realArea.Trim().ToUpperInvariant(), JapanCommands.DataDir(dataDir));
+        return JapanLayerOf(fy, seed, from, days, "--from/--days", null, realAreas, dataDir);
     }
 
     /// <summary>
-    /// The backbone layer with one area on its TSO actuals (decision 0123): that area's loads follow its own demand, the other
-    /// areas' loads the reference year's demand of those areas; the label names which is which. A missing half-hour of the
-    /// actuals takes the same hour of the day before (counted in the label).
-    /// </summary>
-    internal static (ModelHeadroomLayer Layer, GridProfile Profile) JapanLayerWithRealArea(int fy, int seed, DateTimeOffset? from, int days, string areaCode,
-        string japanDir, IReadOnlyCollection<string>? substationIds = null)
-    {
-        if (fy is < 2000 or > 2100)
-        {
-            throw new CliException($"--fy must be 2000-2100 (got {fy}).");
-        }
-
-        var year = ReferenceYear.Generate(fy, seed);
-        var window = TimeWindow.FromDuration(from ?? year.Window.Start, TimeSpan.FromDays(days));
-        if (!year.Window.Contains(window))
-        {
-            throw new CliException($"--from/--days: {window} is outside the reference year FY{fy} {year.Window}.");
-        }
-
-        var model = JapanBackbone.LoadDefault();
-        if (!model.Buses.Any(b => b.Area.Code == areaCode))
-        {
-            throw new CliException($"--real-area: '{areaCode}' is not an area of the backbone ({string.Join(", ", model.Buses.Select(b => b.Area.Code).Distinct())}).");
-        }
-
-        var (real, filled, folder) = AreaActualsHourly(japanDir, areaCode, window);
-        var others = year.TotalDemandHourly(model.Buses.Select(b => b.Area).Where(a => a.Code != areaCode).Distinct()).Slice(window);
-        var drive = JapanLayer.Drive(model, others, areaCode, real);
-        var label = string.Create(CultureInfo.InvariantCulture,
-            $"{areaCode}: TSO area actuals ({folder}{(filled > 0 ? $", {filled} missing hours filled from the day before" : string.Empty)}); other areas: reference year FY{fy} (seed {seed})");
-        return (JapanLayer.Compute(model, drive, label, substationIds), drive.Profile);
-    }
-
-    /// <summary>An area's hourly demand over a window from its TSO actuals under <c>area-supply-demand/</c> (the mocks left out).</summary>
-    private static (WattBit.Time.TimeSeries Demand, int Filled, string Folder) AreaActualsHourly(string japanDir, string areaCode, TimeWindow window)
-    {
-        var root = Path.Combine(japanDir, "area-supply-demand");
-        var files = Directory.Exists(root)
-            ? Directory.EnumerateFiles(root, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}mocks{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                    && WattBit.Data.Import.AreaSupplyDemandImporter.TryIdentify(Path.GetFileName(f), out var a, out _) && a?.Code == areaCode)
-                .ToList()
-            : [];
-        if (files.Count == 0)
-        {
-            throw new CliException($"--real-area {areaCode}: no TSO area actuals for {areaCode} under {root}.");
-        }
-
-        var all = WattBit.Data.Import.AreaSupplyDemand.Merge(files.Select(f => WattBit.Data.Import.AreaSupplyDemandImporter.ReadFile(f)));
-        if (window.Start < all.Window.Start || window.End > all.Window.End)
-        {
-            throw new CliException($"--real-area {areaCode}: the actuals cover {Iso8601.Format(all.Window.Start)} .. {Iso8601.Format(all.Window.End)}, not {window}.");
-        }
-
-        var demand = all.Slice(window)[WattBit.Data.Import.SupplyDemandKeys.Demand].Resample(TimeSpan.FromHours(1));
-        var v = demand.Values.ToArray();
-        var filled = 0;
-        for (var t = 0; t < v.Length; t++)
-        {
-            if (!double.IsFinite(v[t]))
-            {
-                v[t] = t >= 24 ? v[t - 24] : Array.Find(v, double.IsFinite);
-                filled++;
-            }
-        }
-
-        if (!Array.TrueForAll(v, double.IsFinite))
-        {
-            throw new CliException($"--real-area {areaCode}: the actuals have no demand in {window}.");
-        }
-
-        var folder = "area-supply-demand/" + Path.GetFileName(Path.GetDirectoryName(files[0]));
-        return (WattBit.Time.TimeSeries.Wrap(demand.Start, demand.Step, v, demand.Unit, $"demand {areaCode} (actuals)"), filled, folder);
-    }
-
-    /// <summary>
-    /// The default headroom layer every CLI face composes: the Japan backbone driven by the reference year FY<paramref name="fy"/>'s
-    /// demand of the modelled areas over [<paramref name="from"/> (default 1 April 00:00 JST), +<paramref name="days"/>).
+    /// The default headroom layer every CLI face composes (decision 0126): the Japan backbone over [<paramref name="from"/>
+    /// (default 1 April 00:00 JST), +<paramref name="days"/>), each area whose TSO actuals cover the window on its own
+    /// demand (Tokyo, Chubu where ../shared holds them; <paramref name="realAreas"/> "auto"), every other area on the
+    /// reference year FY<paramref name="fy"/>'s demand; the reference year alone when the data are absent or "none".
     /// </summary>
     /// <param name="fy">Fiscal year (2000-2100).</param>
     /// <param name="seed">Seed of the reference year.</param>
@@ -194,8 +114,10 @@ internal static class LayerCommands
     /// <param name="days">Days (1-366).</param>
     /// <param name="what">The option or field named in errors.</param>
     /// <param name="substationIds">Only these substations (default all).</param>
+    /// <param name="realAreas">auto, none, or a comma-separated list of area codes that must be real.</param>
+    /// <param name="dataDir">The Japan data folder (default: found beside the repository or from $WATTBIT_SHARED_DATA).</param>
     internal static (ModelHeadroomLayer Layer, GridProfile Profile) JapanLayerOf(int fy, int seed, DateTimeOffset? from, int days, string what,
-        IReadOnlyCollection<string>? substationIds = null)
+        IReadOnlyCollection<string>? substationIds = null, string realAreas = "auto", string? dataDir = null)
     {
         if (fy is < 2000 or > 2100)
         {
@@ -211,9 +133,41 @@ internal static class LayerCommands
         }
 
         var model = JapanBackbone.LoadDefault();
-        var demand = year.TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
-        var label = $"reference year FY{fy} (seed {seed}), demand of the modelled areas";
-        return (JapanLayer.Compute(model, demand, label, substationIds), JapanLayer.Profile(model, demand));
+        var real = RealAreasOf(model, window, realAreas.Trim(), dataDir);
+        var composed = JapanLayer.Compose(model, areas => year.TotalDemandHourly(areas).Slice(window), $"reference year FY{fy} (seed {seed})",
+            [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], substationIds);
+        return (composed.Layer, composed.Drive.Profile);
+    }
+
+    private static IReadOnlyList<RealAreaDemand> RealAreasOf(JapanBackbone model, TimeWindow window, string realAreas, string? dataDir)
+    {
+        var codes = model.Buses.Select(b => b.Area.Code).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        switch (realAreas.ToLowerInvariant())
+        {
+            case "none":
+                return [];
+            case "auto":
+                var dir = dataDir is not null ? JapanCommands.DataDir(dataDir) : AreaActuals.FindJapanDir();
+                return dir is null ? [] : AreaActuals.Covering(dir, window, codes);
+        }
+
+        var asked = realAreas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => c.ToUpperInvariant()).ToArray();
+        if (asked.FirstOrDefault(c => !codes.Contains(c)) is { } unknown)
+        {
+            throw new CliException($"--real-areas: '{unknown}' is not an area of the backbone ({string.Join(", ", codes.Order(StringComparer.Ordinal))}).");
+        }
+
+        var japanDir = JapanCommands.DataDir(dataDir);
+        var found = AreaActuals.Covering(japanDir, window, asked);
+        if (asked.FirstOrDefault(c => !found.Any(f => f.AreaCode == c)) is { } missing)
+        {
+            var all = AreaActuals.Read(japanDir);
+            throw new CliException(all.TryGetValue(missing, out var a)
+                ? $"--real-areas {missing}: the actuals cover {Iso8601.Format(a.Window.Start)} .. {Iso8601.Format(a.Window.End)}, not {window}."
+                : $"--real-areas {missing}: no TSO area actuals for {missing} under {Path.Combine(japanDir, "area-supply-demand")}.");
+        }
+
+        return found;
     }
 
     private static (double P50, double P99) Lookup(IHeadroomLayer layer)

@@ -27,7 +27,7 @@ internal static class RealSeries
         double[][] carbonDirect, double[][] price, double[][] curtailed)
     {
         var sources = new List<SeriesSource>();
-        var actuals = ReadActuals(japanDir);
+        var actuals = AreaActuals.Read(japanDir);
         var spot = ReadSpot(japanDir, period);
         for (var a = 0; a < codes.Count; a++)
         {
@@ -55,42 +55,6 @@ internal static class RealSeries
         }
 
         return sources;
-    }
-
-    // Every area folder's monthly files merged per area (areas identified from the file names).
-    private static Dictionary<string, AreaSupplyDemand> ReadActuals(string japanDir)
-    {
-        var result = new Dictionary<string, AreaSupplyDemand>();
-        var root = Path.Combine(japanDir, "area-supply-demand");
-        if (!Directory.Exists(root))
-        {
-            return result;
-        }
-
-        var byArea = new Dictionary<string, List<AreaSupplyDemand>>();
-        foreach (var file in Directory.EnumerateFiles(root, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            if (file.Contains($"{Path.DirectorySeparatorChar}mocks{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                || !AreaSupplyDemandImporter.TryIdentify(Path.GetFileName(file), out var area, out _) || area is null)
-            {
-                continue;
-            }
-
-            var part = AreaSupplyDemandImporter.ReadFile(file, area);
-            if (!byArea.TryGetValue(area.Code, out var list))
-            {
-                byArea[area.Code] = list = [];
-            }
-
-            list.Add(part);
-        }
-
-        foreach (var (code, parts) in byArea)
-        {
-            result[code] = AreaSupplyDemand.Merge(parts);
-        }
-
-        return result;
     }
 
     // The JEPX spot summaries of the fiscal years the period touches (spot_summary_YYYY.csv), or null when none.

@@ -88,11 +88,25 @@ public static class JapanLayer
             throw new ArgumentException($"the demand of {realArea} ({real.Window}) and of the other areas ({other.Window}) must cover the same hours.", nameof(realDemandMw));
         }
 
-        var realBase = model.AreaBases.FirstOrDefault(a => a.Area.Code == realArea)?.DemandMw ?? double.NaN;
         var otherBase = model.AreaBases.Where(a => a.Area.Code != realArea).Sum(a => a.DemandMw);
-        if (!double.IsFinite(realBase) || realBase <= 0 || !(otherBase > 0))
+        if (!(otherBase > 0))
         {
-            throw new ArgumentException($"the backbone does not state the demand its base case stands for in {realArea} and the other areas (japan-areas.csv).", nameof(realArea));
+            throw new ArgumentException($"the backbone does not state the demand its base case stands for in the areas other than {realArea} (japan-areas.csv).", nameof(realArea));
+        }
+
+        return AreaDrive(model, [.. other.Values.ToArray().Select(v => v / otherBase)], Enumerable.Range(0, other.Count).Select(other.TimeAt).ToArray(), realArea, real);
+    }
+
+    /// <summary>
+    /// The drive of one area on its own demand over the demand_scale <paramref name="ds"/> of the areas that follow the
+    /// common scale (decision 0123).
+    /// </summary>
+    private static JapanLayerDrive AreaDrive(JapanBackbone model, double[] ds, DateTimeOffset[] times, string realArea, WattBit.Time.TimeSeries real)
+    {
+        var realBase = model.AreaBases.FirstOrDefault(a => a.Area.Code == realArea)?.DemandMw ?? double.NaN;
+        if (!double.IsFinite(realBase) || realBase <= 0)
+        {
+            throw new ArgumentException($"the backbone does not state the demand its base case stands for in {realArea} (japan-areas.csv).", nameof(realArea));
         }
 
         // The area's loads move by −Pd per unit; the plants of its AC island (the ones that can carry the change) follow it
@@ -139,10 +153,137 @@ public static class JapanLayer
             perBus[i] += areaPd * room[i] / sumRoom;
         }
 
-        var times = Enumerable.Range(0, other.Count).Select(other.TimeAt).ToArray();
-        var ds = other.Values.ToArray().Select(v => v / otherBase).ToArray();
         var rs = real.Values.ToArray().Select(v => v / realBase).ToArray();
         return new JapanLayerDrive(new GridProfile(times, ds, [.. rs.Zip(ds, (r, d) => r - d)]), [.. perBus], [realArea]);
+    }
+
+    /// <summary>
+    /// Several areas on their own demand at once (decision 0126), each in its own AC island (Tokyo in the 50 Hz island,
+    /// Chubu in the 60 Hz one): the loads of the areas not in <paramref name="realDemandMw"/> scale together by their
+    /// demand over what their base stands for (demand_scale, and the plants follow it by their room, nationally); each
+    /// real area's loads by its own demand over its base, its departure from demand_scale met by the plants of its own
+    /// island (as <see cref="Drive(JapanBackbone, WattBit.Time.TimeSeries, string, WattBit.Time.TimeSeries)"/>). The flows of
+    /// an island then depend on demand_scale and on its own real area only, so one drive per real area (its area on the
+    /// engine's second channel, the other real areas left on demand_scale) gives the exact hours of the substations of
+    /// that area's island; the substations of islands without a real area take those of the first drive.
+    /// </summary>
+    /// <param name="model">The backbone.</param>
+    /// <param name="otherAreasDemandMw">Demand of the modelled areas not in <paramref name="realDemandMw"/> together, MW.</param>
+    /// <param name="realDemandMw">Per area code, that area's own demand over the same hours, MW (at least one).</param>
+    /// <exception cref="ArgumentException">No real area, two real areas in one AC island, series of other hours, or what
+    /// <see cref="Drive(JapanBackbone, WattBit.Time.TimeSeries, string, WattBit.Time.TimeSeries)"/> refuses.</exception>
+    public static JapanLayerDrives Drives(JapanBackbone model, WattBit.Time.TimeSeries otherAreasDemandMw, IReadOnlyDictionary<string, WattBit.Time.TimeSeries> realDemandMw)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(otherAreasDemandMw);
+        ArgumentNullException.ThrowIfNull(realDemandMw);
+        if (realDemandMw.Count == 0)
+        {
+            throw new ArgumentException("at least one area on its own demand is needed; with none use the national drive.", nameof(realDemandMw));
+        }
+
+        var island = JapanReplay.Islands(model);
+        var codes = realDemandMw.Keys.Order(StringComparer.Ordinal).ToArray();
+        if (codes.FirstOrDefault(c => !island.ContainsKey(c)) is { } unknown)
+        {
+            throw new ArgumentException($"'{unknown}' is not an area of the backbone.", nameof(realDemandMw));
+        }
+
+        if (codes.GroupBy(c => island[c]).FirstOrDefault(g => g.Count() > 1) is { } shared)
+        {
+            throw new ArgumentException($"{string.Join(" and ", shared)} are in one AC island: the engine carries one area of its own per island.", nameof(realDemandMw));
+        }
+
+        var other = Hourly(otherAreasDemandMw, nameof(otherAreasDemandMw));
+        var otherBase = model.AreaBases.Where(a => !realDemandMw.ContainsKey(a.Area.Code)).Sum(a => a.DemandMw);
+        if (!(otherBase > 0))
+        {
+            throw new ArgumentException($"the backbone does not state the demand its base case stands for in the areas other than {string.Join(", ", codes)} (japan-areas.csv).", nameof(realDemandMw));
+        }
+
+        var times = Enumerable.Range(0, other.Count).Select(other.TimeAt).ToArray();
+        var ds = other.Values.ToArray().Select(v => v / otherBase).ToArray();
+        var drives = new List<JapanLayerDrive>();
+        foreach (var code in codes)
+        {
+            var real = Hourly(realDemandMw[code], nameof(realDemandMw));
+            if (real.Start != other.Start || real.Count != other.Count)
+            {
+                throw new ArgumentException($"the demand of {code} ({real.Window}) and of the other areas ({other.Window}) must cover the same hours.", nameof(realDemandMw));
+            }
+
+            drives.Add(AreaDrive(model, ds, times, code, real));
+        }
+
+        var busDrive = model.Buses.Select(b => Math.Max(0, Array.FindIndex(codes, c => island[c] == island[b.Area.Code]))).ToImmutableArray();
+        return new JapanLayerDrives(drives, busDrive, codes);
+    }
+
+    /// <summary>
+    /// The backbone's layer over a window as every host composes it (decision 0126): the areas in <paramref name="realAreas"/>
+    /// (each one's own hourly demand over the window, and where it came from) on their own demand, every other area on
+    /// <paramref name="referenceDemand"/> (the demand of the areas it is given, over the same hours); with no real area,
+    /// the national drive of <see cref="Profile"/>. The label says which areas are real and what the others follow.
+    /// </summary>
+    /// <param name="model">The backbone.</param>
+    /// <param name="referenceDemand">The reference demand of a set of areas together, hourly over the window.</param>
+    /// <param name="referenceLabel">What the reference is (for example "reference year FY2025 (seed 1)").</param>
+    /// <param name="realAreas">The real areas (code, demand, source label); at most one per AC island.</param>
+    /// <param name="substationIds">Only these substations (default all buses).</param>
+    /// <param name="maxParallelism">Worker threads; default all cores.</param>
+    public static JapanLayerComposition Compose(JapanBackbone model, Func<IReadOnlyCollection<WattBit.Areas.GridArea>, WattBit.Time.TimeSeries> referenceDemand,
+        string referenceLabel, IReadOnlyList<(string Code, WattBit.Time.TimeSeries DemandMw, string Source)> realAreas, IReadOnlyCollection<string>? substationIds = null,
+        int maxParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(referenceDemand);
+        ArgumentNullException.ThrowIfNull(realAreas);
+        var areas = model.Buses.Select(b => b.Area).Distinct().ToArray();
+        var real = realAreas.Where(r => areas.Any(a => a.Code == r.Code)).ToArray();
+        if (real.Length == 0)
+        {
+            var demand = referenceDemand(areas);
+            var label = referenceLabel + ", demand of the modelled areas";
+            return new JapanLayerComposition(Compute(model, demand, label, substationIds, maxParallelism), Drive(model, demand), null, label);
+        }
+
+        var others = referenceDemand([.. areas.Where(a => !real.Any(r => r.Code == a.Code))]);
+        var drives = Drives(model, others, real.ToDictionary(r => r.Code, r => r.DemandMw, StringComparer.Ordinal));
+        var realLabel = string.Join("; ", real.OrderBy(r => r.Code, StringComparer.Ordinal).Select(r => r.Source)) + "; other areas: " + referenceLabel;
+        return new JapanLayerComposition(Compute(model, drives, realLabel, substationIds, maxParallelism), drives.Drives[0], drives, realLabel);
+    }
+
+    /// <summary>Computes the layer of several areas on their own demand (<see cref="Drives"/>): each substation's hours from the drive of its island.</summary>
+    /// <param name="model">The backbone.</param>
+    /// <param name="drives">What drives the hours.</param>
+    /// <param name="profileLabel">What the demand is; it should say which areas are real.</param>
+    /// <param name="substationIds">Only these substations (default all buses).</param>
+    /// <param name="maxParallelism">Worker threads; default all cores.</param>
+    /// <exception cref="UnknownSubstationException">An id of <paramref name="substationIds"/> is not a bus of the backbone.</exception>
+    public static ModelHeadroomLayer Compute(JapanBackbone model, JapanLayerDrives drives, string profileLabel, IReadOnlyCollection<string>? substationIds = null,
+        int maxParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(drives);
+        var nodes = Select(model, substationIds);
+        var busIndex = Enumerable.Range(0, model.Buses.Length).ToDictionary(i => model.Buses[i].Number, i => i);
+        var parts = new List<ModelHeadroomLayer>();
+        for (var d = 0; d < drives.Drives.Count; d++)
+        {
+            var mine = nodes.Where(n => drives.BusDrive[busIndex[n.BusNumber]] == d).ToList();
+            if (mine.Count > 0)
+            {
+                parts.Add(ModelHeadroomLayer.Compute(model.Network, mine, drives.Drives[d].Profile, ModelName, synthetic: true, profileLabel,
+                    b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following, perBusMw: drives.Drives[d].PerBusMw));
+            }
+        }
+
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        return ModelHeadroomLayer.Join(parts[0].Info, parts, [.. nodes.Select(n => n.Substation.Id)]);
     }
 
     /// <summary>The national drive of <see cref="Profile"/> as a <see cref="JapanLayerDrive"/> (no area of its own).</summary>
@@ -217,3 +358,24 @@ public static class JapanLayer
 /// <param name="PerBusMw">MW injected per unit of the profile's second column, per bus in network order.</param>
 /// <param name="RealAreas">The area codes whose loads follow their own demand (empty: every load follows one scale).</param>
 public sealed record JapanLayerDrive(GridProfile Profile, ImmutableArray<double> PerBusMw, IReadOnlyList<string> RealAreas);
+
+/// <summary>
+/// What drives the backbone layer's hours when several areas follow their own demand (decision 0126): one drive per real
+/// area (its area on the engine's second channel) and, per bus in network order, the drive whose hours are exact there
+/// (the one of its AC island's real area; the first for an island without one). Immutable.
+/// </summary>
+/// <param name="Drives">One drive per real area, in the order of <paramref name="RealAreas"/>.</param>
+/// <param name="BusDrive">Per bus, the index of its drive.</param>
+/// <param name="RealAreas">The area codes on their own demand.</param>
+public sealed record JapanLayerDrives(IReadOnlyList<JapanLayerDrive> Drives, ImmutableArray<int> BusDrive, IReadOnlyList<string> RealAreas);
+
+/// <summary>A composed backbone layer (<see cref="JapanLayer.Compose"/>) and what drove it. Immutable.</summary>
+/// <param name="Layer">The layer.</param>
+/// <param name="Drive">The national drive, or with real areas the first real area's drive (what <c>--grid-profile-out</c> writes).</param>
+/// <param name="Drives">With real areas, every drive and the drive of each bus; null for the national drive.</param>
+/// <param name="Label">What drove the hours.</param>
+public sealed record JapanLayerComposition(ModelHeadroomLayer Layer, JapanLayerDrive Drive, JapanLayerDrives? Drives, string Label)
+{
+    /// <summary>The drive whose hours are exact at a bus (0-based, network order).</summary>
+    public JapanLayerDrive DriveAt(int bus) => Drives is null ? Drive : Drives.Drives[Drives.BusDrive[bus]];
+}

@@ -135,6 +135,44 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         return new ModelHeadroomLayer(info, [.. nodes.Select(n => n.Substation)], n0, n1, line, contingency, names);
     }
 
+    /// <summary>
+    /// One layer of the substations of several layers computed over the same hours and the same network (for example one
+    /// per AC island, each on its own drive: decision 0126), in the order of <paramref name="order"/>.
+    /// </summary>
+    /// <param name="info">The joined layer's info (its first hour and hours must be the parts').</param>
+    /// <param name="parts">The parts; each substation's hours are taken from the first part that holds it.</param>
+    /// <param name="order">The substation ids of the joined layer, in order; each must be in a part.</param>
+    /// <exception cref="ArgumentException">Parts of other hours or line names, or an id no part holds.</exception>
+    public static ModelHeadroomLayer Join(HeadroomLayerInfo info, IReadOnlyList<ModelHeadroomLayer> parts, IReadOnlyList<string> order)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentNullException.ThrowIfNull(order);
+        if (parts.Count == 0 || parts.Any(p => p.Info.First != info.First || p.Info.Hours != info.Hours || !p._lineNames.SequenceEqual(parts[0]._lineNames)))
+        {
+            throw new ArgumentException("the parts of a joined layer must cover the same hours of the same network.", nameof(parts));
+        }
+
+        var hours = info.Hours;
+        var n0 = new double[order.Count * hours];
+        var n1 = new double[order.Count * hours];
+        var line = new int[order.Count * hours];
+        var contingency = new int[order.Count * hours];
+        var substations = ImmutableArray.CreateBuilder<Substation>(order.Count);
+        for (var i = 0; i < order.Count; i++)
+        {
+            var part = parts.FirstOrDefault(p => p._index.ContainsKey(order[i])) ?? throw new ArgumentException($"no part holds substation '{order[i]}'.", nameof(order));
+            var from = part._index[order[i]] * hours;
+            Array.Copy(part._n0, from, n0, i * hours, hours);
+            Array.Copy(part._n1, from, n1, i * hours, hours);
+            Array.Copy(part._line, from, line, i * hours, hours);
+            Array.Copy(part._contingency, from, contingency, i * hours, hours);
+            substations.Add(part._substations[part._index[order[i]]]);
+        }
+
+        return new ModelHeadroomLayer(info, substations.ToImmutable(), n0, n1, line, contingency, parts[0]._lineNames);
+    }
+
     /// <summary>One substation per bus with load or generation, named after the bus (id "bus-N"): for cases without metadata.</summary>
     public static IReadOnlyList<LayerNode> BusNodes(PowerNetwork network)
     {

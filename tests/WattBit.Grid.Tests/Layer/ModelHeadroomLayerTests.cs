@@ -265,6 +265,120 @@ public sealed class JapanLayerTests
     }
 
     [Fact]
+    public void Compose_TokyoAndChubuOnTheirOwnDemand_EachMovesWithItsOwn_AsTheHandSolvedFlowsSay()
+    {
+        var model = WattBit.Grid.Japan.JapanBackbone.LoadDefault();
+        var net = model.Network;
+        var start = new DateTimeOffset(2026, 1, 15, 12, 0, 0, Jst.Offset);
+        double Base(string code) => model.AreaBases.Single(a => a.Area.Code == code).DemandMw;
+        var otherBase = model.AreaBases.Where(a => a.Area.Code is not "TK" and not "CB").Sum(a => a.DemandMw);
+        // Hour 0: every area at its base; hour 1: Tokyo 20 % up (Chubu at base); hour 2: Chubu 20 % up (Tokyo at base);
+        // the others 0.95 / 1.05 / 1.0.
+        double[] tk = [1.0, 1.2, 1.0];
+        double[] cb = [1.0, 1.0, 1.2];
+        double[] rest = [1.0, 0.95, 1.05];
+        WattBit.Time.TimeSeries Series(double[] scale, double b, string name) =>
+            new(start, TimeSpan.FromHours(1), [.. scale.Select(r => r * b)], SeriesUnit.Megawatts, name);
+        var composed = JapanLayer.Compose(model, areas =>
+            {
+                Assert.DoesNotContain(areas, a => a.Code is "TK" or "CB");
+                return Series(rest, otherBase, "others");
+            }, "reference", [("TK", Series(tk, Base("TK"), "TK"), "TK: actuals"), ("CB", Series(cb, Base("CB"), "CB"), "CB: actuals")],
+            [.. model.Buses.Where(b => b.Area.Code is "TK" or "CB" or "HKD").Select(b => b.SubstationId)]);
+        Assert.Equal("CB: actuals; TK: actuals; other areas: reference", composed.Layer.Info.Profile);
+
+        // By hand: each load is Pd × its area's scale; the plants with output share the change of the others' scale by their
+        // room nationally; Tokyo's departure from it is met by the plants of the 50 Hz island (Tohoku, Tokyo), Chubu's by
+        // those of the 60 Hz island, each by room. One DC power flow per hour for the whole network.
+        var dc = new WattBit.Grid.PowerFlow.DcModel(net);
+        var engine = new WattBit.Grid.Headroom.HeadroomEngine(WattBit.Grid.PowerFlow.Sensitivities.Build(dc),
+            new NetworkTimeSeries(dc, composed.Drive.Profile, composed.Drive.PerBusMw, JapanLayer.Following));
+        var sumPd = net.Buses.Sum(b => b.Pd);
+        var sumGs = net.Buses.Sum(b => b.Gs);
+        var producing = net.Generators.Where(g => g.InService && g.Pg > 0).ToArray();
+        var sumPg = producing.Sum(g => g.Pg);
+        var sumRoom = producing.Sum(g => Math.Max(0, g.Pmax - g.Pg));
+        string AreaOf(WattBit.Grid.Network.Generator g) => model.Buses[g.BusIndex].Area.Code;
+        bool In50Hz(WattBit.Grid.Network.Generator g) => AreaOf(g) is "TH" or "TK";
+        bool In60Hz(WattBit.Grid.Network.Generator g) => AreaOf(g) is "CB" or "HR" or "KN" or "CG" or "SK" or "KY";
+        var room50 = producing.Where(In50Hz).Sum(g => Math.Max(0, g.Pmax - g.Pg));
+        var room60 = producing.Where(In60Hz).Sum(g => Math.Max(0, g.Pmax - g.Pg));
+        double PdOf(string code) => Enumerable.Range(0, net.Buses.Length).Where(i => model.Buses[i].Area.Code == code).Sum(i => net.Buses[i].Pd);
+        var (tokyoPd, chubuPd) = (PdOf("TK"), PdOf("CB"));
+        var flows = new double[3][];
+        for (var t = 0; t < 3; t++)
+        {
+            var p = new double[net.Buses.Length];
+            for (var i = 0; i < p.Length; i++)
+            {
+                var scale = model.Buses[i].Area.Code switch { "TK" => tk[t], "CB" => cb[t], _ => rest[t] };
+                p[i] = -(net.Buses[i].Pd * scale) - net.Buses[i].Gs;
+            }
+
+            foreach (var g in net.Generators.Where(g => g.InService))
+            {
+                var room = Math.Max(0, g.Pmax - g.Pg);
+                p[g.BusIndex] += g.Pg > 0
+                    ? (g.Pg * (sumPd + sumGs) / sumPg) + (room / sumRoom * sumPd * (rest[t] - 1))
+                        + (In50Hz(g) ? room / room50 * tokyoPd * (tk[t] - rest[t]) : 0) + (In60Hz(g) ? room / room60 * chubuPd * (cb[t] - rest[t]) : 0)
+                    : g.Pg;
+            }
+
+            flows[t] = new double[net.Branches.Length];
+            dc.Solve(p, flows[t]);
+        }
+
+        double HandN0(int bus, int t)
+        {
+            var beta = engine.Sensitivity(bus);
+            var h = double.PositiveInfinity;
+            for (var l = 0; l < beta.Length; l++)
+            {
+                var rate = net.Branches[l].RateA;
+                if (dc.IsActive(l) && rate > 0 && Math.Abs(beta[l]) > 1e-6)
+                {
+                    h = Math.Min(h, Math.Max(0, beta[l] > 0 ? (rate - flows[t][l]) / beta[l] : (rate + flows[t][l]) / -beta[l]));
+                }
+            }
+
+            return h;
+        }
+
+        double[] Check(string area)
+        {
+            // The area's substation with the least room at the base hour (by hand), so no hour reaches the engine's cap.
+            var bus = Enumerable.Range(0, model.Buses.Length).Where(b => model.Buses[b].Area.Code == area).MinBy(b => HandN0(b, 0));
+            var hours = composed.Layer.Hourly(model.Buses[bus].SubstationId, new TimeWindow(start, start.AddHours(3)));
+            Assert.Equal(3, hours.Count);
+            var n0 = new double[3];
+            for (var t = 0; t < 3; t++)
+            {
+                n0[t] = HandN0(bus, t);
+                Assert.True(n0[t] < 10_000, $"{area}: {n0[t]} MW");
+                Assert.Equal(n0[t], hours[t].N0Mw, 6);
+            }
+
+            return n0;
+        }
+
+        var tokyo = Check("TK");
+        var chubu = Check("CB");
+        Assert.True(tokyo[1] < tokyo[0] - 1, $"Tokyo 20 % up: {tokyo[1]} vs {tokyo[0]} MW");
+        Assert.True(chubu[2] < chubu[0] - 1, $"Chubu 20 % up: {chubu[2]} vs {chubu[0]} MW");
+        Check("HKD");
+    }
+
+    [Fact]
+    public void Drives_TwoRealAreasInOneIsland_AreRefusedNamingThem()
+    {
+        var model = WattBit.Grid.Japan.JapanBackbone.LoadDefault();
+        var start = new DateTimeOffset(2026, 1, 15, 0, 0, 0, Jst.Offset);
+        var one = new WattBit.Time.TimeSeries(start, TimeSpan.FromHours(1), [1000.0, 1000.0], SeriesUnit.Megawatts, "x");
+        var ex = Assert.Throws<ArgumentException>(() => JapanLayer.Drives(model, one, new Dictionary<string, WattBit.Time.TimeSeries> { ["TK"] = one, ["TH"] = one }));
+        Assert.Contains("TH and TK are in one AC island", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Drive_SeriesOfOtherHoursOrAnAreaWithoutBuses_IsRefused()
     {
         var model = WattBit.Grid.Japan.JapanBackbone.LoadDefault();
