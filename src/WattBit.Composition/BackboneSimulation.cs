@@ -13,7 +13,7 @@ namespace WattBit.Composition;
 /// What every host offers the one simulation composer (<see cref="SimulationComposer"/>), written once (decision 0167):
 /// every area's signals (the reference year with the scenario's real-data overlay, <c>SignalYears.Compose</c>), the Japan
 /// backbone's substations when the scenario's <c>grid</c> section asks for the layer, the backbone's headroom layer for the
-/// scenario's period driven by the reference year's demand of the modelled areas, OCCTO's inter-area ties and the
+/// scenario's period (<see cref="Layer"/>: real areas where their actuals cover it, else the reference year), OCCTO's inter-area ties and the
 /// forecasting engine. <c>wattbit simulate</c>, the server's simulation jobs and the cluster's sweeps use it; a host may
 /// answer the layer itself (the server serves its own where it holds the period). Stateless.
 /// </summary>
@@ -37,18 +37,15 @@ public static class BackboneSimulation
     }
 
     /// <summary>
-    /// The Japan backbone's headroom layer over <paramref name="window"/>, its loads driven by the reference year
-    /// FY<paramref name="fiscalYear"/>'s (seed <paramref name="seed"/>) demand of the modelled areas: what
-    /// <c>wattbit grid layer</c> computes for the same year, seed and hours.
+    /// The Japan backbone's headroom layer over <paramref name="window"/> as <c>wattbit grid layer</c> computes it for the
+    /// same year, seed and hours (<see cref="BackboneLayers.Compose"/>): the areas whose actuals beside the repository
+    /// (or in $WATTBIT_SHARED_DATA) cover the window on their own demand, the others on the reference year
+    /// FY<paramref name="fiscalYear"/>'s (seed <paramref name="seed"/>).
     /// </summary>
     /// <param name="fiscalYear">Fiscal year of the reference year.</param>
     /// <param name="seed">Seed of the reference year.</param>
     /// <param name="window">Hours of the layer, inside the fiscal year.</param>
     /// <param name="substationIds">Only these substations (default all).</param>
-    public static ModelHeadroomLayer Layer(int fiscalYear, int seed, TimeWindow window, IReadOnlyCollection<string>? substationIds = null)
-    {
-        var model = JapanBackbone.LoadDefault();
-        var demand = ReferenceYear.Generate(fiscalYear, seed).TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
-        return JapanLayer.Compute(model, demand, $"reference year FY{fiscalYear} (seed {seed}), demand of the modelled areas", substationIds);
-    }
+    public static ModelHeadroomLayer Layer(int fiscalYear, int seed, TimeWindow window, IReadOnlyCollection<string>? substationIds = null) =>
+        BackboneLayers.Compose(fiscalYear, seed, window, substationIds, AreaActuals.FindJapanDir()).Layer;
 }

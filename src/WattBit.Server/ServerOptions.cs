@@ -134,4 +134,14 @@ internal sealed class HeadroomLayerOptions
 
     /// <summary>Compute the layer when the server starts instead of at the first request.</summary>
     public bool Warm { get; set; }
+
+    /// <summary>
+    /// Put every area whose TSO actuals cover the layer's hours on its own demand (Tokyo, Chubu; decisions 0123, 0126),
+    /// the other areas on the reference year; default true. Without the data (or false) every area follows the reference year.
+    /// </summary>
+    public bool RealAreas { get; set; } = true;
+
+    /// <summary>The Japan data folder holding <c>area-supply-demand/</c>; null = $WATTBIT_SHARED_DATA/japan or
+    /// <c>../shared/data/japan</c> found upwards from the working folder or the binary.</summary>
+    public string? RealData { get; set; }
 }

@@ -132,23 +132,22 @@ internal static class LayerCommands
             throw new CliException($"{what}: {window} is outside the reference year FY{fy} {year.Window}.");
         }
 
-        var model = JapanBackbone.LoadDefault();
-        var real = RealAreasOf(model, window, realAreas.Trim(), dataDir);
-        var composed = JapanLayer.Compose(model, areas => year.TotalDemandHourly(areas).Slice(window), $"reference year FY{fy} (seed {seed})",
-            [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], substationIds);
+        var (dir, codes) = RealAreasOf(JapanBackbone.LoadDefault(), window, realAreas.Trim(), dataDir);
+        var composed = WattBit.Composition.BackboneLayers.Compose(fy, seed, window, substationIds, dir, codes);
         return (composed.Layer, composed.Drive.Profile);
     }
 
-    private static IReadOnlyList<RealAreaDemand> RealAreasOf(JapanBackbone model, TimeWindow window, string realAreas, string? dataDir)
+    /// <summary>The data folder and the areas that may be real for <c>--real-areas</c>: auto (every area whose actuals cover
+    /// the window, where the data are), none, or a list that must all be covered.</summary>
+    private static (string? Dir, IReadOnlyCollection<string>? Codes) RealAreasOf(JapanBackbone model, TimeWindow window, string realAreas, string? dataDir)
     {
         var codes = model.Buses.Select(b => b.Area.Code).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         switch (realAreas.ToLowerInvariant())
         {
             case "none":
-                return [];
+                return (null, null);
             case "auto":
-                var dir = dataDir is not null ? JapanCommands.DataDir(dataDir) : AreaActuals.FindJapanDir();
-                return dir is null ? [] : AreaActuals.Covering(dir, window, codes);
+                return (dataDir is not null ? JapanCommands.DataDir(dataDir) : AreaActuals.FindJapanDir(), null);
         }
 
         var asked = realAreas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => c.ToUpperInvariant()).ToArray();
@@ -158,7 +157,7 @@ internal static class LayerCommands
         }
 
         var japanDir = JapanCommands.DataDir(dataDir);
-        var found = AreaActuals.Covering(japanDir, window, asked);
+        var found = WattBit.Composition.BackboneLayers.RealAreas(model, window, japanDir, asked);
         if (asked.FirstOrDefault(c => !found.Any(f => f.AreaCode == c)) is { } missing)
         {
             var all = AreaActuals.Read(japanDir);
@@ -167,7 +166,7 @@ internal static class LayerCommands
                 : $"--real-areas {missing}: no TSO area actuals for {missing} under {Path.Combine(japanDir, "area-supply-demand")}.");
         }
 
-        return found;
+        return (japanDir, asked);
     }
 
     private static (double P50, double P99) Lookup(IHeadroomLayer layer)

@@ -52,7 +52,7 @@ internal static class WhatIfEndpoints
             return problems.Result();
         }
 
-        var engine = model.Engine;
+        var engine = model.EngineAt(bus);
         var steps = engine.Steps;
         var prepared = model.Prepared(bus);
         var before = prepared.Base;

@@ -213,6 +213,26 @@ internal sealed class HeadroomLayerHost
             : null;
     }
 
+    /// <summary>
+    /// The Japan backbone's headroom layer over <paramref name="window"/> for <paramref name="substationIds"/> (all when
+    /// null), composed as the server's own (<see cref="Compose"/>): the areas whose actuals cover the window on their own
+    /// demand, the others on the reference year FY<paramref name="fiscalYear"/>: the layer a simulation job's grid takes
+    /// when the served layer does not hold the scenario's period (<c>wattbit simulate</c> computes the same).
+    /// </summary>
+    internal IHeadroomLayer BackboneLayer(int fiscalYear, int seed, TimeWindow window, IReadOnlyCollection<string>? substationIds) =>
+        Compose(_options, fiscalYear, seed, window, substationIds).Layer;
+
+    /// <summary>
+    /// The backbone's layer as every server face reads it (decision 0126): each area whose TSO actuals cover the window on
+    /// its own demand (when <see cref="HeadroomLayerOptions.RealAreas"/> and the data are there), every other area on the
+    /// reference year's demand; the label says which is which.
+    /// </summary>
+    private static JapanLayerComposition Compose(ServerOptions options, int fiscalYear, int seed, TimeWindow window, IReadOnlyCollection<string>? substationIds)
+    {
+        var o = options.HeadroomLayer;
+        return WattBit.Composition.BackboneLayers.Compose(fiscalYear, seed, window, substationIds, !o.RealAreas ? null : o.RealData ?? AreaActuals.FindJapanDir());
+    }
+
     /// <summary>The effective layer and the upload count it was built at.</summary>
     private sealed record Effective(long Uploads, IHeadroomLayer Layer);
 
@@ -240,10 +260,10 @@ internal sealed class HeadroomLayerHost
         }
 
         var model = JapanBackbone.LoadDefault();
-        var areaDemand = year.TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(window);
-        return (JapanLayer.Compute(model, areaDemand, label + ", demand of the modelled areas", o.Substations),
+        var composed = Compose(options, fy, options.Seed, window, o.Substations);
+        return (composed.Layer,
             JapanLayer.Nodes(model).ToDictionary(n => n.Substation.Id, n => n.BusNumber, StringComparer.Ordinal),
-            new LayerModel(model.Network, JapanLayer.Profile(model, areaDemand), b => model.Branches[b].DisplayName, JapanLayer.Following));
+            new LayerModel(model.Network, composed.Drive.Profile, b => model.Branches[b].DisplayName, JapanLayer.Following, bus => composed.DriveAt(bus)));
     }
 }
 

@@ -134,7 +134,7 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
             ? await layers.ServedLayerForAsync(store, scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start, scenario.End), ct).ConfigureAwait(false)
             : null;
         return BackboneSimulation.Host(scenario, r => served is not null && r.SubstationIds.All(id => served.Substations.Any(s => s.Id == id)) ? served
-            : BackboneSimulation.Layer(r.FiscalYear, r.Seed, TimeWindow.FromDuration(r.From, TimeSpan.FromDays(r.Days)), [.. r.SubstationIds]));
+            : layers.BackboneLayer(r.FiscalYear, r.Seed, TimeWindow.FromDuration(r.From, TimeSpan.FromDays(r.Days)), [.. r.SubstationIds]));
     }
 
     private sealed class FractionProgress(Action<double> report) : IProgress<double>
