@@ -175,6 +175,24 @@ public sealed class JapanLayerTests
         Assert.All(hours.Where(h => h.LimitingLine is not null), h => Assert.Contains(h.LimitingLine!, lines));
     }
 
+    /// <summary>N-0 headroom by hand: the least (rating ∓ flow)/|β| over the active rated branches, β the flow per MW added at the bus.</summary>
+    private static double HandN0At(WattBit.Grid.Headroom.HeadroomEngine engine, WattBit.Grid.PowerFlow.DcModel dc, double[] flows, int bus)
+    {
+        var net = dc.Network;
+        var beta = engine.Sensitivity(bus);
+        var h = double.PositiveInfinity;
+        for (var l = 0; l < beta.Length; l++)
+        {
+            var rate = net.Branches[l].RateA;
+            if (dc.IsActive(l) && rate > 0 && Math.Abs(beta[l]) > 1e-6)
+            {
+                h = Math.Min(h, Math.Max(0, beta[l] > 0 ? (rate - flows[l]) / beta[l] : (rate + flows[l]) / -beta[l]));
+            }
+        }
+
+        return h;
+    }
+
     [Fact]
     public void Compute_TokyoOnItsOwnDemand_TokyoHeadroomMovesWithIt_AsTheHandSolvedFlowsSay()
     {
@@ -227,21 +245,7 @@ public sealed class JapanLayerTests
             dc.Solve(p, flows[t]);
         }
 
-        double HandN0(int bus, int t)
-        {
-            var beta = engine.Sensitivity(bus);
-            var h = double.PositiveInfinity;
-            for (var l = 0; l < beta.Length; l++)
-            {
-                var rate = net.Branches[l].RateA;
-                if (dc.IsActive(l) && rate > 0 && Math.Abs(beta[l]) > 1e-6)
-                {
-                    h = Math.Min(h, Math.Max(0, beta[l] > 0 ? (rate - flows[t][l]) / beta[l] : (rate + flows[t][l]) / -beta[l]));
-                }
-            }
-
-            return h;
-        }
+        double HandN0(int bus, int t) => HandN0At(engine, dc, flows[t], bus);
 
         // The Tokyo substation with the least room at the base hour (by hand), so no hour reaches the engine's cap.
         var bus = Enumerable.Range(0, model.Buses.Length).Where(b => model.Buses[b].Area.Code == "TK")
@@ -328,21 +332,7 @@ public sealed class JapanLayerTests
             dc.Solve(p, flows[t]);
         }
 
-        double HandN0(int bus, int t)
-        {
-            var beta = engine.Sensitivity(bus);
-            var h = double.PositiveInfinity;
-            for (var l = 0; l < beta.Length; l++)
-            {
-                var rate = net.Branches[l].RateA;
-                if (dc.IsActive(l) && rate > 0 && Math.Abs(beta[l]) > 1e-6)
-                {
-                    h = Math.Min(h, Math.Max(0, beta[l] > 0 ? (rate - flows[t][l]) / beta[l] : (rate + flows[t][l]) / -beta[l]));
-                }
-            }
-
-            return h;
-        }
+        double HandN0(int bus, int t) => HandN0At(engine, dc, flows[t], bus);
 
         double[] Check(string area)
         {
