@@ -208,7 +208,9 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
         Assert.Contains("ties.csv", files);
 
         // What `wattbit simulate` offers the one composer (SimulateCommands.Host): the reference year's signals, the Japan
-        // backbone's layer driven by the year's demand of the modelled areas over the period, OCCTO's ties, the forecasting engine.
+        // backbone's layer over the period as `wattbit grid layer` composes it (decision 0126; the test server runs with
+        // RealAreas=false, so every area on the year's reference demand, as the CLI without ../shared), OCCTO's ties, the
+        // forecasting engine.
         var scenario = ScenarioFile.Parse(SimulationServer.GridScenario, "grid.yaml");
         var model = JapanBackbone.LoadDefault();
         var cli = new SimulationHost
@@ -216,9 +218,7 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
             Signals = SignalYears.Compose,
             Substations = [.. JapanLayer.Nodes(model).Select(n => n.Substation)],
             LayerModel = JapanLayer.ModelName,
-            Layer = r => JapanLayer.Compute(model,
-                ReferenceYear.Generate(r.FiscalYear, r.Seed).TotalDemandHourly(model.Buses.Select(b => b.Area).Distinct()).Slice(TimeWindow.FromDuration(r.From, TimeSpan.FromDays(r.Days))),
-                $"reference year FY{r.FiscalYear} (seed {r.Seed}), demand of the modelled areas", [.. r.SubstationIds]),
+            Layer = r => WattBit.Composition.BackboneLayers.Compose(r.FiscalYear, r.Seed, TimeWindow.FromDuration(r.From, TimeSpan.FromDays(r.Days)), [.. r.SubstationIds], null).Layer,
             Ties = JapanTies.AreaTies(),
             Forecaster = new SignalForecaster(),
         };
