@@ -29,6 +29,24 @@ public sealed class SimulateRoadmapTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_ARoadmapWithMoves_WritesTheTies_AndATieChangeNamingNoTieFailsNamingTheFile()
+    {
+        var moves = Roadmap.Replace("max_km: 60}", "max_km: 60, moves: true, tie_share: 0.5}", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "moves.yaml"), moves + "\ntie_changes:\n  - {tie: 周波数変換設備, from: 2027, mw: 3000}\n");
+        var r = await WattbitProcess.RunAsync(_dir, "simulate", "moves.yaml", "--out", "moves");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var ties = await File.ReadAllLinesAsync(Path.Combine(_dir, "moves", "ties.csv"));
+        Assert.Equal("tie,from,to,year,capacity_mw,usable_mw,peak_moved_mw,hours_binding", ties[0]);
+        Assert.Contains(ties, l => l.StartsWith("周波数変換設備,TK,CB,2027,3000,1500,", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(_dir, "moves", "plots", "run_out.svg")));
+
+        await File.WriteAllTextAsync(Path.Combine(_dir, "bad.yaml"), moves + "\ntie_changes:\n  - {tie: nowhere, from: 2027, mw: 3000}\n");
+        var bad = await WattbitProcess.RunAsync(_dir, "simulate", "bad.yaml");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("bad.yaml:6: tie_changes: 'nowhere' is not an OCCTO tie of the backbone", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_ARoadmapClusterFarFromEverySubstation_FailsNamingTheFileAndCluster()
     {
         await File.WriteAllTextAsync(Path.Combine(_dir, "far.yaml"), Roadmap.Replace("lat: 35.83, lon: 140.15", "lat: 30.00, lon: 150.00", StringComparison.Ordinal));

@@ -73,3 +73,99 @@ public sealed class RoadmapTests
         Assert.Contains("reinforcement: no cluster 'b'", u.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// The roadmap with moves between areas (decision 0184) on a hand-checked two-area, two-year case: a tie that grows in the
+/// second year and a base demand that grows (the second year's layer has 10 MW less room at both substations).
+/// </summary>
+public sealed class RoadmapMovesTests
+{
+    private static readonly DateTimeOffset Start = new(2025, 5, 1, 0, 0, 0, Jst.Offset);
+
+    private const string Yaml = """
+        name: two areas
+        roadmap: {from: 2025, to: 2026, weeks: [2025-05-01], flexible_share: 0.5, peak_factor: 1.2, moves: true, tie_share: 1}
+        clusters:
+          - {id: a, area: TK, lat: 35.7, lon: 139.7, mw: {2025: 60}, substation: "TK:a"}
+          - {id: b, area: CB, lat: 35.2, lon: 136.9, mw: {2025: 100}, substation: "CB:b"}
+        """;
+
+    private const string TieGrows = "\ntie_changes:\n  - {tie: FC, from: 2026, mw: 10}\n";
+
+    private static readonly AreaTie[] Ties = [new("FC", JapanAreas.Tokyo, JapanAreas.Chubu, 5)];
+
+    // a: 100 MW of secure room in JST hours 0-11 (line L-night), 40 MW in hours 12-23 (L-day); b: 200 MW every hour.
+    // The base demand grows by 2026: 10 MW less at both.
+    private static HeadroomTable Layer(int year)
+    {
+        var less = year >= 2026 ? 10 : 0;
+        return new(new HeadroomLayerInfo("hand-made", true, "test", Start, 168),
+        [
+            (new Substation("TK:a", "a", JapanAreas.Tokyo, 275, new GeoPoint(35.7, 139.7)), HeadroomSource.Model,
+                Enumerable.Range(0, 168).Select(h => h % 24 < 12
+                    ? new HeadroomHour(Start.AddHours(h), 200, 100 - less, "L-night", null)
+                    : new HeadroomHour(Start.AddHours(h), 200, 40 - less, "L-day", null))),
+            (new Substation("CB:b", "b", JapanAreas.Chubu, 275, new GeoPoint(35.2, 136.9)), HeadroomSource.Model,
+                Enumerable.Range(0, 168).Select(h => new HeadroomHour(Start.AddHours(h), 300, 200 - less, "L-b", null))),
+        ]);
+    }
+
+    [Fact]
+    public void MovesOverAGrowingTie_DeferTheRunOut_ByHand()
+    {
+        // a: 60 MW, firm 30 MW, flexible 30 × 24 = 720 MWh a day, at most 1.2 × 60 = 72 MW in an hour.
+        // 2025: without shifting 20 MW over in 12 h (240 MWh a day, 1,680 in the week); at home the day's spare is
+        // 12 × (72 − 30) + 12 × (40 − 30) = 624 MWh, 96 short (672 in the week); the 5 MW tie carries 5 × 24 = 120 ≥ 96 to b,
+        // whose spare 24 × (min(200, 120) − 50) = 1,680 MWh holds its own 1,200 and the 96: it fits with moves.
+        // 2026: the room is 90 / 30 MW: 30 MW over in 12 h (360 a day, 2,520); at home the firm 30 MW just fits the day
+        // hours and the spare is 12 × (72 − 30) + 12 × 0 = 504, 216 short (1,512); without the tie's growth it moves 120
+        // and 96 a day stay short (672 MWh, 96 / 24 = 4 MW); with the tie at 10 MW it moves 240 ≥ 216 and fits.
+        var same = RoadmapStudy.Run(RoadmapFile.Parse(Yaml, "two.yaml"), Layer, ["TK:a", "CB:b"], Ties);
+        var y = same.Years.Where(x => x.Cluster == "a").ToDictionary(x => x.Year);
+        // MWh over without shifting, shifting at home, shifting and moves; MWh moved to b.
+        Assert.Equal((1680.0, 672.0, 0.0, 672.0), Mwh(y[2025]));
+        Assert.Equal((2520.0, 1512.0, 672.0, 840.0), Mwh(y[2026]));
+        Assert.Equal((30.0, 4.0), (Math.Round(y[2026].PeakShortMw, 9), Math.Round(y[2026].PeakShortShiftedMw, 9)));
+        var a = same.RunOut.Single(r => r.Cluster == "a");
+        Assert.Equal(2025, a.FirstShortYear);
+        Assert.Equal(2025, a.FirstShortInDayYear);
+        Assert.Equal(2026, a.FirstShortShiftedYear);
+        Assert.Equal(1, a.YearsDeferred(2026));
+        Assert.Equal("L-day", a.Line);
+        Assert.Equal(26, a.RoomGainedMw, 9);
+        Assert.Null(same.RunOut.Single(r => r.Cluster == "b").FirstShortYear);
+        // The tie binds in every hour of the 2026 week (full, and the only way out of a's short room); not in 2025.
+        var tk = same.TieYears.Where(t => t.From == "TK").ToDictionary(t => t.Year);
+        Assert.Equal(0, tk[2025].HoursBinding);
+        Assert.Equal(168, tk[2026].HoursBinding);
+        Assert.Equal(5, tk[2026].PeakMovedMw, 9);
+
+        var grown = RoadmapStudy.Run(RoadmapFile.Parse(Yaml + TieGrows, "grows.yaml"), Layer, ["TK:a", "CB:b"], Ties);
+        var g = grown.RunOut.Single(r => r.Cluster == "a");
+        Assert.Null(g.FirstShortShiftedYear);
+        Assert.Equal(2, g.YearsDeferred(2026)); // at least 2: shifting keeps it inside to the last year
+        var g26 = grown.Years.Single(x => x.Cluster == "a" && x.Year == 2026);
+        Assert.Equal(0, g26.ShortShiftedMwh, 6);
+        Assert.Equal(1512, g26.MovedMwh, 6);
+        Assert.Equal(10, grown.TieYears.Single(t => t.From == "TK" && t.Year == 2026).CapacityMw, 9);
+    }
+
+    private static (double, double, double, double) Mwh(RoadmapYear x) =>
+        (Math.Round(x.ShortMwh, 6), Math.Round(x.ShortInDayMwh, 6), Math.Round(x.ShortShiftedMwh, 6), Math.Round(x.MovedMwh, 6));
+
+    [Fact]
+    public void MovesNeverMakeAClusterShort_ThatFitsAtHome()
+    {
+        // b fits at home in both years; sharing its room with a's moved work must not make it short.
+        var result = RoadmapStudy.Run(RoadmapFile.Parse(Yaml, "two.yaml"), Layer, ["TK:a", "CB:b"], Ties);
+        Assert.All(result.Years.Where(x => x.Cluster == "b"), x => Assert.Equal(0, x.ShortShiftedMwh, 9));
+    }
+
+    [Fact]
+    public void ATieChangeNamingNoTie_IsAnErrorWithTheLine()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            RoadmapStudy.Run(RoadmapFile.Parse(Yaml + "\ntie_changes:\n  - {tie: nowhere, from: 2026, mw: 10}\n", "x.yaml"), Layer, ["TK:a", "CB:b"], Ties));
+        Assert.Contains("tie_changes (line 7): no tie 'nowhere'", e.Message, StringComparison.Ordinal);
+    }
+}

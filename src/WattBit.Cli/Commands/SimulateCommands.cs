@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using WattBit.Composition;
+using WattBit.Data.Reference;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
 using WattBit.Headroom;
@@ -125,11 +126,23 @@ internal static class SimulateCommands
             }
         }
 
+        var ties = BackboneRoadmap.Ties();
+        if (roadmap.Ties.FirstOrDefault(t => !ties.Any(x => x.Name == t.Tie)) is { } unknown)
+        {
+            throw new CliException(FormattableString.Invariant($"{file.FullName}:{unknown.Line}: tie_changes: '{unknown.Tie}' is not an OCCTO tie of the backbone (known: {string.Join(", ", ties.Select(t => t.Name))})."));
+        }
+
         var started = time.GetTimestamp();
-        var layer = LayerCommands.JapanLayerOf(roadmap.FiscalYear, roadmap.Seed, null, 365, $"{file.FullName}: data.synthetic", ids.Distinct(StringComparer.Ordinal).ToList()).Layer;
-        var result = RoadmapStudy.Run(roadmap, layer, ids);
+        var layers = 0;
+        var result = Ui.WithProgress(ui, "Roadmap: the grid of each year", roadmap.LastYear - roadmap.FirstYear + 1, progress =>
+            BackboneRoadmap.Run(roadmap, ids, AreaActuals.FindJapanDir(), (y, computed) =>
+            {
+                layers += computed ? 1 : 0;
+                progress.Report(y - roadmap.FirstYear + 1);
+            }));
+
         ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
-            $"{roadmap.Name}: {roadmap.Clusters.Count} clusters, {roadmap.FirstYear}-{roadmap.LastYear}, {roadmap.Weeks.Count} representative weeks on the headroom layer {layer.Info.Model} ({time.GetElapsedTime(started).TotalSeconds:0.0} s).")));
+            $"{roadmap.Name}: {roadmap.Clusters.Count} clusters, {roadmap.FirstYear}-{roadmap.LastYear}, {roadmap.Weeks.Count} representative weeks, {layers} grid{(layers == 1 ? "" : "s")} of the headroom layer {JapanLayer.ModelName} ({time.GetElapsedTime(started).TotalSeconds:0.0} s).")));
         foreach (var line in RoadmapReport.Lines(result))
         {
             ui.MarkupLine(Markup.Escape(line));

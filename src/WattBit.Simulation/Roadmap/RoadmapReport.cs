@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using ScottPlot;
+using WattBit.Formats;
 using WattBit.Simulation.Reporting;
 
 namespace WattBit.Simulation.Roadmap;
@@ -22,48 +23,96 @@ public static class RoadmapReport
             : FormattableString.Invariant($"{r.Cluster} ({r.Area}, {r.Substation}): runs out in {y} ({r.Line ?? "line not named"}); with shifting {(r.FirstShortShiftedYear is { } s ? s.ToString(s_inv) : $"not by {last}")} ({Deferred(r, last)}); reinforcement needed by {last}: {r.ReinforcementMw:N0} MW, {r.ReinforcementShiftedMw:N0} MW with shifting."))];
     }
 
-    /// <summary>Writes report.html, roadmap.csv, run_out.csv and plots/roadmap.svg into <paramref name="folder"/>; returns the report's path.</summary>
+    /// <summary>Writes report.html, roadmap.csv, run_out.csv, ties.csv (with moves) and plots/run_out.svg and plots/roadmap.svg into <paramref name="folder"/>; returns the report's path.</summary>
     /// <param name="result">The result.</param>
     /// <param name="folder">The output folder (created).</param>
     public static string Write(RoadmapResult result, string folder)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(Path.Combine(folder, "plots"));
-        var csv = new StringBuilder("cluster,year,load_mw,room_min_mw,short_mwh,short_shifted_mwh,peak_short_mw,peak_short_shifted_mw,limiting_line\n");
+        var s = result.Scenario;
+        var last = s.LastYear;
+        var csv = new StringBuilder("cluster,year,load_mw,room_min_mw,short_mwh,short_in_day_mwh,short_shifted_mwh,moved_mwh,peak_short_mw,peak_short_shifted_mw,limiting_line\n");
         foreach (var y in result.Years)
         {
-            csv.Append(FormattableString.Invariant($"{y.Cluster},{y.Year},{y.LoadMw:0.#},{y.RoomMinMw:0.#},{y.ShortMwh:0},{y.ShortShiftedMwh:0},{y.PeakShortMw:0.#},{y.PeakShortShiftedMw:0.#},{Csv(y.Line)}\n"));
+            csv.Append(Csv.Escape(y.Cluster)).Append(',').Append(y.Year.ToString(s_inv)).Append(',')
+                .AppendJoin(',', new[] { y.LoadMw, y.RoomMinMw, y.ShortMwh, y.ShortInDayMwh, y.ShortShiftedMwh, y.MovedMwh, y.PeakShortMw, y.PeakShortShiftedMw }.Select(Mw))
+                .Append(',').Append(Csv.Escape(y.Line ?? "")).Append('\n');
         }
 
         File.WriteAllText(Path.Combine(folder, "roadmap.csv"), csv.ToString());
-        var last = result.Scenario.LastYear;
-        var runOut = new StringBuilder("cluster,area,substation,runs_out,runs_out_with_shifting,years_deferred,limiting_line,reinforcement_mw,reinforcement_shifted_mw\n");
+        var runOut = new StringBuilder("cluster,area,substation,runs_out,runs_out_shifting_in_day,runs_out_with_shifting,years_deferred,limiting_line,reinforcement_mw,reinforcement_shifted_mw,room_gained_mw\n");
         foreach (var r in result.RunOut)
         {
-            runOut.Append(FormattableString.Invariant($"{r.Cluster},{r.Area},{Csv(r.Substation)},{r.FirstShortYear},{r.FirstShortShiftedYear},{r.YearsDeferred(last)},{Csv(r.Line)},{r.ReinforcementMw:0},{r.ReinforcementShiftedMw:0}\n"));
+            runOut.Append(FormattableString.Invariant($"{Csv.Escape(r.Cluster)},{r.Area},{Csv.Escape(r.Substation)},{r.FirstShortYear},{r.FirstShortInDayYear},{r.FirstShortShiftedYear},{r.YearsDeferred(last)},{Csv.Escape(r.Line ?? "")},{Mw(r.ReinforcementMw)},{Mw(r.ReinforcementShiftedMw)},{Mw(r.RoomGainedMw)}\n"));
         }
 
         File.WriteAllText(Path.Combine(folder, "run_out.csv"), runOut.ToString());
-        var figure = Plot(result);
-        File.WriteAllText(Path.Combine(folder, "plots", "roadmap.svg"), figure.Svg);
-        var s = result.Scenario;
-        var html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>WattBit roadmap: ").Append(Enc(s.Name)).Append("</title>")
-            .Append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:14px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}</style></head><body>")
-            .Append("<h1>").Append(Enc(s.Name)).Append("</h1><p>")
-            .Append(Enc(FormattableString.Invariant($"{s.FirstYear}-{s.LastYear}: {s.Clusters.Count} clusters growing on the grid of FY{s.FiscalYear} ({result.LayerSource}), judged on {s.Weeks.Count} representative weeks ({string.Join(", ", s.Weeks.Select(w => w.ToString("yyyy-MM-dd", s_inv)))}) at the {(s.N0 ? "N-0 headroom (the clusters accept the N-1 curtailment device, ③)" : "N-1 secure headroom")} of each cluster's substation, with {s.Reinforcements.Count} reinforcements at stated years. Shifting: {s.FlexibleShare:P0} of each day's energy may move within the day to hours with room, up to {s.PeakFactor:0.##}× the average load; the rest must fit every hour. The base grid's own demand does not grow.")))
-            .Append("</p><h2>Where and when the grid runs out first</h2><table><tr><th>cluster</th><th>area</th><th>substation</th><th>runs out (no shifting)</th><th>with shifting</th><th>years deferred</th><th>line that binds first</th><th>reinforcement needed by ").Append(last).Append(", MW</th><th>with shifting, MW</th></tr>");
-        foreach (var r in result.RunOut.OrderBy(r => r.FirstShortYear ?? int.MaxValue).ThenBy(r => r.Cluster, StringComparer.Ordinal))
+        if (s.Moves)
         {
-            html.Append(FormattableString.Invariant($"<tr><td>{Enc(r.Cluster)}</td><td>{r.Area}</td><td>{Enc(r.Substation)}</td><td>{(r.FirstShortYear is { } y ? y.ToString(s_inv) : "—")}</td><td>{(r.FirstShortShiftedYear is { } z ? z.ToString(s_inv) : $"not by {last}")}</td><td>{Enc(Deferred(r, last))}</td><td>{Enc(r.Line ?? "—")}</td><td>{r.ReinforcementMw:N0}</td><td>{r.ReinforcementShiftedMw:N0}</td></tr>"));
+            var ties = new StringBuilder("tie,from,to,year,capacity_mw,usable_mw,peak_moved_mw,hours_binding\n");
+            foreach (var t in result.TieYears)
+            {
+                ties.Append(FormattableString.Invariant($"{Csv.Escape(t.Tie)},{t.From},{t.To},{t.Year},{Mw(t.CapacityMw)},{Mw(t.UsableMw)},{Mw(t.PeakMovedMw)},{t.HoursBinding}\n"));
+            }
+
+            File.WriteAllText(Path.Combine(folder, "ties.csv"), ties.ToString());
         }
 
-        html.Append("</table><p>Runs out: the first year in which the cluster's load is above its share of the substation's secure headroom in some hour of the representative weeks. Reinforcement needed: the most MW over it in one hour (with shifting: the firm part's largest excess plus the day's unplaceable flexible energy spread over 24 h).</p>")
-            .Append("<h2>Reinforcement needed, by year</h2><img alt=\"reinforcement needed by year\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(figure.Png)).Append("\">")
-            .Append("<h2>Clusters and reinforcements</h2><ul>");
+        var timeline = Timeline(result);
+        var figure = Plot(result);
+        File.WriteAllText(Path.Combine(folder, "plots", "run_out.svg"), timeline.Svg);
+        File.WriteAllText(Path.Combine(folder, "plots", "roadmap.svg"), figure.Svg);
+        var html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>WattBit roadmap: ").Append(Enc(s.Name)).Append("</title>")
+            .Append("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:14px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}p.note{font-size:14px;color:#444}</style></head><body>")
+            .Append("<h1>").Append(Enc(s.Name)).Append("</h1><p>")
+            .Append(Enc(FormattableString.Invariant($"{s.FirstYear}-{s.LastYear}: {s.Clusters.Count} data-centre clusters growing on the grid of FY{s.FiscalYear} ({result.LayerSource}), judged on {s.Weeks.Count} representative weeks ({string.Join(", ", s.Weeks.Select(w => w.ToString("yyyy-MM-dd", s_inv)))}, {s.Weeks.Count * 168} hours a year) at the {(s.N0 ? "N-0 headroom (the clusters accept the N-1 curtailment device, ③)" : "N-1 secure headroom")} of each cluster's substation. ")))
+            .Append(Enc(GridText(s))).Append(' ')
+            .Append(Enc(FormattableString.Invariant($"Shifting: {s.FlexibleShare:P0} of each cluster's daily energy may move to other hours of the day with room, up to {s.PeakFactor:0.##}× its average load{(s.Moves ? FormattableString.Invariant($", and to the clusters of other areas over the inter-area ties, each direction carrying at most {s.TieShare:P0} of the tie's capacity in each hour") : "")}; the rest must fit every hour at home.")))
+            .Append("</p><h2>Where and when the grid runs out first</h2><table><tr><th>cluster</th><th>area</th><th>substation</th><th>runs out without shifting</th>")
+            .Append(s.Moves ? "<th>shifting within the day</th><th>shifting and moves between areas</th>" : "<th>with shifting</th>")
+            .Append("<th>years deferred</th><th>line that binds first</th><th>reinforcement needed by ").Append(last).Append(", MW</th><th>with shifting, MW</th><th>room gained by shifting, MW</th></tr>");
+        foreach (var r in result.RunOut.OrderBy(r => r.FirstShortYear ?? int.MaxValue).ThenBy(r => r.Cluster, StringComparer.Ordinal))
+        {
+            html.Append(FormattableString.Invariant($"<tr><td>{Enc(r.Cluster)}</td><td>{r.Area}</td><td>{Enc(r.Substation)}</td><td>{YearText(r.FirstShortYear, last)}</td>"));
+            if (s.Moves)
+            {
+                html.Append(FormattableString.Invariant($"<td>{YearText(r.FirstShortInDayYear, last)}</td>"));
+            }
+
+            html.Append(FormattableString.Invariant($"<td>{YearText(r.FirstShortShiftedYear, last)}</td><td>{Enc(Deferred(r, last))}</td><td>{Enc(r.Line ?? "—")}</td><td>{r.ReinforcementMw:N0}</td><td>{r.ReinforcementShiftedMw:N0}</td><td>{r.RoomGainedMw:N0}</td></tr>"));
+        }
+
+        html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
+                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the representative weeks (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; the layer names the line of the secure headroom only. Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
+            .Append("</p>");
+        foreach (var why in Why(result))
+        {
+            html.Append("<p class=\"note\"><b>Why:</b> ").Append(Enc(why)).Append("</p>");
+        }
+
+        html.Append("<img alt=\"when each cluster runs out, with and without shifting\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(timeline.Png)).Append("\">");
+        if (s.Moves)
+        {
+            TieTable(html, result);
+        }
+
+        html.Append("<h2>Reinforcement needed, by year</h2><p class=\"note\">The most MW by which a cluster's load is over its share of the room in one hour of the year's representative weeks (filled: without shifting; open: with shifting). Zero: it fits.</p><img alt=\"reinforcement needed by year\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(figure.Png)).Append("\">")
+            .Append("<h2>Clusters, the grid's changes and reinforcements</h2><ul>");
         foreach (var c in s.Clusters)
         {
             html.Append("<li><b>").Append(Enc(c.Id)).Append("</b> (").Append(c.Area.Code).Append("): ")
                 .Append(Enc(string.Join(", ", c.LoadByYear.Select(p => FormattableString.Invariant($"{p.Year} {p.Mw:N0} MW"))))).Append(". ").Append(Enc(c.Note)).Append("</li>");
+        }
+
+        foreach (var t in s.Ties)
+        {
+            html.Append("<li>").Append(Enc(FormattableString.Invariant($"{t.Tie}: {t.CapacityMw:N0} MW from {t.FromYear}. {t.Note}"))).Append("</li>");
+        }
+
+        if (s.Growth.Grows)
+        {
+            html.Append("<li>").Append(Enc(FormattableString.Invariant($"Base demand, % a year: {string.Join(", ", s.Growth.PercentByArea.Select(p => FormattableString.Invariant($"{p.Key} {p.Value:+0.0#;−0.0#;0}")))}, other areas {s.Growth.DefaultPercent:+0.0#;−0.0#;0}. {s.Growth.Note}"))).Append("</li>");
         }
 
         foreach (var r in s.Reinforcements)
@@ -71,10 +120,132 @@ public static class RoadmapReport
             html.Append("<li>").Append(Enc(FormattableString.Invariant($"+{r.Mw:N0} MW at {r.Cluster}'s substation from {r.FromYear}: {r.Note}"))).Append("</li>");
         }
 
-        html.Append("</ul><p>CSV: roadmap.csv (every cluster and year), run_out.csv; the plot as SVG in plots/.</p></body></html>");
+        html.Append("</ul><p>CSV: roadmap.csv (every cluster and year: load, least room, MWh over without and with shifting, MWh moved to other areas, MW over), run_out.csv")
+            .Append(s.Moves ? ", ties.csv (every tie direction and year: capacity, what moved work may use, peak moved MW, hours binding)" : "")
+            .Append("; the plots as SVG in plots/.</p></body></html>");
         var path = Path.Combine(folder, "report.html");
         File.WriteAllText(path, html.ToString());
         return path;
+    }
+
+    /// <summary>Short explanations of results a reader may find surprising, computed from the result.</summary>
+    /// <param name="result">The result.</param>
+    public static IReadOnlyList<string> Why(RoadmapResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var s = result.Scenario;
+        var notes = new List<string>();
+        foreach (var r in result.RunOut.Where(r => r.FirstShortYear is { } y && r.FirstShortShiftedYear == y))
+        {
+            var year = result.Years.First(x => x.Cluster == r.Cluster && x.Year == r.FirstShortYear);
+            var firm = (1 - s.FlexibleShare) * year.LoadMw;
+            notes.Add(firm > year.RoomMinMw + 1e-6
+                ? FormattableString.Invariant($"shifting does not defer {r.Cluster}: in {year.Year} even the {1 - s.FlexibleShare:P0} of its {year.LoadMw:N0} MW that cannot shift ({firm:N0} MW) is above its room in the tightest hour ({year.RoomMinMw:N0} MW); shifting still cuts the reinforcement it needs by {r.ReinforcementMw:N0} − {r.ReinforcementShiftedMw:N0} MW in {s.LastYear}.")
+                : FormattableString.Invariant($"shifting does not defer {r.Cluster}: in {year.Year} the part that cannot shift fits, but some day's flexible energy finds too few hours with room{(s.Moves ? " at home or over the ties" : "")}."));
+        }
+
+        if (s.Moves)
+        {
+            foreach (var r in result.RunOut.Where(r => r.FirstShortInDayYear is { } a && (r.FirstShortShiftedYear ?? s.LastYear + 1) > a))
+            {
+                var moved = result.Years.Where(x => x.Cluster == r.Cluster).Sum(x => x.MovedMwh);
+                notes.Add(FormattableString.Invariant($"moves between areas help {r.Cluster}: shifting within the day alone runs out in {r.FirstShortInDayYear}, with moves {YearPlain(r.FirstShortShiftedYear, s.LastYear)}; its work run in other areas adds up to {moved:N0} MWh over the representative weeks of all years."));
+            }
+
+            var first = result.TieYears.Where(t => t.HoursBinding > 0).OrderBy(t => t.Year).ThenByDescending(t => t.HoursBinding).FirstOrDefault();
+            if (first is not null)
+            {
+                notes.Add(FormattableString.Invariant($"the first tie to limit the moves is {first.Tie} {first.From}→{first.To} in {first.Year} ({first.HoursBinding} h at its usable {first.UsableMw:N0} MW): beyond it the receiving areas still had room."));
+            }
+        }
+
+        if (s.Growth.Grows)
+        {
+            notes.Add("the base grid's own demand grows, so a cluster's room shrinks every year even where no cluster grows; a cluster can run out in a year its own load stays flat.");
+        }
+
+        return notes;
+    }
+
+    private static void TieTable(StringBuilder html, RoadmapResult result)
+    {
+        var s = result.Scenario;
+        html.Append("<h2>Ties that limit the moves between areas</h2><table><tr><th>tie (OCCTO)</th><th>direction</th><th>capacity ").Append(s.FirstYear).Append(" → ").Append(s.LastYear)
+            .Append(", MW</th><th>usable by moved work, MW</th><th>first year it binds</th><th>hours binding that year</th><th>most moved in one hour, MW (any year)</th></tr>");
+        foreach (var g in result.TieYears.GroupBy(t => (t.Tie, t.From, t.To))
+            .Select(g => (Key: g.Key, Years: g.ToList(), First: g.FirstOrDefault(t => t.HoursBinding > 0), Peak: g.Max(t => t.PeakMovedMw)))
+            .Where(g => g.Peak > 1e-6 || g.First is not null)
+            .OrderBy(g => g.First?.Year ?? int.MaxValue).ThenByDescending(g => g.Peak))
+        {
+            html.Append(FormattableString.Invariant($"<tr><td>{Enc(g.Key.Tie)}</td><td>{g.Key.From}→{g.Key.To}</td><td>{g.Years[0].CapacityMw:N0} → {g.Years[^1].CapacityMw:N0}</td><td>{g.Years[^1].UsableMw:N0}</td><td>{(g.First is { } f ? f.Year.ToString(s_inv) : "—")}</td><td>{(g.First is { } h ? h.HoursBinding.ToString(s_inv) : "—")}</td><td>{g.Peak:N0}</td></tr>"));
+        }
+
+        html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
+            $"Only the tie directions that carried moved work are listed. Binds: in that hour the tie was full and on the minimum cut of a day whose flexible work did not all fit (more capacity there would have placed more). Usable: the tie's capacity × {s.TieShare:P0}, the share left to moved work by the tie's own flows (an assumption of the roadmap). A tie that never binds had room to spare; the clusters were short of room, not of ties.")))
+            .Append("</p>");
+    }
+
+    private static string GridText(RoadmapScenario s)
+    {
+        var parts = new List<string>();
+        if (s.Growth.Grows)
+        {
+            parts.Add(FormattableString.Invariant($"the base grid's own demand grows each year by each area's rate (the grid model is rerun per year with its loads grown: {s.Growth.Factor("TK", s.FiscalYear, s.LastYear):0.###}× in Tokyo by {s.LastYear})"));
+        }
+        else
+        {
+            parts.Add("the base grid's own demand does not grow");
+        }
+
+        if (s.Ties.Count > 0)
+        {
+            parts.Add(FormattableString.Invariant($"{s.Ties.Count} tie changes come in at stated years (AC ties: their ratings in the grid model; converters and HVDC links: the capacity moves may use)"));
+        }
+
+        if (s.Reinforcements.Count > 0)
+        {
+            parts.Add(FormattableString.Invariant($"{s.Reinforcements.Count} reinforcements add MW at the clusters' substations"));
+        }
+
+        var text = string.Join("; ", parts) + ".";
+        return char.ToUpperInvariant(text[0]) + text[1..];
+    }
+
+    private static ReportFigure Timeline(RoadmapResult result)
+    {
+        var s = result.Scenario;
+        var plot = new Plot();
+        var rows = result.RunOut.ToList();
+        var end = s.LastYear + 1;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            double yPos = rows.Count - i;
+            var without = r.FirstShortYear ?? end;
+            var with = r.FirstShortShiftedYear ?? end;
+            var bar = plot.Add.Line(without, yPos, with, yPos);
+            bar.LineWidth = 6;
+            bar.Color = Colors.Green.WithAlpha(0.45);
+            // The open circle is drawn larger and after the square, so both show when the years are the same.
+            var m1 = plot.Add.Marker(without, yPos, MarkerShape.FilledSquare, 11, Colors.DarkRed);
+            var m2 = plot.Add.Marker(with, yPos, MarkerShape.OpenCircle, 20, Colors.Blue);
+            m2.MarkerLineWidth = 2;
+            if (i == 0)
+            {
+                bar.LegendText = "years deferred by shifting";
+                m1.LegendText = "runs out without shifting";
+                m2.LegendText = "with shifting";
+            }
+        }
+
+        var years = Enumerable.Range(s.FirstYear, end - s.FirstYear + 1).ToArray();
+        plot.Axes.Bottom.SetTicks([.. years.Select(y => (double)y)], [.. years.Select(y => y == end ? FormattableString.Invariant($"> {s.LastYear}") : y.ToString(s_inv))]);
+        plot.Axes.Left.SetTicks([.. rows.Select((_, i) => (double)(rows.Count - i))], [.. rows.Select(r => $"{r.Cluster} ({r.Area})")]);
+        plot.Axes.SetLimits(s.FirstYear - 0.5, end + 0.5, 0.4, rows.Count + 0.6);
+        plot.ShowLegend(Edge.Right);
+        plot.Title("When each cluster's substation runs out of room");
+        plot.XLabel(FormattableString.Invariant($"first year over the limit (> {s.LastYear}: fits every hour to {s.LastYear})"));
+        return ReportFigure.Render(plot, 1000, 120 + (60 * rows.Count));
     }
 
     private static ReportFigure Plot(RoadmapResult result)
@@ -91,6 +262,7 @@ public static class RoadmapReport
             var shifted = plot.Add.Scatter(xs, group.Select(y => y.PeakShortShiftedMw).ToArray(), color);
             shifted.MarkerShape = MarkerShape.OpenCircle;
             shifted.MarkerSize = 8;
+            shifted.LinePattern = LinePattern.Dashed;
             shifted.LegendText = $"{group.Key}: with shifting";
         }
 
@@ -100,13 +272,19 @@ public static class RoadmapReport
         plot.Title("Reinforcement needed at each cluster's substation");
         plot.XLabel("year");
         plot.YLabel(result.Scenario.N0 ? "MW over the N-0 headroom" : "MW over the secure headroom");
+        var top = result.Years.Select(y => Math.Max(y.PeakShortMw, y.PeakShortShiftedMw)).DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimitsY(0, Math.Max(1, top * 1.08));
         return ReportFigure.Render(plot, 1000, 460);
     }
 
+    private static string Mw(double value) => SimulationReport.Rounded(Math.Round(value, 1));
+
+    private static string YearText(int? year, int last) => year is { } y ? y.ToString(s_inv) : FormattableString.Invariant($"— (not by {last})");
+
+    private static string YearPlain(int? year, int last) => year is { } y ? FormattableString.Invariant($"in {y}") : FormattableString.Invariant($"not by {last}");
+
     private static string Deferred(RoadmapRunOut r, int last) => r.YearsDeferred(last) is not { } d ? "never short"
         : r.FirstShortShiftedYear is null ? FormattableString.Invariant($"≥ {d} years") : FormattableString.Invariant($"{d} years");
-
-    private static string Csv(string? text) => text is null ? "" : text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal) ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
 
     private static string Enc(string text) => WebUtility.HtmlEncode(text);
 }

@@ -46,6 +46,37 @@ public sealed record RoadmapCluster(string Id, GridArea Area, GeoPoint Location,
 /// <param name="Note">What it is.</param>
 public sealed record RoadmapReinforcement(string Cluster, int FromYear, double Mw, string Note);
 
+/// <summary>A change of an inter-area tie's capacity from a stated year (decision 0184): a new converter, a new HVDC line.</summary>
+/// <param name="Tie">OCCTO's tie name (for example 周波数変換設備); the host checks it against its ties.</param>
+/// <param name="FromYear">First year the new capacity is in service.</param>
+/// <param name="CapacityMw">The tie's capacity from then on, MW (both directions).</param>
+/// <param name="Note">What it is and where the figure comes from.</param>
+/// <param name="Line">Line of the file that defined it.</param>
+public sealed record RoadmapTieChange(string Tie, int FromYear, double CapacityMw, string Note, int Line);
+
+/// <summary>
+/// How the base grid's own demand (everything but the roadmap's clusters) grows (decision 0184): per area, percent a year,
+/// compounded from the base fiscal year. Immutable.
+/// </summary>
+/// <param name="PercentByArea">Per area code, percent a year (negative: it falls); areas not listed take <paramref name="DefaultPercent"/>.</param>
+/// <param name="DefaultPercent">Percent a year for the areas not listed.</param>
+/// <param name="Note">Where the rates come from.</param>
+public sealed record RoadmapDemandGrowth(IReadOnlyDictionary<string, double> PercentByArea, double DefaultPercent, string Note)
+{
+    /// <summary>No growth anywhere.</summary>
+    public static RoadmapDemandGrowth None { get; } = new(new Dictionary<string, double>(StringComparer.Ordinal), 0, "");
+
+    /// <summary>The area's demand in <paramref name="year"/> as a multiple of the base year's: (1 + p/100)^(year − base).</summary>
+    /// <param name="areaCode">The area code.</param>
+    /// <param name="baseYear">The base fiscal year (factor 1).</param>
+    /// <param name="year">The year.</param>
+    public double Factor(string areaCode, int baseYear, int year) =>
+        Math.Pow(1 + ((PercentByArea.TryGetValue(areaCode, out var p) ? p : DefaultPercent) / 100), year - baseYear);
+
+    /// <summary>Whether some area's demand changes.</summary>
+    public bool Grows => DefaultPercent != 0 || PercentByArea.Values.Any(p => p != 0);
+}
+
 /// <summary>
 /// A roadmap study (decision 0178): clusters growing year by year on the base year's grid (the headroom layer over
 /// representative weeks), reinforcements coming in at stated years, and the share of each cluster's daily energy that
@@ -63,8 +94,27 @@ public sealed record RoadmapReinforcement(string Cluster, int FromYear, double M
 /// <param name="Clusters">The clusters.</param>
 /// <param name="Reinforcements">The reinforcements.</param>
 /// <param name="N0">Whether the clusters accept the N-1 curtailment device (空き容量③) and are judged on the N-0 headroom, else on the secure (N-1) headroom.</param>
+/// <param name="DemandGrowth">How the base grid's own demand grows (decision 0184); null: it does not.</param>
+/// <param name="TieChanges">Inter-area ties whose capacity changes at stated years (decision 0184); null: none.</param>
+/// <param name="Moves">Whether shifted work may also move to clusters in other areas, over the ties, hour by hour (decision 0184).</param>
+/// <param name="TieShare">Share of each tie's capacity that moved work may use (the rest carries the tie's own flows), 0-1.</param>
 public sealed record RoadmapScenario(string Name, int FiscalYear, int Seed, int FirstYear, int LastYear, IReadOnlyList<DateTimeOffset> Weeks, double FlexibleShare,
-    double PeakFactor, double MaxKm, IReadOnlyList<RoadmapCluster> Clusters, IReadOnlyList<RoadmapReinforcement> Reinforcements, bool N0 = false);
+    double PeakFactor, double MaxKm, IReadOnlyList<RoadmapCluster> Clusters, IReadOnlyList<RoadmapReinforcement> Reinforcements, bool N0 = false,
+    RoadmapDemandGrowth? DemandGrowth = null, IReadOnlyList<RoadmapTieChange>? TieChanges = null, bool Moves = false, double TieShare = 1)
+{
+    /// <summary>The base grid's demand growth (none when the file states none).</summary>
+    public RoadmapDemandGrowth Growth => DemandGrowth ?? RoadmapDemandGrowth.None;
+
+    /// <summary>The tie changes (empty when the file states none).</summary>
+    public IReadOnlyList<RoadmapTieChange> Ties => TieChanges ?? [];
+
+    /// <summary>A tie's capacity in <paramref name="year"/>: the latest change in service by then, else <paramref name="baseMw"/>.</summary>
+    /// <param name="tie">OCCTO's tie name.</param>
+    /// <param name="baseMw">Its capacity in the base year, MW.</param>
+    /// <param name="year">The year.</param>
+    public double TieCapacityMw(string tie, double baseMw, int year) =>
+        Ties.Where(t => t.Tie == tie && t.FromYear <= year).OrderBy(t => t.FromYear).Select(t => t.CapacityMw).DefaultIfEmpty(baseMw).Last();
+}
 
 /// <summary>Reads roadmap files (samples/simulation/roadmap-2035.yaml). Errors name the file, line and column. Stateless.</summary>
 public static class RoadmapFile
@@ -86,7 +136,8 @@ public static class RoadmapFile
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var r = new YamlReader(source);
-        var root = r.Mapping(YamlReader.Load(yaml, source, "the roadmap file"), "the roadmap", "name", "roadmap", "data", "seed", "clusters", "reinforcements");
+        var root = r.Mapping(YamlReader.Load(yaml, source, "the roadmap file"), "the roadmap", "name", "roadmap", "data", "seed", "clusters", "reinforcements",
+            "demand_growth", "tie_changes");
         var name = YamlReader.Get(root, "name") is { } n ? r.Text(n, "name") : Path.GetFileNameWithoutExtension(source);
         var fy = 2025;
         if (YamlReader.Get(root, "data") is { } dataNode)
@@ -95,7 +146,7 @@ public static class RoadmapFile
         }
 
         var seed = r.Integer(root, "seed", 42);
-        var rm = r.Mapping(r.Need(root, "roadmap", "the roadmap"), "roadmap", "from", "to", "weeks", "flexible_share", "peak_factor", "max_km", "headroom");
+        var rm = r.Mapping(r.Need(root, "roadmap", "the roadmap"), "roadmap", "from", "to", "weeks", "flexible_share", "peak_factor", "max_km", "headroom", "moves", "tie_share");
         var first = r.Integer(r.Need(rm, "from", "roadmap"), "roadmap.from", 2000, 2100);
         var last = r.Integer(r.Need(rm, "to", "roadmap"), "roadmap.to", first, 2100);
         var yearStart = new DateTimeOffset(fy, 4, 1, 0, 0, 0, Jst.Offset);
@@ -178,8 +229,43 @@ public static class RoadmapFile
             }
         }
 
+        var growth = RoadmapDemandGrowth.None;
+        if (YamlReader.Get(root, "demand_growth") is { } gn)
+        {
+            var m = r.Mapping(gn, "demand_growth", [.. JapanAreas.All.Select(a => a.Code), "default", "note"]);
+            var byArea = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var a in JapanAreas.All)
+            {
+                if (YamlReader.Get(m, a.Code) is { } v)
+                {
+                    byArea[a.Code] = r.Number(v, $"demand_growth.{a.Code}", -10, 10);
+                }
+            }
+
+            growth = new RoadmapDemandGrowth(byArea, r.Number(m, "default", 0, -10, 10), YamlReader.Get(m, "note") is { } nt ? r.Text(nt, "note") : "");
+        }
+
+        var tieChanges = new List<RoadmapTieChange>();
+        if (YamlReader.Get(root, "tie_changes") is { } tn)
+        {
+            foreach (var x in r.Sequence(tn, "tie_changes"))
+            {
+                var m = r.Mapping(x, "a tie change", "tie", "from", "mw", "note");
+                var from = r.Integer(r.Need(m, "from", "a tie change"), "from", 2000, 2100);
+                var tie = r.Text(r.Need(m, "tie", "a tie change"), "tie");
+                if (tieChanges.Exists(t => t.Tie == tie && t.FromYear == from))
+                {
+                    throw r.Fail(x, $"tie_changes: '{tie}' changes twice in {from}.");
+                }
+
+                tieChanges.Add(new RoadmapTieChange(tie, from, r.Number(r.Need(m, "mw", "a tie change"), "mw", 1, 100_000),
+                    YamlReader.Get(m, "note") is { } nt ? r.Text(nt, "note") : "", (int)x.Start.Line));
+            }
+        }
+
         return new RoadmapScenario(name, fy, seed, first, last, weeks, r.Number(rm, "flexible_share", 0.3, 0, 0.9), r.Number(rm, "peak_factor", 1.3, 1, 3),
             r.Number(rm, "max_km", 30, 0.1, 1000), clusters, reinforcements,
-            YamlReader.Get(rm, "headroom") is { } hn && r.Choice(hn, "roadmap.headroom", ("n1", false), ("n0", true)));
+            YamlReader.Get(rm, "headroom") is { } hn && r.Choice(hn, "roadmap.headroom", ("n1", false), ("n0", true)),
+            growth, tieChanges, YamlReader.Get(rm, "moves") is { } mv && r.Boolean(mv, "roadmap.moves"), r.Number(rm, "tie_share", 1, 0.01, 1));
     }
 }

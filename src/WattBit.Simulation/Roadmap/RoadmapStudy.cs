@@ -1,3 +1,4 @@
+using WattBit.Areas;
 using WattBit.Headroom;
 using WattBit.Time;
 
@@ -7,28 +8,46 @@ namespace WattBit.Simulation.Roadmap;
 /// <param name="Cluster">The cluster's id.</param>
 /// <param name="Year">The year.</param>
 /// <param name="LoadMw">Its grid load, MW (flat).</param>
-/// <param name="RoomMinMw">The least secure room at its substation over the representative weeks (its share, with the year's reinforcements), MW: what a flat load may take.</param>
+/// <param name="RoomMinMw">The least room at its substation over the representative weeks (its share, with the year's reinforcements and the year's grid), MW: what a flat load may take.</param>
 /// <param name="ShortMwh">Energy over the room in the representative weeks without shifting, MWh.</param>
-/// <param name="ShortShiftedMwh">The same with the flexible share moved within each day to hours with room, MWh.</param>
+/// <param name="ShortShiftedMwh">The same with the flexible share moved within each day to hours with room (and, with moves, to clusters of other areas over the ties), MWh.</param>
 /// <param name="PeakShortMw">The most MW over the room in one hour without shifting: the reinforcement it would need.</param>
 /// <param name="PeakShortShiftedMw">The reinforcement it would need with shifting, MW.</param>
 /// <param name="Line">The line limiting the room in the hour of the largest shortfall without shifting (null when none or the layer does not say).</param>
-public sealed record RoadmapYear(string Cluster, int Year, double LoadMw, double RoomMinMw, double ShortMwh, double ShortShiftedMwh, double PeakShortMw, double PeakShortShiftedMw, string? Line);
+/// <param name="ShortInDayMwh">Energy short with shifting within the day at home only (equal to <paramref name="ShortShiftedMwh"/> without moves), MWh.</param>
+/// <param name="MovedMwh">Energy of its flexible work run at clusters of other areas in the representative weeks, MWh (0 without moves).</param>
+public sealed record RoadmapYear(string Cluster, int Year, double LoadMw, double RoomMinMw, double ShortMwh, double ShortShiftedMwh, double PeakShortMw, double PeakShortShiftedMw,
+    string? Line, double ShortInDayMwh = 0, double MovedMwh = 0);
+
+/// <summary>One direction of an inter-area tie in one year of a roadmap with moves (decision 0184).</summary>
+/// <param name="Tie">OCCTO's tie name.</param>
+/// <param name="From">Area code the moved work leaves.</param>
+/// <param name="To">Area code it goes to.</param>
+/// <param name="Year">The year.</param>
+/// <param name="CapacityMw">The tie's capacity that year, MW.</param>
+/// <param name="UsableMw">What moved work may use of it (capacity × tie share), MW.</param>
+/// <param name="PeakMovedMw">The most moved work it carried in one hour, MW.</param>
+/// <param name="HoursBinding">Hours in which it was full and on the minimum cut of a day whose flexible work did not all fit: the tie limited the moves.</param>
+public sealed record RoadmapTieYear(string Tie, string From, string To, int Year, double CapacityMw, double UsableMw, double PeakMovedMw, int HoursBinding);
 
 /// <summary>When a cluster's grid runs out and how much shifting defers it.</summary>
 /// <param name="Cluster">The cluster's id.</param>
 /// <param name="Area">Its area code.</param>
 /// <param name="Substation">Its substation.</param>
 /// <param name="FirstShortYear">The first year its load does not fit without shifting, or null (not by the last year).</param>
-/// <param name="FirstShortShiftedYear">The same with shifting, or null.</param>
+/// <param name="FirstShortShiftedYear">The same with shifting (with moves where the roadmap allows them), or null.</param>
 /// <param name="Line">The line limiting it in that first year without shifting.</param>
 /// <param name="ReinforcementMw">The reinforcement needed in the last year without shifting, MW.</param>
 /// <param name="ReinforcementShiftedMw">The same with shifting, MW.</param>
+/// <param name="FirstShortInDayYear">The first short year with shifting within the day at home only, or null.</param>
 public sealed record RoadmapRunOut(string Cluster, string Area, string Substation, int? FirstShortYear, int? FirstShortShiftedYear, string? Line, double ReinforcementMw,
-    double ReinforcementShiftedMw)
+    double ReinforcementShiftedMw, int? FirstShortInDayYear = null)
 {
     /// <summary>Years shifting defers the first shortfall (at least this many when shifting never runs out by the last year), or null when it never runs out.</summary>
     public int? YearsDeferred(int lastYear) => FirstShortYear is not { } y ? null : (FirstShortShiftedYear ?? (lastYear + 1)) - y;
+
+    /// <summary>The reinforcement shifting saves by the last year, MW (room gained).</summary>
+    public double RoomGainedMw => ReinforcementMw - ReinforcementShiftedMw;
 }
 
 /// <summary>A roadmap's result: every cluster-year and the run-out summary.</summary>
@@ -36,27 +55,92 @@ public sealed record RoadmapRunOut(string Cluster, string Area, string Substatio
 /// <param name="LayerSource">What the layer is built from, in words.</param>
 /// <param name="Years">Every cluster-year, clusters in file order, years ascending.</param>
 /// <param name="RunOut">Per cluster, in file order.</param>
-public sealed record RoadmapResult(RoadmapScenario Scenario, string LayerSource, IReadOnlyList<RoadmapYear> Years, IReadOnlyList<RoadmapRunOut> RunOut);
+/// <param name="Ties">With moves, every tie direction and year (ties in the order given, years ascending); empty without.</param>
+public sealed record RoadmapResult(RoadmapScenario Scenario, string LayerSource, IReadOnlyList<RoadmapYear> Years, IReadOnlyList<RoadmapRunOut> RunOut,
+    IReadOnlyList<RoadmapTieYear>? Ties = null)
+{
+    /// <summary>The tie directions and years (empty without moves).</summary>
+    public IReadOnlyList<RoadmapTieYear> TieYears => Ties ?? [];
+}
 
 /// <summary>
-/// The roadmap study (decision 0178): every year, each cluster's flat load is laid on its share of its substation's
-/// secure (N-1) headroom (N-0 with <see cref="RoadmapScenario.N0"/>) over the representative weeks of the base year, plus the reinforcements in service. Without
-/// shifting the load must fit every hour; with shifting, the flexible share of each day's energy may move to the day's
-/// hours with room (up to the peak factor × load), the rest must fit every hour. The cluster runs out in the first year
-/// with a shortfall. The grid is the base year's (its demand does not grow; only the clusters do). Stateless.
+/// The roadmap study (decisions 0178, 0184): every year, each cluster's flat load is laid on its share of its substation's
+/// secure (N-1) headroom (N-0 with <see cref="RoadmapScenario.N0"/>) over the representative weeks, on that year's grid
+/// (the host composes one layer per year: the base grid's demand grown, AC ties changed), plus the reinforcements in
+/// service. Without shifting the load must fit every hour. With shifting the firm part (1 − flexible share) must fit every
+/// hour at home, and the flexible energy of each day is placed by a maximum flow on the day's hours with room, up to the
+/// peak factor × load at each cluster: at home, or with <see cref="RoadmapScenario.Moves"/> at any cluster that the ties
+/// reach, each tie direction carrying at most its capacity that year × the tie share in each hour. A day's energy that
+/// does not fit belongs to the clusters on the source side of the minimum cut (split by flexible energy inside each
+/// group that competes for the same room); the ties on that cut are the ones that bind. A cluster runs out in the first
+/// year with a shortfall. Stateless.
 /// </summary>
 public static class RoadmapStudy
 {
-    /// <summary>Runs the study on a headroom layer holding the representative weeks.</summary>
+    /// <summary>Runs the study on one headroom layer for every year (the base grid does not change).</summary>
     /// <param name="scenario">The roadmap.</param>
     /// <param name="layer">The layer (the host composes it over the base year).</param>
     /// <param name="substations">Each cluster's substation id, in file order (the host resolves names and nearest ones).</param>
     /// <exception cref="ArgumentException">The layer has no data for a week of a cluster's substation.</exception>
-    public static RoadmapResult Run(RoadmapScenario scenario, IHeadroomLayer layer, IReadOnlyList<string> substations)
+    public static RoadmapResult Run(RoadmapScenario scenario, IHeadroomLayer layer, IReadOnlyList<string> substations) =>
+        Run(scenario, _ => layer ?? throw new ArgumentNullException(nameof(layer)), substations, []);
+
+    /// <summary>Runs the study on a layer per year and the ties between areas.</summary>
+    /// <param name="scenario">The roadmap.</param>
+    /// <param name="layerOfYear">The layer of a year's grid over the base year's weeks (called once per year, in order).</param>
+    /// <param name="substations">Each cluster's substation id, in file order.</param>
+    /// <param name="ties">The inter-area ties at their base-year capacities (moves use them when the roadmap allows moves).</param>
+    /// <exception cref="ArgumentException">A layer has no data for a week of a cluster's substation, or a tie change names no tie of <paramref name="ties"/> while moves are on.</exception>
+    public static RoadmapResult Run(RoadmapScenario scenario, Func<int, IHeadroomLayer> layerOfYear, IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(layerOfYear);
         ArgumentNullException.ThrowIfNull(substations);
+        ArgumentNullException.ThrowIfNull(ties);
+        if (scenario.Moves && scenario.Ties.FirstOrDefault(t => !ties.Any(x => x.Name == t.Tie)) is { } unknown)
+        {
+            throw new ArgumentException($"tie_changes (line {unknown.Line}): no tie '{unknown.Tie}' (known: {string.Join(", ", ties.Select(t => t.Name))}).", nameof(ties));
+        }
+
+        var clusters = scenario.Clusters;
+        var n = clusters.Count;
+        var plain = new List<RoadmapYear>[n];
+        for (var c = 0; c < n; c++)
+        {
+            plain[c] = [];
+        }
+
+        var tieYears = new List<RoadmapTieYear>();
+        string layerSource = "";
+        for (var y = scenario.FirstYear; y <= scenario.LastYear; y++)
+        {
+            var layer = layerOfYear(y);
+            layerSource = $"headroom layer {layer.Info.Model} ({(layer.Info.Synthetic ? "synthetic model" : "grid operator's model")}, {layer.Info.Profile})";
+            var hours = Hours(scenario, layer, substations);
+            var year = Year(scenario, y, hours, substations, ties);
+            for (var c = 0; c < n; c++)
+            {
+                plain[c].Add(year.Clusters[c]);
+            }
+
+            tieYears.AddRange(year.Ties);
+        }
+
+        var runOut = new List<RoadmapRunOut>();
+        for (var c = 0; c < n; c++)
+        {
+            var ys = plain[c];
+            var first = ys.FirstOrDefault(x => x.ShortMwh > 1e-3);
+            var last = ys[^1];
+            runOut.Add(new RoadmapRunOut(clusters[c].Id, clusters[c].Area.Code, substations[c], first?.Year, ys.FirstOrDefault(x => x.ShortShiftedMwh > 1e-3)?.Year, first?.Line,
+                last.PeakShortMw, last.PeakShortShiftedMw, ys.FirstOrDefault(x => x.ShortInDayMwh > 1e-3)?.Year));
+        }
+
+        return new RoadmapResult(scenario, layerSource, [.. plain.SelectMany(p => p)], runOut, tieYears);
+    }
+
+    private static Dictionary<string, (double[] Mw, string?[] Line)> Hours(RoadmapScenario scenario, IHeadroomLayer layer, IReadOnlyList<string> substations)
+    {
         var hours = new Dictionary<string, (double[] Mw, string?[] Line)>(StringComparer.Ordinal);
         foreach (var id in substations.Distinct(StringComparer.Ordinal))
         {
@@ -78,87 +162,270 @@ public static class RoadmapStudy
             hours[id] = ([.. mw], [.. line]);
         }
 
-        var years = new List<RoadmapYear>();
-        var runOut = new List<RoadmapRunOut>();
-        var f = scenario.FlexibleShare;
-        for (var c = 0; c < scenario.Clusters.Count; c++)
+        return hours;
+    }
+
+    private static (RoadmapYear[] Clusters, List<RoadmapTieYear> Ties) Year(RoadmapScenario scenario, int y, Dictionary<string, (double[] Mw, string?[] Line)> hours,
+        IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties)
+    {
+        var clusters = scenario.Clusters;
+        var n = clusters.Count;
+        var load = clusters.Select(c => c.LoadMw(y)).ToArray();
+        var room = new double[n][];
+        var result = new RoadmapYear[n];
+        var shortMwh = new double[n];
+        var peak = new double[n];
+        var worst = new int[n];
+        for (var c = 0; c < n; c++)
         {
-            var cluster = scenario.Clusters[c];
-            var (room0, lines) = hours[substations[c]];
-            int? first = null, firstShifted = null;
-            string? firstLine = null;
-            RoadmapYear? last = null;
-            for (var y = scenario.FirstYear; y <= scenario.LastYear; y++)
+            // Clusters at one substation share its room by load (equally while none has load).
+            double total = 0;
+            var count = 0;
+            for (var q = 0; q < n; q++)
             {
-                var load = cluster.LoadMw(y);
-                // Clusters at one substation share its room by load (equally while none has load).
-                var total = 0.0;
-                var count = 0;
-                for (var q = 0; q < scenario.Clusters.Count; q++)
+                if (substations[q] == substations[c])
                 {
-                    if (substations[q] == substations[c])
-                    {
-                        total += scenario.Clusters[q].LoadMw(y);
-                        count++;
-                    }
-                }
-
-                var share = total > 0 ? load / total : 1.0 / count;
-                var extra = scenario.Reinforcements.Where(r => r.FromYear <= y && substations[scenario.Clusters.ToList().FindIndex(x => x.Id == r.Cluster)] == substations[c]).Sum(r => r.Mw);
-                var room = room0.Select(v => (v + extra) * share).ToArray();
-                double shortMwh = 0, peak = 0, shortShifted = 0, peakShifted = 0;
-                var worst = -1;
-                for (var h = 0; h < room.Length; h++)
-                {
-                    var over = load - room[h];
-                    if (over > 1e-6)
-                    {
-                        shortMwh += over;
-                        if (over > peak)
-                        {
-                            (peak, worst) = (over, h);
-                        }
-                    }
-                }
-
-                var firm = (1 - f) * load;
-                var cap = scenario.PeakFactor * load;
-                for (var d = 0; d + 24 <= room.Length; d += 24)
-                {
-                    double firmShort = 0, spare = 0, dayPeak = 0;
-                    for (var h = d; h < d + 24; h++)
-                    {
-                        var over = firm - room[h];
-                        if (over > 1e-6)
-                        {
-                            firmShort += over;
-                            dayPeak = Math.Max(dayPeak, over);
-                        }
-
-                        spare += Math.Max(0, Math.Min(room[h], cap) - firm);
-                    }
-
-                    var energyShort = Math.Max(0, (f * load * 24) - spare);
-                    shortShifted += firmShort + energyShort;
-                    peakShifted = Math.Max(peakShifted, dayPeak + (energyShort / 24));
-                }
-
-                last = new RoadmapYear(cluster.Id, y, load, room.Min(), shortMwh, shortShifted, peak, peakShifted, worst >= 0 ? lines[worst] : null);
-                years.Add(last);
-                if (shortMwh > 1e-3 && first is null)
-                {
-                    (first, firstLine) = (y, last.Line);
-                }
-
-                if (shortShifted > 1e-3 && firstShifted is null)
-                {
-                    firstShifted = y;
+                    total += load[q];
+                    count++;
                 }
             }
 
-            runOut.Add(new RoadmapRunOut(cluster.Id, cluster.Area.Code, substations[c], first, firstShifted, firstLine, last!.PeakShortMw, last.PeakShortShiftedMw));
+            var share = total > 0 ? load[c] / total : 1.0 / count;
+            var extra = scenario.Reinforcements.Where(r => r.FromYear <= y && substations[IndexOf(clusters, r.Cluster)] == substations[c]).Sum(r => r.Mw);
+            room[c] = [.. hours[substations[c]].Mw.Select(v => (v + extra) * share)];
+            worst[c] = -1;
+            for (var h = 0; h < room[c].Length; h++)
+            {
+                var over = load[c] - room[c][h];
+                if (over > 1e-6)
+                {
+                    shortMwh[c] += over;
+                    if (over > peak[c])
+                    {
+                        (peak[c], worst[c]) = (over, h);
+                    }
+                }
+            }
         }
 
-        return new RoadmapResult(scenario, $"headroom layer {layer.Info.Model} ({(layer.Info.Synthetic ? "synthetic model" : "grid operator's model")}, {layer.Info.Profile})", years, runOut);
+        var inDay = Shifted(scenario, y, load, room, null);
+        var moved = scenario.Moves ? Shifted(scenario, y, load, room, ties) : inDay;
+        for (var c = 0; c < n; c++)
+        {
+            result[c] = new RoadmapYear(clusters[c].Id, y, load[c], room[c].Min(), shortMwh[c], moved.ShortMwh[c], peak[c], moved.PeakMw[c],
+                worst[c] >= 0 ? hours[substations[c]].Line[worst[c]] : null, inDay.ShortMwh[c], moved.MovedMwh[c]);
+        }
+
+        return (result, moved.Ties);
+    }
+
+    private static int IndexOf(IReadOnlyList<RoadmapCluster> clusters, string id)
+    {
+        for (var i = 0; i < clusters.Count; i++)
+        {
+            if (clusters[i].Id == id)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"no cluster '{id}'.", nameof(id));
+    }
+
+    // Shortfalls with shifting: per day, the firm part's excess at home hour by hour, and the flexible energy placed by a
+    // maximum flow (at home only when ties is null; else over the ties to the clusters of other areas).
+    private static (double[] ShortMwh, double[] PeakMw, double[] MovedMwh, List<RoadmapTieYear> Ties) Shifted(RoadmapScenario scenario, int y, double[] load,
+        double[][] room, IReadOnlyList<AreaTie>? ties)
+    {
+        var clusters = scenario.Clusters;
+        var n = clusters.Count;
+        var f = scenario.FlexibleShare;
+        var hoursAll = room.Length == 0 ? 0 : room[0].Length;
+        var shortMwh = new double[n];
+        var peakMw = new double[n];
+        var movedMwh = new double[n];
+        var areas = ties is null ? [] : ties.SelectMany(t => new[] { t.From.Code, t.To.Code }).Concat(clusters.Select(c => c.Area.Code)).Distinct(StringComparer.Ordinal).ToList();
+        var lanes = ties is null ? [] : ties.SelectMany(t =>
+        {
+            var cap = scenario.TieCapacityMw(t.Name, t.CapacityMw, y);
+            return new[] { (Tie: t.Name, From: t.From.Code, To: t.To.Code, Cap: cap), (Tie: t.Name, From: t.To.Code, To: t.From.Code, Cap: cap) };
+        }).ToList();
+        var lanePeak = new double[lanes.Count];
+        var laneBinding = new int[lanes.Count];
+        for (var d = 0; d + 24 <= hoursAll; d += 24)
+        {
+            // Nodes: 0 source, 1 sink, 2.. clusters, then cluster-hours, then area-hours.
+            const int S = 0;
+            const int T = 1;
+            int ClusterHour(int c, int h) => 2 + n + (c * 24) + h;
+            int AreaHour(int a, int h) => 2 + n + (n * 24) + (a * 24) + h;
+            var flow = new DayFlow(2 + n + (n * 24) + (areas.Count * 24));
+            var sourceEdge = new int[n];
+            var firmPeak = new double[n];
+            var remoteEdges = new List<(int Cluster, int Edge)>();
+            for (var c = 0; c < n; c++)
+            {
+                var firm = (1 - f) * load[c];
+                var cap = scenario.PeakFactor * load[c];
+                for (var h = 0; h < 24; h++)
+                {
+                    var r = room[c][d + h];
+                    var over = firm - r;
+                    if (over > 1e-6)
+                    {
+                        shortMwh[c] += over;
+                        firmPeak[c] = Math.Max(firmPeak[c], over);
+                    }
+
+                    flow.Add(ClusterHour(c, h), T, Math.Max(0, Math.Min(r, cap) - firm));
+                }
+
+                sourceEdge[c] = flow.Add(S, 2 + c, f * load[c] * 24);
+                for (var h = 0; h < 24; h++)
+                {
+                    flow.Add(2 + c, ClusterHour(c, h), double.PositiveInfinity);
+                }
+            }
+
+            // First each cluster's work at home alone (exact: the clusters do not meet), then the moves on top: an augmenting
+            // path never takes back what the source sent, so a cluster is never worse off for the moves.
+            flow.Solve(S, T);
+            var homeUnplaced = Enumerable.Range(0, n).Select(c => (f * load[c] * 24) - flow.Flow(sourceEdge[c])).ToArray();
+            var laneEdges = new int[lanes.Count, 24];
+            if (ties is not null)
+            {
+                for (var c = 0; c < n; c++)
+                {
+                    var a = areas.IndexOf(clusters[c].Area.Code);
+                    for (var h = 0; h < 24; h++)
+                    {
+                        remoteEdges.Add((c, flow.Add(2 + c, AreaHour(a, h), double.PositiveInfinity)));
+                        flow.Add(AreaHour(a, h), ClusterHour(c, h), double.PositiveInfinity);
+                    }
+                }
+
+                for (var l = 0; l < lanes.Count; l++)
+                {
+                    var (_, from, to, cap) = lanes[l];
+                    for (var h = 0; h < 24; h++)
+                    {
+                        laneEdges[l, h] = flow.Add(AreaHour(areas.IndexOf(from), h), AreaHour(areas.IndexOf(to), h), cap * scenario.TieShare);
+                    }
+                }
+            }
+
+            var placed = flow.Solve(S, T);
+            var wanted = load.Sum(l => f * l * 24);
+            var reach = flow.Reachable;
+            if (wanted - placed > 1e-6)
+            {
+                // The unplaced energy of each group of clusters that compete for the same full room (a connected part of
+                // the source side of the minimum cut), split inside the group by what each could not place at home.
+                var group = Groups(flow, reach, 2 + n + (n * 24) + (areas.Count * 24), S, T);
+                foreach (var g in Enumerable.Range(0, n).Where(c => reach[2 + c]).GroupBy(c => group[2 + c]))
+                {
+                    var members = g.ToArray();
+                    var unplaced = members.Sum(c => (f * load[c] * 24) - flow.Flow(sourceEdge[c]));
+                    var home = members.Sum(c => homeUnplaced[c]);
+                    foreach (var c in members)
+                    {
+                        var mine = home > 1e-9 ? unplaced * homeUnplaced[c] / home : 0;
+                        shortMwh[c] += mine;
+                        peakMw[c] = Math.Max(peakMw[c], firmPeak[c] + (mine / 24));
+                    }
+                }
+
+                for (var l = 0; l < lanes.Count; l++)
+                {
+                    for (var h = 0; h < 24; h++)
+                    {
+                        var e = laneEdges[l, h];
+                        if (reach[AreaHour(areas.IndexOf(lanes[l].From), h)] && !reach[AreaHour(areas.IndexOf(lanes[l].To), h)] && flow.Saturated(e))
+                        {
+                            laneBinding[l]++;
+                        }
+                    }
+                }
+            }
+
+            for (var c = 0; c < n; c++)
+            {
+                if (!reach[2 + c] || wanted - placed <= 1e-6)
+                {
+                    peakMw[c] = Math.Max(peakMw[c], firmPeak[c]);
+                }
+            }
+
+            for (var l = 0; l < lanes.Count; l++)
+            {
+                for (var h = 0; h < 24; h++)
+                {
+                    lanePeak[l] = Math.Max(lanePeak[l], flow.Flow(laneEdges[l, h]));
+                }
+            }
+
+            // Moved energy: what left a cluster's area-hour over a tie, charged to the clusters of that area by what they sent.
+            if (ties is not null)
+            {
+                for (var a = 0; a < areas.Count; a++)
+                {
+                    double sentOut = 0, cameIn = 0;
+                    for (var l = 0; l < lanes.Count; l++)
+                    {
+                        for (var h = 0; h < 24; h++)
+                        {
+                            if (lanes[l].From == areas[a])
+                            {
+                                sentOut += flow.Flow(laneEdges[l, h]);
+                            }
+                            else if (lanes[l].To == areas[a])
+                            {
+                                cameIn += flow.Flow(laneEdges[l, h]);
+                            }
+                        }
+                    }
+
+                    var net = sentOut - cameIn;
+                    var senders = remoteEdges.Where(r => clusters[r.Cluster].Area.Code == areas[a]).GroupBy(r => r.Cluster)
+                        .Select(g => (Cluster: g.Key, Sent: g.Sum(r => flow.Flow(r.Edge)))).ToArray();
+                    var sent = senders.Sum(s => s.Sent);
+                    if (net > 1e-9 && sent > 0)
+                    {
+                        foreach (var (c, mine) in senders)
+                        {
+                            movedMwh[c] += net * mine / sent;
+                        }
+                    }
+                }
+            }
+        }
+
+        var tieYears = lanes.Select((l, i) => new RoadmapTieYear(l.Tie, l.From, l.To, y, l.Cap, l.Cap * scenario.TieShare, lanePeak[i], laneBinding[i])).ToList();
+        return (shortMwh, peakMw, movedMwh, tieYears);
+    }
+
+    // Connected parts of the reachable nodes (source and sink left out), by the edges between two reachable nodes.
+    private static int[] Groups(DayFlow flow, bool[] reach, int nodes, int source, int sink)
+    {
+        var parent = Enumerable.Range(0, nodes).ToArray();
+        int Find(int x)
+        {
+            while (parent[x] != x)
+            {
+                x = parent[x] = parent[parent[x]];
+            }
+
+            return x;
+        }
+
+        foreach (var (from, to) in flow.Edges())
+        {
+            if (from != source && to != source && from != sink && to != sink && reach[from] && reach[to])
+            {
+                parent[Find(from)] = Find(to);
+            }
+        }
+
+        return [.. Enumerable.Range(0, nodes).Select(Find)];
     }
 }

@@ -1,0 +1,73 @@
+using System.Globalization;
+using WattBit.Areas;
+using WattBit.Data.Reference;
+using WattBit.Grid.Japan;
+using WattBit.Grid.Layer;
+using WattBit.Headroom;
+using WattBit.Simulation.Roadmap;
+
+namespace WattBit.Composition;
+
+/// <summary>
+/// A roadmap (decisions 0178, 0184) on the Japan backbone: one headroom layer per year over the base fiscal year, on the
+/// backbone with each area's loads grown by the roadmap's demand growth and each AC tie's ratings scaled to its capacity
+/// that year; OCCTO's ties (with their changes) for the moves between areas. Years whose grid is the same share one
+/// layer. Stateless.
+/// </summary>
+public static class BackboneRoadmap
+{
+    /// <summary>Runs the roadmap study on the backbone.</summary>
+    /// <param name="roadmap">The roadmap.</param>
+    /// <param name="substations">Each cluster's substation id of the backbone, in file order.</param>
+    /// <param name="japanDir">The Japan data folder with the TSO actuals (areas covering the whole base year run on their own demand); null: the reference year everywhere.</param>
+    /// <param name="progress">Called after each year's layer with the year and whether it was computed (false: shared with an earlier year).</param>
+    /// <exception cref="ArgumentException">A tie change names no OCCTO tie of the backbone.</exception>
+    public static RoadmapResult Run(RoadmapScenario roadmap, IReadOnlyList<string> substations, string? japanDir, Action<int, bool>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(roadmap);
+        ArgumentNullException.ThrowIfNull(substations);
+        var ties = JapanTies.AreaTies();
+        if (roadmap.Ties.FirstOrDefault(t => !ties.Any(x => x.Name == t.Tie)) is { } unknown)
+        {
+            throw new ArgumentException($"tie_changes (line {unknown.Line}): '{unknown.Tie}' is not an OCCTO tie of the backbone (known: {string.Join(", ", ties.Select(t => t.Name))}).",
+                nameof(roadmap));
+        }
+
+        var model = JapanBackbone.LoadDefault();
+        var year = ReferenceYear.Generate(roadmap.FiscalYear, roadmap.Seed);
+        var window = year.Window;
+        var real = japanDir is null ? [] : BackboneLayers.RealAreas(model, window, japanDir);
+        var ids = substations.Distinct(StringComparer.Ordinal).ToList();
+        var areaCodes = model.Buses.Select(b => b.Area.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var cache = new Dictionary<string, IHeadroomLayer>(StringComparer.Ordinal);
+        var baseLabel = $"reference year FY{roadmap.FiscalYear} (seed {roadmap.Seed})";
+        IHeadroomLayer LayerOf(int y)
+        {
+            var factors = areaCodes.ToDictionary(a => a, a => roadmap.Growth.Factor(a, roadmap.FiscalYear, y), StringComparer.Ordinal);
+            var acTies = JapanTies.Routes.Where(r => r.Kind == TieKind.Ac).Select(r => r.OcctoName).Distinct(StringComparer.Ordinal)
+                .Select(name => (Name: name, Factor: roadmap.TieCapacityMw(name, ties.First(t => t.Name == name).CapacityMw, y) / ties.First(t => t.Name == name).CapacityMw))
+                .Where(t => t.Factor != 1).ToArray();
+            var key = string.Join(";", factors.Select(f => f.Key + "=" + f.Value.ToString("R", CultureInfo.InvariantCulture)))
+                + "|" + string.Join(";", acTies.Select(t => t.Name + "=" + t.Factor.ToString("R", CultureInfo.InvariantCulture)));
+            if (cache.TryGetValue(key, out var known))
+            {
+                progress?.Invoke(y, false);
+                return known;
+            }
+
+            var grown = JapanGridChanges.Apply(model, factors, acTies.ToDictionary(t => t.Name, t => t.Factor, StringComparer.Ordinal));
+            var label = baseLabel + (roadmap.Growth.Grows ? FormattableString.Invariant($", each area's demand grown to {y} by the roadmap's rates") : "")
+                + (acTies.Length > 0 ? ", " + string.Join(", ", acTies.Select(t => FormattableString.Invariant($"{t.Name} ×{t.Factor:0.##}"))) : "");
+            var layer = JapanLayer.Compose(grown, areas => year.TotalDemandHourly(areas).Slice(window), label,
+                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids).Layer;
+            cache[key] = layer;
+            progress?.Invoke(y, true);
+            return layer;
+        }
+
+        return RoadmapStudy.Run(roadmap, LayerOf, substations, ties);
+    }
+
+    /// <summary>The OCCTO ties of the backbone at their base capacities (what a roadmap's tie changes name).</summary>
+    public static IReadOnlyList<AreaTie> Ties() => JapanTies.AreaTies();
+}
