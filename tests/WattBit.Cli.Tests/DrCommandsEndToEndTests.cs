@@ -59,6 +59,31 @@ public sealed class DrCommandsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task DrBaseline_WithACommitmentProfile_CreditsEachSlotWithinItsOwnCommitment()
+    {
+        WriteMeter();
+
+        // 0.08 MW then 0.04 MW: 40 and 20 kWh committed; 30 delivered in each slot: credited 30 and 20 = 50, shortfall 10.
+        var r = await WattbitProcess.RunAsync(_dir, "dr", "baseline", "--meter", "m.csv",
+            "--event", "2025-07-09T13:00+09:00/2025-07-09T14:00+09:00", "--commit", "0.08,0.04", "--out", "b.csv");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("Committed 60 kWh (down), credited 50 kWh", r.Out, StringComparison.Ordinal);
+        Assert.Equal("""
+            timestamp,baseline_kwh,actual_kwh,delivered_kwh,committed_kwh,credited_kwh,shortfall_kwh
+            2025-07-09T13:00:00+09:00,100,70,30,40,30,10
+            2025-07-09T13:30:00+09:00,100,70,30,20,20,0
+
+            """.ReplaceLineEndings("\n"), (await File.ReadAllTextAsync(Path.Combine(_dir, "b.csv"))).ReplaceLineEndings("\n"));
+
+        var bad = await WattbitProcess.RunAsync(_dir, "dr", "baseline", "--meter", "m.csv",
+            "--event", "2025-07-09T13:00+09:00/2025-07-09T14:00+09:00", "--commit", "1,2,3");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--commit: the window", bad.Error, StringComparison.Ordinal);
+        Assert.Contains("has 2 30-minute slots; the profile gives 3", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DrBaseline_GapInAPoolDay_IsNotComputableWithTheSlot()
     {
         WriteMeter((d, t) => d == new DateOnly(2025, 7, 4) && t == new TimeOnly(13, 30));

@@ -3,10 +3,10 @@ using Microsoft.Playwright;
 namespace WattBit.Dashboard.Tests;
 
 /// <summary>
-/// One real server process and one system Chromium (driven by Playwright, never downloaded) for the dashboard tests.
-/// A missing /usr/bin/chromium fails every test with a clear message: CI installs it (.ci/run).
+/// One system Chromium (driven by Playwright, never downloaded) on a dashboard server that a subclass starts. A missing
+/// /usr/bin/chromium fails every test with a clear message: CI installs it (.ci/run).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public abstract class ChromiumFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -18,12 +18,19 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private IPlaywright? _playwright;
 
-    public ServerProcess Server { get; private set; } = null!;
-
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The dashboard server's address (set by <see cref="StartServerAsync"/>).</summary>
+    public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Where screenshots go: screenshots/ in the test output folder.</summary>
     public static string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    /// <summary>Starts the server the browser talks to and answers its address.</summary>
+    protected abstract Task<Uri> StartServerAsync();
+
+    /// <summary>Stops the server.</summary>
+    protected abstract ValueTask StopServerAsync();
 
     public async Task InitializeAsync()
     {
@@ -33,7 +40,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"Chromium is not installed at {ChromiumPath}: the dashboard tests drive the system browser (apt-get install chromium; .ci/run installs it).");
         }
 
-        Server = await ServerProcess.StartAsync();
+        BaseAddress = await StartServerAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -50,13 +57,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseAddress.ToString(),
+            BaseURL = BaseAddress.ToString(),
             Locale = "en-GB",
             TimezoneId = "Asia/Tokyo",
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
         });
         var page = await context.NewPageAsync();
-        var result = new DashboardPage(page, Server.BaseAddress);
+        var result = new DashboardPage(page, BaseAddress);
         await page.GotoAsync("/");
         await Assertions.Expect(page.Locator("body[data-ready=true]")).ToHaveCountAsync(1);
         return result;
@@ -70,6 +77,23 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        await StopServerAsync();
+    }
+}
+
+/// <summary>The real server as a process on the real clock (the built WattBit.Server.dll beside the tests) and one Chromium.</summary>
+public sealed class BrowserFixture : ChromiumFixture
+{
+    public ServerProcess Server { get; private set; } = null!;
+
+    protected override async Task<Uri> StartServerAsync()
+    {
+        Server = await ServerProcess.StartAsync();
+        return Server.BaseAddress;
+    }
+
+    protected override async ValueTask StopServerAsync()
+    {
         if (Server is not null)
         {
             await Server.DisposeAsync();
@@ -119,7 +143,7 @@ public sealed class DashboardPage
     public async Task ScreenshotAsync(string name)
     {
         await Assertions.Expect(Page.Locator(".chart:visible[data-settled=false]")).ToHaveCountAsync(0);
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png"), FullPage = true });
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumFixture.ScreenshotFolder, name + ".png"), FullPage = true });
     }
 
     /// <summary>Enters an API key in the header field.</summary>

@@ -44,11 +44,15 @@ export interface MarketBid { id: string; operator: string; mw: number; hours: nu
 export interface MarketBidView { bid: MarketBid; state: "open" | "matched" }
 
 export interface DrRequest { id: string; area: string; direction: string; mw: number; start: string; end: string; issuedAt: string; issuedBy: string }
-export interface DrSiteCommitment { site: string; mw: number; priceYenPerKwh: number }
+export interface DrSiteCommitment { site: string; mw: number; priceYenPerKwh: number; slotsMw?: number[] | null }
 export interface DrCommitment { request: string; operator: string; availableMw: number; sites: DrSiteCommitment[]; committedAt: string; committedBy: string }
-export interface DrRequestView { request: DrRequest; committedMw: number; commitments: DrCommitment[] }
+export interface DrRequestView { request: DrRequest; committedMw: number; commitments: DrCommitment[]; committedSlotsMw: number[] }
 export interface DrAnswer { request: string; availableMw: number; sites: DrSiteCommitment[]; note: string }
-export interface DrSiteDelivery { site: string; committedMw: number; computable: boolean; committedKwh: number; deliveredKwh: number | null; creditedKwh: number | null; shortfallKwh: number | null; why: string }
+export interface DrSlotDelivery { timestamp: string; baselineKwh: number; actualKwh: number; deliveredKwh: number; committedKwh: number; shortfallKwh: number; creditedKwh: number }
+export interface DrSiteDelivery {
+  site: string; committedMw: number; computable: boolean; committedKwh: number; deliveredKwh: number | null; creditedKwh: number | null; shortfallKwh: number | null; why: string;
+  baselineDays: string[]; adjustmentKwh: number; slots: DrSlotDelivery[];
+}
 export interface DrSettlement {
   request: DrRequest; committedMw: number; creditedKwh: number; amountYen: number;
   operators: Array<{ operator: string; committedMw: number; amountYen: number | null; status: string; sites: DrSiteDelivery[] }>;

@@ -1,8 +1,10 @@
 // Demand-response view (issue 19): the requests the key may see (a grid operator: its area's; a DC operator: those of the
 // areas it has sites in), and for the chosen one the commitments (every operator's for the grid operator, its own for a DC
 // operator), what a DC operator's published offers can do for it with a button to commit, and after the window the
-// delivery against the ERAB baseline and the settlement per operator and site (docs/dr.md).
-import { ApiError, get, post, type DrAnswer, type DrRequest, type DrRequestView, type DrSettlement } from "./api";
+// delivery against the ERAB baseline and the settlement per operator and site, with the chosen site's baseline and
+// actual per 30-minute slot drawn (docs/dr.md).
+import { ApiError, get, post, type DrAnswer, type DrRequest, type DrRequestView, type DrSettlement, type DrSiteDelivery } from "./api";
+import { chartIn, type Chart } from "./charts";
 import { jst, num, t } from "./i18n";
 import { cell, on, showError, state } from "./state";
 
@@ -12,6 +14,8 @@ let view: DrRequestView | null = null;
 let answer: DrAnswer | null = null;
 let settlement: DrSettlement | null = null;
 let settlementNote = "";
+let slotSite: string | null = null; // "operator/site" whose slots the chart shows
+let slotChart: Chart | null = null;
 let loaded = false;
 let refreshing: Promise<void> | null = null;
 let again = false;
@@ -91,6 +95,11 @@ function direction(d: string): string {
   return t(d.toLowerCase() === "up" ? "dr.up" : "dr.down");
 }
 
+/** A commitment per 30-minute slot in words ("4.00 · 4.00 · 2.00"), or "-" for one MW over the whole window. */
+function profile(slots: number[] | null | undefined): string {
+  return slots && slots.length > 0 ? slots.map((x) => num(x, 2)).join(" · ") : "-";
+}
+
 function drawRequests(): void {
   const body = document.querySelector("#dr-requests tbody") as HTMLTableSectionElement;
   body.replaceChildren();
@@ -119,6 +128,7 @@ function drawDetail(): void {
   const v = view;
   box.dataset.request = v.request.id;
   box.dataset.committedMw = v.committedMw.toFixed(3);
+  box.dataset.committedSlotsMw = (v.committedSlotsMw ?? []).map((x) => x.toFixed(3)).join(" ");
   document.getElementById("dr-detail-title")!.textContent =
     `${v.request.id}: ${direction(v.request.direction)} ${num(v.request.mw, 2)} MW · ${jst(v.request.start)}–${jst(v.request.end)} JST · ${t("dr.committed")} ${num(v.committedMw, 2)} MW`;
 
@@ -132,6 +142,7 @@ function drawDetail(): void {
       cell(row, c.operator);
       cell(row, s.site);
       cell(row, num(s.mw, 2), "num");
+      cell(row, profile(s.slotsMw), "num");
       cell(row, num(s.priceYenPerKwh, 2), "num");
       cell(row, jst(c.committedAt));
     }
@@ -157,11 +168,16 @@ function drawDetail(): void {
     : settlementNote;
   const sbody = document.querySelector("#dr-delivery tbody") as HTMLTableSectionElement;
   sbody.replaceChildren();
+  const charted = settlement?.operators.flatMap((o) => o.sites.filter((x) => x.slots.length > 0).map((x) => `${o.operator}/${x.site}`)) ?? [];
+  if (!slotSite || !charted.includes(slotSite)) slotSite = charted[0] ?? null;
   for (const o of settlement?.operators ?? []) {
     for (const site of o.sites) {
       const row = sbody.insertRow();
       row.dataset.operator = o.operator;
       row.dataset.site = site.site;
+      const key = `${o.operator}/${site.site}`;
+      if (key === slotSite) row.classList.add("selected");
+      if (site.slots.length > 0) row.addEventListener("click", () => { slotSite = key; drawDetail(); });
       cell(row, o.operator);
       cell(row, site.site);
       cell(row, num(site.committedKwh, 0), "num");
@@ -172,6 +188,49 @@ function drawDetail(): void {
       cell(row, site.why || "-");
     }
   }
+  drawSlots(v.request);
+}
+
+/** The chosen site's ERAB baseline, metered actual and the actual its commitment asks for, per 30-minute slot of the window. */
+function drawSlots(request: DrRequest): void {
+  const element = document.getElementById("dr-slots")!;
+  const title = document.getElementById("dr-slots-title")!;
+  let site: DrSiteDelivery | undefined;
+  for (const o of settlement?.operators ?? []) {
+    site ??= o.sites.find((x) => `${o.operator}/${x.site}` === slotSite);
+  }
+  element.hidden = title.hidden = site === undefined;
+  if (!site) { delete element.dataset.site; return; }
+  slotChart ??= chartIn(element);
+  const up = request.direction.toLowerCase() === "up";
+  const times = site.slots.map((x) => jst(x.timestamp).slice(-5));
+  const baseline = site.slots.map((x) => x.baselineKwh);
+  const actual = site.slots.map((x) => x.actualKwh);
+  const target = site.slots.map((x) => x.baselineKwh + (up ? x.committedKwh : -x.committedKwh));
+  title.textContent = t("dr.slots", { site: slotSite ?? "" });
+  element.dataset.site = slotSite ?? "";
+  element.dataset.slots = String(site.slots.length);
+  element.dataset.baselineKwh = baseline.map((x) => x.toFixed(3)).join(" ");
+  element.dataset.actualKwh = actual.map((x) => x.toFixed(3)).join(" ");
+  element.dataset.committedKwh = site.slots.map((x) => x.committedKwh.toFixed(3)).join(" ");
+  element.setAttribute("aria-label", title.textContent);
+  const line = (name: string, data: number[], color: string, dashed = false) => ({
+    name, type: "line", step: "middle", data, symbolSize: 7, lineStyle: { width: 2, color, type: dashed ? "dashed" : "solid" }, itemStyle: { color },
+  });
+  slotChart.resize();
+  slotChart.setOption({
+    aria: { enabled: true },
+    tooltip: { trigger: "axis", valueFormatter: (x: unknown) => (typeof x === "number" ? `${num(x, 0)} kWh` : "-") },
+    legend: { data: [t("dr.baseline"), t("dr.actual"), t("dr.target")], top: 0 },
+    grid: { left: 70, right: 24, top: 40, bottom: 32 },
+    xAxis: { type: "category", data: times },
+    yAxis: { type: "value", name: "kWh", scale: true },
+    series: [
+      line(t("dr.baseline"), baseline, "#1f4e79"),
+      line(t("dr.actual"), actual, "#e67e22"),
+      line(t("dr.target"), target, "#888888", true),
+    ],
+  }, { replaceMerge: ["series"] });
 }
 
 async function commit(): Promise<void> {

@@ -29,11 +29,14 @@ internal static class DrCommands
         var window = new Option<string>("--event") { Description = "Event window START/END, ISO 8601 with offset, on 30-minute boundaries within one day (e.g. 2025-07-09T13:00+09:00/2025-07-09T15:00+09:00).", Required = true };
         var output = new Option<FileInfo?>("--out") { Description = "Write timestamp,baseline_kwh,actual_kwh,delivered_kwh per slot to this CSV file." };
         var exclude = new Option<string[]>("--exclude-day") { Description = "An earlier DR event day (YYYY-MM-DD) kept out of the baseline's days; repeat for several.", AllowMultipleArgumentsPerToken = false };
+        var commit = new Option<string?>("--commit") { Description = "The commitment to settle, MW: one value for every slot, or one per 30-minute slot of the event separated by commas (a profile, e.g. 4,4,2,2); adds committed, credited and shortfall kWh per slot." };
+        var up = new Option<bool>("--up") { Description = "With --commit: a request to raise consumption (上げDR), credited by actual − baseline." };
         var command = new Command("baseline", "Compute the ERAB High 4 of 5 baseline (High 2 of 3 on weekends and holidays) with same-day adjustment, and the kWh delivered per slot.")
         {
-            meter, window, output, exclude,
+            meter, window, output, exclude, commit, up,
         };
-        command.SetAction(parse => RunBaseline(parse.GetValue(meter)!, parse.GetValue(window)!, parse.GetValue(output), parse.GetValue(exclude) ?? []));
+        command.SetAction(parse => RunBaseline(parse.GetValue(meter)!, parse.GetValue(window)!, parse.GetValue(output), parse.GetValue(exclude) ?? [],
+            parse.GetValue(commit), parse.GetValue(up)));
         return command;
     }
 
@@ -187,9 +190,10 @@ internal static class DrCommands
         return 0;
     }
 
-    internal static int RunBaseline(FileInfo meterFile, string eventText, FileInfo? output, string[] excludedDays)
+    internal static int RunBaseline(FileInfo meterFile, string eventText, FileInfo? output, string[] excludedDays, string? commitText = null, bool up = false)
     {
         var @event = ParseWindow("--event", eventText);
+        var profile = commitText is null ? null : ParseProfile(commitText, @event);
         var excluded = new HashSet<DateOnly>();
         foreach (var text in excludedDays)
         {
@@ -223,31 +227,72 @@ internal static class DrCommands
             $"Baseline for {@event} ({variant}): days used {Days(result.UsedDays)}; pool {Days(result.PoolDays)}") +
             (result.LowDays.Count > 0 ? $"; left out as low days {Days(result.LowDays)}" : string.Empty) +
             FormattableString.Invariant($"; same-day adjustment {result.Adjustment.KilowattHours:+0.###;-0.###;0} kWh per slot.")));
+        var credit = profile is null ? null : DrCredit.Settle(result, up ? FlexDirection.Up : FlexDirection.Down, profile);
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("slot");
-        table.AddColumn(new TableColumn("baseline kWh").RightAligned());
-        table.AddColumn(new TableColumn("actual kWh").RightAligned());
-        table.AddColumn(new TableColumn("delivered kWh").RightAligned());
-        foreach (var s in result.Slots)
+        string[] headers = ["baseline kWh", "actual kWh", "delivered kWh", "committed kWh", "credited kWh", "shortfall kWh"];
+        foreach (var h in headers.Take(credit is null ? 3 : 6))
         {
-            table.AddRow(Iso8601.Format(s.Start), K(s.Baseline.KilowattHours), K(s.Actual.KilowattHours), K(s.Delivered.KilowattHours));
+            table.AddColumn(new TableColumn(h).RightAligned());
         }
 
-        table.AddRow("[bold]total[/]", K(result.TotalBaseline.KilowattHours), K(result.TotalActual.KilowattHours), $"[bold]{K(result.TotalDelivered.KilowattHours)}[/]");
+        for (var i = 0; i < result.Slots.Count; i++)
+        {
+            var s = result.Slots[i];
+            string[] row = [Iso8601.Format(s.Start), K(s.Baseline.KilowattHours), K(s.Actual.KilowattHours), K(s.Delivered.KilowattHours)];
+            table.AddRow(credit is null ? row : row.Concat(new[] { K(credit.Slots[i].Committed.KilowattHours), K(credit.Slots[i].Credited.KilowattHours), K(credit.Slots[i].Shortfall.KilowattHours) }).ToArray());
+        }
+
+        string[] total = ["[bold]total[/]", K(result.TotalBaseline.KilowattHours), K(result.TotalActual.KilowattHours), $"[bold]{K(result.TotalDelivered.KilowattHours)}[/]"];
+        table.AddRow(credit is null ? total : total.Concat(new[] { K(credit.Committed.KilowattHours), $"[bold]{K(credit.Credited.KilowattHours)}[/]", K(credit.Shortfall.KilowattHours) }).ToArray());
         ui.Write(table);
+        if (credit is not null)
+        {
+            ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"Committed {credit.Committed.KilowattHours:0.###} kWh ({(up ? "up" : "down")}), credited {credit.Credited.KilowattHours:0.###} kWh (each slot within its own commitment), shortfall {credit.Shortfall.KilowattHours:0.###} kWh.")));
+        }
+
         if (output is not null)
         {
             using var writer = new StreamWriter(output.FullName);
-            writer.WriteLine("timestamp,baseline_kwh,actual_kwh,delivered_kwh");
-            foreach (var s in result.Slots)
+            writer.WriteLine("timestamp,baseline_kwh,actual_kwh,delivered_kwh" + (credit is null ? "" : ",committed_kwh,credited_kwh,shortfall_kwh"));
+            for (var i = 0; i < result.Slots.Count; i++)
             {
-                writer.WriteLine(string.Join(',', Iso8601.Format(s.Start), K(s.Baseline.KilowattHours), K(s.Actual.KilowattHours), K(s.Delivered.KilowattHours)));
+                var s = result.Slots[i];
+                var line = string.Join(',', Iso8601.Format(s.Start), K(s.Baseline.KilowattHours), K(s.Actual.KilowattHours), K(s.Delivered.KilowattHours));
+                writer.WriteLine(credit is null ? line
+                    : string.Join(',', line, K(credit.Slots[i].Committed.KilowattHours), K(credit.Slots[i].Credited.KilowattHours), K(credit.Slots[i].Shortfall.KilowattHours)));
             }
 
             ui.MarkupLine($"Wrote [bold]{Markup.Escape(output.FullName)}[/].");
         }
 
         return 0;
+    }
+
+    /// <summary>--commit: one MW for every slot of the event, or one per slot (comma-separated).</summary>
+    private static CommitmentProfile ParseProfile(string text, TimeWindow @event)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new Units.Power[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var mw) || !double.IsFinite(mw) || mw < 0)
+            {
+                throw new CliException($"--commit: value {i + 1} '{parts[i]}' is not a number of MW ≥ 0.");
+            }
+
+            values[i] = Units.Power.FromMegawatts(mw);
+        }
+
+        try
+        {
+            return values.Length == 1 ? CommitmentProfile.Flat(@event, values[0]) : new CommitmentProfile(@event, values);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--commit: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
     }
 
     private static TimeWindow ParseWindow(string option, string text)

@@ -25,9 +25,15 @@ public sealed record AreaRequest(string Id, string Area, FlexDirection Direction
 
 /// <summary>One site's part of the fleet's answer.</summary>
 /// <param name="Site">The site.</param>
-/// <param name="Power">The change the site commits to.</param>
+/// <param name="Power">The change the site commits to; for a commitment per slot, the largest of its slots.</param>
 /// <param name="Price">Its asking price.</param>
-public sealed record SiteCommitment(SiteId Site, Power Power, EnergyPrice Price);
+/// <param name="Profile">The change per 30-minute slot of the window (decision 0200), or null for the same
+/// <paramref name="Power"/> over the whole window.</param>
+public sealed record SiteCommitment(SiteId Site, Power Power, EnergyPrice Price, CommitmentProfile? Profile = null)
+{
+    /// <summary>The commitment per 30-minute slot of <paramref name="window"/>: <see cref="Profile"/>, or <see cref="Power"/> in every slot.</summary>
+    public CommitmentProfile ProfileOver(TimeWindow window) => Profile ?? CommitmentProfile.Flat(window, Power);
+}
 
 /// <summary>The fleet's answer to a request: what it can do and what it commits, cheapest offers first.</summary>
 /// <param name="Request">The request.</param>
@@ -113,6 +119,94 @@ public static class AreaRequests
 
         var note = left > 1e-9
             ? FormattableString.Invariant($"the fleet's offers in {request.Area} for {request.Window} at {request.Notice.TotalMinutes:0} min notice hold {available:0.###} MW of the {request.Amount.Megawatts:0.###} MW asked.")
+            : string.Empty;
+        return new FleetAnswer(request, Power.FromMegawatts(available), commitments, note);
+    }
+
+    /// <summary>
+    /// The fleet's answer per 30-minute slot (decision 0200): in each slot of the window, every site's largest offer in the
+    /// request's direction that covers the slot and needs no more notice than the request gives, taken cheapest site
+    /// first (a site's price is the highest of the offers it commits from) until the request is met. An offer may cover
+    /// part of the window (hourly offers): a site commits only in the slots its offers cover. Each commitment carries its
+    /// <see cref="SiteCommitment.Profile"/>; <see cref="FleetAnswer.Available"/> is the least over the slots of what the offers hold.
+    /// </summary>
+    /// <exception cref="ArgumentException">The amount is not positive, the window is empty, off the 30-minute grid or starts before the request was made.</exception>
+    public static FleetAnswer AnswerBySlot(AreaRequest request, IReadOnlyList<FlexibilityOffer> offers)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(offers);
+        if (request.Amount <= Power.Zero)
+        {
+            throw new ArgumentException($"request '{request.Id}': the amount must be positive (got {request.Amount}).", nameof(request));
+        }
+
+        if (request.Window.IsEmpty || request.Notice < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"request '{request.Id}': the window {request.Window} must be non-empty and start after the request ({request.IssuedAt:O}).", nameof(request));
+        }
+
+        var count = CommitmentProfile.SlotCount(request.Window);
+        var slot = CommitmentProfile.Slot;
+        var bySite = offers
+            .Where(o => string.Equals(o.Area, request.Area, StringComparison.OrdinalIgnoreCase) && o.Direction == request.Direction && o.Notice <= request.Notice)
+            .GroupBy(o => o.Site);
+        // Per site: the largest covering offer in each slot (its MW and price), and the site's price over the slots it can serve.
+        var sites = new List<(SiteId Site, double[] Mw, double[] Price, double SitePrice)>();
+        foreach (var g in bySite)
+        {
+            var mw = new double[count];
+            var price = new double[count];
+            for (var i = 0; i < count; i++)
+            {
+                var s = new TimeWindow(request.Window.Start + (i * slot), request.Window.Start + ((i + 1) * slot));
+                var best = g.Where(o => o.Window.Start <= s.Start && o.Window.End >= s.End).MaxBy(o => o.Power.Megawatts);
+                mw[i] = best?.Power.Megawatts ?? 0;
+                price[i] = best?.Price.YenPerKilowattHour ?? 0;
+            }
+
+            if (mw.Any(x => x > 1e-9))
+            {
+                sites.Add((g.Key, mw, price, Enumerable.Range(0, count).Where(i => mw[i] > 1e-9).Max(i => price[i])));
+            }
+        }
+
+        sites.Sort((a, b) => a.SitePrice != b.SitePrice ? a.SitePrice.CompareTo(b.SitePrice) : string.CompareOrdinal(a.Site.ToString(), b.Site.ToString()));
+        var taken = sites.Select(_ => new double[count]).ToList();
+        var available = double.PositiveInfinity;
+        var shortSlots = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var left = request.Amount.Megawatts;
+            var sum = 0.0;
+            for (var k = 0; k < sites.Count; k++)
+            {
+                sum += sites[k].Mw[i];
+                var take = Math.Min(left, sites[k].Mw[i]);
+                if (take > 1e-9)
+                {
+                    taken[k][i] = take;
+                    left -= take;
+                }
+            }
+
+            available = Math.Min(available, sum);
+            shortSlots += left > 1e-9 ? 1 : 0;
+        }
+
+        var commitments = new List<SiteCommitment>();
+        for (var k = 0; k < sites.Count; k++)
+        {
+            if (taken[k].Any(x => x > 1e-9))
+            {
+                var profile = new CommitmentProfile(request.Window, [.. taken[k].Select(Power.FromMegawatts)]);
+                var used = Enumerable.Range(0, count).Where(i => taken[k][i] > 1e-9).Max(i => sites[k].Price[i]);
+                commitments.Add(new SiteCommitment(sites[k].Site, profile.Peak, EnergyPrice.FromYenPerKilowattHour(used), profile));
+            }
+        }
+
+        available = double.IsFinite(available) ? available : 0;
+        var note = shortSlots > 0
+            ? FormattableString.Invariant($"the fleet's offers in {request.Area} for {request.Window} at {request.Notice.TotalMinutes:0} min notice hold {available:0.###} MW of the {request.Amount.Megawatts:0.###} MW asked in the slot that holds least ({shortSlots} of {count} 30-minute slots short).")
             : string.Empty;
         return new FleetAnswer(request, Power.FromMegawatts(available), commitments, note);
     }

@@ -22,8 +22,11 @@ internal sealed record DrOfferBody([property: JsonRequired] string Site, [proper
     [property: JsonRequired] FlexDirection Direction, [property: JsonRequired] double Mw, [property: JsonRequired] int NoticeMinutes,
     [property: JsonRequired] double PriceYenPerKwh);
 
-/// <summary>A commitment: at most <c>mw</c> (default: all the caller's offers hold, up to the amount asked).</summary>
-internal sealed record DrCommitBody(double? Mw);
+/// <summary>
+/// A commitment: per 30-minute slot of the window, what the caller's offers hold up to the amount asked, at most <c>mw</c>
+/// in any slot and at most <c>slotsMw[i]</c> in slot i (one value per slot of the window, decision 0200); both optional.
+/// </summary>
+internal sealed record DrCommitBody(double? Mw, double[]? SlotsMw = null);
 
 /// <summary>Meter readings of one site: 30-minute slots (formats.md section 9), <c>kwh</c> null where the meter has no value.</summary>
 internal sealed record DrMeterBody([property: JsonRequired] DrMeterReading?[] Readings);
@@ -57,9 +60,9 @@ internal static class DrEndpoints
         dr.MapGet("/requests/{id}", GetRequestAsync)
             .WithSummary("A request with its commitments: every operator's (its area's grid operator), the caller's own (DC operator), or those of the sites contracted with it (aggregator).");
         dr.MapGet("/requests/{id}/answer", GetAnswerAsync)
-            .WithSummary("DC operator: what its published offers can do for the request (per site, cheapest first), before committing.");
+            .WithSummary("DC operator: what its published offers can do for the request, per site (cheapest first) and per 30-minute slot (slotsMw), before committing.");
         dr.MapPost("/requests/{id}/commitments", CommitAsync)
-            .WithSummary("DC operator: commit what its offers can do (at most mw, if given) before the window starts; 409 if already committed.");
+            .WithSummary("DC operator: commit, per 30-minute slot of the window, what its offers hold up to the amount asked (at most mw in any slot and slotsMw[i] in slot i, if given) before the window starts; 409 if already committed.");
         dr.MapGet("/requests/{id}/settlement", GetSettlementAsync)
             .WithSummary("After the window: delivery per site and slot (ERAB baseline vs metered actual, shortfall and why) and the payment per operator (an aggregator sees its contracted sites only).");
         dr.MapPost("/offers", PublishOffersAsync)
@@ -245,7 +248,8 @@ internal static class DrEndpoints
         }
 
         var commitments = book.Commitments(r.Id).Select(c => SeenBy(book, me!, r, c)).OfType<DrCommitmentRecord>().ToList();
-        return TypedResults.Ok(new DrRequestView(r, commitments.Sum(c => c.Mw), commitments));
+        var perSlot = DrCommitmentRecord.SumPerSlot(commitments, new TimeWindow(r.Start, r.End));
+        return TypedResults.Ok(new DrRequestView(r, perSlot.Max(), commitments, perSlot));
     }
 
     private static async Task<IResult> GetAnswerAsync(DrBook book, IWattBitStore store, ClaimsPrincipal user, string id, CancellationToken ct)
@@ -275,7 +279,19 @@ internal static class DrEndpoints
 
         var now = time.GetUtcNow();
         var p = new Problems();
+        var window = new TimeWindow(r.Start, r.End);
+        var count = CommitmentProfile.SlotCount(window);
         p.Require(body?.Mw is null || (double.IsFinite(body.Mw.Value) && body.Mw > 0), "mw", "mw, when given, must be above 0.");
+        if (body?.SlotsMw is { } caps)
+        {
+            p.Require(caps.Length == count, "slotsMw", string.Create(CultureInfo.InvariantCulture,
+                $"slotsMw, when given, has one value per 30-minute slot of the window [{r.Start:O}, {r.End:O}): {count}, not {caps.Length}."));
+            for (var i = 0; i < caps.Length; i++)
+            {
+                p.Require(double.IsFinite(caps[i]) && caps[i] >= 0, $"slotsMw[{i}]", "each slot's MW must be a number ≥ 0.");
+            }
+        }
+
         if (p.Any)
         {
             return p.Result();
@@ -286,15 +302,22 @@ internal static class DrEndpoints
             return Problems.Conflict($"The request's window started at {r.Start:O}; commitments close then.");
         }
 
+        // Per slot, the sites cheapest first (the answer's order) up to the caps.
         var answer = book.Answer(r, me.Operator!);
-        var cap = body?.Mw ?? double.PositiveInfinity;
+        var left = Enumerable.Range(0, count).Select(i => Math.Min(body?.Mw ?? double.PositiveInfinity, body?.SlotsMw?[i] ?? double.PositiveInfinity)).ToArray();
         var sites = new List<DrSiteCommitmentRecord>();
         foreach (var s in answer.Sites)
         {
-            var take = Math.Min(s.Mw, cap - sites.Sum(x => x.Mw));
-            if (take > 1e-9)
+            var slots = new double[count];
+            for (var i = 0; i < count; i++)
             {
-                sites.Add(s with { Mw = take });
+                slots[i] = Math.Max(0, Math.Min(s.SlotsMw![i], left[i]));
+                left[i] -= slots[i];
+            }
+
+            if (slots.Max() > 1e-9)
+            {
+                sites.Add(s with { Mw = slots.Max(), SlotsMw = slots });
             }
         }
 
@@ -331,9 +354,11 @@ internal static class DrEndpoints
             return Problems.Conflict($"The request's window ends at {r.End:O}; delivery is measured after it.");
         }
 
-        var operators = book.Commitments(r.Id).Select(c => SeenBy(book, me!, r, c)).OfType<DrCommitmentRecord>().Select(c => book.Settle(r, c)).ToList();
+        var seen = book.Commitments(r.Id).Select(c => SeenBy(book, me!, r, c)).OfType<DrCommitmentRecord>().ToList();
+        var operators = seen.Select(c => book.Settle(r, c)).ToList();
         var settled = operators.Where(o => o.AmountYen is not null).ToList();
-        return TypedResults.Ok(new DrSettlementView(r, operators.Sum(o => o.CommittedMw), settled.Sum(o => o.CreditedKwh!.Value), settled.Sum(o => o.AmountYen!.Value),
+        var committedMw = DrCommitmentRecord.SumPerSlot(seen, new TimeWindow(r.Start, r.End)).Max();
+        return TypedResults.Ok(new DrSettlementView(r, committedMw, settled.Sum(o => o.CreditedKwh!.Value), settled.Sum(o => o.AmountYen!.Value),
             operators));
     }
 

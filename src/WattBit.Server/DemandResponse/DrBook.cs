@@ -19,7 +19,6 @@ namespace WattBit.Server.DemandResponse;
 /// </summary>
 internal sealed class DrBook : IDisposable
 {
-    private static readonly TimeSpan Slot = MeterCsv.Slot;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, DrRequestRecord> _requests = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Operator, string Site, DateTimeOffset Start, FlexDirection Direction), DrOfferRecord> _offers = [];
@@ -223,49 +222,24 @@ internal sealed class DrBook : IDisposable
     }
 
     /// <summary>
-    /// What <paramref name="op"/>'s published offers can do for <paramref name="request"/>: for each of its sites in the
-    /// area, the smallest MW its offers in the request's direction hold over every hour the window touches (an hour with
-    /// no offer, or one needing more notice than the request gives, makes it 0), at the highest of their prices; then
-    /// <see cref="AreaRequests.Answer"/> takes them cheapest first up to the amount asked.
+    /// What <paramref name="op"/>'s published offers can do for <paramref name="request"/>, per 30-minute slot (decision
+    /// 0200): in each slot, each of its sites in the area offers its largest published offer in the request's direction
+    /// that covers the slot's hour with a notice the request gives (none: 0 in that slot); then
+    /// <see cref="AreaRequests.AnswerBySlot"/> takes the sites cheapest first, slot by slot, up to the amount asked. Each
+    /// site's answer carries its profile and the highest price of the offers it commits from.
     /// </summary>
     public DrAnswer Answer(DrRequestRecord request, string op)
     {
-        var offers = Offers(o => o.Operator == op && o.Area == request.Area && o.Direction == request.Direction && request.Addresses(op, o.Site));
-        var notice = request.Start - request.IssuedAt;
+        var offers = Offers(o => o.Operator == op && o.Area == request.Area && o.Direction == request.Direction && request.Addresses(op, o.Site))
+            .Select(o => new FlexibilityOffer(new SiteId(o.Site), o.Area, new TimeWindow(o.Start, o.End), o.Direction, Power.FromMegawatts(o.Mw), Power.Zero, Power.Zero,
+                TimeSpan.FromMinutes(o.NoticeMinutes), EnergyPrice.FromYenPerKilowattHour(o.PriceYenPerKwh)))
+            .ToList();
         var window = new TimeWindow(request.Start, request.End);
-        var merged = new List<FlexibilityOffer>();
-        foreach (var site in offers.GroupBy(o => o.Site, StringComparer.Ordinal))
-        {
-            var mw = double.PositiveInfinity;
-            var price = 0.0;
-            var needs = TimeSpan.Zero;
-            for (var hour = HourOf(request.Start); hour < request.End; hour += TimeSpan.FromHours(1))
-            {
-                var h = hour;
-                var cover = site.Where(o => o.Start <= h && o.End > h && TimeSpan.FromMinutes(o.NoticeMinutes) <= notice).ToList();
-                if (cover.Count == 0)
-                {
-                    mw = 0;
-                    break;
-                }
-
-                var best = cover.MaxBy(o => o.Mw)!;
-                mw = Math.Min(mw, best.Mw);
-                price = Math.Max(price, best.PriceYenPerKwh);
-                needs = TimeSpan.FromMinutes(Math.Max(needs.TotalMinutes, best.NoticeMinutes));
-            }
-
-            if (mw > 0 && double.IsFinite(mw))
-            {
-                merged.Add(new FlexibilityOffer(new SiteId(site.Key), request.Area, window, request.Direction, Power.FromMegawatts(mw), Power.Zero, Power.Zero, needs,
-                    EnergyPrice.FromYenPerKilowattHour(price)));
-            }
-        }
-
-        var answer = AreaRequests.Answer(new AreaRequest(request.Id, request.Area, request.Direction, Power.FromMegawatts(request.Mw), window, request.IssuedAt), merged);
+        var answer = AreaRequests.AnswerBySlot(new AreaRequest(request.Id, request.Area, request.Direction, Power.FromMegawatts(request.Mw), window, request.IssuedAt), offers);
         var note = answer.Note.Length == 0 ? "" : "your published offers: " + answer.Note;
         return new DrAnswer(request.Id, answer.Available.Megawatts,
-            [.. answer.Commitments.Select(c => new DrSiteCommitmentRecord(c.Site.Value, c.Power.Megawatts, c.Price.YenPerKilowattHour))], note);
+            [.. answer.Commitments.Select(c => new DrSiteCommitmentRecord(c.Site.Value, c.Power.Megawatts, c.Price.YenPerKilowattHour,
+                [.. c.ProfileOver(window).Slots.Select(p => p.Megawatts)]))], note);
     }
 
     /// <summary>
@@ -320,8 +294,8 @@ internal sealed class DrBook : IDisposable
     private static DrSiteDelivery SiteDelivery(DrRequestRecord request, DrSiteCommitmentRecord c, TimeWindow window, List<(DateTimeOffset, double)> slots,
         HashSet<DateOnly> excluded)
     {
-        var perSlot = c.Mw * 1000 * Slot.TotalHours;
-        var committedKwh = perSlot * (window.Duration / Slot);
+        var profile = c.ProfileOver(window);
+        var committedKwh = profile.Energy.KilowattHours;
         if (slots.Count == 0)
         {
             return new DrSiteDelivery(c.Site, c.Mw, false, committedKwh, null, null, null, $"no meter readings posted for site '{c.Site}'.", [], 0, []);
@@ -334,27 +308,16 @@ internal sealed class DrBook : IDisposable
             return new DrSiteDelivery(c.Site, c.Mw, false, committedKwh, null, null, null, "baseline not computable: " + result.Reason, [], 0, []);
         }
 
-        var sign = request.Direction == FlexDirection.Down ? 1.0 : -1.0;
-        var rows = new List<DrSlotDelivery>();
-        var shortSlots = new List<string>();
-        foreach (var s in result.Slots)
-        {
-            var delivered = sign * s.Delivered.KilowattHours;
-            var shortfall = Math.Max(0, perSlot - delivered);
-            rows.Add(new DrSlotDelivery(s.Start, s.Baseline.KilowattHours, s.Actual.KilowattHours, delivered, perSlot, shortfall));
-            if (shortfall > 1e-6)
-            {
-                shortSlots.Add(string.Create(CultureInfo.InvariantCulture, $"{s.Start.ToOffset(Jst.Offset):HH:mm} {delivered:0.###} of {perSlot:0.###} kWh"));
-            }
-        }
-
-        var credited = rows.Sum(r => Math.Clamp(r.DeliveredKwh, 0, perSlot));
-        var why = shortSlots.Count == 0 ? "" : "delivered less than committed (baseline − actual) in " + string.Join(", ", shortSlots) + ".";
-        return new DrSiteDelivery(c.Site, c.Mw, true, committedKwh, rows.Sum(r => r.DeliveredKwh), credited, committedKwh - credited, why, result.UsedDays,
-            result.Adjustment.KilowattHours, rows);
+        var credit = DrCredit.Settle(result, request.Direction, profile);
+        var rows = credit.Slots.Select(s => new DrSlotDelivery(s.Start, s.Baseline.KilowattHours, s.Actual.KilowattHours, s.Delivered.KilowattHours,
+            s.Committed.KilowattHours, s.Shortfall.KilowattHours, s.Credited.KilowattHours)).ToList();
+        var shortSlots = rows.Where(r => r.ShortfallKwh > 1e-6)
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Timestamp.ToOffset(Jst.Offset):HH:mm} {r.DeliveredKwh:0.###} of {r.CommittedKwh:0.###} kWh")).ToList();
+        var why = shortSlots.Count == 0 ? ""
+            : $"delivered less than committed ({(request.Direction == FlexDirection.Down ? "baseline − actual" : "actual − baseline")}) in " + string.Join(", ", shortSlots) + ".";
+        return new DrSiteDelivery(c.Site, c.Mw, true, committedKwh, credit.Delivered.KilowattHours, credit.Credited.KilowattHours, credit.Shortfall.KilowattHours, why,
+            result.UsedDays, result.Adjustment.KilowattHours, rows);
     }
-
-    private static DateTimeOffset HourOf(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
 
     public void Dispose() => _journal.Dispose();
 

@@ -1,4 +1,6 @@
 using WattBit.Planning.Flexibility;
+using WattBit.Time;
+using WattBit.Units;
 
 namespace WattBit.Server.DemandResponse;
 
@@ -81,9 +83,17 @@ internal sealed record DrOfferRecord(string Operator, string Site, string Area, 
 
 /// <summary>One site's part of an operator's commitment. Immutable.</summary>
 /// <param name="Site">The site (the operator's own id).</param>
-/// <param name="Mw">The change committed, MW.</param>
+/// <param name="Mw">The change committed, MW: the largest of <paramref name="SlotsMw"/>, or the same in every slot when that is null.</param>
 /// <param name="PriceYenPerKwh">The price it is paid per kWh delivered.</param>
-internal sealed record DrSiteCommitmentRecord(string Site, double Mw, double PriceYenPerKwh);
+/// <param name="SlotsMw">The change committed in each 30-minute slot of the request's window, in order (decision 0200); null for a
+/// commitment of <paramref name="Mw"/> over the whole window (as stored before profiles).</param>
+internal sealed record DrSiteCommitmentRecord(string Site, double Mw, double PriceYenPerKwh, IReadOnlyList<double>? SlotsMw = null)
+{
+    /// <summary>The commitment per slot of <paramref name="window"/>.</summary>
+    public CommitmentProfile ProfileOver(TimeWindow window) => SlotsMw is { } slots
+        ? new CommitmentProfile(window, [.. slots.Select(Power.FromMegawatts)])
+        : CommitmentProfile.Flat(window, Power.FromMegawatts(Mw));
+}
 
 /// <summary>A DC operator's commitment to a request (at most one per operator and request). Immutable.</summary>
 /// <param name="Request">The request id.</param>
@@ -95,8 +105,29 @@ internal sealed record DrSiteCommitmentRecord(string Site, double Mw, double Pri
 internal sealed record DrCommitmentRecord(string Request, string Operator, double AvailableMw, IReadOnlyList<DrSiteCommitmentRecord> Sites, DateTimeOffset CommittedAt,
     string CommittedBy)
 {
-    /// <summary>The total committed, MW.</summary>
-    public double Mw => Sites.Sum(s => s.Mw);
+    /// <summary>The total committed, MW: the largest over the slots of the sites' sum (their sum for commitments without profiles).</summary>
+    public double Mw => SlotsMw is { Count: > 0 } slots ? slots.Max() : Sites.Sum(s => s.Mw);
+
+    /// <summary>Commitments summed per 30-minute slot of <paramref name="window"/> (a site without a profile counts its MW in every slot).</summary>
+    public static double[] SumPerSlot(IEnumerable<DrCommitmentRecord> commitments, TimeWindow window)
+    {
+        var totals = new double[CommitmentProfile.SlotCount(window)];
+        foreach (var site in commitments.SelectMany(c => c.Sites))
+        {
+            var profile = site.ProfileOver(window);
+            for (var i = 0; i < totals.Length; i++)
+            {
+                totals[i] += profile.Slots[i].Megawatts;
+            }
+        }
+
+        return totals;
+    }
+
+    /// <summary>The sites' sum per 30-minute slot of the window, or null when a site committed without a profile.</summary>
+    public IReadOnlyList<double>? SlotsMw => Sites.Count > 0 && Sites.All(s => s.SlotsMw is not null)
+        ? [.. Enumerable.Range(0, Sites[0].SlotsMw!.Count).Select(i => Sites.Sum(s => s.SlotsMw![i]))]
+        : null;
 }
 
 /// <summary>One 30-minute meter reading: the slot's start and the kWh drawn from the grid (null = missing). Immutable.</summary>
@@ -138,9 +169,10 @@ internal sealed record DrAuditLine(DateTimeOffset At, string Actor, string Kind,
 
 /// <summary>A request with the commitments the caller may see and their total. Immutable.</summary>
 /// <param name="Request">The request.</param>
-/// <param name="CommittedMw">The sum of the commitments shown.</param>
+/// <param name="CommittedMw">The commitments shown, summed per 30-minute slot: the largest slot.</param>
 /// <param name="Commitments">All commitments (the area's grid operator) or the caller's own (a DC operator).</param>
-internal sealed record DrRequestView(DrRequestRecord Request, double CommittedMw, IReadOnlyList<DrCommitmentRecord> Commitments);
+/// <param name="CommittedSlotsMw">The commitments shown, summed per 30-minute slot of the window (decision 0200).</param>
+internal sealed record DrRequestView(DrRequestRecord Request, double CommittedMw, IReadOnlyList<DrCommitmentRecord> Commitments, IReadOnlyList<double> CommittedSlotsMw);
 
 /// <summary>What an operator's published offers can do for a request (not yet committed). Immutable.</summary>
 /// <param name="Request">The request id.</param>
@@ -154,13 +186,15 @@ internal sealed record DrAnswer(string Request, double AvailableMw, IReadOnlyLis
 /// <param name="BaselineKwh">The ERAB baseline (decision 0140).</param>
 /// <param name="ActualKwh">The metered energy.</param>
 /// <param name="DeliveredKwh">The change in the request's direction (baseline − actual for down, actual − baseline for up).</param>
-/// <param name="CommittedKwh">The committed MW over the slot.</param>
-/// <param name="ShortfallKwh">max(0, committed − delivered).</param>
-internal sealed record DrSlotDelivery(DateTimeOffset Timestamp, double BaselineKwh, double ActualKwh, double DeliveredKwh, double CommittedKwh, double ShortfallKwh);
+/// <param name="CommittedKwh">The slot's committed MW over the slot.</param>
+/// <param name="ShortfallKwh">Committed − credited.</param>
+/// <param name="CreditedKwh">Delivered within [0, committed].</param>
+internal sealed record DrSlotDelivery(DateTimeOffset Timestamp, double BaselineKwh, double ActualKwh, double DeliveredKwh, double CommittedKwh, double ShortfallKwh,
+    double CreditedKwh);
 
 /// <summary>One site's delivery against its commitment. Immutable.</summary>
 /// <param name="Site">The site.</param>
-/// <param name="CommittedMw">The commitment.</param>
+/// <param name="CommittedMw">The commitment (its largest slot).</param>
 /// <param name="Computable">Whether the baseline could be computed (meter data complete).</param>
 /// <param name="CommittedKwh">Committed energy over the window.</param>
 /// <param name="DeliveredKwh">Delivered energy over the window (can be negative: moved the wrong way); null when not computable.</param>
