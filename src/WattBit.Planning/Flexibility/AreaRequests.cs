@@ -85,17 +85,7 @@ public static class AreaRequests
     /// <exception cref="ArgumentException">The amount is not positive, or the window is empty or starts before the request was made.</exception>
     public static FleetAnswer Answer(AreaRequest request, IReadOnlyList<FlexibilityOffer> offers)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(offers);
-        if (request.Amount <= Power.Zero)
-        {
-            throw new ArgumentException($"request '{request.Id}': the amount must be positive (got {request.Amount}).", nameof(request));
-        }
-
-        if (request.Window.IsEmpty || request.Notice < TimeSpan.Zero)
-        {
-            throw new ArgumentException($"request '{request.Id}': the window {request.Window} must be non-empty and start after the request ({request.IssuedAt:O}).", nameof(request));
-        }
+        Validate(request, offers);
 
         var matching = offers
             .Where(o => string.Equals(o.Area, request.Area, StringComparison.OrdinalIgnoreCase) && o.Direction == request.Direction &&
@@ -133,17 +123,7 @@ public static class AreaRequests
     /// <exception cref="ArgumentException">The amount is not positive, the window is empty, off the 30-minute grid or starts before the request was made.</exception>
     public static FleetAnswer AnswerBySlot(AreaRequest request, IReadOnlyList<FlexibilityOffer> offers)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(offers);
-        if (request.Amount <= Power.Zero)
-        {
-            throw new ArgumentException($"request '{request.Id}': the amount must be positive (got {request.Amount}).", nameof(request));
-        }
-
-        if (request.Window.IsEmpty || request.Notice < TimeSpan.Zero)
-        {
-            throw new ArgumentException($"request '{request.Id}': the window {request.Window} must be non-empty and start after the request ({request.IssuedAt:O}).", nameof(request));
-        }
+        Validate(request, offers);
 
         var count = CommitmentProfile.SlotCount(request.Window);
         var slot = CommitmentProfile.Slot;
@@ -209,6 +189,21 @@ public static class AreaRequests
             ? FormattableString.Invariant($"the fleet's offers in {request.Area} for {request.Window} at {request.Notice.TotalMinutes:0} min notice hold {available:0.###} MW of the {request.Amount.Megawatts:0.###} MW asked in the slot that holds least ({shortSlots} of {count} 30-minute slots short).")
             : string.Empty;
         return new FleetAnswer(request, Power.FromMegawatts(available), commitments, note);
+    }
+
+    private static void Validate(AreaRequest request, IReadOnlyList<FlexibilityOffer> offers)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(offers);
+        if (request.Amount <= Power.Zero)
+        {
+            throw new ArgumentException($"request '{request.Id}': the amount must be positive (got {request.Amount}).", nameof(request));
+        }
+
+        if (request.Window.IsEmpty || request.Notice < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"request '{request.Id}': the window {request.Window} must be non-empty and start after the request ({request.IssuedAt:O}).", nameof(request));
+        }
     }
 
     /// <summary>
