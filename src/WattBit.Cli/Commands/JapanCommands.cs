@@ -104,9 +104,14 @@ internal static class JapanCommands
         }
 
         AnsiConsole.Write(table);
-        foreach (var x in model.LeftOut.Where(x => x.What != "plant"))
+        foreach (var x in model.LeftOut.Where(x => x.What is not "plant" and not "open"))
         {
             AnsiConsole.MarkupLine($"[yellow]left out[/] {x.What} {Markup.Escape(x.Area)} {Markup.Escape(x.Name)}: {Markup.Escape(x.Reason)}");
+        }
+
+        foreach (var x in model.LeftOut.Where(x => x.What == "open"))
+        {
+            AnsiConsole.MarkupLine($"[grey]open line[/] {Markup.Escape(x.Area)} {Markup.Escape(x.Name)}: {Markup.Escape(x.Reason)}");
         }
 
         var plants = model.LeftOut.Count(x => x.What == "plant");
@@ -151,7 +156,12 @@ internal static class JapanCommands
         var output = new Option<string?>("--out") { Description = "Write the per-day figures as CSV (day,set,lines,matched,r2,direction_share,tie_error,ac_tie_error)." };
         var errors = new Option<string?>("--errors")
         {
-            Description = "Write where the squared error of the held-out days comes from, per line (area,line,voltage_kv,samples,sse_share,bias_mw,observed_mean_mw,modelled_mean_mw,r2,correlation,direction_share), and print it per area.",
+            Description = "Write where the squared error of the held-out days (or, with --errors-on calibration, of the calibration days) comes from, per line (area,line,voltage_kv,samples,sse_share,bias_mw,observed_mean_mw,modelled_mean_mw,r2,correlation,direction_share), and print it per area.",
+        };
+        var errorDays = new Option<string>("--errors-on")
+        {
+            Description = "With --errors: profile the held-out days (default, the measurement) or the calibration days (what to look at when looking for a cause, so the held-out days stay unseen).",
+            DefaultValueFactory = _ => "held-out",
         };
         var freeTies = new Option<bool>("--free-ties")
         {
@@ -173,7 +183,7 @@ internal static class JapanCommands
         };
         var command = new Command("accuracy", "Replay every OCCTO day and report lines matched, R², direction share and tie error, calibration and held-out days apart.")
         {
-            data, model, output, errors, freeTies, tieSplit, tieFitDays, ownActuals,
+            data, model, output, errors, errorDays, freeTies, tieSplit, tieFitDays, ownActuals,
         };
         command.SetAction(parse =>
         {
@@ -235,7 +245,13 @@ internal static class JapanCommands
             var errorPath = parse.GetValue(errors);
             if (errorPath is not null)
             {
-                WriteErrors(backbone, results.Where(r => !JapanModelParameters.Default.IsCalibration(r.Metrics.Day)), errorPath);
+                var onCalibration = parse.GetValue(errorDays)!.Trim().ToLowerInvariant() switch
+                {
+                    "held-out" => false,
+                    "calibration" => true,
+                    var x => throw new CliException($"--errors-on must be held-out or calibration, not '{x}'."),
+                };
+                WriteErrors(backbone, results.Where(r => JapanModelParameters.Default.IsCalibration(r.Metrics.Day) == onCalibration), errorPath, onCalibration ? "calibration" : "held-out");
             }
 
             var path = parse.GetValue(output);
@@ -286,10 +302,10 @@ internal static class JapanCommands
         return new AreaOwnGeneration(rows);
     }
 
-    private static void WriteErrors(JapanBackbone backbone, IEnumerable<ReplayResult> heldOut, string path)
+    private static void WriteErrors(JapanBackbone backbone, IEnumerable<ReplayResult> replayed, string path, string set)
     {
-        var (lines, areas) = JapanErrorProfile.Compute(backbone, heldOut);
-        var table = new Table().Title("Where the squared error of the held-out days comes from").AddColumn("area")
+        var (lines, areas) = JapanErrorProfile.Compute(backbone, replayed);
+        var table = new Table().Title($"Where the squared error of the {set} days comes from").AddColumn("area")
             .AddColumn(new TableColumn("share of SSE").RightAligned()).AddColumn(new TableColumn("R² in area").RightAligned())
             .AddColumn(new TableColumn("correlation").RightAligned()).AddColumn(new TableColumn("direction").RightAligned())
             .AddColumn("lines carrying most of it");

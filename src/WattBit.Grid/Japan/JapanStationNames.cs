@@ -23,7 +23,9 @@ public enum StationRefKind
 /// <param name="Kind">Station, junction or tee.</param>
 /// <param name="Display">A readable Japanese name for the bus.</param>
 /// <param name="Aliases">Other normalised names for the same station (a name in brackets, the other stations of a list).</param>
-public sealed record StationRef(string Raw, string Key, StationRefKind Kind, string Display, IReadOnlyList<string> Aliases);
+/// <param name="Host">For a tee, the normalised name of the line it sits on where the end says so (<c>571T(西南多摩線)</c> →
+/// <c>西南多摩線</c>, <c>山口幹線</c> → <c>山口幹線</c>); null otherwise.</param>
+public sealed record StationRef(string Raw, string Key, StationRefKind Kind, string Display, IReadOnlyList<string> Aliases, string? Host = null);
 
 /// <summary>
 /// Name matching for Japanese station names with their orthography variants: full/half width (NFKC), spaces,
@@ -132,7 +134,8 @@ public static partial class JapanStationNames
         if (junction.Success)
         {
             var key = "#" + junction.Groups[1].Value + "T";
-            return new StationRef(raw, key, StationRefKind.Junction, raw.Trim(), []);
+            var host = junction.Groups[2].Success ? Normalize(junction.Groups[2].Value[1..^1]) : null;
+            return new StationRef(raw, key, StationRefKind.Junction, raw.Trim(), [], string.IsNullOrEmpty(host) ? null : host);
         }
 
         if (text is "分岐点" or "分岐" or "T分岐")
@@ -161,7 +164,7 @@ public static partial class JapanStationNames
         var canonical = Normalize(text);
         if (canonical.EndsWith("線", StringComparison.Ordinal) && !canonical.EndsWith("変電線", StringComparison.Ordinal))
         {
-            return new StationRef(raw, "~" + canonical, StationRefKind.LineTee, raw.Trim(), []);
+            return new StationRef(raw, "~" + canonical, StationRefKind.LineTee, raw.Trim(), [], canonical);
         }
 
         return new StationRef(raw, canonical, StationRefKind.Station, Display(text), aliases);

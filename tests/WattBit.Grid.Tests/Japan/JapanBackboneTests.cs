@@ -36,6 +36,39 @@ public sealed class JapanBackboneTests
         Assert.Equal("新古河線 1L", model.Branches[circuits[0]].DisplayName);
     }
 
+    [Theory]
+    [InlineData("TK", "京浜線1/2L", "西南多摩線", "571T(西南多摩線) → 京浜", "西東京 → 多摩")]
+    [InlineData("KN", "西大阪東支線", "北大阪線", "西大阪変電所 → １７T（北大阪線）", "宝塚開閉所 → 北大阪変電所（西大阪変電所）")]
+    public void LoadDefault_ATeeSitsOnTheLineItNames(string area, string branchLine, string host, string branchDirection, string hostDirection)
+    {
+        // OCCTO's text alone says where the tee is: the branch line ends at a tower of the host line, so the tee bus joins
+        // the branch line and both parts of the host line (before decision 0127 it hung on the branch line alone).
+        var model = JapanBackbone.LoadDefault();
+        Assert.True(model.TryGetBranches(area, branchLine, out var branch));
+        Assert.Equal(branchDirection, model.Branches[branch[0]].PositiveDirection);
+        var ends = (ReadOnlySpan<int>)[model.Network.Branches[branch[0]].From, model.Network.Branches[branch[0]].To];
+        var tee = ends[0];
+        foreach (var end in ends)
+        {
+            tee = branchDirection.Split(" → ").Single(x => x.Contains('T', StringComparison.Ordinal)) == model.Buses[end].Name ? end : tee;
+        }
+
+        Assert.Equal(branchDirection.Split(" → ").Single(x => x.Contains('T', StringComparison.Ordinal)), model.Buses[tee].Name);
+        var touching = Enumerable.Range(0, model.Branches.Length)
+            .Where(b => model.Network.Branches[b].InService && (model.Network.Branches[b].From == tee || model.Network.Branches[b].To == tee))
+            .Select(b => model.Branches[b].OcctoName).Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(3, touching.Length);
+        Assert.Contains(branchLine, touching);
+        Assert.Contains(host, touching);
+        Assert.Single(touching, n => n.StartsWith(host + "（", StringComparison.Ordinal));
+
+        // OCCTO's values of the host line are compared with its part at its second end, in OCCTO's direction.
+        Assert.True(model.TryGetBranches(area, host, out var measured));
+        Assert.Equal(hostDirection, model.Branches[measured[0]].PositiveDirection);
+        Assert.Equal(tee, model.Network.Branches[measured[0]].From);
+        Assert.StartsWith(model.Buses[model.Network.Branches[measured[0]].To].Name, hostDirection.Split(" → ")[1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void LoadDefault_EveryAreaSharesSumToOne()
     {

@@ -37,6 +37,20 @@ public sealed class JapanStationNamesTests
         Assert.Equal(key, end.Key);
     }
 
+    [Theory]
+    [InlineData("571T(西南多摩線)", "西南多摩線")]
+    [InlineData("１７T（北大阪線）", "北大阪線")]
+    [InlineData("山口幹線", "山口幹線")]
+    public void ParseEnd_ATeeNamesTheLineItSitsOn(string raw, string host) =>
+        Assert.Equal(host, JapanStationNames.ParseEnd(raw, "任意線").Host);
+
+    [Theory]
+    [InlineData("４２T")]
+    [InlineData("分岐点")]
+    [InlineData("北大阪変電所")]
+    public void ParseEnd_AnEndWithoutAHostLineHasNone(string raw) =>
+        Assert.Null(JapanStationNames.ParseEnd(raw, "任意線").Host);
+
     [Fact]
     public void ParseEnd_BranchPointIsUniquePerLine()
     {
