@@ -178,4 +178,47 @@ public sealed class JapanReplayTests
         Assert.InRange(-corrected / tie, 0.98, 1.02);
         Assert.True(-asFiled < 0.5 * tie, $"as filed {asFiled} MW against the tie's {tie} MW");
     }
+
+    [Fact]
+    public void Erratum_Reverses川内線From0403To0508Only()
+    {
+        Assert.Equal(1, JapanOcctoErrata.Sign("TK", "川内線", new DateOnly(2026, 3, 27), 47));
+        Assert.Equal(-1, JapanOcctoErrata.Sign("TK", "川内線", new DateOnly(2026, 4, 3), 0));
+        Assert.Equal(-1, JapanOcctoErrata.Sign("TK", "川内線", new DateOnly(2026, 5, 8), 47));
+        Assert.Equal(1, JapanOcctoErrata.Sign("TK", "川内線", new DateOnly(2026, 5, 15), 0));
+        Assert.Equal(1, JapanOcctoErrata.Sign("TK", "川内線", new DateOnly(2026, 8, 21), 0));
+        Assert.Equal(1, JapanOcctoErrata.Sign("TK", "南いわき幹線", new DateOnly(2026, 4, 17), 0));
+    }
+
+    [Theory]
+    [InlineData("20260403", true)]
+    [InlineData("20260417", true)]
+    [InlineData("20260501", true)]
+    [InlineData("20260508", true)]
+    [InlineData("20260522", false)]
+    [InlineData("20260821", false)]
+    public void Erratum_Corrected川内線PassesThrough南いわき(string day, bool reversed)
+    {
+        // Oracle: Kirchhoff at a switching station. 南いわき has only 川内線 (南いわき → 新いわき) and 南いわき幹線
+        // (南いわき → 東群馬) in OCCTO's lists and no plant, so what one brings in the other takes out: the two values
+        // (both away from 南いわき) move against each other and their sum is small. On calibration days of the reversal
+        // (decision 0128) the file's values move together and the station would export 1.8-2.5 GW; corrected they do not.
+        var d = OcctoDay.Load(SharedData.Path("japan", "occto", $"dashboard-{day}.json"));
+        var kawauchi = d.Lines.Single(l => l.Name == "川内線");
+        var minami = d.Lines.Single(l => l.Name == "南いわき幹線");
+        Assert.Equal("南いわき → 新いわき", kawauchi.PositiveDirection);
+        Assert.Equal("南いわき → 東群馬", minami.PositiveDirection);
+        var corrected = Enumerable.Range(0, OcctoDay.Slots).Select(t => JapanOcctoErrata.Sign("TK", kawauchi.Name, d.Day, t) * kawauchi.FlowMw[t]).ToArray();
+        static double Correlation(double[] a, double[] b)
+        {
+            double ma = a.Average(), mb = b.Average();
+            return a.Zip(b, (x, y) => (x - ma) * (y - mb)).Sum() / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(y => (y - mb) * (y - mb)));
+        }
+
+        Assert.True(Correlation(corrected, [.. minami.FlowMw]) < -0.8, $"{day}: corrected 川内線 and 南いわき幹線 must move against each other");
+        var net = Enumerable.Range(0, OcctoDay.Slots).Average(t => corrected[t] + minami.FlowMw[t]);
+        Assert.InRange(net, -500, 500);
+        var asFiled = Enumerable.Range(0, OcctoDay.Slots).Average(t => kawauchi.FlowMw[t] + minami.FlowMw[t]);
+        Assert.Equal(reversed, asFiled > 1500);
+    }
 }
