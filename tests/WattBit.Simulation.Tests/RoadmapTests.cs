@@ -162,6 +162,28 @@ public sealed class RoadmapMovesTests
     }
 
     [Fact]
+    public void TheReport_SaysWhyMovesHelp_AndWhichTieBindsFirst_AndWritesRoundedTables()
+    {
+        var result = RoadmapStudy.Run(RoadmapFile.Parse(Yaml, "two.yaml"), Layer, ["TK:a", "CB:b"], Ties);
+        var why = RoadmapReport.Why(result);
+        Assert.Contains(why, w => w.StartsWith("moves between areas help a: shifting within the day alone runs out in 2025, with moves in 2026; its work run in other areas adds up to 1,512 MWh", StringComparison.Ordinal));
+        Assert.Contains("the first tie to limit the moves is FC TK→CB in 2026 (168 h at its usable 5 MW)", why[^1], StringComparison.Ordinal);
+        var dir = Directory.CreateTempSubdirectory("wattbit-roadmap-report-").FullName;
+        try
+        {
+            RoadmapReport.Write(result, dir);
+            var runOut = File.ReadAllLines(Path.Combine(dir, "run_out.csv"));
+            Assert.Equal("a,TK,TK:a,2025,2025,2026,1,L-day,30,4,26", runOut[1]);
+            Assert.Contains("FC,TK,CB,2026,5,5,5,168", File.ReadAllLines(Path.Combine(dir, "ties.csv")));
+            Assert.True(File.Exists(Path.Combine(dir, "plots", "run_out.svg")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ATieChangeNamingNoTie_IsAnErrorWithTheLine()
     {
         var e = Assert.Throws<ArgumentException>(() =>

@@ -67,26 +67,31 @@ public static class ReportPlots
             layers.Add((top, c));
         }
 
-        // Highest layer first, so each lower layer is drawn over it: a stacked area.
+        // Highest layer first, so each lower layer is drawn over it: a stacked area (opaque, so the colours are the legend's).
         for (var k = layers.Count - 1; k >= 0; k--)
         {
             var s = plot.Add.Scatter(xs, layers[k].Top);
             s.MarkerSize = 0;
             s.FillY = true;
             s.FillYValue = 0;
-            s.FillYColor = colors[layers[k].Class].WithAlpha(0.8);
+            s.FillYColor = colors[layers[k].Class];
             s.Color = colors[layers[k].Class];
-            s.LegendText = labels[layers[k].Class];
+        }
+
+        // The legend shows each class as the filled box it is drawn as (a scatter's legend shows a thin line).
+        for (var k = layers.Count - 1; k >= 0; k--)
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = labels[layers[k].Class], FillColor = colors[layers[k].Class] });
         }
 
         var limit = plot.Add.Scatter(xs, world.LimitMw[p.WatchSite].AsSpan(firstStep, steps).ToArray());
         limit.MarkerSize = 0;
         limit.LineWidth = 2;
         limit.Color = Colors.Red;
-        limit.LegendText = $"grid limit ({site.Connection.Kind})";
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"grid limit ({site.Connection.Kind})", LineColor = Colors.Red, LineWidth = 2 });
         plot.ShowLegend(Edge.Right);
         plot.Title($"{site.Id} ({site.Area.Code}), {PolicyFactory.Name(p.Policy)}: week from {world.TimeAt(firstStep).ToOffset(Jst.Offset):yyyy-MM-dd}");
-        plot.XLabel("hours");
+        plot.XLabel("hours from the week's start (JST)");
         plot.YLabel("MW at the grid");
         return ReportFigure.Render(plot, Width, Height);
     }
@@ -128,6 +133,12 @@ public static class ReportPlots
             plot.Add.Text(PolicyFactory.Name(p.Policy), x, y);
         }
 
+        // Room right of the points for their names (a name at the right edge was cut), and a little above and below.
+        var costs = result.Policies.Select(p => p.Overall.CostYen / 1e6).ToArray();
+        var tonnes = result.Policies.Select(p => p.Overall.LifecycleTonnes).ToArray();
+        var dx = Math.Max(costs.Max() - costs.Min(), Math.Max(1, costs.Max() * 0.01));
+        var dy = Math.Max(tonnes.Max() - tonnes.Min(), Math.Max(1, tonnes.Max() * 0.01));
+        plot.Axes.SetLimits(costs.Min() - (0.06 * dx), costs.Max() + (0.22 * dx), tonnes.Min() - (0.1 * dy), tonnes.Max() + (0.08 * dy));
         plot.ShowLegend(Edge.Right);
         plot.Title("Carbon against cost");
         plot.XLabel("cost, million JPY");
