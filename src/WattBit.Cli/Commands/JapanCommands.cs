@@ -174,7 +174,7 @@ internal static class JapanCommands
         };
         var tieFitDays = new Option<string?>("--tie-fit-days")
         {
-            Description = "With --free-ties: fit the split on these calibration days only (comma-separated yyyy-MM-dd), to score it on the other calibration days.",
+            Description = "With --free-ties: fit the split on these calibration days only (comma-separated yyyy-MM-dd), to score it on the other calibration days; 'all' fits it on every day, held-out days included: an in-sample bound on what the split can reach (decision 0129), never a measurement.",
         };
         var ownActuals = new Option<string>("--own-actuals")
         {
@@ -195,7 +195,12 @@ internal static class JapanCommands
             var days = new OcctoDay[files.Length];
             Parallel.For(0, files.Length, i => days[i] = OcctoDay.Load(files[i]));
             var fitDays = days.Where(d => JapanModelParameters.Default.IsCalibration(d.Day)).ToArray();
-            if (parse.GetValue(tieFitDays) is { } only)
+            if (parse.GetValue(tieFitDays) is "all")
+            {
+                fitDays = days;
+                AnsiConsole.MarkupLine("[yellow]--tie-fit-days all: the split is fitted on every day, the held-out days included: the held-out figures below are an in-sample bound, not a measurement (decision 0129).[/]");
+            }
+            else if (parse.GetValue(tieFitDays) is { } only)
             {
                 var chosen = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .Select(x => DateOnly.TryParseExact(x, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new CliException($"--tie-fit-days: '{x}' is not a date (yyyy-MM-dd)."))
