@@ -64,6 +64,15 @@ public sealed class RoadmapTests
     }
 
     [Fact]
+    public void WeeksAll_IsEveryWholeWeekOfTheBaseYear()
+    {
+        var all = RoadmapFile.Parse(Yaml.Replace("weeks: [2025-05-01]", "weeks: all", StringComparison.Ordinal), "all.yaml");
+        Assert.Equal(52, all.Weeks.Count);
+        Assert.Equal(new DateTimeOffset(2025, 4, 1, 0, 0, 0, Jst.Offset), all.Weeks[0]);
+        Assert.Equal(new DateTimeOffset(2026, 3, 24, 0, 0, 0, Jst.Offset), all.Weeks[^1]); // it ends at 31 March 00:00: that last day is left out
+    }
+
+    [Fact]
     public void AWeekOutsideTheBaseYear_AndAnUnknownCluster_AreErrorsWithTheLine()
     {
         var e = Assert.Throws<InputFormatException>(() => RoadmapFile.Parse(Yaml.Replace("2025-05-01", "2027-05-01", StringComparison.Ordinal), "w.yaml"));

@@ -142,7 +142,7 @@ internal static class SimulateCommands
             }));
 
         ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
-            $"{roadmap.Name}: {roadmap.Clusters.Count} clusters, {roadmap.FirstYear}-{roadmap.LastYear}, {roadmap.Weeks.Count} representative weeks, {layers} grid{(layers == 1 ? "" : "s")} of the headroom layer {JapanLayer.ModelName} ({time.GetElapsedTime(started).TotalSeconds:0.0} s).")));
+            $"{roadmap.Name}: {roadmap.Clusters.Count} clusters, {roadmap.FirstYear}-{roadmap.LastYear}, {roadmap.Weeks.Count} weeks of FY{roadmap.FiscalYear}, {layers} grid{(layers == 1 ? "" : "s")} of the headroom layer {JapanLayer.ModelName} ({time.GetElapsedTime(started).TotalSeconds:0.0} s).")));
         foreach (var line in RoadmapReport.Lines(result))
         {
             ui.MarkupLine(Markup.Escape(line));

@@ -66,7 +66,7 @@ public static class RoadmapReport
         var html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>WattBit roadmap: ").Append(Enc(s.Name)).Append("</title>")
             .Append("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:14px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}p.note{font-size:14px;color:#444}</style></head><body>")
             .Append("<h1>").Append(Enc(s.Name)).Append("</h1><p>")
-            .Append(Enc(FormattableString.Invariant($"{s.FirstYear}-{s.LastYear}: {s.Clusters.Count} data-centre clusters growing on the grid of FY{s.FiscalYear} ({result.LayerSource}), judged on {s.Weeks.Count} representative weeks ({string.Join(", ", s.Weeks.Select(w => w.ToString("yyyy-MM-dd", s_inv)))}, {s.Weeks.Count * 168} hours a year) at the {(s.N0 ? "N-0 headroom (the clusters accept the N-1 curtailment device, ③)" : "N-1 secure headroom")} of each cluster's substation. ")))
+            .Append(Enc(FormattableString.Invariant($"{s.FirstYear}-{s.LastYear}: {s.Clusters.Count} data-centre clusters growing on the grid of FY{s.FiscalYear} ({result.LayerSource}), judged on {WeeksText(s)} ({s.Weeks.Count * 168:N0} hours a year) at the {(s.N0 ? "N-0 headroom (the clusters accept the N-1 curtailment device, ③)" : "N-1 secure headroom")} of each cluster's substation. ")))
             .Append(Enc(GridText(s))).Append(' ')
             .Append(Enc(FormattableString.Invariant($"Shifting: {s.FlexibleShare:P0} of each cluster's daily energy may move to other hours of the day with room, up to {s.PeakFactor:0.##}× its average load{(s.Moves ? FormattableString.Invariant($", and to the clusters of other areas over the inter-area ties, each direction carrying at most {s.TieShare:P0} of the tie's capacity in each hour") : "")}; the rest must fit every hour at home.")))
             .Append("</p><h2>Where and when the grid runs out first</h2><table><tr><th>cluster</th><th>area</th><th>substation</th><th>runs out without shifting</th>")
@@ -149,13 +149,13 @@ public static class RoadmapReport
             foreach (var r in result.RunOut.Where(r => r.FirstShortInDayYear is { } a && (r.FirstShortShiftedYear ?? s.LastYear + 1) > a))
             {
                 var moved = result.Years.Where(x => x.Cluster == r.Cluster).Sum(x => x.MovedMwh);
-                notes.Add(FormattableString.Invariant($"moves between areas help {r.Cluster}: shifting within the day alone runs out in {r.FirstShortInDayYear}, with moves {YearPlain(r.FirstShortShiftedYear, s.LastYear)}; its work run in other areas adds up to {moved:N0} MWh over the representative weeks of all years."));
+                notes.Add(FormattableString.Invariant($"moves between areas help {r.Cluster}: shifting within the day alone runs out in {r.FirstShortInDayYear}, with moves {YearPlain(r.FirstShortShiftedYear, s.LastYear)}; its work run in other areas adds up to {moved:N0} MWh over the weeks studied, all years together."));
             }
 
             var first = result.TieYears.Where(t => t.HoursBinding > 0).OrderBy(t => t.Year).ThenByDescending(t => t.HoursBinding).FirstOrDefault();
             if (first is not null)
             {
-                notes.Add(FormattableString.Invariant($"the first tie to limit the moves is {first.Tie} {first.From}→{first.To} in {first.Year} ({first.HoursBinding} h at its usable {first.UsableMw:N0} MW): beyond it the receiving areas still had room."));
+                notes.Add(FormattableString.Invariant($"the first tie to limit the moves is {first.Tie} {first.From}→{first.To} in {first.Year} ({first.HoursBinding:N0} h at its usable {first.UsableMw:N0} MW): beyond it the receiving areas still had room."));
             }
         }
 
@@ -184,6 +184,10 @@ public static class RoadmapReport
             $"Only the tie directions that carried moved work are listed. Binds: in that hour the tie was full and on the minimum cut of a day whose flexible work did not all fit (more capacity there would have placed more). Usable: the tie's capacity × {s.TieShare:P0}, the share left to moved work by the tie's own flows (an assumption of the roadmap). A tie that never binds had room to spare; the clusters were short of room, not of ties.")))
             .Append("</p>");
     }
+
+    private static string WeeksText(RoadmapScenario s) => s.Weeks.Count > 8
+        ? FormattableString.Invariant($"{s.Weeks.Count} weeks from {s.Weeks[0]:yyyy-MM-dd} to {s.Weeks[^1].AddDays(7):yyyy-MM-dd}")
+        : FormattableString.Invariant($"{s.Weeks.Count} representative weeks ({string.Join(", ", s.Weeks.Select(w => w.ToString("yyyy-MM-dd", s_inv)))})");
 
     private static string GridText(RoadmapScenario s)
     {

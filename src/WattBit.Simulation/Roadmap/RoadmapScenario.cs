@@ -3,6 +3,7 @@ using WattBit.Areas;
 using WattBit.Formats;
 using WattBit.Time;
 using WattBit.Sites;
+using YamlDotNet.RepresentationModel;
 
 namespace WattBit.Simulation.Roadmap;
 
@@ -87,7 +88,7 @@ public sealed record RoadmapDemandGrowth(IReadOnlyDictionary<string, double> Per
 /// <param name="Seed">Seed of the reference year.</param>
 /// <param name="FirstYear">First year of the roadmap.</param>
 /// <param name="LastYear">Last year of the roadmap.</param>
-/// <param name="Weeks">First day (JST) of each representative week, inside the base fiscal year.</param>
+/// <param name="Weeks">First day (JST) of each representative week, inside the base fiscal year (<c>weeks: all</c>: the 52 whole weeks from its first day).</param>
 /// <param name="FlexibleShare">Share of a cluster's daily energy that shifting may move within the day, 0-0.9.</param>
 /// <param name="PeakFactor">A cluster's highest draw as a multiple of its average load (the spare capacity shifted work runs on), ≥ 1.</param>
 /// <param name="MaxKm">The farthest a cluster may be from the substation taken for it, km.</param>
@@ -151,7 +152,14 @@ public static class RoadmapFile
         var last = r.Integer(r.Need(rm, "to", "roadmap"), "roadmap.to", first, 2100);
         var yearStart = new DateTimeOffset(fy, 4, 1, 0, 0, 0, Jst.Offset);
         var weeks = new List<DateTimeOffset>();
-        foreach (var w in r.Sequence(r.Need(rm, "weeks", "roadmap"), "roadmap.weeks"))
+        var weeksNode = r.Need(rm, "weeks", "roadmap");
+        if (weeksNode is YamlScalarNode { Value: "all" })
+        {
+            // Every whole week of the base fiscal year from its first day: 52 weeks, 364 of its days.
+            weeks.AddRange(Enumerable.Range(0, 52).Select(i => yearStart.AddDays(7 * i)));
+        }
+
+        foreach (var w in weeks.Count > 0 ? [] : r.Sequence(weeksNode, "roadmap.weeks"))
         {
             var text = r.Text(w, "roadmap.weeks");
             if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
