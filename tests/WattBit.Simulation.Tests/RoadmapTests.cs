@@ -177,6 +177,9 @@ public sealed class RoadmapMovesTests
         var why = RoadmapReport.Why(result);
         Assert.Contains(why, w => w.StartsWith("moves between areas help a: shifting within the day alone runs out in 2025, with moves in 2026; its work run in other areas adds up to 1,512 MWh", StringComparison.Ordinal));
         Assert.Contains("the first tie to limit the moves is FC TK→CB in 2026 (168 h at its usable 5 MW)", why[^1], StringComparison.Ordinal);
+        var line = Assert.Single(RoadmapReport.BindingLines(result)); // a is over in the day hours of both years, b never
+        Assert.Equal(("L-day", 2025), (line.Line, line.FirstYear));
+        Assert.Equal([("a", 2025, 2026)], line.Clusters);
         var dir = Directory.CreateTempSubdirectory("wattbit-roadmap-report-").FullName;
         try
         {

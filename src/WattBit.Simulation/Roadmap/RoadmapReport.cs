@@ -84,20 +84,21 @@ public static class RoadmapReport
         }
 
         html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
-                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the representative weeks (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; the layer names the line of the secure headroom only. Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
+                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the weeks studied (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; the layer names the line of the secure headroom only. Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
             .Append("</p>");
         foreach (var why in Why(result))
         {
             html.Append("<p class=\"note\"><b>Why:</b> ").Append(Enc(why)).Append("</p>");
         }
 
+        LineTable(html, result);
         html.Append("<img alt=\"when each cluster runs out, with and without shifting\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(timeline.Png)).Append("\">");
         if (s.Moves)
         {
             TieTable(html, result);
         }
 
-        html.Append("<h2>Reinforcement needed, by year</h2><p class=\"note\">The most MW by which a cluster's load is over its share of the room in one hour of the year's representative weeks (filled: without shifting; open: with shifting). Zero: it fits.</p><img alt=\"reinforcement needed by year\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(figure.Png)).Append("\">")
+        html.Append("<h2>Reinforcement needed, by year</h2><p class=\"note\">The most MW by which a cluster's load is over its share of the room in one hour of the year's weeks studied (filled: without shifting; open: with shifting). Zero: it fits.</p><img alt=\"reinforcement needed by year\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(figure.Png)).Append("\">")
             .Append("<h2>Clusters, the grid's changes and reinforcements</h2><ul>");
         foreach (var c in s.Clusters)
         {
@@ -167,6 +168,37 @@ public static class RoadmapReport
         return notes;
     }
 
+    /// <summary>The lines that limit a cluster's room in its worst hour of a year it is over, in the order they first bind.</summary>
+    /// <param name="result">The result.</param>
+    public static IReadOnlyList<(string Line, int FirstYear, IReadOnlyList<(string Cluster, int From, int To)> Clusters)> BindingLines(RoadmapResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return [.. result.Years.Where(y => y.ShortMwh > 1e-3 && y.Line is not null)
+            .GroupBy(y => y.Line!, StringComparer.Ordinal)
+            .Select(g => (Line: g.Key, FirstYear: g.Min(y => y.Year),
+                Clusters: (IReadOnlyList<(string, int, int)>)[.. g.GroupBy(y => y.Cluster, StringComparer.Ordinal).Select(c => (c.Key, c.Min(y => y.Year), c.Max(y => y.Year)))]))
+            .OrderBy(l => l.FirstYear).ThenBy(l => l.Line, StringComparer.Ordinal)];
+    }
+
+    private static void LineTable(StringBuilder html, RoadmapResult result)
+    {
+        var lines = BindingLines(result);
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Lines that bind, in the order they first bind</h2><table><tr><th>line (OCCTO name, circuit)</th><th>first year</th><th>clusters it limits (years)</th></tr>");
+        foreach (var (line, first, clusters) in lines)
+        {
+            html.Append(FormattableString.Invariant($"<tr><td>{Enc(line)}</td><td>{first}</td><td style=\"text-align:left\">{Enc(string.Join(", ", clusters.Select(c => c.From == c.To ? FormattableString.Invariant($"{c.Cluster} ({c.From})") : FormattableString.Invariant($"{c.Cluster} ({c.From}-{c.To})"))))}</td></tr>"));
+        }
+
+        html.Append("</table><p class=\"note\">").Append(Enc(
+            "A line binds a cluster in a year when it limits the substation's headroom in the hour that cluster is furthest over its share of it, without shifting (the reinforcement the year needs is on that line or behind it). The years are the first and last in which it does; a tie change or a growing demand elsewhere can hand the limit to another line."))
+            .Append("</p>");
+    }
+
     private static void TieTable(StringBuilder html, RoadmapResult result)
     {
         var s = result.Scenario;
@@ -177,7 +209,7 @@ public static class RoadmapReport
             .Where(g => g.Peak > 1e-6 || g.First is not null)
             .OrderBy(g => g.First?.Year ?? int.MaxValue).ThenByDescending(g => g.Peak))
         {
-            html.Append(FormattableString.Invariant($"<tr><td>{Enc(g.Key.Tie)}</td><td>{g.Key.From}→{g.Key.To}</td><td>{g.Years[0].CapacityMw:N0} → {g.Years[^1].CapacityMw:N0}</td><td>{g.Years[^1].UsableMw:N0}</td><td>{(g.First is { } f ? f.Year.ToString(s_inv) : "—")}</td><td>{(g.First is { } h ? h.HoursBinding.ToString(s_inv) : "—")}</td><td>{g.Peak:N0}</td></tr>"));
+            html.Append(FormattableString.Invariant($"<tr><td>{Enc(g.Key.Tie)}</td><td>{g.Key.From}→{g.Key.To}</td><td>{g.Years[0].CapacityMw:N0} → {g.Years[^1].CapacityMw:N0}</td><td>{g.Years[^1].UsableMw:N0}</td><td>{(g.First is { } f ? f.Year.ToString(s_inv) : "—")}</td><td>{(g.First is { } h ? h.HoursBinding.ToString("N0", s_inv) : "—")}</td><td>{g.Peak:N0}</td></tr>"));
         }
 
         html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
@@ -288,7 +320,7 @@ public static class RoadmapReport
     private static string YearPlain(int? year, int last) => year is { } y ? FormattableString.Invariant($"in {y}") : FormattableString.Invariant($"not by {last}");
 
     private static string Deferred(RoadmapRunOut r, int last) => r.YearsDeferred(last) is not { } d ? "never short"
-        : r.FirstShortShiftedYear is null ? FormattableString.Invariant($"≥ {d} years") : FormattableString.Invariant($"{d} years");
+        : r.FirstShortShiftedYear is null ? FormattableString.Invariant($"≥ {d} years") : FormattableString.Invariant($"{d} year{(d == 1 ? "" : "s")}");
 
     private static string Enc(string text) => WebUtility.HtmlEncode(text);
 }
