@@ -33,6 +33,9 @@ internal sealed class ServerOptions
     /// </summary>
     public TimeSpan ReadCacheMaxAge { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Background jobs: the lease of a running job's instance, and how many finished reports are kept (<c>WattBit:Jobs</c>).</summary>
+    public Studies.JobOptions Jobs { get; set; } = new();
+
     /// <summary>The live-event stream: how long events are kept in the shared store (<c>WattBit:Events:Retention</c>).</summary>
     public Events.EventOptions Events { get; set; } = new();
 

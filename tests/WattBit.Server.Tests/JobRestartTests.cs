@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WattBit.Server.Studies;
 using WattBit.Testing;
@@ -208,6 +209,72 @@ public sealed class SharedJobTests(PostgresServer postgres)
             Assert.Equal(2, job.GetProperty("summary").GetArrayLength());
             using var report = await b.Server.Client("planner").GetAsync($"/api/simulations/{id}/report");
             Assert.Equal(200, (int)report.StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(scenarios, recursive: true);
+            Directory.Delete(folderA, recursive: true);
+        }
+    }
+    [Fact]
+    public async Task TheJobsOfAKilledInstanceThatNeverReturns_AreTakenOverByTheOther_OrFailedWhenTheirInputIsGone()
+    {
+        var store = "postgres:" + await postgres.CreateDatabaseAsync();
+        var scenarios = Directory.CreateTempSubdirectory("wattbit-orphan-scenarios-").FullName;
+        var folderA = Directory.CreateTempSubdirectory("wattbit-orphan-a-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(scenarios, "year.yaml"), SimulationServer.YearScenario);
+            await File.WriteAllTextAsync(Path.Combine(scenarios, "gone.yaml"), SimulationServer.YearScenario);
+            var a = await ServerProcess.StartAsync(store, folderA, new Dictionary<string, string>
+            {
+                ["WattBit__SimulationScenarios"] = scenarios,
+                ["WattBit__InstanceId"] = "a",
+            });
+            string resumed, gone;
+            await using (a)
+            {
+                using var planner = a.Client("planner");
+                resumed = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "year" })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+                gone = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "gone" })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+            }
+
+            // A is killed (the process, at once) and never returns; of its two running jobs, one's input is gone.
+            await File.WriteAllTextAsync(Path.Combine(scenarios, "year.yaml"), JobRestartTests.TinyAsYear);
+            File.Delete(Path.Combine(scenarios, "gone.yaml"));
+            var expiry = TimeSpan.FromSeconds(30);
+            await using var b = new StartedServer(new Dictionary<string, string>
+            {
+                ["WattBit:Store"] = store,
+                ["WattBit:SimulationScenarios"] = scenarios,
+                ["WattBit:InstanceId"] = "b",
+                ["WattBit:Jobs:LeaseExpiry"] = expiry.ToString(),
+            });
+            await b.StartAsync();
+            var client = b.Server.Client("planner");
+            Assert.Equal("running", (await (await client.GetAsync($"/api/simulations/{resumed}")).OkJsonAsync()).GetProperty("state").GetString());
+
+            // B's clock moves one heartbeat at a time: A's lease does not move, so after the expiry B takes both over.
+            var jobs = b.Server.Services.GetRequiredService<SimulationJobs>();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            Task<bool>? work = null;
+            JsonElement failed = default;
+            while ((work ??= jobs.WorkEnded(resumed)) is null
+                || (failed = await (await client.GetAsync($"/api/simulations/{gone}")).OkJsonAsync()).GetProperty("state").GetString() == "running")
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), "B did not take over A's jobs.");
+                b.Server.Time.Advance(JobRunner<SimulationReportFiles>.CancelPoll);
+                await Task.Delay(20);
+            }
+
+            // Not before the lease expired on B's clock.
+            Assert.True(b.Server.Time.GetUtcNow() - TestServer.Now >= expiry);
+            Assert.True(await work!.WaitAsync(JobRestartTests.WorkTimeout));
+            var done = await (await client.GetAsync($"/api/simulations/{resumed}")).OkJsonAsync();
+            Assert.Equal("done", done.GetProperty("state").GetString());
+            Assert.Equal(2, done.GetProperty("summary").GetArrayLength());
+            Assert.Equal("failed", failed.GetProperty("state").GetString());
+            Assert.StartsWith("Its server instance (a) stopped: no heartbeat for ", failed.GetProperty("error").GetString());
         }
         finally
         {

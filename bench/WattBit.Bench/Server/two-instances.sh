@@ -6,7 +6,10 @@
 #   kill   writers alternating between the instances (two-instances.py); instance A is killed (SIGKILL) half-way, its
 #          writers go on with B; every write answered 200 is then read back from B
 # It starts a throwaway PostgreSQL cluster (Debian postgresql package; as root it runs as the postgres user), prints
-# the load average before and after, and removes everything at the end.
+# the machine (cores, load average before and after each configuration, commit) and removes everything at the end.
+# The three phases run once per thread-pool configuration (WATTBIT_BENCH_MIN_THREADS, default "default 64": the
+# runtime's own minimum, one thread per core, then a minimum of 64 worker threads: the server's runtimeconfig with
+# System.Threading.ThreadPool.MinThreads added, through dotnet exec --runtimeconfig), on the same database, in the same run, so their numbers compare.
 # Usage: bench/WattBit.Bench/Server/two-instances.sh [seconds=10] [read-connections=16] [ingest-connections=4] [writers=8]
 # WATTBIT_SERVER_DLL: an already built server (for example the Debug build) instead of building Release.
 set -euo pipefail
@@ -33,12 +36,19 @@ as_pg "$bin/initdb" -D "$out/pg" -U wattbit --auth=trust -E UTF8 --no-locale >/d
 as_pg "$bin/pg_ctl" -D "$out/pg" -o "-p $pgport -k $out/pg -c listen_addresses=127.0.0.1" -l "$out/pg/server.log" -w start >/dev/null
 store="postgres:Host=127.0.0.1;Port=$pgport;Username=wattbit;Database=postgres"
 
+minthreads=default
 start_server() { # name port -> pid in $started
   mkdir -p "$out/$1"
+  local run=(dotnet)
+  if [ "$minthreads" != default ]; then # the server's own runtimeconfig with the thread-pool minimum added
+    python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["runtimeOptions"].setdefault("configProperties",{})["System.Threading.ThreadPool.MinThreads"]=int(sys.argv[2]); json.dump(c,open(sys.argv[3],"w"))' \
+      "${dll%.dll}.runtimeconfig.json" "$minthreads" "$out/min$minthreads.runtimeconfig.json"
+    run=(dotnet exec --runtimeconfig "$out/min$minthreads.runtimeconfig.json")
+  fi
   WattBit__Store="$store" WattBit__InstanceId="$1" WattBit__Journal="$out/$1/journal.jsonl" \
   WattBit__RequestsPerSecond=1000000 WattBit__Burst=1000000 \
   WattBit__ApiKeys__0__Id=bench-tso WattBit__ApiKeys__0__Sha256="$sha" WattBit__ApiKeys__0__Role=grid-operator WattBit__ApiKeys__0__Area=TK \
-  Logging__LogLevel__Default=Warning dotnet "$dll" --urls "http://127.0.0.1:$2" >"$out/$1/server.log" 2>&1 &
+  Logging__LogLevel__Default=Warning "${run[@]}" "$dll" --urls "http://127.0.0.1:$2" >"$out/$1/server.log" 2>&1 &
   started=$!; pids+=("$started")
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$2/health" >/dev/null && return; sleep 0.5; done
   echo "instance $1 did not start:"; cat "$out/$1/server.log"; exit 1
@@ -61,15 +71,21 @@ load() { # label kind(reads|ingest) connections url...
     "$(grep -E 'Non-2xx|Socket errors' "$out/$label.$j.txt" | tr -s ' ' | tr '\n' ' ')"; done
 }
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-start_server a $pa; a=$started
-WATTBIT_KEY="$key" wrk -t1 -c2 -d2s -s "$here/ingest.lua" "http://127.0.0.1:$pa" >/dev/null   # warm-up
-wrk -t1 -c2 -d2s "http://127.0.0.1:$pa$read_url" >/dev/null
-load one-reads reads "$rc" "http://127.0.0.1:$pa"
-load one-ingest ingest "$ic" "http://127.0.0.1:$pa"
-start_server b $pb; b=$started
-wrk -t1 -c2 -d2s "http://127.0.0.1:$pb$read_url" >/dev/null
-load two-reads reads "$rc" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb"
-load two-ingest ingest "$ic" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb"
-python3 "$here/two-instances.py" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb" "$a" "$key" "$seconds" "$writers"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); server $dll"
+echo "settings: ${seconds}s per load, $rc read connections, $ic ingest connections, $writers writers in kill-one"
+for minthreads in ${WATTBIT_BENCH_MIN_THREADS:-default 64}; do
+  echo "== thread-pool minimum: $minthreads ($([ "$minthreads" = default ] && echo "the runtime's, one per core" || echo "System.Threading.ThreadPool.MinThreads"))"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  start_server a $pa; a=$started
+  WATTBIT_KEY="$key" wrk -t1 -c2 -d2s -s "$here/ingest.lua" "http://127.0.0.1:$pa" >/dev/null   # warm-up
+  wrk -t1 -c2 -d2s "http://127.0.0.1:$pa$read_url" >/dev/null
+  load one-reads reads "$rc" "http://127.0.0.1:$pa"
+  load one-ingest ingest "$ic" "http://127.0.0.1:$pa"
+  start_server b $pb; b=$started
+  wrk -t1 -c2 -d2s "http://127.0.0.1:$pb$read_url" >/dev/null
+  load two-reads reads "$rc" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb"
+  load two-ingest ingest "$ic" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb"
+  python3 "$here/two-instances.py" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb" "$a" "$key" "$seconds" "$writers"
+  kill "$b" 2>/dev/null || true; wait "$a" "$b" 2>/dev/null || true
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+done

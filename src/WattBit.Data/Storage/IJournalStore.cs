@@ -56,6 +56,15 @@ public interface IStoreNotifications
     Task<bool> TryAppendJournalAndNotifyAsync(string stream, long seq, string body, string channel, string payload, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Appends <paramref name="bodies"/> at positions <paramref name="firstSeq"/>, <paramref name="firstSeq"/> + 1, ... all
+    /// or nothing (false, nothing written, when another writer took any of them) and, when written, sends
+    /// <paramref name="payload"/> on <paramref name="channel"/> once, in the same statement and transaction: a group commit
+    /// of records, one round trip for all of them.
+    /// </summary>
+    Task<bool> TryAppendJournalBatchAndNotifyAsync(string stream, long firstSeq, IReadOnlyList<string> bodies, string channel, string payload,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Listens on <paramref name="channel"/> until <paramref name="cancellationToken"/> is cancelled, calling
     /// <paramref name="received"/> with each payload. <paramref name="listening"/> is called each time the listen is in place
     /// (at the start and after a lost connection is re-established; anything sent before may have been missed, so the

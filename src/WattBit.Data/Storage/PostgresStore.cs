@@ -236,6 +236,44 @@ public sealed class PostgresStore : RelationalStore, IStoreNotifications
     }
 
     /// <inheritdoc />
+    public async Task<bool> TryAppendJournalBatchAndNotifyAsync(string stream, long firstSeq, IReadOnlyList<string> bodies, string channel, string payload,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentNullException.ThrowIfNull(bodies);
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstSeq, 1);
+        ArgumentOutOfRangeException.ThrowIfZero(bodies.Count);
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentNullException.ThrowIfNull(payload);
+        if (bodies.Any(b => b is null))
+        {
+            throw new ArgumentException("A journal record's body is null.", nameof(bodies));
+        }
+
+        await using var c = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // One statement, one commit: a position another writer holds is a unique violation that undoes the whole insert
+        // (all or nothing); the notification is sent (at commit) only when the records were written.
+        await using var cmd = Command(c, null,
+            """
+            WITH appended AS (
+              INSERT INTO journal (stream, seq, body)
+              SELECT @s, @q + t.i - 1, t.b FROM unnest(@b::text[]) WITH ORDINALITY AS t(b, i)
+              RETURNING seq)
+            SELECT count(*) FROM (SELECT pg_notify(@c, @p) FROM (SELECT 1 FROM appended LIMIT 1) one) n
+            """, ("s", stream), ("q", firstSeq), ("b", bodies.ToArray()), ("c", channel), ("p", payload));
+        try
+        {
+            // A data-modifying WITH runs to completion whatever the outer query reads: every record is in, or none.
+            return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task NotifyAsync(string channel, string payload, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);

@@ -24,11 +24,11 @@ internal static class GridEndpoints
         orders.MapPost("/curtailment-orders/{id}/acknowledgement", Acknowledge).WithSummary("DC operator: acknowledge an order for one of its sites.");
         orders.MapPost("/areas/{area}/maintenance", PublishMaintenance).WithTags("Grid operators")
             .WithSummary("Grid operator of the area: publish planned maintenance (a node's limit over a window).");
-        orders.MapGet("/areas/{area}/maintenance", (string area, OrderBook book) =>
+        orders.MapGet("/areas/{area}/maintenance", async Task<IResult> (string area, OrderBook book) =>
         {
             var problems = new Problems();
             var a = problems.Area(area, "area");
-            return problems.Any ? problems.Result() : TypedResults.Ok(book.MaintenanceOf(a!.Code));
+            return problems.Any ? problems.Result() : TypedResults.Ok(await book.MaintenanceOfAsync(a!.Code).ConfigureAwait(false));
         }).WithTags("Grid operators").WithSummary("Planned maintenance in an area.");
         orders.MapGet("/audit", Audit).WithTags("Curtailment")
             .WithSummary("The audit log (who issued, acknowledged, published what, when): a grid operator's area, or the orders addressed to a DC operator; the last `limit` entries (1-1000, default 200).");
@@ -74,7 +74,7 @@ internal static class GridEndpoints
         // With an Idempotency-Key the id comes from it: a retry after a 503 reaches the same order in the cluster.
         var key = IdempotencyKeys.KeyOf(http, out _);
         var id = key is null ? null : IdempotencyKeys.OrderId(caller.KeyId, key);
-        if (id is not null && book.Find(id) is { } already)
+        if (id is not null && await book.FindAsync(id).ConfigureAwait(false) is { } already)
         {
             return TypedResults.Created($"/api/curtailment-orders/{already.Id}", already);
         }
@@ -99,15 +99,15 @@ internal static class GridEndpoints
                 : $"{e.Message} Retry with the same {IdempotencyKeys.Header}: the order would be {id}, and a retry finds it if the cluster accepted it after all.");
         }
 
-        book.Record(order);
-        events.Publish("curtailment-order", order.Area, order.Operator, order);
+        await book.RecordAsync(order).ConfigureAwait(false);
+        await events.PublishAsync("curtailment-order", order.Area, order.Operator, order).ConfigureAwait(false);
 
         // The order is issued whatever happens next; its dispatch must not be cut short by the grid operator hanging up.
         await dispatch.DispatchAsync(order, CancellationToken.None).ConfigureAwait(false);
         return TypedResults.Created($"/api/curtailment-orders/{order.Id}", order);
     }
 
-    private static IResult List(OrderBook book, ClaimsPrincipal user)
+    private static async Task<IResult> List(OrderBook book, ClaimsPrincipal user)
     {
         var c = Caller.From(user)!;
         if (!c.IsDcOperator && c.Role != Roles.GridOperator)
@@ -115,19 +115,19 @@ internal static class GridEndpoints
             return Problems.Forbidden("Curtailment orders are visible to the DC operator they address and the grid operator that issued them.");
         }
 
-        return TypedResults.Ok(book.Orders(o => CanSee(c, o)));
+        return TypedResults.Ok(await book.OrdersAsync(o => CanSee(c, o)).ConfigureAwait(false));
     }
 
-    private static IResult Get(OrderBook book, ClaimsPrincipal user, string id)
+    private static async Task<IResult> Get(OrderBook book, ClaimsPrincipal user, string id)
     {
         var c = Caller.From(user)!;
-        return book.Find(id) is { } o && CanSee(c, o) ? TypedResults.Ok(o) : Problems.NotFound("curtailment order");
+        return await book.FindAsync(id).ConfigureAwait(false) is { } o && CanSee(c, o) ? TypedResults.Ok(o) : Problems.NotFound("curtailment order");
     }
 
     private static async Task<IResult> Acknowledge(OrderBook book, EventHub events, IOrderRelay relay, TimeProvider time, ClaimsPrincipal user, string id)
     {
         var c = Caller.From(user)!;
-        if (book.Find(id) is not { } o || !CanSee(c, o))
+        if (await book.FindAsync(id).ConfigureAwait(false) is not { } o || !CanSee(c, o))
         {
             return Problems.NotFound("curtailment order");
         }
@@ -154,16 +154,16 @@ internal static class GridEndpoints
             return Problems.Unavailable(e.Message);
         }
 
-        if (book.Acknowledge(c.KeyId, o, now) is not { } acked)
+        if (await book.AcknowledgeAsync(c.KeyId, o, now).ConfigureAwait(false) is not { } acked)
         {
             return Problems.Conflict("The order is already acknowledged.");
         }
 
-        events.Publish("curtailment-order", acked.Area, acked.Operator, acked);
+        await events.PublishAsync("curtailment-order", acked.Area, acked.Operator, acked).ConfigureAwait(false);
         return TypedResults.Ok(acked);
     }
 
-    private static IResult Audit(OrderBook book, ClaimsPrincipal user, [Microsoft.AspNetCore.Mvc.FromQuery] int? limit)
+    private static async Task<IResult> Audit(OrderBook book, ClaimsPrincipal user, [Microsoft.AspNetCore.Mvc.FromQuery] int? limit)
     {
         var c = Caller.From(user)!;
         if (limit is < 1 or > 1000)
@@ -175,15 +175,15 @@ internal static class GridEndpoints
 
         if (c.Role == Roles.GridOperator)
         {
-            return TypedResults.Ok(book.Audit(e => e.Order?.Area == c.Area || e.Maintenance?.Area == c.Area, limit ?? 200));
+            return TypedResults.Ok(await book.AuditAsync(e => e.Order?.Area == c.Area || e.Maintenance?.Area == c.Area, limit ?? 200).ConfigureAwait(false));
         }
 
         return c.IsDcOperator
-            ? TypedResults.Ok(book.Audit(e => e.Order is { } o && o.Operator == c.Operator, limit ?? 200))
+            ? TypedResults.Ok(await book.AuditAsync(e => e.Order is { } o && o.Operator == c.Operator, limit ?? 200).ConfigureAwait(false))
             : Problems.Forbidden("The audit log is for grid operators (their area) and DC operators (their orders).");
     }
 
-    private static IResult PublishMaintenance(OrderBook book, EventHub events, ClaimsPrincipal user, string area, MaintenanceRequest body)
+    private static async Task<IResult> PublishMaintenance(OrderBook book, EventHub events, ClaimsPrincipal user, string area, MaintenanceRequest body)
     {
         if (Problems.UnlessGridOperatorOf(user, area, "publishes maintenance there", out var a, out var caller) is { } denied)
         {
@@ -202,8 +202,8 @@ internal static class GridEndpoints
             return problems.Result();
         }
 
-        var m = book.PublishMaintenance(caller.KeyId, a.Code, body.Node, body.Start, body.End, body.LimitMw, body.Description);
-        events.Publish("maintenance", a.Code, null, m);
+        var m = await book.PublishMaintenanceAsync(caller.KeyId, a.Code, body.Node, body.Start, body.End, body.LimitMw, body.Description);
+        await events.PublishAsync("maintenance", a.Code, null, m).ConfigureAwait(false);
         return TypedResults.Created($"/api/areas/{a.Code}/maintenance", m);
     }
 

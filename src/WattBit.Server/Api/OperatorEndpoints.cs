@@ -122,7 +122,7 @@ internal static class OperatorEndpoints
         var expected = body.Version ?? existing?.Version ?? 0;
         var version = await store.SaveSiteAsync(site, expected, ct).ConfigureAwait(false);
         grids.Set(siteId.Value, body.Grid?.ToConnection());
-        events.Publish("site", area!.Code, me.Operator, new { id, version });
+        await events.PublishAsync("site", area!.Code, me.Operator, new { id, version }).ConfigureAwait(false);
         plans.RequestReplan(me.Operator!);
         var response = ToResponse(new Versioned<Site>(site, version), grids);
         return existing is null ? TypedResults.Created($"/api/sites/{id}", response) : TypedResults.Ok(response);
@@ -219,7 +219,7 @@ internal static class OperatorEndpoints
         }
 
         var version = await store.SaveJobAsync(job, 0, ct).ConfigureAwait(false);
-        events.Publish("workload", null, me.Operator, new { id = body.Id, state = "submitted" });
+        await events.PublishAsync("workload", null, me.Operator, new { id = body.Id, state = "submitted" }).ConfigureAwait(false);
         plans.RequestReplan(me.Operator!);
         return TypedResults.Created($"/api/workloads/{body.Id}", ToResponse(new Versioned<BatchJob>(job, version)));
     }
@@ -237,7 +237,7 @@ internal static class OperatorEndpoints
         }
 
         await store.DeleteJobAsync(v.Value.Id, v.Version, ct).ConfigureAwait(false);
-        events.Publish("workload", null, me.Operator, new { id, state = "cancelled" });
+        await events.PublishAsync("workload", null, me.Operator, new { id, state = "cancelled" }).ConfigureAwait(false);
         plans.RequestReplan(me.Operator!);
         return TypedResults.NoContent();
     }

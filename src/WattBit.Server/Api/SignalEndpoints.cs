@@ -92,7 +92,7 @@ internal static class SignalEndpoints
         }
 
         var n = await catalog.PublishAsync(a, kind, series, ct).ConfigureAwait(false);
-        events.Publish("signal", a.Code, null, new { area = a.Code, metric, start = series.Start, end = series.End });
+        await events.PublishAsync("signal", a.Code, null, new { area = a.Code, metric, start = series.Start, end = series.End }).ConfigureAwait(false);
         return TypedResults.Ok(new { stored = n });
     }
 
@@ -152,7 +152,7 @@ internal static class SignalEndpoints
         var n = await catalog.Writes.WriteAsync([new SeriesWrite(HeadroomKey(a, node), series)], ct).ConfigureAwait(false);
         catalog.Published.Invalidate();
         layers.UploadsChanged();
-        events.Publish("headroom", a.Code, null, new { area = a.Code, node, start = series.Start, end = series.End });
+        await events.PublishAsync("headroom", a.Code, null, new { area = a.Code, node, start = series.Start, end = series.End }).ConfigureAwait(false);
         return TypedResults.Ok(new { stored = n });
     }
 

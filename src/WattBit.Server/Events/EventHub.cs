@@ -70,6 +70,9 @@ internal sealed class EventHub
 
     /// <summary>Delivers what other instances published since the last call (shared mode; nothing otherwise).</summary>
     public void CatchUp() => _shared?.CatchUp();
+
+    /// <summary><see cref="CatchUp"/> without blocking a thread while the store answers.</summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken = default) => _shared?.CatchUpAsync(cancellationToken) ?? Task.CompletedTask;
     private readonly ConcurrentDictionary<long, (Caller Caller, Channel<ServerEvent> Channel)> _subscribers = new();
     private readonly Queue<ServerEvent> _history = new(HistorySize);
     private readonly Lock _lock = new();
@@ -78,16 +81,101 @@ internal sealed class EventHub
 
     public int SubscriberCount => _subscribers.Count;
 
+    /// <summary>
+    /// Publishes an event; in shared mode blocks the calling thread until the store has it. Request paths use
+    /// <see cref="PublishAsync"/>.
+    /// </summary>
     public void Publish(string type, string? area, string? op, object data, string? key = null)
     {
         if (_shared is not null)
         {
-            // Appended and announced (NOTIFY) in one statement.
-            _shared.Append(new SharedEvent(type, area, op, key, JsonSerializer.SerializeToElement(data, Journals.Json)));
+            // Appended and announced (NOTIFY) in one statement, with whatever other events are waiting (group commit).
+            CommitAsync(new SharedEvent(type, area, op, key, JsonSerializer.SerializeToElement(data, Journals.Json))).GetAwaiter().GetResult();
             return;
         }
 
         Fan(new ServerEvent(0, type, area, op, data, key));
+    }
+
+    /// <summary>
+    /// Publishes an event: in shared mode appended to the stream and announced in one statement, awaited without blocking
+    /// a thread (decision 0193); otherwise delivered to this instance's subscribers at once.
+    /// </summary>
+    public Task PublishAsync(string type, string? area, string? op, object data, string? key = null)
+    {
+        if (_shared is not null)
+        {
+            return CommitAsync(new SharedEvent(type, area, op, key, JsonSerializer.SerializeToElement(data, Journals.Json)));
+        }
+
+        Fan(new ServerEvent(0, type, area, op, data, key));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The most events one statement appends.</summary>
+    private const int MaxGroup = 256;
+
+    private readonly Lock _pendingLock = new();
+    private List<(SharedEvent Event, TaskCompletionSource Done)> _pending = [];
+    private bool _committing;
+
+    /// <summary>
+    /// Group commit of shared events: an event published while an append is in flight waits for it and is then appended
+    /// with the others that waited, in one statement (<see cref="StoreJournal{T}.AppendManyAsync"/>), in the order they
+    /// were published. Completes when the event is in the stream. Not cancelled: an event follows a change already made.
+    /// </summary>
+    private async Task CommitAsync(SharedEvent e)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool lead;
+        lock (_pendingLock)
+        {
+            _pending.Add((e, done));
+            lead = !_committing;
+            _committing = true;
+        }
+
+        if (lead)
+        {
+            await CommitPendingAsync().ConfigureAwait(false);
+        }
+
+        await done.Task.ConfigureAwait(false);
+    }
+
+    private async Task CommitPendingAsync()
+    {
+        while (true)
+        {
+            List<(SharedEvent Event, TaskCompletionSource Done)> group;
+            lock (_pendingLock)
+            {
+                if (_pending.Count == 0)
+                {
+                    _committing = false;
+                    return;
+                }
+
+                group = _pending.Count <= MaxGroup ? _pending : _pending[..MaxGroup];
+                _pending = _pending.Count <= MaxGroup ? [] : _pending[MaxGroup..];
+            }
+
+            try
+            {
+                await _shared!.AppendManyAsync([.. group.Select(g => g.Event)]).ConfigureAwait(false);
+                foreach (var (_, done) in group)
+                {
+                    done.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var (_, done) in group)
+                {
+                    done.TrySetException(ex);
+                }
+            }
+        }
     }
 
     private void Deliver(SharedEvent shared, long seq)
@@ -148,7 +236,11 @@ internal sealed class EventHub
     /// </summary>
     public async IAsyncEnumerable<ServerEvent> SubscribeAsync(Caller caller, long? lastEventId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        _shared?.CatchUp();
+        if (_shared is not null)
+        {
+            await _shared.CatchUpAsync(ct).ConfigureAwait(false);
+        }
+
         var id = Interlocked.Increment(ref _nextSubscriber);
         var channel = Channel.CreateBounded<ServerEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         List<ServerEvent> missed;

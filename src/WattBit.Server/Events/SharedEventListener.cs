@@ -29,7 +29,7 @@ internal sealed partial class SharedEventListener(EventHub hub, Journals journal
                 wake.Reader.TryRead(out _);
                 try
                 {
-                    hub.CatchUp();
+                    await hub.CatchUpAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
                 {

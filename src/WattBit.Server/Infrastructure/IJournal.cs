@@ -34,4 +34,25 @@ internal interface IJournal<T> : IDisposable
 
     /// <summary>Applies the records other instances appended since the last call (nothing to do for a file).</summary>
     void CatchUp();
+
+    /// <summary>
+    /// <see cref="Append(T)"/> without blocking a thread while the store answers (a shared store's round trip is awaited,
+    /// and so is the journal's turn: its gate is a <see cref="SemaphoreSlim"/>, not a thread lock).
+    /// </summary>
+    Task AppendAsync(T entry, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="Append(Func{T})"/> without blocking a thread while the store answers.</summary>
+    /// <returns>The record written, or null.</returns>
+    Task<T?> AppendAsync(Func<T?> decide, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="CatchUp"/> without blocking a thread while the store answers.</summary>
+    Task CatchUpAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes the oldest records so that about the last <paramref name="keepLast"/> remain (a retention): a store stream
+    /// is pruned to exactly that many (its positions never go back); a file is rewritten only once it holds a quarter more
+    /// than that (at least one more), so a file's rewrite is rare. The owner drops the removed records from its view itself.
+    /// </summary>
+    /// <returns>How many records were removed.</returns>
+    Task<int> TrimAsync(int keepLast, CancellationToken cancellationToken = default);
 }

@@ -14,7 +14,8 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
 {
     private static readonly JsonSerializerOptions s_json = Journals.Json;
     private readonly Lock _lock = new();
-    private readonly FileStream _file;
+    private FileStream _file;
+    private int _records;
     private readonly Action<T> _apply;
 
     /// <summary>
@@ -74,6 +75,7 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
                     foreach (var entry in entries)
                     {
                         _apply(entry);
+                        _records++;
                     }
 
                     var keep = pos + consumed;
@@ -87,6 +89,7 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
                 foreach (var entry in entries)
                 {
                     _apply(entry);
+                    _records++;
                 }
             }
 
@@ -154,6 +157,7 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
             _file.Write(bytes);
             _file.WriteByte((byte)'\n');
             _file.Flush(flushToDisk: true);
+            _records++;
             _apply(entry);
         }
     }
@@ -173,6 +177,7 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
             _file.Write(bytes);
             _file.WriteByte((byte)'\n');
             _file.Flush(flushToDisk: true);
+            _records++;
             _apply(entry);
             return entry;
         }
@@ -182,6 +187,77 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
     public void CatchUp()
     {
         // One process owns the file: there is nothing another instance could have appended.
+    }
+
+    /// <inheritdoc />
+    public Task AppendAsync(T entry, CancellationToken cancellationToken = default)
+    {
+        // A local file's write and flush: no store round trip to await.
+        Append(entry);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<T?> AppendAsync(Func<T?> decide, CancellationToken cancellationToken = default) => Task.FromResult(Append(decide));
+
+    /// <inheritdoc />
+    public Task CatchUpAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The file is rewritten (the kept records to <c>{path}.trim</c>, flushed, then moved over the journal) once it holds
+    /// more than <paramref name="keepLast"/> plus a quarter of it (at least one): a crash leaves either file whole.
+    /// </remarks>
+    public Task<int> TrimAsync(int keepLast, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keepLast);
+        lock (_lock)
+        {
+            if (_records <= keepLast + Math.Max(1, keepLast / 4))
+            {
+                return Task.FromResult(0);
+            }
+
+            _file.Flush(flushToDisk: true);
+            List<byte[]> lines = [];
+            using (var read = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+                var bytes = new byte[read.Length];
+                read.ReadExactly(bytes);
+                var pos = 0;
+                while (pos < bytes.Length)
+                {
+                    var nl = Array.IndexOf(bytes, (byte)'\n', pos);
+                    var end = nl < 0 ? bytes.Length : nl;
+                    if (bytes.AsSpan(pos, end - pos).Trim((byte)'\r').Trim((byte)' ').Length > 0)
+                    {
+                        lines.Add(bytes[pos..end]);
+                    }
+
+                    pos = end + 1;
+                }
+            }
+
+            var removed = Math.Max(0, lines.Count - keepLast);
+            var trimmed = Path + ".trim";
+            using (var write = new FileStream(trimmed, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                foreach (var line in lines.Skip(removed))
+                {
+                    write.Write(line);
+                    write.WriteByte((byte)'\n');
+                }
+
+                write.Flush(flushToDisk: true);
+            }
+
+            _file.Dispose();
+            File.Move(trimmed, Path, overwrite: true);
+            _file = new FileStream(Path, FileMode.Open, FileAccess.Write, FileShare.Read);
+            _file.Seek(0, SeekOrigin.End);
+            _records = lines.Count - removed;
+            return Task.FromResult(removed);
+        }
     }
 
     /// <summary>Closes the file.</summary>

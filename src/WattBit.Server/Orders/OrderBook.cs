@@ -74,15 +74,22 @@ internal sealed class OrderBook : IDisposable
     }
 
     /// <summary>Journals a drafted order as issued (flushed before returning).</summary>
-    public void Record(BookedOrder order)
-    {
-        _journal.Append(() => new JournalEntry(NextSeq(), _time.GetUtcNow(), order.IssuedBy, "order-issued", order, null));
-    }
+    public void Record(BookedOrder order) => _journal.Append(Issued(order));
+
+    /// <summary><see cref="Record"/> without blocking a thread while a shared store answers.</summary>
+    public Task RecordAsync(BookedOrder order) => _journal.AppendAsync(Issued(order));
+
+    private Func<JournalEntry?> Issued(BookedOrder order) => () => new JournalEntry(NextSeq(), _time.GetUtcNow(), order.IssuedBy, "order-issued", order, null);
 
     /// <summary>Acknowledges an issued order; returns null when it was already acknowledged.</summary>
-    public BookedOrder? Acknowledge(string actor, BookedOrder order, DateTimeOffset? at = null)
-    {
-        var entry = _journal.Append(() =>
+    public BookedOrder? Acknowledge(string actor, BookedOrder order, DateTimeOffset? at = null) => _journal.Append(Acknowledgement(actor, order, at))?.Order;
+
+    /// <summary><see cref="Acknowledge"/> without blocking a thread while a shared store answers.</summary>
+    public async Task<BookedOrder?> AcknowledgeAsync(string actor, BookedOrder order, DateTimeOffset? at = null) =>
+        (await _journal.AppendAsync(Acknowledgement(actor, order, at)).ConfigureAwait(false))?.Order;
+
+    private Func<JournalEntry?> Acknowledgement(string actor, BookedOrder order, DateTimeOffset? at) =>
+        () =>
         {
             BookedOrder current;
             lock (_lock)
@@ -98,9 +105,7 @@ internal sealed class OrderBook : IDisposable
             var now = at ?? _time.GetUtcNow();
             return new JournalEntry(NextSeq(), now, actor, "order-acknowledged",
                 current with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor }, null);
-        });
-        return entry?.Order;
-    }
+        };
 
     /// <summary>Writes what a job engine did for the dispatch order of <paramref name="order"/> to the audit log.</summary>
     public void RecordDispatch(string actor, string action, BookedOrder order, string detail)
@@ -108,17 +113,31 @@ internal sealed class OrderBook : IDisposable
         _journal.Append(() => new JournalEntry(NextSeq(), _time.GetUtcNow(), actor, action, order, null, detail));
     }
 
-    public Maintenance PublishMaintenance(string actor, string area, string node, DateTimeOffset start, DateTimeOffset end, double limitMw, string? description)
+    /// <summary>Journals planned maintenance of a node (without blocking a thread while a shared store answers).</summary>
+    public async Task<Maintenance> PublishMaintenanceAsync(string actor, string area, string node, DateTimeOffset start, DateTimeOffset end, double limitMw,
+        string? description)
     {
         var now = _time.GetUtcNow();
         var m = new Maintenance("mt-" + Guid.NewGuid().ToString("N"), area, node, start, end, limitMw, description, actor, now);
-        _journal.Append(() => new JournalEntry(NextSeq(), now, actor, "maintenance-published", null, m));
+        await _journal.AppendAsync(() => new JournalEntry(NextSeq(), now, actor, "maintenance-published", null, m)).ConfigureAwait(false);
         return m;
     }
 
     public BookedOrder? Find(string id)
     {
         _journal.CatchUp();
+        return Found(id);
+    }
+
+    /// <summary><see cref="Find"/> without blocking a thread while a shared store answers.</summary>
+    public async Task<BookedOrder?> FindAsync(string id)
+    {
+        await _journal.CatchUpAsync().ConfigureAwait(false);
+        return Found(id);
+    }
+
+    private BookedOrder? Found(string id)
+    {
         lock (_lock)
         {
             return _orders.GetValueOrDefault(id);
@@ -128,6 +147,18 @@ internal sealed class OrderBook : IDisposable
     public List<BookedOrder> Orders(Func<BookedOrder, bool> visible)
     {
         _journal.CatchUp();
+        return Visible(visible);
+    }
+
+    /// <summary><see cref="Orders"/> without blocking a thread while a shared store answers.</summary>
+    public async Task<List<BookedOrder>> OrdersAsync(Func<BookedOrder, bool> visible)
+    {
+        await _journal.CatchUpAsync().ConfigureAwait(false);
+        return Visible(visible);
+    }
+
+    private List<BookedOrder> Visible(Func<BookedOrder, bool> visible)
+    {
         lock (_lock)
         {
             return [.. _orders.Values.Where(visible).OrderBy(o => o.IssuedAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
@@ -137,6 +168,18 @@ internal sealed class OrderBook : IDisposable
     public List<Maintenance> MaintenanceOf(string area)
     {
         _journal.CatchUp();
+        return MaintenanceIn(area);
+    }
+
+    /// <summary><see cref="MaintenanceOf"/> without blocking a thread while a shared store answers.</summary>
+    public async Task<List<Maintenance>> MaintenanceOfAsync(string area)
+    {
+        await _journal.CatchUpAsync().ConfigureAwait(false);
+        return MaintenanceIn(area);
+    }
+
+    private List<Maintenance> MaintenanceIn(string area)
+    {
         lock (_lock)
         {
             return [.. _maintenance.Values.Where(m => m.Area == area).OrderBy(m => m.Start)];
@@ -144,9 +187,9 @@ internal sealed class OrderBook : IDisposable
     }
 
     /// <summary>The journal entries the predicate admits, oldest first (at most the last <paramref name="limit"/>).</summary>
-    public List<JournalEntry> Audit(Func<JournalEntry, bool> visible, int limit)
+    public async Task<List<JournalEntry>> AuditAsync(Func<JournalEntry, bool> visible, int limit)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             var all = _entries.Where(visible).ToList();

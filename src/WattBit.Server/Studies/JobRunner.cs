@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
+using WattBit.Data.Storage;
 using WattBit.Server.Events;
 using WattBit.Server.Infrastructure;
 
@@ -34,6 +35,16 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
     private DateTimeOffset? _finishedAt;
     private bool _doneBeforeRestart;
 
+    private volatile bool _superseded;
+
+    /// <summary>
+    /// Whether another instance took this job over while this process still ran it (its lease expired): the work here is
+    /// stopped and nothing it ends with is journalled.
+    /// </summary>
+    public bool Superseded => _superseded;
+
+    internal void Supersede() => _superseded = true;
+
     /// <summary>Whether this process runs the job (false for a job restored from the journal: its work is not here).</summary>
     public bool Live { get; private init; } = true;
 
@@ -60,6 +71,20 @@ internal sealed class BackgroundJob<TResult>(string id, string owner, string nam
         {
             _result = report;
             _stage = "done";
+        }
+    }
+
+    /// <summary>Drops the report of a done job (the retention removed it); the job stays done and says why it has no report.</summary>
+    internal void Detach(string stage)
+    {
+        lock (_end)
+        {
+            if (State == JobState.Done)
+            {
+                _doneBeforeRestart = true;
+                _result = null;
+                _stage = stage;
+            }
         }
     }
 
@@ -212,8 +237,19 @@ internal sealed partial class JobRunner<TResult>
     /// <summary>The stage of a job resumed after its instance restarted.</summary>
     public const string Resumed = "resumed after the server restarted";
 
-    /// <summary>How often (server clock) an instance running jobs reads the journal for cancellations made elsewhere.</summary>
+    /// <summary>
+    /// How often (server clock) an instance in shared mode reads the job journal (cancellations made elsewhere, other
+    /// instances' running jobs), renews the lease of the jobs it runs (a heartbeat) and checks the others' leases.
+    /// </summary>
     public static readonly TimeSpan CancelPoll = TimeSpan.FromSeconds(5);
+
+    /// <summary>The stage of a job another instance took over when its own instance stopped renewing its lease.</summary>
+    public static string TakenOver(string from, TimeSpan silent) =>
+        $"taken over from instance {from}, which sent no heartbeat for {silent.TotalSeconds:0} s";
+
+    /// <summary>Why a job whose instance stopped renewing its lease is failed when its input is gone.</summary>
+    public static string Orphaned(string from, TimeSpan silent) =>
+        $"Its server instance ({from}) stopped: no heartbeat for {silent.TotalSeconds:0} s, and its input is no longer on the server; start it again.";
 
     private readonly string _idPrefix;
     private readonly string _eventType;
@@ -231,6 +267,11 @@ internal sealed partial class JobRunner<TResult>
     private IJournal<JobRecord>? _journal;
     private IJournal<JobReport<TResult>>? _reportJournal;
     private ITimer? _poll;
+    private readonly JobOptions _options;
+    private readonly Dictionary<string, (long Length, DateTimeOffset Since)> _leasesSeen = new(StringComparer.Ordinal); // the tick's own
+    private int _ticking;
+    private readonly Queue<string> _reportOrder = new(); // ids in the report stream's order, guarded by itself
+    private long _leaseSeq;
 
     /// <param name="idPrefix">Prefix of job ids (<c>sj-</c>, <c>sim-</c>).</param>
     /// <param name="eventType">Live event type of progress (<c>siting-job</c>); the job stream is <c>{eventType}s</c>.</param>
@@ -243,9 +284,23 @@ internal sealed partial class JobRunner<TResult>
     /// <param name="journals">Where the job journal lives.</param>
     /// <param name="instance">This server instance's id (<see cref="ServerOptions.InstanceId"/>).</param>
     /// <param name="resume">The work of a job to resume from its name and seed; null when its input is gone.</param>
+    /// <param name="options">Lease expiry and reports kept (<c>WattBit:Jobs</c>).</param>
+    /// <exception cref="InvalidOperationException">A setting is out of range; the message names it.</exception>
     public JobRunner(string idPrefix, string eventType, string reports, Func<BackgroundJob<TResult>, object> status, TimeProvider time, EventHub events,
-        ILogger logger, CancellationToken stopping, Journals journals, string instance, Func<string, int?, Func<IJobProgress, CancellationToken, TResult>?> resume)
+        ILogger logger, CancellationToken stopping, Journals journals, string instance, Func<string, int?, Func<IJobProgress, CancellationToken, TResult>?> resume,
+        JobOptions options)
     {
+        if (options.LeaseExpiry < 3 * CancelPoll)
+        {
+            throw new InvalidOperationException($"WattBit:Jobs:LeaseExpiry is {options.LeaseExpiry}: it must be at least {3 * CancelPoll} (three heartbeats).");
+        }
+
+        if (options.ReportsKept < 1)
+        {
+            throw new InvalidOperationException($"WattBit:Jobs:ReportsKept is {options.ReportsKept}: at least 1 report of each kind is kept.");
+        }
+
+        _options = options;
         _idPrefix = idPrefix;
         _eventType = eventType;
         _reportStream = reports;
@@ -337,6 +392,15 @@ internal sealed partial class JobRunner<TResult>
     {
         if (_jobs.TryGetValue(record.Id, out var job) && job.Live)
         {
+            if (record.State == JobState.Running && record.Instance != job.Instance)
+            {
+                // Another instance took the job over (this one's lease expired while it still ran it): stop here, silently.
+                job.Supersede();
+                _jobs[record.Id] = BackgroundJob<TResult>.Restore(record, null);
+                ThreadPool.UnsafeQueueUserWorkItem(static j => j.Cancellation.Cancel(), job, preferLocal: false);
+                return;
+            }
+
             // Run here: memory is ahead of the journal, except for a cancellation another instance journalled.
             if (record.State == JobState.Cancelled && job.Finish(record.FinishedAt ?? _time.GetUtcNow(), null, record.Error, cancelled: true))
             {
@@ -356,10 +420,49 @@ internal sealed partial class JobRunner<TResult>
         {
             job.Attach(record.Report);
         }
+
+        // The retention: only the newest ReportsKept reports stay (every instance drops the same ones: one stream order).
+        lock (_reportOrder)
+        {
+            _reportOrder.Enqueue(record.Id);
+            while (_reportOrder.Count > _options.ReportsKept)
+            {
+                var old = _reportOrder.Dequeue();
+                if (_reports.TryRemove(old, out _) && _jobs.TryGetValue(old, out var dropped))
+                {
+                    dropped.Detach(ReportRemoved(_options.ReportsKept));
+                }
+            }
+        }
     }
 
-    /// <summary>Opens the journal now (at start-up), so jobs interrupted by a restart are resumed at once.</summary>
-    public void Open() => _ = Journal;
+    /// <summary>The stage of a done job whose report the retention removed.</summary>
+    public static string ReportRemoved(int kept) =>
+        $"done; its report was removed (the server keeps the last {kept} reports of each kind, WattBit:Jobs:ReportsKept): run the job again for it";
+
+    /// <summary>
+    /// Opens the journal now (at start-up), so jobs interrupted by a restart are resumed at once; in shared mode starts
+    /// the periodic tick (cancellations, heartbeats, other instances' leases).
+    /// </summary>
+    public void Open()
+    {
+        _ = Journal;
+        EnsureTick();
+    }
+
+    private void EnsureTick()
+    {
+        if (_journals.Shared)
+        {
+            lock (_starting)
+            {
+                if (!_stopping.IsCancellationRequested)
+                {
+                    _poll ??= _time.CreateTimer(_ => Tick(), null, CancelPoll, CancelPoll);
+                }
+            }
+        }
+    }
 
     private void CatchUp()
     {
@@ -403,19 +506,140 @@ internal sealed partial class JobRunner<TResult>
 
     private void Launch(BackgroundJob<TResult> job, Func<IJobProgress, CancellationToken, TResult> work)
     {
-        if (_journals.Shared)
-        {
-            lock (_starting)
-            {
-                _poll ??= _time.CreateTimer(_ => PollCancellations(), null, CancelPoll, CancelPoll);
-            }
-        }
-
+        EnsureTick();
         _ = Task.Run(() => Run(job, work));
     }
 
+    /// <summary>One tick of the shared mode's timer: runs <see cref="TickAsync"/> unless the previous one still runs.</summary>
+    private void Tick()
+    {
+        if (_stopping.IsCancellationRequested || Interlocked.Exchange(ref _ticking, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await TickAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or Npgsql.NpgsqlException or ObjectDisposedException
+                or OperationCanceledException or IOException)
+            {
+                JobLog.PollFailed(_logger, e, _eventType);
+            }
+            finally
+            {
+                Volatile.Write(ref _ticking, 0);
+            }
+        });
+    }
+
+    /// <summary>The lease stream of an instance's running jobs of this kind: one record per heartbeat, pruned behind.</summary>
+    private string LeaseStream(string instance) => $"{_eventType}s.lease:{instance}";
+
+    /// <summary>
+    /// Reads the job journal (cancellations of jobs running here, jobs other instances run), renews this instance's lease
+    /// while it runs jobs (appends a heartbeat), and takes over the running jobs of an instance whose lease did not move
+    /// for <see cref="JobOptions.LeaseExpiry"/> of this instance's clock.
+    /// </summary>
+    private async Task TickAsync()
+    {
+        var store = _journals.Store!;
+        await Journal.CatchUpAsync(_stopping).ConfigureAwait(false);
+        if (_jobs.Values.Any(j => j.Live && j.State == JobState.Running))
+        {
+            await HeartbeatAsync(store).ConfigureAwait(false);
+        }
+
+        var others = _jobs.Values.Where(j => !j.Live && j.State == JobState.Running && j.Instance != _instance).Select(j => j.Instance)
+            .Distinct(StringComparer.Ordinal).ToList();
+        foreach (var gone in _leasesSeen.Keys.Except(others, StringComparer.Ordinal).ToList())
+        {
+            _leasesSeen.Remove(gone);
+        }
+
+        foreach (var instance in others)
+        {
+            var length = await store.JournalLengthAsync(LeaseStream(instance), _stopping).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            if (!_leasesSeen.TryGetValue(instance, out var seen) || seen.Length != length)
+            {
+                _leasesSeen[instance] = (length, now);
+            }
+            else if (now - seen.Since >= _options.LeaseExpiry)
+            {
+                _leasesSeen.Remove(instance);
+                await TakeOverAsync(instance, now - seen.Since, now).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HeartbeatAsync(IJournalStore store)
+    {
+        var stream = LeaseStream(_instance);
+        var body = System.Text.Json.JsonSerializer.Serialize(new { at = _time.GetUtcNow() }, Journals.Json);
+        var seq = _leaseSeq > 0 ? _leaseSeq + 1 : await store.JournalLengthAsync(stream, _stopping).ConfigureAwait(false) + 1;
+        while (!await store.TryAppendJournalAsync(stream, seq, body, _stopping).ConfigureAwait(false))
+        {
+            seq = await store.JournalLengthAsync(stream, _stopping).ConfigureAwait(false) + 1;
+        }
+
+        _leaseSeq = seq;
+        if (seq % 16 == 0)
+        {
+            await store.PruneJournalAsync(stream, seq, _stopping).ConfigureAwait(false); // the last heartbeat stays
+        }
+    }
+
+    /// <summary>
+    /// Takes over the running jobs of <paramref name="from"/>: each is resumed here from its input under the same id (stage
+    /// <see cref="TakenOver"/>), or failed with <see cref="Orphaned"/> when its input is gone. A conditional append decides,
+    /// so of several instances taking over at once exactly one wins each job.
+    /// </summary>
+    private async Task TakeOverAsync(string from, TimeSpan silent, DateTimeOffset now)
+    {
+        foreach (var job in _jobs.Values.Where(j => !j.Live && j.State == JobState.Running && j.Instance == from).ToList())
+        {
+            var work = _resume(job.Name, job.Seed);
+            var live = new BackgroundJob<TResult>(job.Id, job.Owner, job.Name, job.Seed, job.StartedAt, _instance);
+            live.Enter(TakenOver(from, silent), counts: false);
+            var written = await Journal.AppendAsync(() =>
+            {
+                if (!_jobs.TryGetValue(job.Id, out var current) || current.Live || current.State != JobState.Running || current.Instance != from)
+                {
+                    return null; // ended, cancelled or taken over meanwhile
+                }
+
+                if (work is null)
+                {
+                    return current.ToRecord() with { State = JobState.Failed, Stage = "failed", Error = Orphaned(from, silent), FinishedAt = now };
+                }
+
+                _jobs[job.Id] = live;
+                return live.ToRecord();
+            }, _stopping).ConfigureAwait(false);
+            if (written is null)
+            {
+                continue;
+            }
+
+            JobLog.TakingOver(_logger, _eventType, job.Id, from, written.State == JobState.Running ? "resumed here" : "failed: its input is gone");
+            if (written.State == JobState.Running && work is not null)
+            {
+                Launch(live, work);
+            }
+
+            if (_jobs.TryGetValue(job.Id, out var now2))
+            {
+                Publish(now2);
+            }
+        }
+    }
+
     /// <summary>Reads the journal for cancellations another instance made of jobs running here (shared mode).</summary>
-    private void PollCancellations()
+    private async Task PollCancellationsAsync()
     {
         if (_stopping.IsCancellationRequested || !_jobs.Values.Any(j => j.Live && j.State == JobState.Running))
         {
@@ -424,9 +648,9 @@ internal sealed partial class JobRunner<TResult>
 
         try
         {
-            Journal.CatchUp();
+            await Journal.CatchUpAsync(_stopping).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or Npgsql.NpgsqlException or ObjectDisposedException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or Npgsql.NpgsqlException or ObjectDisposedException or OperationCanceledException)
         {
             JobLog.PollFailed(_logger, e, _eventType);
         }
@@ -441,7 +665,7 @@ internal sealed partial class JobRunner<TResult>
             _jobs.TryGetValue(id.GetString()!, out var job) && job.Live && job.State == JobState.Running)
         {
             // Delivered under the event journal's lock: read the job journal outside it.
-            _ = Task.Run(PollCancellations);
+            _ = Task.Run(PollCancellationsAsync);
         }
     }
 
@@ -530,13 +754,14 @@ internal sealed partial class JobRunner<TResult>
         {
             var result = work(new Progress(this, job), linked.Token);
             produced = true;
-            if (job.State == JobState.Running)
+            if (job.State == JobState.Running && !job.Superseded)
             {
                 // The report first: a job journalled as done always has its report.
                 try
                 {
                     _ = Journal; // opened
                     _reportJournal!.Append(new JobReport<TResult>(job.Id, result));
+                    _reportJournal.TrimAsync(_options.ReportsKept).GetAwaiter().GetResult(); // on the job's own thread
                 }
                 catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or Npgsql.NpgsqlException)
                 {
@@ -575,7 +800,7 @@ internal sealed partial class JobRunner<TResult>
             JobLog.Failed(_logger, e, _eventType, job.Name);
         }
 
-        if (ended)
+        if (ended && !job.Superseded)
         {
             Record(job);
             Publish(job);
@@ -629,6 +854,9 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 7205, Level = LogLevel.Warning, Message = "Background {Kind} jobs: reading the journal for cancellations failed")]
     public static partial void PollFailed(ILogger logger, Exception exception, string kind);
+
+    [LoggerMessage(EventId = 7206, Level = LogLevel.Warning, Message = "Background {Kind} job {Id}: its instance {From} stopped renewing its lease; {Outcome}")]
+    public static partial void TakingOver(ILogger logger, string kind, string id, string from, string outcome);
 
     [LoggerMessage(EventId = 7202, Level = LogLevel.Warning, Message = "Background {Kind} job {Id}: its end could not be journalled")]
     public static partial void NotRecorded(ILogger logger, Exception exception, string kind, string id);

@@ -36,7 +36,7 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
 
     private readonly JobRunner<SimulationReportFiles> _runner = new("sim-", "simulation-job", "simulation-reports", j => ToStatus(j), time, events, logger,
         lifetime.ApplicationStopping, journals, options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value),
-        (scenario, seed) => Work(options, time, layers, store, scenario, seed));
+        (scenario, seed) => Work(options, time, layers, store, scenario, seed), options.Value.Jobs);
 
     private string? Folder => options.Value.SimulationScenarios is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 

@@ -33,7 +33,8 @@ internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider t
     public void Open() => _runner.Open();
 
     private readonly JobRunner<SitingReport> _runner = new("sj-", "siting-job", "siting-reports", j => ToStatus(j), time, events, logger, lifetime.ApplicationStopping,
-        journals, options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value), (study, _) => Work(options, layers, store, study));
+        journals, options.Value.InstanceId ?? ServerOptions.DefaultInstanceId(options.Value), (study, _) => Work(options, layers, store, study),
+        options.Value.Jobs);
 
     private string? Folder => options.Value.SitingStudies is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 
