@@ -55,10 +55,16 @@ internal sealed class EventHub
         {
             var length = store.JournalLengthAsync(Stream).GetAwaiter().GetResult();
             _sharedMode = true; // set before the replay below: replayed events keep their stream positions as ids
-            _shared = new StoreJournal<SharedEvent>(store, Stream, Deliver, Math.Max(0, length - HistorySize))
+            var shared = new StoreJournal<SharedEvent>(store, Stream, Deliver, Math.Max(0, length - HistorySize))
             {
                 NotifyOnAppend = journals.Notifications is { } n ? (n, NotifyChannel) : null,
             };
+            _shared = shared;
+            _group = new GroupCommit<SharedEvent, bool>(async events =>
+            {
+                await shared.AppendManyAsync(events).ConfigureAwait(false);
+                return [.. events.Select(_ => true)];
+            }, MaxGroup);
         }
     }
 
@@ -115,68 +121,14 @@ internal sealed class EventHub
     /// <summary>The most events one statement appends.</summary>
     private const int MaxGroup = 256;
 
-    private readonly Lock _pendingLock = new();
-    private List<(SharedEvent Event, TaskCompletionSource Done)> _pending = [];
-    private bool _committing;
-
     /// <summary>
     /// Group commit of shared events: an event published while an append is in flight waits for it and is then appended
     /// with the others that waited, in one statement (<see cref="StoreJournal{T}.AppendManyAsync"/>), in the order they
     /// were published. Completes when the event is in the stream. Not cancelled: an event follows a change already made.
     /// </summary>
-    private async Task CommitAsync(SharedEvent e)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool lead;
-        lock (_pendingLock)
-        {
-            _pending.Add((e, done));
-            lead = !_committing;
-            _committing = true;
-        }
+    private readonly GroupCommit<SharedEvent, bool>? _group;
 
-        if (lead)
-        {
-            await CommitPendingAsync().ConfigureAwait(false);
-        }
-
-        await done.Task.ConfigureAwait(false);
-    }
-
-    private async Task CommitPendingAsync()
-    {
-        while (true)
-        {
-            List<(SharedEvent Event, TaskCompletionSource Done)> group;
-            lock (_pendingLock)
-            {
-                if (_pending.Count == 0)
-                {
-                    _committing = false;
-                    return;
-                }
-
-                group = _pending.Count <= MaxGroup ? _pending : _pending[..MaxGroup];
-                _pending = _pending.Count <= MaxGroup ? [] : _pending[MaxGroup..];
-            }
-
-            try
-            {
-                await _shared!.AppendManyAsync([.. group.Select(g => g.Event)]).ConfigureAwait(false);
-                foreach (var (_, done) in group)
-                {
-                    done.TrySetResult();
-                }
-            }
-            catch (Exception ex)
-            {
-                foreach (var (_, done) in group)
-                {
-                    done.TrySetException(ex);
-                }
-            }
-        }
-    }
+    private Task CommitAsync(SharedEvent e) => _group!.CommitAsync(e);
 
     private void Deliver(SharedEvent shared, long seq)
     {
