@@ -6,8 +6,10 @@ namespace WattBit.Simulation.Engine;
 /// <summary>
 /// The state of one policy's run: where and when every job runs (its current piece: site, first step, end step), the
 /// jobs committed at each site, and what happened to them (late, resumed after an order, lost, moved on an order). Every
-/// commit goes through here so the policy's committed load, the job's piece and the watch site's stack stay in step.
-/// One per simulated policy; not thread-safe.
+/// commit goes through here so the policy's committed load, the job's piece and the watch site's stack stay in step. A
+/// job the policy placed in several pieces (a checkpointing job, <see cref="RunPieces"/>) has all of them committed at
+/// once; each later piece becomes the job's current piece at its first step (<see cref="Activate"/>), so the engine
+/// runs it exactly as planned. One per simulated policy; not thread-safe.
 /// </summary>
 internal sealed class JobLedger
 {
@@ -20,6 +22,9 @@ internal sealed class JobLedger
     private readonly List<int> _waiting = [];
     private readonly List<JobPiece> _pieces = [];
     private readonly int[] _pieceOf;
+    private readonly List<JobPiece>?[] _future;
+    private readonly List<int>?[] _activateAt;
+    private readonly List<(int Site, int Step, double Mw)>?[] _restores;
 
     /// <summary>Creates the ledger of one run.</summary>
     /// <param name="world">The world.</param>
@@ -39,6 +44,9 @@ internal sealed class JobLedger
         _late = new bool[count];
         _disturbed = new bool[count];
         _pieceOf = new int[count];
+        _future = new List<JobPiece>?[count];
+        _activateAt = new List<int>?[world.Steps];
+        _restores = new List<(int Site, int Step, double Mw)>?[count];
         WatchSite = watchSite;
         WatchStack = new double[4][];
         for (var c = 0; c < WatchStack.Length; c++)
@@ -89,25 +97,121 @@ internal sealed class JobLedger
     /// <summary>Jobs moved to another site on an order.</summary>
     public int MovedOnOrders { get; private set; }
 
+    /// <summary>Jobs placed in more than one piece at planning.</summary>
+    public int JobsInPieces { get; private set; }
+
+    /// <summary>Pieces of the jobs placed in pieces, all counted.</summary>
+    public int PiecesPlanned { get; private set; }
+
+    /// <summary>IT energy of the checkpoint restores of the runs in pieces (the job's power over each resume's lost time), MWh.</summary>
+    public double CheckpointOverheadMwh { get; private set; }
+
     /// <summary>Commits <paramref name="steps"/> steps of job <paramref name="j"/> at <paramref name="site"/> from <paramref name="start"/>.</summary>
     public void Run(int j, int site, int start, int steps)
     {
-        var jobs = _workload.Jobs;
         _context.Commit(j, site, start, steps);
-        SiteJobs[site].Add(j);
-        SiteOf[j] = site;
-        Start[j] = start;
-        End[j] = start + steps;
+        Watch(j, site, start, start + steps, 1);
+        Current(j, new JobPiece(j, site, start, start + steps));
+        Late(j, start + steps);
+    }
+
+    /// <summary>
+    /// Commits job <paramref name="j"/> in the <paramref name="pieces"/> the policy placed (in time order, not
+    /// overlapping, their steps the job's run time): the first is its current piece, the others become current at their
+    /// first step, each drawing its restore (the job's power over <paramref name="cost"/>'s pause or move time) in that step.
+    /// </summary>
+    public void RunPieces(int j, IReadOnlyList<JobPiece> pieces, CheckpointCost cost)
+    {
+        if (pieces.Count == 1)
+        {
+            Run(j, pieces[0].Site, pieces[0].From, pieces[0].To - pieces[0].From);
+            return;
+        }
+
+        var jobs = _workload.Jobs;
+        foreach (var p in pieces)
+        {
+            _context.Commit(j, p.Site, p.From, p.To - p.From);
+            Watch(j, p.Site, p.From, p.To, 1);
+        }
+
+        Current(j, pieces[0]);
+        var future = new List<JobPiece>(pieces.Count - 1);
+        var restores = new List<(int Site, int Step, double Mw)>(pieces.Count - 1);
+        for (var i = 1; i < pieces.Count; i++)
+        {
+            future.Add(pieces[i]);
+            (_activateAt[pieces[i].From] ??= []).Add(j);
+            var mw = jobs.PowerMw[j] * cost.Resume(pieces[i].Site != pieces[i - 1].Site).TotalHours / _world.StepHours;
+            restores.Add((pieces[i].Site, pieces[i].From, mw));
+            Restore(j, pieces[i].Site, pieces[i].From, mw);
+        }
+
+        _future[j] = future;
+        _restores[j] = restores;
+        JobsInPieces++;
+        PiecesPlanned += pieces.Count;
+        Late(j, pieces[^1].To);
+    }
+
+    /// <summary>Makes the later pieces that begin at step <paramref name="t"/> their jobs' current pieces (call before the step runs).</summary>
+    public void Activate(int t)
+    {
+        if (_activateAt[t] is not { } list)
+        {
+            return;
+        }
+
+        _activateAt[t] = null;
+        foreach (var j in list)
+        {
+            // A job stopped by an order has its later pieces taken back (and resumed as one): nothing to start then.
+            if (_future[j] is not { Count: > 0 } future || future[0].From != t)
+            {
+                continue;
+            }
+
+            var next = future[0];
+            future.RemoveAt(0);
+            SiteJobs[SiteOf[j]].Remove(j);
+            Current(j, next);
+        }
+    }
+
+    /// <summary>Whether job <paramref name="j"/> still has pieces planned after its current one.</summary>
+    public bool HasLaterPieces(int j) => _future[j] is { Count: > 0 };
+
+    // Commits (or with a negative power takes back) a restore of job j at site s in step t.
+    private void Restore(int j, int s, int t, double mw)
+    {
+        _context.CommitRestore(j, s, t, mw);
+        CheckpointOverheadMwh += mw * _world.StepHours;
+        if (s == WatchSite)
+        {
+            WatchStack[WatchLayer(_workload.Jobs.Kind[j])][t] += mw;
+        }
+    }
+
+    // Makes piece p job j's current piece.
+    private void Current(int j, JobPiece p)
+    {
+        SiteJobs[p.Site].Add(j);
+        SiteOf[j] = p.Site;
+        Start[j] = p.From;
+        End[j] = p.To;
         _pieceOf[j] = _pieces.Count;
-        _pieces.Add(new JobPiece(j, site, start, start + steps));
-        if (End[j] > jobs.Deadline[j] && !_late[j])
+        _pieces.Add(p);
+    }
+
+    private void Late(int j, int end)
+    {
+        var jobs = _workload.Jobs;
+        if (end > jobs.Deadline[j] && !_late[j])
         {
             _late[j] = true;
             LateJobs++;
             LateMwh += jobs.PowerMw[j] * jobs.Duration[j] * _world.StepHours;
         }
-
-        Watch(j, site, start, End[j], 1);
     }
 
     /// <summary>Whether job <paramref name="j"/> runs at site <paramref name="s"/> at step <paramref name="t"/> (not yet stopped, moved or re-queued).</summary>
@@ -213,7 +317,7 @@ internal sealed class JobLedger
     /// <summary>Moves the rest of running job <paramref name="j"/> from site <paramref name="s"/> at step <paramref name="t"/> to continue at <paramref name="target"/> from the next step.</summary>
     public void Move(int j, int s, int t, int target)
     {
-        var left = End[j] - t;
+        var left = End[j] - t + LaterSteps(j);
         Take(j, s, t);
         MovedOnOrders++;
         Run(j, target, t + 1, left);
@@ -227,7 +331,7 @@ internal sealed class JobLedger
     public double Requeue(SimulationPolicy policy, int j, int s, int t, int until)
     {
         var jobs = _workload.Jobs;
-        var left = End[j] - t;
+        var left = End[j] - t + LaterSteps(j);
         Take(j, s, t);
         var resumed = t + 1 < _world.Steps ? policy.Resume(_context, j, t + 1, left, s, until) : JobSlot.Unserved;
         if (resumed.Site < 0)
@@ -245,13 +349,53 @@ internal sealed class JobLedger
         return jobs.PowerMw[j];
     }
 
-    // Removes the rest of job j's piece at site s from step t.
+    // Steps of job j's pieces planned after its current one.
+    private int LaterSteps(int j)
+    {
+        var steps = 0;
+        if (_future[j] is { } future)
+        {
+            foreach (var p in future)
+            {
+                steps += p.To - p.From;
+            }
+        }
+
+        return steps;
+    }
+
+    // Removes the rest of job j's piece at site s from step t, and the pieces planned after it.
     private void Take(int j, int s, int t)
     {
         if (!_disturbed[j])
         {
             _disturbed[j] = true;
             Disturbed++;
+        }
+
+        if (_future[j] is { Count: > 0 } future)
+        {
+            foreach (var p in future)
+            {
+                _context.Uncommit(j, p.Site, p.From, p.To);
+                Watch(j, p.Site, p.From, p.To, -1);
+            }
+
+            future.Clear();
+        }
+
+        if (_restores[j] is { Count: > 0 } restores)
+        {
+            restores.RemoveAll(x =>
+            {
+                if (x.Step < t)
+                {
+                    return false;
+                }
+
+                Restore(j, x.Site, x.Step, -x.Mw);
+                return true;
+            });
         }
 
         _context.Uncommit(j, s, t, End[j]);

@@ -7,7 +7,7 @@ namespace WattBit.Simulation.Engine;
 /// The deferrable jobs of a simulation as parallel arrays (one index per job), so a million jobs fit in a few tens of
 /// megabytes and policies loop over plain arrays. Each index is one Core <see cref="BatchJob"/> put on the simulation's
 /// step grid: its window and run time in steps, its power, the site it is submitted at, and its <see cref="WorkloadKind"/>
-/// (batch, training or backup; jobs run in one piece). <see cref="Job"/> returns the Core job of an index. Steps are
+/// (batch, training or backup) and whether it checkpoints (may run in pieces, <see cref="Checkpoints"/>). <see cref="Job"/> returns the Core job of an index. Steps are
 /// indices of the simulation period. Read-only after generation.
 /// </summary>
 public sealed class JobSet
@@ -22,6 +22,7 @@ public sealed class JobSet
         PowerMw = new double[count];
         Home = new int[count];
         Kind = new WorkloadKind[count];
+        Checkpoints = new bool[count];
     }
 
     /// <summary>Number of jobs.</summary>
@@ -33,7 +34,7 @@ public sealed class JobSet
     /// <summary>Step by which the job must have finished (exclusive end of its window).</summary>
     public int[] Deadline { get; }
 
-    /// <summary>Run length in steps (≥ 1); jobs run in one piece.</summary>
+    /// <summary>Run length in steps (≥ 1), without the overhead of a run in pieces.</summary>
     public int[] Duration { get; }
 
     /// <summary>IT power while running, MW.</summary>
@@ -44,6 +45,13 @@ public sealed class JobSet
 
     /// <summary>The job's kind: batch, training or backup.</summary>
     public WorkloadKind[] Kind { get; }
+
+    /// <summary>
+    /// Whether the job checkpoints: it may pause and resume, at the same site or another, and so run in several pieces
+    /// within its window, each piece after the first paying <see cref="CheckpointCost"/> (the Core job's
+    /// <see cref="BatchJob.Interruptible"/>). Orders stop and resume every job from where it stopped either way.
+    /// </summary>
+    public bool[] Checkpoints { get; }
 
     /// <summary>Latest start that still meets the deadline.</summary>
     /// <param name="j">Job index.</param>
@@ -59,6 +67,6 @@ public sealed class JobSet
     {
         ArgumentNullException.ThrowIfNull(siteIds);
         return new BatchJob(id, start + (step * Release[j]), start + (step * Deadline[j]), step * Duration[j],
-            Power.FromMegawatts(PowerMw[j]), interruptible: false, [siteIds[Home[j]]], Kind[j]);
+            Power.FromMegawatts(PowerMw[j]), interruptible: Checkpoints[j], [siteIds[Home[j]]], Kind[j]);
     }
 }

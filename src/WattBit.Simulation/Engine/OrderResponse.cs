@@ -113,7 +113,7 @@ internal sealed class OrderResponse(SimulationWorld world, SimulatedWorkload wor
 
             var to = a.To is { } id ? decision.After.IndexOf(id) : -1;
             var left = ledger.End[j] - t;
-            if (a.Kind is DispatchActionKind.CheckpointAndMove or DispatchActionKind.RestartElsewhere && to > 0 &&
+            if (a.Kind is DispatchActionKind.CheckpointAndMove or DispatchActionKind.RestartElsewhere && to > 0 && !ledger.HasLaterPieces(j) &&
                 planner.CanContinue(context, sites[to], t + 1, left, jobs.PowerMw[j]))
             {
                 load -= jobs.PowerMw[j];

@@ -144,6 +144,18 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// <summary>Planner-driven policy only: jobs that ran exactly where and when the day's plan placed them (not stopped or moved by a curtailment order).</summary>
     public int JobsAsPlanned { get; init; }
 
+    /// <summary>Jobs the policy placed in more than one piece (checkpointing jobs paused or moved within their window).</summary>
+    public int JobsInPieces { get; init; }
+
+    /// <summary>Pieces of those jobs, all counted.</summary>
+    public int PiecesPlanned { get; init; }
+
+    /// <summary>
+    /// IT energy of the checkpoint overhead of the runs in pieces, MWh: the steps they take beyond the jobs' run times
+    /// (<see cref="WattBit.Workloads.CheckpointCost"/>, rounded up to whole steps). Served energy exceeds the workload's by it.
+    /// </summary>
+    public double CheckpointOverheadItMwh { get; init; }
+
     /// <summary>Planner-driven policy only: wall time spent planning, summed over its daily runs.</summary>
     public TimeSpan PlanningTime { get; init; }
 }

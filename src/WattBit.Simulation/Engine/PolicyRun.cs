@@ -76,6 +76,9 @@ internal sealed class PolicyRun
             OrdersToFallback = _orders.ToFallback,
             JobsMovedOnOrders = _ledger.MovedOnOrders,
             JobsAsPlanned = _policy is PlannerPolicy planner ? planner.PlannedJobs - _ledger.Disturbed : 0,
+            JobsInPieces = _ledger.JobsInPieces,
+            PiecesPlanned = _ledger.PiecesPlanned,
+            CheckpointOverheadItMwh = _ledger.CheckpointOverheadMwh,
             JobPieces = _ledger.Pieces,
             BatteryUses = _batteries.Uses(),
             BatterySolves = _batteries.Solves,
@@ -100,7 +103,15 @@ internal sealed class PolicyRun
                 continue;
             }
 
-            _ledger.Run(j, placement.Site, placement.Start, jobs.Duration[j]);
+            if (_policy.PlacedPieces(j) is { } pieces)
+            {
+                _ledger.RunPieces(j, pieces, _policy.Checkpoint);
+            }
+            else
+            {
+                _ledger.Run(j, placement.Site, placement.Start, jobs.Duration[j]);
+            }
+
             if (placement.Site != jobs.Home[j])
             {
                 _moved++;
@@ -111,6 +122,7 @@ internal sealed class PolicyRun
     // One step: jobs run (obeying cuts), inference is served, batteries act, and every site's draw is booked.
     private void Step(int t, double[] running, double[] inference)
     {
+        _ledger.Activate(t);
         _accounts.Clipped(_orders.RunJobs(t, running));
         _inference.Serve(t, running, inference, _accounts);
         _ledger.WatchStack[3][t] = inference[_ledger.WatchSite];

@@ -127,6 +127,7 @@ public static class WorkloadGenerator
                 jobs.Duration[k] = duration;
                 jobs.Home[k] = Math.Min(home, sites.Count - 1);
                 jobs.Kind[k] = classes[c].Class;
+                jobs.Checkpoints[k] = w.Checkpoints(classes[c].Class);
 
                 // Log-uniform power over a decade; rescaled below.
                 jobs.PowerMw[k] = Math.Exp(Math.Log(0.1) + (rng.NextDouble() * Math.Log(10)));

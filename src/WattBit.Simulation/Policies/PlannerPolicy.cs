@@ -1,8 +1,10 @@
 using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
+using WattBit.Simulation.Engine;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
+using WattBit.Workloads;
 
 namespace WattBit.Simulation.Policies;
 
@@ -12,7 +14,10 @@ namespace WattBit.Simulation.Policies;
 /// the inference forecast and the load already committed on earlier days): largest energy first (power × run length),
 /// each job at the (site, start) with the lowest forecast score whose room holds it at every step of its run
 /// (first-fit decreasing: the long, heavy runs take the clean sites' continuous room before the short ones fragment it;
-/// docs/decisions/0172). Like the greedy <see cref="WattBitPolicy"/> (least slack first) the policy never places load over
+/// docs/decisions/0172). A job that checkpoints (<see cref="JobSet.Checkpoints"/>) may instead run in pieces within its
+/// window: its run time plus the <see cref="CheckpointCost"/> of its pauses and moves, in the steps of the window with
+/// the lowest forecast score at a site with room at that step, kept at one site while that costs no more; the pieces
+/// are taken when their score is lower than the best whole run's (docs/decisions/0187). Like the greedy <see cref="WattBitPolicy"/> (least slack first) the policy never places load over
 /// a limit it knows; unforeseen cuts are curtailment orders that the engine hands to the planner's real-time
 /// <see cref="Dispatcher"/> (<see cref="Dispatch"/>), its own most-slack-first stops staying the final safety net
 /// (docs/decisions/0064).
@@ -22,14 +27,22 @@ public sealed class PlannerPolicy : SimulationPolicy
     private readonly WattBitPolicy _greedy = new();
     private readonly Dispatcher _dispatcher;
     private readonly TimeProvider _time;
+    private readonly CheckpointCost _checkpoint;
     private long _dayStarted;
+    private List<JobPiece>? _lastPieces;
+    private double[] _stepCost = [];
+    private int[] _stepSite = [];
+    private int[] _order = [];
+    private int[] _areaOrder = [];
 
     /// <summary>Creates the policy.</summary>
     /// <param name="time">Clock the planner times its runs with.</param>
-    public PlannerPolicy(TimeProvider time)
+    /// <param name="checkpoint">What a pause or move of a checkpointing job costs (default <see cref="CheckpointCost.Default"/>).</param>
+    public PlannerPolicy(TimeProvider time, CheckpointCost? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
+        _checkpoint = checkpoint ?? CheckpointCost.Default;
 
         // A budget no order comes near, so the strategy never times out into the fallback and a seed gives one report.
         _dispatcher = new Dispatcher(time, budget: TimeSpan.FromHours(1));
@@ -79,7 +92,8 @@ public sealed class PlannerPolicy : SimulationPolicy
     public override JobSlot Place(PolicyContext context, int job)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var placement = _greedy.Place(context, job);
+        _lastPieces = null;
+        var placement = PlaceInTime(context, job);
         if (placement.Site >= 0)
         {
             PlannedJobs++;
@@ -93,6 +107,192 @@ public sealed class PlannerPolicy : SimulationPolicy
         PlanningTime = PlanningTime.Add(_time.GetElapsedTime(_dayStarted));
         _dayStarted = _time.GetTimestamp();
         return placement;
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<JobPiece>? PlacedPieces(int job) => _lastPieces is { } p && p.Count > 0 && p[0].Job == job ? p : null;
+
+    /// <summary>Jobs placed in more than one piece.</summary>
+    public int PiecedJobs { get; private set; }
+
+    private static readonly double Margin = double.TryParse(Environment.GetEnvironmentVariable("WATTBIT_PIECES_MARGIN"), System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : 1e-9;
+
+    // The best whole run on time; a checkpointing job's pieces when they score lower; else the greedy's late fallback.
+    private JobSlot PlaceInTime(PolicyContext context, int job)
+    {
+        var jobs = context.Workload.Jobs;
+        var d = jobs.Duration[job];
+        if (!jobs.Checkpoints[job] || d < 2)
+        {
+            return _greedy.Place(context, job);
+        }
+
+        var whole = _greedy.Search(context, job, jobs.Release[job], d, jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: false);
+        var wholeScore = whole.Site >= 0 ? context.WindowScore(context.World.SiteArea[whole.Site], whole.Start, d) * context.Pue[whole.Site] : double.PositiveInfinity;
+        if (Pieces(context, job, out var score) is { } pieces && (whole.Site < 0 || score < wholeScore * (1 - Margin)))
+        {
+            if (pieces.Count == 1)
+            {
+                return new JobSlot(pieces[0].Site, pieces[0].From);
+            }
+
+            _lastPieces = pieces;
+            PiecedJobs++;
+            return new JobSlot(pieces[0].Site, pieces[0].From);
+        }
+
+        return whole.Site >= 0 ? whole : _greedy.Place(context, job);
+    }
+
+    /// <summary>
+    /// The pieces of a checkpointing job within its window: for every step its cheapest site with planned room (forecast
+    /// score × PUE, the ties on the way holding it), then the cheapest steps for its run time, in time order, each kept at
+    /// the site of the step before when that costs no more; each resumed piece draws its restore (the job's power over the
+    /// pause or move time) in its first step, which must fit there and adds to the score. Null when the window has too few
+    /// steps with room or a restore does not fit.
+    /// </summary>
+    internal List<JobPiece>? Pieces(PolicyContext context, int job, out double score)
+    {
+        score = double.PositiveInfinity;
+        var world = context.World;
+        var jobs = context.Workload.Jobs;
+        var r = jobs.Release[job];
+        var end = Math.Min(world.Steps, jobs.Deadline[job]);
+        var window = end - r;
+        var d = jobs.Duration[job];
+        var p = jobs.PowerMw[job];
+        var home = world.SiteArea[jobs.Home[job]];
+        if (window <= d)
+        {
+            return null;
+        }
+
+        if (_stepCost.Length < window)
+        {
+            _stepCost = new double[window];
+            _stepSite = new int[window];
+            _order = new int[window];
+        }
+
+        var areas = context.SitesByArea.Length;
+        if (_areaOrder.Length != areas)
+        {
+            _areaOrder = new int[areas];
+        }
+
+        var minPue = context.Pue.Length > 0 ? context.Pue.Min() : 1;
+        var usable = 0;
+        for (var i = 0; i < window; i++)
+        {
+            var t = r + i;
+            for (var a = 0; a < areas; a++)
+            {
+                _areaOrder[a] = a;
+            }
+
+            // Areas by forecast at this step (insertion sort: ten areas).
+            for (var a = 1; a < areas; a++)
+            {
+                var x = _areaOrder[a];
+                var b = a - 1;
+                while (b >= 0 && context.Forecast[_areaOrder[b]][t] > context.Forecast[x][t])
+                {
+                    _areaOrder[b + 1] = _areaOrder[b];
+                    b--;
+                }
+
+                _areaOrder[b + 1] = x;
+            }
+
+            var best = double.PositiveInfinity;
+            var bestSite = -1;
+            foreach (var a in _areaOrder)
+            {
+                var f = context.Forecast[a][t];
+                if (f * minPue >= best)
+                {
+                    break;
+                }
+
+                foreach (var site in context.SitesByArea[a])
+                {
+                    if (_greedy.Fits(context, site, t, 1, p) && context.TieFits(home, a, t, 1, p * context.Pue[site]))
+                    {
+                        if (f * context.Pue[site] < best)
+                        {
+                            best = f * context.Pue[site];
+                            bestSite = site;
+                        }
+
+                        break;
+                    }
+                }
+            }
+
+            _stepCost[i] = best;
+            _stepSite[i] = bestSite;
+            if (bestSite >= 0)
+            {
+                _order[usable++] = i;
+            }
+        }
+
+        if (usable < d)
+        {
+            return null;
+        }
+
+        // Steps with room, cheapest first (earlier first on a tie).
+        var costs = _stepCost;
+        Array.Sort(_order, 0, usable, Comparer<int>.Create((x, y) =>
+        {
+            var c = costs[x].CompareTo(costs[y]);
+            return c != 0 ? c : x.CompareTo(y);
+        }));
+
+        var chosen = new int[d];
+        Array.Copy(_order, chosen, d);
+        Array.Sort(chosen);
+        var pieces = new List<JobPiece>();
+        score = 0;
+        foreach (var i in chosen)
+        {
+            var t = r + i;
+            var site = _stepSite[i];
+            var cost = _stepCost[i];
+            if (pieces.Count > 0)
+            {
+                var last = pieces[^1];
+                var keep = last.Site;
+                var keepCost = context.Forecast[world.SiteArea[keep]][t] * context.Pue[keep];
+                if (keep != site && keepCost <= cost + 1e-12 && _greedy.Fits(context, keep, t, 1, p) && context.TieFits(home, world.SiteArea[keep], t, 1, p * context.Pue[keep]))
+                {
+                    site = keep;
+                    cost = keepCost;
+                }
+
+                if (site == last.Site && last.To == t)
+                {
+                    pieces[^1] = last with { To = t + 1 };
+                    score += cost;
+                    continue;
+                }
+
+                // The resume draws its restore in this step: it must fit the step's room too, and it costs its energy.
+                var restore = _checkpoint.Resume(site != last.Site).TotalHours / world.StepHours;
+                if (!_greedy.Fits(context, site, t, 1, p * (1 + restore)) || !context.TieFits(home, world.SiteArea[site], t, 1, p * (1 + restore) * context.Pue[site]))
+                {
+                    return null;
+                }
+
+                score += restore * cost;
+            }
+
+            pieces.Add(new JobPiece(job, site, t, t + 1));
+            score += cost;
+        }
+
+        return pieces;
     }
 
     /// <summary>

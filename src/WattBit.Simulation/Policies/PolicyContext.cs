@@ -1,4 +1,5 @@
 using WattBit.Simulation.Engine;
+using WattBit.Workloads;
 
 namespace WattBit.Simulation.Policies;
 
@@ -133,6 +134,31 @@ public sealed class PolicyContext
     }
 
     /// <summary>
+    /// Adds <paramref name="itMw"/> of job <paramref name="job"/>'s checkpoint restore to the committed load of
+    /// <paramref name="site"/> at step <paramref name="t"/> (negative to take it back), and to the ties on the way from
+    /// its home area.
+    /// </summary>
+    /// <param name="job">Job index.</param>
+    /// <param name="site">Site index.</param>
+    /// <param name="t">The step the piece resumes in.</param>
+    /// <param name="itMw">IT power of the restore averaged over the step, MW.</param>
+    internal void CommitRestore(int job, int site, int t, double itMw)
+    {
+        Load[site][t] += itMw;
+        var home = World.SiteArea[Workload.Jobs.Home[job]];
+        var area = World.SiteArea[site];
+        if (Ties is null || home == area || Ties.Path(home, area) is not { } path)
+        {
+            return;
+        }
+
+        foreach (var lane in path)
+        {
+            TieFlow[lane][t] += itMw * Pue[site];
+        }
+    }
+
+    /// <summary>
     /// Whether <paramref name="gridMw"/> more moved from area <paramref name="homeArea"/> to area <paramref name="siteArea"/>
     /// fits every tie on the way at every step of [<paramref name="start"/>, <paramref name="start"/> + <paramref name="duration"/>);
     /// always true within an area or without ties, false where no tie joins the areas.
@@ -243,6 +269,17 @@ public abstract class SimulationPolicy
     /// <param name="avoidSite">The site under the order.</param>
     /// <param name="avoidUntil">End step (exclusive) of the order at that site.</param>
     public virtual JobSlot Resume(PolicyContext context, int job, int earliest, int steps, int avoidSite, int avoidUntil) => JobSlot.Unserved;
+
+    /// <summary>
+    /// The pieces of the placement <see cref="Place"/> just returned for <paramref name="job"/> when it runs in more than one
+    /// (a checkpointing job paused or moved within its window; their steps include the checkpoint overhead), else null:
+    /// the engine then runs the job in one piece at the returned slot. Default: null.
+    /// </summary>
+    /// <param name="job">Job index.</param>
+    public virtual IReadOnlyList<JobPiece>? PlacedPieces(int job) => null;
+
+    /// <summary>What a pause or move of a checkpointing job costs under this policy (default <see cref="CheckpointCost.Default"/>).</summary>
+    public virtual CheckpointCost Checkpoint => CheckpointCost.Default;
 
     /// <summary>The order in which the jobs released in one day are placed (default: by release, then index).</summary>
     /// <param name="context">The planning context.</param>

@@ -7,6 +7,7 @@ using WattBit.Sites;
 using WattBit.Units;
 using YamlDotNet.RepresentationModel;
 using WattBit.Time;
+using WattBit.Workloads;
 
 namespace WattBit.Simulation.Scenarios;
 
@@ -260,13 +261,30 @@ public static class ScenarioFile
 
     private static WorkloadSpec Workload(YamlReader r, YamlNode node)
     {
-        var map = r.Mapping(node, "workload", "target_mw", "mix", "jobs", "batch_slack_h", "training_slack_h", "inference_reach_km");
+        var map = r.Mapping(node, "workload", "target_mw", "mix", "jobs", "batch_slack_h", "training_slack_h", "inference_reach_km", "checkpoint");
         var target = r.Number(r.Need(map, "target_mw", "workload"), "target_mw", 0);
         var w = new WorkloadSpec(target,
             Jobs: r.Integer(map, "jobs", 0, 0, 20_000_000),
             BatchSlackHours: r.Number(map, "batch_slack_h", 24, 0, 720),
             TrainingSlackHours: r.Number(map, "training_slack_h", 48, 0, 720),
             InferenceReachKm: r.Number(map, "inference_reach_km", 500, 0));
+        if (YamlReader.Get(map, "checkpoint") is { } checkpointNode)
+        {
+            var kinds = new List<WorkloadKind>();
+            foreach (var name in r.Strings(checkpointNode, "workload.checkpoint"))
+            {
+                kinds.Add(name switch
+                {
+                    "batch" => WorkloadKind.Batch,
+                    "training" => WorkloadKind.Training,
+                    "backup" => WorkloadKind.Backup,
+                    _ => throw r.Fail(checkpointNode, $"workload.checkpoint: '{name}' is not a job kind (batch, training, backup)."),
+                });
+            }
+
+            w = w with { Checkpoint = kinds };
+        }
+
         if (YamlReader.Get(map, "mix") is { } mixNode)
         {
             var mix = r.Mapping(mixNode, "workload.mix", "inference", "batch", "training", "backup");

@@ -2,6 +2,7 @@ using WattBit.Areas;
 using WattBit.Planning.Model;
 using WattBit.Simulation.DemandResponse;
 using WattBit.Sites;
+using WattBit.Workloads;
 
 namespace WattBit.Simulation.Scenarios;
 
@@ -129,8 +130,19 @@ public enum FleetLoad
 /// <param name="BatchSlackHours">How long a batch job may wait beyond its run time, h (default 24).</param>
 /// <param name="TrainingSlackHours">How long a training job may wait, h (default 48).</param>
 /// <param name="InferenceReachKm">How far inference may be served from its home site, km (default 500).</param>
+/// <param name="Checkpoint">The kinds of job that checkpoint and may run in pieces (<c>checkpoint</c>; null = training and
+/// backup, the default: training saves checkpoints as it runs, a transfer resumes where it stopped; the trace's batch jobs
+/// are not assumed to).</param>
 public sealed record WorkloadSpec(double TargetMw, double Inference = 0.3, double Batch = 0.4, double Training = 0.2, double Backup = 0.1,
-    int Jobs = 0, double BatchSlackHours = 24, double TrainingSlackHours = 48, double InferenceReachKm = 500);
+    int Jobs = 0, double BatchSlackHours = 24, double TrainingSlackHours = 48, double InferenceReachKm = 500, IReadOnlyList<WorkloadKind>? Checkpoint = null)
+{
+    /// <summary>The kinds that checkpoint by default: training and backup.</summary>
+    public static IReadOnlyList<WorkloadKind> DefaultCheckpoint { get; } = [WorkloadKind.Training, WorkloadKind.Backup];
+
+    /// <summary>Whether jobs of <paramref name="kind"/> checkpoint.</summary>
+    /// <param name="kind">The job's kind.</param>
+    public bool Checkpoints(WorkloadKind kind) => (Checkpoint ?? DefaultCheckpoint).Contains(kind);
+}
 
 /// <summary>A whole simulation scenario. Immutable; build one with <see cref="ScenarioFile"/> or <see cref="NationalScenario"/>.</summary>
 /// <param name="Name">Title shown in the report.</param>
