@@ -318,7 +318,7 @@ internal sealed class JobLedger
     public void Move(int j, int s, int t, int target)
     {
         var left = End[j] - t + LaterSteps(j);
-        Take(j, s, t);
+        _ = Take(j, s, t);
         MovedOnOrders++;
         Run(j, target, t + 1, left);
     }
@@ -326,13 +326,13 @@ internal sealed class JobLedger
     /// <summary>
     /// Stops job <paramref name="j"/> at site <paramref name="s"/> from step <paramref name="t"/> and resumes it where and
     /// when <paramref name="policy"/> finds room after the order (from where it stopped: the jobs checkpoint), or loses
-    /// it. Returns the IT power freed at <paramref name="s"/>, MW.
+    /// it. Returns the IT power freed at <paramref name="s"/> in step <paramref name="t"/>, MW (its restore there included).
     /// </summary>
     public double Requeue(SimulationPolicy policy, int j, int s, int t, int until)
     {
         var jobs = _workload.Jobs;
         var left = End[j] - t + LaterSteps(j);
-        Take(j, s, t);
+        var restore = Take(j, s, t);
         var resumed = t + 1 < _world.Steps ? policy.Resume(_context, j, t + 1, left, s, until) : JobSlot.Unserved;
         if (resumed.Site < 0)
         {
@@ -346,7 +346,7 @@ internal sealed class JobLedger
             Run(j, resumed.Site, resumed.Start, left);
         }
 
-        return jobs.PowerMw[j];
+        return jobs.PowerMw[j] + restore;
     }
 
     // Steps of job j's pieces planned after its current one.
@@ -364,9 +364,11 @@ internal sealed class JobLedger
         return steps;
     }
 
-    // Removes the rest of job j's piece at site s from step t, and the pieces planned after it.
-    private void Take(int j, int s, int t)
+    // Removes the rest of job j's piece at site s from step t, and the pieces planned after it (and their restores).
+    // Returns the restore power freed at site s in step t, MW.
+    private double Take(int j, int s, int t)
     {
+        double freed = 0;
         if (!_disturbed[j])
         {
             _disturbed[j] = true;
@@ -394,6 +396,7 @@ internal sealed class JobLedger
                 }
 
                 Restore(j, x.Site, x.Step, -x.Mw);
+                freed += x.Site == s && x.Step == t ? x.Mw : 0;
                 return true;
             });
         }
@@ -402,6 +405,7 @@ internal sealed class JobLedger
         _pieces[_pieceOf[j]] = _pieces[_pieceOf[j]] with { To = t };
         Watch(j, s, t, End[j], -1);
         SiteJobs[s].Remove(j);
+        return freed;
     }
 
     /// <summary>The layer of <see cref="WatchStack"/> of a kind of work: batch, training, backup, inference.</summary>

@@ -32,7 +32,8 @@ internal sealed class OrderResponse(SimulationWorld world, SimulatedWorkload wor
                 var room = Math.Max(0, Math.Min((world.LimitMw[s][t] + batteries.Available(s)) / context.Pue[s], context.ItMw[s]));
                 if (load > room + 1e-9)
                 {
-                    load = Stop(s, t, room);
+                    // What the stops left committed (a stopped piece's checkpoint restore in this step is taken back too).
+                    load = Math.Min(Stop(s, t, room), context.Load[s][t]);
                 }
 
                 running[s] = Math.Min(load, room);
