@@ -34,6 +34,8 @@ public sealed class PlannerPolicy : SimulationPolicy
     private int[] _stepSite = [];
     private int[] _order = [];
     private int[] _areaOrder = [];
+    private double[] _cheapest = [];
+    private double[] _window = [];
 
     /// <summary>Creates the policy.</summary>
     /// <param name="time">Clock the planner times its runs with.</param>
@@ -68,6 +70,25 @@ public sealed class PlannerPolicy : SimulationPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         _greedy.Initialise(context);
+
+        // The least score any site could have at each step (its area's forecast × the lowest PUE), room aside: the d
+        // cheapest of a window bound what pieces can score, so most jobs skip the search for them.
+        var n = context.World.Steps;
+        var minPue = context.Pue.Length > 0 ? context.Pue.Min() : 1;
+        _cheapest = new double[n];
+        for (var t = 0; t < n; t++)
+        {
+            var least = double.PositiveInfinity;
+            for (var a = 0; a < context.SitesByArea.Length; a++)
+            {
+                if (context.SitesByArea[a].Length > 0)
+                {
+                    least = Math.Min(least, context.Forecast[a][t] * minPue);
+                }
+            }
+
+            _cheapest[t] = least;
+        }
     }
 
     /// <inheritdoc/>
@@ -131,6 +152,11 @@ public sealed class PlannerPolicy : SimulationPolicy
 
         var whole = _greedy.Search(context, job, jobs.Release[job], d, jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: false);
         var wholeScore = whole.Site >= 0 ? context.WindowScore(context.World.SiteArea[whole.Site], whole.Start, d) * context.Pue[whole.Site] : double.PositiveInfinity;
+        if (whole.Site >= 0 && LeastPiecesScore(jobs.Release[job], Math.Min(context.World.Steps, jobs.Deadline[job]), d) >= wholeScore * (1 - Margin))
+        {
+            return whole;
+        }
+
         if (Pieces(context, job, out var score) is { } pieces && (whole.Site < 0 || score < wholeScore * (1 - Margin)))
         {
             if (pieces.Count == 1)
@@ -144,6 +170,31 @@ public sealed class PlannerPolicy : SimulationPolicy
         }
 
         return whole.Site >= 0 ? whole : _greedy.Place(context, job);
+    }
+
+    // The sum of the d least step scores in [from, to), room aside: no pieces there can score less.
+    private double LeastPiecesScore(int from, int to, int d)
+    {
+        var w = to - from;
+        if (w < d)
+        {
+            return double.PositiveInfinity;
+        }
+
+        if (_window.Length < w)
+        {
+            _window = new double[w];
+        }
+
+        Array.Copy(_cheapest, from, _window, 0, w);
+        Array.Sort(_window, 0, w);
+        double sum = 0;
+        for (var i = 0; i < d; i++)
+        {
+            sum += _window[i];
+        }
+
+        return sum;
     }
 
     /// <summary>
