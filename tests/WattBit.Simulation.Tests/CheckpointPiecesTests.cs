@@ -21,18 +21,9 @@ public sealed class CheckpointPiecesTests
 
     private static (SimulationResult Result, double[][] Inference) Run(bool checkpoints)
     {
-        var scenario = TestScenarios.Parse("""
-            name: pieces
-            period: {start: 2025-05-01, end: 2025-05-03}
-            step: 1h
-            forecast_error: 0
-            sites:
-              - {id: a, area: KN, lat: 34.69, lon: 135.50, it_mw: 1, pue: 1.25, connection: {kind: firm, mw: 1.25}}
-              - {id: b, area: KN, lat: 34.70, lon: 135.52, it_mw: 2, pue: 1.25, connection: {kind: firm, mw: 2.5}}
-            workload: {target_mw: 1, jobs: 1}
-            policies: [wattbit, wattbit-planner]
-            """);
-        var world = TestScenarios.World(scenario);
+        var world = TestScenarios.HandWorld("pieces", 1,
+            "{id: a, area: KN, lat: 34.69, lon: 135.50, it_mw: 1, pue: 1.25, connection: {kind: firm, mw: 1.25}}",
+            "{id: b, area: KN, lat: 34.70, lon: 135.52, it_mw: 2, pue: 1.25, connection: {kind: firm, mw: 2.5}}");
         var jobs = new JobSet(1);
         (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 6, 4, 1.0, 0);
         jobs.Kind[0] = WorkloadKind.Training;

@@ -77,18 +77,9 @@ public sealed class SimulatorTests
         // job B: 0.5 MW for 1 h at 10:00-12:00 (slack 1), always inside A's run. Least slack first puts B at the clean
         // site, so A no longer fits there and runs 22 h in Okinawa; largest energy first puts A at the clean site and B
         // in Okinawa: 0.5 MWh of IT in the dirty area instead of 22 MWh.
-        var scenario = TestScenarios.Parse("""
-            name: packing
-            period: {start: 2025-05-01, end: 2025-05-03}
-            step: 1h
-            forecast_error: 0
-            sites:
-              - {id: clean, area: KN, lat: 34.69, lon: 135.50, it_mw: 1, pue: 1.25, connection: {kind: firm, mw: 1.25}}
-              - {id: dirty, area: ON, lat: 26.21, lon: 127.68, it_mw: 2, pue: 1.25, connection: {kind: firm, mw: 2.5}}
-            workload: {target_mw: 1, jobs: 2}
-            policies: [wattbit, wattbit-planner]
-            """);
-        var world = TestScenarios.World(scenario);
+        var world = TestScenarios.HandWorld("packing", 2,
+            "{id: clean, area: KN, lat: 34.69, lon: 135.50, it_mw: 1, pue: 1.25, connection: {kind: firm, mw: 1.25}}",
+            "{id: dirty, area: ON, lat: 26.21, lon: 127.68, it_mw: 2, pue: 1.25, connection: {kind: firm, mw: 2.5}}");
         var jobs = new JobSet(2);
         (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 24, 22, 1.0, 1);
         (jobs.Release[1], jobs.Deadline[1], jobs.Duration[1], jobs.PowerMw[1], jobs.Home[1]) = (10, 12, 1, 0.5, 1);

@@ -38,6 +38,21 @@ internal static class TestScenarios
 
     public static SimulationScenario Parse(string yaml) => ScenarioFile.Parse(yaml, "test.yaml");
 
+    /// <summary>
+    /// A hand-computed case's world: two days of May 2025 at hourly steps, perfect forecasts, the written-out
+    /// <paramref name="sites"/> (flow-style YAML mappings), <c>wattbit</c> and <c>wattbit-planner</c>.
+    /// </summary>
+    public static SimulationWorld HandWorld(string name, int jobs, params string[] sites) => World(Parse(string.Create(CultureInfo.InvariantCulture, $$"""
+        name: {{name}}
+        period: {start: 2025-05-01, end: 2025-05-03}
+        step: 1h
+        forecast_error: 0
+        sites:
+        {{string.Join("\n", sites.Select(x => "  - " + x))}}
+        workload: {target_mw: 1, jobs: {{jobs}}}
+        policies: [wattbit, wattbit-planner]
+        """)));
+
     /// <summary>The signals a host composes for the scenario (the reference year, real series where the scenario asks).</summary>
     public static SignalYear Signals(SimulationScenario s) => SignalYears.Compose(s.FiscalYear, s.Seed, new TimeWindow(s.Start, s.End), s.Step, s.RealDataDir);
 
