@@ -85,6 +85,28 @@ public sealed class ScenarioFileTests
     }
 
     [Fact]
+    public void CheckpointKinds_DefaultToTrainingAndBackup_AndAreReadFromTheWorkload()
+    {
+        var byDefault = TestScenarios.Parse(TestScenarios.Yaml()).Workload;
+        Assert.True(byDefault.Checkpoints(WattBit.Workloads.WorkloadKind.Training));
+        Assert.True(byDefault.Checkpoints(WattBit.Workloads.WorkloadKind.Backup));
+        Assert.False(byDefault.Checkpoints(WattBit.Workloads.WorkloadKind.Batch));
+
+        var batchOnly = TestScenarios.Parse(TestScenarios.Yaml().Replace("workload:\n", "workload:\n  checkpoint: [batch]\n", StringComparison.Ordinal)).Workload;
+        Assert.True(batchOnly.Checkpoints(WattBit.Workloads.WorkloadKind.Batch));
+        Assert.False(batchOnly.Checkpoints(WattBit.Workloads.WorkloadKind.Training));
+    }
+
+    [Fact]
+    public void UnknownCheckpointKind_FailsWithItsLine()
+    {
+        var yaml = TestScenarios.Yaml().Replace("workload:\n", "workload:\n  checkpoint: [training, inference]\n", StringComparison.Ordinal);
+        var e = Assert.Throws<InputFormatException>(() => TestScenarios.Parse(yaml));
+        Assert.Equal(LineOf(yaml, "checkpoint:"), e.Line);
+        Assert.Contains("'inference' is not a job kind", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownArea_FailsWithItsLine()
     {
         var yaml = TestScenarios.Yaml().Replace("sites:\n", "sites:\n  - {id: x, area: Narnia, lat: 35, lon: 139, it_mw: 1, connection: {kind: firm, mw: 1}}\n", StringComparison.Ordinal);
