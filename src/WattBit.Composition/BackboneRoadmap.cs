@@ -3,6 +3,8 @@ using WattBit.Areas;
 using WattBit.Data.Reference;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
+using WattBit.Grid.PowerFlow;
+using WattBit.Grid.TimeSeries;
 using WattBit.Headroom;
 using WattBit.Simulation.Roadmap;
 
@@ -39,7 +41,9 @@ public static class BackboneRoadmap
         var real = japanDir is null ? [] : BackboneLayers.RealAreas(model, window, japanDir);
         var ids = substations.Distinct(StringComparer.Ordinal).ToList();
         var areaCodes = model.Buses.Select(b => b.Area.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var cache = new Dictionary<string, IHeadroomLayer>(StringComparer.Ordinal);
+        var cache = new Dictionary<string, (IHeadroomLayer Layer, IReadOnlyDictionary<string, double[]> Flows)>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, double[]> flows = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var hourIndex = roadmap.Weeks.SelectMany(w => Enumerable.Range((int)Math.Round((w - window.Start).TotalHours), 168)).ToArray();
         var baseLabel = $"reference year FY{roadmap.FiscalYear} (seed {roadmap.Seed})";
         IHeadroomLayer LayerOf(int y)
         {
@@ -51,21 +55,70 @@ public static class BackboneRoadmap
                 + "|" + string.Join(";", acTies.Select(t => t.Name + "=" + t.Factor.ToString("R", CultureInfo.InvariantCulture)));
             if (cache.TryGetValue(key, out var known))
             {
+                flows = known.Flows;
                 progress?.Invoke(y, false);
-                return known;
+                return known.Layer;
             }
 
             var grown = JapanGridChanges.Apply(model, factors, acTies.ToDictionary(t => t.Name, t => t.Factor, StringComparer.Ordinal));
             var label = baseLabel + (roadmap.Growth.Grows ? FormattableString.Invariant($", each area's demand grown to {y} by the roadmap's rates") : "")
                 + (acTies.Length > 0 ? ", " + string.Join(", ", acTies.Select(t => FormattableString.Invariant($"{t.Name} ×{t.Factor:0.##}"))) : "");
-            var layer = JapanLayer.Compose(grown, areas => year.TotalDemandHourly(areas).Slice(window), label,
-                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids).Layer;
-            cache[key] = layer;
+            var composition = JapanLayer.Compose(grown, areas => year.TotalDemandHourly(areas).Slice(window), label,
+                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids);
+            var layer = composition.Layer;
+            flows = roadmap.Moves ? TieFlows(grown, composition, ties, hourIndex) : flows;
+            cache[key] = (layer, flows);
             progress?.Invoke(y, true);
             return layer;
         }
 
-        return RoadmapStudy.Run(roadmap, LayerOf, substations, ties);
+        return RoadmapStudy.Run(roadmap, LayerOf, substations, ties, _ => flows);
+    }
+
+    /// <summary>
+    /// The AC ties' own flows in the model, hour by hour over the given hours of the composition's window (per OCCTO name, MW,
+    /// positive from the tie's From area: the sum over its circuits). Converters and HVDC links are fixed set-points in the
+    /// backbone, so they have none here.
+    /// </summary>
+    private static Dictionary<string, double[]> TieFlows(JapanBackbone model, JapanLayerComposition composition, IReadOnlyList<AreaTie> ties, int[] hours)
+    {
+        var dc = new DcModel(model.Network);
+        var series = new Dictionary<JapanLayerDrive, NetworkTimeSeries>(ReferenceEqualityComparer.Instance);
+        var flows = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var tie in ties)
+        {
+            var sum = new double[hours.Length];
+            var any = false;
+            for (var l = 0; l < model.Branches.Length; l++)
+            {
+                if (model.Branches[l].Kind != JapanBranchKind.Tie || model.Branches[l].OcctoName != tie.Name)
+                {
+                    continue;
+                }
+
+                var from = model.Network.Branches[l].From;
+                var drive = composition.DriveAt(from);
+                if (!series.TryGetValue(drive, out var ts))
+                {
+                    series[drive] = ts = new NetworkTimeSeries(dc, drive.Profile, drive.PerBusMw, JapanLayer.Following);
+                }
+
+                var sign = model.Buses[from].Area.Code == tie.From.Code ? 1 : -1;
+                for (var i = 0; i < hours.Length; i++)
+                {
+                    sum[i] += sign * ts.Flow(l, hours[i]);
+                }
+
+                any = true;
+            }
+
+            if (any)
+            {
+                flows[tie.Name] = sum;
+            }
+        }
+
+        return flows;
     }
 
     /// <summary>The OCCTO ties of the backbone at their base capacities (what a roadmap's tie changes name).</summary>

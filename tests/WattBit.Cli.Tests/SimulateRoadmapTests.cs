@@ -36,8 +36,10 @@ public sealed class SimulateRoadmapTests : IDisposable
         var r = await WattbitProcess.RunAsync(_dir, "simulate", "moves.yaml", "--out", "moves");
         Assert.True(r.ExitCode == 0, r.Error);
         var ties = await File.ReadAllLinesAsync(Path.Combine(_dir, "moves", "ties.csv"));
-        Assert.Equal("tie,from,to,year,capacity_mw,usable_mw,peak_moved_mw,hours_binding", ties[0]);
-        Assert.Contains(ties, l => l.StartsWith("周波数変換設備,TK,CB,2027,3000,1500,", StringComparison.Ordinal));
+        Assert.Equal("tie,from,to,year,capacity_mw,usable_mw,usable_from,peak_moved_mw,hours_binding", ties[0]);
+        Assert.Contains(ties, l => l.StartsWith("周波数変換設備,TK,CB,2027,3000,1500,tie share,", StringComparison.Ordinal));
+        // An AC tie's usable MW comes from its own flows in the grid model; a converter's from the tie share.
+        Assert.Contains(ties, l => l.StartsWith("相馬双葉幹線,TH,TK,2025,5150,", StringComparison.Ordinal) && l.Contains(",model flows,", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(_dir, "moves", "plots", "run_out.svg")));
 
         await File.WriteAllTextAsync(Path.Combine(_dir, "bad.yaml"), moves + "\ntie_changes:\n  - {tie: nowhere, from: 2027, mw: 3000}\n");

@@ -163,6 +163,23 @@ public sealed class RoadmapMovesTests
         (Math.Round(x.ShortMwh, 6), Math.Round(x.ShortInDayMwh, 6), Math.Round(x.ShortShiftedMwh, 6), Math.Round(x.MovedMwh, 6));
 
     [Fact]
+    public void ATiesOwnFlow_LeavesMovedWorkTheRestOfItsCapacity_ByHand()
+    {
+        // The tie already carries 3 MW from TK to CB every hour: a's moved work may use 5 − 3 = 2 MW that way (48 MWh a day),
+        // so of the 96 MWh a day it cannot place at home in 2025, 48 stay short (336 in the week); in 2026 216 − 48 = 168 a
+        // day (1,176). Against the flow, 5 + 3 = 8 MW.
+        var flows = new Dictionary<string, double[]> { ["FC"] = [.. Enumerable.Repeat(3.0, 168)] };
+        var result = RoadmapStudy.Run(RoadmapFile.Parse(Yaml, "two.yaml"), Layer, ["TK:a", "CB:b"], Ties, _ => flows);
+        var y = result.Years.Where(x => x.Cluster == "a").ToDictionary(x => x.Year);
+        Assert.Equal((1680.0, 672.0, 336.0, 336.0), Mwh(y[2025]));
+        Assert.Equal((2520.0, 1512.0, 1176.0, 336.0), Mwh(y[2026]));
+        var lanes = result.TieYears.Where(t => t.Year == 2025).ToDictionary(t => t.From);
+        Assert.Equal((2.0, true), (Math.Round(lanes["TK"].UsableMw, 9), lanes["TK"].OwnFlows));
+        Assert.Equal(8, lanes["CB"].UsableMw, 9);
+        Assert.Equal(2025, result.RunOut.Single(r => r.Cluster == "a").FirstShortShiftedYear);
+    }
+
+    [Fact]
     public void MovesNeverMakeAClusterShort_ThatFitsAtHome()
     {
         // b fits at home in both years; sharing its room with a's moved work must not make it short.
@@ -186,7 +203,7 @@ public sealed class RoadmapMovesTests
             RoadmapReport.Write(result, dir);
             var runOut = File.ReadAllLines(Path.Combine(dir, "run_out.csv"));
             Assert.Equal("a,TK,TK:a,2025,2025,2026,1,L-day,30,4,26", runOut[1]);
-            Assert.Contains("FC,TK,CB,2026,5,5,5,168", File.ReadAllLines(Path.Combine(dir, "ties.csv")));
+            Assert.Contains("FC,TK,CB,2026,5,5,tie share,5,168", File.ReadAllLines(Path.Combine(dir, "ties.csv")));
             Assert.True(File.Exists(Path.Combine(dir, "plots", "run_out.svg")));
         }
         finally

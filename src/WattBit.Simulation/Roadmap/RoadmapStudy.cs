@@ -25,10 +25,11 @@ public sealed record RoadmapYear(string Cluster, int Year, double LoadMw, double
 /// <param name="To">Area code it goes to.</param>
 /// <param name="Year">The year.</param>
 /// <param name="CapacityMw">The tie's capacity that year, MW.</param>
-/// <param name="UsableMw">What moved work may use of it (capacity × tie share), MW.</param>
+/// <param name="UsableMw">What moved work may use of it, MW, the mean over the hours studied: the capacity less the tie's own flow that way where the grid model gives it, else capacity × tie share.</param>
 /// <param name="PeakMovedMw">The most moved work it carried in one hour, MW.</param>
 /// <param name="HoursBinding">Hours in which it was full and on the minimum cut of a day whose flexible work did not all fit: the tie limited the moves.</param>
-public sealed record RoadmapTieYear(string Tie, string From, string To, int Year, double CapacityMw, double UsableMw, double PeakMovedMw, int HoursBinding);
+/// <param name="OwnFlows">Whether the usable MW came from the tie's own modelled flows (else from the tie share).</param>
+public sealed record RoadmapTieYear(string Tie, string From, string To, int Year, double CapacityMw, double UsableMw, double PeakMovedMw, int HoursBinding, bool OwnFlows = false);
 
 /// <summary>When a cluster's grid runs out and how much shifting defers it.</summary>
 /// <param name="Cluster">The cluster's id.</param>
@@ -90,8 +91,13 @@ public static class RoadmapStudy
     /// <param name="layerOfYear">The layer of a year's grid over the base year's weeks (called once per year, in order).</param>
     /// <param name="substations">Each cluster's substation id, in file order.</param>
     /// <param name="ties">The inter-area ties at their base-year capacities (moves use them when the roadmap allows moves).</param>
+    /// <param name="tieFlowsOfYear">Per year, the ties' own flows hour by hour over the weeks studied (per tie name, MW, positive from its
+    /// <see cref="AreaTie.From"/> area; weeks in order, 168 hours each), where the grid model knows them: moved work may use a
+    /// direction's capacity that year less its own flow that hour. Ties without flows (and every tie when null) leave moved work
+    /// the capacity × <see cref="RoadmapScenario.TieShare"/>. Called once per year, after <paramref name="layerOfYear"/>.</param>
     /// <exception cref="ArgumentException">A layer has no data for a week of a cluster's substation, or a tie change names no tie of <paramref name="ties"/> while moves are on.</exception>
-    public static RoadmapResult Run(RoadmapScenario scenario, Func<int, IHeadroomLayer> layerOfYear, IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties)
+    public static RoadmapResult Run(RoadmapScenario scenario, Func<int, IHeadroomLayer> layerOfYear, IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties,
+        Func<int, IReadOnlyDictionary<string, double[]>>? tieFlowsOfYear = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(layerOfYear);
@@ -117,7 +123,8 @@ public static class RoadmapStudy
             var layer = layerOfYear(y);
             layerSource = $"headroom layer {layer.Info.Model} ({(layer.Info.Synthetic ? "synthetic model" : "grid operator's model")}, {layer.Info.Profile})";
             var hours = Hours(scenario, layer, substations);
-            var year = Year(scenario, y, hours, substations, ties);
+            var flows = scenario.Moves && tieFlowsOfYear is not null ? tieFlowsOfYear(y) : null;
+            var year = Year(scenario, y, hours, substations, ties, flows);
             for (var c = 0; c < n; c++)
             {
                 plain[c].Add(year.Clusters[c]);
@@ -166,7 +173,7 @@ public static class RoadmapStudy
     }
 
     private static (RoadmapYear[] Clusters, List<RoadmapTieYear> Ties) Year(RoadmapScenario scenario, int y, Dictionary<string, (double[] Mw, string?[] Line)> hours,
-        IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties)
+        IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties, IReadOnlyDictionary<string, double[]>? flows)
     {
         var clusters = scenario.Clusters;
         var n = clusters.Count;
@@ -208,8 +215,8 @@ public static class RoadmapStudy
             }
         }
 
-        var inDay = Shifted(scenario, y, load, room, null);
-        var moved = scenario.Moves ? Shifted(scenario, y, load, room, ties) : inDay;
+        var inDay = Shifted(scenario, y, load, room, null, null);
+        var moved = scenario.Moves ? Shifted(scenario, y, load, room, ties, flows) : inDay;
         for (var c = 0; c < n; c++)
         {
             result[c] = new RoadmapYear(clusters[c].Id, y, load[c], room[c].Min(), shortMwh[c], moved.ShortMwh[c], peak[c], moved.PeakMw[c],
@@ -235,7 +242,7 @@ public static class RoadmapStudy
     // Shortfalls with shifting: per day, the firm part's excess at home hour by hour, and the flexible energy placed by a
     // maximum flow (at home only when ties is null; else over the ties to the clusters of other areas).
     private static (double[] ShortMwh, double[] PeakMw, double[] MovedMwh, List<RoadmapTieYear> Ties) Shifted(RoadmapScenario scenario, int y, double[] load,
-        double[][] room, IReadOnlyList<AreaTie>? ties)
+        double[][] room, IReadOnlyList<AreaTie>? ties, IReadOnlyDictionary<string, double[]>? flows)
     {
         var clusters = scenario.Clusters;
         var n = clusters.Count;
@@ -248,8 +255,16 @@ public static class RoadmapStudy
         var lanes = ties is null ? [] : ties.SelectMany(t =>
         {
             var cap = scenario.TieCapacityMw(t.Name, t.CapacityMw, y);
-            return new[] { (Tie: t.Name, From: t.From.Code, To: t.To.Code, Cap: cap), (Tie: t.Name, From: t.To.Code, To: t.From.Code, Cap: cap) };
+            var own = flows is not null && flows.TryGetValue(t.Name, out var f) ? f : null;
+            return new[] { (Tie: t.Name, From: t.From.Code, To: t.To.Code, Cap: cap, Own: own, Sign: 1.0), (Tie: t.Name, From: t.To.Code, To: t.From.Code, Cap: cap, Own: own, Sign: -1.0) };
         }).ToList();
+
+        // What moved work may use of a lane in an hour: the capacity less the tie's own flow that way (more against a
+        // counterflow), where the model gives the flow; else the scenario's share of the capacity.
+        double Usable(int lane, int hour) => lanes[lane].Own is { } own
+            ? Math.Max(0, lanes[lane].Cap - (lanes[lane].Sign * own[hour]))
+            : lanes[lane].Cap * scenario.TieShare;
+        var laneUsable = new double[lanes.Count];
         var lanePeak = new double[lanes.Count];
         var laneBinding = new int[lanes.Count];
         for (var d = 0; d + 24 <= hoursAll; d += 24)
@@ -306,10 +321,12 @@ public static class RoadmapStudy
 
                 for (var l = 0; l < lanes.Count; l++)
                 {
-                    var (_, from, to, cap) = lanes[l];
+                    var (_, from, to, _, _, _) = lanes[l];
                     for (var h = 0; h < 24; h++)
                     {
-                        laneEdges[l, h] = flow.Add(AreaHour(areas.IndexOf(from), h), AreaHour(areas.IndexOf(to), h), cap * scenario.TieShare);
+                        var usable = Usable(l, d + h);
+                        laneUsable[l] += usable;
+                        laneEdges[l, h] = flow.Add(AreaHour(areas.IndexOf(from), h), AreaHour(areas.IndexOf(to), h), usable);
                     }
                 }
             }
@@ -400,7 +417,7 @@ public static class RoadmapStudy
             }
         }
 
-        var tieYears = lanes.Select((l, i) => new RoadmapTieYear(l.Tie, l.From, l.To, y, l.Cap, l.Cap * scenario.TieShare, lanePeak[i], laneBinding[i])).ToList();
+        var tieYears = lanes.Select((l, i) => new RoadmapTieYear(l.Tie, l.From, l.To, y, l.Cap, hoursAll > 0 ? laneUsable[i] / hoursAll : 0, lanePeak[i], laneBinding[i], l.Own is not null)).ToList();
         return (shortMwh, peakMw, movedMwh, tieYears);
     }
 
