@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using WattBit.Server.Connections;
+using WattBit.Sites;
 
 namespace WattBit.Server.Tests;
 
@@ -99,6 +102,61 @@ public sealed class SitePowerTests(TestServer server)
         await (await server.Client("tso-tk").PutJsonAsync($"/api/areas/TK/nodes/{TestServer.UploadNodeOf("TK:上尾")}/headroom",
             new { start = "2025-11-12T02:00:00Z", stepMinutes = 60, values = new double?[] { 30 } })).OkJsonAsync();
         Assert.Equal([40.0, 40, null, null, 30, 30], Limits(await (await alpha.GetAsync(url)).OkJsonAsync()));
+    }
+
+    [Fact]
+    public async Task PlanLimit_FlexibleAtALayerSubstation_IsTheForecastQuantiles_LessOrders_CappedByMaintenance_UploadsWin()
+    {
+        // Decision 0139: the operator's plans read the layer's forecast quantiles (as `wattbit plan` does, decision 0168).
+        // Oracle: the served quantiles route for the same substation and origin, with the order, the maintenance and the
+        // upload applied by hand. Now is 03:10 UTC; the window is 15:00-21:00 UTC, after the served layer's day (an upload
+        // inside it would change the hours other tests compare).
+        var alpha = server.Client("dc-alpha");
+        var node = TestServer.UploadNodeOf("TK:上野");
+        await (await alpha.PutJsonAsync("/api/sites/p-quant", new { area = "TK", itCapacityMw = 50.0, grid = new { kind = "flexible", node } })).OkJsonAsync(201);
+        var start = new DateTimeOffset(2025, 11, 10, 15, 0, 0, TimeSpan.Zero);
+        var q = await (await server.Client().GetAsync(
+            $"/api/grid/substations/{Uri.EscapeDataString("TK:上野")}/headroom/quantiles?from={Uri.EscapeDataString(start.ToString("O"))}&to={Uri.EscapeDataString(start.AddHours(6).ToString("O"))}")).OkJsonAsync();
+        var route = q.GetProperty("hours").EnumerateArray()
+            .Select(h => new[] { Math.Max(0, h.GetProperty("p10Mw").GetDouble()), Math.Max(0, h.GetProperty("p50Mw").GetDouble()), Math.Max(0, h.GetProperty("p90Mw").GetDouble()) }).ToArray();
+        Assert.Equal(6, route.Length);
+
+        var tso = server.Client("tso-tk");
+        // 2 MW less from 14:30 to 16:00 (hour 0 only); 1.5 MW at most 17:00-18:00; 7 MW published for 19:00.
+        await (await tso.PostAsJsonAsync("/api/areas/TK/curtailment-orders", new
+        {
+            @operator = "alpha", siteId = "p-quant", reductionMw = 2.0, noticeMinutes = 680, expectedDurationMinutes = 90,
+        })).OkJsonAsync(201);
+        await (await tso.PostAsJsonAsync("/api/areas/TK/maintenance", new { node, start = "2025-11-10T17:00:00Z", end = "2025-11-10T18:00:00Z", limitMw = 1.5 })).OkJsonAsync(201);
+        await (await tso.PutJsonAsync($"/api/areas/TK/nodes/{node}/headroom", new { start = "2025-11-10T19:00:00Z", stepMinutes = 60, values = new double?[] { 7 } })).OkJsonAsync();
+
+        var store = server.Services.GetRequiredService<WattBit.Data.Storage.IWattBitStore>();
+        var site = (await store.ListSitesAsync(default)).Single(v => v.Value.Id.Value == "alpha/p-quant").Value;
+        var limit = await server.Services.GetRequiredService<SiteLimits>().PlanningAsync(site, start, 6, default);
+        Assert.NotNull(limit);
+        Assert.Equal([0.1, 0.5, 0.9], limit.Levels);
+        double[][] expected =
+        [
+            [.. route[0].Select(v => Math.Max(0, v - 2))], // the order (14:30-16:00)
+            route[1],
+            [.. route[2].Select(v => Math.Min(v, 1.5))],   // the maintenance
+            route[3],
+            [7.0, 7.0, 7.0],                               // the grid operator's upload
+            route[5],
+        ];
+        for (var h = 0; h < 6; h++)
+        {
+            Assert.Equal(expected[h][0], limit.AtLevel(h, 0.1), 1e-5); // MW; the route rounds to 1e-6 MW
+            Assert.Equal(expected[h][1], limit.AtLevel(h, 0.5), 1e-5);
+            Assert.Equal(expected[h][2], limit.AtLevel(h, 0.9), 1e-5);
+        }
+
+        // The planner plans on P10 at its default confidence 0.9: what the plan's caps record.
+        var planned = GridConnection.FlexibleOf(limit);
+        for (var h = 0; h < 6; h++)
+        {
+            Assert.Equal(expected[h][0], planned.LimitAt(start.AddHours(h), 0.9, includeN1: false, WattBit.Time.Jst.Offset).Megawatts, 1e-5);
+        }
     }
 
     [Theory]

@@ -19,3 +19,36 @@ public interface IHeadroomForecast
     /// <exception cref="UnknownSubstationException">No substation has this id.</exception>
     IReadOnlyList<HeadroomQuantiles> Forecast(string substationId, TimeWindow window);
 }
+
+/// <summary>Reading an <see cref="IHeadroomForecast"/> onto an hourly grid: the one conversion every face uses. Stateless.</summary>
+public static class HeadroomForecasts
+{
+    /// <summary>
+    /// The forecast's P10, P50 and P90 of <paramref name="substationId"/> for <paramref name="hours"/> hours from
+    /// <paramref name="start"/> (index = hours from the start); a negative quantile counts as 0 MW (no room), an hour the
+    /// forecast does not cover is NaN.
+    /// </summary>
+    /// <exception cref="UnknownSubstationException">No substation has this id.</exception>
+    public static (double[] P10, double[] P50, double[] P90) Hourly(IHeadroomForecast forecast, string substationId, DateTimeOffset start, int hours)
+    {
+        ArgumentNullException.ThrowIfNull(forecast);
+        ArgumentNullException.ThrowIfNull(substationId);
+        ArgumentOutOfRangeException.ThrowIfNegative(hours);
+        var p10 = new double[hours];
+        var p50 = new double[hours];
+        var p90 = new double[hours];
+        Array.Fill(p10, double.NaN);
+        Array.Fill(p50, double.NaN);
+        Array.Fill(p90, double.NaN);
+        foreach (var h in forecast.Forecast(substationId, TimeWindow.FromDuration(start, TimeSpan.FromHours(hours))))
+        {
+            var t = (int)Math.Round((h.Start - start).TotalHours);
+            if (t >= 0 && t < hours)
+            {
+                (p10[t], p50[t], p90[t]) = (Math.Max(0, h.P10Mw), Math.Max(0, h.P50Mw), Math.Max(0, h.P90Mw));
+            }
+        }
+
+        return (p10, p50, p90);
+    }
+}

@@ -374,22 +374,7 @@ public static class ScenarioReader
                 stated = q is 0.1 or 0.5 or 0.9 ? q : throw m.ErrorAt("quantile", $"connection.quantile must be 0.1, 0.5 or 0.9 (the forecast's P10, P50, P90; got {q}).");
             }
 
-            var p10 = new double[_steps];
-            var p50 = new double[_steps];
-            var p90 = new double[_steps];
-            foreach (var a in new[] { p10, p50, p90 })
-            {
-                Array.Fill(a, double.NaN);
-            }
-
-            foreach (var h in forecast!.Forecast(s.Id, TimeWindow.FromDuration(_start, TimeSpan.FromHours(_steps))))
-            {
-                var t = (int)Math.Round((h.Start - _start).TotalHours);
-                if (t >= 0 && t < _steps)
-                {
-                    (p10[t], p50[t], p90[t]) = (Math.Max(0, h.P10Mw), Math.Max(0, h.P50Mw), Math.Max(0, h.P90Mw));
-                }
-            }
+            var (p10, p50, p90) = HeadroomForecasts.Hourly(forecast!, s.Id, _start, _steps);
 
             var gap = Array.FindIndex(p50, double.IsNaN);
             if (gap >= 0)

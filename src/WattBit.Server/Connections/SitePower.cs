@@ -1,5 +1,7 @@
 using WattBit.Data.Storage;
+using WattBit.Headroom;
 using WattBit.Server.Api;
+using WattBit.Server.Grid;
 using WattBit.Server.Orders;
 using WattBit.Server.Plans;
 using WattBit.Server.Signals;
@@ -70,8 +72,93 @@ internal sealed class SitePower(IWattBitStore store, PlanService plans, SiteLimi
 /// site's node in the step, never below 0. Where a flexible connection's node has no headroom published the limit is
 /// null, never a made-up value; a site without a connection has no limits (null). Thread-safe (stateless).
 /// </summary>
-internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrids grids)
+internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrids grids, HeadroomLayerHost layers)
 {
+    /// <summary>The quantile level a plan's hourly caps record: the planner's at its default confidence 0.9 (P10).</summary>
+    public const double PlannedLevel = 0.1;
+
+    /// <summary>
+    /// What the operator's plans plan on (decision 0139), hourly from <paramref name="start"/>: for a flexible connection
+    /// whose node is a substation of the headroom layer, the forecasting engine's P10/P50/P90 of its secure headroom
+    /// (<see cref="HeadroomLayerHost.ForecastAsync"/>, the history of the 28 days before <paramref name="start"/>; the
+    /// quantiles <c>wattbit plan</c> reads, decision 0168), except in hours where the grid operator published headroom for
+    /// the node, which is the limit then; each quantile less the curtailment orders and capped by maintenance as
+    /// <see cref="LimitsAsync"/> does. Any other connection: <see cref="LimitsAsync"/>'s hours as a central series. NaN
+    /// where nothing is known; null without a connection.
+    /// </summary>
+    public async Task<QuantileSeries?> PlanningAsync(Site site, DateTimeOffset start, int hours, CancellationToken ct)
+    {
+        var step = TimeSpan.FromHours(1);
+        if (grids.Get(site.Id.Value) is not { } stated)
+        {
+            return null;
+        }
+
+        if (stated.Kind != ConnectionKind.Flexible || await ForecastAsync(site, stated.Substation!, start, hours, ct).ConfigureAwait(false) is not { } forecast)
+        {
+            var hourly = await LimitsAsync(site, start, hours, step, ct).ConfigureAwait(false);
+            return new QuantileSeries(TimeSeries.Wrap(start, step, [.. hourly!.Select(v => v ?? double.NaN)], SeriesUnit.Megawatts, $"{site.Id.Value} limit"));
+        }
+
+        var published = await HeadroomAsync(site, stated.Substation!, start, hours, step, ct).ConfigureAwait(false);
+        var (orders, maintenance) = Constraints(site, stated, start, start + (step * hours));
+        var levels = new[] { forecast.P10, forecast.P50, forecast.P90 }.Select(q => Enumerable.Range(0, hours).Select(i =>
+        {
+            var raw = double.IsNaN(published[i]) ? q[i] : published[i];
+            return double.IsNaN(raw) ? double.NaN : Constrain(raw, start + (step * i), step, orders, maintenance);
+        }).ToArray()).ToArray();
+        var name = $"{site.Id.Value} headroom forecast";
+        return new QuantileSeries(TimeSeries.Wrap(start, step, levels[1], SeriesUnit.Megawatts, name + " P50"),
+        [
+            new(0.1, TimeSeries.Wrap(start, step, levels[0], SeriesUnit.Megawatts, name + " P10")),
+            new(0.5, TimeSeries.Wrap(start, step, levels[1], SeriesUnit.Megawatts, name + " P50")),
+            new(0.9, TimeSeries.Wrap(start, step, levels[2], SeriesUnit.Megawatts, name + " P90")),
+        ]);
+    }
+
+    /// <summary>The layer's forecast quantiles of the node's substation, hourly; null where the node is no substation of the backbone's layer.</summary>
+    private async Task<(double[] P10, double[] P50, double[] P90)?> ForecastAsync(Site site, string node, DateTimeOffset start, int hours, CancellationToken ct)
+    {
+        if (await layers.SubstationOfNodeAsync(site.Area, node, ct).ConfigureAwait(false) is not { } id ||
+            await layers.ForecastAsync(id, start, ct).ConfigureAwait(false) is not { } answer)
+        {
+            return null;
+        }
+
+        return HeadroomForecasts.Hourly(answer.Forecast, id, start, hours);
+    }
+
+    private (List<BookedOrder> Orders, List<Maintenance> Maintenance) Constraints(Site site, GridConnection stated, DateTimeOffset start, DateTimeOffset end)
+    {
+        var (op, id) = OperatorEndpoints.Split(site.Id.Value);
+        var orders = book.Orders(o => o.Operator == op && o.SiteId == id && o.EffectiveAt < end && o.ExpectedEndAt > start).ToList();
+        var maintenance = stated.Substation is { } node ? book.MaintenanceOf(site.Area.Code).Where(m => m.Node == node && m.Start < end && m.End > start).ToList() : [];
+        return (orders, maintenance);
+    }
+
+    /// <summary>A limit of <paramref name="mw"/> in a step less the reductions of the orders touching it, at most any maintenance limit in it, never below 0.</summary>
+    internal static double Constrain(double mw, DateTimeOffset from, TimeSpan step, IEnumerable<BookedOrder> orders, IEnumerable<Maintenance> maintenance)
+    {
+        var to = from + step;
+        foreach (var o in orders)
+        {
+            if (o.EffectiveAt < to && o.ExpectedEndAt > from)
+            {
+                mw -= o.ReductionMw;
+            }
+        }
+
+        foreach (var m in maintenance)
+        {
+            if (m.Start < to && m.End > from)
+            {
+                mw = Math.Min(mw, m.LimitMw);
+            }
+        }
+
+        return Math.Max(0, mw);
+    }
+
     /// <summary>The limit (MW) of <paramref name="n"/> steps of <paramref name="step"/> from <paramref name="start"/>; null without a connection.</summary>
     public async Task<double?[]?> LimitsAsync(Site site, DateTimeOffset start, int n, TimeSpan step, CancellationToken ct)
     {
@@ -80,12 +167,10 @@ internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrid
             return null;
         }
 
-        var (op, id) = OperatorEndpoints.Split(site.Id.Value);
         var end = start + (step * n);
         var headroom = stated.Kind == ConnectionKind.Flexible ? await HeadroomAsync(site, stated.Substation!, start, n, step, ct).ConfigureAwait(false) : null;
         var connection = headroom is null ? stated : stated.WithHeadroom(new QuantileSeries(headroom));
-        var orders = book.Orders(o => o.Operator == op && o.SiteId == id && o.EffectiveAt < end && o.ExpectedEndAt > start);
-        var maintenance = stated.Substation is { } node ? book.MaintenanceOf(site.Area.Code).Where(m => m.Node == node && m.Start < end && m.End > start).ToList() : [];
+        var (orders, maintenance) = Constraints(site, stated, start, end);
         var limit = new double?[n];
         for (var i = 0; i < n; i++)
         {
@@ -95,25 +180,7 @@ internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrid
             }
 
             var from = start + (step * i);
-            var to = from + step;
-            var mw = LeastInStep(connection, from, step);
-            foreach (var o in orders)
-            {
-                if (o.EffectiveAt < to && o.ExpectedEndAt > from)
-                {
-                    mw -= o.ReductionMw;
-                }
-            }
-
-            foreach (var m in maintenance)
-            {
-                if (m.Start < to && m.End > from)
-                {
-                    mw = Math.Min(mw, m.LimitMw);
-                }
-            }
-
-            limit[i] = Math.Max(0, mw);
+            limit[i] = Constrain(LeastInStep(connection, from, step), from, step, orders, maintenance);
         }
 
         return limit;

@@ -152,6 +152,18 @@ internal sealed class HeadroomLayerHost
         return substation.Area is not null && buses.TryGetValue(substation.Id, out var bus) ? bus.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>
+    /// The substation of the layer a grid operator's node of <paramref name="area"/> stands for (its bus number, as
+    /// <see cref="UploadNodeAsync"/> names it); null where none (another node, or a case without areas).
+    /// </summary>
+    public async Task<string?> SubstationOfNodeAsync(GridArea area, string node, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(area);
+        ArgumentNullException.ThrowIfNull(node);
+        var (layer, buses, _) = await _layer.Value.WaitAsync(ct).ConfigureAwait(false);
+        return layer.Substations.FirstOrDefault(s => s.Area == area && buses.TryGetValue(s.Id, out var bus) && bus.ToString(CultureInfo.InvariantCulture) == node)?.Id;
+    }
+
     /// <summary>The model's bus number of a substation of the layer; null when the layer has no such substation.</summary>
     public async Task<int?> BusNumberAsync(string id, CancellationToken ct)
     {

@@ -13,8 +13,9 @@ namespace WattBit.Server.Plans;
 /// <summary>
 /// Day-ahead plans with the full planning model (<see cref="OptimisingPlanner"/>: an LP relaxation packed into a
 /// feasible plan, cost of energy plus carbon price): the server's one planning path, for every operator (decision 0166).
-/// Every site's hourly limit is what <see cref="SiteLimits"/> gives (the connection less curtailment orders, capped by
-/// maintenance), as a flexible connection the optimiser must stay within; a site without a connection is a firm one at
+/// Every site's hourly limit is what <see cref="SiteLimits.PlanningAsync"/> gives (the connection less curtailment orders,
+/// capped by maintenance; for a flexible connection at a substation of the headroom layer, the forecast quantiles of its
+/// headroom, decision 0139), as a flexible connection the optimiser must stay within, on the 1 − confidence quantile; a site without a connection is a firm one at
 /// IT capacity × PUE. Hourly steps, at most a week (the planner's bound). The problem is the one `wattbit plan` builds
 /// from a scenario file with the same sites, workloads and hourly signals. Stateless.
 /// </summary>
@@ -43,10 +44,8 @@ internal sealed class OptimiserPlans(SignalCatalog catalog, SiteLimits limits, T
         foreach (var site in sites)
         {
             var bare = new Site(new SiteId(site.Id.Value[prefix.Length..]), site.Name, site.Area, site.ItCapacity, site.Pue, site.Location);
-            var hourly = await limits.LimitsAsync(site, start, steps, hour, ct).ConfigureAwait(false);
-            var connection = hourly is null
-                ? GridConnection.FirmOf(site.GridDraw(site.ItCapacity))
-                : GridConnection.FlexibleOf(new QuantileSeries(TimeSeries.Wrap(start, hour, [.. hourly.Select(v => v ?? double.NaN)], SeriesUnit.Megawatts)));
+            var limit = await limits.PlanningAsync(site, start, steps, ct).ConfigureAwait(false);
+            var connection = limit is null ? GridConnection.FirmOf(site.GridDraw(site.ItCapacity)) : GridConnection.FlexibleOf(limit);
             dcSites.Add(new DcSite(bare, 0, connection));
         }
 

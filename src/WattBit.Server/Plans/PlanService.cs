@@ -180,8 +180,9 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
 
     /// <summary>
     /// The hourly caps of the operator's sites over <paramref name="horizon"/> (whole hours covering it): each site's limit
-    /// from its grid connection (<see cref="SiteLimits"/>), IT capacity × PUE without one, 0 MW where its node has no
-    /// published headroom.
+    /// as the plan planned on it (<see cref="SiteLimits.PlanningAsync"/> at <see cref="SiteLimits.PlannedLevel"/>), IT
+    /// capacity × PUE without a connection, 0 MW where nothing is known (a flexible node with neither published headroom
+    /// nor a forecast).
     /// </summary>
     private async Task<List<SiteHourlyCaps>> CapsAsync(string op, TimeWindow horizon, CancellationToken ct)
     {
@@ -197,10 +198,10 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
                 continue;
             }
 
-            var hourly = await limits.LimitsAsync(site, start, hours, s_hour, ct).ConfigureAwait(false);
+            var hourly = await limits.PlanningAsync(site, start, hours, ct).ConfigureAwait(false);
             var draw = site.GridDraw(site.ItCapacity);
             caps.Add(new SiteHourlyCaps(new SiteId(site.Id.Value[prefix.Length..]), start,
-                [.. Enumerable.Range(0, hours).Select(h => hourly is null ? draw : Power.FromMegawatts(hourly[h] ?? 0))]));
+                [.. Enumerable.Range(0, hours).Select(h => hourly is null ? draw : Power.FromMegawatts(hourly.AtLevel(h, SiteLimits.PlannedLevel) is var mw && double.IsNaN(mw) ? 0 : mw))]));
         }
 
         return caps;

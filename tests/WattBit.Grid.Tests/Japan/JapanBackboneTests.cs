@@ -1,3 +1,4 @@
+using WattBit.Formats;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Network;
 using WattBit.Grid.PowerFlow;
@@ -67,6 +68,28 @@ public sealed class JapanBackboneTests
         Assert.Equal(hostDirection, model.Branches[measured[0]].PositiveDirection);
         Assert.Equal(tee, model.Network.Branches[measured[0]].From);
         Assert.StartsWith(model.Buses[model.Network.Branches[measured[0]].To].Name, hostDirection.Split(" → ")[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ALineWhoseEndsCannotBePlaced_IsListedWithItsStation_AndTheBuildGoesOn()
+    {
+        // Bad input (issue 20): a calibration day whose list gains a line between two stations found nowhere.
+        var sources = s_sources.Value;
+        var first = sources.Days[0];
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(first.Source))!;
+        var series = json["flows"]!["lineSeries"]!.AsArray();
+        var ghost = series[0]!.DeepClone();
+        ghost["lineName"] = "幻影線";
+        ghost["positiveDirection"] = "幻影変電所 → 蜃気楼変電所";
+        series.Add(ghost);
+        var day = OcctoDay.Parse(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), "ghost.json");
+        var model = JapanModelBuilder.Build(sources with { Days = [day, .. sources.Days.Skip(1)] }, JapanModelParameters.Default with { FitAllocation = false });
+
+        var left = Assert.Single(model.LeftOut, x => x.What == "line" && x.Name == "幻影線");
+        Assert.Contains("幻影変電所", left.Reason, StringComparison.Ordinal);
+        Assert.Contains("cannot be placed", left.Reason, StringComparison.Ordinal);
+        Assert.False(model.TryGetBranches(left.Area, "幻影線", out _));
+        Assert.True(model.TryGetBranches("TK", "新古河線", out _)); // the rest is built
     }
 
     [Fact]
