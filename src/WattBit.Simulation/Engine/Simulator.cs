@@ -58,15 +58,17 @@ public static class Simulator
     /// <param name="cancellationToken">Stops the run.</param>
     /// <param name="forecasting">The forecasting engine the host composed (null: AR(1) noise, or an error for <c>forecast: engine</c>); a rerun of a
     /// world passes the one its first run had, so both plan on the same forecasts.</param>
+    /// <param name="batteriesOffRuns">Whether to run each limit-honouring policy once more without batteries (decision 0179,
+    /// <see cref="PolicyResult.WithoutBatteries"/>); a rerun whose caller does not read it (the demand-response rerun) passes false.</param>
     public static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, IProgress<double>? progress = null, CancellationToken cancellationToken = default,
-        SimulationForecasting? forecasting = null)
+        SimulationForecasting? forecasting = null, bool batteriesOffRuns = true)
     {
         ArgumentNullException.ThrowIfNull(time);
-        return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken, forecasting);
+        return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken, forecasting, batteriesOffRuns);
     }
 
     private static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, long started, IProgress<double>? progress, CancellationToken cancellationToken,
-        SimulationForecasting? forecasting)
+        SimulationForecasting? forecasting, bool batteriesOffRuns = true)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);
@@ -78,7 +80,7 @@ public static class Simulator
         var policies = scenario.Policies;
         // Every policy, and once more without batteries each policy that uses them (decision 0179: the batteries' effect
         // is measured by running the same year without them, not read from counters).
-        var hasBatteries = scenario.Sites.Any(x => x.Battery is not null);
+        var hasBatteries = batteriesOffRuns && scenario.Sites.Any(x => x.Battery is not null);
         var runs = Enumerable.Range(0, policies.Count).Select(i => (Policy: i, Batteries: true))
             .Concat(hasBatteries ? Enumerable.Range(0, policies.Count).Where(i => PolicyFactory.Create(policies[i], time).HonoursLimits).Select(i => (Policy: i, Batteries: false)) : [])
             .ToArray();
