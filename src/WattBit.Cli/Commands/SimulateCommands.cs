@@ -89,11 +89,15 @@ internal static class SimulateCommands
         DrSimulationResult? dr = null;
         if (scenario.DemandResponse is not null)
         {
+            var drStarted = time.GetTimestamp();
             dr = Ui.WithProgress(ui, "Demand response", 1, _ => DrSimulation.Run(result, Forecasting.Calendar.JapaneseCalendar.IsHoliday, time, forecasting: composed.Forecasting));
+            var drTime = time.GetElapsedTime(drStarted);
             foreach (var line in DrReport.Lines(dr))
             {
                 ui.MarkupLine(Markup.Escape(line));
             }
+
+            ui.MarkupLine(Markup.Escape(FormattableString.Invariant($"Time: the policies' runs {result.Elapsed.TotalSeconds:0.0} s, demand response {drTime.TotalSeconds:0.0} s.")));
         }
 
         var path = SimulationReport.Write(result, output, dr);

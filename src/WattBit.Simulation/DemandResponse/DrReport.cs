@@ -38,6 +38,12 @@ public static class DrReport
                 + FormattableString.Invariant($"generation {p.GeneratorSiteHours:N0} site-hours, {p.GeneratorMwh:N1} MWh, {p.GeneratorTonnes:N1} tCO2, fuel {p.GeneratorCostYen / 1e6:N2} M JPY; ")
                 + FormattableString.Invariant($"work delayed: {p.ResumesAdded:+#,0;-#,0;0} resumes, {p.LateJobsAdded:+#,0;-#,0;0} late jobs, {p.UnservedMwhAdded:+#,0.0;-#,0.0;0} MWh unserved; grid {p.GridTonnesAdded:+#,0.0;-#,0.0;0} tCO2")
                 + (p.Requests.Sum(r => r.NotComputable) is > 0 and var n ? FormattableString.Invariant($"; {n} site commitments not computable (not paid)") : string.Empty));
+            if (p.Timing is { } tm)
+            {
+                lines.Add(FormattableString.Invariant(
+                    $"    time: {tm.Total.TotalSeconds:0.0} s = offers and commitments {tm.Offers.TotalSeconds:0.0} s + rerun with the requests {tm.Rerun.TotalSeconds:0.0} s (in it: the policy's run {tm.RerunPolicy.TotalSeconds:0.0} s and, beside it, a batteries-off run {tm.RerunWithoutBatteries.TotalSeconds:0.0} s) + metering and settlement {tm.Metering.TotalSeconds:0.0} s"));
+            }
+
             foreach (var (d, label) in new[] { (FlexDirection.Down, "down (下げDR)"), (FlexDirection.Up, "up (上げDR)") })
             {
                 if (p.In(d) is { Requests: > 0 } x)

@@ -74,6 +74,9 @@ public sealed record DrRequestOutcome(DrRequest Request, double OfferedMw, IRead
 /// <param name="With">The run with the committed reductions delivered (null when it takes no part).</param>
 public sealed record DrPolicyOutcome(PolicyKind Policy, bool TakesPart, IReadOnlyList<DrRequestOutcome> Requests, PolicyResult Without, PolicyResult? With)
 {
+    /// <summary>Where the policy's demand-response time went (wall clock of this host), or null when it takes no part.</summary>
+    public DrTiming? Timing { get; init; }
+
     /// <summary>MWh asked (MW × hours, over all requests).</summary>
     public double RequestedMwh => Requests.Sum(r => r.Request.Mw * r.Request.Hours);
 
@@ -140,3 +143,19 @@ public sealed record DrTotals(int Requests, double RequestedMwh, double Committe
 /// <param name="GeneratorSites">Sites fitted with a generator.</param>
 /// <param name="PriceSource">Where the price spikes' prices come from (real JEPX or the synthetic year), for the report.</param>
 public sealed record DrSimulationResult(IReadOnlyList<DrRequest> Requests, IReadOnlyList<DrPolicyOutcome> Policies, int GeneratorSites, string PriceSource);
+
+/// <summary>
+/// The wall-clock phases of one policy's demand response: offers and commitments on the run without requests, the rerun
+/// with the requests (the engine's whole call: forecasts, the policy's run, and any run the engine adds), and the
+/// metering and ERAB settlement of every committed site.
+/// </summary>
+/// <param name="Offers">Offers, expected baselines and commitments over every request.</param>
+/// <param name="Rerun">The engine's rerun with the committed cuts and floors, the whole call.</param>
+/// <param name="RerunPolicy">Of it, the policy's own run (its <see cref="PolicyResult.Elapsed"/>).</param>
+/// <param name="RerunWithoutBatteries">Of it, the batteries-off run the engine makes for a limit-honouring policy (decision 0179), or zero when not made.</param>
+/// <param name="Metering">Meters, baselines and credit of every committed site.</param>
+public sealed record DrTiming(TimeSpan Offers, TimeSpan Rerun, TimeSpan RerunPolicy, TimeSpan RerunWithoutBatteries, TimeSpan Metering)
+{
+    /// <summary>All phases.</summary>
+    public TimeSpan Total => Offers + Rerun + Metering;
+}

@@ -168,6 +168,7 @@ public static class DrSimulation
     private static DrPolicyOutcome Policy(SimulationResult reference, PolicyResult without, IReadOnlyList<DrRequest> requests, IReadOnlyList<OnSiteGenerator?> generators,
         double premium, Func<DateOnly, bool> isHoliday, TimeProvider time, SimulationForecasting? forecasting, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var world = reference.World;
         var scenario = world.Scenario;
         var jobs = reference.Workload.Jobs;
@@ -286,12 +287,20 @@ public static class DrSimulation
 
         if (commitments.TrueForAll(c => c.Offers.TrueForAll(o => o.CommittedWork + o.CommittedGenerator <= 0)))
         {
-            return new DrPolicyOutcome(without.Policy, true, [.. commitments.Select(c => new DrRequestOutcome(c.Request, c.OfferedMw, [], c.Note))], without, without);
+            return new DrPolicyOutcome(without.Policy, true, [.. commitments.Select(c => new DrRequestOutcome(c.Request, c.OfferedMw, [], c.Note))], without, without)
+            {
+                Timing = new DrTiming(time.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero),
+            };
         }
 
         // The run with the committed reductions: the same world and workload, the committed sites' actual limits cut in the windows.
+        var offersTime = time.GetElapsedTime(started);
+        var rerunStarted = time.GetTimestamp();
         var one = world.WithActualLimits(scenario with { Policies = [without.Policy] }, limits, floors);
-        var with = Simulator.Run(one, reference.Workload, time, cancellationToken: cancellationToken, forecasting: forecasting).Policies[0];
+        // The engine's batteries-off run (decision 0179) is not read here: not made.
+        var with = Simulator.Run(one, reference.Workload, time, cancellationToken: cancellationToken, forecasting: forecasting, batteriesOffRuns: false).Policies[0];
+        var rerunTime = time.GetElapsedTime(rerunStarted);
+        var meteringStarted = time.GetTimestamp();
 
         // Each site's meter: its draw in the run with requests, less what its generator produced, in 30-minute slots.
         var metered = new double[sites.Count][];
@@ -328,7 +337,10 @@ public static class DrSimulation
             outcomes.Add(new DrRequestOutcome(c.Request, c.OfferedMw, siteOutcomes, c.Note));
         }
 
-        return new DrPolicyOutcome(without.Policy, true, outcomes, without, with);
+        return new DrPolicyOutcome(without.Policy, true, outcomes, without, with)
+        {
+            Timing = new DrTiming(offersTime, rerunTime, with.Elapsed, with.WithoutBatteries?.Elapsed ?? TimeSpan.Zero, time.GetElapsedTime(meteringStarted)),
+        };
     }
 
     // What one site offers for a request on the run without requests, or null when nothing.
