@@ -17,6 +17,12 @@ public sealed record SimulationResult(SimulationWorld World, SimulatedWorkload W
     /// <summary>Which forecast the policies planned on and its skill against the actuals (decision 0177); null for a result built by hand.</summary>
     public ForecastSkill? Forecast { get; init; }
 
+    /// <summary>
+    /// The forecast score the policies planned on, per area and step (null for a result built by hand): a rerun of the
+    /// same world's signals passes this result as <c>sameForecastsAs</c> to plan on it without building it again.
+    /// </summary>
+    public IReadOnlyList<double[]>? ForecastScore { get; init; }
+
     /// <summary>The perfect-foresight bound of the jobs' placement when the scenario asks for it (<c>bound: true</c>; decision 0182), else null.</summary>
     public ForesightBound? Bound { get; init; }
 }
@@ -60,20 +66,24 @@ public static class Simulator
     /// world passes the one its first run had, so both plan on the same forecasts.</param>
     /// <param name="batteriesOffRuns">Whether to run each limit-honouring policy once more without batteries (decision 0179,
     /// <see cref="PolicyResult.WithoutBatteries"/>); a rerun whose caller does not read it (the demand-response rerun) passes false.</param>
+    /// <param name="sameForecastsAs">A run of a world with the same signals (the same world with other limits, as
+    /// the demand-response rerun makes): its forecast score is planned on
+    /// instead of building the forecasts again; null builds them.</param>
+    /// <exception cref="ArgumentException"><paramref name="sameForecastsAs"/> has no forecast score or one of another shape than the world.</exception>
     public static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, IProgress<double>? progress = null, CancellationToken cancellationToken = default,
-        SimulationForecasting? forecasting = null, bool batteriesOffRuns = true)
+        SimulationForecasting? forecasting = null, bool batteriesOffRuns = true, SimulationResult? sameForecastsAs = null)
     {
         ArgumentNullException.ThrowIfNull(time);
-        return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken, forecasting, batteriesOffRuns);
+        return Run(world, workload, time, time.GetTimestamp(), progress, cancellationToken, forecasting, batteriesOffRuns, sameForecastsAs);
     }
 
     private static SimulationResult Run(SimulationWorld world, SimulatedWorkload workload, TimeProvider time, long started, IProgress<double>? progress, CancellationToken cancellationToken,
-        SimulationForecasting? forecasting, bool batteriesOffRuns = true)
+        SimulationForecasting? forecasting, bool batteriesOffRuns = true, SimulationResult? sameForecastsAs = null)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);
         var scenario = world.Scenario;
-        var (forecast, skill) = SimulationForecasts.Build(world, forecasting, cancellationToken);
+        var (forecast, skill) = sameForecastsAs is null ? SimulationForecasts.Build(world, forecasting, cancellationToken) : ForecastsOf(sameForecastsAs, world);
         cancellationToken.ThrowIfCancellationRequested();
         var byRelease = SortByRelease(workload.Jobs, world.Steps, out var releaseOffsets);
         var reach = Neighbours(scenario);
@@ -121,7 +131,22 @@ public static class Simulator
         }
 
         var bound = scenario.Bound ? ForesightBound.Compute(world, workload) : null;
-        return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill, Bound = bound };
+        return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill, ForecastScore = forecast, Bound = bound };
+    }
+
+    private static (double[][] Score, ForecastSkill Skill) ForecastsOf(SimulationResult earlier, SimulationWorld world)
+    {
+        if (earlier.ForecastScore is not { } score || earlier.Forecast is not { } skill)
+        {
+            throw new ArgumentException("the earlier run has no forecast score to plan on.", nameof(earlier));
+        }
+
+        if (score.Count != world.Price.Count || score.Any(a => a.Length != world.Steps))
+        {
+            throw new ArgumentException($"the earlier run's forecast score ({score.Count} areas) is not of this world's shape ({world.Price.Count} areas, {world.Steps} steps).", nameof(earlier));
+        }
+
+        return ([.. score], skill);
     }
 
     /// <summary>
