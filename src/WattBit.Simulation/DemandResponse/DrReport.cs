@@ -72,7 +72,7 @@ public static class DrReport
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
         var requests = new List<string> { "policy,request,kind,direction,area,start,end,issued,requested_mw,offered_mw,committed_mw,delivered_mw,without_request_mw,credited_kwh,shortfall_kwh,amount_yen,not_computable_sites,note" };
-        var sites = new List<string> { "policy,request,site,battery_mw,work_mw,generator_mw,committed_mw,committed_generator_mw,computable,baseline_kwh,actual_kwh,credited_kwh,shortfall_kwh,without_request_kwh,amount_yen,generator_mwh,generator_tco2,baseline_gap_mw,why" };
+        var sites = new List<string> { "policy,request,site,battery_mw,work_mw,generator_mw,committed_mw,committed_generator_mw,computable,baseline_kwh,actual_kwh,credited_kwh,shortfall_kwh,without_request_kwh,amount_yen,generator_mwh,generator_tco2,baseline_gap_mw,expected_baseline_kwh,why" };
         foreach (var p in result.Policies.Where(p => p.TakesPart))
         {
             var name = PolicyFactory.Name(p.Policy);
@@ -85,7 +85,7 @@ public static class DrReport
                 foreach (var s in r.Sites)
                 {
                     sites.Add(string.Join(',', name, q.Id, s.Site, N(s.BatteryMw), N(s.WorkMw), N(s.GeneratorMw), N(s.CommittedMw), N(s.CommittedGeneratorMw), s.Computable ? "true" : "false",
-                        N(s.BaselineKwh), N(s.ActualKwh), N(s.CreditedKwh), N(s.ShortfallKwh), N(s.WithoutRequestKwh), N(s.AmountYen), N(s.GeneratorMwh), N(s.GeneratorTonnes), N(s.BaselineGapMw), Csv(s.Why)));
+                        N(s.BaselineKwh), N(s.ActualKwh), N(s.CreditedKwh), N(s.ShortfallKwh), N(s.WithoutRequestKwh), N(s.AmountYen), N(s.GeneratorMwh), N(s.GeneratorTonnes), N(s.BaselineGapMw), s.ExpectedBaselineKwh is { } e ? N(e) : "", Csv(s.Why)));
                 }
             }
         }

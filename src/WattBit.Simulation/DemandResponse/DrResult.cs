@@ -26,9 +26,12 @@ namespace WattBit.Simulation.DemandResponse;
 /// <param name="GeneratorCostYen">Its fuel cost, JPY.</param>
 /// <param name="BaselineGapMw">How far the site's schedule stood above the ERAB baseline it expected, at the window's worst step, MW: offered
 /// reduction the baseline would not credit, left out of the commitment (decision 0194).</param>
+/// <param name="ExpectedBaselineKwh">The ERAB baseline the site expected over the window when it committed, from the run without
+/// requests (decision 0194), kWh; null when it was not computable. Beside <paramref name="BaselineKwh"/> (measured on the run
+/// with the requests) it shows how far the baseline moved between commitment and settlement.</param>
 public sealed record DrSiteOutcome(string Site, double BatteryMw, double WorkMw, double GeneratorMw, double CommittedMw, double CommittedGeneratorMw, string? Why,
     double BaselineKwh, double ActualKwh, double CreditedKwh, double ShortfallKwh, double WithoutRequestKwh, double AmountYen,
-    double GeneratorMwh, double GeneratorTonnes, double GeneratorCostYen, double BaselineGapMw = 0)
+    double GeneratorMwh, double GeneratorTonnes, double GeneratorCostYen, double BaselineGapMw = 0, double? ExpectedBaselineKwh = null)
 {
     /// <summary>Whether the ERAB baseline could be computed for this site and window.</summary>
     public bool Computable => Why is null;

@@ -297,8 +297,10 @@ public static class DrSimulation
         var offersTime = time.GetElapsedTime(started);
         var rerunStarted = time.GetTimestamp();
         var one = world.WithActualLimits(scenario with { Policies = [without.Policy] }, limits, floors);
-        // The engine's batteries-off run (decision 0179) is not read here: not made.
-        var with = Simulator.Run(one, reference.Workload, time, cancellationToken: cancellationToken, forecasting: forecasting, batteriesOffRuns: false).Policies[0];
+        // The engine's batteries-off run (decision 0179) is not read here: not made. The forecasts are the reference run's
+        // (the same signals; building them again was most of the DR time, docs/dr.md), else built as it built them.
+        var with = Simulator.Run(one, reference.Workload, time, cancellationToken: cancellationToken, forecasting: forecasting, batteriesOffRuns: false,
+            sameForecastsAs: reference.ForecastScore is null ? null : reference).Policies[0];
         var rerunTime = time.GetElapsedTime(rerunStarted);
         var meteringStarted = time.GetTimestamp();
 
@@ -342,6 +344,9 @@ public static class DrSimulation
             Timing = new DrTiming(offersTime, rerunTime, with.Elapsed, with.WithoutBatteries?.Elapsed ?? TimeSpan.Zero, time.GetElapsedTime(meteringStarted)),
         };
     }
+
+    // The ERAB baseline the site expected over the window when it committed, kWh, or null.
+    private static double? Expected(Offer o, SimulationWorld world) => o.Baseline is { } b ? b.Sum() * 1000 * world.StepHours : null;
 
     // What one site offers for a request on the run without requests, or null when nothing.
     private static Offer? OfferOf(SimulationWorld world, JobSet jobs, PolicyResult run, List<JobPiece> pieces, double[][] soc, OnSiteGenerator? generator,
@@ -569,7 +574,7 @@ public static class DrSimulation
         var s = o.Site;
         if (committed <= 0 || metered is null)
         {
-            return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, 0, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, o.GapMw);
+            return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, 0, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, o.GapMw, Expected(o, world));
         }
 
         // The meter: 30-minute kWh from the run's own per-site draw, from the baseline's look-back to the event's end.
@@ -593,7 +598,7 @@ public static class DrSimulation
         {
             var committedKwhAll = committed * 1000 * (to - from) * world.StepHours;
             return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, o.CommittedGenerator, baseline.Reason, 0,
-                metered.AsSpan(from, to - from).ToArray().Sum() * 1000 * world.StepHours, 0, committedKwhAll, withoutKwh, 0, generatorMwh, tonnes, fuel, o.GapMw);
+                metered.AsSpan(from, to - from).ToArray().Sum() * 1000 * world.StepHours, 0, committedKwhAll, withoutKwh, 0, generatorMwh, tonnes, fuel, o.GapMw, Expected(o, world));
         }
 
         double baselineKwh = 0, actualKwh = 0, credited = 0, shortfall = 0, amount = 0;
@@ -610,7 +615,7 @@ public static class DrSimulation
         }
 
         return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, o.CommittedGenerator, null, baselineKwh, actualKwh, credited, shortfall,
-            withoutKwh, amount, generatorMwh, tonnes, fuel, o.GapMw);
+            withoutKwh, amount, generatorMwh, tonnes, fuel, o.GapMw, Expected(o, world));
     }
 
     // Each battery's stored energy at the start of every step [site][step + 1], MWh, recomputed from the run's per-site
