@@ -35,7 +35,7 @@ public sealed class CarbonAwareSdkSelectTests
                 var names = new HashSet<string>(locations.Where(_ => random.Next(2) == 0), StringComparer.Ordinal) { "nowhere" };
                 var start = t0.AddMinutes(random.Next(-60, 3100));
                 var end = start.AddMinutes(random.Next(0, 600));
-                var scan = points.Select((p, i) => (p, i)).Where(x => names.Contains(x.p.Location) && x.p.Time + x.p.Duration >= start && x.p.Time <= end)
+                var scan = points.Select((p, i) => (p, i)).Where(x => names.Contains(x.p.Location) && x.p.Time + x.p.Duration > start && x.p.Time <= end)
                     .Select(x => (x.p.Location, x.p.Time, (double)x.p.Rating, x.p.Duration)).ToList();
                 Assert.Equal(scan, data.Select(names, start, end).ConvertAll(e => (e.Location, e.Time, e.Rating, e.Duration)));
             }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Carbon Aware SDK drop-in's own speed (loopback only, bounded), against WattBit's native SDK route, in one run.
-# The SDK itself cannot be run here (its packages are not in the package mirror and there is no other network), so
+# The SDK itself is measured against the drop-in by sdk-vs-wattbit.sh (its WebApi built outside the repository); here
 # this measures the drop-in on a file of the SDK's JSON shape — {"Emissions":[{Location, Time, Rating, Duration}]},
 # 10 Azure-like locations x 7 days of 5-minute points (20,160 points, as the SDK's test-data-azure-emissions.json
 # holds 5-minute WattTime-style data) — and the same query on a server without the drop-in over Japan's areas.

@@ -11,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 seconds="${1:-10}"; conns="${2:-16}"; port=5104
-sdk="${CARBON_AWARE_SDK_DLL:?set CARBON_AWARE_SDK_DLL to the SDK WebApi's CarbonAware.WebApi.dll}"
+sdk="${CARBON_AWARE_SDK_DLL:?set CARBON_AWARE_SDK_DLL to the CarbonAware.WebApi.dll of the SDK}"
 dll="${WATTBIT_SERVER_DLL:-$root/src/WattBit.Server/bin/Release/net10.0/WattBit.Server.dll}"
 [ -n "${WATTBIT_SERVER_DLL:-}" ] || dotnet build -c Release "$root/src/WattBit.Server" -v q -nologo -p:WattBitSkipDashboard=true >/dev/null
 out="$(mktemp -d)"; server=
@@ -25,6 +25,17 @@ pts = [{"Location": l, "Time": (t0 + dt.timedelta(minutes=5 * k)).isoformat(), "
        for i, l in enumerate(locs) for k in range(7 * 288)]
 json.dump({"Emissions": pts}, open(sys.argv[1] + "/emissions.json", "w"))
 json.dump({l: {"Latitude": 35.0 + i, "Longitude": 139.0 + i, "Name": l} for i, l in enumerate(locs)}, open(sys.argv[1] + "/regions.json", "w"))
+PY
+cat >"$out/compare.py" <<'PY'
+import json, sys
+def load(code, body):
+    c = open(code).read().strip(); b = open(body).read()
+    try:
+        return c, (json.loads(b) if b.strip() else None)
+    except ValueError:
+        return c, b
+a, b = load(sys.argv[1], sys.argv[2]), load(sys.argv[3], sys.argv[4])
+print("same answer" if a == b else "DIFFERENT: sdk %s %s / wattbit %s %s" % (a[0], str(a[1])[:160], b[0], str(b[1])[:160]))
 PY
 queries=(
   "/emissions/bylocations/best?location=eastus&location=westus&location=japaneast&time=2022-01-03T00:00:00Z&toTime=2022-01-04T00:00:00Z"
@@ -63,16 +74,7 @@ p99() { awk '$1=="99%"{print $2}' "$1"; }
 i=0
 for q in "${queries[@]}"; do
   i=$((i + 1))
-  same=$(python3 - "$out/sdk.$i.code" "$out/sdk.$i.body" "$out/wattbit.$i.code" "$out/wattbit.$i.body" <<'PY'
-import json, sys
-def load(code, body):
-    c = open(code).read().strip(); b = open(body).read()
-    try: return c, json.loads(b) if b.strip() else None
-    except ValueError: return c, b
-a, b = load(sys.argv[1], sys.argv[2]), load(sys.argv[3], sys.argv[4])
-print("same answer" if a == b else f"DIFFERENT: sdk {a[0]} {str(a[1])[:160]} / wattbit {b[0]} {str(b[1])[:160]}")
-PY
-)
+  same=$(python3 "$out/compare.py" "$out/sdk.$i.code" "$out/sdk.$i.body" "$out/wattbit.$i.code" "$out/wattbit.$i.body")
   s=$(rps "$out/sdk.$i.wrk"); w=$(rps "$out/wattbit.$i.wrk")
   printf '%s\n  sdk %10s req/s p99 %8s | wattbit %10s req/s p99 %8s | ratio %6s x | %s %s\n' "$q" "$s" "$(p99 "$out/sdk.$i.wrk")" "$w" "$(p99 "$out/wattbit.$i.wrk")" \
     "$(awk -v a="$w" -v b="$s" 'BEGIN{printf "%.1f", a/b}')" "$same" "$(grep -hE 'Non-2xx|Socket errors' "$out/sdk.$i.wrk" "$out/wattbit.$i.wrk" | tr -s ' ' | tr '\n' ' ')"

@@ -54,8 +54,9 @@ internal sealed class CarbonAwareSdkData
     public IReadOnlyDictionary<string, LocationDto> Locations { get; }
 
     /// <summary>
-    /// The SDK's selection: the points of <paramref name="locations"/> (exact names) with <c>Time + Duration ≥ start</c>
-    /// and <c>Time ≤ end</c> — both ends inclusive — in file order.
+    /// The SDK's selection (its <c>IntervalHelper.FilterByDuration</c>): the points of <paramref name="locations"/> (exact
+    /// names) with <c>Time + Duration &gt; start</c> and <c>Time ≤ end</c> — the end inclusive, a point that ends at the
+    /// start left out — in file order.
     /// </summary>
     public List<SdkEmission> Select(IReadOnlyCollection<string> locations, DateTimeOffset start, DateTimeOffset end)
     {
@@ -74,7 +75,7 @@ internal sealed class CarbonAwareSdkData
             for (var k = from; k < to; k++)
             {
                 var e = _emissions[index.Positions[k]];
-                if (e.End >= start && e.Time <= end)
+                if (e.End > start && e.Time <= end)
                 {
                     hits.Add(index.Positions[k]);
                 }

@@ -7,7 +7,7 @@ namespace WattBit.Server.Compat;
 /// <summary>
 /// The Carbon Aware SDK routes answered from the SDK's own JSON emissions file (<see cref="CarbonAwareSdkData"/>), with the
 /// SDK's semantics: locations matched exactly (case-sensitive), the window's end inclusive (a point is in when
-/// <c>Time + Duration ≥ time</c> and <c>Time ≤ toTime</c>), no <c>time</c> = now and no <c>toTime</c> = <c>time</c>, the
+/// <c>Time + Duration &gt; time</c> and <c>Time ≤ toTime</c>), no <c>time</c> = now and no <c>toTime</c> = <c>time</c>, the
 /// points in file order, 204 when nothing matches (an unknown location), times with the file's offset, and the SDK's
 /// overlap-weighted average that needs the data to cover the whole period. Differences are listed in docs/server.md.
 /// </summary>
