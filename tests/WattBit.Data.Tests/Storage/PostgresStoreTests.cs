@@ -73,4 +73,30 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreConformance
         await stop.CancelAsync();
         await listen.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task BatchAppend_WritesEveryRecordAtConsecutivePositions_OrNothingWhenOneIsTaken_AndNotifiesOncePerBatch()
+    {
+        var connection = await server.CreateDatabaseAsync();
+        await using var a = (PostgresStore)await WattBitStore.OpenAsync("postgres:" + connection);
+        await using var b = (PostgresStore)await WattBitStore.OpenAsync("postgres:" + connection);
+        using var stop = new CancellationTokenSource();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heard = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        var listen = b.ListenAsync("wattbit_test", p => heard.Writer.TryWrite(p), () => listening.TrySetResult(), stop.Token);
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(await a.TryAppendJournalBatchAndNotifyAsync("events", 1, ["e1", "e2", "e3"], "wattbit_test", "batch1"));
+        // Position 5 taken by another writer: a batch over 4-6 writes none of them (4 and 6 stay free).
+        Assert.True(await b.TryAppendJournalAsync("events", 5, "other"));
+        Assert.False(await a.TryAppendJournalBatchAndNotifyAsync("events", 4, ["x4", "x5", "x6"], "wattbit_test", "refused"));
+        Assert.True(await a.TryAppendJournalBatchAndNotifyAsync("events", 4, ["e4"], "wattbit_test", "batch2"));
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal("batch1", await heard.Reader.ReadAsync(wait.Token));
+        Assert.Equal("batch2", await heard.Reader.ReadAsync(wait.Token));
+        Assert.Equal([(1L, "e1"), (2L, "e2"), (3L, "e3"), (4L, "e4"), (5L, "other")], (await b.ReadJournalAsync("events", 0)).Select(r => (r.Seq, r.Body)));
+        await stop.CancelAsync();
+        await listen.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }
