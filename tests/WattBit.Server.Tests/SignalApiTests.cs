@@ -106,11 +106,13 @@ public sealed class SignalApiTests(TestServer server)
         await (await tk.PutJsonAsync($"/api/areas/TK/nodes/{node}/headroom", new { start, stepMinutes = 60, values })).OkJsonAsync();
         await (await server.Client("tso-kn").PutJsonAsync($"/api/areas/TK/nodes/{node}/headroom", new { start, stepMinutes = 60, values })).ProblemAsync(403);
 
-        var series = await (await server.Client().GetAsync($"/api/areas/TK/nodes/{node}/headroom")).OkJsonAsync();
+        // Read back over the uploaded window: other tests of the collection publish other hours for the same node.
+        var window = $"from={Q(start)}&to={Q(start.AddHours(48))}";
+        var series = await (await server.Client().GetAsync($"/api/areas/TK/nodes/{node}/headroom?{window}")).OkJsonAsync();
         Assert.Equal(values, series.GetProperty("values").EnumerateArray().Select(e => e.GetDouble()));
         Assert.Equal(60, series.GetProperty("stepMinutes").GetInt32());
 
-        var profile = await (await server.Client().GetAsync($"/api/areas/TK/nodes/{node}/provisional-profile")).OkJsonAsync();
+        var profile = await (await server.Client().GetAsync($"/api/areas/TK/nodes/{node}/provisional-profile?{window}")).OkJsonAsync();
         Assert.Equal(Enumerable.Range(0, 24).Select(h => 50.0 + h), profile.GetProperty("hourlyMw").EnumerateArray().Select(e => e.GetDouble()));
         await (await server.Client().GetAsync("/api/areas/TK/nodes/bus-unknown/headroom")).ProblemAsync(404);
     }
