@@ -16,15 +16,7 @@ dll="${WATTBIT_SERVER_DLL:-$root/src/WattBit.Server/bin/Release/net10.0/WattBit.
 [ -n "${WATTBIT_SERVER_DLL:-}" ] || dotnet build -c Release "$root/src/WattBit.Server" -v q -nologo -p:WattBitSkipDashboard=true >/dev/null
 out="$(mktemp -d)"; server=
 trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$out"' EXIT
-python3 - "$out" <<'PY'
-import datetime as dt, json, sys
-locs = ["eastus", "westus", "westeurope", "northeurope", "uksouth", "japaneast", "japanwest", "australiaeast", "brazilsouth", "centralindia"]
-t0 = dt.datetime(2022, 1, 1, tzinfo=dt.timezone.utc)
-pts = [{"Location": l, "Time": (t0 + dt.timedelta(minutes=5 * k)).isoformat(), "Rating": round(200 + 150 * ((k * 37 + i * 11) % 97) / 97, 3), "Duration": "00:05:00"}
-       for i, l in enumerate(locs) for k in range(7 * 288)]
-json.dump({"Emissions": pts}, open(sys.argv[1] + "/emissions.json", "w"))
-json.dump({l: {"Latitude": 0, "Longitude": 0, "Name": l} for l in locs}, open(sys.argv[1] + "/regions.json", "w"))
-PY
+python3 "$here/sdk-data.py" "$out"
 run() { # label env... ; runs wrk on $query
   local label=$1; shift
   mkdir -p "$out/$label"

@@ -16,16 +16,8 @@ dll="${WATTBIT_SERVER_DLL:-$root/src/WattBit.Server/bin/Release/net10.0/WattBit.
 [ -n "${WATTBIT_SERVER_DLL:-}" ] || dotnet build -c Release "$root/src/WattBit.Server" -v q -nologo -p:WattBitSkipDashboard=true >/dev/null
 out="$(mktemp -d)"; server=
 trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$out"' EXIT
-# The SDK's JSON shape: 10 Azure-like locations x 7 days of 5-minute points (20,160 points), as sdk-drop-in.sh.
-python3 - "$out" <<'PY'
-import datetime as dt, json, sys
-locs = ["eastus", "westus", "westeurope", "northeurope", "uksouth", "japaneast", "japanwest", "australiaeast", "brazilsouth", "centralindia"]
-t0 = dt.datetime(2022, 1, 1, tzinfo=dt.timezone.utc)
-pts = [{"Location": l, "Time": (t0 + dt.timedelta(minutes=5 * k)).isoformat(), "Rating": round(200 + 150 * ((k * 37 + i * 11) % 97) / 97, 3), "Duration": "00:05:00"}
-       for i, l in enumerate(locs) for k in range(7 * 288)]
-json.dump({"Emissions": pts}, open(sys.argv[1] + "/emissions.json", "w"))
-json.dump({l: {"Latitude": 35.0 + i, "Longitude": 139.0 + i, "Name": l} for i, l in enumerate(locs)}, open(sys.argv[1] + "/regions.json", "w"))
-PY
+# The SDK's JSON shape (sdk-data.py, shared with sdk-drop-in.sh).
+python3 "$here/sdk-data.py" "$out"
 cat >"$out/compare.py" <<'PY'
 import json, sys
 def load(code, body):
