@@ -13,6 +13,13 @@ public sealed class UnitsTests
     }
 
     [Fact]
+    public void EnergySum_AddsEveryValue_AndIsZeroForNone()
+    {
+        Assert.Equal(4.25, Energy.Sum([Energy.FromKilowattHours(1), Energy.FromMegawattHours(0.0025), Energy.FromKilowattHours(0.75)]).KilowattHours, 12);
+        Assert.Equal(Energy.Zero, Energy.Sum([]));
+    }
+
+    [Fact]
     public void Energy_TimesIntensity_IsEmissions()
     {
         var emissions = Energy.FromMegawattHours(2) * CarbonIntensity.FromGramsPerKilowattHour(450);

@@ -16,6 +16,19 @@ public readonly record struct Energy : IComparable<Energy>
     /// <summary>Zero energy.</summary>
     public static Energy Zero => default;
 
+    /// <summary>The sum of <paramref name="values"/>, added in order (zero for none).</summary>
+    public static Energy Sum(IEnumerable<Energy> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var total = Zero;
+        foreach (var v in values)
+        {
+            total += v;
+        }
+
+        return total;
+    }
+
     /// <summary>Creates an energy from kilowatt-hours.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is NaN or infinite.</exception>
     public static Energy FromKilowattHours(double kilowattHours) => new(kilowattHours);

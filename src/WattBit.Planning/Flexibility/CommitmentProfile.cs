@@ -114,16 +114,7 @@ public sealed record ProfileCredit(CommitmentProfile Profile, IReadOnlyList<Slot
     /// <summary>Committed minus credited.</summary>
     public Energy Shortfall => Committed - Credited;
 
-    private Energy Sum(Func<SlotCredit, Energy> pick)
-    {
-        var total = Energy.Zero;
-        foreach (var s in Slots)
-        {
-            total += pick(s);
-        }
-
-        return total;
-    }
+    private Energy Sum(Func<SlotCredit, Energy> pick) => Energy.Sum(Slots.Select(pick));
 }
 
 /// <summary>

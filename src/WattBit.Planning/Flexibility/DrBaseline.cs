@@ -66,16 +66,7 @@ public sealed record BaselineResult
     /// <summary>Total delivered energy over the event (baseline minus actual).</summary>
     public Energy TotalDelivered => Sum(s => s.Delivered);
 
-    private Energy Sum(Func<BaselineSlot, Energy> pick)
-    {
-        var total = Energy.Zero;
-        foreach (var slot in Slots)
-        {
-            total += pick(slot);
-        }
-
-        return total;
-    }
+    private Energy Sum(Func<BaselineSlot, Energy> pick) => Energy.Sum(Slots.Select(pick));
 }
 
 /// <summary>
