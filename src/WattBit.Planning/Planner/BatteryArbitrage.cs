@@ -124,7 +124,7 @@ public static class BatteryArbitrage
 
             if (fuel is not null)
             {
-                generator[t] = solver.MakeNumVar(0, lp.GeneratorMaxMw, string.Empty);
+                generator[t] = solver.MakeNumVar(0, lp.GeneratorAvailableMw?[t] ?? lp.GeneratorMaxMw, string.Empty);
                 grid?.SetCoefficient(generator[t], -1);
                 objective.SetCoefficient(generator[t], (lp.GeneratorCostPerMwh - value) * h);
                 fuel.SetCoefficient(generator[t], h);
@@ -254,6 +254,9 @@ internal sealed class SiteEnergyLp
 
     /// <summary>The dispatchable generator's power, MW (0: none).</summary>
     public double GeneratorMaxMw { get; init; }
+
+    /// <summary>The generator's largest output per step, MW (null: <see cref="GeneratorMaxMw"/> every step); less in the steps its start-up takes.</summary>
+    public double[]? GeneratorAvailableMw { get; init; }
 
     /// <summary>The generator's cost per MWh, in value units.</summary>
     public double GeneratorCostPerMwh { get; init; }

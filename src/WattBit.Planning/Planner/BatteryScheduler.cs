@@ -39,8 +39,7 @@ internal static class BatteryScheduler
     }
 
     // A generator the plan may run for economics: allowed beyond emergencies, with fuel above its reserve.
-    private static bool Schedulable(ProblemData d, int s) =>
-        d.Problem.Sites[s].Generator is { UseForDemandResponse: true } g && g.FuelHours > g.ReserveHours;
+    private static bool Schedulable(ProblemData d, int s) => d.GeneratorFuelMwh[s] > 0;
 
     // The one battery LP (BatteryArbitrage.Solve; decision 0183) on the site's cost per MWh, its load within the limit.
     private static bool SolveSite(ProblemData d, Schedule x, int s)
@@ -75,8 +74,9 @@ internal static class BatteryScheduler
             LimitMw = limit,
             GenerationMw = generation,
             GeneratorMaxMw = gen?.MaxPower.Megawatts ?? 0,
-            GeneratorCostPerMwh = gen is null ? 0 : (gen.FuelCost.YenPerKilowattHour * 1000) + (gen.Emissions.GramsPerKilowattHour / 1000 * d.Problem.Costs.CarbonPriceYenPerTonne),
-            GeneratorEnergyMwh = gen is null ? 0 : gen.MaxPower.Megawatts * (gen.FuelHours - gen.ReserveHours).TotalHours,
+            GeneratorAvailableMw = gen is null ? null : d.GeneratorMw[s],
+            GeneratorCostPerMwh = d.GeneratorCostPerMwh[s],
+            GeneratorEnergyMwh = d.GeneratorFuelMwh[s],
         });
         if (plan is null)
         {

@@ -21,6 +21,9 @@ internal enum PackMode
 /// jobs contiguous at one site, never above a site's IT, GPU or grid room. In optimiser mode an interruptible job may
 /// also move between sites between its hours when that is cheaper (each move waits for its checkpoint and state
 /// transfer), and a local search then re-places each job at its cheapest room while that lowers the objective.
+/// In optimiser mode a site's on-site generator that the operator allows beyond emergencies adds room above the grid
+/// limit, in the steps after its start-up and while its fuel above the emergency reserve lasts, at its fuel cost plus the
+/// carbon price of its emissions (decision 0213); the site's LP afterwards runs it for what was placed there.
 /// </summary>
 internal sealed class Packer
 {
@@ -32,6 +35,9 @@ internal sealed class Packer
     private readonly double[][] _score;
     private readonly double[][] _roomMw;
     private readonly double[][] _budgetMw;
+    private readonly double[][] _genRoomMw;
+    private readonly double[] _fuelLeftMwh;
+    private readonly double[] _fuelTaken;
     private readonly double _overBudget;
     private readonly int[] _fracStep;
     private readonly List<(double Key, int Site, int Step)> _candidates = [];
@@ -47,6 +53,9 @@ internal sealed class Packer
         _score = LpRelaxation.Jagged(d.S, d.T);
         _roomMw = LpRelaxation.Jagged(d.S, d.T);
         _budgetMw = LpRelaxation.Jagged(d.S, d.T);
+        _genRoomMw = LpRelaxation.Jagged(d.S, d.T);
+        _fuelLeftMwh = new double[d.S];
+        _fuelTaken = new double[d.S];
         double lo = double.MaxValue, hi = double.MinValue;
         for (var s = 0; s < d.S; s++)
         {
@@ -61,7 +70,16 @@ internal sealed class Packer
                 var grid = ((d.LimitMw[s][t] + d.GenMw[s][t] + net) / d.Pue[s][t]) - d.BaseMw[s];
                 _roomMw[s][t] = Math.Max(0, Math.Min(d.ItCapMw[s] - d.BaseMw[s], grid));
                 _budgetMw[s][t] = lp?.JobItMw[s][t] ?? 0;
+                if (mode == PackMode.Optimiser && d.GeneratorFuelMwh[s] > 0)
+                {
+                    // The generator's room above the grid room; what base load above the grid room needs of it is spent first.
+                    var withGenerator = grid + (d.GeneratorMw[s][t] / d.Pue[s][t]);
+                    _genRoomMw[s][t] = Math.Max(0, Math.Min(d.ItCapMw[s] - d.BaseMw[s], withGenerator) - _roomMw[s][t]);
+                    _fuelLeftMwh[s] -= Math.Min(d.GeneratorMw[s][t], Math.Max(0, -grid * d.Pue[s][t])) * PlanningProblem.Step.TotalHours;
+                }
             }
+
+            _fuelLeftMwh[s] += d.GeneratorFuelMwh[s];
         }
 
         _overBudget = hi - lo + 1;
@@ -122,7 +140,7 @@ internal sealed class Packer
             var t = steps[k];
             // The partial step keeps its place when other steps move, so no other step's load ever grows unchecked.
             var frac = full && t == fracStep ? job.LastFraction : 1.0;
-            _x.JobItMw[site][t] += sign * job.PowerMw * frac;
+            AddJobIt(site, t, sign * job.PowerMw * frac);
             _x.GpusUsed[site][t] += sign * job.Gpus;
             if (t >= job.Deadline)
             {
@@ -245,8 +263,50 @@ internal sealed class Packer
         return Fits(s, t, job.PowerMw, job.Gpus);
     }
 
-    private bool Fits(int s, int t, double mw, int gpus) =>
-        _x.JobItMw[s][t] + _x.InfItMw[s][t] + mw <= _roomMw[s][t] + Eps && _x.GpusUsed[s][t] + gpus <= _d.Gpus[s] + Eps;
+    /// <summary>
+    /// Whether mw more IT load fits at (s, t): within the grid room, or within the generator's room above it with the
+    /// generator output it needs within the fuel left less <paramref name="fuelTaken"/> (what the placement being built
+    /// already takes at s).
+    /// </summary>
+    private bool Fits(int s, int t, double mw, int gpus, double fuelTaken = 0, bool withGenerator = true)
+    {
+        if (_x.GpusUsed[s][t] + gpus > _d.Gpus[s] + Eps)
+        {
+            return false;
+        }
+
+        var load = _x.JobItMw[s][t] + _x.InfItMw[s][t] + mw;
+        return load <= _roomMw[s][t] + Eps ||
+               (withGenerator && _genRoomMw[s][t] > 0 && load <= _roomMw[s][t] + _genRoomMw[s][t] + Eps &&
+                GeneratorNeed(s, t, mw) <= _fuelLeftMwh[s] - fuelTaken + Eps);
+    }
+
+    /// <summary>IT load above the grid room at (s, t), MW: what the generator carries (times PUE).</summary>
+    private double Over(int s, int t) => Math.Max(0, _x.JobItMw[s][t] + _x.InfItMw[s][t] - _roomMw[s][t]);
+
+    /// <summary>The generator output (MWh over the step) that mw more IT load at (s, t) needs.</summary>
+    private double GeneratorNeed(int s, int t, double mw)
+    {
+        if (_genRoomMw[s][t] <= 0)
+        {
+            return 0;
+        }
+
+        var used = _x.JobItMw[s][t] + _x.InfItMw[s][t];
+        var it = Math.Max(0, used + mw - _roomMw[s][t]) - Math.Max(0, used - _roomMw[s][t]);
+        return it * _d.Pue[s][t] * PlanningProblem.Step.TotalHours;
+    }
+
+    /// <summary>Adds job IT load at (s, t), keeping the generator's fuel left in step with the load above the grid room.</summary>
+    private void AddJobIt(int s, int t, double mw)
+    {
+        var before = Over(s, t);
+        _x.JobItMw[s][t] += mw;
+        if (_genRoomMw[s][t] > 0)
+        {
+            _fuelLeftMwh[s] -= (Over(s, t) - before) * _d.Pue[s][t] * PlanningProblem.Step.TotalHours;
+        }
+    }
 
     private double StepScore(int s, int t, double mw)
     {
@@ -261,7 +321,9 @@ internal sealed class Packer
             score += _overBudget;
         }
 
-        return score;
+        // The part above the grid room runs on the generator: its cost instead of the grid's.
+        var need = mw > Eps ? GeneratorNeed(s, t, mw) : 0;
+        return need > 0 ? score + (need / mw * (_d.GeneratorCostPerMwh[s] - _d.CostPerMwh[s][t])) : score;
     }
 
     private void PlaceJob(int j)
@@ -304,15 +366,23 @@ internal sealed class Packer
                 }
 
                 Array.Sort(keys, idx, 0, n);
-                var take = Math.Min(n, job.Steps);
                 cost = 0;
-                for (var k = 0; k < take; k++)
+                var fuel = 0.0;
+                for (var k = 0; k < n && steps.Count < job.Steps; k++)
                 {
+                    // Cheapest first, skipping steps whose generator output the fuel left no longer covers.
+                    var need = GeneratorNeed(s, idx[k], job.PowerMw);
+                    if (need > 0 && need > _fuelLeftMwh[s] - fuel + Eps)
+                    {
+                        continue;
+                    }
+
+                    fuel += need;
                     cost += keys[k];
                     steps.Add(idx[k]);
                 }
 
-                cost += (job.Steps - take) * _d.Problem.Costs.UnservedYenPerMwh * job.PowerMw;
+                cost += (job.Steps - steps.Count) * _d.Problem.Costs.UnservedYenPerMwh * job.PowerMw;
             }
             else
             {
@@ -401,6 +471,7 @@ internal sealed class Packer
 
         _candidates.Sort((a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Site != b.Site ? (a.Site == job.Home ? -1 : b.Site == job.Home ? 1 : a.Site.CompareTo(b.Site)) : a.Step.CompareTo(b.Step));
         Array.Fill(_siteAt, -1);
+        Array.Clear(_fuelTaken);
         var taken = 0;
         var cost = 0.0;
         foreach (var (key, s, t) in _candidates)
@@ -410,8 +481,10 @@ internal sealed class Packer
                 break;
             }
 
-            if (_siteAt[t] < 0 && MoveFits(job, s, t))
+            var need = GeneratorNeed(s, t, job.PowerMw);
+            if (_siteAt[t] < 0 && (need <= 0 || need <= _fuelLeftMwh[s] - _fuelTaken[s] + Eps) && MoveFits(job, s, t))
             {
+                _fuelTaken[s] += need;
                 _siteAt[t] = s;
                 cost += key;
                 taken++;
@@ -466,7 +539,7 @@ internal sealed class Packer
         {
             var (s, t) = (sites[k], steps[k]);
             var frac = full && k == steps.Count - 1 ? job.LastFraction : 1.0;
-            _x.JobItMw[s][t] += sign * job.PowerMw * frac;
+            AddJobIt(s, t, sign * job.PowerMw * frac);
             _x.GpusUsed[s][t] += sign * job.Gpus;
             if (t >= job.Deadline)
             {
@@ -533,7 +606,13 @@ internal sealed class Packer
             var s = _x.JobStepSites[j]?[k] ?? _x.JobSite[j];
             var t = steps[k];
             var last = _x.JobStepSites[j] is null ? t == _fracStep[j] : k == steps.Count - 1;
-            cost += _score[s][t] * job.PowerMw * (full && last ? job.LastFraction : 1.0);
+            var mw = job.PowerMw * (full && last ? job.LastFraction : 1.0);
+            cost += _score[s][t] * mw;
+            if (_genRoomMw[s][t] > 0)
+            {
+                // The job's share of the load above the grid room (the job counted last) runs on the generator.
+                cost += Math.Min(mw, Over(s, t)) * _d.Pue[s][t] * (_d.GeneratorCostPerMwh[s] - _d.CostPerMwh[s][t]);
+            }
         }
 
         return cost;
@@ -671,16 +750,22 @@ internal sealed class Packer
         for (var t0 = rel; t0 + k <= _d.T; t0++)
         {
             var cost = 0.0;
+            var fuel = 0.0;
             var ok = true;
             for (var t = t0; t < t0 + k; t++)
             {
-                if (!Fits(s, t, job.PowerMw, job.Gpus))
+                if (!Fits(s, t, job.PowerMw, job.Gpus, fuel))
                 {
                     ok = false;
-                    t0 = t; // no block containing t fits; resume after it
+                    if (!Fits(s, t, job.PowerMw, job.Gpus))
+                    {
+                        t0 = t; // no block containing t fits; resume after it
+                    }
+
                     break;
                 }
 
+                fuel += GeneratorNeed(s, t, job.PowerMw);
                 cost += (StepScore(s, t, job.PowerMw) * job.PowerMw) + (t >= job.Deadline ? late : 0);
             }
 
@@ -767,7 +852,7 @@ internal sealed class Packer
         var spare = (have * svc.Rps) - served;
         var want = Math.Max(0, (int)Math.Ceiling(((rps - spare) / svc.Rps) - 1e-9));
         var add = 0;
-        while (add < want && Fits(s, t, svc.ReplicaMw, svc.ReplicaGpus))
+        while (add < want && Fits(s, t, svc.ReplicaMw, svc.ReplicaGpus, withGenerator: false))
         {
             _x.InfItMw[s][t] += svc.ReplicaMw;
             _x.GpusUsed[s][t] += svc.ReplicaGpus;

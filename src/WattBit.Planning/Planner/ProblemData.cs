@@ -75,6 +75,9 @@ internal sealed class ProblemData
         PricePerMwh = new double[S][];
         KgPerMwh = new double[S][];
         SurplusMw = new double[S][];
+        GeneratorMw = new double[S][];
+        GeneratorFuelMwh = new double[S];
+        GeneratorCostPerMwh = new double[S];
         ItCapMw = new double[S];
         BaseMw = new double[S];
         Gpus = new int[S];
@@ -93,6 +96,21 @@ internal sealed class ProblemData
             PricePerMwh[s] = new double[T];
             KgPerMwh[s] = new double[T];
             SurplusMw[s] = new double[T];
+            GeneratorMw[s] = new double[T];
+            if (site.Generator is { UseForDemandResponse: true } g && g.FuelHours > g.ReserveHours)
+            {
+                // A generator the plan may run beyond emergencies (decision 0148), on the fuel above its reserve. The plan is
+                // made at its start, so the generator carries load only after its start-up: the step holding the start-up
+                // gets the share of the hour left after it (decision 0213).
+                GeneratorFuelMwh[s] = g.MaxPower.Megawatts * (g.FuelHours - g.ReserveHours).TotalHours;
+                GeneratorCostPerMwh[s] = (g.FuelCost.YenPerKilowattHour * 1000) + (g.Emissions.GramsPerKilowattHour / 1000 * carbonPrice);
+                for (var t = 0; t < T; t++)
+                {
+                    var ready = (problem.TimeAt(t + 1) - (problem.Start + g.StartupTime)) / PlanningProblem.Step;
+                    GeneratorMw[s][t] = g.MaxPower.Megawatts * Math.Clamp(ready, 0, 1);
+                }
+            }
+
             var carbon = problem.Carbon[area];
             var price = problem.Price[area];
             var surplus = problem.Surplus is { } su && su.Contains(area) ? su[area] : null;
@@ -168,6 +186,18 @@ internal sealed class ProblemData
 
     /// <summary>Curtailed renewable power of the site's area (MW), the same array content for every site of an area.</summary>
     public double[][] SurplusMw { get; }
+
+    /// <summary>
+    /// Output the site's dispatchable generator may give the plan per step, MW: its power where the operator allows it
+    /// beyond emergencies and it has fuel above its reserve, less the start-up at the plan's start; else zero.
+    /// </summary>
+    public double[][] GeneratorMw { get; }
+
+    /// <summary>Generator energy the plan may burn over the horizon (fuel above the emergency reserve), MWh; zero without a plan-able generator.</summary>
+    public double[] GeneratorFuelMwh { get; }
+
+    /// <summary>The generator's cost per MWh generated: fuel plus the carbon price of its emissions, JPY.</summary>
+    public double[] GeneratorCostPerMwh { get; }
 
     public double[] ItCapMw { get; }
 
