@@ -21,6 +21,12 @@ public sealed class DrSimulationTests
         return (result, DrSimulation.Run(result, _ => false, TimeProvider.System));
     });
 
+    private static readonly Lazy<(SimulationResult Result, DrSimulationResult Dr)> s_workOnly = new(() =>
+    {
+        var result = TestScenarios.Run(TestScenarios.Parse(Yaml(equipment: false)));
+        return (result, DrSimulation.Run(result, _ => false, TimeProvider.System));
+    });
+
     private static string Yaml(string request = """
             - id: warning
               area: TK
@@ -29,7 +35,7 @@ public sealed class DrSimulationTests
               issued: 2025-06-24T21:00+09:00
               mw: 8
               price_yen_per_kwh: 50
-        """) => string.Create(CultureInfo.InvariantCulture, $"""
+        """, bool equipment = true) => string.Create(CultureInfo.InvariantCulture, $"""
         name: dr-test
         data:
           synthetic: 2025
@@ -44,14 +50,14 @@ public sealed class DrSimulationTests
             areas: [TK]
             it_mw: [0.8, 1.9]
             connections: {"{"}firm: 1, provisional: 0, flexible: 0{"}"}
-            batteries: {"{"}share: 0.5, power_share: 0.25, hours: 2{"}"}
+            batteries: {"{"}share: {(equipment ? 0.5 : 0)}, power_share: 0.25, hours: 2{"}"}
         workload:
           target_mw: 5
           jobs: 2500
         demand_response:
           requests:
         {request}
-          generators: {"{"}areas: [TK], share: 0.5, power_share: 0.3, fuel_hours: 2, startup_minutes: 10, emissions_g_per_kwh: 680, cost_yen_per_kwh: 35, use_for_dr: true{"}"}
+          generators: {"{"}areas: [TK], share: {(equipment ? 0.5 : 0)}, power_share: 0.3, fuel_hours: 2, startup_minutes: 10, emissions_g_per_kwh: 680, cost_yen_per_kwh: 35, use_for_dr: true{"}"}
         policies: [baseline, wattbit]
         """);
 
@@ -71,17 +77,17 @@ public sealed class DrSimulationTests
         var world = s_run.Value.Result.World;
         var request = Assert.Single(wattbit.Requests);
         Assert.True(request.CommittedMw > 0, "the fleet committed nothing");
-        Assert.True(request.CommittedMw <= request.Request.Mw + 1e-9);
+        Assert.All(request.CommittedSlotsMw, mw => Assert.True(mw <= request.Request.Mw + 1e-9));
         Assert.True(request.CommittedMw <= request.OfferedMw + 1e-9);
         var with = wattbit.With!;
         var (from, to) = Steps(world, request.Request);
         foreach (var site in request.Sites.Where(s => s.CommittedMw > 0))
         {
-            Assert.True(site.CommittedMw <= site.BatteryMw + site.WorkMw + site.GeneratorMw + 1e-9);
             var s = Index(world, site.Site);
-            var work = site.CommittedMw - site.CommittedGeneratorMw;
             for (var t = from; t < to; t++)
             {
+                // Each hour holds two 30-minute slots of the same commitment; the battery and work part is cut from the draw.
+                var work = site.CommittedSlotsMw[2 * (t - from)] - site.GeneratorSlotsMw[2 * (t - from)];
                 Assert.True(with.SiteGridMw[s][t] <= Math.Max(0, wattbit.Without.SiteGridMw[s][t] - work) + 1e-4,
                     $"{site.Site} drew {with.SiteGridMw[s][t]} MW at step {t}, above its draw without the request less the {work} MW committed");
             }
@@ -89,38 +95,56 @@ public sealed class DrSimulationTests
     }
 
     [Fact]
-    public void Delivery_RecomputedFromTheSiteDrawsWithTheErabRule_MatchesTheCredit()
+    public void Delivery_RecomputedFromTheSiteDrawsWithTheErabRule_MatchesTheCredit() =>
+        AssertCreditedByHand(s_run.Value.Dr.Policies[1], s_run.Value.Result.World);
+
+    [Fact]
+    public void CommitmentProfile_IsEachHoursCreditableWork_TakenSiteBySite_AndSettledSlotBySlot()
     {
-        var wattbit = s_run.Value.Dr.Policies[1];
-        var world = s_run.Value.Result.World;
+        // Sites without batteries or generators: what each offers per hour is the work running then that can wait the
+        // window out (at the grid, within its draw), recomputed here from the run's own job pieces and draws.
+        var (result, dr) = s_workOnly.Value;
+        var wattbit = dr.Policies[1];
+        var world = result.World;
+        var jobs = result.Workload.Jobs;
         var request = Assert.Single(wattbit.Requests);
         var (from, to) = Steps(world, request.Request);
-        var checkedSites = 0;
-        foreach (var site in request.Sites.Where(s => s.CommittedMw > 0))
-        {
-            var s = Index(world, site.Site);
-            var generator = site.CommittedGeneratorMw;
-            var metered = wattbit.With!.SiteGridMw[s].Select(v => v - Math.Min(generator, v)).ToArray();
-            // Outside the window the generator does not run: only the event's steps lose it.
-            var draw = wattbit.With.SiteGridMw[s].Select((v, t) => t >= from && t < to ? metered[t] : (double)v).ToArray();
+        var n = to - from;
 
-            var baseline = HandBaseline(world, draw, from, to);
-            var hours = to - from;
-            double credited = 0;
-            for (var t = from; t < to; t++)
+        // Every site is in TK at the same price: the per-slot answer takes them in id order, each slot until the request is met.
+        var left = Enumerable.Repeat(request.Request.Mw, n).ToArray();
+        var expectedSlots = new List<double>();
+        foreach (var s in Enumerable.Range(0, world.Scenario.Sites.Count).OrderBy(s => world.Scenario.Sites[s].Id, StringComparer.Ordinal))
+        {
+            var site = world.Scenario.Sites[s];
+            var draw = wattbit.Without.SiteGridMw[s].Select(v => (double)v).ToArray();
+            var work = new double[n];
+            foreach (var p in wattbit.Without.JobPieces.Where(p => p.Site == s && p.To > from && p.From < to && p.To + n <= jobs.Deadline[p.Job]))
             {
-                // Two 30-minute slots per hour, each MW x 500 kWh.
-                credited += 2 * Math.Clamp((baseline[t - from] - draw[t]) * 500, 0, site.CommittedMw * 500);
+                for (var t = Math.Max(p.From, from); t < Math.Min(p.To, to); t++)
+                {
+                    work[t - from] += jobs.PowerMw[p.Job] * site.Pue;
+                }
             }
 
-            Assert.True(site.Computable, site.Why);
-            Assert.Equal(credited, site.CreditedKwh, 1e-3 * Math.Max(1, credited));
-            Assert.Equal((site.CommittedMw * 1000 * hours) - credited, site.ShortfallKwh, 1e-3 * Math.Max(1, credited));
-            Assert.Equal(credited * 50, site.AmountYen, 0.05 * Math.Max(1, credited));
-            checkedSites++;
+            // What the baseline expected from the schedule credits: the offer less how far the draw stands above it, per hour.
+            var expected = HandBaseline(world, draw, from, to);
+            var got = request.Sites.SingleOrDefault(x => x.Site == site.Id)?.CommittedSlotsMw is { Count: > 0 } c ? c : new double[2 * n];
+            for (var k = 0; k < n; k++)
+            {
+                var creditable = Math.Max(0, Math.Min(Math.Max(0, draw[from + k]), work[k]) - Math.Max(0, draw[from + k] - expected[k]));
+                var take = Math.Min(left[k], creditable);
+                left[k] -= take;
+                Assert.Equal(take, got[2 * k], 1e-6);
+                Assert.Equal(take, got[(2 * k) + 1], 1e-6);
+                expectedSlots.Add(take);
+            }
         }
 
-        Assert.True(checkedSites > 0);
+        // The case commits a profile, not one MW throughout, and each slot is settled within its own commitment.
+        Assert.Contains(request.Sites, x => x.CommittedSlotsMw.Distinct().Count() > 1);
+        Assert.Equal(expectedSlots.Sum() * 2 * 500, request.CommittedKwh, 1e-3);
+        AssertCreditedByHand(wattbit, world);
     }
 
     [Fact]
@@ -139,10 +163,7 @@ public sealed class DrSimulationTests
             var expected = HandBaseline(world, without, from, to);
             var gap = Math.Max(0, Enumerable.Range(from, to - from).Max(t => without[t] - expected[t - from]));
             Assert.Equal(gap, site.BaselineGapMw, 1e-6);
-            var grid = site.BatteryMw + site.WorkMw;
-            var creditable = Math.Max(0, grid - gap) + (gap <= grid + 1e-9 ? site.GeneratorMw : 0);
-            Assert.True(site.CommittedMw <= creditable + 1e-9, $"{site.Site} committed {site.CommittedMw} MW, but the baseline would credit {creditable}");
-            committedKwh += site.CommittedMw * 1000 * (to - from);
+            committedKwh += site.CommittedKwh;
             creditedKwh += site.CreditedKwh;
         }
 
@@ -164,7 +185,7 @@ public sealed class DrSimulationTests
             var s = Index(world, site.Site);
             // A 2-hour tank over a 4-hour window: at most half the generator's output.
             Assert.True(site.GeneratorMw <= 0.3 * world.Scenario.Sites[s].ItMw * 2 / 4 + 1e-9);
-            var mwh = Enumerable.Range(from, to - from).Sum(t => Math.Min(site.CommittedGeneratorMw, wattbit.With!.SiteGridMw[s][t]));
+            var mwh = Enumerable.Range(from, to - from).Sum(t => Math.Min(site.GeneratorSlotsMw[2 * (t - from)], wattbit.With!.SiteGridMw[s][t]));
             Assert.Equal(mwh, site.GeneratorMwh, 1e-6);
             Assert.Equal(mwh * 680 / 1000, site.GeneratorTonnes, 1e-6);
         }
@@ -213,6 +234,45 @@ public sealed class DrSimulationTests
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
         Assert.Contains("test.yaml", ex.Message, StringComparison.Ordinal);
         Assert.True(ex.Line > 15, ex.Message);
+    }
+
+    // Delivery recomputed from the run's per-site draws with the ERAB rule written out by hand, slot by slot within each
+    // slot's commitment, paid at the request's 50 JPY/kWh.
+    private static void AssertCreditedByHand(DrPolicyOutcome wattbit, SimulationWorld world)
+    {
+        var request = Assert.Single(wattbit.Requests);
+        var (from, to) = Steps(world, request.Request);
+        var checkedSites = 0;
+        foreach (var site in request.Sites.Where(s => s.CommittedMw > 0))
+        {
+            var s = Index(world, site.Site);
+            // Outside the window the generator does not run: only the event's steps lose its part of the commitment.
+            var draw = wattbit.With!.SiteGridMw[s].Select((v, t) => t >= from && t < to ? v - Math.Min(site.GeneratorSlotsMw[2 * (t - from)], v) : (double)v).ToArray();
+
+            var baseline = HandBaseline(world, draw, from, to);
+            var hours = to - from;
+            double credited = 0, committed = 0;
+            for (var t = from; t < to; t++)
+            {
+                // Two 30-minute slots per hour, each MW x 500 kWh, each credited within its own commitment.
+                for (var k = 0; k < 2; k++)
+                {
+                    var slot = site.CommittedSlotsMw[(2 * (t - from)) + k] * 500;
+                    credited += Math.Clamp((baseline[t - from] - draw[t]) * 500, 0, slot);
+                    committed += slot;
+                }
+            }
+
+            Assert.True(site.Computable, site.Why);
+            Assert.Equal(2 * hours, site.CommittedSlotsMw.Count);
+            Assert.Equal(committed, site.CommittedKwh, 1e-6);
+            Assert.Equal(credited, site.CreditedKwh, 1e-3 * Math.Max(1, credited));
+            Assert.Equal(committed - credited, site.ShortfallKwh, 1e-3 * Math.Max(1, credited));
+            Assert.Equal(credited * 50, site.AmountYen, 0.05 * Math.Max(1, credited));
+            checkedSites++;
+        }
+
+        Assert.True(checkedSites > 0);
     }
 
     // The ERAB baseline per step of the window, written out by hand from hourly draws (MW): the pool is the five weekdays

@@ -56,13 +56,20 @@ public static class DrReport
             foreach (var r in p.Requests.Where(r => r.Request.Kind is DrRequestKind.SupplyWarning or DrRequestKind.Surplus))
             {
                 lines.Add(FormattableString.Invariant(
-                    $"    {r.Request.Id} {r.Request.Area} {r.Request.Start:yyyy-MM-dd HH:mm}-{r.Request.End:HH:mm}: asked {r.Request.Mw:0.##} MW, offered {r.OfferedMw:0.##}, committed {r.CommittedMw:0.##}, delivered {r.DeliveredMw:0.##} (ERAB), {r.WithoutRequestMw:0.##} against the run without it, {r.AmountYen / 1e6:N2} M JPY")
+                    $"    {r.Request.Id} {r.Request.Area} {r.Request.Start:yyyy-MM-dd HH:mm}-{r.Request.End:HH:mm}: asked {r.Request.Mw:0.##} MW, offered {r.OfferedMw:0.##}, committed {r.CommittedMw:0.##} (mean of the per-slot profile: {Range(r.CommittedSlotsMw)} MW per 30-minute slot, {r.CommittedKwh / 1000:0.##} MWh), delivered {r.DeliveredMw:0.##} (ERAB), {r.WithoutRequestMw:0.##} against the run without it, {r.AmountYen / 1e6:N2} M JPY")
                     + (r.Note is null ? string.Empty : $"; {r.Note}"));
             }
         }
 
         return lines;
     }
+
+    // The least and largest slot of a profile ("0" when none).
+    private static string Range(IReadOnlyList<double> slots) =>
+        slots.Count == 0 ? "0" : FormattableString.Invariant($"{slots.Min():0.##}-{slots.Max():0.##}");
+
+    // A per-slot profile as one CSV cell: MW per 30-minute slot joined by ';' (empty when none).
+    private static string Slots(IReadOnlyList<double> slots) => string.Join(';', slots.Select(N));
 
     /// <summary>Writes <c>dr_requests.csv</c> (one row per policy and request) and <c>dr_sites.csv</c> (one row per policy, request and offering site).</summary>
     /// <param name="result">What the section measured.</param>
@@ -71,8 +78,8 @@ public static class DrReport
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
-        var requests = new List<string> { "policy,request,kind,direction,area,start,end,issued,requested_mw,offered_mw,committed_mw,delivered_mw,without_request_mw,credited_kwh,shortfall_kwh,amount_yen,not_computable_sites,note" };
-        var sites = new List<string> { "policy,request,site,battery_mw,work_mw,generator_mw,committed_mw,committed_generator_mw,computable,baseline_kwh,actual_kwh,credited_kwh,shortfall_kwh,without_request_kwh,amount_yen,generator_mwh,generator_tco2,baseline_gap_mw,expected_baseline_kwh,why" };
+        var requests = new List<string> { "policy,request,kind,direction,area,start,end,issued,requested_mw,offered_mw,committed_mw,delivered_mw,without_request_mw,credited_kwh,shortfall_kwh,amount_yen,not_computable_sites,note,committed_kwh,committed_slots_mw" };
+        var sites = new List<string> { "policy,request,site,battery_mw,work_mw,generator_mw,committed_mw,committed_generator_mw,computable,baseline_kwh,actual_kwh,credited_kwh,shortfall_kwh,without_request_kwh,amount_yen,generator_mwh,generator_tco2,baseline_gap_mw,expected_baseline_kwh,why,committed_kwh,committed_slots_mw,generator_slots_mw" };
         foreach (var p in result.Policies.Where(p => p.TakesPart))
         {
             var name = PolicyFactory.Name(p.Policy);
@@ -81,11 +88,12 @@ public static class DrReport
                 var q = r.Request;
                 requests.Add(string.Join(',', name, q.Id, Kind(q.Kind), q.IsUp ? "up" : "down", q.Area, Iso8601.Format(q.Start), Iso8601.Format(q.End),
                     Iso8601.Format(q.IssuedAt), N(q.Mw), N(r.OfferedMw), N(r.CommittedMw), N(r.DeliveredMw), N(r.WithoutRequestMw), N(r.CreditedKwh), N(r.ShortfallKwh), N(r.AmountYen),
-                    r.NotComputable.ToString(s_inv), Csv(r.Note)));
+                    r.NotComputable.ToString(s_inv), Csv(r.Note), N(r.CommittedKwh), Slots(r.CommittedSlotsMw)));
                 foreach (var s in r.Sites)
                 {
                     sites.Add(string.Join(',', name, q.Id, s.Site, N(s.BatteryMw), N(s.WorkMw), N(s.GeneratorMw), N(s.CommittedMw), N(s.CommittedGeneratorMw), s.Computable ? "true" : "false",
-                        N(s.BaselineKwh), N(s.ActualKwh), N(s.CreditedKwh), N(s.ShortfallKwh), N(s.WithoutRequestKwh), N(s.AmountYen), N(s.GeneratorMwh), N(s.GeneratorTonnes), N(s.BaselineGapMw), s.ExpectedBaselineKwh is { } e ? N(e) : "", Csv(s.Why)));
+                        N(s.BaselineKwh), N(s.ActualKwh), N(s.CreditedKwh), N(s.ShortfallKwh), N(s.WithoutRequestKwh), N(s.AmountYen), N(s.GeneratorMwh), N(s.GeneratorTonnes), N(s.BaselineGapMw), s.ExpectedBaselineKwh is { } e ? N(e) : "", Csv(s.Why),
+                        N(s.CommittedKwh), Slots(s.CommittedSlotsMw), Slots(s.GeneratorSlotsMw)));
                 }
             }
         }

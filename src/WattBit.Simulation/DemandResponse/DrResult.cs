@@ -9,16 +9,16 @@ namespace WattBit.Simulation.DemandResponse;
 /// with the request delivered against the ERAB baseline (energies in kWh over the window).
 /// </summary>
 /// <param name="Site">Site id.</param>
-/// <param name="BatteryMw">Battery discharge offered (charging for an up request), MW.</param>
-/// <param name="WorkMw">Work offered, MW at the grid: for a down request interruptible jobs running then whose deadline allows the wait; for an up request jobs placed later that may start in the window.</param>
-/// <param name="GeneratorMw">On-site generation offered, MW.</param>
-/// <param name="CommittedMw">MW committed to the request (battery and work first, then generation, cheapest first across the area).</param>
-/// <param name="CommittedGeneratorMw">Part of <paramref name="CommittedMw"/> carried by the generator, MW.</param>
+/// <param name="BatteryMw">Battery discharge offered (charging for an up request), MW, the window's mean.</param>
+/// <param name="WorkMw">Work offered, MW at the grid (the window's mean of each step's offer): for a down request interruptible jobs running then whose deadline allows the wait; for an up request jobs placed later that may start in the window.</param>
+/// <param name="GeneratorMw">On-site generation offered, MW, the window's mean.</param>
+/// <param name="CommittedMw">MW committed to the request in its largest 30-minute slot (the profile is <see cref="CommittedSlotsMw"/>, decision 0214).</param>
+/// <param name="CommittedGeneratorMw">Of it, the generator's largest slot, MW.</param>
 /// <param name="Why">Why the baseline is not computable (null when it is): the site is then not paid, never credited a made-up value.</param>
 /// <param name="BaselineKwh">ERAB baseline over the window (same-day adjustment included), kWh.</param>
 /// <param name="ActualKwh">Metered draw over the window in the run with the request (after on-site generation), kWh.</param>
 /// <param name="CreditedKwh">Σ per slot of the delivered energy (baseline − actual; actual − baseline for an up request) clamped to [0, committed], kWh.</param>
-/// <param name="ShortfallKwh">Committed less credited energy, kWh.</param>
+/// <param name="ShortfallKwh">Committed less credited energy, kWh (per slot: its commitment less its credit).</param>
 /// <param name="WithoutRequestKwh">Draw in the same policy's run without any request less the metered draw with it (the reverse for an up request), kWh (what the request really changed, in its direction).</param>
 /// <param name="AmountYen">Payment: credited kWh × the request's price (or each slot's day-ahead price), JPY.</param>
 /// <param name="GeneratorMwh">Energy the generator produced in the window, MWh.</param>
@@ -35,6 +35,18 @@ public sealed record DrSiteOutcome(string Site, double BatteryMw, double WorkMw,
 {
     /// <summary>Whether the ERAB baseline could be computed for this site and window.</summary>
     public bool Computable => Why is null;
+
+    /// <summary>The commitment per 30-minute slot of the window, MW (empty when the site committed nothing; decision 0214).</summary>
+    public IReadOnlyList<double> CommittedSlotsMw { get; init; } = [];
+
+    /// <summary>The generator's part of the commitment per 30-minute slot, MW (empty when the site committed nothing).</summary>
+    public IReadOnlyList<double> GeneratorSlotsMw { get; init; } = [];
+
+    /// <summary>The energy committed over the window: Σ slot × 30 min, kWh.</summary>
+    public double CommittedKwh => CommittedSlotsMw.Sum() * 500;
+
+    /// <summary>Hours the generator was committed to run (30-minute slots with a generator part).</summary>
+    public double GeneratorHours => GeneratorSlotsMw.Count(x => x > 0) * 0.5;
 }
 
 /// <summary>A request under one policy: offers, commitment and measured delivery per site.</summary>
@@ -44,8 +56,15 @@ public sealed record DrSiteOutcome(string Site, double BatteryMw, double WorkMw,
 /// <param name="Note">Why less than asked was committed, or null.</param>
 public sealed record DrRequestOutcome(DrRequest Request, double OfferedMw, IReadOnlyList<DrSiteOutcome> Sites, string? Note)
 {
-    /// <summary>MW committed.</summary>
-    public double CommittedMw => Sites.Sum(s => s.CommittedMw);
+    /// <summary>Energy committed, kWh: Σ over the sites' per-slot profiles.</summary>
+    public double CommittedKwh => Sites.Sum(s => s.CommittedKwh);
+
+    /// <summary>Mean MW committed over the window (from the profiles).</summary>
+    public double CommittedMw => CommittedKwh / 1000 / Request.Hours;
+
+    /// <summary>The fleet's commitment per 30-minute slot, MW: Σ over the sites' profiles (empty when nothing was committed).</summary>
+    public IReadOnlyList<double> CommittedSlotsMw =>
+        Sites.Where(s => s.CommittedSlotsMw.Count > 0).Select(s => s.CommittedSlotsMw).Aggregate((IReadOnlyList<double>)[], (a, b) => a.Count == 0 ? b : [.. a.Zip(b, (x, y) => x + y)]);
 
     /// <summary>Credited energy, kWh.</summary>
     public double CreditedKwh => Sites.Sum(s => s.CreditedKwh);
@@ -84,7 +103,7 @@ public sealed record DrPolicyOutcome(PolicyKind Policy, bool TakesPart, IReadOnl
     public double RequestedMwh => Requests.Sum(r => r.Request.Mw * r.Request.Hours);
 
     /// <summary>MWh committed.</summary>
-    public double CommittedMwh => Requests.Sum(r => r.CommittedMw * r.Request.Hours);
+    public double CommittedMwh => Requests.Sum(r => r.CommittedKwh) / 1000;
 
     /// <summary>MWh credited against the ERAB baseline.</summary>
     public double CreditedMwh => Requests.Sum(r => r.CreditedKwh) / 1000;
@@ -96,7 +115,7 @@ public sealed record DrPolicyOutcome(PolicyKind Policy, bool TakesPart, IReadOnl
     public double RevenueYen => Requests.Sum(r => r.AmountYen);
 
     /// <summary>Site-hours the on-site generators ran.</summary>
-    public double GeneratorSiteHours => Requests.Sum(r => r.Sites.Count(s => s.CommittedGeneratorMw > 0) * r.Request.Hours);
+    public double GeneratorSiteHours => Requests.Sum(r => r.Sites.Sum(s => s.GeneratorHours));
 
     /// <summary>Energy generated on site, MWh.</summary>
     public double GeneratorMwh => Requests.Sum(r => r.Sites.Sum(s => s.GeneratorMwh));
@@ -124,7 +143,7 @@ public sealed record DrPolicyOutcome(PolicyKind Policy, bool TakesPart, IReadOnl
     public DrTotals In(FlexDirection direction)
     {
         var list = Requests.Where(r => r.Request.Direction == direction).ToList();
-        return new DrTotals(list.Count, list.Sum(r => r.Request.Mw * r.Request.Hours), list.Sum(r => r.CommittedMw * r.Request.Hours), list.Sum(r => r.CreditedKwh) / 1000,
+        return new DrTotals(list.Count, list.Sum(r => r.Request.Mw * r.Request.Hours), list.Sum(r => r.CommittedKwh) / 1000, list.Sum(r => r.CreditedKwh) / 1000,
             list.Sum(r => r.WithoutRequestMw * r.Request.Hours), list.Sum(r => r.AmountYen));
     }
 

@@ -5,6 +5,7 @@ using WattBit.Planning.Model;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Policies;
 using WattBit.Simulation.Scenarios;
+using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
 
@@ -212,51 +213,66 @@ public static class DrSimulation
                     for (var t = from; offer.Baseline is { } b && t < to; t++)
                     {
                         var above = without.SiteGridMw[s][t] - b[t - from];
-                        offer.GapMw = Math.Max(offer.GapMw, q.IsUp ? -above : above);
+                        offer.Gap[t - from] = Math.Max(0, q.IsUp ? -above : above);
+                        offer.GapMw = Math.Max(offer.GapMw, offer.Gap[t - from]);
                     }
 
                     offers.Add(offer);
                 }
             }
 
-            // Cheapest first, the creditable part only: each offer's battery and work at the area's price plus the
-            // premium, its generator at its fuel cost plus the premium.
-            var parts = offers.SelectMany(o => new[] { (Offer: o, Generator: false, Mw: o.CreditableGridMw, Price: o.Price),
-                (Offer: o, Generator: true, Mw: o.CreditableGeneratorMw, Price: o.GeneratorPrice) }).Where(x => x.Mw > 1e-9)
-                .OrderBy(x => x.Price).ThenBy(x => x.Offer.Site).ThenBy(x => x.Generator).ToList();
-            var left = q.Mw;
-            foreach (var part in parts)
+            // Per 30-minute slot (decision 0214): each site offers, in every slot, the creditable part of its offer at that
+            // step (battery and work at the area's price plus the premium, then its generator, the site priced at the dearer
+            // part it offers), and the fleet answers with the one per-slot answer the server and library use.
+            var slotsPerStep = (int)Math.Round(world.StepHours / SlotHours);
+            var slotOffers = new List<FlexibilityOffer>();
+            var direction = q.IsUp ? FlexDirection.Up : FlexDirection.Down;
+            foreach (var o in offers)
             {
-                var take = Math.Min(left, part.Mw);
-                if (take <= 1e-9)
+                for (var k = 0; k < to - from; k++)
                 {
-                    break;
-                }
+                    var (grid, generation) = (o.CreditableGridMw(k), o.CreditableGeneratorMw(k));
+                    if (grid + generation <= 1e-9)
+                    {
+                        continue;
+                    }
 
-                if (part.Generator)
-                {
-                    part.Offer.CommittedGenerator += take;
+                    var price = EnergyPrice.FromYenPerKilowattHour(generation > 1e-9 ? Math.Max(o.Price, o.GeneratorPrice) : o.Price);
+                    for (var j = 0; j < slotsPerStep; j++)
+                    {
+                        var start = world.TimeAt(from + k) + (j * CommitmentProfile.Slot);
+                        slotOffers.Add(new FlexibilityOffer(new SiteId(o.SiteId), q.Area, new TimeWindow(start, start + CommitmentProfile.Slot), direction,
+                            Power.FromMegawatts(grid + generation), Power.FromMegawatts(Math.Min(grid, o.BatteryMw)), Power.FromMegawatts(Math.Max(0, grid - o.BatteryMw)),
+                            TimeSpan.Zero, price, Power.FromMegawatts(generation)));
+                    }
                 }
-                else
-                {
-                    part.Offer.CommittedWork += take;
-                }
+            }
 
-                left -= take;
+            var answer = AreaRequests.AnswerBySlot(new AreaRequest(q.Id, q.Area, direction, Power.FromMegawatts(q.Mw), new TimeWindow(q.Start, q.End), q.IssuedAt), slotOffers);
+            foreach (var c in answer.Commitments)
+            {
+                // Within a slot the battery and work carry the commitment first, the generator the rest.
+                var o = offers.First(x => x.SiteId == c.Site.Value);
+                o.Profile = c.Profile;
+                for (var k = 0; k < to - from; k++)
+                {
+                    var taken = Enumerable.Range(k * slotsPerStep, slotsPerStep).Max(i => c.Profile!.Slots[i].Megawatts);
+                    o.CommittedWork[k] = Math.Min(taken, o.CreditableGridMw(k));
+                    o.CommittedGenerator[k] = taken - o.CommittedWork[k];
+                }
             }
 
             var offered = offers.Sum(o => o.BatteryMw + o.WorkMw + o.GeneratorMw);
-            var creditable = offers.Sum(o => o.CreditableGridMw + o.CreditableGeneratorMw);
-            var note = left > 1e-6
-                ? string.Create(CultureInfo.InvariantCulture, $"the area's offers hold {offered:0.##} of the {q.Mw:0.##} MW asked, {creditable:0.##} MW of it creditable against the expected baseline")
+            var creditable = offers.Sum(o => Enumerable.Range(0, to - from).Average(k => o.CreditableGridMw(k) + o.CreditableGeneratorMw(k)));
+            var note = answer.Note.Length > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"the area's offers hold {offered:0.##} of the {q.Mw:0.##} MW asked (mean over the window), {creditable:0.##} MW of it creditable against the expected baseline; {answer.Note}")
                 : null;
-            foreach (var o in offers.Where(o => o.CommittedWork + o.CommittedGenerator > 0))
+            foreach (var o in offers.Where(o => o.Committed))
             {
                 // The target is the meter at the expected baseline less the commitment: the draw is cut to
                 // min(draw, baseline) − committed work (never deeper than the battery and work offered); the generator
                 // carries its commitment.
                 (committedDays[o.Site] ??= []).Add(day);
-                var gridMw = o.BatteryMw + o.WorkMw;
                 if (q.IsUp)
                 {
                     // The floor: the meter at the expected baseline plus the commitment, never above the draw plus the
@@ -264,8 +280,14 @@ public static class DrSimulation
                     floors ??= [.. world.LimitMw.Select(_ => new double[world.Steps])];
                     for (var t = from; t < to; t++)
                     {
+                        var k = t - from;
+                        if (o.CommittedWork[k] <= 0)
+                        {
+                            continue; // nothing committed in this step's slots
+                        }
+
                         var draw = without.SiteGridMw[o.Site][t];
-                        var target = Math.Min(draw + gridMw, Math.Max(draw, o.Baseline![t - from]) + o.CommittedWork);
+                        var target = Math.Min(draw + o.GridMw[k], Math.Max(draw, o.Baseline![k]) + o.CommittedWork[k]);
                         floors[o.Site][t] = Math.Max(floors[o.Site][t], target);
                     }
 
@@ -275,17 +297,23 @@ public static class DrSimulation
                 generatorMw[o.Site] ??= new double[world.Steps];
                 for (var t = from; t < to; t++)
                 {
+                    var k = t - from;
+                    if (o.CommittedWork[k] + o.CommittedGenerator[k] <= 0)
+                    {
+                        continue; // nothing committed in this step's slots
+                    }
+
                     var draw = without.SiteGridMw[o.Site][t];
-                    var target = Math.Max(draw - gridMw, Math.Min(draw, o.Baseline![t - from]) - o.CommittedWork);
+                    var target = Math.Max(draw - o.GridMw[k], Math.Min(draw, o.Baseline![k]) - o.CommittedWork[k]);
                     limits[o.Site][t] = Math.Min(limits[o.Site][t], Math.Max(0, target));
-                    generatorMw[o.Site][t] = Math.Max(generatorMw[o.Site][t], o.CommittedGenerator);
+                    generatorMw[o.Site][t] = Math.Max(generatorMw[o.Site][t], o.CommittedGenerator[k]);
                 }
             }
 
             commitments.Add((q, from, to, offers, offered, note));
         }
 
-        if (commitments.TrueForAll(c => c.Offers.TrueForAll(o => o.CommittedWork + o.CommittedGenerator <= 0)))
+        if (commitments.TrueForAll(c => c.Offers.TrueForAll(o => !o.Committed)))
         {
             return new DrPolicyOutcome(without.Policy, true, [.. commitments.Select(c => new DrRequestOutcome(c.Request, c.OfferedMw, [], c.Note))], without, without)
             {
@@ -324,7 +352,7 @@ public static class DrSimulation
         var eventDays = new HashSet<DateOnly>[sites.Count];
         foreach (var c in commitments)
         {
-            foreach (var o in c.Offers.Where(o => o.CommittedWork + o.CommittedGenerator > 0))
+            foreach (var o in c.Offers.Where(o => o.Committed))
             {
                 (eventDays[o.Site] ??= []).Add(DateOnly.FromDateTime(c.Request.Start.ToOffset(Jst.Offset).DateTime));
             }
@@ -355,16 +383,6 @@ public static class DrSimulation
         var site = world.Scenario.Sites[s];
         var h = world.StepHours;
         var hours = (to - from) * h;
-        var minDraw = double.PositiveInfinity;
-        for (var t = from; t < to; t++)
-        {
-            minDraw = Math.Min(minDraw, run.SiteGridMw[s][t]);
-        }
-
-        if (!(minDraw > 1e-9))
-        {
-            return null;
-        }
 
         // Battery: its power not already discharging in the window, and the energy above its floor spread over the window.
         double battery = 0;
@@ -382,8 +400,8 @@ public static class DrSimulation
             battery = Math.Max(0, Math.Min(room, usable / hours));
         }
 
-        // Work: interruptible jobs running at every step of the window at this site that can wait the window out and still meet their deadline.
-        var work = double.PositiveInfinity;
+        // Work: interruptible jobs running in each step of the window at this site that can wait the window out and still
+        // meet their deadline (per step: the commitment is per slot, decision 0214).
         var byStep = new double[to - from];
         foreach (var p in pieces)
         {
@@ -398,23 +416,23 @@ public static class DrSimulation
             }
         }
 
-        foreach (var v in byStep)
+        // Each step: battery then work within the draw, then the generator (allowed for DR, started within the notice, at
+        // the output its fuel holds for the whole window) for the rest of the draw.
+        var sustained = generator is { UseForDemandResponse: true } g && g.StartupTime <= q.Notice
+            ? g.MaxPower.Megawatts * Math.Min(1, g.FuelHours.TotalHours / hours) : 0;
+        var (batteryAt, workAt, generationAt) = (new double[to - from], new double[to - from], new double[to - from]);
+        var any = false;
+        for (var k = 0; k < to - from; k++)
         {
-            work = Math.Min(work, v);
+            var draw = Math.Max(0, (double)run.SiteGridMw[s][from + k]);
+            var grid = Math.Min(draw, battery + byStep[k]);
+            batteryAt[k] = Math.Min(battery, grid);
+            workAt[k] = grid - batteryAt[k];
+            generationAt[k] = Math.Max(0, Math.Min(draw - grid, sustained));
+            any |= grid + generationAt[k] > 1e-9;
         }
 
-        var grid = Math.Min(minDraw, battery + work);
-        battery = Math.Min(battery, grid);
-        work = grid - battery;
-
-        // The generator: allowed for DR, started within the notice, at the output its fuel holds for the whole window.
-        double generation = 0;
-        if (generator is { UseForDemandResponse: true } g && g.StartupTime <= q.Notice)
-        {
-            generation = Math.Max(0, Math.Min(minDraw - grid, g.MaxPower.Megawatts * Math.Min(1, g.FuelHours.TotalHours / hours)));
-        }
-
-        if (grid + generation <= 1e-9)
+        if (!any)
         {
             return null;
         }
@@ -427,7 +445,7 @@ public static class DrSimulation
 
         price = (price / (to - from)) + premium;
         var generatorPrice = (generator?.FuelCost.YenPerKilowattHour ?? 0) + premium;
-        return new Offer(s, site.Id, battery, work, generation, price, generatorPrice);
+        return new Offer(s, site.Id, batteryAt, workAt, generationAt, price, generatorPrice);
     }
 
     // What one site offers for an up request (上げDR, decision 0196) on the run without requests, or null when nothing:
@@ -499,7 +517,8 @@ public static class DrSimulation
             price += world.Price[world.SiteArea[s]][t];
         }
 
-        return new Offer(s, site.Id, battery, work, 0, (price / (to - from)) + premium, premium);
+        var n = to - from;
+        return new Offer(s, site.Id, Enumerable.Repeat(battery, n).ToArray(), Enumerable.Repeat(work, n).ToArray(), new double[n], (price / n) + premium, premium);
 
         // Whether starting waiting jobs, soonest placed first, whenever the started ones fall below x keeps x at every step.
         static bool Keeps((double Mw, int Steps)[] waiting, double x, int length)
@@ -570,12 +589,19 @@ public static class DrSimulation
     private static DrSiteOutcome Measure(SimulationWorld world, PolicyResult without, PolicyResult with, double[]? metered, OnSiteGenerator? generator, Offer o,
         DrRequest q, int area, int from, int to, HashSet<DateOnly>? eventDays, Func<DateOnly, bool> isHoliday)
     {
-        var committed = o.CommittedWork + o.CommittedGenerator;
         var s = o.Site;
-        if (committed <= 0 || metered is null)
+        if (!o.Committed || metered is null)
         {
             return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, 0, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, o.GapMw, Expected(o, world));
         }
+
+        // The commitment per 30-minute slot, and the generator's part of it.
+        var profile = o.Profile!;
+        var slotsPerStep = (int)Math.Round(world.StepHours / SlotHours);
+        double[] committedSlots = [.. profile.Slots.Select(p => p.Megawatts)];
+        double[] generatorSlots = [.. Enumerable.Range(0, committedSlots.Length).Select(i => o.CommittedGenerator[i / slotsPerStep])];
+        var committed = profile.Peak.Megawatts;
+        var committedGenerator = generatorSlots.Max();
 
         // The meter: 30-minute kWh from the run's own per-site draw, from the baseline's look-back to the event's end.
         var rules = BaselineRules.Erab;
@@ -596,26 +622,24 @@ public static class DrSimulation
         var fuel = generator is null ? 0 : generatorMwh * 1000 * generator.FuelCost.YenPerKilowattHour;
         if (!baseline.IsComputable)
         {
-            var committedKwhAll = committed * 1000 * (to - from) * world.StepHours;
-            return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, o.CommittedGenerator, baseline.Reason, 0,
-                metered.AsSpan(from, to - from).ToArray().Sum() * 1000 * world.StepHours, 0, committedKwhAll, withoutKwh, 0, generatorMwh, tonnes, fuel, o.GapMw, Expected(o, world));
+            return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, committedGenerator, baseline.Reason, 0,
+                metered.AsSpan(from, to - from).ToArray().Sum() * 1000 * world.StepHours, 0, profile.Energy.KilowattHours, withoutKwh, 0, generatorMwh, tonnes, fuel, o.GapMw,
+                Expected(o, world))
+            { CommittedSlotsMw = committedSlots, GeneratorSlotsMw = generatorSlots };
         }
 
-        double baselineKwh = 0, actualKwh = 0, credited = 0, shortfall = 0, amount = 0;
-        var committedKwh = committed * 1000 * SlotHours;
-        foreach (var slot in baseline.Slots)
+        // Settled slot by slot within each slot's own commitment (decision 0200), paid at the request's price or the slot's.
+        var credit = DrCredit.Settle(baseline, q.IsUp ? FlexDirection.Up : FlexDirection.Down, profile);
+        double amount = 0;
+        foreach (var slot in credit.Slots)
         {
-            var t = Index(world, slot.Start);
-            var c = Math.Clamp(q.IsUp ? -slot.Delivered.KilowattHours : slot.Delivered.KilowattHours, 0, committedKwh);
-            baselineKwh += slot.Baseline.KilowattHours;
-            actualKwh += slot.Actual.KilowattHours;
-            credited += c;
-            shortfall += committedKwh - c;
-            amount += c * (q.PriceYenPerKwh ?? world.Price[area][t]);
+            amount += slot.Credited.KilowattHours * (q.PriceYenPerKwh ?? world.Price[area][Index(world, slot.Start)]);
         }
 
-        return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, o.CommittedGenerator, null, baselineKwh, actualKwh, credited, shortfall,
-            withoutKwh, amount, generatorMwh, tonnes, fuel, o.GapMw, Expected(o, world));
+        return new DrSiteOutcome(o.SiteId, o.BatteryMw, o.WorkMw, o.GeneratorMw, committed, committedGenerator, null,
+            Energy.Sum(credit.Slots.Select(x => x.Baseline)).KilowattHours, Energy.Sum(credit.Slots.Select(x => x.Actual)).KilowattHours,
+            credit.Credited.KilowattHours, credit.Shortfall.KilowattHours, withoutKwh, amount, generatorMwh, tonnes, fuel, o.GapMw, Expected(o, world))
+        { CommittedSlotsMw = committedSlots, GeneratorSlotsMw = generatorSlots };
     }
 
     // Each battery's stored energy at the start of every step [site][step + 1], MWh, recomputed from the run's per-site
@@ -662,36 +686,56 @@ public static class DrSimulation
     private static int Index(SimulationWorld world, DateTimeOffset instant) =>
         (int)Math.Clamp((instant - world.Scenario.Start).Ticks / world.Scenario.Step.Ticks, 0, world.Steps);
 
-    private sealed class Offer(int site, string siteId, double batteryMw, double workMw, double generatorMw, double price, double generatorPrice)
+    // One site's offer for a request, per step of the window (MW), and what it committed per step.
+    private sealed class Offer(int site, string siteId, double[] batteryMw, double[] workMw, double[] generatorMw, double price, double generatorPrice)
     {
         public int Site { get; } = site;
 
         public string SiteId { get; } = siteId;
 
-        public double BatteryMw { get; } = batteryMw;
+        /// <summary>Battery (and work) offered per step, MW: at the grid, so together within the step's draw.</summary>
+        public double[] GridMw { get; } = [.. batteryMw.Select((b, k) => b + workMw[k])];
 
-        public double WorkMw { get; } = workMw;
+        /// <summary>The generator offered per step, MW.</summary>
+        public double[] GeneratorAt { get; } = generatorMw;
 
-        public double GeneratorMw { get; } = generatorMw;
+        /// <summary>The battery's part, the window's mean, MW.</summary>
+        public double BatteryMw { get; } = batteryMw.Average();
+
+        /// <summary>The work's part, the window's mean, MW.</summary>
+        public double WorkMw { get; } = workMw.Average();
+
+        /// <summary>The generator's part, the window's mean, MW.</summary>
+        public double GeneratorMw { get; } = generatorMw.Average();
 
         public double Price { get; } = price;
 
         public double GeneratorPrice { get; } = generatorPrice;
 
-        public double CommittedWork { get; set; }
+        /// <summary>Battery and work committed per step, MW.</summary>
+        public double[] CommittedWork { get; } = new double[batteryMw.Length];
 
-        public double CommittedGenerator { get; set; }
+        /// <summary>Generation committed per step, MW.</summary>
+        public double[] CommittedGenerator { get; } = new double[batteryMw.Length];
+
+        /// <summary>The commitment per 30-minute slot, from the fleet's answer; null when the site committed nothing.</summary>
+        public CommitmentProfile? Profile { get; set; }
+
+        public bool Committed => Profile is not null && Profile.Peak > Power.Zero;
 
         /// <summary>The ERAB baseline the site expects per step of the window (MW), or null when it cannot be computed.</summary>
         public double[]? Baseline { get; set; }
 
-        /// <summary>How far the scheduled draw stands above the expected baseline at its worst step (MW): offered reduction the baseline would not credit.</summary>
+        /// <summary>How far the scheduled draw stands above (below, for up) the expected baseline per step (MW, never below zero): offered change the baseline would not credit.</summary>
+        public double[] Gap { get; } = new double[batteryMw.Length];
+
+        /// <summary>The largest of <see cref="Gap"/> (never below zero), MW.</summary>
         public double GapMw { get; set; }
 
-        /// <summary>The battery and work the baseline would credit: the offer less the gap (nothing when the baseline cannot be computed).</summary>
-        public double CreditableGridMw => Baseline is null ? 0 : Math.Max(0, BatteryMw + WorkMw - GapMw);
+        /// <summary>The battery and work the baseline would credit at step k: the offer less the step's gap (nothing when the baseline cannot be computed).</summary>
+        public double CreditableGridMw(int k) => Baseline is null ? 0 : Math.Max(0, GridMw[k] - Gap[k]);
 
-        /// <summary>The generation the baseline would credit: all of it once battery and work close the gap, else none (the generator runs at its commitment only).</summary>
-        public double CreditableGeneratorMw => Baseline is null || GapMw > BatteryMw + WorkMw + 1e-9 ? 0 : GeneratorMw;
+        /// <summary>The generation the baseline would credit at step k: all of it once battery and work close the step's gap, else none.</summary>
+        public double CreditableGeneratorMw(int k) => Baseline is null || Gap[k] > GridMw[k] + 1e-9 ? 0 : GeneratorAt[k];
     }
 }
