@@ -13,8 +13,9 @@ namespace WattBit.Composition;
 /// <summary>
 /// A roadmap (decisions 0178, 0184) on the Japan backbone: one headroom layer per year over the base fiscal year, on the
 /// backbone with each area's loads grown by the roadmap's demand growth and each AC tie's ratings scaled to its capacity
-/// that year; OCCTO's ties (with their changes) for the moves between areas. Years whose grid is the same share one
-/// layer. Stateless.
+/// that year; OCCTO's ties (with their changes) for the moves between areas. With the roadmap's grid loads (decision 0210)
+/// each cluster's flat load is put at its substation and each substation's room computed beside the other substations'
+/// loads; the ties' own flows carry them too. Years whose grid and loads are the same share one layer. Stateless.
 /// </summary>
 public static class BackboneRoadmap
 {
@@ -45,14 +46,22 @@ public static class BackboneRoadmap
         IReadOnlyDictionary<string, double[]> flows = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var hourIndex = roadmap.Weeks.SelectMany(w => Enumerable.Range((int)Math.Round((w - window.Start).TotalHours), 168)).ToArray();
         var baseLabel = $"reference year FY{roadmap.FiscalYear} (seed {roadmap.Seed})";
-        IHeadroomLayer LayerOf(int y)
+        var busOf = model.Buses.Select((b, i) => (b.SubstationId, i)).ToDictionary(p => p.SubstationId, p => p.i, StringComparer.Ordinal);
+        IHeadroomLayer LayerOf(int y, IReadOnlyList<double> inGrid)
         {
+            // The clusters' loads in the grid, summed per substation; each substation computed beside the others'.
+            var atSub = ids.ToDictionary(id => id, id => Enumerable.Range(0, substations.Count).Where(c => substations[c] == id).Sum(c => inGrid[c]), StringComparer.Ordinal);
+            var beside = atSub.Values.Any(v => v > 0)
+                ? ids.ToDictionary(id => id, id => (IReadOnlyList<(string SubstationId, double Mw)>)[.. atSub.Where(p => p.Key != id && p.Value > 0).Select(p => (p.Key, p.Value))],
+                    StringComparer.Ordinal)
+                : null;
             var factors = areaCodes.ToDictionary(a => a, a => roadmap.Growth.Factor(a, roadmap.FiscalYear, y), StringComparer.Ordinal);
             var acTies = JapanTies.Routes.Where(r => r.Kind == TieKind.Ac).Select(r => r.OcctoName).Distinct(StringComparer.Ordinal)
                 .Select(name => (Name: name, Factor: roadmap.TieCapacityMw(name, ties.First(t => t.Name == name).CapacityMw, y) / ties.First(t => t.Name == name).CapacityMw))
                 .Where(t => t.Factor != 1).ToArray();
             var key = string.Join(";", factors.Select(f => f.Key + "=" + f.Value.ToString("R", CultureInfo.InvariantCulture)))
-                + "|" + string.Join(";", acTies.Select(t => t.Name + "=" + t.Factor.ToString("R", CultureInfo.InvariantCulture)));
+                + "|" + string.Join(";", acTies.Select(t => t.Name + "=" + t.Factor.ToString("R", CultureInfo.InvariantCulture)))
+                + "|" + string.Join(";", atSub.Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));
             if (cache.TryGetValue(key, out var known))
             {
                 flows = known.Flows;
@@ -62,11 +71,12 @@ public static class BackboneRoadmap
 
             var grown = JapanGridChanges.Apply(model, factors, acTies.ToDictionary(t => t.Name, t => t.Factor, StringComparer.Ordinal));
             var label = baseLabel + (roadmap.Growth.Grows ? FormattableString.Invariant($", each area's demand grown to {y} by the roadmap's rates") : "")
-                + (acTies.Length > 0 ? ", " + string.Join(", ", acTies.Select(t => FormattableString.Invariant($"{t.Name} ×{t.Factor:0.##}"))) : "");
+                + (acTies.Length > 0 ? ", " + string.Join(", ", acTies.Select(t => FormattableString.Invariant($"{t.Name} ×{t.Factor:0.##}"))) : "")
+                + (beside is null ? "" : ", the clusters' loads in the grid");
             var composition = JapanLayer.Compose(grown, areas => year.TotalDemandHourly(areas).Slice(window), label,
-                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids);
+                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids, loadsBeside: beside);
             var layer = composition.Layer;
-            flows = roadmap.Moves ? TieFlows(grown, composition, ties, hourIndex) : flows;
+            flows = roadmap.Moves ? TieFlows(grown, composition, ties, hourIndex, [.. atSub.Where(p => p.Value > 0).Select(p => (busOf[p.Key], p.Value))]) : flows;
             cache[key] = (layer, flows);
             progress?.Invoke(y, true);
             return layer;
@@ -80,9 +90,11 @@ public static class BackboneRoadmap
     /// positive from the tie's From area: the sum over its circuits). Converters and HVDC links are fixed set-points in the
     /// backbone, so they have none here.
     /// </summary>
-    private static Dictionary<string, double[]> TieFlows(JapanBackbone model, JapanLayerComposition composition, IReadOnlyList<AreaTie> ties, int[] hours)
+    private static Dictionary<string, double[]> TieFlows(JapanBackbone model, JapanLayerComposition composition, IReadOnlyList<AreaTie> ties, int[] hours,
+        IReadOnlyList<(int Bus, double Mw)> flatLoads)
     {
         var dc = new DcModel(model.Network);
+        var flat = FlatLoadFlows(dc, flatLoads);
         var series = new Dictionary<JapanLayerDrive, NetworkTimeSeries>(ReferenceEqualityComparer.Instance);
         var flows = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var tie in ties)
@@ -106,7 +118,7 @@ public static class BackboneRoadmap
                 var sign = model.Buses[from].Area.Code == tie.From.Code ? 1 : -1;
                 for (var i = 0; i < hours.Length; i++)
                 {
-                    sum[i] += sign * ts.Flow(l, hours[i]);
+                    sum[i] += sign * (ts.Flow(l, hours[i]) + flat[l]);
                 }
 
                 any = true;
@@ -118,6 +130,41 @@ public static class BackboneRoadmap
             }
         }
 
+        return flows;
+    }
+
+    /// <summary>
+    /// The flows of flat loads at buses, each met by the plants of its AC island in proportion to their output (the headroom
+    /// engine's distributed balancing, so the ties see the clusters as the layer does).
+    /// </summary>
+    private static double[] FlatLoadFlows(DcModel dc, IReadOnlyList<(int Bus, double Mw)> loads)
+    {
+        var flows = new double[dc.BranchCount];
+        if (loads.Count == 0)
+        {
+            return flows;
+        }
+
+        var p = new double[dc.BusCount];
+        var gens = dc.Network.Generators.Where(g => g.InService && g.Pg > 0).ToArray();
+        foreach (var (bus, mw) in loads)
+        {
+            var island = dc.Topology.IslandOf(bus);
+            var mine = gens.Where(g => dc.Topology.IslandOf(g.BusIndex) == island).ToArray();
+            var total = mine.Sum(g => g.Pg);
+            if (!(total > 0))
+            {
+                continue;
+            }
+
+            p[bus] -= mw;
+            foreach (var g in mine)
+            {
+                p[g.BusIndex] += mw * g.Pg / total;
+            }
+        }
+
+        dc.Solve(p, flows, includePhaseShifts: false);
         return flows;
     }
 

@@ -9,7 +9,8 @@ namespace WattBit.Headroom;
 /// <param name="N1Mw">N-1 headroom, MW; NaN when the source gives no N-1 value (a TSO upload of one figure gives both).</param>
 /// <param name="LimitingLine">The line that limits the N-1 headroom (N-0 when N-1 is missing), or null when none does (capped) or the source does not say.</param>
 /// <param name="Contingency">The outage under which <paramref name="LimitingLine"/> limits, or null for the base case.</param>
-public readonly record struct HeadroomHour(DateTimeOffset Start, double N0Mw, double N1Mw, string? LimitingLine, string? Contingency)
+/// <param name="N0Line">The line that limits the N-0 headroom, or null when none does or the source does not say (decision 0212).</param>
+public readonly record struct HeadroomHour(DateTimeOffset Start, double N0Mw, double N1Mw, string? LimitingLine, string? Contingency, string? N0Line = null)
 {
     /// <summary>The secure headroom: N-1 when known, else N-0, MW.</summary>
     public double SecureMw => double.IsNaN(N1Mw) ? N0Mw : N1Mw;

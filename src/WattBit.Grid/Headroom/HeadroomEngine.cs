@@ -100,6 +100,75 @@ public sealed class HeadroomEngine
         _blocks = new ProfileBlocks(_ds, _pv, 168);
     }
 
+    // A copy of an engine with another constant flow component (WithFlatLoads): the sensitivities, series, ratings and
+    // profile are shared; the pair index is rebuilt lazily on the new flows.
+    private HeadroomEngine(HeadroomEngine source, double[] a)
+    {
+        Sensitivities = source.Sensitivities;
+        Series = source.Series;
+        Options = source.Options;
+        _m = source._m;
+        _mPad = source._mPad;
+        _steps = source._steps;
+        _stepsPad = source._stepsPad;
+        _a = a;
+        _b = source._b;
+        _c = source._c;
+        _rateN0 = source._rateN0;
+        _rateN1 = source._rateN1;
+        _ds = source._ds;
+        _pv = source._pv;
+        (_d0, _d1, _s0, _s1) = (source._d0, source._d1, source._s0, source._s1);
+        _islandSlack = source._islandSlack;
+        _contingencies = source._contingencies;
+        _blocks = source._blocks;
+        _pairIndex = new Lazy<PairIndex>(() => PairIndex.Build(this, _islandSlack), LazyThreadSafetyMode.ExecutionAndPublication);
+        UsePairIndex = source.UsePairIndex;
+        UseWeekBlocks = source.UseWeekBlocks;
+        GroupSize = source.GroupSize;
+        WarmStart = source.WarmStart;
+    }
+
+    /// <summary>
+    /// This engine with flat loads added to the base case at every step (the roadmap's clusters, decision 0210): each
+    /// load's flows are its sensitivity (<see cref="Sensitivity"/>, the engine's own balancing) × its MW, added to the
+    /// constant flow component, so post-outage flows carry them too and a bus's headroom is what is left beside them.
+    /// A negative MW is a flat injection. <see cref="Series"/> stays the series without them.
+    /// </summary>
+    /// <param name="loads">Per load, its 0-based bus index and MW (a bus may appear more than once; the MW add up).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A bus index outside the model, or a MW that is not finite.</exception>
+    public HeadroomEngine WithFlatLoads(IReadOnlyList<(int Bus, double Mw)> loads)
+    {
+        ArgumentNullException.ThrowIfNull(loads);
+        var a = (double[])_a.Clone();
+        var beta = new double[_mPad];
+        foreach (var (bus, mw) in loads)
+        {
+            if (bus < 0 || bus >= Sensitivities.Model.BusCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(loads), bus, "bus index outside the model.");
+            }
+
+            if (!double.IsFinite(mw))
+            {
+                throw new ArgumentOutOfRangeException(nameof(loads), mw, "a flat load must be a finite MW.");
+            }
+
+            if (mw == 0 || !Sensitivities.Model.IsEnergised(bus))
+            {
+                continue;
+            }
+
+            FillSensitivity(bus, beta);
+            for (var l = 0; l < _m; l++)
+            {
+                a[l] += beta[l] * mw;
+            }
+        }
+
+        return new HeadroomEngine(this, a);
+    }
+
     /// <summary>
     /// Screen N-1 pairs with the bus-independent sorted bounds before the full sweep (decision 0110; default false: on
     /// case_ACTIVSg10k the bounds are too loose to pay for the index, see docs/grid-headroom.md). Results are identical.

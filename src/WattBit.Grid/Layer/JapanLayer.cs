@@ -231,9 +231,12 @@ public static class JapanLayer
     /// <param name="realAreas">The real areas (code, demand, source label); at most one per AC island.</param>
     /// <param name="substationIds">Only these substations (default all buses).</param>
     /// <param name="maxParallelism">Worker threads; default all cores.</param>
+    /// <param name="loadsBeside">Per substation id, flat loads at other substations (id, MW) in the base case when its headroom is computed
+    /// (decision 0210); substations not listed: none.</param>
+    /// <exception cref="UnknownSubstationException">A substation of <paramref name="loadsBeside"/> is not a bus of the backbone.</exception>
     public static JapanLayerComposition Compose(JapanBackbone model, Func<IReadOnlyCollection<WattBit.Areas.GridArea>, WattBit.Time.TimeSeries> referenceDemand,
         string referenceLabel, IReadOnlyList<(string Code, WattBit.Time.TimeSeries DemandMw, string Source)> realAreas, IReadOnlyCollection<string>? substationIds = null,
-        int maxParallelism = -1)
+        int maxParallelism = -1, IReadOnlyDictionary<string, IReadOnlyList<(string SubstationId, double Mw)>>? loadsBeside = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(referenceDemand);
@@ -244,13 +247,14 @@ public static class JapanLayer
         {
             var demand = referenceDemand(areas);
             var label = referenceLabel + ", demand of the modelled areas";
-            return new JapanLayerComposition(Compute(model, demand, label, substationIds, maxParallelism), Drive(model, demand), null, label);
+            var drive = Drive(model, demand);
+            return new JapanLayerComposition(Compute(model, drive, label, substationIds, maxParallelism, loadsBeside), drive, null, label);
         }
 
         var others = referenceDemand([.. areas.Where(a => !real.Any(r => r.Code == a.Code))]);
         var drives = Drives(model, others, real.ToDictionary(r => r.Code, r => r.DemandMw, StringComparer.Ordinal));
         var realLabel = string.Join("; ", real.OrderBy(r => r.Code, StringComparer.Ordinal).Select(r => r.Source)) + "; other areas: " + referenceLabel;
-        return new JapanLayerComposition(Compute(model, drives, realLabel, substationIds, maxParallelism), drives.Drives[0], drives, realLabel);
+        return new JapanLayerComposition(Compute(model, drives, realLabel, substationIds, maxParallelism, loadsBeside), drives.Drives[0], drives, realLabel);
     }
 
     /// <summary>Computes the layer of several areas on their own demand (<see cref="Drives"/>): each substation's hours from the drive of its island.</summary>
@@ -259,9 +263,11 @@ public static class JapanLayer
     /// <param name="profileLabel">What the demand is; it should say which areas are real.</param>
     /// <param name="substationIds">Only these substations (default all buses).</param>
     /// <param name="maxParallelism">Worker threads; default all cores.</param>
-    /// <exception cref="UnknownSubstationException">An id of <paramref name="substationIds"/> is not a bus of the backbone.</exception>
+    /// <param name="loadsBeside">Per substation id, flat loads at other substations (id, MW) in the base case when its headroom is computed
+    /// (decision 0210); substations not listed: none.</param>
+    /// <exception cref="UnknownSubstationException">An id of <paramref name="substationIds"/> or <paramref name="loadsBeside"/> is not a bus of the backbone.</exception>
     public static ModelHeadroomLayer Compute(JapanBackbone model, JapanLayerDrives drives, string profileLabel, IReadOnlyCollection<string>? substationIds = null,
-        int maxParallelism = -1)
+        int maxParallelism = -1, IReadOnlyDictionary<string, IReadOnlyList<(string SubstationId, double Mw)>>? loadsBeside = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(drives);
@@ -274,7 +280,8 @@ public static class JapanLayer
             if (mine.Count > 0)
             {
                 parts.Add(ModelHeadroomLayer.Compute(model.Network, mine, drives.Drives[d].Profile, ModelName, synthetic: true, profileLabel,
-                    b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following, perBusMw: drives.Drives[d].PerBusMw));
+                    b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following, perBusMw: drives.Drives[d].PerBusMw,
+                    loadsBeside: Beside(model, loadsBeside)));
             }
         }
 
@@ -306,14 +313,31 @@ public static class JapanLayer
     /// <param name="profileLabel">What the demand is; it should say which areas are real (for example "TK: TSO actuals FY2025; other areas: reference year").</param>
     /// <param name="substationIds">Only these substations (default all buses).</param>
     /// <param name="maxParallelism">Worker threads; default all cores.</param>
-    /// <exception cref="UnknownSubstationException">An id of <paramref name="substationIds"/> is not a bus of the backbone.</exception>
+    /// <param name="loadsBeside">Per substation id, flat loads at other substations (id, MW) in the base case when its headroom is computed
+    /// (decision 0210); substations not listed: none.</param>
+    /// <exception cref="UnknownSubstationException">An id of <paramref name="substationIds"/> or <paramref name="loadsBeside"/> is not a bus of the backbone.</exception>
     public static ModelHeadroomLayer Compute(JapanBackbone model, JapanLayerDrive drive, string profileLabel, IReadOnlyCollection<string>? substationIds = null,
-        int maxParallelism = -1)
+        int maxParallelism = -1, IReadOnlyDictionary<string, IReadOnlyList<(string SubstationId, double Mw)>>? loadsBeside = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(drive);
         return ModelHeadroomLayer.Compute(model.Network, Select(model, substationIds), drive.Profile, ModelName, synthetic: true, profileLabel,
-            b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following, perBusMw: drive.PerBusMw);
+            b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following, perBusMw: drive.PerBusMw, loadsBeside: Beside(model, loadsBeside));
+    }
+
+    // Loads beside a node by substation id, as the engine's bus numbers.
+    private static Func<LayerNode, IReadOnlyList<(int BusNumber, double Mw)>>? Beside(JapanBackbone model,
+        IReadOnlyDictionary<string, IReadOnlyList<(string SubstationId, double Mw)>>? loadsBeside)
+    {
+        if (loadsBeside is null || loadsBeside.Count == 0)
+        {
+            return null;
+        }
+
+        var number = model.Buses.ToDictionary(b => b.SubstationId, b => b.Number, StringComparer.Ordinal);
+        return node => loadsBeside.TryGetValue(node.Substation.Id, out var loads)
+            ? [.. loads.Select(l => (number.TryGetValue(l.SubstationId, out var n) ? n : throw new UnknownSubstationException(l.SubstationId), l.Mw))]
+            : [];
     }
 
     private static IReadOnlyList<LayerNode> Select(JapanBackbone model, IReadOnlyCollection<string>? substationIds)

@@ -28,10 +28,11 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
     private readonly double[] _n0;
     private readonly double[] _n1;
     private readonly int[] _line;
+    private readonly int[] _lineN0;
     private readonly int[] _contingency;
     private readonly ImmutableArray<string> _lineNames;
 
-    private ModelHeadroomLayer(HeadroomLayerInfo info, ImmutableArray<Substation> substations, double[] n0, double[] n1, int[] line, int[] contingency,
+    private ModelHeadroomLayer(HeadroomLayerInfo info, ImmutableArray<Substation> substations, double[] n0, double[] n1, int[] line, int[] lineN0, int[] contingency,
         ImmutableArray<string> lineNames)
     {
         Info = info;
@@ -40,6 +41,7 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         _n0 = n0;
         _n1 = n1;
         _line = line;
+        _lineN0 = lineN0;
         _contingency = contingency;
         _lineNames = lineNames;
         _index = substations.Select((s, i) => (s.Id, i)).ToFrozenDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
@@ -66,10 +68,14 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
     /// <param name="maxParallelism">Worker threads; default all cores.</param>
     /// <param name="following">How the generators follow the load (default as formats.md §2).</param>
     /// <param name="perBusMw">MW injected per bus per unit of the profile's solar_pu (PV capacity; default none).</param>
+    /// <param name="loadsBeside">Per node, flat loads (bus number, MW) put into the base case at every hour when that node's headroom
+    /// is computed (decision 0210: the other clusters of a roadmap), balanced as the engine balances an added load; null or
+    /// empty for a node: none. Each node with loads costs its own sweep.</param>
     /// <exception cref="ArgumentException">No node, a duplicate id or bus, an unknown bus, or a profile that is not hourly.</exception>
     public static ModelHeadroomLayer Compute(PowerNetwork network, IReadOnlyList<LayerNode> nodes, GridProfile profile, string model, bool synthetic,
         string profileLabel, Func<int, string>? lineName = null, HeadroomOptions? options = null, int maxParallelism = -1,
-        GenerationFollowing following = GenerationFollowing.Output, IReadOnlyList<double>? perBusMw = null)
+        GenerationFollowing following = GenerationFollowing.Output, IReadOnlyList<double>? perBusMw = null,
+        Func<LayerNode, IReadOnlyList<(int BusNumber, double Mw)>>? loadsBeside = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(nodes);
@@ -112,9 +118,9 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         var n0 = new double[nodes.Count * hours];
         var n1 = new double[nodes.Count * hours];
         var line = new int[nodes.Count * hours];
+        var lineN0 = new int[nodes.Count * hours];
         var contingency = new int[nodes.Count * hours];
-        var row = 0;
-        HeadroomRunner.Run(engine, buses, h =>
+        void Keep(int row, BusHeadroom h)
         {
             var o = row * hours;
             for (var t = 0; t < hours; t++)
@@ -123,16 +129,36 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
                 n1[o + t] = h.N1Mw[t];
                 var n1Known = !double.IsNaN(h.N1Mw[t]);
                 line[o + t] = n1Known ? h.N1Branch[t] : h.N0Branch[t];
+                lineN0[o + t] = h.N0Branch[t];
                 contingency[o + t] = n1Known ? h.N1Contingency[t] : -1;
             }
+        }
 
-            row++;
-        }, maxParallelism: maxParallelism);
+        var beside = nodes.Select(n => loadsBeside?.Invoke(n) ?? []).ToArray();
+        var plain = Enumerable.Range(0, nodes.Count).Where(i => beside[i].Count == 0).ToArray();
+        var k = 0;
+        if (plain.Length > 0)
+        {
+            HeadroomRunner.Run(engine, [.. plain.Select(i => buses[i])], h => Keep(plain[k++], h), maxParallelism: maxParallelism);
+        }
+
+        var loaded = Enumerable.Range(0, nodes.Count).Where(i => beside[i].Count > 0).ToArray();
+        var results = loaded.Select(_ => new BusHeadroom(hours)).ToArray();
+        var engines = loaded.Select(i => engine.WithFlatLoads([.. beside[i].Select(x => network.TryGetBusIndex(x.BusNumber, out var b)
+            ? (b, x.Mw)
+            : throw new ArgumentException($"substation '{nodes[i].Substation.Id}': a load beside it is at bus {x.BusNumber}, not a bus of {network.Name}.", nameof(loadsBeside)))]))
+            .ToArray();
+        Parallel.For(0, loaded.Length, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism > 0 ? maxParallelism : Environment.ProcessorCount },
+            j => engines[j].Compute(buses[loaded[j]], results[j]));
+        for (var j = 0; j < loaded.Length; j++)
+        {
+            Keep(loaded[j], results[j]);
+        }
 
         lineName ??= b => DefaultLineName(network, b);
         var names = Enumerable.Range(0, network.Branches.Length).Select(lineName).ToImmutableArray();
         var info = new HeadroomLayerInfo(model, synthetic, profileLabel, profile.Timestamps[0], hours);
-        return new ModelHeadroomLayer(info, [.. nodes.Select(n => n.Substation)], n0, n1, line, contingency, names);
+        return new ModelHeadroomLayer(info, [.. nodes.Select(n => n.Substation)], n0, n1, line, lineN0, contingency, names);
     }
 
     /// <summary>
@@ -157,6 +183,7 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         var n0 = new double[order.Count * hours];
         var n1 = new double[order.Count * hours];
         var line = new int[order.Count * hours];
+        var lineN0 = new int[order.Count * hours];
         var contingency = new int[order.Count * hours];
         var substations = ImmutableArray.CreateBuilder<Substation>(order.Count);
         for (var i = 0; i < order.Count; i++)
@@ -166,11 +193,12 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
             Array.Copy(part._n0, from, n0, i * hours, hours);
             Array.Copy(part._n1, from, n1, i * hours, hours);
             Array.Copy(part._line, from, line, i * hours, hours);
+            Array.Copy(part._lineN0, from, lineN0, i * hours, hours);
             Array.Copy(part._contingency, from, contingency, i * hours, hours);
             substations.Add(part._substations[part._index[order[i]]]);
         }
 
-        return new ModelHeadroomLayer(info, substations.ToImmutable(), n0, n1, line, contingency, parts[0]._lineNames);
+        return new ModelHeadroomLayer(info, substations.ToImmutable(), n0, n1, line, lineN0, contingency, parts[0]._lineNames);
     }
 
     /// <summary>One substation per bus with load or generation, named after the bus (id "bus-N"): for cases without metadata.</summary>
@@ -230,7 +258,8 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
 
             var l = _line[o + t];
             var c = _contingency[o + t];
-            result.Add(new HeadroomHour(Info.First.AddHours(t), v0, _n1[o + t], l >= 0 ? _lineNames[l] : null, c >= 0 ? _lineNames[c] : null));
+            var l0 = _lineN0[o + t];
+            result.Add(new HeadroomHour(Info.First.AddHours(t), v0, _n1[o + t], l >= 0 ? _lineNames[l] : null, c >= 0 ? _lineNames[c] : null, l0 >= 0 ? _lineNames[l0] : null));
         }
 
         return result;

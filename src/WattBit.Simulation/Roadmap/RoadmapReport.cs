@@ -32,11 +32,11 @@ public static class RoadmapReport
         Directory.CreateDirectory(Path.Combine(folder, "plots"));
         var s = result.Scenario;
         var last = s.LastYear;
-        var csv = new StringBuilder("cluster,year,load_mw,room_min_mw,short_mwh,short_in_day_mwh,short_shifted_mwh,moved_mwh,peak_short_mw,peak_short_shifted_mw,limiting_line\n");
+        var csv = new StringBuilder("cluster,year,load_mw,in_grid_mw,room_min_mw,short_mwh,short_in_day_mwh,short_shifted_mwh,moved_mwh,peak_short_mw,peak_short_shifted_mw,limiting_line\n");
         foreach (var y in result.Years)
         {
             csv.Append(Csv.Escape(y.Cluster)).Append(',').Append(y.Year.ToString(s_inv)).Append(',')
-                .AppendJoin(',', new[] { y.LoadMw, y.RoomMinMw, y.ShortMwh, y.ShortInDayMwh, y.ShortShiftedMwh, y.MovedMwh, y.PeakShortMw, y.PeakShortShiftedMw }.Select(Mw))
+                .AppendJoin(',', new[] { y.LoadMw, y.InGridMw, y.RoomMinMw, y.ShortMwh, y.ShortInDayMwh, y.ShortShiftedMwh, y.MovedMwh, y.PeakShortMw, y.PeakShortShiftedMw }.Select(Mw))
                 .Append(',').Append(Csv.Escape(y.Line ?? "")).Append('\n');
         }
 
@@ -84,7 +84,7 @@ public static class RoadmapReport
         }
 
         html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
-                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the weeks studied (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; the layer names the line of the secure headroom only. Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
+                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the weeks studied (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; it is the line of the {(s.N0 ? "N-0" : "secure")} headroom. Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
             .Append("</p>");
         foreach (var why in Why(result))
         {
@@ -242,6 +242,13 @@ public static class RoadmapReport
         {
             parts.Add(FormattableString.Invariant($"{s.Reinforcements.Count} reinforcements add MW at the clusters' substations"));
         }
+
+        parts.Add(s.GridLoads switch
+        {
+            RoadmapGridLoads.Clusters => "the clusters' own flat loads (less the stated reinforcements in service) are in each year's grid model, so a cluster's room is what the lines leave beside the clusters of every other substation: two clusters behind one line share it, and the first line to bind is named for both (decision 0210)",
+            RoadmapGridLoads.Needed => "the clusters' own flat loads are in each year's grid model less the stated reinforcements and less the reinforcement each cluster was found to need in an earlier year (taken as built, so the others are judged on the lines as reinforced): two clusters behind one line share it (decision 0210)",
+            _ => "each substation's room is the base grid's alone: clusters at other substations do not take it, even behind one line",
+        });
 
         var text = string.Join("; ", parts) + ".";
         return char.ToUpperInvariant(text[0]) + text[1..];

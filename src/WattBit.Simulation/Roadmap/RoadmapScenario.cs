@@ -40,6 +40,25 @@ public sealed record RoadmapCluster(string Id, GridArea Area, GeoPoint Location,
     }
 }
 
+/// <summary>What of the roadmap itself is in each year's grid model when a cluster's room is computed (decision 0210).</summary>
+public enum RoadmapGridLoads
+{
+    /// <summary>Nothing: each substation's room is the base grid's alone (decisions 0178, 0184); clusters at other substations never meet.</summary>
+    None,
+
+    /// <summary>
+    /// The clusters' flat loads (less the stated reinforcements in service at their substations) at their substations, so a
+    /// cluster's room is what the lines leave with the clusters of every other substation in: two clusters behind one line share it.
+    /// </summary>
+    Clusters,
+
+    /// <summary>
+    /// As <see cref="Clusters"/>, and each cluster's reinforcement needed so far (the most MW over its room without shifting in any
+    /// earlier year) taken as built: its load in the grid is less that too, so the others are judged on the reinforced lines.
+    /// </summary>
+    Needed,
+}
+
 /// <summary>A grid reinforcement of a roadmap: MW of secure headroom added at a cluster's substation from a year on.</summary>
 /// <param name="Cluster">The cluster whose substation it reinforces.</param>
 /// <param name="FromYear">First year it is in service.</param>
@@ -99,9 +118,11 @@ public sealed record RoadmapDemandGrowth(IReadOnlyDictionary<string, double> Per
 /// <param name="TieChanges">Inter-area ties whose capacity changes at stated years (decision 0184); null: none.</param>
 /// <param name="Moves">Whether shifted work may also move to clusters in other areas, over the ties, hour by hour (decision 0184).</param>
 /// <param name="TieShare">Share of each tie's capacity that moved work may use (the rest carries the tie's own flows), 0-1.</param>
+/// <param name="GridLoads">What of the roadmap is in each year's grid model (decision 0210; default none).</param>
 public sealed record RoadmapScenario(string Name, int FiscalYear, int Seed, int FirstYear, int LastYear, IReadOnlyList<DateTimeOffset> Weeks, double FlexibleShare,
     double PeakFactor, double MaxKm, IReadOnlyList<RoadmapCluster> Clusters, IReadOnlyList<RoadmapReinforcement> Reinforcements, bool N0 = false,
-    RoadmapDemandGrowth? DemandGrowth = null, IReadOnlyList<RoadmapTieChange>? TieChanges = null, bool Moves = false, double TieShare = 1)
+    RoadmapDemandGrowth? DemandGrowth = null, IReadOnlyList<RoadmapTieChange>? TieChanges = null, bool Moves = false, double TieShare = 1,
+    RoadmapGridLoads GridLoads = RoadmapGridLoads.None)
 {
     /// <summary>The base grid's demand growth (none when the file states none).</summary>
     public RoadmapDemandGrowth Growth => DemandGrowth ?? RoadmapDemandGrowth.None;
@@ -147,7 +168,8 @@ public static class RoadmapFile
         }
 
         var seed = r.Integer(root, "seed", 42);
-        var rm = r.Mapping(r.Need(root, "roadmap", "the roadmap"), "roadmap", "from", "to", "weeks", "flexible_share", "peak_factor", "max_km", "headroom", "moves", "tie_share");
+        var rm = r.Mapping(r.Need(root, "roadmap", "the roadmap"), "roadmap", "from", "to", "weeks", "flexible_share", "peak_factor", "max_km", "headroom", "moves", "tie_share",
+            "grid_loads");
         var first = r.Integer(r.Need(rm, "from", "roadmap"), "roadmap.from", 2000, 2100);
         var last = r.Integer(r.Need(rm, "to", "roadmap"), "roadmap.to", first, 2100);
         var yearStart = new DateTimeOffset(fy, 4, 1, 0, 0, 0, Jst.Offset);
@@ -274,6 +296,9 @@ public static class RoadmapFile
         return new RoadmapScenario(name, fy, seed, first, last, weeks, r.Number(rm, "flexible_share", 0.3, 0, 0.9), r.Number(rm, "peak_factor", 1.3, 1, 3),
             r.Number(rm, "max_km", 30, 0.1, 1000), clusters, reinforcements,
             YamlReader.Get(rm, "headroom") is { } hn && r.Choice(hn, "roadmap.headroom", ("n1", false), ("n0", true)),
-            growth, tieChanges, YamlReader.Get(rm, "moves") is { } mv && r.Boolean(mv, "roadmap.moves"), r.Number(rm, "tie_share", 1, 0.01, 1));
+            growth, tieChanges, YamlReader.Get(rm, "moves") is { } mv && r.Boolean(mv, "roadmap.moves"), r.Number(rm, "tie_share", 1, 0.01, 1),
+            YamlReader.Get(rm, "grid_loads") is { } gl
+                ? r.Choice(gl, "roadmap.grid_loads", ("none", RoadmapGridLoads.None), ("clusters", RoadmapGridLoads.Clusters), ("needed", RoadmapGridLoads.Needed))
+                : RoadmapGridLoads.None);
     }
 }

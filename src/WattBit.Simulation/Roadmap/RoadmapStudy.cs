@@ -16,8 +16,10 @@ namespace WattBit.Simulation.Roadmap;
 /// <param name="Line">The line limiting the room in the hour of the largest shortfall without shifting (null when none or the layer does not say).</param>
 /// <param name="ShortInDayMwh">Energy short with shifting within the day at home only (equal to <paramref name="ShortShiftedMwh"/> without moves), MWh.</param>
 /// <param name="MovedMwh">Energy of its flexible work run at clusters of other areas in the representative weeks, MWh (0 without moves).</param>
+/// <param name="InGridMw">Its load as put into that year's grid model for the other substations' clusters (decision 0210): its load less the
+/// reinforcements taken as built; 0 when the roadmap puts no loads in the grid.</param>
 public sealed record RoadmapYear(string Cluster, int Year, double LoadMw, double RoomMinMw, double ShortMwh, double ShortShiftedMwh, double PeakShortMw, double PeakShortShiftedMw,
-    string? Line, double ShortInDayMwh = 0, double MovedMwh = 0);
+    string? Line, double ShortInDayMwh = 0, double MovedMwh = 0, double InGridMw = 0);
 
 /// <summary>One direction of an inter-area tie in one year of a roadmap with moves (decision 0184).</summary>
 /// <param name="Tie">OCCTO's tie name.</param>
@@ -84,11 +86,28 @@ public static class RoadmapStudy
     /// <param name="substations">Each cluster's substation id, in file order (the host resolves names and nearest ones).</param>
     /// <exception cref="ArgumentException">The layer has no data for a week of a cluster's substation.</exception>
     public static RoadmapResult Run(RoadmapScenario scenario, IHeadroomLayer layer, IReadOnlyList<string> substations) =>
-        Run(scenario, _ => layer ?? throw new ArgumentNullException(nameof(layer)), substations, []);
+        Run(scenario, (int _) => layer ?? throw new ArgumentNullException(nameof(layer)), substations, []);
+
+    /// <summary>Runs the study on a layer per year that does not depend on the clusters' loads (decision 0184).</summary>
+    /// <param name="scenario">The roadmap.</param>
+    /// <param name="layerOfYear">The layer of a year's grid over the base year's weeks (called once per year, in order).</param>
+    /// <param name="substations">Each cluster's substation id, in file order.</param>
+    /// <param name="ties">The inter-area ties at their base-year capacities.</param>
+    /// <param name="tieFlowsOfYear">Per year, the ties' own flows (see the main overload).</param>
+    /// <exception cref="ArgumentException">As the main overload.</exception>
+    public static RoadmapResult Run(RoadmapScenario scenario, Func<int, IHeadroomLayer> layerOfYear, IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties,
+        Func<int, IReadOnlyDictionary<string, double[]>>? tieFlowsOfYear = null)
+    {
+        ArgumentNullException.ThrowIfNull(layerOfYear);
+        return Run(scenario, (y, _) => layerOfYear(y), substations, ties, tieFlowsOfYear);
+    }
 
     /// <summary>Runs the study on a layer per year and the ties between areas.</summary>
     /// <param name="scenario">The roadmap.</param>
-    /// <param name="layerOfYear">The layer of a year's grid over the base year's weeks (called once per year, in order).</param>
+    /// <param name="layerOfYear">The layer of a year's grid over the base year's weeks (called once per year, in order), given each cluster's
+    /// flat load in that grid, MW, in file order (decision 0210; all 0 with <see cref="RoadmapGridLoads.None"/>): the host puts those loads at
+    /// the clusters' substations and computes each substation's headroom with the loads of every other substation in (the loads at a
+    /// substation itself are left out: its clusters share its room by load).</param>
     /// <param name="substations">Each cluster's substation id, in file order.</param>
     /// <param name="ties">The inter-area ties at their base-year capacities (moves use them when the roadmap allows moves).</param>
     /// <param name="tieFlowsOfYear">Per year, the ties' own flows hour by hour over the weeks studied (per tie name, MW, positive from its
@@ -96,8 +115,8 @@ public static class RoadmapStudy
     /// direction's capacity that year less its own flow that hour. Ties without flows (and every tie when null) leave moved work
     /// the capacity × <see cref="RoadmapScenario.TieShare"/>. Called once per year, after <paramref name="layerOfYear"/>.</param>
     /// <exception cref="ArgumentException">A layer has no data for a week of a cluster's substation, or a tie change names no tie of <paramref name="ties"/> while moves are on.</exception>
-    public static RoadmapResult Run(RoadmapScenario scenario, Func<int, IHeadroomLayer> layerOfYear, IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties,
-        Func<int, IReadOnlyDictionary<string, double[]>>? tieFlowsOfYear = null)
+    public static RoadmapResult Run(RoadmapScenario scenario, Func<int, IReadOnlyList<double>, IHeadroomLayer> layerOfYear, IReadOnlyList<string> substations,
+        IReadOnlyList<AreaTie> ties, Func<int, IReadOnlyDictionary<string, double[]>>? tieFlowsOfYear = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(layerOfYear);
@@ -118,16 +137,19 @@ public static class RoadmapStudy
 
         var tieYears = new List<RoadmapTieYear>();
         string layerSource = "";
+        var built = new double[n];
         for (var y = scenario.FirstYear; y <= scenario.LastYear; y++)
         {
-            var layer = layerOfYear(y);
+            var inGrid = InGrid(scenario, y, substations, built);
+            var layer = layerOfYear(y, inGrid);
             layerSource = $"headroom layer {layer.Info.Model} ({(layer.Info.Synthetic ? "synthetic model" : "grid operator's model")}, {layer.Info.Profile})";
             var hours = Hours(scenario, layer, substations);
             var flows = scenario.Moves && tieFlowsOfYear is not null ? tieFlowsOfYear(y) : null;
             var year = Year(scenario, y, hours, substations, ties, flows);
             for (var c = 0; c < n; c++)
             {
-                plain[c].Add(year.Clusters[c]);
+                plain[c].Add(year.Clusters[c] with { InGridMw = inGrid[c] });
+                built[c] = Math.Max(built[c], year.Clusters[c].PeakShortMw);
             }
 
             tieYears.AddRange(year.Ties);
@@ -146,6 +168,34 @@ public static class RoadmapStudy
         return new RoadmapResult(scenario, layerSource, [.. plain.SelectMany(p => p)], runOut, tieYears);
     }
 
+    // Each cluster's flat load in the year's grid (decision 0210): its load less its share (by load) of the stated reinforcements
+    // in service at its substation and, with Needed, less the most it was short in an earlier year; never below 0.
+    private static double[] InGrid(RoadmapScenario scenario, int y, IReadOnlyList<string> substations, double[] built)
+    {
+        var clusters = scenario.Clusters;
+        var inGrid = new double[clusters.Count];
+        if (scenario.GridLoads == RoadmapGridLoads.None)
+        {
+            return inGrid;
+        }
+
+        for (var c = 0; c < clusters.Count; c++)
+        {
+            var load = clusters[c].LoadMw(y);
+            double total = 0;
+            for (var q = 0; q < clusters.Count; q++)
+            {
+                total += substations[q] == substations[c] ? clusters[q].LoadMw(y) : 0;
+            }
+
+            var extra = scenario.Reinforcements.Where(r => r.FromYear <= y && substations[IndexOf(clusters, r.Cluster)] == substations[c]).Sum(r => r.Mw);
+            var share = total > 0 ? load / total : 0;
+            inGrid[c] = Math.Max(0, load - (extra * share) - (scenario.GridLoads == RoadmapGridLoads.Needed ? built[c] : 0));
+        }
+
+        return inGrid;
+    }
+
     private static Dictionary<string, (double[] Mw, string?[] Line)> Hours(RoadmapScenario scenario, IHeadroomLayer layer, IReadOnlyList<string> substations)
     {
         var hours = new Dictionary<string, (double[] Mw, string?[] Line)>(StringComparer.Ordinal);
@@ -162,8 +212,7 @@ public static class RoadmapStudy
                 }
 
                 mw.AddRange(got.Select(h => Math.Max(0, scenario.N0 && !double.IsNaN(h.N0Mw) ? h.N0Mw : double.IsNaN(h.SecureMw) ? 0 : h.SecureMw)));
-                // The layer names the line of the secure headroom only.
-                line.AddRange(got.Select(h => scenario.N0 ? "N-0 (line not named by the layer)" : h.LimitingLine));
+                line.AddRange(got.Select(h => scenario.N0 ? h.N0Line ?? "N-0 (line not named by the layer)" : h.LimitingLine));
             }
 
             hours[id] = ([.. mw], [.. line]);
