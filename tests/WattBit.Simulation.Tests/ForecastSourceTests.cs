@@ -9,7 +9,7 @@ namespace WattBit.Simulation.Tests;
 /// <summary>
 /// Plans on forecasts from a Core <see cref="ISignalForecaster"/> (decision 0177): each day's score comes from the
 /// forecast made at 00:00 the day before, the days without one fall back to AR(1), and the skill is recomputed from the
-/// world's actuals.
+/// world's actuals. Only the areas with sites are forecast (decision 0215): the others keep AR(1), which no policy reads.
 /// </summary>
 public sealed class ForecastSourceTests
 {
@@ -42,18 +42,20 @@ public sealed class ForecastSourceTests
         var world = TestScenarios.World(scenario);
         var ar1 = Simulator.Forecasts(world);
         var (score, skill) = SimulationForecasts.Build(world, new SimulationForecasting(new DayStamp(scenario.Start)));
+        var sited = world.SiteArea.Distinct().Order().ToArray();
+        Assert.InRange(sited.Length, 1, world.AreaCodes.Count - 1); // the case has areas without sites
         for (var a = 0; a < score.Length; a++)
         {
             for (var t = 0; t < world.Steps; t++)
             {
                 var day = t / 24;
-                Assert.Equal(day < 3 ? ar1[a][t] : 1000 + day - 1, score[a][t], 9);
+                Assert.Equal(day < 3 || !sited.Contains(a) ? ar1[a][t] : 1000 + day - 1, score[a][t], 9);
             }
         }
 
-        Assert.Equal(3 * world.AreaCodes.Count, skill.FallbackDays);
+        Assert.Equal(3 * sited.Length, skill.FallbackDays);
         double sum = 0, below10 = 0, below90 = 0, n = 0;
-        for (var a = 0; a < score.Length; a++)
+        foreach (var a in sited)
         {
             for (var t = 0; t < world.Steps; t++)
             {
@@ -68,7 +70,7 @@ public sealed class ForecastSourceTests
             }
         }
 
-        Assert.Equal(sum / (score.Length * world.Steps), skill.Mae, 9);
+        Assert.Equal(sum / (sited.Length * world.Steps), skill.Mae, 9);
         Assert.Equal(below10 / n, skill.BelowP10, 9);
         Assert.Equal(below90 / n, skill.BelowP90, 9);
         Assert.Contains("day stamp", skill.Source, StringComparison.Ordinal);
@@ -82,7 +84,7 @@ public sealed class ForecastSourceTests
         var history = SignalYears.Compose(scenario.FiscalYear, scenario.Seed, new TimeWindow(scenario.Start.AddDays(-7), scenario.Start), scenario.Step);
         var (score, skill) = SimulationForecasts.Build(world, new SimulationForecasting(new DayStamp(scenario.Start), history));
         Assert.Equal(0, skill.FallbackDays);
-        Assert.All(score, area => Assert.Equal(999, area[0], 9));
+        Assert.All(world.SiteArea.Distinct(), a => Assert.Equal(999, score[a][0], 9));
     }
 
     [Fact]

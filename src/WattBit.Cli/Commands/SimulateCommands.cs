@@ -8,6 +8,7 @@ using WattBit.Grid.Layer;
 using WattBit.Headroom;
 using WattBit.Simulation.DemandResponse;
 using WattBit.Simulation.Engine;
+using WattBit.Simulation.Policies;
 using WattBit.Simulation.Reporting;
 using WattBit.Simulation.Roadmap;
 using WattBit.Simulation.Scenarios;
@@ -52,9 +53,12 @@ internal static class SimulateCommands
 
         ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
             $"{scenario.Name}: {scenario.Sites.Count} sites, {scenario.Steps:N0} steps of {scenario.Step.TotalMinutes:0} min, {scenario.Policies.Count} policies, seed {scenario.Seed}.")));
+        var commandStarted = time.GetTimestamp();
         var composed = Compose(ui, time, scenario, file?.FullName ?? "national.yaml");
+        var composeTime = time.GetElapsedTime(commandStarted);
         var result = Ui.WithProgress(ui, "Simulating", ProgressUnits, progress =>
             SimulationComposer.Run(scenario, composed, time, new MonotonicProgress(progress)));
+        var reportsStarted = time.GetTimestamp();
         if (result.Forecast is { } forecast)
         {
             ui.MarkupLine(Markup.Escape(forecast.Describe()));
@@ -86,12 +90,14 @@ internal static class SimulateCommands
             ui.MarkupLine(Markup.Escape(line));
         }
 
+        var reportsTime = time.GetElapsedTime(reportsStarted);
         DrSimulationResult? dr = null;
+        var drTime = TimeSpan.Zero;
         if (scenario.DemandResponse is not null)
         {
             var drStarted = time.GetTimestamp();
             dr = Ui.WithProgress(ui, "Demand response", 1, _ => DrSimulation.Run(result, Forecasting.Calendar.JapaneseCalendar.IsHoliday, time, forecasting: composed.Forecasting));
-            var drTime = time.GetElapsedTime(drStarted);
+            drTime = time.GetElapsedTime(drStarted);
             foreach (var line in DrReport.Lines(dr))
             {
                 ui.MarkupLine(Markup.Escape(line));
@@ -100,9 +106,24 @@ internal static class SimulateCommands
             ui.MarkupLine(Markup.Escape(FormattableString.Invariant($"Time: the policies' runs {result.Elapsed.TotalSeconds:0.0} s, demand response {drTime.TotalSeconds:0.0} s.")));
         }
 
+        var writeStarted = time.GetTimestamp();
         var path = SimulationReport.Write(result, output, dr);
         ui.MarkupLine($"Report: [bold]{Markup.Escape(Path.GetFullPath(path))}[/] (CSV files of every metric and SVG plots beside it).");
+        ui.MarkupLine(Markup.Escape(Phases(result, composeTime, reportsTime, drTime, time.GetElapsedTime(writeStarted), time.GetElapsedTime(commandStarted))));
         return 0;
+    }
+
+    // Where the whole command's time went, phase by phase (decision 0215): the inputs, the run's own phases and each
+    // policy's run (in parallel, so they overlap), the console's tables, demand response and the report.
+    internal static string Phases(SimulationResult result, TimeSpan compose, TimeSpan reports, TimeSpan dr, TimeSpan write, TimeSpan total)
+    {
+        var t = result.Timing;
+        var policies = string.Join(", ", result.Policies.Select(p => FormattableString.Invariant(
+            $"{PolicyFactory.Name(p.Policy)} {p.Elapsed.TotalSeconds:0.0}") + (p.WithoutBatteries is { } w ? FormattableString.Invariant($" + {w.Elapsed.TotalSeconds:0.0} without batteries") : string.Empty)));
+        return FormattableString.Invariant(
+            $"Time in phases: inputs (data, grid, forecasting history) {compose.TotalSeconds:0.0} s; world and workload {t?.Setup.TotalSeconds ?? 0:0.0} s; forecasts {t?.Forecasts.TotalSeconds ?? 0:0.0} s; ") +
+            FormattableString.Invariant($"the policies' runs {t?.Runs.TotalSeconds ?? 0:0.0} s in parallel ({policies} s); bound {t?.Bound.TotalSeconds ?? 0:0.0} s; ") +
+            FormattableString.Invariant($"tables {reports.TotalSeconds:0.0} s; demand response {dr.TotalSeconds:0.0} s; report {write.TotalSeconds:0.0} s; the whole command {total.TotalSeconds:0.0} s.");
     }
 
     // A roadmap file (decision 0178): the Japan backbone's layer over the base year at the clusters' substations.

@@ -38,7 +38,9 @@ public sealed record ForecastSkill(string Source, string Series, double Mae, dou
 /// <summary>
 /// The forecast score the policies plan on [area][step]: the forecasting engine's day-ahead P50 (each day's values from
 /// the forecast made at 00:00 JST the day before, 24-48 h ahead, so a plan made at midnight of that day or the day before
-/// only reads what was known) or AR(1) noise on the actuals. Stateless and thread-safe.
+/// only reads what was known) or AR(1) noise on the actuals. The engine forecasts only the areas that have sites: no
+/// policy reads another area's score (they rank sites by their own area's), so those keep AR(1) and the skill is measured
+/// over the areas with sites (decision 0215: the engine's forecasts were most of a year's run). Stateless and thread-safe.
 /// </summary>
 public static class SimulationForecasts
 {
@@ -76,8 +78,20 @@ public static class SimulationForecasts
         var naive = new double[areas][];
         var fallback = new int[areas];
         var history = forecasting.History;
+        var sited = new bool[areas];
+        foreach (var a in world.SiteArea)
+        {
+            sited[a] = true;
+        }
+
         Parallel.For(0, areas, new ParallelOptions { CancellationToken = cancellationToken }, a =>
         {
+            if (!sited[a])
+            {
+                (p50[a], p10[a], p90[a], naive[a]) = (ar1[a], [], [], []);
+                return;
+            }
+
             double[] before = [];
             if (history is not null && history.Step == scenario.Step && history.Period.End == scenario.Start && a < history.Areas.Count)
             {
@@ -124,7 +138,7 @@ public static class SimulationForecasts
         long scored = 0, below10 = 0, below90 = 0;
         for (var a = 0; a < areas; a++)
         {
-            for (var t = 0; t < world.Steps; t++)
+            for (var t = 0; t < world.Steps && sited[a]; t++)
             {
                 var x = actual[a][t];
                 if (double.IsNaN(p10[a][t]) || double.IsNaN(x))
@@ -138,9 +152,12 @@ public static class SimulationForecasts
             }
         }
 
+        var withSites = Enumerable.Range(0, areas).Where(a => sited[a]).ToArray();
         var skill = new ForecastSkill($"day-ahead P50 of the {forecasting.Forecaster.Name}, made at 00:00 JST the day before (24-48 h ahead)"
-            + (history is null ? "" : string.Create(CultureInfo.InvariantCulture, $", learning from {history.Period} before the period")),
-            seriesName, Mae(p50, actual), ar1Mae, Mae(naive, actual),
+            + (history is null ? "" : string.Create(CultureInfo.InvariantCulture, $", learning from {history.Period} before the period"))
+            + (withSites.Length == areas ? "" : string.Create(CultureInfo.InvariantCulture, $", in the {withSites.Length} areas with sites ({string.Join(", ", withSites.Select(a => world.AreaCodes[a]))}; AR(1) elsewhere, which no policy reads)")),
+            seriesName, Mae([.. withSites.Select(a => p50[a])], [.. withSites.Select(a => actual[a])]), Mae([.. withSites.Select(a => ar1[a])], [.. withSites.Select(a => actual[a])]),
+            Mae([.. withSites.Select(a => naive[a])], [.. withSites.Select(a => actual[a])]),
             scored == 0 ? double.NaN : (double)below10 / scored, scored == 0 ? double.NaN : (double)below90 / scored, fallback.Sum());
         return (p50, skill);
     }

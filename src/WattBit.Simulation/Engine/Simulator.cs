@@ -25,7 +25,19 @@ public sealed record SimulationResult(SimulationWorld World, SimulatedWorkload W
 
     /// <summary>The perfect-foresight bound of the jobs' placement when the scenario asks for it (<c>bound: true</c>; decision 0182), else null.</summary>
     public ForesightBound? Bound { get; init; }
+
+    /// <summary>Where the run's wall time went, phase by phase (null for a result built by hand).</summary>
+    public SimulationTiming? Timing { get; init; }
 }
+
+/// <summary>
+/// The wall-clock phases of a simulation run (this host's clock; they depend on the machine and its load, the results do not).
+/// </summary>
+/// <param name="Setup">The world (signals on the step grid, sites, limits) and the workload.</param>
+/// <param name="Forecasts">The forecasts the policies plan on (the forecasting engine's, or AR(1) noise), or zero when a rerun takes an earlier run's.</param>
+/// <param name="Runs">The policies' runs, in parallel (each policy's own time is its <see cref="PolicyResult.Elapsed"/>).</param>
+/// <param name="Bound">The perfect-foresight bound, or zero when not asked for.</param>
+public sealed record SimulationTiming(TimeSpan Setup, TimeSpan Forecasts, TimeSpan Runs, TimeSpan Bound);
 
 /// <summary>
 /// The discrete-time engine. For every policy it walks the period one step at a time on a <see cref="SimulationClock"/>:
@@ -53,7 +65,9 @@ public static class Simulator
         var started = time.GetTimestamp();
         var world = SimulationWorld.Build(scenario, signals, grid);
         var workload = WorkloadGenerator.Generate(scenario);
-        return Run(world, workload, time, started, progress, cancellationToken, forecasting);
+        var setup = time.GetElapsedTime(started);
+        var result = Run(world, workload, time, started, progress, cancellationToken, forecasting);
+        return result with { Timing = result.Timing! with { Setup = setup } };
     }
 
     /// <summary>Runs every policy of the world's scenario on a given workload.</summary>
@@ -83,8 +97,11 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);
         var scenario = world.Scenario;
+        var forecastsStarted = time.GetTimestamp();
         var (forecast, skill) = sameForecastsAs is null ? SimulationForecasts.Build(world, forecasting, cancellationToken) : ForecastsOf(sameForecastsAs, world);
+        var forecastsTime = sameForecastsAs is null ? time.GetElapsedTime(forecastsStarted) : TimeSpan.Zero;
         cancellationToken.ThrowIfCancellationRequested();
+        var runsStarted = time.GetTimestamp();
         var byRelease = SortByRelease(workload.Jobs, world.Steps, out var releaseOffsets);
         var reach = Neighbours(scenario);
         var policies = scenario.Policies;
@@ -130,8 +147,11 @@ public static class Simulator
             }
         }
 
+        var runsTime = time.GetElapsedTime(runsStarted);
+        var boundStarted = time.GetTimestamp();
         var bound = scenario.Bound ? ForesightBound.Compute(world, workload) : null;
-        return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill, ForecastScore = forecast, Bound = bound };
+        var timing = new SimulationTiming(TimeSpan.Zero, forecastsTime, runsTime, scenario.Bound ? time.GetElapsedTime(boundStarted) : TimeSpan.Zero);
+        return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill, ForecastScore = forecast, Bound = bound, Timing = timing };
     }
 
     private static (double[][] Score, ForecastSkill Skill) ForecastsOf(SimulationResult earlier, SimulationWorld world)
