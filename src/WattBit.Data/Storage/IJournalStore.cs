@@ -6,10 +6,22 @@ namespace WattBit.Data.Storage;
 public sealed record JournalRecord(long Seq, string Body);
 
 /// <summary>
+/// What <see cref="IJournalStore.AppendJournalAsync"/> wrote: the position the store gave the first record (the others
+/// follow it without a gap), and the records of the stream the writer had not yet seen (after the position it named, up
+/// to the one before <see cref="FirstSeq"/>), in order, so it applies them and then its own and keeps the one order.
+/// </summary>
+/// <param name="FirstSeq">The position of the first record written.</param>
+/// <param name="Missed">The records between the writer's last known position and <see cref="FirstSeq"/>, in order.</param>
+public sealed record JournalAppend(long FirstSeq, IReadOnlyList<JournalRecord> Missed);
+
+/// <summary>
 /// Append-only journal streams (part of <see cref="IWattBitStore"/>): named sequences of records, numbered 1, 2, 3...
-/// without gaps. An append names the position it expects to write; when another writer (another process on the same
-/// database) took that position first, the append writes nothing and answers false, and the writer reads what it missed
-/// and decides again. So several processes keep one ordered log per stream, each with the same view of it: the server's
+/// without gaps. Two ways to append: <see cref="TryAppendJournalAsync"/> names the position it expects to write and, when
+/// another writer (another process on the same database) took it first, writes nothing and answers false, so the writer
+/// reads what it missed and decides again (for a record that depends on the state before it); <see cref="AppendJournalAsync"/>
+/// lets the store give the next free positions, one writer at a time per stream, and answers what the writer missed (for a
+/// record that depends on nothing before it: never a retry). So several processes keep one ordered log per stream, each
+/// with the same view of it: the server's
 /// orders, acknowledgements, dispatch orders, site connections, idempotency keys, background jobs and live events when
 /// its store is PostgreSQL. Records are never changed; only <see cref="PruneJournalAsync"/> removes them (the server prunes
 /// only its live-event stream, never a stream state is rebuilt from).
@@ -28,6 +40,16 @@ public interface IJournalStore
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seq"/> is below 1.</exception>
     Task<bool> TryAppendJournalAsync(string stream, long seq, string body, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes <paramref name="bodies"/> at the next free positions of <paramref name="stream"/>, consecutive and in order,
+    /// whatever other writers append meanwhile (the store serialises the appends of one stream: on PostgreSQL an advisory
+    /// lock per stream held for one statement, on SQLite the write lock), all or nothing; answers the first position written
+    /// and the records after <paramref name="afterSeq"/> (the writer's last known position) that precede it. One round trip.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="bodies"/> is empty or holds a null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterSeq"/> is negative.</exception>
+    Task<JournalAppend> AppendJournalAsync(string stream, IReadOnlyList<string> bodies, long afterSeq, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Removes the records of <paramref name="stream"/> at positions up to <paramref name="throughSeq"/>, always keeping
@@ -62,6 +84,13 @@ public interface IStoreNotifications
     /// of records, one round trip for all of them.
     /// </summary>
     Task<bool> TryAppendJournalBatchAndNotifyAsync(string stream, long firstSeq, IReadOnlyList<string> bodies, string channel, string payload,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="IJournalStore.AppendJournalAsync"/> (the store gives the positions, never a retry between writers) that
+    /// also sends <paramref name="payload"/> on <paramref name="channel"/> once, in the same transaction and round trip.
+    /// </summary>
+    Task<JournalAppend> AppendJournalAndNotifyAsync(string stream, IReadOnlyList<string> bodies, long afterSeq, string channel, string payload,
         CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -502,6 +502,58 @@ public abstract class RelationalStore : IWattBitStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Here in one transaction that holds the database's write lock from its start (SQLite's <c>BEGIN IMMEDIATE</c>);
+    /// PostgreSQL overrides it with a per-stream advisory lock.
+    /// </remarks>
+    public virtual async Task<JournalAppend> AppendJournalAsync(string stream, IReadOnlyList<string> bodies, long afterSeq,
+        CancellationToken cancellationToken = default)
+    {
+        CheckAppend(stream, bodies, afterSeq);
+        await using var c = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var last = await ScalarAsync(c, tx, "SELECT MAX(seq) FROM journal WHERE stream = @s", cancellationToken, ("s", stream)).ConfigureAwait(false) ?? 0;
+        var missed = new List<JournalRecord>();
+        await using (var cmd = Command(c, tx, "SELECT seq, body FROM journal WHERE stream = @s AND seq > @a ORDER BY seq", ("s", stream), ("a", afterSeq)))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                missed.Add(new JournalRecord(r.GetInt64(0), r.GetString(1)));
+            }
+        }
+
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            await ExecAsync(c, tx, "INSERT INTO journal (stream, seq, body) VALUES (@s, @q, @b)", cancellationToken,
+                ("s", stream), ("q", last + 1 + i), ("b", bodies[i])).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new JournalAppend(last + 1, missed);
+    }
+
+    /// <summary>Checks the arguments of an append at the next positions.</summary>
+    private protected static void CheckAppend(string stream, IReadOnlyList<string> bodies, long afterSeq)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentNullException.ThrowIfNull(bodies);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
+        if (bodies.Count == 0)
+        {
+            throw new ArgumentException("Nothing to append.", nameof(bodies));
+        }
+
+        foreach (var b in bodies)
+        {
+            if (b is null)
+            {
+                throw new ArgumentException("A journal record's body is null.", nameof(bodies));
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<int> PruneJournalAsync(string stream, long throughSeq, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
@@ -584,7 +636,7 @@ public abstract class RelationalStore : IWattBitStore
         return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<long?> ScalarAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken cancellationToken,
+    private protected static async Task<long?> ScalarAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
         await using var cmd = Command(c, tx, sql, parameters);

@@ -6,8 +6,11 @@ namespace WattBit.Server.Infrastructure;
 /// <summary>
 /// A journal kept as a stream of the shared store (<see cref="IJournalStore"/>, PostgreSQL): every server instance on
 /// the database appends to the one ordered log and replays what the others appended (<see cref="CatchUp"/>), so they
-/// serve the same state. An append takes the next position; when another instance took it first, this one catches up
-/// and decides again, so a conditional write (acknowledge only an issued order) is decided on the latest state.
+/// serve the same state. A conditional write (<see cref="AppendAsync(Func{T}, CancellationToken)"/>: acknowledge only an
+/// issued order) names the next position it knows; when another instance took it first, this one catches up and decides
+/// again, so it is decided on the latest state. An unconditional one (<see cref="AppendAsync(T, CancellationToken)"/>,
+/// <see cref="AppendManyAsync"/>) lets the store give it the next free position and applies what it missed first:
+/// instances never retry each other's positions for records that decide nothing (decision 0204).
 /// Thread-safe. The journal's turn is a <see cref="SemaphoreSlim"/> held across awaited store calls, so the asynchronous
 /// methods never block a thread while the store answers (decision 0193); the synchronous ones block only their caller.
 /// </summary>
@@ -70,74 +73,51 @@ internal sealed class StoreJournal<T> : IJournal<T>
     public void Append(T entry) => AppendAsync(entry).GetAwaiter().GetResult();
 
     /// <inheritdoc />
-    public async Task AppendAsync(T entry, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// An unconditional record decides on nothing before it, so the store gives it the next free position (decision 0204:
+    /// one round trip, never a retry against another instance) and answers what this instance had not yet applied; those
+    /// records are applied first, then this one, so every instance applies the stream in one order.
+    /// </remarks>
+    public Task AppendAsync(T entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-
-        // Unconditional: try the next position first and catch up only when another instance took it (one round trip
-        // per record when this instance is the only writer, instead of a read and a write).
-        var body = JsonSerializer.Serialize(entry, Journals.Json);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            while (true)
-            {
-                var seq = _applied + 1;
-                if (await TryAppendAsync(seq, body).ConfigureAwait(false))
-                {
-                    _apply(entry, seq);
-                    Volatile.Write(ref _applied, seq);
-                    Appended?.Invoke(seq);
-                    return;
-                }
-
-                await CatchUpLockedAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return AppendManyAsync([entry], cancellationToken);
     }
 
     /// <summary>
-    /// Appends <paramref name="entries"/> in order at the next positions, in one round trip when the journal notifies
-    /// (<see cref="NotifyOnAppend"/>: one statement for all, one notification), then applies them; when another instance
-    /// took a position first, catches up and tries again. A group commit: concurrent writers' records share a round trip.
+    /// Appends <paramref name="entries"/> in order at the stream's next free positions (the store assigns them; with
+    /// <see cref="NotifyOnAppend"/> one notification for all), in one round trip whatever other instances append meanwhile,
+    /// then applies the records this instance missed and its own. A group commit: concurrent writers' records share a round
+    /// trip, and instances never retry each other's positions (decision 0204).
     /// </summary>
     public async Task AppendManyAsync(IReadOnlyList<T> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        if (NotifyOnAppend is not { } notify || entries.Count == 1)
+        if (entries.Count == 0)
         {
-            foreach (var entry in entries)
-            {
-                await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-            }
-
             return;
         }
 
-        var bodies = entries.Select(e => JsonSerializer.Serialize(e, Journals.Json)).ToList();
+        var bodies = new string[entries.Count];
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            bodies[i] = JsonSerializer.Serialize(entries[i], Journals.Json);
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (true)
+            // Not cancelled once the turn is taken: a write the store may have committed is always followed by its apply.
+            var appended = NotifyOnAppend is { } notify
+                ? await notify.Via.AppendJournalAndNotifyAsync(_stream, bodies, _applied, notify.Channel, "").ConfigureAwait(false)
+                : await _store.AppendJournalAsync(_stream, bodies, _applied).ConfigureAwait(false);
+            ApplyLocked(appended.Missed);
+            for (var i = 0; i < entries.Count; i++)
             {
-                var first = _applied + 1;
-                if (await notify.Via.TryAppendJournalBatchAndNotifyAsync(_stream, first, bodies, notify.Channel, "").ConfigureAwait(false))
-                {
-                    for (var i = 0; i < entries.Count; i++)
-                    {
-                        _apply(entries[i], first + i);
-                        Volatile.Write(ref _applied, first + i);
-                        Appended?.Invoke(first + i);
-                    }
-
-                    return;
-                }
-
-                await CatchUpLockedAsync().ConfigureAwait(false);
+                var seq = appended.FirstSeq + i;
+                _apply(entries[i], seq);
+                Volatile.Write(ref _applied, seq);
+                Appended?.Invoke(seq);
             }
         }
         finally
@@ -214,9 +194,11 @@ internal sealed class StoreJournal<T> : IJournal<T>
         return through > 0 ? _store.PruneJournalAsync(_stream, through, cancellationToken) : Task.FromResult(0);
     }
 
-    private async Task CatchUpLockedAsync()
+    private async Task CatchUpLockedAsync() => ApplyLocked(await _store.ReadJournalAsync(_stream, _applied).ConfigureAwait(false));
+
+    private void ApplyLocked(IReadOnlyList<JournalRecord> records)
     {
-        foreach (var record in await _store.ReadJournalAsync(_stream, _applied).ConfigureAwait(false))
+        foreach (var record in records)
         {
             T entry;
             try

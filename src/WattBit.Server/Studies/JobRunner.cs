@@ -580,12 +580,9 @@ internal sealed partial class JobRunner<TResult>
     {
         var stream = LeaseStream(_instance);
         var body = System.Text.Json.JsonSerializer.Serialize(new { at = _time.GetUtcNow() }, Journals.Json);
-        var seq = _leaseSeq > 0 ? _leaseSeq + 1 : await store.JournalLengthAsync(stream, _stopping).ConfigureAwait(false) + 1;
-        while (!await store.TryAppendJournalAsync(stream, seq, body, _stopping).ConfigureAwait(false))
-        {
-            seq = await store.JournalLengthAsync(stream, _stopping).ConfigureAwait(false) + 1;
-        }
-
+        // The store gives the next position (one round trip; the stream is this instance's own, so nothing is missed but
+        // the heartbeats of an earlier run of it, which are not read).
+        var seq = (await store.AppendJournalAsync(stream, [body], _leaseSeq, _stopping).ConfigureAwait(false)).FirstSeq;
         _leaseSeq = seq;
         if (seq % 16 == 0)
         {

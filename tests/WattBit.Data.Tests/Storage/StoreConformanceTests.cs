@@ -422,6 +422,37 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Journal_AppendAtNext_TakesTheNextFreePositions_AndAnswersTheRecordsTheWriterHadNotSeen()
+    {
+        Assert.True(await Store.TryAppendJournalAsync("orders", 1, "o1"));
+
+        // A writer that knows nothing yet: its two records go to 2 and 3, and it is told about 1.
+        var a = await Store.AppendJournalAsync("orders", ["a1", "a2"], afterSeq: 0);
+        Assert.Equal(2, a.FirstSeq);
+        Assert.Equal([new JournalRecord(1, "o1")], a.Missed);
+
+        // Another stream is its own log; a writer that knows position 3 misses nothing.
+        var s = await Store.AppendJournalAsync("sites", ["s1"], afterSeq: 0);
+        Assert.Equal(1, s.FirstSeq);
+        Assert.Empty(s.Missed);
+        var b = await Store.AppendJournalAsync("orders", ["b1"], afterSeq: 3);
+        Assert.Equal(4, b.FirstSeq);
+        Assert.Empty(b.Missed);
+
+        // A writer that last saw 1 is told about 2-4 (none of its own), and a named-position writer then finds 5 taken.
+        var c = await Store.AppendJournalAsync("orders", ["c1"], afterSeq: 1);
+        Assert.Equal(5, c.FirstSeq);
+        Assert.Equal(["a1", "a2", "b1"], c.Missed.Select(r => r.Body));
+        Assert.False(await Store.TryAppendJournalAsync("orders", 5, "late"));
+
+        Assert.Equal(["o1", "a1", "a2", "b1", "c1"], (await Store.ReadJournalAsync("orders", 0)).Select(r => r.Body));
+        Assert.Equal([1L, 2, 3, 4, 5], (await Store.ReadJournalAsync("orders", 0)).Select(r => r.Seq));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendJournalAsync("orders", [], 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.AppendJournalAsync("orders", ["x"], -1));
+        Assert.Equal(5, await Store.JournalLengthAsync("orders"));
+    }
+
+    [Fact]
     public async Task Journal_ConcurrentWritersOfOnePosition_ExactlyOneWins()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Store.TryAppendJournalAsync("race", 1, $"{{\"writer\":{i}}}")));
