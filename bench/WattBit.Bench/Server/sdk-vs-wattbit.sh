@@ -3,6 +3,10 @@
 # started on the same JSON emissions file and location file with the SDK's own configuration keys, the same queries
 # sent to both (answers compared as parsed JSON: status, then body), then the same wrk load on each query, one server
 # at a time, in one run; prints each query's requests/s and p99 for both and the ratio WattBit / SDK.
+# The ceiling: a minimal Kestrel app (built here into the temporary folder, never in the repository) that answers each
+# query with the SDK's recorded answer for it (status and the same bytes, computed once: no work per request) under the
+# same wrk load. Its req/s is what any server of this HTTP stack reaches on this machine with this load; ceiling / SDK is
+# the highest ratio any server could show against the SDK on that query here (WATTBIT_BENCH_CEILING=0 skips it).
 # The SDK is never vendored: build its WebApi outside this repository (docs/server.md says how) and name its dll:
 #   CARBON_AWARE_SDK_DLL=/tmp/casdk/src/CarbonAware.WebApi/src/bin/Release/net10.0/CarbonAware.WebApi.dll \
 #     bench/WattBit.Bench/Server/sdk-vs-wattbit.sh [seconds=10] [connections=16]
@@ -38,6 +42,42 @@ queries=(
 )
 config=(DataSources__EmissionsDataSource=Json DataSources__Configurations__Json__Type=JSON DataSources__Configurations__Json__DataFileLocation="$out/emissions.json"
   LocationDataSourcesConfiguration__LocationSourceFiles__0__DataFileLocation="$out/regions.json")
+# The ceiling app: every request answered from a table built at start (path + query -> status, body), nothing else.
+build_ceiling() {
+  mkdir -p "$out/ceiling-src"
+  cat >"$out/ceiling-src/Ceiling.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><Nullable>enable</Nullable></PropertyGroup>
+</Project>
+XML
+  cat >"$out/ceiling-src/Program.cs" <<'CS'
+var answers = new Dictionary<string, (int Status, byte[] Body)>(StringComparer.Ordinal);
+foreach (var f in Directory.GetFiles(Environment.GetEnvironmentVariable("CEILING_ANSWERS")!, "*.query"))
+{
+    answers[File.ReadAllText(f).Trim()] = (int.Parse(File.ReadAllText(Path.ChangeExtension(f, ".code")).Trim()), File.ReadAllBytes(Path.ChangeExtension(f, ".body")));
+}
+
+var small = """{"ok":true}"""u8.ToArray();
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+var app = builder.Build();
+app.Run(ctx =>
+{
+    var (status, body) = answers.TryGetValue(ctx.Request.Path + ctx.Request.QueryString, out var a) ? a : (200, small);
+    ctx.Response.StatusCode = status;
+    if (body.Length == 0)
+    {
+        return Task.CompletedTask;
+    }
+
+    ctx.Response.ContentType = "application/json; charset=utf-8";
+    ctx.Response.ContentLength = body.Length;
+    return ctx.Response.Body.WriteAsync(body).AsTask();
+});
+app.Run();
+CS
+  dotnet build -c Release "$out/ceiling-src" -o "$out/ceiling-bin" -v q -nologo >"$out/ceiling-build.log" 2>&1 || { echo "ceiling app did not build:"; cat "$out/ceiling-build.log"; exit 1; }
+}
 start() { # label dll
   mkdir -p "$out/$1"
   (cd "$(dirname "$2")" && env "${config[@]}" WattBit__Store="$out/$1/wattbit.db" WattBit__Journal="$out/$1/journal.jsonl" \
@@ -59,8 +99,18 @@ measure() { # label
 }
 echo "machine: $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "settings: ${seconds}s per query, $conns connections, one server at a time on 127.0.0.1:$port"
+ceiling="${WATTBIT_BENCH_CEILING:-1}"
+[ "$ceiling" = 0 ] || build_ceiling
 start sdk "$sdk"; measure sdk; stop
 start wattbit "$dll"; measure wattbit; stop
+if [ "$ceiling" != 0 ]; then
+  mkdir -p "$out/answers"; i=0
+  for q in "${queries[@]}"; do
+    i=$((i + 1)); printf '%s' "$q" >"$out/answers/$i.query"; cp "$out/sdk.$i.code" "$out/answers/$i.code"; cp "$out/sdk.$i.body" "$out/answers/$i.body"
+  done
+  export CEILING_ANSWERS="$out/answers"
+  start ceiling "$out/ceiling-bin/Ceiling.dll"; measure ceiling; stop
+fi
 rps() { awk '/Requests\/sec/{print $2}' "$1"; }
 p99() { awk '$1=="99%"{print $2}' "$1"; }
 i=0
@@ -70,5 +120,10 @@ for q in "${queries[@]}"; do
   s=$(rps "$out/sdk.$i.wrk"); w=$(rps "$out/wattbit.$i.wrk")
   printf '%s\n  sdk %10s req/s p99 %8s | wattbit %10s req/s p99 %8s | ratio %6s x | %s %s\n' "$q" "$s" "$(p99 "$out/sdk.$i.wrk")" "$w" "$(p99 "$out/wattbit.$i.wrk")" \
     "$(awk -v a="$w" -v b="$s" 'BEGIN{printf "%.1f", a/b}')" "$same" "$(grep -hE 'Non-2xx|Socket errors' "$out/sdk.$i.wrk" "$out/wattbit.$i.wrk" | tr -s ' ' | tr '\n' ' ')"
+  if [ "$ceiling" != 0 ]; then
+    c=$(rps "$out/ceiling.$i.wrk")
+    printf '  ceiling %10s req/s p99 %8s (%s bytes) | ceiling / sdk %6s x | wattbit / ceiling %5s\n' "$c" "$(p99 "$out/ceiling.$i.wrk")" "$(wc -c <"$out/sdk.$i.body")" \
+      "$(awk -v a="$c" -v b="$s" 'BEGIN{printf "%.1f", a/b}')" "$(awk -v a="$w" -v b="$c" 'BEGIN{printf "%.2f", a/b}')"
+  fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

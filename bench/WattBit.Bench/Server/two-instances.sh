@@ -7,7 +7,7 @@
 #          writers go on with B; every write answered 200 is then read back from B
 # It starts a throwaway PostgreSQL cluster (Debian postgresql package; as root it runs as the postgres user), prints
 # the machine (cores, load average before and after each configuration, commit) and removes everything at the end.
-# The three phases run once per thread-pool configuration (WATTBIT_BENCH_MIN_THREADS, default "default 64": the
+# The three phases run once per thread-pool configuration (WATTBIT_BENCH_MIN_THREADS, default "default"; "default 64": the
 # runtime's own minimum, one thread per core, then a minimum of 64 worker threads: the server's runtimeconfig with
 # System.Threading.ThreadPool.MinThreads added, through dotnet exec --runtimeconfig), on the same database, in the same run, so their numbers compare.
 # Usage: bench/WattBit.Bench/Server/two-instances.sh [seconds=10] [read-connections=16] [ingest-connections=4] [writers=8]
@@ -69,11 +69,16 @@ load() { # label kind(reads|ingest) connections url...
   wait "${ws[@]}"
   for j in $(seq 1 "$n"); do printf '%-14s instance %d: p99 %8.2f ms  %9.1f req/s  %s\n' "$label" "$j" "$(p99 "$out/$label.$j.txt")" "$(rps "$out/$label.$j.txt")" \
     "$(grep -E 'Non-2xx|Socket errors' "$out/$label.$j.txt" | tr -s ' ' | tr '\n' ' ')"; done
+  total=$(cat "$out/$label".*.txt | awk '/Requests\/sec/{t+=$2} END{printf "%.1f", t}')
+  printf '%-14s together: %9s req/s' "$label" "$total"
+  case "$label" in two-*) printf '  = %s x one instance (%s req/s)' "$(awk -v a="$total" -v b="$(cat "$out/one-${label#two-}".*.txt | awk '/Requests\/sec/{t+=$2} END{print t}')" 'BEGIN{printf "%.2f", a/b}')" \
+    "$(cat "$out/one-${label#two-}".*.txt | awk '/Requests\/sec/{t+=$2} END{printf "%.1f", t}')";; esac
+  printf '  (load average %s)\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 echo "machine: $(nproc) cores; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); server $dll"
 echo "settings: ${seconds}s per load, $rc read connections, $ic ingest connections, $writers writers in kill-one"
-for minthreads in ${WATTBIT_BENCH_MIN_THREADS:-default 64}; do
+for minthreads in ${WATTBIT_BENCH_MIN_THREADS:-default}; do
   echo "== thread-pool minimum: $minthreads ($([ "$minthreads" = default ] && echo "the runtime's, one per core" || echo "System.Threading.ThreadPool.MinThreads"))"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   start_server a $pa; a=$started
