@@ -14,7 +14,8 @@ namespace WattBit.Server.Infrastructure;
 /// whatever the first attempt left in the cluster instead of making a second order. With a PostgreSQL store the answers
 /// live in its shared stream <c>idempotency</c>, and a request first claims its key there, so a retry sent to another
 /// server instance while the first still runs is 409 there too (a claim older than <see cref="ClaimLifetime"/>, left by
-/// an instance that stopped mid-request, no longer holds the key). Thread-safe.
+/// an instance that stopped mid-request, no longer holds the key). Its journal calls are awaited: no thread waits while a
+/// shared store answers (decision 0193). Thread-safe.
 /// </summary>
 internal sealed class IdempotencyKeys : IDisposable
 {
@@ -113,7 +114,7 @@ internal sealed class IdempotencyKeys : IDisposable
         var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false));
         context.Request.Body.Position = 0;
 
-        _journal.CatchUp();
+        await _journal.CatchUpAsync().ConfigureAwait(false);
         if (_answers.TryGetValue(scope, out var first) && first.Status != Answer.Claimed)
         {
             await ReplayAsync(context, first, hash).ConfigureAwait(false);
@@ -132,9 +133,9 @@ internal sealed class IdempotencyKeys : IDisposable
             if (_shared)
             {
                 var now = _time.GetUtcNow();
-                claimed = _journal.Append(() => _answers.TryGetValue(scope, out var a) && (a.Status != Answer.Claimed || a.At > now - ClaimLifetime)
+                claimed = await _journal.AppendAsync(() => _answers.TryGetValue(scope, out var a) && (a.Status != Answer.Claimed || a.At > now - ClaimLifetime)
                     ? null
-                    : new Answer(scope, hash, Answer.Claimed, null, null, "", now)) is not null;
+                    : new Answer(scope, hash, Answer.Claimed, null, null, "", now)).ConfigureAwait(false) is not null;
                 if (!claimed)
                 {
                     if (_answers.TryGetValue(scope, out var answered) && answered.Status != Answer.Claimed)
@@ -167,7 +168,7 @@ internal sealed class IdempotencyKeys : IDisposable
             {
                 var answer = new Answer(scope, hash, status, context.Response.ContentType, context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null,
                     Convert.ToBase64String(copy.GetBuffer(), 0, (int)copy.Length));
-                _journal.Append(answer);
+                await _journal.AppendAsync(answer).ConfigureAwait(false);
                 claimed = false;
             }
 
@@ -178,7 +179,7 @@ internal sealed class IdempotencyKeys : IDisposable
         {
             if (claimed)
             {
-                _journal.Append(new Answer(scope, hash, Answer.Released, null, null, ""));
+                await _journal.AppendAsync(new Answer(scope, hash, Answer.Released, null, null, "")).ConfigureAwait(false);
             }
 
             _running.TryRemove(scope, out _);
