@@ -36,7 +36,8 @@ internal sealed record DispatchOrder(
 /// <summary>
 /// Dispatch orders, kept in memory and journaled (<c>{journal}.dispatch.jsonl</c> beside the main journal: every issue
 /// and acknowledgement, flushed before the answer; with a PostgreSQL store, its shared stream) so a restart keeps them and
-/// every instance serves them. Thread-safe.
+/// every instance serves them. Every journal call is awaited: no thread waits while a shared store answers (decision
+/// 0193). Thread-safe.
 /// </summary>
 internal sealed class DispatchBook : IDisposable
 {
@@ -46,12 +47,12 @@ internal sealed class DispatchBook : IDisposable
 
     public DispatchBook(Journals journals) => _journal = journals.Open<DispatchOrder>("dispatch", Apply);
 
-    /// <summary>Records a new order; durable when this returns.</summary>
-    public void Add(DispatchOrder order) => _journal.Append(order);
+    /// <summary>Records a new order; durable when the task completes (its position given by the store: it decides nothing).</summary>
+    public Task AddAsync(DispatchOrder order, CancellationToken ct = default) => _journal.AppendAsync(order, ct);
 
-    public DispatchOrder? Find(string id)
+    public async Task<DispatchOrder?> FindAsync(string id, CancellationToken ct = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(ct).ConfigureAwait(false);
         lock (_lock)
         {
             return _orders.GetValueOrDefault(id);
@@ -59,9 +60,9 @@ internal sealed class DispatchBook : IDisposable
     }
 
     /// <summary>An operator's orders, oldest first.</summary>
-    public List<DispatchOrder> Of(string op)
+    public async Task<List<DispatchOrder>> OfAsync(string op, CancellationToken ct = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(ct).ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _orders.Values.Where(o => o.Operator == op).OrderBy(o => o.IssuedAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
@@ -69,9 +70,9 @@ internal sealed class DispatchBook : IDisposable
     }
 
     /// <summary>Every order (every operator), oldest first.</summary>
-    public List<DispatchOrder> All()
+    public async Task<List<DispatchOrder>> AllAsync(CancellationToken ct = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(ct).ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _orders.Values.OrderBy(o => o.IssuedAt).ThenBy(o => o.Id, StringComparer.Ordinal)];
@@ -79,9 +80,8 @@ internal sealed class DispatchBook : IDisposable
     }
 
     /// <summary>Journals a change of an order's execution (decided on the latest journal; <paramref name="change"/> returns null to write nothing); null when nothing was written.</summary>
-    public DispatchOrder? UpdateExecution(string id, Func<DispatchExecution, DispatchExecution?> change)
-    {
-        return _journal.Append(() =>
+    public Task<DispatchOrder?> UpdateExecutionAsync(string id, Func<DispatchExecution, DispatchExecution?> change, CancellationToken ct = default) =>
+        _journal.AppendAsync(() =>
         {
             DispatchOrder? current;
             lock (_lock)
@@ -90,16 +90,15 @@ internal sealed class DispatchBook : IDisposable
             }
 
             return current?.Execution is { } e && change(e) is { } changed ? current with { Execution = changed } : null;
-        });
-    }
+        }, ct);
 
     /// <summary>An operator's orders whose curtailment has not ended by <paramref name="now"/>, oldest first.</summary>
-    public List<DispatchOrder> InForce(string op, DateTimeOffset now) => [.. Of(op).Where(o => o.ExpectedEndAt > now)];
+    public async Task<List<DispatchOrder>> InForceAsync(string op, DateTimeOffset now, CancellationToken ct = default) =>
+        [.. (await OfAsync(op, ct).ConfigureAwait(false)).Where(o => o.ExpectedEndAt > now)];
 
     /// <summary>Acknowledges an issued order; null when it was already acknowledged.</summary>
-    public DispatchOrder? Acknowledge(string actor, DispatchOrder order, DateTimeOffset now)
-    {
-        return _journal.Append(() =>
+    public Task<DispatchOrder?> AcknowledgeAsync(string actor, DispatchOrder order, DateTimeOffset now, CancellationToken ct = default) =>
+        _journal.AppendAsync(() =>
         {
             DispatchOrder current;
             lock (_lock)
@@ -108,8 +107,7 @@ internal sealed class DispatchBook : IDisposable
             }
 
             return current.State != OrderState.Issued ? null : current with { State = OrderState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = actor };
-        });
-    }
+        }, ct);
 
     /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>
     internal string? JournalRecovery => _journal.Recovery;

@@ -47,9 +47,9 @@ internal sealed record DispatchStatusExecution(ExecutionState State, int Done, i
 internal static class DispatchEvents
 {
     /// <summary>Sends <c>dispatch-order</c> (the order, to its DC operator) and <c>dispatch-status</c> (<see cref="DispatchStatus"/>, to the operator and the area's grid operator).</summary>
-    public static void Publish(EventHub events, DispatchOrder order)
+    public static async Task PublishAsync(EventHub events, DispatchOrder order)
     {
-        events.Publish("dispatch-order", null, order.Operator, order);
-        events.Publish("dispatch-status", order.Area, order.Operator, DispatchStatus.Of(order));
+        await events.PublishAsync("dispatch-order", null, order.Operator, order).ConfigureAwait(false);
+        await events.PublishAsync("dispatch-status", order.Area, order.Operator, DispatchStatus.Of(order)).ConfigureAwait(false);
     }
 }

@@ -169,7 +169,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
         }
 
         // What was pending when this instance (or another) stopped: timers at its times, and a pass now.
-        foreach (var o in book.All().Where(o => o.Execution is { } e && (e.State == ExecutionState.Executing || e.LiftedAt is null)))
+        foreach (var o in (await book.AllAsync(stoppingToken).ConfigureAwait(false)).Where(o => o.Execution is { } e && (e.State == ExecutionState.Executing || e.LiftedAt is null)))
         {
             Schedule(o);
         }
@@ -213,7 +213,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
     internal async Task RunDueAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        foreach (var order in book.All().Where(o => o.Execution is { State: ExecutionState.Executing }))
+        foreach (var order in (await book.AllAsync(ct).ConfigureAwait(false)).Where(o => o.Execution is { State: ExecutionState.Executing }))
         {
             if (NextDue(order) is { } due && due <= now && MayAct(order.Execution!, due, now))
             {
@@ -248,7 +248,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
     private bool MayAct(DispatchExecution execution, DateTimeOffset due, DateTimeOffset now) => execution.Instance == _instance || now >= due + TakeOverAfter;
 
     /// <summary>Makes this instance the one that acts on the order (journalled: of two instances taking it over, one wins); false when another holds it now.</summary>
-    private bool Claim(DispatchOrder order)
+    private async Task<bool> ClaimAsync(DispatchOrder order)
     {
         var from = order.Execution!.Instance;
         if (from == _instance)
@@ -256,7 +256,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
             return true;
         }
 
-        if (Update(order.Id, e => e.Instance == from ? e with { Instance = _instance } : null) is null)
+        if (await UpdateAsync(order.Id, e => e.Instance == from ? e with { Instance = _instance } : null).ConfigureAwait(false) is null)
         {
             return false;
         }
@@ -268,7 +268,8 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
     /// <summary>Carries out the actions of one order that are due and not yet carried out, journalling each result.</summary>
     internal async Task ExecuteAsync(string id, CancellationToken ct)
     {
-        if (book.Find(id) is not { Execution: { State: ExecutionState.Executing } } order || !Claim(order))
+        if (await book.FindAsync(id, ct).ConfigureAwait(false) is not { Execution: { State: ExecutionState.Executing } } order
+            || !await ClaimAsync(order).ConfigureAwait(false))
         {
             return;
         }
@@ -277,7 +278,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
         var finishedHere = false;
         for (var i = 0; i < order.Actions.Count; i++)
         {
-            order = book.Find(id) ?? order;
+            order = await book.FindAsync(id, ct).ConfigureAwait(false) ?? order;
             if (order.Execution is not { State: ExecutionState.Executing } execution || execution.Instance != _instance)
             {
                 break; // finished, or taken over meanwhile
@@ -293,7 +294,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
                 ? new ExecutedAction(i, step.Action, step.Workload, step.Site, ActionResult.Failed, $"no job engine is configured for site {step.Site} of operator {order.Operator} any more.", [], time.GetUtcNow())
                 : await CarryOutAsync(engine, i, step, ct).ConfigureAwait(false);
             var count = order.Actions.Count;
-            var updated = Update(id, e =>
+            var updated = await UpdateAsync(id, e =>
             {
                 if (e.Actions.Any(a => a.Index == result.Index))
                 {
@@ -308,7 +309,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
                     State = !complete ? ExecutionState.Executing : all.Any(a => a.Result == ActionResult.Failed) ? ExecutionState.Failed : ExecutionState.Done,
                     FinishedAt = complete ? time.GetUtcNow() : null,
                 };
-            });
+            }).ConfigureAwait(false);
             if (updated is not null)
             {
                 order = updated;
@@ -316,7 +317,8 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
             }
         }
 
-        if (order.Actions.Count == 0 && Update(id, e => e.State == ExecutionState.Executing ? e with { State = ExecutionState.Done, FinishedAt = time.GetUtcNow() } : null) is { } empty)
+        if (order.Actions.Count == 0
+            && await UpdateAsync(id, e => e.State == ExecutionState.Executing ? e with { State = ExecutionState.Done, FinishedAt = time.GetUtcNow() } : null).ConfigureAwait(false) is { } empty)
         {
             order = empty;
             finishedHere = true;
@@ -325,8 +327,8 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
         if (finishedHere && order.Execution is { } done)
         {
             // Audited before it is announced, so a client that reacts to the event finds the audit entry.
-            Audit(order, "dispatch-executed", $"dispatch order {order.Id} on {done.Engine}: {Summary(done.Actions)}");
-            DispatchEvents.Publish(events, order);
+            await AuditAsync(order, "dispatch-executed", $"dispatch order {order.Id} on {done.Engine}: {Summary(done.Actions)}").ConfigureAwait(false);
+            await DispatchEvents.PublishAsync(events, order).ConfigureAwait(false);
         }
     }
 
@@ -334,7 +336,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
     internal async Task LiftEndedAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var all = book.All();
+        var all = await book.AllAsync(ct).ConfigureAwait(false);
         foreach (var order in all.Where(o => o.Execution is { State: not ExecutionState.Executing, LiftedAt: null } e && o.ExpectedEndAt <= now && MayAct(e, o.ExpectedEndAt, now)))
         {
             if (all.Exists(o => o.Id != order.Id && o.Operator == order.Operator && o.SiteId == order.SiteId && o.Execution is not null && o.IssuedAt <= now && o.ExpectedEndAt > now))
@@ -342,7 +344,7 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
                 continue;
             }
 
-            if (!Claim(order))
+            if (!await ClaimAsync(order).ConfigureAwait(false))
             {
                 continue;
             }
@@ -372,10 +374,10 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
                 }
             }
 
-            if (Update(order.Id, e => e.LiftedAt is null && e.Instance == _instance ? e with { LiftedAt = now, Lift = lift } : null) is { } lifted)
+            if (await UpdateAsync(order.Id, e => e.LiftedAt is null && e.Instance == _instance ? e with { LiftedAt = now, Lift = lift } : null).ConfigureAwait(false) is { } lifted)
             {
-                Audit(lifted, "dispatch-lifted", $"dispatch order {lifted.Id}: {lift}");
-                DispatchEvents.Publish(events, lifted);
+                await AuditAsync(lifted, "dispatch-lifted", $"dispatch order {lifted.Id}: {lift}").ConfigureAwait(false);
+                await DispatchEvents.PublishAsync(events, lifted).ConfigureAwait(false);
             }
         }
     }
@@ -402,9 +404,10 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
         }
     }
 
-    private DispatchOrder? Update(string id, Func<DispatchExecution, DispatchExecution?> change)
+    private async Task<DispatchOrder?> UpdateAsync(string id, Func<DispatchExecution, DispatchExecution?> change)
     {
-        var updated = book.UpdateExecution(id, change);
+        // Not cancelled: an action carried out on the engine is always journalled.
+        var updated = await book.UpdateExecutionAsync(id, change, CancellationToken.None).ConfigureAwait(false);
         if (updated is not null)
         {
             Changed?.Invoke(updated);
@@ -413,11 +416,11 @@ internal sealed partial class DispatchExecutions(DispatchBook book, OrderBook or
         return updated;
     }
 
-    private void Audit(DispatchOrder order, string action, string detail)
+    private async Task AuditAsync(DispatchOrder order, string action, string detail)
     {
-        if (orders.Find(order.CurtailmentOrderId) is { } curtailment)
+        if (await orders.FindAsync(order.CurtailmentOrderId).ConfigureAwait(false) is { } curtailment)
         {
-            orders.RecordDispatch($"job-engine:{order.Execution!.Engine}", action, curtailment, detail);
+            await orders.RecordDispatchAsync($"job-engine:{order.Execution!.Engine}", action, curtailment, detail).ConfigureAwait(false);
         }
     }
 

@@ -57,8 +57,8 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
         }
 
         result = result with { Execution = executions.Plan(result) };
-        book.Add(result);
-        DispatchEvents.Publish(events, result);
+        await book.AddAsync(result, CancellationToken.None).ConfigureAwait(false); // not cancelled: the curtailment order is journalled
+        await DispatchEvents.PublishAsync(events, result).ConfigureAwait(false);
         executions.Enqueue(result);
         try
         {

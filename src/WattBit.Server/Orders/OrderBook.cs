@@ -108,10 +108,8 @@ internal sealed class OrderBook : IDisposable
         };
 
     /// <summary>Writes what a job engine did for the dispatch order of <paramref name="order"/> to the audit log.</summary>
-    public void RecordDispatch(string actor, string action, BookedOrder order, string detail)
-    {
-        _journal.Append(() => new JournalEntry(NextSeq(), _time.GetUtcNow(), actor, action, order, null, detail));
-    }
+    public Task RecordDispatchAsync(string actor, string action, BookedOrder order, string detail, CancellationToken ct = default) =>
+        _journal.AppendAsync(() => new JournalEntry(NextSeq(), _time.GetUtcNow(), actor, action, order, null, detail), ct);
 
     /// <summary>Journals planned maintenance of a node (without blocking a thread while a shared store answers).</summary>
     public async Task<Maintenance> PublishMaintenanceAsync(string actor, string area, string node, DateTimeOffset start, DateTimeOffset end, double limitMw,

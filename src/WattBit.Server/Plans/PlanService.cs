@@ -119,7 +119,7 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         {
             // Dispatch orders still in force hold over a replan: their workloads stay out of the curtailment.
             var plan = await BuildAsync(op, ct).ConfigureAwait(false);
-            foreach (var order in dispatch.InForce(op, catalog.Now))
+            foreach (var order in await dispatch.InForceAsync(op, catalog.Now, ct).ConfigureAwait(false))
             {
                 plan = Applied(plan, order);
             }
