@@ -107,4 +107,44 @@ public sealed class ForesightBoundTests
             Assert.Equal(expected, bound.Value, 1e-6 * expected);
         }
     }
+
+    [Fact]
+    public void PerSiteBound_UsesASitesRoomOnlyForJobsItHolds_AndIsTighterThanThePooledOne()
+    {
+        // Kansai has two sites of 0.6 MW (1.2 MW pooled); jobs homed in Okinawa: 1 MW and 0.5 MW, both for 2 h in [0, 2).
+        // No Kansai site holds the 1 MW job, so per site it runs in Okinawa and the 0.5 MW one in Kansai; pooled, the 1 MW
+        // job fills 1 MW of Kansai's 1.2 and the 0.5 MW one the other 0.2 and 0.3 in Okinawa, each hour.
+        var scenario = TestScenarios.Parse("""
+            name: bound per site
+            period: {start: 2025-05-01, end: 2025-05-03}
+            step: 1h
+            forecast_error: 0
+            bound: true
+            sites:
+              - {id: clean-a, area: KN, lat: 34.69, lon: 135.50, it_mw: 0.6, pue: 1.25, connection: {kind: firm, mw: 0.75}}
+              - {id: clean-b, area: KN, lat: 34.70, lon: 135.51, it_mw: 0.6, pue: 1.25, connection: {kind: firm, mw: 0.75}}
+              - {id: dirty, area: ON, lat: 26.21, lon: 127.68, it_mw: 2, pue: 1.25, connection: {kind: firm, mw: 2.5}}
+            workload: {target_mw: 1, jobs: 2}
+            policies: [wattbit]
+            """);
+        var world = TestScenarios.World(scenario);
+        var jobs = new JobSet(2);
+        (jobs.Release[0], jobs.Deadline[0], jobs.Duration[0], jobs.PowerMw[0], jobs.Home[0]) = (0, 2, 2, 1.0, 2);
+        (jobs.Release[1], jobs.Deadline[1], jobs.Duration[1], jobs.PowerMw[1], jobs.Home[1]) = (0, 2, 2, 0.5, 2);
+        var workload = new SimulatedWorkload(jobs, [new double[world.Steps], new double[world.Steps], new double[world.Steps]]);
+        var kn = world.CarbonLifecycle[world.SiteArea[0]];
+        var on = world.CarbonLifecycle[world.SiteArea[2]];
+        Assert.True(kn[0] < on[0] && kn[1] < on[1]);
+
+        var perSite = ForesightBound.Compute(world, workload, perSite: true);
+        var pooled = ForesightBound.Compute(world, workload);
+
+        var expected = 1.25 * ((0.5 * (kn[0] + kn[1])) + (1.0 * (on[0] + on[1]))) / 1000;
+        Assert.Equal(expected, perSite.Value, 1e-6 * expected);
+        var expectedPooled = 1.25 * ((1.2 * (kn[0] + kn[1])) + (0.3 * (on[0] + on[1]))) / 1000;
+        Assert.Equal(expectedPooled, pooled.Value, 1e-6 * expectedPooled);
+        Assert.True(perSite.PerSite && !pooled.PerSite);
+        Assert.Equal(0, perSite.UnplacedMwh);
+        Assert.Equal([0.5 * 2, 1.0 * 2], [perSite.AreaItMwh[world.SiteArea[0]], perSite.AreaItMwh[world.SiteArea[2]]]);
+    }
 }

@@ -22,14 +22,30 @@ namespace WattBit.Simulation.Engine;
 public sealed record ForesightBound(SimulationObjective Objective, double Value, double JobEnergyMwh, double UnplacedMwh, long Arcs, double AtReleaseValue,
     IReadOnlyList<double> AreaItMwh)
 {
+    /// <summary>Whether each site's room is its own, used only by jobs whose power level it holds (decision 0207), rather than pooled per (area, PUE) (decision 0182).</summary>
+    public bool PerSite { get; init; }
+
+    /// <summary>Wall time the flow took to build and solve (set by the engine; zero when not timed).</summary>
+    public TimeSpan Elapsed { get; init; }
+
     /// <summary>Cost of a kWh nothing could place, per kWh in the flow's units: far above any step's value.</summary>
     private const long Unplaced = 100_000_000;
 
-    /// <summary>Computes the bound for the world's objective on the workload's jobs.</summary>
+    /// <summary>Power levels of the per-site bound: a job enters at the highest level at or below its power, a site's room at a step at the highest at or below that room.</summary>
+    internal const int Levels = 48;
+
+    /// <summary>
+    /// Computes the bound for the world's objective on the workload's jobs. Pooled (decision 0182): each step's room is
+    /// pooled per (area, PUE), so a job's energy may fill any part of it. Per site (decision 0207): each site's room at a
+    /// step is its own, and a job may use it only where that room is at least the job's power rounded down to one of
+    /// <see cref="Levels"/> levels (the jobs' power quantiles): no placement runs a job at a site and step where it does
+    /// not fit, so the per-site bound is still a lower bound, and never below the pooled one.
+    /// </summary>
     /// <param name="world">The world (actual signals and limits).</param>
     /// <param name="workload">The workload (jobs and inference).</param>
+    /// <param name="perSite">Per-site room with the power levels instead of room pooled per (area, PUE).</param>
     /// <exception cref="InvalidOperationException">The flow solver did not find the optimum.</exception>
-    public static ForesightBound Compute(SimulationWorld world, SimulatedWorkload workload)
+    public static ForesightBound Compute(SimulationWorld world, SimulatedWorkload workload, bool perSite = false)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);
@@ -65,8 +81,28 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         }
 
         var systems = system.Distinct().Order().ToList();
+
+        // Per site: the jobs' power levels (quantiles of their power, the lowest 0) and each job's level.
+        var levels = perSite ? Levels : 1;
+        var thresholds = new double[levels];
+        var jobLevel = new int[jobs.Count];
+        if (perSite)
+        {
+            var powers = jobs.PowerMw.ToArray();
+            Array.Sort(powers);
+            for (var k = 1; k < levels; k++)
+            {
+                thresholds[k] = powers[Math.Min(powers.Length - 1, (int)((long)powers.Length * k / levels))];
+            }
+
+            for (var j = 0; j < jobs.Count; j++)
+            {
+                jobLevel[j] = LevelOf(thresholds, jobs.PowerMw[j]);
+            }
+        }
+
         var flow = new MinCostFlow();
-        var sink = jobs.Count + (systems.Count * n);
+        var sink = jobs.Count + (systems.Count * n * levels);
         long arcs = 0;
         long supply = 0;
         for (var j = 0; j < jobs.Count; j++)
@@ -77,7 +113,7 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
             supply += energy;
             for (var t = Math.Max(0, jobs.Release[j]); t < Math.Min(n, jobs.Deadline[j]); t++)
             {
-                flow.AddArcWithCapacityAndUnitCost(j, jobs.Count + (systems.IndexOf(system[world.SiteArea[jobs.Home[j]]]) * n) + t, rate, 0);
+                flow.AddArcWithCapacityAndUnitCost(j, jobs.Count + ((((systems.IndexOf(system[world.SiteArea[jobs.Home[j]]]) * n) + t) * levels) + jobLevel[j]), rate, 0);
                 arcs++;
             }
 
@@ -86,6 +122,19 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         }
 
         flow.SetNodeSupply(sink, -supply);
+        if (perSite)
+        {
+            // Up the levels at every step: a job may use every room at or above its level.
+            for (var node = jobs.Count; node < sink; node++)
+            {
+                if ((node - jobs.Count) % levels != levels - 1)
+                {
+                    flow.AddArcWithCapacityAndUnitCost(node, node + 1, supply, 0);
+                    arcs++;
+                }
+            }
+        }
+
         var room = new double[groups.Count][];
         for (var g = 0; g < groups.Count; g++)
         {
@@ -100,16 +149,51 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         }
 
         var groupArcs = new List<(int Arc, int Area)>();
-        for (var t = 0; t < n; t++)
+        if (perSite)
         {
-            for (var g = 0; g < groups.Count; g++)
+            // Every site's own room at each step, at the level of that room; sites of one (area, PUE) at one level add.
+            var cap = new double[levels];
+            for (var t = 0; t < n; t++)
             {
-                var cap = (long)Math.Ceiling(room[g][t] * h * 1000);
-                if (cap > 0)
+                foreach (var (area, pue, members) in groups)
                 {
-                    // Value per IT kWh in thousandths: g/kWh (carbon) or JPY/kWh (price) × PUE × 1000.
-                    groupArcs.Add((flow.AddArcWithCapacityAndUnitCost(jobs.Count + (systems.IndexOf(system[groups[g].Area]) * n) + t, sink, cap, (long)Math.Round(actual[groups[g].Area][t] * groups[g].Pue * 1000)), groups[g].Area));
-                    arcs++;
+                    Array.Clear(cap);
+                    foreach (var s in members)
+                    {
+                        var r = Math.Max(0, Math.Min(world.LimitMw[s][t] / sites[s].Pue, sites[s].ItMw) - workload.InferenceMw[s][t]);
+                        if (r > 0)
+                        {
+                            cap[LevelOf(thresholds, r)] += r;
+                        }
+                    }
+
+                    var unitCost = (long)Math.Round(actual[area][t] * pue * 1000);
+                    var first = jobs.Count + ((((systems.IndexOf(system[area]) * n) + t) * levels));
+                    for (var k = 0; k < levels; k++)
+                    {
+                        var kwh = (long)Math.Ceiling(cap[k] * h * 1000);
+                        if (kwh > 0)
+                        {
+                            groupArcs.Add((flow.AddArcWithCapacityAndUnitCost(first + k, sink, kwh, unitCost), area));
+                            arcs++;
+                        }
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (var t = 0; t < n; t++)
+            {
+                for (var g = 0; g < groups.Count; g++)
+                {
+                    var cap = (long)Math.Ceiling(room[g][t] * h * 1000);
+                    if (cap > 0)
+                    {
+                        // Value per IT kWh in thousandths: g/kWh (carbon) or JPY/kWh (price) × PUE × 1000.
+                        groupArcs.Add((flow.AddArcWithCapacityAndUnitCost(jobs.Count + (systems.IndexOf(system[groups[g].Area]) * n) + t, sink, cap, (long)Math.Round(actual[groups[g].Area][t] * groups[g].Pue * 1000)), groups[g].Area));
+                        arcs++;
+                    }
                 }
             }
         }
@@ -154,7 +238,7 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         {
             areaMwh[area] += flow.Flow(arc) / 1000.0;
         }
-        return new ForesightBound(objective, value, supply / 1000.0, unplaced / 1000.0, arcs, Scale(objective, atRelease), areaMwh);
+        return new ForesightBound(objective, value, supply / 1000.0, unplaced / 1000.0, arcs, Scale(objective, atRelease), areaMwh) { PerSite = perSite };
     }
 
     /// <summary>
@@ -185,6 +269,23 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         }
 
         return Scale(world.Scenario.Objective, sum);
+    }
+
+    // The highest level whose threshold is at or below the power (thresholds ascending, the first 0).
+    private static int LevelOf(double[] thresholds, double mw)
+    {
+        var k = Array.BinarySearch(thresholds, mw);
+        if (k >= 0)
+        {
+            while (k + 1 < thresholds.Length && thresholds[k + 1] <= mw)
+            {
+                k++;
+            }
+
+            return k;
+        }
+
+        return Math.Max(0, ~k - 1);
     }
 
     // MW·h × g/kWh = kg → tonnes; × JPY/kWh = 1000 JPY.

@@ -23,11 +23,17 @@ public sealed record SimulationResult(SimulationWorld World, SimulatedWorkload W
     /// </summary>
     public IReadOnlyList<double[]>? ForecastScore { get; init; }
 
-    /// <summary>The perfect-foresight bound of the jobs' placement when the scenario asks for it (<c>bound: true</c>; decision 0182), else null.</summary>
+    /// <summary>
+    /// The perfect-foresight bound of the jobs' placement when the scenario asks for it, else null: the pooled one
+    /// (<c>bound: true</c>; decision 0182), or the per-site one, the tighter (<c>bound: per-site</c>; decision 0207).
+    /// </summary>
     public ForesightBound? Bound { get; init; }
 
     /// <summary>Where the run's wall time went, phase by phase (null for a result built by hand).</summary>
     public SimulationTiming? Timing { get; init; }
+
+    /// <summary>The pooled bound (decision 0182) beside the per-site <see cref="Bound"/> under <c>bound: per-site</c>; else null.</summary>
+    public ForesightBound? PooledBound { get; init; }
 }
 
 /// <summary>
@@ -149,9 +155,20 @@ public static class Simulator
 
         var runsTime = time.GetElapsedTime(runsStarted);
         var boundStarted = time.GetTimestamp();
-        var bound = scenario.Bound ? ForesightBound.Compute(world, workload) : null;
+        var pooled = scenario.Bound ? Timed(time, () => ForesightBound.Compute(world, workload)) : null;
+        var bound = scenario.BoundPerSite ? Timed(time, () => ForesightBound.Compute(world, workload, perSite: true)) : pooled;
         var timing = new SimulationTiming(TimeSpan.Zero, forecastsTime, runsTime, scenario.Bound ? time.GetElapsedTime(boundStarted) : TimeSpan.Zero);
-        return new SimulationResult(world, workload, results, time.GetElapsedTime(started)) { Forecast = skill, ForecastScore = forecast, Bound = bound, Timing = timing };
+        return new SimulationResult(world, workload, results, time.GetElapsedTime(started))
+        {
+            Forecast = skill, ForecastScore = forecast, Bound = bound, PooledBound = scenario.BoundPerSite ? pooled : null, Timing = timing,
+        };
+    }
+
+    private static ForesightBound Timed(TimeProvider time, Func<ForesightBound> compute)
+    {
+        var started = time.GetTimestamp();
+        var bound = compute();
+        return bound with { Elapsed = time.GetElapsedTime(started) };
     }
 
     private static (double[][] Score, ForecastSkill Skill) ForecastsOf(SimulationResult earlier, SimulationWorld world)

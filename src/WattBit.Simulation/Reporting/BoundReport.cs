@@ -23,10 +23,16 @@ public static class BoundReport
     public static IReadOnlyList<BoundRow> Rows(SimulationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (result.Bound is not { } bound)
-        {
-            return [];
-        }
+        return result.Bound is { } bound ? Rows(result, bound) : [];
+    }
+
+    /// <summary>One row per policy that honours the grid limits, against <paramref name="bound"/>.</summary>
+    /// <param name="result">The simulation result.</param>
+    /// <param name="bound">The bound to set the policies against.</param>
+    public static IReadOnlyList<BoundRow> Rows(SimulationResult result, ForesightBound bound)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(bound);
 
         var cost = bound.Objective == SimulationObjective.Cost;
         var baselineValue = bound.AtReleaseValue;
@@ -52,8 +58,14 @@ public static class BoundReport
         var scale = bound.Objective == SimulationObjective.Cost ? 1e-6 : 1;
         var lines = new List<string>
         {
-            string.Create(s_inv, $"Perfect-foresight bound (decision 0182): placed with the whole actual year known, at any site with room in an area tied to the job's home (the ties' capacity unchecked), the jobs' {bound.JobEnergyMwh:N0} MWh (IT) could not have cost less than {bound.Value * scale:N0} {unit}, split and paused freely within their windows ({bound.UnplacedMwh:N0} MWh found no room; {bound.Arcs:N0} arcs); run at release at home they cost {bound.AtReleaseValue * scale:N0} {unit}."),
+            string.Create(s_inv, $"Perfect-foresight bound ({(bound.PerSite ? "decision 0207: each site's own room, used only by jobs whose power it holds" : "decision 0182: each area's room pooled")}): placed with the whole actual year known, at any site with room in an area tied to the job's home (the ties' capacity unchecked), the jobs' {bound.JobEnergyMwh:N0} MWh (IT) could not have cost less than {bound.Value * scale:N0} {unit}, split and paused freely within their windows ({bound.UnplacedMwh:N0} MWh found no room; {bound.Arcs:N0} arcs, {bound.Elapsed.TotalSeconds:N1} s); run at release at home they cost {bound.AtReleaseValue * scale:N0} {unit}."),
         };
+        if (result.PooledBound is { } pooled)
+        {
+            lines.Add(string.Create(s_inv, $"  With each area's room pooled over its sites (decision 0182) the bound is {pooled.Value * scale:N0} {unit} ({pooled.UnplacedMwh:N0} MWh found no room; {pooled.Elapsed.TotalSeconds:N1} s); against it: ")
+                + string.Join("; ", Rows(result, pooled).Select(r => string.Create(s_inv, $"{r.Policy} {r.ShareOfSaving:P1} of the saving, {r.Left:P2} left"))) + ".");
+        }
+
         lines.Add("  The bound's job IT energy by area, MWh: " + string.Join(", ", result.World.AreaCodes.Select((a, i) => string.Create(s_inv, $"{a} {bound.AreaItMwh[i]:N0}"))) + ".");
         foreach (var p in result.Policies.Where(p => p.JobPieces.Count > 0 && PolicyFactory.Create(p.Policy).HonoursLimits))
         {
