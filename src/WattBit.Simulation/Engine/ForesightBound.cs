@@ -32,7 +32,7 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
     private const long Unplaced = 100_000_000;
 
     /// <summary>Power levels of the per-site bound: a job enters at the highest level at or below its power, a site's room at a step at the highest at or below that room.</summary>
-    internal const int Levels = 48;
+    internal const int Levels = 16;
 
     /// <summary>
     /// Computes the bound for the world's objective on the workload's jobs. Pooled (decision 0182): each step's room is

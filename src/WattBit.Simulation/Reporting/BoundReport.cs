@@ -86,7 +86,7 @@ public static class BoundReport
         return lines;
     }
 
-    /// <summary>bound.csv: the bound and one line per policy.</summary>
+    /// <summary>bound.csv: the bound (per site) and one line per policy, then the pooled bound and one line per policy against it.</summary>
     /// <param name="result">The simulation result.</param>
     public static IEnumerable<string> Csv(SimulationResult result)
     {
@@ -104,6 +104,17 @@ public static class BoundReport
         {
             yield return string.Join(',', r.Policy, SimulationReport.Rounded(r.JobValue), SimulationReport.Rounded(r.Total),
                 SimulationReport.Rounded(r.ShareOfSaving), SimulationReport.Rounded(r.Left));
+        }
+
+        // The pooled bound of decision 0182 and each policy's share against it.
+        if (result.PooledBound is { } pooled)
+        {
+            yield return string.Join(',', "bound-pooled", SimulationReport.Rounded(pooled.Value), string.Empty, string.Empty, string.Empty);
+            foreach (var r in Rows(result, pooled))
+            {
+                yield return string.Join(',', r.Policy + "-vs-pooled", SimulationReport.Rounded(r.JobValue), SimulationReport.Rounded(r.Total),
+                    SimulationReport.Rounded(r.ShareOfSaving), SimulationReport.Rounded(r.Left));
+            }
         }
     }
 }
