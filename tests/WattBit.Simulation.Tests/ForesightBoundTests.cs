@@ -119,7 +119,7 @@ public sealed class ForesightBoundTests
             period: {start: 2025-05-01, end: 2025-05-03}
             step: 1h
             forecast_error: 0
-            bound: true
+            bound: per-site
             sites:
               - {id: clean-a, area: KN, lat: 34.69, lon: 135.50, it_mw: 0.6, pue: 1.25, connection: {kind: firm, mw: 0.75}}
               - {id: clean-b, area: KN, lat: 34.70, lon: 135.51, it_mw: 0.6, pue: 1.25, connection: {kind: firm, mw: 0.75}}
@@ -146,5 +146,12 @@ public sealed class ForesightBoundTests
         Assert.True(perSite.PerSite && !pooled.PerSite);
         Assert.Equal(0, perSite.UnplacedMwh);
         Assert.Equal([0.5 * 2, 1.0 * 2], [perSite.AreaItMwh[world.SiteArea[0]], perSite.AreaItMwh[world.SiteArea[2]]]);
+
+        // bound: per-site gives the run both, the per-site one as its bound; bound.csv lists the pooled one too.
+        Assert.True(scenario.Bound && scenario.BoundPerSite);
+        var result = Simulator.Run(world, workload, TimeProvider.System);
+        Assert.Equal(perSite.Value, result.Bound!.Value, 1e-9);
+        Assert.Equal(pooled.Value, result.PooledBound!.Value, 1e-9);
+        Assert.Contains(BoundReport.Csv(result), line => line.StartsWith("bound-pooled,", StringComparison.Ordinal));
     }
 }

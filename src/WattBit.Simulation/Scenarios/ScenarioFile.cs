@@ -130,10 +130,11 @@ public static class ScenarioFile
         }
 
         var dr = YamlReader.Get(root, "demand_response") is { } drNode ? DemandResponse.DrSection.Read(r, drNode, start, end, step) : null;
-        var bound = YamlReader.Get(root, "bound") is { } boundNode && r.Choice(boundNode, "bound", ("true", true), ("false", false));
+        var bound = YamlReader.Get(root, "bound") is { } boundNode ? r.Choice(boundNode, "bound", ("true", 1), ("false", 0), ("per-site", 2)) : 0;
         return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid, dr, forecastSource)
         {
-            Bound = bound,
+            Bound = bound > 0,
+            BoundPerSite = bound == 2,
         };
     }
 

@@ -172,6 +172,12 @@ public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOff
     /// <summary>Whether the run also computes the perfect-foresight bound of the jobs' placement (<c>bound: true</c>; decision 0182).</summary>
     public bool Bound { get; init; }
 
+    /// <summary>
+    /// Whether the bound is also computed per site (<c>bound: per-site</c>; decision 0207): each site's own room, used only
+    /// by jobs whose power it holds; tighter than the pooled one, and slower (a flow on 16 times the nodes).
+    /// </summary>
+    public bool BoundPerSite { get; init; }
+
     /// <summary>Number of steps in the period.</summary>
     public int Steps => (int)((End - Start).Ticks / Step.Ticks);
 }
