@@ -168,6 +168,48 @@ public static class BackboneRoadmap
         return flows;
     }
 
+    /// <summary>
+    /// Each cluster's substation of the backbone, in file order: the one it names, else the nearest within the roadmap's
+    /// <see cref="RoadmapScenario.MaxKm"/>; and every tie change checked against the backbone's OCCTO ties.
+    /// </summary>
+    /// <param name="roadmap">The roadmap.</param>
+    /// <param name="source">The file's name, for errors.</param>
+    /// <exception cref="ArgumentException">A named substation the backbone does not have, no substation near enough (naming the
+    /// file, the cluster and its line), or a tie change naming no tie of the backbone.</exception>
+    public static IReadOnlyList<string> Substations(RoadmapScenario roadmap, string source)
+    {
+        ArgumentNullException.ThrowIfNull(roadmap);
+        var nodes = JapanLayer.Nodes(JapanBackbone.LoadDefault()).Select(n => n.Substation).ToList();
+        var ids = new List<string>();
+        foreach (var c in roadmap.Clusters)
+        {
+            if (c.Substation is { } named)
+            {
+                ids.Add(nodes.Exists(n => n.Id == named) ? named
+                    : throw new ArgumentException($"{source}: cluster '{c.Id}' (line {c.Line}): '{named}' is not a substation of the headroom layer ({JapanLayer.ModelName}).", nameof(roadmap)));
+                continue;
+            }
+
+            try
+            {
+                ids.Add(HeadroomLayers.Nearest(nodes, c.Location, roadmap.MaxKm, JapanLayer.ModelName).Substation.Id);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"{source}: cluster '{c.Id}' (line {c.Line}): {e.Message} Name its substation, or raise roadmap.max_km.", nameof(roadmap), e);
+            }
+        }
+
+        var ties = Ties();
+        if (roadmap.Ties.FirstOrDefault(t => !ties.Any(x => x.Name == t.Tie)) is { } unknown)
+        {
+            throw new ArgumentException(FormattableString.Invariant($"{source}:{unknown.Line}: tie_changes: '{unknown.Tie}' is not an OCCTO tie of the backbone (known: {string.Join(", ", ties.Select(t => t.Name))})."),
+                nameof(roadmap));
+        }
+
+        return ids;
+    }
+
     /// <summary>The OCCTO ties of the backbone at their base capacities (what a roadmap's tie changes name).</summary>
     public static IReadOnlyList<AreaTie> Ties() => JapanTies.AreaTies();
 }

@@ -23,6 +23,15 @@ public sealed class ServerProcess : IAsyncDisposable
         ("agg-north", "key-agg-north-0123456789", "aggregator", null, "north"),
     ];
 
+    /// <summary>The roadmap the test server offers planners: Inzai (Tokyo) and Keihanna (Kansai), 2025-2026, judged on one week.</summary>
+    public const string RoadmapScenario = """
+        name: small roadmap
+        roadmap: {from: 2025, to: 2026, weeks: [2025-08-04], max_km: 60, grid_loads: clusters}
+        clusters:
+          - {id: inzai, area: TK, lat: 35.83, lon: 140.15, mw: {2025: 500, 2026: 6000}}
+          - {id: keihanna, area: KN, lat: 34.76, lon: 135.77, mw: {2025: 200, 2026: 300}}
+        """;
+
     private readonly Testing.ListeningProcess _process;
 
     private ServerProcess(Testing.ListeningProcess process, string folder, Uri baseAddress)
@@ -57,6 +66,10 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["WattBit__Store"] = Path.Combine(folder, "wattbit.db");
         start.Environment["WattBit__Journal"] = Path.Combine(folder, "journal.jsonl");
         start.Environment["WattBit__SitingStudies"] = Path.Combine(Testing.SharedData.RepoRoot, "samples", "siting");
+        // One small roadmap (two clusters, two years, one week) for the roadmap view.
+        var scenarios = Directory.CreateDirectory(Path.Combine(folder, "scenarios")).FullName;
+        File.WriteAllText(Path.Combine(scenarios, "roadmap.yaml"), RoadmapScenario);
+        start.Environment["WattBit__SimulationScenarios"] = scenarios;
 
         // A small headroom layer (one day of a few backbone substations, a second to compute) for the welcome-zone map and
         // the siting studies, instead of the whole backbone for a week.

@@ -18,6 +18,7 @@ public sealed class ApiConventionsTests(TestServer server)
                      "/api/areas/{area}/curtailment-orders", "/api/curtailment-orders/{id}/acknowledgement", "/api/events", "/api/audit", "/api/plan",
                      "/api/sites/{id}/power", "/api/dispatch-orders", "/api/dispatch-orders/{id}", "/api/dispatch-orders/{id}/acknowledgement",
                      "/api/simulation/scenarios", "/api/simulations", "/api/simulations/{id}", "/api/simulations/{id}/report", "/api/simulations/{id}/report/{file}",
+                     "/api/simulations/{id}/run-out",
                      "/api/grid/substations/{id}/limiting-lines", "/api/grid/substations/{id}/what-if",
                      "/api/grid/substations", "/api/grid/substations/{id}/headroom", "/api/grid/welcome-zones", "/api/grid/headroom"])
         {

@@ -88,9 +88,19 @@ public sealed class SimulationServer : IAsyncLifetime
         policies: [baseline, wattbit]
         """;
 
+    /// <summary>Two Kanto clusters behind the same lines over three years, judged on one week (decision 0210).</summary>
+    internal const string RoadmapScenario = """
+        name: small roadmap
+        roadmap: {from: 2025, to: 2027, weeks: [2025-08-04], max_km: 60, grid_loads: clusters}
+        clusters:
+          - {id: inzai, area: TK, lat: 35.83, lon: 140.15, mw: {2025: 500, 2027: 6000}}
+          - {id: keihanna, area: KN, lat: 34.76, lon: 135.77, mw: {2025: 200, 2027: 400}}
+        """;
+
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(Path.Combine(_scenarios, "grid.yaml"), GridScenario);
+        await File.WriteAllTextAsync(Path.Combine(_scenarios, "roadmap.yaml"), RoadmapScenario);
         await File.WriteAllTextAsync(Path.Combine(_scenarios, "tiny.yaml"), TinyScenario);
         await File.WriteAllTextAsync(Path.Combine(_scenarios, "broken.yaml"), "name: broken\nstep: 7 parsecs\n");
 
@@ -141,7 +151,7 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
     public async Task Simulation_RunsInTheBackground_WithStepProgressStreamedToItsKey_ThenServesTheReportAndItsCsvs()
     {
         var planner = Server.Client("planner");
-        Assert.Equal(["broken", "grid", "tiny", "year"], (await (await planner.GetAsync("/api/simulation/scenarios")).OkJsonAsync()).EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["broken", "grid", "roadmap", "tiny", "year"], (await (await planner.GetAsync("/api/simulation/scenarios")).OkJsonAsync()).EnumerateArray().Select(e => e.GetString()));
 
         await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
         var started = await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "tiny", seed = 9 })).OkJsonAsync(202);
@@ -238,6 +248,63 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
 
         // The wattbit policy keeps every site within the layer's limits.
         Assert.Equal(0, rows.Single(r => r.GetProperty("policy").GetString() == "wattbit").GetProperty("hoursOverLimit").GetDouble());
+    }
+
+    [Fact]
+    public async Task Roadmap_RunsAsAJob_WithYearsAsProgress_AndServesItsRunOutTableAsJsonAndCsv_AndItsPlot()
+    {
+        var planner = Server.Client("planner");
+        await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
+        var id = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "roadmap" })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+        var seen = new List<JsonElement>();
+        var last = await UntilFinishedAsync(events, id, seen);
+        Assert.True(last.GetProperty("state").GetString() == "done", last.ToString());
+        Assert.Equal(3, last.GetProperty("stepsTotal").GetInt64()); // one grid per year, 2025-2027
+        Assert.Equal(["roadmap"], (await (await planner.GetAsync("/api/simulation/scenarios?kind=roadmap")).OkJsonAsync()).EnumerateArray().Select(e => e.GetString()));
+        await (await planner.GetAsync("/api/simulation/scenarios?kind=nope")).ProblemAsync(400);
+        Assert.Contains(seen, e => e.GetProperty("stage").GetString()!.StartsWith("roadmap: 2 clusters", StringComparison.Ordinal));
+
+        // The oracle: each cluster's first year short, recomputed from the per-year table (roadmap.csv: short_mwh > 0).
+        var perYear = (await planner.GetStringAsync($"/api/simulations/{id}/report/roadmap.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = perYear[0].Split(',');
+        int Col(string name) => Array.IndexOf(header, name);
+        var firstShort = perYear.Skip(1).Select(l => l.Split(','))
+            .GroupBy(c => c[Col("cluster")])
+            .ToDictionary(g => g.Key, g => g.Where(c => double.Parse(c[Col("short_mwh")], System.Globalization.CultureInfo.InvariantCulture) > 1e-3)
+                .Select(c => (int?)int.Parse(c[Col("year")], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault());
+        var rows = (await (await planner.GetAsync($"/api/simulations/{id}/run-out")).OkJsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(["inzai", "keihanna"], rows.Select(r => r.GetProperty("cluster").GetString()));
+        Assert.Equal(["東京", "関西"], rows.Select(r => r.GetProperty("areaNameJa").GetString()));
+        var csv = (await planner.GetStringAsync($"/api/simulations/{id}/report/run_out.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            var year = r.GetProperty("runsOut");
+            Assert.Equal(firstShort[r.GetProperty("cluster").GetString()!], year.ValueKind == JsonValueKind.Null ? null : year.GetInt32());
+            var c = csv[i + 1].Split(',');
+            Assert.Equal(c[3], year.ValueKind == JsonValueKind.Null ? "" : year.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(double.Parse(c[8], System.Globalization.CultureInfo.InvariantCulture), r.GetProperty("reinforcementMw").GetDouble(), 1);
+        }
+
+        Assert.NotNull(firstShort["inzai"]); // 6 GW at one substation cannot fit by 2027
+        var status = await (await planner.GetAsync($"/api/simulations/{id}")).OkJsonAsync();
+        Assert.Equal(2, status.GetProperty("runOut").GetArrayLength());
+        var plot = await planner.GetAsync($"/api/simulations/{id}/report/run_out.svg");
+        Assert.Equal("image/svg+xml", plot.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<svg", await plot.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var html = await (await planner.GetAsync($"/api/simulations/{id}/report")).Content.ReadAsStringAsync();
+        Assert.Contains("Where and when the grid runs out first", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOut_OfASimulationThatIsNotARoadmap_IsNotFound()
+    {
+        var planner = Server.Client("planner");
+        await using var events = await LiveEventsTests.EventStream.OpenAsync(Server.Client("planner"));
+        var id = (await (await planner.PostAsJsonAsync("/api/simulations", new { scenario = "tiny" })).OkJsonAsync(202)).GetProperty("id").GetString()!;
+        Assert.Equal("done", (await UntilFinishedAsync(events, id, [])).GetProperty("state").GetString());
+        await (await planner.GetAsync($"/api/simulations/{id}/run-out")).ProblemAsync(404);
+        await (await planner.GetAsync("/api/simulations/sim-nope/run-out")).ProblemAsync(404);
     }
 
     [Fact]

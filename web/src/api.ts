@@ -17,6 +17,11 @@ export interface Order {
   expectedEndAt: string; reason: string | null; state: "issued" | "acknowledged"; issuedBy: string; acknowledgedAt: string | null; acknowledgedBy: string | null;
 }
 export interface SitingJob { id: string; study: string; state: "running" | "done" | "failed"; stage: string; stagesDone: number; candidates: number | null; ranked: number | null; error: string | null }
+export interface SimulationJob { id: string; scenario: string; state: "running" | "done" | "failed" | "cancelled"; stage: string; stepsDone: number; stepsTotal: number; error: string | null; runOut: RunOutRow[] | null }
+export interface RunOutRow {
+  cluster: string; area: string; areaName: string; areaNameJa: string; substation: string; runsOut: number | null; runsOutShiftingInDay: number | null;
+  runsOutWithShifting: number | null; yearsDeferred: number | null; limitingLine: string | null; reinforcementMw: number; reinforcementShiftedMw: number; roomGainedMw: number; lastYear: number; firstYear: number;
+}
 export interface AreaFeature { type: "Feature"; id: string; properties: { code: string; name: string; nameJa: string }; geometry: unknown }
 export interface AreaMap { type: "FeatureCollection"; coarse: boolean; features: AreaFeature[] }
 export interface RankedFeature { geometry: { coordinates: [number, number] }; properties: Record<string, string | number> }

@@ -1,6 +1,6 @@
 // The WattBit dashboard: tabs, the API key, the language, and the live event stream that refreshes the views.
 import "./style.css";
-import { ApiError, apiKey, follow, get, setApiKey, type Area, type AreaMap, type Me, type Order, type SitingJob } from "./api";
+import { ApiError, apiKey, follow, get, setApiKey, type Area, type AreaMap, type Me, type Order, type SimulationJob, type SitingJob } from "./api";
 import { registerJapan } from "./charts";
 import { applyLabels, onLanguageChange, setLanguage, t, type Language } from "./i18n";
 import { initMap, refreshMap } from "./map";
@@ -10,9 +10,10 @@ import { applySitingJob, initSiting } from "./siting";
 import { drLoaded, initDr, refreshDr, showDr } from "./dr";
 import { initMarket, marketLoaded, refreshMarket, showMarket } from "./market";
 import { initZones, refreshZones, showZones, zonesLoaded } from "./zones";
+import { applySimulationJob, initRoadmap, showRoadmap } from "./roadmap";
 import { announce, showError, state, units } from "./state";
 
-const views = ["map", "series", "sites", "siting", "zones", "market", "dr"] as const;
+const views = ["map", "series", "sites", "siting", "zones", "market", "dr", "roadmap"] as const;
 let stopFollowing: (() => void) | null = null;
 let liveState: "live" | "reconnecting" | "offline" = "offline";
 let drReady = false;
@@ -28,6 +29,7 @@ function showView(): void {
   if (view === "zones") showZones();
   if (view === "market") showMarket();
   if (view === "dr" && drReady) showDr();
+  if (view === "roadmap" && drReady) showRoadmap();
   window.dispatchEvent(new Event("resize"));
 }
 
@@ -110,6 +112,9 @@ function onEvent(e: { type: string; data: unknown }): void {
     case "siting-job":
       void applySitingJob(e.data as SitingJob).catch(showError);
       break;
+    case "simulation-job":
+      void applySimulationJob(e.data as SimulationJob).catch(showError);
+      break;
     default:
       break;
   }
@@ -149,8 +154,10 @@ async function start(): Promise<void> {
   initZones();
   initMarket();
   initDr();
+  initRoadmap();
   drReady = true;
   if (location.hash === "#dr") showDr();
+  if (location.hash === "#roadmap") showRoadmap();
   await Promise.all([refreshMap(), refreshSeries()]);
   await useKey(apiKey());
   document.body.dataset.ready = "true";

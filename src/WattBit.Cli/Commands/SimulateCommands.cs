@@ -3,9 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using WattBit.Composition;
 using WattBit.Data.Reference;
-using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
-using WattBit.Headroom;
 using WattBit.Simulation.DemandResponse;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Policies;
@@ -130,31 +128,14 @@ internal static class SimulateCommands
     private static int Roadmap(IAnsiConsole ui, TimeProvider time, FileInfo file, string output)
     {
         var roadmap = RoadmapFile.Load(file.FullName);
-        var model = JapanBackbone.LoadDefault();
-        var nodes = JapanLayer.Nodes(model).Select(n => n.Substation).ToList();
-        var ids = new List<string>();
-        foreach (var c in roadmap.Clusters)
+        IReadOnlyList<string> ids;
+        try
         {
-            if (c.Substation is { } named)
-            {
-                ids.Add(nodes.Exists(n => n.Id == named) ? named : throw new CliException($"{file.FullName}: cluster '{c.Id}' (line {c.Line}): '{named}' is not a substation of the headroom layer ({JapanLayer.ModelName})."));
-                continue;
-            }
-
-            try
-            {
-                ids.Add(HeadroomLayers.Nearest(nodes, c.Location, roadmap.MaxKm, JapanLayer.ModelName).Substation.Id);
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliException($"{file.FullName}: cluster '{c.Id}' (line {c.Line}): {e.Message} Name its substation, or raise roadmap.max_km.");
-            }
+            ids = BackboneRoadmap.Substations(roadmap, file.FullName);
         }
-
-        var ties = BackboneRoadmap.Ties();
-        if (roadmap.Ties.FirstOrDefault(t => !ties.Any(x => x.Name == t.Tie)) is { } unknown)
+        catch (ArgumentException e)
         {
-            throw new CliException(FormattableString.Invariant($"{file.FullName}:{unknown.Line}: tie_changes: '{unknown.Tie}' is not an OCCTO tie of the backbone (known: {string.Join(", ", ties.Select(t => t.Name))})."));
+            throw new CliException(e.Message);
         }
 
         var started = time.GetTimestamp();

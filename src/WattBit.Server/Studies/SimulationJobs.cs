@@ -1,21 +1,58 @@
 using Microsoft.Extensions.Options;
+using WattBit.Areas;
 using WattBit.Composition;
+using WattBit.Data.Reference;
 using WattBit.Data.Storage;
 using WattBit.Server.Events;
 using WattBit.Server.Grid;
 using WattBit.Time;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Reporting;
+using WattBit.Simulation.Roadmap;
 using WattBit.Simulation.Scenarios;
 
 namespace WattBit.Server.Studies;
 
-/// <summary>A simulation run in the background, as its owner sees it: progress is simulated steps (all policies together) done of the total.</summary>
+/// <summary>
+/// A simulation run in the background, as its owner sees it: progress is simulated steps (all policies together) done of the total,
+/// or for a roadmap the years whose grid is done of all its years; when a roadmap is done, its run-out table.
+/// </summary>
 internal sealed record SimulationJobStatus(string Id, string Scenario, int? Seed, JobState State, string Stage, long StepsDone, long StepsTotal, DateTimeOffset StartedAt,
-    DateTimeOffset? FinishedAt, IReadOnlyList<SummaryRow>? Summary, IReadOnlyList<string>? Files, string? Error);
+    DateTimeOffset? FinishedAt, IReadOnlyList<SummaryRow>? Summary, IReadOnlyList<string>? Files, string? Error, IReadOnlyList<RoadmapRunOutRow>? RunOut = null);
 
-/// <summary>A finished simulation: its summary and its report files (report.html and one CSV per metric), journalled with the job.</summary>
-internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, IReadOnlyDictionary<string, byte[]> Files);
+/// <summary>A finished simulation: its summary and its report files (report.html and one CSV per metric), journalled with the job; a roadmap's run-out table.</summary>
+internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, IReadOnlyDictionary<string, byte[]> Files, IReadOnlyList<RoadmapRunOutRow>? RunOut = null);
+
+/// <summary>
+/// One cluster of a roadmap's run-out table (decisions 0178, 0184, 0210), as <c>run_out.csv</c> has it, with its area's names.
+/// Years are null when the cluster does not run out by <paramref name="LastYear"/>.
+/// </summary>
+/// <param name="Cluster">The cluster's id.</param>
+/// <param name="Area">Its area code.</param>
+/// <param name="AreaName">The area's English name.</param>
+/// <param name="AreaNameJa">The area's Japanese name (東京, 関西, ...).</param>
+/// <param name="Substation">Its substation.</param>
+/// <param name="RunsOut">The first year its load does not fit without shifting.</param>
+/// <param name="RunsOutShiftingInDay">The same with shifting within the day at home.</param>
+/// <param name="RunsOutWithShifting">The same with shifting (and moves between areas where the roadmap allows them).</param>
+/// <param name="YearsDeferred">Years shifting defers it (at least this many when shifting never runs out); null when it never runs out.</param>
+/// <param name="LimitingLine">The line that binds first.</param>
+/// <param name="ReinforcementMw">Reinforcement needed by the last year without shifting, MW.</param>
+/// <param name="ReinforcementShiftedMw">The same with shifting, MW.</param>
+/// <param name="RoomGainedMw">The reinforcement shifting avoids, MW.</param>
+/// <param name="LastYear">The roadmap's last year.</param>
+/// <param name="FirstYear">The roadmap's first year.</param>
+internal sealed record RoadmapRunOutRow(string Cluster, string Area, string AreaName, string AreaNameJa, string Substation, int? RunsOut, int? RunsOutShiftingInDay,
+    int? RunsOutWithShifting, int? YearsDeferred, string? LimitingLine, double ReinforcementMw, double ReinforcementShiftedMw, double RoomGainedMw, int LastYear, int FirstYear)
+{
+    /// <summary>The row of one cluster's run-out (MW to 0.1).</summary>
+    public static RoadmapRunOutRow Of(RoadmapRunOut r, int firstYear, int lastYear)
+    {
+        var area = JapanAreas.TryFind(r.Area, out var a) ? a : null;
+        return new(r.Cluster, r.Area, area?.NameEn ?? r.Area, area?.NameJa ?? r.Area, r.Substation, r.FirstShortYear, r.FirstShortInDayYear, r.FirstShortShiftedYear,
+            r.YearsDeferred(lastYear), r.Line, Math.Round(r.ReinforcementMw, 1), Math.Round(r.ReinforcementShiftedMw, 1), Math.Round(r.RoomGainedMw, 1), lastYear, firstYear);
+    }
+}
 
 /// <summary>
 /// Simulations (<see cref="Simulator"/>, the digital twin of <c>wattbit simulate</c>) run as background jobs for planners
@@ -26,6 +63,9 @@ internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, 
 /// A job runs through the one composer <c>wattbit simulate</c> uses (<see cref="SimulationComposer"/>) with what the server
 /// offers (<see cref="HostAsync"/>): a scenario with a <c>grid</c> section gets its sites' limits from the headroom layer
 /// at each substation and the inter-area ties, and the policies plan on the forecasting engine, as in the CLI.
+/// A roadmap file in the folder (a top-level <c>roadmap:</c> key) runs the roadmap study on the backbone as <c>wattbit simulate</c> does
+/// (<see cref="BackboneRoadmap"/>): progress in years, its report (report.html, roadmap.csv, run_out.csv, ties.csv and the plots as SVG)
+/// and the run-out table in the job's status.
 /// Jobs and their reports are journalled: listed after a restart and on every instance, a job cut off by a restart resumed from its scenario. Thread-safe.
 /// </summary>
 internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvider time, EventHub events, IHostApplicationLifetime lifetime, ILogger<SimulationJobs> logger, Infrastructure.Journals journals,
@@ -40,8 +80,9 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
 
     private string? Folder => options.Value.SimulationScenarios is { Length: > 0 } f ? Path.GetFullPath(f) : null;
 
-    /// <summary>The scenario names available (file names without .yaml), sorted.</summary>
-    public IReadOnlyList<string> Scenarios() => YamlFolder.Names(Folder);
+    /// <summary>The scenario names available (file names without .yaml), sorted; with <paramref name="roadmapsOnly"/> only the roadmaps (a top-level <c>roadmap:</c> key).</summary>
+    public IReadOnlyList<string> Scenarios(bool roadmapsOnly = false) =>
+        roadmapsOnly ? [.. YamlFolder.Names(Folder).Where(n => YamlFolder.PathOf(Folder, n) is { } p && RoadmapFile.IsRoadmap(File.ReadAllText(p)))] : YamlFolder.Names(Folder);
 
     /// <summary>
     /// Starts a job for <paramref name="scenario"/> (with <paramref name="seed"/> instead of the scenario's own, when given);
@@ -74,7 +115,7 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
 
     private static SimulationJobStatus ToStatus(BackgroundJob<SimulationReportFiles> j) =>
         new(j.Id, j.Name, j.Seed, j.State, j.Stage, j.StepsDone, j.StepsTotal, j.StartedAt, j.FinishedAt, j.Result?.Summary,
-            j.Result is { } r ? [.. r.Files.Keys.Order(StringComparer.Ordinal)] : null, j.Error);
+            j.Result is { } r ? [.. r.Files.Keys.Order(StringComparer.Ordinal)] : null, j.Error, j.Result?.RunOut);
 
     /// <summary>The work of a job resumed after a restart: the scenario read again by name; null when it is gone.</summary>
     private static Func<IJobProgress, CancellationToken, SimulationReportFiles>? Work(IOptions<ServerOptions> options, TimeProvider time, HeadroomLayerHost layers,
@@ -87,6 +128,11 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
         CancellationToken ct)
     {
         progress.Stage("reading the scenario");
+        if (RoadmapFile.IsRoadmap(File.ReadAllText(path)))
+        {
+            return RunRoadmap(path, seed, progress, ct);
+        }
+
         var scenario = ScenarioFile.Load(path);
         if (seed is { } s)
         {
@@ -114,6 +160,40 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
             SimulationReport.Write(result, folder);
             var files = Directory.EnumerateFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal);
             return new SimulationReportFiles(SimulationReport.Summary(result), files);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    // A roadmap (decisions 0178, 0184, 0210) on the backbone, as `wattbit simulate` runs it: one grid per year, progress in years.
+    private static SimulationReportFiles RunRoadmap(string path, int? seed, IJobProgress progress, CancellationToken ct)
+    {
+        var roadmap = RoadmapFile.Load(path);
+        if (seed is { } s)
+        {
+            roadmap = roadmap with { Seed = s };
+        }
+
+        var substations = BackboneRoadmap.Substations(roadmap, Path.GetFileName(path));
+        var years = roadmap.LastYear - roadmap.FirstYear + 1;
+        progress.Stage($"roadmap: {roadmap.Clusters.Count} clusters, {roadmap.FirstYear}-{roadmap.LastYear}, the grid of each year");
+        progress.Steps(0, years);
+        var result = BackboneRoadmap.Run(roadmap, substations, AreaActuals.FindJapanDir(), (y, _) =>
+        {
+            ct.ThrowIfCancellationRequested();
+            progress.Steps(y - roadmap.FirstYear + 1, years);
+        });
+        progress.Stage("writing the report");
+        var folder = Directory.CreateTempSubdirectory("wattbit-roadmap-").FullName;
+        try
+        {
+            RoadmapReport.Write(result, folder);
+            // The plots beside the CSVs (plots/run_out.svg is served as run_out.svg).
+            var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal);
+            return new SimulationReportFiles([], files, [.. result.RunOut.Select(r => RoadmapRunOutRow.Of(r, roadmap.FirstYear, roadmap.LastYear))]);
         }
         finally
         {

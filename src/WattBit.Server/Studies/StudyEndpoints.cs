@@ -65,8 +65,22 @@ internal static class StudyEndpoints
         }).WithSummary("The finished ranking as CSV (default) or GeoJSON.");
 
         var sims = app.MapGroup("/api").WithTags("Planners").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
-        sims.MapGet("/simulation/scenarios", (SimulationJobs jobs, ClaimsPrincipal user) => PlannerOnly(user) ?? TypedResults.Ok(jobs.Scenarios()))
-            .WithSummary("The simulation scenarios this server can run.");
+        sims.MapGet("/simulation/scenarios", (SimulationJobs jobs, ClaimsPrincipal user, [FromQuery] string? kind) =>
+        {
+            if (PlannerOnly(user) is { } denied)
+            {
+                return denied;
+            }
+
+            if (kind is not (null or "roadmap"))
+            {
+                var problems = new Problems();
+                problems.Add("kind", "kind is roadmap (only the roadmap files), or left out for every scenario.");
+                return problems.Result();
+            }
+
+            return TypedResults.Ok(jobs.Scenarios(roadmapsOnly: kind == "roadmap"));
+        }).WithSummary("The simulation scenarios this server can run (kind=roadmap: only the roadmaps, whose jobs serve a run-out table).");
         sims.MapPost("/simulations", (SimulationJobs jobs, ClaimsPrincipal user, SimulationJobRequest body) =>
         {
             if (PlannerOnly(user) is { } denied)
@@ -111,8 +125,28 @@ internal static class StudyEndpoints
             SimulationFile(jobs, http, user, id, "report.html", "text/html"))
             .WithSummary("The finished report (HTML with plots).");
         sims.MapGet("/simulations/{id}/report/{file}", (SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, string file) =>
-            file.EndsWith(".csv", StringComparison.Ordinal) ? SimulationFile(jobs, http, user, id, file, "text/csv") : Problems.NotFound("report file"))
-            .WithSummary("One CSV of the finished report (summary.csv, areas.csv, ...: the job's files list them).");
+            file.EndsWith(".csv", StringComparison.Ordinal) ? SimulationFile(jobs, http, user, id, file, "text/csv")
+            : file.EndsWith(".svg", StringComparison.Ordinal) ? SimulationFile(jobs, http, user, id, file, "image/svg+xml")
+            : Problems.NotFound("report file"))
+            .WithSummary("One CSV or plot of the finished report (summary.csv, areas.csv, ...; a roadmap's roadmap.csv, run_out.csv, ties.csv, run_out.svg, roadmap.svg: the job's files list them).");
+        sims.MapGet("/simulations/{id}/run-out", (SimulationJobs jobs, ClaimsPrincipal user, string id) =>
+        {
+            if (PlannerOnly(user) is { } denied)
+            {
+                return denied;
+            }
+
+            var owner = Caller.From(user)!.KeyId;
+            if (jobs.Status(owner, id) is not { } status)
+            {
+                return Problems.NotFound("simulation job");
+            }
+
+            return jobs.Result(owner, id) is not { } result
+                ? Problems.Conflict($"The job is {status.State.ToString().ToLowerInvariant()} ({status.Stage}); the run-out table exists once it is done.")
+                : result.RunOut is { } rows ? TypedResults.Ok(rows) : Problems.NotFound("run-out table (the job is not a roadmap)");
+        }).Produces<IReadOnlyList<RoadmapRunOutRow>>()
+            .WithSummary("A finished roadmap's run-out table (JSON; run_out.csv is the same as CSV): per cluster the years it runs out without and with shifting, the line that binds first and the reinforcement needed by the last year.");
     }
 
     private static IResult SimulationFile(SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, string file, string contentType)
