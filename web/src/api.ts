@@ -52,6 +52,11 @@ export interface DrRequest { id: string; area: string; direction: string; mw: nu
 export interface DrSiteCommitment { site: string; mw: number; priceYenPerKwh: number; slotsMw?: number[] | null }
 export interface DrCommitment { request: string; operator: string; availableMw: number; sites: DrSiteCommitment[]; committedAt: string; committedBy: string }
 export interface DrRequestView { request: DrRequest; committedMw: number; commitments: DrCommitment[]; committedSlotsMw: number[] }
+export interface DrGridBattery {
+  operator: string; site: string; area: string; battery: string; substation: string; mw: number; priceYen: number; withoutMw: number; withMw: number;
+  reliefMw: number; yenPerMwOfRelief: number; limitingLine: string | null; limitingLineWith: string | null; why: string; model: string; contractedAt: string; signedBy: string;
+}
+export interface Substation { id: string; name: string; area: string | null; uploadNode: string | null }
 export interface DrAnswer { request: string; availableMw: number; sites: DrSiteCommitment[]; note: string }
 export interface DrSlotDelivery { timestamp: string; baselineKwh: number; actualKwh: number; deliveredKwh: number; committedKwh: number; shortfallKwh: number; creditedKwh: number }
 export interface DrSiteDelivery {

@@ -2,8 +2,9 @@
 // areas it has sites in), and for the chosen one the commitments (every operator's for the grid operator, its own for a DC
 // operator), what a DC operator's published offers can do for it with a button to commit, and after the window the
 // delivery against the ERAB baseline and the settlement per operator and site, with the chosen site's baseline and
-// actual per 30-minute slot drawn (docs/dr.md).
-import { ApiError, get, post, type DrAnswer, type DrRequest, type DrRequestView, type DrSettlement, type DrSiteDelivery } from "./api";
+// actual per 30-minute slot drawn (docs/dr.md); and the grid-side battery contracts (decision 0197): a DC operator
+// contracts a battery at another substation for its site and the server's sensitivities accept or refuse it with the reason.
+import { ApiError, get, post, type DrAnswer, type DrGridBattery, type DrRequest, type DrRequestView, type DrSettlement, type DrSiteDelivery, type Substation } from "./api";
 import { chartIn, type Chart } from "./charts";
 import { jst, num, t } from "./i18n";
 import { cell, on, showError, state } from "./state";
@@ -19,11 +20,15 @@ let slotChart: Chart | null = null;
 let loaded = false;
 let refreshing: Promise<void> | null = null;
 let again = false;
+let contracts: DrGridBattery[] = [];
+let substations: Substation[] | null = null;
+let contractNote = "";
 
 export function initDr(): void {
   on("me", () => { chosen = null; if (loaded) void refreshDr(); });
-  on("language", () => { drawRequests(); drawDetail(); });
+  on("language", () => { drawRequests(); drawDetail(); drawContracts(); });
   document.getElementById("dr-commit")!.addEventListener("click", () => void commit());
+  document.getElementById("dr-gb-form")!.addEventListener("submit", (e) => { e.preventDefault(); void contract(); });
 }
 
 /** Loads the view the first time it is shown. */
@@ -61,8 +66,9 @@ async function loadDr(): Promise<void> {
     const keyed = role === "grid-operator" || role === "dc-operator" || role === "aggregator";
     document.getElementById("dr-need-key")!.hidden = keyed;
     document.getElementById("dr-body")!.hidden = !keyed;
-    if (!keyed) { requests = []; view = null; answer = null; settlement = null; return; }
+    if (!keyed) { requests = []; view = null; answer = null; settlement = null; contracts = []; return; }
     requests = await get<DrRequest[]>("/api/dr/requests");
+    await loadContracts(role);
     if (!chosen || !requests.some((r) => r.id === chosen)) {
       const now = Date.now();
       chosen = (requests.find((r) => Date.parse(r.end) > now) ?? requests[requests.length - 1])?.id ?? null;
@@ -70,6 +76,7 @@ async function loadDr(): Promise<void> {
     await loadChosen();
     drawRequests();
     drawDetail();
+    drawContracts();
   } catch (error) {
     showError(error);
   }
@@ -241,4 +248,70 @@ async function commit(): Promise<void> {
   } catch (error) {
     showError(error);
   }
+}
+
+/** The grid-side battery contracts the key may see (a DC operator: its own; a grid operator: its area's); aggregators have none. */
+async function loadContracts(role: string | undefined): Promise<void> {
+  contracts = role === "dc-operator" || role === "grid-operator" ? await get<DrGridBattery[]>("/api/dr/grid-batteries") : [];
+  if (role === "dc-operator" && substations === null) {
+    try {
+      substations = (await get<{ substations: Substation[] }>("/api/grid/substations")).substations;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      substations = []; // no headroom layer on this server: nothing to contract against
+    }
+  }
+}
+
+function drawContracts(): void {
+  const role = state.me?.role;
+  document.getElementById("dr-gb")!.hidden = role !== "dc-operator" && role !== "grid-operator";
+  const form = document.getElementById("dr-gb-form")!;
+  form.hidden = role !== "dc-operator" || !substations || substations.length === 0;
+  // The layer's substations as suggestions; any substation of its model may be typed (the server's sensitivities decide).
+  const list = document.getElementById("dr-gb-substations") as HTMLDataListElement;
+  if (substations && list.options.length !== substations.length) {
+    list.replaceChildren(...substations.map((x) => new Option(x.name, x.id)));
+  }
+  document.getElementById("dr-gb-result")!.textContent = contractNote;
+  const body = document.querySelector("#dr-grid-batteries tbody") as HTMLTableSectionElement;
+  body.replaceChildren();
+  document.getElementById("dr-grid-batteries-empty")!.hidden = contracts.length > 0;
+  for (const c of contracts) {
+    const row = body.insertRow();
+    row.dataset.site = c.site;
+    row.dataset.battery = c.battery;
+    row.dataset.reliefMw = c.reliefMw.toFixed(3);
+    cell(row, c.operator);
+    cell(row, c.site);
+    cell(row, c.battery);
+    cell(row, c.substation);
+    cell(row, num(c.mw, 1), "num");
+    cell(row, num(c.withoutMw, 1), "num");
+    cell(row, num(c.withMw, 1), "num");
+    cell(row, num(c.reliefMw, 1), "num");
+    cell(row, num(c.yenPerMwOfRelief, 0), "num");
+    cell(row, c.limitingLine ?? "-");
+  }
+}
+
+/** Contracts the form's battery for the form's site; a refusal (the sensitivities say it does not relieve the site) shows its reason. */
+async function contract(): Promise<void> {
+  const value = (id: string): string => (document.getElementById(id) as HTMLInputElement).value.trim();
+  const site = value("dr-gb-site");
+  const price = value("dr-gb-price");
+  const result = document.getElementById("dr-gb-result")!;
+  result.dataset.status = "";
+  try {
+    const c = await post<DrGridBattery>(`/api/dr/sites/${encodeURIComponent(site)}/grid-batteries`, {
+      id: value("dr-gb-id"), substation: value("dr-gb-substation"), mw: Number(value("dr-gb-mw")),
+      priceYen: price === "" ? undefined : Number(price),
+    });
+    contractNote = t("dr.contracted", { battery: c.battery, without: num(c.withoutMw, 1), with: num(c.withMw, 1), relief: num(c.reliefMw, 1) });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    contractNote = error.message;
+  }
+  result.dataset.status = contractNote;
+  await refreshDr();
 }

@@ -104,6 +104,7 @@ function onEvent(e: { type: string; data: unknown }): void {
     case "dr-request":
     case "dr-commitment":
     case "dr-offers":
+    case "dr-grid-battery":
       if (drLoaded()) void refreshDr();
       break;
     case "market-clearing":
