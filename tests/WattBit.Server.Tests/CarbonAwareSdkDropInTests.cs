@@ -81,6 +81,39 @@ public sealed class CarbonAwareSdkDropInTests(SdkDropInServer fixture) : IClassF
     }
 
     [Fact]
+    public async Task ARepeatedQuery_GetsTheSameStatusTypeAndBytes_AndAQueryDifferingInOneParameter_ItsOwnAnswer()
+    {
+        // The drop-in keeps each answer as the bytes sent (the file never changes); the second request is served from them.
+        const string Query = "/emissions/bylocations?location=eastus&location=westus&time=2022-01-01T08:00:00Z&toTime=2022-01-01T16:00:00Z";
+        var first = await Client.GetAsync(Query);
+        var second = await Client.GetAsync(Query);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", second.Content.Headers.ContentType!.ToString());
+        Assert.Equal(first.Content.Headers.ContentType, second.Content.Headers.ContentType);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await second.Content.ReadAsByteArrayAsync());
+        Assert.Equal(
+            [
+                ("eastus", "2022-01-01T08:00:00+00:00", 50.0, "08:00:00"), ("eastus", "2022-01-01T16:00:00+00:00", 70.0, "08:00:00"),
+                ("westus", "2022-01-01T08:00:00+00:00", 90.5, "08:00:00"),
+            ],
+            Points(await second.OkJsonAsync()));
+
+        // toTime 12:00 instead of 16:00: eastus 16:00 starts after it and is out.
+        var narrower = await (await Client.GetAsync(Query.Replace("16:00:00Z", "12:00:00Z", StringComparison.Ordinal))).OkJsonAsync();
+        Assert.Equal([("eastus", "2022-01-01T08:00:00+00:00", 50.0, "08:00:00"), ("westus", "2022-01-01T08:00:00+00:00", 90.5, "08:00:00")], Points(narrower));
+
+        // A 204 stays a 204 without a body; an average twice is the same value (eastus 04:00-12:00: 100 x 4 h + 50 x 4 h over 8 h).
+        for (var i = 0; i < 2; i++)
+        {
+            var none = await Client.GetAsync("/emissions/bylocation?location=nowhere&time=2022-01-01T08:00:00Z");
+            Assert.Equal(HttpStatusCode.NoContent, none.StatusCode);
+            Assert.Empty(await none.Content.ReadAsByteArrayAsync());
+            var average = await (await Client.GetAsync("/emissions/average-carbon-intensity?location=eastus&startTime=2022-01-01T04:00:00Z&endTime=2022-01-01T12:00:00Z")).OkJsonAsync();
+            Assert.Equal(75.0, average.GetProperty("carbonIntensity").GetDouble(), 9);
+        }
+    }
+
+    [Fact]
     public async Task Best_IsEveryTieOfTheLowestRating()
     {
         var json = await (await Client.GetAsync("/emissions/bylocations/best?location=eastus&location=westus&time=2022-01-01T08:00:00Z&toTime=2022-01-01T16:00:00Z")).OkJsonAsync();

@@ -15,23 +15,29 @@ internal static class CarbonAwareSdkEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, CarbonAwareSdkData data)
     {
+        // The file never changes: a query with its times given has one answer, kept as the bytes sent (decision 0203).
+        var cache = new SdkAnswerCache();
         var emissions = app.MapGroup("/emissions").WithTags("Carbon Aware SDK").RequireAuthorization(Roles.PublicRead);
         emissions.MapGet("/bylocation", (TimeProvider clock, [FromQuery] string? location, [FromQuery(Name = "time")] DateTimeOffset? start, [FromQuery] DateTimeOffset? toTime, [FromQuery] int? durationMinutes) =>
             ByLocations(data, clock, location is null ? [] : [location], start, toTime, durationMinutes, best: false))
-            .WithSummary("Emissions of one location of the SDK data file over [time, toTime] (both ends inclusive).");
+            .WithSummary("Emissions of one location of the SDK data file over [time, toTime] (both ends inclusive).")
+            .AddEndpointFilterFactory((_, next) => cache.Filter(next, "time"));
         emissions.MapGet("/bylocations", (TimeProvider clock, [FromQuery] string[]? location, [FromQuery(Name = "time")] DateTimeOffset? start, [FromQuery] DateTimeOffset? toTime, [FromQuery] int? durationMinutes) =>
             ByLocations(data, clock, location ?? [], start, toTime, durationMinutes, best: false))
-            .WithSummary("Emissions of several locations of the SDK data file.");
+            .WithSummary("Emissions of several locations of the SDK data file.")
+            .AddEndpointFilterFactory((_, next) => cache.Filter(next, "time"));
         emissions.MapGet("/bylocations/best", (TimeProvider clock, [FromQuery] string[]? location, [FromQuery(Name = "time")] DateTimeOffset? start, [FromQuery] DateTimeOffset? toTime, [FromQuery] int? durationMinutes) =>
             ByLocations(data, clock, location ?? [], start, toTime, durationMinutes, best: true))
-            .WithSummary("The lowest ratings among the locations and times of the SDK data file (every tie).");
+            .WithSummary("The lowest ratings among the locations and times of the SDK data file (every tie).")
+            .AddEndpointFilterFactory((_, next) => cache.Filter(next, "time"));
         emissions.MapGet("/average-carbon-intensity", ([FromQuery] string? location, [FromQuery] DateTimeOffset? startTime, [FromQuery] DateTimeOffset? endTime) =>
         {
             var problems = new Problems();
             problems.Require(!string.IsNullOrEmpty(location), "location", "location is not set");
             Range(problems, startTime, endTime, "");
             return problems.Any ? problems.Result() : Average(data, location!, startTime!.Value, endTime!.Value, out var dto) ?? TypedResults.Ok(dto);
-        }).WithSummary("Overlap-weighted average rating of one location of the SDK data file over [startTime, endTime].");
+        }).WithSummary("Overlap-weighted average rating of one location of the SDK data file over [startTime, endTime].")
+            .AddEndpointFilterFactory((_, next) => cache.Filter(next, "startTime", "endTime"));
         emissions.MapPost("/average-carbon-intensity/batch", (List<CarbonIntensityBatchRequest?> items) =>
         {
             var problems = new Problems();
