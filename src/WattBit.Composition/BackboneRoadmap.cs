@@ -1,6 +1,7 @@
 using System.Globalization;
 using WattBit.Areas;
 using WattBit.Data.Reference;
+using WattBit.Formats;
 using WattBit.Grid.Japan;
 using WattBit.Grid.Layer;
 using WattBit.Grid.PowerFlow;
@@ -82,7 +83,47 @@ public static class BackboneRoadmap
             return layer;
         }
 
-        return RoadmapStudy.Run(roadmap, LayerOf, substations, ties, _ => flows);
+        // The converters and HVDC links, fixed set-points in the backbone: their own flows as OCCTO observed them (decision 0211).
+        var observed = roadmap.Moves && roadmap.ObservedConverterFlows ? ObservedFlows(japanDir, ties, hourIndex) : [];
+        return RoadmapStudy.Run(roadmap, LayerOf, substations, ties,
+            _ => observed.Count == 0 ? flows : flows.Concat(observed.Where(o => !flows.ContainsKey(o.Key))).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            [.. observed.Keys]);
+    }
+
+    /// <summary>
+    /// The converters' and HVDC links' own flows over the hours studied, from OCCTO's observed days in the Japan data folder's
+    /// <c>occto</c> (dashboard-*.json): each tie's mean by JST hour of day, signed from the tie's From area (decision 0211). Empty
+    /// without the folder; a tie whose observed direction names neither of its areas is left out (it keeps the tie share).
+    /// </summary>
+    private static Dictionary<string, double[]> ObservedFlows(string? japanDir, IReadOnlyList<AreaTie> ties, int[] hours)
+    {
+        var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var dir = japanDir is null ? null : Path.Combine(japanDir, "occto");
+        if (dir is null || !Directory.Exists(dir))
+        {
+            return result;
+        }
+
+        var files = Directory.GetFiles(dir, "dashboard-*.json").Order(StringComparer.Ordinal).ToArray();
+        var profiles = OcctoTieFlows.ByHourOfDay(files.Select(OcctoDay.Load));
+        var fixedSetPoints = JapanTies.Routes.Where(r => r.Kind != TieKind.Ac).Select(r => r.OcctoName).ToHashSet(StringComparer.Ordinal);
+        foreach (var tie in ties.Where(t => fixedSetPoints.Contains(t.Name)))
+        {
+            if (!profiles.TryGetValue(tie.Name, out var p))
+            {
+                continue;
+            }
+
+            var sign = p.From?.Code == tie.From.Code || p.To?.Code == tie.To.Code ? 1.0
+                : p.From?.Code == tie.To.Code || p.To?.Code == tie.From.Code ? -1.0
+                : 0;
+            if (sign != 0)
+            {
+                result[tie.Name] = [.. hours.Select(h => sign * p.MeanMw[h % 24])];
+            }
+        }
+
+        return result;
     }
 
     /// <summary>

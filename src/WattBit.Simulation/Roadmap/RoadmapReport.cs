@@ -53,7 +53,7 @@ public static class RoadmapReport
             var ties = new StringBuilder("tie,from,to,year,capacity_mw,usable_mw,usable_from,peak_moved_mw,hours_binding\n");
             foreach (var t in result.TieYears)
             {
-                ties.Append(FormattableString.Invariant($"{Csv.Escape(t.Tie)},{t.From},{t.To},{t.Year},{Mw(t.CapacityMw)},{Mw(t.UsableMw)},{(t.OwnFlows ? "model flows" : "tie share")},{Mw(t.PeakMovedMw)},{t.HoursBinding}\n"));
+                ties.Append(FormattableString.Invariant($"{Csv.Escape(t.Tie)},{t.From},{t.To},{t.Year},{Mw(t.CapacityMw)},{Mw(t.UsableMw)},{t.UsableFrom},{Mw(t.PeakMovedMw)},{t.HoursBinding}\n"));
             }
 
             File.WriteAllText(Path.Combine(folder, "ties.csv"), ties.ToString());
@@ -68,7 +68,7 @@ public static class RoadmapReport
             .Append("<h1>").Append(Enc(s.Name)).Append("</h1><p>")
             .Append(Enc(FormattableString.Invariant($"{s.FirstYear}-{s.LastYear}: {s.Clusters.Count} data-centre clusters growing on the grid of FY{s.FiscalYear} ({result.LayerSource}), judged on {WeeksText(s)} ({s.Weeks.Count * 168:N0} hours a year) at the {(s.N0 ? "N-0 headroom (the clusters accept the N-1 curtailment device, ③)" : "N-1 secure headroom")} of each cluster's substation. ")))
             .Append(Enc(GridText(s))).Append(' ')
-            .Append(Enc(FormattableString.Invariant($"Shifting: {s.FlexibleShare:P0} of each cluster's daily energy may move to other hours of the day with room, up to {s.PeakFactor:0.##}× its average load{(s.Moves ? FormattableString.Invariant($", and to the clusters of other areas over the inter-area ties, each direction of an AC tie carrying at most its capacity less its own modelled flow in each hour, of a converter or HVDC link {s.TieShare:P0} of its capacity") : "")}; the rest must fit every hour at home.")))
+            .Append(Enc(FormattableString.Invariant($"Shifting: {s.FlexibleShare:P0} of each cluster's daily energy may move to other hours of the day with room, up to {s.PeakFactor:0.##}× its average load{(s.Moves ? FormattableString.Invariant($", and to the clusters of other areas over the inter-area ties, each direction of an AC tie carrying at most its capacity less its own modelled flow in each hour, of a converter or HVDC link {(s.ObservedConverterFlows ? "its capacity less its own flow that way as OCCTO observed it (mean by hour of day)" : FormattableString.Invariant($"{s.TieShare:P0} of its capacity"))}") : "")}; the rest must fit every hour at home.")))
             .Append("</p><h2>Where and when the grid runs out first</h2><table><tr><th>cluster</th><th>area</th><th>substation</th><th>runs out without shifting</th>")
             .Append(s.Moves ? "<th>shifting within the day</th><th>shifting and moves between areas</th>" : "<th>with shifting</th>")
             .Append("<th>years deferred</th><th>line that binds first</th><th>reinforcement needed by ").Append(last).Append(", MW</th><th>with shifting, MW</th><th>room gained by shifting, MW</th></tr>");
@@ -213,7 +213,7 @@ public static class RoadmapReport
         }
 
         html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
-            $"Only the tie directions that carried moved work are listed. Binds: in that hour the tie was full and on the minimum cut of a day whose flexible work did not all fit (more capacity there would have placed more). Usable: for an AC tie, its capacity that year less its own flow that way in the grid model, hour by hour (more against a counterflow; the mean is shown); for converters and HVDC links, fixed set-points in the model, the capacity × {s.TieShare:P0} (tie_share, an assumption of the roadmap). A tie that never binds had room to spare; the clusters were short of room, not of ties.")))
+            $"Only the tie directions that carried moved work are listed. Binds: in that hour the tie was full and on the minimum cut of a day whose flexible work did not all fit (more capacity there would have placed more). Usable: for an AC tie, its capacity that year less its own flow that way in the grid model, hour by hour (more against a counterflow; the mean is shown); for converters and HVDC links, fixed set-points in the model, {(s.ObservedConverterFlows ? "the capacity less the tie's own flow that way as OCCTO observed it, the mean by JST hour of day over the days in ../shared/data/japan/occto (decision 0211; the tie share where no observation is found)" : FormattableString.Invariant($"the capacity × {s.TieShare:P0} (tie_share, an assumption of the roadmap)"))}. A tie that never binds had room to spare; the clusters were short of room, not of ties.")))
             .Append("</p>");
     }
 

@@ -119,10 +119,12 @@ public sealed record RoadmapDemandGrowth(IReadOnlyDictionary<string, double> Per
 /// <param name="Moves">Whether shifted work may also move to clusters in other areas, over the ties, hour by hour (decision 0184).</param>
 /// <param name="TieShare">Share of each tie's capacity that moved work may use (the rest carries the tie's own flows), 0-1.</param>
 /// <param name="GridLoads">What of the roadmap is in each year's grid model (decision 0210; default none).</param>
+/// <param name="ObservedConverterFlows">Whether the converters and HVDC links leave moved work their capacity less their own flow as
+/// OCCTO observed it (mean by hour of day, decision 0211) instead of <paramref name="TieShare"/> of their capacity.</param>
 public sealed record RoadmapScenario(string Name, int FiscalYear, int Seed, int FirstYear, int LastYear, IReadOnlyList<DateTimeOffset> Weeks, double FlexibleShare,
     double PeakFactor, double MaxKm, IReadOnlyList<RoadmapCluster> Clusters, IReadOnlyList<RoadmapReinforcement> Reinforcements, bool N0 = false,
     RoadmapDemandGrowth? DemandGrowth = null, IReadOnlyList<RoadmapTieChange>? TieChanges = null, bool Moves = false, double TieShare = 1,
-    RoadmapGridLoads GridLoads = RoadmapGridLoads.None)
+    RoadmapGridLoads GridLoads = RoadmapGridLoads.None, bool ObservedConverterFlows = false)
 {
     /// <summary>The base grid's demand growth (none when the file states none).</summary>
     public RoadmapDemandGrowth Growth => DemandGrowth ?? RoadmapDemandGrowth.None;
@@ -169,7 +171,7 @@ public static class RoadmapFile
 
         var seed = r.Integer(root, "seed", 42);
         var rm = r.Mapping(r.Need(root, "roadmap", "the roadmap"), "roadmap", "from", "to", "weeks", "flexible_share", "peak_factor", "max_km", "headroom", "moves", "tie_share",
-            "grid_loads");
+            "grid_loads", "converter_flows");
         var first = r.Integer(r.Need(rm, "from", "roadmap"), "roadmap.from", 2000, 2100);
         var last = r.Integer(r.Need(rm, "to", "roadmap"), "roadmap.to", first, 2100);
         var yearStart = new DateTimeOffset(fy, 4, 1, 0, 0, 0, Jst.Offset);
@@ -299,6 +301,7 @@ public static class RoadmapFile
             growth, tieChanges, YamlReader.Get(rm, "moves") is { } mv && r.Boolean(mv, "roadmap.moves"), r.Number(rm, "tie_share", 1, 0.01, 1),
             YamlReader.Get(rm, "grid_loads") is { } gl
                 ? r.Choice(gl, "roadmap.grid_loads", ("none", RoadmapGridLoads.None), ("clusters", RoadmapGridLoads.Clusters), ("needed", RoadmapGridLoads.Needed))
-                : RoadmapGridLoads.None);
+                : RoadmapGridLoads.None,
+            YamlReader.Get(rm, "converter_flows") is { } cf && r.Choice(cf, "roadmap.converter_flows", ("share", false), ("observed", true)));
     }
 }

@@ -30,8 +30,14 @@ public sealed record RoadmapYear(string Cluster, int Year, double LoadMw, double
 /// <param name="UsableMw">What moved work may use of it, MW, the mean over the hours studied: the capacity less the tie's own flow that way where the grid model gives it, else capacity × tie share.</param>
 /// <param name="PeakMovedMw">The most moved work it carried in one hour, MW.</param>
 /// <param name="HoursBinding">Hours in which it was full and on the minimum cut of a day whose flexible work did not all fit: the tie limited the moves.</param>
-/// <param name="OwnFlows">Whether the usable MW came from the tie's own modelled flows (else from the tie share).</param>
-public sealed record RoadmapTieYear(string Tie, string From, string To, int Year, double CapacityMw, double UsableMw, double PeakMovedMw, int HoursBinding, bool OwnFlows = false);
+/// <param name="OwnFlows">Whether the usable MW came from the tie's own flows, modelled or observed (else from the tie share).</param>
+/// <param name="Observed">Whether those flows are OCCTO's observed ones (the converters and HVDC links, decision 0211), not the grid model's.</param>
+public sealed record RoadmapTieYear(string Tie, string From, string To, int Year, double CapacityMw, double UsableMw, double PeakMovedMw, int HoursBinding, bool OwnFlows = false,
+    bool Observed = false)
+{
+    /// <summary>Where the usable MW came from, in words: "model flows", "observed flows" or "tie share".</summary>
+    public string UsableFrom => Observed ? "observed flows" : OwnFlows ? "model flows" : "tie share";
+}
 
 /// <summary>When a cluster's grid runs out and how much shifting defers it.</summary>
 /// <param name="Cluster">The cluster's id.</param>
@@ -114,9 +120,10 @@ public static class RoadmapStudy
     /// <see cref="AreaTie.From"/> area; weeks in order, 168 hours each), where the grid model knows them: moved work may use a
     /// direction's capacity that year less its own flow that hour. Ties without flows (and every tie when null) leave moved work
     /// the capacity × <see cref="RoadmapScenario.TieShare"/>. Called once per year, after <paramref name="layerOfYear"/>.</param>
+    /// <param name="observedTies">The ties whose flows in <paramref name="tieFlowsOfYear"/> are observed, not modelled (for the report; default none).</param>
     /// <exception cref="ArgumentException">A layer has no data for a week of a cluster's substation, or a tie change names no tie of <paramref name="ties"/> while moves are on.</exception>
     public static RoadmapResult Run(RoadmapScenario scenario, Func<int, IReadOnlyList<double>, IHeadroomLayer> layerOfYear, IReadOnlyList<string> substations,
-        IReadOnlyList<AreaTie> ties, Func<int, IReadOnlyDictionary<string, double[]>>? tieFlowsOfYear = null)
+        IReadOnlyList<AreaTie> ties, Func<int, IReadOnlyDictionary<string, double[]>>? tieFlowsOfYear = null, IReadOnlyCollection<string>? observedTies = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(layerOfYear);
@@ -152,7 +159,7 @@ public static class RoadmapStudy
                 built[c] = Math.Max(built[c], year.Clusters[c].PeakShortMw);
             }
 
-            tieYears.AddRange(year.Ties);
+            tieYears.AddRange(year.Ties.Select(t => t with { Observed = t.OwnFlows && observedTies is not null && observedTies.Contains(t.Tie) }));
         }
 
         var runOut = new List<RoadmapRunOut>();
