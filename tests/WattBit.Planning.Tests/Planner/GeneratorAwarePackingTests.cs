@@ -62,6 +62,29 @@ public sealed class GeneratorAwarePackingTests
     }
 
     [Fact]
+    public void GeneratorBesideCheapGrid_PaysBetterThanADearerSiteWithRoom_TheJobMovesOntoIt()
+    {
+        // Site a (Tokyo, grid 10 JPY/kWh): 1 MW base under a 2 MW limit and the 3 MW generator at 20 JPY/kWh. Site b
+        // (Kyushu, grid 40 JPY/kWh): room for the whole job. The 2 MW, 3 h job costs 3 × 2 MW × 40 = 240,000 JPY at b, and
+        // 3 × (1 MW × 10 + 1 MW × 20) = 90,000 JPY at a with the generator: it runs at a.
+        var sites = new[]
+        {
+            Site("a", JapanAreas.Tokyo, 5, Firm(2), baseMw: 1, generator: Generator(3, 60)),
+            Site("b", JapanAreas.Kyushu, 5, Firm(5), location: new WattBit.Sites.GeoPoint(33.6, 130.4)),
+        };
+        var problem = Problem(sites, [Batch("j", 2, 12, 21, 3, home: "a")], 24, price: _ => 10,
+            pricePerArea: new Dictionary<string, Func<int, double>> { ["TK"] = _ => 10, ["KY"] = _ => 40 });
+
+        var plan = PlanOf(problem);
+
+        var job = Assert.Single(plan.Jobs);
+        Assert.Equal("a", job.Site?.ToString());
+        Assert.Equal(0, job.Unserved.MegawattHours, 6);
+        Assert.Equal(3, plan.Summary.GeneratorEnergy.MegawattHours, 6);
+        Assert.Equal(60_000, plan.Summary.GeneratorCost.Yen, 3);
+    }
+
+    [Fact]
     public void FuelForTwoHours_CarriesTwoOfTheJobsThreeHours_TheThirdIsUnserved()
     {
         // A 1 MW generator with 2 h of fuel: 2 MWh, 1 MWh for each job hour above the limit.
