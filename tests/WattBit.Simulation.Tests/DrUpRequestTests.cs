@@ -109,7 +109,10 @@ public sealed class DrUpRequestTests
     {
         var lines = DrReport.Lines(s_run.Value.Dr);
         Assert.Contains(lines, l => l.Contains("up (上げDR): 1 requests, requested 2.0 MWh, committed 2.0, delivered 2.0 by the ERAB baseline", StringComparison.Ordinal));
-        Assert.Contains("<td>up (上げDR)</td>", DrReport.Html(s_run.Value.Dr), StringComparison.Ordinal);
+        var html = DrReport.Html(s_run.Value.Dr);
+        Assert.Contains("<td>up (上げDR)</td>", html, StringComparison.Ordinal);
+        // The request's row: 1 MW committed in each of its four 30-minute slots, 2 MWh.
+        Assert.Contains("<td>1.0</td><td>1-1</td><td>2.0</td>", html, StringComparison.Ordinal);
     }
 
     [Fact]

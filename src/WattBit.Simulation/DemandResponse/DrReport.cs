@@ -148,12 +148,18 @@ public static class DrReport
         html.Append("</table>");
         if (result.Policies.LastOrDefault(p => p.TakesPart) is { } last)
         {
-            html.Append("<h3>Requests under ").Append(Enc(PolicyFactory.Name(last.Policy))).Append("</h3><table><tr><th>request</th><th>direction</th><th>window (JST)</th><th>notice h</th><th>asked MW</th><th>offered MW</th><th>committed MW</th><th>delivered MW (ERAB)</th><th>vs no request MW</th><th>paid k JPY</th><th>note</th></tr>");
+            html.Append("<h3>Requests under ").Append(Enc(PolicyFactory.Name(last.Policy))).Append("</h3><table><tr><th>request</th><th>direction</th><th>window (JST)</th><th>notice h</th><th>asked MW</th><th>offered MW</th><th>committed MW (mean of the per-slot profile)</th><th>per 30-min slot MW</th><th>committed MWh</th><th>delivered MW (ERAB)</th><th>vs no request MW</th><th>paid k JPY</th><th>note</th></tr>");
             foreach (var r in last.Requests)
             {
                 var q = r.Request;
                 html.Append("<tr><td>").Append(Enc(q.Id)).Append("</td><td>").Append(q.IsUp ? "up" : "down").Append("</td><td>").Append(Enc(FormattableString.Invariant($"{q.Start:yyyy-MM-dd HH:mm}-{q.End:HH:mm}"))).Append("</td>");
-                foreach (var v in new[] { q.Notice.TotalHours, q.Mw, r.OfferedMw, r.CommittedMw, r.DeliveredMw, r.WithoutRequestMw, r.AmountYen / 1e3 })
+                foreach (var v in new[] { q.Notice.TotalHours, q.Mw, r.OfferedMw, r.CommittedMw })
+                {
+                    html.Append("<td>").Append(v.ToString("N1", s_inv)).Append("</td>");
+                }
+
+                html.Append("<td>").Append(Range(r.CommittedSlotsMw)).Append("</td>");
+                foreach (var v in new[] { r.CommittedKwh / 1000, r.DeliveredMw, r.WithoutRequestMw, r.AmountYen / 1e3 })
                 {
                     html.Append("<td>").Append(v.ToString("N1", s_inv)).Append("</td>");
                 }
