@@ -17,6 +17,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 { [ -x /usr/sbin/munged ] && [ -x /usr/sbin/mungekey ]; } || need+=(munge)
 # Chromium: the dashboard tests drive the system browser with Playwright (never a downloaded one).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# A Japanese font: the dashboard's and the reports' area names (東京, 関西 ...) are drawn, not boxes, in the browser's
+# screenshots and rendered plots.
+{ command -v fc-list >/dev/null && fc-list :lang=ja | grep -q .; } || need+=(fonts-ipafont-gothic)
 # Node.js and npm: the server's build builds the dashboard (web/) with Vite.
 command -v npm >/dev/null || need+=(nodejs npm)
 
