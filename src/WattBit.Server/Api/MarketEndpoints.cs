@@ -54,17 +54,17 @@ internal static class MarketEndpoints
     {
         var market = app.MapGroup("/api/market").WithTags("Market").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
         market.MapPost("/offers", PostOffersAsync).WithSummary("DC operator: offer spare capacity at own sites (a batch of up to 100, all stored or none).");
-        market.MapGet("/offers", (MarketBook book, ClaimsPrincipal user) => Caller.From(user) switch
+        market.MapGet("/offers", async (MarketBook book, ClaimsPrincipal user) => Caller.From(user) switch
         {
-            { IsMarketOperator: true } => TypedResults.Ok(book.Offers(_ => true)),
-            { IsDcOperator: true } me => TypedResults.Ok(book.Offers(o => o.Operator == me.Operator)),
+            { IsMarketOperator: true } => TypedResults.Ok(await book.OffersAsync(_ => true).ConfigureAwait(false)),
+            { IsDcOperator: true } me => TypedResults.Ok(await book.OffersAsync(o => o.Operator == me.Operator).ConfigureAwait(false)),
             _ => Sealed(),
         }).WithSummary("The caller's offers (DC operator), or every offer (market operator).");
         market.MapPost("/bids", PostBidsAsync).WithSummary("DC operator: bid work onto other operators' capacity (a batch of up to 100, all stored or none).");
-        market.MapGet("/bids", (MarketBook book, ClaimsPrincipal user) => Caller.From(user) switch
+        market.MapGet("/bids", async (MarketBook book, ClaimsPrincipal user) => Caller.From(user) switch
         {
-            { IsMarketOperator: true } => TypedResults.Ok(Views(book.Bids(_ => true))),
-            { IsDcOperator: true } me => TypedResults.Ok(Views(book.Bids(b => b.Operator == me.Operator))),
+            { IsMarketOperator: true } => TypedResults.Ok(Views(await book.BidsAsync(_ => true).ConfigureAwait(false))),
+            { IsDcOperator: true } me => TypedResults.Ok(Views(await book.BidsAsync(b => b.Operator == me.Operator).ConfigureAwait(false))),
             _ => Sealed(),
         }).WithSummary("The caller's bids (DC operator), or every bid (market operator), each open or matched.");
         market.MapPost("/clearings", RunAsync).WithSummary("Market operator: run the day-ahead (next JST day) or intraday (next hour to the end of its day) clearing now; 409 if that window has cleared; in cluster mode solved by the market clearing grain, 503 if the cluster does not clear it in time.")
@@ -73,18 +73,18 @@ internal static class MarketEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        market.MapGet("/clearings", (MarketBook book) => TypedResults.Ok(book.Clearings().Select(Summary).ToList()))
+        market.MapGet("/clearings", async (MarketBook book) => TypedResults.Ok((await book.ClearingsAsync().ConfigureAwait(false)).Select(Summary).ToList()))
             .WithSummary("Every clearing's public totals.");
-        market.MapGet("/clearings/{id}", (MarketBook book, ClaimsPrincipal user, string id) =>
-            book.Find(id) is { } c ? TypedResults.Ok(Visible(c, Caller.From(user)!)) : Problems.NotFound("clearing"))
+        market.MapGet("/clearings/{id}", async (MarketBook book, ClaimsPrincipal user, string id) =>
+            await book.FindAsync(id).ConfigureAwait(false) is { } c ? TypedResults.Ok(Visible(c, Caller.From(user)!)) : Problems.NotFound("clearing"))
             .WithSummary("A clearing: public prices and volumes for everyone; the caller's own matches, settlement and unmatched bids (DC operator); everything (market operator).");
-        market.MapGet("/positions", (MarketBook book, ClaimsPrincipal user) =>
-            Caller.From(user) is { IsDcOperator: true } me ? TypedResults.Ok(Positions(book, me.Operator!)) : Problems.Forbidden("Positions are for DC operator keys."))
+        market.MapGet("/positions", async (MarketBook book, ClaimsPrincipal user) =>
+            Caller.From(user) is { IsDcOperator: true } me ? TypedResults.Ok(await PositionsAsync(book, me.Operator!).ConfigureAwait(false)) : Problems.Forbidden("Positions are for DC operator keys."))
             .WithSummary("DC operator: its matches over every clearing (bought and sold), the money, and curtailments of selling sites that re-dispatched its market work (credits as buyer, refunds as seller).");
-        market.MapGet("/audit", (MarketBook book, ClaimsPrincipal user, [FromQuery] int? limit) =>
+        market.MapGet("/audit", async (MarketBook book, ClaimsPrincipal user, [FromQuery] int? limit) =>
             Caller.From(user) is not { IsMarketOperator: true } ? Problems.Forbidden("The market's audit log is for market operator keys.")
             : limit is < 1 or > 10_000 ? Invalid("limit", "limit is between 1 and 10000.")
-            : TypedResults.Ok(book.Audit(limit ?? 1000)))
+            : TypedResults.Ok(await book.AuditAsync(limit ?? 1000).ConfigureAwait(false)))
             .WithSummary("Market operator: the market's audit log (offers and bids posted, clearings run: who, when, what), oldest first.");
     }
 
@@ -120,19 +120,20 @@ internal static class MarketEndpoints
         };
     }
 
-    private static MarketPositions Positions(MarketBook book, string op)
+    private static async Task<MarketPositions> PositionsAsync(MarketBook book, string op)
     {
         var list = new List<MarketPosition>();
-        foreach (var c in book.Clearings())
+        var clearings = await book.ClearingsAsync().ConfigureAwait(false);
+        foreach (var c in clearings)
         {
             list.AddRange(c.Matches.Where(m => m.Buyer == op).Select(m => new MarketPosition(c.Id, "bought", m)));
             list.AddRange(c.Matches.Where(m => m.Seller == op).Select(m => new MarketPosition(c.Id, "sold", m)));
         }
 
-        var own = book.Clearings().SelectMany(c => c.Settlement).Where(s => s.Operator == op).ToList();
+        var own = clearings.SelectMany(c => c.Settlement).Where(s => s.Operator == op).ToList();
 
         // A buyer sees its own credits and re-dispatched bids, not the other buyers' at the same site.
-        var curtailments = book.Curtailments(op).Select(k => k.Seller == op ? k : k with
+        var curtailments = (await book.CurtailmentsAsync(op).ConfigureAwait(false)).Select(k => k.Seller == op ? k : k with
         {
             Actions = [.. k.Actions.Where(a => a.Buyer == op)],
             Credits = [.. k.Credits.Where(c => c.Buyer == op)],
@@ -227,7 +228,7 @@ internal static class MarketEndpoints
 
             p.Require(OperatorEndpoints.IsValidId(o.Id), at + "id", "An offer id has 1-64 letters, digits, '-', '_' or '.'.");
             p.Require(ids.Add(o.Id), at + "id", $"The id '{o.Id}' appears twice in the batch.");
-            p.Require(!book.OfferExists(me.Operator!, o.Id), at + "id", $"An offer '{o.Id}' is already posted; use another id.");
+            p.Require(!await book.OfferExistsAsync(me.Operator!, o.Id).ConfigureAwait(false), at + "id", $"An offer '{o.Id}' is already posted; use another id.");
             CheckWindow(p, at, "start", o.Start, "end", o.End, hour);
             p.Require(double.IsFinite(o.Mw) && o.Mw is > 0 and <= 100_000, at + "mw", "mw must be above 0 and at most 100000.");
             CheckMoney(p, at + "askYenPerMwh", "askYenPerMwh", o.AskYenPerMwh);
@@ -253,16 +254,16 @@ internal static class MarketEndpoints
             return p.Result();
         }
 
-        return book.PostOffers(me.KeyId, records) is { } taken
+        return await book.PostOffersAsync(me.KeyId, records).ConfigureAwait(false) is { } taken
             ? Problems.Conflict($"An offer '{taken}' is already posted; nothing was stored.")
             : TypedResults.Created("/api/market/offers", records);
     }
 
-    private static Task<IResult> PostBidsAsync(MarketBook book, TimeProvider time, ClaimsPrincipal user, MarketBidRequest?[] body)
+    private static async Task<IResult> PostBidsAsync(MarketBook book, TimeProvider time, ClaimsPrincipal user, MarketBidRequest?[] body)
     {
         if (Caller.From(user) is not { IsDcOperator: true } me)
         {
-            return Task.FromResult(Problems.Forbidden("Only DC operator keys post bids."));
+            return Problems.Forbidden("Only DC operator keys post bids.");
         }
 
         var p = new Problems();
@@ -281,7 +282,7 @@ internal static class MarketEndpoints
 
             p.Require(OperatorEndpoints.IsValidId(b.Id), at + "id", "A bid id has 1-64 letters, digits, '-', '_' or '.'.");
             p.Require(ids.Add(b.Id), at + "id", $"The id '{b.Id}' appears twice in the batch.");
-            p.Require(!book.BidExists(me.Operator!, b.Id), at + "id", $"A bid '{b.Id}' is already posted; use another id.");
+            p.Require(!await book.BidExistsAsync(me.Operator!, b.Id).ConfigureAwait(false), at + "id", $"A bid '{b.Id}' is already posted; use another id.");
             CheckWindow(p, at, "release", b.Release, "deadline", b.Deadline, hour);
             p.Require(double.IsFinite(b.Mw) && b.Mw is > 0 and <= 100_000, at + "mw", "mw must be above 0 and at most 100000.");
             p.Require(b.Hours >= 1, at + "hours", "hours must be at least 1.");
@@ -309,11 +310,11 @@ internal static class MarketEndpoints
 
         if (p.Any)
         {
-            return Task.FromResult(p.Result());
+            return p.Result();
         }
 
-        return Task.FromResult<IResult>(book.PostBids(me.KeyId, records) is { } taken
+        return await book.PostBidsAsync(me.KeyId, records).ConfigureAwait(false) is { } taken
             ? Problems.Conflict($"A bid '{taken}' is already posted; nothing was stored.")
-            : TypedResults.Created("/api/market/bids", records));
+            : TypedResults.Created("/api/market/bids", records);
     }
 }

@@ -121,7 +121,7 @@ internal sealed partial class DispatchService(IWattBitStore store, PlanService p
 
         // Work sold on the market runs at the seller's sites like its own: a divisible bid may pause, a block may not.
         var own = sites.ToDictionary(s => s.Id.Value[prefix.Length..], StringComparer.Ordinal);
-        foreach (var sold in market.SoldAt(op, at))
+        foreach (var sold in await market.SoldAtAsync(op, at).ConfigureAwait(false))
         {
             if (!own.TryGetValue(sold.Site, out var site))
             {

@@ -86,19 +86,19 @@ internal sealed partial class MarketBook : IDisposable
     }
 
     /// <summary>Whether an offer or bid id is taken in the operator's namespace.</summary>
-    public bool OfferExists(string op, string id)
+    public async Task<bool> OfferExistsAsync(string op, string id)
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             return _offers.ContainsKey(Scoped(op, id));
         }
     }
 
-    /// <inheritdoc cref="OfferExists"/>
-    public bool BidExists(string op, string id)
+    /// <inheritdoc cref="OfferExistsAsync"/>
+    public async Task<bool> BidExistsAsync(string op, string id)
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             return _bids.ContainsKey(Scoped(op, id));
@@ -106,39 +106,39 @@ internal sealed partial class MarketBook : IDisposable
     }
 
     /// <summary>Stores validated offers, all or none; returns the id already taken (nothing stored) or null.</summary>
-    public string? PostOffers(string actor, IReadOnlyList<MarketOfferRecord> offers)
+    public async Task<string?> PostOffersAsync(string actor, IReadOnlyList<MarketOfferRecord> offers)
     {
         string? taken = null;
-        _store.Append(() =>
+        await _store.AppendAsync(() =>
         {
             lock (_lock)
             {
                 taken = offers.FirstOrDefault(o => _offers.ContainsKey(Scoped(o.Operator, o.Id)))?.Id;
                 return taken is null ? new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "offers-posted", Offers: offers) : null;
             }
-        });
+        }).ConfigureAwait(false);
         return taken;
     }
 
     /// <summary>Stores validated bids, all or none; returns the id already taken (nothing stored) or null.</summary>
-    public string? PostBids(string actor, IReadOnlyList<MarketBidRecord> bids)
+    public async Task<string?> PostBidsAsync(string actor, IReadOnlyList<MarketBidRecord> bids)
     {
         string? taken = null;
-        _store.Append(() =>
+        await _store.AppendAsync(() =>
         {
             lock (_lock)
             {
                 taken = bids.FirstOrDefault(b => _bids.ContainsKey(Scoped(b.Operator, b.Id)))?.Id;
                 return taken is null ? new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "bids-posted", Bids: bids) : null;
             }
-        });
+        }).ConfigureAwait(false);
         return taken;
     }
 
     /// <summary>Offers the predicate admits, in posting order.</summary>
-    public List<MarketOfferRecord> Offers(Func<MarketOfferRecord, bool> visible)
+    public async Task<List<MarketOfferRecord>> OffersAsync(Func<MarketOfferRecord, bool> visible)
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _offers.Values.Where(visible)];
@@ -146,9 +146,9 @@ internal sealed partial class MarketBook : IDisposable
     }
 
     /// <summary>Bids the predicate admits, in posting order, each with whether it is still open.</summary>
-    public List<(MarketBidRecord Bid, bool Open)> Bids(Func<MarketBidRecord, bool> visible)
+    public async Task<List<(MarketBidRecord Bid, bool Open)>> BidsAsync(Func<MarketBidRecord, bool> visible)
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _bids.Values.Where(visible).Select(b => (b, !_closedBids.Contains(Scoped(b.Operator, b.Id))))];
@@ -156,9 +156,9 @@ internal sealed partial class MarketBook : IDisposable
     }
 
     /// <summary>Every clearing, oldest first.</summary>
-    public List<MarketClearingRecord> Clearings()
+    public async Task<List<MarketClearingRecord>> ClearingsAsync()
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _clearings.Values.OrderBy(c => c.RunAt).ThenBy(c => c.Id, StringComparer.Ordinal)];
@@ -166,9 +166,9 @@ internal sealed partial class MarketBook : IDisposable
     }
 
     /// <summary>One clearing, or null.</summary>
-    public MarketClearingRecord? Find(string id)
+    public async Task<MarketClearingRecord?> FindAsync(string id)
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             return _clearings.GetValueOrDefault(id);
@@ -176,9 +176,9 @@ internal sealed partial class MarketBook : IDisposable
     }
 
     /// <summary>The audit log, oldest first (at most the last <paramref name="limit"/> entries).</summary>
-    public List<MarketEntry> Audit(int limit)
+    public async Task<List<MarketEntry>> AuditAsync(int limit)
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             return _entries.Count > limit ? _entries[^limit..] : [.. _entries];
@@ -195,7 +195,7 @@ internal sealed partial class MarketBook : IDisposable
         try
         {
             var (id, window) = WindowOf(kind, _time.GetUtcNow());
-            if (Find(id) is { } done)
+            if (await FindAsync(id).ConfigureAwait(false) is { } done)
             {
                 return (null, done);
             }
@@ -204,7 +204,7 @@ internal sealed partial class MarketBook : IDisposable
             List<MarketBid> bids;
             Dictionary<(string, DateTimeOffset), double> sold;
             Dictionary<(string, DateTimeOffset), double> areaSold;
-            _store.CatchUp();
+            await _store.CatchUpAsync().ConfigureAwait(false);
             lock (_lock)
             {
                 offers = [.. _offers.Values.Where(o => o.Start < window.End && o.End > window.Start).Select(o => ToOffer(o, window))];
@@ -218,23 +218,23 @@ internal sealed partial class MarketBook : IDisposable
             var result = await _clearer.ClearAsync(id, actor, offers, bids, headroom, sold, _options.TimeLimit, ct).ConfigureAwait(false);
             var record = ToRecord(id, kind, window, _time.GetUtcNow(), actor, offers, bids, result, source);
             // Another instance may have cleared the window meanwhile: the journal keeps the first, this one is dropped.
-            var written = _store.Append(() =>
+            var written = await _store.AppendAsync(() =>
             {
                 lock (_lock)
                 {
                     return _clearings.ContainsKey(id) ? null : new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "clearing-run", Clearing: record);
                 }
-            });
+            }).ConfigureAwait(false);
             if (written is null)
             {
-                return (null, Find(id));
+                return (null, await FindAsync(id).ConfigureAwait(false));
             }
 
             await SavePlansAsync(record, ct).ConfigureAwait(false);
-            _events.Publish("market-clearing", null, null, new { id, kind, start = window.Start, end = window.End, record.WelfareYen, record.MatchedMwh });
+            await _events.PublishAsync("market-clearing", null, null, new { id, kind, start = window.Start, end = window.End, record.WelfareYen, record.MatchedMwh }).ConfigureAwait(false);
             foreach (var s in record.Settlement)
             {
-                _events.Publish("market-settlement", null, s.Operator, new { clearing = id, settlement = s });
+                await _events.PublishAsync("market-settlement", null, s.Operator, new { clearing = id, settlement = s }).ConfigureAwait(false);
             }
 
             LogCleared(_logger, id, actor, record.Matches.Count, record.WelfareYen, record.Gap);
@@ -317,9 +317,9 @@ internal sealed partial class MarketBook : IDisposable
     /// that hour, the end of its contiguous run there, and the seller's sites it may move to (its offers' sites in the bid's
     /// areas carrying the bid's tags).
     /// </summary>
-    public List<SoldWork> SoldAt(string seller, DateTimeOffset at)
+    public async Task<List<SoldWork>> SoldAtAsync(string seller, DateTimeOffset at)
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         var utc = at.ToUniversalTime();
         var hour = new DateTimeOffset(utc.UtcTicks - (utc.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
         lock (_lock)
@@ -349,9 +349,9 @@ internal sealed partial class MarketBook : IDisposable
     }
 
     /// <summary>The curtailment settlements (decision 0134) that concern <paramref name="op"/> as buyer or seller, oldest first; every one for null.</summary>
-    public List<MarketCurtailmentRecord> Curtailments(string? op)
+    public async Task<List<MarketCurtailmentRecord>> CurtailmentsAsync(string? op)
     {
-        _store.CatchUp();
+        await _store.CatchUpAsync().ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _curtailments.Values.Where(k => op is null || k.Seller == op || k.Credits.Any(c => c.Buyer == op) || k.Actions.Any(a => a.Buyer == op))
@@ -374,7 +374,7 @@ internal sealed partial class MarketBook : IDisposable
         try
         {
             List<(string Clearing, MarketMatchRecord Match)> matches;
-            _store.CatchUp();
+            await _store.CatchUpAsync().ConfigureAwait(false);
             lock (_lock)
             {
                 if (_curtailments.TryGetValue(order.Id, out var done))
@@ -430,16 +430,16 @@ internal sealed partial class MarketBook : IDisposable
 
             var record = new MarketCurtailmentRecord(order.CurtailmentOrderId, order.Id, order.Operator, order.SiteId, order.EffectiveAt, order.ExpectedEndAt, actions,
                 credits, credits.Sum(c => c.CurtailedMwh), credits.Sum(c => c.CreditYen));
-            var written = _store.Append(() =>
+            var written = await _store.AppendAsync(() =>
             {
                 lock (_lock)
                 {
                     return _curtailments.ContainsKey(order.Id) ? null : new MarketEntry(_seq + 1, _time.GetUtcNow(), actor, "curtailment-settled", Curtailment: record);
                 }
-            });
+            }).ConfigureAwait(false);
             if (written is null)
             {
-                return Curtailments(null).Find(k => k.DispatchOrder == order.Id);
+                return (await CurtailmentsAsync(null).ConfigureAwait(false)).Find(k => k.DispatchOrder == order.Id);
             }
 
             // The seller's market plan, then each buyer's: the bought work follows the dispatch order.
@@ -452,16 +452,16 @@ internal sealed partial class MarketBook : IDisposable
                 }
             }
 
-            _events.Publish("market-curtailment", null, order.Operator, record);
+            await _events.PublishAsync("market-curtailment", null, order.Operator, record).ConfigureAwait(false);
             foreach (var buyer in record.Credits.Select(c => c.Buyer).Concat(record.Actions.Select(a => a.Buyer)).Distinct(StringComparer.Ordinal))
             {
-                _events.Publish("market-curtailment", null, buyer, record with
+                await _events.PublishAsync("market-curtailment", null, buyer, record with
                 {
                     Actions = [.. record.Actions.Where(a => a.Buyer == buyer)],
                     Credits = [.. record.Credits.Where(c => c.Buyer == buyer)],
                     CreditedMwh = record.Credits.Where(c => c.Buyer == buyer).Sum(c => c.CurtailedMwh),
                     CreditedYen = record.Credits.Where(c => c.Buyer == buyer).Sum(c => c.CreditYen),
-                });
+                }).ConfigureAwait(false);
             }
 
             LogCurtailmentSettled(_logger, order.Id, record.Credits.Count, record.CreditedMwh, record.CreditedYen);

@@ -12,17 +12,15 @@ internal interface IMarketStore : IDisposable
     /// <summary>Replays every stored entry, oldest first, into <paramref name="apply"/>; called once, before any append.</summary>
     void Replay(Action<MarketEntry> apply);
 
-    /// <summary>Stores <paramref name="entry"/> durably.</summary>
-    void Append(MarketEntry entry);
-
     /// <summary>
     /// Catches up, asks <paramref name="decide"/> for the entry to write on the up-to-date view (null writes nothing), and
-    /// stores it durably; asks again if another instance appended first. Returns the entry written, or null.
+    /// stores it durably; asks again if another instance appended first. Returns the entry written, or null. Awaited: no
+    /// thread waits while a shared store answers (decision 0193).
     /// </summary>
-    MarketEntry? Append(Func<MarketEntry?> decide);
+    Task<MarketEntry?> AppendAsync(Func<MarketEntry?> decide);
 
     /// <summary>Applies the entries other server instances appended since the last call (nothing to do for a file).</summary>
-    void CatchUp();
+    Task CatchUpAsync();
 
     /// <summary>What opening the store recovered (a torn tail cut off), or null.</summary>
     string? Recovery { get; }
@@ -45,13 +43,10 @@ internal sealed class JournalMarketStore(Journals journals) : IMarketStore
         _journal = journals.Open("market", apply);
 
     /// <inheritdoc/>
-    public void Append(MarketEntry entry) => Journal.Append(entry);
+    public Task<MarketEntry?> AppendAsync(Func<MarketEntry?> decide) => Journal.AppendAsync(decide);
 
     /// <inheritdoc/>
-    public MarketEntry? Append(Func<MarketEntry?> decide) => Journal.Append(decide);
-
-    /// <inheritdoc/>
-    public void CatchUp() => Journal.CatchUp();
+    public Task CatchUpAsync() => Journal.CatchUpAsync();
 
     private IJournal<MarketEntry> Journal => _journal ?? throw new InvalidOperationException("Replay the market store first.");
 
