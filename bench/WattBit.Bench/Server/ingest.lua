@@ -1,8 +1,10 @@
 -- wrk script: PUT one 30-min carbon value per request for the TK area, walking forward one slot per request so every
 -- request is a real upsert (new row) rather than a no-op rewrite. The key comes from the WATTBIT_KEY environment variable.
+-- WATTBIT_INGEST_YEAR (default 2025) is the fiscal year walked: two wrk processes given different years write different
+-- rows (two grid operators publishing at once do not write the same slot of the same series at the same instant).
 local slot = 0
 local key = os.getenv("WATTBIT_KEY")
-local base = os.time({ year = 2025, month = 4, day = 1, hour = 0 })
+local base = os.time({ year = tonumber(os.getenv("WATTBIT_INGEST_YEAR") or "2025"), month = 4, day = 1, hour = 0 })
 
 request = function()
   slot = slot + 1

@@ -62,7 +62,7 @@ load() { # label kind(reads|ingest) connections url...
   for u in "$@"; do
     i=$((i + 1))
     if [ "$kind" = reads ]; then wrk -t1 -c"$per" -d"${seconds}s" --latency "$u$read_url" >"$out/$label.$i.txt" &
-    else WATTBIT_KEY="$key" wrk -t1 -c"$per" -d"${seconds}s" --latency -s "$here/ingest.lua" "$u" >"$out/$label.$i.txt" &
+    else WATTBIT_KEY="$key" WATTBIT_INGEST_YEAR=$((2024 + i)) wrk -t1 -c"$per" -d"${seconds}s" --latency -s "$here/ingest.lua" "$u" >"$out/$label.$i.txt" &
     fi
     ws+=($!)
   done
@@ -87,6 +87,7 @@ for minthreads in ${WATTBIT_BENCH_MIN_THREADS:-default}; do
   load one-reads reads "$rc" "http://127.0.0.1:$pa"
   load one-ingest ingest "$ic" "http://127.0.0.1:$pa"
   start_server b $pb; b=$started
+  WATTBIT_KEY="$key" WATTBIT_INGEST_YEAR=2030 wrk -t1 -c2 -d2s -s "$here/ingest.lua" "http://127.0.0.1:$pb" >/dev/null   # warm-up, as A's
   wrk -t1 -c2 -d2s "http://127.0.0.1:$pb$read_url" >/dev/null
   load two-reads reads "$rc" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb"
   load two-ingest ingest "$ic" "http://127.0.0.1:$pa" "http://127.0.0.1:$pb"
