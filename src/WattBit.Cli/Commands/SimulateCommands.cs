@@ -117,10 +117,10 @@ internal static class SimulateCommands
     {
         var t = result.Timing;
         var policies = string.Join(", ", result.Policies.Select(p => FormattableString.Invariant(
-            $"{PolicyFactory.Name(p.Policy)} {p.Elapsed.TotalSeconds:0.0}") + (p.WithoutBatteries is { } w ? FormattableString.Invariant($" + {w.Elapsed.TotalSeconds:0.0} without batteries") : string.Empty)));
+            $"{PolicyFactory.Name(p.Policy)} {p.Elapsed.TotalSeconds:0.0} s") + (p.WithoutBatteries is { } w ? FormattableString.Invariant($" (+ {w.Elapsed.TotalSeconds:0.0} s without batteries)") : string.Empty)));
         return FormattableString.Invariant(
             $"Time in phases: inputs (data, grid, forecasting history) {compose.TotalSeconds:0.0} s; world and workload {t?.Setup.TotalSeconds ?? 0:0.0} s; forecasts {t?.Forecasts.TotalSeconds ?? 0:0.0} s; ") +
-            FormattableString.Invariant($"the policies' runs {t?.Runs.TotalSeconds ?? 0:0.0} s in parallel ({policies} s); bound {t?.Bound.TotalSeconds ?? 0:0.0} s; ") +
+            FormattableString.Invariant($"the policies' runs {t?.Runs.TotalSeconds ?? 0:0.0} s in parallel ({policies}); bound {t?.Bound.TotalSeconds ?? 0:0.0} s; ") +
             FormattableString.Invariant($"tables {reports.TotalSeconds:0.0} s; demand response {dr.TotalSeconds:0.0} s; report {write.TotalSeconds:0.0} s; the whole command {total.TotalSeconds:0.0} s.");
     }
 
