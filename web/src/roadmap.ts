@@ -4,7 +4,7 @@
 import { get, post, type RunOutRow, type SimulationJob } from "./api";
 import { chartIn, type Chart } from "./charts";
 import { areaName, num, t } from "./i18n";
-import { areaByCode, cell, escape, on, showError, state } from "./state";
+import { areaByCode, cell, drawRunList, escape, on, showError, state } from "./state";
 
 let chart: Chart;
 let roadmaps: string[] = [];
@@ -48,36 +48,14 @@ export async function applySimulationJob(status: SimulationJob): Promise<void> {
 }
 
 function drawRoadmaps(): void {
-  const list = document.getElementById("roadmaps")!;
-  list.replaceChildren();
-  if (roadmaps.length === 0) {
-    const li = document.createElement("li");
-    li.textContent = t("roadmap.none");
-    list.append(li);
-  }
-  for (const name of roadmaps) {
-    const li = document.createElement("li");
-    li.dataset.roadmap = name;
-    const label = document.createElement("span");
-    label.textContent = name;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = t("roadmap.run");
-    button.addEventListener("click", async () => {
-      try {
-        rows = [];
-        drawRows();
-        job = await post<SimulationJob>("/api/simulations", { scenario: name });
-        drawJob();
-        // The job may have finished before this page saw its events.
-        await applySimulationJob(await get<SimulationJob>(`/api/simulations/${encodeURIComponent(job.id)}`));
-      } catch (error) {
-        showError(error);
-      }
-    });
-    li.append(label, " ", button);
-    list.append(li);
-  }
+  drawRunList("roadmaps", roadmaps, "roadmap", t("roadmap.none"), t("roadmap.run"), async (name) => {
+    rows = [];
+    drawRows();
+    job = await post<SimulationJob>("/api/simulations", { scenario: name });
+    drawJob();
+    // The job may have finished before this page saw its events.
+    await applySimulationJob(await get<SimulationJob>(`/api/simulations/${encodeURIComponent(job.id)}`));
+  });
 }
 
 function drawJob(): void {

@@ -3,7 +3,7 @@
 import { get, post, type RankedFeature, type SitingJob } from "./api";
 import { chartIn, japan, type Chart } from "./charts";
 import { areaName, language, num, t } from "./i18n";
-import { areaByCode, cell, escape, on, showError, state } from "./state";
+import { areaByCode, cell, drawRunList, escape, on, showError, state } from "./state";
 
 let chart: Chart;
 let studies: string[] = [];
@@ -45,36 +45,14 @@ export async function applySitingJob(status: SitingJob): Promise<void> {
 }
 
 function drawStudies(): void {
-  const list = document.getElementById("studies")!;
-  list.replaceChildren();
-  if (studies.length === 0) {
-    const li = document.createElement("li");
-    li.textContent = t("siting.none");
-    list.append(li);
-  }
-  for (const name of studies) {
-    const li = document.createElement("li");
-    li.dataset.study = name;
-    const label = document.createElement("span");
-    label.textContent = name;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = t("siting.run");
-    button.addEventListener("click", async () => {
-      try {
-        ranked = [];
-        drawRanked();
-        job = await post<SitingJob>("/api/siting/rankings", { study: name });
-        drawJob();
-        // The job may have finished before this page subscribed to its events.
-        await applySitingJob(await get<SitingJob>(`/api/siting/rankings/${encodeURIComponent(job.id)}`));
-      } catch (error) {
-        showError(error);
-      }
-    });
-    li.append(label, " ", button);
-    list.append(li);
-  }
+  drawRunList("studies", studies, "study", t("siting.none"), t("siting.run"), async (name) => {
+    ranked = [];
+    drawRanked();
+    job = await post<SitingJob>("/api/siting/rankings", { study: name });
+    drawJob();
+    // The job may have finished before this page subscribed to its events.
+    await applySitingJob(await get<SitingJob>(`/api/siting/rankings/${encodeURIComponent(job.id)}`));
+  });
 }
 
 function drawJob(): void {

@@ -47,3 +47,36 @@ export function showError(error: unknown): void {
 export function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * Draws a list of things a planner can run in the background (siting studies, roadmaps): each item its name and a button
+ * that starts it; an empty list says so. A failed start shows its error.
+ */
+export function drawRunList(listId: string, names: readonly string[], dataKey: string, noneText: string, runText: string,
+  start: (name: string) => Promise<void>): void {
+  const list = document.getElementById(listId)!;
+  list.replaceChildren();
+  if (names.length === 0) {
+    const li = document.createElement("li");
+    li.textContent = noneText;
+    list.append(li);
+  }
+  for (const name of names) {
+    const li = document.createElement("li");
+    li.dataset[dataKey] = name;
+    const label = document.createElement("span");
+    label.textContent = name;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = runText;
+    button.addEventListener("click", async () => {
+      try {
+        await start(name);
+      } catch (error) {
+        showError(error);
+      }
+    });
+    li.append(label, " ", button);
+    list.append(li);
+  }
+}
