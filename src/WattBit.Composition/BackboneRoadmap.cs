@@ -60,7 +60,9 @@ public static class BackboneRoadmap
             var acTies = JapanTies.Routes.Where(r => r.Kind == TieKind.Ac).Select(r => r.OcctoName).Distinct(StringComparer.Ordinal)
                 .Select(name => (Name: name, Factor: roadmap.TieCapacityMw(name, ties.First(t => t.Name == name).CapacityMw, y) / ties.First(t => t.Name == name).CapacityMw))
                 .Where(t => t.Factor != 1).ToArray();
+            var lines = roadmap.Reinforcements.Where(r => r.IsLine && r.FromYear <= y).ToArray();
             var key = string.Join(";", factors.Select(f => f.Key + "=" + f.Value.ToString("R", CultureInfo.InvariantCulture)))
+                + "|" + lines.Length.ToString(CultureInfo.InvariantCulture)
                 + "|" + string.Join(";", acTies.Select(t => t.Name + "=" + t.Factor.ToString("R", CultureInfo.InvariantCulture)))
                 + "|" + string.Join(";", atSub.Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));
             if (cache.TryGetValue(key, out var known))
@@ -71,11 +73,19 @@ public static class BackboneRoadmap
             }
 
             var grown = JapanGridChanges.Apply(model, factors, acTies.ToDictionary(t => t.Name, t => t.Factor, StringComparer.Ordinal));
+            if (lines.Length > 0)
+            {
+                // The line reinforcements in service (decision 0226): the year's network changed by the grid engine's what-if records.
+                var changes = LineChanges(roadmap, y, grown, "the roadmap");
+                grown = JapanGridChanges.WithLines(grown, [.. changes.Select(c => (c.Change, c.Row.LineName ?? $"new line {c.Row.FromSubstation}–{c.Row.ToSubstation}"))]);
+            }
+
             var label = baseLabel + (roadmap.Growth.Grows ? FormattableString.Invariant($", each area's demand grown to {y} by the roadmap's rates") : "")
                 + (acTies.Length > 0 ? ", " + string.Join(", ", acTies.Select(t => FormattableString.Invariant($"{t.Name} ×{t.Factor:0.##}"))) : "")
-                + (beside is null ? "" : ", the clusters' loads in the grid");
+                + (beside is null ? "" : ", the clusters' loads in the grid")
+                + (lines.Length > 0 ? FormattableString.Invariant($", {lines.Length} line reinforcement{(lines.Length == 1 ? "" : "s")} in service") : "");
             var composition = JapanLayer.Compose(grown, areas => year.TotalDemandHourly(areas).Slice(window), label,
-                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids, loadsBeside: beside);
+                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids, loadsBeside: beside, lineFactors: true);
             var layer = composition.Layer;
             flows = roadmap.Moves ? TieFlows(grown, composition, ties, hourIndex, [.. atSub.Where(p => p.Value > 0).Select(p => (busOf[p.Key], p.Value))]) : flows;
             cache[key] = (layer, flows);
@@ -241,6 +251,7 @@ public static class BackboneRoadmap
             }
         }
 
+        _ = LineChanges(roadmap, int.MaxValue, JapanBackbone.LoadDefault(), source);
         var ties = Ties();
         if (roadmap.Ties.FirstOrDefault(t => !ties.Any(x => x.Name == t.Tie)) is { } unknown)
         {
@@ -249,6 +260,16 @@ public static class BackboneRoadmap
         }
 
         return ids;
+    }
+
+    // The roadmap's line reinforcements in service in year y on the backbone: lines by the names the layer shows, new lines between
+    // its substations with the model's reactance per km of their voltage class.
+    private static IReadOnlyList<(WattBit.Grid.Headroom.NetworkChange Change, RoadmapReinforcement Row)> LineChanges(RoadmapScenario roadmap, int year,
+        JapanBackbone model, string source)
+    {
+        var busOf = model.Buses.Select((b, i) => (b.SubstationId, i)).ToDictionary(p => p.SubstationId, p => p.i, StringComparer.Ordinal);
+        return RoadmapLines.Changes(roadmap, year, model.Network, b => model.Branches[b].DisplayName, id => busOf.TryGetValue(id, out var i) ? i : null,
+            (kv, km) => JapanModelParameters.Default.ReactancePerKm(kv) * km / (kv * kv / model.Network.BaseMva), source);
     }
 
     /// <summary>The OCCTO ties of the backbone at their base capacities (what a roadmap's tie changes name).</summary>

@@ -31,18 +31,5 @@ internal static class TestCases
     }
 
     /// <summary>A small case text with the given bus, gen and branch rows (MATPOWER version 2 syntax).</summary>
-    public static string Text(string bus, string gen, string branch) => $"""
-        function mpc = tiny
-        mpc.version = '2';
-        mpc.baseMVA = 100;
-        mpc.bus = [
-        {bus}
-        ];
-        mpc.gen = [
-        {gen}
-        ];
-        mpc.branch = [
-        {branch}
-        ];
-        """;
+    public static string Text(string bus, string gen, string branch) => WattBit.Testing.MatpowerText.Of(bus, gen, branch);
 }

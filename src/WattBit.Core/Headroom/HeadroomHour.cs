@@ -10,7 +10,12 @@ namespace WattBit.Headroom;
 /// <param name="LimitingLine">The line that limits the N-1 headroom (N-0 when N-1 is missing), or null when none does (capped) or the source does not say.</param>
 /// <param name="Contingency">The outage under which <paramref name="LimitingLine"/> limits, or null for the base case.</param>
 /// <param name="N0Line">The line that limits the N-0 headroom, or null when none does or the source does not say (decision 0212).</param>
-public readonly record struct HeadroomHour(DateTimeOffset Start, double N0Mw, double N1Mw, string? LimitingLine, string? Contingency, string? N0Line = null)
+/// <param name="LineFactor">MW of flow on <paramref name="LimitingLine"/> (under <paramref name="Contingency"/>) per MW of load added at the
+/// substation, from the grid engine's sensitivities: a shortfall of x MW of headroom needs that line uprated by x × this factor
+/// (decision 0226). NaN when the source does not say.</param>
+/// <param name="N0LineFactor">The same for <paramref name="N0Line"/> with everything in service; NaN when the source does not say.</param>
+public readonly record struct HeadroomHour(DateTimeOffset Start, double N0Mw, double N1Mw, string? LimitingLine, string? Contingency, string? N0Line = null,
+    double LineFactor = double.NaN, double N0LineFactor = double.NaN)
 {
     /// <summary>The secure headroom: N-1 when known, else N-0, MW.</summary>
     public double SecureMw => double.IsNaN(N1Mw) ? N0Mw : N1Mw;

@@ -1,3 +1,4 @@
+using WattBit.Grid.Headroom;
 using WattBit.Grid.Network;
 
 namespace WattBit.Grid.Japan;
@@ -28,5 +29,39 @@ public static class JapanGridChanges
             : br);
         var grown = new PowerNetwork(net.Name, net.BaseMva, buses, net.Generators, branches, net.Areas);
         return new JapanBackbone(grown, model.Buses, model.Branches, model.Plants, model.Links, model.LeftOut, model.AreaBases);
+    }
+
+    /// <summary>
+    /// The backbone with lines uprated or added (a roadmap's line reinforcements, decision 0226): each change applied to the network
+    /// in order by the grid engine's what-if records; a new line is one circuit of an OCCTO-style line named as the change
+    /// gives it (shown as "NAME 1L"), in the area of its first bus.
+    /// </summary>
+    /// <param name="model">The backbone.</param>
+    /// <param name="changes">The changes, each with the name of a new line (ignored for an uprate).</param>
+    /// <exception cref="ArgumentException">A change that does not fit the network.</exception>
+    public static JapanBackbone WithLines(JapanBackbone model, IReadOnlyList<(NetworkChange Change, string Name)> changes)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(changes);
+        var net = model.Network;
+        var branches = model.Branches.ToList();
+        foreach (var (change, name) in changes)
+        {
+            if (change is BranchUprate up && (uint)up.Branch >= (uint)net.Branches.Length)
+            {
+                throw new ArgumentException($"uprate of branch {up.Branch + 1}: the backbone has {net.Branches.Length} branches.", nameof(changes));
+            }
+
+            net = change.Apply(net);
+            if (change is NewLine nl)
+            {
+                var (a, b) = (model.Buses[nl.From], model.Buses[nl.To]);
+                branches.Add(new JapanBranch(JapanBranchKind.Line, a.Area, name, 1, Math.Min(a.VoltageKv, b.VoltageKv), $"{a.Name} → {b.Name}",
+                    a.Location.DistanceKm(b.Location)));
+            }
+        }
+
+        return new JapanBackbone(new PowerNetwork(model.Network.Name, net.BaseMva, net.Buses, net.Generators, net.Branches, net.Areas), model.Buses, branches,
+            model.Plants, model.Links, model.LeftOut, model.AreaBases);
     }
 }

@@ -31,10 +31,14 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
     private readonly int[] _lineN0;
     private readonly int[] _contingency;
     private readonly ImmutableArray<string> _lineNames;
+    private readonly double[]? _factor;
+    private readonly double[]? _factorN0;
 
     private ModelHeadroomLayer(HeadroomLayerInfo info, ImmutableArray<Substation> substations, double[] n0, double[] n1, int[] line, int[] lineN0, int[] contingency,
-        ImmutableArray<string> lineNames)
+        ImmutableArray<string> lineNames, double[]? factor = null, double[]? factorN0 = null)
     {
+        _factor = factor;
+        _factorN0 = factorN0;
         Info = info;
         _substations = substations;
         _hours = info.Hours;
@@ -71,11 +75,13 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
     /// <param name="loadsBeside">Per node, flat loads (bus number, MW) put into the base case at every hour when that node's headroom
     /// is computed (decision 0210: the other clusters of a roadmap), balanced as the engine balances an added load; null or
     /// empty for a node: none. Each node with loads costs its own sweep.</param>
+    /// <param name="lineFactors">Keep, for every hour, the limiting lines' flow per MW added at the node (<see cref="HeadroomHour.LineFactor"/>,
+    /// decision 0226; 16 bytes more per node and hour); default false (NaN).</param>
     /// <exception cref="ArgumentException">No node, a duplicate id or bus, an unknown bus, or a profile that is not hourly.</exception>
     public static ModelHeadroomLayer Compute(PowerNetwork network, IReadOnlyList<LayerNode> nodes, GridProfile profile, string model, bool synthetic,
         string profileLabel, Func<int, string>? lineName = null, HeadroomOptions? options = null, int maxParallelism = -1,
         GenerationFollowing following = GenerationFollowing.Output, IReadOnlyList<double>? perBusMw = null,
-        Func<LayerNode, IReadOnlyList<(int BusNumber, double Mw)>>? loadsBeside = null)
+        Func<LayerNode, IReadOnlyList<(int BusNumber, double Mw)>>? loadsBeside = null, bool lineFactors = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(nodes);
@@ -120,6 +126,8 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         var line = new int[nodes.Count * hours];
         var lineN0 = new int[nodes.Count * hours];
         var contingency = new int[nodes.Count * hours];
+        var factor = lineFactors ? new double[nodes.Count * hours] : null;
+        var factorN0 = lineFactors ? new double[nodes.Count * hours] : null;
         void Keep(int row, BusHeadroom h)
         {
             var o = row * hours;
@@ -131,6 +139,12 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
                 line[o + t] = n1Known ? h.N1Branch[t] : h.N0Branch[t];
                 lineN0[o + t] = h.N0Branch[t];
                 contingency[o + t] = n1Known ? h.N1Contingency[t] : -1;
+            }
+
+            if (factor is not null)
+            {
+                Factors(engine, buses[row], o, hours, line, contingency, factor);
+                Factors(engine, buses[row], o, hours, lineN0, null, factorN0!);
             }
         }
 
@@ -158,7 +172,32 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         lineName ??= b => DefaultLineName(network, b);
         var names = Enumerable.Range(0, network.Branches.Length).Select(lineName).ToImmutableArray();
         var info = new HeadroomLayerInfo(model, synthetic, profileLabel, profile.Timestamps[0], hours);
-        return new ModelHeadroomLayer(info, [.. nodes.Select(n => n.Substation)], n0, n1, line, lineN0, contingency, names);
+        return new ModelHeadroomLayer(info, [.. nodes.Select(n => n.Substation)], n0, n1, line, lineN0, contingency, names, factor, factorN0);
+    }
+
+    // The limiting line's flow per MW added at the bus in each hour (decision 0226): |β_l| with everything in service, |β_l + LODF[l,c]·β_c|
+    // after the outage of c (the engine's own post-contingency sensitivity; flat loads beside do not change it). NaN where no line limits.
+    private static void Factors(HeadroomEngine engine, int bus, int offset, int hours, int[] line, int[]? contingency, double[] factor)
+    {
+        var beta = engine.Sensitivity(bus);
+        var known = new Dictionary<(int Line, int Contingency), double>();
+        for (var t = 0; t < hours; t++)
+        {
+            var l = line[offset + t];
+            var c = contingency is null ? -1 : contingency[offset + t];
+            if (l < 0)
+            {
+                factor[offset + t] = double.NaN;
+                continue;
+            }
+
+            if (!known.TryGetValue((l, c), out var f))
+            {
+                f = known[(l, c)] = Math.Abs(c < 0 ? beta[l] : beta[l] + (engine.Sensitivities.Lodf(l, c) * beta[c]));
+            }
+
+            factor[offset + t] = f;
+        }
     }
 
     /// <summary>
@@ -185,6 +224,9 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         var line = new int[order.Count * hours];
         var lineN0 = new int[order.Count * hours];
         var contingency = new int[order.Count * hours];
+        var factors = parts.All(p => p._factor is not null);
+        var factor = factors ? new double[order.Count * hours] : null;
+        var factorN0 = factors ? new double[order.Count * hours] : null;
         var substations = ImmutableArray.CreateBuilder<Substation>(order.Count);
         for (var i = 0; i < order.Count; i++)
         {
@@ -195,10 +237,16 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
             Array.Copy(part._line, from, line, i * hours, hours);
             Array.Copy(part._lineN0, from, lineN0, i * hours, hours);
             Array.Copy(part._contingency, from, contingency, i * hours, hours);
+            if (factors)
+            {
+                Array.Copy(part._factor!, from, factor!, i * hours, hours);
+                Array.Copy(part._factorN0!, from, factorN0!, i * hours, hours);
+            }
+
             substations.Add(part._substations[part._index[order[i]]]);
         }
 
-        return new ModelHeadroomLayer(info, substations.ToImmutable(), n0, n1, line, lineN0, contingency, parts[0]._lineNames);
+        return new ModelHeadroomLayer(info, substations.ToImmutable(), n0, n1, line, lineN0, contingency, parts[0]._lineNames, factor, factorN0);
     }
 
     /// <summary>One substation per bus with load or generation, named after the bus (id "bus-N"): for cases without metadata.</summary>
@@ -259,7 +307,8 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
             var l = _line[o + t];
             var c = _contingency[o + t];
             var l0 = _lineN0[o + t];
-            result.Add(new HeadroomHour(Info.First.AddHours(t), v0, _n1[o + t], l >= 0 ? _lineNames[l] : null, c >= 0 ? _lineNames[c] : null, l0 >= 0 ? _lineNames[l0] : null));
+            result.Add(new HeadroomHour(Info.First.AddHours(t), v0, _n1[o + t], l >= 0 ? _lineNames[l] : null, c >= 0 ? _lineNames[c] : null, l0 >= 0 ? _lineNames[l0] : null,
+                _factor is null ? double.NaN : _factor[o + t], _factorN0 is null ? double.NaN : _factorN0[o + t]));
         }
 
         return result;

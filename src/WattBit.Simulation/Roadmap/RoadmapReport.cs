@@ -20,7 +20,7 @@ public static class RoadmapReport
         var last = result.Scenario.LastYear;
         return [.. result.RunOut.Select(r => r.FirstShortYear is not { } y
             ? FormattableString.Invariant($"{r.Cluster} ({r.Area}, {r.Substation}): fits every hour up to {last} without shifting.")
-            : FormattableString.Invariant($"{r.Cluster} ({r.Area}, {r.Substation}): runs out in {y} ({r.Line ?? "line not named"}); with shifting {(r.FirstShortShiftedYear is { } s ? s.ToString(s_inv) : $"not by {last}")} ({Deferred(r, last)}); reinforcement needed by {last}: {r.ReinforcementMw:N0} MW, {r.ReinforcementShiftedMw:N0} MW with shifting."))];
+            : FormattableString.Invariant($"{r.Cluster} ({r.Area}, {r.Substation}): runs out in {y} ({r.Line ?? "line not named"}); with shifting {(r.FirstShortShiftedYear is { } s ? s.ToString(s_inv) : $"not by {last}")} ({Deferred(r, last)}); reinforcement needed by {last}: {r.ReinforcementMw:N0} MW, {r.ReinforcementShiftedMw:N0} MW with shifting.{(Uprate(r) is { } u ? $" To defer it one year: {u}." : "")}"))];
     }
 
     /// <summary>Writes report.html, roadmap.csv, run_out.csv, ties.csv (with moves) and plots/run_out.svg and plots/roadmap.svg into <paramref name="folder"/>; returns the report's path.</summary>
@@ -32,19 +32,19 @@ public static class RoadmapReport
         Directory.CreateDirectory(Path.Combine(folder, "plots"));
         var s = result.Scenario;
         var last = s.LastYear;
-        var csv = new StringBuilder("cluster,year,load_mw,in_grid_mw,room_min_mw,short_mwh,short_in_day_mwh,short_shifted_mwh,moved_mwh,peak_short_mw,peak_short_shifted_mw,limiting_line\n");
+        var csv = new StringBuilder("cluster,year,load_mw,in_grid_mw,room_min_mw,short_mwh,short_in_day_mwh,short_shifted_mwh,moved_mwh,peak_short_mw,peak_short_shifted_mw,limiting_line,line_short_mw,line_short_at_least\n");
         foreach (var y in result.Years)
         {
             csv.Append(Csv.Escape(y.Cluster)).Append(',').Append(y.Year.ToString(s_inv)).Append(',')
                 .AppendJoin(',', new[] { y.LoadMw, y.InGridMw, y.RoomMinMw, y.ShortMwh, y.ShortInDayMwh, y.ShortShiftedMwh, y.MovedMwh, y.PeakShortMw, y.PeakShortShiftedMw }.Select(Mw))
-                .Append(',').Append(Csv.Escape(y.Line ?? "")).Append('\n');
+                .Append(',').Append(Csv.Escape(y.Line ?? "")).Append(',').Append(MwOrEmpty(y.LineShortMw)).Append(',').Append(y.LineShortAtLeast ? "true" : "false").Append('\n');
         }
 
         File.WriteAllText(Path.Combine(folder, "roadmap.csv"), csv.ToString());
-        var runOut = new StringBuilder("cluster,area,substation,runs_out,runs_out_shifting_in_day,runs_out_with_shifting,years_deferred,limiting_line,reinforcement_mw,reinforcement_shifted_mw,room_gained_mw\n");
+        var runOut = new StringBuilder("cluster,area,substation,runs_out,runs_out_shifting_in_day,runs_out_with_shifting,years_deferred,limiting_line,reinforcement_mw,reinforcement_shifted_mw,room_gained_mw,line_uprate_mw,line_uprate_at_least,uprate_line\n");
         foreach (var r in result.RunOut)
         {
-            runOut.Append(FormattableString.Invariant($"{Csv.Escape(r.Cluster)},{r.Area},{Csv.Escape(r.Substation)},{r.FirstShortYear},{r.FirstShortInDayYear},{r.FirstShortShiftedYear},{r.YearsDeferred(last)},{Csv.Escape(r.Line ?? "")},{Mw(r.ReinforcementMw)},{Mw(r.ReinforcementShiftedMw)},{Mw(r.RoomGainedMw)}\n"));
+            runOut.Append(FormattableString.Invariant($"{Csv.Escape(r.Cluster)},{r.Area},{Csv.Escape(r.Substation)},{r.FirstShortYear},{r.FirstShortInDayYear},{r.FirstShortShiftedYear},{r.YearsDeferred(last)},{Csv.Escape(r.Line ?? "")},{Mw(r.ReinforcementMw)},{Mw(r.ReinforcementShiftedMw)},{Mw(r.RoomGainedMw)},{MwOrEmpty(r.LineUprateMw)},{(r.LineUprateAtLeast ? "true" : "false")},{Csv.Escape(r.UprateLine ?? "")}\n"));
         }
 
         File.WriteAllText(Path.Combine(folder, "run_out.csv"), runOut.ToString());
@@ -71,7 +71,7 @@ public static class RoadmapReport
             .Append(Enc(FormattableString.Invariant($"Shifting: {s.FlexibleShare:P0} of each cluster's daily energy may move to other hours of the day with room, up to {s.PeakFactor:0.##}× its average load{(s.Moves ? FormattableString.Invariant($", and to the clusters of other areas over the inter-area ties, each direction of an AC tie carrying at most its capacity less its own modelled flow in each hour, of a converter or HVDC link {(s.ObservedConverterFlows ? "its capacity less its own flow that way as OCCTO observed it (mean by hour of day)" : FormattableString.Invariant($"{s.TieShare:P0} of its capacity"))}") : "")}; the rest must fit every hour at home.")))
             .Append("</p><h2>Where and when the grid runs out first</h2><table><tr><th>cluster</th><th>area</th><th>substation</th><th>runs out without shifting</th>")
             .Append(s.Moves ? "<th>shifting within the day</th><th>shifting and moves between areas</th>" : "<th>with shifting</th>")
-            .Append("<th>years deferred</th><th>line that binds first</th><th>reinforcement needed by ").Append(last).Append(", MW</th><th>with shifting, MW</th><th>room gained by shifting, MW</th></tr>");
+            .Append("<th>years deferred</th><th>line that binds first</th><th>to defer it one year</th><th>reinforcement needed by ").Append(last).Append(", MW</th><th>with shifting, MW</th><th>room gained by shifting, MW</th></tr>");
         foreach (var r in result.RunOut.OrderBy(r => r.FirstShortYear ?? int.MaxValue).ThenBy(r => r.Cluster, StringComparer.Ordinal))
         {
             html.Append(FormattableString.Invariant($"<tr><td>{Enc(r.Cluster)}</td><td>{r.Area}</td><td>{Enc(r.Substation)}</td><td>{YearText(r.FirstShortYear, last)}</td>"));
@@ -80,11 +80,11 @@ public static class RoadmapReport
                 html.Append(FormattableString.Invariant($"<td>{YearText(r.FirstShortInDayYear, last)}</td>"));
             }
 
-            html.Append(FormattableString.Invariant($"<td>{YearText(r.FirstShortShiftedYear, last)}</td><td>{Enc(Deferred(r, last))}</td><td>{Enc(r.Line ?? "—")}</td><td>{r.ReinforcementMw:N0}</td><td>{r.ReinforcementShiftedMw:N0}</td><td>{r.RoomGainedMw:N0}</td></tr>"));
+            html.Append(FormattableString.Invariant($"<td>{YearText(r.FirstShortShiftedYear, last)}</td><td>{Enc(Deferred(r, last))}</td><td>{Enc(r.Line ?? "—")}</td><td style=\"text-align:left\">{Enc(Uprate(r) ?? "—")}</td><td>{r.ReinforcementMw:N0}</td><td>{r.ReinforcementShiftedMw:N0}</td><td>{r.RoomGainedMw:N0}</td></tr>"));
         }
 
         html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
-                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the weeks studied (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; it is the line of the {(s.N0 ? "N-0" : "secure")} headroom. Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
+                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the weeks studied (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; it is the line of the {(s.N0 ? "N-0" : "secure")} headroom. To defer it one year: by how much that line's rating would have to rise, by the run-out year, for the load to fit every hour it limits (the substation's MW over its room × the line's flow per MW added there under the limiting outage, from the grid engine; where the room is already 0 the line is at its limit without the cluster and the uprate is at least this; another line that limits other hours of that year needs its own). Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
             .Append("</p>");
         foreach (var why in Why(result))
         {
@@ -118,7 +118,7 @@ public static class RoadmapReport
 
         foreach (var r in s.Reinforcements)
         {
-            html.Append("<li>").Append(Enc(FormattableString.Invariant($"+{r.Mw:N0} MW at {r.Cluster}'s substation from {r.FromYear}: {r.Note}"))).Append("</li>");
+            html.Append("<li>").Append(Enc($"{r.Describe()}: {r.Note}")).Append("</li>");
         }
 
         html.Append("</ul><p>CSV: roadmap.csv (every cluster and year: load, least room, MWh over without and with shifting, MWh moved to other areas, MW over), run_out.csv")
@@ -238,9 +238,16 @@ public static class RoadmapReport
             parts.Add(FormattableString.Invariant($"{s.Ties.Count} tie changes come in at stated years (AC ties: their ratings in the grid model; converters and HVDC links: the capacity moves may use)"));
         }
 
-        if (s.Reinforcements.Count > 0)
+        var supplies = s.Reinforcements.Count(r => !r.IsLine);
+        if (supplies > 0)
         {
-            parts.Add(FormattableString.Invariant($"{s.Reinforcements.Count} reinforcements add MW at the clusters' substations"));
+            parts.Add(FormattableString.Invariant($"{supplies} reinforcement{(supplies == 1 ? "" : "s")} add MW at the clusters' substations (a local supply or firm connection, not a line of the grid model)"));
+        }
+
+        var lines = s.Reinforcements.Count - supplies;
+        if (lines > 0)
+        {
+            parts.Add(FormattableString.Invariant($"{lines} line reinforcement{(lines == 1 ? "" : "s")} (uprates, new lines) change the grid model from their years, so N-0 and every N-1 flow see them (decision 0226)"));
         }
 
         parts.Add(s.GridLoads switch
@@ -321,6 +328,13 @@ public static class RoadmapReport
     }
 
     private static string Mw(double value) => SimulationReport.Rounded(Math.Round(value, 1));
+
+    private static string MwOrEmpty(double value) => double.IsNaN(value) ? "" : Mw(value);
+
+    // "uprate LINE by X MW by YEAR" where the layer gave the binding line's sensitivity (decision 0226).
+    private static string? Uprate(RoadmapRunOut r) => r.FirstShortYear is { } y && r.Line is { } line && !double.IsNaN(r.LineUprateMw)
+        ? FormattableString.Invariant($"uprate {(r.UprateLine is { } u && u != line ? $"{u} (each circuit)" : line)} by {(r.LineUprateAtLeast ? "at least " : "")}{Math.Ceiling(r.LineUprateMw):N0} MW by {y}")
+        : null;
 
     private static string YearText(int? year, int last) => year is { } y ? y.ToString(s_inv) : FormattableString.Invariant($"— (not by {last})");
 

@@ -59,12 +59,74 @@ public enum RoadmapGridLoads
     Needed,
 }
 
-/// <summary>A grid reinforcement of a roadmap: MW of secure headroom added at a cluster's substation from a year on.</summary>
-/// <param name="Cluster">The cluster whose substation it reinforces.</param>
+/// <summary>What a roadmap reinforcement builds (decision 0226).</summary>
+public enum RoadmapReinforcementKind
+{
+    /// <summary>MW of room at a cluster's substation: a local supply or a firm connection agreement, not a line of the grid model.</summary>
+    Supply,
+
+    /// <summary>A named line of the grid model uprated (its normal and emergency ratings raised), from a stated year.</summary>
+    Uprate,
+
+    /// <summary>A new line between two substations of the grid model, from a stated year.</summary>
+    NewLine,
+}
+
+/// <summary>
+/// A grid reinforcement of a roadmap, from a stated year. <see cref="RoadmapReinforcementKind.Supply"/>: MW of secure headroom added at a
+/// cluster's substation (a local supply or a firm connection). <see cref="RoadmapReinforcementKind.Uprate"/> and
+/// <see cref="RoadmapReinforcementKind.NewLine"/>: a change of that year's grid model, which the host applies before it computes the
+/// year's headroom, so that N-0 and every N-1 flow see it (decision 0226).
+/// </summary>
+/// <param name="Cluster">The cluster whose substation it reinforces (<see cref="RoadmapReinforcementKind.Supply"/>; empty for a line).</param>
 /// <param name="FromYear">First year it is in service.</param>
-/// <param name="Mw">Secure headroom added, MW.</param>
+/// <param name="Mw">Supply: secure headroom added, MW. Uprate: MW added to the line's ratings (or, with <see cref="ToRating"/>, its new
+/// rating). New line: its rating, MW.</param>
 /// <param name="Note">What it is.</param>
-public sealed record RoadmapReinforcement(string Cluster, int FromYear, double Mw, string Note);
+public sealed record RoadmapReinforcement(string Cluster, int FromYear, double Mw, string Note)
+{
+    /// <summary>What it builds (default a supply at the cluster's substation).</summary>
+    public RoadmapReinforcementKind Kind { get; init; } = RoadmapReinforcementKind.Supply;
+
+    /// <summary>Uprate: the line's name as the layer names it (for example <c>山家線 2L</c>: one circuit; <c>山家線</c>: each of its circuits).
+    /// New line: its name in the report (default "new line FROM–TO").</summary>
+    public string? LineName { get; init; }
+
+    /// <summary>Uprate: <see cref="Mw"/> is the line's rating from then on, not MW added.</summary>
+    public bool ToRating { get; init; }
+
+    /// <summary>New line: the substation id it leaves.</summary>
+    public string? FromSubstation { get; init; }
+
+    /// <summary>New line: the substation id it reaches.</summary>
+    public string? ToSubstation { get; init; }
+
+    /// <summary>New line: its series reactance, p.u. on the model's base; NaN when given by <see cref="LengthKm"/> and <see cref="VoltageKv"/>.</summary>
+    public double X { get; init; } = double.NaN;
+
+    /// <summary>New line: its length, km (with <see cref="VoltageKv"/>, the model's reactance per km of that class); NaN when x is given.</summary>
+    public double LengthKm { get; init; } = double.NaN;
+
+    /// <summary>New line: its voltage class, kV; NaN when x is given.</summary>
+    public double VoltageKv { get; init; } = double.NaN;
+
+    /// <summary>Line of the file that defined it (0 when built in code).</summary>
+    public int Line { get; init; }
+
+    /// <summary>Whether it is a change of the grid model (an uprate or a new line), not MW at a substation.</summary>
+    public bool IsLine => Kind != RoadmapReinforcementKind.Supply;
+
+    /// <summary>What it is, in words, for the report.</summary>
+    public string Describe() => Kind switch
+    {
+        RoadmapReinforcementKind.Uprate => ToRating
+            ? FormattableString.Invariant($"{LineName} uprated to {Mw:N0} MW from {FromYear} (a line of the grid model)")
+            : FormattableString.Invariant($"{LineName} uprated by {Mw:N0} MW from {FromYear} (a line of the grid model)"),
+        RoadmapReinforcementKind.NewLine => FormattableString.Invariant(
+            $"{LineName ?? $"new line {FromSubstation}–{ToSubstation}"} ({FromSubstation} – {ToSubstation}, {Mw:N0} MW, {(double.IsNaN(X) ? FormattableString.Invariant($"{LengthKm:0.#} km at {VoltageKv:0} kV") : FormattableString.Invariant($"x = {X:0.#####} p.u."))}) from {FromYear} (a new line of the grid model)"),
+        _ => FormattableString.Invariant($"+{Mw:N0} MW at {Cluster}'s substation from {FromYear} (a local supply or firm connection, not a line of the grid model)"),
+    };
+}
 
 /// <summary>A change of an inter-area tie's capacity from a stated year (decision 0184): a new converter, a new HVDC line.</summary>
 /// <param name="Tie">OCCTO's tie name (for example 周波数変換設備); the host checks it against its ties.</param>
@@ -143,6 +205,83 @@ public sealed record RoadmapScenario(string Name, int FiscalYear, int Seed, int 
 /// <summary>Reads roadmap files (samples/simulation/roadmap-2035.yaml). Errors name the file, line and column. Stateless.</summary>
 public static class RoadmapFile
 {
+    // One reinforcement: `cluster: + mw:` (MW at its substation), `uprate: LINE` with `mw:` (added) or `to_mw:` (new rating), or
+    // `new_line: {from, to, x | km + kv, mw, name}` (decision 0226); each with `from:` (year) and `note:`.
+    private static RoadmapReinforcement Reinforcement(YamlReader r, YamlNode x, List<RoadmapCluster> clusters)
+    {
+        var m = r.Mapping(x, "a reinforcement", "cluster", "uprate", "new_line", "from", "mw", "to_mw", "note");
+        var year = r.Integer(r.Need(m, "from", "a reinforcement"), "from", 2000, 2100);
+        var note = YamlReader.Get(m, "note") is { } nt ? r.Text(nt, "note") : "";
+        var line = (int)x.Start.Line;
+        var kinds = new[] { "cluster", "uprate", "new_line" }.Where(k => YamlReader.Get(m, k) is not null).ToArray();
+        if (kinds.Length != 1)
+        {
+            throw r.Fail(x, "a reinforcement names exactly one of cluster (MW at its substation), uprate (a line of the grid) or new_line.");
+        }
+
+        switch (kinds[0])
+        {
+            case "uprate":
+                var up = r.Text(YamlReader.Get(m, "uprate")!, "uprate");
+                var added = YamlReader.Get(m, "mw");
+                var to = YamlReader.Get(m, "to_mw");
+                if ((added is null) == (to is null))
+                {
+                    throw r.Fail(x, $"uprate '{up}': give mw (MW added to its rating) or to_mw (its rating from then on), not both or neither.");
+                }
+
+                return new RoadmapReinforcement("", year, added is not null ? r.Number(added, "mw", 0) : r.Number(to!, "to_mw", 1), note)
+                {
+                    Kind = RoadmapReinforcementKind.Uprate, LineName = up, ToRating = to is not null, Line = line,
+                };
+            case "new_line":
+                if (YamlReader.Get(m, "to_mw") is not null)
+                {
+                    throw r.Fail(x, "new_line: its rating is new_line.mw; to_mw is for an uprate.");
+                }
+
+                var nl = r.Mapping(YamlReader.Get(m, "new_line")!, "new_line", "name", "from", "to", "x", "km", "kv", "mw");
+                var hasX = YamlReader.Get(nl, "x") is not null;
+                if (hasX == (YamlReader.Get(nl, "km") is not null || YamlReader.Get(nl, "kv") is not null))
+                {
+                    throw r.Fail(nl, "new_line: give its reactance x (p.u.) or its length km and voltage kv, not both or neither.");
+                }
+
+                var from = r.Text(r.Need(nl, "from", "new_line"), "new_line.from");
+                var toSub = r.Text(r.Need(nl, "to", "new_line"), "new_line.to");
+                if (from == toSub)
+                {
+                    throw r.Fail(nl, $"new_line: from and to are both '{from}'.");
+                }
+
+                return new RoadmapReinforcement("", year, r.Number(r.Need(nl, "mw", "new_line"), "new_line.mw", 1), note)
+                {
+                    Kind = RoadmapReinforcementKind.NewLine,
+                    LineName = YamlReader.Get(nl, "name") is { } nn ? r.Text(nn, "new_line.name") : null,
+                    FromSubstation = from,
+                    ToSubstation = toSub,
+                    X = hasX ? r.Number(YamlReader.Get(nl, "x")!, "new_line.x", 1e-6, 10) : double.NaN,
+                    LengthKm = hasX ? double.NaN : r.Number(r.Need(nl, "km", "new_line"), "new_line.km", 0.1, 2000),
+                    VoltageKv = hasX ? double.NaN : r.Number(r.Need(nl, "kv", "new_line"), "new_line.kv", 50, 1000),
+                    Line = line,
+                };
+            default:
+                var cn = YamlReader.Get(m, "cluster")!;
+                var cluster = r.Text(cn, "cluster");
+                if (!clusters.Exists(c => c.Id == cluster))
+                {
+                    throw r.Fail(cn, $"reinforcement: no cluster '{cluster}'.");
+                }
+
+                if (YamlReader.Get(m, "to_mw") is not null)
+                {
+                    throw r.Fail(x, $"reinforcement at '{cluster}': to_mw is for an uprate; MW at a substation is mw.");
+                }
+
+                return new RoadmapReinforcement(cluster, year, r.Number(r.Need(m, "mw", "a reinforcement"), "mw", 0), note) { Line = line };
+        }
+    }
+
     /// <summary>Reads a roadmap file.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="InputFormatException">The file is not a valid roadmap.</exception>
@@ -248,16 +387,7 @@ public static class RoadmapFile
         {
             foreach (var x in r.Sequence(rn, "reinforcements"))
             {
-                var m = r.Mapping(x, "a reinforcement", "cluster", "from", "mw", "note");
-                var cn = r.Need(m, "cluster", "a reinforcement");
-                var cluster = r.Text(cn, "cluster");
-                if (!clusters.Exists(c => c.Id == cluster))
-                {
-                    throw r.Fail(cn, $"reinforcement: no cluster '{cluster}'.");
-                }
-
-                reinforcements.Add(new RoadmapReinforcement(cluster, r.Integer(r.Need(m, "from", "a reinforcement"), "from", 2000, 2100),
-                    r.Number(r.Need(m, "mw", "a reinforcement"), "mw", 0), YamlReader.Get(m, "note") is { } nt ? r.Text(nt, "note") : ""));
+                reinforcements.Add(Reinforcement(r, x, clusters));
             }
         }
 

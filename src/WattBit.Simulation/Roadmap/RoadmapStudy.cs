@@ -18,8 +18,15 @@ namespace WattBit.Simulation.Roadmap;
 /// <param name="MovedMwh">Energy of its flexible work run at clusters of other areas in the representative weeks, MWh (0 without moves).</param>
 /// <param name="InGridMw">Its load as put into that year's grid model for the other substations' clusters (decision 0210): its load less the
 /// reinforcements taken as built; 0 when the roadmap puts no loads in the grid.</param>
+/// <param name="LineShortMw">The uprate of <paramref name="Line"/> that would let the substation's load fit every hour that line limits, MW of the
+/// line's rating (decision 0226): the most, over those hours, of the substation's MW over its room × the line's flow per MW added there (the
+/// engine's sensitivity under the limiting outage). 0 when it fits; NaN when the layer does not give the sensitivity.</param>
+/// <param name="LineShortAtLeast">Whether the room was 0 in one of those hours: the line is then at or over its limit without the substation's
+/// load (the layer's headroom stops at 0, and any line over its limit may be the one named), so <paramref name="LineShortMw"/> is a lower bound.</param>
+/// <param name="UprateLine">What to name in an <c>uprate:</c> reinforcement to lift that limit: <paramref name="Line"/>, or the line without its
+/// circuit (each circuit) when the limiting outage is another circuit of the same line, whose twin would otherwise take the limit over.</param>
 public sealed record RoadmapYear(string Cluster, int Year, double LoadMw, double RoomMinMw, double ShortMwh, double ShortShiftedMwh, double PeakShortMw, double PeakShortShiftedMw,
-    string? Line, double ShortInDayMwh = 0, double MovedMwh = 0, double InGridMw = 0);
+    string? Line, double ShortInDayMwh = 0, double MovedMwh = 0, double InGridMw = 0, double LineShortMw = 0, bool LineShortAtLeast = false, string? UprateLine = null);
 
 /// <summary>One direction of an inter-area tie in one year of a roadmap with moves (decision 0184).</summary>
 /// <param name="Tie">OCCTO's tie name.</param>
@@ -49,8 +56,13 @@ public sealed record RoadmapTieYear(string Tie, string From, string To, int Year
 /// <param name="ReinforcementMw">The reinforcement needed in the last year without shifting, MW.</param>
 /// <param name="ReinforcementShiftedMw">The same with shifting, MW.</param>
 /// <param name="FirstShortInDayYear">The first short year with shifting within the day at home only, or null.</param>
+/// <param name="LineUprateMw">In the first short year without shifting, by how much <paramref name="Line"/> would need uprating for the load to
+/// fit the hours it limits, MW (<see cref="RoadmapYear.LineShortMw"/>; NaN when not known or never short): what defers the run-out by one
+/// year when no other line limits that year (decision 0226).</param>
+/// <param name="UprateLine">What to uprate (<see cref="RoadmapYear.UprateLine"/>), in the first short year.</param>
+/// <param name="LineUprateAtLeast">Whether <paramref name="LineUprateMw"/> is only a lower bound (<see cref="RoadmapYear.LineShortAtLeast"/>).</param>
 public sealed record RoadmapRunOut(string Cluster, string Area, string Substation, int? FirstShortYear, int? FirstShortShiftedYear, string? Line, double ReinforcementMw,
-    double ReinforcementShiftedMw, int? FirstShortInDayYear = null)
+    double ReinforcementShiftedMw, int? FirstShortInDayYear = null, double LineUprateMw = double.NaN, bool LineUprateAtLeast = false, string? UprateLine = null)
 {
     /// <summary>Years shifting defers the first shortfall (at least this many when shifting never runs out by the last year), or null when it never runs out.</summary>
     public int? YearsDeferred(int lastYear) => FirstShortYear is not { } y ? null : (FirstShortShiftedYear ?? (lastYear + 1)) - y;
@@ -169,7 +181,8 @@ public static class RoadmapStudy
             var first = ys.FirstOrDefault(x => x.ShortMwh > 1e-3);
             var last = ys[^1];
             runOut.Add(new RoadmapRunOut(clusters[c].Id, clusters[c].Area.Code, substations[c], first?.Year, ys.FirstOrDefault(x => x.ShortShiftedMwh > 1e-3)?.Year, first?.Line,
-                last.PeakShortMw, last.PeakShortShiftedMw, ys.FirstOrDefault(x => x.ShortInDayMwh > 1e-3)?.Year));
+                last.PeakShortMw, last.PeakShortShiftedMw, ys.FirstOrDefault(x => x.ShortInDayMwh > 1e-3)?.Year, first?.LineShortMw ?? double.NaN,
+                first?.LineShortAtLeast ?? false, first?.UprateLine));
         }
 
         return new RoadmapResult(scenario, layerSource, [.. plain.SelectMany(p => p)], runOut, tieYears);
@@ -195,7 +208,7 @@ public static class RoadmapStudy
                 total += substations[q] == substations[c] ? clusters[q].LoadMw(y) : 0;
             }
 
-            var extra = scenario.Reinforcements.Where(r => r.FromYear <= y && substations[IndexOf(clusters, r.Cluster)] == substations[c]).Sum(r => r.Mw);
+            var extra = Supply(scenario, y, substations, c);
             var share = total > 0 ? load / total : 0;
             inGrid[c] = Math.Max(0, load - (extra * share) - (scenario.GridLoads == RoadmapGridLoads.Needed ? built[c] : 0));
         }
@@ -203,13 +216,20 @@ public static class RoadmapStudy
         return inGrid;
     }
 
-    private static Dictionary<string, (double[] Mw, string?[] Line)> Hours(RoadmapScenario scenario, IHeadroomLayer layer, IReadOnlyList<string> substations)
+    // MW of the stated supplies (not lines) in service in year y at cluster c's substation.
+    private static double Supply(RoadmapScenario scenario, int y, IReadOnlyList<string> substations, int c) =>
+        scenario.Reinforcements.Where(r => !r.IsLine && r.FromYear <= y && substations[IndexOf(scenario.Clusters, r.Cluster)] == substations[c]).Sum(r => r.Mw);
+
+    private static Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage)> Hours(RoadmapScenario scenario, IHeadroomLayer layer,
+        IReadOnlyList<string> substations)
     {
-        var hours = new Dictionary<string, (double[] Mw, string?[] Line)>(StringComparer.Ordinal);
+        var hours = new Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage)>(StringComparer.Ordinal);
         foreach (var id in substations.Distinct(StringComparer.Ordinal))
         {
             var mw = new List<double>();
             var line = new List<string?>();
+            var factor = new List<double>();
+            var outage = new List<string?>();
             foreach (var w in scenario.Weeks)
             {
                 var got = layer.Hourly(id, TimeWindow.FromDuration(w, TimeSpan.FromDays(7)));
@@ -220,15 +240,17 @@ public static class RoadmapStudy
 
                 mw.AddRange(got.Select(h => Math.Max(0, scenario.N0 && !double.IsNaN(h.N0Mw) ? h.N0Mw : double.IsNaN(h.SecureMw) ? 0 : h.SecureMw)));
                 line.AddRange(got.Select(h => scenario.N0 ? h.N0Line ?? "N-0 (line not named by the layer)" : h.LimitingLine));
+                factor.AddRange(got.Select(h => scenario.N0 && !double.IsNaN(h.N0Mw) ? h.N0LineFactor : double.IsNaN(h.N1Mw) ? h.N0LineFactor : h.LineFactor));
+                outage.AddRange(got.Select(h => scenario.N0 ? null : h.Contingency));
             }
 
-            hours[id] = ([.. mw], [.. line]);
+            hours[id] = ([.. mw], [.. line], [.. factor], [.. outage]);
         }
 
         return hours;
     }
 
-    private static (RoadmapYear[] Clusters, List<RoadmapTieYear> Ties) Year(RoadmapScenario scenario, int y, Dictionary<string, (double[] Mw, string?[] Line)> hours,
+    private static (RoadmapYear[] Clusters, List<RoadmapTieYear> Ties) Year(RoadmapScenario scenario, int y, Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage)> hours,
         IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties, IReadOnlyDictionary<string, double[]>? flows)
     {
         var clusters = scenario.Clusters;
@@ -239,6 +261,9 @@ public static class RoadmapStudy
         var shortMwh = new double[n];
         var peak = new double[n];
         var worst = new int[n];
+        var lineShort = new double[n];
+        var atLeast = new bool[n];
+        var uprate = new string?[n];
         for (var c = 0; c < n; c++)
         {
             // Clusters at one substation share its room by load (equally while none has load).
@@ -254,7 +279,7 @@ public static class RoadmapStudy
             }
 
             var share = total > 0 ? load[c] / total : 1.0 / count;
-            var extra = scenario.Reinforcements.Where(r => r.FromYear <= y && substations[IndexOf(clusters, r.Cluster)] == substations[c]).Sum(r => r.Mw);
+            var extra = Supply(scenario, y, substations, c);
             room[c] = [.. hours[substations[c]].Mw.Select(v => (v + extra) * share)];
             worst[c] = -1;
             for (var h = 0; h < room[c].Length; h++)
@@ -269,6 +294,23 @@ public static class RoadmapStudy
                     }
                 }
             }
+
+            // The binding line's own shortfall (decision 0226): over every hour it limits and the cluster is over, the substation's MW
+            // over its room × that line's flow per MW added there is what its rating lacks.
+            if (worst[c] >= 0)
+            {
+                var (mw, lines, factors, outages) = hours[substations[c]];
+                var binding = lines[worst[c]];
+                uprate[c] = binding is null ? null : Circuits(binding, outages[worst[c]]);
+                for (var h = 0; h < mw.Length; h++)
+                {
+                    if (load[c] - room[c][h] > 1e-6 && lines[h] == binding)
+                    {
+                        lineShort[c] = Math.Max(lineShort[c], (total - (mw[h] + extra)) * factors[h]);
+                        atLeast[c] |= mw[h] <= 0;
+                    }
+                }
+            }
         }
 
         var inDay = Shifted(scenario, y, load, room, null, null);
@@ -276,10 +318,19 @@ public static class RoadmapStudy
         for (var c = 0; c < n; c++)
         {
             result[c] = new RoadmapYear(clusters[c].Id, y, load[c], room[c].Min(), shortMwh[c], moved.ShortMwh[c], peak[c], moved.PeakMw[c],
-                worst[c] >= 0 ? hours[substations[c]].Line[worst[c]] : null, inDay.ShortMwh[c], moved.MovedMwh[c]);
+                worst[c] >= 0 ? hours[substations[c]].Line[worst[c]] : null, inDay.ShortMwh[c], moved.MovedMwh[c], LineShortMw: lineShort[c], LineShortAtLeast: atLeast[c], UprateLine: uprate[c]);
         }
 
         return (result, moved.Ties);
+    }
+
+    // The name to uprate: the line without its circuit ("NAME 2L" → "NAME") when the outage is another circuit of it (its identical twin
+    // would take the limit over), else the circuit itself.
+    private static string Circuits(string line, string? outage)
+    {
+        var cut = line.LastIndexOf(' ');
+        return cut > 0 && outage is not null && outage != line && outage.StartsWith(line[..(cut + 1)], StringComparison.Ordinal)
+            && line[(cut + 1)..].EndsWith('L') && outage[(cut + 1)..].EndsWith('L') ? line[..cut] : line;
     }
 
     private static int IndexOf(IReadOnlyList<RoadmapCluster> clusters, string id)
