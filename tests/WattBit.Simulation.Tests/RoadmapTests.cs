@@ -188,6 +188,24 @@ public sealed class RoadmapMovesTests
     }
 
     [Fact]
+    public void TheReport_MarksATieChangeAsStatedInTheScenario_NotFromData()
+    {
+        // The tie change is the file's own statement (decision 0228): marked in the list of the grid's changes and in the tie table.
+        var result = RoadmapStudy.Run(RoadmapFile.Parse(Yaml + TieGrows, "two.yaml"), Layer, ["TK:a", "CB:b"], Ties);
+        var dir = Directory.CreateTempSubdirectory("wattbit-roadmap-ties-").FullName;
+        try
+        {
+            var html = File.ReadAllText(RoadmapReport.Write(result, dir));
+            Assert.Contains("FC: 10 MW from 2026 (stated in the scenario, not from data)", html, StringComparison.Ordinal);
+            Assert.Contains("<td>5 → 10 *</td>", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TheReport_SaysWhyMovesHelp_AndWhichTieBindsFirst_AndWritesRoundedTables()
     {
         var result = RoadmapStudy.Run(RoadmapFile.Parse(Yaml, "two.yaml"), Layer, ["TK:a", "CB:b"], Ties);

@@ -108,7 +108,7 @@ public static class RoadmapReport
 
         foreach (var t in s.Ties)
         {
-            html.Append("<li>").Append(Enc(FormattableString.Invariant($"{t.Tie}: {t.CapacityMw:N0} MW from {t.FromYear}. {t.Note}"))).Append("</li>");
+            html.Append("<li>").Append(Enc(FormattableString.Invariant($"{t.Tie}: {t.CapacityMw:N0} MW from {t.FromYear} ({StatedTie}). {t.Note}"))).Append("</li>");
         }
 
         if (s.Growth.Grows)
@@ -209,11 +209,11 @@ public static class RoadmapReport
             .Where(g => g.Peak > 1e-6 || g.First is not null)
             .OrderBy(g => g.First?.Year ?? int.MaxValue).ThenByDescending(g => g.Peak))
         {
-            html.Append(FormattableString.Invariant($"<tr><td>{Enc(g.Key.Tie)}</td><td>{g.Key.From}→{g.Key.To}</td><td>{g.Years[0].CapacityMw:N0} → {g.Years[^1].CapacityMw:N0}</td><td>{g.Years[^1].UsableMw:N0}</td><td>{(g.First is { } f ? f.Year.ToString(s_inv) : "—")}</td><td>{(g.First is { } h ? h.HoursBinding.ToString("N0", s_inv) : "—")}</td><td>{g.Peak:N0}</td></tr>"));
+            html.Append(FormattableString.Invariant($"<tr><td>{Enc(g.Key.Tie)}</td><td>{g.Key.From}→{g.Key.To}</td><td>{g.Years[0].CapacityMw:N0} → {g.Years[^1].CapacityMw:N0}{(s.Ties.Any(t => t.Tie == g.Key.Tie) ? " *" : "")}</td><td>{g.Years[^1].UsableMw:N0}</td><td>{(g.First is { } f ? f.Year.ToString(s_inv) : "—")}</td><td>{(g.First is { } h ? h.HoursBinding.ToString("N0", s_inv) : "—")}</td><td>{g.Peak:N0}</td></tr>"));
         }
 
         html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
-            $"Only the tie directions that carried moved work are listed. Binds: in that hour the tie was full and on the minimum cut of a day whose flexible work did not all fit (more capacity there would have placed more). Usable: for an AC tie, its capacity that year less its own flow that way in the grid model, hour by hour (more against a counterflow; the mean is shown); for converters and HVDC links, fixed set-points in the model, {(s.ObservedConverterFlows ? "the capacity less the tie's own flow that way as OCCTO observed it, the mean by JST hour of day over the days in ../shared/data/japan/occto (decision 0211; the tie share where no observation is found)" : FormattableString.Invariant($"the capacity × {s.TieShare:P0} (tie_share, an assumption of the roadmap)"))}. A tie that never binds had room to spare; the clusters were short of room, not of ties.")))
+            $"Only the tie directions that carried moved work are listed. *: the capacity changes at a year the roadmap file states ({StatedTie}; decision 0228). Binds: in that hour the tie was full and on the minimum cut of a day whose flexible work did not all fit (more capacity there would have placed more). Usable: for an AC tie, its capacity that year less its own flow that way in the grid model, hour by hour (more against a counterflow; the mean is shown); for converters and HVDC links, fixed set-points in the model, {(s.ObservedConverterFlows ? "the capacity less the tie's own flow that way as OCCTO observed it, the mean by JST hour of day over the days in ../shared/data/japan/occto (decision 0211; the tie share where no observation is found)" : FormattableString.Invariant($"the capacity × {s.TieShare:P0} (tie_share, an assumption of the roadmap)"))}. A tie that never binds had room to spare; the clusters were short of room, not of ties.")))
             .Append("</p>");
     }
 
@@ -326,6 +326,9 @@ public static class RoadmapReport
         plot.Axes.SetLimitsY(0, Math.Max(1, top * 1.08));
         return ReportFigure.Render(plot, 1000, 460);
     }
+
+    // Tie changes are the scenario's own statements: nothing in the shared data dates a tie's reinforcement (decision 0228).
+    private const string StatedTie = "stated in the scenario, not from data";
 
     private static string Mw(double value) => SimulationReport.Rounded(Math.Round(value, 1));
 
