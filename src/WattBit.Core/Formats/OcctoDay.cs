@@ -18,7 +18,13 @@ public sealed record OcctoLine(GridArea Area, string Name, double VoltageKv, str
 /// <param name="From">Source area (positive direction), or null where the file names none.</param>
 /// <param name="To">Target area, or null.</param>
 /// <param name="FlowMw">48 half-hourly flows, MW, positive from <paramref name="From"/> to <paramref name="To"/>.</param>
-public sealed record OcctoTie(string Name, GridArea? From, GridArea? To, double[] FlowMw);
+/// <remarks>The one record of an observed tie: the data importer's snapshot and the grid model's replay both read it.</remarks>
+public sealed record OcctoTie(string Name, GridArea? From, GridArea? To, double[] FlowMw)
+{
+    /// <summary>The flow as a half-hourly series (MW, slot 0 starting at <paramref name="dayStart"/>; the array is shared, not copied).</summary>
+    /// <param name="dayStart">00:00 JST of the tie's day (<see cref="OcctoDay.Start"/>).</param>
+    public TimeSeries Flow(DateTimeOffset dayStart) => TimeSeries.Wrap(dayStart, TimeSpan.FromMinutes(30), FlowMw, SeriesUnit.Megawatts, $"intertie {Name}");
+}
 
 /// <summary>One large unit's output over an OCCTO day.</summary>
 /// <param name="Area">The unit's area.</param>

@@ -62,7 +62,7 @@ public static class DataFileImporter
 
             foreach (var tie in snap.Interties.Where(t => t.From is not null && t.To is not null))
             {
-                series.Add(new SeriesWrite(new SeriesKey($"{tie.From!.Code}-{tie.To!.Code}", "flow:" + tie.Name, OcctoSource), tie.Flow));
+                series.Add(new SeriesWrite(new SeriesKey($"{tie.From!.Code}-{tie.To!.Code}", "flow:" + tie.Name, OcctoSource), snap.Flow(tie)));
             }
 
             return new ParsedDataFile(source, "OCCTO snapshot", "all", series[0].Series.Window, 48, [], series);

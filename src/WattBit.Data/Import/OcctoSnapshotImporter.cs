@@ -1,24 +1,24 @@
-using WattBit.Areas;
 using WattBit.Formats;
 using WattBit.Time;
 
 namespace WattBit.Data.Import;
 
-/// <summary>One intertie's flow over a day: MW per 30-minute slot, positive from <see cref="From"/> to <see cref="To"/>.</summary>
-/// <param name="Name">The intertie's Japanese name (e.g. 相馬双葉幹線).</param>
-/// <param name="From">The source area, or null where OCCTO gives none (the "fence" aggregates).</param>
-/// <param name="To">The target area, or null.</param>
-/// <param name="Flow">Flow in MW, positive from <paramref name="From"/> to <paramref name="To"/>.</param>
-public sealed record IntertieFlow(string Name, GridArea? From, GridArea? To, TimeSeries Flow);
-
 /// <summary>One day of OCCTO grid data: intertie flows and each area's demand and supply capacity (MW, 30 min).</summary>
 /// <param name="Source">The file.</param>
 /// <param name="Day">The day (JST).</param>
-/// <param name="Interties">The interties, in file order.</param>
+/// <param name="Interties">The interties, in file order (Core's one tie record; <see cref="OcctoTie.From"/> is null for the "fence" aggregates).</param>
 /// <param name="AreaDemand">Area demand (需要), MW, by area code.</param>
 /// <param name="AreaSupply">Area supply capacity (供給力), MW, by area code.</param>
-public sealed record OcctoSnapshot(string Source, DateOnly Day, IReadOnlyList<IntertieFlow> Interties,
-    IReadOnlyDictionary<string, TimeSeries> AreaDemand, IReadOnlyDictionary<string, TimeSeries> AreaSupply);
+public sealed record OcctoSnapshot(string Source, DateOnly Day, IReadOnlyList<OcctoTie> Interties,
+    IReadOnlyDictionary<string, TimeSeries> AreaDemand, IReadOnlyDictionary<string, TimeSeries> AreaSupply)
+{
+    /// <summary>00:00 JST of <see cref="Day"/>: the start of slot 0.</summary>
+    public DateTimeOffset Start => new(Day.ToDateTime(TimeOnly.MinValue), Jst.Offset);
+
+    /// <summary>A tie's flow as a half-hourly series over the day, MW, positive from its From area to its To area.</summary>
+    /// <param name="tie">One of <see cref="Interties"/>.</param>
+    public TimeSeries Flow(OcctoTie tie) => (tie ?? throw new ArgumentNullException(nameof(tie))).Flow(Start);
+}
 
 /// <summary>
 /// Reads the OCCTO grid-observatory day snapshots (<c>dashboard-YYYYMMDD.json</c>): <c>flows.intertieSeries</c> and
@@ -42,10 +42,9 @@ public static class OcctoSnapshotImporter
     {
         var day = OcctoDay.Parse(content, source);
         var start = day.Start;
-        var interties = day.Ties.Select(t => new IntertieFlow(t.Name, t.From, t.To, Series(t.FlowMw, start, $"intertie {t.Name}"))).ToList();
         var demand = day.DemandMw.ToDictionary(x => x.Key, x => Series(x.Value, start, $"{x.Key} demand"), StringComparer.Ordinal);
         var supply = day.SupplyMw.ToDictionary(x => x.Key, x => Series(x.Value, start, $"{x.Key} supply"), StringComparer.Ordinal);
-        return new OcctoSnapshot(source, day.Day, interties, demand, supply);
+        return new OcctoSnapshot(source, day.Day, day.Ties, demand, supply);
     }
 
     private static TimeSeries Series(double[] values, DateTimeOffset start, string what) =>

@@ -80,7 +80,8 @@ public sealed class InterAreaFlows
                 continue;
             }
 
-            first ??= tie.Flow;
+            var flow = snapshot.Flow(tie);
+            first ??= flow;
             var key = (tie.From, tie.To);
             var sign = 1.0;
             if (!pairs.ContainsKey(key) && pairs.ContainsKey((tie.To, tie.From)))
@@ -91,13 +92,13 @@ public sealed class InterAreaFlows
 
             if (!pairs.TryGetValue(key, out var sum))
             {
-                sum = new double[tie.Flow.Count];
+                sum = new double[flow.Count];
                 pairs[key] = sum;
             }
 
             for (var i = 0; i < sum.Length; i++)
             {
-                sum[i] += sign * tie.Flow[i];
+                sum[i] += sign * flow[i];
             }
         }
 

@@ -19,8 +19,10 @@ public sealed class OcctoSnapshotImporterTests
         Assert.Equal("相馬双葉幹線", soma.Name);
         Assert.Equal(JapanAreas.Tohoku, soma.From);
         Assert.Equal(JapanAreas.Tokyo, soma.To);
-        Assert.Equal(3903.3, soma.Flow[0]);
-        Assert.Equal(new DateTimeOffset(2026, 5, 3, 0, 0, 0, Jst.Offset), soma.Flow.Start);
+        Assert.Equal(3903.3, soma.FlowMw[0]);
+        Assert.Equal(3903.3, s.Flow(soma)[0]);
+        Assert.Equal(new DateTimeOffset(2026, 5, 3, 0, 0, 0, Jst.Offset), s.Flow(soma).Start);
+        Assert.Equal(TimeSpan.FromMinutes(30), s.Flow(soma).Step);
         Assert.Null(s.Interties.Single(i => i.Name == "中部フェンス").From);
         Assert.Equal(10, s.AreaDemand.Count);
         Assert.Equal(2392, s.AreaDemand["HKD"][0]);
