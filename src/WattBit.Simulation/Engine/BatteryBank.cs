@@ -6,15 +6,15 @@ namespace WattBit.Simulation.Engine;
 
 /// <summary>
 /// The batteries of one policy's run (decisions 0065, 0171, 0179): state of charge per site, energy charged and
-/// delivered, and each day's schedule from the planner's battery LP (<see cref="BatteryArbitrage"/>) on the forecast the
-/// policy plans on. Only a policy that honours limits uses its batteries; for the others every site's battery stays idle.
+/// delivered, and each day's schedule from the planner's battery LP (<see cref="BatteryArbitrage"/>) on the score the
+/// policy plans on as known at the day's midnight (<see cref="PolicyContext.View"/>: the day's published prices where they
+/// are published). Only a policy that honours limits uses its batteries; for the others every site's battery stays idle.
 /// One per simulated policy; not thread-safe.
 /// </summary>
 internal sealed class BatteryBank
 {
     private readonly SimulationWorld _world;
     private readonly PolicyContext _context;
-    private readonly double[][] _forecast;
     private readonly bool _active;
     private readonly IReadOnlyList<SiteSpec> _sites;
     private readonly double[] _soc;
@@ -33,13 +33,11 @@ internal sealed class BatteryBank
     /// <summary>Creates the bank of one run.</summary>
     /// <param name="world">The world.</param>
     /// <param name="context">The policy's context (committed job load per site and step).</param>
-    /// <param name="forecast">The forecast score the policy plans on [area][step].</param>
     /// <param name="active">Whether the batteries are used (the policy honours limits and the run keeps its batteries).</param>
-    public BatteryBank(SimulationWorld world, PolicyContext context, double[][] forecast, bool active)
+    public BatteryBank(SimulationWorld world, PolicyContext context, bool active)
     {
         _world = world;
         _context = context;
-        _forecast = forecast;
         _active = active;
         _sites = world.Scenario.Sites;
         _soc = [.. _sites.Select(x => x.Battery?.InitialEnergy.MegawattHours ?? 0)];
@@ -78,12 +76,14 @@ internal sealed class BatteryBank
     }
 
     /// <summary>
-    /// Schedules the day's arbitrage of every battery with the planner's battery LP on the forecast score of its area:
+    /// Schedules the day's arbitrage of every battery with the planner's battery LP on the score of its area as known at
+    /// the day's midnight:
     /// charge within the planned room under the site's planned limit (its committed jobs and the inference forecast
     /// drawn first), discharge within the site's planned draw, the state of charge within [the reserve kept for orders
     /// (half the usable band), max SoC], the day ending with at least the energy it began with. A charge counts at its
     /// forecast value times (1 + 2 × forecast error), so a round trip is made only when its value after the efficiency
-    /// losses beats the charge by that margin; a day where none pays leaves the battery idle.
+    /// losses beats the charge by that margin (no margin on a day whose prices are published: they are known); a day where
+    /// none pays leaves the battery idle.
     /// </summary>
     public void BeginDay(int day, int dayEnd)
     {
@@ -94,6 +94,9 @@ internal sealed class BatteryBank
             return;
         }
 
+        // The margin covers the forecast's error; a day whose prices are published is known, and a round trip on it pays
+        // exactly when its value after the losses beats the charge.
+        var margin = _context.View.KnownThrough >= dayEnd ? 1 : _margin;
         var chargeRoom = new double[length];
         var dischargeRoom = new double[length];
         for (var s = 0; s < _sites.Count; s++)
@@ -107,8 +110,8 @@ internal sealed class BatteryBank
             var e = b.EnergyCapacity.MegawattHours;
             var reserve = (b.MinSoc + b.MaxSoc) / 2 * e;
             _floor[s] = Math.Min(reserve, _soc[s]);
-            var value = _forecast[_world.SiteArea[s]].AsSpan(day, length);
-            if (!BatteryArbitrage.MayPay(b, value, _margin))
+            var value = _context.Forecast[_world.SiteArea[s]].AsSpan(day, length);
+            if (!BatteryArbitrage.MayPay(b, value, margin))
             {
                 continue;
             }
@@ -124,7 +127,7 @@ internal sealed class BatteryBank
             }
 
             Solves++;
-            var plan = BatteryArbitrage.Schedule(b, _world.StepHours, value, chargeRoom, dischargeRoom, _soc[s], _floor[s], _margin);
+            var plan = BatteryArbitrage.Schedule(b, _world.StepHours, value, chargeRoom, dischargeRoom, _soc[s], _floor[s], margin);
             if (plan.Idle)
             {
                 continue;

@@ -8,7 +8,8 @@ namespace WattBit.Simulation.Engine;
 /// (where and when every job runs), the <see cref="BatteryBank"/>, the <see cref="OrderResponse"/> to cuts nobody
 /// foresaw, the <see cref="InferenceRouter"/> and the <see cref="PolicyAccounts"/>. At the first step of each day the
 /// policy places the jobs released that day; at every step jobs and inference run and each site's draw is measured on
-/// actuals. The policy reads the simulated time from its <see cref="PolicyContext"/> (<see cref="PolicyContext.Clock"/>).
+/// actuals. The policy and the batteries plan on the score as known at the step (published prices once published, the
+/// forecast beyond; <see cref="PolicyContext.View"/>). The policy reads the simulated time from its <see cref="PolicyContext"/> (<see cref="PolicyContext.Clock"/>).
 /// </summary>
 internal sealed class PolicyRun
 {
@@ -25,16 +26,16 @@ internal sealed class PolicyRun
     private int _unservedJobs, _moved;
     private double _unservedMwh;
 
-    /// <summary>Sets up the run of one policy.</summary>
+    /// <summary>Sets up the run of one policy, planning on the forecast score [area][step] as known at each step (<see cref="ForecastView"/>).</summary>
     public PolicyRun(SimulationWorld world, SimulatedWorkload workload, double[][] forecast, SimulationPolicy policy, PolicyKind kind, int[][] reach, bool batteries = true)
     {
         _world = world;
         _workload = workload;
         _policy = policy;
         _kind = kind;
-        _context = new PolicyContext(world, workload, forecast);
+        _context = new PolicyContext(world, workload, ForecastView.For(world, forecast));
         _ledger = new JobLedger(world, workload, _context, WatchSite(world));
-        _batteries = new BatteryBank(world, _context, forecast, policy.HonoursLimits && batteries);
+        _batteries = new BatteryBank(world, _context, policy.HonoursLimits && batteries);
         _orders = new OrderResponse(world, workload, _context, policy, _ledger, _batteries);
         _inference = new InferenceRouter(world, workload, _context.Pue, _context.ItMw, reach, policy.HonoursLimits);
         _accounts = new PolicyAccounts(world);

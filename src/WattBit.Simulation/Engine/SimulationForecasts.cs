@@ -27,16 +27,36 @@ public sealed record SimulationForecasting(ISignalForecaster Forecaster, SignalY
 /// <param name="FallbackDays">Days (area-days) planned on AR(1) because the engine had too little history.</param>
 public sealed record ForecastSkill(string Source, string Series, double Mae, double Ar1Mae, double SeasonalNaiveMae, double BelowP10, double BelowP90, int FallbackDays)
 {
+    /// <summary>
+    /// What of the score was published ahead and planned on as published (decision 0220), in words: the prices of each
+    /// delivery day from their publication the day before, or that the series is not published ahead; null for a result
+    /// built by hand.
+    /// </summary>
+    public string? Published { get; init; }
+
+    /// <summary>
+    /// Mean absolute error against the actuals of what each day's plan read at its midnight over the 48 h from there (the
+    /// day and the next) in the areas with sites: the published prices where they were published, the forecast beyond;
+    /// NaN when nothing was published ahead.
+    /// </summary>
+    public double PlannedOnMae { get; init; } = double.NaN;
+
+    /// <summary>The same over the same 48 h windows for the forecast alone (what was planned on before decision 0220); NaN when nothing was published ahead.</summary>
+    public double ForecastOnlyMae { get; init; } = double.NaN;
+
     /// <summary>One line for the console and the report.</summary>
     public string Describe() => string.Concat(
         FormattableString.Invariant($"Forecasts planned on: {Source}; {Series} MAE {Mae:0.0} against the actuals (AR(1) of the scenario's forecast_error: {Ar1Mae:0.0}"),
         double.IsNaN(SeasonalNaiveMae) ? ")" : FormattableString.Invariant($"; yesterday's value at the origin: {SeasonalNaiveMae:0.0})"),
         double.IsNaN(BelowP10) ? "" : FormattableString.Invariant($"; actuals below P10 {BelowP10:P0}, below P90 {BelowP90:P0}"),
-        FallbackDays > 0 ? FormattableString.Invariant($"; {FallbackDays} area-days on AR(1) for lack of history") : "", ".");
+        FallbackDays > 0 ? FormattableString.Invariant($"; {FallbackDays} area-days on AR(1) for lack of history") : "",
+        Published is null ? "" : "; " + Published,
+        double.IsNaN(PlannedOnMae) ? "" : FormattableString.Invariant($": MAE of what each day's plan read over its 48 h {PlannedOnMae:0.0} ({ForecastOnlyMae:0.0} on the forecast alone)"), ".");
 }
 
 /// <summary>
-/// The forecast score the policies plan on [area][step]: the forecasting engine's day-ahead P50 (each day's values from
+/// The forecast score the policies plan on [area][step] (through a <see cref="ForecastView"/>, which puts each day's
+/// published prices over it once they are published; decision 0220): the forecasting engine's day-ahead P50 (each day's values from
 /// the forecast made at 00:00 JST the day before, 24-48 h ahead, so a plan made at midnight of that day or the day before
 /// only reads what was known) or AR(1) noise on the actuals. The engine forecasts only the areas that have sites: no
 /// policy reads another area's score (they rank sites by their own area's), so those keep AR(1) and the skill is measured
@@ -67,7 +87,7 @@ public static class SimulationForecasts
         if (scenario.Forecast == ForecastSource.Ar1 || forecasting is null)
         {
             var source = string.Create(CultureInfo.InvariantCulture, $"AR(1) noise on the actuals (relative error {scenario.ForecastError:0.##}, lag-1 correlation 0.9)");
-            return (ar1, new ForecastSkill(source, seriesName, ar1Mae, ar1Mae, double.NaN, double.NaN, double.NaN, 0));
+            return (ar1, WithPublished(world, ar1, new ForecastSkill(source, seriesName, ar1Mae, ar1Mae, double.NaN, double.NaN, double.NaN, 0)));
         }
 
         var spd = (int)Math.Round(TimeSpan.FromDays(1) / scenario.Step);
@@ -159,7 +179,42 @@ public static class SimulationForecasts
             seriesName, Mae([.. withSites.Select(a => p50[a])], [.. withSites.Select(a => actual[a])]), Mae([.. withSites.Select(a => ar1[a])], [.. withSites.Select(a => actual[a])]),
             Mae([.. withSites.Select(a => naive[a])], [.. withSites.Select(a => actual[a])]),
             scored == 0 ? double.NaN : (double)below10 / scored, scored == 0 ? double.NaN : (double)below90 / scored, fallback.Sum());
-        return (p50, skill);
+        return (p50, WithPublished(world, p50, skill));
+    }
+
+    /// <summary>
+    /// <paramref name="skill"/> with what was published ahead (decision 0220): under the cost objective with
+    /// <c>published_prices</c> on, each delivery day's prices from their publication the day before and the MAE of what
+    /// the plans read beside the forecast's alone; else that the series is forecast throughout.
+    /// </summary>
+    /// <param name="world">The world.</param>
+    /// <param name="forecast">The forecast score [area][step].</param>
+    /// <param name="skill">The forecast's skill.</param>
+    public static ForecastSkill WithPublished(SimulationWorld world, IReadOnlyList<double[]> forecast, ForecastSkill skill)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(forecast);
+        ArgumentNullException.ThrowIfNull(skill);
+        var scenario = world.Scenario;
+        if (scenario.Objective != SimulationObjective.Cost)
+        {
+            return skill with { Published = "carbon intensity is not published ahead in Japan: every day planned on its forecast" };
+        }
+
+        if (!ForecastView.PublishesPrices(scenario))
+        {
+            return skill with { Published = "published_prices: false: every day planned on its price forecast, not on the day-ahead prices published the day before" };
+        }
+
+        var spd = (int)Math.Round(TimeSpan.FromDays(1) / scenario.Step);
+        var at = ForecastView.PublicationStep(scenario);
+        int[] areas = [.. world.SiteArea.Distinct().Order()];
+        return skill with
+        {
+            Published = string.Create(CultureInfo.InvariantCulture, $"each day planned on its day-ahead prices, published at {scenario.PricePublication:hh\\:mm} JST the day before (JEPX), later days on the forecast"),
+            PlannedOnMae = ForecastView.PlannedOnMae(forecast, world.Price, areas, spd, at, published: true),
+            ForecastOnlyMae = ForecastView.PlannedOnMae(forecast, world.Price, areas, spd, at, published: false),
+        };
     }
 
     private static double Mae(IReadOnlyList<double[]> forecast, IReadOnlyList<double[]> actual)

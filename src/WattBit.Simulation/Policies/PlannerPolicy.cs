@@ -35,6 +35,7 @@ public sealed class PlannerPolicy : SimulationPolicy
     private int[] _order = [];
     private int[] _areaOrder = [];
     private double[] _cheapest = [];
+    private int _cheapestKnown;
     private double[] _window = [];
 
     /// <summary>Creates the policy.</summary>
@@ -71,12 +72,18 @@ public sealed class PlannerPolicy : SimulationPolicy
         ArgumentNullException.ThrowIfNull(context);
         _greedy.Initialise(context);
 
-        // The least score any site could have at each step (its area's forecast × the lowest PUE), room aside: the d
-        // cheapest of a window bound what pieces can score, so most jobs skip the search for them.
-        var n = context.World.Steps;
+        // The least score any site could have at each step (its area's score × the lowest PUE), room aside: the d
+        // cheapest of a window bound what pieces can score, so most jobs skip the search for them. Redone over the steps
+        // the view publishes (decision 0220), so it stays a bound on what the pieces read.
+        _cheapest = new double[context.World.Steps];
+        Cheapest(context, 0, _cheapest.Length);
+        _cheapestKnown = context.View.KnownThrough;
+    }
+
+    private void Cheapest(PolicyContext context, int from, int to)
+    {
         var minPue = context.Pue.Length > 0 ? context.Pue.Min() : 1;
-        _cheapest = new double[n];
-        for (var t = 0; t < n; t++)
+        for (var t = from; t < to; t++)
         {
             var least = double.PositiveInfinity;
             for (var a = 0; a < context.SitesByArea.Length; a++)
@@ -152,6 +159,12 @@ public sealed class PlannerPolicy : SimulationPolicy
 
         var whole = _greedy.Search(context, job, jobs.Release[job], d, jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: false);
         var wholeScore = whole.Site >= 0 ? context.WindowScore(context.World.SiteArea[whole.Site], whole.Start, d) * context.Pue[whole.Site] : double.PositiveInfinity;
+        if (context.View.KnownThrough > _cheapestKnown)
+        {
+            Cheapest(context, _cheapestKnown, context.View.KnownThrough);
+            _cheapestKnown = context.View.KnownThrough;
+        }
+
         if (whole.Site >= 0 && LeastPiecesScore(jobs.Release[job], Math.Min(context.World.Steps, jobs.Deadline[job]), d) >= wholeScore * (1 - Margin))
         {
             return whole;

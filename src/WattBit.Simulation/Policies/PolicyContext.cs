@@ -4,31 +4,21 @@ using WattBit.Workloads;
 namespace WattBit.Simulation.Policies;
 
 /// <summary>
-/// What a policy sees while planning: the forecast score per area (what it minimises, as forecast, per MWh), its prefix
-/// sums for O(1) window totals, the sites, and the IT load already committed at every site and step (which the policy
+/// What a policy sees while planning: the score per area as known at the simulated time (what it minimises per MWh:
+/// published prices where they are published, else the forecast; <see cref="ForecastView"/>), its prefix sums for O(1)
+/// window totals, the sites, and the IT load already committed at every site and step (which the policy
 /// adds its placements to through <see cref="Commit(int, int, int)"/>). One per simulated policy; not thread-safe.
 /// </summary>
 public sealed class PolicyContext
 {
-    internal PolicyContext(SimulationWorld world, SimulatedWorkload workload, double[][] forecast)
+    internal PolicyContext(SimulationWorld world, SimulatedWorkload workload, ForecastView view)
     {
         World = world;
         Workload = workload;
         Clock = new SimulationClock(world.Scenario.Start);
-        Forecast = forecast;
+        View = view;
         var n = world.Steps;
-        Prefix = new double[forecast.Length][];
-        for (var a = 0; a < forecast.Length; a++)
-        {
-            var p = new double[n + 1];
-            for (var t = 0; t < n; t++)
-            {
-                p[t + 1] = p[t] + forecast[a][t];
-            }
-
-            Prefix[a] = p;
-        }
-
+        var forecast = view.Values;
         var sites = world.Scenario.Sites;
         Pue = sites.Select(s => s.Pue).ToArray();
         ItMw = sites.Select(s => s.ItMw).ToArray();
@@ -64,11 +54,17 @@ public sealed class PolicyContext
     /// <summary>The workload.</summary>
     public SimulatedWorkload Workload { get; }
 
-    /// <summary>Forecast score [area][step] (gCO2/kWh or JPY/kWh).</summary>
-    public double[][] Forecast { get; }
+    /// <summary>
+    /// The score as known at the simulated time (decision 0220): the published prices of the days already published, the
+    /// forecast beyond; the forecast alone for a carbon score or with <c>published_prices: false</c>.
+    /// </summary>
+    public ForecastView View { get; }
 
-    /// <summary>Prefix sums of <see cref="Forecast"/> [area][step + 1].</summary>
-    public double[][] Prefix { get; }
+    /// <summary>Score [area][step] (gCO2/kWh or JPY/kWh) as known now: <see cref="View"/>'s values, rewritten as days are published. Read only.</summary>
+    public double[][] Forecast => View.Values;
+
+    /// <summary>Prefix sums of <see cref="Forecast"/> [area][step + 1], redone as days are published. Read only.</summary>
+    public double[][] Prefix => View.Prefix;
 
     /// <summary>PUE of every site.</summary>
     public double[] Pue { get; }
@@ -97,6 +93,7 @@ public sealed class PolicyContext
     {
         Step = step;
         Clock.AdvanceTo(World.TimeAt(step));
+        View.AdvanceTo(step);
     }
 
     /// <summary>Forecast score of running from <paramref name="start"/> for <paramref name="duration"/> steps in area <paramref name="area"/> (sum over steps).</summary>

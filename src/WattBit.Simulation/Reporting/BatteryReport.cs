@@ -109,8 +109,9 @@ public static class BatteryReport
     public static IReadOnlyList<string> Lines(SimulationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        var on = ForecastView.PublishesPrices(result.Scenario) ? "the day's published prices" : "the forecast";
         return [.. Fleet(result).Select(f => FormattableString.Invariant(
-            $"Batteries under {f.Policy} (LP per site and day on the forecast; {f.Solves:N0} LPs, run {f.Elapsed.TotalSeconds:0.0} s against {f.ElapsedWithout.TotalSeconds:0.0} s without batteries): {f.Batteries - f.Idle} of {f.Batteries} cycled, {f.Idle} idle (no round trip paid after losses), {f.ShiftedMwh:N0} MWh shifted, {f.Cycles:0.#} cycles. Against the same year without batteries: {-f.SavingTonnes:+#,0;-#,0;0} tCO2, {-f.SavingYen / 1e6:+#,0.0;-#,0.0;0.0} M JPY (the arbitrage alone {-f.ArbitrageTonnes:+#,0;-#,0;0} t, {-f.ArbitrageYen / 1e6:+#,0.0;-#,0.0;0.0} M JPY; jobs stopped by orders {f.JobsStoppedWith:N0} against {f.JobsStoppedWithout:N0}, late {f.LateJobsWith:N0} against {f.LateJobsWithout:N0})."))];
+            $"Batteries under {f.Policy} (LP per site and day on {on}; {f.Solves:N0} LPs, run {f.Elapsed.TotalSeconds:0.0} s against {f.ElapsedWithout.TotalSeconds:0.0} s without batteries): {f.Batteries - f.Idle} of {f.Batteries} cycled, {f.Idle} idle (no round trip paid after losses), {f.ShiftedMwh:N0} MWh shifted, {f.Cycles:0.#} cycles. Against the same year without batteries: {-f.SavingTonnes:+#,0;-#,0;0} tCO2, {-f.SavingYen / 1e6:+#,0.0;-#,0.0;0.0} M JPY (the arbitrage alone {-f.ArbitrageTonnes:+#,0;-#,0;0} t, {-f.ArbitrageYen / 1e6:+#,0.0;-#,0.0;0.0} M JPY; jobs stopped by orders {f.JobsStoppedWith:N0} against {f.JobsStoppedWithout:N0}, late {f.LateJobsWith:N0} against {f.LateJobsWithout:N0})."))];
     }
 
     /// <summary>batteries.csv: one line per battery and policy.</summary>

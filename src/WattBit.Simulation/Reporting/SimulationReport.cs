@@ -408,8 +408,11 @@ public static class SimulationReport
             return;
         }
 
-        html.Append("<h2>Batteries</h2><p>Each battery follows an LP per site and day on the forecast the policy plans on: it charges only when a later (or earlier) ")
-            .Append("hour's value after the round-trip losses beats the charging hour's by the forecast-error margin, within the site's limit; a battery whose round trip never pays stays idle. ")
+        html.Append(ForecastView.PublishesPrices(result.Scenario)
+                ? "<h2>Batteries</h2><p>Each battery follows an LP per site and day on the day's published prices (known at its midnight): it charges only when a later (or earlier) "
+                    + "hour's price after the round-trip losses beats the charging hour's, within the site's limit; a battery whose round trip never pays stays idle. "
+                : "<h2>Batteries</h2><p>Each battery follows an LP per site and day on the forecast the policy plans on: it charges only when a later (or earlier) "
+                    + "hour's value after the round-trip losses beats the charging hour's by the forecast-error margin, within the site's limit; a battery whose round trip never pays stays idle. ")
             .Append("Saved = the same year run without batteries less the run with them (positive = saved), so it includes fewer job stops under faults; ")
             .Append("the arbitrage alone is each battery's own grid energy at the actual price and intensity. Per battery: batteries.csv.</p>")
             .Append("<table><tr><th>policy</th><th>batteries</th><th>idle</th><th>MWh shifted</th><th>cycles</th><th>saved tCO2</th><th>saved M JPY</th><th>arbitrage alone tCO2</th><th>arbitrage alone M JPY</th><th>jobs stopped by orders (with / without)</th><th>late jobs (with / without)</th></tr>");

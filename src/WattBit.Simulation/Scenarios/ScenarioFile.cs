@@ -39,7 +39,8 @@ public static class ScenarioFile
         ArgumentNullException.ThrowIfNull(yaml);
         var r = new YamlReader(source);
         var root = r.Mapping(YamlReader.Load(yaml, source, "the scenario file"), "the scenario",
-            "name", "data", "period", "step", "seed", "objective", "forecast", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response", "bound");
+            "name", "data", "period", "step", "seed", "objective", "forecast", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response", "bound",
+            "published_prices", "price_publication");
         var name = YamlReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
@@ -98,6 +99,19 @@ public static class ScenarioFile
         var forecastError = r.Number(root, "forecast_error", 0, 0, 1);
         var forecastSource = YamlReader.Get(root, "forecast") is { } fsn
             ? r.Choice(fsn, "forecast", ("engine", ForecastSource.Engine), ("ar1", ForecastSource.Ar1)) : ForecastSource.Auto;
+        var publishedPrices = YamlReader.Get(root, "published_prices") is not { } ppn || r.Choice(ppn, "published_prices", ("true", true), ("false", false));
+        var publication = TimeSpan.FromHours(10);
+        if (YamlReader.Get(root, "price_publication") is { } pubNode)
+        {
+            var text = r.Text(pubNode, "price_publication").Trim();
+            if (!TimeOnly.TryParseExact(text, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+            {
+                throw r.Fail(pubNode, $"price_publication must be a time of day (JST) on the day before delivery, as HH:mm (got '{text}').");
+            }
+
+            publication = at.ToTimeSpan();
+        }
+
         var sites = Sites(r, r.Sequence(r.Need(root, "sites", "the scenario"), "sites"), seed);
         var workload = Workload(r, r.Need(root, "workload", "the scenario"));
         var policies = new List<PolicyKind>();
@@ -135,6 +149,8 @@ public static class ScenarioFile
         {
             Bound = bound > 0,
             BoundPerSite = bound == 2,
+            PublishedPrices = publishedPrices,
+            PricePublication = publication,
         };
     }
 

@@ -178,6 +178,18 @@ public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOff
     /// </summary>
     public bool BoundPerSite { get; init; }
 
+    /// <summary>
+    /// Whether the policies plan each delivery day on its published day-ahead prices once they are published (scenario key
+    /// <c>published_prices</c>, default true; decision 0220): JEPX publishes every area's prices for the whole next day at
+    /// <see cref="PricePublication"/> the day before, so at 00:00 of a day its prices are known and only later days are
+    /// forecast. It changes the score only under the cost objective: carbon intensity is not published ahead in Japan.
+    /// False plans on the forecast alone (the numbers before decision 0220).
+    /// </summary>
+    public bool PublishedPrices { get; init; } = true;
+
+    /// <summary>The time of day (JST) on the day before delivery at which the day's prices are published (scenario key <c>price_publication</c>, default 10:00, JEPX's gate closure).</summary>
+    public TimeSpan PricePublication { get; init; } = TimeSpan.FromHours(10);
+
     /// <summary>Number of steps in the period.</summary>
     public int Steps => (int)((End - Start).Ticks / Step.Ticks);
 }
