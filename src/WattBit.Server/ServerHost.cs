@@ -46,6 +46,7 @@ internal static class ServerHost
         builder.Services.AddSingleton<Journals>();
         builder.Services.AddSingleton<EventHub>();
         builder.Services.AddHostedService<SharedEventListener>();
+        builder.Services.AddHostedService<Diagnostics.RuntimeTrace>();
         builder.Services.AddSingleton<EventPruner>();
         builder.Services.AddHostedService(s => s.GetRequiredService<EventPruner>());
         builder.Services.AddSingleton<OrderBook>();

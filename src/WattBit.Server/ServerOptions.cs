@@ -27,6 +27,12 @@ internal sealed class ServerOptions
     public bool GroupCommit { get; set; } = true;
 
     /// <summary>
+    /// Whether the server logs a per-second runtime trace (GC pauses, thread pool, notifications, job ticks and lease
+    /// renewals; <see cref="Diagnostics.RuntimeTrace"/>) for the load bench to join with its latencies (default false).
+    /// </summary>
+    public bool RuntimeTrace { get; set; }
+
+    /// <summary>
     /// How long a cached read of a published series (signals, node headroom) is served at most (<c>WattBit:ReadCacheMaxAge</c>,
     /// default 5 s; zero: no cache). Writes here and other instances' live events empty the cache at once; this bounds
     /// staleness only when a change is never announced (a writer that died between its commit and its event).

@@ -88,7 +88,7 @@ public sealed class ServerClientTests : IAsyncLifetime
 
         // A retry of the same order (what the server does when an answer is lost) and a redelivery: still one execution.
         var relay = server.Services.GetRequiredService<IOrderRelay>();
-        var order = server.Services.GetRequiredService<OrderBook>().Find(id)!;
+        var order = (await server.Services.GetRequiredService<OrderBook>().FindAsync(id))!;
         var stored = (await server.Services.GetRequiredService<Data.Storage.IWattBitStore>().GetSiteAsync(new SiteId(siteId), CancellationToken.None))!.Value.Value;
         await relay.AcceptAsync(order, stored, 12.0, CancellationToken.None);
         await grain.DeliverAsync();

@@ -35,13 +35,13 @@ public sealed class EventPruningTests
             // Events 1-3 at 00:00, 4-5 at 00:30; passes at 00:00, 00:30 and 01:01 (only 1-3 are then over an hour old).
             for (var i = 1; i <= 3; i++)
             {
-                hub.Publish("signal", "TK", null, new { n = i });
+                await hub.PublishAsync("signal", "TK", null, new { n = i });
             }
 
             Assert.Equal(0, await pruner.PruneOnceAsync());
             time.Advance(TimeSpan.FromMinutes(30));
-            hub.Publish("signal", "TK", null, new { n = 4 });
-            hub.Publish("signal", "TK", null, new { n = 5 });
+            await hub.PublishAsync("signal", "TK", null, new { n = 4 });
+            await hub.PublishAsync("signal", "TK", null, new { n = 5 });
             Assert.Equal(0, await pruner.PruneOnceAsync());
             time.Advance(TimeSpan.FromMinutes(31));
 
@@ -53,7 +53,7 @@ public sealed class EventPruningTests
             time.Advance(TimeSpan.FromMinutes(30));
             Assert.Equal(1, await pruner.PruneOnceAsync());
             Assert.Equal([5L], (await store.ReadJournalAsync(EventHub.Stream, 0)).Select(r => r.Seq));
-            hub.Publish("signal", "TK", null, new { n = 6 });
+            await hub.PublishAsync("signal", "TK", null, new { n = 6 });
             Assert.Equal(6, await store.JournalLengthAsync(EventHub.Stream));
 
             // The running instance and one started now both answer the same: from id 2 (pruned) the replay is incomplete,
@@ -86,8 +86,8 @@ public sealed class EventPruningTests
             var time = new FakeTimeProvider(Start);
             var shared = new Journals(Path.Combine(folder, "journal.jsonl"), store);
             var hub = new EventHub(time, shared);
-            hub.Publish("signal", "TK", null, new { n = 1 });
-            hub.Publish("signal", "TK", null, new { n = 2 });
+            await hub.PublishAsync("signal", "TK", null, new { n = 1 });
+            await hub.PublishAsync("signal", "TK", null, new { n = 2 });
             var off = new EventPruner(shared, hub, time, Options.Create(new ServerOptions { Events = { Retention = TimeSpan.Zero } }), NullLogger<EventPruner>.Instance);
             var embedded = new Journals(Path.Combine(folder, "journal.jsonl"), null);
             var files = new EventPruner(embedded, new EventHub(time, embedded), time, Options.Create(new ServerOptions()), NullLogger<EventPruner>.Instance);

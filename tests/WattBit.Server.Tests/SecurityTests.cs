@@ -191,7 +191,7 @@ public sealed class SecurityTests(TestServer server)
     }
 
     [Fact]
-    public void OrderBook_ReplaysItsJournal()
+    public async Task OrderBook_ReplaysItsJournal()
     {
         var folder = Directory.CreateTempSubdirectory("wattbit-journal-").FullName;
         try
@@ -202,15 +202,15 @@ public sealed class SecurityTests(TestServer server)
             using (var book = new OrderBook(journals, time))
             {
                 var order = book.Draft("tso-tk", "TK", "alpha", "s1", 3, TimeSpan.FromHours(2), TimeSpan.FromHours(3), null);
-                Assert.Null(book.Find(order.Id));
-                book.Record(order);
+                Assert.Null(await book.FindAsync(order.Id));
+                await book.RecordAsync(order);
                 id = order.Id;
-                book.Acknowledge("dc-alpha", book.Find(id)!);
+                await book.AcknowledgeAsync("dc-alpha", (await book.FindAsync(id))!);
             }
 
             using var reopened = new OrderBook(journals, time);
-            Assert.Equal(OrderState.Acknowledged, reopened.Find(id)!.State);
-            Assert.Equal("dc-alpha", reopened.Find(id)!.AcknowledgedBy);
+            Assert.Equal(OrderState.Acknowledged, (await reopened.FindAsync(id))!.State);
+            Assert.Equal("dc-alpha", (await reopened.FindAsync(id))!.AcknowledgedBy);
         }
         finally
         {

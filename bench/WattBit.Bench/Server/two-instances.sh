@@ -11,16 +11,31 @@
 # runtime's own minimum, one thread per core, then a minimum of 64 worker threads: the server's runtimeconfig with
 # System.Threading.ThreadPool.MinThreads added, through dotnet exec --runtimeconfig), on the same database, in the same run, so their numbers compare.
 # Usage: bench/WattBit.Bench/Server/two-instances.sh [seconds=10] [read-connections=16] [ingest-connections=4] [writers=8]
+#
+# Open loop (decision 0217): bench/WattBit.Bench/Server/two-instances.sh open [seconds=20] [share-percent=30] [connections=4]
+#   probe  each instance alone, closed loop (wrk, 3 s): the reads and the ingest it serves per second (its capacity)
+#   two    both instances at fixed rates (WattBit.LoadGen, open loop, latency from each request's intended send time):
+#          reads at share % of the probed read capacity in all, half on each instance, and ingest likewise, together
+#   one    the same total rates on instance A alone
+#   Prints per instance and route: rate asked / achieved, p50, p99, p99.9, max, the load average and the generator's and
+#   servers' CPU; then whether "reads p99 < 10 ms with two instances" (and ingest p99 < 50 ms) holds at those rates, and
+#   the tail seconds (a route's p99 in that second over its target) joined with the servers' per-second runtime trace (GC
+#   pauses, thread pool, NOTIFYs, job ticks, lease renewals). Per-second CSVs are kept under out/two-instances/.
 # WATTBIT_SERVER_DLL: an already built server (for example the Debug build) instead of building Release.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-seconds="${1:-10}"; rc="${2:-16}"; ic="${3:-4}"; writers="${4:-8}"
+mode=closed
+if [ "${1:-}" = open ]; then mode=open; shift; fi
+if [ "$mode" = open ]; then seconds="${1:-20}"; share="${2:-30}"; conns="${3:-4}"
+else seconds="${1:-10}"; rc="${2:-16}"; ic="${3:-4}"; writers="${4:-8}"; fi
 pa=5101; pb=5102; pgport=55441
 key="bench-grid-operator-key-0123456789"
 sha="$(printf %s "$key" | sha256sum | cut -d' ' -f1)"
 dll="${WATTBIT_SERVER_DLL:-$root/src/WattBit.Server/bin/Release/net10.0/WattBit.Server.dll}"
 [ -n "${WATTBIT_SERVER_DLL:-}" ] || dotnet build -c Release "$root/src/WattBit.Server" -v q -nologo -p:WattBitSkipDashboard=true >/dev/null
+loadgen="$root/bench/WattBit.LoadGen/bin/Release/net10.0/WattBit.LoadGen.dll"
+[ "$mode" = closed ] || dotnet build -c Release "$root/bench/WattBit.LoadGen" -v q -nologo >/dev/null
 out="$(mktemp -d)"; chmod 755 "$out"
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -48,7 +63,9 @@ start_server() { # name port -> pid in $started
   WattBit__Store="$store" WattBit__InstanceId="$1" WattBit__Journal="$out/$1/journal.jsonl" \
   WattBit__RequestsPerSecond=1000000 WattBit__Burst=1000000 \
   WattBit__ApiKeys__0__Id=bench-tso WattBit__ApiKeys__0__Sha256="$sha" WattBit__ApiKeys__0__Role=grid-operator WattBit__ApiKeys__0__Area=TK \
-  Logging__LogLevel__Default=Warning "${run[@]}" "$dll" --urls "http://127.0.0.1:$2" >"$out/$1/server.log" 2>&1 &
+  WattBit__RuntimeTrace=$([ "$mode" = open ] && echo true || echo false) \
+  Logging__LogLevel__Default=Warning "${run[@]}" "$dll" --urls "http://127.0.0.1:$2" \
+    --Logging:LogLevel:WattBit.Server.Diagnostics.RuntimeTrace=Information >"$out/$1/server.log" 2>&1 &
   started=$!; pids+=("$started")
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$2/health" >/dev/null && return; sleep 0.5; done
   echo "instance $1 did not start:"; cat "$out/$1/server.log"; exit 1
@@ -75,6 +92,12 @@ load() { # label kind(reads|ingest) connections url...
     "$(cat "$out/one-${label#two-}".*.txt | awk '/Requests\/sec/{t+=$2} END{printf "%.1f", t}')";; esac
   printf '  (load average %s)\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
+
+if [ "$mode" = open ]; then
+  # shellcheck source=two-instances-open.sh
+  . "$here/two-instances-open.sh"
+  exit 0
+fi
 
 echo "machine: $(nproc) cores; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); server $dll"
 echo "settings: ${seconds}s per load, $rc read connections, $ic ingest connections, $writers writers in kill-one"

@@ -49,7 +49,7 @@ internal static class DrEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var dr = app.MapGroup("/api/dr").WithTags("Demand response").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
-        dr.MapPost("/requests", PostRequest)
+        dr.MapPost("/requests", PostRequestAsync)
             .WithSummary("Grid operator: ask the DC fleet in its own area to lower (down) or raise (up) consumption by mw over [start, end) (30-minute slots, one JST day, not in the past); the notice is start − now. Aggregator: the same, addressed to the sites contracted with it in the area only (403 where it has none).")
             .Produces<DrRequestRecord>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -67,7 +67,7 @@ internal static class DrEndpoints
             .WithSummary("After the window: delivery per site and slot (ERAB baseline vs metered actual, shortfall and why) and the payment per operator (an aggregator sees its contracted sites only).");
         dr.MapPost("/offers", PublishOffersAsync)
             .WithSummary("DC operator: publish day-ahead flexibility offers for its sites (whole hours, not in the past; one replaces the earlier one for the same site, start and direction).");
-        dr.MapGet("/offers", ListOffers)
+        dr.MapGet("/offers", ListOffersAsync)
             .WithSummary("The caller's published offers (DC operator), or every operator's offers in its area (grid operator).");
         dr.MapPost("/sites/{site}/meter", PostMeterAsync)
             .WithSummary("DC operator: post 30-minute meter readings of one of its sites (kWh drawn per slot); a slot already stored with another value is a 409, nothing stored.");
@@ -84,10 +84,10 @@ internal static class DrEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        dr.MapGet("/contracts", ListContracts)
+        dr.MapGet("/contracts", ListContractsAsync)
             .WithSummary("Aggregator contracts: the caller's sites' (DC operator), the caller's own (aggregator) or its area's (grid operator).");
         DrGridBatteryEndpoints.Map(dr);
-        dr.MapGet("/audit", Audit)
+        dr.MapGet("/audit", AuditAsync)
             .WithSummary("The demand-response audit log: its area's requests, offers and commitments (grid operator) or the caller's own actions (DC operator), oldest first.");
     }
 
@@ -108,7 +108,7 @@ internal static class DrEndpoints
     /// </summary>
     private static async Task<DrRequestRecord?> VisibleAsync(DrBook book, IWattBitStore store, Caller? me, string id, CancellationToken ct)
     {
-        if (book.Find(id) is not { } r)
+        if (await book.FindAsync(id, ct).ConfigureAwait(false) is not { } r)
         {
             return null;
         }
@@ -116,21 +116,25 @@ internal static class DrEndpoints
         return me switch
         {
             { IsDcOperator: true } => r.AddressesOperator(me.Operator!) && (await AreasOfAsync(store, me.Operator!, ct).ConfigureAwait(false)).Contains(r.Area) ? r : null,
-            { IsAggregator: true } => SeesRequest(book, me, r) ? r : null,
+            { IsAggregator: true } => SeesRequest(await ContractsOfAsync(book, me, ct).ConfigureAwait(false), me, r) ? r : null,
             _ when me is not null && me.IsGridOperatorOf(r.Area) => r,
             _ => null,
         };
     }
 
-    /// <summary>An aggregator sees its own requests and the grid operator's requests in the areas of its contracted sites.</summary>
-    private static bool SeesRequest(DrBook book, Caller aggregator, DrRequestRecord r) =>
-        r.Aggregator == aggregator.Operator || (r.Aggregator is null && book.Contracts(k => k.Aggregator == aggregator.Operator && k.Area == r.Area).Count > 0);
+    /// <summary>The contracts of an aggregator caller (empty for any other caller), read once per request.</summary>
+    private static async Task<List<DrContractRecord>> ContractsOfAsync(DrBook book, Caller me, CancellationToken ct) =>
+        me.IsAggregator ? await book.ContractsAsync(k => k.Aggregator == me.Operator, ct).ConfigureAwait(false) : [];
+
+    /// <summary>An aggregator sees its own requests and the grid operator's requests in the areas of its contracted sites (<paramref name="contracts"/>: its own).</summary>
+    private static bool SeesRequest(List<DrContractRecord> contracts, Caller aggregator, DrRequestRecord r) =>
+        r.Aggregator == aggregator.Operator || (r.Aggregator is null && contracts.Exists(k => k.Area == r.Area));
 
     /// <summary>
     /// The part of a commitment the caller may see: all of it (the area's grid operator), its own (DC operator), the sites
     /// the request addresses for the aggregator that posted it or else the sites contracted with the aggregator now; null = none.
     /// </summary>
-    private static DrCommitmentRecord? SeenBy(DrBook book, Caller me, DrRequestRecord r, DrCommitmentRecord c)
+    private static DrCommitmentRecord? SeenBy(List<DrContractRecord> contracts, Caller me, DrRequestRecord r, DrCommitmentRecord c)
     {
         if (me.IsDcOperator)
         {
@@ -147,12 +151,12 @@ internal static class DrEndpoints
             return c;
         }
 
-        var contracted = book.Contracts(k => k.Aggregator == me.Operator && k.Operator == c.Operator).Select(k => k.Site).ToHashSet(StringComparer.Ordinal);
+        var contracted = contracts.Where(k => k.Operator == c.Operator).Select(k => k.Site).ToHashSet(StringComparer.Ordinal);
         var sites = c.Sites.Where(s => contracted.Contains(s.Site)).ToList();
         return sites.Count == 0 ? null : c with { Sites = sites };
     }
 
-    private static IResult PostRequest(DrBook book, EventHub events, TimeProvider time, ClaimsPrincipal user, DrRequestBody body)
+    private static async Task<IResult> PostRequestAsync(DrBook book, EventHub events, TimeProvider time, ClaimsPrincipal user, DrRequestBody body, CancellationToken ct)
     {
         var p = new Problems();
         var area = p.Area(body.Area, "area");
@@ -165,7 +169,7 @@ internal static class DrEndpoints
         List<DrContractRecord>? contracted = null;
         if (me is { IsAggregator: true })
         {
-            contracted = book.Contracts(k => k.Aggregator == me.Operator && k.Area == area!.Code);
+            contracted = await book.ContractsAsync(k => k.Aggregator == me.Operator && k.Area == area!.Code, ct).ConfigureAwait(false);
             if (contracted.Count == 0)
             {
                 return Problems.Forbidden($"No site in {area!.Code} is contracted with aggregator '{me.Operator}'; an aggregator asks only the sites contracted with it.");
@@ -195,24 +199,24 @@ internal static class DrEndpoints
 
         var record = new DrRequestRecord(body.Id, area!.Code, body.Direction, body.Mw, startJst, body.End.ToOffset(Jst.Offset), now.ToOffset(Jst.Offset), me.KeyId,
             contracted is null ? null : me.Operator, contracted?.Select(k => k.Operator + "/" + k.Site).ToList());
-        if (!book.PostRequest(me.KeyId, record, now))
+        if (!await book.PostRequestAsync(me.KeyId, record, now, ct).ConfigureAwait(false))
         {
             return Problems.Conflict($"A request '{body.Id}' already exists; use another id.");
         }
 
         if (contracted is null)
         {
-            events.Publish("dr-request", record.Area, null, record);
+            await events.PublishAsync("dr-request", record.Area, null, record).ConfigureAwait(false);
         }
         else
         {
             // An aggregator's request goes to the operators of the sites it addresses (and the area's grid operator), and to the aggregator.
             foreach (var op in contracted.Select(k => k.Operator).Distinct(StringComparer.Ordinal))
             {
-                events.Publish("dr-request", record.Area, op, record);
+                await events.PublishAsync("dr-request", record.Area, op, record).ConfigureAwait(false);
             }
 
-            events.Publish("dr-request", record.Area, null, record, me.KeyId);
+            await events.PublishAsync("dr-request", record.Area, null, record, me.KeyId).ConfigureAwait(false);
         }
         return TypedResults.Created($"/api/dr/requests/{record.Id}", record);
     }
@@ -222,18 +226,19 @@ internal static class DrEndpoints
         var me = Caller.From(user);
         if (IsGridOperator(me))
         {
-            return TypedResults.Ok(book.Requests(r => r.Area == me!.Area));
+            return TypedResults.Ok(await book.RequestsAsync(r => r.Area == me!.Area, ct).ConfigureAwait(false));
         }
 
         if (me is { IsDcOperator: true })
         {
             var areas = await AreasOfAsync(store, me.Operator!, ct).ConfigureAwait(false);
-            return TypedResults.Ok(book.Requests(r => areas.Contains(r.Area) && r.AddressesOperator(me.Operator!)));
+            return TypedResults.Ok(await book.RequestsAsync(r => areas.Contains(r.Area) && r.AddressesOperator(me.Operator!), ct).ConfigureAwait(false));
         }
 
         if (me is { IsAggregator: true })
         {
-            return TypedResults.Ok(book.Requests(r => SeesRequest(book, me, r)));
+            var contracts = await ContractsOfAsync(book, me, ct).ConfigureAwait(false);
+            return TypedResults.Ok(await book.RequestsAsync(r => SeesRequest(contracts, me, r), ct).ConfigureAwait(false));
         }
 
         return Problems.Forbidden("Demand-response requests are for grid operator, DC operator and aggregator keys.");
@@ -247,7 +252,8 @@ internal static class DrEndpoints
             return Problems.NotFound("demand-response request");
         }
 
-        var commitments = book.Commitments(r.Id).Select(c => SeenBy(book, me!, r, c)).OfType<DrCommitmentRecord>().ToList();
+        var contracts = await ContractsOfAsync(book, me!, ct).ConfigureAwait(false);
+        var commitments = (await book.CommitmentsAsync(r.Id, ct).ConfigureAwait(false)).Select(c => SeenBy(contracts, me!, r, c)).OfType<DrCommitmentRecord>().ToList();
         var perSlot = DrCommitmentRecord.SumPerSlot(commitments, new TimeWindow(r.Start, r.End));
         return TypedResults.Ok(new DrRequestView(r, perSlot.Max(), commitments, perSlot));
     }
@@ -260,7 +266,7 @@ internal static class DrEndpoints
         }
 
         return await VisibleAsync(book, store, me, id, ct).ConfigureAwait(false) is { } r
-            ? TypedResults.Ok(book.Answer(r, me.Operator!))
+            ? TypedResults.Ok(await book.AnswerAsync(r, me.Operator!, ct).ConfigureAwait(false))
             : Problems.NotFound("demand-response request");
     }
 
@@ -303,7 +309,7 @@ internal static class DrEndpoints
         }
 
         // Per slot, the sites cheapest first (the answer's order) up to the caps.
-        var answer = book.Answer(r, me.Operator!);
+        var answer = await book.AnswerAsync(r, me.Operator!, ct).ConfigureAwait(false);
         var left = Enumerable.Range(0, count).Select(i => Math.Min(body?.Mw ?? double.PositiveInfinity, body?.SlotsMw?[i] ?? double.PositiveInfinity)).ToArray();
         var sites = new List<DrSiteCommitmentRecord>();
         foreach (var s in answer.Sites)
@@ -328,15 +334,15 @@ internal static class DrEndpoints
         }
 
         var commitment = new DrCommitmentRecord(r.Id, me.Operator!, answer.AvailableMw, sites, now.ToOffset(Jst.Offset), me.KeyId);
-        if (!book.Commit(me.KeyId, commitment))
+        if (!await book.CommitAsync(me.KeyId, commitment, ct).ConfigureAwait(false))
         {
             return Problems.Conflict("You have already committed to this request.");
         }
 
-        events.Publish("dr-commitment", r.Area, me.Operator, commitment);
+        await events.PublishAsync("dr-commitment", r.Area, me.Operator, commitment).ConfigureAwait(false);
         if (r.Aggregator is not null)
         {
-            events.Publish("dr-commitment", r.Area, null, commitment, r.IssuedBy);
+            await events.PublishAsync("dr-commitment", r.Area, null, commitment, r.IssuedBy).ConfigureAwait(false);
         }
         return TypedResults.Created($"/api/dr/requests/{r.Id}", commitment);
     }
@@ -354,7 +360,8 @@ internal static class DrEndpoints
             return Problems.Conflict($"The request's window ends at {r.End:O}; delivery is measured after it.");
         }
 
-        var seen = book.Commitments(r.Id).Select(c => SeenBy(book, me!, r, c)).OfType<DrCommitmentRecord>().ToList();
+        var contracts = await ContractsOfAsync(book, me!, ct).ConfigureAwait(false);
+        var seen = (await book.CommitmentsAsync(r.Id, ct).ConfigureAwait(false)).Select(c => SeenBy(contracts, me!, r, c)).OfType<DrCommitmentRecord>().ToList();
         var operators = seen.Select(c => book.Settle(r, c)).ToList();
         var settled = operators.Where(o => o.AmountYen is not null).ToList();
         var committedMw = DrCommitmentRecord.SumPerSlot(seen, new TimeWindow(r.Start, r.End)).Max();
@@ -421,27 +428,27 @@ internal static class DrEndpoints
             return p.Result();
         }
 
-        book.PublishOffers(me.KeyId, records, now);
+        await book.PublishOffersAsync(me.KeyId, records, now, ct).ConfigureAwait(false);
         foreach (var area in records.Select(r => r.Area).Distinct(StringComparer.Ordinal))
         {
-            events.Publish("dr-offers", area, me.Operator, new { @operator = me.Operator, area, offers = records.Count(r => r.Area == area) });
+            await events.PublishAsync("dr-offers", area, me.Operator, new { @operator = me.Operator, area, offers = records.Count(r => r.Area == area) }).ConfigureAwait(false);
         }
 
         return TypedResults.Created("/api/dr/offers", records);
     }
 
-    private static IResult ListOffers(DrBook book, ClaimsPrincipal user) => Caller.From(user) switch
+    private static async Task<IResult> ListOffersAsync(DrBook book, ClaimsPrincipal user, CancellationToken ct) => Caller.From(user) switch
     {
-        { IsDcOperator: true } me => TypedResults.Ok(book.Offers(o => o.Operator == me.Operator)),
-        var me when IsGridOperator(me) => TypedResults.Ok(book.Offers(o => o.Area == me!.Area)),
-        { IsAggregator: true } me => TypedResults.Ok(ContractedOffers(book, me.Operator!)),
+        { IsDcOperator: true } me => TypedResults.Ok(await book.OffersAsync(o => o.Operator == me.Operator, ct).ConfigureAwait(false)),
+        var me when IsGridOperator(me) => TypedResults.Ok(await book.OffersAsync(o => o.Area == me!.Area, ct).ConfigureAwait(false)),
+        { IsAggregator: true } me => TypedResults.Ok(await ContractedOffersAsync(book, me.Operator!, ct).ConfigureAwait(false)),
         _ => Problems.Forbidden("Flexibility offers are for DC operator, grid operator and aggregator keys."),
     };
 
-    private static List<DrOfferRecord> ContractedOffers(DrBook book, string aggregator)
+    private static async Task<List<DrOfferRecord>> ContractedOffersAsync(DrBook book, string aggregator, CancellationToken ct)
     {
-        var sites = book.Contracts(k => k.Aggregator == aggregator).Select(k => (k.Operator, k.Site)).ToHashSet();
-        return book.Offers(o => sites.Contains((o.Operator, o.Site)));
+        var sites = (await book.ContractsAsync(k => k.Aggregator == aggregator, ct).ConfigureAwait(false)).Select(k => (k.Operator, k.Site)).ToHashSet();
+        return await book.OffersAsync(o => sites.Contains((o.Operator, o.Site)), ct).ConfigureAwait(false);
     }
 
     private static async Task<IResult> SignContractAsync(DrBook book, IWattBitStore store, EventHub events, TimeProvider time, ClaimsPrincipal user, string aggregator,
@@ -466,7 +473,7 @@ internal static class DrEndpoints
 
         var now = time.GetUtcNow().ToOffset(Jst.Offset);
         var wanted = new DrContractRecord(aggregator, me.Operator!, site, stored.Value.Area.Code, now, me.KeyId);
-        var held = book.SignContract(me.KeyId, wanted);
+        var held = await book.SignContractAsync(me.KeyId, wanted, ct).ConfigureAwait(false);
         if (held.Aggregator != aggregator)
         {
             return Problems.Conflict($"Site '{site}' is contracted with aggregator '{held.Aggregator}'; end that contract first (a site has one aggregator at a time).");
@@ -477,32 +484,33 @@ internal static class DrEndpoints
             return TypedResults.Ok(held);
         }
 
-        events.Publish("dr-contract", held.Area, me.Operator, held);
+        await events.PublishAsync("dr-contract", held.Area, me.Operator, held).ConfigureAwait(false);
         return TypedResults.Created($"/api/dr/contracts/{aggregator}/sites/{site}", held);
     }
 
-    private static IResult EndContractAsync(DrBook book, EventHub events, TimeProvider time, ClaimsPrincipal user, string aggregator, string site)
+    private static async Task<IResult> EndContractAsync(DrBook book, EventHub events, TimeProvider time, ClaimsPrincipal user, string aggregator, string site,
+        CancellationToken ct)
     {
         if (DcOperator(user) is not { } me)
         {
             return Problems.Forbidden("Only DC operator keys end their sites' aggregator contracts.");
         }
 
-        var existing = book.Contracts(k => k.Operator == me.Operator && k.Site == site && k.Aggregator == aggregator).FirstOrDefault();
-        if (existing is null || !book.EndContract(me.KeyId, aggregator, me.Operator!, site, time.GetUtcNow().ToOffset(Jst.Offset)))
+        var existing = (await book.ContractsAsync(k => k.Operator == me.Operator && k.Site == site && k.Aggregator == aggregator, ct).ConfigureAwait(false)).FirstOrDefault();
+        if (existing is null || !await book.EndContractAsync(me.KeyId, aggregator, me.Operator!, site, time.GetUtcNow().ToOffset(Jst.Offset), ct).ConfigureAwait(false))
         {
             return Problems.NotFound("contract");
         }
 
-        events.Publish("dr-contract", existing.Area, me.Operator, new { aggregator, @operator = me.Operator, site, ended = true });
+        await events.PublishAsync("dr-contract", existing.Area, me.Operator, new { aggregator, @operator = me.Operator, site, ended = true }).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
-    private static IResult ListContracts(DrBook book, ClaimsPrincipal user) => Caller.From(user) switch
+    private static async Task<IResult> ListContractsAsync(DrBook book, ClaimsPrincipal user, CancellationToken ct) => Caller.From(user) switch
     {
-        { IsDcOperator: true } me => TypedResults.Ok(book.Contracts(k => k.Operator == me.Operator)),
-        { IsAggregator: true } me => TypedResults.Ok(book.Contracts(k => k.Aggregator == me.Operator)),
-        var me when IsGridOperator(me) => TypedResults.Ok(book.Contracts(k => k.Area == me!.Area)),
+        { IsDcOperator: true } me => TypedResults.Ok(await book.ContractsAsync(k => k.Operator == me.Operator, ct).ConfigureAwait(false)),
+        { IsAggregator: true } me => TypedResults.Ok(await book.ContractsAsync(k => k.Aggregator == me.Operator, ct).ConfigureAwait(false)),
+        var me when IsGridOperator(me) => TypedResults.Ok(await book.ContractsAsync(k => k.Area == me!.Area, ct).ConfigureAwait(false)),
         _ => Problems.Forbidden("Aggregator contracts are for DC operator, aggregator and grid operator keys."),
     };
 
@@ -548,7 +556,7 @@ internal static class DrEndpoints
         }
 
         var sorted = readings.Select(r => r! with { Timestamp = r.Timestamp.ToOffset(Jst.Offset) }).OrderBy(r => r.Timestamp).ToList();
-        if (book.PostMeter(me.KeyId, new DrMeterRecord(me.Operator!, site, sorted), now) is { } clash)
+        if (await book.PostMeterAsync(me.KeyId, new DrMeterRecord(me.Operator!, site, sorted), now, ct).ConfigureAwait(false) is { } clash)
         {
             return Problems.Conflict($"The slot {clash:O} of site '{site}' is already stored with another value; nothing was stored.");
         }
@@ -556,7 +564,7 @@ internal static class DrEndpoints
         return TypedResults.Created($"/api/dr/sites/{site}/meter", new { site, readings = sorted.Count, first = sorted[0].Timestamp, last = sorted[^1].Timestamp });
     }
 
-    private static IResult Audit(DrBook book, ClaimsPrincipal user, [FromQuery] int? limit)
+    private static async Task<IResult> AuditAsync(DrBook book, ClaimsPrincipal user, [FromQuery] int? limit, CancellationToken ct)
     {
         var me = Caller.From(user);
         if (limit is < 1 or > 10_000)
@@ -568,9 +576,9 @@ internal static class DrEndpoints
 
         return me switch
         {
-            { IsDcOperator: true } => TypedResults.Ok(book.Audit(l => l.Operator == me.Operator, limit ?? 1000)),
-            _ when IsGridOperator(me) => TypedResults.Ok(book.Audit(l => l.Area == me!.Area && l.Kind != "meter-posted", limit ?? 1000)),
-            { IsAggregator: true } => TypedResults.Ok(book.Audit(l => l.Aggregator == me.Operator, limit ?? 1000)),
+            { IsDcOperator: true } => TypedResults.Ok(await book.AuditAsync(l => l.Operator == me.Operator, limit ?? 1000, ct).ConfigureAwait(false)),
+            _ when IsGridOperator(me) => TypedResults.Ok(await book.AuditAsync(l => l.Area == me!.Area && l.Kind != "meter-posted", limit ?? 1000, ct).ConfigureAwait(false)),
+            { IsAggregator: true } => TypedResults.Ok(await book.AuditAsync(l => l.Aggregator == me.Operator, limit ?? 1000, ct).ConfigureAwait(false)),
             _ => Problems.Forbidden("The demand-response audit log is for grid operator, DC operator and aggregator keys."),
         };
     }

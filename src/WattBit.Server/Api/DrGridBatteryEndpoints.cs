@@ -42,7 +42,7 @@ internal static class DrGridBatteryEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        dr.MapGet("/grid-batteries", List)
+        dr.MapGet("/grid-batteries", ListAsync)
             .WithSummary("Grid-side battery contracts: the caller's sites' (DC operator) or its area's (grid operator).")
             .Produces<List<DrGridBatteryRecord>>()
             .ProducesProblem(StatusCodes.Status403Forbidden);
@@ -74,7 +74,7 @@ internal static class DrGridBatteryEndpoints
             return problems.Result();
         }
 
-        var node = grids.Get(OperatorEndpoints.Scoped(me.Operator!, site))?.Substation;
+        var node = (await grids.GetAsync(OperatorEndpoints.Scoped(me.Operator!, site), ct).ConfigureAwait(false))?.Substation;
         if (node is null || await BusAsync(host, model, node, ct).ConfigureAwait(false) is not { } dcBus)
         {
             return Problems.Conflict(node is null
@@ -97,19 +97,19 @@ internal static class DrGridBatteryEndpoints
         var record = new DrGridBatteryRecord(me.Operator!, site, stored.Value.Area.Code, body.Id!, body.Substation!, body.Mw, body.PriceYen, Round(r.Without.Megawatts),
             Round(r.With.Megawatts), Round(r.Relief.Megawatts), Round(choice.YenPerMwOfRelief ?? 0), LineName(r.LimitingBranch, model), LineName(r.LimitingBranchWith, model),
             why, relief.Description, time.GetUtcNow().ToOffset(Jst.Offset), me.KeyId);
-        if (!book.ContractGridBattery(me.KeyId, record))
+        if (!await book.ContractGridBatteryAsync(me.KeyId, record, ct).ConfigureAwait(false))
         {
             return Problems.Conflict($"Site '{site}' already has a contract for battery '{body.Id}'.");
         }
 
-        events.Publish("dr-grid-battery", record.Area, me.Operator, record);
+        await events.PublishAsync("dr-grid-battery", record.Area, me.Operator, record).ConfigureAwait(false);
         return TypedResults.Created($"/api/dr/grid-batteries?site={Uri.EscapeDataString(site)}", record);
     }
 
-    private static IResult List(DrBook book, ClaimsPrincipal user) => Caller.From(user) switch
+    private static async Task<IResult> ListAsync(DrBook book, ClaimsPrincipal user, CancellationToken ct) => Caller.From(user) switch
     {
-        { IsDcOperator: true } me => TypedResults.Ok(book.GridBatteries(k => k.Operator == me.Operator)),
-        { Role: Roles.GridOperator, Area: not null } me => TypedResults.Ok(book.GridBatteries(k => k.Area == me.Area)),
+        { IsDcOperator: true } me => TypedResults.Ok(await book.GridBatteriesAsync(k => k.Operator == me.Operator, ct).ConfigureAwait(false)),
+        { Role: Roles.GridOperator, Area: not null } me => TypedResults.Ok(await book.GridBatteriesAsync(k => k.Area == me.Area, ct).ConfigureAwait(false)),
         _ => Problems.Forbidden("Grid-side battery contracts are for DC operator and grid operator keys."),
     };
 

@@ -89,7 +89,7 @@ internal static class GridEndpoints
         try
         {
             // In cluster mode the order is durable there before it exists here; not cut short by the caller hanging up.
-            var limitMw = grids.Get(s.Value.Id.Value) is { Kind: WattBit.Sites.ConnectionKind.Firm } firm ? firm.Firm.Megawatts : maxMw;
+            var limitMw = await grids.GetAsync(s.Value.Id.Value, ct).ConfigureAwait(false) is { Kind: WattBit.Sites.ConnectionKind.Firm } firm ? firm.Firm.Megawatts : maxMw;
             await relay.AcceptAsync(order, s.Value, limitMw, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OrderRelayUnavailableException e)

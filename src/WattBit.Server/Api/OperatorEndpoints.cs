@@ -51,12 +51,13 @@ internal static class OperatorEndpoints
 
     internal static bool IsValidId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
+    /// <summary>A site as the API answers it, with its connection as <paramref name="grids"/> last read it (call <see cref="SiteGrids.CatchUpAsync"/> first).</summary>
     internal static SiteResponse ToResponse(Versioned<Site> v, SiteGrids grids)
     {
         var (op, id) = Split(v.Value.Id.Value);
         var s = v.Value;
         return new SiteResponse(id, op, s.Name, s.Area.Code, s.ItCapacity.Megawatts, s.Pue, s.Location?.Latitude, s.Location?.Longitude, v.Version,
-            grids.Get(s.Id.Value) is { } connection ? SiteGrid.Of(connection) : null);
+            grids.Known(s.Id.Value) is { } connection ? SiteGrid.Of(connection) : null);
     }
 
     internal static (string Operator, string Id) Split(string scoped)
@@ -78,6 +79,7 @@ internal static class OperatorEndpoints
 
         var prefix = me.Operator + "/";
         var all = await store.ListSitesAsync(ct).ConfigureAwait(false);
+        await grids.CatchUpAsync(ct).ConfigureAwait(false);
         return TypedResults.Ok(all.Where(v => v.Value.Id.Value.StartsWith(prefix, StringComparison.Ordinal)).Select(v => ToResponse(v, grids)).ToList());
     }
 
@@ -88,6 +90,7 @@ internal static class OperatorEndpoints
             return NotDcOperator();
         }
 
+        await grids.CatchUpAsync(ct).ConfigureAwait(false);
         return IsValidId(id) && await store.GetSiteAsync(new SiteId(Scoped(me.Operator!, id)), ct).ConfigureAwait(false) is { } v
             ? TypedResults.Ok(ToResponse(v, grids))
             : Problems.NotFound("site");
@@ -121,7 +124,7 @@ internal static class OperatorEndpoints
         var existing = await store.GetSiteAsync(siteId, ct).ConfigureAwait(false);
         var expected = body.Version ?? existing?.Version ?? 0;
         var version = await store.SaveSiteAsync(site, expected, ct).ConfigureAwait(false);
-        grids.Set(siteId.Value, body.Grid?.ToConnection());
+        await grids.SetAsync(siteId.Value, body.Grid?.ToConnection(), ct).ConfigureAwait(false);
         await events.PublishAsync("site", area!.Code, me.Operator, new { id, version }).ConfigureAwait(false);
         plans.RequestReplan(me.Operator!);
         var response = ToResponse(new Versioned<Site>(site, version), grids);
@@ -138,6 +141,7 @@ internal static class OperatorEndpoints
         var problems = new Problems();
 
         var all = await store.ListSitesAsync(ct).ConfigureAwait(false);
+        await grids.CatchUpAsync(ct).ConfigureAwait(false);
         return TypedResults.Ok(all.Where(v => v.Value.Area.Code == a.Code && v.Value.Id.Value.Contains('/', StringComparison.Ordinal)).Select(v => ToResponse(v, grids)).ToList());
     }
 

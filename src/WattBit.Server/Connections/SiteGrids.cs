@@ -92,21 +92,33 @@ internal sealed class SiteGrids : IDisposable
     /// <summary>One journal record: the site's connection from now on (null: none), in its wire shape.</summary>
     internal sealed record Entry(string Site, SiteGrid? Grid);
 
-    /// <summary>The connection of a site (scoped id), or null.</summary>
-    public GridConnection? Get(string scopedSite)
+    /// <summary>The connection of a site (scoped id), or null, after reading what other instances stored (without blocking a thread).</summary>
+    public async Task<GridConnection?> GetAsync(string scopedSite, CancellationToken cancellationToken = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        return Known(scopedSite);
+    }
+
+    /// <summary>Reads what other instances stored since the last read (nothing to do for a file).</summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken = default) => _journal.CatchUpAsync(cancellationToken);
+
+    /// <summary>
+    /// The connection of a site (scoped id) as of the last <see cref="CatchUpAsync"/> or <see cref="GetAsync"/>, or null;
+    /// no store call (for many sites in one answer, after one catch-up).
+    /// </summary>
+    public GridConnection? Known(string scopedSite)
+    {
         lock (_lock)
         {
             return _grids.GetValueOrDefault(scopedSite);
         }
     }
 
-    /// <summary>Sets (or, with null, removes) a site's connection; durable when this returns. Writes nothing when unchanged.</summary>
-    public void Set(string scopedSite, GridConnection? connection)
+    /// <summary>Sets (or, with null, removes) a site's connection; durable when the task completes. Writes nothing when unchanged.</summary>
+    public async Task SetAsync(string scopedSite, GridConnection? connection, CancellationToken cancellationToken = default)
     {
         var grid = connection is null ? null : SiteGrid.Of(connection);
-        _journal.Append(() =>
+        await _journal.AppendAsync(() =>
         {
             SiteGrid? current;
             lock (_lock)
@@ -126,7 +138,7 @@ internal sealed class SiteGrids : IDisposable
             }
 
             return new Entry(scopedSite, grid);
-        });
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>

@@ -89,7 +89,7 @@ internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrid
     public async Task<QuantileSeries?> PlanningAsync(Site site, DateTimeOffset start, int hours, CancellationToken ct)
     {
         var step = TimeSpan.FromHours(1);
-        if (grids.Get(site.Id.Value) is not { } stated)
+        if (await grids.GetAsync(site.Id.Value, ct).ConfigureAwait(false) is not { } stated)
         {
             return null;
         }
@@ -101,7 +101,7 @@ internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrid
         }
 
         var published = await HeadroomAsync(site, stated.Substation!, start, hours, step, ct).ConfigureAwait(false);
-        var (orders, maintenance) = Constraints(site, stated, start, start + (step * hours));
+        var (orders, maintenance) = await ConstraintsAsync(site, stated, start, start + (step * hours)).ConfigureAwait(false);
         var levels = new[] { forecast.P10, forecast.P50, forecast.P90 }.Select(q => Enumerable.Range(0, hours).Select(i =>
         {
             var raw = double.IsNaN(published[i]) ? q[i] : published[i];
@@ -128,11 +128,13 @@ internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrid
         return HeadroomForecasts.Hourly(answer.Forecast, id, start, hours);
     }
 
-    private (List<BookedOrder> Orders, List<Maintenance> Maintenance) Constraints(Site site, GridConnection stated, DateTimeOffset start, DateTimeOffset end)
+    private async Task<(List<BookedOrder> Orders, List<Maintenance> Maintenance)> ConstraintsAsync(Site site, GridConnection stated, DateTimeOffset start, DateTimeOffset end)
     {
         var (op, id) = OperatorEndpoints.Split(site.Id.Value);
-        var orders = book.Orders(o => o.Operator == op && o.SiteId == id && o.EffectiveAt < end && o.ExpectedEndAt > start).ToList();
-        var maintenance = stated.Substation is { } node ? book.MaintenanceOf(site.Area.Code).Where(m => m.Node == node && m.Start < end && m.End > start).ToList() : [];
+        var orders = await book.OrdersAsync(o => o.Operator == op && o.SiteId == id && o.EffectiveAt < end && o.ExpectedEndAt > start).ConfigureAwait(false);
+        var maintenance = stated.Substation is { } node
+            ? (await book.MaintenanceOfAsync(site.Area.Code).ConfigureAwait(false)).Where(m => m.Node == node && m.Start < end && m.End > start).ToList()
+            : [];
         return (orders, maintenance);
     }
 
@@ -162,7 +164,7 @@ internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrid
     /// <summary>The limit (MW) of <paramref name="n"/> steps of <paramref name="step"/> from <paramref name="start"/>; null without a connection.</summary>
     public async Task<double?[]?> LimitsAsync(Site site, DateTimeOffset start, int n, TimeSpan step, CancellationToken ct)
     {
-        if (grids.Get(site.Id.Value) is not { } stated)
+        if (await grids.GetAsync(site.Id.Value, ct).ConfigureAwait(false) is not { } stated)
         {
             return null;
         }
@@ -170,7 +172,7 @@ internal sealed class SiteLimits(SignalCatalog catalog, OrderBook book, SiteGrid
         var end = start + (step * n);
         var headroom = stated.Kind == ConnectionKind.Flexible ? await HeadroomAsync(site, stated.Substation!, start, n, step, ct).ConfigureAwait(false) : null;
         var connection = headroom is null ? stated : stated.WithHeadroom(new QuantileSeries(headroom));
-        var (orders, maintenance) = Constraints(site, stated, start, end);
+        var (orders, maintenance) = await ConstraintsAsync(site, stated, start, end).ConfigureAwait(false);
         var limit = new double?[n];
         for (var i = 0; i < n; i++)
         {

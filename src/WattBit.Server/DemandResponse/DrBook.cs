@@ -35,25 +35,25 @@ internal sealed class DrBook : IDisposable
     public string? Recovery => _journal.Recovery;
 
     /// <summary>Stores a validated request; false when its id is taken (nothing stored).</summary>
-    public bool PostRequest(string actor, DrRequestRecord request, DateTimeOffset now)
+    public async Task<bool> PostRequestAsync(string actor, DrRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        return _journal.Append(() =>
+        return await _journal.AppendAsync(() =>
         {
             lock (_lock)
             {
                 return _requests.ContainsKey(request.Id) ? null : new DrEntry(now, actor, "request-posted", Request: request);
             }
-        }) is not null;
+        }, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Publishes validated offers (each replaces the operator's offer for the same site, start and direction).</summary>
-    public void PublishOffers(string actor, IReadOnlyList<DrOfferRecord> offers, DateTimeOffset now) =>
-        _journal.Append(new DrEntry(now, actor, "offers-published", Offers: offers));
+    public Task PublishOffersAsync(string actor, IReadOnlyList<DrOfferRecord> offers, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _journal.AppendAsync(new DrEntry(now, actor, "offers-published", Offers: offers), cancellationToken);
 
     /// <summary>Stores a commitment; false when the operator has already committed to the request (nothing stored).</summary>
-    public bool Commit(string actor, DrCommitmentRecord commitment)
+    public async Task<bool> CommitAsync(string actor, DrCommitmentRecord commitment, CancellationToken cancellationToken = default)
     {
-        return _journal.Append(() =>
+        return await _journal.AppendAsync(() =>
         {
             lock (_lock)
             {
@@ -61,17 +61,17 @@ internal sealed class DrBook : IDisposable
                     ? null
                     : new DrEntry(commitment.CommittedAt, actor, "committed", Commitment: commitment);
             }
-        }) is not null;
+        }, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>
     /// Stores validated readings of a site. A slot already stored with the same value is accepted again; with another
     /// value the whole post is refused and the first such slot returned (nothing stored).
     /// </summary>
-    public DateTimeOffset? PostMeter(string actor, DrMeterRecord meter, DateTimeOffset now)
+    public async Task<DateTimeOffset?> PostMeterAsync(string actor, DrMeterRecord meter, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         DateTimeOffset? clash = null;
-        _journal.Append(() =>
+        await _journal.AppendAsync(() =>
         {
             lock (_lock)
             {
@@ -90,7 +90,7 @@ internal sealed class DrBook : IDisposable
 
                 return new DrEntry(now, actor, "meter-posted", Meter: meter);
             }
-        });
+        }, cancellationToken).ConfigureAwait(false);
         return clash;
     }
 
@@ -99,10 +99,10 @@ internal sealed class DrBook : IDisposable
     /// one given when stored (or when the same contract was already there), or the site's existing contract with
     /// another aggregator (nothing stored).
     /// </summary>
-    public DrContractRecord SignContract(string actor, DrContractRecord contract)
+    public async Task<DrContractRecord> SignContractAsync(string actor, DrContractRecord contract, CancellationToken cancellationToken = default)
     {
         DrContractRecord result = contract;
-        _journal.Append(() =>
+        await _journal.AppendAsync(() =>
         {
             lock (_lock)
             {
@@ -115,14 +115,14 @@ internal sealed class DrBook : IDisposable
                 result = contract;
                 return new DrEntry(contract.Since, actor, "contract-signed", Contract: contract);
             }
-        });
+        }, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>Ends the site's contract with <paramref name="aggregator"/>; false when there is none (nothing stored).</summary>
-    public bool EndContract(string actor, string aggregator, string op, string site, DateTimeOffset now)
+    public async Task<bool> EndContractAsync(string actor, string aggregator, string op, string site, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        return _journal.Append(() =>
+        return await _journal.AppendAsync(() =>
         {
             lock (_lock)
             {
@@ -130,13 +130,13 @@ internal sealed class DrBook : IDisposable
                     ? new DrEntry(now, actor, "contract-ended", Contract: c with { Since = now, SignedBy = actor })
                     : null;
             }
-        }) is not null;
+        }, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Stores a grid-side battery contract (decision 0197); false when the site already has one with that battery id (nothing stored).</summary>
-    public bool ContractGridBattery(string actor, DrGridBatteryRecord contract)
+    public async Task<bool> ContractGridBatteryAsync(string actor, DrGridBatteryRecord contract, CancellationToken cancellationToken = default)
     {
-        return _journal.Append(() =>
+        return await _journal.AppendAsync(() =>
         {
             lock (_lock)
             {
@@ -144,13 +144,13 @@ internal sealed class DrBook : IDisposable
                     ? null
                     : new DrEntry(contract.ContractedAt, actor, "grid-battery-contracted", GridBattery: contract);
             }
-        }) is not null;
+        }, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>The grid-side battery contracts the predicate admits, by operator, site and battery.</summary>
-    public List<DrGridBatteryRecord> GridBatteries(Func<DrGridBatteryRecord, bool> visible)
+    public async Task<List<DrGridBatteryRecord>> GridBatteriesAsync(Func<DrGridBatteryRecord, bool> visible, CancellationToken cancellationToken = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _gridBatteries.Values.Where(visible).OrderBy(c => c.Operator, StringComparer.Ordinal).ThenBy(c => c.Site, StringComparer.Ordinal)
@@ -159,9 +159,9 @@ internal sealed class DrBook : IDisposable
     }
 
     /// <summary>The contracts the predicate admits, by aggregator, operator and site.</summary>
-    public List<DrContractRecord> Contracts(Func<DrContractRecord, bool> visible)
+    public async Task<List<DrContractRecord>> ContractsAsync(Func<DrContractRecord, bool> visible, CancellationToken cancellationToken = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _contracts.Values.Where(visible).OrderBy(c => c.Aggregator, StringComparer.Ordinal).ThenBy(c => c.Operator, StringComparer.Ordinal)
@@ -170,9 +170,9 @@ internal sealed class DrBook : IDisposable
     }
 
     /// <summary>One request, or null.</summary>
-    public DrRequestRecord? Find(string id)
+    public async Task<DrRequestRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             return _requests.GetValueOrDefault(id);
@@ -180,9 +180,9 @@ internal sealed class DrBook : IDisposable
     }
 
     /// <summary>The requests the predicate admits, by start then id.</summary>
-    public List<DrRequestRecord> Requests(Func<DrRequestRecord, bool> visible)
+    public async Task<List<DrRequestRecord>> RequestsAsync(Func<DrRequestRecord, bool> visible, CancellationToken cancellationToken = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _requests.Values.Where(visible).OrderBy(r => r.Start).ThenBy(r => r.Id, StringComparer.Ordinal)];
@@ -190,9 +190,9 @@ internal sealed class DrBook : IDisposable
     }
 
     /// <summary>The commitments to a request, by operator.</summary>
-    public List<DrCommitmentRecord> Commitments(string request)
+    public async Task<List<DrCommitmentRecord>> CommitmentsAsync(string request, CancellationToken cancellationToken = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _commitments.Values.Where(c => c.Request == request).OrderBy(c => c.Operator, StringComparer.Ordinal)];
@@ -200,9 +200,9 @@ internal sealed class DrBook : IDisposable
     }
 
     /// <summary>The published offers the predicate admits, by operator, site, start and direction.</summary>
-    public List<DrOfferRecord> Offers(Func<DrOfferRecord, bool> visible)
+    public async Task<List<DrOfferRecord>> OffersAsync(Func<DrOfferRecord, bool> visible, CancellationToken cancellationToken = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             return [.. _offers.Values.Where(visible).OrderBy(o => o.Operator, StringComparer.Ordinal).ThenBy(o => o.Site, StringComparer.Ordinal)
@@ -211,9 +211,9 @@ internal sealed class DrBook : IDisposable
     }
 
     /// <summary>The audit lines the predicate admits, oldest first (at most the last <paramref name="limit"/>).</summary>
-    public List<DrAuditLine> Audit(Func<DrAuditLine, bool> visible, int limit)
+    public async Task<List<DrAuditLine>> AuditAsync(Func<DrAuditLine, bool> visible, int limit, CancellationToken cancellationToken = default)
     {
-        _journal.CatchUp();
+        await _journal.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             var lines = _audit.Where(visible).ToList();
@@ -228,9 +228,10 @@ internal sealed class DrBook : IDisposable
     /// <see cref="AreaRequests.AnswerBySlot"/> takes the sites cheapest first, slot by slot, up to the amount asked. Each
     /// site's answer carries its profile and the highest price of the offers it commits from.
     /// </summary>
-    public DrAnswer Answer(DrRequestRecord request, string op)
+    public async Task<DrAnswer> AnswerAsync(DrRequestRecord request, string op, CancellationToken cancellationToken = default)
     {
-        var offers = Offers(o => o.Operator == op && o.Area == request.Area && o.Direction == request.Direction && request.Addresses(op, o.Site))
+        var offers = (await OffersAsync(o => o.Operator == op && o.Area == request.Area && o.Direction == request.Direction && request.Addresses(op, o.Site),
+                cancellationToken).ConfigureAwait(false))
             .Select(o => new FlexibilityOffer(new SiteId(o.Site), o.Area, new TimeWindow(o.Start, o.End), o.Direction, Power.FromMegawatts(o.Mw), Power.Zero, Power.Zero,
                 TimeSpan.FromMinutes(o.NoticeMinutes), EnergyPrice.FromYenPerKilowattHour(o.PriceYenPerKwh)))
             .ToList();

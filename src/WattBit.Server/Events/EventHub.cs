@@ -74,10 +74,7 @@ internal sealed class EventHub
     /// <summary>Whether events are shared with other instances.</summary>
     public bool Shared => _shared is not null;
 
-    /// <summary>Delivers what other instances published since the last call (shared mode; nothing otherwise).</summary>
-    public void CatchUp() => _shared?.CatchUp();
-
-    /// <summary><see cref="CatchUp"/> without blocking a thread while the store answers.</summary>
+    /// <summary>Delivers what other instances published since the last call (shared mode; nothing otherwise), without blocking a thread while the store answers.</summary>
     public Task CatchUpAsync(CancellationToken cancellationToken = default) => _shared?.CatchUpAsync(cancellationToken) ?? Task.CompletedTask;
     private readonly ConcurrentDictionary<long, (Caller Caller, Channel<ServerEvent> Channel)> _subscribers = new();
     private readonly Queue<ServerEvent> _history = new(HistorySize);
@@ -86,22 +83,6 @@ internal sealed class EventHub
     private long _nextEvent;
 
     public int SubscriberCount => _subscribers.Count;
-
-    /// <summary>
-    /// Publishes an event; in shared mode blocks the calling thread until the store has it. Request paths use
-    /// <see cref="PublishAsync"/>.
-    /// </summary>
-    public void Publish(string type, string? area, string? op, object data, string? key = null)
-    {
-        if (_shared is not null)
-        {
-            // Appended and announced (NOTIFY) in one statement, with whatever other events are waiting (group commit).
-            CommitAsync(new SharedEvent(type, area, op, key, JsonSerializer.SerializeToElement(data, Journals.Json))).GetAwaiter().GetResult();
-            return;
-        }
-
-        Fan(new ServerEvent(0, type, area, op, data, key));
-    }
 
     /// <summary>
     /// Publishes an event: in shared mode appended to the stream and announced in one statement, awaited without blocking

@@ -20,7 +20,11 @@ internal sealed partial class SharedEventListener(EventHub hub, Journals journal
 
         // Notifications only wake the loop; one catch-up reads everything new, however many arrived.
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        var listen = Task.Run(() => notifications.ListenAsync(EventHub.NotifyChannel, _ => wake.Writer.TryWrite(true), () => wake.Writer.TryWrite(true), stoppingToken),
+        var listen = Task.Run(() => notifications.ListenAsync(EventHub.NotifyChannel, _ =>
+        {
+            journals.Activity.Notified();
+            wake.Writer.TryWrite(true);
+        }, () => wake.Writer.TryWrite(true), stoppingToken),
             stoppingToken);
         try
         {
@@ -29,6 +33,7 @@ internal sealed partial class SharedEventListener(EventHub hub, Journals journal
                 wake.Reader.TryRead(out _);
                 try
                 {
+                    journals.Activity.CaughtUp();
                     await hub.CatchUpAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)

@@ -8,8 +8,10 @@ namespace WattBit.Server.Infrastructure;
 /// <para>
 /// Rules for owners: the journal calls the apply callback under its own lock, so the callback may take the owner's lock
 /// (as a leaf) but an owner never calls the journal while holding its own lock. Before reading its view an owner calls
-/// <see cref="CatchUp"/> (records other instances appended); a write that depends on the view (acknowledge only what is
-/// still issued) goes through <see cref="Append(Func{T})"/>, whose decision runs on an up-to-date view under the lock.
+/// <see cref="CatchUpAsync"/> (records other instances appended); a write that depends on the view (acknowledge only what
+/// is still issued) goes through <see cref="AppendAsync(Func{T}, CancellationToken)"/>, whose decision runs on an
+/// up-to-date view in the journal's turn. Every method is asynchronous: no thread is blocked while a shared store answers
+/// (decision 0193, 0218).
 /// </para>
 /// </summary>
 /// <typeparam name="T">The record type (serialised as camelCase JSON).</typeparam>
@@ -22,30 +24,21 @@ internal interface IJournal<T> : IDisposable
     /// <summary>What opening the journal recovered (a torn tail cut off), or null.</summary>
     string? Recovery { get; }
 
-    /// <summary>Writes <paramref name="entry"/> durably, then applies it.</summary>
-    void Append(T entry);
-
     /// <summary>
-    /// Brings the view up to date, asks <paramref name="decide"/> (under the journal's lock) for the record to write — null
-    /// writes nothing — and writes and applies it. If another instance appended first, catches up and asks again.
-    /// </summary>
-    /// <returns>The record written, or null.</returns>
-    T? Append(Func<T?> decide);
-
-    /// <summary>Applies the records other instances appended since the last call (nothing to do for a file).</summary>
-    void CatchUp();
-
-    /// <summary>
-    /// <see cref="Append(T)"/> without blocking a thread while the store answers (a shared store's round trip is awaited,
-    /// and so is the journal's turn: its gate is a <see cref="SemaphoreSlim"/>, not a thread lock).
+    /// Writes <paramref name="entry"/> durably, then applies it, without blocking a thread while the store answers (a
+    /// shared store's round trip is awaited, and so is the journal's turn: its gate is a <see cref="SemaphoreSlim"/>, not a
+    /// thread lock).
     /// </summary>
     Task AppendAsync(T entry, CancellationToken cancellationToken = default);
 
-    /// <summary><see cref="Append(Func{T})"/> without blocking a thread while the store answers.</summary>
+    /// <summary>
+    /// Brings the view up to date, asks <paramref name="decide"/> (in the journal's turn) for the record to write — null
+    /// writes nothing — and writes and applies it. If another instance appended first, catches up and asks again.
+    /// </summary>
     /// <returns>The record written, or null.</returns>
     Task<T?> AppendAsync(Func<T?> decide, CancellationToken cancellationToken = default);
 
-    /// <summary><see cref="CatchUp"/> without blocking a thread while the store answers.</summary>
+    /// <summary>Applies the records other instances appended since the last call (nothing to do for a file).</summary>
     Task CatchUpAsync(CancellationToken cancellationToken = default);
 
     /// <summary>

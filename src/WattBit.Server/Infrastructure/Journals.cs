@@ -42,6 +42,9 @@ internal sealed class Journals
     /// <summary>Notifications between the instances sharing <see cref="Store"/>, or null.</summary>
     public IStoreNotifications? Notifications { get; }
 
+    /// <summary>Counts of the background work on these journals (notifications, catch-ups, job ticks, lease renewals) for the runtime trace.</summary>
+    public Diagnostics.ServerActivity Activity { get; } = new();
+
     /// <summary>Whether several server instances share this state (a PostgreSQL store).</summary>
     public bool Shared => Store is not null;
 

@@ -162,7 +162,7 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Asks <paramref name="decide"/> (under the journal's lock) for the record to write (null: nothing), writes, flushes and applies it.</summary>
     public T? Append(Func<T?> decide)
     {
         ArgumentNullException.ThrowIfNull(decide);
@@ -184,12 +184,6 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
     }
 
     /// <inheritdoc />
-    public void CatchUp()
-    {
-        // One process owns the file: there is nothing another instance could have appended.
-    }
-
-    /// <inheritdoc />
     public Task AppendAsync(T entry, CancellationToken cancellationToken = default)
     {
         // A local file's write and flush: no store round trip to await.
@@ -201,6 +195,7 @@ internal sealed class JsonLinesJournal<T> : IJournal<T>
     public Task<T?> AppendAsync(Func<T?> decide, CancellationToken cancellationToken = default) => Task.FromResult(Append(decide));
 
     /// <inheritdoc />
+    /// <remarks>One process owns the file: there is nothing another instance could have appended.</remarks>
     public Task CatchUpAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <inheritdoc />

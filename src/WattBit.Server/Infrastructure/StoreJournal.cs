@@ -5,14 +5,14 @@ namespace WattBit.Server.Infrastructure;
 
 /// <summary>
 /// A journal kept as a stream of the shared store (<see cref="IJournalStore"/>, PostgreSQL): every server instance on
-/// the database appends to the one ordered log and replays what the others appended (<see cref="CatchUp"/>), so they
+/// the database appends to the one ordered log and replays what the others appended (<see cref="CatchUpAsync"/>), so they
 /// serve the same state. A conditional write (<see cref="AppendAsync(Func{T}, CancellationToken)"/>: acknowledge only an
 /// issued order) names the next position it knows; when another instance took it first, this one catches up and decides
 /// again, so it is decided on the latest state. An unconditional one (<see cref="AppendAsync(T, CancellationToken)"/>,
 /// <see cref="AppendManyAsync"/>) lets the store give it the next free position and applies what it missed first:
 /// instances never retry each other's positions for records that decide nothing (decision 0204).
-/// Thread-safe. The journal's turn is a <see cref="SemaphoreSlim"/> held across awaited store calls, so the asynchronous
-/// methods never block a thread while the store answers (decision 0193); the synchronous ones block only their caller.
+/// Thread-safe. The journal's turn is a <see cref="SemaphoreSlim"/> held across awaited store calls, so no method blocks a
+/// thread while the store answers (decisions 0193, 0218); only opening does, once, replaying the stream at start-up.
 /// </summary>
 /// <typeparam name="T">The record type (serialised as camelCase JSON).</typeparam>
 internal sealed class StoreJournal<T> : IJournal<T>
@@ -47,7 +47,8 @@ internal sealed class StoreJournal<T> : IJournal<T>
         _stream = stream;
         _apply = apply;
         _applied = startAfter;
-        CatchUp();
+        // Opened at start-up (the server's singletons are built before it listens): the replay blocks that one thread, once.
+        CatchUpAsync().GetAwaiter().GetResult();
     }
 
     /// <inheritdoc />
@@ -67,10 +68,6 @@ internal sealed class StoreJournal<T> : IJournal<T>
     /// events: one round trip per event instead of an append and a separate NOTIFY).
     /// </summary>
     public (IStoreNotifications Via, string Channel)? NotifyOnAppend { get; init; }
-
-    /// <inheritdoc />
-    /// <remarks>Blocks the calling thread until the store answers; request paths use <see cref="AppendAsync(T, CancellationToken)"/>.</remarks>
-    public void Append(T entry) => AppendAsync(entry).GetAwaiter().GetResult();
 
     /// <inheritdoc />
     /// <remarks>
@@ -133,10 +130,6 @@ internal sealed class StoreJournal<T> : IJournal<T>
             : _store.TryAppendJournalAsync(_stream, seq, body);
 
     /// <inheritdoc />
-    /// <remarks>Blocks the calling thread until the store answers; request paths use <see cref="AppendAsync(Func{T}, CancellationToken)"/>.</remarks>
-    public T? Append(Func<T?> decide) => AppendAsync(decide).GetAwaiter().GetResult();
-
-    /// <inheritdoc />
     public async Task<T?> AppendAsync(Func<T?> decide, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decide);
@@ -167,10 +160,6 @@ internal sealed class StoreJournal<T> : IJournal<T>
             _gate.Release();
         }
     }
-
-    /// <inheritdoc />
-    /// <remarks>Blocks the calling thread until the store answers; request paths use <see cref="CatchUpAsync"/>.</remarks>
-    public void CatchUp() => CatchUpAsync().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public async Task CatchUpAsync(CancellationToken cancellationToken = default)

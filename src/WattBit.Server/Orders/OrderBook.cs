@@ -62,7 +62,7 @@ internal sealed class OrderBook : IDisposable
 
     /// <summary>
     /// A new order (times from now; the id given — derived from the request's Idempotency-Key — or a fresh one) that is
-    /// not yet recorded: <see cref="Record"/> journals it once the cluster, if any, has accepted it, so an order refused
+    /// not yet recorded: <see cref="RecordAsync"/> journals it once the cluster, if any, has accepted it, so an order refused
     /// there leaves nothing behind.
     /// </summary>
     public BookedOrder Draft(string actor, string area, string op, string siteId, double reductionMw, TimeSpan notice, TimeSpan duration, string? reason,
@@ -73,18 +73,12 @@ internal sealed class OrderBook : IDisposable
             OrderState.Issued, actor, null, null);
     }
 
-    /// <summary>Journals a drafted order as issued (flushed before returning).</summary>
-    public void Record(BookedOrder order) => _journal.Append(Issued(order));
-
-    /// <summary><see cref="Record"/> without blocking a thread while a shared store answers.</summary>
+    /// <summary>Journals a drafted order as issued (durable when the task completes), without blocking a thread while a shared store answers.</summary>
     public Task RecordAsync(BookedOrder order) => _journal.AppendAsync(Issued(order));
 
     private Func<JournalEntry?> Issued(BookedOrder order) => () => new JournalEntry(NextSeq(), _time.GetUtcNow(), order.IssuedBy, "order-issued", order, null);
 
-    /// <summary>Acknowledges an issued order; returns null when it was already acknowledged.</summary>
-    public BookedOrder? Acknowledge(string actor, BookedOrder order, DateTimeOffset? at = null) => _journal.Append(Acknowledgement(actor, order, at))?.Order;
-
-    /// <summary><see cref="Acknowledge"/> without blocking a thread while a shared store answers.</summary>
+    /// <summary>Acknowledges an issued order, without blocking a thread while a shared store answers; null when it was already acknowledged.</summary>
     public async Task<BookedOrder?> AcknowledgeAsync(string actor, BookedOrder order, DateTimeOffset? at = null) =>
         (await _journal.AppendAsync(Acknowledgement(actor, order, at)).ConfigureAwait(false))?.Order;
 
@@ -121,13 +115,7 @@ internal sealed class OrderBook : IDisposable
         return m;
     }
 
-    public BookedOrder? Find(string id)
-    {
-        _journal.CatchUp();
-        return Found(id);
-    }
-
-    /// <summary><see cref="Find"/> without blocking a thread while a shared store answers.</summary>
+    /// <summary>The order <paramref name="id"/> or null, after reading what other instances journalled (without blocking a thread).</summary>
     public async Task<BookedOrder?> FindAsync(string id)
     {
         await _journal.CatchUpAsync().ConfigureAwait(false);
@@ -142,13 +130,7 @@ internal sealed class OrderBook : IDisposable
         }
     }
 
-    public List<BookedOrder> Orders(Func<BookedOrder, bool> visible)
-    {
-        _journal.CatchUp();
-        return Visible(visible);
-    }
-
-    /// <summary><see cref="Orders"/> without blocking a thread while a shared store answers.</summary>
+    /// <summary>The orders the predicate admits, by issue time then id, after reading what other instances journalled (without blocking a thread).</summary>
     public async Task<List<BookedOrder>> OrdersAsync(Func<BookedOrder, bool> visible)
     {
         await _journal.CatchUpAsync().ConfigureAwait(false);
@@ -163,13 +145,7 @@ internal sealed class OrderBook : IDisposable
         }
     }
 
-    public List<Maintenance> MaintenanceOf(string area)
-    {
-        _journal.CatchUp();
-        return MaintenanceIn(area);
-    }
-
-    /// <summary><see cref="MaintenanceOf"/> without blocking a thread while a shared store answers.</summary>
+    /// <summary>The planned maintenance of an area, by start, after reading what other instances journalled (without blocking a thread).</summary>
     public async Task<List<Maintenance>> MaintenanceOfAsync(string area)
     {
         await _journal.CatchUpAsync().ConfigureAwait(false);

@@ -101,7 +101,7 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
                 {
                     LogReplanFailed(logger, e, op);
                     _failures[op] = new ReplanFailure(catalog.Now, e.Message);
-                    events.Publish("plan-failed", null, op, new { error = e.Message });
+                    await events.PublishAsync("plan-failed", null, op, new { error = e.Message }).ConfigureAwait(false);
                 }
             }
         }
@@ -157,7 +157,7 @@ internal sealed partial class PlanService(IWattBitStore store, SignalCatalog cat
         var existing = await store.GetPlanAsync(plan.Id, ct).ConfigureAwait(false);
         var version = await store.SavePlanAsync(plan, existing?.Version ?? 0, ct).ConfigureAwait(false);
         var response = WithMarket(ToResponse(new Versioned<PlanRecord>(plan, version), null)!, await store.GetPlanAsync(Market.MarketBook.PlanId(op), ct).ConfigureAwait(false))!;
-        events.Publish("plan", null, op, new { version, runs = response.Runs.Count, unplaced = response.Summary.Unplaced.Count });
+        await events.PublishAsync("plan", null, op, new { version, runs = response.Runs.Count, unplaced = response.Summary.Unplaced.Count }).ConfigureAwait(false);
         return response;
     }
 

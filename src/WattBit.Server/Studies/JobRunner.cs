@@ -209,7 +209,7 @@ internal interface IJobProgress
 
 /// <summary>
 /// Runs background jobs for one kind of work (siting rankings, simulations): starts each on the thread pool with a
-/// cancellation token (cancelled by <see cref="Cancel"/>, from any instance, or when the server stops), at most
+/// cancellation token (cancelled by <see cref="CancelAsync"/>, from any instance, or when the server stops), at most
 /// <see cref="MaxRunningPerOwner"/> running per key, keeps them in memory by id (random 128-bit, so they cannot be
 /// guessed), lets only the key that started a job see it, and sends every stage, every 1 % of steps and the end as
 /// <c>eventType</c> events to that key. A job's failure message is shown to its owner (the work runs the server's own
@@ -354,7 +354,8 @@ internal sealed partial class JobRunner<TResult>
                     var work = _resume(job.Name, job.Seed);
                     var live = new BackgroundJob<TResult>(job.Id, job.Owner, job.Name, job.Seed, job.StartedAt, _instance);
                     live.Enter(Resumed, counts: false);
-                    var written = journal.Append(() =>
+                    // Opening resumes this instance's jobs once (at start-up, under the opening lock): blocking that one thread.
+                    var written = journal.AppendAsync(() =>
                     {
                         if (!_jobs.TryGetValue(job.Id, out var current) || current.Live || current.State != JobState.Running || current.Instance != _instance)
                         {
@@ -368,7 +369,7 @@ internal sealed partial class JobRunner<TResult>
 
                         _jobs[job.Id] = live;
                         return live.ToRecord();
-                    });
+                    }).GetAwaiter().GetResult();
                     if (written is { State: JobState.Running } && work is not null)
                     {
                         resumed.Add((live, work));
@@ -464,17 +465,20 @@ internal sealed partial class JobRunner<TResult>
         }
     }
 
-    private void CatchUp()
+    private async Task CatchUpAsync(CancellationToken ct)
     {
-        Journal.CatchUp();
-        _reportJournal!.CatchUp();
+        await Journal.CatchUpAsync(ct).ConfigureAwait(false);
+        await _reportJournal!.CatchUpAsync(ct).ConfigureAwait(false);
     }
 
-    private void Record(BackgroundJob<TResult> job)
+    /// <summary>Journals the job's state; blocks its caller, so only the job's own thread calls it (see <see cref="Publish"/>).</summary>
+    private void Record(BackgroundJob<TResult> job) => RecordAsync(job).GetAwaiter().GetResult();
+
+    private async Task RecordAsync(BackgroundJob<TResult> job)
     {
         try
         {
-            Journal.Append(job.ToRecord());
+            await Journal.AppendAsync(job.ToRecord()).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or Npgsql.NpgsqlException)
         {
@@ -483,10 +487,14 @@ internal sealed partial class JobRunner<TResult>
         }
     }
 
-    /// <summary>Starts <paramref name="work"/> in the background and returns the job at once; null when the owner already has <see cref="MaxRunningPerOwner"/> running.</summary>
-    public BackgroundJob<TResult>? Start(string owner, string name, int? seed, Func<IJobProgress, CancellationToken, TResult> work)
+    /// <summary>
+    /// Starts <paramref name="work"/> in the background and returns the job once it is journalled (without blocking a
+    /// thread while a shared store answers); null when the owner already has <see cref="MaxRunningPerOwner"/> running.
+    /// </summary>
+    public async Task<BackgroundJob<TResult>?> StartAsync(string owner, string name, int? seed, Func<IJobProgress, CancellationToken, TResult> work,
+        CancellationToken ct = default)
     {
-        CatchUp();
+        await CatchUpAsync(ct).ConfigureAwait(false);
         BackgroundJob<TResult> job;
         lock (_starting)
         {
@@ -499,7 +507,7 @@ internal sealed partial class JobRunner<TResult>
             _jobs[job.Id] = job;
         }
 
-        Record(job);
+        await RecordAsync(job).ConfigureAwait(false);
         Launch(job, work);
         return job;
     }
@@ -547,6 +555,7 @@ internal sealed partial class JobRunner<TResult>
     private async Task TickAsync()
     {
         var store = _journals.Store!;
+        _journals.Activity.JobTicked();
         await Journal.CatchUpAsync(_stopping).ConfigureAwait(false);
         if (_jobs.Values.Any(j => j.Live && j.State == JobState.Running))
         {
@@ -578,6 +587,7 @@ internal sealed partial class JobRunner<TResult>
 
     private async Task HeartbeatAsync(IJournalStore store)
     {
+        _journals.Activity.LeaseRenewed();
         var stream = LeaseStream(_instance);
         var body = System.Text.Json.JsonSerializer.Serialize(new { at = _time.GetUtcNow() }, Journals.Json);
         // The store gives the next position (one round trip; the stream is this instance's own, so nothing is missed but
@@ -630,7 +640,7 @@ internal sealed partial class JobRunner<TResult>
 
             if (_jobs.TryGetValue(job.Id, out var now2))
             {
-                Publish(now2);
+                await PublishAsync(now2).ConfigureAwait(false);
             }
         }
     }
@@ -671,9 +681,9 @@ internal sealed partial class JobRunner<TResult>
     /// on (and no longer counts as running) and its work is told to stop — here at once, on another instance when that
     /// instance reads the journal; false when there is no such running job.
     /// </summary>
-    public bool Cancel(string owner, string id)
+    public async Task<bool> CancelAsync(string owner, string id, CancellationToken ct = default)
     {
-        if (Find(owner, id) is not { } job)
+        if (await FindAsync(owner, id, ct).ConfigureAwait(false) is not { } job)
         {
             return false;
         }
@@ -685,18 +695,18 @@ internal sealed partial class JobRunner<TResult>
                 return false;
             }
 
-            job.Cancellation.Cancel();
-            Record(job);
-            Publish(job);
+            await job.Cancellation.CancelAsync().ConfigureAwait(false);
+            await RecordAsync(job).ConfigureAwait(false);
+            await PublishAsync(job).ConfigureAwait(false);
             return true;
         }
 
         // Run by another instance (or by this one before a restart that has not resumed it): journal the cancellation
         // only if the job is still running on the latest journal, under its runner's name.
         var now = _time.GetUtcNow();
-        var written = Journal.Append(() => _jobs.TryGetValue(id, out var current) && current.State == JobState.Running && current.Owner == owner
+        var written = await Journal.AppendAsync(() => _jobs.TryGetValue(id, out var current) && current.State == JobState.Running && current.Owner == owner
             ? current.ToRecord() with { State = JobState.Cancelled, Stage = "cancelled", Error = "Cancelled by its owner.", FinishedAt = now }
-            : null);
+            : null, ct).ConfigureAwait(false);
         if (written is null)
         {
             return false;
@@ -704,16 +714,16 @@ internal sealed partial class JobRunner<TResult>
 
         if (_jobs.TryGetValue(id, out var cancelled))
         {
-            Publish(cancelled);
+            await PublishAsync(cancelled).ConfigureAwait(false);
         }
 
         return true;
     }
 
     /// <summary>The job if <paramref name="owner"/> started it.</summary>
-    public BackgroundJob<TResult>? Find(string owner, string id)
+    public async Task<BackgroundJob<TResult>?> FindAsync(string owner, string id, CancellationToken ct = default)
     {
-        CatchUp();
+        await CatchUpAsync(ct).ConfigureAwait(false);
         return _jobs.TryGetValue(id, out var j) && j.Owner == owner ? j : null;
     }
 
@@ -724,9 +734,9 @@ internal sealed partial class JobRunner<TResult>
     internal Task<bool>? WorkEnded(string id) => _jobs.TryGetValue(id, out var j) && j.Live ? j.WorkEnded : null;
 
     /// <summary>The jobs <paramref name="owner"/> started, oldest first.</summary>
-    public List<BackgroundJob<TResult>> List(string owner)
+    public async Task<List<BackgroundJob<TResult>>> ListAsync(string owner, CancellationToken ct = default)
     {
-        CatchUp();
+        await CatchUpAsync(ct).ConfigureAwait(false);
         return [.. _jobs.Values.Where(j => j.Owner == owner).OrderBy(j => j.StartedAt).ThenBy(j => j.Id, StringComparer.Ordinal)];
     }
 
@@ -757,7 +767,7 @@ internal sealed partial class JobRunner<TResult>
                 try
                 {
                     _ = Journal; // opened
-                    _reportJournal!.Append(new JobReport<TResult>(job.Id, result));
+                    _reportJournal!.AppendAsync(new JobReport<TResult>(job.Id, result)).GetAwaiter().GetResult(); // on the job's own thread
                     _reportJournal.TrimAsync(_options.ReportsKept).GetAwaiter().GetResult(); // on the job's own thread
                 }
                 catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or TimeoutException or Npgsql.NpgsqlException)
@@ -804,7 +814,14 @@ internal sealed partial class JobRunner<TResult>
         }
     }
 
-    private void Publish(BackgroundJob<TResult> job) => _events.Publish(_eventType, null, null, _status(job), job.Owner);
+    /// <summary>
+    /// Announces the job's state, waiting until the shared stream has it. Blocks its caller: called on the job's own
+    /// thread (stages, progress, the end), which the job's CPU-bound work holds for its whole run anyway; request paths and
+    /// timers use <see cref="PublishAsync"/>.
+    /// </summary>
+    private void Publish(BackgroundJob<TResult> job) => PublishAsync(job).GetAwaiter().GetResult();
+
+    private Task PublishAsync(BackgroundJob<TResult> job) => _events.PublishAsync(_eventType, null, null, _status(job), job.Owner);
 
     private sealed class Progress(JobRunner<TResult> runner, BackgroundJob<TResult> job) : IJobProgress
     {

@@ -86,32 +86,36 @@ internal sealed class SimulationJobs(IOptions<ServerOptions> options, TimeProvid
 
     /// <summary>
     /// Starts a job for <paramref name="scenario"/> (with <paramref name="seed"/> instead of the scenario's own, when given);
-    /// null when no such scenario exists or (<paramref name="busy"/>) the owner has too many jobs running.
+    /// Status null when no such scenario exists or (Busy) the owner has too many jobs running.
     /// </summary>
-    public SimulationJobStatus? Start(string owner, string scenario, int? seed, out bool busy)
+    public async Task<(SimulationJobStatus? Status, bool Busy)> StartAsync(string owner, string scenario, int? seed, CancellationToken cancellationToken = default)
     {
-        busy = false;
         if (YamlFolder.PathOf(Folder, scenario) is not { } path)
         {
-            return null;
+            return (null, false);
         }
 
-        var job = _runner.Start(owner, scenario, seed, (progress, ct) => Run(path, seed, time, layers, store, progress, ct));
-        busy = job is null;
-        return job is null ? null : ToStatus(job);
+        var job = await _runner.StartAsync(owner, scenario, seed, (progress, ct) => Run(path, seed, time, layers, store, progress, ct), cancellationToken).ConfigureAwait(false);
+        return job is null ? (null, true) : (ToStatus(job), false);
     }
 
     /// <summary>Asks the owner's job to stop; false when it has no such job.</summary>
-    public bool Cancel(string owner, string id) => _runner.Cancel(owner, id);
+    public Task<bool> CancelAsync(string owner, string id, CancellationToken ct = default) => _runner.CancelAsync(owner, id, ct);
 
-    public SimulationJobStatus? Status(string owner, string id) => _runner.Find(owner, id) is { } j ? ToStatus(j) : null;
+    /// <summary>The owner's job, or null.</summary>
+    public async Task<SimulationJobStatus?> StatusAsync(string owner, string id, CancellationToken ct = default) =>
+        await _runner.FindAsync(owner, id, ct).ConfigureAwait(false) is { } j ? ToStatus(j) : null;
 
     /// <summary>When this process's work on job <paramref name="id"/> has returned (true: with its report); null when this process does not run it.</summary>
     internal Task<bool>? WorkEnded(string id) => _runner.WorkEnded(id);
 
-    public SimulationReportFiles? Result(string owner, string id) => _runner.Find(owner, id)?.Result;
+    /// <summary>The report of the owner's finished job, or null.</summary>
+    public async Task<SimulationReportFiles?> ResultAsync(string owner, string id, CancellationToken ct = default) =>
+        (await _runner.FindAsync(owner, id, ct).ConfigureAwait(false))?.Result;
 
-    public List<SimulationJobStatus> List(string owner) => [.. _runner.List(owner).Select(ToStatus)];
+    /// <summary>The owner's jobs, oldest first.</summary>
+    public async Task<List<SimulationJobStatus>> ListAsync(string owner, CancellationToken ct = default) =>
+        [.. (await _runner.ListAsync(owner, ct).ConfigureAwait(false)).Select(ToStatus)];
 
     private static SimulationJobStatus ToStatus(BackgroundJob<SimulationReportFiles> j) =>
         new(j.Id, j.Name, j.Seed, j.State, j.Stage, j.StepsDone, j.StepsTotal, j.StartedAt, j.FinishedAt, j.Result?.Summary,

@@ -41,18 +41,18 @@ internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider t
     /// <summary>The study names available (file names without .yaml), sorted.</summary>
     public IReadOnlyList<string> Studies() => YamlFolder.Names(Folder);
 
-    /// <summary>Starts a job for <paramref name="study"/>; null when no such study exists or (<paramref name="busy"/>) the owner has too many jobs running.</summary>
-    public SitingJobStatus? Start(string owner, string study, out bool busy)
+    /// <summary>Starts a job for <paramref name="study"/>; null when no such study exists or (Busy) the owner has too many jobs running.</summary>
+    public async Task<(SitingJobStatus? Status, bool Busy)> StartAsync(string owner, string study, CancellationToken cancellationToken = default)
     {
-        busy = false;
         if (YamlFolder.PathOf(Folder, study) is not { } path)
         {
-            return null;
+            return (null, false);
         }
 
-        var job = _runner.Start(owner, study, null, (progress, ct) => Report(Run(path, progress, () => layers.EffectiveLayerAsync(store, ct).GetAwaiter().GetResult())));
-        busy = job is null;
-        return job is null ? null : ToStatus(job);
+        // The layer is read on the job's own thread (its work is synchronous and CPU-bound; it holds that thread anyway).
+        var job = await _runner.StartAsync(owner, study, null, (progress, ct) => Report(Run(path, progress, () => layers.EffectiveLayerAsync(store, ct).GetAwaiter().GetResult())),
+            cancellationToken).ConfigureAwait(false);
+        return job is null ? (null, true) : (ToStatus(job), false);
     }
 
     /// <summary>The work of a job resumed after a restart: the study read again by name; null when it is gone.</summary>
@@ -67,11 +67,14 @@ internal sealed class SitingJobs(IOptions<ServerOptions> options, TimeProvider t
         new(result.Candidates.Count, result.Ranked.Count(), RankingWriter.Csv(result), RankingWriter.GeoJson(result));
 
     /// <summary>The job if <paramref name="owner"/> started it.</summary>
-    public SitingJobStatus? Status(string owner, string id) => _runner.Find(owner, id) is { } j ? ToStatus(j) : null;
+    public async Task<SitingJobStatus?> StatusAsync(string owner, string id, CancellationToken ct = default) =>
+        await _runner.FindAsync(owner, id, ct).ConfigureAwait(false) is { } j ? ToStatus(j) : null;
 
-    public SitingReport? Result(string owner, string id) => _runner.Find(owner, id)?.Result;
+    /// <summary>The report of the owner's finished job, or null.</summary>
+    public async Task<SitingReport?> ResultAsync(string owner, string id, CancellationToken ct = default) => (await _runner.FindAsync(owner, id, ct).ConfigureAwait(false))?.Result;
 
-    public List<SitingJobStatus> List(string owner) => [.. _runner.List(owner).Select(ToStatus)];
+    /// <summary>The owner's jobs, oldest first.</summary>
+    public async Task<List<SitingJobStatus>> ListAsync(string owner, CancellationToken ct = default) => [.. (await _runner.ListAsync(owner, ct).ConfigureAwait(false)).Select(ToStatus)];
 
     private static SitingJobStatus ToStatus(BackgroundJob<SitingReport> j) =>
         new(j.Id, j.Name, j.State, j.Stage, j.StagesDone, j.StartedAt, j.FinishedAt, j.Result?.Candidates, j.Result?.Ranked, j.Error);

@@ -21,23 +21,25 @@ internal static class StudyEndpoints
         var group = app.MapGroup("/api/siting").WithTags("Planners").RequireAuthorization(Roles.AnyKey).RejectUnknownQueryParameters();
         group.MapGet("/studies", (SitingJobs jobs, ClaimsPrincipal user) => PlannerOnly(user) ?? TypedResults.Ok(jobs.Studies()))
             .WithSummary("The siting studies this server can run.");
-        group.MapPost("/rankings", (SitingJobs jobs, ClaimsPrincipal user, SitingJobRequest body) =>
+        group.MapPost("/rankings", async Task<IResult> (SitingJobs jobs, ClaimsPrincipal user, SitingJobRequest body, CancellationToken ct) =>
         {
             if (PlannerOnly(user) is { } denied)
             {
                 return denied;
             }
 
-            return jobs.Start(Caller.From(user)!.KeyId, body.Study, out var busy) is { } status
+            var (status, busy) = await jobs.StartAsync(Caller.From(user)!.KeyId, body.Study, ct).ConfigureAwait(false);
+            return status is not null
                 ? TypedResults.Accepted($"/api/siting/rankings/{status.Id}", status)
                 : busy ? Busy() : Problems.NotFound("siting study");
         }).WithSummary("Start ranking a study in the background (202 with the job; poll it for progress).");
-        group.MapGet("/rankings", (SitingJobs jobs, ClaimsPrincipal user) => PlannerOnly(user) ?? TypedResults.Ok(jobs.List(Caller.From(user)!.KeyId)))
+        group.MapGet("/rankings", async Task<IResult> (SitingJobs jobs, ClaimsPrincipal user, CancellationToken ct) =>
+                PlannerOnly(user) ?? TypedResults.Ok(await jobs.ListAsync(Caller.From(user)!.KeyId, ct).ConfigureAwait(false)))
             .WithSummary("The caller's ranking jobs.");
-        group.MapGet("/rankings/{id}", (SitingJobs jobs, ClaimsPrincipal user, string id) =>
-            PlannerOnly(user) ?? (jobs.Status(Caller.From(user)!.KeyId, id) is { } s ? TypedResults.Ok(s) : Problems.NotFound("ranking job")))
+        group.MapGet("/rankings/{id}", async Task<IResult> (SitingJobs jobs, ClaimsPrincipal user, string id, CancellationToken ct) =>
+            PlannerOnly(user) ?? (await jobs.StatusAsync(Caller.From(user)!.KeyId, id, ct).ConfigureAwait(false) is { } s ? TypedResults.Ok(s) : Problems.NotFound("ranking job")))
             .WithSummary("A job's state and current stage.");
-        group.MapGet("/rankings/{id}/report", (SitingJobs jobs, ClaimsPrincipal user, string id, [FromQuery] string? format) =>
+        group.MapGet("/rankings/{id}/report", async Task<IResult> (SitingJobs jobs, ClaimsPrincipal user, string id, [FromQuery] string? format, CancellationToken ct) =>
         {
             if (PlannerOnly(user) is { } denied)
             {
@@ -45,7 +47,7 @@ internal static class StudyEndpoints
             }
 
             var owner = Caller.From(user)!.KeyId;
-            if (jobs.Status(owner, id) is not { } status)
+            if (await jobs.StatusAsync(owner, id, ct).ConfigureAwait(false) is not { } status)
             {
                 return Problems.NotFound("ranking job");
             }
@@ -57,7 +59,7 @@ internal static class StudyEndpoints
                 return problems.Result();
             }
 
-            return jobs.Result(owner, id) is not { } result
+            return await jobs.ResultAsync(owner, id, ct).ConfigureAwait(false) is not { } result
                 ? Problems.Conflict($"The job is {status.State.ToString().ToLowerInvariant()} ({status.Stage}); the report exists once it is done.")
                 : format == "geojson"
                     ? TypedResults.Text(result.GeoJson, "application/geo+json")
@@ -81,7 +83,7 @@ internal static class StudyEndpoints
 
             return TypedResults.Ok(jobs.Scenarios(roadmapsOnly: kind == "roadmap"));
         }).WithSummary("The simulation scenarios this server can run (kind=roadmap: only the roadmaps, whose jobs serve a run-out table).");
-        sims.MapPost("/simulations", (SimulationJobs jobs, ClaimsPrincipal user, SimulationJobRequest body) =>
+        sims.MapPost("/simulations", async Task<IResult> (SimulationJobs jobs, ClaimsPrincipal user, SimulationJobRequest body, CancellationToken ct) =>
         {
             if (PlannerOnly(user) is { } denied)
             {
@@ -95,16 +97,18 @@ internal static class StudyEndpoints
                 return problems.Result();
             }
 
-            return jobs.Start(Caller.From(user)!.KeyId, body.Scenario, body.Seed, out var busy) is { } status
+            var (status, busy) = await jobs.StartAsync(Caller.From(user)!.KeyId, body.Scenario, body.Seed, ct).ConfigureAwait(false);
+            return status is not null
                 ? TypedResults.Accepted($"/api/simulations/{status.Id}", status)
                 : busy ? Busy() : Problems.NotFound("simulation scenario");
         }).WithSummary("Start simulating a scenario in the background (202 with the job; poll it or follow simulation-job events for progress).");
-        sims.MapGet("/simulations", (SimulationJobs jobs, ClaimsPrincipal user) => PlannerOnly(user) ?? TypedResults.Ok(jobs.List(Caller.From(user)!.KeyId)))
+        sims.MapGet("/simulations", async Task<IResult> (SimulationJobs jobs, ClaimsPrincipal user, CancellationToken ct) =>
+                PlannerOnly(user) ?? TypedResults.Ok(await jobs.ListAsync(Caller.From(user)!.KeyId, ct).ConfigureAwait(false)))
             .WithSummary("The caller's simulation jobs.");
-        sims.MapGet("/simulations/{id}", (SimulationJobs jobs, ClaimsPrincipal user, string id) =>
-            PlannerOnly(user) ?? (jobs.Status(Caller.From(user)!.KeyId, id) is { } s ? TypedResults.Ok(s) : Problems.NotFound("simulation job")))
+        sims.MapGet("/simulations/{id}", async Task<IResult> (SimulationJobs jobs, ClaimsPrincipal user, string id, CancellationToken ct) =>
+            PlannerOnly(user) ?? (await jobs.StatusAsync(Caller.From(user)!.KeyId, id, ct).ConfigureAwait(false) is { } s ? TypedResults.Ok(s) : Problems.NotFound("simulation job")))
             .WithSummary("A job's state and progress (steps done of the total, over all policies); when done, the summary per policy.");
-        sims.MapDelete("/simulations/{id}", (SimulationJobs jobs, ClaimsPrincipal user, string id) =>
+        sims.MapDelete("/simulations/{id}", async Task<IResult> (SimulationJobs jobs, ClaimsPrincipal user, string id, CancellationToken ct) =>
         {
             if (PlannerOnly(user) is { } denied)
             {
@@ -112,24 +116,24 @@ internal static class StudyEndpoints
             }
 
             var owner = Caller.From(user)!.KeyId;
-            if (jobs.Status(owner, id) is null)
+            if (await jobs.StatusAsync(owner, id, ct).ConfigureAwait(false) is null)
             {
                 return Problems.NotFound("simulation job");
             }
 
-            return jobs.Cancel(owner, id)
-                ? TypedResults.Ok(jobs.Status(owner, id))
-                : Problems.Conflict($"The job is already {jobs.Status(owner, id)!.State.ToString().ToLowerInvariant()}.");
+            var cancelled = await jobs.CancelAsync(owner, id, ct).ConfigureAwait(false);
+            var now = await jobs.StatusAsync(owner, id, ct).ConfigureAwait(false);
+            return cancelled ? TypedResults.Ok(now) : Problems.Conflict($"The job is already {now!.State.ToString().ToLowerInvariant()}.");
         }).WithSummary("Cancel a running simulation: it is cancelled at once (its work stops within a simulated day); 409 once it has ended.");
-        sims.MapGet("/simulations/{id}/report", (SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id) =>
-            SimulationFile(jobs, http, user, id, "report.html", "text/html"))
+        sims.MapGet("/simulations/{id}/report", (SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, CancellationToken ct) =>
+            SimulationFileAsync(jobs, http, user, id, "report.html", "text/html", ct))
             .WithSummary("The finished report (HTML with plots).");
-        sims.MapGet("/simulations/{id}/report/{file}", (SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, string file) =>
-            file.EndsWith(".csv", StringComparison.Ordinal) ? SimulationFile(jobs, http, user, id, file, "text/csv")
-            : file.EndsWith(".svg", StringComparison.Ordinal) ? SimulationFile(jobs, http, user, id, file, "image/svg+xml")
-            : Problems.NotFound("report file"))
+        sims.MapGet("/simulations/{id}/report/{file}", (SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, string file, CancellationToken ct) =>
+            file.EndsWith(".csv", StringComparison.Ordinal) ? SimulationFileAsync(jobs, http, user, id, file, "text/csv", ct)
+            : file.EndsWith(".svg", StringComparison.Ordinal) ? SimulationFileAsync(jobs, http, user, id, file, "image/svg+xml", ct)
+            : Task.FromResult(Problems.NotFound("report file")))
             .WithSummary("One CSV or plot of the finished report (summary.csv, areas.csv, ...; a roadmap's roadmap.csv, run_out.csv, ties.csv, run_out.svg, roadmap.svg: the job's files list them).");
-        sims.MapGet("/simulations/{id}/run-out", (SimulationJobs jobs, ClaimsPrincipal user, string id) =>
+        sims.MapGet("/simulations/{id}/run-out", async Task<IResult> (SimulationJobs jobs, ClaimsPrincipal user, string id, CancellationToken ct) =>
         {
             if (PlannerOnly(user) is { } denied)
             {
@@ -137,19 +141,20 @@ internal static class StudyEndpoints
             }
 
             var owner = Caller.From(user)!.KeyId;
-            if (jobs.Status(owner, id) is not { } status)
+            if (await jobs.StatusAsync(owner, id, ct).ConfigureAwait(false) is not { } status)
             {
                 return Problems.NotFound("simulation job");
             }
 
-            return jobs.Result(owner, id) is not { } result
+            return await jobs.ResultAsync(owner, id, ct).ConfigureAwait(false) is not { } result
                 ? Problems.Conflict($"The job is {status.State.ToString().ToLowerInvariant()} ({status.Stage}); the run-out table exists once it is done.")
                 : result.RunOut is { } rows ? TypedResults.Ok(rows) : Problems.NotFound("run-out table (the job is not a roadmap)");
         }).Produces<IReadOnlyList<RoadmapRunOutRow>>()
             .WithSummary("A finished roadmap's run-out table (JSON; run_out.csv is the same as CSV): per cluster the years it runs out without and with shifting, the line that binds first and the reinforcement needed by the last year.");
     }
 
-    private static IResult SimulationFile(SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, string file, string contentType)
+    private static async Task<IResult> SimulationFileAsync(SimulationJobs jobs, HttpContext http, ClaimsPrincipal user, string id, string file, string contentType,
+        CancellationToken ct)
     {
         if (PlannerOnly(user) is { } denied)
         {
@@ -157,12 +162,12 @@ internal static class StudyEndpoints
         }
 
         var owner = Caller.From(user)!.KeyId;
-        if (jobs.Status(owner, id) is not { } status)
+        if (await jobs.StatusAsync(owner, id, ct).ConfigureAwait(false) is not { } status)
         {
             return Problems.NotFound("simulation job");
         }
 
-        if (jobs.Result(owner, id) is not { } result)
+        if (await jobs.ResultAsync(owner, id, ct).ConfigureAwait(false) is not { } result)
         {
             return Problems.Conflict(status.Error is { } error
                 ? $"The job failed ({error}); it has no report."
