@@ -78,20 +78,20 @@ public static partial class RoadmapLines
     }
 
     // The circuits an uprate names: the branch shown by that name, else every circuit ("NAME 1L", "NAME 2L", ...) of the line.
-    private static IReadOnlyList<int> Branches(RoadmapReinforcement r, PowerNetwork network, Func<int, string> lineName, string where)
+    private static IReadOnlyList<int> Branches(RoadmapReinforcement row, PowerNetwork network, Func<int, string> lineName, string where)
     {
-        var name = r.LineName!;
+        var name = row.LineName!;
         var exact = Enumerable.Range(0, network.Branches.Length).Where(b => lineName(b) == name).ToArray();
         var circuits = exact.Length > 0 ? exact
             : [.. Enumerable.Range(0, network.Branches.Length).Where(b => lineName(b) is { } n && n.StartsWith(name + " ", StringComparison.Ordinal) && Circuit().IsMatch(n[(name.Length + 1)..]))];
         if (circuits.Length == 0)
         {
-            throw new ArgumentException($"{where}: uprate: no line '{name}' in the grid model (name it as the run-out table does, for example '山家線 2L').", nameof(r));
+            throw new ArgumentException($"{where}: uprate: no line '{name}' in the grid model (name it as the run-out table does, for example '山家線 2L').", nameof(row));
         }
 
         if (exact.Length > 1)
         {
-            throw new ArgumentException(FormattableString.Invariant($"{where}: uprate: {exact.Length} branches of the grid model are named '{name}'."), nameof(r));
+            throw new ArgumentException(FormattableString.Invariant($"{where}: uprate: {exact.Length} branches of the grid model are named '{name}'."), nameof(row));
         }
 
         return circuits;
