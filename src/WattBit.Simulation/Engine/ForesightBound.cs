@@ -25,6 +25,9 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
     /// <summary>Whether each site's room is its own, used only by jobs whose power level it holds (decision 0207), rather than pooled per (area, PUE) (decision 0182).</summary>
     public bool PerSite { get; init; }
 
+    /// <summary>How the whole-run bound (decision 0223) was searched, when this is that bound; null for a flow's bound.</summary>
+    public WholeRunSearch? WholeRun { get; init; }
+
     /// <summary>Wall time the flow took to build and solve (set by the engine; zero when not timed).</summary>
     public TimeSpan Elapsed { get; init; }
 
@@ -45,7 +48,21 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
     /// <param name="workload">The workload (jobs and inference).</param>
     /// <param name="perSite">Per-site room with the power levels instead of room pooled per (area, PUE).</param>
     /// <exception cref="InvalidOperationException">The flow solver did not find the optimum.</exception>
-    public static ForesightBound Compute(SimulationWorld world, SimulatedWorkload workload, bool perSite = false)
+    public static ForesightBound Compute(SimulationWorld world, SimulatedWorkload workload, bool perSite = false) => Solve(world, workload, perSite, prices: false).Bound;
+
+    /// <summary>
+    /// The pooled bound (decision 0182) and its room prices: for every (area, PUE) group and step, the flow's dual of that
+    /// step's room (what one more IT kWh of room would save, in the objective's units per IT kWh; 0 where the room is not
+    /// full), read from node potentials of the optimal flow's residual network (shortest paths, Bellman-Ford with a queue).
+    /// The whole-run bound (decision 0223) starts from them. Null prices when the potentials did not settle within the
+    /// pass limit (any prices are valid for that bound; these are only a good start).
+    /// </summary>
+    /// <param name="world">The world (actual signals and limits).</param>
+    /// <param name="workload">The workload (jobs and inference).</param>
+    public static (ForesightBound Bound, double[][]? RoomPrices) ComputeWithPrices(SimulationWorld world, SimulatedWorkload workload) =>
+        Solve(world, workload, perSite: false, prices: true);
+
+    private static (ForesightBound Bound, double[][]? RoomPrices) Solve(SimulationWorld world, SimulatedWorkload workload, bool perSite, bool prices)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);
@@ -57,29 +74,8 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         var jobs = workload.Jobs;
         var sites = scenario.Sites;
 
-        // (area, PUE) groups: sites of one area with the same PUE cost the same per IT kWh, so their room adds exactly.
-        var groups = new List<(int Area, double Pue, int[] Sites)>();
-        foreach (var g in Enumerable.Range(0, sites.Count).GroupBy(s => (world.SiteArea[s], sites[s].Pue)).OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Pue))
-        {
-            groups.Add((g.Key.Item1, g.Key.Pue, g.ToArray()));
-        }
-
-        // Areas joined by ties (all one system without ties): a job's energy stays in its home area's system.
-        var areas = world.AreaCodes.Count;
-        var system = new int[areas];
-        for (var a = 0; a < areas; a++)
-        {
-            system[a] = a;
-            for (var b = 0; b < a; b++)
-            {
-                if (world.Ties is null || world.Ties.Path(a, b) is not null)
-                {
-                    system[a] = system[b];
-                    break;
-                }
-            }
-        }
-
+        var groups = Groups(world);
+        var system = SystemOf(world);
         var systems = system.Distinct().Order().ToList();
 
         // Per site: the jobs' power levels (quantiles of their power, the lowest 0) and each job's level.
@@ -135,20 +131,21 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
             }
         }
 
-        var room = new double[groups.Count][];
-        for (var g = 0; g < groups.Count; g++)
+        var room = new double[groups.Length][];
+        for (var g = 0; g < groups.Length; g++)
         {
             room[g] = new double[n];
             foreach (var s in groups[g].Sites)
             {
                 for (var t = 0; t < n; t++)
                 {
-                    room[g][t] += Math.Max(0, Math.Min(world.LimitMw[s][t] / sites[s].Pue, sites[s].ItMw) - workload.InferenceMw[s][t]);
+                    room[g][t] += SiteRoom(world, workload, s, t);
                 }
             }
         }
 
         var groupArcs = new List<(int Arc, int Area)>();
+        var roomArcs = new List<(int Arc, int Group, int Step)>();
         if (perSite)
         {
             // Every site's own room at each step, at the level of that room; sites of one (area, PUE) at one level add.
@@ -160,7 +157,7 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
                     Array.Clear(cap);
                     foreach (var s in members)
                     {
-                        var r = Math.Max(0, Math.Min(world.LimitMw[s][t] / sites[s].Pue, sites[s].ItMw) - workload.InferenceMw[s][t]);
+                        var r = SiteRoom(world, workload, s, t);
                         if (r > 0)
                         {
                             cap[LevelOf(thresholds, r)] += r;
@@ -185,13 +182,15 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         {
             for (var t = 0; t < n; t++)
             {
-                for (var g = 0; g < groups.Count; g++)
+                for (var g = 0; g < groups.Length; g++)
                 {
                     var cap = (long)Math.Ceiling(room[g][t] * h * 1000);
                     if (cap > 0)
                     {
                         // Value per IT kWh in thousandths: g/kWh (carbon) or JPY/kWh (price) × PUE × 1000.
-                        groupArcs.Add((flow.AddArcWithCapacityAndUnitCost(jobs.Count + (systems.IndexOf(system[groups[g].Area]) * n) + t, sink, cap, (long)Math.Round(actual[groups[g].Area][t] * groups[g].Pue * 1000)), groups[g].Area));
+                        var arc = flow.AddArcWithCapacityAndUnitCost(jobs.Count + (systems.IndexOf(system[groups[g].Area]) * n) + t, sink, cap, (long)Math.Round(actual[groups[g].Area][t] * groups[g].Pue * 1000));
+                        groupArcs.Add((arc, groups[g].Area));
+                        roomArcs.Add((arc, g, t));
                         arcs++;
                     }
                 }
@@ -218,6 +217,172 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
 
         // thousandths of (g or JPY) per kWh × kWh → g or JPY; tonnes for carbon.
         var value = placedCost / 1000.0 / (objective == SimulationObjective.Cost ? 1 : 1_000_000);
+        var areaMwh = new double[world.AreaCodes.Count];
+
+        foreach (var (arc, area) in groupArcs)
+        {
+            areaMwh[area] += flow.Flow(arc) / 1000.0;
+        }
+        var bound = new ForesightBound(objective, value, supply / 1000.0, unplaced / 1000.0, arcs, AtRelease(world, workload), areaMwh) { PerSite = perSite };
+        return (bound, prices ? RoomPrices(flow, sink, roomArcs, groups.Length, n) : null);
+    }
+
+    // The room arcs' duals from potentials of the optimal flow's residual network: d = shortest distances from a virtual
+    // node joined to every node at 0 (no negative cycle at the optimum), the step node's price d(sink) − d(step), and a
+    // room arc's dual max(0, that price − its cost). Thousandths per kWh → the objective's unit per IT kWh (g or JPY).
+    private static double[][]? RoomPrices(MinCostFlow flow, int sink, List<(int Arc, int Group, int Step)> roomArcs, int groupCount, int n)
+    {
+        var nodes = sink + 1;
+        var arcCount = flow.NumArcs();
+        var degree = new int[nodes + 1];
+        var tail = new int[arcCount];
+        var head = new int[arcCount];
+        var cost = new long[arcCount];
+        var forward = new bool[arcCount];
+        var backward = new bool[arcCount];
+        for (var a = 0; a < arcCount; a++)
+        {
+            tail[a] = flow.Tail(a);
+            head[a] = flow.Head(a);
+            cost[a] = flow.UnitCost(a);
+            var f = flow.Flow(a);
+            forward[a] = f < flow.Capacity(a);
+            backward[a] = f > 0;
+            degree[tail[a] + 1] += forward[a] ? 1 : 0;
+            degree[head[a] + 1] += backward[a] ? 1 : 0;
+        }
+
+        for (var v = 0; v < nodes; v++)
+        {
+            degree[v + 1] += degree[v];
+        }
+
+        var next = new int[nodes];
+        Array.Copy(degree, next, nodes);
+        var to = new int[degree[nodes]];
+        var weight = new long[degree[nodes]];
+        for (var a = 0; a < arcCount; a++)
+        {
+            if (forward[a])
+            {
+                to[next[tail[a]]] = head[a];
+                weight[next[tail[a]]++] = cost[a];
+            }
+
+            if (backward[a])
+            {
+                to[next[head[a]]] = tail[a];
+                weight[next[head[a]]++] = -cost[a];
+            }
+        }
+
+        var d = new long[nodes];
+        var queued = new bool[nodes];
+        var queue = new Queue<int>(nodes);
+        for (var v = 0; v < nodes; v++)
+        {
+            queue.Enqueue(v);
+            queued[v] = true;
+        }
+
+        // At most PotentialPasses relaxations per arc on average: the residual network's shortest paths are short in
+        // practice; past that the potentials are given up (the whole-run bound then starts from zero prices).
+        var budget = (long)PotentialPasses * Math.Max(1, to.Length);
+        while (queue.Count > 0)
+        {
+            var u = queue.Dequeue();
+            queued[u] = false;
+            for (var e = degree[u]; e < degree[u + 1]; e++)
+            {
+                if (--budget < 0)
+                {
+                    return null;
+                }
+
+                var v = to[e];
+                if (d[u] + weight[e] < d[v])
+                {
+                    d[v] = d[u] + weight[e];
+                    if (!queued[v])
+                    {
+                        queued[v] = true;
+                        queue.Enqueue(v);
+                    }
+                }
+            }
+        }
+
+        var prices = new double[groupCount][];
+        for (var g = 0; g < groupCount; g++)
+        {
+            prices[g] = new double[n];
+        }
+
+        foreach (var (arc, g, t) in roomArcs)
+        {
+            prices[g][t] = Math.Max(0, d[sink] - d[tail[arc]] - cost[arc]) / 1000.0;
+        }
+
+        return prices;
+    }
+
+    /// <summary>Relaxations per residual arc, on average, after which the flow's potentials are given up.</summary>
+    private const int PotentialPasses = 400;
+
+    /// <summary>
+    /// The (area, PUE) groups of the world's sites, by area then PUE: sites of one area with the same PUE cost the same per
+    /// IT kWh, so their room adds exactly.
+    /// </summary>
+    /// <param name="world">The world.</param>
+    public static (int Area, double Pue, int[] Sites)[] Groups(SimulationWorld world)
+    {
+        var sites = world.Scenario.Sites;
+        return [.. Enumerable.Range(0, sites.Count).GroupBy(s => (world.SiteArea[s], sites[s].Pue)).OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Pue)
+            .Select(g => (g.Key.Item1, g.Key.Pue, g.ToArray()))];
+    }
+
+    /// <summary>For every area, the first area of its tied system (all one system without ties): a job's energy stays in its home area's system.</summary>
+    /// <param name="world">The world.</param>
+    internal static int[] SystemOf(SimulationWorld world)
+    {
+        var areas = world.AreaCodes.Count;
+        var system = new int[areas];
+        for (var a = 0; a < areas; a++)
+        {
+            system[a] = a;
+            for (var b = 0; b < a; b++)
+            {
+                if (world.Ties is null || world.Ties.Path(a, b) is not null)
+                {
+                    system[a] = system[b];
+                    break;
+                }
+            }
+        }
+
+        return system;
+    }
+
+    /// <summary>A site's room for jobs at a step: the smaller of its actual limit ÷ PUE and its IT capacity, less the inference at home (MW IT, never negative).</summary>
+    /// <param name="world">The world.</param>
+    /// <param name="workload">The workload.</param>
+    /// <param name="s">Site index.</param>
+    /// <param name="t">Step.</param>
+    internal static double SiteRoom(SimulationWorld world, SimulatedWorkload workload, int s, int t)
+    {
+        var site = world.Scenario.Sites[s];
+        return Math.Max(0, Math.Min(world.LimitMw[s][t] / site.Pue, site.ItMw) - workload.InferenceMw[s][t]);
+    }
+
+    /// <summary>The jobs' value run at release at their home sites (the baseline's placement, without its limits), in the objective's unit.</summary>
+    /// <param name="world">The world.</param>
+    /// <param name="workload">The workload.</param>
+    internal static double AtRelease(SimulationWorld world, SimulatedWorkload workload)
+    {
+        var actual = Actual(world);
+        var jobs = workload.Jobs;
+        var sites = world.Scenario.Sites;
+        var n = world.Steps;
         double atRelease = 0;
         for (var j = 0; j < jobs.Count; j++)
         {
@@ -229,16 +394,10 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
                 v += series[t];
             }
 
-            atRelease += v * jobs.PowerMw[j] * sites[home].Pue * h;
+            atRelease += v * jobs.PowerMw[j] * sites[home].Pue * world.StepHours;
         }
 
-        var areaMwh = new double[world.AreaCodes.Count];
-
-        foreach (var (arc, area) in groupArcs)
-        {
-            areaMwh[area] += flow.Flow(arc) / 1000.0;
-        }
-        return new ForesightBound(objective, value, supply / 1000.0, unplaced / 1000.0, arcs, Scale(objective, atRelease), areaMwh) { PerSite = perSite };
+        return Scale(world.Scenario.Objective, atRelease);
     }
 
     /// <summary>
@@ -294,3 +453,12 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
     private static IReadOnlyList<double[]> Actual(SimulationWorld world) =>
         world.Scenario.Objective == SimulationObjective.Cost ? world.Price : world.CarbonLifecycle;
 }
+
+/// <summary>How the whole-run bound's multipliers were searched (decision 0223).</summary>
+/// <param name="Iterations">Subgradient steps taken (each one's L is a valid bound).</param>
+/// <param name="BestIteration">The step whose L is the bound (0 = the start).</param>
+/// <param name="FromFlowPrices">Whether the search started from the pooled flow's room duals (else from zero prices).</param>
+/// <param name="InPieces">Checkpointing jobs, placed in pieces (each piece at full power at one site).</param>
+/// <param name="NoWholeRun">Jobs that do not checkpoint but have no whole run in their window (given the flow's relaxation).</param>
+/// <param name="LeftOutMwh">IT energy the best step left out at ten times the dearest step's value (0 when every job found a run).</param>
+public sealed record WholeRunSearch(int Iterations, int BestIteration, bool FromFlowPrices, int InPieces, int NoWholeRun, double LeftOutMwh);

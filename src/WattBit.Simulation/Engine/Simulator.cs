@@ -155,12 +155,28 @@ public static class Simulator
 
         var runsTime = time.GetElapsedTime(runsStarted);
         var boundStarted = time.GetTimestamp();
-        var pooled = scenario.Bound ? Timed(time, () => ForesightBound.Compute(world, workload)) : null;
-        var bound = scenario.BoundPerSite ? Timed(time, () => ForesightBound.Compute(world, workload, perSite: true)) : pooled;
+        ForesightBound? pooled = null;
+        ForesightBound? bound = null;
+        if (scenario.BoundWholeRun)
+        {
+            double[][]? prices = null;
+            pooled = Timed(time, () =>
+            {
+                (var flow, prices) = ForesightBound.ComputeWithPrices(world, workload);
+                return flow;
+            });
+            bound = WholeRunBound.Compute(world, workload, pooled.UnplacedMwh > 0 ? null : prices, time: time);
+        }
+        else
+        {
+            pooled = scenario.Bound ? Timed(time, () => ForesightBound.Compute(world, workload)) : null;
+            bound = scenario.BoundPerSite ? Timed(time, () => ForesightBound.Compute(world, workload, perSite: true)) : pooled;
+        }
+
         var timing = new SimulationTiming(TimeSpan.Zero, forecastsTime, runsTime, scenario.Bound ? time.GetElapsedTime(boundStarted) : TimeSpan.Zero);
         return new SimulationResult(world, workload, results, time.GetElapsedTime(started))
         {
-            Forecast = skill, ForecastScore = forecast, Bound = bound, PooledBound = scenario.BoundPerSite ? pooled : null, Timing = timing,
+            Forecast = skill, ForecastScore = forecast, Bound = bound, PooledBound = scenario.BoundPerSite || scenario.BoundWholeRun ? pooled : null, Timing = timing,
         };
     }
 

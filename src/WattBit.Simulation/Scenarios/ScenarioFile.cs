@@ -144,13 +144,14 @@ public static class ScenarioFile
         }
 
         var dr = YamlReader.Get(root, "demand_response") is { } drNode ? DemandResponse.DrSection.Read(r, drNode, start, end, step) : null;
-        var bound = YamlReader.Get(root, "bound") is { } boundNode ? r.Choice(boundNode, "bound", ("true", 1), ("false", 0), ("per-site", 2)) : 0;
+        var bound = YamlReader.Get(root, "bound") is { } boundNode ? r.Choice(boundNode, "bound", ("true", 1), ("false", 0), ("per-site", 2), ("whole-run", 3)) : 0;
         return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid, dr, forecastSource)
         {
             Bound = bound > 0,
             BoundPerSite = bound == 2,
             PublishedPrices = publishedPrices,
             PricePublication = publication,
+            BoundWholeRun = bound == 3,
         };
     }
 

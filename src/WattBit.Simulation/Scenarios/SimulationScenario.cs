@@ -190,6 +190,13 @@ public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOff
     /// <summary>The time of day (JST) on the day before delivery at which the day's prices are published (scenario key <c>price_publication</c>, default 10:00, JEPX's gate closure).</summary>
     public TimeSpan PricePublication { get; init; } = TimeSpan.FromHours(10);
 
+    /// <summary>
+    /// Whether the bound is the whole-run bound (<c>bound: whole-run</c>; decision 0223): jobs that do not checkpoint run
+    /// whole at full power at one site, the pooled room priced by Lagrange multipliers searched from the pooled flow's duals;
+    /// the pooled flow's bound is given beside it.
+    /// </summary>
+    public bool BoundWholeRun { get; init; }
+
     /// <summary>Number of steps in the period.</summary>
     public int Steps => (int)((End - Start).Ticks / Step.Ticks);
 }
