@@ -284,6 +284,10 @@ public sealed class SimulationJobTests(SimulationServer fixture) : IClassFixture
             var c = csv[i + 1].Split(',');
             Assert.Equal(c[3], year.ValueKind == JsonValueKind.Null ? "" : year.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(double.Parse(c[8], System.Globalization.CultureInfo.InvariantCulture), r.GetProperty("reinforcementMw").GetDouble(), 1);
+            // The binding line's uprate (decision 0226), as run_out.csv has it.
+            var uprate = r.GetProperty("lineUprateMw");
+            Assert.Equal(c[11], uprate.ValueKind == JsonValueKind.Null ? "" : uprate.GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(c[13], r.GetProperty("uprateLine").GetString() ?? "");
         }
 
         Assert.NotNull(firstShort["inzai"]); // 6 GW at one substation cannot fit by 2027
