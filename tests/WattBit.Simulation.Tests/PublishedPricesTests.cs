@@ -302,6 +302,28 @@ public sealed class PublishedPricesTests
         }
     }
 
+    [Fact]
+    public void ForecastCsv_GivesWhatWasPublished_AndBothMaes()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "wattbit-published-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = Week("cost", "");
+            Reporting.SimulationReport.Write(result, dir);
+            var rows = File.ReadAllLines(Path.Combine(dir, "forecast.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(x => x[0], x => x[1..]);
+            var skill = result.Forecast!;
+            Assert.Equal([Reporting.SimulationReport.Rounded(skill.PlannedOnMae), "JPY/kWh"], rows["planned_on_mae_48h"]);
+            Assert.Equal([Reporting.SimulationReport.Rounded(skill.ForecastOnlyMae), "JPY/kWh"], rows["forecast_only_mae_48h"]);
+            Assert.True(skill.PlannedOnMae < skill.ForecastOnlyMae, "the published day's prices have no error");
+            Assert.Equal(["", "JPY/kWh"], rows["seasonal_naive_mae"]); // AR(1) has no origin: empty, not 0
+            Assert.StartsWith("\"each day planned on its day-ahead prices", rows["published"][0], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("published_prices: maybe", "unknown published_prices 'maybe' (known: true, false)")]
     [InlineData("price_publication: \"25:00\"", "price_publication must be a time of day (JST) on the day before delivery, as HH:mm (got '25:00')")]

@@ -55,6 +55,11 @@ public static class SimulationReport
         WriteCsv(Path.Combine(directory, "sites.csv"), SitesCsv(result));
         WriteCsv(Path.Combine(directory, "watch_site.csv"), WatchCsv(result));
         WriteCsv(Path.Combine(directory, "data_sources.csv"), SourcesCsv(result));
+        if (result.Forecast is { } skill)
+        {
+            WriteCsv(Path.Combine(directory, "forecast.csv"), ForecastCsv(skill));
+        }
+
         if (result.World.LimitLine.Count > 0)
         {
             WriteCsv(Path.Combine(directory, "binding_lines.csv"), LinesCsv(result));
@@ -388,6 +393,27 @@ public static class SimulationReport
         {
             html.Append("<p>Real sources: ").Append(Enc(string.Join("; ", named))).Append(".</p>");
         }
+    }
+
+    // What the policies planned on and its skill (decisions 0177, 0220), one quantity a row; a quantity that does not
+    // apply (no quantiles, nothing published ahead) is left empty, not written as 0.
+    private static IEnumerable<string> ForecastCsv(ForecastSkill skill)
+    {
+        yield return "quantity,value,unit";
+        yield return Row("source", skill.Source, "");
+        yield return Row("series", skill.Series, "");
+        yield return Quantity("mae", skill.Mae);
+        yield return Quantity("ar1_mae", skill.Ar1Mae);
+        yield return Quantity("seasonal_naive_mae", skill.SeasonalNaiveMae);
+        yield return Quantity("share_below_p10", skill.BelowP10, "share");
+        yield return Quantity("share_below_p90", skill.BelowP90, "share");
+        yield return Row("fallback_area_days", skill.FallbackDays, "area-days");
+        yield return Row("published", skill.Published ?? "", "");
+        yield return Quantity("planned_on_mae_48h", skill.PlannedOnMae);
+        yield return Quantity("forecast_only_mae_48h", skill.ForecastOnlyMae);
+
+        string Quantity(string name, double value, string? unit = null) =>
+            Row(name, double.IsNaN(value) ? "" : Rounded(value), unit ?? skill.Series[(skill.Series.LastIndexOf(' ') + 1)..]);
     }
 
     private static IEnumerable<string> SourcesCsv(SimulationResult result)
