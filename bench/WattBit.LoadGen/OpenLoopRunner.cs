@@ -46,6 +46,9 @@ public sealed class TargetResult(LoadTarget target, int seconds)
     /// <summary>Latency by whole second of intended send time since the start (index 0 is the first second).</summary>
     public LatencyHistogram[] PerSecond { get; } = [.. Enumerable.Range(0, seconds).Select(_ => new LatencyHistogram())];
 
+    /// <summary>The largest send lag (µs) by second of intended send time: a second in which the generator itself was late.</summary>
+    public long[] MaxSendLagPerSecond { get; } = new long[seconds];
+
     /// <summary>Requests answered with a non-2xx status or not answered, by second of intended send time.</summary>
     public long[] ErrorsPerSecond { get; } = new long[seconds];
 
@@ -168,9 +171,21 @@ public sealed class OpenLoopRunner(TimeProvider time, int connections, string? a
         var frequency = time.TimestampFrequency;
         var latency = (done - due) * 1_000_000 / frequency;
         result.Latency.Record(latency);
-        result.SendLag.Record((sent - due) * 1_000_000 / frequency);
+        var lag = (sent - due) * 1_000_000 / frequency;
+        result.SendLag.Record(lag);
         var second = (int)Math.Min(result.PerSecond.Length - 1, (due - startTicks) / frequency);
         result.PerSecond[second].Record(latency);
+        var maxLag = Interlocked.Read(ref result.MaxSendLagPerSecond[second]);
+        while (lag > maxLag)
+        {
+            var seen = Interlocked.CompareExchange(ref result.MaxSendLagPerSecond[second], lag, maxLag);
+            if (seen == maxLag)
+            {
+                break;
+            }
+
+            maxLag = seen;
+        }
         if (status is < 200 or > 299)
         {
             Interlocked.Increment(ref result.ErrorsPerSecond[second]);

@@ -49,14 +49,16 @@ def main(results):
     for phase, title in phases:
         env = tsv(os.path.join(results, f"{phase}.env"))
         print(f"== {title} ({run['seconds']} s; load average {env['load_before']} -> {env['load_after']})")
-        print(f"{'instance':<9}{'route':<8}{'asked/s':>9}{'got/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99.9 ms':>10}{'max ms':>9}{'errors':>8}  target")
+        print(f"{'instance':<9}{'route':<8}{'asked/s':>9}{'got/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99.9 ms':>10}{'max ms':>9}{'errors':>8}{'lag p99':>9}  target")
         for row in summary(os.path.join(results, f"{phase}.summary.tsv")):
             route, instance = route_instance(row["label"])
             ok = float(row["p99_ms"]) < TARGET_MS[route] and int(row["errors"]) == 0
             p99[(phase, route, instance)] = (float(row["p99_ms"]), float(row["asked"]), int(row["errors"]))
             print(f"{instance:<9}{route:<8}{float(row['asked']):>9.0f}{float(row['achieved']):>9.1f}{float(row['p50_ms']):>9.2f}"
-                  f"{float(row['p99_ms']):>9.2f}{float(row['p999_ms']):>10.2f}{float(row['max_ms']):>9.2f}{int(row['errors']):>8}"
+                  f"{float(row['p99_ms']):>9.2f}{float(row['p999_ms']):>10.2f}{float(row['max_ms']):>9.2f}{int(row['errors']):>8}{float(row['send_lag_p99_ms']):>9.2f}"
                   f"  p99 < {TARGET_MS[route]:g} ms: {'yes' if ok else 'NO'}")
+        print("lag p99: how late the generator itself sent (its timers, its CPU share); part of the latency, so a large lag means"
+              " the machine, not the server, delayed those requests")
         servers = " / ".join(env[k] for k in sorted(env) if k.startswith("server_cpu_"))
         print(f"CPU: generator {env['generator_cpu']}; server{'s A / B' if phase == 'two' else ' A'} {servers}")
     for route, verb in (("reads", "reads"), ("ingest", "ingest")):
@@ -77,23 +79,27 @@ def main(results):
                     continue
                 second = int(row["epoch_second"])
                 sample = rt[instance].get(second)
+                lag = float(row.get("send_lag_max_ms") or "nan")
+                sample = dict(sample, generatorLagMs=lag) if sample else {"generatorLagMs": lag}
                 entry = (phase, row["utc"], instance, route, float(row["p99_ms"]), float(row["max_ms"]), sample)
                 (tails if float(row["p99_ms"]) >= TARGET_MS[route] else others).append(entry)
     if tails:
-        print(f"{'phase':<6}{'utc':<10}{'inst':<5}{'route':<8}{'p99 ms':>8}{'max ms':>8} | " + " ".join(METRICS))
+        print(f"{'phase':<6}{'utc':<10}{'inst':<5}{'route':<8}{'p99 ms':>8}{'max ms':>8} | generatorLagMs " + " ".join(METRICS))
         for phase, utc, instance, route, p, m, sample in tails[:40]:
-            values = " ".join(f"{sample[k]:g}" for k in METRICS) if sample else "(no runtime sample)"
+            values = f"{sample['generatorLagMs']:g} " + (" ".join(f"{sample[k]:g}" for k in METRICS) if "gen0" in sample else "(no runtime sample)")
             print(f"{phase:<6}{utc:<10}{instance:<5}{route:<8}{p:>8.2f}{m:>8.2f} | {values}")
         if len(tails) > 40:
             print(f"... {len(tails) - 40} more in the trace CSVs")
-    print(f"{len(tails)} tail seconds of {len(tails) + len(others)} route-seconds. Runtime trace, mean per second in tail seconds against the others:")
-    for k in METRICS:
-        t = [e[6][k] for e in tails if e[6]]
-        o = [e[6][k] for e in others if e[6]]
+    print(f"{len(tails)} tail seconds of {len(tails) + len(others)} route-seconds. Mean per second in tail seconds against the others "
+          "(generatorLagMs: the generator's own largest send lag in that second; large means the machine stalled the generator too):")
+    for k in ["generatorLagMs"] + METRICS:
+        t = [e[6][k] for e in tails if k in e[6]]
+        o = [e[6][k] for e in others if k in e[6]]
         mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
         share_t = sum(1 for x in t if x > 0) / len(t) if t else float("nan")
         share_o = sum(1 for x in o if x > 0) / len(o) if o else float("nan")
-        print(f"  {k:<18} tail {mean(t):9.2f} (>0 in {100 * share_t:5.1f} %)   others {mean(o):9.2f} (>0 in {100 * share_o:5.1f} %)")
+        other = f"others {mean(o):9.2f} (>0 in {100 * share_o:5.1f} %)" if o else "others: none (every second was a tail)"
+        print(f"  {k:<18} tail {mean(t):9.2f} (>0 in {100 * share_t:5.1f} %)   {other}")
 
 
 if __name__ == "__main__":
