@@ -57,7 +57,7 @@ internal sealed class EventHub
             _sharedMode = true; // set before the replay below: replayed events keep their stream positions as ids
             var shared = new StoreJournal<SharedEvent>(store, Stream, Deliver, Math.Max(0, length - HistorySize))
             {
-                NotifyOnAppend = journals.Notifications is { } n ? (n, NotifyChannel) : null,
+                NotifyOnAppend = journals.Notifications is { } n ? (n, NotifyChannel, NotifyPayload) : null,
             };
             _shared = shared;
             _group = new GroupCommit<SharedEvent, bool>(async events =>
@@ -70,6 +70,12 @@ internal sealed class EventHub
 
     /// <summary>Called with each event delivered from the shared stream (published here or on another instance).</summary>
     public event Action<ServerEvent>? Delivered;
+
+    /// <summary>
+    /// The payload of this hub's notifications: unique to this process's hub, so its listener can tell its own
+    /// notifications (whose events the append already delivered here) from other instances'.
+    /// </summary>
+    public string NotifyPayload { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>Whether events are shared with other instances.</summary>
     public bool Shared => _shared is not null;

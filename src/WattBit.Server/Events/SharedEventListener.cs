@@ -20,8 +20,17 @@ internal sealed partial class SharedEventListener(EventHub hub, Journals journal
 
         // Notifications only wake the loop; one catch-up reads everything new, however many arrived.
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        var listen = Task.Run(() => notifications.ListenAsync(EventHub.NotifyChannel, _ =>
+        // This instance's own notifications are skipped: its append applied and delivered its events (and any it had
+        // missed) already, so a catch-up would read nothing new (decision 0217: one catch-up round trip per publication
+        // of either instance, on both, was the CPU two instances paid over one).
+        var own = hub.NotifyPayload;
+        var listen = Task.Run(() => notifications.ListenAsync(EventHub.NotifyChannel, payload =>
         {
+            if (string.Equals(payload, own, StringComparison.Ordinal))
+            {
+                return;
+            }
+
             journals.Activity.Notified();
             wake.Writer.TryWrite(true);
         }, () => wake.Writer.TryWrite(true), stoppingToken),

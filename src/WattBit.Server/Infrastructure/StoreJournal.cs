@@ -64,10 +64,10 @@ internal sealed class StoreJournal<T> : IJournal<T>
     public Action<long>? Appended { get; set; }
 
     /// <summary>
-    /// When set, each append also sends a notification on this channel, in the same statement and transaction (live
-    /// events: one round trip per event instead of an append and a separate NOTIFY).
+    /// When set, each append also sends a notification on this channel with this payload, in the same statement and
+    /// transaction (live events: one round trip per event instead of an append and a separate NOTIFY).
     /// </summary>
-    public (IStoreNotifications Via, string Channel)? NotifyOnAppend { get; init; }
+    public (IStoreNotifications Via, string Channel, string Payload)? NotifyOnAppend { get; init; }
 
     /// <inheritdoc />
     /// <remarks>
@@ -106,7 +106,7 @@ internal sealed class StoreJournal<T> : IJournal<T>
         {
             // Not cancelled once the turn is taken: a write the store may have committed is always followed by its apply.
             var appended = NotifyOnAppend is { } notify
-                ? await notify.Via.AppendJournalAndNotifyAsync(_stream, bodies, _applied, notify.Channel, "").ConfigureAwait(false)
+                ? await notify.Via.AppendJournalAndNotifyAsync(_stream, bodies, _applied, notify.Channel, notify.Payload).ConfigureAwait(false)
                 : await _store.AppendJournalAsync(_stream, bodies, _applied).ConfigureAwait(false);
             ApplyLocked(appended.Missed);
             for (var i = 0; i < entries.Count; i++)
@@ -126,7 +126,7 @@ internal sealed class StoreJournal<T> : IJournal<T>
     // Not cancelled once the turn is taken: a write the store may have committed is always followed by its apply.
     private Task<bool> TryAppendAsync(long seq, string body) =>
         NotifyOnAppend is { } notify
-            ? notify.Via.TryAppendJournalAndNotifyAsync(_stream, seq, body, notify.Channel, "")
+            ? notify.Via.TryAppendJournalAndNotifyAsync(_stream, seq, body, notify.Channel, notify.Payload)
             : _store.TryAppendJournalAsync(_stream, seq, body);
 
     /// <inheritdoc />
