@@ -92,14 +92,20 @@ def main(results):
             print(f"... {len(tails) - 40} more in the trace CSVs")
     print(f"{len(tails)} tail seconds of {len(tails) + len(others)} route-seconds. Mean per second in tail seconds against the others "
           "(generatorLagMs: the generator's own largest send lag in that second; large means the machine stalled the generator too):")
-    for k in ["generatorLagMs"] + METRICS:
-        t = [e[6][k] for e in tails if k in e[6]]
-        o = [e[6][k] for e in others if k in e[6]]
-        mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
-        share_t = sum(1 for x in t if x > 0) / len(t) if t else float("nan")
-        share_o = sum(1 for x in o if x > 0) / len(o) if o else float("nan")
-        other = f"others {mean(o):9.2f} (>0 in {100 * share_o:5.1f} %)" if o else "others: none (every second was a tail)"
-        print(f"  {k:<18} tail {mean(t):9.2f} (>0 in {100 * share_t:5.1f} %)   {other}")
+    mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
+    for phase, title in phases:
+        # Within one phase: the two-instance phase has NOTIFYs and the one-instance phase none, so phases are not mixed.
+        pt = [e for e in tails if e[0] == phase]
+        po = [e for e in others if e[0] == phase]
+        print(f" {title}: {len(pt)} tail and {len(po)} other route-seconds")
+        for k in ["generatorLagMs"] + METRICS:
+            t = [e[6][k] for e in pt if k in e[6]]
+            o = [e[6][k] for e in po if k in e[6]]
+            share_t = sum(1 for x in t if x > 0) / len(t) if t else float("nan")
+            share_o = sum(1 for x in o if x > 0) / len(o) if o else float("nan")
+            tail = f"tail {mean(t):9.2f} (>0 in {100 * share_t:5.1f} %)" if t else "tail: none"
+            other = f"others {mean(o):9.2f} (>0 in {100 * share_o:5.1f} %)" if o else "others: none (every second was a tail)"
+            print(f"  {k:<18} {tail}   {other}")
 
 
 if __name__ == "__main__":
