@@ -12,7 +12,9 @@ namespace WattBit.Server.Signals;
 /// and the catch-up of the shared event stream after a lost listen connection). An entry older than
 /// <see cref="MaxAge"/> is read again, which bounds staleness even if a writer died between its commit and its event.
 /// A read that raced an invalidation is not kept (a generation counter), so the cache never holds a value older than the
-/// last invalidation it saw. Thread-safe.
+/// last invalidation it saw. Reads that miss together share one store read (per key and generation: decision 0217), so
+/// while publications keep emptying the cache the store sees one read per key per invalidation, not one per request.
+/// Thread-safe.
 /// </summary>
 internal sealed class PublishedSeriesCache
 {
@@ -23,6 +25,8 @@ internal sealed class PublishedSeriesCache
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(SeriesKey Key, long Start, long End), Entry<TimeSeries>> _reads = new();
     private readonly ConcurrentDictionary<SeriesKey, Entry<SeriesInfo>> _infos = new();
+    private readonly ConcurrentDictionary<(SeriesKey Key, long Start, long End, long Generation), Lazy<Task<TimeSeries?>>> _readsInFlight = new();
+    private readonly ConcurrentDictionary<(SeriesKey Key, long Generation), Lazy<Task<SeriesInfo?>>> _infosInFlight = new();
     private long _generation;
 
     /// <summary>A cache over <paramref name="store"/>; <paramref name="maxAge"/> zero disables it (every read goes to the store).</summary>
@@ -55,9 +59,13 @@ internal sealed class PublishedSeriesCache
             return hit.Value;
         }
 
-        var series = await _store.ReadSeriesAsync(key, window, ct).ConfigureAwait(false);
-        Keep(_reads, k, series, generation);
-        return series;
+        var shared = Shared(_readsInFlight, (key, k.Item2, k.Item3, generation), async () =>
+        {
+            var series = await _store.ReadSeriesAsync(key, window, CancellationToken.None).ConfigureAwait(false);
+            Keep(_reads, k, series, generation);
+            return series;
+        });
+        return await shared.WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>As <see cref="ISeriesStore.GetSeriesInfoAsync"/>, from memory while nothing changed.</summary>
@@ -69,9 +77,13 @@ internal sealed class PublishedSeriesCache
             return hit.Value;
         }
 
-        var info = await _store.GetSeriesInfoAsync(key, ct).ConfigureAwait(false);
-        Keep(_infos, key, info, generation);
-        return info;
+        var shared = Shared(_infosInFlight, (key, generation), async () =>
+        {
+            var info = await _store.GetSeriesInfoAsync(key, CancellationToken.None).ConfigureAwait(false);
+            Keep(_infos, key, info, generation);
+            return info;
+        });
+        return await shared.WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Forgets every cached read: a published series changed (here or on another instance).</summary>
@@ -81,6 +93,30 @@ internal sealed class PublishedSeriesCache
         _reads.Clear();
         _infos.Clear();
         Invalidated?.Invoke();
+    }
+
+    /// <summary>
+    /// The store read in flight for <paramref name="key"/> (a key and the generation it was read in), or a new one:
+    /// readers that miss together await one read; it is not cancelled by any one of them, and forgotten once done. A
+    /// reader that arrives after an invalidation has a newer generation, so it never shares a read started before a write
+    /// it must see.
+    /// </summary>
+    private static Task<T?> Shared<TKey, T>(ConcurrentDictionary<TKey, Lazy<Task<T?>>> inFlight, TKey key, Func<Task<T?>> read)
+        where TKey : notnull
+        where T : class
+    {
+        var lazy = inFlight.GetOrAdd(key, k => new Lazy<Task<T?>>(async () =>
+        {
+            try
+            {
+                return await read().ConfigureAwait(false);
+            }
+            finally
+            {
+                inFlight.TryRemove(k, out _);
+            }
+        }));
+        return lazy.Value;
     }
 
     private Entry<T>? Fresh<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> cache, TKey key, long generation)
