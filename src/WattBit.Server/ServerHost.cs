@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WattBit.Areas;
 using WattBit.Cluster;
 using WattBit.Data.Storage;
 using WattBit.Server.Api;
@@ -18,6 +19,7 @@ using WattBit.Server.Plans;
 using WattBit.Server.Security;
 using WattBit.Server.Signals;
 using WattBit.Server.Studies;
+using WattBit.Time;
 
 namespace WattBit.Server;
 
@@ -182,19 +184,48 @@ internal static class ServerHost
         app.Services.GetRequiredService<SimulationJobs>().Open();
         app.Services.GetRequiredService<EventHub>().Delivered += e =>
         {
+            // The event says what was written (area, metric or node, start, end): only reads that overlap it are forgotten.
             if (e.Type == "signal")
             {
-                catalog.PublishedElsewhere();
+                var w = WrittenWindow(e.Data, "metric");
+                catalog.PublishedElsewhere(e.Area, w?.Name, w?.Window);
             }
             else if (e.Type == "headroom")
             {
-                catalog.Published.Invalidate();
+                if (e.Area is not null && JapanAreas.TryFind(e.Area, out var area) && WrittenWindow(e.Data, "node") is { } w)
+                {
+                    catalog.Published.Invalidate(SignalEndpoints.HeadroomKey(area, w.Name), w.Window);
+                }
+                else
+                {
+                    catalog.Published.Invalidate();
+                }
+
                 layerHost.UploadsChanged();
             }
         };
         catalog.Warm();
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
+    }
+
+    /// <summary>
+    /// What a <c>signal</c> or <c>headroom</c> live event says was written: the metric or node (<paramref name="nameField"/>)
+    /// and the window [start, end); null when the event's data lacks them (then every cached read is forgotten).
+    /// </summary>
+    internal static (string Name, TimeWindow Window)? WrittenWindow(object data, string nameField)
+    {
+        var json = data as JsonElement? ?? JsonSerializer.SerializeToElement(data);
+        if (json.ValueKind == JsonValueKind.Object
+            && json.TryGetProperty(nameField, out var name) && name.ValueKind == JsonValueKind.String
+            && json.TryGetProperty("start", out var start) && start.TryGetDateTimeOffset(out var from)
+            && json.TryGetProperty("end", out var end) && end.TryGetDateTimeOffset(out var to)
+            && to >= from)
+        {
+            return (name.GetString()!, new TimeWindow(from, to));
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -150,7 +150,7 @@ internal static class SignalEndpoints
         }
 
         var n = await catalog.Writes.WriteAsync([new SeriesWrite(HeadroomKey(a, node), series)], ct).ConfigureAwait(false);
-        catalog.Published.Invalidate();
+        catalog.Published.Invalidate(HeadroomKey(a, node), series.Window);
         layers.UploadsChanged();
         await events.PublishAsync("headroom", a.Code, null, new { area = a.Code, node, start = series.Start, end = series.End }).ConfigureAwait(false);
         return TypedResults.Ok(new { stored = n });

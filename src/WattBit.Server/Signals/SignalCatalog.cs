@@ -148,18 +148,30 @@ internal sealed class SignalCatalog
     /// <summary>Stores published values (30-min grid) that replace the reference data slot by slot; returns the number of values stored.</summary>
     public async Task<long> PublishAsync(GridArea area, SignalKind kind, TimeSeries series, CancellationToken ct)
     {
-        var n = await Writes.WriteAsync([new SeriesWrite(new SeriesKey(area.Code, MetricOf(kind), PublishedSource), series)], ct).ConfigureAwait(false);
+        var key = new SeriesKey(area.Code, MetricOf(kind), PublishedSource);
+        var n = await Writes.WriteAsync([new SeriesWrite(key, series)], ct).ConfigureAwait(false);
         _published[area.Code + "/" + MetricOf(kind)] = 0;
         _forecasts.Clear();
-        Published.Invalidate();
+        Published.Invalidate(key, series.Window);
         return n;
     }
 
-    /// <summary>Forgets cached forecasts and published reads after another instance published values (shared mode).</summary>
-    public void PublishedElsewhere()
+    /// <summary>
+    /// Forgets cached forecasts and the published reads a write on another instance changed (shared mode): those of
+    /// <paramref name="area"/>'s <paramref name="metric"/> over <paramref name="written"/>, or every published read when
+    /// the event did not say what was written (null).
+    /// </summary>
+    public void PublishedElsewhere(string? area = null, string? metric = null, TimeWindow? written = null)
     {
         _forecasts.Clear();
-        Published.Invalidate();
+        if (area is not null && metric is not null && written is { } w)
+        {
+            Published.Invalidate(new SeriesKey(area, metric, PublishedSource), w);
+        }
+        else
+        {
+            Published.Invalidate();
+        }
     }
 
     /// <summary>
