@@ -4,13 +4,13 @@ namespace WattBit.LoadGen;
 
 /// <summary>The generator's command line.</summary>
 internal sealed record LoadGenOptions(IReadOnlyList<LoadTarget> Targets, TimeSpan Duration, int Connections, string? ApiKey,
-    string? TracePath, string? SummaryPath, TimeSpan Drain)
+    string? TracePath, string? SummaryPath, TimeSpan Drain, TimeSpan Warmup = default)
 {
     /// <summary>Parses the arguments; an <see cref="ArgumentException"/> names the argument that is wrong.</summary>
     public static LoadGenOptions Parse(IReadOnlyList<string> args)
     {
         var targets = new List<LoadTarget>();
-        double duration = 10, drain = 5;
+        double duration = 10, drain = 5, warmup = 0;
         var connections = 4;
         string? key = Environment.GetEnvironmentVariable("WATTBIT_KEY"), trace = null, summary = null;
         for (var i = 0; i < args.Count; i++)
@@ -20,12 +20,13 @@ internal sealed record LoadGenOptions(IReadOnlyList<LoadTarget> Targets, TimeSpa
             {
                 case "--duration": duration = Number(Value(), "--duration"); break;
                 case "--drain": drain = Number(Value(), "--drain"); break;
+                case "--warmup": warmup = Number(Value(), "--warmup"); break;
                 case "--connections": connections = (int)Number(Value(), "--connections"); break;
                 case "--key": key = Value(); break;
                 case "--csv": trace = Value(); break;
                 case "--summary": summary = Value(); break;
                 case "--target": targets.Add(Target(Value())); break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' (expected --target, --duration, --connections, --key, --csv, --summary, --drain)");
+                default: throw new ArgumentException($"unknown argument '{args[i]}' (expected --target, --duration, --warmup, --connections, --key, --csv, --summary, --drain)");
             }
         }
 
@@ -39,7 +40,7 @@ internal sealed record LoadGenOptions(IReadOnlyList<LoadTarget> Targets, TimeSpa
             throw new ArgumentException($"--duration must be > 0 (was {duration}), --connections >= 1 (was {connections}), --drain >= 0 (was {drain})");
         }
 
-        return new LoadGenOptions(targets, TimeSpan.FromSeconds(duration), connections, key, trace, summary, TimeSpan.FromSeconds(drain));
+        return new LoadGenOptions(targets, TimeSpan.FromSeconds(duration), connections, key, trace, summary, TimeSpan.FromSeconds(drain), TimeSpan.FromSeconds(warmup));
     }
 
     private static double Number(string text, string name) =>

@@ -6,7 +6,7 @@ using WattBit.LoadGen;
 // Open-loop load at fixed rates, latency from each request's intended send time (see OpenLoopRunner):
 //   dotnet bench/WattBit.LoadGen/bin/Release/net10.0/WattBit.LoadGen.dll --duration 20 --connections 4 \
 //     --target reads-a,read,3000,http://127.0.0.1:5101/api/areas/TK/signals/carbon/current \
-//     --target ingest-a,ingest,100,http://127.0.0.1:5101,2025 --key KEY --csv trace.csv --summary summary.tsv
+//     --target ingest-a,ingest,100,http://127.0.0.1:5101,2025 --key KEY --csv trace.csv --summary summary.tsv [--warmup 3]
 // Prints one line per target (rate asked / achieved, p50 p90 p99 p99.9 max, errors, the generator's own send lag) and the
 // generator's CPU use; --csv writes the per-second trace (epoch second of intended send time, label, count, errors, p50,
 // p99, max, the generator's largest send lag), --summary the table as tab-separated values.
@@ -15,6 +15,15 @@ try
     var options = LoadGenOptions.Parse(args);
     var time = TimeProvider.System;
     var runner = new OpenLoopRunner(time, options.Connections, options.ApiKey);
+
+    // --warmup S: the same schedule for S seconds first, not recorded (as wrk2's calibration): the generator's own start
+    // (JIT, thread pool, connections) otherwise stalls its first second and lands in every phase's tail. Its ingest writes
+    // another fiscal year (+20), so the measured run still writes new rows.
+    if (options.Warmup > TimeSpan.Zero)
+    {
+        await runner.RunAsync([.. options.Targets.Select(t => t with { IngestYear = t.IngestYear + 20 })], options.Warmup, time.GetTimestamp(),
+            options.Drain).ConfigureAwait(false);
+    }
 
     // Start on a whole UTC second so the trace's seconds are wall-clock seconds another process's trace can be joined on.
     var now = time.GetUtcNow();

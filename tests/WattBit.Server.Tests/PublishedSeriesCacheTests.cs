@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using WattBit.Data.Storage;
 using WattBit.Server.Signals;
 using WattBit.Time;
@@ -120,6 +121,49 @@ public sealed class PublishedSeriesCacheTests
     }
 
     [Fact]
+    public async Task AnEntryPastHalfItsAge_IsServedAndReadAgainBehind_SoNoReaderWaitsWhenItWouldExpire()
+    {
+        var time = new FakeTimeProvider(Jan);
+        var store = new CountingStore();
+        var cache = new PublishedSeriesCache(store, time, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await ValueAsync(cache, Carbon, January));
+
+        time.Advance(TimeSpan.FromSeconds(4)); // younger than half its age: served, nothing read
+        store.Value = 2;
+        Assert.Equal(1, await ValueAsync(cache, Carbon, January));
+        Assert.Equal(1, store.Reads);
+
+        // Past half its age: this reader still gets the kept value at once, gated store or not, and a read starts behind it.
+        time.Advance(TimeSpan.FromSeconds(2));
+        store.Gate = new TaskCompletionSource();
+        var refreshed = Refreshed(cache, Carbon, January, 2);
+        Assert.Equal(1, await ValueAsync(cache, Carbon, January));
+        Assert.Equal(1, await ValueAsync(cache, Carbon, January));
+        store.Gate.SetResult();
+        await refreshed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, store.Reads); // one refresh, shared by both hits
+
+        // The refreshed entry is young again: at 10 s past the first read (4 s after the refresh) it is served, not expired.
+        store.Gate = null;
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(2, await ValueAsync(cache, Carbon, January));
+        Assert.Equal(2, store.Reads);
+    }
+
+    [Fact]
+    public async Task AnEntryNeverServedPastItsAge_EvenWithoutReadersInBetween()
+    {
+        var time = new FakeTimeProvider(Jan);
+        var store = new CountingStore();
+        var cache = new PublishedSeriesCache(store, time, TimeSpan.FromSeconds(10));
+        await ValueAsync(cache, Carbon, January);
+        store.Value = 5;
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(5, await ValueAsync(cache, Carbon, January)); // expired: read by this reader, not served stale
+        Assert.Equal(2, store.Reads);
+    }
+
+    [Fact]
     public void WrittenWindow_ReadsTheEventsOwnFields_OrSaysItCannot()
     {
         var start = new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero);
@@ -136,6 +180,15 @@ public sealed class PublishedSeriesCacheTests
         Assert.Null(ServerHost.WrittenWindow(new { area = "TK", metric = "carbon" }, "metric"));
         Assert.Null(ServerHost.WrittenWindow(new { area = "TK", node = "N1", start, end = start.AddHours(1) }, "metric"));
         Assert.Equal("N1", ServerHost.WrittenWindow(new { area = "TK", node = "N1", start, end = start.AddHours(1) }, "node")?.Name);
+    }
+
+    /// <summary>Completes once the cache serves <paramref name="value"/> for the window without a new store read being needed.</summary>
+    private static async Task Refreshed(PublishedSeriesCache cache, SeriesKey key, TimeWindow window, double value)
+    {
+        while ((await cache.ReadAsync(key, window, default))!.Values[0] != value)
+        {
+            await Task.Yield();
+        }
     }
 
     private static async Task<double> ValueAsync(PublishedSeriesCache cache, SeriesKey key, TimeWindow window) =>

@@ -20,17 +20,17 @@ phase() { # name pids -- loadgen targets...
   local name=$1; shift; local ps=(); while [ "$1" != -- ]; do ps+=("$1"); shift; done; shift
   local la0 c0=() c1=() i
   la0=$(loadavg); for p in "${ps[@]}"; do c0+=("$(cpu_s "$p")"); done
-  dotnet "$loadgen" --duration "$seconds" --connections "$conns" --key "$key" \
+  dotnet "$loadgen" --duration "$seconds" --warmup "$warmup" --connections "$conns" --key "$key" \
     --csv "$results/$name.trace.csv" --summary "$results/$name.summary.tsv" "$@" >"$results/$name.loadgen.txt"
   for p in "${ps[@]}"; do c1+=("$(cpu_s "$p")"); done
   { echo "load_before	$la0"; echo "load_after	$(loadavg)"
     echo "generator_cpu	$(grep '^generator CPU' "$results/$name.loadgen.txt" | sed 's/^generator CPU: //')"
-    for i in "${!ps[@]}"; do echo "server_cpu_$i	$(awk -v a="${c0[$i]}" -v b="${c1[$i]}" -v s="$seconds" 'BEGIN{printf "%.1f s = %.0f %% of one core", b - a, 100 * (b - a) / s}')"; done
+    for i in "${!ps[@]}"; do echo "server_cpu_$i	$(awk -v a="${c0[$i]}" -v b="${c1[$i]}" -v s="$((seconds + warmup))" 'BEGIN{printf "%.1f s = %.0f %% of one core", b - a, 100 * (b - a) / s}')"; done
   } >"$results/$name.env"
 }
 
 echo "machine: $(nproc) cores; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); server $dll"
-echo "open loop: ${seconds} s per phase; each route at ${share} % of its probed capacity in all; $conns connections per route and instance"
+echo "open loop: ${seconds} s per phase after ${warmup} s of the same load not recorded (WATTBIT_BENCH_WARMUP); each route at ${share} % of its probed capacity in all; $conns connections per route and instance"
 echo "load average before: $(loadavg)"
 start_server a "$pa"; a=$started
 warm "http://127.0.0.1:$pa" 2040

@@ -15,7 +15,9 @@ namespace WattBit.Server.Signals;
 /// An entry older than <see cref="MaxAge"/> is read again, which bounds staleness even if a writer died between its commit
 /// and its event. A read that raced a write to its series is not kept (a generation counter per series and one for the
 /// whole cache), so the cache never holds a value older than the last write it was told of. Reads that miss together
-/// share one store read (per key, window and generation: decision 0217). Thread-safe.
+/// share one store read (per key, window and generation: decision 0217), and an entry past half its age is read again in
+/// the background while still served (refresh ahead), so steady readers do not all wait for the store when it expires.
+/// Thread-safe.
 /// </summary>
 internal sealed class PublishedSeriesCache
 {
@@ -59,36 +61,38 @@ internal sealed class PublishedSeriesCache
     {
         var k = (key, window.Start.UtcTicks, window.End.UtcTicks);
         var stamp = StampOf(key);
-        if (Fresh(_reads, k, stamp) is { } hit)
-        {
-            return hit.Value;
-        }
-
-        var shared = Shared(_readsInFlight, (key, k.Item2, k.Item3, stamp), async () =>
+        Task<TimeSeries?> Read() => Shared(_readsInFlight, (key, k.Item2, k.Item3, stamp), async () =>
         {
             var series = await _store.ReadSeriesAsync(key, window, CancellationToken.None).ConfigureAwait(false);
             Keep(_reads, k, key, series, stamp);
             return series;
         });
-        return await shared.WaitAsync(ct).ConfigureAwait(false);
+        if (Fresh(_reads, k, stamp) is { } hit)
+        {
+            RefreshIfOld(hit, Read);
+            return hit.Value;
+        }
+
+        return await Read().WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>As <see cref="ISeriesStore.GetSeriesInfoAsync"/>, from memory while nothing changed.</summary>
     public async Task<SeriesInfo?> InfoAsync(SeriesKey key, CancellationToken ct)
     {
         var stamp = StampOf(key);
-        if (Fresh(_infos, key, stamp) is { } hit)
-        {
-            return hit.Value;
-        }
-
-        var shared = Shared(_infosInFlight, (key, stamp), async () =>
+        Task<SeriesInfo?> Read() => Shared(_infosInFlight, (key, stamp), async () =>
         {
             var info = await _store.GetSeriesInfoAsync(key, CancellationToken.None).ConfigureAwait(false);
             Keep(_infos, key, key, info, stamp);
             return info;
         });
-        return await shared.WaitAsync(ct).ConfigureAwait(false);
+        if (Fresh(_infos, key, stamp) is { } hit)
+        {
+            RefreshIfOld(hit, Read);
+            return hit.Value;
+        }
+
+        return await Read().WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Forgets every cached read: a published series changed (here or on another instance) and which one is not known.</summary>
@@ -155,6 +159,23 @@ internal sealed class PublishedSeriesCache
             }
         }));
         return lazy.Value;
+    }
+
+    /// <summary>
+    /// Refresh ahead (decision 0219): an entry past half its <see cref="MaxAge"/> is read again in the background (one read
+    /// shared with any reader that misses meanwhile) while it is still served, so steady readers never wait for the store
+    /// when it expires; nothing older than <see cref="MaxAge"/> is served either way. A failed refresh is dropped: the
+    /// entry then expires and the next reader's own read reports the store's error.
+    /// </summary>
+    private void RefreshIfOld<T>(Entry<T> hit, Func<Task<T?>> read)
+        where T : class
+    {
+        if (_time.GetUtcNow() - hit.ReadAt < MaxAge / 2)
+        {
+            return;
+        }
+
+        _ = read().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>The generations a read of <paramref name="key"/> starts in: the whole cache's and the series'.</summary>
