@@ -12,7 +12,7 @@
 # System.Threading.ThreadPool.MinThreads added, through dotnet exec --runtimeconfig), on the same database, in the same run, so their numbers compare.
 # Usage: bench/WattBit.Bench/Server/two-instances.sh [seconds=10] [read-connections=16] [ingest-connections=4] [writers=8]
 #
-# Open loop (decision 0217): bench/WattBit.Bench/Server/two-instances.sh open [seconds=20] [share-percent=30] [connections=4]
+# Open loop (decision 0217): bench/WattBit.Bench/Server/two-instances.sh open [seconds=20] [share-percent=10] [connections=4]
 #   Each phase first sends its load for WATTBIT_BENCH_WARMUP seconds (default 3) without recording it (the generator's own start).
 #   probe  each instance alone, closed loop (wrk, 3 s): the reads and the ingest it serves per second (its capacity)
 #   two    both instances at fixed rates (WattBit.LoadGen, open loop, latency from each request's intended send time):
@@ -28,7 +28,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 mode=closed
 if [ "${1:-}" = open ]; then mode=open; shift; fi
-if [ "$mode" = open ]; then seconds="${1:-20}"; share="${2:-30}"; conns="${3:-4}"; warmup="${WATTBIT_BENCH_WARMUP:-3}"
+if [ "$mode" = open ]; then seconds="${1:-20}"; share="${2:-10}"; conns="${3:-4}"; warmup="${WATTBIT_BENCH_WARMUP:-3}"
 else seconds="${1:-10}"; rc="${2:-16}"; ic="${3:-4}"; writers="${4:-8}"; fi
 pa=5101; pb=5102; pgport=55441
 key="bench-grid-operator-key-0123456789"
