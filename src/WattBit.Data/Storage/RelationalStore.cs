@@ -253,13 +253,24 @@ public abstract class RelationalStore : IWattBitStore
             }
         }
 
-        if (!found && await GetSeriesInfoAsync(key, cancellationToken).ConfigureAwait(false) is null)
+        if (!found)
         {
-            return null;
+            // A window with no values reads as missing values when the series holds any point (in the range its extent
+            // counts, as GetSeriesInfoAsync), else as no series: one probe of the key's index, not the extent's MIN, MAX
+            // and COUNT over every point (~5-10 ms for a year of 30-minute values on PostgreSQL, on every read of a
+            // slot not yet published).
+            await using var cmd = Command(c, null, "SELECT ts FROM points WHERE series_id = @id AND " + StoredRange + " ORDER BY ts LIMIT 1", ("id", id));
+            if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null or DBNull)
+            {
+                return null;
+            }
         }
 
         return TimeSeries.Wrap(window.Start, step, values, unit, key.ToString());
     }
+
+    // The instants a stored point must have to count in a series' extent (InfoSelect's join): years 1900 to 9999.
+    private const string StoredRange = "ts >= -2208988800 AND ts < 253402214400";
 
     private const string InfoSelect =
         """
