@@ -73,6 +73,11 @@ internal static class SimulateCommands
 
         Summary(ui, result);
         Operators(ui, result);
+        foreach (var line in SimulationReport.ReplanLines(result))
+        {
+            ui.MarkupLine(Markup.Escape(line));
+        }
+
         foreach (var line in BatteryReport.Lines(result))
         {
             ui.MarkupLine(Markup.Escape(line));

@@ -25,6 +25,8 @@ internal sealed class JobLedger
     private readonly List<JobPiece>?[] _future;
     private readonly List<int>?[] _activateAt;
     private readonly List<(int Site, int Step, double Mw)>?[] _restores;
+    private readonly List<int> _pending = [];
+    private readonly HashSet<int> _withdrawnPieces = [];
 
     /// <summary>Creates the ledger of one run.</summary>
     /// <param name="world">The world.</param>
@@ -73,8 +75,8 @@ internal sealed class JobLedger
     /// <summary>IT load of the watch site by class [batch, training, backup, inference][step], MW (inference is filled by the engine).</summary>
     public double[][] WatchStack { get; }
 
-    /// <summary>Every piece of work run: job, site and steps (a job stopped by an order and resumed has several).</summary>
-    public IReadOnlyList<JobPiece> Pieces => _pieces;
+    /// <summary>Every piece of work run: job, site and steps (a job stopped by an order and resumed has several; work handed back for re-planning is not among them).</summary>
+    public IReadOnlyList<JobPiece> Pieces => _withdrawnPieces.Count == 0 ? _pieces : [.. _pieces.Where((_, i) => !_withdrawnPieces.Contains(i))];
 
     /// <summary>Jobs that finished after their deadline.</summary>
     public int LateJobs { get; private set; }
@@ -109,6 +111,7 @@ internal sealed class JobLedger
     /// <summary>Commits <paramref name="steps"/> steps of job <paramref name="j"/> at <paramref name="site"/> from <paramref name="start"/>.</summary>
     public void Run(int j, int site, int start, int steps)
     {
+        _pending.Add(j);
         _context.Commit(j, site, start, steps);
         Watch(j, site, start, start + steps, 1);
         Current(j, new JobPiece(j, site, start, start + steps));
@@ -129,6 +132,7 @@ internal sealed class JobLedger
         }
 
         var jobs = _workload.Jobs;
+        _pending.Add(j);
         foreach (var p in pieces)
         {
             _context.Commit(j, p.Site, p.From, p.To - p.From);
@@ -176,6 +180,90 @@ internal sealed class JobLedger
             SiteJobs[SiteOf[j]].Remove(j);
             Current(j, next);
         }
+    }
+
+    /// <summary>
+    /// Hands back for re-planning (docs/decisions/0232) every committed job whose run, or first piece, starts at or after
+    /// step <paramref name="now"/> and that no order has stopped or moved (and <paramref name="select"/> accepts, when
+    /// given): its load leaves the committed room exactly (every piece, the restores of its later pieces, the watch
+    /// site's stack) and it no longer counts as late or in pieces. The placements handed back are appended to
+    /// <paramref name="was"/> (every piece of a job, in time order), the jobs written to <paramref name="into"/>; returns
+    /// how many. A job handed back must be committed again (<see cref="Run"/>, <see cref="RunPieces"/>) or counted unserved.
+    /// </summary>
+    /// <param name="now">The step being planned.</param>
+    /// <param name="select">Which of the candidates to hand back (null: all).</param>
+    /// <param name="into">Receives the jobs handed back.</param>
+    /// <param name="was">Receives the pieces they had.</param>
+    public int Withdraw(int now, Func<int, bool>? select, Span<int> into, List<JobPiece> was)
+    {
+        var count = 0;
+        var kept = 0;
+        for (var i = 0; i < _pending.Count; i++)
+        {
+            var j = _pending[i];
+            if (_disturbed[j] || Start[j] < now)
+            {
+                // Started, stopped or moved: it is never handed back, so it leaves the list.
+                continue;
+            }
+
+            if (select is not null && !select(j))
+            {
+                _pending[kept++] = j;
+                continue;
+            }
+
+            into[count++] = j;
+            Withdraw(j, was);
+        }
+
+        _pending.RemoveRange(kept, _pending.Count - kept);
+        return count;
+    }
+
+    // Takes job j, not started, out of the committed load and the counters, appending its pieces to `was`.
+    private void Withdraw(int j, List<JobPiece> was)
+    {
+        var jobs = _workload.Jobs;
+        var first = _pieces[_pieceOf[j]];
+        was.Add(first);
+        _context.Uncommit(j, first.Site, first.From, first.To);
+        Watch(j, first.Site, first.From, first.To, -1);
+        SiteJobs[first.Site].Remove(j);
+        _withdrawnPieces.Add(_pieceOf[j]);
+        if (_future[j] is { Count: > 0 } future)
+        {
+            foreach (var p in future)
+            {
+                was.Add(p);
+                _context.Uncommit(j, p.Site, p.From, p.To);
+                Watch(j, p.Site, p.From, p.To, -1);
+                _activateAt[p.From]?.Remove(j);
+            }
+
+            JobsInPieces--;
+            PiecesPlanned -= future.Count + 1;
+            future.Clear();
+        }
+
+        if (_restores[j] is { Count: > 0 } restores)
+        {
+            foreach (var x in restores)
+            {
+                Restore(j, x.Site, x.Step, -x.Mw);
+            }
+
+            restores.Clear();
+        }
+
+        if (_late[j])
+        {
+            _late[j] = false;
+            LateJobs--;
+            LateMwh -= jobs.PowerMw[j] * jobs.Duration[j] * _world.StepHours;
+        }
+
+        End[j] = Start[j];
     }
 
     /// <summary>Whether job <paramref name="j"/> still has pieces planned after its current one.</summary>

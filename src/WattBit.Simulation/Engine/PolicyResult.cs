@@ -141,8 +141,23 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
     /// <summary>Wall time of this policy's run (planning and stepping), as measured by the injected time provider.</summary>
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>Planner-driven policy only: jobs that ran exactly where and when the day's plan placed them (not stopped or moved by a curtailment order).</summary>
+    /// <summary>Planner-driven policy only: jobs that ran exactly where and when the last plan that placed them put them (not stopped or moved by a curtailment order).</summary>
     public int JobsAsPlanned { get; init; }
+
+    /// <summary>
+    /// Jobs handed back at least once to be placed again (a policy that re-plans committed, not-started work; decisions
+    /// 0232, 0233); 0 for the others.
+    /// </summary>
+    public int JobsReplanned { get; init; }
+
+    /// <summary>Of <see cref="JobsReplanned"/>, the jobs that some re-plan placed other than they were (site, steps or pieces, or not at all).</summary>
+    public int JobsReplacedElsewhere { get; init; }
+
+    /// <summary>Hand-backs over the period, all counted (a job not started for two days may be handed back at each plan).</summary>
+    public int Replacements { get; init; }
+
+    /// <summary>Plans made at a price publication (decision 0233), beside each midnight's; 0 when the policy makes none.</summary>
+    public int PublicationPlans { get; init; }
 
     /// <summary>Jobs the policy placed in more than one piece (checkpointing jobs paused or moved within their window).</summary>
     public int JobsInPieces { get; init; }

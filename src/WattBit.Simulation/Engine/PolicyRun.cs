@@ -23,7 +23,11 @@ internal sealed class PolicyRun
     private readonly OrderResponse _orders;
     private readonly InferenceRouter _inference;
     private readonly PolicyAccounts _accounts;
-    private int _unservedJobs, _moved;
+    private readonly List<JobPiece> _was = [];
+    private readonly Dictionary<int, (int From, int Count)> _handedBack = [];
+    private bool[] _replanned = [];
+    private bool[] _changed = [];
+    private int _unservedJobs, _moved, _placed, _replans, _publicationPlans;
     private double _unservedMwh;
 
     /// <summary>Sets up the run of one policy, planning on the forecast score [area][step] as known at each step (<see cref="ForecastView"/>).</summary>
@@ -55,16 +59,32 @@ internal sealed class PolicyRun
         var siteCount = _world.Scenario.Sites.Count;
         var running = new double[siteCount];
         var inference = new double[siteCount];
+        var replans = _policy.ReplansCommittedWork;
+        var onPublication = _policy.ReplansOnPublication && _context.View.Publishes;
+        if (replans || onPublication)
+        {
+            _replanned = new bool[_workload.Jobs.Count];
+            _changed = new bool[_workload.Jobs.Count];
+        }
+
         for (var day = 0; day < n; day += perDay)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var dayEnd = Math.Min(n, day + perDay);
             _context.MoveTo(day);
-            PlanDay(byRelease.AsSpan(releaseOffsets[day], releaseOffsets[dayEnd] - releaseOffsets[day]), buffer);
+            PlanDay(byRelease.AsSpan(releaseOffsets[day], releaseOffsets[dayEnd] - releaseOffsets[day]), buffer, replans ? AllCandidates : null);
             _batteries.BeginDay(day, dayEnd);
             for (var t = day; t < dayEnd; t++)
             {
+                var known = _context.View.KnownThrough;
                 _context.MoveTo(t);
+                if (onPublication && t > day && _context.View.KnownThrough > known)
+                {
+                    // A delivery day was published at this step: the work that could run in it is placed again on its values.
+                    _publicationPlans++;
+                    PlanDay([], buffer, j => _workload.Jobs.Deadline[j] > known);
+                }
+
                 Step(t, running, inference);
             }
 
@@ -76,7 +96,11 @@ internal sealed class PolicyRun
             OrdersDispatched = _orders.Dispatched,
             OrdersToFallback = _orders.ToFallback,
             JobsMovedOnOrders = _ledger.MovedOnOrders,
-            JobsAsPlanned = _policy is PlannerPolicy planner ? planner.PlannedJobs - _ledger.Disturbed : 0,
+            JobsAsPlanned = _policy is PlannerPolicy ? _placed - _ledger.Disturbed : 0,
+            JobsReplanned = _replanned.Count(x => x),
+            JobsReplacedElsewhere = _changed.Count(x => x),
+            Replacements = _replans,
+            PublicationPlans = _publicationPlans,
             JobsInPieces = _ledger.JobsInPieces,
             PiecesPlanned = _ledger.PiecesPlanned,
             CheckpointOverheadItMwh = _ledger.CheckpointOverheadMwh,
@@ -87,12 +111,50 @@ internal sealed class PolicyRun
         };
     }
 
-    // The policy places the jobs released today, in its order; the ledger commits each placement.
-    private void PlanDay(ReadOnlySpan<int> released, int[] buffer)
+    private static readonly Func<int, bool> AllCandidates = _ => true;
+
+    // The policy places the jobs released today, in its order, and (when `handBack` is given) the work committed at
+    // earlier plans that has not started and no order has touched, which the ledger first takes out of the committed
+    // room; the ledger commits each placement.
+    private void PlanDay(ReadOnlySpan<int> released, int[] buffer, Func<int, bool>? handBack)
     {
         var jobs = _workload.Jobs;
-        var today = buffer.AsSpan(0, released.Length);
-        released.CopyTo(today);
+        released.CopyTo(buffer);
+        var count = released.Length;
+        _handedBack.Clear();
+        if (handBack is not null)
+        {
+            _was.Clear();
+            var back = _ledger.Withdraw(_context.Step, handBack, buffer.AsSpan(count), _was);
+            for (int i = 0, at = 0; i < back; i++)
+            {
+                var j = buffer[count + i];
+                var pieces = 0;
+                while (at + pieces < _was.Count && _was[at + pieces].Job == j)
+                {
+                    pieces++;
+                }
+
+                _handedBack[j] = (at, pieces);
+                at += pieces;
+                _placed--;
+                _replans++;
+                _replanned[j] = true;
+                if (_was[_handedBack[j].From].Site != jobs.Home[j])
+                {
+                    _moved--;
+                }
+            }
+
+            count += back;
+        }
+
+        var today = buffer.AsSpan(0, count);
+        if (today.IsEmpty)
+        {
+            return;
+        }
+
         _policy.Order(_context, today);
         foreach (var j in today)
         {
@@ -101,10 +163,17 @@ internal sealed class PolicyRun
             {
                 _unservedJobs++;
                 _unservedMwh += jobs.PowerMw[j] * jobs.Duration[j] * _world.StepHours;
+                if (_handedBack.ContainsKey(j))
+                {
+                    _changed[j] = true;
+                }
+
                 continue;
             }
 
-            if (_policy.PlacedPieces(j) is { } pieces)
+            _placed++;
+            var pieces = _policy.PlacedPieces(j);
+            if (pieces is not null)
             {
                 _ledger.RunPieces(j, pieces, _policy.Checkpoint);
             }
@@ -113,11 +182,41 @@ internal sealed class PolicyRun
                 _ledger.Run(j, placement.Site, placement.Start, jobs.Duration[j]);
             }
 
+            if (_handedBack.TryGetValue(j, out var was) && !Same(was, pieces, placement, jobs.Duration[j]))
+            {
+                _changed[j] = true;
+            }
+
             if (placement.Site != jobs.Home[j])
             {
                 _moved++;
             }
         }
+    }
+
+    // Whether the placement equals the pieces the job had before it was handed back.
+    private bool Same((int From, int Count) was, IReadOnlyList<JobPiece>? pieces, JobSlot placement, int duration)
+    {
+        if (pieces is null || pieces.Count == 1)
+        {
+            var one = pieces is null ? new JobPiece(_was[was.From].Job, placement.Site, placement.Start, placement.Start + duration) : pieces[0];
+            return was.Count == 1 && _was[was.From] == one;
+        }
+
+        if (pieces.Count != was.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            if (pieces[i] != _was[was.From + i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // One step: jobs run (obeying cuts), inference is served, batteries act, and every site's draw is booked.

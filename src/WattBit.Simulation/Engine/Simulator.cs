@@ -125,7 +125,7 @@ public static class Simulator
         {
             var (i, batteries) = runs[r];
             var policyStarted = time.GetTimestamp();
-            var policy = PolicyFactory.Create(policies[i], time);
+            var policy = PolicyFactory.Create(policies[i], time, scenario.Replan);
             var run = new PolicyRun(world, workload, forecast, policy, policies[i], reach, batteries);
             var result = run.Execute(byRelease, releaseOffsets, steps =>
             {

@@ -1,6 +1,7 @@
 using WattBit.Planning.Dispatch;
 using WattBit.Planning.Model;
 using WattBit.Simulation.Engine;
+using WattBit.Simulation.Scenarios;
 using WattBit.Sites;
 using WattBit.Time;
 using WattBit.Units;
@@ -53,6 +54,15 @@ public sealed class PlannerPolicy : SimulationPolicy
 
     /// <inheritdoc/>
     public override bool HonoursLimits => true;
+
+    /// <summary>When the policy places committed work that has not started again (scenario key <c>replan</c>; decisions 0232, 0233). Default: never.</summary>
+    public ReplanMode Replan { get; init; }
+
+    /// <inheritdoc/>
+    public override bool ReplansCommittedWork => Replan is ReplanMode.Midnight or ReplanMode.MidnightAndPublication;
+
+    /// <inheritdoc/>
+    public override bool ReplansOnPublication => Replan is ReplanMode.Publication or ReplanMode.MidnightAndPublication;
 
     /// <summary>Jobs the day's plan placed (on time, or late within 48 h when nothing held them on time).</summary>
     public int PlannedJobs { get; private set; }
@@ -157,7 +167,7 @@ public sealed class PlannerPolicy : SimulationPolicy
             return _greedy.Place(context, job);
         }
 
-        var whole = _greedy.Search(context, job, jobs.Release[job], d, jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: false);
+        var whole = _greedy.Search(context, job, context.EarliestStart(job), d, jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: false);
         var wholeScore = whole.Site >= 0 ? context.WindowScore(context.World.SiteArea[whole.Site], whole.Start, d) * context.Pue[whole.Site] : double.PositiveInfinity;
         if (context.View.KnownThrough > _cheapestKnown)
         {
@@ -165,7 +175,7 @@ public sealed class PlannerPolicy : SimulationPolicy
             _cheapestKnown = context.View.KnownThrough;
         }
 
-        if (whole.Site >= 0 && LeastPiecesScore(jobs.Release[job], Math.Min(context.World.Steps, jobs.Deadline[job]), d) >= wholeScore * (1 - Margin))
+        if (whole.Site >= 0 && LeastPiecesScore(context.EarliestStart(job), Math.Min(context.World.Steps, jobs.Deadline[job]), d) >= wholeScore * (1 - Margin))
         {
             return whole;
         }
@@ -222,7 +232,7 @@ public sealed class PlannerPolicy : SimulationPolicy
         score = double.PositiveInfinity;
         var world = context.World;
         var jobs = context.Workload.Jobs;
-        var r = jobs.Release[job];
+        var r = context.EarliestStart(job);
         var end = Math.Min(world.Steps, jobs.Deadline[job]);
         var window = end - r;
         var d = jobs.Duration[job];

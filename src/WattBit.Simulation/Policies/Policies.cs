@@ -8,9 +8,10 @@ public static class PolicyFactory
     /// <summary>A new policy of <paramref name="kind"/>.</summary>
     /// <param name="kind">The policy.</param>
     /// <param name="time">Clock the planner-driven policy times its plans with (default: the system clock).</param>
-    public static SimulationPolicy Create(PolicyKind kind, TimeProvider? time = null) => kind switch
+    /// <param name="replan">When the planner-driven policy places committed, not-started work again (the scenario's <c>replan</c>; default never).</param>
+    public static SimulationPolicy Create(PolicyKind kind, TimeProvider? time = null, ReplanMode replan = ReplanMode.Off) => kind switch
     {
-        PolicyKind.WattBitPlanner => new PlannerPolicy(time ?? TimeProvider.System),
+        PolicyKind.WattBitPlanner => new PlannerPolicy(time ?? TimeProvider.System) { Replan = replan },
         PolicyKind.Baseline => new BaselinePolicy(),
         PolicyKind.TimeShift => new TimeShiftPolicy(),
         PolicyKind.GreenestSite => new GreenestSitePolicy(),

@@ -96,6 +96,14 @@ public sealed class PolicyContext
         View.AdvanceTo(step);
     }
 
+    /// <summary>
+    /// The first step job <paramref name="job"/> may be placed at now: its release, or the step being planned when that is
+    /// later (work handed back for re-planning, <see cref="SimulationPolicy.ReplansCommittedWork"/>, is never placed in
+    /// the past). At a day's first plan every job released that day is released at or after now, so this is its release.
+    /// </summary>
+    /// <param name="job">Job index.</param>
+    public int EarliestStart(int job) => Math.Max(Workload.Jobs.Release[job], Step);
+
     /// <summary>Forecast score of running from <paramref name="start"/> for <paramref name="duration"/> steps in area <paramref name="area"/> (sum over steps).</summary>
     /// <param name="area">Area index.</param>
     /// <param name="start">First step.</param>
@@ -278,7 +286,22 @@ public abstract class SimulationPolicy
     /// <summary>What a pause or move of a checkpointing job costs under this policy (default <see cref="CheckpointCost.Default"/>).</summary>
     public virtual CheckpointCost Checkpoint => CheckpointCost.Default;
 
-    /// <summary>The order in which the jobs released in one day are placed (default: by release, then index).</summary>
+    /// <summary>
+    /// Whether, at each day's plan, the engine hands back the work placed at earlier plans that has not started (its run,
+    /// or its first piece, starts at or after now) and that no order has touched, takes its load out of the committed room
+    /// and has the policy place it again, in its <see cref="Order"/> together with the day's released jobs, from
+    /// <see cref="PolicyContext.EarliestStart"/> (docs/decisions/0232). Default false: each job is placed once.
+    /// </summary>
+    public virtual bool ReplansCommittedWork => false;
+
+    /// <summary>
+    /// Whether the engine also re-plans when a delivery day's values are published (the cost objective with published
+    /// prices, <see cref="ForecastView"/>): at that step the not-started, untouched work whose window reaches the newly
+    /// published day is handed back and placed again on the published values (docs/decisions/0233). Default false.
+    /// </summary>
+    public virtual bool ReplansOnPublication => false;
+
+    /// <summary>The order in which the jobs released in one day (and the work handed back, when the policy re-plans) are placed (default: by release, then index).</summary>
     /// <param name="context">The planning context.</param>
     /// <param name="jobs">The jobs of the day, sorted in place.</param>
     public virtual void Order(PolicyContext context, Span<int> jobs)

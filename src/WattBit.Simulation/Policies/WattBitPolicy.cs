@@ -69,7 +69,7 @@ public sealed class WattBitPolicy : SimulationPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var jobs = context.Workload.Jobs;
-        return Search(context, job, jobs.Release[job], jobs.Duration[job], jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: true);
+        return Search(context, job, context.EarliestStart(job), jobs.Duration[job], jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: true);
     }
 
     /// <inheritdoc/>

@@ -5,6 +5,7 @@ using WattBit.Formats;
 using WattBit.Simulation.DemandResponse;
 using WattBit.Simulation.Engine;
 using WattBit.Simulation.Policies;
+using WattBit.Simulation.Scenarios;
 
 namespace WattBit.Simulation.Reporting;
 
@@ -138,8 +139,13 @@ public static class SimulationReport
             .Append(Enc(FormattableString.Invariant($"{s.Sites.Count} sites in {s.Sites.Select(x => x.Area.Code).Distinct().Count()} areas, {result.Workload.Jobs.Count:N0} deferrable jobs, target IT load {s.Workload.TargetMw:0.#} MW; ")))
             .Append(Enc(FormattableString.Invariant($"policies minimise {s.Objective.ToString().ToLowerInvariant()} on forecasts (below), judged on actuals. Simulated in {result.Elapsed.TotalSeconds:0.0} s")))
             .Append(Enc(string.Concat(result.Policies.Select(p => FormattableString.Invariant($"; {PolicyFactory.Name(p.Policy)} {p.Elapsed.TotalSeconds:0.0} s")
-                + (p.PlanningTime > TimeSpan.Zero ? FormattableString.Invariant($" ({p.PlanningTime.TotalSeconds:0.0} s planning, {p.JobsAsPlanned:N0} of {result.Workload.Jobs.Count:N0} jobs ({(double)p.JobsAsPlanned / Math.Max(1, result.Workload.Jobs.Count):P1}) ran exactly as planned at midnight{(p.JobsInPieces > 0 ? $", {p.JobsInPieces:N0} checkpointing jobs in {p.PiecesPlanned:N0} pieces ({p.CheckpointOverheadItMwh:N0} MWh of IT energy for their restores)" : string.Empty)}; curtailment orders: {p.OrdersDispatched:N0} met by its dispatcher, {p.OrdersToFallback:N0} by the fallback, {p.JobsMovedOnOrders:N0} jobs moved)") : string.Empty)))))
+                + (p.PlanningTime > TimeSpan.Zero ? FormattableString.Invariant($" ({p.PlanningTime.TotalSeconds:0.0} s planning, {p.JobsAsPlanned:N0} of {result.Workload.Jobs.Count:N0} jobs ({(double)p.JobsAsPlanned / Math.Max(1, result.Workload.Jobs.Count):P1}) ran exactly as {(p.Replacements > 0 || p.PublicationPlans > 0 ? "last planned" : "planned at midnight")}{(p.JobsInPieces > 0 ? $", {p.JobsInPieces:N0} checkpointing jobs in {p.PiecesPlanned:N0} pieces ({p.CheckpointOverheadItMwh:N0} MWh of IT energy for their restores)" : string.Empty)}; curtailment orders: {p.OrdersDispatched:N0} met by its dispatcher, {p.OrdersToFallback:N0} by the fallback, {p.JobsMovedOnOrders:N0} jobs moved)") : string.Empty)))))
             .Append(".</p>");
+        foreach (var line in ReplanLines(result))
+        {
+            html.Append("<p>").Append(Enc(line)).Append("</p>");
+        }
+
         if (result.Forecast is { } forecast)
         {
             html.Append("<p>").Append(Enc(forecast.Describe())).Append("</p>");
@@ -353,6 +359,22 @@ public static class SimulationReport
             }
         }
     }
+
+    /// <summary>
+    /// One line per policy that re-planned committed, not-started work (the scenario's <c>replan</c>; decisions 0232,
+    /// 0233): the jobs handed back, how many of them were placed otherwise, and the plans made at price publications.
+    /// Empty when the scenario does not re-plan.
+    /// </summary>
+    /// <param name="result">The simulation result.</param>
+    public static IReadOnlyList<string> ReplanLines(SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Scenario.Replan == ReplanMode.Off ? [] : [.. result.Policies.Where(p => p.Replacements > 0 || p.PublicationPlans > 0).Select(Replanning)];
+    }
+
+    private static string Replanning(PolicyResult p) => FormattableString.Invariant(
+        $"Re-planning under {PolicyFactory.Name(p.Policy)}: {p.JobsReplanned:N0} jobs placed at one plan and not started by the next were placed again ({p.Replacements:N0} times in all), {p.JobsReplacedElsewhere:N0} of them otherwise than before")
+        + (p.PublicationPlans > 0 ? FormattableString.Invariant($"; {p.PublicationPlans:N0} plans at price publications besides each midnight's") : string.Empty) + ".";
 
     /// <summary>One line per area and series: real, synthetic or the real share, with the real source.</summary>
     /// <param name="result">The simulation result.</param>

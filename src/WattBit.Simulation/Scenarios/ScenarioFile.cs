@@ -40,7 +40,7 @@ public static class ScenarioFile
         var r = new YamlReader(source);
         var root = r.Mapping(YamlReader.Load(yaml, source, "the scenario file"), "the scenario",
             "name", "data", "period", "step", "seed", "objective", "forecast", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response", "bound",
-            "published_prices", "price_publication");
+            "published_prices", "price_publication", "replan");
         var name = YamlReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
@@ -112,6 +112,10 @@ public static class ScenarioFile
             publication = at.ToTimeSpan();
         }
 
+        var replan = YamlReader.Get(root, "replan") is { } replanNode
+            ? r.Choice(replanNode, "replan", ("off", ReplanMode.Off), ("midnight", ReplanMode.Midnight), ("publication", ReplanMode.Publication),
+                ("midnight-and-publication", ReplanMode.MidnightAndPublication))
+            : ReplanMode.Off;
         var sites = Sites(r, r.Sequence(r.Need(root, "sites", "the scenario"), "sites"), seed);
         var workload = Workload(r, r.Need(root, "workload", "the scenario"));
         var policies = new List<PolicyKind>();
@@ -152,6 +156,7 @@ public static class ScenarioFile
             PublishedPrices = publishedPrices,
             PricePublication = publication,
             BoundWholeRun = bound == 3,
+            Replan = replan,
         };
     }
 

@@ -197,6 +197,13 @@ public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOff
     /// </summary>
     public bool BoundWholeRun { get; init; }
 
+    /// <summary>
+    /// When the <c>wattbit-planner</c> policy places committed work that has not started again (scenario key <c>replan</c>;
+    /// decisions 0232, 0233): never (<see cref="ReplanMode.Off"/>), at each midnight with the day's released jobs, at each
+    /// price publication, or both. The other policies place each job once whatever it says.
+    /// </summary>
+    public ReplanMode Replan { get; init; }
+
     /// <summary>Number of steps in the period.</summary>
     public int Steps => (int)((End - Start).Ticks / Step.Ticks);
 }
@@ -237,4 +244,23 @@ public enum ForecastSource
 
     /// <summary>The actuals times (1 + e), e an AR(1) error of the scenario's forecast_error.</summary>
     Ar1,
+}
+
+/// <summary>When a policy that re-plans places committed work that has not started (and no order has touched) again.</summary>
+public enum ReplanMode
+{
+    /// <summary>Never: each job is placed once, at the midnight of its release day (<c>replan: off</c>).</summary>
+    Off,
+
+    /// <summary>At each midnight, together with the day's released jobs, in the policy's order (<c>replan: midnight</c>; decision 0232).</summary>
+    Midnight,
+
+    /// <summary>
+    /// At each price publication (10:00 JST by default, the cost objective with published prices): the work whose window
+    /// reaches the newly published day, on its published prices (<c>replan: publication</c>; decision 0233).
+    /// </summary>
+    Publication,
+
+    /// <summary>Both: at each midnight and at each price publication (<c>replan: midnight-and-publication</c>).</summary>
+    MidnightAndPublication,
 }
