@@ -85,7 +85,7 @@ public static class BackboneRoadmap
                 + (beside is null ? "" : ", the clusters' loads in the grid")
                 + (lines.Length > 0 ? FormattableString.Invariant($", {lines.Length} line reinforcement{(lines.Length == 1 ? "" : "s")} in service") : "");
             var composition = JapanLayer.Compose(grown, areas => year.TotalDemandHourly(areas).Slice(window), label,
-                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids, loadsBeside: beside, lineFactors: true);
+                [.. real.Select(r => (r.AreaCode, r.DemandMw, r.Source))], ids, loadsBeside: beside, lineFactors: true, belowZero: true);
             var layer = composition.Layer;
             flows = roadmap.Moves ? TieFlows(grown, composition, ties, hourIndex, [.. atSub.Where(p => p.Value > 0).Select(p => (busOf[p.Key], p.Value))]) : flows;
             cache[key] = (layer, flows);

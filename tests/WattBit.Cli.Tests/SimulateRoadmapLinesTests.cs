@@ -22,19 +22,19 @@ public sealed class SimulateRoadmapLinesTests : IDisposable
     [Fact]
     public async Task Simulate_TheBindingLineUprated_HandsTheLimitToTheNextLineFromItsYear_AndTheReportSaysItIsALine()
     {
-        // Without the uprate 新京葉's room is limited by 相馬双葉幹線 2L in every year; with each circuit +3,000 MW from 2026 the
-        // next line limits from 2026, and 2025 is as before.
-        await File.WriteAllTextAsync(Path.Combine(_dir, "up.yaml"), Roadmap + "  - {uprate: 相馬双葉幹線, from: 2026, mw: 3000}\n");
+        // Without the uprate 新京葉's worst hour is set by 西北線 2L (its room is below 0 there, and that line is the one most over per
+        // MW at 新京葉: decision 0234); with each circuit +3,000 MW from 2026 the next line limits from 2026, and 2025 is as before.
+        await File.WriteAllTextAsync(Path.Combine(_dir, "up.yaml"), Roadmap + "  - {uprate: 西北線, from: 2026, mw: 3000}\n");
         var r = await WattbitProcess.RunAsync(_dir, "simulate", "up.yaml", "--out", "up");
         Assert.True(r.ExitCode == 0, r.Error);
         var years = (await File.ReadAllLinesAsync(Path.Combine(_dir, "up", "roadmap.csv"))).Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Equal("相馬双葉幹線 2L", years[0][11]);
-        Assert.All(years.Skip(1), y => Assert.NotEqual("相馬双葉幹線 2L", y[11]));
+        Assert.Equal("西北線 2L", years[0][11]);
+        Assert.All(years.Skip(1), y => Assert.NotEqual("西北線 2L", y[11]));
         var runOut = await File.ReadAllLinesAsync(Path.Combine(_dir, "up", "run_out.csv"));
         Assert.EndsWith(",line_uprate_mw,line_uprate_at_least,uprate_line", runOut[0], StringComparison.Ordinal);
-        Assert.EndsWith(",true,相馬双葉幹線", runOut[1], StringComparison.Ordinal); // its room is 0 in some hour: a lower bound, each circuit
+        Assert.EndsWith(",false,西北線", runOut[1], StringComparison.Ordinal); // the room below 0 is known: exact, each circuit
         var html = await File.ReadAllTextAsync(Path.Combine(_dir, "up", "report.html"));
-        Assert.Contains("相馬双葉幹線 uprated by 3,000 MW from 2026 (a line of the grid model)", html, StringComparison.Ordinal);
+        Assert.Contains("西北線 uprated by 3,000 MW from 2026 (a line of the grid model)", html, StringComparison.Ordinal);
     }
 
     [Theory]

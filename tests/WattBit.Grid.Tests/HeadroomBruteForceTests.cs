@@ -111,7 +111,7 @@ public sealed class HeadroomBruteForceTests
         return lo;
     }
 
-    private static double[] Flows(DcModel model, double[] p, int bus, Balancing balance, double dp)
+    internal static double[] Flows(DcModel model, double[] p, int bus, Balancing balance, double dp)
     {
         var net = model.Network;
         var q = (double[])p.Clone();

@@ -32,6 +32,16 @@ internal sealed class Candidates
         _lb.Add(lb);
     }
 
+    /// <summary>
+    /// Limit k's value at one step without the floor at 0 (decision 0234): the same expressions as the vectorised
+    /// evaluation, so where it is ≥ 0 it equals the engine's value; below 0 it is how much load must fall for the limit to hold.
+    /// </summary>
+    public double Signed(int k, double ds, double pv)
+    {
+        var f = (_a[k] + (ds * _b[k])) + (pv * _c[k]);
+        return (_positive[k] ? _rate[k] - f : _rate[k] + f) / _absBeta[k];
+    }
+
     /// <summary>A copy with the same limits in the same order.</summary>
     public Candidates Clone()
     {

@@ -243,6 +243,100 @@ public sealed class HeadroomEngine
     public void Compute(int bus, BusHeadroom result) => ComputeKeeping(bus, result, out _);
 
     /// <summary>
+    /// The headroom below zero (decision 0234): in every step where <paramref name="result"/> (this engine's own
+    /// <see cref="Compute"/> of <paramref name="bus"/>) has an N-0 or a secure headroom of 0, the same minimum over the
+    /// same limits without their floor at 0. A negative value is how much load at the bus must fall for every line to be
+    /// within its limit (N-0, and under each outage for N-1), each line's overload divided by the bus's own flow on it per
+    /// MW, from the same PTDF/LODF; the branch (and contingency) returned is the one that sets it. Steps above 0 are copied
+    /// from <paramref name="result"/>. Exact: a limit whose value never reaches 0 over the period (its lower bound over the
+    /// profile's box above 0) cannot be the minimum where the headroom is 0, and the rest are evaluated at those steps in
+    /// the engine's order (base case, contingencies, branches), ties to the lowest index. Thread-safe as <see cref="Compute"/>.
+    /// </summary>
+    /// <param name="bus">0-based bus index.</param>
+    /// <param name="result">The bus's headroom from <see cref="Compute"/> (not changed).</param>
+    /// <returns>The signed N-0 headroom and its branch, and the signed secure headroom (N-1; N-0 when only N-0 is computed), its
+    /// branch and contingency (-1: the base case), per step; NaN where <paramref name="result"/> is missing.</returns>
+    /// <exception cref="ArgumentException">A result of another number of steps.</exception>
+    public SignedHeadroom ComputeBelowZero(int bus, BusHeadroom result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.N0Mw.Length != _steps)
+        {
+            throw new ArgumentException($"expected a result of {_steps} steps, got {result.N0Mw.Length}.", nameof(result));
+        }
+
+        var n1 = Options.Criterion == ContingencyCriterion.N1;
+        var signed = new SignedHeadroom(
+            (double[])result.N0Mw.Clone(), (int[])result.N0Branch.Clone(),
+            n1 ? (double[])result.N1Mw.Clone() : (double[])result.N0Mw.Clone(),
+            n1 ? (int[])result.N1Branch.Clone() : (int[])result.N0Branch.Clone(),
+            n1 ? (int[])result.N1Contingency.Clone() : Enumerable.Repeat(-1, _steps).ToArray());
+        var zero0 = new List<int>();
+        var zero = new List<int>();
+        for (var t = 0; t < _steps; t++)
+        {
+            if (result.N0Mw[t] <= 0)
+            {
+                zero0.Add(t);
+            }
+
+            if (signed.SecureMw[t] <= 0)
+            {
+                zero.Add(t);
+            }
+        }
+
+        if (zero.Count == 0 && zero0.Count == 0 || !Sensitivities.Model.IsEnergised(bus))
+        {
+            return signed;
+        }
+
+        // With the running bound held at 0, BoundBranches keeps exactly the limits whose lower bound over the box is ≤ 0.
+        var beta = new double[_mPad];
+        FillSensitivity(bus, beta);
+        var cand = new Candidates();
+        var ub = 0.0;
+        BoundBranches(beta, _a, _b, _c, _rateN0, -1, 0, cand, ref ub);
+        var baseCount = cand.Count;
+        if (n1 && zero.Count > 0)
+        {
+            BoundContingencies(beta, cand, ref ub);
+        }
+
+        void Lowest(List<int> steps, int count, double[] mw, int[] branch, int[]? contingency)
+        {
+            foreach (var t in steps)
+            {
+                double ds = _ds[t], pv = _pv[t];
+                var h = double.PositiveInfinity;
+                var best = -1;
+                for (var k = 0; k < count; k++)
+                {
+                    var g = cand.Signed(k, ds, pv);
+                    if (g < h)
+                    {
+                        (h, best) = (g, k);
+                    }
+                }
+
+                if (best >= 0)
+                {
+                    mw[t] = h;
+                    branch[t] = cand.Branch[best];
+                    if (contingency is not null)
+                    {
+                        contingency[t] = cand.Contingency[best];
+                    }
+                }
+            }
+        }
+
+        Lowest(zero0, baseCount, signed.N0Mw, signed.N0Branch, null);
+        Lowest(zero, n1 ? cand.Count : baseCount, signed.SecureMw, signed.SecureBranch, signed.SecureContingency);
+        return signed;
+    }
+
+    /// <summary>
     /// <see cref="Compute"/>, handing back the N-1 limits kept by the screening (filtered with the final upper bound
     /// <paramref name="ub1"/>): every other (contingency, branch) limit has a lower bound above <paramref name="ub1"/>.
     /// Null when the bus is not energised or only N-0 is computed.
@@ -271,20 +365,25 @@ public sealed class HeadroomEngine
         if (!screened)
         {
             c1 = new Candidates();
-            var aPost = new double[_mPad];
-            var bPost = new double[_mPad];
-            var cPost = new double[_mPad];
-            var betaPost = new double[_mPad];
-            foreach (var c in _contingencies)
-            {
-                var lodf = Sensitivities.LodfColumn(c);
-                PostContingency(lodf, beta, c, betaPost, aPost, bPost, cPost);
-                BoundBranches(betaPost, aPost, bPost, cPost, _rateN1, c, c, c1, ref ub1);
-            }
+            BoundContingencies(beta, c1, ref ub1);
         }
 
         FinishN1(c1, ub1, work, result);
         return c1;
+    }
+
+    // Every contingency's post-outage limits of a bus (emergency ratings) through BoundBranches, in contingency order.
+    private void BoundContingencies(double[] beta, Candidates cand, ref double ub)
+    {
+        var aPost = new double[_mPad];
+        var bPost = new double[_mPad];
+        var cPost = new double[_mPad];
+        var betaPost = new double[_mPad];
+        foreach (var c in _contingencies)
+        {
+            PostContingency(Sensitivities.LodfColumn(c), beta, c, betaPost, aPost, bPost, cPost);
+            BoundBranches(betaPost, aPost, bPost, cPost, _rateN1, c, c, cand, ref ub);
+        }
     }
 
     /// <summary>
@@ -887,3 +986,15 @@ public sealed class HeadroomEngine
 /// <param name="PairChecks">Pairs that passed the group bound, checked bus by bus (estimated from a sample).</param>
 /// <param name="Evaluation">The kept N-1 limits evaluated at every step.</param>
 public readonly record struct HeadroomPhaseTimes(TimeSpan N0, TimeSpan Screening, TimeSpan PairChecks, TimeSpan Evaluation);
+
+/// <summary>
+/// A bus's headroom without its floor at 0 (<see cref="HeadroomEngine.ComputeBelowZero"/>, decision 0234): per step, below 0
+/// by the MW of load the bus must shed for every line to be within its limit. Branch and contingency indexes are 0-based;
+/// -1 means none (capped) or, for the contingency, the base case.
+/// </summary>
+/// <param name="N0Mw">N-0 headroom, MW (negative where a line is over its normal rating with everything in service).</param>
+/// <param name="N0Branch">The branch that sets <paramref name="N0Mw"/>.</param>
+/// <param name="SecureMw">The secure headroom (N-1, or N-0 when only N-0 is computed), MW.</param>
+/// <param name="SecureBranch">The branch that sets <paramref name="SecureMw"/>.</param>
+/// <param name="SecureContingency">The outage under which it does, or -1 for the base case.</param>
+public sealed record SignedHeadroom(double[] N0Mw, int[] N0Branch, double[] SecureMw, int[] SecureBranch, int[] SecureContingency);

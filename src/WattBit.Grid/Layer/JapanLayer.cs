@@ -234,11 +234,12 @@ public static class JapanLayer
     /// <param name="loadsBeside">Per substation id, flat loads at other substations (id, MW) in the base case when its headroom is computed
     /// (decision 0210); substations not listed: none.</param>
     /// <param name="lineFactors">Keep the limiting lines' flow per MW added (<see cref="WattBit.Headroom.HeadroomHour.LineFactor"/>, decision 0226); default false.</param>
+    /// <param name="belowZero">Give the headroom below 0 where it is 0 and name the line that sets it (<see cref="ModelHeadroomLayer.Compute"/>, decision 0234); default false.</param>
     /// <exception cref="UnknownSubstationException">A substation of <paramref name="loadsBeside"/> is not a bus of the backbone.</exception>
     public static JapanLayerComposition Compose(JapanBackbone model, Func<IReadOnlyCollection<WattBit.Areas.GridArea>, WattBit.Time.TimeSeries> referenceDemand,
         string referenceLabel, IReadOnlyList<(string Code, WattBit.Time.TimeSeries DemandMw, string Source)> realAreas, IReadOnlyCollection<string>? substationIds = null,
         int maxParallelism = -1, IReadOnlyDictionary<string, IReadOnlyList<(string SubstationId, double Mw)>>? loadsBeside = null,
-        bool lineFactors = false)
+        bool lineFactors = false, bool belowZero = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(referenceDemand);
@@ -250,13 +251,13 @@ public static class JapanLayer
             var demand = referenceDemand(areas);
             var label = referenceLabel + ", demand of the modelled areas";
             var drive = Drive(model, demand);
-            return new JapanLayerComposition(Compute(model, drive, label, substationIds, maxParallelism, loadsBeside, lineFactors), drive, null, label);
+            return new JapanLayerComposition(Compute(model, drive, label, substationIds, maxParallelism, loadsBeside, lineFactors, belowZero), drive, null, label);
         }
 
         var others = referenceDemand([.. areas.Where(a => !real.Any(r => r.Code == a.Code))]);
         var drives = Drives(model, others, real.ToDictionary(r => r.Code, r => r.DemandMw, StringComparer.Ordinal));
         var realLabel = string.Join("; ", real.OrderBy(r => r.Code, StringComparer.Ordinal).Select(r => r.Source)) + "; other areas: " + referenceLabel;
-        return new JapanLayerComposition(Compute(model, drives, realLabel, substationIds, maxParallelism, loadsBeside, lineFactors), drives.Drives[0], drives, realLabel);
+        return new JapanLayerComposition(Compute(model, drives, realLabel, substationIds, maxParallelism, loadsBeside, lineFactors, belowZero), drives.Drives[0], drives, realLabel);
     }
 
     /// <summary>Computes the layer of several areas on their own demand (<see cref="Drives"/>): each substation's hours from the drive of its island.</summary>
@@ -268,10 +269,11 @@ public static class JapanLayer
     /// <param name="loadsBeside">Per substation id, flat loads at other substations (id, MW) in the base case when its headroom is computed
     /// (decision 0210); substations not listed: none.</param>
     /// <param name="lineFactors">Keep the limiting lines' flow per MW added (<see cref="WattBit.Headroom.HeadroomHour.LineFactor"/>, decision 0226); default false.</param>
+    /// <param name="belowZero">Give the headroom below 0 where it is 0 and name the line that sets it (<see cref="ModelHeadroomLayer.Compute"/>, decision 0234); default false.</param>
     /// <exception cref="UnknownSubstationException">An id of <paramref name="substationIds"/> or <paramref name="loadsBeside"/> is not a bus of the backbone.</exception>
     public static ModelHeadroomLayer Compute(JapanBackbone model, JapanLayerDrives drives, string profileLabel, IReadOnlyCollection<string>? substationIds = null,
         int maxParallelism = -1, IReadOnlyDictionary<string, IReadOnlyList<(string SubstationId, double Mw)>>? loadsBeside = null,
-        bool lineFactors = false)
+        bool lineFactors = false, bool belowZero = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(drives);
@@ -285,7 +287,7 @@ public static class JapanLayer
             {
                 parts.Add(ModelHeadroomLayer.Compute(model.Network, mine, drives.Drives[d].Profile, ModelName, synthetic: true, profileLabel,
                     b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following, perBusMw: drives.Drives[d].PerBusMw,
-                    loadsBeside: Beside(model, loadsBeside), lineFactors: lineFactors));
+                    loadsBeside: Beside(model, loadsBeside), lineFactors: lineFactors, belowZero: belowZero));
             }
         }
 
@@ -320,15 +322,16 @@ public static class JapanLayer
     /// <param name="loadsBeside">Per substation id, flat loads at other substations (id, MW) in the base case when its headroom is computed
     /// (decision 0210); substations not listed: none.</param>
     /// <param name="lineFactors">Keep the limiting lines' flow per MW added (<see cref="WattBit.Headroom.HeadroomHour.LineFactor"/>, decision 0226); default false.</param>
+    /// <param name="belowZero">Give the headroom below 0 where it is 0 and name the line that sets it (<see cref="ModelHeadroomLayer.Compute"/>, decision 0234); default false.</param>
     /// <exception cref="UnknownSubstationException">An id of <paramref name="substationIds"/> or <paramref name="loadsBeside"/> is not a bus of the backbone.</exception>
     public static ModelHeadroomLayer Compute(JapanBackbone model, JapanLayerDrive drive, string profileLabel, IReadOnlyCollection<string>? substationIds = null,
         int maxParallelism = -1, IReadOnlyDictionary<string, IReadOnlyList<(string SubstationId, double Mw)>>? loadsBeside = null,
-        bool lineFactors = false)
+        bool lineFactors = false, bool belowZero = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(drive);
         return ModelHeadroomLayer.Compute(model.Network, Select(model, substationIds), drive.Profile, ModelName, synthetic: true, profileLabel,
-            b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following, perBusMw: drive.PerBusMw, loadsBeside: Beside(model, loadsBeside), lineFactors: lineFactors);
+            b => model.Branches[b].DisplayName, maxParallelism: maxParallelism, following: Following, perBusMw: drive.PerBusMw, loadsBeside: Beside(model, loadsBeside), lineFactors: lineFactors, belowZero: belowZero);
     }
 
     // Loads beside a node by substation id, as the engine's bus numbers.

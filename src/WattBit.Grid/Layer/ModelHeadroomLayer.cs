@@ -33,10 +33,14 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
     private readonly ImmutableArray<string> _lineNames;
     private readonly double[]? _factor;
     private readonly double[]? _factorN0;
+    private readonly double[]? _signedN0;
+    private readonly double[]? _signed;
 
     private ModelHeadroomLayer(HeadroomLayerInfo info, ImmutableArray<Substation> substations, double[] n0, double[] n1, int[] line, int[] lineN0, int[] contingency,
-        ImmutableArray<string> lineNames, double[]? factor = null, double[]? factorN0 = null)
+        ImmutableArray<string> lineNames, double[]? factor = null, double[]? factorN0 = null, double[]? signedN0 = null, double[]? signed = null)
     {
+        _signedN0 = signedN0;
+        _signed = signed;
         _factor = factor;
         _factorN0 = factorN0;
         Info = info;
@@ -77,11 +81,15 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
     /// empty for a node: none. Each node with loads costs its own sweep.</param>
     /// <param name="lineFactors">Keep, for every hour, the limiting lines' flow per MW added at the node (<see cref="HeadroomHour.LineFactor"/>,
     /// decision 0226; 16 bytes more per node and hour); default false (NaN).</param>
+    /// <param name="belowZero">In the hours where a node's headroom is 0, give it below 0 and name the line that sets it
+    /// (<see cref="HeadroomHour.SecureSignedMw"/>, <see cref="HeadroomHour.N0SignedMw"/>, <see cref="HeadroomEngine.ComputeBelowZero"/>, decision 0234);
+    /// the limiting lines, contingencies and factors of those hours are then the ones that set it. Default false: the lowest-index line at 0 is named
+    /// and the signed values are NaN.</param>
     /// <exception cref="ArgumentException">No node, a duplicate id or bus, an unknown bus, or a profile that is not hourly.</exception>
     public static ModelHeadroomLayer Compute(PowerNetwork network, IReadOnlyList<LayerNode> nodes, GridProfile profile, string model, bool synthetic,
         string profileLabel, Func<int, string>? lineName = null, HeadroomOptions? options = null, int maxParallelism = -1,
         GenerationFollowing following = GenerationFollowing.Output, IReadOnlyList<double>? perBusMw = null,
-        Func<LayerNode, IReadOnlyList<(int BusNumber, double Mw)>>? loadsBeside = null, bool lineFactors = false)
+        Func<LayerNode, IReadOnlyList<(int BusNumber, double Mw)>>? loadsBeside = null, bool lineFactors = false, bool belowZero = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(nodes);
@@ -128,7 +136,9 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         var contingency = new int[nodes.Count * hours];
         var factor = lineFactors ? new double[nodes.Count * hours] : null;
         var factorN0 = lineFactors ? new double[nodes.Count * hours] : null;
-        void Keep(int row, BusHeadroom h)
+        var signedN0 = belowZero ? new double[nodes.Count * hours] : null;
+        var signed = belowZero ? new double[nodes.Count * hours] : null;
+        void Keep(int row, BusHeadroom h, HeadroomEngine own)
         {
             var o = row * hours;
             for (var t = 0; t < hours; t++)
@@ -139,6 +149,20 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
                 line[o + t] = n1Known ? h.N1Branch[t] : h.N0Branch[t];
                 lineN0[o + t] = h.N0Branch[t];
                 contingency[o + t] = n1Known ? h.N1Contingency[t] : -1;
+            }
+
+            if (belowZero)
+            {
+                // The node's own engine (with its loads beside): the hours at 0 get the line that sets the headroom below 0.
+                var s = own.ComputeBelowZero(buses[row], h);
+                Array.Copy(s.N0Mw, 0, signedN0!, o, hours);
+                Array.Copy(s.SecureMw, 0, signed!, o, hours);
+                for (var t = 0; t < hours; t++)
+                {
+                    lineN0[o + t] = s.N0Branch[t];
+                    line[o + t] = s.SecureBranch[t];
+                    contingency[o + t] = s.SecureContingency[t];
+                }
             }
 
             if (factor is not null)
@@ -153,7 +177,7 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         var k = 0;
         if (plain.Length > 0)
         {
-            HeadroomRunner.Run(engine, [.. plain.Select(i => buses[i])], h => Keep(plain[k++], h), maxParallelism: maxParallelism);
+            HeadroomRunner.Run(engine, [.. plain.Select(i => buses[i])], h => Keep(plain[k++], h, engine), maxParallelism: maxParallelism);
         }
 
         var loaded = Enumerable.Range(0, nodes.Count).Where(i => beside[i].Count > 0).ToArray();
@@ -166,13 +190,13 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
             j => engines[j].Compute(buses[loaded[j]], results[j]));
         for (var j = 0; j < loaded.Length; j++)
         {
-            Keep(loaded[j], results[j]);
+            Keep(loaded[j], results[j], engines[j]);
         }
 
         lineName ??= b => DefaultLineName(network, b);
         var names = Enumerable.Range(0, network.Branches.Length).Select(lineName).ToImmutableArray();
         var info = new HeadroomLayerInfo(model, synthetic, profileLabel, profile.Timestamps[0], hours);
-        return new ModelHeadroomLayer(info, [.. nodes.Select(n => n.Substation)], n0, n1, line, lineN0, contingency, names, factor, factorN0);
+        return new ModelHeadroomLayer(info, [.. nodes.Select(n => n.Substation)], n0, n1, line, lineN0, contingency, names, factor, factorN0, signedN0, signed);
     }
 
     // The limiting line's flow per MW added at the bus in each hour (decision 0226): |β_l| with everything in service, |β_l + LODF[l,c]·β_c|
@@ -227,6 +251,9 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
         var factors = parts.All(p => p._factor is not null);
         var factor = factors ? new double[order.Count * hours] : null;
         var factorN0 = factors ? new double[order.Count * hours] : null;
+        var signs = parts.All(p => p._signed is not null);
+        var signedN0 = signs ? new double[order.Count * hours] : null;
+        var signed = signs ? new double[order.Count * hours] : null;
         var substations = ImmutableArray.CreateBuilder<Substation>(order.Count);
         for (var i = 0; i < order.Count; i++)
         {
@@ -243,10 +270,16 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
                 Array.Copy(part._factorN0!, from, factorN0!, i * hours, hours);
             }
 
+            if (signs)
+            {
+                Array.Copy(part._signedN0!, from, signedN0!, i * hours, hours);
+                Array.Copy(part._signed!, from, signed!, i * hours, hours);
+            }
+
             substations.Add(part._substations[part._index[order[i]]]);
         }
 
-        return new ModelHeadroomLayer(info, substations.ToImmutable(), n0, n1, line, lineN0, contingency, parts[0]._lineNames, factor, factorN0);
+        return new ModelHeadroomLayer(info, substations.ToImmutable(), n0, n1, line, lineN0, contingency, parts[0]._lineNames, factor, factorN0, signedN0, signed);
     }
 
     /// <summary>One substation per bus with load or generation, named after the bus (id "bus-N"): for cases without metadata.</summary>
@@ -308,7 +341,8 @@ public sealed class ModelHeadroomLayer : IHeadroomLayer
             var c = _contingency[o + t];
             var l0 = _lineN0[o + t];
             result.Add(new HeadroomHour(Info.First.AddHours(t), v0, _n1[o + t], l >= 0 ? _lineNames[l] : null, c >= 0 ? _lineNames[c] : null, l0 >= 0 ? _lineNames[l0] : null,
-                _factor is null ? double.NaN : _factor[o + t], _factorN0 is null ? double.NaN : _factorN0[o + t]));
+                _factor is null ? double.NaN : _factor[o + t], _factorN0 is null ? double.NaN : _factorN0[o + t],
+                _signedN0 is null ? double.NaN : _signedN0[o + t], _signed is null ? double.NaN : _signed[o + t]));
         }
 
         return result;

@@ -220,16 +220,17 @@ public static class RoadmapStudy
     private static double Supply(RoadmapScenario scenario, int y, IReadOnlyList<string> substations, int c) =>
         scenario.Reinforcements.Where(r => !r.IsLine && r.FromYear <= y && substations[IndexOf(scenario.Clusters, r.Cluster)] == substations[c]).Sum(r => r.Mw);
 
-    private static Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage)> Hours(RoadmapScenario scenario, IHeadroomLayer layer,
+    private static Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage, double[] Signed)> Hours(RoadmapScenario scenario, IHeadroomLayer layer,
         IReadOnlyList<string> substations)
     {
-        var hours = new Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage)>(StringComparer.Ordinal);
+        var hours = new Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage, double[] Signed)>(StringComparer.Ordinal);
         foreach (var id in substations.Distinct(StringComparer.Ordinal))
         {
             var mw = new List<double>();
             var line = new List<string?>();
             var factor = new List<double>();
             var outage = new List<string?>();
+            var signed = new List<double>();
             foreach (var w in scenario.Weeks)
             {
                 var got = layer.Hourly(id, TimeWindow.FromDuration(w, TimeSpan.FromDays(7)));
@@ -242,15 +243,16 @@ public static class RoadmapStudy
                 line.AddRange(got.Select(h => scenario.N0 ? h.N0Line ?? "N-0 (line not named by the layer)" : h.LimitingLine));
                 factor.AddRange(got.Select(h => scenario.N0 && !double.IsNaN(h.N0Mw) ? h.N0LineFactor : double.IsNaN(h.N1Mw) ? h.N0LineFactor : h.LineFactor));
                 outage.AddRange(got.Select(h => scenario.N0 ? null : h.Contingency));
+                signed.AddRange(got.Select(h => scenario.N0 && !double.IsNaN(h.N0Mw) ? h.N0SignedMw : h.SecureSignedMw));
             }
 
-            hours[id] = ([.. mw], [.. line], [.. factor], [.. outage]);
+            hours[id] = ([.. mw], [.. line], [.. factor], [.. outage], [.. signed]);
         }
 
         return hours;
     }
 
-    private static (RoadmapYear[] Clusters, List<RoadmapTieYear> Ties) Year(RoadmapScenario scenario, int y, Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage)> hours,
+    private static (RoadmapYear[] Clusters, List<RoadmapTieYear> Ties) Year(RoadmapScenario scenario, int y, Dictionary<string, (double[] Mw, string?[] Line, double[] Factor, string?[] Outage, double[] Signed)> hours,
         IReadOnlyList<string> substations, IReadOnlyList<AreaTie> ties, IReadOnlyDictionary<string, double[]>? flows)
     {
         var clusters = scenario.Clusters;
@@ -280,34 +282,43 @@ public static class RoadmapStudy
 
             var share = total > 0 ? load[c] / total : 1.0 / count;
             var extra = Supply(scenario, y, substations, c);
-            room[c] = [.. hours[substations[c]].Mw.Select(v => (v + extra) * share)];
+            var (mw, lines, factors, outages, signed) = hours[substations[c]];
+            room[c] = [.. mw.Select(v => (v + extra) * share)];
             worst[c] = -1;
+            var worstOver = 0.0;
             for (var h = 0; h < room[c].Length; h++)
             {
                 var over = load[c] - room[c][h];
                 if (over > 1e-6)
                 {
                     shortMwh[c] += over;
-                    if (over > peak[c])
+                    peak[c] = Math.Max(peak[c], over);
+
+                    // The worst hour is the one furthest over with the room below 0 counted (decision 0234), where the layer gives it: among
+                    // hours at 0, the one whose line is most overloaded per MW of the substation's load.
+                    var below = double.IsNaN(signed[h]) ? over : load[c] - ((Math.Min(mw[h], signed[h]) + extra) * share);
+                    if (below > worstOver)
                     {
-                        (peak[c], worst[c]) = (over, h);
+                        (worstOver, worst[c]) = (below, h);
                     }
                 }
             }
 
             // The binding line's own shortfall (decision 0226): over every hour it limits and the cluster is over, the substation's MW
-            // over its room × that line's flow per MW added there is what its rating lacks.
+            // over its room × that line's flow per MW added there is what its rating lacks. Where the room is 0 the layer's headroom below
+            // 0 (decision 0234) makes it exact: the line named is then the one that sets it, and the MW below 0 are what the line is over
+            // before the substation's load. A layer that stops at 0 makes it a lower bound.
             if (worst[c] >= 0)
             {
-                var (mw, lines, factors, outages) = hours[substations[c]];
                 var binding = lines[worst[c]];
                 uprate[c] = binding is null ? null : Circuits(binding, outages[worst[c]]);
                 for (var h = 0; h < mw.Length; h++)
                 {
                     if (load[c] - room[c][h] > 1e-6 && lines[h] == binding)
                     {
-                        lineShort[c] = Math.Max(lineShort[c], (total - (mw[h] + extra)) * factors[h]);
-                        atLeast[c] |= mw[h] <= 0;
+                        var exact = !double.IsNaN(signed[h]);
+                        lineShort[c] = Math.Max(lineShort[c], (total - ((exact ? Math.Min(mw[h], signed[h]) : mw[h]) + extra)) * factors[h]);
+                        atLeast[c] |= mw[h] <= 0 && !exact;
                     }
                 }
             }

@@ -1,0 +1,88 @@
+using WattBit.Areas;
+using WattBit.Composition;
+using WattBit.Grid.Layer;
+using WattBit.Grid.Network;
+using WattBit.Grid.TimeSeries;
+using WattBit.Headroom;
+using WattBit.Simulation.Roadmap;
+using WattBit.Sites;
+using WattBit.Time;
+
+namespace WattBit.Simulation.Tests;
+
+/// <summary>
+/// The roadmap where the grid is already short (decision 0234): with the layer's headroom below 0, the run-out names the line that sets
+/// it and sizes its uprate exactly; uprating by that much lets the load fit. Every figure by hand.
+/// </summary>
+public sealed class RoadmapBelowZeroTests
+{
+    private static readonly DateTimeOffset Start = new(2025, 5, 1, 0, 0, 0, Jst.Offset);
+
+    // A triangle of equal reactances: bus 1 generates bus 2's 60 MW; the cluster is at bus 3. Branches A (1-3), B (1-2), C (2-3). With L MW
+    // at bus 3: A carries 20 + 2L/3, B 40 + L/3; with A out B carries 60 + L (1 MW per MW). Ratings: A 25 (emergency 1,000), B 30
+    // (emergency 20), C 1,000. Limits: A 1.5·(25 − 20) = 7.5, B 3·(30 − 40) = −30, B under the outage of A 20 − 60 = −40 MW (the rest above
+    // 900). So the room is 0 and 40 MW below it, set by B under the outage of A; a layer that stops at 0 names B's N-0 limit (1/3 MW per MW).
+    private static readonly string Triangle = WattBit.Testing.MatpowerText.Of(
+        "1 3 0 0 0 0 1 1 0 275 1 1.1 0.9;\n2 1 60 0 0 0 1 1 0 275 1 1.1 0.9;\n3 1 0 0 0 0 1 1 0 275 1 1.1 0.9;",
+        "1 60 0 300 -300 1 100 1 450 0;",
+        "1 3 0 0.1 0 25 1000 0 0 0 1;\n1 2 0 0.1 0 30 20 0 0 0 1;\n2 3 0 0.1 0 1000 1000 0 0 0 1;");
+
+    // 5 MW in 2025, 10 MW more each year.
+    private static string Yaml(string reinforcements) => $$"""
+        name: below zero by hand
+        roadmap: {from: 2025, to: 2035, weeks: [2025-05-01], flexible_share: 0, peak_factor: 1, headroom: n1}
+        clusters:
+          - {id: dc, area: TK, lat: 35.7, lon: 139.7, mw: {2025: 5, 2035: 105}, substation: "S3"}
+        {{reinforcements}}
+        """;
+
+    private static RoadmapResult Run(string yaml, bool belowZero)
+    {
+        var roadmap = RoadmapFile.Parse(yaml, "hand.yaml");
+        var net = MatpowerCase.Parse(Triangle, "hand.m");
+        var times = Enumerable.Range(0, 168).Select(t => Start.AddHours(t)).ToArray();
+        var profile = new GridProfile(times, [.. Enumerable.Repeat(1.0, 168)], new double[168]);
+        var node = new LayerNode(new Substation("S3", "S3", JapanAreas.Tokyo, 275, new GeoPoint(35.7, 139.7)), 3);
+        string Name(int b) => ((char)('A' + b)).ToString();
+        IHeadroomLayer Layer(int year)
+        {
+            var changes = RoadmapLines.Changes(roadmap, year, net, Name, id => id == "S1" ? 0 : id == "S3" ? 2 : null, null, "hand.yaml");
+            var changed = RoadmapLines.Apply(net, changes.Select(c => c.Change));
+            return ModelHeadroomLayer.Compute(changed, [node], profile, "hand.m", synthetic: true, "flat", Name, lineFactors: true, belowZero: belowZero);
+        }
+
+        return RoadmapStudy.Run(roadmap, (int y) => Layer(y), ["S3"], []);
+    }
+
+    [Fact]
+    public void WhereTheRoomIsAlreadyZero_TheLineThatSetsItIsNamed_AndItsUprateIsExact()
+    {
+        // 5 MW over a room 40 MW below 0, on a line that carries 1 MW per MW: B needs (5 + 40) × 1 = 45 MW, exactly.
+        var r = Assert.Single(Run(Yaml(""), belowZero: true).RunOut);
+        Assert.Equal(2025, r.FirstShortYear);
+        Assert.Equal("B", r.Line);
+        Assert.Equal("B", r.UprateLine);
+        Assert.Equal(45, r.LineUprateMw, 6);
+        Assert.False(r.LineUprateAtLeast);
+
+        // A layer that stops at 0 names B's N-0 limit and gives a lower bound: 5 MW × 1/3.
+        var old = Assert.Single(Run(Yaml(""), belowZero: false).RunOut);
+        Assert.Equal(5.0 / 3, old.LineUprateMw, 6);
+        Assert.True(old.LineUprateAtLeast);
+    }
+
+    [Fact]
+    public void UpratingTheNamedLineByThatMuch_LetsTheLoadFit_AndTheNextYearRunsOutOnTheNextLimit()
+    {
+        // B at 75 MW (emergency 65): B under the outage of A leaves 65 − 60 = 5 MW, A 7.5 MW, B's N-0 limit 3·(75 − 40) = 105: the room is
+        // 5 MW, the cluster's 2025 load; 2026's 15 MW is over it. The engine computes the changed grid again.
+        var result = Run(Yaml("reinforcements:\n  - {uprate: B, from: 2025, mw: 45, note: by hand}"), belowZero: true);
+        var y2025 = result.Years.Single(y => y.Year == 2025);
+        Assert.True(y2025.RoomMinMw >= y2025.LoadMw - 1e-6, $"room {y2025.RoomMinMw} MW for a load of {y2025.LoadMw} MW");
+        Assert.Equal(5, y2025.RoomMinMw, 6);
+        var r = Assert.Single(result.RunOut);
+        Assert.Equal(2026, r.FirstShortYear);
+        Assert.Equal("B", r.Line);
+        Assert.Equal(10, r.LineUprateMw, 6);
+    }
+}
