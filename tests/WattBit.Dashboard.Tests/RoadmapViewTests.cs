@@ -44,8 +44,25 @@ public sealed partial class DashboardTests
             await Expect(cells.Nth(4)).ToHaveTextAsync(with == "-" ? "2026年まで不足なし" : with);
         }
 
+        // "To defer it one year" (decisions 0226, 0234): the line and MW of the job's run-out JSON (0.1 MW rounded up) rounded up to 1 MW as
+        // the report does, in the page's words.
+        var runOut = (await ServerProcess.OkJsonAsync(await planner.GetAsync($"api/simulations/{id}/run-out"))).EnumerateArray()
+            .Single(r => r.GetProperty("cluster").GetString() == "inzai");
+        var uprateLine = runOut.GetProperty("uprateLine").GetString();
+        Assert.NotNull(uprateLine); // inzai runs out, and the backbone's layer names the line and its factor
+        var limiting = runOut.GetProperty("limitingLine").GetString();
+        var uprateMw = Math.Ceiling(runOut.GetProperty("lineUprateMw").GetDouble() - 1e-6).ToString("N0", CultureInfo.InvariantCulture);
+        var atLeast = runOut.GetProperty("lineUprateAtLeast").GetBoolean();
+        var runsOut = runOut.GetProperty("runsOut").GetInt32();
+        var lineJa = uprateLine != limiting ? $"{uprateLine}（各回線）" : uprateLine;
+        var uprateCell = page.Locator("#run-out-table tr[data-cluster=inzai] td").Nth(7);
+        await Expect(page.Locator("#run-out-table th").Nth(7)).ToHaveTextAsync("1年先送りするには");
+        await Expect(uprateCell).ToHaveTextAsync(atLeast ? $"{runsOut}年までに{lineJa}を少なくとも{uprateMw} MW増強" : $"{runsOut}年までに{lineJa}を{uprateMw} MW増強");
+
         await page.ClickAsync("[data-lang=en]");
         await Expect(page.Locator("#run-out-table tr[data-cluster=keihanna] td").Nth(1)).ToHaveTextAsync("Kansai");
+        var lineEn = uprateLine != limiting ? $"{uprateLine} (each circuit)" : uprateLine;
+        await Expect(uprateCell).ToHaveTextAsync($"uprate {lineEn} by {(atLeast ? "at least " : "")}{uprateMw} MW by {runsOut}");
         await d.ScreenshotAsync("roadmap");
         d.AssertClean();
     }

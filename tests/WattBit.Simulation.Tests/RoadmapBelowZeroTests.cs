@@ -85,4 +85,18 @@ public sealed class RoadmapBelowZeroTests
         Assert.Equal("B", r.Line);
         Assert.Equal(10, r.LineUprateMw, 6);
     }
+
+    [Theory]
+    [InlineData(327.02, 327.1, 328)]
+    [InlineData(45.0000000001, 45, 45)]
+    [InlineData(44.96, 45, 45)]
+    public void TheUprate_RoundedUpToTheFilesTenthAndTheReportsMW_Agree(double exact, double tenth, double whole)
+    {
+        // The report says 1 MW rounded up; run_out.csv and the server's JSON 0.1 MW rounded up; the dashboard rounds the JSON's figure up to
+        // 1 MW again and must say what the report says. Float noise above a step (1e-10 MW) does not add a step.
+        var r = new RoadmapRunOut("dc", "TK", "S3", 2025, 2025, "B", 0, 0, LineUprateMw: exact);
+        Assert.Equal(tenth, r.LineUprateRoundedUp(1));
+        Assert.Equal(whole, r.LineUprateRoundedUp(0));
+        Assert.Equal(whole, Math.Ceiling(r.LineUprateRoundedUp(1) - 1e-6));
+    }
 }

@@ -79,6 +79,14 @@ function year(value: number | null, last: number): string {
   return value === null ? t("roadmap.never", { year: last }) : String(value);
 }
 
+/** "To defer it one year" (decisions 0226, 0234): the line to uprate by the run-out year and by how much, the JSON's 0.1 MW rounded up to
+ *  1 MW as the report rounds the exact figure; "—" when not known. */
+function uprate(r: RunOutRow): string {
+  if (r.runsOut === null || r.lineUprateMw === null || !r.uprateLine) return "—";
+  const line = r.limitingLine !== null && r.uprateLine !== r.limitingLine ? t("roadmap.eachCircuit", { line: r.uprateLine }) : r.uprateLine;
+  return t(r.lineUprateAtLeast ? "roadmap.uprateAtLeast" : "roadmap.uprate", { line, mw: num(Math.ceil(r.lineUprateMw - 1e-6), 0), year: r.runsOut });
+}
+
 function drawRows(): void {
   const body = document.querySelector("#run-out-table tbody") as HTMLTableSectionElement;
   body.replaceChildren();
@@ -92,6 +100,7 @@ function drawRows(): void {
     cell(row, year(r.runsOutWithShifting, r.lastYear), "num");
     cell(row, r.yearsDeferred === null ? "—" : (r.runsOutWithShifting === null ? "≥ " : "") + String(r.yearsDeferred), "num");
     cell(row, r.limitingLine ?? "—");
+    cell(row, uprate(r));
     cell(row, num(r.reinforcementMw, 0), "num");
     cell(row, num(r.reinforcementShiftedMw, 0), "num");
   }

@@ -43,19 +43,20 @@ internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, 
 /// <param name="LastYear">The roadmap's last year.</param>
 /// <param name="FirstYear">The roadmap's first year.</param>
 /// <param name="UprateLine">What to uprate to defer the run-out one year (decision 0226): the limiting line, or the line without its circuit (each circuit).</param>
-/// <param name="LineUprateMw">By how much, MW by the run-out year (null when the layer does not say or the cluster never runs out).</param>
-/// <param name="LineUprateAtLeast">Whether that is a lower bound (the room was already 0 in a binding hour).</param>
+/// <param name="LineUprateMw">By how much, MW by the run-out year, rounded up to 0.1 MW as run_out.csv has it (null when the layer does not say or
+/// the cluster never runs out).</param>
+/// <param name="LineUprateAtLeast">Whether that is a lower bound (the room was already 0 in a binding hour and the layer stops at 0: decision 0234).</param>
 internal sealed record RoadmapRunOutRow(string Cluster, string Area, string AreaName, string AreaNameJa, string Substation, int? RunsOut, int? RunsOutShiftingInDay,
     int? RunsOutWithShifting, int? YearsDeferred, string? LimitingLine, double ReinforcementMw, double ReinforcementShiftedMw, double RoomGainedMw, int LastYear, int FirstYear,
     string? UprateLine = null, double? LineUprateMw = null, bool LineUprateAtLeast = false)
 {
-    /// <summary>The row of one cluster's run-out (MW to 0.1).</summary>
+    /// <summary>The row of one cluster's run-out (MW to 0.1; the uprate rounded up).</summary>
     public static RoadmapRunOutRow Of(RoadmapRunOut r, int firstYear, int lastYear)
     {
         var area = JapanAreas.TryFind(r.Area, out var a) ? a : null;
         return new(r.Cluster, r.Area, area?.NameEn ?? r.Area, area?.NameJa ?? r.Area, r.Substation, r.FirstShortYear, r.FirstShortInDayYear, r.FirstShortShiftedYear,
             r.YearsDeferred(lastYear), r.Line, Math.Round(r.ReinforcementMw, 1), Math.Round(r.ReinforcementShiftedMw, 1), Math.Round(r.RoomGainedMw, 1), lastYear, firstYear,
-            r.UprateLine, double.IsNaN(r.LineUprateMw) ? null : Math.Round(r.LineUprateMw, 1), r.LineUprateAtLeast);
+            r.UprateLine, double.IsNaN(r.LineUprateMw) ? null : r.LineUprateRoundedUp(1), r.LineUprateAtLeast);
     }
 }
 

@@ -44,7 +44,7 @@ public static class RoadmapReport
         var runOut = new StringBuilder("cluster,area,substation,runs_out,runs_out_shifting_in_day,runs_out_with_shifting,years_deferred,limiting_line,reinforcement_mw,reinforcement_shifted_mw,room_gained_mw,line_uprate_mw,line_uprate_at_least,uprate_line\n");
         foreach (var r in result.RunOut)
         {
-            runOut.Append(FormattableString.Invariant($"{Csv.Escape(r.Cluster)},{r.Area},{Csv.Escape(r.Substation)},{r.FirstShortYear},{r.FirstShortInDayYear},{r.FirstShortShiftedYear},{r.YearsDeferred(last)},{Csv.Escape(r.Line ?? "")},{Mw(r.ReinforcementMw)},{Mw(r.ReinforcementShiftedMw)},{Mw(r.RoomGainedMw)},{MwOrEmpty(r.LineUprateMw)},{(r.LineUprateAtLeast ? "true" : "false")},{Csv.Escape(r.UprateLine ?? "")}\n"));
+            runOut.Append(FormattableString.Invariant($"{Csv.Escape(r.Cluster)},{r.Area},{Csv.Escape(r.Substation)},{r.FirstShortYear},{r.FirstShortInDayYear},{r.FirstShortShiftedYear},{r.YearsDeferred(last)},{Csv.Escape(r.Line ?? "")},{Mw(r.ReinforcementMw)},{Mw(r.ReinforcementShiftedMw)},{Mw(r.RoomGainedMw)},{MwOrEmpty(r.LineUprateRoundedUp(1))},{(r.LineUprateAtLeast ? "true" : "false")},{Csv.Escape(r.UprateLine ?? "")}\n"));
         }
 
         File.WriteAllText(Path.Combine(folder, "run_out.csv"), runOut.ToString());
@@ -336,7 +336,7 @@ public static class RoadmapReport
 
     // "uprate LINE by X MW by YEAR" where the layer gave the binding line's sensitivity (decision 0226).
     private static string? Uprate(RoadmapRunOut r) => r.FirstShortYear is { } y && r.Line is { } line && !double.IsNaN(r.LineUprateMw)
-        ? FormattableString.Invariant($"uprate {(r.UprateLine is { } u && u != line ? $"{u} (each circuit)" : line)} by {(r.LineUprateAtLeast ? "at least " : "")}{Math.Ceiling(r.LineUprateMw):N0} MW by {y}")
+        ? FormattableString.Invariant($"uprate {(r.UprateLine is { } u && u != line ? $"{u} (each circuit)" : line)} by {(r.LineUprateAtLeast ? "at least " : "")}{r.LineUprateRoundedUp(0):N0} MW by {y}")
         : null;
 
     private static string YearText(int? year, int last) => year is { } y ? y.ToString(s_inv) : FormattableString.Invariant($"— (not by {last})");

@@ -69,6 +69,17 @@ public sealed record RoadmapRunOut(string Cluster, string Area, string Substatio
 
     /// <summary>The reinforcement shifting saves by the last year, MW (room gained).</summary>
     public double RoomGainedMw => ReinforcementMw - ReinforcementShiftedMw;
+
+    /// <summary>
+    /// <see cref="LineUprateMw"/> rounded up to <paramref name="decimals"/> decimals (a value within 1e-6 MW above a step is that step), so
+    /// that the rounded uprate still suffices and the report, run_out.csv and the server's JSON agree: the report rounds up to 1 MW,
+    /// the files to 0.1 MW, and 0.1 MW rounded up again to 1 MW gives the report's figure. NaN stays NaN.
+    /// </summary>
+    public double LineUprateRoundedUp(int decimals)
+    {
+        var scale = Math.Pow(10, decimals);
+        return double.IsNaN(LineUprateMw) ? double.NaN : Math.Ceiling((LineUprateMw - 1e-6) * scale) / scale;
+    }
 }
 
 /// <summary>A roadmap's result: every cluster-year and the run-out summary.</summary>
