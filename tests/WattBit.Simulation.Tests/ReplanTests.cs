@@ -17,9 +17,9 @@ public sealed class ReplanTests
     // One Kansai site: 1 MW of IT room (firm 1.25 MW at PUE 1.25), so one 1 MW job at a time.
     private const string Kansai = "{id: a, area: KN, lat: 34.69, lon: 135.50, it_mw: 1, pue: 1.25, connection: {kind: firm, mw: 1.25}}";
 
-    private static SimulationScenario Scenario(string objective, string replan) => TestScenarios.Parse(string.Create(CultureInfo.InvariantCulture, $$"""
+    private static SimulationScenario Scenario(string objective, string replan, string end = "2025-05-03", string events = "") => TestScenarios.Parse(string.Create(CultureInfo.InvariantCulture, $$"""
         name: replan
-        period: {start: 2025-05-01, end: 2025-05-03}
+        period: {start: 2025-05-01, end: {{end}}}
         step: 1h
         objective: {{objective}}
         forecast_error: 0
@@ -27,6 +27,7 @@ public sealed class ReplanTests
         sites:
           - {{Kansai}}
         workload: {target_mw: 1, jobs: 2}
+        {{events}}
         policies: [wattbit, wattbit-planner]
         """));
 
@@ -105,6 +106,28 @@ public sealed class ReplanTests
         Assert.Equal(2, replanned.JobsAsPlanned);
         Assert.Equal(0, replanned.LateJobs);
         Assert.Equal([new JobPiece(0, 0, 30, 31), new JobPiece(1, 0, 25, 27)], replanned.JobPieces.OrderBy(p => p.Job));
+    }
+
+    // Three days, Kansai blacked out all of day 0 (not foreseen). Carbon 500 but 02:00 of day 0 (100), 06:00 and 07:00 of
+    // day 1 (200, 250) and 16:00 of day 1 (300). Job 0: 1 MW × 1 h, released at 00:00 of day 0, due by the end of day 2:
+    // placed at 02:00, stopped there by the blackout's order and resumed at the best hour after it, 06:00 of day 1. Job 1:
+    // 1 MW × 2 h, released at 00:00 of day 1, due by 10:00: 06:00 is taken, so 07:00-09:00 (250 + 500). Had job 0 been
+    // handed back at day 1's midnight, job 1 (more energy) would take 06:00-08:00 and job 0 16:00: an order touched it, so
+    // it never is.
+    [Fact]
+    public void JobStoppedByAnOrder_AndResumedLater_IsNeverHandedBack()
+    {
+        var world = World(Scenario("carbon", "midnight", "2025-05-04", "events:\n  - {kind: blackout, area: KN, start: 2025-05-01, end: 2025-05-02}"),
+            t => t switch { 2 => 100, 30 => 200, 31 => 250, 40 => 300, _ => 500 }, _ => 20);
+        var jobs = new JobSet(2);
+        Job(jobs, 0, 0, 72, 1);
+        Job(jobs, 1, 24, 34, 2);
+        var planner = Planner(Run(world, jobs, [.. world.CarbonLifecycle.Select(c => (double[])c.Clone())]));
+        var expected = new double[world.Steps];
+        expected[30] = expected[31] = expected[32] = 1;
+        Assert.Equal(expected, Hours(planner));
+        Assert.Equal(0, planner.JobsReplanned);
+        Assert.Equal(1, planner.JobsResumed);
     }
 
     [Fact]
