@@ -54,15 +54,18 @@ public sealed partial class DashboardTests
         var uprateMw = Math.Ceiling(runOut.GetProperty("lineUprateMw").GetDouble() - 1e-6).ToString("N0", CultureInfo.InvariantCulture);
         var atLeast = runOut.GetProperty("lineUprateAtLeast").GetBoolean();
         var runsOut = runOut.GetProperty("runsOut").GetInt32();
+        var others = runOut.GetProperty("otherLines").EnumerateArray().Select(o => (Line: o.GetProperty("line").GetString()!, Hours: o.GetProperty("hours").GetInt32())).ToList();
+        var othersJa = others.Count == 0 ? "" : $"（単独では先送りできない：{string.Join("、", others.Select(o => $"{o.Line}（{o.Hours.ToString("N0", CultureInfo.InvariantCulture)}時間）"))}も超過）";
+        var othersEn = others.Count == 0 ? "" : $"; alone it does not defer it: {string.Join(", ", others.Select(o => $"{o.Line} ({o.Hours.ToString("N0", CultureInfo.InvariantCulture)} h)"))} also over";
         var lineJa = uprateLine != limiting ? $"{uprateLine}（各回線）" : uprateLine;
         var uprateCell = page.Locator("#run-out-table tr[data-cluster=inzai] td").Nth(7);
         await Expect(page.Locator("#run-out-table th").Nth(7)).ToHaveTextAsync("1年先送りするには");
-        await Expect(uprateCell).ToHaveTextAsync(atLeast ? $"{runsOut}年までに{lineJa}を少なくとも{uprateMw} MW増強" : $"{runsOut}年までに{lineJa}を{uprateMw} MW増強");
+        await Expect(uprateCell).ToHaveTextAsync(atLeast ? $"{runsOut}年までに{lineJa}を少なくとも{uprateMw} MW増強{othersJa}" : $"{runsOut}年までに{lineJa}を{uprateMw} MW増強{othersJa}");
 
         await page.ClickAsync("[data-lang=en]");
         await Expect(page.Locator("#run-out-table tr[data-cluster=keihanna] td").Nth(1)).ToHaveTextAsync("Kansai");
         var lineEn = uprateLine != limiting ? $"{uprateLine} (each circuit)" : uprateLine;
-        await Expect(uprateCell).ToHaveTextAsync($"uprate {lineEn} by {(atLeast ? "at least " : "")}{uprateMw} MW by {runsOut}");
+        await Expect(uprateCell).ToHaveTextAsync($"uprate {lineEn} by {(atLeast ? "at least " : "")}{uprateMw} MW by {runsOut}{othersEn}");
         await d.ScreenshotAsync("roadmap");
         d.AssertClean();
     }

@@ -36,12 +36,20 @@ public sealed class RoadmapBelowZeroTests
         {{reinforcements}}
         """;
 
-    private static RoadmapResult Run(string yaml, bool belowZero)
+    // The same triangle with A at 15 MW (emergency 1,000) and B at 100 (emergency 45), bus 2 at 60 MW × s with s 1 in even hours and 0.5 in odd
+    // ones. Limits at s = 1: A 1.5·(15 − 20) = −7.5, B under the outage of A 45 − 60 = −15, B 3·(100 − 40) = 180; at s = 0.5: A 7.5, B under the
+    // outage of A 15, B 240. So B (under A's outage, 1 MW per MW) sets the room in the 84 even hours, A (2/3 MW per MW) in the 84 odd ones.
+    private static readonly string TwoLines = WattBit.Testing.MatpowerText.Of(
+        "1 3 0 0 0 0 1 1 0 275 1 1.1 0.9;\n2 1 60 0 0 0 1 1 0 275 1 1.1 0.9;\n3 1 0 0 0 0 1 1 0 275 1 1.1 0.9;",
+        "1 60 0 300 -300 1 100 1 450 0;",
+        "1 3 0 0.1 0 15 1000 0 0 0 1;\n1 2 0 0.1 0 100 45 0 0 0 1;\n2 3 0 0.1 0 1000 1000 0 0 0 1;");
+
+    private static RoadmapResult Run(string yaml, bool belowZero, string? caseText = null, Func<int, double>? scale = null)
     {
         var roadmap = RoadmapFile.Parse(yaml, "hand.yaml");
-        var net = MatpowerCase.Parse(Triangle, "hand.m");
+        var net = MatpowerCase.Parse(caseText ?? Triangle, "hand.m");
         var times = Enumerable.Range(0, 168).Select(t => Start.AddHours(t)).ToArray();
-        var profile = new GridProfile(times, [.. Enumerable.Repeat(1.0, 168)], new double[168]);
+        var profile = new GridProfile(times, [.. Enumerable.Range(0, 168).Select(t => scale?.Invoke(t) ?? 1.0)], new double[168]);
         var node = new LayerNode(new Substation("S3", "S3", JapanAreas.Tokyo, 275, new GeoPoint(35.7, 139.7)), 3);
         string Name(int b) => ((char)('A' + b)).ToString();
         IHeadroomLayer Layer(int year)
@@ -98,5 +106,29 @@ public sealed class RoadmapBelowZeroTests
         Assert.Equal(tenth, r.LineUprateRoundedUp(1));
         Assert.Equal(whole, r.LineUprateRoundedUp(0));
         Assert.Equal(whole, Math.Ceiling(r.LineUprateRoundedUp(1) - 1e-6));
+    }
+
+    [Fact]
+    public void WhereAnotherLineSetsTheRoomInOtherHoursOver_TheRunOutNamesIt_AndTheUprateAloneDoesNotDeferIt()
+    {
+        // 10 MW: over in every hour, the room 15 MW below 0 in the even hours (B) and 7.5 MW in the odd ones (A).
+        const string yaml = """
+            name: two lines by hand
+            roadmap: {from: 2025, to: 2026, weeks: [2025-05-01], flexible_share: 0, peak_factor: 1, headroom: n1}
+            clusters:
+              - {id: dc, area: TK, lat: 35.7, lon: 139.7, mw: {2025: 10, 2026: 10}, substation: "S3"}
+
+            """;
+        static double Scale(int t) => t % 2 == 0 ? 1.0 : 0.5;
+        var r = Assert.Single(Run(yaml, belowZero: true, TwoLines, Scale).RunOut);
+        Assert.Equal(2025, r.FirstShortYear);
+        Assert.Equal("B", r.Line);
+        Assert.Equal(25, r.LineUprateMw, 6); // (10 + 15) × 1, over the even hours B limits
+        Assert.Equal(new[] { new RoadmapLineHours("A", 84) }, r.OtherLinesOrEmpty);
+
+        // Uprated by those 25 MW, B leaves 70 − 60 = 10 MW in the even hours, but A still leaves −7.5 there and 7.5 in the odd ones: short.
+        var uprated = Run(yaml + "reinforcements:\n  - {uprate: B, from: 2025, mw: 25}", belowZero: true, TwoLines, Scale);
+        Assert.Equal(2025, Assert.Single(uprated.RunOut).FirstShortYear);
+        Assert.Equal("A", Assert.Single(uprated.RunOut).Line);
     }
 }

@@ -220,7 +220,7 @@ public sealed class RoadmapMovesTests
         {
             RoadmapReport.Write(result, dir);
             var runOut = File.ReadAllLines(Path.Combine(dir, "run_out.csv"));
-            Assert.Equal("a,TK,TK:a,2025,2025,2026,1,L-day,30,4,26,,false,L-day", runOut[1]);
+            Assert.Equal("a,TK,TK:a,2025,2025,2026,1,L-day,30,4,26,,false,L-day,", runOut[1]);
             Assert.Contains("FC,TK,CB,2026,5,5,tie share,5,168", File.ReadAllLines(Path.Combine(dir, "ties.csv")));
             Assert.True(File.Exists(Path.Combine(dir, "plots", "run_out.svg")));
         }

@@ -21,7 +21,7 @@ export interface SimulationJob { id: string; scenario: string; state: "running" 
 export interface RunOutRow {
   cluster: string; area: string; areaName: string; areaNameJa: string; substation: string; runsOut: number | null; runsOutShiftingInDay: number | null;
   runsOutWithShifting: number | null; yearsDeferred: number | null; limitingLine: string | null; reinforcementMw: number; reinforcementShiftedMw: number; roomGainedMw: number; lastYear: number; firstYear: number;
-  uprateLine: string | null; lineUprateMw: number | null; lineUprateAtLeast: boolean;
+  uprateLine: string | null; lineUprateMw: number | null; lineUprateAtLeast: boolean; otherLines: Array<{ line: string; hours: number }>;
 }
 export interface AreaFeature { type: "Feature"; id: string; properties: { code: string; name: string; nameJa: string }; geometry: unknown }
 export interface AreaMap { type: "FeatureCollection"; coarse: boolean; features: AreaFeature[] }

@@ -203,6 +203,8 @@ const labels = {
   "roadmap.uprate": ["{year}年までに{line}を{mw} MW増強", "uprate {line} by {mw} MW by {year}"],
   "roadmap.uprateAtLeast": ["{year}年までに{line}を少なくとも{mw} MW増強", "uprate {line} by at least {mw} MW by {year}"],
   "roadmap.eachCircuit": ["{line}（各回線）", "{line} (each circuit)"],
+  "roadmap.alsoOver": ["（単独では先送りできない：{lines}も超過）", "; alone it does not defer it: {lines} also over"],
+  "roadmap.lineHours": ["{line}（{hours}時間）", "{line} ({hours} h)"],
   "col.reinforcementMw": ["必要な補強 MW", "Reinforcement MW"],
   "col.reinforcementShiftedMw": ["シフトあり MW", "With shifting MW"],
   "status.live": ["ライブ更新中", "live"],

@@ -3,7 +3,7 @@
 // and a timeline of the run-out years, with the areas' names in the page's language.
 import { get, post, type RunOutRow, type SimulationJob } from "./api";
 import { chartIn, type Chart } from "./charts";
-import { areaName, num, t } from "./i18n";
+import { areaName, language, num, t } from "./i18n";
 import { areaByCode, cell, drawRunList, escape, on, showError, state } from "./state";
 
 let chart: Chart;
@@ -84,7 +84,10 @@ function year(value: number | null, last: number): string {
 function uprate(r: RunOutRow): string {
   if (r.runsOut === null || r.lineUprateMw === null || !r.uprateLine) return "—";
   const line = r.limitingLine !== null && r.uprateLine !== r.limitingLine ? t("roadmap.eachCircuit", { line: r.uprateLine }) : r.uprateLine;
-  return t(r.lineUprateAtLeast ? "roadmap.uprateAtLeast" : "roadmap.uprate", { line, mw: num(Math.ceil(r.lineUprateMw - 1e-6), 0), year: r.runsOut });
+  const text = t(r.lineUprateAtLeast ? "roadmap.uprateAtLeast" : "roadmap.uprate", { line, mw: num(Math.ceil(r.lineUprateMw - 1e-6), 0), year: r.runsOut });
+  // Other lines that set the room in hours over it (decision 0234): that uprate alone does not defer the run-out.
+  const others = (r.otherLines ?? []).map((o) => t("roadmap.lineHours", { line: o.line, hours: num(o.hours, 0) }));
+  return others.length === 0 ? text : text + t("roadmap.alsoOver", { lines: others.join(language() === "ja" ? "、" : ", ") });
 }
 
 function drawRows(): void {

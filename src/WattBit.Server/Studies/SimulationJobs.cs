@@ -46,9 +46,11 @@ internal sealed record SimulationReportFiles(IReadOnlyList<SummaryRow> Summary, 
 /// <param name="LineUprateMw">By how much, MW by the run-out year, rounded up to 0.1 MW as run_out.csv has it (null when the layer does not say or
 /// the cluster never runs out).</param>
 /// <param name="LineUprateAtLeast">Whether that is a lower bound (the room was already 0 in a binding hour and the layer stops at 0: decision 0234).</param>
+/// <param name="OtherLines">The other lines that set the room in hours of the run-out year over it, with those hours, most first (decision 0234):
+/// when any, the uprate alone does not defer the run-out.</param>
 internal sealed record RoadmapRunOutRow(string Cluster, string Area, string AreaName, string AreaNameJa, string Substation, int? RunsOut, int? RunsOutShiftingInDay,
     int? RunsOutWithShifting, int? YearsDeferred, string? LimitingLine, double ReinforcementMw, double ReinforcementShiftedMw, double RoomGainedMw, int LastYear, int FirstYear,
-    string? UprateLine = null, double? LineUprateMw = null, bool LineUprateAtLeast = false)
+    string? UprateLine = null, double? LineUprateMw = null, bool LineUprateAtLeast = false, IReadOnlyList<RoadmapLineHours>? OtherLines = null)
 {
     /// <summary>The row of one cluster's run-out (MW to 0.1; the uprate rounded up).</summary>
     public static RoadmapRunOutRow Of(RoadmapRunOut r, int firstYear, int lastYear)
@@ -56,7 +58,7 @@ internal sealed record RoadmapRunOutRow(string Cluster, string Area, string Area
         var area = JapanAreas.TryFind(r.Area, out var a) ? a : null;
         return new(r.Cluster, r.Area, area?.NameEn ?? r.Area, area?.NameJa ?? r.Area, r.Substation, r.FirstShortYear, r.FirstShortInDayYear, r.FirstShortShiftedYear,
             r.YearsDeferred(lastYear), r.Line, Math.Round(r.ReinforcementMw, 1), Math.Round(r.ReinforcementShiftedMw, 1), Math.Round(r.RoomGainedMw, 1), lastYear, firstYear,
-            r.UprateLine, double.IsNaN(r.LineUprateMw) ? null : r.LineUprateRoundedUp(1), r.LineUprateAtLeast);
+            r.UprateLine, double.IsNaN(r.LineUprateMw) ? null : r.LineUprateRoundedUp(1), r.LineUprateAtLeast, r.OtherLinesOrEmpty);
     }
 }
 

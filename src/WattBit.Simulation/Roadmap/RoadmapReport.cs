@@ -41,10 +41,10 @@ public static class RoadmapReport
         }
 
         File.WriteAllText(Path.Combine(folder, "roadmap.csv"), csv.ToString());
-        var runOut = new StringBuilder("cluster,area,substation,runs_out,runs_out_shifting_in_day,runs_out_with_shifting,years_deferred,limiting_line,reinforcement_mw,reinforcement_shifted_mw,room_gained_mw,line_uprate_mw,line_uprate_at_least,uprate_line\n");
+        var runOut = new StringBuilder("cluster,area,substation,runs_out,runs_out_shifting_in_day,runs_out_with_shifting,years_deferred,limiting_line,reinforcement_mw,reinforcement_shifted_mw,room_gained_mw,line_uprate_mw,line_uprate_at_least,uprate_line,other_lines\n");
         foreach (var r in result.RunOut)
         {
-            runOut.Append(FormattableString.Invariant($"{Csv.Escape(r.Cluster)},{r.Area},{Csv.Escape(r.Substation)},{r.FirstShortYear},{r.FirstShortInDayYear},{r.FirstShortShiftedYear},{r.YearsDeferred(last)},{Csv.Escape(r.Line ?? "")},{Mw(r.ReinforcementMw)},{Mw(r.ReinforcementShiftedMw)},{Mw(r.RoomGainedMw)},{MwOrEmpty(r.LineUprateRoundedUp(1))},{(r.LineUprateAtLeast ? "true" : "false")},{Csv.Escape(r.UprateLine ?? "")}\n"));
+            runOut.Append(FormattableString.Invariant($"{Csv.Escape(r.Cluster)},{r.Area},{Csv.Escape(r.Substation)},{r.FirstShortYear},{r.FirstShortInDayYear},{r.FirstShortShiftedYear},{r.YearsDeferred(last)},{Csv.Escape(r.Line ?? "")},{Mw(r.ReinforcementMw)},{Mw(r.ReinforcementShiftedMw)},{Mw(r.RoomGainedMw)},{MwOrEmpty(r.LineUprateRoundedUp(1))},{(r.LineUprateAtLeast ? "true" : "false")},{Csv.Escape(r.UprateLine ?? "")},{Csv.Escape(OtherLines(r.OtherLinesOrEmpty))}\n"));
         }
 
         File.WriteAllText(Path.Combine(folder, "run_out.csv"), runOut.ToString());
@@ -84,7 +84,7 @@ public static class RoadmapReport
         }
 
         html.Append("</table><p class=\"note\">").Append(Enc(FormattableString.Invariant(
-                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the weeks studied (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; it is the line of the {(s.N0 ? "N-0" : "secure")} headroom. To defer it one year: by how much that line's rating would have to rise, by the run-out year, for the load to fit every hour it limits (the substation's MW over its room × the line's flow per MW added there under the limiting outage, from the grid engine; where the room is already 0, the line named is the one most over its limit per MW of the substation's load, and the MW it is over count too (the headroom below 0, decision 0234); \"at least\" only where the layer stops at 0; another line that limits other hours of that year needs its own). Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
+                $"Runs out: the first year in which the cluster's load is above its share of its substation's {(s.N0 ? "N-0" : "secure (N-1)")} headroom in at least one hour of the weeks studied (\"—\": it fits every hour up to {last}). With shifting: the first year in which the part that cannot shift does not fit some hour, or some day's flexible energy finds no hour{(s.Moves ? " or cluster" : "")} with room. Years deferred: with shifting minus without (\"≥ n\" when shifting keeps it inside to {last}). Line that binds first: the OCCTO line (circuit) that limits the headroom in the worst hour of the first year over; it is the line of the {(s.N0 ? "N-0" : "secure")} headroom. To defer it one year: by how much that line's rating would have to rise, by the run-out year, for the load to fit every hour it limits (the substation's MW over its room × the line's flow per MW added there under the limiting outage, from the grid engine; where the room is already 0, the line named is the one most over its limit per MW of the substation's load, and the MW it is over count too (the headroom below 0, decision 0234); \"at least\" only where the layer stops at 0; where other lines set the room in other hours over it, the column names them, since that uprate alone then does not defer the run-out). Reinforcement needed: the most MW over the room in one hour in {last} (with shifting: the firm part's largest excess plus the day's energy that found no room, spread over 24 h); room gained: the difference, the reinforcement shifting avoids.")))
             .Append("</p>");
         foreach (var why in Why(result))
         {
@@ -337,7 +337,12 @@ public static class RoadmapReport
     // "uprate LINE by X MW by YEAR" where the layer gave the binding line's sensitivity (decision 0226).
     private static string? Uprate(RoadmapRunOut r) => r.FirstShortYear is { } y && r.Line is { } line && !double.IsNaN(r.LineUprateMw)
         ? FormattableString.Invariant($"uprate {(r.UprateLine is { } u && u != line ? $"{u} (each circuit)" : line)} by {(r.LineUprateAtLeast ? "at least " : "")}{r.LineUprateRoundedUp(0):N0} MW by {y}")
+            + (r.OtherLinesOrEmpty.Count > 0 ? $"; alone it does not defer it: {OtherLines(r.OtherLinesOrEmpty)} also over" : "")
         : null;
+
+    // "LINE (N h), LINE (M h)": the other lines that set the room in hours over it (decision 0234).
+    private static string OtherLines(IReadOnlyList<RoadmapLineHours> lines) =>
+        string.Join(", ", lines.Select(l => FormattableString.Invariant($"{l.Line} ({l.Hours:N0} h)")));
 
     private static string YearText(int? year, int last) => year is { } y ? y.ToString(s_inv) : FormattableString.Invariant($"— (not by {last})");
 

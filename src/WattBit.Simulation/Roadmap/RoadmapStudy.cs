@@ -25,8 +25,20 @@ namespace WattBit.Simulation.Roadmap;
 /// load (the layer's headroom stops at 0, and any line over its limit may be the one named), so <paramref name="LineShortMw"/> is a lower bound.</param>
 /// <param name="UprateLine">What to name in an <c>uprate:</c> reinforcement to lift that limit: <paramref name="Line"/>, or the line without its
 /// circuit (each circuit) when the limiting outage is another circuit of the same line, whose twin would otherwise take the limit over.</param>
+/// <param name="OtherLines">The lines other than <paramref name="UprateLine"/> that set the room in hours where the cluster is over it, most hours
+/// first (decision 0234): uprating that line alone does not make those hours fit, because an uprate changes no other line's limit. Null or empty: none.</param>
 public sealed record RoadmapYear(string Cluster, int Year, double LoadMw, double RoomMinMw, double ShortMwh, double ShortShiftedMwh, double PeakShortMw, double PeakShortShiftedMw,
-    string? Line, double ShortInDayMwh = 0, double MovedMwh = 0, double InGridMw = 0, double LineShortMw = 0, bool LineShortAtLeast = false, string? UprateLine = null);
+    string? Line, double ShortInDayMwh = 0, double MovedMwh = 0, double InGridMw = 0, double LineShortMw = 0, bool LineShortAtLeast = false, string? UprateLine = null,
+    IReadOnlyList<RoadmapLineHours>? OtherLines = null)
+{
+    /// <summary>The other lines that limit hours over the room (<see cref="OtherLines"/>; empty when none).</summary>
+    public IReadOnlyList<RoadmapLineHours> OtherLinesOrEmpty => OtherLines ?? [];
+}
+
+/// <summary>A line that limits a cluster's room in some hours of a year where the cluster is over it (decision 0234).</summary>
+/// <param name="Line">The line (circuit), as the layer names it.</param>
+/// <param name="Hours">Hours of the weeks studied in which it sets the room and the cluster is over it.</param>
+public sealed record RoadmapLineHours(string Line, int Hours);
 
 /// <summary>One direction of an inter-area tie in one year of a roadmap with moves (decision 0184).</summary>
 /// <param name="Tie">OCCTO's tie name.</param>
@@ -61,9 +73,15 @@ public sealed record RoadmapTieYear(string Tie, string From, string To, int Year
 /// year when no other line limits that year (decision 0226).</param>
 /// <param name="UprateLine">What to uprate (<see cref="RoadmapYear.UprateLine"/>), in the first short year.</param>
 /// <param name="LineUprateAtLeast">Whether <paramref name="LineUprateMw"/> is only a lower bound (<see cref="RoadmapYear.LineShortAtLeast"/>).</param>
+/// <param name="OtherLines">In the first short year, the other lines that limit hours over the room (<see cref="RoadmapYear.OtherLines"/>): when any,
+/// the uprate alone does not defer the run-out.</param>
 public sealed record RoadmapRunOut(string Cluster, string Area, string Substation, int? FirstShortYear, int? FirstShortShiftedYear, string? Line, double ReinforcementMw,
-    double ReinforcementShiftedMw, int? FirstShortInDayYear = null, double LineUprateMw = double.NaN, bool LineUprateAtLeast = false, string? UprateLine = null)
+    double ReinforcementShiftedMw, int? FirstShortInDayYear = null, double LineUprateMw = double.NaN, bool LineUprateAtLeast = false, string? UprateLine = null,
+    IReadOnlyList<RoadmapLineHours>? OtherLines = null)
 {
+    /// <summary>The other lines that limit hours of the first short year (<see cref="OtherLines"/>; empty when none).</summary>
+    public IReadOnlyList<RoadmapLineHours> OtherLinesOrEmpty => OtherLines ?? [];
+
     /// <summary>Years shifting defers the first shortfall (at least this many when shifting never runs out by the last year), or null when it never runs out.</summary>
     public int? YearsDeferred(int lastYear) => FirstShortYear is not { } y ? null : (FirstShortShiftedYear ?? (lastYear + 1)) - y;
 
@@ -193,7 +211,7 @@ public static class RoadmapStudy
             var last = ys[^1];
             runOut.Add(new RoadmapRunOut(clusters[c].Id, clusters[c].Area.Code, substations[c], first?.Year, ys.FirstOrDefault(x => x.ShortShiftedMwh > 1e-3)?.Year, first?.Line,
                 last.PeakShortMw, last.PeakShortShiftedMw, ys.FirstOrDefault(x => x.ShortInDayMwh > 1e-3)?.Year, first?.LineShortMw ?? double.NaN,
-                first?.LineShortAtLeast ?? false, first?.UprateLine));
+                first?.LineShortAtLeast ?? false, first?.UprateLine, first?.OtherLines));
         }
 
         return new RoadmapResult(scenario, layerSource, [.. plain.SelectMany(p => p)], runOut, tieYears);
@@ -277,6 +295,7 @@ public static class RoadmapStudy
         var lineShort = new double[n];
         var atLeast = new bool[n];
         var uprate = new string?[n];
+        var others = new IReadOnlyList<RoadmapLineHours>?[n];
         for (var c = 0; c < n; c++)
         {
             // Clusters at one substation share its room by load (equally while none has load).
@@ -323,15 +342,30 @@ public static class RoadmapStudy
             {
                 var binding = lines[worst[c]];
                 uprate[c] = binding is null ? null : Circuits(binding, outages[worst[c]]);
+
+                // An uprate of each circuit covers the hours its twin limits too, sized over them as well.
+                bool Covered(string? line) => line == binding || (line is not null && uprate[c] is { } u && u != binding && line.StartsWith(u + " ", StringComparison.Ordinal));
+                var other = new Dictionary<string, int>(StringComparer.Ordinal);
                 for (var h = 0; h < mw.Length; h++)
                 {
-                    if (load[c] - room[c][h] > 1e-6 && lines[h] == binding)
+                    if (load[c] - room[c][h] <= 1e-6)
+                    {
+                        continue;
+                    }
+
+                    if (Covered(lines[h]))
                     {
                         var exact = !double.IsNaN(signed[h]);
                         lineShort[c] = Math.Max(lineShort[c], (total - ((exact ? Math.Min(mw[h], signed[h]) : mw[h]) + extra)) * factors[h]);
                         atLeast[c] |= mw[h] <= 0 && !exact;
                     }
+                    else if (lines[h] is { } line)
+                    {
+                        other[line] = other.GetValueOrDefault(line) + 1;
+                    }
                 }
+
+                others[c] = [.. other.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => new RoadmapLineHours(p.Key, p.Value))];
             }
         }
 
@@ -340,7 +374,8 @@ public static class RoadmapStudy
         for (var c = 0; c < n; c++)
         {
             result[c] = new RoadmapYear(clusters[c].Id, y, load[c], room[c].Min(), shortMwh[c], moved.ShortMwh[c], peak[c], moved.PeakMw[c],
-                worst[c] >= 0 ? hours[substations[c]].Line[worst[c]] : null, inDay.ShortMwh[c], moved.MovedMwh[c], LineShortMw: lineShort[c], LineShortAtLeast: atLeast[c], UprateLine: uprate[c]);
+                worst[c] >= 0 ? hours[substations[c]].Line[worst[c]] : null, inDay.ShortMwh[c], moved.MovedMwh[c], LineShortMw: lineShort[c], LineShortAtLeast: atLeast[c], UprateLine: uprate[c],
+                OtherLines: others[c]);
         }
 
         return (result, moved.Ties);
