@@ -66,15 +66,21 @@ public sealed class RoadmapBelowZeroTests
     public void WhereTheRoomIsAlreadyZero_TheLineThatSetsItIsNamed_AndItsUprateIsExact()
     {
         // 5 MW over a room 40 MW below 0, on a line that carries 1 MW per MW: B needs (5 + 40) × 1 = 45 MW, exactly.
-        var r = Assert.Single(Run(Yaml(""), belowZero: true).RunOut);
+        var result = Run(Yaml(""), belowZero: true);
+        var r = Assert.Single(result.RunOut);
         Assert.Equal(2025, r.FirstShortYear);
+        Assert.Equal(-40, result.Years.Single(y => y.Year == 2025).RoomSignedMinMw, 6);
+        Assert.Equal(40, result.Years.Single(y => y.Year == 2025).LineOverMw, 6); // 60 MW on B against its 20 MW emergency rating
+        Assert.Contains(RoadmapReport.Why(result), n => n.Contains("B is already 40 MW over its limit there before any load at the substation", StringComparison.Ordinal));
         Assert.Equal("B", r.Line);
         Assert.Equal("B", r.UprateLine);
         Assert.Equal(45, r.LineUprateMw, 6);
         Assert.False(r.LineUprateAtLeast);
 
         // A layer that stops at 0 names B's N-0 limit and gives a lower bound: 5 MW × 1/3.
-        var old = Assert.Single(Run(Yaml(""), belowZero: false).RunOut);
+        var oldResult = Run(Yaml(""), belowZero: false);
+        Assert.True(double.IsNaN(oldResult.Years[0].RoomSignedMinMw));
+        var old = Assert.Single(oldResult.RunOut);
         Assert.Equal(5.0 / 3, old.LineUprateMw, 6);
         Assert.True(old.LineUprateAtLeast);
     }

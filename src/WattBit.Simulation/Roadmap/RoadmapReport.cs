@@ -32,12 +32,12 @@ public static class RoadmapReport
         Directory.CreateDirectory(Path.Combine(folder, "plots"));
         var s = result.Scenario;
         var last = s.LastYear;
-        var csv = new StringBuilder("cluster,year,load_mw,in_grid_mw,room_min_mw,short_mwh,short_in_day_mwh,short_shifted_mwh,moved_mwh,peak_short_mw,peak_short_shifted_mw,limiting_line,line_short_mw,line_short_at_least\n");
+        var csv = new StringBuilder("cluster,year,load_mw,in_grid_mw,room_min_mw,short_mwh,short_in_day_mwh,short_shifted_mwh,moved_mwh,peak_short_mw,peak_short_shifted_mw,limiting_line,line_short_mw,line_short_at_least,room_signed_min_mw,line_over_mw\n");
         foreach (var y in result.Years)
         {
             csv.Append(Csv.Escape(y.Cluster)).Append(',').Append(y.Year.ToString(s_inv)).Append(',')
                 .AppendJoin(',', new[] { y.LoadMw, y.InGridMw, y.RoomMinMw, y.ShortMwh, y.ShortInDayMwh, y.ShortShiftedMwh, y.MovedMwh, y.PeakShortMw, y.PeakShortShiftedMw }.Select(Mw))
-                .Append(',').Append(Csv.Escape(y.Line ?? "")).Append(',').Append(MwOrEmpty(y.LineShortMw)).Append(',').Append(y.LineShortAtLeast ? "true" : "false").Append('\n');
+                .Append(',').Append(Csv.Escape(y.Line ?? "")).Append(',').Append(MwOrEmpty(y.LineShortMw)).Append(',').Append(y.LineShortAtLeast ? "true" : "false").Append(',').Append(MwOrEmpty(y.RoomSignedMinMw)).Append(',').Append(MwOrEmpty(y.LineOverMw)).Append('\n');
         }
 
         File.WriteAllText(Path.Combine(folder, "roadmap.csv"), csv.ToString());
@@ -141,7 +141,7 @@ public static class RoadmapReport
             var year = result.Years.First(x => x.Cluster == r.Cluster && x.Year == r.FirstShortYear);
             var firm = (1 - s.FlexibleShare) * year.LoadMw;
             notes.Add(firm > year.RoomMinMw + 1e-6
-                ? FormattableString.Invariant($"shifting does not defer {r.Cluster}: in {year.Year} even the {1 - s.FlexibleShare:P0} of its {year.LoadMw:N0} MW that cannot shift ({firm:N0} MW) is above its room in the tightest hour ({year.RoomMinMw:N0} MW); shifting still cuts the reinforcement it needs by {r.ReinforcementMw:N0} − {r.ReinforcementShiftedMw:N0} MW in {s.LastYear}.")
+                ? FormattableString.Invariant($"shifting does not defer {r.Cluster}: in {year.Year} even the {1 - s.FlexibleShare:P0} of its {year.LoadMw:N0} MW that cannot shift ({firm:N0} MW) is above its room in the tightest hour ({year.RoomMinMw:N0} MW{BelowZero(year)}); shifting still cuts the reinforcement it needs by {r.ReinforcementMw:N0} − {r.ReinforcementShiftedMw:N0} MW in {s.LastYear}.")
                 : FormattableString.Invariant($"shifting does not defer {r.Cluster}: in {year.Year} the part that cannot shift fits, but some day's flexible energy finds too few hours with room{(s.Moves ? " at home or over the ties" : "")}."));
         }
 
@@ -339,6 +339,11 @@ public static class RoadmapReport
         ? FormattableString.Invariant($"uprate {(r.UprateLine is { } u && u != line ? $"{u} (each circuit)" : line)} by {(r.LineUprateAtLeast ? "at least " : "")}{r.LineUprateRoundedUp(0):N0} MW by {y}")
             + (r.OtherLinesOrEmpty.Count > 0 ? $"; alone it does not defer it: {OtherLines(r.OtherLinesOrEmpty)} also over" : "")
         : null;
+
+    // Where the room is already below 0 (decision 0234): how far, in words.
+    private static string BelowZero(RoadmapYear year) => year.LineOverMw >= 0.5 && year.Line is { } line
+        ? FormattableString.Invariant($"; {line} is already {year.LineOverMw:N0} MW over its limit there before any load at the substation")
+        : "";
 
     // "LINE (N h), LINE (M h)": the other lines that set the room in hours over it (decision 0234).
     private static string OtherLines(IReadOnlyList<RoadmapLineHours> lines) =>

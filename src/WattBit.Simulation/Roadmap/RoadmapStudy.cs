@@ -27,9 +27,14 @@ namespace WattBit.Simulation.Roadmap;
 /// circuit (each circuit) when the limiting outage is another circuit of the same line, whose twin would otherwise take the limit over.</param>
 /// <param name="OtherLines">The lines other than <paramref name="UprateLine"/> that set the room in hours where the cluster is over it, most hours
 /// first (decision 0234): uprating that line alone does not make those hours fit, because an uprate changes no other line's limit. Null or empty: none.</param>
+/// <param name="RoomSignedMinMw">The least room without its floor at 0 (its share of the substation's headroom below 0, decision 0234), MW: below 0 by
+/// the MW of load its share of the substation would have to shed, before any of its own, for every line to be within its limit. NaN when the layer
+/// stops at 0.</param>
+/// <param name="LineOverMw">In the hour of <paramref name="Line"/>, how far that line is over its limit before any load at the substation (the
+/// substation's MW below 0 × the line's factor), MW; 0 when it is within; NaN when the layer stops at 0 or no hour is over.</param>
 public sealed record RoadmapYear(string Cluster, int Year, double LoadMw, double RoomMinMw, double ShortMwh, double ShortShiftedMwh, double PeakShortMw, double PeakShortShiftedMw,
     string? Line, double ShortInDayMwh = 0, double MovedMwh = 0, double InGridMw = 0, double LineShortMw = 0, bool LineShortAtLeast = false, string? UprateLine = null,
-    IReadOnlyList<RoadmapLineHours>? OtherLines = null)
+    IReadOnlyList<RoadmapLineHours>? OtherLines = null, double RoomSignedMinMw = double.NaN, double LineOverMw = double.NaN)
 {
     /// <summary>The other lines that limit hours over the room (<see cref="OtherLines"/>; empty when none).</summary>
     public IReadOnlyList<RoadmapLineHours> OtherLinesOrEmpty => OtherLines ?? [];
@@ -296,6 +301,8 @@ public static class RoadmapStudy
         var atLeast = new bool[n];
         var uprate = new string?[n];
         var others = new IReadOnlyList<RoadmapLineHours>?[n];
+        var roomSigned = new double[n];
+        var lineOver = new double[n];
         for (var c = 0; c < n; c++)
         {
             // Clusters at one substation share its room by load (equally while none has load).
@@ -314,7 +321,9 @@ public static class RoadmapStudy
             var extra = Supply(scenario, y, substations, c);
             var (mw, lines, factors, outages, signed) = hours[substations[c]];
             room[c] = [.. mw.Select(v => (v + extra) * share)];
+            roomSigned[c] = signed.Any(double.IsNaN) ? double.NaN : signed.Min(v => (v + extra) * share);
             worst[c] = -1;
+            lineOver[c] = double.NaN;
             var worstOver = 0.0;
             for (var h = 0; h < room[c].Length; h++)
             {
@@ -342,6 +351,7 @@ public static class RoadmapStudy
             {
                 var binding = lines[worst[c]];
                 uprate[c] = binding is null ? null : Circuits(binding, outages[worst[c]]);
+                lineOver[c] = Math.Max(0, -signed[worst[c]]) * factors[worst[c]];
 
                 // An uprate of each circuit covers the hours its twin limits too, sized over them as well.
                 bool Covered(string? line) => line == binding || (line is not null && uprate[c] is { } u && u != binding && line.StartsWith(u + " ", StringComparison.Ordinal));
@@ -375,7 +385,7 @@ public static class RoadmapStudy
         {
             result[c] = new RoadmapYear(clusters[c].Id, y, load[c], room[c].Min(), shortMwh[c], moved.ShortMwh[c], peak[c], moved.PeakMw[c],
                 worst[c] >= 0 ? hours[substations[c]].Line[worst[c]] : null, inDay.ShortMwh[c], moved.MovedMwh[c], LineShortMw: lineShort[c], LineShortAtLeast: atLeast[c], UprateLine: uprate[c],
-                OtherLines: others[c]);
+                OtherLines: others[c], RoomSignedMinMw: roomSigned[c], LineOverMw: lineOver[c]);
         }
 
         return (result, moved.Ties);
