@@ -66,13 +66,27 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(workload);
-        var scenario = world.Scenario;
-        var objective = scenario.Objective;
         var actual = Actual(world);
+        var flow = Flow(world, workload.Jobs, null, 0, world.Steps, actual, (s, t) => SiteRoom(world, workload, s, t), perSite, prices);
+        var bound = new ForesightBound(world.Scenario.Objective, flow.Value, flow.JobEnergyMwh, flow.UnplacedMwh, flow.Arcs, AtRelease(world, workload), flow.AreaItMwh) { PerSite = perSite };
+        return (bound, flow.RoomPrices);
+    }
+
+    /// <summary>
+    /// The min-cost flow of the bound, general: the jobs <paramref name="subset"/> (all when null) spread over the steps of
+    /// their windows within [<paramref name="from"/>, <paramref name="to"/>), valued at <paramref name="score"/> [area][step]
+    /// × PUE, into the room <paramref name="room"/>(site, step) (IT MW, pooled per (area, PUE) or per site with the power
+    /// levels). The bound calls it with every job, the whole period, the actuals and the actual room; the day flow (decision
+    /// 0229) with a day's jobs, the forecast planned on and the planned room left.
+    /// </summary>
+    internal static FlowSolution Flow(SimulationWorld world, JobSet jobs, IReadOnlyList<int>? subset, int from, int to, IReadOnlyList<double[]> score,
+        Func<int, int, double> room, bool perSite, bool prices, bool midway = false, bool jobFlows = false)
+    {
+        var objective = world.Scenario.Objective;
         var h = world.StepHours;
-        var n = world.Steps;
-        var jobs = workload.Jobs;
-        var sites = scenario.Sites;
+        var n = to - from;
+        var count = subset?.Count ?? jobs.Count;
+        int JobAt(int k) => subset is null ? k : subset[k];
 
         var groups = Groups(world);
         var system = SystemOf(world);
@@ -81,39 +95,51 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         // Per site: the jobs' power levels (quantiles of their power, the lowest 0) and each job's level.
         var levels = perSite ? Levels : 1;
         var thresholds = new double[levels];
-        var jobLevel = new int[jobs.Count];
+        var jobLevel = new int[count];
         if (perSite)
         {
-            var powers = jobs.PowerMw.ToArray();
+            var powers = new double[count];
+            for (var k = 0; k < count; k++)
+            {
+                powers[k] = jobs.PowerMw[JobAt(k)];
+            }
+
             Array.Sort(powers);
             for (var k = 1; k < levels; k++)
             {
                 thresholds[k] = powers[Math.Min(powers.Length - 1, (int)((long)powers.Length * k / levels))];
             }
 
-            for (var j = 0; j < jobs.Count; j++)
+            for (var k = 0; k < count; k++)
             {
-                jobLevel[j] = LevelOf(thresholds, jobs.PowerMw[j]);
+                jobLevel[k] = LevelOf(thresholds, jobs.PowerMw[JobAt(k)]);
             }
         }
 
         var flow = new MinCostFlow();
-        var sink = jobs.Count + (systems.Count * n * levels);
+        var sink = count + (systems.Count * n * levels);
         long arcs = 0;
         long supply = 0;
-        for (var j = 0; j < jobs.Count; j++)
+        var firstArc = jobFlows ? new int[count + 1] : null;
+        for (var k = 0; k < count; k++)
         {
+            var j = JobAt(k);
+            if (firstArc is not null)
+            {
+                firstArc[k] = flow.NumArcs();
+            }
+
             var energy = (long)Math.Round(jobs.PowerMw[j] * jobs.Duration[j] * h * 1000);
             var rate = (long)Math.Ceiling(jobs.PowerMw[j] * h * 1000);
-            flow.SetNodeSupply(j, energy);
+            flow.SetNodeSupply(k, energy);
             supply += energy;
-            for (var t = Math.Max(0, jobs.Release[j]); t < Math.Min(n, jobs.Deadline[j]); t++)
+            for (var t = Math.Max(from, jobs.Release[j]); t < Math.Min(to, jobs.Deadline[j]); t++)
             {
-                flow.AddArcWithCapacityAndUnitCost(j, jobs.Count + ((((systems.IndexOf(system[world.SiteArea[jobs.Home[j]]]) * n) + t) * levels) + jobLevel[j]), rate, 0);
+                flow.AddArcWithCapacityAndUnitCost(k, count + ((((systems.IndexOf(system[world.SiteArea[jobs.Home[j]]]) * n) + t - from) * levels) + jobLevel[k]), rate, 0);
                 arcs++;
             }
 
-            flow.AddArcWithCapacityAndUnitCost(j, sink, energy, Unplaced);
+            flow.AddArcWithCapacityAndUnitCost(k, sink, energy, Unplaced);
             arcs++;
         }
 
@@ -121,25 +147,12 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         if (perSite)
         {
             // Up the levels at every step: a job may use every room at or above its level.
-            for (var node = jobs.Count; node < sink; node++)
+            for (var node = count; node < sink; node++)
             {
-                if ((node - jobs.Count) % levels != levels - 1)
+                if ((node - count) % levels != levels - 1)
                 {
                     flow.AddArcWithCapacityAndUnitCost(node, node + 1, supply, 0);
                     arcs++;
-                }
-            }
-        }
-
-        var room = new double[groups.Length][];
-        for (var g = 0; g < groups.Length; g++)
-        {
-            room[g] = new double[n];
-            foreach (var s in groups[g].Sites)
-            {
-                for (var t = 0; t < n; t++)
-                {
-                    room[g][t] += SiteRoom(world, workload, s, t);
                 }
             }
         }
@@ -150,22 +163,22 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         {
             // Every site's own room at each step, at the level of that room; sites of one (area, PUE) at one level add.
             var cap = new double[levels];
-            for (var t = 0; t < n; t++)
+            for (var t = from; t < to; t++)
             {
                 foreach (var (area, pue, members) in groups)
                 {
                     Array.Clear(cap);
                     foreach (var s in members)
                     {
-                        var r = SiteRoom(world, workload, s, t);
+                        var r = room(s, t);
                         if (r > 0)
                         {
                             cap[LevelOf(thresholds, r)] += r;
                         }
                     }
 
-                    var unitCost = (long)Math.Round(actual[area][t] * pue * 1000);
-                    var first = jobs.Count + ((((systems.IndexOf(system[area]) * n) + t) * levels));
+                    var unitCost = (long)Math.Round(score[area][t] * pue * 1000);
+                    var first = count + ((((systems.IndexOf(system[area]) * n) + t - from) * levels));
                     for (var k = 0; k < levels; k++)
                     {
                         var kwh = (long)Math.Ceiling(cap[k] * h * 1000);
@@ -180,17 +193,30 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         }
         else
         {
-            for (var t = 0; t < n; t++)
+            var pooled = new double[groups.Length][];
+            for (var g = 0; g < groups.Length; g++)
+            {
+                pooled[g] = new double[n];
+                foreach (var s in groups[g].Sites)
+                {
+                    for (var t = from; t < to; t++)
+                    {
+                        pooled[g][t - from] += room(s, t);
+                    }
+                }
+            }
+
+            for (var t = from; t < to; t++)
             {
                 for (var g = 0; g < groups.Length; g++)
                 {
-                    var cap = (long)Math.Ceiling(room[g][t] * h * 1000);
+                    var cap = (long)Math.Ceiling(pooled[g][t - from] * h * 1000);
                     if (cap > 0)
                     {
                         // Value per IT kWh in thousandths: g/kWh (carbon) or JPY/kWh (price) × PUE × 1000.
-                        var arc = flow.AddArcWithCapacityAndUnitCost(jobs.Count + (systems.IndexOf(system[groups[g].Area]) * n) + t, sink, cap, (long)Math.Round(actual[groups[g].Area][t] * groups[g].Pue * 1000));
+                        var arc = flow.AddArcWithCapacityAndUnitCost(count + (systems.IndexOf(system[groups[g].Area]) * n) + t - from, sink, cap, (long)Math.Round(score[groups[g].Area][t] * groups[g].Pue * 1000));
                         groupArcs.Add((arc, groups[g].Area));
-                        roomArcs.Add((arc, g, t));
+                        roomArcs.Add((arc, g, t - from));
                         arcs++;
                     }
                 }
@@ -204,11 +230,10 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         }
 
         long unplaced = 0;
-        var cost = flow.OptimalCost();
-        var placedCost = cost;
+        var placedCost = flow.OptimalCost();
         for (var a = 0; a < flow.NumArcs(); a++)
         {
-            if (flow.Head(a) == sink && flow.Tail(a) < jobs.Count && flow.Flow(a) > 0)
+            if (flow.Head(a) == sink && flow.Tail(a) < count && flow.Flow(a) > 0)
             {
                 unplaced += flow.Flow(a);
                 placedCost -= flow.Flow(a) * Unplaced;
@@ -218,23 +243,45 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         // thousandths of (g or JPY) per kWh × kWh → g or JPY; tonnes for carbon.
         var value = placedCost / 1000.0 / (objective == SimulationObjective.Cost ? 1 : 1_000_000);
         var areaMwh = new double[world.AreaCodes.Count];
-
         foreach (var (arc, area) in groupArcs)
         {
             areaMwh[area] += flow.Flow(arc) / 1000.0;
         }
-        var bound = new ForesightBound(objective, value, supply / 1000.0, unplaced / 1000.0, arcs, AtRelease(world, workload), areaMwh) { PerSite = perSite };
-        return (bound, prices ? RoomPrices(flow, sink, roomArcs, groups.Length, n) : null);
+
+        double[][]? perJob = null;
+        if (firstArc is not null)
+        {
+            // Each job's arcs to the steps of its window, in step order, then its arc to the sink: kWh per step.
+            perJob = new double[count][];
+            for (var k = 0; k < count; k++)
+            {
+                var j = JobAt(k);
+                var lo = Math.Max(from, jobs.Release[j]);
+                perJob[k] = new double[Math.Max(0, Math.Min(to, jobs.Deadline[j]) - lo)];
+                for (var i = 0; i < perJob[k].Length; i++)
+                {
+                    perJob[k][i] = flow.Flow(firstArc[k] + i) / 1000.0;
+                }
+            }
+        }
+
+        return new FlowSolution(value, supply / 1000.0, unplaced / 1000.0, arcs, areaMwh, prices ? RoomPrices(flow, sink, roomArcs, groups.Length, n, midway) : null)
+        {
+            JobFlows = perJob,
+        };
     }
 
     // The room arcs' duals from potentials of the optimal flow's residual network: d = shortest distances from a virtual
     // node joined to every node at 0 (no negative cycle at the optimum), the step node's price d(sink) − d(step), and a
     // room arc's dual max(0, that price − its cost). Thousandths per kWh → the objective's unit per IT kWh (g or JPY).
-    private static double[][]? RoomPrices(MinCostFlow flow, int sink, List<(int Arc, int Group, int Step)> roomArcs, int groupCount, int n)
+    // Midway (decision 0230): where the optimum is degenerate a contested room's dual is a range, from what the job that
+    // yields it loses elsewhere (these potentials give that end) to what the job that takes it would lose (potentials
+    // −e, e the shortest distances to the sink); the midpoint leaves neither job indifferent. Ranges that end at the
+    // penalty of placing nothing keep the lower end.
+    private static double[][]? RoomPrices(MinCostFlow flow, int sink, List<(int Arc, int Group, int Step)> roomArcs, int groupCount, int n, bool midway = false)
     {
         var nodes = sink + 1;
         var arcCount = flow.NumArcs();
-        var degree = new int[nodes + 1];
         var tail = new int[arcCount];
         var head = new int[arcCount];
         var cost = new long[arcCount];
@@ -248,6 +295,45 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
             var f = flow.Flow(a);
             forward[a] = f < flow.Capacity(a);
             backward[a] = f > 0;
+        }
+
+        if (Distances(nodes, tail, head, cost, forward, backward, -1) is not { } d)
+        {
+            return null;
+        }
+
+        // Distances to the sink are distances from it on the reversed residual network.
+        long[]? e = null;
+        if (midway && (e = Distances(nodes, head, tail, cost, forward, backward, sink)) is null)
+        {
+            return null;
+        }
+
+        var prices = new double[groupCount][];
+        for (var g = 0; g < groupCount; g++)
+        {
+            prices[g] = new double[n];
+        }
+
+        foreach (var (arc, g, t) in roomArcs)
+        {
+            var low = Math.Max(0, d[sink] - d[tail[arc]] - cost[arc]);
+            var high = e is null ? low : e[tail[arc]] - cost[arc];
+            prices[g][t] = (high >= low && high < Unplaced / 2 ? (low + high) / 2.0 : low) / 1000.0;
+        }
+
+        return prices;
+    }
+
+    // Shortest distances from a virtual node joined to every node at 0 over the residual arcs (an arc a from tail to head
+    // while forward[a], at its cost; back from head to tail while backward[a], at minus its cost), Bellman-Ford with a
+    // queue; null past the pass limit.
+    private static long[]? Distances(int nodes, int[] tail, int[] head, long[] cost, bool[] forward, bool[] backward, int source)
+    {
+        var arcCount = tail.Length;
+        var degree = new int[nodes + 1];
+        for (var a = 0; a < arcCount; a++)
+        {
             degree[tail[a] + 1] += forward[a] ? 1 : 0;
             degree[head[a] + 1] += backward[a] ? 1 : 0;
         }
@@ -281,8 +367,15 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
         var queue = new Queue<int>(nodes);
         for (var v = 0; v < nodes; v++)
         {
-            queue.Enqueue(v);
-            queued[v] = true;
+            if (source < 0 || v == source)
+            {
+                queue.Enqueue(v);
+                queued[v] = true;
+            }
+            else
+            {
+                d[v] = Far;
+            }
         }
 
         // At most PotentialPasses relaxations per arc on average: the residual network's shortest paths are short in
@@ -300,7 +393,7 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
                 }
 
                 var v = to[e];
-                if (d[u] + weight[e] < d[v])
+                if (d[u] < Far && d[u] + weight[e] < d[v])
                 {
                     d[v] = d[u] + weight[e];
                     if (!queued[v])
@@ -312,19 +405,11 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
             }
         }
 
-        var prices = new double[groupCount][];
-        for (var g = 0; g < groupCount; g++)
-        {
-            prices[g] = new double[n];
-        }
-
-        foreach (var (arc, g, t) in roomArcs)
-        {
-            prices[g][t] = Math.Max(0, d[sink] - d[tail[arc]] - cost[arc]) / 1000.0;
-        }
-
-        return prices;
+        return d;
     }
+
+    // Distance of a node not reached from the source.
+    private const long Far = long.MaxValue / 4;
 
     /// <summary>Relaxations per residual arc, on average, after which the flow's potentials are given up.</summary>
     private const int PotentialPasses = 400;
@@ -448,7 +533,7 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
     }
 
     // MW·h × g/kWh = kg → tonnes; × JPY/kWh = 1000 JPY.
-    private static double Scale(SimulationObjective objective, double sum) => objective == SimulationObjective.Cost ? sum * 1000 : sum / 1000;
+    internal static double Scale(SimulationObjective objective, double sum) => objective == SimulationObjective.Cost ? sum * 1000 : sum / 1000;
 
     private static IReadOnlyList<double[]> Actual(SimulationWorld world) =>
         world.Scenario.Objective == SimulationObjective.Cost ? world.Price : world.CarbonLifecycle;
@@ -462,3 +547,16 @@ public sealed record ForesightBound(SimulationObjective Objective, double Value,
 /// <param name="NoWholeRun">Jobs that do not checkpoint but have no whole run in their window (given the flow's relaxation).</param>
 /// <param name="LeftOutMwh">IT energy the best step left out at ten times the dearest step's value (0 when every job found a run).</param>
 public sealed record WholeRunSearch(int Iterations, int BestIteration, bool FromFlowPrices, int InPieces, int NoWholeRun, double LeftOutMwh);
+
+/// <summary>What <see cref="ForesightBound.Flow"/> found.</summary>
+/// <param name="Value">Least value of the placed energy, in the objective's unit (t or JPY).</param>
+/// <param name="JobEnergyMwh">The jobs' IT energy, MWh.</param>
+/// <param name="UnplacedMwh">IT energy that found no room in its window.</param>
+/// <param name="Arcs">Arcs of the network.</param>
+/// <param name="AreaItMwh">IT energy placed per area, MWh.</param>
+/// <param name="RoomPrices">Room duals [group][step − from] per IT kWh, when asked for and the potentials settled; else null.</param>
+internal sealed record FlowSolution(double Value, double JobEnergyMwh, double UnplacedMwh, long Arcs, IReadOnlyList<double> AreaItMwh, double[][]? RoomPrices)
+{
+    /// <summary>When asked for: each job's flow (MWh IT) at each step of its window from max(from, release), else null.</summary>
+    public double[][]? JobFlows { get; init; }
+}

@@ -173,4 +173,10 @@ public sealed record PolicyResult(PolicyKind Policy, AreaTotals Overall, AreaTot
 
     /// <summary>Planner-driven policy only: wall time spent planning, summed over its daily runs.</summary>
     public TimeSpan PlanningTime { get; init; }
+
+    /// <summary>
+    /// Planner-driven policy under <c>bound: day-flow</c> only (decision 0229): each planned day's flow bound beside the
+    /// greedy's and the planner's placements of that day from the same state, on the forecast planned on; else null.
+    /// </summary>
+    public IReadOnlyList<DayFlowDay>? DayFlow { get; init; }
 }

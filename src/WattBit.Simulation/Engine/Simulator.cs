@@ -133,7 +133,7 @@ public static class Simulator
                 progress?.Report(d / total);
             }, cancellationToken);
             all[r] = policy is PlannerPolicy planner
-                ? result with { Elapsed = time.GetElapsedTime(policyStarted), PlanningTime = planner.PlanningTime }
+                ? result with { Elapsed = time.GetElapsedTime(policyStarted), PlanningTime = planner.PlanningTime, DayFlow = planner.DayFlow }
                 : result with { Elapsed = time.GetElapsedTime(policyStarted) };
         });
 

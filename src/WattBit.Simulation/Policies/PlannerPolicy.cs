@@ -21,7 +21,9 @@ namespace WattBit.Simulation.Policies;
 /// are taken when their score is lower than the best whole run's (docs/decisions/0187). Like the greedy <see cref="WattBitPolicy"/> (least slack first) the policy never places load over
 /// a limit it knows; unforeseen cuts are curtailment orders that the engine hands to the planner's real-time
 /// <see cref="Dispatcher"/> (<see cref="Dispatch"/>), its own most-slack-first stops staying the final safety net
-/// (docs/decisions/0064).
+/// (docs/decisions/0064). The scenario's <c>day_plan</c> may rank the whole runs by the day flow's room prices or start them
+/// where the day flow puts most of their energy instead (decision 0230: both measured worse than this search, the default);
+/// <c>bound: day-flow</c> measures each day against that flow (decision 0229).
 /// </summary>
 public sealed class PlannerPolicy : SimulationPolicy
 {
@@ -38,6 +40,16 @@ public sealed class PlannerPolicy : SimulationPolicy
     private double[] _cheapest = [];
     private int _cheapestKnown;
     private double[] _window = [];
+
+    // The day flow (decisions 0229, 0230): the priced prefix sums [area][step + 1] the day's whole runs are ranked by, valid
+    // from the day's start to its jobs' last deadline; each area's (area, PUE) group (that of its lowest-PUE site, which its
+    // search tries first); each job's start from the flow; the day-flow rows under bound: day-flow.
+    private double[][] _priced = [];
+    private int[] _areaGroup = [];
+    private double[] _groupPue = [];
+    private bool _usePrices;
+    private readonly Dictionary<int, int> _flowStart = [];
+    private List<DayFlowDay>? _days;
 
     /// <summary>Creates the policy.</summary>
     /// <param name="time">Clock the planner times its runs with.</param>
@@ -64,6 +76,15 @@ public sealed class PlannerPolicy : SimulationPolicy
     /// <inheritdoc/>
     public override bool ReplansOnPublication => Replan is ReplanMode.Publication or ReplanMode.MidnightAndPublication;
 
+    /// <summary>How the day's whole runs are placed (the scenario's <c>day_plan</c>; decision 0230).</summary>
+    public PlannerDayPlan DayPlan { get; private set; }
+
+    /// <summary>Under <c>bound: day-flow</c> (decision 0229): every planned day against its day flow and the greedy's placement of it from the same state; else null.</summary>
+    public IReadOnlyList<DayFlowDay>? DayFlow => _days;
+
+    /// <summary>Days whose room prices did not settle (the day then ranked by the forecast alone).</summary>
+    public int UnpricedDays { get; private set; }
+
     /// <summary>Jobs the day's plan placed (on time, or late within 48 h when nothing held them on time).</summary>
     public int PlannedJobs { get; private set; }
 
@@ -88,6 +109,19 @@ public sealed class PlannerPolicy : SimulationPolicy
         _cheapest = new double[context.World.Steps];
         Cheapest(context, 0, _cheapest.Length);
         _cheapestKnown = context.View.KnownThrough;
+
+        var groups = ForesightBound.Groups(context.World);
+        _groupPue = [.. groups.Select(g => g.Pue)];
+        _areaGroup = new int[context.SitesByArea.Length];
+        _priced = new double[context.SitesByArea.Length][];
+        for (var a = 0; a < _areaGroup.Length; a++)
+        {
+            _areaGroup[a] = context.SitesByArea[a].Length == 0 ? -1 : Array.FindIndex(groups, g => g.Sites.Contains(context.SitesByArea[a][0]));
+            _priced[a] = new double[context.World.Steps + 1];
+        }
+
+        _days = context.World.Scenario.BoundDayFlow ? [] : null;
+        DayPlan = context.World.Scenario.DayPlan;
     }
 
     private void Cheapest(PolicyContext context, int from, int to)
@@ -124,6 +158,180 @@ public sealed class PlannerPolicy : SimulationPolicy
             var c = (set.PowerMw[b] * set.Duration[b]).CompareTo(set.PowerMw[a] * set.Duration[a]);
             return c != 0 ? c : a.CompareTo(b);
         });
+
+        _usePrices = false;
+        _flowStart.Clear();
+        if (jobs.Length == 0 || (DayPlan == PlannerDayPlan.Search && _days is null))
+        {
+            return;
+        }
+
+        var day = jobs.ToArray();
+        var priced = DayPlan == PlannerDayPlan.Prices;
+        var flow = Engine.DayFlow.Solve(context, day, _greedy.Room, prices: priced, jobFlows: DayPlan == PlannerDayPlan.Flow, out var to);
+        if (flow.JobFlows is { } flows)
+        {
+            FlowStarts(context, day, flows);
+        }
+
+        if (priced)
+        {
+            if (flow.RoomPrices is { } prices)
+            {
+                PriceDay(context, prices, to);
+                _usePrices = true;
+            }
+            else
+            {
+                UnpricedDays++;
+            }
+        }
+
+        if (_days is not null)
+        {
+            var (greedy, unserved) = GreedyDay(context, day);
+            var (whole, pieces) = NoRoom(context, day);
+            _days.Add(new DayFlowDay(context.Step, day.Length, flow.Value, flow.UnplacedMwh, greedy, 0, unserved, 0, whole, pieces));
+        }
+    }
+
+    // Route (b) of decision 0230: each job's start is the one whose run holds most of its flow (earliest on a tie).
+    private void FlowStarts(PolicyContext context, int[] day, double[][] flows)
+    {
+        var jobs = context.Workload.Jobs;
+        for (var k = 0; k < day.Length; k++)
+        {
+            var j = day[k];
+            var d = jobs.Duration[j];
+            var lo = Math.Max(context.Step, jobs.Release[j]);
+            var f = flows[k];
+            if (f.Length < d)
+            {
+                continue;
+            }
+
+            double run = 0;
+            for (var i = 0; i < d; i++)
+            {
+                run += f[i];
+            }
+
+            var best = run;
+            var bestStart = lo;
+            for (var i = d; i < f.Length; i++)
+            {
+                run += f[i] - f[i - d];
+                if (run > best + 1e-9)
+                {
+                    best = run;
+                    bestStart = lo + i - d + 1;
+                }
+            }
+
+            if (best > 0)
+            {
+                _flowStart[j] = bestStart;
+            }
+        }
+    }
+
+    // The prefix sums of forecast + room price per area over the day's steps: a whole run's key is its forecast score plus
+    // the dual of the room it takes (per grid kWh: the IT price ÷ the group's PUE), so by complementary slackness a job
+    // takes the slot the day's optimum gives it and leaves contested room to the jobs that need it more (decision 0230).
+    private void PriceDay(PolicyContext context, double[][] prices, int to)
+    {
+        var from = context.Step;
+        for (var a = 0; a < _priced.Length; a++)
+        {
+            var g = _areaGroup[a];
+            if (g < 0)
+            {
+                continue;
+            }
+
+            var f = context.Forecast[a];
+            var p = _priced[a];
+            var price = prices[g];
+            var pue = _groupPue[g];
+            p[from] = 0;
+            for (var t = from; t < to; t++)
+            {
+                p[t + 1] = p[t] + f[t] + (price[t - from] / pue);
+            }
+        }
+    }
+
+    // The day's jobs with room aside: each at its cheapest whole run, and in its cheapest steps, at any area's lowest PUE.
+    private (double Whole, double Pieces) NoRoom(PolicyContext context, int[] day)
+    {
+        var jobs = context.Workload.Jobs;
+        var world = context.World;
+        var minPue = context.Pue.Min();
+        if (context.View.KnownThrough > _cheapestKnown)
+        {
+            Cheapest(context, _cheapestKnown, context.View.KnownThrough);
+            _cheapestKnown = context.View.KnownThrough;
+        }
+
+        double whole = 0, pieces = 0;
+        foreach (var j in day)
+        {
+            var d = jobs.Duration[j];
+            var r = jobs.Release[j];
+            var end = Math.Min(world.Steps, jobs.Deadline[j]);
+            var best = double.PositiveInfinity;
+            for (var a = 0; a < context.SitesByArea.Length; a++)
+            {
+                if (context.SitesByArea[a].Length == 0)
+                {
+                    continue;
+                }
+
+                for (var s = r; s + d <= end; s++)
+                {
+                    best = Math.Min(best, context.WindowScore(a, s, d));
+                }
+            }
+
+            var scale = jobs.PowerMw[j] * minPue * world.StepHours;
+            whole += double.IsFinite(best) ? ForesightBound.Scale(world.Scenario.Objective, best * scale) : 0;
+            var least = LeastPiecesScore(r, end, d);
+            pieces += double.IsFinite(least) ? ForesightBound.Scale(world.Scenario.Objective, least * jobs.PowerMw[j] * world.StepHours) : 0;
+        }
+
+        return (whole, pieces);
+    }
+
+    // The greedy's placement of the day's jobs from this state, valued on the forecast, then taken back (decision 0229).
+    private (double Value, int Unserved) GreedyDay(PolicyContext context, int[] day)
+    {
+        var jobs = context.Workload.Jobs;
+        var order = (int[])day.Clone();
+        _greedy.Order(context, order);
+        var placed = new List<(int Job, JobSlot Slot)>(order.Length);
+        double value = 0;
+        var unserved = 0;
+        foreach (var j in order)
+        {
+            var slot = _greedy.Place(context, j);
+            if (slot.Site < 0)
+            {
+                unserved++;
+                continue;
+            }
+
+            value += Engine.DayFlow.Value(context, j, slot.Site, slot.Start, slot.Start + jobs.Duration[j]);
+            context.Commit(j, slot.Site, slot.Start);
+            placed.Add((j, slot));
+        }
+
+        for (var i = placed.Count - 1; i >= 0; i--)
+        {
+            var (j, slot) = placed[i];
+            context.Uncommit(j, slot.Site, slot.Start, slot.Start + jobs.Duration[j]);
+        }
+
+        return (value, unserved);
     }
 
     /// <inheritdoc/>
@@ -139,6 +347,25 @@ public sealed class PlannerPolicy : SimulationPolicy
         else
         {
             FallbackJobs++;
+        }
+
+        if (_days is { Count: > 0 })
+        {
+            var row = _days[^1];
+            var value = 0.0;
+            if (_lastPieces is { } pieces)
+            {
+                foreach (var piece in pieces)
+                {
+                    value += Engine.DayFlow.Value(context, job, piece.Site, piece.From, piece.To);
+                }
+            }
+            else if (placement.Site >= 0)
+            {
+                value = Engine.DayFlow.Value(context, job, placement.Site, placement.Start, placement.Start + context.Workload.Jobs.Duration[job]);
+            }
+
+            _days[^1] = row with { Planner = row.Planner + value, PlannerUnserved = row.PlannerUnserved + (placement.Site < 0 ? 1 : 0) };
         }
 
         // The day's jobs are placed one after the other right after Order: the day's planning time runs to the last.
@@ -162,12 +389,19 @@ public sealed class PlannerPolicy : SimulationPolicy
     {
         var jobs = context.Workload.Jobs;
         var d = jobs.Duration[job];
-        if (!jobs.Checkpoints[job] || d < 2)
+        var prefix = _usePrices ? _priced : null;
+        if (_flowStart.TryGetValue(job, out var start) && start <= jobs.LatestStart(job)
+            && _greedy.Search(context, job, start, d, start, -1, 0, context.SitesByArea, null, late: false) is { Site: >= 0 } atFlow)
         {
-            return _greedy.Place(context, job);
+            return atFlow;
         }
 
-        var whole = _greedy.Search(context, job, context.EarliestStart(job), d, jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: false);
+        if (!jobs.Checkpoints[job] || d < 2)
+        {
+            return _greedy.Search(context, job, context.EarliestStart(job), d, jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: true, prefix);
+        }
+
+        var whole = _greedy.Search(context, job, context.EarliestStart(job), d, jobs.LatestStart(job), -1, 0, context.SitesByArea, null, late: false, prefix);
         var wholeScore = whole.Site >= 0 ? context.WindowScore(context.World.SiteArea[whole.Site], whole.Start, d) * context.Pue[whole.Site] : double.PositiveInfinity;
         if (context.View.KnownThrough > _cheapestKnown)
         {

@@ -85,9 +85,12 @@ public sealed class WattBitPolicy : SimulationPolicy
     /// <paramref name="sitesByArea"/> (per area, lowest PUE first) whose room holds the job, else (when
     /// <paramref name="late"/>) the earliest fit in the 48 h after last at a site <paramref name="allowed"/> (all when
     /// null), else unserved; never at <paramref name="avoidSite"/> before <paramref name="avoidUntil"/>; away from the
-    /// job's home area only where the ties on the way hold it. The market policy searches one operator's sites with it.
+    /// job's home area only where the ties on the way hold it. The market policy searches one operator's sites with it; the
+    /// planner policy passes <paramref name="prefix"/>, prefix sums [area][step + 1] of the forecast plus its day flow's room
+    /// prices (decision 0230), to rank the (area, start) pairs by instead of the forecast alone.
     /// </summary>
-    internal JobSlot Search(PolicyContext context, int job, int r, int d, int last, int avoidSite, int avoidUntil, int[][] sitesByArea, bool[]? allowed, bool late)
+    internal JobSlot Search(PolicyContext context, int job, int r, int d, int last, int avoidSite, int avoidUntil, int[][] sitesByArea, bool[]? allowed, bool late,
+        double[][]? prefix = null)
     {
         var p = context.Workload.Jobs.PowerMw[job];
         var home = context.World.SiteArea[context.Workload.Jobs.Home[job]];
@@ -110,7 +113,7 @@ public sealed class WattBitPolicy : SimulationPolicy
 
             for (var s = r; s < r + starts; s++)
             {
-                _keys[count] = context.WindowScore(a, s, d);
+                _keys[count] = prefix is null ? context.WindowScore(a, s, d) : prefix[a][s + d] - prefix[a][s];
                 _candidates[count] = ((long)s << 8) | (uint)a;
                 count++;
             }

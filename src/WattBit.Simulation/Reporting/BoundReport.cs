@@ -52,14 +52,15 @@ public static class BoundReport
     public static IReadOnlyList<string> Lines(SimulationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        var dayFlow = DayFlowLines(result);
         if (result.Bound is not { } bound)
         {
-            return [];
+            return dayFlow;
         }
 
         var unit = bound.Objective == SimulationObjective.Cost ? "M JPY" : "tCO2";
         var scale = bound.Objective == SimulationObjective.Cost ? 1e-6 : 1;
-        var lines = new List<string>
+        var lines = new List<string>(dayFlow)
         {
             bound.WholeRun is { } search
                 ? string.Create(s_inv, $"Perfect-foresight bound (decision 0223: whole runs): placed with the whole actual year known, at any site with room in an area tied to the job's home (the ties' capacity unchecked), every job that does not checkpoint run whole, from start to end at full power at one site whose own room holds it, and the {search.InPieces:N0} checkpointing jobs in pieces at full power, the jobs' {bound.JobEnergyMwh:N0} MWh (IT) could not have cost less than {bound.Value * scale:N0} {unit}. What it still relaxes: each area's room pooled per (area, PUE) and priced, not enforced (Lagrange multipliers, {search.Iterations} subgradient steps from {(search.FromFlowPrices ? "the pooled flow's room prices" : "zero prices")}, best at step {search.BestIteration}), the restores of pieces, and release one day at a time ({search.NoWholeRun:N0} jobs with no whole run in their window relaxed as in the flow; {bound.UnplacedMwh:N0} MWh found no room; {search.LeftOutMwh:N0} MWh left out; {bound.Elapsed.TotalSeconds:N1} s); run at release at home they cost {bound.AtReleaseValue * scale:N0} {unit}.")
@@ -97,6 +98,30 @@ public static class BoundReport
                 ? string.Create(s_inv, $"above it: no placement of these jobs within their windows, even with the whole actual year known, beats {greedy.Policy} by {Target:P0} at equal service; the best possible is at most {best:P2} below its total.")
                 : string.Create(s_inv, $"{(needed - bound.Value) * scale:N0} {unit} below it: the bound does not rule {Target:P0} out (it allows at most {best:P2} below the total of {greedy.Policy}).");
             lines.Add(string.Create(s_inv, $"  {Target:P0} below {greedy.Policy}'s total (its inference and batteries unchanged) needs the jobs at {needed * scale:N0} {unit} or less; the bound is {bound.Value * scale:N0} {unit}, ") + verdict);
+        }
+
+        return lines;
+    }
+
+    // Decision 0229: the day flows summed over the year against the greedy's and the planner's days from the same states.
+    private static List<string> DayFlowLines(SimulationResult result)
+    {
+        var lines = new List<string>();
+        foreach (var p in result.Policies)
+        {
+            if (p.DayFlow is not { Count: > 0 } days)
+            {
+                continue;
+            }
+
+            var cost = result.Scenario.Objective == SimulationObjective.Cost;
+            var unit = cost ? "M JPY" : "tCO2";
+            var scale = cost ? 1e-6 : 1;
+            var flow = days.Sum(d => d.Flow);
+            var greedy = days.Sum(d => d.Greedy);
+            var planner = days.Sum(d => d.Planner);
+            var gainDays = days.Count(d => d.Greedy - d.Flow > 0.01 * d.Greedy);
+            lines.Add(string.Create(s_inv, $"Day flow (decision 0229), {PolicyFactory.Name(p.Policy)}: each of {days.Count:N0} days' {days.Sum(d => d.Jobs):N0} jobs on the forecast planned on at midnight, into the planned room earlier days left, jobs split and paused freely and room pooled per (area, PUE): {flow * scale:N0} {unit} in all ({days.Sum(d => d.FlowUnplacedMwh):N0} MWh found no room in their windows); from the same states the greedy's search and order place them for {greedy * scale:N0} {unit} ({(greedy - flow) / greedy:P2} above the flow; {days.Sum(d => d.GreedyUnserved):N0} unserved), the planner's for {planner * scale:N0} {unit} ({(planner - flow) / planner:P2} above; {days.Sum(d => d.PlannerUnserved):N0} unserved); {gainDays:N0} days leave more than 1 % to the flow. Room aside, each job at its cheapest whole run would cost {days.Sum(d => d.WholeNoRoom) * scale:N0} {unit}, in its cheapest steps {days.Sum(d => d.PiecesNoRoom) * scale:N0} {unit}."));
         }
 
         return lines;

@@ -40,7 +40,7 @@ public static class ScenarioFile
         var r = new YamlReader(source);
         var root = r.Mapping(YamlReader.Load(yaml, source, "the scenario file"), "the scenario",
             "name", "data", "period", "step", "seed", "objective", "forecast", "forecast_error", "sites", "workload", "events", "policies", "grid", "demand_response", "bound",
-            "published_prices", "price_publication", "replan");
+            "published_prices", "price_publication", "replan", "day_plan");
         var name = YamlReader.Get(root, "name") is { } nameNode ? r.Text(nameNode, "name") : Path.GetFileNameWithoutExtension(source);
         var seed = r.Integer(root, "seed", 42);
         var fiscalYear = 2025;
@@ -148,15 +148,20 @@ public static class ScenarioFile
         }
 
         var dr = YamlReader.Get(root, "demand_response") is { } drNode ? DemandResponse.DrSection.Read(r, drNode, start, end, step) : null;
-        var bound = YamlReader.Get(root, "bound") is { } boundNode ? r.Choice(boundNode, "bound", ("true", 1), ("false", 0), ("per-site", 2), ("whole-run", 3)) : 0;
+        var dayPlan = YamlReader.Get(root, "day_plan") is { } planNode
+            ? r.Choice(planNode, "day_plan", ("search", PlannerDayPlan.Search), ("prices", PlannerDayPlan.Prices), ("flow", PlannerDayPlan.Flow))
+            : PlannerDayPlan.Search;
+        var bound = YamlReader.Get(root, "bound") is { } boundNode ? r.Choice(boundNode, "bound", ("true", 1), ("false", 0), ("per-site", 2), ("whole-run", 3), ("day-flow", 4)) : 0;
         return new SimulationScenario(name, fiscalYear, start, end, step, seed, sites, workload, policies, objective, forecastError, events, realDir, grid, dr, forecastSource)
         {
-            Bound = bound > 0,
+            Bound = bound is > 0 and < 4,
             BoundPerSite = bound == 2,
             PublishedPrices = publishedPrices,
             PricePublication = publication,
             BoundWholeRun = bound == 3,
             Replan = replan,
+            BoundDayFlow = bound == 4,
+            DayPlan = dayPlan,
         };
     }
 

@@ -204,6 +204,21 @@ public sealed record SimulationScenario(string Name, int FiscalYear, DateTimeOff
     /// </summary>
     public ReplanMode Replan { get; init; }
 
+    /// <summary>
+    /// Whether the planner policy measures each day's plan against the day flow (<c>bound: day-flow</c>; decision 0229):
+    /// the min-cost flow of the day's jobs on the forecast planned on into the planned room left, beside the greedy's and
+    /// the planner's own placements of the same day from the same state (<see cref="Engine.PolicyResult.DayFlow"/>). The
+    /// whole-period bound is not computed.
+    /// </summary>
+    public bool BoundDayFlow { get; init; }
+
+    /// <summary>
+    /// How the planner policy places each day's whole runs (<c>day_plan</c>; decisions 0172, 0230): by the greedy's
+    /// search in its own order (<c>search</c>, the default), ranked by the forecast plus the day flow's room prices
+    /// (<c>prices</c>), or at the start that carries most of the job's flow in the day flow (<c>flow</c>).
+    /// </summary>
+    public PlannerDayPlan DayPlan { get; init; }
+
     /// <summary>Number of steps in the period.</summary>
     public int Steps => (int)((End - Start).Ticks / Step.Ticks);
 }
@@ -263,4 +278,17 @@ public enum ReplanMode
 
     /// <summary>Both: at each midnight and at each price publication (<c>replan: midnight-and-publication</c>).</summary>
     MidnightAndPublication,
+}
+
+/// <summary>How the planner policy places each day's whole runs (scenario key <c>day_plan</c>; decision 0230).</summary>
+public enum PlannerDayPlan
+{
+    /// <summary>Largest energy first, each at the (site, start) with the lowest forecast score that fits (decision 0172).</summary>
+    Search,
+
+    /// <summary>The same search ranked by forecast plus the room prices (duals) of the day flow.</summary>
+    Prices,
+
+    /// <summary>Largest energy first, each at the start that carries most of its flow in the day flow, at the cheapest area with room there; else the search.</summary>
+    Flow,
 }
