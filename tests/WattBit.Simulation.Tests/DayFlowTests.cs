@@ -6,7 +6,7 @@ using WattBit.Workloads;
 namespace WattBit.Simulation.Tests;
 
 /// <summary>
-/// The day flow (decision 0229) and the planner's day plan priced by it (decision 0230): hand cases where placing the
+/// The day flow (decision 0229) and the planner's day plan placed by it (<c>day_plan: flow</c>, decision 0230): hand cases where placing the
 /// day's jobs one after the other gives the clean hour to the wrong job and the day's optimum does not; the day flow
 /// below every day's placements, recomputed from the planner's own pieces on the forecast it planned on; limits held.
 /// </summary>
@@ -66,7 +66,7 @@ public sealed class DayFlowTests
     }
 
     [Fact]
-    public void LargestFirst_GivesTheCleanHourToTheJobWithAnAlternative_TheDayPricesGiveItToTheOneWithout()
+    public void LargestFirst_GivesTheCleanHourToTheJobWithAnAlternative_TheDayFlowGivesItToTheOneWithout()
     {
         // Hours 0, 1, 2 cost 10, 50, 12 JPY/kWh. Job 0: 1 MW for 1 h, due by hour 3; job 1: 1 MW for 1 h, due by hour 2.
         // The room holds one job an hour. Largest first (equal energy: index order) gives hour 0 to job 0, and job 1 pays
@@ -75,16 +75,16 @@ public sealed class DayFlowTests
         var jobs = Jobs((0, 3, 1.0), (0, 2, 1.0));
         var none = new double[48];
         var plain = Run("search", [10, 50, 12], jobs, none, bound: "day-flow");
-        var priced = Run("flow", [10, 50, 12], jobs, none);
+        var byFlow = Run("flow", [10, 50, 12], jobs, none);
         var sequential = plain.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
         Assert.Equal(75_000, JobCost(plain, sequential, none), 3);
-        Assert.Equal(27_500, JobCost(priced, priced.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner), none), 3);
+        Assert.Equal(27_500, JobCost(byFlow, byFlow.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner), none), 3);
         Assert.Equal(27_500, Assert.Single(sequential.DayFlow!).Flow, 3);
         Assert.Equal(75_000, sequential.DayFlow![0].Planner, 3);
     }
 
     [Fact]
-    public void LeastSlackFirst_GivesTheCleanHourToTheNarrowJob_TheDayPricesGiveItToTheOneThatFitsNowhereElse()
+    public void LeastSlackFirst_GivesTheCleanHourToTheNarrowJob_TheDayFlowGivesItToTheOneThatFitsNowhereElse()
     {
         // Hours 0, 1, 2 cost 10, 11, 60 JPY/kWh; inference fills half of hour 1's room (0.5 / 1.05 MW, so the planned
         // room, inference × 1.05, is 0.5 MW). Job 0: 0.5 MW for 1 h, due by hour 2 (slack 1); job 1: 1 MW for 1 h, due by
@@ -94,10 +94,10 @@ public sealed class DayFlowTests
         var jobs = Jobs((0, 2, 0.5), (0, 3, 1.0));
         var inference = new double[48];
         inference[1] = 0.5 / 1.05;
-        var priced = Run("flow", [10, 11, 60], jobs, inference, bound: "day-flow");
-        Assert.Equal(81_250, JobCost(priced, priced.Policies.Single(p => p.Policy == PolicyKind.WattBit), inference), 3);
-        var planner = priced.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
-        Assert.Equal(19_375, JobCost(priced, planner, inference), 3);
+        var byFlow = Run("flow", [10, 11, 60], jobs, inference, bound: "day-flow");
+        Assert.Equal(81_250, JobCost(byFlow, byFlow.Policies.Single(p => p.Policy == PolicyKind.WattBit), inference), 3);
+        var planner = byFlow.Policies.Single(p => p.Policy == PolicyKind.WattBitPlanner);
+        Assert.Equal(19_375, JobCost(byFlow, planner, inference), 3);
         Assert.Equal(81_250, planner.DayFlow![0].Greedy, 3);
         Assert.Equal(19_375, planner.DayFlow![0].Flow, 3);
     }

@@ -390,7 +390,8 @@ public sealed class PlannerPolicy : SimulationPolicy
         var jobs = context.Workload.Jobs;
         var d = jobs.Duration[job];
         var prefix = _usePrices ? _priced : null;
-        if (_flowStart.TryGetValue(job, out var start) && start <= jobs.LatestStart(job)
+        // Route (b): a job that checkpoints keeps the choice between its best whole run and pieces below.
+        if ((!jobs.Checkpoints[job] || d < 2) && _flowStart.TryGetValue(job, out var start) && start <= jobs.LatestStart(job)
             && _greedy.Search(context, job, start, d, start, -1, 0, context.SitesByArea, null, late: false) is { Site: >= 0 } atFlow)
         {
             return atFlow;
