@@ -27,15 +27,26 @@ internal static class SimulateCommands
         var scenario = new Argument<FileInfo?>("SCENARIO") { Description = "Scenario file (YAML, see samples/simulation/national.yaml); omit for the built-in national scenario.", Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string>("--out") { Description = "Folder for report.html and the CSV files.", DefaultValueFactory = _ => "simulation-report" };
         var seed = new Option<int?>("--seed") { Description = "Override the scenario's seed." };
+        var objective = new Option<string?>("--objective")
+        {
+            Description = "Override what the shifting policies minimise: carbon (lifecycle gCO2/kWh) or cost (JPY/kWh).",
+        };
+        objective.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } v && v is not ("carbon" or "cost"))
+            {
+                result.AddError($"--objective: '{v}' is not an objective; use carbon or cost.");
+            }
+        });
         var command = new Command("simulate", "Simulate a year of DCs on Japan's grid and compare workload-shifting policies; writes an HTML report with plots and CSVs.")
         {
-            scenario, output, seed,
+            scenario, output, seed, objective,
         };
-        command.SetAction(parse => Run(time, parse.GetValue(scenario), parse.GetValue(output)!, parse.GetValue(seed)));
+        command.SetAction(parse => Run(time, parse.GetValue(scenario), parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(objective)));
         return command;
     }
 
-    internal static int Run(TimeProvider time, FileInfo? file, string output, int? seed)
+    internal static int Run(TimeProvider time, FileInfo? file, string output, int? seed, string? objective = null)
     {
         var ui = Ui.Out;
         if (file is not null && File.Exists(file.FullName) && RoadmapFile.IsRoadmap(File.ReadAllText(file.FullName)))
@@ -49,8 +60,13 @@ internal static class SimulateCommands
             scenario = scenario with { Seed = s };
         }
 
+        if (objective is not null)
+        {
+            scenario = scenario with { Objective = objective == "cost" ? SimulationObjective.Cost : SimulationObjective.Carbon };
+        }
+
         ui.MarkupLine(Markup.Escape(FormattableString.Invariant(
-            $"{scenario.Name}: {scenario.Sites.Count} sites, {scenario.Steps:N0} steps of {scenario.Step.TotalMinutes:0} min, {scenario.Policies.Count} policies, seed {scenario.Seed}.")));
+            $"{scenario.Name}: {scenario.Sites.Count} sites, {scenario.Steps:N0} steps of {scenario.Step.TotalMinutes:0} min, {scenario.Policies.Count} policies, seed {scenario.Seed}, minimising {scenario.Objective.ToString().ToLowerInvariant()}.")));
         var commandStarted = time.GetTimestamp();
         var composed = Compose(ui, time, scenario, file?.FullName ?? "national.yaml");
         var composeTime = time.GetElapsedTime(commandStarted);
