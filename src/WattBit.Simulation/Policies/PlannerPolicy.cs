@@ -85,12 +85,6 @@ public sealed class PlannerPolicy : SimulationPolicy
     /// <summary>Days whose room prices did not settle (the day then ranked by the forecast alone).</summary>
     public int UnpricedDays { get; private set; }
 
-    /// <summary>Jobs the day's plan placed (on time, or late within 48 h when nothing held them on time).</summary>
-    public int PlannedJobs { get; private set; }
-
-    /// <summary>Jobs the day's plan found no room for (not run).</summary>
-    public int FallbackJobs { get; private set; }
-
     /// <summary>Number of planner runs (one per day with jobs to plan).</summary>
     public int PlannerRuns { get; private set; }
 
@@ -340,15 +334,6 @@ public sealed class PlannerPolicy : SimulationPolicy
         ArgumentNullException.ThrowIfNull(context);
         _lastPieces = null;
         var placement = PlaceInTime(context, job);
-        if (placement.Site >= 0)
-        {
-            PlannedJobs++;
-        }
-        else
-        {
-            FallbackJobs++;
-        }
-
         if (_days is { Count: > 0 })
         {
             var row = _days[^1];
