@@ -448,7 +448,7 @@ public static class RoadmapStudy
             const int T = 1;
             int ClusterHour(int c, int h) => 2 + n + (c * 24) + h;
             int AreaHour(int a, int h) => 2 + n + (n * 24) + (a * 24) + h;
-            var flow = new DayFlow(2 + n + (n * 24) + (areas.Count * 24));
+            var flow = new ShiftingMaxFlow(2 + n + (n * 24) + (areas.Count * 24));
             var sourceEdge = new int[n];
             var firmPeak = new double[n];
             var remoteEdges = new List<(int Cluster, int Edge)>();
@@ -596,7 +596,7 @@ public static class RoadmapStudy
     }
 
     // Connected parts of the reachable nodes (source and sink left out), by the edges between two reachable nodes.
-    private static int[] Groups(DayFlow flow, bool[] reach, int nodes, int source, int sink)
+    private static int[] Groups(ShiftingMaxFlow flow, bool[] reach, int nodes, int source, int sink)
     {
         var parent = Enumerable.Range(0, nodes).ToArray();
         int Find(int x)

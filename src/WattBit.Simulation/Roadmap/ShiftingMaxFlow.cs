@@ -6,7 +6,7 @@ namespace WattBit.Simulation.Roadmap;
 /// <see cref="Solve"/>, <see cref="Reachable"/> marks the nodes on the source side of the minimum cut, i.e. the clusters
 /// whose work cannot all be placed and the ties that limit it. Not thread-safe; one instance per day.
 /// </summary>
-internal sealed class DayFlow
+internal sealed class ShiftingMaxFlow
 {
     private const double Eps = 1e-9;
     private readonly List<int>[] _out;
@@ -15,7 +15,7 @@ internal sealed class DayFlow
     private int[] _next = [];
 
     /// <summary>Creates a network of <paramref name="nodes"/> nodes and no edges.</summary>
-    public DayFlow(int nodes)
+    public ShiftingMaxFlow(int nodes)
     {
         _out = new List<int>[nodes];
         for (var i = 0; i < nodes; i++)
